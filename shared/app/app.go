@@ -1,0 +1,212 @@
+// Package app holds the use cases (submit, confirm, status, staff actions, tick, send letter),
+// written against small interfaces for storage, publishing, mail and time, so that the same
+// code runs against Firestore, Pub/Sub and SendGrid in production and against emulators in tests.
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/policy"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// Topic names. Terraform declares each one (terraform tests cross-check this list).
+const (
+	TopicMail  = "mail"
+	TopicTicks = "ticks"
+)
+
+// Topics lists every topic the code publishes to or is triggered by.
+var Topics = []string{TopicMail, TopicTicks}
+
+// Store is the persistence the use cases need. Every method that changes a case does so in one
+// transaction together with the letters and audit events the change causes.
+type Store interface {
+	// Submit stores a new case with its first letters and event, counting the submission against
+	// limits in the same transaction. It returns ErrExists when the reference is taken and a
+	// *RateLimitedError when a limit is reached; then nothing is stored.
+	Submit(ctx context.Context, c *request.Case, ch Change, limits []Limit) error
+	// Update loads the case, lets fn change it and returns what else to write, and commits all
+	// of it atomically. fn may run more than once (transaction retries): it must not have side
+	// effects. An error from fn aborts and is returned as is.
+	Update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error)
+	Case(ctx context.Context, ref string) (*request.Case, error)
+	Events(ctx context.Context, ref string) ([]request.Event, error)
+	Letters(ctx context.Context, ref string) ([]*outbox.Letter, error)
+
+	// ClaimLetter marks a pending letter as being sent until lease; ErrAlreadySent when it was
+	// sent or failed for good, ErrLeased when another sender holds it, ErrNotFound when absent.
+	ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error)
+	// FinishLetter records the outcome of a claimed letter: Sent, Failed (for good) or Pending
+	// (a transient failure, to be retried) with the error text.
+	FinishLetter(ctx context.Context, id string, status outbox.Status, now time.Time, errText string) error
+	// PendingLetters lists letters still pending that were created before olderThan: the outbox
+	// relay republishes them in case a publish was lost.
+	PendingLetters(ctx context.Context, olderThan time.Time, max int) ([]string, error)
+
+	// ID copies are stored sealed, outside the case transaction (they can exceed its size).
+	PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string) error
+	IDCopy(ctx context.Context, ref string) (sealed []byte, kind string, err error)
+	DeleteIDCopy(ctx context.Context, ref string) error
+}
+
+// Change is what a use case writes alongside a case.
+type Change struct {
+	Letters []*outbox.Letter
+	Events  []request.Event
+	// DeleteIDCopy removes the stored ID copy in the same transaction.
+	DeleteIDCopy bool
+}
+
+// Limit is one rate-limit counter a submission counts against.
+type Limit struct {
+	Key    string // pseudonymous: a keyed hash, never the address itself
+	Max    int
+	Window time.Duration
+}
+
+// Publisher publishes one message to a topic.
+type Publisher interface {
+	Publish(ctx context.Context, topic string, data []byte) error
+}
+
+// Mailer sends one rendered e-mail. A *PermanentError means it will never succeed.
+type Mailer interface {
+	Send(ctx context.Context, m Mail) error
+}
+
+// Mail is one e-mail as the mail service receives it.
+type Mail struct {
+	FromEmail, FromName string
+	To                  string
+	Subject, Text, HTML string
+	Categories          []string
+	CustomArgs          map[string]string
+}
+
+// PermanentError is a refusal by the mail service that retrying cannot fix (e.g. 400).
+type PermanentError struct{ Err error }
+
+func (e *PermanentError) Error() string { return "permanent: " + e.Err.Error() }
+func (e *PermanentError) Unwrap() error { return e.Err }
+
+// Domain errors, checked with errors.Is / errors.As by the HTTP layer.
+var (
+	ErrNotFound         = errors.New("case not found")
+	ErrExists           = errors.New("already exists")
+	ErrAlreadySent      = errors.New("letter already sent")
+	ErrLeased           = errors.New("letter is being sent")
+	ErrAlreadyConfirmed = errors.New("already confirmed")
+	ErrNotAllowed       = request.ErrNotAllowed
+)
+
+// ValidationError carries every invalid field of a request.
+type ValidationError struct{ Fields []request.FieldError }
+
+func (e *ValidationError) Error() string {
+	names := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		names[i] = f.Field
+	}
+	return "invalid fields: " + strings.Join(names, ", ")
+}
+
+// RateLimitedError says when the client may try again.
+type RateLimitedError struct{ RetryAfter time.Duration }
+
+func (e *RateLimitedError) Error() string { return fmt.Sprintf("rate limited for %s", e.RetryAfter) }
+
+// Deps are what a Service is built from.
+type Deps struct {
+	Store     Store
+	Publisher Publisher
+	Mailer    Mailer // only SendLetter needs it; nil elsewhere is fine
+	Signer    *linktoken.Signer
+	Sealer    *idcheck.Sealer // nil where no ID copy is handled
+	Profile   *policy.Profile
+	Calendar  *deadline.Calendar
+	Clock     func() time.Time
+	BaseURL   string
+	Staff     []string // overrides the profile's staff addresses when set
+	// PseudonymKey keys the hashes that stand in for IP and e-mail addresses in rate limits.
+	PseudonymKey []byte
+	// RateLimitPerIP and RateLimitPerEmail override the profile's limits when not nil; 0 is off.
+	RateLimitPerIP, RateLimitPerEmail *int
+	Logger                            *slog.Logger
+}
+
+// Service runs the use cases.
+type Service struct {
+	Deps
+	staff []string
+}
+
+// New checks that every required dependency is there.
+func New(d Deps) (*Service, error) {
+	var errs []error
+	if d.Store == nil {
+		errs = append(errs, errors.New("app: Store is required"))
+	}
+	if d.Publisher == nil {
+		errs = append(errs, errors.New("app: Publisher is required"))
+	}
+	if d.Signer == nil {
+		errs = append(errs, errors.New("app: Signer is required"))
+	}
+	if d.Profile == nil {
+		errs = append(errs, errors.New("app: Profile is required"))
+	}
+	if d.Calendar == nil {
+		errs = append(errs, errors.New("app: Calendar is required"))
+	}
+	if d.BaseURL == "" {
+		errs = append(errs, errors.New("app: BaseURL is required"))
+	}
+	if len(d.PseudonymKey) < 16 {
+		errs = append(errs, errors.New("app: PseudonymKey of at least 16 bytes is required"))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if d.Clock == nil {
+		d.Clock = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.Default()
+	}
+	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
+	s := &Service{Deps: d, staff: d.Staff}
+	if len(s.staff) == 0 {
+		s.staff = d.Profile.Organisation.StaffEmails
+	}
+	if len(s.staff) == 0 {
+		return nil, errors.New("app: no staff addresses (STAFF_EMAILS or the profile's staffEmails)")
+	}
+	return s, nil
+}
+
+// StaffAddresses are the addresses that receive case links.
+func (s *Service) StaffAddresses() []string { return s.staff }
+
+// Now is the service clock.
+func (s *Service) Now() time.Time { return s.Clock() }
+
+// publish hands committed letters to the mail topic. A failed publish loses nothing: the letter
+// is already stored as pending and the Tick's outbox relay publishes it again.
+func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
+	for _, l := range letters {
+		if err := s.Publisher.Publish(ctx, TopicMail, []byte(`{"letterId":"`+l.ID+`"}`)); err != nil {
+			s.Logger.ErrorContext(ctx, "publish letter failed; the outbox relay will retry",
+				"reference", l.Reference, "letter_id", l.ID, "error", err)
+		}
+	}
+}

@@ -1,0 +1,98 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+)
+
+// sendLease is how long one sender may hold a letter before another may take it over.
+const sendLease = 2 * time.Minute
+
+// SendLetter renders and sends one queued letter, exactly once: a letter already sent (or
+// failed for good) is skipped, one held by another sender is retried later. It returns an
+// error only where a retry can help; a permanent refusal is recorded on the letter.
+func (s *Service) SendLetter(ctx context.Context, id string) error {
+	if s.Mailer == nil {
+		return errors.New("app: SendLetter needs a Mailer")
+	}
+	now := s.Clock()
+	l, err := s.Store.ClaimLetter(ctx, id, now, now.Add(sendLease))
+	switch {
+	case errors.Is(err, ErrAlreadySent):
+		s.Logger.InfoContext(ctx, "letter already handled", "letter_id", id)
+		return nil
+	case errors.Is(err, ErrNotFound):
+		// The case was deleted (expiry, retention) or the id is garbage: nothing to retry.
+		s.Logger.WarnContext(ctx, "letter not found; dropped", "letter_id", id)
+		return nil
+	case err != nil:
+		return fmt.Errorf("claim letter %s: %w", id, err)
+	}
+	m, err := s.Render(l)
+	if err != nil {
+		// A letter that cannot be rendered never will be: record it, do not retry.
+		s.Logger.ErrorContext(ctx, "letter cannot be rendered", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind), "error", err)
+		return s.Store.FinishLetter(ctx, id, outbox.Failed, s.Clock(), "render: "+err.Error())
+	}
+	if err := s.Mailer.Send(ctx, m); err != nil {
+		var perm *PermanentError
+		if errors.As(err, &perm) {
+			s.Logger.ErrorContext(ctx, "mail service refused letter", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind), "error", err)
+			return s.Store.FinishLetter(ctx, id, outbox.Failed, s.Clock(), err.Error())
+		}
+		if ferr := s.Store.FinishLetter(ctx, id, outbox.Pending, s.Clock(), err.Error()); ferr != nil {
+			s.Logger.ErrorContext(ctx, "release letter failed", "letter_id", id, "error", ferr)
+		}
+		return fmt.Errorf("send letter %s: %w", id, err)
+	}
+	s.Logger.InfoContext(ctx, "letter sent", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind))
+	return s.Store.FinishLetter(ctx, id, outbox.Sent, s.Clock(), "")
+}
+
+// Render turns a queued letter into the e-mail, signing its links now.
+func (s *Service) Render(l *outbox.Letter) (Mail, error) {
+	d := l.Data
+	d.Links = map[string]string{}
+	for _, ln := range l.Links {
+		tok, err := s.Signer.Sign(ln.Claims)
+		if err != nil {
+			return Mail{}, err
+		}
+		d.Links[ln.Key] = s.BaseURL + "/" + ln.Function + "?token=" + url.QueryEscape(tok)
+	}
+	msg, err := letter.Render(l.Kind, l.Lang, d)
+	if err != nil {
+		return Mail{}, err
+	}
+	args := map[string]string{"reference": l.Reference, "letter": string(l.Kind)}
+	if !l.DueDate.IsZero() {
+		args["dueDate"] = l.DueDate.String()
+	}
+	o := s.Profile.Organisation
+	return Mail{
+		FromEmail: o.SenderEmail, FromName: o.SenderName, To: l.To,
+		Subject: msg.Subject, Text: msg.Text, HTML: msg.HTML,
+		Categories: []string{string(l.Kind)}, CustomArgs: args,
+	}, nil
+}
+
+// RelayOutbox republishes letters that stayed pending, e.g. because a publish failed after the
+// transaction committed or the mail service was down. SendLetter's claim keeps it exactly-once.
+func (s *Service) RelayOutbox(ctx context.Context, now time.Time) (int, error) {
+	ids, err := s.Store.PendingLetters(ctx, now.Add(-time.Minute), 500)
+	if err != nil {
+		return 0, fmt.Errorf("pending letters: %w", err)
+	}
+	for _, id := range ids {
+		if err := s.Publisher.Publish(ctx, TopicMail, []byte(`{"letterId":"`+id+`"}`)); err != nil {
+			return 0, fmt.Errorf("republish %s: %w", id, err)
+		}
+	}
+	return len(ids), nil
+}

@@ -1,0 +1,256 @@
+package app
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// refAlphabet is Crockford's base32 without I, L, O and U: easy to read aloud and to type.
+const refAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// NewReference returns a reference like "PL-7K3M-Q9XD" (40 random bits).
+func NewReference() string {
+	var b [8]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		panic(err) // crypto/rand never fails on supported platforms
+	}
+	out := []byte("PL-XXXX-XXXX")
+	j := 3
+	for _, x := range b {
+		if out[j] == '-' {
+			j++
+		}
+		out[j] = refAlphabet[x&31]
+		j++
+	}
+	return string(out)
+}
+
+// Client is who is submitting, as far as rate limits need to know.
+type Client struct{ IP string }
+
+// Submit validates a submission and stores it as a new case awaiting confirmation of the
+// e-mail address, with the confirm_email letter. A rejected submission stores nothing.
+func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client) (*request.Case, error) {
+	now := s.Clock()
+	v, errs := sub.Validate(deadline.DateIn(now))
+	if len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
+	}
+	c := &request.Case{
+		Type:           v.Type,
+		Status:         request.AwaitingConfirmation,
+		Lang:           v.Lang,
+		Subject:        v.Subject,
+		Relation:       v.Relation,
+		Details:        v.Details,
+		Proposed:       v.Proposed,
+		Motivation:     v.Motivation,
+		Representative: v.Representative,
+		Signature:      v.Signature,
+		SubmittedAt:    now,
+		Received:       deadline.DateIn(now),
+		UpdatedAt:      now,
+		NextActionAt:   now.Add(time.Duration(s.Profile.Reminders.ConfirmReminderHours) * time.Hour),
+	}
+	if v.Bot {
+		// Answer a bot exactly like a person, but keep nothing.
+		c.Reference = NewReference()
+		s.Logger.InfoContext(ctx, "honeypot submission dropped")
+		return c, nil
+	}
+	_, to := c.Recipient()
+	limits := s.limits(cl.IP, to)
+	for attempt := 0; ; attempt++ {
+		c.Reference = NewReference()
+		l := s.newLetter(c, letter.ConfirmEmail, to, "", now)
+		s.addLink(l, "confirm", "ConfirmRequest", linktoken.Confirm, "", "", now, s.Profile.Links.ConfirmDays)
+		ch := Change{
+			Letters: []*outbox.Letter{l},
+			Events:  []request.Event{{At: now, Actor: "requester", Action: "submitted", Detail: string(c.Type)}},
+		}
+		err := s.Store.Submit(ctx, c, ch, limits)
+		if errors.Is(err, ErrExists) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.Logger.InfoContext(ctx, "request submitted", "reference", c.Reference, "type", string(c.Type))
+		s.publish(ctx, ch.Letters)
+		return c, nil
+	}
+}
+
+func (s *Service) limits(ip, email string) []Limit {
+	perIP, perMail := s.Profile.RateLimits.PerIPPerHour, s.Profile.RateLimits.PerEmailPerDay
+	if s.RateLimitPerIP != nil {
+		perIP = *s.RateLimitPerIP
+	}
+	if s.RateLimitPerEmail != nil {
+		perMail = *s.RateLimitPerEmail
+	}
+	var out []Limit
+	if perIP > 0 && ip != "" {
+		out = append(out, Limit{Key: "ip-" + s.pseudonym(ip), Max: perIP, Window: time.Hour})
+	}
+	if perMail > 0 && email != "" {
+		out = append(out, Limit{Key: "em-" + s.pseudonym(email), Max: perMail, Window: 24 * time.Hour})
+	}
+	return out
+}
+
+// pseudonym is a keyed hash, so counters never hold an address.
+func (s *Service) pseudonym(v string) string {
+	m := hmac.New(sha256.New, s.PseudonymKey)
+	m.Write([]byte(v))
+	return hex.EncodeToString(m.Sum(nil)[:16])
+}
+
+// Confirm records that the requester controls the e-mail address and starts the clock: the
+// case moves on per the profile's ID policy, and the receipt and staff letters are queued.
+func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error) {
+	now := s.Clock()
+	var letters []*outbox.Letter
+	c, err := s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+		letters = nil
+		if c.Status != request.AwaitingConfirmation && !c.ConfirmedAt.IsZero() {
+			return Change{}, ErrAlreadyConfirmed
+		}
+		next := request.InProgress
+		if s.Profile.Identity.IDCopy == "always" || c.Identity.CopyHeld {
+			next = request.AwaitingIdentity
+			c.Identity.CopyRequired = true
+		}
+		st, err := request.Next(request.ActConfirm, c.Status, next)
+		if err != nil {
+			return Change{}, err
+		}
+		c.Status, c.ConfirmedAt, c.UpdatedAt = st, now, now
+		if c.DueDate, err = s.Calendar.Due(s.Profile, string(c.Type), c.Received, 0); err != nil {
+			return Change{}, fmt.Errorf("due date: %w", err)
+		}
+		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld && s.Profile.Identity.SuspendClock {
+			c.Identity.RequestedAt = now
+		}
+		c.NextActionAt = s.nextAction(c, now)
+
+		_, to := c.Recipient()
+		receipt := s.newLetter(c, letter.Receipt, to, "", now)
+		receipt.DueDate = c.DueDate
+		s.addLink(receipt, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+		letters = append(letters, receipt)
+		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
+			l := s.newLetter(c, letter.IDRequested, to, "confirm", now)
+			l.Data.Reason = idReason(c.Lang)
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			letters = append(letters, l)
+		}
+		for _, staff := range s.staff {
+			letters = append(letters, s.staffLetter(c, letter.StaffCase, staff, "", now))
+		}
+		return Change{
+			Letters: letters,
+			Events:  []request.Event{{At: now, Actor: "requester", Action: "confirmed", Detail: string(c.Status)}},
+		}, nil
+	})
+	if err != nil {
+		return c, err
+	}
+	s.Logger.InfoContext(ctx, "request confirmed", "reference", ref, "status", string(c.Status))
+	s.publish(ctx, letters)
+	return c, nil
+}
+
+func idReason(lang string) string {
+	if lang == "en" {
+		return "Our policy is to check a copy of an identity document before we handle a request like yours."
+	}
+	return "Bij een verzoek als dit controleren wij altijd eerst een kopie van uw identiteitsbewijs."
+}
+
+// nextAction is the earliest moment the Tick has work for c: the confirm reminder for an
+// unconfirmed request, otherwise the staff reminder before the due date.
+func (s *Service) nextAction(c *request.Case, now time.Time) time.Time {
+	switch {
+	case c.Status == request.AwaitingConfirmation:
+		return c.SubmittedAt.Add(time.Duration(s.Profile.Reminders.ConfirmReminderHours) * time.Hour)
+	case c.Status.Open() && !c.DueDate.IsZero():
+		remind := s.Calendar.AddWorkingDays(c.DueDate, -s.Profile.Reminders.StaffWorkingDaysBefore)
+		return deadline.StartOfDay(remind).Add(8 * time.Hour)
+	default:
+		return time.Time{}
+	}
+}
+
+// staffLetter queues one letter with a personal StaffCase link for one staff address.
+func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
+	l := s.newLetter(c, kind, to, disc, now)
+	l.Lang = "nl" // staff work in Dutch
+	l.DueDate = c.DueDate
+	l.Data.RecipientName = ""
+	l.Data.Representative = nil
+	l.Data.Staff = &letter.StaffInfo{SubjectName: c.Subject.Name, Status: string(c.Status), Extended: c.Extended,
+		DaysLeft: int(deadline.DateIn(now).DaysSince(c.DueDate)) * -1}
+	s.addLink(l, "staff", "StaffCase", linktoken.Staff, to, "", now, s.Profile.Links.StaffDays)
+	return l
+}
+
+// newLetter fills what every letter about c carries.
+func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
+	name, _ := c.Recipient()
+	d := letter.Data{
+		Reference:       c.Reference,
+		Org:             s.org(),
+		RecipientName:   name,
+		RequestType:     string(c.Type),
+		Received:        c.Received,
+		DueDate:         c.DueDate,
+		EscalationWeeks: s.Profile.Complaint.EscalationWeeks,
+	}
+	if r := c.Representative; r != nil {
+		d.Representative = &letter.Representative{Name: r.Name, Capacity: r.Capacity, SubjectName: c.Subject.Name}
+	}
+	return &outbox.Letter{
+		ID:        outbox.ID(c.Reference, kind, to, disc),
+		Reference: c.Reference,
+		Kind:      kind,
+		Lang:      c.Lang,
+		To:        to,
+		Data:      d,
+		Status:    outbox.Pending,
+		CreatedAt: now,
+	}
+}
+
+func (s *Service) org() letter.Org {
+	o := s.Profile.Organisation
+	return letter.Org{Name: o.Name, Website: o.Website, PostalAddress: o.PostalAddress,
+		ComplaintsContact: o.ComplaintsContact, PrivacyOfficerEmail: o.PrivacyOfficerEmail}
+}
+
+// addLink attaches a link that is signed when the letter is sent.
+func (s *Service) addLink(l *outbox.Letter, key, function string, p linktoken.Purpose, subject, scope string, now time.Time, days int) {
+	if days <= 0 {
+		days = 30
+	}
+	l.Links = append(l.Links, outbox.Link{Key: key, Function: function, Claims: linktoken.Claims{
+		Purpose: p, Reference: l.Reference, Subject: subject, Scope: scope,
+		Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix(),
+	}})
+	if exp := deadline.DateIn(now.Add(time.Duration(days) * 24 * time.Hour)); l.Data.LinksExpire.IsZero() || exp.Before(l.Data.LinksExpire) {
+		l.Data.LinksExpire = exp
+	}
+}

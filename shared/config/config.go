@@ -1,0 +1,162 @@
+// Package config loads the process configuration from the environment (CONTRACT.md §2) and
+// validates it, naming every problem at once.
+package config
+
+import (
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"strings"
+
+	"github.com/sethvargo/go-envconfig"
+)
+
+// Config is everything a function instance needs from its environment.
+type Config struct {
+	Project          string   `env:"GOOGLE_CLOUD_PROJECT"`
+	FunctionTarget   string   `env:"FUNCTION_TARGET"`
+	PublicBaseURL    string   `env:"PUBLIC_BASE_URL"`
+	OrgProfile       string   `env:"ORG_PROFILE, default=vallei-wonen"`
+	StaffEmails      []string `env:"STAFF_EMAILS"`
+	SendGridHost     string   `env:"SENDGRID_API_HOST, default=https://api.sendgrid.com"`
+	SendGridKey      string   `env:"SENDGRID_API_KEY" json:"-"`
+	LinkSigningKey   string   `env:"LINK_SIGNING_KEY" json:"-"`
+	IDEncryptionKey  string   `env:"ID_ENCRYPTION_KEY" json:"-"`
+	RateLimitPerIP   *int     `env:"RATE_LIMIT_PER_IP"`
+	RateLimitPerMail *int     `env:"RATE_LIMIT_PER_EMAIL"`
+	// TrustProxyHeader names the header that carries the client IP behind a load balancer
+	// (X-Forwarded-For on Cloud Run); empty means the socket address.
+	TrustProxyHeader string `env:"TRUST_PROXY_HEADER, default=X-Forwarded-For"`
+}
+
+// Secret names the environment variables that carry secrets; Terraform mounts each from Secret
+// Manager into exactly the functions listed in SecretsByFunction.
+const (
+	SecretSendGridKey     = "SENDGRID_API_KEY"
+	SecretLinkSigningKey  = "LINK_SIGNING_KEY"
+	SecretIDEncryptionKey = "ID_ENCRYPTION_KEY"
+)
+
+// SecretsByFunction lists the secrets each deployed function needs. A function not listed
+// needs none. With FUNCTION_TARGET unset (local development) every secret is required.
+var SecretsByFunction = map[string][]string{
+	"RequestForm":        {SecretLinkSigningKey, SecretIDEncryptionKey},
+	"ConfirmRequest":     {SecretLinkSigningKey},
+	"UploadID":           {SecretLinkSigningKey, SecretIDEncryptionKey},
+	"RequestStatus":      {SecretLinkSigningKey},
+	"StaffCase":          {SecretLinkSigningKey, SecretIDEncryptionKey},
+	"ThirdPartyResponse": {SecretLinkSigningKey},
+	"DownloadResult":     {SecretLinkSigningKey, SecretIDEncryptionKey},
+	"SendMail":           {SecretLinkSigningKey, SecretSendGridKey},
+	"Tick":               {SecretLinkSigningKey},
+}
+
+// Load reads the environment and validates it.
+func Load(ctx context.Context) (*Config, error) {
+	return LoadFrom(ctx, envconfig.OsLookuper())
+}
+
+// LoadFrom reads from l, so tests need not touch the process environment.
+func LoadFrom(ctx context.Context, l envconfig.Lookuper) (*Config, error) {
+	var c Config
+	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: l}); err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// needs reports whether this instance needs the given secret.
+func (c *Config) needs(secret string) bool {
+	if c.FunctionTarget == "" {
+		return true
+	}
+	for _, s := range SecretsByFunction[c.FunctionTarget] {
+		if s == secret {
+			return true
+		}
+	}
+	return false
+}
+
+// Validate reports every problem at once, one line each, naming the variable.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(name, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
+	}
+	if c.Project == "" {
+		bad("GOOGLE_CLOUD_PROJECT", "is required")
+	}
+	if c.PublicBaseURL == "" {
+		bad("PUBLIC_BASE_URL", "is required")
+	} else if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("PUBLIC_BASE_URL", "must be an absolute http(s) URL")
+	}
+	for _, e := range c.StaffEmails {
+		if _, err := mail.ParseAddress(strings.TrimSpace(e)); err != nil {
+			bad("STAFF_EMAILS", "contains an invalid address")
+			break
+		}
+	}
+	if u, err := url.Parse(c.SendGridHost); err != nil || u.Host == "" {
+		bad("SENDGRID_API_HOST", "must be an absolute URL")
+	}
+	if c.needs(SecretSendGridKey) && c.SendGridKey == "" {
+		bad(SecretSendGridKey, "is required")
+	}
+	if c.needs(SecretLinkSigningKey) {
+		if k, err := decodeKey(c.LinkSigningKey); err != nil {
+			bad(SecretLinkSigningKey, "%v", err)
+		} else if len(k) < 32 {
+			bad(SecretLinkSigningKey, "must decode to at least 32 bytes (got %d)", len(k))
+		}
+	}
+	if c.needs(SecretIDEncryptionKey) {
+		if k, err := decodeKey(c.IDEncryptionKey); err != nil {
+			bad(SecretIDEncryptionKey, "%v", err)
+		} else if len(k) != 32 {
+			bad(SecretIDEncryptionKey, "must decode to exactly 32 bytes (got %d)", len(k))
+		}
+	}
+	for name, v := range map[string]*int{"RATE_LIMIT_PER_IP": c.RateLimitPerIP, "RATE_LIMIT_PER_EMAIL": c.RateLimitPerMail} {
+		if v != nil && *v < 0 {
+			bad(name, "must be 0 (off) or a positive number")
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// LinkKey returns the decoded link-signing key.
+func (c *Config) LinkKey() []byte { k, _ := decodeKey(c.LinkSigningKey); return k }
+
+// IDKey returns the decoded ID-encryption key.
+func (c *Config) IDKey() []byte { k, _ := decodeKey(c.IDEncryptionKey); return k }
+
+// Staff returns the trimmed STAFF_EMAILS list, or nil when unset.
+func (c *Config) Staff() []string {
+	var out []string
+	for _, e := range c.StaffEmails {
+		if e = strings.TrimSpace(e); e != "" {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func decodeKey(s string) ([]byte, error) {
+	if s == "" {
+		return nil, errors.New("is required (base64)")
+	}
+	for _, enc := range []*base64.Encoding{base64.StdEncoding, base64.RawStdEncoding, base64.URLEncoding, base64.RawURLEncoding} {
+		if b, err := enc.DecodeString(strings.TrimSpace(s)); err == nil {
+			return b, nil
+		}
+	}
+	return nil, errors.New("is not valid base64")
+}

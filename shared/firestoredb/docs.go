@@ -1,0 +1,193 @@
+package firestoredb
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// The document shapes. Dates are stored as "YYYY-MM-DD" strings (calendar dates have no time
+// zone); instants as timestamps; optional instants as pointers so that queries skip them.
+
+type personDoc struct {
+	Name      string `firestore:"name"`
+	Email     string `firestore:"email"`
+	BirthDate string `firestore:"birthDate"`
+	Phone     string `firestore:"phone,omitempty"`
+	Address   string `firestore:"address,omitempty"`
+}
+
+type repDoc struct {
+	Name     string `firestore:"name"`
+	Email    string `firestore:"email"`
+	Capacity string `firestore:"capacity"`
+}
+
+type identityDoc struct {
+	CopyRequired bool       `firestore:"copyRequired"`
+	CopyHeld     bool       `firestore:"copyHeld"`
+	CopyUploaded *time.Time `firestore:"copyUploaded"`
+	RequestedAt  *time.Time `firestore:"requestedAt"`
+	CheckedBy    string     `firestore:"checkedBy,omitempty"`
+	CheckedAt    *time.Time `firestore:"checkedAt"`
+	DocumentType string     `firestore:"documentType,omitempty"`
+	Outcome      string     `firestore:"outcome,omitempty"`
+}
+
+type caseDoc struct {
+	Type           string      `firestore:"type"`
+	Status         string      `firestore:"status"`
+	Lang           string      `firestore:"lang"`
+	Subject        personDoc   `firestore:"subject"`
+	Relation       string      `firestore:"relation,omitempty"`
+	Details        string      `firestore:"details,omitempty"`
+	Proposed       string      `firestore:"proposedChanges,omitempty"`
+	Motivation     string      `firestore:"motivation,omitempty"`
+	Representative *repDoc     `firestore:"representative"`
+	Signature      string      `firestore:"signature"`
+	SubmittedAt    time.Time   `firestore:"submittedAt"`
+	ConfirmedAt    *time.Time  `firestore:"confirmedAt"`
+	Received       string      `firestore:"received"`
+	DueDate        string      `firestore:"dueDate"`
+	Extended       bool        `firestore:"extended"`
+	SuspendedDays  int         `firestore:"suspendedDays"`
+	Identity       identityDoc `firestore:"identity"`
+	ClosedAt       *time.Time  `firestore:"closedAt"`
+	UpdatedAt      time.Time   `firestore:"updatedAt"`
+	NextActionAt   *time.Time  `firestore:"nextActionAt"`
+	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
+	ExpireAt *time.Time `firestore:"expireAt"`
+}
+
+type eventDoc struct {
+	At     time.Time `firestore:"at"`
+	Actor  string    `firestore:"actor"`
+	Action string    `firestore:"action"`
+	Detail string    `firestore:"detail,omitempty"`
+}
+
+type letterDoc struct {
+	Reference  string     `firestore:"reference"`
+	Kind       string     `firestore:"kind"`
+	Lang       string     `firestore:"lang"`
+	To         string     `firestore:"to"`
+	Payload    string     `firestore:"payload"` // letter.Data as JSON
+	Links      string     `firestore:"links"`   // []outbox.Link as JSON
+	DueDate    string     `firestore:"dueDate,omitempty"`
+	Status     string     `firestore:"status"`
+	Attempts   int        `firestore:"attempts"`
+	CreatedAt  time.Time  `firestore:"createdAt"`
+	SentAt     *time.Time `firestore:"sentAt"`
+	LeaseUntil *time.Time `firestore:"leaseUntil"`
+	LastError  string     `firestore:"lastError,omitempty"`
+}
+
+func ptr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	t = t.UTC()
+	return &t
+}
+
+func val(t *time.Time) time.Time {
+	if t == nil {
+		return time.Time{}
+	}
+	return *t
+}
+
+func dateString(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
+}
+
+func parseDate(s string) civil.Date {
+	if s == "" {
+		return civil.Date{}
+	}
+	d, _ := civil.ParseDate(s)
+	return d
+}
+
+func toCaseDoc(c *request.Case) *caseDoc {
+	d := &caseDoc{
+		Type: string(c.Type), Status: string(c.Status), Lang: c.Lang,
+		Subject: personDoc{Name: c.Subject.Name, Email: c.Subject.Email, BirthDate: dateString(c.Subject.BirthDate),
+			Phone: c.Subject.Phone, Address: c.Subject.Address},
+		Relation: c.Relation, Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation,
+		Signature: c.Signature, SubmittedAt: c.SubmittedAt.UTC(), ConfirmedAt: ptr(c.ConfirmedAt),
+		Received: dateString(c.Received), DueDate: dateString(c.DueDate), Extended: c.Extended,
+		SuspendedDays: c.SuspendedDays,
+		Identity: identityDoc{CopyRequired: c.Identity.CopyRequired, CopyHeld: c.Identity.CopyHeld,
+			CopyUploaded: ptr(c.Identity.CopyUploaded), RequestedAt: ptr(c.Identity.RequestedAt),
+			CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
+			DocumentType: c.Identity.DocumentType, Outcome: c.Identity.Outcome},
+		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt),
+	}
+	if r := c.Representative; r != nil {
+		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
+	}
+	return d
+}
+
+func fromCaseDoc(ref string, d *caseDoc) *request.Case {
+	c := &request.Case{
+		Reference: ref, Type: request.Type(d.Type), Status: request.Status(d.Status), Lang: d.Lang,
+		Subject: request.Person{Name: d.Subject.Name, Email: d.Subject.Email, BirthDate: parseDate(d.Subject.BirthDate),
+			Phone: d.Subject.Phone, Address: d.Subject.Address},
+		Relation: d.Relation, Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation,
+		Signature: d.Signature, SubmittedAt: d.SubmittedAt, ConfirmedAt: val(d.ConfirmedAt),
+		Received: parseDate(d.Received), DueDate: parseDate(d.DueDate), Extended: d.Extended,
+		SuspendedDays: d.SuspendedDays,
+		Identity: request.Identity{CopyRequired: d.Identity.CopyRequired, CopyHeld: d.Identity.CopyHeld,
+			CopyUploaded: val(d.Identity.CopyUploaded), RequestedAt: val(d.Identity.RequestedAt),
+			CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
+			DocumentType: d.Identity.DocumentType, Outcome: d.Identity.Outcome},
+		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt),
+	}
+	if r := d.Representative; r != nil {
+		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
+	}
+	return c
+}
+
+func toLetterDoc(l *outbox.Letter) (*letterDoc, error) {
+	payload, err := json.Marshal(l.Data)
+	if err != nil {
+		return nil, fmt.Errorf("encode letter data: %w", err)
+	}
+	links, err := json.Marshal(l.Links)
+	if err != nil {
+		return nil, fmt.Errorf("encode letter links: %w", err)
+	}
+	return &letterDoc{
+		Reference: l.Reference, Kind: string(l.Kind), Lang: l.Lang, To: l.To,
+		Payload: string(payload), Links: string(links), DueDate: dateString(l.DueDate),
+		Status: string(l.Status), Attempts: l.Attempts, CreatedAt: l.CreatedAt.UTC(),
+		SentAt: ptr(l.SentAt), LeaseUntil: ptr(l.LeaseUntil), LastError: l.LastError,
+	}, nil
+}
+
+func fromLetterDoc(id string, d *letterDoc) (*outbox.Letter, error) {
+	l := &outbox.Letter{
+		ID: id, Reference: d.Reference, Kind: letter.Kind(d.Kind), Lang: d.Lang, To: d.To,
+		DueDate: parseDate(d.DueDate), Status: outbox.Status(d.Status), Attempts: d.Attempts,
+		CreatedAt: d.CreatedAt, SentAt: val(d.SentAt), LeaseUntil: val(d.LeaseUntil), LastError: d.LastError,
+	}
+	if err := json.Unmarshal([]byte(d.Payload), &l.Data); err != nil {
+		return nil, fmt.Errorf("decode letter data: %w", err)
+	}
+	if err := json.Unmarshal([]byte(d.Links), &l.Links); err != nil {
+		return nil, fmt.Errorf("decode letter links: %w", err)
+	}
+	return l, nil
+}

@@ -1,0 +1,404 @@
+// Package firestoredb is the Firestore adapter: it implements app.Store with transactions, so
+// that a case, the letters its change causes and its audit events are written all or nothing.
+package firestoredb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/api/iterator"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// Collection names.
+const (
+	colCases      = "cases"
+	colEvents     = "events" // sub-collection of a case
+	colLetters    = "letters"
+	colRateLimits = "ratelimits"
+	colIDCopies   = "idcopies"
+	colChunks     = "chunks" // sub-collection of an ID copy
+)
+
+// chunkSize keeps each ID-copy chunk well under Firestore's 1 MiB document limit.
+const chunkSize = 512 << 10
+
+// Index is a composite index a query of this package needs; Terraform declares each one.
+type Index struct {
+	Collection string
+	Fields     []IndexField
+}
+
+// IndexField is one field of a composite index.
+type IndexField struct {
+	Path       string
+	Descending bool
+}
+
+// Indexes lists every composite index the queries below need (the emulator needs none;
+// production does). Terraform tests check each is declared.
+var Indexes = []Index{
+	{Collection: colLetters, Fields: []IndexField{{Path: "status"}, {Path: "createdAt"}}},
+}
+
+// Store implements app.Store on Firestore.
+type Store struct{ c *firestore.Client }
+
+var _ app.Store = (*Store)(nil)
+
+// New wraps a client.
+func New(c *firestore.Client) (*Store, error) {
+	if c == nil {
+		return nil, errors.New("firestoredb: client is required")
+	}
+	return &Store{c: c}, nil
+}
+
+func (s *Store) caseRef(ref string) *firestore.DocumentRef { return s.c.Collection(colCases).Doc(ref) }
+
+// Submit implements app.Store.
+func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
+	now := c.SubmittedAt
+	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		type counter struct {
+			ref   *firestore.DocumentRef
+			count int64
+			end   time.Time
+		}
+		var counters []counter
+		for _, l := range limits {
+			start := now.Truncate(l.Window)
+			end := start.Add(l.Window)
+			ref := s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, start.Unix()))
+			snap, err := tx.Get(ref)
+			var n int64
+			switch {
+			case status.Code(err) == codes.NotFound:
+			case err != nil:
+				return fmt.Errorf("read rate limit: %w", err)
+			default:
+				v, _ := snap.DataAt("count")
+				n, _ = v.(int64)
+			}
+			if n >= int64(l.Max) {
+				return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
+			}
+			counters = append(counters, counter{ref, n, end})
+		}
+		if err := tx.Create(s.caseRef(c.Reference), toCaseDoc(c)); err != nil {
+			return err
+		}
+		if err := s.writeChange(tx, c.Reference, ch, nil); err != nil {
+			return err
+		}
+		for _, k := range counters {
+			if err := tx.Set(k.ref, map[string]any{"count": k.count + 1, "expireAt": k.end.Add(24 * time.Hour)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if status.Code(err) == codes.AlreadyExists {
+		return app.ErrExists
+	}
+	return err
+}
+
+// writeChange writes letters (skipping any that already exist: letter ids are deterministic,
+// so a repeated change sends nothing twice) and events.
+func (s *Store) writeChange(tx *firestore.Transaction, ref string, ch app.Change, existing map[string]bool) error {
+	for _, l := range ch.Letters {
+		if existing[l.ID] {
+			continue
+		}
+		d, err := toLetterDoc(l)
+		if err != nil {
+			return err
+		}
+		if err := tx.Create(s.c.Collection(colLetters).Doc(l.ID), d); err != nil {
+			return err
+		}
+	}
+	for _, e := range ch.Events {
+		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail}
+		if err := tx.Create(s.caseRef(ref).Collection(colEvents).NewDoc(), d); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Update implements app.Store.
+func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
+	var out *request.Case
+	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snap, err := tx.Get(s.caseRef(ref))
+		if status.Code(err) == codes.NotFound {
+			return app.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return fmt.Errorf("decode case: %w", err)
+		}
+		c := fromCaseDoc(ref, &d)
+		ch, err := fn(c)
+		if err != nil {
+			out = c
+			return err
+		}
+		// Reads must precede writes in a transaction: look up which letters exist first.
+		existing := map[string]bool{}
+		for _, l := range ch.Letters {
+			ls, err := tx.Get(s.c.Collection(colLetters).Doc(l.ID))
+			if err == nil && ls.Exists() {
+				existing[l.ID] = true
+			} else if err != nil && status.Code(err) != codes.NotFound {
+				return err
+			}
+		}
+		var chunks int64
+		if ch.DeleteIDCopy {
+			hs, err := tx.Get(s.c.Collection(colIDCopies).Doc(ref))
+			if err == nil {
+				v, _ := hs.DataAt("chunks")
+				chunks, _ = v.(int64)
+			} else if status.Code(err) != codes.NotFound {
+				return err
+			}
+		}
+		if err := tx.Set(s.caseRef(ref), toCaseDoc(c)); err != nil {
+			return err
+		}
+		if err := s.writeChange(tx, ref, ch, existing); err != nil {
+			return err
+		}
+		if ch.DeleteIDCopy {
+			head := s.c.Collection(colIDCopies).Doc(ref)
+			for i := int64(0); i < chunks; i++ {
+				if err := tx.Delete(head.Collection(colChunks).Doc(fmt.Sprint(i))); err != nil {
+					return err
+				}
+			}
+			if err := tx.Delete(head); err != nil {
+				return err
+			}
+		}
+		out = c
+		return nil
+	})
+	return out, err
+}
+
+// Case implements app.Store.
+func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
+	snap, err := s.caseRef(ref).Get(ctx)
+	if status.Code(err) == codes.NotFound {
+		return nil, app.ErrNotFound
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get case: %w", err)
+	}
+	var d caseDoc
+	if err := snap.DataTo(&d); err != nil {
+		return nil, fmt.Errorf("decode case: %w", err)
+	}
+	return fromCaseDoc(ref, &d), nil
+}
+
+// Events implements app.Store.
+func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error) {
+	it := s.caseRef(ref).Collection(colEvents).OrderBy("at", firestore.Asc).Documents(ctx)
+	defer it.Stop()
+	var out []request.Event
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var d eventDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, err
+		}
+		out = append(out, request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail})
+	}
+}
+
+// Letters implements app.Store.
+func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, error) {
+	it := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx)
+	defer it.Stop()
+	var out []*outbox.Letter
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, err
+		}
+		var d letterDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, err
+		}
+		l, err := fromLetterDoc(snap.Ref.ID, &d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+}
+
+// ClaimLetter implements app.Store.
+func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
+	var out *outbox.Letter
+	ref := s.c.Collection(colLetters).Doc(id)
+	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snap, err := tx.Get(ref)
+		if status.Code(err) == codes.NotFound {
+			return app.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var d letterDoc
+		if err := snap.DataTo(&d); err != nil {
+			return err
+		}
+		switch outbox.Status(d.Status) {
+		case outbox.Sent, outbox.Failed:
+			return app.ErrAlreadySent
+		case outbox.Sending:
+			if d.LeaseUntil != nil && now.Before(*d.LeaseUntil) {
+				return app.ErrLeased
+			}
+		}
+		d.Status = string(outbox.Sending)
+		d.LeaseUntil = ptr(lease)
+		d.Attempts++
+		if err := tx.Set(ref, &d); err != nil {
+			return err
+		}
+		out, err = fromLetterDoc(id, &d)
+		return err
+	})
+	return out, err
+}
+
+// FinishLetter implements app.Store.
+func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
+	up := []firestore.Update{
+		{Path: "status", Value: string(st)},
+		{Path: "leaseUntil", Value: nil},
+		{Path: "lastError", Value: errText},
+	}
+	if st == outbox.Sent {
+		up = append(up, firestore.Update{Path: "sentAt", Value: now.UTC()})
+	}
+	_, err := s.c.Collection(colLetters).Doc(id).Update(ctx, up)
+	if status.Code(err) == codes.NotFound {
+		return nil // deleted meanwhile (retention); nothing left to record
+	}
+	return err
+}
+
+// PendingLetters implements app.Store.
+func (s *Store) PendingLetters(ctx context.Context, olderThan time.Time, max int) ([]string, error) {
+	var ids []string
+	for _, st := range []outbox.Status{outbox.Pending, outbox.Sending} {
+		it := s.c.Collection(colLetters).Where("status", "==", string(st)).Where("createdAt", "<", olderThan.UTC()).
+			Limit(max).Documents(ctx)
+		for {
+			snap, err := it.Next()
+			if errors.Is(err, iterator.Done) {
+				break
+			}
+			if err != nil {
+				it.Stop()
+				return nil, err
+			}
+			ids = append(ids, snap.Ref.ID)
+		}
+		it.Stop()
+	}
+	return ids, nil
+}
+
+// PutIDCopy implements app.Store: the chunks first, the head last, so a reader never sees a
+// head without its chunks. A copy that replaces an earlier one overwrites it.
+func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string) error {
+	if err := s.DeleteIDCopy(ctx, ref); err != nil {
+		return err
+	}
+	head := s.c.Collection(colIDCopies).Doc(ref)
+	n := 0
+	for off := 0; off < len(sealed); off += chunkSize {
+		end := min(off+chunkSize, len(sealed))
+		if _, err := head.Collection(colChunks).Doc(fmt.Sprint(n)).Set(ctx, map[string]any{"data": sealed[off:end]}); err != nil {
+			return fmt.Errorf("write id chunk: %w", err)
+		}
+		n++
+	}
+	_, err := head.Set(ctx, map[string]any{"chunks": n, "kind": kind, "size": len(sealed), "uploadedAt": time.Now().UTC()})
+	return err
+}
+
+// IDCopy implements app.Store.
+func (s *Store) IDCopy(ctx context.Context, ref string) ([]byte, string, error) {
+	head := s.c.Collection(colIDCopies).Doc(ref)
+	snap, err := head.Get(ctx)
+	if status.Code(err) == codes.NotFound {
+		return nil, "", app.ErrNotFound
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var h struct {
+		Chunks int64  `firestore:"chunks"`
+		Kind   string `firestore:"kind"`
+		Size   int64  `firestore:"size"`
+	}
+	if err := snap.DataTo(&h); err != nil {
+		return nil, "", err
+	}
+	out := make([]byte, 0, h.Size)
+	for i := int64(0); i < h.Chunks; i++ {
+		cs, err := head.Collection(colChunks).Doc(fmt.Sprint(i)).Get(ctx)
+		if err != nil {
+			return nil, "", fmt.Errorf("read id chunk: %w", err)
+		}
+		b, _ := cs.DataAt("data")
+		bb, _ := b.([]byte)
+		out = append(out, bb...)
+	}
+	return out, h.Kind, nil
+}
+
+// DeleteIDCopy implements app.Store. It deletes every chunk, also orphans of a failed upload.
+func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
+	head := s.c.Collection(colIDCopies).Doc(ref)
+	refs, err := head.Collection(colChunks).DocumentRefs(ctx).GetAll()
+	if err != nil {
+		return fmt.Errorf("list id chunks: %w", err)
+	}
+	for _, r := range refs {
+		if _, err := r.Delete(ctx); err != nil {
+			return fmt.Errorf("delete id chunk: %w", err)
+		}
+	}
+	_, err = head.Delete(ctx)
+	return err
+}

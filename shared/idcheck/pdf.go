@@ -1,0 +1,365 @@
+package idcheck
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
+)
+
+// activeNames are PDF names (as dictionary keys or name values) that make a
+// viewer run code, open or submit something, or carry another file. None of
+// them belongs in a scanned ID copy, so any occurrence refuses the file.
+var activeNames = map[string]bool{
+	"JavaScript": true, "JS": true, // scripts, as action type or name tree
+	"AA":     true, // additional actions: run on open, close, page view, field events
+	"Launch": true, // start an application or open a file
+	"SubmitForm": true, "ImportData": true, // send data out, read data in
+	"GoToR": true, "GoToE": true, // jump into another or an embedded file
+	"EmbeddedFile": true, "EmbeddedFiles": true, "EF": true, "FileAttachment": true,
+	"RichMedia": true, "RichMediaExecute": true, "RichMediaContent": true, "RichMediaSettings": true,
+	"Rendition": true, "Screen": true, "Movie": true, "Sound": true, "3D": true,
+	"XFA": true, // XML forms, which carry their own scripts
+}
+
+// safeOpenActions are the only /OpenAction forms accepted: jumping to a page.
+// Anything else (a URI beacon, a named menu command, a script) runs unasked
+// the moment staff open the file.
+var safeOpenActions = map[string]bool{"GoTo": true}
+
+// foreignMarkers betray another format living in the PDF's object syntax
+// (outside stream data): archives, executables and HTML that a browser or
+// unpacker would find.
+var foreignMarkers = [][]byte{
+	[]byte("PK\x03\x04"), []byte("PK\x05\x06"), []byte("PK\x01\x02"),
+	[]byte("Rar!\x1a\x07"), []byte("7z\xbc\xaf\x27\x1c"), []byte("\x7fELF"),
+	[]byte("<html"), []byte("<script"), []byte("<body"), []byte("<svg"),
+	[]byte("<iframe"), []byte("<!doctype"), []byte("<object"), []byte("<embed"),
+}
+
+// zipTailWindow is how far from the end a ZIP reader looks for the end of
+// central directory record (22 bytes plus a comment of up to 64 KiB).
+const zipTailWindow = 22 + 0xFFFF
+
+// maxWalkDepth matches pdfcpu's own default recursion limit.
+const maxWalkDepth = 100
+
+func inspectPDF(data []byte) (doc *Document, err error) {
+	// pdfcpu converts its own panics into errors, but not all of them; a
+	// parser panic on hostile input must end as a refusal, not a crash.
+	defer func() {
+		if recover() != nil {
+			doc, err = nil, reject(CodePDFCorrupt)
+		}
+	}()
+
+	if code := scanPDFBytes(data); code != "" {
+		return nil, reject(code)
+	}
+
+	ctx, err := api.ReadAndValidate(bytes.NewReader(data), pdfConfig())
+	if err != nil {
+		if errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted) {
+			return nil, reject(CodePDFEncrypted)
+		}
+		return nil, reject(CodePDFCorrupt)
+	}
+	// An empty user password lets pdfcpu decrypt silently; an encrypted
+	// copy is still refused because staff tooling could not open it alike.
+	if ctx.Encrypt != nil || ctx.E != nil {
+		return nil, reject(CodePDFEncrypted)
+	}
+	if code := walkPDF(ctx.XRefTable); code != "" {
+		return nil, reject(code)
+	}
+	if err := ctx.EnsurePageCount(); err != nil || ctx.PageCount < 1 {
+		return nil, reject(CodePDFCorrupt)
+	}
+	if ctx.PageCount > MaxPDFPages {
+		return nil, reject(CodePDFTooManyPages)
+	}
+
+	stripPDFMetadata(ctx.XRefTable)
+	var out bytes.Buffer
+	out.Grow(len(data))
+	if err := api.WriteContext(ctx, &out); err != nil {
+		return nil, reject(CodePDFCorrupt)
+	}
+	return &Document{Kind: KindPDF, Data: out.Bytes(), Pages: ctx.PageCount}, nil
+}
+
+// pdfConfig is built by hand rather than with model.NewDefaultConfiguration,
+// which writes a config directory under $HOME: unwanted (and often read-only)
+// in a function instance. The limits are far tighter than pdfcpu's defaults
+// because the input is at most MaxSize bytes.
+func pdfConfig() *model.Configuration {
+	limits := model.DefaultResourceLimits()
+	limits.MaxStreamBytes = MaxSize
+	limits.MaxDecodeBytes = 256 << 20
+	limits.MaxImageBytes = 256 << 20
+	limits.MaxImagePixels = MaxPixels
+	limits.MaxObjectCount = 500_000
+	limits.MaxObjectStreamCount = 100_000
+	limits.MaxXRefEntries = 500_000
+	limits.MaxObjectStreamFirst = 1 << 20
+	return &model.Configuration{
+		Version:                   model.VersionStr,
+		Cmd:                       model.VALIDATE,
+		Reader15:                  true,
+		ValidationMode:            model.ValidationRelaxed,
+		UnsupportedResourcePolicy: model.UnsupportedResourceSkip,
+		Eol:                       types.EolLF,
+		WriteObjectStream:         true,
+		WriteXRefStream:           true,
+		Offline:                   true,
+		Limits:                    limits,
+	}
+}
+
+// scanPDFBytes looks at the raw file, outside stream data, for what must not
+// be there. It complements the parsed walk: it also sees objects that no
+// cross-reference section lists, which a lenient viewer may still repair
+// its way into, and bytes after the last %%EOF.
+func scanPDFBytes(data []byte) string {
+	// A ZIP reader finds its directory near the end of the file, wherever
+	// the PDF syntax puts it, even inside a stream.
+	if bytes.Contains(data[max(0, len(data)-zipTailWindow):], []byte("PK\x05\x06")) {
+		return CodePDFActiveContent
+	}
+
+	eof := bytes.LastIndex(data, []byte("%%EOF"))
+	if eof < 0 {
+		return CodePDFCorrupt
+	}
+	if tail := data[eof+len("%%EOF"):]; len(bytes.Trim(tail, "\x00\t\n\f\r ")) != 0 {
+		// Something appended after the document: a payload if it
+		// looks like one, otherwise a damaged file.
+		if hasForeignMarker(tail) {
+			return CodePDFActiveContent
+		}
+		return CodePDFCorrupt
+	}
+
+	segments, ok := objectSyntax(data)
+	if !ok {
+		return CodePDFCorrupt
+	}
+	code := ""
+	for _, seg := range segments {
+		if hasForeignMarker(seg) {
+			return CodePDFActiveContent
+		}
+		for name := range pdfNames(seg) {
+			switch {
+			case activeNames[name]:
+				return CodePDFActiveContent
+			case name == "Encrypt":
+				// Keep looking: active content is the more useful
+				// message when both are present.
+				code = CodePDFEncrypted
+			}
+		}
+	}
+	return code
+}
+
+func hasForeignMarker(b []byte) bool {
+	lower := bytes.ToLower(b)
+	for _, m := range foreignMarkers {
+		if bytes.Contains(lower, bytes.ToLower(m)) {
+			return true
+		}
+	}
+	return false
+}
+
+// objectSyntax splits a PDF into the parts outside stream data, so binary
+// image and font data cannot trigger false alarms. A stream that never ends
+// makes the file unreadable (ok false).
+func objectSyntax(data []byte) (segments [][]byte, ok bool) {
+	start, pos := 0, 0
+	for {
+		i := bytes.Index(data[pos:], []byte("stream"))
+		if i < 0 {
+			return append(segments, data[start:]), true
+		}
+		i += pos
+		end := i + len("stream")
+		// Only the keyword itself opens stream data: preceded by the
+		// dictionary's ">>" or white space, not part of "endstream",
+		// and followed by an end of line (ISO 32000-1 §7.3.8.1).
+		isKeyword := i > 0 && (data[i-1] == '>' || isPDFSpace(data[i-1])) &&
+			end < len(data) && (data[end] == '\r' || data[end] == '\n')
+		if !isKeyword {
+			pos = end
+			continue
+		}
+		segments = append(segments, data[start:end])
+		j := bytes.Index(data[end:], []byte("endstream"))
+		if j < 0 {
+			return nil, false
+		}
+		start = end + j
+		pos = start + len("endstream")
+	}
+}
+
+// pdfNames yields every name token in b, with #xx escapes decoded, so that
+// /J#61vaScript is seen as /JavaScript.
+func pdfNames(b []byte) func(func(string) bool) {
+	return func(yield func(string) bool) {
+		for i := 0; i < len(b); i++ {
+			if b[i] != '/' {
+				continue
+			}
+			j := i + 1
+			for j < len(b) && !isPDFSpace(b[j]) && !isPDFDelimiter(b[j]) {
+				j++
+			}
+			if !yield(decodePDFName(string(b[i+1 : j]))) {
+				return
+			}
+			i = j - 1
+		}
+	}
+}
+
+func decodePDFName(s string) string {
+	if !strings.Contains(s, "#") {
+		return s
+	}
+	if d, err := types.DecodeName(s); err == nil {
+		return d
+	}
+	return s
+}
+
+func isPDFSpace(c byte) bool {
+	switch c {
+	case 0, '\t', '\n', '\f', '\r', ' ':
+		return true
+	}
+	return false
+}
+
+func isPDFDelimiter(c byte) bool {
+	switch c {
+	case '(', ')', '<', '>', '[', ']', '{', '}', '/', '%':
+		return true
+	}
+	return false
+}
+
+// walkPDF inspects every object pdfcpu loaded, including those it unpacked
+// from compressed object streams, where the byte scan cannot see.
+func walkPDF(xt *model.XRefTable) string {
+	for _, entry := range xt.Table {
+		if entry == nil || entry.Free || entry.Object == nil {
+			continue
+		}
+		if activeObject(entry.Object, maxWalkDepth) {
+			return CodePDFActiveContent
+		}
+	}
+	if root, err := xt.Catalog(); err == nil {
+		if oa, ok := root.Find("OpenAction"); ok && !safeOpenAction(xt, oa) {
+			return CodePDFActiveContent
+		}
+	}
+	return ""
+}
+
+func activeObject(o types.Object, depth int) bool {
+	if depth <= 0 {
+		// Deeper than pdfcpu itself allows: treat as hostile.
+		return true
+	}
+	switch v := o.(type) {
+	case types.Dict:
+		return activeDict(v, depth)
+	case types.StreamDict:
+		return activeDict(v.Dict, depth)
+	case *types.StreamDict:
+		return v != nil && activeDict(v.Dict, depth)
+	case types.ObjectStreamDict:
+		return activeDict(v.Dict, depth)
+	case *types.ObjectStreamDict:
+		return v != nil && activeDict(v.Dict, depth)
+	case types.XRefStreamDict:
+		return activeDict(v.Dict, depth)
+	case *types.XRefStreamDict:
+		return v != nil && activeDict(v.Dict, depth)
+	case types.Array:
+		for _, e := range v {
+			if activeObject(e, depth-1) {
+				return true
+			}
+		}
+	case types.Name:
+		return activeNames[decodePDFName(string(v))]
+	}
+	return false
+}
+
+func activeDict(d types.Dict, depth int) bool {
+	for k, v := range d {
+		if activeNames[decodePDFName(k)] || activeObject(v, depth-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// safeOpenAction accepts an explicit destination (an array) or a GoTo
+// action dictionary.
+func safeOpenAction(xt *model.XRefTable, o types.Object) bool {
+	o, err := xt.Dereference(o)
+	if err != nil {
+		return false
+	}
+	switch v := o.(type) {
+	case types.Array:
+		return true
+	case types.Dict:
+		s, ok := v.Find("S")
+		if !ok {
+			return false
+		}
+		n, ok := s.(types.Name)
+		return ok && safeOpenActions[decodePDFName(string(n))] && v["Next"] == nil
+	}
+	return false
+}
+
+// stripPDFMetadata removes what identifies the author or the editing
+// history: the Info dictionary, XMP streams, application private data
+// (/PieceInfo can hold the unmasked original of an edited page) and page
+// thumbnails (rendered before masking, possibly). Writing the context then
+// drops every object no longer reachable, and with them earlier revisions
+// and anything appended.
+func stripPDFMetadata(xt *model.XRefTable) {
+	xt.Info = nil
+	for _, entry := range xt.Table {
+		if entry == nil || entry.Free || entry.Object == nil {
+			continue
+		}
+		var d types.Dict
+		switch v := entry.Object.(type) {
+		case types.Dict:
+			d = v
+		case types.StreamDict:
+			d = v.Dict
+		case *types.StreamDict:
+			if v != nil {
+				d = v.Dict
+			}
+		}
+		for _, k := range []string{"Metadata", "PieceInfo", "Thumb"} {
+			delete(d, k)
+		}
+	}
+}

@@ -1,0 +1,59 @@
+// Package outbox is the durable queue of letters: a letter is written in the same transaction
+// as the state change that causes it, then published for sending, and marked sent exactly once.
+package outbox
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+)
+
+// Status is where a letter is in its delivery.
+type Status string
+
+const (
+	Pending Status = "pending" // written, not yet sent
+	Sending Status = "sending" // claimed by one sender until LeaseUntil
+	Sent    Status = "sent"
+	Failed  Status = "failed" // refused for good by the mail service; shown to staff
+)
+
+// Link is a signed link the letter carries. It is signed when the letter is rendered, so no
+// token is ever stored.
+type Link struct {
+	Key      string           `json:"key"`      // the template's name for it: "confirm", "staff", ...
+	Function string           `json:"function"` // the HTTP function it opens: "ConfirmRequest", ...
+	Claims   linktoken.Claims `json:"claims"`
+}
+
+// Letter is one e-mail to one recipient.
+type Letter struct {
+	ID        string
+	Reference string
+	Kind      letter.Kind
+	Lang      string
+	To        string
+	Data      letter.Data
+	Links     []Link
+	DueDate   civil.Date // stated in the letter (custom_args.dueDate); zero when none
+	Status    Status
+	Attempts  int
+	CreatedAt time.Time
+	SentAt    time.Time
+	// LeaseUntil bounds a claim: a sender that dies mid-send frees the letter when it passes.
+	LeaseUntil time.Time
+	LastError  string
+}
+
+// ID derives a letter's id from what makes it unique: the case, the kind, the recipient and a
+// discriminator (e.g. the due moment of a reminder). Creating the same letter twice then writes
+// the same document, so a retried event or a second tick sends nothing twice.
+func ID(reference string, kind letter.Kind, to, discriminator string) string {
+	h := sha256.Sum256([]byte(reference + "\x00" + string(kind) + "\x00" + to + "\x00" + discriminator))
+	return reference + "-" + string(kind) + "-" + hex.EncodeToString(h[:6])
+}

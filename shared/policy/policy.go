@@ -1,0 +1,275 @@
+// Package policy holds an organisation's policy profile: every setting RULES.md marks ⚙, loaded
+// from an embedded JSON file (profiles/) or from a path, and validated as a whole.
+package policy
+
+import (
+	"bytes"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path"
+	"slices"
+	"strings"
+)
+
+//go:embed profiles/*.json
+var embedded embed.FS
+
+// ErrUnknownProfile is returned by Load for a name that is neither embedded nor a path.
+var ErrUnknownProfile = errors.New("unknown policy profile")
+
+// Request types as the API and the profile's "terms" keys spell them (RULES.md §1).
+const (
+	Access        = "access"
+	Rectification = "rectification"
+	Erasure       = "erasure"
+	Objection     = "objection"
+	Complaint     = "complaint"
+)
+
+// Identity copy policies (IdentityPolicy.IDCopy).
+const (
+	IDCopyNever  = "never"
+	IDCopyAlways = "always"
+)
+
+// RequestTypes returns every request type in form order. It returns a fresh slice so callers
+// cannot change the list for everyone else.
+func RequestTypes() []string {
+	return []string{Access, Rectification, Erasure, Objection, Complaint}
+}
+
+// Profile is one organisation's policy (RULES.md: every ⚙).
+type Profile struct {
+	ID           string       `json:"id"`
+	Organisation Organisation `json:"organisation"`
+	// Terms is the organisation's own term per request type; the keys are exactly the five
+	// request types. A zero Term means "no own term": only the GDPR month applies.
+	Terms map[string]Term `json:"terms"`
+	// OwnTermsRollForward: whether own terms, like the GDPR month, move off a weekend or holiday
+	// to the next working day (RULES.md §3). The seeds say nothing, so the default is false.
+	OwnTermsRollForward bool             `json:"ownTermsRollForward"`
+	Identity            IdentityPolicy   `json:"identity"`
+	ThirdParty          ThirdPartyPolicy `json:"thirdParty"`
+	Links               LinkPolicy       `json:"links"`
+	Reminders           ReminderPolicy   `json:"reminders"`
+	Retention           RetentionPolicy  `json:"retention"`
+	Fees                FeePolicy        `json:"fees"`
+	RateLimits          RateLimits       `json:"rateLimits"`
+	Complaint           ComplaintPolicy  `json:"complaint"`
+	// Sources cites, per JSON field path (e.g. "terms.rectification"), where a value comes from:
+	// a seed section, RULES.md, or "product default". JSON has no comments, and a value nobody
+	// can trace back is a value nobody dares to change.
+	Sources map[string]string `json:"_sources,omitempty"`
+}
+
+// Term is a period expressed in exactly one unit, counted per EU Regulation 1182/71.
+type Term struct {
+	Days   int `json:"days,omitempty"`
+	Weeks  int `json:"weeks,omitempty"`
+	Months int `json:"months,omitempty"`
+}
+
+// IsZero reports whether the term is unset ("no own term").
+func (t Term) IsZero() bool { return t == Term{} }
+
+// String renders the term in English, e.g. "4 weeks"; "none" for the zero term.
+func (t Term) String() string { return t.Text("en") }
+
+// Text renders the term for a letter in lang ("nl" or "en"; anything else is English).
+func (t Term) Text(lang string) string {
+	type unit struct{ one, many string }
+	units := map[string][3]unit{
+		"nl": {{"dag", "dagen"}, {"week", "weken"}, {"maand", "maanden"}},
+		"en": {{"day", "days"}, {"week", "weeks"}, {"month", "months"}},
+	}
+	u, ok := units[lang]
+	if !ok {
+		u = units["en"]
+	}
+	var parts []string
+	for i, n := range []int{t.Months, t.Weeks, t.Days} {
+		if n == 0 {
+			continue
+		}
+		w := u[2-i].many
+		if n == 1 {
+			w = u[2-i].one
+		}
+		parts = append(parts, fmt.Sprintf("%d %s", n, w))
+	}
+	if len(parts) == 0 {
+		if lang == "nl" {
+			return "geen"
+		}
+		return "none"
+	}
+	return strings.Join(parts, " + ")
+}
+
+// Organisation is who the letters come from and where staff mail goes.
+type Organisation struct {
+	Name          string `json:"name"`
+	LegalName     string `json:"legalName"`
+	Website       string `json:"website"`
+	PostalAddress string `json:"postalAddress,omitempty"` // optional: letters go by e-mail
+	SenderEmail   string `json:"senderEmail"`             // From: of every letter
+	SenderName    string `json:"senderName"`
+	// PrivacyOfficerEmail receives staff_overdue escalations.
+	PrivacyOfficerEmail string `json:"privacyOfficerEmail"`
+	// StaffEmails receive staff_case links; STAFF_EMAILS overrides them.
+	StaffEmails []string `json:"staffEmails"`
+	// ComplaintsContact says where the organisation's own complaints procedure lives (text/URL).
+	ComplaintsContact string `json:"complaintsContact"`
+}
+
+// IdentityPolicy says how identity is established (RULES.md §2: least intrusive first).
+type IdentityPolicy struct {
+	// IDCopy is "never" (control of the e-mail address suffices unless staff doubt it; then
+	// they request an ID copy) or "always" (every request needs a masked ID copy first).
+	IDCopy string `json:"idCopy"`
+	// SuspendClock stops the deadline while the organisation waits for proof of identity
+	// (RULES.md §3, EDPB 01/2022 §159).
+	SuspendClock bool `json:"suspendClock"`
+	// IDCopyMaxDays: an ID copy is deleted at the latest this many days after upload, checked
+	// or not (EDPB 01/2022 §79: keep it only until it is checked).
+	IDCopyMaxDays int `json:"idCopyMaxDays"`
+}
+
+// ThirdPartyPolicy governs consulting a third party named in the file (RULES.md §3, §4).
+type ThirdPartyPolicy struct {
+	ObjectionDays     int  `json:"objectionDays"`
+	StateTermInLetter bool `json:"stateTermInLetter"`
+}
+
+// LinkPolicy sets how long each kind of signed link stays valid, in days.
+type LinkPolicy struct {
+	StaffDays      int `json:"staffDays"`
+	RequesterDays  int `json:"requesterDays"`
+	ResultDays     int `json:"resultDays"`
+	ThirdPartyDays int `json:"thirdPartyDays"`
+	ConfirmDays    int `json:"confirmDays"`
+}
+
+// ReminderPolicy sets when the tick sends reminders and expires requests.
+type ReminderPolicy struct {
+	// StaffWorkingDaysBefore: a staff_reminder this many working days before the due date
+	// (and one more on the last working day).
+	StaffWorkingDaysBefore int `json:"staffWorkingDaysBefore"`
+	// OverdueRepeatDays: staff_overdue is repeated every this many days while overdue.
+	OverdueRepeatDays int `json:"overdueRepeatDays"`
+	// ConfirmReminderHours: confirm_reminder this many hours after an unconfirmed submission.
+	ConfirmReminderHours int `json:"confirmReminderHours"`
+	// UnconfirmedExpiryDays: an unconfirmed request expires and is deleted after this many days.
+	UnconfirmedExpiryDays int `json:"unconfirmedExpiryDays"`
+}
+
+// RetentionPolicy sets retention terms (RULES.md §6).
+type RetentionPolicy struct {
+	// CaseRecordsMonths: the product's own records (requests, letters, audit) are deleted or
+	// anonymised this many months after a case closes.
+	CaseRecordsMonths int `json:"caseRecordsMonths"`
+	// ContractEndedYears and PurposeBoundYears are the organisation's general terms (A §4);
+	// 0 means the organisation sets none beyond statutory terms (explained in Note).
+	ContractEndedYears int    `json:"contractEndedYears"`
+	PurposeBoundYears  int    `json:"purposeBoundYears"`
+	Note               string `json:"note"`
+}
+
+// FeePolicy says what may be charged (RULES.md §4).
+type FeePolicy struct {
+	AccessAlwaysFree   bool   `json:"accessAlwaysFree"`
+	OtherFeesAnnounced bool   `json:"otherFeesAnnounced"`
+	Waivable           bool   `json:"waivable"`
+	Note               string `json:"note,omitempty"`
+}
+
+// RateLimits bound accepted submissions; 0 switches a limit off (CONTRACT.md §2).
+type RateLimits struct {
+	PerIPPerHour   int `json:"perIpPerHour"`
+	PerEmailPerDay int `json:"perEmailPerDay"`
+}
+
+// ComplaintPolicy covers the routes after a complaint decision.
+type ComplaintPolicy struct {
+	// EscalationWeeks: the requester may go to court or the Autoriteit Persoonsgegevens within
+	// this many weeks of the decision (A §16, UAVG 35(2)).
+	EscalationWeeks int `json:"escalationWeeks"`
+}
+
+// Term returns the organisation's own term for requestType; the zero Term when it has none.
+func (p *Profile) Term(requestType string) Term {
+	return p.Terms[requestType]
+}
+
+// Names returns the embedded profile names, sorted.
+func Names() []string {
+	entries, err := fs.ReadDir(embedded, "profiles")
+	if err != nil {
+		return nil // cannot happen: the directory is embedded at compile time
+	}
+	var names []string
+	for _, e := range entries {
+		if n, ok := strings.CutSuffix(e.Name(), ".json"); ok {
+			names = append(names, n)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// Load returns the validated profile named nameOrPath: an embedded name ("vallei-wonen",
+// "de-alliantie") or a path to a JSON file (recognised by a path separator or a .json
+// suffix). An invalid profile is an error: nothing should run on a half-right policy.
+func Load(nameOrPath string) (*Profile, error) {
+	data, err := read(nameOrPath)
+	if err != nil {
+		return nil, err
+	}
+	p, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("policy profile %q: %w", nameOrPath, err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("policy profile %q is invalid:\n%w", nameOrPath, err)
+	}
+	return p, nil
+}
+
+func read(nameOrPath string) ([]byte, error) {
+	if nameOrPath == "" {
+		return nil, fmt.Errorf("%w: empty name", ErrUnknownProfile)
+	}
+	if slices.Contains(Names(), nameOrPath) {
+		return embedded.ReadFile(path.Join("profiles", nameOrPath+".json"))
+	}
+	if !strings.ContainsRune(nameOrPath, os.PathSeparator) && !strings.Contains(nameOrPath, "/") &&
+		!strings.HasSuffix(nameOrPath, ".json") {
+		return nil, fmt.Errorf("%w %q (embedded: %s; or give a path to a .json file)",
+			ErrUnknownProfile, nameOrPath, strings.Join(Names(), ", "))
+	}
+	data, err := os.ReadFile(nameOrPath)
+	if err != nil {
+		return nil, fmt.Errorf("read policy profile: %w", err)
+	}
+	return data, nil
+}
+
+// Parse decodes one profile without validating it. Unknown fields and trailing data are
+// errors, so a misspelt setting cannot silently fall back to its zero value.
+func Parse(data []byte) (*Profile, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	var p Profile
+	if err := dec.Decode(&p); err != nil {
+		return nil, fmt.Errorf("decode: %w", err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		return nil, errors.New("decode: trailing data after the profile object")
+	}
+	return &p, nil
+}

@@ -1,0 +1,243 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"net/mail"
+	"net/url"
+	"reflect"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode"
+)
+
+// FieldError is one problem with a profile, naming the JSON field path it concerns.
+type FieldError struct {
+	Field   string // JSON path, e.g. "organisation.senderEmail"
+	Problem string
+}
+
+func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
+
+var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// Validate reports every problem with the profile at once, joined with errors.Join; each is a
+// *FieldError naming the JSON field.
+func (p *Profile) Validate() error {
+	if p == nil {
+		return errors.New("policy profile is nil")
+	}
+	var v validator
+
+	if !idPattern.MatchString(p.ID) {
+		v.add("id", "required: lower-case letters, digits and hyphens (got %q)", p.ID)
+	}
+
+	o := p.Organisation
+	v.text("organisation.name", o.Name)
+	v.text("organisation.legalName", o.LegalName)
+	v.text("organisation.senderName", o.SenderName)
+	v.text("organisation.complaintsContact", o.ComplaintsContact)
+	if o.PostalAddress != "" {
+		v.text("organisation.postalAddress", o.PostalAddress)
+	}
+	if u, err := url.Parse(o.Website); err != nil || u.Scheme != "https" || u.Host == "" {
+		v.add("organisation.website", "required: an absolute https:// URL (got %q)", o.Website)
+	}
+	v.email("organisation.senderEmail", o.SenderEmail)
+	v.email("organisation.privacyOfficerEmail", o.PrivacyOfficerEmail)
+	if len(o.StaffEmails) == 0 {
+		v.add("organisation.staffEmails", "required: at least one address")
+	}
+	for i, e := range o.StaffEmails {
+		f := fmt.Sprintf("organisation.staffEmails[%d]", i)
+		v.email(f, e)
+		if slices.Index(o.StaffEmails, e) < i {
+			v.add(f, "duplicate address %q", e)
+		}
+	}
+
+	p.validateTerms(&v)
+
+	id := p.Identity
+	if id.IDCopy != IDCopyNever && id.IDCopy != IDCopyAlways {
+		v.add("identity.idCopy", "must be %q or %q (got %q)", IDCopyNever, IDCopyAlways, id.IDCopy)
+	}
+	// A copy is needed only until it is checked; a month is generous for that.
+	v.between("identity.idCopyMaxDays", id.IDCopyMaxDays, 1, 31)
+
+	// A consultation longer than the GDPR month could never end before the answer is due.
+	v.between("thirdParty.objectionDays", p.ThirdParty.ObjectionDays, 1, 30)
+
+	l := p.Links
+	v.between("links.staffDays", l.StaffDays, 1, 366)
+	v.between("links.requesterDays", l.RequesterDays, 1, 366)
+	// The result link exposes all of the requester's data: keep it short-lived.
+	v.between("links.resultDays", l.ResultDays, 1, 31)
+	v.between("links.thirdPartyDays", l.ThirdPartyDays, 1, 366)
+	v.between("links.confirmDays", l.ConfirmDays, 1, 366)
+	if l.ThirdPartyDays > 0 && l.ThirdPartyDays < p.ThirdParty.ObjectionDays {
+		v.add("links.thirdPartyDays", "%d is shorter than thirdParty.objectionDays (%d): the link would expire before the term to object ends",
+			l.ThirdPartyDays, p.ThirdParty.ObjectionDays)
+	}
+	if l.ConfirmDays > 0 && l.ConfirmDays < p.Reminders.UnconfirmedExpiryDays {
+		v.add("links.confirmDays", "%d is shorter than reminders.unconfirmedExpiryDays (%d): the request would outlive its confirm link",
+			l.ConfirmDays, p.Reminders.UnconfirmedExpiryDays)
+	}
+
+	r := p.Reminders
+	v.between("reminders.staffWorkingDaysBefore", r.StaffWorkingDaysBefore, 1, 15)
+	v.between("reminders.overdueRepeatDays", r.OverdueRepeatDays, 1, 30)
+	v.between("reminders.unconfirmedExpiryDays", r.UnconfirmedExpiryDays, 1, 30)
+	v.between("reminders.confirmReminderHours", r.ConfirmReminderHours, 1, 30*24)
+	if r.UnconfirmedExpiryDays > 0 && r.ConfirmReminderHours >= r.UnconfirmedExpiryDays*24 {
+		v.add("reminders.confirmReminderHours", "%d h is not before the request expires (reminders.unconfirmedExpiryDays = %d)",
+			r.ConfirmReminderHours, r.UnconfirmedExpiryDays)
+	}
+
+	rt := p.Retention
+	v.between("retention.caseRecordsMonths", rt.CaseRecordsMonths, 1, 120)
+	v.between("retention.contractEndedYears", rt.ContractEndedYears, 0, 30)
+	v.between("retention.purposeBoundYears", rt.PurposeBoundYears, 0, 30)
+	v.text("retention.note", rt.Note)
+
+	if p.Fees.Waivable && !p.Fees.OtherFeesAnnounced {
+		v.add("fees.waivable", "true, but fees.otherFeesAnnounced is false: there is no fee to waive")
+	}
+
+	v.between("rateLimits.perIpPerHour", p.RateLimits.PerIPPerHour, 0, 10000)
+	v.between("rateLimits.perEmailPerDay", p.RateLimits.PerEmailPerDay, 0, 10000)
+
+	// The escalation term is statutory (UAVG 35(2), Awb 6:7); a profile cannot shorten or
+	// lengthen it, and a letter stating another term would mislead the requester.
+	if p.Complaint.EscalationWeeks != 6 {
+		v.add("complaint.escalationWeeks", "must be 6, the statutory term (UAVG 35(2)); got %d", p.Complaint.EscalationWeeks)
+	}
+
+	known := fieldPaths()
+	for _, k := range sortedKeys(p.Sources) {
+		if !known[k] {
+			v.add("_sources."+k, "names no profile field")
+		}
+		if strings.TrimSpace(p.Sources[k]) == "" {
+			v.add("_sources."+k, "empty citation")
+		}
+	}
+
+	return errors.Join(v.errs...)
+}
+
+// gdprTypes have the one-month ceiling of GDPR 12(3); an own term for them is only useful if
+// it can end earlier than that month.
+var gdprTypes = []string{Access, Rectification, Erasure, Objection}
+
+func (p *Profile) validateTerms(v *validator) {
+	for _, k := range RequestTypes() {
+		if _, ok := p.Terms[k]; !ok {
+			v.add("terms."+k, `missing (use {} for "no own term")`)
+		}
+	}
+	for _, k := range sortedKeys(p.Terms) {
+		f := "terms." + k
+		t := p.Terms[k]
+		if !slices.Contains(RequestTypes(), k) {
+			v.add(f, "unknown request type (want one of %s)", strings.Join(RequestTypes(), ", "))
+			continue
+		}
+		if t.Days < 0 || t.Weeks < 0 || t.Months < 0 {
+			v.add(f, "negative term %+v", t)
+			continue
+		}
+		units := 0
+		for _, n := range []int{t.Days, t.Weeks, t.Months} {
+			if n != 0 {
+				units++
+			}
+		}
+		if units > 1 {
+			v.add(f, "use exactly one unit (days, weeks or months), got %+v", t)
+			continue
+		}
+		if slices.Contains(gdprTypes, k) {
+			// The earlier date wins, so a term that can never end before the GDPR month is
+			// pointless and, worse, a letter quoting it would promise more time than the law
+			// allows. 30 days still ends before the month in every 31-day month; 31 never does.
+			if t.Days > 30 || t.Weeks > 4 || t.Months > 1 {
+				v.add(f, "%s is longer than the GDPR month (art. 12(3)), which always wins; the longest useful terms are 30 days, 4 weeks or 1 month", t)
+			}
+			continue
+		}
+		if t.IsZero() {
+			v.add(f, "required: no GDPR ceiling applies, so without an own term there is no due date")
+		} else if t.Days > 366 || t.Weeks > 52 || t.Months > 12 {
+			v.add(f, "%s is longer than a year", t)
+		}
+	}
+}
+
+type validator struct{ errs []error }
+
+func (v *validator) add(field, format string, args ...any) {
+	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+func (v *validator) text(field, s string) {
+	switch {
+	case strings.TrimSpace(s) == "":
+		v.add(field, "required")
+	case strings.IndexFunc(s, unicode.IsControl) >= 0:
+		// These strings end up in mail headers and letters; a newline would be header injection.
+		v.add(field, "contains a control character")
+	}
+}
+
+func (v *validator) email(field, s string) {
+	if s == "" {
+		v.add(field, "required")
+		return
+	}
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" || !strings.Contains(s[strings.LastIndex(s, "@")+1:], ".") {
+		v.add(field, "not a plain e-mail address such as name@example.org (got %q)", s)
+	}
+}
+
+func (v *validator) between(field string, n, lo, hi int) {
+	if n < lo || n > hi {
+		v.add(field, "must be between %d and %d (got %d)", lo, hi, n)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// fieldPaths lists every JSON path a _sources key may name: each struct field, each term key.
+func fieldPaths() map[string]bool {
+	paths := map[string]bool{}
+	var walk func(prefix string, t reflect.Type)
+	walk = func(prefix string, t reflect.Type) {
+		for f := range t.Fields() {
+			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+			if name == "" || name == "-" || name == "_sources" {
+				continue
+			}
+			p := prefix + name
+			paths[p] = true
+			if f.Type.Kind() == reflect.Struct {
+				walk(p+".", f.Type)
+			}
+		}
+	}
+	walk("", reflect.TypeFor[Profile]())
+	for _, k := range RequestTypes() {
+		paths["terms."+k] = true
+	}
+	return paths
+}

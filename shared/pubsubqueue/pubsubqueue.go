@@ -1,0 +1,81 @@
+// Package pubsubqueue is the Pub/Sub adapter: it publishes messages to named topics and, for
+// local development and tests, creates topics and push subscriptions.
+package pubsubqueue
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+
+	"cloud.google.com/go/pubsub/v2"
+	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+)
+
+// Publisher implements app.Publisher. It keeps one publisher per topic for the instance.
+type Publisher struct {
+	c       *pubsub.Client
+	mu      sync.Mutex
+	topics  map[string]*pubsub.Publisher
+	project string
+}
+
+var _ app.Publisher = (*Publisher)(nil)
+
+// New wraps a client.
+func New(c *pubsub.Client, project string) (*Publisher, error) {
+	if c == nil || project == "" {
+		return nil, errors.New("pubsubqueue: client and project are required")
+	}
+	return &Publisher{c: c, topics: map[string]*pubsub.Publisher{}, project: project}, nil
+}
+
+// Publish implements app.Publisher and waits until the server has the message.
+func (p *Publisher) Publish(ctx context.Context, topic string, data []byte) error {
+	p.mu.Lock()
+	t, ok := p.topics[topic]
+	if !ok {
+		t = p.c.Publisher(topic)
+		p.topics[topic] = t
+	}
+	p.mu.Unlock()
+	if _, err := t.Publish(ctx, &pubsub.Message{Data: data}).Get(ctx); err != nil {
+		return fmt.Errorf("publish to %s: %w", topic, err)
+	}
+	return nil
+}
+
+// Close flushes and stops every publisher.
+func (p *Publisher) Close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, t := range p.topics {
+		t.Stop()
+	}
+}
+
+// EnsurePush creates topic and a push subscription delivering it to endpoint, if absent.
+// Production does this in Terraform; scripts/dev and the tests do it here.
+func EnsurePush(ctx context.Context, c *pubsub.Client, project, topic, sub, endpoint string) error {
+	tname := fmt.Sprintf("projects/%s/topics/%s", project, topic)
+	if _, err := c.TopicAdminClient.CreateTopic(ctx, &pubsubpb.Topic{Name: tname}); err != nil && status.Code(err) != codes.AlreadyExists {
+		return fmt.Errorf("create topic %s: %w", topic, err)
+	}
+	if sub == "" {
+		return nil
+	}
+	s := &pubsubpb.Subscription{
+		Name:               fmt.Sprintf("projects/%s/subscriptions/%s", project, sub),
+		Topic:              tname,
+		AckDeadlineSeconds: 60,
+		PushConfig:         &pubsubpb.PushConfig{PushEndpoint: endpoint},
+	}
+	if _, err := c.SubscriptionAdminClient.CreateSubscription(ctx, s); err != nil && status.Code(err) != codes.AlreadyExists {
+		return fmt.Errorf("create subscription %s: %w", sub, err)
+	}
+	return nil
+}

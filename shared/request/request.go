@@ -1,0 +1,201 @@
+// Package request is the case aggregate: request types, statuses, the state machine as one
+// transition table, and validation of a submission. It imports no cloud SDK.
+package request
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	"cloud.google.com/go/civil"
+)
+
+// Type is the right the requester exercises (RULES.md §1).
+type Type string
+
+const (
+	Access        Type = "access"
+	Rectification Type = "rectification"
+	Erasure       Type = "erasure"
+	Objection     Type = "objection"
+	Complaint     Type = "complaint"
+)
+
+// Types lists every request type in form order.
+var Types = []Type{Access, Rectification, Erasure, Objection, Complaint}
+
+// Valid reports whether t is a known type.
+func (t Type) Valid() bool {
+	for _, k := range Types {
+		if t == k {
+			return true
+		}
+	}
+	return false
+}
+
+// Status is where a case stands (CONTRACT.md §3).
+type Status string
+
+const (
+	AwaitingConfirmation Status = "awaiting_confirmation"
+	AwaitingIdentity     Status = "awaiting_identity"
+	InProgress           Status = "in_progress"
+	AwaitingThirdParty   Status = "awaiting_third_party"
+	Decided              Status = "decided"
+	Closed               Status = "closed"
+	Expired              Status = "expired"
+)
+
+// Open reports whether the case still runs against a deadline.
+func (s Status) Open() bool {
+	return s == AwaitingIdentity || s == InProgress || s == AwaitingThirdParty
+}
+
+// Action is anything that changes a case.
+type Action string
+
+const (
+	ActConfirm         Action = "confirm"
+	ActUploadIdentity  Action = "upload_identity"
+	ActVerifyIdentity  Action = "verify_identity"
+	ActRejectIdentity  Action = "reject_identity"
+	ActRequestIdentity Action = "request_identity"
+	ActExtend          Action = "extend"
+	ActConsult         Action = "consult_third_party"
+	ActThirdPartyDone  Action = "third_party_done"
+	ActDecide          Action = "decide"
+	ActWithdraw        Action = "withdraw"
+	ActExpire          Action = "expire"
+	ActClose           Action = "close"
+)
+
+// StaffActions are the actions staff may post to StaffCase, in page order.
+var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActDecide, ActWithdraw}
+
+// transition is one row of the state machine: from any of From, the action leads to To
+// (an empty To keeps the status).
+type transition struct {
+	From []Status
+	To   Status
+}
+
+// transitions is the whole state machine. An action/status pair not in it is refused.
+var transitions = map[Action]transition{
+	ActConfirm:         {From: []Status{AwaitingConfirmation}, To: ""}, // to is decided by the ID policy
+	ActUploadIdentity:  {From: []Status{AwaitingIdentity}},
+	ActVerifyIdentity:  {From: []Status{AwaitingIdentity}, To: InProgress},
+	ActRejectIdentity:  {From: []Status{AwaitingIdentity}},
+	ActRequestIdentity: {From: []Status{InProgress, AwaitingIdentity}, To: AwaitingIdentity},
+	ActExtend:          {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}},
+	ActConsult:         {From: []Status{InProgress}, To: AwaitingThirdParty},
+	ActThirdPartyDone:  {From: []Status{AwaitingThirdParty}, To: InProgress},
+	ActDecide:          {From: []Status{InProgress}, To: Decided},
+	ActWithdraw:        {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}, To: Closed},
+	ActExpire:          {From: []Status{AwaitingConfirmation}, To: Expired},
+	ActClose:           {From: []Status{Decided}, To: Closed},
+}
+
+// ErrNotAllowed is returned for an action the case's status does not allow.
+var ErrNotAllowed = errors.New("action not allowed in this status")
+
+// Allowed reports whether a may be applied in status s.
+func Allowed(a Action, s Status) bool {
+	t, ok := transitions[a]
+	if !ok {
+		return false
+	}
+	for _, f := range t.From {
+		if f == s {
+			return true
+		}
+	}
+	return false
+}
+
+// Next returns the status after a, or ErrNotAllowed. For ActConfirm the caller passes the
+// status the ID policy asks for as confirmTo.
+func Next(a Action, s Status, confirmTo Status) (Status, error) {
+	if !Allowed(a, s) {
+		return s, fmt.Errorf("%s in %s: %w", a, s, ErrNotAllowed)
+	}
+	if a == ActConfirm {
+		return confirmTo, nil
+	}
+	if to := transitions[a].To; to != "" {
+		return to, nil
+	}
+	return s, nil
+}
+
+// Person is the data subject or the representative as given on the form.
+type Person struct {
+	Name      string
+	Email     string
+	BirthDate civil.Date
+	Phone     string
+	Address   string
+}
+
+// Representative acts for a subject under 16 or not legally competent (RULES.md §1).
+type Representative struct {
+	Name     string
+	Email    string
+	Capacity string
+}
+
+// Identity records how identity was established: never the document itself (RULES.md §2).
+type Identity struct {
+	CopyRequired bool      // the profile or staff asked for an ID copy
+	CopyHeld     bool      // an encrypted copy is stored and awaits checking
+	CopyUploaded time.Time // when the copy arrived
+	RequestedAt  time.Time // when the controller last asked for identification (clock suspension)
+	CheckedBy    string    // staff address
+	CheckedAt    time.Time
+	DocumentType string
+	Outcome      string // "verified" or "rejected"
+}
+
+// Case is one privacy-rights request and everything decided about it.
+type Case struct {
+	Reference      string
+	Type           Type
+	Status         Status
+	Lang           string
+	Subject        Person
+	Relation       string
+	Details        string
+	Proposed       string
+	Motivation     string
+	Representative *Representative
+	Signature      string
+
+	SubmittedAt time.Time
+	ConfirmedAt time.Time
+	Received    civil.Date // day of receipt: the clock counts from here
+	DueDate     civil.Date // zero until the clock starts
+	Extended    bool
+	// SuspendedDays counts the whole days the clock stood still while waiting for identity.
+	SuspendedDays int
+	Identity      Identity
+	ClosedAt      time.Time
+	UpdatedAt     time.Time
+	// NextActionAt is the earliest moment the Tick has work for this case; the Tick queries on it.
+	NextActionAt time.Time
+}
+
+// Recipient is where letters to the requester go: the representative when there is one.
+func (c *Case) Recipient() (name, email string) {
+	if c.Representative != nil {
+		return c.Representative.Name, c.Representative.Email
+	}
+	return c.Subject.Name, c.Subject.Email
+}
+
+// Event is one line of a case's audit trail: who did what, when. Detail never holds an ID copy.
+type Event struct {
+	At     time.Time
+	Actor  string // "requester", "system", or a staff address
+	Action string
+	Detail string
+}

@@ -1,0 +1,215 @@
+package request
+
+import (
+	"net/mail"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"cloud.google.com/go/civil"
+)
+
+// Submission is what the public form sends (CONTRACT.md §3), before validation.
+type Submission struct {
+	Type            string               `json:"type"`
+	Name            string               `json:"name"`
+	Email           string               `json:"email"`
+	BirthDate       string               `json:"birthDate"`
+	Phone           string               `json:"phone"`
+	Address         string               `json:"address"`
+	Relation        string               `json:"relation"`
+	Details         string               `json:"details"`
+	ProposedChanges string               `json:"proposedChanges"`
+	Motivation      string               `json:"motivation"`
+	Representative  *RepresentativeInput `json:"representative"`
+	Signature       string               `json:"signature"`
+	Declaration     bool                 `json:"declaration"`
+	Lang            string               `json:"lang"`
+	// Website is a honeypot: hidden from people, filled in by bots.
+	Website string `json:"website"`
+}
+
+// RepresentativeInput is the representative as submitted.
+type RepresentativeInput struct {
+	Name     string `json:"name"`
+	Email    string `json:"email"`
+	Capacity string `json:"capacity"`
+}
+
+// Relations and Capacities are the allowed values of those fields.
+var (
+	Relations  = []string{"tenant", "applicant", "buyer", "owner", "resident", "other"}
+	Capacities = []string{"parent", "guardian", "curator", "mentor", "other"}
+)
+
+// Field limits keep stored documents small and reject abuse early.
+const (
+	maxShort = 200
+	maxLong  = 5000
+)
+
+// FieldError names one invalid field with a stable code; Message gives the text.
+type FieldError struct {
+	Field string
+	Code  string
+}
+
+// Message explains the problem in lang ("nl" or "en").
+func (e FieldError) Message(lang string) string {
+	m, ok := messages[e.Code]
+	if !ok {
+		m = messages["invalid"]
+	}
+	if lang == "en" {
+		return m[1]
+	}
+	return m[0]
+}
+
+var messages = map[string][2]string{
+	"required":            {"Vul dit veld in.", "Please fill in this field."},
+	"invalid":             {"Deze waarde klopt niet.", "This value is not valid."},
+	"type":                {"Kies wat u wilt aanvragen.", "Choose what you want to request."},
+	"email":               {"Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.", "Enter a valid e-mail address, for example name@example.com."},
+	"date":                {"Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 1980-05-17.", "Enter a date as YYYY-MM-DD, for example 1980-05-17."},
+	"date_future":         {"Deze datum ligt in de toekomst.", "This date is in the future."},
+	"too_long":            {"Deze tekst is te lang.", "This text is too long."},
+	"relation":            {"Kies een van de mogelijkheden.", "Choose one of the options."},
+	"capacity":            {"Kies als wat de vertegenwoordiger optreedt.", "Choose in what capacity the representative acts."},
+	"representative":      {"Iemand jonger dan 16 jaar heeft een wettelijk vertegenwoordiger nodig. Vul de gegevens van de ouder, voogd of curator in.", "Someone under 16 needs a legal representative. Please fill in the details of the parent, guardian or curator."},
+	"declaration":         {"Bevestig dat de gegevens kloppen en dat u dit verzoek mag doen.", "Confirm that the details are correct and that you may make this request."},
+	"lang":                {"Kies nl of en.", "Choose nl or en."},
+}
+
+// Validated is a submission that passed validation, in domain types.
+type Validated struct {
+	Type           Type
+	Lang           string
+	Subject        Person
+	Relation       string
+	Details        string
+	Proposed       string
+	Motivation     string
+	Representative *Representative
+	Signature      string
+	Bot            bool // the honeypot was filled in
+}
+
+// Validate checks every rule of CONTRACT.md §3 and returns every problem at once. today is the
+// day of submission in Europe/Amsterdam (the under-16 rule is judged on that day).
+func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
+	var errs []FieldError
+	add := func(field, code string) { errs = append(errs, FieldError{Field: field, Code: code}) }
+	trim := strings.TrimSpace
+	text := func(field, v string, required bool, max int) string {
+		v = trim(v)
+		switch {
+		case v == "" && required:
+			add(field, "required")
+		case utf8.RuneCountInString(v) > max || !utf8.ValidString(v):
+			add(field, "too_long")
+		}
+		return v
+	}
+	v := &Validated{Bot: trim(s.Website) != ""}
+
+	v.Type = Type(trim(s.Type))
+	if !v.Type.Valid() {
+		add("type", "type")
+	}
+	v.Lang = trim(s.Lang)
+	switch v.Lang {
+	case "":
+		v.Lang = "nl"
+	case "nl", "en":
+	default:
+		add("lang", "lang")
+		v.Lang = "nl"
+	}
+	v.Subject.Name = text("name", s.Name, true, maxShort)
+	v.Subject.Email = email(trim(s.Email), "email", add)
+	birth, birthOK := date(trim(s.BirthDate), "birthDate", today, add)
+	v.Subject.BirthDate = birth
+	v.Subject.Phone = text("phone", s.Phone, false, 40)
+	v.Subject.Address = text("address", s.Address, false, maxShort)
+	if r := trim(s.Relation); r != "" {
+		if !contains(Relations, r) {
+			add("relation", "relation")
+		}
+		v.Relation = r
+	}
+	v.Details = text("details", s.Details, v.Type == Erasure || v.Type == Complaint, maxLong)
+	v.Proposed = text("proposedChanges", s.ProposedChanges, v.Type == Rectification, maxLong)
+	v.Motivation = text("motivation", s.Motivation, v.Type == Objection, maxLong)
+	v.Signature = text("signature", s.Signature, true, maxShort)
+	if !s.Declaration {
+		add("declaration", "declaration")
+	}
+
+	minor := birthOK && under16(birth, today)
+	rep := s.Representative
+	if rep != nil && trim(rep.Name) == "" && trim(rep.Email) == "" && trim(rep.Capacity) == "" {
+		rep = nil
+	}
+	switch {
+	case rep != nil:
+		r := &Representative{
+			Name:     text("representative.name", rep.Name, true, maxShort),
+			Email:    email(trim(rep.Email), "representative.email", add),
+			Capacity: trim(rep.Capacity),
+		}
+		if !contains(Capacities, r.Capacity) {
+			add("representative.capacity", "capacity")
+		}
+		v.Representative = r
+	case minor:
+		add("representative", "representative")
+	}
+	return v, errs
+}
+
+func email(v, field string, add func(string, string)) string {
+	if v == "" {
+		add(field, "required")
+		return ""
+	}
+	a, err := mail.ParseAddress(v)
+	if err != nil || a.Address != v || len(v) > 254 || !strings.Contains(v[strings.LastIndex(v, "@")+1:], ".") {
+		add(field, "email")
+		return v
+	}
+	return strings.ToLower(v)
+}
+
+func date(v, field string, today civil.Date, add func(string, string)) (civil.Date, bool) {
+	if v == "" {
+		add(field, "required")
+		return civil.Date{}, false
+	}
+	d, err := civil.ParseDate(v)
+	if err != nil || d.Year < 1900 {
+		add(field, "date")
+		return civil.Date{}, false
+	}
+	if d.After(today) {
+		add(field, "date_future")
+		return d, false
+	}
+	return d, true
+}
+
+// under16 reports whether someone born on birth is younger than 16 on day.
+func under16(birth, day civil.Date) bool {
+	sixteenth := civil.DateOf(time.Date(birth.Year+16, birth.Month, birth.Day, 0, 0, 0, 0, time.UTC))
+	// 29 February birthdays: the 16th birthday falls on 1 March in a common year.
+	return day.Before(sixteenth)
+}
+
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}

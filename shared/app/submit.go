@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
@@ -43,7 +44,10 @@ type Client struct{ IP string }
 
 // Submit validates a submission and stores it as a new case awaiting confirmation of the
 // e-mail address, with the confirm_email letter. A rejected submission stores nothing.
-func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client) (*request.Case, error) {
+//
+// doc, when not nil, is an ID copy that came with the form (already checked by idcheck); it is
+// stored sealed and removed again if the case cannot be stored.
+func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client, doc *idcheck.Document) (*request.Case, error) {
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
 	if len(errs) > 0 {
@@ -71,10 +75,21 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client)
 		s.Logger.InfoContext(ctx, "honeypot submission dropped")
 		return c, nil
 	}
+	if doc != nil {
+		if s.Sealer == nil {
+			return nil, errors.New("app: an ID copy arrived but no Sealer is configured")
+		}
+		c.Identity.CopyHeld, c.Identity.CopyRequired, c.Identity.CopyUploaded, c.Identity.CopyKind = true, true, now, string(doc.Kind)
+	}
 	_, to := c.Recipient()
 	limits := s.limits(cl.IP, to)
 	for attempt := 0; ; attempt++ {
 		c.Reference = NewReference()
+		if doc != nil {
+			if err := s.storeCopy(ctx, c.Reference, doc); err != nil {
+				return nil, err
+			}
+		}
 		l := s.newLetter(c, letter.ConfirmEmail, to, "", now)
 		s.addLink(l, "confirm", "ConfirmRequest", linktoken.Confirm, "", "", now, s.Profile.Links.ConfirmDays)
 		ch := Change{
@@ -82,6 +97,12 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client)
 			Events:  []request.Event{{At: now, Actor: "requester", Action: "submitted", Detail: string(c.Type)}},
 		}
 		err := s.Store.Submit(ctx, c, ch, limits)
+		if err != nil && doc != nil {
+			// Nothing half-stored: the copy goes when its case could not be stored.
+			if derr := s.Store.DeleteIDCopy(ctx, c.Reference); derr != nil {
+				s.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", c.Reference, "error", derr)
+			}
+		}
 		if errors.Is(err, ErrExists) && attempt < 3 {
 			continue
 		}
@@ -92,6 +113,18 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client)
 		s.publish(ctx, ch.Letters)
 		return c, nil
 	}
+}
+
+// storeCopy seals an ID copy with the case reference as associated data and stores it.
+func (s *Service) storeCopy(ctx context.Context, ref string, doc *idcheck.Document) error {
+	sealed, err := s.Sealer.Seal(ref, doc.Data)
+	if err != nil {
+		return fmt.Errorf("seal ID copy: %w", err)
+	}
+	if err := s.Store.PutIDCopy(ctx, ref, sealed, string(doc.Kind)); err != nil {
+		return fmt.Errorf("store ID copy of %s: %w", ref, err)
+	}
+	return nil
 }
 
 func (s *Service) limits(ip, email string) []Limit {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -26,8 +27,13 @@ type DecreeDay struct {
 //go:embed decree_days.json
 var decreeDaysJSON []byte
 
-// DecreeDays returns the embedded decree days, parsed and checked once.
-var DecreeDays = sync.OnceValues(func() ([]DecreeDay, error) { return parseDecreeDays(decreeDaysJSON) })
+var decreeDays = sync.OnceValues(func() ([]DecreeDay, error) { return parseDecreeDays(decreeDaysJSON) })
+
+// DecreeDays returns the embedded decree days (decree_days.json), parsed and checked once.
+func DecreeDays() ([]DecreeDay, error) {
+	days, err := decreeDays()
+	return slices.Clone(days), err
+}
 
 func parseDecreeDays(data []byte) ([]DecreeDay, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))

@@ -33,6 +33,7 @@ type identityDoc struct {
 	CopyRequired bool       `firestore:"copyRequired"`
 	CopyHeld     bool       `firestore:"copyHeld"`
 	CopyUploaded *time.Time `firestore:"copyUploaded"`
+	CopyKind     string     `firestore:"copyKind,omitempty"`
 	RequestedAt  *time.Time `firestore:"requestedAt"`
 	CheckedBy    string     `firestore:"checkedBy,omitempty"`
 	CheckedAt    *time.Time `firestore:"checkedAt"`
@@ -128,7 +129,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		Received: dateString(c.Received), DueDate: dateString(c.DueDate), Extended: c.Extended,
 		SuspendedDays: c.SuspendedDays,
 		Identity: identityDoc{CopyRequired: c.Identity.CopyRequired, CopyHeld: c.Identity.CopyHeld,
-			CopyUploaded: ptr(c.Identity.CopyUploaded), RequestedAt: ptr(c.Identity.RequestedAt),
+			CopyUploaded: ptr(c.Identity.CopyUploaded), CopyKind: c.Identity.CopyKind, RequestedAt: ptr(c.Identity.RequestedAt),
 			CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
 			DocumentType: c.Identity.DocumentType, Outcome: c.Identity.Outcome},
 		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt),
@@ -149,7 +150,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		Received: parseDate(d.Received), DueDate: parseDate(d.DueDate), Extended: d.Extended,
 		SuspendedDays: d.SuspendedDays,
 		Identity: request.Identity{CopyRequired: d.Identity.CopyRequired, CopyHeld: d.Identity.CopyHeld,
-			CopyUploaded: val(d.Identity.CopyUploaded), RequestedAt: val(d.Identity.RequestedAt),
+			CopyUploaded: val(d.Identity.CopyUploaded), CopyKind: d.Identity.CopyKind, RequestedAt: val(d.Identity.RequestedAt),
 			CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
 			DocumentType: d.Identity.DocumentType, Outcome: d.Identity.Outcome},
 		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt),

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"image"
+	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
@@ -157,9 +158,27 @@ func orient(img image.Image, o int) image.Image {
 		return img
 	}
 	b := img.Bounds()
-	src := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
-	draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
 	w, h := b.Dx(), b.Dy()
+
+	// pixel returns the source pixel at (x, y), relative to b.Min, as
+	// RGBA bytes. Camera JPEGs are YCbCr: converting while copying avoids
+	// a second full-size RGBA buffer (160 MB at MaxPixels).
+	var pixel func(x, y int) [4]byte
+	if m, ok := img.(*image.YCbCr); ok {
+		pixel = func(x, y int) [4]byte {
+			x, y = x+b.Min.X, y+b.Min.Y
+			ci := m.COffset(x, y)
+			r, g, bl := color.YCbCrToRGB(m.Y[m.YOffset(x, y)], m.Cb[ci], m.Cr[ci])
+			return [4]byte{r, g, bl, 0xFF}
+		}
+	} else {
+		src := image.NewRGBA(image.Rect(0, 0, w, h))
+		draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
+		pixel = func(x, y int) [4]byte {
+			i := y*src.Stride + 4*x
+			return [4]byte(src.Pix[i : i+4])
+		}
+	}
 
 	// Orientations 5..8 swap the axes.
 	dw, dh := w, h
@@ -168,7 +187,6 @@ func orient(img image.Image, o int) image.Image {
 	}
 	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
 	for y := range h {
-		row := src.Pix[y*src.Stride : y*src.Stride+4*w]
 		for x := range w {
 			var dx, dy int
 			switch o {
@@ -187,8 +205,9 @@ func orient(img image.Image, o int) image.Image {
 			case 8: // needs 90° counter-clockwise
 				dx, dy = y, w-1-x
 			}
+			p := pixel(x, y)
 			i := dy*dst.Stride + 4*dx
-			copy(dst.Pix[i:i+4], row[4*x:4*x+4])
+			copy(dst.Pix[i:i+4], p[:])
 		}
 	}
 	return dst

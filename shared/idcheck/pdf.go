@@ -3,6 +3,7 @@ package idcheck
 import (
 	"bytes"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
@@ -11,20 +12,34 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 )
 
-// activeNames are PDF names (as dictionary keys or name values) that make a
-// viewer run code, open or submit something, or carry another file. None of
-// them belongs in a scanned ID copy, so any occurrence refuses the file.
+// activeNames are PDF names that make a viewer run code, open or submit
+// something, or carry another file. None of them belongs in a scanned ID
+// copy, so any occurrence, as a dictionary key or as a name value, refuses the
+// file. These are specific enough to look for in the raw bytes too.
 var activeNames = map[string]bool{
-	"JavaScript": true, "JS": true, // scripts, as action type or name tree
-	"AA":     true, // additional actions: run on open, close, page view, field events
-	"Launch": true, // start an application or open a file
+	"JavaScript": true,                     // scripts, as action type or name tree
+	"Launch":     true,                     // start an application or open a file
 	"SubmitForm": true, "ImportData": true, // send data out, read data in
 	"GoToR": true, "GoToE": true, // jump into another or an embedded file
-	"EmbeddedFile": true, "EmbeddedFiles": true, "EF": true, "FileAttachment": true,
+	"EmbeddedFile": true, "EmbeddedFiles": true, "FileAttachment": true,
 	"RichMedia": true, "RichMediaExecute": true, "RichMediaContent": true, "RichMediaSettings": true,
-	"Rendition": true, "Screen": true, "Movie": true, "Sound": true, "3D": true,
-	"XFA": true, // XML forms, which carry their own scripts
+	"Rendition": true,
+	"XFA":       true, // XML forms, which carry their own scripts
 }
+
+// shortActiveNames are as dangerous but short enough that a producer may use
+// them as resource names (/AA for a font, say), so they are only looked for
+// in parsed objects, outside resource dictionaries.
+var shortActiveNames = map[string]bool{
+	"JS":     true,                                           // script source of a JavaScript action
+	"AA":     true,                                           // additional actions: run on open, close, page view, field events
+	"EF":     true,                                           // a file specification's embedded file streams
+	"Screen": true, "Movie": true, "Sound": true, "3D": true, // multimedia that can run scripts
+}
+
+// resourceCategories are the resources sub-dictionaries whose keys are names
+// chosen by the producer rather than PDF vocabulary.
+var resourceCategories = []string{"Font", "XObject", "ExtGState", "ColorSpace", "Pattern", "Shading", "Properties"}
 
 // safeOpenActions are the only /OpenAction forms accepted: jumping to a page.
 // Anything else (a URI beacon, a named menu command, a script) runs unasked
@@ -257,11 +272,17 @@ func isPDFDelimiter(c byte) bool {
 // walkPDF inspects every object pdfcpu loaded, including those it unpacked
 // from compressed object streams, where the byte scan cannot see.
 func walkPDF(xt *model.XRefTable) string {
+	w := pdfWalker{producerKeys: map[int]bool{}}
 	for _, entry := range xt.Table {
+		if entry != nil && !entry.Free && entry.Object != nil {
+			w.collectResourceNames(entry.Object, maxWalkDepth)
+		}
+	}
+	for nr, entry := range xt.Table {
 		if entry == nil || entry.Free || entry.Object == nil {
 			continue
 		}
-		if activeObject(entry.Object, maxWalkDepth) {
+		if w.active(entry.Object, w.producerKeys[nr], maxWalkDepth) {
 			return CodePDFActiveContent
 		}
 	}
@@ -273,45 +294,120 @@ func walkPDF(xt *model.XRefTable) string {
 	return ""
 }
 
-func activeObject(o types.Object, depth int) bool {
+type pdfWalker struct {
+	// producerKeys holds the object numbers of resource category
+	// dictionaries stored as objects of their own.
+	producerKeys map[int]bool
+}
+
+// collectResourceNames records which indirect objects are resource category
+// dictionaries, so their keys are not mistaken for PDF vocabulary.
+func (w pdfWalker) collectResourceNames(o types.Object, depth int) {
+	d, ok := asDict(o)
+	if depth <= 0 {
+		return
+	}
+	if !ok {
+		if a, isArray := o.(types.Array); isArray {
+			for _, e := range a {
+				w.collectResourceNames(e, depth-1)
+			}
+		}
+		return
+	}
+	for k, v := range d {
+		if decodePDFName(k) == "Resources" {
+			if r, isDict := v.(types.Dict); isDict {
+				w.markCategories(r)
+			}
+		}
+		w.collectResourceNames(v, depth-1)
+	}
+	// A resources dictionary stored as its own object is recognised by
+	// its shape.
+	w.markCategories(d)
+}
+
+func (w pdfWalker) markCategories(r types.Dict) {
+	for _, c := range resourceCategories {
+		if ref, ok := r[c].(types.IndirectRef); ok {
+			w.producerKeys[ref.ObjectNumber.Value()] = true
+		}
+	}
+}
+
+// active reports whether o holds active content. producerKeys says that o's
+// own keys are resource names.
+func (w pdfWalker) active(o types.Object, producerKeys bool, depth int) bool {
 	if depth <= 0 {
 		// Deeper than pdfcpu itself allows: treat as hostile.
 		return true
 	}
+	if d, ok := asDict(o); ok {
+		// A real resource category never has a type; without this an
+		// annotation could hide its /AA by posing as a font dictionary.
+		producerKeys = producerKeys && !hasKey(d, "Type") && !hasKey(d, "Subtype")
+		for k, v := range d {
+			name := decodePDFName(k)
+			if !producerKeys && (activeNames[name] || shortActiveNames[name]) {
+				return true
+			}
+			inline := slices.Contains(resourceCategories, name)
+			if w.active(v, inline, depth-1) {
+				return true
+			}
+		}
+		return false
+	}
 	switch v := o.(type) {
-	case types.Dict:
-		return activeDict(v, depth)
-	case types.StreamDict:
-		return activeDict(v.Dict, depth)
-	case *types.StreamDict:
-		return v != nil && activeDict(v.Dict, depth)
-	case types.ObjectStreamDict:
-		return activeDict(v.Dict, depth)
-	case *types.ObjectStreamDict:
-		return v != nil && activeDict(v.Dict, depth)
-	case types.XRefStreamDict:
-		return activeDict(v.Dict, depth)
-	case *types.XRefStreamDict:
-		return v != nil && activeDict(v.Dict, depth)
 	case types.Array:
 		for _, e := range v {
-			if activeObject(e, depth-1) {
+			if w.active(e, false, depth-1) {
 				return true
 			}
 		}
 	case types.Name:
-		return activeNames[decodePDFName(string(v))]
+		name := decodePDFName(string(v))
+		return activeNames[name] || shortActiveNames[name]
 	}
 	return false
 }
 
-func activeDict(d types.Dict, depth int) bool {
-	for k, v := range d {
-		if activeNames[decodePDFName(k)] || activeObject(v, depth-1) {
+// hasKey is d.Find without its early exit on a malformed escape.
+func hasKey(d types.Dict, name string) bool {
+	for k := range d {
+		if decodePDFName(k) == name {
 			return true
 		}
 	}
 	return false
+}
+
+// asDict returns the dictionary of a dictionary or stream object.
+func asDict(o types.Object) (types.Dict, bool) {
+	switch v := o.(type) {
+	case types.Dict:
+		return v, true
+	case types.StreamDict:
+		return v.Dict, true
+	case *types.StreamDict:
+		if v != nil {
+			return v.Dict, true
+		}
+	case types.ObjectStreamDict:
+		return v.Dict, true
+	case *types.ObjectStreamDict:
+		if v != nil {
+			return v.Dict, true
+		}
+	case types.XRefStreamDict:
+		return v.Dict, true
+	case *types.XRefStreamDict:
+		if v != nil {
+			return v.Dict, true
+		}
+	}
+	return nil, false
 }
 
 // safeOpenAction accepts an explicit destination (an array) or a GoTo
@@ -347,17 +443,7 @@ func stripPDFMetadata(xt *model.XRefTable) {
 		if entry == nil || entry.Free || entry.Object == nil {
 			continue
 		}
-		var d types.Dict
-		switch v := entry.Object.(type) {
-		case types.Dict:
-			d = v
-		case types.StreamDict:
-			d = v.Dict
-		case *types.StreamDict:
-			if v != nil {
-				d = v.Dict
-			}
-		}
+		d, _ := asDict(entry.Object)
 		for _, k := range []string{"Metadata", "PieceInfo", "Thumb"} {
 			delete(d, k)
 		}

@@ -149,6 +149,7 @@ type Identity struct {
 	CopyRequired bool      // the profile or staff asked for an ID copy
 	CopyHeld     bool      // an encrypted copy is stored and awaits checking
 	CopyUploaded time.Time // when the copy arrived
+	CopyKind     string    // media type of the held copy
 	RequestedAt  time.Time // when the controller last asked for identification (clock suspension)
 	CheckedBy    string    // staff address
 	CheckedAt    time.Time

@@ -1,0 +1,59 @@
+package functions
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/web"
+)
+
+// ConfirmRequest shows a confirm button (GET) and confirms the e-mail address (POST). The GET
+// changes nothing, so a mail scanner that follows the link confirms nothing.
+func (h *Handlers) ConfirmRequest(w http.ResponseWriter, r *http.Request) {
+	lang := web.Lang(r)
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		tok := r.URL.Query().Get("token")
+		if _, ok := h.verify(w, r, tok, linktoken.Confirm, lang); !ok {
+			return
+		}
+		h.web.HTML(w, r, http.StatusOK, "confirm", lang, map[string]string{"Token": tok})
+	case http.MethodPost:
+		tok, ok := h.postedToken(w, r, lang)
+		if !ok {
+			return
+		}
+		claims, ok := h.verify(w, r, tok, linktoken.Confirm, lang)
+		if !ok {
+			return
+		}
+		c, err := h.svc.Confirm(r.Context(), claims.Reference)
+		already := errors.Is(err, app.ErrAlreadyConfirmed)
+		if err != nil && !already {
+			h.fail(w, r, lang, claims.Reference, err)
+			return
+		}
+		due := ""
+		if !c.DueDate.IsZero() {
+			due = c.DueDate.String()
+		}
+		if web.WantsJSON(r) {
+			h.web.JSON(w, http.StatusOK, map[string]any{"reference": c.Reference, "status": c.Status, "dueDate": due, "alreadyConfirmed": already})
+			return
+		}
+		h.web.HTML(w, r, http.StatusOK, "confirmed", lang, map[string]any{"Reference": c.Reference, "DueDate": due, "Already": already})
+	default:
+		h.methodNotAllowed(w, r, "GET, HEAD, POST")
+	}
+}
+
+// postedToken reads the token of a POST and refuses cross-site posts.
+func (h *Handlers) postedToken(w http.ResponseWriter, r *http.Request, lang string) (string, bool) {
+	p, ok := h.readPost(w, r, lang, maxJSONBody)
+	if !ok {
+		return "", false
+	}
+	return p.Get("token"), true
+}

@@ -1,0 +1,96 @@
+package functions
+
+import (
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/web"
+)
+
+// fieldView is one labelled input of the request form.
+type fieldView struct {
+	ID, Name, Label, Hint, Kind, Value, Error, Autocomplete string
+	Required                                                bool
+	Req, Opt                                                string
+}
+
+// formView is what the request_form page shows: the values so far and every error.
+type formView struct {
+	Type, Relation, Capacity string
+	Declaration              bool
+	Types                    []string
+	Relations, Capacities    []string
+	Person, Request, Rep     []fieldView
+	Sign                     []fieldView
+	Errors                   map[string]string
+	Summary                  []summaryItem
+}
+
+type summaryItem struct{ Field, Label, Message string }
+
+func newFormView(lang string, s request.Submission, errs []web.FieldError) formView {
+	byField := map[string]string{}
+	for _, e := range errs {
+		byField[e.Field] = e.Message
+	}
+	t := func(k string) string { return web.T(lang, k) }
+	f := func(name, kind, autocomplete, value string, required bool) fieldView {
+		return fieldView{ID: name, Name: name, Label: t("form." + name), Hint: hint(lang, name), Kind: kind,
+			Value: value, Error: byField[name], Autocomplete: autocomplete, Required: required,
+			Req: t("required"), Opt: t("optional")}
+	}
+	rep := request.RepresentativeInput{}
+	if s.Representative != nil {
+		rep = *s.Representative
+	}
+	v := formView{
+		Type: s.Type, Relation: s.Relation, Capacity: rep.Capacity, Declaration: s.Declaration,
+		Relations:  append([]string{""}, request.Relations...),
+		Capacities: append([]string{""}, request.Capacities...),
+		Person: []fieldView{
+			f("name", "text", "name", s.Name, true),
+			f("email", "email", "email", s.Email, true),
+			f("birthDate", "date", "bday", s.BirthDate, true),
+			f("phone", "tel", "tel", s.Phone, false),
+			f("address", "text", "street-address", s.Address, false),
+		},
+		Request: []fieldView{
+			f("details", "textarea", "", s.Details, false),
+			f("proposedChanges", "textarea", "", s.ProposedChanges, false),
+			f("motivation", "textarea", "", s.Motivation, false),
+		},
+		Rep: []fieldView{
+			{ID: "representative.name", Name: "representative.name", Label: t("form.rep.name"), Kind: "text", Value: rep.Name,
+				Error: byField["representative.name"], Req: t("required"), Opt: t("optional")},
+			{ID: "representative.email", Name: "representative.email", Label: t("form.rep.email"), Kind: "email", Value: rep.Email,
+				Error: byField["representative.email"], Req: t("required"), Opt: t("optional")},
+		},
+		Sign:   []fieldView{f("signature", "text", "name", s.Signature, true)},
+		Errors: byField,
+	}
+	for _, ty := range request.Types {
+		v.Types = append(v.Types, string(ty))
+	}
+	for _, e := range errs {
+		label := t("form." + e.Field)
+		switch e.Field {
+		case "type":
+			label = t("form.type")
+		case "representative", "representative.capacity":
+			label = t("form.rep")
+		case "representative.name":
+			label = t("form.rep.name")
+		case "representative.email":
+			label = t("form.rep.email")
+		case "idDocument":
+			label = t("form.id")
+		}
+		v.Summary = append(v.Summary, summaryItem{Field: e.Field, Label: label, Message: e.Message})
+	}
+	return v
+}
+
+func hint(lang, name string) string {
+	if h := web.T(lang, "form."+name+".hint"); h != "form."+name+".hint" {
+		return h
+	}
+	return ""
+}

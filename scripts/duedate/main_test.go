@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+)
+
+func TestRun(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name       string
+		args       []string
+		wantCode   int
+		wantOut    string // exact stdout
+		wantErrHas string // a fragment of stderr; "" means stderr must be empty
+	}{
+		{"contract example", []string{"--profile", "vallei-wonen", "--type", "access", "--received", "2026-03-27"}, 0, "2026-04-24\n", ""},
+		{"default profile is vallei-wonen", []string{"--type", "rectification", "--received", "2026-03-27"}, 0, "2026-04-10\n", ""},
+		{"de-alliantie", []string{"--profile", "de-alliantie", "--type", "rectification", "--received", "2026-03-27"}, 0, "2026-04-24\n", ""},
+		{"GDPR month off Koningsdag", []string{"--type", "objection", "--received", "2026-03-27"}, 0, "2026-04-28\n", ""},
+		{"extended", []string{"--type", "access", "--received", "2026-03-27", "--extended"}, 0, "2026-06-29\n", ""},
+		{"suspended", []string{"--type", "access", "--received=2026-03-27", "--suspended=5"}, 0, "2026-04-29\n", ""},
+		{"profile by path", []string{"--profile", "testdata/profile.json", "--type", "access", "--received", "2027-01-31"}, 0, "2027-03-01\n", ""},
+		{"help", []string{"-h"}, 0, "", "usage: duedate"},
+
+		{"no flags", nil, 2, "", "--type is required; --received is required"},
+		{"unknown type", []string{"--type", "appeal", "--received", "2026-03-27"}, 2, "", `--type "appeal" is not one of`},
+		{"bad date", []string{"--type", "access", "--received", "27-03-2026"}, 2, "", `--received "27-03-2026" is not a date`},
+		{"impossible date", []string{"--type", "access", "--received", "2026-02-30"}, 2, "", "is not a date"},
+		{"negative suspension", []string{"--type", "access", "--received", "2026-03-27", "--suspended", "-1"}, 2, "", "--suspended must not be negative"},
+		{"unknown profile", []string{"--profile", "woonbron", "--type", "access", "--received", "2026-03-27"}, 2, "", "unknown policy profile"},
+		{"invalid profile file", []string{"--profile", "testdata/invalid.json", "--type", "access", "--received", "2026-03-27"}, 2, "", "organisation.senderEmail"},
+		{"unknown flag", []string{"--type", "access", "--received", "2026-03-27", "--verbose"}, 2, "", "flag provided but not defined"},
+		{"stray argument", []string{"--type", "access", "--received", "2026-03-27", "now"}, 2, "", "unexpected arguments: now"},
+		{"bad number", []string{"--type", "access", "--received", "2026-03-27", "--suspended", "x"}, 2, "", "invalid value"},
+
+		{"complaint cannot be extended", []string{"--type", "complaint", "--received", "2026-03-27", "--extended"}, 1, "", "no GDPR ceiling"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			var stdout, stderr bytes.Buffer
+			code := run(tt.args, &stdout, &stderr)
+			if got, want := code, tt.wantCode; got != want {
+				t.Errorf("exit code = %d, want %d (stderr: %s)", got, want, stderr.String())
+			}
+			if got, want := stdout.String(), tt.wantOut; got != want {
+				t.Errorf("stdout = %q, want %q", got, want)
+			}
+			if tt.wantErrHas == "" {
+				if stderr.Len() > 0 {
+					t.Errorf("stderr = %q, want it empty", stderr.String())
+				}
+			} else if !strings.Contains(stderr.String(), tt.wantErrHas) {
+				t.Errorf("stderr = %q, want it to contain %q", stderr.String(), tt.wantErrHas)
+			}
+			if code == exitUsage && !strings.Contains(stderr.String(), "usage: duedate") {
+				t.Errorf("a usage error must print the usage; stderr = %q", stderr.String())
+			}
+		})
+	}
+}

@@ -1,0 +1,226 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// DocumentTypes are the identity documents staff can record (CONTRACT.md §3).
+var DocumentTypes = []string{"passport", "id_card", "driving_licence", "residence_permit", "other"}
+
+// NotAllowedError explains why an action was refused; it matches ErrNotAllowed.
+type NotAllowedError struct{ Reason string }
+
+func (e *NotAllowedError) Error() string        { return "not allowed: " + e.Reason }
+func (e *NotAllowedError) Is(target error) bool { return target == ErrNotAllowed }
+
+// StaffInput is one staff action with its fields.
+type StaffInput struct {
+	Action       request.Action
+	DocumentType string
+	Reason       string
+	Explanation  string
+}
+
+// Validate names every missing or invalid field at once.
+func (in StaffInput) Validate() []request.FieldError {
+	var errs []request.FieldError
+	req := func(field, v string) {
+		if strings.TrimSpace(v) == "" {
+			errs = append(errs, request.FieldError{Field: field, Code: "required"})
+		} else if len(v) > 5000 {
+			errs = append(errs, request.FieldError{Field: field, Code: "too_long"})
+		}
+	}
+	switch in.Action {
+	case request.ActVerifyIdentity:
+		found := false
+		for _, d := range DocumentTypes {
+			found = found || d == in.DocumentType
+		}
+		if !found {
+			errs = append(errs, request.FieldError{Field: "documentType", Code: "invalid"})
+		}
+	case request.ActRejectIdentity, request.ActRequestIdentity:
+		req("reason", in.Reason)
+	case request.ActExtend:
+		req("explanation", in.Explanation)
+	case request.ActWithdraw:
+		if len(in.Reason) > 5000 {
+			errs = append(errs, request.FieldError{Field: "reason", Code: "too_long"})
+		}
+	default:
+		errs = append(errs, request.FieldError{Field: "action", Code: "invalid"})
+	}
+	return errs
+}
+
+// StaffAct applies one staff action to a case in one transaction, with the letters it causes
+// and an audit event naming the staff member. Two staff acting at once cannot both win: the
+// transaction re-reads the case and the loser sees the new status.
+func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput) (*request.Case, error) {
+	if errs := in.Validate(); len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
+	}
+	now := s.Clock()
+	var letters []*outbox.Letter
+	c, err := s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+		letters = nil
+		next, err := request.Next(in.Action, c.Status, "")
+		if err != nil {
+			return Change{}, err
+		}
+		ch := Change{}
+		_, to := c.Recipient()
+		detail := ""
+		switch in.Action {
+		case request.ActVerifyIdentity:
+			s.endSuspension(c, now)
+			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, CheckedBy: staff, CheckedAt: now,
+				DocumentType: in.DocumentType, Outcome: "verified"}
+			ch.DeleteIDCopy = true
+			detail = in.DocumentType
+		case request.ActRejectIdentity:
+			if !c.Identity.CopyHeld {
+				return Change{}, &NotAllowedError{Reason: "no_copy"}
+			}
+			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
+			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, "rejected", ""
+			s.startSuspension(c, now)
+			ch.DeleteIDCopy = true
+			l := s.newLetter(c, letter.IDRejected, to, now.Format(time.RFC3339Nano), now)
+			l.Data.Reason = in.Reason
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			letters = append(letters, l)
+			detail = in.Reason
+		case request.ActRequestIdentity:
+			c.Identity.CopyRequired = true
+			s.startSuspension(c, now)
+			l := s.newLetter(c, letter.IDRequested, to, now.Format(time.RFC3339Nano), now)
+			l.Data.Reason = in.Reason
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			letters = append(letters, l)
+			detail = in.Reason
+		case request.ActExtend:
+			if c.Extended {
+				return Change{}, &NotAllowedError{Reason: "extend_once"}
+			}
+			if deadline.DateIn(now).After(c.DueDate) {
+				return Change{}, &NotAllowedError{Reason: "extend_late"}
+			}
+			newDue, err := s.Calendar.ExtendedDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays)
+			if err != nil {
+				return Change{}, fmt.Errorf("extended due date: %w", err)
+			}
+			l := s.newLetter(c, letter.DelayNotice, to, "", now)
+			l.Data.PreviousDueDate, l.Data.DueDate, l.Data.Explanation = c.DueDate, newDue, in.Explanation
+			l.DueDate = newDue
+			letters = append(letters, l)
+			c.DueDate, c.Extended = newDue, true
+			detail = in.Explanation
+		case request.ActWithdraw:
+			c.ClosedAt = now
+			c.Identity.CopyHeld = false
+			ch.DeleteIDCopy = true
+			detail = in.Reason
+		}
+		c.Status, c.UpdatedAt = next, now
+		c.NextActionAt = s.nextAction(c, now)
+		ch.Letters = letters
+		ch.Events = []request.Event{{At: now, Actor: staff, Action: string(in.Action), Detail: detail}}
+		return ch, nil
+	})
+	if err != nil {
+		return c, err
+	}
+	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
+	s.publish(ctx, letters)
+	return c, nil
+}
+
+// startSuspension stops the clock while the controller waits for identification, where the
+// profile says so (EDPB 01/2022 §159). A clock already stopped keeps its start.
+func (s *Service) startSuspension(c *request.Case, now time.Time) {
+	if s.Profile.Identity.SuspendClock && c.Identity.RequestedAt.IsZero() && !c.Extended {
+		c.Identity.RequestedAt = now
+	}
+}
+
+// endSuspension restarts the clock: the whole days it stood still push the due date on.
+func (s *Service) endSuspension(c *request.Case, now time.Time) {
+	if c.Identity.RequestedAt.IsZero() {
+		return
+	}
+	days := int(deadline.DateIn(now).DaysSince(deadline.DateIn(c.Identity.RequestedAt)))
+	c.Identity.RequestedAt = time.Time{}
+	if days <= 0 {
+		return
+	}
+	c.SuspendedDays += days
+	if due, err := s.Calendar.Due(s.Profile, string(c.Type), c.Received, c.SuspendedDays); err == nil {
+		c.DueDate = due
+	}
+}
+
+// UploadIdentity stores an ID copy sent through an upload link and ends a clock suspension.
+func (s *Service) UploadIdentity(ctx context.Context, ref string, doc *idcheck.Document) (*request.Case, error) {
+	if s.Sealer == nil {
+		return nil, errors.New("app: UploadIdentity needs a Sealer")
+	}
+	cur, err := s.Store.Case(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if !request.Allowed(request.ActUploadIdentity, cur.Status) {
+		return cur, &NotAllowedError{Reason: "no_upload"}
+	}
+	if err := s.storeCopy(ctx, ref, doc); err != nil {
+		return nil, err
+	}
+	now := s.Clock()
+	c, err := s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+		if !request.Allowed(request.ActUploadIdentity, c.Status) {
+			return Change{}, &NotAllowedError{Reason: "no_upload"}
+		}
+		s.endSuspension(c, now)
+		c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyRequired, c.Identity.CopyKind = true, now, true, string(doc.Kind)
+		c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome = "", time.Time{}, ""
+		c.UpdatedAt = now
+		c.NextActionAt = s.nextAction(c, now)
+		return Change{Events: []request.Event{{At: now, Actor: "requester", Action: "id_uploaded", Detail: string(doc.Kind)}}}, nil
+	})
+	if err != nil {
+		if derr := s.Store.DeleteIDCopy(ctx, ref); derr != nil {
+			s.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", ref, "error", derr)
+		}
+		return c, err
+	}
+	s.Logger.InfoContext(ctx, "ID copy uploaded", "reference", ref)
+	return c, nil
+}
+
+// IDCopy returns the decrypted ID copy of a case for the staff page.
+func (s *Service) IDCopy(ctx context.Context, ref string) ([]byte, string, error) {
+	if s.Sealer == nil {
+		return nil, "", errors.New("app: IDCopy needs a Sealer")
+	}
+	sealed, kind, err := s.Store.IDCopy(ctx, ref)
+	if err != nil {
+		return nil, "", err
+	}
+	plain, err := s.Sealer.Open(ref, sealed)
+	if err != nil {
+		return nil, "", fmt.Errorf("open ID copy of %s: %w", ref, err)
+	}
+	return plain, kind, nil
+}

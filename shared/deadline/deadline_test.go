@@ -1,0 +1,413 @@
+package deadline
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/policy"
+)
+
+func profile(t testing.TB, name string) *policy.Profile {
+	t.Helper()
+	p, err := policy.Load(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// custom loads testdata/profile.json: own terms of 30 days (access), 2 weeks
+// (rectification), 1 month (erasure), none (objection) and 8 weeks (complaint); rollForward
+// is applied by the caller.
+func custom(t testing.TB, rollForward bool) *policy.Profile {
+	t.Helper()
+	p := profile(t, "testdata/profile.json")
+	p.OwnTermsRollForward = rollForward
+	return p
+}
+
+func TestAddMonths(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		from string
+		n    int
+		want string
+	}{
+		{"2026-03-27", 1, "2026-04-27"},
+		{"2026-01-31", 1, "2026-02-28"}, // RULES.md §3: 31 Jan + 1 month = 28 Feb
+		{"2028-01-31", 1, "2028-02-29"}, // or 29 Feb in a leap year
+		{"2028-01-29", 1, "2028-02-29"},
+		{"2027-01-29", 1, "2027-02-28"},
+		{"2026-03-31", 1, "2026-04-30"},
+		{"2026-05-31", 1, "2026-06-30"},
+		{"2026-12-15", 1, "2027-01-15"},
+		{"2026-12-31", 2, "2027-02-28"},
+		{"2026-11-30", 3, "2027-02-28"},
+		{"2027-11-30", 3, "2028-02-29"},
+		{"2026-01-31", 13, "2027-02-28"},
+		{"2024-02-29", 12, "2025-02-28"},
+		{"2026-05-31", -1, "2026-04-30"},
+		{"2026-01-15", -1, "2025-12-15"},
+		{"2026-01-31", 0, "2026-01-31"},
+	}
+	for _, tt := range tests {
+		t.Run(fmt.Sprintf("%s%+d", tt.from, tt.n), func(t *testing.T) {
+			t.Parallel()
+			if got, want := AddMonths(date(t, tt.from), tt.n), date(t, tt.want); got != want {
+				t.Errorf("AddMonths(%s, %d) = %s, want %s", tt.from, tt.n, got, want)
+			}
+		})
+	}
+}
+
+func TestAddTerm(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		from string
+		term policy.Term
+		want string
+	}{
+		{"2026-03-01", policy.Term{Days: 14}, "2026-03-15"},   // the day of receipt is not counted
+		{"2026-03-27", policy.Term{Weeks: 4}, "2026-04-24"},   // same weekday, 4 weeks on
+		{"2026-12-28", policy.Term{Weeks: 1}, "2027-01-04"},   // over the year end
+		{"2026-01-31", policy.Term{Months: 1}, "2026-02-28"},  // last day of a shorter month
+		{"2026-02-20", policy.Term{Days: 10}, "2026-03-02"},   // February has 28 days
+		{"2028-02-20", policy.Term{Days: 10}, "2028-03-01"},   // 29 in a leap year
+		{"2026-03-27", policy.Term{}, "2026-03-27"},           // zero term: no movement
+		{"2026-04-17", policy.Term{Weeks: 6}, "2026-05-29"},   // a complaint term
+		{"2026-03-27", policy.Term{Months: 3}, "2026-06-27"},  // the extension ceiling
+		{"2025-11-30", policy.Term{Months: 3}, "2026-02-28"},  // clamped
+		{"2026-05-31", policy.Term{Months: 1}, "2026-06-30"},  // clamped
+		{"2026-03-28", policy.Term{Days: 14}, "2026-04-11"},   // received on a Saturday
+		{"2026-10-24", policy.Term{Weeks: 1}, "2026-10-31"},   // across the DST change
+		{"2026-03-29", policy.Term{Months: 1}, "2026-04-29"},  // starting on the DST day
+		{"2026-02-28", policy.Term{Months: 1}, "2026-03-28"},  // not "the last day" again
+		{"2026-04-30", policy.Term{Months: 1}, "2026-05-30"},  // not 31 May
+		{"2026-03-27", policy.Term{Days: 30}, "2026-04-26"},   // 30 days
+		{"2026-01-01", policy.Term{Weeks: 52}, "2026-12-31"},  // a long term
+		{"2026-12-31", policy.Term{Months: 12}, "2027-12-31"}, // a year in months
+	}
+	for _, tt := range tests {
+		t.Run(tt.from+" "+tt.term.String(), func(t *testing.T) {
+			t.Parallel()
+			if got, want := AddTerm(date(t, tt.from), tt.term), date(t, tt.want); got != want {
+				t.Errorf("AddTerm(%s, %s) = %s, want %s", tt.from, tt.term, got, want)
+			}
+		})
+	}
+}
+
+func TestDue(t *testing.T) {
+	t.Parallel()
+	c := NewCalendar()
+	v, a := profile(t, "vallei-wonen"), profile(t, "de-alliantie")
+	own, rolling := custom(t, false), custom(t, true)
+	tests := []struct {
+		name      string
+		p         *policy.Profile
+		typ       string
+		received  string
+		suspended int
+		want      string
+	}{
+		// CONTRACT.md §6: 4 weeks (24 April) beats the GDPR month (27 April is Koningsdag, so 28 April).
+		{"contract example", v, policy.Access, "2026-03-27", 0, "2026-04-24"},
+		{"A access", a, policy.Access, "2026-03-27", 0, "2026-04-24"},
+		// V decides on corrections in 14 days, A in 4 weeks.
+		{"V rectification 14 days", v, policy.Rectification, "2026-03-27", 0, "2026-04-10"},
+		{"A rectification 4 weeks", a, policy.Rectification, "2026-03-27", 0, "2026-04-24"},
+		{"V erasure 14 days", v, policy.Erasure, "2026-03-27", 0, "2026-04-10"},
+		{"A erasure 4 weeks", a, policy.Erasure, "2026-03-27", 0, "2026-04-24"},
+		// V sets no objection term: the GDPR month, rolled off Koningsdag.
+		{"V objection: GDPR month off Koningsdag", v, policy.Objection, "2026-03-27", 0, "2026-04-28"},
+		{"A objection 4 weeks", a, policy.Objection, "2026-03-27", 0, "2026-04-24"},
+		{"V complaint 6 weeks", v, policy.Complaint, "2026-03-27", 0, "2026-05-08"},
+		// Own terms do not roll by default: a due date may fall on a weekend or holiday.
+		{"own term on a Saturday stays", v, policy.Access, "2026-02-28", 0, "2026-03-28"},
+		{"own term on Koningsdag stays", a, policy.Rectification, "2026-03-30", 0, "2026-04-27"},
+		{"own term on Hemelvaart stays", a, policy.Rectification, "2026-04-16", 0, "2026-05-14"},
+		{"own term rolls when the profile says so", rolling, policy.Rectification, "2026-04-30", 0, "2026-05-18"},
+		{"rolled own term: Koningsdag", rolling, policy.Rectification, "2026-04-13", 0, "2026-04-28"},
+		// The GDPR month rolls over weekends, holidays and decree days.
+		{"Goede Vrijdag then Easter", v, policy.Objection, "2026-03-03", 0, "2026-04-07"},
+		{"Koningsdag on a Saturday (2025)", v, policy.Objection, "2025-03-26", 0, "2025-04-28"},
+		{"5 mei", v, policy.Objection, "2026-04-05", 0, "2026-05-06"},
+		{"Hemelvaart, decree day, weekend", v, policy.Objection, "2026-04-14", 0, "2026-05-18"},
+		{"decree day 2027", v, policy.Objection, "2027-04-07", 0, "2027-05-10"},
+		{"Hemelvaart 2027 then decree day", v, policy.Objection, "2027-04-06", 0, "2027-05-10"},
+		{"Tweede Pinksterdag", v, policy.Objection, "2026-04-25", 0, "2026-05-26"},
+		{"Christmas on Friday", v, policy.Objection, "2026-11-25", 0, "2026-12-28"},
+		{"Christmas on a weekend", v, policy.Objection, "2027-11-25", 0, "2027-12-27"},
+		{"New Year and the decree day", v, policy.Objection, "2025-12-01", 0, "2026-01-05"},
+		{"Christmas Eve is a working day", v, policy.Objection, "2026-11-24", 0, "2026-12-24"},
+		// Month ends and leap years.
+		{"31 Jan to 28 Feb, a Sunday", v, policy.Objection, "2027-01-31", 0, "2027-03-01"},
+		{"31 Jan to 29 Feb 2028", v, policy.Objection, "2028-01-31", 0, "2028-02-29"},
+		{"31 Mar to 30 Apr", v, policy.Objection, "2026-03-31", 0, "2026-04-30"},
+		{"received on a Sunday", v, policy.Objection, "2026-03-29", 0, "2026-04-29"},
+		// The earlier date wins, also when that is the GDPR month.
+		{"30 days vs February: GDPR wins", own, policy.Access, "2027-01-31", 0, "2027-03-01"},
+		{"30 days vs a 31-day month: own wins", own, policy.Access, "2026-03-01", 0, "2026-03-31"},
+		{"own 1 month on a Sunday vs GDPR rolled: own wins", own, policy.Erasure, "2027-01-31", 0, "2027-02-28"},
+		{"own 1 month rolled equals GDPR", rolling, policy.Erasure, "2027-01-31", 0, "2027-03-01"},
+		{"no own term: GDPR", own, policy.Objection, "2026-03-27", 0, "2026-04-28"},
+		{"complaint has no ceiling: own term only", own, policy.Complaint, "2026-03-27", 0, "2026-05-22"},
+		// Suspension moves the start by calendar days.
+		{"suspended 5 days", v, policy.Access, "2026-03-27", 5, "2026-04-29"},
+		{"suspended 3 days, GDPR", v, policy.Objection, "2026-03-27", 3, "2026-04-30"},
+		{"suspended into a new month", v, policy.Objection, "2026-01-28", 3, "2026-03-02"},
+		{"suspended 0 days", v, policy.Rectification, "2026-03-27", 0, "2026-04-10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := c.Due(tt.p, tt.typ, date(t, tt.received), tt.suspended)
+			if err != nil {
+				t.Fatalf("Due(%s, %s, %s, %d): %v", tt.p.ID, tt.typ, tt.received, tt.suspended, err)
+			}
+			if want := date(t, tt.want); got != want {
+				t.Errorf("Due(%s, %s, %s, %d) = %s (%s), want %s (%s)",
+					tt.p.ID, tt.typ, tt.received, tt.suspended, got, got.Weekday(), want, want.Weekday())
+			}
+		})
+	}
+}
+
+func TestExtendedDue(t *testing.T) {
+	t.Parallel()
+	c := NewCalendar()
+	v, a := profile(t, "vallei-wonen"), profile(t, "de-alliantie")
+	tests := []struct {
+		name      string
+		p         *policy.Profile
+		typ       string
+		received  string
+		suspended int
+		want      string
+	}{
+		{"27 June 2026 is a Saturday", v, policy.Access, "2026-03-27", 0, "2026-06-29"},
+		{"the own term does not matter", a, policy.Rectification, "2026-03-27", 0, "2026-06-29"},
+		{"no own term", v, policy.Objection, "2026-03-27", 0, "2026-06-29"},
+		{"clamped to 28 Feb, a Saturday", v, policy.Access, "2025-11-30", 0, "2026-03-02"},
+		{"clamped to 29 Feb 2028", v, policy.Erasure, "2027-11-30", 0, "2028-02-29"},
+		{"Christmas", v, policy.Access, "2026-09-25", 0, "2026-12-28"},
+		{"New Year and the decree day", v, policy.Access, "2025-10-01", 0, "2026-01-05"},
+		{"Hemelvaart 2027 and the decree day", v, policy.Access, "2027-02-06", 0, "2027-05-10"},
+		{"suspension moves the start", v, policy.Access, "2026-03-27", 2, "2026-06-29"},
+		{"suspension over a month end", v, policy.Access, "2026-03-27", 5, "2026-07-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := c.ExtendedDue(tt.p, tt.typ, date(t, tt.received), tt.suspended)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := date(t, tt.want); got != want {
+				t.Errorf("ExtendedDue(%s, %s, %s, %d) = %s (%s), want %s",
+					tt.p.ID, tt.typ, tt.received, tt.suspended, got, got.Weekday(), want)
+			}
+		})
+	}
+}
+
+func TestDueErrors(t *testing.T) {
+	t.Parallel()
+	c := NewCalendar()
+	v := profile(t, "vallei-wonen")
+	noComplaintTerm := profile(t, "vallei-wonen")
+	noComplaintTerm.Terms[policy.Complaint] = policy.Term{}
+	ok := date(t, "2026-03-27")
+	tests := []struct {
+		name      string
+		p         *policy.Profile
+		typ       string
+		received  civil.Date
+		suspended int
+		due, ext  error // the errors Due and ExtendedDue must return
+	}{
+		{"unknown type", v, "appeal", ok, 0, ErrUnknownType, ErrUnknownType},
+		{"empty type", v, "", ok, 0, ErrUnknownType, ErrUnknownType},
+		{"nil profile", nil, policy.Access, ok, 0, ErrBadInput, ErrBadInput},
+		{"zero date", v, policy.Access, civil.Date{}, 0, ErrBadInput, ErrBadInput},
+		{"impossible date", v, policy.Access, civil.Date{Year: 2026, Month: 2, Day: 30}, 0, ErrBadInput, ErrBadInput},
+		{"negative suspension", v, policy.Access, ok, -1, ErrBadInput, ErrBadInput},
+		{"complaint without a term", noComplaintTerm, policy.Complaint, ok, 0, ErrNoTerm, ErrNoCeiling},
+		{"complaint cannot be extended", v, policy.Complaint, ok, 0, nil, ErrNoCeiling},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := c.Due(tt.p, tt.typ, tt.received, tt.suspended); !errors.Is(err, tt.due) {
+				t.Errorf("Due error = %v, want %v", err, tt.due)
+			}
+			if _, err := c.ExtendedDue(tt.p, tt.typ, tt.received, tt.suspended); !errors.Is(err, tt.ext) {
+				t.Errorf("ExtendedDue error = %v, want %v", err, tt.ext)
+			}
+		})
+	}
+}
+
+// TestDueInvariants checks, for every day of six years, both profiles and every request type
+// with a GDPR ceiling, what must always hold: the due date is after receipt and never later
+// than the rolled GDPR month; that month ends on a working day; the extension ceiling is
+// a working day and never before the due date.
+func TestDueInvariants(t *testing.T) {
+	t.Parallel()
+	c := NewCalendar()
+	profiles := []*policy.Profile{profile(t, "vallei-wonen"), profile(t, "de-alliantie"), custom(t, false), custom(t, true)}
+	types := []string{policy.Access, policy.Rectification, policy.Erasure, policy.Objection}
+	for d := date(t, "2025-01-01"); d.Before(date(t, "2031-01-01")); d = d.AddDays(1) {
+		gdpr := c.NextWorkingDay(AddMonths(d, 1))
+		if !c.IsWorkingDay(gdpr) {
+			t.Fatalf("GDPR month from %s ends on %s, not a working day", d, gdpr)
+		}
+		for _, p := range profiles {
+			for _, typ := range types {
+				due, err := c.Due(p, typ, d, 0)
+				if err != nil {
+					t.Fatalf("Due(%s, %s, %s): %v", p.ID, typ, d, err)
+				}
+				ext, err := c.ExtendedDue(p, typ, d, 0)
+				if err != nil {
+					t.Fatalf("ExtendedDue(%s, %s, %s): %v", p.ID, typ, d, err)
+				}
+				switch {
+				case !due.After(d):
+					t.Errorf("Due(%s, %s, %s) = %s, not after receipt", p.ID, typ, d, due)
+				case due.After(gdpr):
+					t.Errorf("Due(%s, %s, %s) = %s, later than the GDPR month %s", p.ID, typ, d, due, gdpr)
+				case ext.Before(due) || !c.IsWorkingDay(ext):
+					t.Errorf("ExtendedDue(%s, %s, %s) = %s: before Due %s or not a working day", p.ID, typ, d, ext, due)
+				}
+				if p.OwnTermsRollForward && !c.IsWorkingDay(due) {
+					t.Errorf("Due(%s, %s, %s) = %s: profile rolls forward, but not a working day", p.ID, typ, d, due)
+				}
+			}
+		}
+	}
+}
+
+func TestDateIn(t *testing.T) {
+	t.Parallel()
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		t    time.Time
+		want string
+	}{
+		{"winter midnight UTC is 01:00 CET", time.Date(2026, 1, 15, 0, 0, 0, 0, time.UTC), "2026-01-15"},
+		{"winter 23:00 UTC is the next day", time.Date(2026, 1, 15, 23, 0, 0, 0, time.UTC), "2026-01-16"},
+		{"winter 22:59:59 UTC is the same day", time.Date(2026, 1, 15, 22, 59, 59, 0, time.UTC), "2026-01-15"},
+		{"summer 22:00 UTC is the next day", time.Date(2026, 7, 1, 22, 0, 0, 0, time.UTC), "2026-07-02"},
+		{"summer 21:59:59 UTC is the same day", time.Date(2026, 7, 1, 21, 59, 59, 0, time.UTC), "2026-07-01"},
+		// DST starts 29 March 2026 at 02:00 CET.
+		{"last second of 28 March", time.Date(2026, 3, 28, 22, 59, 59, 0, time.UTC), "2026-03-28"},
+		{"first second of 29 March", time.Date(2026, 3, 28, 23, 0, 0, 0, time.UTC), "2026-03-29"},
+		{"the skipped hour", time.Date(2026, 3, 29, 1, 30, 0, 0, time.UTC), "2026-03-29"},
+		{"last second of 29 March (CEST)", time.Date(2026, 3, 29, 21, 59, 59, 0, time.UTC), "2026-03-29"},
+		{"first second of 30 March", time.Date(2026, 3, 29, 22, 0, 0, 0, time.UTC), "2026-03-30"},
+		// DST ends 25 October 2026 at 03:00 CEST.
+		{"first second of 25 October", time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC), "2026-10-25"},
+		{"the repeated hour", time.Date(2026, 10, 25, 0, 30, 0, 0, time.UTC), "2026-10-25"},
+		{"last second of 25 October (CET)", time.Date(2026, 10, 25, 22, 59, 59, 0, time.UTC), "2026-10-25"},
+		{"first second of 26 October", time.Date(2026, 10, 25, 23, 0, 0, 0, time.UTC), "2026-10-26"},
+		{"an instant in another zone", time.Date(2026, 3, 27, 19, 30, 0, 0, ny), "2026-03-28"},
+		{"new year", time.Date(2025, 12, 31, 23, 0, 0, 0, time.UTC), "2026-01-01"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			if got, want := DateIn(tt.t), date(t, tt.want); got != want {
+				t.Errorf("DateIn(%s) = %s, want %s", tt.t.Format(time.RFC3339), got, want)
+			}
+		})
+	}
+}
+
+func TestStartOfDay(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		day       string
+		wantUTC   time.Time
+		dayLength time.Duration
+	}{
+		{"2026-01-15", time.Date(2026, 1, 14, 23, 0, 0, 0, time.UTC), 24 * time.Hour},
+		{"2026-07-01", time.Date(2026, 6, 30, 22, 0, 0, 0, time.UTC), 24 * time.Hour},
+		{"2026-03-29", time.Date(2026, 3, 28, 23, 0, 0, 0, time.UTC), 23 * time.Hour},
+		{"2026-03-30", time.Date(2026, 3, 29, 22, 0, 0, 0, time.UTC), 24 * time.Hour},
+		{"2026-10-25", time.Date(2026, 10, 24, 22, 0, 0, 0, time.UTC), 25 * time.Hour},
+		{"2026-10-26", time.Date(2026, 10, 25, 23, 0, 0, 0, time.UTC), 24 * time.Hour},
+	}
+	for _, tt := range tests {
+		t.Run(tt.day, func(t *testing.T) {
+			t.Parallel()
+			d := date(t, tt.day)
+			got := StartOfDay(d)
+			if !got.Equal(tt.wantUTC) {
+				t.Errorf("StartOfDay(%s) = %s, want %s", d, got.UTC(), tt.wantUTC)
+			}
+			if got, want := StartOfDay(d.AddDays(1)).Sub(got), tt.dayLength; got != want {
+				t.Errorf("%s lasts %s, want %s", d, got, want)
+			}
+			if got, want := got.Location().String(), "Europe/Amsterdam"; got != want {
+				t.Errorf("location %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestStartOfDayRoundTrip(t *testing.T) {
+	t.Parallel()
+	for d := date(t, "2024-01-01"); d.Before(date(t, "2031-01-01")); d = d.AddDays(1) {
+		s := StartOfDay(d)
+		if got := DateIn(s); got != d {
+			t.Fatalf("DateIn(StartOfDay(%s)) = %s", d, got)
+		}
+		if got := DateIn(s.Add(-time.Nanosecond)); got != d.AddDays(-1) {
+			t.Fatalf("the instant before StartOfDay(%s) is on %s", d, got)
+		}
+	}
+}
+
+func BenchmarkDue(b *testing.B) {
+	c := NewCalendar()
+	v := profile(b, "vallei-wonen")
+	start := civil.Date{Year: 2026, Month: 1, Day: 1}
+	types := policy.RequestTypes()
+	i := 0
+	for b.Loop() {
+		// Walk over two years so the per-year cache and every rollover path are exercised.
+		if _, err := c.Due(v, types[i%len(types)], start.AddDays(i%730), 0); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkExtendedDue(b *testing.B) {
+	c := NewCalendar()
+	v := profile(b, "vallei-wonen")
+	start := civil.Date{Year: 2026, Month: 1, Day: 1}
+	i := 0
+	for b.Loop() {
+		if _, err := c.ExtendedDue(v, policy.Access, start.AddDays(i%730), 0); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+func BenchmarkNewCalendarFirstYear(b *testing.B) {
+	d := civil.Date{Year: 2026, Month: 5, Day: 5}
+	for b.Loop() {
+		NewCalendar().IsWorkingDay(d)
+	}
+}

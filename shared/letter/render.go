@@ -1,0 +1,270 @@
+package letter
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	texttemplate "text/template"
+
+	"cloud.google.com/go/civil"
+)
+
+// The templates are written once per kind and language, in a small markup that both
+// text/template and html/template execute (see templates/nl/common.tmpl), so the text part
+// and the HTML part of a letter cannot drift apart. html/template escapes every value.
+//
+//go:embed templates
+var templateFS embed.FS
+
+type pair struct {
+	text *texttemplate.Template
+	html *htmltemplate.Template
+}
+
+var (
+	sets   = mustLoad()
+	layout = htmltemplate.Must(htmltemplate.New("layout.html").ParseFS(templateFS, "templates/layout.html"))
+)
+
+// mustLoad parses every kind in every language once; a broken template fails every test.
+func mustLoad() map[string]map[Kind]pair {
+	out := map[string]map[Kind]pair{}
+	for _, lang := range languages {
+		out[lang] = map[Kind]pair{}
+		common := "templates/" + lang + "/common.tmpl"
+		for _, k := range kinds {
+			file := "templates/" + lang + "/" + string(k) + ".tmpl"
+			t := texttemplate.Must(texttemplate.New(string(k)).Funcs(funcs(lang, false)).ParseFS(templateFS, common, file))
+			h := htmltemplate.Must(htmltemplate.New(string(k)).Funcs(funcs(lang, true)).ParseFS(templateFS, common, file))
+			out[lang][k] = pair{text: t, html: h}
+		}
+	}
+	return out
+}
+
+// ui holds the few words that the HTML frame itself needs.
+var ui = map[string]struct{ fallback string }{
+	"nl": {fallback: "Werkt de knop niet? Kopieer dan deze link naar uw browser:"},
+	"en": {fallback: "Does the button not work? Copy this link into your browser:"},
+}
+
+// Inline styles: many mail clients drop <style> blocks. Colours keep a contrast of at least
+// 7:1 against their background.
+const (
+	styleP      = "margin:0 0 16px 0"
+	styleH2     = "margin:24px 0 8px 0;font-size:18px;line-height:1.3;color:#1a1a1a"
+	styleUL     = "margin:0 0 16px 0;padding-left:24px"
+	styleButton = "display:inline-block;padding:12px 20px;background-color:#1d4f91;color:#ffffff;font-weight:bold;text-decoration:none;border-radius:4px"
+	styleSmall  = "margin:0 0 16px 0;font-size:14px;color:#444444"
+)
+
+func funcs(lang string, html bool) map[string]any {
+	m := map[string]any{
+		"date":     func(d civil.Date) string { return FormatDate(d, lang) },
+		"typename": func(t string) string { return requestTypeWord(t, lang, 0) },
+		"what":     func(t string) string { return requestTypeWord(t, lang, 1) },
+		"short":    func(t string) string { return requestTypeWord(t, lang, 2) },
+		"explain":  func(t string) string { return requestTypeWord(t, lang, 3) },
+		"ground":   func(g string) string { return GroundName(g, lang) },
+		"capacity": func(c string) string { return capacities.get(c, lang) },
+		"status":   func(s string) string { return statusName(s, lang) },
+		"days":     func(n int) string { return count(n, lang, "day") },
+		"weeks":    func(n int) string { return count(n, lang, "week") },
+		"overdue":  daysOverdue,
+		"a":        func(s string) string { return indefinite(s, lang) },
+	}
+	// An action is one link, always a block of its own. In text it is written out on its own
+	// line; in HTML it is one button, with the address written out below it.
+	if html {
+		fallback := ui[lang].fallback
+		m["action"] = func(url, label string) htmltemplate.HTML {
+			u, l := htmltemplate.HTMLEscapeString(url), htmltemplate.HTMLEscapeString(label)
+			return htmltemplate.HTML("\n\n" +
+				`<p style="margin:24px 0 8px 0"><a href="` + u + `" style="` + styleButton + `">` + l + "</a></p>\n" +
+				`<p style="` + styleSmall + `">` + fallback + "<br />\n" +
+				`<span style="word-break:break-all">` + u + "</span></p>\n\n")
+		}
+	} else {
+		m["action"] = func(url, label string) string { return "\n\n" + label + ":\n" + url + "\n\n" }
+	}
+	return m
+}
+
+// Render writes the letter of kind in lang ("nl" or "en") from d. It refuses an unknown kind
+// or language, and data that lacks what the kind must say (a *DataError naming every field).
+func Render(kind Kind, lang string, d Data) (Message, error) {
+	if !kind.Valid() {
+		return Message{}, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
+	}
+	byKind, ok := sets[lang]
+	if !ok {
+		return Message{}, fmt.Errorf("%w: %q", ErrUnknownLanguage, lang)
+	}
+	if err := validate(kind, d); err != nil {
+		return Message{}, err
+	}
+	d = prepare(kind, d)
+	p := byKind[kind]
+
+	var subject, body, footer, hbody, hfooter bytes.Buffer
+	for _, x := range []struct {
+		exec func(*bytes.Buffer, string, any) error
+		name string
+		out  *bytes.Buffer
+	}{
+		{textExec(p.text), "subject", &subject},
+		{textExec(p.text), "letter", &body},
+		{textExec(p.text), "footer", &footer},
+		{htmlExec(p.html), "letter", &hbody},
+		{htmlExec(p.html), "footer", &hfooter},
+	} {
+		if err := x.exec(x.out, x.name, d); err != nil {
+			return Message{}, fmt.Errorf("letter %s/%s: %s: %w", lang, kind, x.name, err)
+		}
+	}
+
+	msg := Message{
+		Subject: strings.Join(strings.Fields(subject.String()), " "),
+		Text:    toText(body.String()) + "\n\n--\n" + toText(footer.String()) + "\n",
+	}
+	var page bytes.Buffer
+	err := layout.Execute(&page, struct {
+		Lang, Subject string
+		Body, Footer  htmltemplate.HTML
+	}{lang, msg.Subject, htmltemplate.HTML(toHTML(hbody.String())), htmltemplate.HTML(toHTML(hfooter.String()))})
+	if err != nil {
+		return Message{}, fmt.Errorf("letter %s/%s: layout: %w", lang, kind, err)
+	}
+	msg.HTML = page.String()
+	return msg, nil
+}
+
+func textExec(t *texttemplate.Template) func(*bytes.Buffer, string, any) error {
+	return func(b *bytes.Buffer, name string, d any) error { return t.ExecuteTemplate(b, name, d) }
+}
+
+func htmlExec(t *htmltemplate.Template) func(*bytes.Buffer, string, any) error {
+	return func(b *bytes.Buffer, name string, d any) error { return t.ExecuteTemplate(b, name, d) }
+}
+
+// prepare fills defaults and, for letters to outsiders, keeps only what they may read: a third
+// party never learns who asked, a recipient organisation never learns why (RULES.md §4).
+func prepare(kind Kind, d Data) Data {
+	if d.EscalationWeeks == 0 {
+		d.EscalationWeeks = DefaultEscalationWeeks
+	}
+	switch kind.Audience() {
+	case ToThirdParty:
+		return Data{
+			Reference: d.Reference, Org: d.Org, RecipientName: d.RecipientName, RequestType: d.RequestType,
+			Links:       map[string]string{LinkThirdParty: d.Links[LinkThirdParty]},
+			LinksExpire: d.LinksExpire, ThirdParty: d.ThirdParty, EscalationWeeks: d.EscalationWeeks,
+		}
+	case ToRecipient:
+		return Data{
+			Reference: d.Reference, Org: d.Org, RecipientName: d.RecipientName, RequestType: d.RequestType,
+			Correction: d.Correction, EscalationWeeks: d.EscalationWeeks,
+		}
+	}
+	return d
+}
+
+// block is one paragraph-level piece of a letter: consecutive non-blank lines, or one heading.
+type block struct {
+	heading string
+	lines   []string
+}
+
+// blocks splits the markup into blocks, trimming every line. Blank lines that conditionals
+// leave behind therefore never show.
+func blocks(s string) []block {
+	var out []block
+	var cur []string
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, block{lines: cur})
+			cur = nil
+		}
+	}
+	for l := range strings.SplitSeq(s, "\n") {
+		l = strings.TrimSpace(l)
+		switch {
+		case l == "":
+			flush()
+		case strings.HasPrefix(l, "## "):
+			flush()
+			out = append(out, block{heading: strings.TrimSpace(l[3:])})
+		default:
+			cur = append(cur, l)
+		}
+	}
+	flush()
+	return out
+}
+
+// toText writes blocks as plain text: one blank line between blocks, headings as plain lines.
+func toText(s string) string {
+	parts := []string{}
+	for _, b := range blocks(s) {
+		if b.heading != "" {
+			parts = append(parts, b.heading)
+			continue
+		}
+		parts = append(parts, strings.Join(b.lines, "\n"))
+	}
+	return strings.Join(parts, "\n\n")
+}
+
+// toHTML writes blocks of already escaped text as HTML. A line that starts with "<" can only
+// come from the action helper, since html/template escapes every "<" in values and the
+// templates contain none: it is passed through as it is.
+func toHTML(s string) string {
+	var b strings.Builder
+	for _, blk := range blocks(s) {
+		if blk.heading != "" {
+			b.WriteString(`<h2 style="` + styleH2 + `">` + blk.heading + "</h2>\n")
+			continue
+		}
+		// Group the block's lines into runs of one sort: raw HTML, list items, or text.
+		for i := 0; i < len(blk.lines); {
+			j := i + 1
+			sort := lineSort(blk.lines[i])
+			for j < len(blk.lines) && lineSort(blk.lines[j]) == sort {
+				j++
+			}
+			run := blk.lines[i:j]
+			switch sort {
+			case raw:
+				b.WriteString(strings.Join(run, "\n") + "\n")
+			case item:
+				b.WriteString(`<ul style="` + styleUL + `">` + "\n")
+				for _, l := range run {
+					b.WriteString("<li>" + strings.TrimSpace(l[2:]) + "</li>\n")
+				}
+				b.WriteString("</ul>\n")
+			default:
+				b.WriteString(`<p style="` + styleP + `">` + strings.Join(run, "<br />\n") + "</p>\n")
+			}
+			i = j
+		}
+	}
+	return b.String()
+}
+
+const (
+	prose = iota
+	item
+	raw
+)
+
+func lineSort(l string) int {
+	switch {
+	case strings.HasPrefix(l, "<"):
+		return raw
+	case strings.HasPrefix(l, "- "):
+		return item
+	}
+	return prose
+}

@@ -1,0 +1,392 @@
+package policy
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestNames(t *testing.T) {
+	t.Parallel()
+	if diff := cmp.Diff([]string{"de-alliantie", "vallei-wonen"}, Names()); diff != "" {
+		t.Errorf("Names() (-want +got):\n%s", diff)
+	}
+}
+
+func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
+	t.Parallel()
+	for _, name := range Names() {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Load(name)
+			if err != nil {
+				t.Fatalf("Load(%q): %v", name, err)
+			}
+			if got, want := p.ID, name; got != want {
+				t.Errorf("ID = %q, want %q (the file name)", got, want)
+			}
+			if err := p.Validate(); err != nil {
+				t.Errorf("Validate: %v", err)
+			}
+			// Every setting that differs between organisations (RULES.md ⚙) must say where it
+			// comes from, so a reviewer can check it against the seed.
+			for _, field := range []string{
+				"terms.access", "terms.rectification", "terms.erasure", "terms.objection", "terms.complaint",
+				"ownTermsRollForward", "identity.idCopy", "identity.suspendClock",
+				"thirdParty.objectionDays", "thirdParty.stateTermInLetter",
+				"retention.caseRecordsMonths", "retention.contractEndedYears", "retention.purposeBoundYears",
+				"fees.accessAlwaysFree", "fees.otherFeesAnnounced", "fees.waivable",
+				"complaint.escalationWeeks", "organisation.senderEmail", "organisation.staffEmails",
+			} {
+				if p.Sources[field] == "" {
+					t.Errorf("_sources has no citation for %s", field)
+				}
+			}
+		})
+	}
+}
+
+// TestEmbeddedProfileSettings pins the values the seeds and RULES.md dictate, so a careless
+// edit of a profile file fails here.
+func TestEmbeddedProfileSettings(t *testing.T) {
+	t.Parallel()
+	type settings struct {
+		Terms                                map[string]Term
+		RollForward                          bool
+		IDCopy                               string
+		SuspendClock                         bool
+		ObjectionDays                        int
+		StateTerm                            bool
+		ContractEndedYears, PurposeBoundYear int
+		Fees                                 FeePolicy
+		EscalationWeeks                      int
+	}
+	tests := []struct {
+		name string
+		want settings
+	}{
+		{"vallei-wonen", settings{
+			Terms: map[string]Term{
+				Access: {Weeks: 4}, Rectification: {Days: 14}, Erasure: {Days: 14},
+				Objection: {}, Complaint: {Weeks: 6},
+			},
+			IDCopy: IDCopyAlways, SuspendClock: true,
+			ObjectionDays: 14, StateTerm: true,
+			Fees:            FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
+			EscalationWeeks: 6,
+		}},
+		{"de-alliantie", settings{
+			Terms: map[string]Term{
+				Access: {Weeks: 4}, Rectification: {Weeks: 4}, Erasure: {Weeks: 4},
+				Objection: {Weeks: 4}, Complaint: {Weeks: 6},
+			},
+			IDCopy: IDCopyNever, SuspendClock: true,
+			ObjectionDays: 14, StateTerm: true,
+			ContractEndedYears: 2, PurposeBoundYear: 5,
+			Fees:            FeePolicy{AccessAlwaysFree: true},
+			EscalationWeeks: 6,
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Load(tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := settings{
+				Terms: p.Terms, RollForward: p.OwnTermsRollForward,
+				IDCopy: p.Identity.IDCopy, SuspendClock: p.Identity.SuspendClock,
+				ObjectionDays: p.ThirdParty.ObjectionDays, StateTerm: p.ThirdParty.StateTermInLetter,
+				ContractEndedYears: p.Retention.ContractEndedYears, PurposeBoundYear: p.Retention.PurposeBoundYears,
+				Fees:            FeePolicy{AccessAlwaysFree: p.Fees.AccessAlwaysFree, OtherFeesAnnounced: p.Fees.OtherFeesAnnounced, Waivable: p.Fees.Waivable},
+				EscalationWeeks: p.Complaint.EscalationWeeks,
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("settings (-want +got):\n%s", diff)
+			}
+			for _, typ := range RequestTypes() {
+				if got, want := p.Term(typ), tt.want.Terms[typ]; got != want {
+					t.Errorf("Term(%q) = %v, want %v", typ, got, want)
+				}
+			}
+		})
+	}
+}
+
+func TestLoadPath(t *testing.T) {
+	t.Parallel()
+	want := &Profile{
+		ID: "woonstichting-test",
+		Organisation: Organisation{
+			Name: "Woonstichting Test", LegalName: "Stichting Woonstichting Test",
+			Website:     "https://woonstichting.example",
+			SenderEmail: "privacy@woonstichting.example", SenderName: "Privacyloket Woonstichting Test",
+			PrivacyOfficerEmail: "fg@woonstichting.example",
+			StaffEmails:         []string{"a@woonstichting.example", "b@woonstichting.example"},
+			ComplaintsContact:   "https://woonstichting.example/klachten",
+		},
+		Terms: map[string]Term{
+			Access: {Days: 30}, Rectification: {Weeks: 2}, Erasure: {Months: 1}, Objection: {}, Complaint: {Weeks: 8},
+		},
+		OwnTermsRollForward: true,
+		Identity:            IdentityPolicy{IDCopy: IDCopyNever, IDCopyMaxDays: 7},
+		ThirdParty:          ThirdPartyPolicy{ObjectionDays: 10},
+		Links:               LinkPolicy{StaffDays: 7, RequesterDays: 95, ResultDays: 7, ThirdPartyDays: 10, ConfirmDays: 3},
+		Reminders:           ReminderPolicy{StaffWorkingDaysBefore: 2, OverdueRepeatDays: 1, ConfirmReminderHours: 12, UnconfirmedExpiryDays: 3},
+		Retention:           RetentionPolicy{CaseRecordsMonths: 6, ContractEndedYears: 1, PurposeBoundYears: 3, Note: "Test profile."},
+		Fees:                FeePolicy{AccessAlwaysFree: true},
+		Complaint:           ComplaintPolicy{EscalationWeeks: 6},
+	}
+	abs, err := filepath.Abs(filepath.Join("testdata", "custom.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"testdata/custom.json", "./testdata/custom.json", abs} {
+		t.Run(path, func(t *testing.T) {
+			t.Parallel()
+			got, err := Load(path)
+			if err != nil {
+				t.Fatalf("Load(%q): %v", path, err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("profile (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		arg     string
+		is      error
+		mention string
+	}{
+		{"empty", "", ErrUnknownProfile, "empty"},
+		{"unknown name", "woonbron", ErrUnknownProfile, "vallei-wonen"},
+		{"missing file", "testdata/nope.json", os.ErrNotExist, "nope.json"},
+		{"unknown field", "testdata/unknown_field.json", nil, `unknown field "sendrEmail"`},
+		{"invalid profile", "testdata/bad.json", nil, "organisation.senderEmail"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Load(tt.arg)
+			if err == nil {
+				t.Fatalf("Load(%q) = %+v, want an error", tt.arg, p)
+			}
+			if tt.is != nil && !errors.Is(err, tt.is) {
+				t.Errorf("Load(%q) error %v, want errors.Is %v", tt.arg, err, tt.is)
+			}
+			if !strings.Contains(err.Error(), tt.mention) {
+				t.Errorf("Load(%q) error %q does not mention %q", tt.arg, err, tt.mention)
+			}
+		})
+	}
+}
+
+func TestParseRejectsTrailingData(t *testing.T) {
+	t.Parallel()
+	if _, err := Parse([]byte(`{"id":"a"} {"id":"b"}`)); err == nil {
+		t.Error("Parse accepted two objects")
+	}
+}
+
+// problems returns the fields of every *FieldError in err, sorted.
+func problems(t *testing.T, err error) []string {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("error %v is not a joined error", err)
+	}
+	var fields []string
+	for _, e := range joined.Unwrap() {
+		var fe *FieldError
+		if !errors.As(e, &fe) {
+			t.Fatalf("problem %v is not a *FieldError", e)
+		}
+		fields = append(fields, fe.Field)
+	}
+	slices.Sort(fields)
+	return fields
+}
+
+func TestValidateReportsEveryProblem(t *testing.T) {
+	t.Parallel()
+	data, err := os.ReadFile(filepath.Join("testdata", "bad.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := Parse(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = p.Validate()
+	want := []string{
+		"_sources.fees.note",
+		"_sources.organisation.fax",
+		"complaint.escalationWeeks",
+		"fees.waivable",
+		"id",
+		"identity.idCopy",
+		"identity.idCopyMaxDays",
+		"links.confirmDays",
+		"links.requesterDays",
+		"links.resultDays",
+		"links.staffDays",
+		"links.thirdPartyDays",
+		"organisation.complaintsContact",
+		"organisation.legalName",
+		"organisation.name",
+		"organisation.privacyOfficerEmail",
+		"organisation.senderEmail",
+		"organisation.senderName",
+		"organisation.staffEmails[1]",
+		"organisation.staffEmails[2]",
+		"organisation.website",
+		"rateLimits.perIpPerHour",
+		"reminders.confirmReminderHours",
+		"reminders.overdueRepeatDays",
+		"reminders.staffWorkingDaysBefore",
+		"retention.caseRecordsMonths",
+		"retention.contractEndedYears",
+		"retention.note",
+		"terms.access",
+		"terms.appeal",
+		"terms.complaint",
+		"terms.erasure",
+		"terms.objection",
+		"terms.rectification",
+		"thirdParty.objectionDays",
+	}
+	if diff := cmp.Diff(want, problems(t, err)); diff != "" {
+		t.Errorf("problem fields (-want +got):\n%s\nfull error:\n%v", diff, err)
+	}
+}
+
+// validProfile returns a fresh copy of the custom test profile to mutate.
+func validProfile(t *testing.T) *Profile {
+	t.Helper()
+	p, err := Load("testdata/custom.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func TestValidateTerms(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		typ  string
+		term Term
+		want []string // problem fields; nil means valid
+	}{
+		{"no own term for access", Access, Term{}, nil},
+		{"30 days", Access, Term{Days: 30}, nil},
+		{"31 days never beats the month", Access, Term{Days: 31}, []string{"terms.access"}},
+		{"4 weeks", Rectification, Term{Weeks: 4}, nil},
+		{"5 weeks", Rectification, Term{Weeks: 5}, []string{"terms.rectification"}},
+		{"1 month", Erasure, Term{Months: 1}, nil},
+		{"2 months", Erasure, Term{Months: 2}, []string{"terms.erasure"}},
+		{"mixed units", Objection, Term{Weeks: 2, Days: 3}, []string{"terms.objection"}},
+		{"negative", Objection, Term{Days: -14}, []string{"terms.objection"}},
+		{"complaint needs a term", Complaint, Term{}, []string{"terms.complaint"}},
+		{"complaint 3 months", Complaint, Term{Months: 3}, nil},
+		{"complaint over a year", Complaint, Term{Weeks: 60}, []string{"terms.complaint"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p := validProfile(t)
+			p.Terms[tt.typ] = tt.term
+			if diff := cmp.Diff(tt.want, problems(t, p.Validate())); diff != "" {
+				t.Errorf("problem fields (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestValidateEmails(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		addr string
+		ok   bool
+	}{
+		{"privacy@corp.example", true},
+		{"first.last+tag@sub.corp.nl", true},
+		{"", false},
+		{"privacy", false},
+		{"privacy@corp", false},
+		{"Privacy <privacy@corp.example>", false},
+		{"privacy@corp.example\r\nBcc: x@evil.example", false},
+		{" privacy@corp.example", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.addr, func(t *testing.T) {
+			t.Parallel()
+			p := validProfile(t)
+			p.Organisation.SenderEmail = tt.addr
+			err := p.Validate()
+			if got, want := err == nil, tt.ok; got != want {
+				t.Errorf("Validate with senderEmail %q: err = %v, want ok = %v", tt.addr, err, want)
+			}
+		})
+	}
+}
+
+func TestValidateNil(t *testing.T) {
+	t.Parallel()
+	var p *Profile
+	if err := p.Validate(); err == nil {
+		t.Error("nil profile validated")
+	}
+}
+
+func TestTermText(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		term   Term
+		nl, en string
+	}{
+		{Term{}, "geen", "none"},
+		{Term{Days: 1}, "1 dag", "1 day"},
+		{Term{Days: 14}, "14 dagen", "14 days"},
+		{Term{Weeks: 1}, "1 week", "1 week"},
+		{Term{Weeks: 4}, "4 weken", "4 weeks"},
+		{Term{Months: 1}, "1 maand", "1 month"},
+		{Term{Months: 3}, "3 maanden", "3 months"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.en, func(t *testing.T) {
+			t.Parallel()
+			if got, want := tt.term.Text("nl"), tt.nl; got != want {
+				t.Errorf("Text(nl) = %q, want %q", got, want)
+			}
+			if got, want := tt.term.Text("en"), tt.en; got != want {
+				t.Errorf("Text(en) = %q, want %q", got, want)
+			}
+			if got, want := tt.term.String(), tt.en; got != want {
+				t.Errorf("String() = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestRequestTypesIsACopy(t *testing.T) {
+	t.Parallel()
+	RequestTypes()[0] = "mutated"
+	if got, want := RequestTypes()[0], Access; got != want {
+		t.Errorf("RequestTypes()[0] = %q after mutating a returned slice, want %q", got, want)
+	}
+}

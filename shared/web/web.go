@@ -1,0 +1,235 @@
+// Package web is the HTTP toolkit every function shares: one renderer for pages and JSON,
+// strict security headers, body limits, the client's address and language, and the stable
+// error answers of CONTRACT.md §3.
+package web
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"embed"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"mime"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+)
+
+//go:embed templates/*.html templates/style.css
+var files embed.FS
+
+// Renderer writes pages and JSON.
+type Renderer struct {
+	pages  map[string]*template.Template
+	style  template.CSS
+	csp    string
+	logger *slog.Logger
+}
+
+// NewRenderer parses every page template once per instance.
+func NewRenderer(logger *slog.Logger) (*Renderer, error) {
+	if logger == nil {
+		return nil, fmt.Errorf("web: logger is required")
+	}
+	css, err := files.ReadFile("templates/style.css")
+	if err != nil {
+		return nil, err
+	}
+	sum := sha256.Sum256(css)
+	r := &Renderer{
+		pages:  map[string]*template.Template{},
+		style:  template.CSS(css),
+		logger: logger,
+		// No script at all; the one inline stylesheet is allowed by its hash.
+		csp: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
+			"img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
+	}
+	names, err := fs.Glob(files, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
+		if base == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", n)
+		if err != nil {
+			return nil, fmt.Errorf("parse %s: %w", n, err)
+		}
+		r.pages[base] = t
+	}
+	return r, nil
+}
+
+var funcs = template.FuncMap{
+	"join": strings.Join,
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return ""
+		}
+		return t.In(amsterdam).Format("2006-01-02 15:04")
+	},
+}
+
+var amsterdam = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// SecurityHeaders sets the headers every answer carries.
+func (r *Renderer) SecurityHeaders(w http.ResponseWriter) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", r.csp)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
+	// Links carry tokens: never leak them to another site through the Referer header.
+	h.Set("Referrer-Policy", "same-origin")
+	h.Set("Cross-Origin-Opener-Policy", "same-origin")
+	h.Set("Cross-Origin-Resource-Policy", "same-origin")
+	h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()")
+	h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+	h.Set("Cache-Control", "no-store")
+}
+
+// Page is what every page template receives.
+type Page struct {
+	Lang  string
+	Title string
+	Style template.CSS
+	Data  any
+	// Path is the page's own function path, for the language switch.
+	Path string
+	// Query keeps the query string (e.g. the token) across the language switch.
+	Query string
+}
+
+// T translates key into the page's language.
+func (p Page) T(key string) string { return T(p.Lang, key) }
+
+// HTML renders page name with data.
+func (r *Renderer) HTML(w http.ResponseWriter, req *http.Request, code int, name, lang string, data any) {
+	t, ok := r.pages[name]
+	if !ok {
+		r.logger.Error("unknown page", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	p := Page{Lang: lang, Title: T(lang, name+".title"), Style: r.style, Data: data, Path: req.URL.Path}
+	q := req.URL.Query()
+	q.Del("lang")
+	p.Query = q.Encode()
+	var buf bytes.Buffer
+	if err := t.Execute(&buf, p); err != nil {
+		r.logger.Error("render page failed", "page", name, "error", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	r.SecurityHeaders(w)
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Content-Language", lang)
+	w.WriteHeader(code)
+	w.Write(buf.Bytes())
+}
+
+// JSON renders v.
+func (r *Renderer) JSON(w http.ResponseWriter, code int, v any) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		r.logger.Error("encode json failed", "error", err)
+		code, b = http.StatusInternalServerError, []byte(`{"error":"internal error"}`)
+	}
+	r.SecurityHeaders(w)
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	w.Write(append(b, '\n'))
+}
+
+// FieldError is one entry of the {"errors": [...]} answer.
+type FieldError struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// Problem answers an error: JSON {"error", "errors"?} or the message page. msgKey is a key of
+// the message table; the caller never sees internal causes.
+func (r *Renderer) Problem(w http.ResponseWriter, req *http.Request, code int, lang, msgKey string, fields []FieldError) {
+	if WantsJSON(req) {
+		body := map[string]any{"error": T(lang, msgKey)}
+		if fields != nil {
+			body["errors"] = fields
+		}
+		r.JSON(w, code, body)
+		return
+	}
+	heading := T(lang, msgKey+".heading")
+	if heading == msgKey+".heading" {
+		heading = T(lang, "err.conflict.heading")
+	}
+	r.HTML(w, req, code, "message", lang, map[string]any{"Heading": heading, "Text": T(lang, msgKey), "Fields": fields})
+}
+
+// WantsJSON reports whether the client asked for JSON (CONTRACT.md §3).
+func WantsJSON(r *http.Request) bool {
+	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
+		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))
+		if mt == "application/json" {
+			return true
+		}
+	}
+	return false
+}
+
+// Lang is "en" when the request asks for English (lang=en in the query or form), else "nl".
+func Lang(r *http.Request) string {
+	if r.URL.Query().Get("lang") == "en" {
+		return "en"
+	}
+	return "nl"
+}
+
+// ClientIP is the caller's address: the first hop of header (set by Google's front end) when
+// configured, else the socket's peer.
+func ClientIP(r *http.Request, header string) string {
+	if header != "" {
+		if v := r.Header.Get(header); v != "" {
+			first, _, _ := strings.Cut(v, ",")
+			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
+				return ip.String()
+			}
+		}
+	}
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// SameOrigin refuses cross-site form posts: a browser sends Origin (or Sec-Fetch-Site) on every
+// POST, and a form on another site must not act with a token it somehow holds.
+func SameOrigin(r *http.Request) bool {
+	// Sec-Fetch-Site is set by every current browser and cannot be forged by a page.
+	if site := r.Header.Get("Sec-Fetch-Site"); site != "" {
+		return site == "same-origin" || site == "none"
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" || origin == "null" {
+		// Not a browser (or a very old one): the token in the body is the guard.
+		return true
+	}
+	host := r.Host
+	if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
+		host = fwd
+	}
+	o := strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://")
+	return strings.EqualFold(o, host)
+}

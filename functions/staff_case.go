@@ -132,7 +132,7 @@ func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, t
 			}
 			av.Fields, av.Secondary = []actionField{field("reason", "textarea", true)}, true
 		case request.ActExtend:
-			if v.Case.Extended {
+			if v.Case.Extended || v.Case.Type == request.Complaint {
 				continue
 			}
 			av.Fields, av.Secondary = []actionField{field("explanation", "textarea", true)}, true

@@ -53,8 +53,15 @@ type Store interface {
 	// relay republishes them in case a publish was lost.
 	PendingLetters(ctx context.Context, olderThan time.Time, max int) ([]string, error)
 
+	// DueCases lists the references of cases whose NextActionAt is at or before now, oldest
+	// first: the Tick reads only these, never all open cases.
+	DueCases(ctx context.Context, now time.Time, max int) ([]string, error)
+	// DeleteCase removes a case's events, letters and ID copy, and the case itself unless
+	// keepCase (an expired request keeps a stub without personal data).
+	DeleteCase(ctx context.Context, ref string, keepCase bool) error
+
 	// ID copies are stored sealed, outside the case transaction (they can exceed its size).
-	PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string) error
+	PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error
 	IDCopy(ctx context.Context, ref string) (sealed []byte, kind string, err error)
 	DeleteIDCopy(ctx context.Context, ref string) error
 }
@@ -65,6 +72,8 @@ type Change struct {
 	Events  []request.Event
 	// DeleteIDCopy removes the stored ID copy in the same transaction.
 	DeleteIDCopy bool
+	// RetainUntil is the TTL safety net for the events written (the case's own RetainUntil).
+	RetainUntil time.Time
 }
 
 // Limit is one rate-limit counter a submission counts against.
@@ -209,4 +218,54 @@ func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
 				"reference", l.Reference, "letter_id", l.ID, "error", err)
 		}
 	}
+}
+
+// update runs fn on a case in a transaction and keeps its retention moments in step.
+func (s *Service) update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error) {
+	return s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+		ch, err := fn(c)
+		if err != nil {
+			return ch, err
+		}
+		s.retain(c, &ch)
+		return ch, nil
+	})
+}
+
+// retain sets when c (and what is written with it) must be gone: an unconfirmed request soon
+// after it lapses; an open case not before its longest possible term; a finished case when the
+// profile's retention for the product's own records ends (RULES.md §6).
+func (s *Service) retain(c *request.Case, ch *Change) {
+	months := s.Profile.Retention.CaseRecordsMonths
+	switch {
+	case c.Status == request.AwaitingConfirmation:
+		c.RetainUntil = c.SubmittedAt.AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays+1)
+	case c.Status == request.Expired:
+		c.RetainUntil = c.UpdatedAt.AddDate(0, 0, expiredStubDays)
+	case c.Status.Open():
+		c.RetainUntil = c.SubmittedAt.AddDate(0, 4+months, 0)
+	default: // decided, closed
+		end := c.ClosedAt
+		if end.IsZero() {
+			end = c.UpdatedAt
+		}
+		c.RetainUntil = end.AddDate(0, months, 0)
+	}
+	ch.RetainUntil = c.RetainUntil
+	for _, l := range ch.Letters {
+		l.RetainUntil = c.RetainUntil
+	}
+}
+
+// expiredStubDays is how long the personal-data-free stub of a lapsed request stays, so its
+// status link can still say "expired".
+const expiredStubDays = 30
+
+// copyExpiry is the latest moment an ID copy received at now may be kept.
+func (s *Service) copyExpiry(now time.Time) time.Time {
+	days := s.Profile.Identity.IDCopyMaxDays
+	if days <= 0 {
+		days = 30
+	}
+	return now.AddDate(0, 0, days)
 }

@@ -74,7 +74,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	}
 	now := s.Clock()
 	var letters []*outbox.Letter
-	c, err := s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters = nil
 		next, err := request.Next(in.Action, c.Status, "")
 		if err != nil {
@@ -119,6 +119,10 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 				return Change{}, &NotAllowedError{Reason: "extend_late"}
 			}
 			newDue, err := s.Calendar.ExtendedDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays)
+			if errors.Is(err, deadline.ErrNoCeiling) {
+				// A complaint runs on the profile's own procedure: GDPR 12(3) extension does not apply.
+				return Change{}, &NotAllowedError{Reason: "extend_complaint"}
+			}
 			if err != nil {
 				return Change{}, fmt.Errorf("extended due date: %w", err)
 			}
@@ -188,7 +192,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, doc *idcheck.D
 		return nil, err
 	}
 	now := s.Clock()
-	c, err := s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		if !request.Allowed(request.ActUploadIdentity, c.Status) {
 			return Change{}, &NotAllowedError{Reason: "no_upload"}
 		}

@@ -96,6 +96,7 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 			Letters: []*outbox.Letter{l},
 			Events:  []request.Event{{At: now, Actor: "requester", Action: "submitted", Detail: string(c.Type)}},
 		}
+		s.retain(c, &ch)
 		err := s.Store.Submit(ctx, c, ch, limits)
 		if err != nil && doc != nil {
 			// Nothing half-stored: the copy goes when its case could not be stored.
@@ -121,7 +122,7 @@ func (s *Service) storeCopy(ctx context.Context, ref string, doc *idcheck.Docume
 	if err != nil {
 		return fmt.Errorf("seal ID copy: %w", err)
 	}
-	if err := s.Store.PutIDCopy(ctx, ref, sealed, string(doc.Kind)); err != nil {
+	if err := s.Store.PutIDCopy(ctx, ref, sealed, string(doc.Kind), s.copyExpiry(s.Clock())); err != nil {
 		return fmt.Errorf("store ID copy of %s: %w", ref, err)
 	}
 	return nil
@@ -157,7 +158,7 @@ func (s *Service) pseudonym(v string) string {
 func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error) {
 	now := s.Clock()
 	var letters []*outbox.Letter
-	c, err := s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters = nil
 		if c.Status != request.AwaitingConfirmation && !c.ConfirmedAt.IsZero() {
 			return Change{}, ErrAlreadyConfirmed
@@ -214,18 +215,9 @@ func idReason(lang string) string {
 	return "Bij een verzoek als dit controleren wij altijd eerst een kopie van uw identiteitsbewijs."
 }
 
-// nextAction is the earliest moment the Tick has work for c: the confirm reminder for an
-// unconfirmed request, otherwise the staff reminder before the due date.
+// nextAction is the earliest moment after now the Tick has work for c.
 func (s *Service) nextAction(c *request.Case, now time.Time) time.Time {
-	switch {
-	case c.Status == request.AwaitingConfirmation:
-		return c.SubmittedAt.Add(time.Duration(s.Profile.Reminders.ConfirmReminderHours) * time.Hour)
-	case c.Status.Open() && !c.DueDate.IsZero():
-		remind := s.Calendar.AddWorkingDays(c.DueDate, -s.Profile.Reminders.StaffWorkingDaysBefore)
-		return deadline.StartOfDay(remind).Add(8 * time.Hour)
-	default:
-		return time.Time{}
-	}
+	return s.plan(c, now).next
 }
 
 // staffLetter queues one letter with a personal StaffCase link for one staff address.
@@ -236,7 +228,7 @@ func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string
 	l.Data.RecipientName = ""
 	l.Data.Representative = nil
 	l.Data.Staff = &letter.StaffInfo{SubjectName: c.Subject.Name, Status: string(c.Status), Extended: c.Extended,
-		DaysLeft: int(deadline.DateIn(now).DaysSince(c.DueDate)) * -1}
+		DaysLeft: int(c.DueDate.DaysSince(deadline.DateIn(now)))}
 	s.addLink(l, "staff", "StaffCase", linktoken.Staff, to, "", now, s.Profile.Links.StaffDays)
 	return l
 }

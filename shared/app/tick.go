@@ -2,24 +2,255 @@ package app
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // TickResult counts what one sweep did.
 type TickResult struct {
 	Cases   int // cases with work due
 	Letters int // letters queued
+	Deleted int // cases deleted or expired
 	Relayed int // pending letters published again
 }
 
-// Tick runs everything that is due as of now. It is idempotent: letters have deterministic
-// ids, so a second tick with the same now, or a redelivered one, queues nothing twice.
+// tickBatch bounds one query; a sweep runs batches until no case is due.
+const (
+	tickBatch     = 200
+	tickMaxRounds = 50
+	// workHour is when reminders of a day go out (Europe/Amsterdam).
+	workHour = 8 * time.Hour
+)
+
+var errDelete = errors.New("retention ended")
+
+// Tick runs everything that is due as of now: confirm reminders and expiry, staff reminders
+// and escalations, ID-copy deletion, retention, and the outbox relay. It reads only cases whose
+// NextActionAt has come. It is idempotent: letters have deterministic ids, so a second tick with
+// the same now, a redelivered one, or two at once queue nothing twice.
 func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	var res TickResult
+	seen := map[string]bool{}
+	for round := 0; round < tickMaxRounds; round++ {
+		refs, err := s.Store.DueCases(ctx, now, tickBatch)
+		if err != nil {
+			return res, err
+		}
+		fresh := 0
+		for _, ref := range refs {
+			if seen[ref] {
+				continue // its next action is still due: a failed case does not block the sweep
+			}
+			seen[ref] = true
+			fresh++
+			n, deleted, err := s.tickCase(ctx, ref, now)
+			if err != nil {
+				return res, fmt.Errorf("tick %s: %w", ref, err)
+			}
+			res.Cases++
+			res.Letters += n
+			if deleted {
+				res.Deleted++
+			}
+		}
+		if len(refs) < tickBatch || fresh == 0 {
+			break
+		}
+	}
 	n, err := s.RelayOutbox(ctx, now)
 	if err != nil {
 		return res, err
 	}
 	res.Relayed = n
 	return res, nil
+}
+
+// tickCase does what is due for one case in one transaction.
+func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
+	var letters []*outbox.Letter
+	expired := false
+	_, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
+		letters, expired = nil, false
+		if !c.RetainUntil.IsZero() && !now.Before(c.RetainUntil) {
+			return Change{}, errDelete
+		}
+		ch := Change{}
+		p := s.plan(c, now)
+		for _, d := range p.due {
+			letters = append(letters, s.dueLetters(c, d, now)...)
+		}
+		if p.deleteCopy {
+			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
+			ch.DeleteIDCopy = true
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "id_copy_deleted", Detail: "term ended"})
+		}
+		if p.expire {
+			st, err := request.Next(request.ActExpire, c.Status, "")
+			if err != nil {
+				return Change{}, err
+			}
+			expired = true
+			// The personal data goes; a stub says the request lapsed.
+			*c = request.Case{Reference: c.Reference, Type: c.Type, Status: st, Lang: c.Lang,
+				SubmittedAt: c.SubmittedAt, Received: c.Received, UpdatedAt: now}
+			ch.DeleteIDCopy = true
+			return ch, nil
+		}
+		for _, l := range letters {
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: string(l.Kind)})
+		}
+		ch.Letters = letters
+		c.NextActionAt = s.plan(c, now).next
+		c.UpdatedAt = now
+		return ch, nil
+	})
+	switch {
+	case errors.Is(err, errDelete):
+		s.Logger.InfoContext(ctx, "retention ended: case deleted", "reference", ref)
+		return 0, true, s.Store.DeleteCase(ctx, ref, false)
+	case errors.Is(err, ErrNotFound):
+		return 0, false, nil
+	case err != nil:
+		return 0, false, err
+	}
+	if expired {
+		s.Logger.InfoContext(ctx, "unconfirmed request expired", "reference", ref)
+		return 0, true, s.Store.DeleteCase(ctx, ref, true)
+	}
+	s.publish(ctx, letters)
+	return len(letters), false, nil
+}
+
+// dueItem is one letter kind due at one moment.
+type dueItem struct {
+	kind letter.Kind
+	at   time.Time
+	disc string // makes the letter id unique per moment
+}
+
+// plan is what the Tick must do for a case as of now, and when it next has work.
+type plan struct {
+	due        []dueItem
+	deleteCopy bool
+	expire     bool
+	next       time.Time
+}
+
+// at is a working moment of day d: reminders go out at the start of the working day.
+func at(d civil.Date) time.Time { return deadline.StartOfDay(d).Add(workHour) }
+
+// plan decides, from the case and the profile alone, what is due at now. Only the latest
+// moment of each kind is acted on: after an outage a case gets one reminder, not a pile.
+func (s *Service) plan(c *request.Case, now time.Time) plan {
+	var p plan
+	consider := func(kind letter.Kind, moments []time.Time) {
+		var last time.Time
+		for _, m := range moments {
+			if !m.After(now) {
+				last = m
+			} else if p.next.IsZero() || m.Before(p.next) {
+				p.next = m
+				break
+			}
+		}
+		if !last.IsZero() {
+			p.due = append(p.due, dueItem{kind: kind, at: last, disc: last.UTC().Format(time.RFC3339)})
+		}
+	}
+	soonest := func(t time.Time) {
+		if !t.IsZero() && (p.next.IsZero() || t.Before(p.next)) {
+			p.next = t
+		}
+	}
+	r := s.Profile.Reminders
+	switch {
+	case c.Status == request.AwaitingConfirmation:
+		expiry := c.SubmittedAt.AddDate(0, 0, r.UnconfirmedExpiryDays)
+		if !now.Before(expiry) {
+			p.expire = true
+			return p
+		}
+		consider(letter.ConfirmReminder, []time.Time{c.SubmittedAt.Add(time.Duration(r.ConfirmReminderHours) * time.Hour)})
+		soonest(expiry)
+	case c.Status.Open() && !c.DueDate.IsZero():
+		due := c.DueDate
+		first := at(s.Calendar.AddWorkingDays(due, -r.StaffWorkingDaysBefore))
+		lastDay := due
+		if !s.Calendar.IsWorkingDay(lastDay) {
+			lastDay = s.Calendar.PrevWorkingDay(lastDay)
+		}
+		reminders := []time.Time{first}
+		if l := at(lastDay); l.After(first) {
+			reminders = append(reminders, l)
+		}
+		overdueStart := at(due.AddDays(1))
+		if now.Before(overdueStart) {
+			consider(letter.StaffReminder, reminders)
+			soonest(overdueStart)
+		} else {
+			// Once overdue, escalate now and every OverdueRepeatDays until decided.
+			var moments []time.Time
+			step := r.OverdueRepeatDays
+			for m := overdueStart; ; m = m.AddDate(0, 0, step) {
+				moments = append(moments, m)
+				if m.After(now) || step <= 0 {
+					break
+				}
+			}
+			consider(letter.StaffOverdue, moments)
+		}
+	}
+	if c.Identity.CopyHeld && !c.Identity.CopyUploaded.IsZero() {
+		end := s.copyExpiry(c.Identity.CopyUploaded)
+		if !now.Before(end) {
+			p.deleteCopy = true
+		} else {
+			soonest(end)
+		}
+	}
+	return p
+}
+
+// dueLetters turns one due item into the letters it sends.
+func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
+	var out []*outbox.Letter
+	switch d.kind {
+	case letter.ConfirmReminder:
+		_, to := c.Recipient()
+		l := s.newLetter(c, letter.ConfirmReminder, to, d.disc, now)
+		expiry := c.SubmittedAt.AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays)
+		l.Links = append(l.Links, outbox.Link{Key: "confirm", Function: "ConfirmRequest", Claims: linktoken.Claims{
+			Purpose: linktoken.Confirm, Reference: c.Reference, Expires: expiry.Unix()}})
+		l.Data.LinksExpire = deadline.DateIn(expiry)
+		out = append(out, l)
+	case letter.StaffReminder:
+		for _, staff := range s.staff {
+			out = append(out, s.staffLetter(c, letter.StaffReminder, staff, d.disc, now))
+		}
+	case letter.StaffOverdue:
+		to := append([]string{}, s.staff...)
+		if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" {
+			to = append([]string{po}, to...)
+		}
+		seen := map[string]bool{}
+		for _, addr := range to {
+			if seen[addr] {
+				continue
+			}
+			seen[addr] = true
+			l := s.staffLetter(c, letter.StaffOverdue, addr, d.disc, now)
+			l.Data.Staff.DaysOverdue = int(deadline.DateIn(now).DaysSince(c.DueDate))
+			out = append(out, l)
+		}
+	}
+	return out
 }

@@ -71,6 +71,8 @@ type eventDoc struct {
 	Actor  string    `firestore:"actor"`
 	Action string    `firestore:"action"`
 	Detail string    `firestore:"detail,omitempty"`
+	// ExpireAt is the TTL safety net (events are deleted with their case by the Tick).
+	ExpireAt *time.Time `firestore:"expireAt"`
 }
 
 type letterDoc struct {
@@ -87,6 +89,7 @@ type letterDoc struct {
 	SentAt     *time.Time `firestore:"sentAt"`
 	LeaseUntil *time.Time `firestore:"leaseUntil"`
 	LastError  string     `firestore:"lastError,omitempty"`
+	ExpireAt   *time.Time `firestore:"expireAt"` // TTL
 }
 
 func ptr(t time.Time) *time.Time {
@@ -132,7 +135,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 			CopyUploaded: ptr(c.Identity.CopyUploaded), CopyKind: c.Identity.CopyKind, RequestedAt: ptr(c.Identity.RequestedAt),
 			CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
 			DocumentType: c.Identity.DocumentType, Outcome: c.Identity.Outcome},
-		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt),
+		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt), ExpireAt: ptr(c.RetainUntil),
 	}
 	if r := c.Representative; r != nil {
 		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
@@ -153,7 +156,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 			CopyUploaded: val(d.Identity.CopyUploaded), CopyKind: d.Identity.CopyKind, RequestedAt: val(d.Identity.RequestedAt),
 			CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
 			DocumentType: d.Identity.DocumentType, Outcome: d.Identity.Outcome},
-		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt),
+		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt), RetainUntil: val(d.ExpireAt),
 	}
 	if r := d.Representative; r != nil {
 		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
@@ -174,7 +177,7 @@ func toLetterDoc(l *outbox.Letter) (*letterDoc, error) {
 		Reference: l.Reference, Kind: string(l.Kind), Lang: l.Lang, To: l.To,
 		Payload: string(payload), Links: string(links), DueDate: dateString(l.DueDate),
 		Status: string(l.Status), Attempts: l.Attempts, CreatedAt: l.CreatedAt.UTC(),
-		SentAt: ptr(l.SentAt), LeaseUntil: ptr(l.LeaseUntil), LastError: l.LastError,
+		SentAt: ptr(l.SentAt), LeaseUntil: ptr(l.LeaseUntil), LastError: l.LastError, ExpireAt: ptr(l.RetainUntil),
 	}, nil
 }
 
@@ -182,7 +185,7 @@ func fromLetterDoc(id string, d *letterDoc) (*outbox.Letter, error) {
 	l := &outbox.Letter{
 		ID: id, Reference: d.Reference, Kind: letter.Kind(d.Kind), Lang: d.Lang, To: d.To,
 		DueDate: parseDate(d.DueDate), Status: outbox.Status(d.Status), Attempts: d.Attempts,
-		CreatedAt: d.CreatedAt, SentAt: val(d.SentAt), LeaseUntil: val(d.LeaseUntil), LastError: d.LastError,
+		CreatedAt: d.CreatedAt, SentAt: val(d.SentAt), LeaseUntil: val(d.LeaseUntil), LastError: d.LastError, RetainUntil: val(d.ExpireAt),
 	}
 	if err := json.Unmarshal([]byte(d.Payload), &l.Data); err != nil {
 		return nil, fmt.Errorf("decode letter data: %w", err)

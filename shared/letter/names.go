@@ -62,16 +62,16 @@ var groundNames = phrases{
 		"en": "the prevention, detection or prosecution of criminal offences",
 	},
 	"manifestly_unfounded": {
-		"nl": "het verzoek is duidelijk ongegrond: er is geen goede reden voor",
-		"en": "the request is manifestly unfounded: there is no good reason for it",
+		"nl": "het verzoek is duidelijk ongegrond (er is geen goede reden voor)",
+		"en": "the request is manifestly unfounded (there is no good reason for it)",
 	},
 	"excessive": {
 		"nl": "het verzoek is buitensporig, bijvoorbeeld omdat het steeds opnieuw wordt gedaan",
 		"en": "the request is excessive, for example because it is made again and again",
 	},
 	"required_by_law": {
-		"nl": "de overheid verplicht ons om deze gegevens te verstrekken",
-		"en": "the government requires us to provide this data",
+		"nl": "de wet of de overheid verplicht ons hiertoe",
+		"en": "the law or the government requires us to do so",
 	},
 	"identity_not_established": {
 		"nl": "wij konden niet vaststellen wie u bent",

@@ -48,6 +48,8 @@ type Letter struct {
 	// LeaseUntil bounds a claim: a sender that dies mid-send frees the letter when it passes.
 	LeaseUntil time.Time
 	LastError  string
+	// RetainUntil is the TTL safety net; the Tick deletes a case's letters with the case.
+	RetainUntil time.Time
 }
 
 // ID derives a letter's id from what makes it unique: the case, the kind, the recipient and a

@@ -183,6 +183,9 @@ type Case struct {
 	UpdatedAt     time.Time
 	// NextActionAt is the earliest moment the Tick has work for this case; the Tick queries on it.
 	NextActionAt time.Time
+	// RetainUntil is when the case and everything about it must be gone (retention, RULES.md §6).
+	// The Tick deletes it then; Firestore's TTL on the same moment is the safety net.
+	RetainUntil time.Time
 }
 
 // Recipient is where letters to the requester go: the representative when there is one.

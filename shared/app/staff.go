@@ -100,6 +100,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 			ch.DeleteIDCopy = true
 			l := s.newLetter(c, letter.IDRejected, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
+			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
 			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason
@@ -108,6 +109,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 			s.startSuspension(c, now)
 			l := s.newLetter(c, letter.IDRequested, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
+			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
 			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason

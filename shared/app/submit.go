@@ -184,11 +184,13 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 		_, to := c.Recipient()
 		receipt := s.newLetter(c, letter.Receipt, to, "", now)
 		receipt.DueDate = c.DueDate
+		receipt.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
 		s.addLink(receipt, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
 		letters = append(letters, receipt)
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			l := s.newLetter(c, letter.IDRequested, to, "confirm", now)
 			l.Data.Reason = idReason(c.Lang)
+			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
 			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 		}

@@ -116,15 +116,15 @@ type Data struct {
 	// RequestType is "access", "rectification", "erasure", "objection" or "complaint".
 	RequestType string
 	// Received is the day of receipt.
-	Received civil.Date
+	Received civil.Date `json:",omitzero"`
 	// DueDate is the case's due date; zero when not applicable.
-	DueDate civil.Date
+	DueDate civil.Date `json:",omitzero"`
 	// PreviousDueDate is, in a delay notice, the due date before the extension.
-	PreviousDueDate civil.Date
+	PreviousDueDate civil.Date `json:",omitzero"`
 	// Links are absolute, already signed URLs by key (LinkConfirm, ...).
 	Links map[string]string
 	// LinksExpire is the last day on which the links work; zero when not stated.
-	LinksExpire civil.Date
+	LinksExpire civil.Date `json:",omitzero"`
 	// Reason is why an ID copy is asked for or was rejected, in the staff member's words.
 	Reason string
 	// Explanation is why a term is extended; a delay notice must give one (GDPR 12(3)).
@@ -178,7 +178,7 @@ type DecisionInfo struct {
 // ThirdPartyInfo is the term a consulted third party has to object.
 type ThirdPartyInfo struct {
 	ObjectionDays int
-	ObjectionDue  civil.Date
+	ObjectionDue  civil.Date `json:",omitzero"`
 	// StateTerm says the profile states the term to the third party (V: 14 days).
 	StateTerm bool
 }

@@ -1,10 +1,10 @@
 package letter
 
 import (
-	"bytes"
 	"embed"
 	"fmt"
 	htmltemplate "html/template"
+	"io"
 	"strings"
 	texttemplate "text/template"
 
@@ -108,32 +108,27 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 	d = prepare(kind, d)
 	p := byKind[kind]
 
-	var subject, body, footer, hbody, hfooter bytes.Buffer
-	for _, x := range []struct {
-		exec func(*bytes.Buffer, string, any) error
-		name string
-		out  *bytes.Buffer
-	}{
-		{textExec(p.text), "subject", &subject},
-		{textExec(p.text), "letter", &body},
-		{textExec(p.text), "footer", &footer},
-		{htmlExec(p.html), "letter", &hbody},
-		{htmlExec(p.html), "footer", &hfooter},
-	} {
-		if err := x.exec(x.out, x.name, d); err != nil {
-			return Message{}, fmt.Errorf("letter %s/%s: %s: %w", lang, kind, x.name, err)
+	var execErr error
+	run := func(t executor, name string) string {
+		var b strings.Builder
+		if err := t.ExecuteTemplate(&b, name, d); err != nil && execErr == nil {
+			execErr = fmt.Errorf("letter %s/%s: %s: %w", lang, kind, name, err)
 		}
+		return b.String()
 	}
-
 	msg := Message{
-		Subject: strings.Join(strings.Fields(subject.String()), " "),
-		Text:    toText(body.String()) + "\n\n--\n" + toText(footer.String()) + "\n",
+		Subject: strings.Join(strings.Fields(run(p.text, "subject")), " "),
+		Text:    toText(run(p.text, "letter")) + "\n\n--\n" + toText(run(p.text, "footer")) + "\n",
 	}
-	var page bytes.Buffer
+	body, footer := toHTML(run(p.html, "letter")), toHTML(run(p.html, "footer"))
+	if execErr != nil {
+		return Message{}, execErr
+	}
+	var page strings.Builder
 	err := layout.Execute(&page, struct {
 		Lang, Subject string
 		Body, Footer  htmltemplate.HTML
-	}{lang, msg.Subject, htmltemplate.HTML(toHTML(hbody.String())), htmltemplate.HTML(toHTML(hfooter.String()))})
+	}{lang, msg.Subject, htmltemplate.HTML(body), htmltemplate.HTML(footer)})
 	if err != nil {
 		return Message{}, fmt.Errorf("letter %s/%s: layout: %w", lang, kind, err)
 	}
@@ -141,12 +136,9 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 	return msg, nil
 }
 
-func textExec(t *texttemplate.Template) func(*bytes.Buffer, string, any) error {
-	return func(b *bytes.Buffer, name string, d any) error { return t.ExecuteTemplate(b, name, d) }
-}
-
-func htmlExec(t *htmltemplate.Template) func(*bytes.Buffer, string, any) error {
-	return func(b *bytes.Buffer, name string, d any) error { return t.ExecuteTemplate(b, name, d) }
+// executor is what text/template and html/template share.
+type executor interface {
+	ExecuteTemplate(w io.Writer, name string, data any) error
 }
 
 // prepare fills defaults and, for letters to outsiders, keeps only what they may read: a third

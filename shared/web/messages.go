@@ -202,19 +202,19 @@ func init() {
 }
 
 var uploadTexts = map[string][2]string{
-	"upload.title":             {"Kopie identiteitsbewijs sturen", "Send a copy of your identity document"},
-	"upload.text":              {"Wij willen zeker weten dat wij uw gegevens aan de juiste persoon geven. Stuur daarom een kopie van uw paspoort, identiteitskaart, rijbewijs of verblijfsdocument.", "We want to be sure we give your data to the right person. Please send a copy of your passport, identity card, driving licence or residence permit."},
-	"upload.mask":              {"Maak eerst uw BSN en uw pasfoto onleesbaar. Dat kan eenvoudig met de app KopieID van de overheid. Wij wissen de kopie meteen nadat wij hem hebben gecontroleerd.", "First make your citizen service number (BSN) and your photo unreadable. The government's KopieID app does this easily. We delete the copy as soon as we have checked it."},
-	"upload.formats":           {"JPEG, PNG of PDF, hoogstens 10 MB.", "JPEG, PNG or PDF, at most 10 MB."},
-	"upload.button":            {"Kopie versturen", "Send copy"},
-	"upload.missing":           {"Kies een bestand.", "Choose a file."},
-	"upload.done.heading":      {"Dank u, wij hebben uw kopie ontvangen", "Thank you, we have received your copy"},
-	"upload.done":              {"Wij controleren de kopie en wissen hem daarna. U hoort van ons.", "We will check the copy and then delete it. You will hear from us."},
-	"err.conflict.no_copy":     {"Er is geen kopie om af te keuren.", "There is no copy to reject."},
-	"err.conflict.no_upload":   {"Voor dit verzoek hebben wij nu geen kopie identiteitsbewijs nodig.", "We do not need a copy of an identity document for this request now."},
-	"err.conflict.extend_once": {"De termijn is al een keer verlengd. Dat kan maar één keer.", "The term has already been extended. This is possible only once."},
+	"upload.title":                  {"Kopie identiteitsbewijs sturen", "Send a copy of your identity document"},
+	"upload.text":                   {"Wij willen zeker weten dat wij uw gegevens aan de juiste persoon geven. Stuur daarom een kopie van uw paspoort, identiteitskaart, rijbewijs of verblijfsdocument.", "We want to be sure we give your data to the right person. Please send a copy of your passport, identity card, driving licence or residence permit."},
+	"upload.mask":                   {"Maak eerst uw BSN en uw pasfoto onleesbaar. Dat kan eenvoudig met de app KopieID van de overheid. Wij wissen de kopie meteen nadat wij hem hebben gecontroleerd.", "First make your citizen service number (BSN) and your photo unreadable. The government's KopieID app does this easily. We delete the copy as soon as we have checked it."},
+	"upload.formats":                {"JPEG, PNG of PDF, hoogstens 10 MB.", "JPEG, PNG or PDF, at most 10 MB."},
+	"upload.button":                 {"Kopie versturen", "Send copy"},
+	"upload.missing":                {"Kies een bestand.", "Choose a file."},
+	"upload.done.heading":           {"Dank u, wij hebben uw kopie ontvangen", "Thank you, we have received your copy"},
+	"upload.done":                   {"Wij controleren de kopie en wissen hem daarna. U hoort van ons.", "We will check the copy and then delete it. You will hear from us."},
+	"err.conflict.no_copy":          {"Er is geen kopie om af te keuren.", "There is no copy to reject."},
+	"err.conflict.no_upload":        {"Voor dit verzoek hebben wij nu geen kopie identiteitsbewijs nodig.", "We do not need a copy of an identity document for this request now."},
+	"err.conflict.extend_once":      {"De termijn is al een keer verlengd. Dat kan maar één keer.", "The term has already been extended. This is possible only once."},
 	"err.conflict.extend_complaint": {"Een klacht volgt de eigen klachtenregeling; verlengen met een bericht van uitstel kan hier niet.", "A complaint follows the complaints procedure; it cannot be extended with a delay notice."},
-	"err.conflict.extend_late": {"De termijn is al voorbij. Verlengen kan alleen vóór de uiterlijke datum.", "The term has already passed. Extending is only possible before the due date."},
+	"err.conflict.extend_late":      {"De termijn is al voorbij. Verlengen kan alleen vóór de uiterlijke datum.", "The term has already passed. Extending is only possible before the due date."},
 }
 
 func init() {

@@ -1,0 +1,245 @@
+// Package testenv gives tests the real Firestore and Pub/Sub clients against the local
+// emulators, each test in a project of its own, plus a SendGrid-compatible capture endpoint and
+// a settable clock. scripts/test starts the emulators and sets PRIVACYLOKET_REQUIRE_EMULATORS=1,
+// so there a missing emulator fails the test instead of skipping it.
+package testenv
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"cloud.google.com/go/pubsub/v2"
+)
+
+// Require skips (or, under scripts/test, fails) when the emulators are not configured.
+func Require(t testing.TB) {
+	t.Helper()
+	if os.Getenv("FIRESTORE_EMULATOR_HOST") != "" && os.Getenv("PUBSUB_EMULATOR_HOST") != "" {
+		return
+	}
+	if os.Getenv("PRIVACYLOKET_REQUIRE_EMULATORS") == "1" {
+		t.Fatal("FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST must be set (scripts/test starts the emulators)")
+	}
+	t.Skip("emulators not configured; run scripts/test")
+}
+
+// Project returns a fresh project id, so no two tests share data.
+func Project(t testing.TB) string {
+	var b [6]byte
+	rand.Read(b[:])
+	return "test-" + hex.EncodeToString(b[:])
+}
+
+// Firestore returns a client for project against the emulator, closed at cleanup.
+func Firestore(t testing.TB, project string) *firestore.Client {
+	t.Helper()
+	c, err := firestore.NewClient(context.Background(), project)
+	if err != nil {
+		t.Fatalf("firestore client: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// PubSub returns a client for project against the emulator, closed at cleanup.
+func PubSub(t testing.TB, project string) *pubsub.Client {
+	t.Helper()
+	c, err := pubsub.NewClient(context.Background(), project)
+	if err != nil {
+		t.Fatalf("pubsub client: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
+}
+
+// Clock is a settable clock for the service under test.
+type Clock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+// NewClock starts at t.
+func NewClock(t time.Time) *Clock { return &Clock{t: t} }
+
+// Now returns the current fake time.
+func (c *Clock) Now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) { c.mu.Lock(); c.t = t; c.mu.Unlock() }
+
+// Add moves the clock on by d.
+func (c *Clock) Add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
+// Mail is one captured SendGrid v3 mail/send call.
+type Mail struct {
+	To         string
+	From       string
+	Subject    string
+	Categories []string
+	Args       map[string]string
+	Text, HTML string
+	Raw        string
+}
+
+// Kind is the letter kind from custom_args.
+func (m Mail) Kind() string { return m.Args["letter"] }
+
+var linkRE = regexp.MustCompile(`https?://[^\s"'<>()]+`)
+
+// Link returns the first absolute link to /name in the text part.
+func (m Mail) Link(name string) string {
+	for _, u := range linkRE.FindAllString(m.Text, -1) {
+		u = strings.TrimRight(u, ".,;")
+		if strings.Contains(u, "/"+name+"?") {
+			return u
+		}
+	}
+	return ""
+}
+
+// MailCapture is an httptest server that answers like SendGrid's POST /v3/mail/send.
+type MailCapture struct {
+	URL   string
+	mu    sync.Mutex
+	mails []Mail
+	fail  []int // status codes for the next calls
+	calls int
+}
+
+// NewMailCapture starts a capture server, closed at cleanup.
+func NewMailCapture(t testing.TB) *MailCapture {
+	m := &MailCapture{}
+	srv := httptest.NewServer(http.HandlerFunc(m.handle))
+	t.Cleanup(srv.Close)
+	m.URL = srv.URL
+	return m
+}
+
+// FailNext makes the next calls answer with these status codes, in order.
+func (m *MailCapture) FailNext(codes ...int) {
+	m.mu.Lock()
+	m.fail = append(m.fail, codes...)
+	m.mu.Unlock()
+}
+
+// Calls counts every call, failed or not.
+func (m *MailCapture) Calls() int { m.mu.Lock(); defer m.mu.Unlock(); return m.calls }
+
+func (m *MailCapture) handle(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	m.mu.Lock()
+	m.calls++
+	if len(m.fail) > 0 {
+		code := m.fail[0]
+		m.fail = m.fail[1:]
+		m.mu.Unlock()
+		http.Error(w, `{"errors":[{"message":"capture failure","field":null}]}`, code)
+		return
+	}
+	m.mu.Unlock()
+	if r.URL.Path != "/v3/mail/send" || r.Method != http.MethodPost || !strings.HasPrefix(r.Header.Get("Authorization"), "Bearer ") {
+		http.Error(w, `{"errors":[{"message":"bad request"}]}`, http.StatusBadRequest)
+		return
+	}
+	var v struct {
+		From struct {
+			Email string `json:"email"`
+		} `json:"from"`
+		Personalizations []struct {
+			To []struct {
+				Email string `json:"email"`
+			} `json:"to"`
+		} `json:"personalizations"`
+		Subject    string            `json:"subject"`
+		Categories []string          `json:"categories"`
+		CustomArgs map[string]string `json:"custom_args"`
+		Content    []struct {
+			Type  string `json:"type"`
+			Value string `json:"value"`
+		} `json:"content"`
+	}
+	if err := json.Unmarshal(body, &v); err != nil || len(v.Personalizations) != 1 || len(v.Personalizations[0].To) != 1 {
+		http.Error(w, `{"errors":[{"message":"invalid body"}]}`, http.StatusBadRequest)
+		return
+	}
+	mail := Mail{To: v.Personalizations[0].To[0].Email, From: v.From.Email, Subject: v.Subject,
+		Categories: v.Categories, Args: v.CustomArgs, Raw: string(body)}
+	for _, c := range v.Content {
+		switch c.Type {
+		case "text/plain":
+			mail.Text = c.Value
+		case "text/html":
+			mail.HTML = c.Value
+		}
+	}
+	m.mu.Lock()
+	m.mails = append(m.mails, mail)
+	m.mu.Unlock()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// All returns every captured mail.
+func (m *MailCapture) All() []Mail {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return append([]Mail(nil), m.mails...)
+}
+
+// Count counts captured mails of kind to addr about ref (empty matches all).
+func (m *MailCapture) Count(kind, addr, ref string) int {
+	n := 0
+	for _, x := range m.All() {
+		if (kind == "" || x.Kind() == kind) && (addr == "" || strings.EqualFold(x.To, addr)) && (ref == "" || x.Args["reference"] == ref) {
+			n++
+		}
+	}
+	return n
+}
+
+// Await polls until a mail of kind to addr about ref arrives, or fails the test at the deadline.
+func (m *MailCapture) Await(t testing.TB, kind, addr, ref string) Mail {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		for _, x := range m.All() {
+			if x.Kind() == kind && (addr == "" || strings.EqualFold(x.To, addr)) && (ref == "" || x.Args["reference"] == ref) {
+				return x
+			}
+		}
+		if time.Now().After(deadline) {
+			var seen []string
+			for _, x := range m.All() {
+				seen = append(seen, fmt.Sprintf("%s→%s", x.Kind(), x.To))
+			}
+			t.Fatalf("no %s mail to %q about %q (seen %v)", kind, addr, ref, seen)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// Eventually polls cond until it holds or fails the test at the deadline.
+func Eventually(t testing.TB, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

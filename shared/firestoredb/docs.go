@@ -62,6 +62,7 @@ type caseDoc struct {
 	ClosedAt       *time.Time  `firestore:"closedAt"`
 	UpdatedAt      time.Time   `firestore:"updatedAt"`
 	NextActionAt   *time.Time  `firestore:"nextActionAt"`
+	Version        int         `firestore:"version"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
 	ExpireAt *time.Time `firestore:"expireAt"`
 }
@@ -71,6 +72,8 @@ type eventDoc struct {
 	Actor  string    `firestore:"actor"`
 	Action string    `firestore:"action"`
 	Detail string    `firestore:"detail,omitempty"`
+	// Seq orders events that share a timestamp: the case version times 100 plus the index.
+	Seq int `firestore:"seq"`
 	// ExpireAt is the TTL safety net (events are deleted with their case by the Tick).
 	ExpireAt *time.Time `firestore:"expireAt"`
 }
@@ -135,7 +138,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 			CopyUploaded: ptr(c.Identity.CopyUploaded), CopyKind: c.Identity.CopyKind, RequestedAt: ptr(c.Identity.RequestedAt),
 			CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
 			DocumentType: c.Identity.DocumentType, Outcome: c.Identity.Outcome},
-		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt), ExpireAt: ptr(c.RetainUntil),
+		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt), ExpireAt: ptr(c.RetainUntil), Version: c.Version,
 	}
 	if r := c.Representative; r != nil {
 		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
@@ -156,7 +159,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 			CopyUploaded: val(d.Identity.CopyUploaded), CopyKind: d.Identity.CopyKind, RequestedAt: val(d.Identity.RequestedAt),
 			CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
 			DocumentType: d.Identity.DocumentType, Outcome: d.Identity.Outcome},
-		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt), RetainUntil: val(d.ExpireAt),
+		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt), RetainUntil: val(d.ExpireAt), Version: d.Version,
 	}
 	if r := d.Representative; r != nil {
 		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: r.Capacity}

@@ -111,10 +111,11 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 			}
 			counters = append(counters, counter{ref, n, end})
 		}
+		c.Version = 1
 		if err := tx.Create(s.caseRef(c.Reference), toCaseDoc(c)); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, c.Reference, ch, nil); err != nil {
+		if err := s.writeChange(tx, c.Reference, c.Version, ch, nil); err != nil {
 			return err
 		}
 		for _, k := range counters {
@@ -132,7 +133,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 
 // writeChange writes letters (skipping any that already exist: letter ids are deterministic,
 // so a repeated change sends nothing twice) and events.
-func (s *Store) writeChange(tx *firestore.Transaction, ref string, ch app.Change, existing map[string]bool) error {
+func (s *Store) writeChange(tx *firestore.Transaction, ref string, version int, ch app.Change, existing map[string]bool) error {
 	for _, l := range ch.Letters {
 		if existing[l.ID] {
 			continue
@@ -145,8 +146,8 @@ func (s *Store) writeChange(tx *firestore.Transaction, ref string, ch app.Change
 			return err
 		}
 	}
-	for _, e := range ch.Events {
-		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, ExpireAt: ptr(ch.RetainUntil)}
+	for i, e := range ch.Events {
+		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: version*100 + i, ExpireAt: ptr(ch.RetainUntil)}
 		if err := tx.Create(s.caseRef(ref).Collection(colEvents).NewDoc(), d); err != nil {
 			return err
 		}
@@ -197,10 +198,11 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 				return err
 			}
 		}
+		c.Version++
 		if err := tx.Set(s.caseRef(ref), toCaseDoc(c)); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, ref, ch, existing); err != nil {
+		if err := s.writeChange(tx, ref, c.Version, ch, existing); err != nil {
 			return err
 		}
 		if ch.DeleteIDCopy {
@@ -238,7 +240,7 @@ func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 
 // Events implements app.Store.
 func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error) {
-	it := s.caseRef(ref).Collection(colEvents).OrderBy("at", firestore.Asc).Documents(ctx)
+	it := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx)
 	defer it.Stop()
 	var out []request.Event
 	for {

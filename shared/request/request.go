@@ -183,6 +183,8 @@ type Case struct {
 	UpdatedAt     time.Time
 	// NextActionAt is the earliest moment the Tick has work for this case; the Tick queries on it.
 	NextActionAt time.Time
+	// Version counts the case's committed changes; it orders its audit events.
+	Version int
 	// RetainUntil is when the case and everything about it must be gone (retention, RULES.md §6).
 	// The Tick deletes it then; Firestore's TTL on the same moment is the safety net.
 	RetainUntil time.Time

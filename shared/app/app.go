@@ -232,6 +232,10 @@ func (s *Service) update(ctx context.Context, ref string, fn func(c *request.Cas
 	})
 }
 
+// local moves t to Europe/Amsterdam, so that adding days or months counts calendar days there
+// (across a change to or from summer time a day is not 24 hours).
+func local(t time.Time) time.Time { return t.In(deadline.Location()) }
+
 // retain sets when c (and what is written with it) must be gone: an unconfirmed request soon
 // after it lapses; an open case not before its longest possible term; a finished case when the
 // profile's retention for the product's own records ends (RULES.md §6).
@@ -239,17 +243,21 @@ func (s *Service) retain(c *request.Case, ch *Change) {
 	months := s.Profile.Retention.CaseRecordsMonths
 	switch {
 	case c.Status == request.AwaitingConfirmation:
-		c.RetainUntil = c.SubmittedAt.AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays+1)
+		c.RetainUntil = local(c.SubmittedAt).AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays+1)
 	case c.Status == request.Expired:
-		c.RetainUntil = c.UpdatedAt.AddDate(0, 0, expiredStubDays)
+		c.RetainUntil = local(c.UpdatedAt).AddDate(0, 0, expiredStubDays)
 	case c.Status.Open():
-		c.RetainUntil = c.SubmittedAt.AddDate(0, 4+months, 0)
+		c.RetainUntil = local(c.SubmittedAt).AddDate(0, 4+months, 0)
 	default: // decided, closed
 		end := c.ClosedAt
 		if end.IsZero() {
 			end = c.UpdatedAt
 		}
-		c.RetainUntil = end.AddDate(0, months, 0)
+		c.RetainUntil = local(end).AddDate(0, months, 0)
+	}
+	// The Tick must come back when retention ends, also for a case with nothing else to do.
+	if c.NextActionAt.IsZero() || c.RetainUntil.Before(c.NextActionAt) {
+		c.NextActionAt = c.RetainUntil
 	}
 	ch.RetainUntil = c.RetainUntil
 	for _, l := range ch.Letters {
@@ -267,5 +275,5 @@ func (s *Service) copyExpiry(now time.Time) time.Time {
 	if days <= 0 {
 		days = 30
 	}
-	return now.AddDate(0, 0, days)
+	return local(now).AddDate(0, 0, days)
 }

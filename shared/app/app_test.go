@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -384,3 +385,5 @@ func TestPermanentMailFailureIsRecorded(t *testing.T) {
 		t.Errorf("letter after 400: status %s error %q", letters[0].Status, letters[0].LastError)
 	}
 }
+
+func sprint(v any) string { return fmt.Sprint(v) }

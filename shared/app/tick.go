@@ -174,7 +174,7 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 	r := s.Profile.Reminders
 	switch {
 	case c.Status == request.AwaitingConfirmation:
-		expiry := c.SubmittedAt.AddDate(0, 0, r.UnconfirmedExpiryDays)
+		expiry := local(c.SubmittedAt).AddDate(0, 0, r.UnconfirmedExpiryDays)
 		if !now.Before(expiry) {
 			p.expire = true
 			return p
@@ -200,7 +200,7 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 			// Once overdue, escalate now and every OverdueRepeatDays until decided.
 			var moments []time.Time
 			step := r.OverdueRepeatDays
-			for m := overdueStart; ; m = m.AddDate(0, 0, step) {
+			for m := overdueStart; ; m = local(m).AddDate(0, 0, step) {
 				moments = append(moments, m)
 				if m.After(now) || step <= 0 {
 					break
@@ -227,7 +227,7 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 	case letter.ConfirmReminder:
 		_, to := c.Recipient()
 		l := s.newLetter(c, letter.ConfirmReminder, to, d.disc, now)
-		expiry := c.SubmittedAt.AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays)
+		expiry := local(c.SubmittedAt).AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays)
 		l.Links = append(l.Links, outbox.Link{Key: "confirm", Function: "ConfirmRequest", Claims: linktoken.Claims{
 			Purpose: linktoken.Confirm, Reference: c.Reference, Expires: expiry.Unix()}})
 		l.Data.LinksExpire = deadline.DateIn(expiry)

@@ -493,3 +493,24 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 // Reads counts the documents this store has read: the benchmark uses it to show that a
 // Tick's reads grow with the due cases, not with all cases.
 func (s *Store) Reads() int64 { return s.reads.Load() }
+
+// ImportCases writes cases in bulk, outside any transaction. It exists for load tests and
+// benchmarks that need many cases quickly; the product writes cases only through Submit.
+func (s *Store) ImportCases(ctx context.Context, cases []*request.Case) error {
+	bw := s.c.BulkWriter(ctx)
+	jobs := make([]*firestore.BulkWriterJob, 0, len(cases))
+	for _, c := range cases {
+		j, err := bw.Set(s.caseRef(c.Reference), toCaseDoc(c))
+		if err != nil {
+			return err
+		}
+		jobs = append(jobs, j)
+	}
+	bw.End()
+	for _, j := range jobs {
+		if _, err := j.Results(); err != nil {
+			return err
+		}
+	}
+	return nil
+}

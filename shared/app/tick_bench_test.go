@@ -1,0 +1,62 @@
+package app_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+// BenchmarkTickReads shows that the documents one Tick reads grow with the cases that are due,
+// not with all open cases: 10 due among 100, 1 000 and 10 000 open cases. It reports
+// docs-read/op; run it with scripts/bench.
+func BenchmarkTickReads(b *testing.B) {
+	for _, open := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("open=%d/due=10", open), func(b *testing.B) {
+			s := testenv.NewStack(b, testenv.Options{Profile: "de-alliantie", NoDelivery: true})
+			now := s.Clock.Now()
+			far := now.AddDate(0, 2, 0)
+			cases := make([]*request.Case, open)
+			for i := range cases {
+				c := &request.Case{
+					Reference: fmt.Sprintf("PL-BENCH-%05d", i), Type: request.Access, Status: request.InProgress, Lang: "nl",
+					Subject:     request.Person{Name: "Bench Mark", Email: fmt.Sprintf("b%d@tenant.test", i)},
+					SubmittedAt: now, ConfirmedAt: now, UpdatedAt: now, Version: 1,
+					NextActionAt: far, RetainUntil: now.AddDate(2, 0, 0),
+				}
+				c.Received = civilDate(now)
+				c.DueDate = c.Received.AddDays(28)
+				cases[i] = c
+			}
+			if err := s.Store.ImportCases(ctx, cases); err != nil {
+				b.Fatal(err)
+			}
+			due := cases[:10]
+			b.ResetTimer()
+			var reads int64
+			for b.Loop() {
+				b.StopTimer()
+				// Make the same 10 cases due again: their reminder moment has come.
+				for _, c := range due {
+					c.NextActionAt = now.Add(-time.Minute)
+				}
+				if err := s.Store.ImportCases(ctx, due); err != nil {
+					b.Fatal(err)
+				}
+				before := s.Store.Reads()
+				b.StartTimer()
+				res, err := s.Svc.Tick(ctx, now)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if res.Cases != 10 {
+					b.Fatalf("tick handled %d cases, want 10", res.Cases)
+				}
+				reads += s.Store.Reads() - before
+			}
+			b.ReportMetric(float64(reads)/float64(b.N), "docs-read/op")
+		})
+	}
+}

@@ -1,0 +1,241 @@
+package app_test
+
+import (
+	"cloud.google.com/go/civil"
+	"errors"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+func amsterdam(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, deadline.Location())
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func tick(t *testing.T, s *testenv.Stack, at string) app.TickResult {
+	t.Helper()
+	res, err := s.Svc.Tick(ctx, amsterdam(at))
+	if err != nil {
+		t.Fatalf("Tick(%s): %v", at, err)
+	}
+	return res
+}
+
+// settle waits until every queued letter has been through SendLetter.
+func settle(t *testing.T, s *testenv.Stack, ref string) {
+	t.Helper()
+	testenv.Eventually(t, "letters sent", func() bool {
+		ls, err := s.Store.Letters(ctx, ref)
+		if err != nil {
+			return false
+		}
+		for _, l := range ls {
+			if l.Status != "sent" {
+				return false
+			}
+		}
+		return true
+	})
+}
+
+func TestConfirmReminderAndExpiry(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Now: amsterdam("2026-03-27 10:00")})
+	email := "slow@tenant.test"
+	c, err := s.Svc.Submit(ctx, access(email), app.Client{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tick(t, s, "2026-03-28 09:59")
+	settle(t, s, c.Reference)
+	if n := s.Mail.Count("confirm_reminder", email, c.Reference); n != 0 {
+		t.Fatalf("reminder before 24 h: %d", n)
+	}
+	// The same tick twice, and two ticks at once: one reminder.
+	tick(t, s, "2026-03-28 10:00")
+	tick(t, s, "2026-03-28 10:00")
+	var wg sync.WaitGroup
+	for range 3 {
+		wg.Add(1)
+		go func() { defer wg.Done(); s.Svc.Tick(ctx, amsterdam("2026-03-28 10:05")) }()
+	}
+	wg.Wait()
+	m := s.Mail.Await(t, "confirm_reminder", email, c.Reference)
+	if m.Link("ConfirmRequest") == "" {
+		t.Error("confirm_reminder has no confirm link")
+	}
+	settle(t, s, c.Reference)
+	if n := s.Mail.Count("confirm_reminder", email, c.Reference); n != 1 {
+		t.Errorf("confirm_reminder sent %d times, want 1", n)
+	}
+
+	res := tick(t, s, "2026-04-03 10:00")
+	if res.Deleted != 1 {
+		t.Errorf("expiry tick deleted %d, want 1", res.Deleted)
+	}
+	got, err := s.Store.Case(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != request.Expired || got.Subject.Email != "" || got.Subject.Name != "" || got.Signature != "" {
+		t.Errorf("expired case still holds personal data or wrong status: %+v", got)
+	}
+	if ls, _ := s.Store.Letters(ctx, c.Reference); len(ls) != 0 {
+		t.Errorf("%d letters survive expiry", len(ls))
+	}
+	if _, err := s.Svc.Confirm(ctx, c.Reference); !errors.Is(err, app.ErrNotAllowed) {
+		t.Errorf("confirming an expired request: %v, want ErrNotAllowed", err)
+	}
+	dump := dumpAll(t, s)
+	if strings.Contains(dump, email) || strings.Contains(dump, "Carla") {
+		t.Errorf("personal data left in Firestore after expiry:\n%s", dump)
+	}
+}
+
+// Reminders around Koningsdag: received Monday 30 March 2026, de Alliantie's 4 weeks end on
+// Monday 27 April, Koningsdag (own terms do not roll; the GDPR month would end on 30 April).
+func TestStaffRemindersAndEscalation(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie", Now: amsterdam("2026-03-30 09:00")})
+	c := submitConfirm(t, s, access("due@tenant.test"))
+	if got, want := c.DueDate.String(), "2026-04-27"; got != want {
+		t.Fatalf("due = %s, want %s", got, want)
+	}
+	staff, officer := "staff@corp.test", s.Profile.Organisation.PrivacyOfficerEmail
+	cases := []struct {
+		at                 string
+		reminders, overdue int
+	}{
+		{"2026-04-22 07:59", 0, 0}, // 3 working days before: 22 (Wed), 23, 24 (Fri); 25-26 weekend, 27 holiday
+		{"2026-04-22 08:00", 1, 0},
+		{"2026-04-22 12:00", 1, 0}, // nothing new the same day
+		{"2026-04-24 08:00", 2, 0}, // the last working day before the due date
+		{"2026-04-27 08:00", 2, 0}, // the due date itself (a holiday): no letter
+		{"2026-04-28 08:00", 2, 1}, // overdue: escalate
+		{"2026-04-29 08:00", 2, 1},
+		{"2026-05-01 08:00", 2, 2}, // every 3 days
+	}
+	for _, tc := range cases {
+		tick(t, s, tc.at)
+		tick(t, s, tc.at) // a redelivered tick changes nothing
+		settle(t, s, c.Reference)
+		if got := s.Mail.Count("staff_reminder", staff, c.Reference); got != tc.reminders {
+			t.Errorf("%s: %d staff_reminder, want %d", tc.at, got, tc.reminders)
+		}
+		if got := s.Mail.Count("staff_overdue", officer, c.Reference); got != tc.overdue {
+			t.Errorf("%s: %d staff_overdue to the privacy officer, want %d", tc.at, got, tc.overdue)
+		}
+	}
+	m := s.Mail.Await(t, "staff_overdue", officer, c.Reference)
+	if m.Args["dueDate"] != "2026-04-27" || m.Link("StaffCase") == "" {
+		t.Errorf("staff_overdue: dueDate %q link %q", m.Args["dueDate"], m.Link("StaffCase"))
+	}
+}
+
+func TestRetentionDeletesClosedCases(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
+	c := submitConfirm(t, s, access("gone@tenant.test"))
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActWithdraw, Reason: "Ingetrokken per telefoon."}); err != nil {
+		t.Fatal(err)
+	}
+	settle(t, s, c.Reference)
+	tick(t, s, "2027-03-27 09:00") // Vallei Wonen keeps its case records 12 months after closing
+	if _, err := s.Store.Case(ctx, c.Reference); err != nil {
+		t.Fatalf("case gone before its retention ended: %v", err)
+	}
+	res := tick(t, s, "2027-03-27 10:01")
+	if res.Deleted != 1 {
+		t.Errorf("deleted %d, want 1", res.Deleted)
+	}
+	if _, err := s.Store.Case(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("case after retention: %v, want ErrNotFound", err)
+	}
+	if dump := dumpAll(t, s); strings.Contains(dump, c.Reference) {
+		t.Errorf("documents about the case survive retention:\n%s", dump)
+	}
+}
+
+func TestIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Now: amsterdam("2026-03-27 10:00")})
+	c := submitConfirm(t, s, access("copy@tenant.test"))
+	doc, _ := idcheck.Inspect(testJPEG(t))
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, doc); err != nil {
+		t.Fatal(err)
+	}
+	tick(t, s, "2026-04-25 10:00")
+	if _, _, err := s.Store.IDCopy(ctx, c.Reference); err != nil {
+		t.Fatalf("copy gone before its term: %v", err)
+	}
+	tick(t, s, "2026-04-26 10:00") // 30 days after the upload
+	if _, _, err := s.Store.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("copy after its term: %v, want ErrNotFound", err)
+	}
+	got, _ := s.Store.Case(ctx, c.Reference)
+	if got.Identity.CopyHeld {
+		t.Error("case still says a copy is held")
+	}
+}
+
+// dumpAll returns every document of the test's project as text.
+func dumpAll(t *testing.T, s *testenv.Stack) string {
+	t.Helper()
+	var b strings.Builder
+	cols, err := s.FS.Collections(ctx).GetAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, col := range cols {
+		docs, err := s.FS.CollectionGroup(col.ID).Documents(ctx).GetAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			b.WriteString(d.Ref.Path)
+			b.WriteString(" ")
+			for k, v := range d.Data() {
+				b.WriteString(k)
+				b.WriteString("=")
+				b.WriteString(strings.TrimSpace(strings.ReplaceAll(fmtAny(v), "\n", " ")))
+				b.WriteString(" ")
+			}
+			b.WriteString("\n")
+		}
+	}
+	for _, sub := range []string{"events", "chunks"} {
+		docs, _ := s.FS.CollectionGroup(sub).Documents(ctx).GetAll()
+		for _, d := range docs {
+			b.WriteString(d.Ref.Path + "\n")
+		}
+	}
+	return b.String()
+}
+
+func fmtAny(v any) string {
+	switch v := v.(type) {
+	case string:
+		return v
+	case map[string]any:
+		var parts []string
+		for k, x := range v {
+			parts = append(parts, k+":"+fmtAny(x))
+		}
+		return "{" + strings.Join(parts, ",") + "}"
+	default:
+		return strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(sprint(v), "\n", " "), "\t", " "))
+	}
+}
+
+func civilDate(t time.Time) civil.Date { return deadline.DateIn(t) }

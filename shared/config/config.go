@@ -25,8 +25,8 @@ type Config struct {
 	SendGridKey      string   `env:"SENDGRID_API_KEY" json:"-"`
 	LinkSigningKey   string   `env:"LINK_SIGNING_KEY" json:"-"`
 	IDEncryptionKey  string   `env:"ID_ENCRYPTION_KEY" json:"-"`
-	RateLimitPerIP   *int     `env:"RATE_LIMIT_PER_IP"`
-	RateLimitPerMail *int     `env:"RATE_LIMIT_PER_EMAIL"`
+	RateLimitPerIP   *int     `env:"RATE_LIMIT_PER_IP, noinit"`
+	RateLimitPerMail *int     `env:"RATE_LIMIT_PER_EMAIL, noinit"`
 	// TrustProxyHeader names the header that carries the client IP behind a load balancer
 	// (X-Forwarded-For on Cloud Run); empty means the socket address.
 	TrustProxyHeader string `env:"TRUST_PROXY_HEADER, default=X-Forwarded-For"`

@@ -1,0 +1,78 @@
+package request
+
+import (
+	"testing"
+
+	"cloud.google.com/go/civil"
+)
+
+func d(s string) civil.Date { x, _ := civil.ParseDate(s); return x }
+
+func TestUnder16(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		birth, day string
+		want       bool
+	}{
+		{"2010-03-27", "2026-03-26", true},
+		{"2010-03-27", "2026-03-27", false}, // the 16th birthday itself
+		{"2008-02-29", "2024-02-28", true},
+		{"2008-02-29", "2024-02-29", false},
+		{"2009-02-28", "2025-02-28", false},
+		{"2012-02-29", "2028-02-28", true},
+		{"1980-05-17", "2026-03-27", false},
+	}
+	for _, tc := range cases {
+		if got := under16(d(tc.birth), d(tc.day)); got != tc.want {
+			t.Errorf("under16(%s, %s) = %v, want %v", tc.birth, tc.day, got, tc.want)
+		}
+	}
+}
+
+func TestStateMachine(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		a    Action
+		from Status
+		want Status
+		ok   bool
+	}{
+		{ActConfirm, AwaitingConfirmation, InProgress, true},
+		{ActConfirm, InProgress, InProgress, false},
+		{ActVerifyIdentity, AwaitingIdentity, InProgress, true},
+		{ActVerifyIdentity, InProgress, InProgress, false},
+		{ActRejectIdentity, AwaitingIdentity, AwaitingIdentity, true},
+		{ActRequestIdentity, InProgress, AwaitingIdentity, true},
+		{ActExtend, InProgress, InProgress, true},
+		{ActExtend, Decided, Decided, false},
+		{ActDecide, InProgress, Decided, true},
+		{ActDecide, AwaitingIdentity, AwaitingIdentity, false},
+		{ActWithdraw, AwaitingThirdParty, Closed, true},
+		{ActWithdraw, Closed, Closed, false},
+		{ActExpire, AwaitingConfirmation, Expired, true},
+		{ActExpire, InProgress, InProgress, false},
+	}
+	for _, tc := range cases {
+		got, err := Next(tc.a, tc.from, InProgress)
+		if (err == nil) != tc.ok || got != tc.want {
+			t.Errorf("Next(%s, %s) = %s, %v; want %s, ok=%v", tc.a, tc.from, got, err, tc.want, tc.ok)
+		}
+	}
+}
+
+func TestValidateTrimsAndLowercases(t *testing.T) {
+	t.Parallel()
+	v, errs := Submission{Type: " access ", Name: " Carla ", Email: "Carla@Tenant.Test", BirthDate: "1980-05-17",
+		Signature: "Carla", Declaration: true, Representative: &RepresentativeInput{}}.Validate(d("2026-03-27"))
+	if len(errs) != 0 {
+		t.Fatalf("errors: %v", errs)
+	}
+	if v.Subject.Name != "Carla" || v.Subject.Email != "carla@tenant.test" || v.Representative != nil || v.Lang != "nl" {
+		t.Errorf("validated = %+v", v)
+	}
+	for _, e := range []FieldError{{"x", "required"}, {"x", "unknown-code"}} {
+		if e.Message("nl") == "" || e.Message("en") == "" || e.Message("nl") == e.Message("en") {
+			t.Errorf("messages for %s: %q / %q", e.Code, e.Message("nl"), e.Message("en"))
+		}
+	}
+}

@@ -49,9 +49,10 @@ type Store interface {
 	// FinishLetter records the outcome of a claimed letter: Sent, Failed (for good) or Pending
 	// (a transient failure, to be retried) with the error text.
 	FinishLetter(ctx context.Context, id string, status outbox.Status, now time.Time, errText string) error
-	// PendingLetters lists letters still pending that were created before olderThan: the outbox
-	// relay republishes them in case a publish was lost.
-	PendingLetters(ctx context.Context, olderThan time.Time, max int) ([]string, error)
+	// PendingLetters lists letters still pending that were created before olderThan and not
+	// attempted since retryAfter: the outbox relay republishes them in case a publish was lost
+	// or Pub/Sub gave up on them (dead-lettered during a long mail outage).
+	PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error)
 
 	// DueCases lists the references of cases whose NextActionAt is at or before now, oldest
 	// first: the Tick reads only these, never all open cases.

@@ -14,6 +14,9 @@ import (
 // sendLease is how long one sender may hold a letter before another may take it over.
 const sendLease = 2 * time.Minute
 
+// relayQuiet is how long the relay leaves a tried letter to Pub/Sub's own retries with backoff.
+const relayQuiet = 15 * time.Minute
+
 // SendLetter renders and sends one queued letter, exactly once: a letter already sent (or
 // failed for good) is skipped, one held by another sender is retried later. It returns an
 // error only where a retry can help; a permanent refusal is recorded on the letter.
@@ -85,7 +88,7 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 // RelayOutbox republishes letters that stayed pending, e.g. because a publish failed after the
 // transaction committed or the mail service was down. SendLetter's claim keeps it exactly-once.
 func (s *Service) RelayOutbox(ctx context.Context, now time.Time) (int, error) {
-	ids, err := s.Store.PendingLetters(ctx, now.Add(-time.Minute), 500)
+	ids, err := s.Store.PendingLetters(ctx, now.Add(-time.Minute), now.Add(-relayQuiet), 500)
 	if err != nil {
 		return 0, fmt.Errorf("pending letters: %w", err)
 	}

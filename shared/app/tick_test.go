@@ -239,3 +239,79 @@ func fmtAny(v any) string {
 }
 
 func civilDate(t time.Time) civil.Date { return deadline.DateIn(t) }
+
+// A letter whose publish was lost is published again by the Tick; one that a sender tried
+// recently is left to Pub/Sub's retries.
+func TestOutboxRelay(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{NoDelivery: true, Now: amsterdam("2026-03-27 10:00")})
+	c, err := s.Svc.Submit(ctx, access("relay@tenant.test"), app.Client{}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res := tick(t, s, "2026-03-27 10:00"); res.Relayed != 0 {
+		t.Errorf("relayed %d letters younger than a minute", res.Relayed)
+	}
+	if res := tick(t, s, "2026-03-27 10:02"); res.Relayed != 1 {
+		t.Errorf("relayed %d, want 1 (never tried)", res.Relayed)
+	}
+	letters, _ := s.Store.Letters(ctx, c.Reference)
+	s.Clock.Set(amsterdam("2026-03-27 10:03"))
+	s.Mail.FailNext(503)
+	if err := s.Svc.SendLetter(ctx, letters[0].ID); err == nil {
+		t.Fatal("SendLetter during an outage returned nil, want an error so Pub/Sub retries")
+	}
+	if res := tick(t, s, "2026-03-27 10:10"); res.Relayed != 0 {
+		t.Errorf("relayed %d, want 0 (tried 7 minutes ago)", res.Relayed)
+	}
+	if res := tick(t, s, "2026-03-27 10:20"); res.Relayed != 1 {
+		t.Errorf("relayed %d, want 1 (quiet for 17 minutes)", res.Relayed)
+	}
+	if err := s.Svc.SendLetter(ctx, letters[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if res := tick(t, s, "2026-03-27 11:00"); res.Relayed != 0 {
+		t.Errorf("relayed %d sent letters", res.Relayed)
+	}
+	if n := s.Mail.Count("confirm_email", "relay@tenant.test", c.Reference); n != 1 {
+		t.Errorf("sent %d times, want 1", n)
+	}
+}
+
+// Vallei Wonen: rectification within 14 days. Received Thursday 10 December 2026, due Thursday
+// 24 December; the reminders fall on Monday 21 and Thursday 24 December, the escalation on
+// Christmas Day and three days later.
+func TestValleiRectificationReminders(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Profile: "vallei-wonen", Now: amsterdam("2026-12-10 09:00")})
+	sub := access("rect@tenant.test")
+	sub.Type, sub.ProposedChanges = "rectification", "Mijn achternaam is Jansen, niet Janssen."
+	c := submitConfirm(t, s, sub)
+	c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, DocumentType: "id_card"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := c.DueDate.String(), "2026-12-24"; got != want {
+		t.Fatalf("due = %s, want %s", got, want)
+	}
+	officer := s.Profile.Organisation.PrivacyOfficerEmail
+	for _, tc := range []struct {
+		at                 string
+		reminders, overdue int
+	}{
+		{"2026-12-18 08:00", 0, 0},
+		{"2026-12-21 08:00", 1, 0},
+		{"2026-12-24 08:00", 2, 0},
+		{"2026-12-25 08:00", 2, 1},
+		{"2026-12-28 08:00", 2, 2},
+	} {
+		tick(t, s, tc.at)
+		settle(t, s, c.Reference)
+		if got := s.Mail.Count("staff_reminder", "staff@corp.test", c.Reference); got != tc.reminders {
+			t.Errorf("%s: %d reminders, want %d", tc.at, got, tc.reminders)
+		}
+		if got := s.Mail.Count("staff_overdue", officer, c.Reference); got != tc.overdue {
+			t.Errorf("%s: %d escalations, want %d", tc.at, got, tc.overdue)
+		}
+	}
+}

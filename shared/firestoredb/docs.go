@@ -79,20 +79,21 @@ type eventDoc struct {
 }
 
 type letterDoc struct {
-	Reference  string     `firestore:"reference"`
-	Kind       string     `firestore:"kind"`
-	Lang       string     `firestore:"lang"`
-	To         string     `firestore:"to"`
-	Payload    string     `firestore:"payload"` // letter.Data as JSON
-	Links      string     `firestore:"links"`   // []outbox.Link as JSON
-	DueDate    string     `firestore:"dueDate,omitempty"`
-	Status     string     `firestore:"status"`
-	Attempts   int        `firestore:"attempts"`
-	CreatedAt  time.Time  `firestore:"createdAt"`
-	SentAt     *time.Time `firestore:"sentAt"`
-	LeaseUntil *time.Time `firestore:"leaseUntil"`
-	LastError  string     `firestore:"lastError,omitempty"`
-	ExpireAt   *time.Time `firestore:"expireAt"` // TTL
+	Reference   string     `firestore:"reference"`
+	Kind        string     `firestore:"kind"`
+	Lang        string     `firestore:"lang"`
+	To          string     `firestore:"to"`
+	Payload     string     `firestore:"payload"` // letter.Data as JSON
+	Links       string     `firestore:"links"`   // []outbox.Link as JSON
+	DueDate     string     `firestore:"dueDate,omitempty"`
+	Status      string     `firestore:"status"`
+	Attempts    int        `firestore:"attempts"`
+	CreatedAt   time.Time  `firestore:"createdAt"`
+	SentAt      *time.Time `firestore:"sentAt"`
+	LeaseUntil  *time.Time `firestore:"leaseUntil"`
+	LastError   string     `firestore:"lastError,omitempty"`
+	AttemptedAt *time.Time `firestore:"attemptedAt"`
+	ExpireAt    *time.Time `firestore:"expireAt"` // TTL
 }
 
 func ptr(t time.Time) *time.Time {
@@ -180,7 +181,7 @@ func toLetterDoc(l *outbox.Letter) (*letterDoc, error) {
 		Reference: l.Reference, Kind: string(l.Kind), Lang: l.Lang, To: l.To,
 		Payload: string(payload), Links: string(links), DueDate: dateString(l.DueDate),
 		Status: string(l.Status), Attempts: l.Attempts, CreatedAt: l.CreatedAt.UTC(),
-		SentAt: ptr(l.SentAt), LeaseUntil: ptr(l.LeaseUntil), LastError: l.LastError, ExpireAt: ptr(l.RetainUntil),
+		SentAt: ptr(l.SentAt), LeaseUntil: ptr(l.LeaseUntil), LastError: l.LastError, ExpireAt: ptr(l.RetainUntil), AttemptedAt: ptr(l.AttemptedAt),
 	}, nil
 }
 
@@ -188,7 +189,7 @@ func fromLetterDoc(id string, d *letterDoc) (*outbox.Letter, error) {
 	l := &outbox.Letter{
 		ID: id, Reference: d.Reference, Kind: letter.Kind(d.Kind), Lang: d.Lang, To: d.To,
 		DueDate: parseDate(d.DueDate), Status: outbox.Status(d.Status), Attempts: d.Attempts,
-		CreatedAt: d.CreatedAt, SentAt: val(d.SentAt), LeaseUntil: val(d.LeaseUntil), LastError: d.LastError, RetainUntil: val(d.ExpireAt),
+		CreatedAt: d.CreatedAt, SentAt: val(d.SentAt), LeaseUntil: val(d.LeaseUntil), LastError: d.LastError, RetainUntil: val(d.ExpireAt), AttemptedAt: val(d.AttemptedAt),
 	}
 	if err := json.Unmarshal([]byte(d.Payload), &l.Data); err != nil {
 		return nil, fmt.Errorf("decode letter data: %w", err)

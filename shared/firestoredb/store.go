@@ -310,6 +310,7 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 		}
 		d.Status = string(outbox.Sending)
 		d.LeaseUntil = ptr(lease)
+		d.AttemptedAt = ptr(now)
 		d.Attempts++
 		if err := tx.Set(ref, &d); err != nil {
 			return err
@@ -337,8 +338,9 @@ func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, n
 	return err
 }
 
-// PendingLetters implements app.Store.
-func (s *Store) PendingLetters(ctx context.Context, olderThan time.Time, max int) ([]string, error) {
+// PendingLetters implements app.Store. A letter that a sender tried since retryAfter is left to
+// Pub/Sub's own retries; one never tried, or not for a while, is returned.
+func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error) {
 	var ids []string
 	for _, st := range []outbox.Status{outbox.Pending, outbox.Sending} {
 		it := s.c.Collection(colLetters).Where("status", "==", string(st)).Where("createdAt", "<", olderThan.UTC()).
@@ -351,6 +353,17 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan time.Time, max int
 			if err != nil {
 				it.Stop()
 				return nil, err
+			}
+			var d letterDoc
+			if err := snap.DataTo(&d); err != nil {
+				it.Stop()
+				return nil, err
+			}
+			if d.AttemptedAt != nil && d.AttemptedAt.After(retryAfter) {
+				continue
+			}
+			if st == outbox.Sending && d.LeaseUntil != nil && d.LeaseUntil.After(olderThan) {
+				continue // a sender holds it right now
 			}
 			ids = append(ids, snap.Ref.ID)
 		}

@@ -47,11 +47,16 @@ var resourceCategories = []string{"Font", "XObject", "ExtGState", "ColorSpace", 
 var safeOpenActions = map[string]bool{"GoTo": true}
 
 // foreignMarkers betray another format living in the PDF's object syntax
-// (outside stream data): archives, executables and HTML that a browser or
-// unpacker would find.
+// (outside stream data, where legitimate binary belongs): archives,
+// executables and images that an unpacker or image viewer would find.
 var foreignMarkers = [][]byte{
 	[]byte("PK\x03\x04"), []byte("PK\x05\x06"), []byte("PK\x01\x02"),
 	[]byte("Rar!\x1a\x07"), []byte("7z\xbc\xaf\x27\x1c"), []byte("\x7fELF"),
+	sigJPEG, sigPNG, []byte("GIF87a"), []byte("GIF89a"),
+}
+
+// htmlMarkers are matched without regard to ASCII case, as browsers do.
+var htmlMarkers = [][]byte{
 	[]byte("<html"), []byte("<script"), []byte("<body"), []byte("<svg"),
 	[]byte("<iframe"), []byte("<!doctype"), []byte("<object"), []byte("<embed"),
 }
@@ -183,9 +188,22 @@ func scanPDFBytes(data []byte) string {
 }
 
 func hasForeignMarker(b []byte) bool {
-	lower := bytes.ToLower(b)
 	for _, m := range foreignMarkers {
-		if bytes.Contains(lower, bytes.ToLower(m)) {
+		if bytes.Contains(b, m) {
+			return true
+		}
+	}
+	// bytes.ToLower would turn invalid UTF-8 into U+FFFD; only ASCII
+	// letters are folded here.
+	lower := make([]byte, len(b))
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	for _, m := range htmlMarkers {
+		if bytes.Contains(lower, m) {
 			return true
 		}
 	}

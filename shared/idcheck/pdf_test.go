@@ -146,6 +146,9 @@ func TestInspectPDFRefuses(t *testing.T) {
 		{"polyglot with a zip appended", append(bytes.Clone(good), zipArchive(t)...), CodePDFActiveContent},
 		{"polyglot with html appended", append(bytes.Clone(good), "<html><script>alert(1)</script></html>"...), CodePDFActiveContent},
 		{"polyglot with a zip inside a stream", buildPDF(pdfSpec{extra: []string{streamObject("", zipArchive(t))}}), CodePDFActiveContent},
+		{"polyglot with a jpeg appended", append(bytes.Clone(good), encodeJPEG(t, quadrants(200, 200))...), CodePDFActiveContent},
+		{"polyglot with a png signature in a dictionary", buildPDF(pdfSpec{extra: []string{"<< /X (\x89PNG\r\n\x1a\n) >>"}}), CodePDFActiveContent},
+		{"polyglot with upper-case html appended", append(bytes.Clone(good), "\n<HTML><SCRIPT>alert(1)</SCRIPT>"...), CodePDFActiveContent},
 		{"polyglot with html in a dictionary", buildPDF(pdfSpec{extra: []string{"<< /X (<script>alert(1)</script>) >>"}}), CodePDFActiveContent},
 
 		{"too many pages", buildPDF(pdfSpec{pages: MaxPDFPages + 1}), CodePDFTooManyPages},

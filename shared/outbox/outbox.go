@@ -48,6 +48,8 @@ type Letter struct {
 	// LeaseUntil bounds a claim: a sender that dies mid-send frees the letter when it passes.
 	LeaseUntil time.Time
 	LastError  string
+	// AttemptedAt is when a sender last claimed the letter.
+	AttemptedAt time.Time
 	// RetainUntil is the TTL safety net; the Tick deletes a case's letters with the case.
 	RetainUntil time.Time
 }

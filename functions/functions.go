@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -39,6 +40,8 @@ const (
 	NameUploadID       = "UploadID"
 	NameRequestStatus  = "RequestStatus"
 	NameStaffCase      = "StaffCase"
+	NameThirdParty     = "ThirdPartyResponse"
+	NameDownloadResult = "DownloadResult"
 	NameSendMail       = "SendMail"
 	NameTick           = "Tick"
 )
@@ -91,6 +94,8 @@ var Definitions = []Definition{
 	{Name: NameUploadID, Public: true},
 	{Name: NameRequestStatus, Public: true},
 	{Name: NameStaffCase, Public: true},
+	{Name: NameThirdParty, Public: true},
+	{Name: NameDownloadResult, Public: true},
 	{Name: NameSendMail, Topic: app.TopicMail},
 	{Name: NameTick, Topic: app.TopicTicks},
 }
@@ -103,6 +108,8 @@ func (h *Handlers) HTTPHandler(name string) http.HandlerFunc {
 		NameUploadID:       h.UploadID,
 		NameRequestStatus:  h.RequestStatus,
 		NameStaffCase:      h.StaffCase,
+		NameThirdParty:     h.ThirdPartyResponse,
+		NameDownloadResult: h.DownloadResult,
 	}[name]
 	if fn == nil {
 		return nil
@@ -240,3 +247,25 @@ func dateOf(t time.Time) string {
 	}
 	return deadline.DateIn(t).String()
 }
+
+// invalidOrFailed answers a use-case error: 400 naming the fields, or fail's mapping. It
+// reports whether it answered.
+func (h *Handlers) invalidOrFailed(w http.ResponseWriter, r *http.Request, lang, ref string, err error) bool {
+	if err == nil {
+		return false
+	}
+	var verr *app.ValidationError
+	if errors.As(err, &verr) {
+		fields := webErrors(verr.Fields, lang)
+		if web.WantsJSON(r) {
+			h.web.JSON(w, http.StatusBadRequest, map[string]any{"errors": fields})
+		} else {
+			h.web.Problem(w, r, http.StatusBadRequest, lang, "err.invalid", fields)
+		}
+		return true
+	}
+	h.fail(w, r, lang, ref, err)
+	return true
+}
+
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -3,8 +3,10 @@ package functions
 import (
 	"errors"
 	"net/http"
+	"strings"
 	"time"
 
+	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
@@ -30,7 +32,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 		}
 		h.staffPage(w, r, http.StatusOK, tok, claims, lang, nil)
 	case http.MethodPost:
-		p, ok := h.readPost(w, r, lang, maxJSONBody)
+		p, ok := h.readPost(w, r, lang, maxStaffBody)
 		if !ok {
 			return
 		}
@@ -39,8 +41,24 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
+		var err error
 		in := app.StaffInput{Action: request.Action(p.Get("action")), DocumentType: p.Get("documentType"),
-			Reason: p.Get("reason"), Explanation: p.Get("explanation")}
+			Reason: p.Get("reason"), Explanation: p.Get("explanation"),
+			Outcome: p.Get("outcome"), Motivation: p.Get("motivation"), Ground: p.Get("ground"),
+			Recipients: splitList(p.Values["recipients"]), RecipientsNote: p.Get("recipientsNote"),
+			CorrectionSummary: p.Get("correctionSummary"),
+			ThirdPartyName:    p.Get("thirdPartyName"), ThirdPartyEmail: p.Get("thirdPartyEmail")}
+		if in.ResultFile, err = p.file("resultFile", accessresult.MaxResultSize); err != nil {
+			h.web.Problem(w, r, http.StatusBadRequest, lang, "err.invalid", nil)
+			return
+		}
+		if in.ResultFile == nil && p.Get("resultFile") != "" {
+			in.ResultFile = []byte(p.Get("resultFile")) // JSON clients send the file inline
+		}
+		if len(in.ResultFile) > accessresult.MaxResultSize {
+			h.web.Problem(w, r, http.StatusRequestEntityTooLarge, lang, "err.too_large", nil)
+			return
+		}
 		c, err := h.svc.StaffAct(r.Context(), claims.Reference, claims.Subject, in)
 		var verr *app.ValidationError
 		if errors.As(err, &verr) {
@@ -74,9 +92,9 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 
 // actionView is one form on the staff page.
 type actionView struct {
-	Name, Title, Help, Token, Req string
-	Secondary                     bool
-	Fields                        []actionField
+	Name, Title, Help, Token, Req, Warning string
+	Secondary, Multipart                   bool
+	Fields                                 []actionField
 }
 
 type actionField struct {
@@ -138,8 +156,32 @@ func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, t
 			av.Fields, av.Secondary = []actionField{field("explanation", "textarea", true)}, true
 		case request.ActWithdraw:
 			av.Fields, av.Secondary = []actionField{field("reason", "textarea", false)}, true
+		case request.ActConsult:
+			av.Fields, av.Secondary = []actionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", true)}, true
+		case request.ActDecide:
+			av.Multipart = true
+			outcomes := []option{}
+			for _, o := range app.Outcomes {
+				outcomes = append(outcomes, option{o, t("outcome." + o)})
+			}
+			grounds := []option{{"", t("ground.none")}}
+			for _, g := range app.Grounds {
+				grounds = append(grounds, option{g, t("ground." + g)})
+			}
+			av.Fields = []actionField{field("outcome", "select", true, outcomes...), field("motivation", "textarea", false),
+				field("ground", "select", false, grounds...)}
+			switch v.Case.Type {
+			case request.Access:
+				av.Fields = append(av.Fields, field("resultFile", "file", false))
+			case request.Rectification, request.Erasure:
+				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("recipientsNote", "textarea", false),
+					field("correctionSummary", "textarea", false))
+			}
+			if tp := v.Case.ThirdParty; tp != nil && tp.Mask {
+				av.Warning = t("warn.mask")
+			}
 		default:
-			continue // decided in a later release: consult_third_party, decide
+			continue
 		}
 		actions = append(actions, av)
 	}
@@ -151,11 +193,35 @@ func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, t
 	if !c.DueDate.IsZero() {
 		data["DueDate"] = c.DueDate.String()
 	}
+	if tp := c.ThirdParty; tp != nil {
+		data["ThirdParty"] = tp
+		data["ThirdPartyDue"] = tp.ObjectionDue.String()
+		data["ConsultTooLate"] = app.ConsultationTooLate(c)
+	}
+	if d := c.Decision; d != nil {
+		data["Decision"] = d
+	}
 	if v.HasCopy {
 		data["CopyURL"] = "/" + NameStaffCase + "?view=idcopy&token=" + tok
 		data["CopyIsImage"] = c.Identity.CopyKind != string(idcheck.KindPDF)
 	}
 	h.web.HTML(w, r, code, "staff_case", lang, data)
+}
+
+// maxStaffBody admits one access result file with its form fields.
+const maxStaffBody = accessresult.MaxResultSize + 256<<10
+
+// splitList accepts recipients as repeated fields or one field with commas or new lines.
+func splitList(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ';' || r == ' ' }) {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, strings.ToLower(part))
+			}
+		}
+	}
+	return out
 }
 
 func hint2(lang, key string) string {

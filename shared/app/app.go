@@ -65,6 +65,10 @@ type Store interface {
 	PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error
 	IDCopy(ctx context.Context, ref string) (sealed []byte, kind string, err error)
 	DeleteIDCopy(ctx context.Context, ref string) error
+	// Access packages likewise, until their download link expires.
+	PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error
+	Result(ctx context.Context, ref string) ([]byte, error)
+	DeleteResult(ctx context.Context, ref string) error
 }
 
 // Change is what a use case writes alongside a case.

@@ -30,10 +30,18 @@ type StaffInput struct {
 	DocumentType string
 	Reason       string
 	Explanation  string
+	// decide
+	Outcome, Motivation, Ground string
+	Recipients                  []string // rectification/erasure: e-mails of third parties to inform
+	RecipientsNote              string   // why informing them is impossible or disproportionate
+	CorrectionSummary           string   // what changed, for the recipients (default: the proposed changes)
+	ResultFile                  []byte   // access: the data, JSON or CSV
+	// consult_third_party
+	ThirdPartyName, ThirdPartyEmail string
 }
 
-// Validate names every missing or invalid field at once.
-func (in StaffInput) Validate() []request.FieldError {
+// Validate names every missing or invalid field at once, for a case of type t.
+func (in StaffInput) Validate(t request.Type) []request.FieldError {
 	var errs []request.FieldError
 	req := func(field, v string) {
 		if strings.TrimSpace(v) == "" {
@@ -59,6 +67,13 @@ func (in StaffInput) Validate() []request.FieldError {
 		if len(in.Reason) > 5000 {
 			errs = append(errs, request.FieldError{Field: "reason", Code: "too_long"})
 		}
+	case request.ActDecide:
+		errs = append(errs, in.validateDecision(t)...)
+	case request.ActConsult:
+		req("thirdPartyName", in.ThirdPartyName)
+		if !validEmail(in.ThirdPartyEmail) {
+			errs = append(errs, request.FieldError{Field: "thirdPartyEmail", Code: "email"})
+		}
 	default:
 		errs = append(errs, request.FieldError{Field: "action", Code: "invalid"})
 	}
@@ -69,10 +84,20 @@ func (in StaffInput) Validate() []request.FieldError {
 // and an audit event naming the staff member. Two staff acting at once cannot both win: the
 // transaction re-reads the case and the loser sees the new status.
 func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput) (*request.Case, error) {
-	if errs := in.Validate(); len(errs) > 0 {
+	cur, err := s.Store.Case(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if errs := in.Validate(cur.Type); len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}
 	now := s.Clock()
+	var pre *prepared
+	if in.Action == request.ActDecide {
+		if pre, err = s.prepareDecision(ctx, cur, in, now); err != nil {
+			return nil, err
+		}
+	}
 	var letters []*outbox.Letter
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters = nil
@@ -139,6 +164,17 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 			c.Identity.CopyHeld = false
 			ch.DeleteIDCopy = true
 			detail = in.Reason
+		case request.ActDecide:
+			letters = append(letters, s.decide(c, staff, in, pre, now)...)
+			ch.DeleteIDCopy = c.Identity.CopyHeld
+			c.Identity.CopyHeld = false
+			detail = in.Outcome
+			if in.Ground != "" {
+				detail += " (" + in.Ground + ")"
+			}
+		case request.ActConsult:
+			letters = append(letters, s.consult(c, in, now))
+			detail = "third party consulted until " + c.ThirdParty.ObjectionDue.String()
 		}
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
@@ -147,6 +183,11 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 		return ch, nil
 	})
 	if err != nil {
+		if pre != nil && pre.stored {
+			if derr := s.Store.DeleteResult(ctx, ref); derr != nil {
+				s.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
+			}
+		}
 		return c, err
 	}
 	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))

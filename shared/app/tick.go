@@ -77,9 +77,9 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 // tickCase does what is due for one case in one transaction.
 func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
 	var letters []*outbox.Letter
-	expired := false
+	expired, deleteResult := false, false
 	_, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		letters, expired = nil, false
+		letters, expired, deleteResult = nil, false, false
 		if !c.RetainUntil.IsZero() && !now.Before(c.RetainUntil) {
 			return Change{}, errDelete
 		}
@@ -92,6 +92,19 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			ch.DeleteIDCopy = true
 			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "id_copy_deleted", Detail: "term ended"})
+		}
+		if p.thirdPartyLapsed {
+			// No answer within the term: the third party's data is masked (RULES.md §4).
+			c.ThirdParty.Answer, c.ThirdParty.Mask = "none", true
+			if st, err := request.Next(request.ActThirdPartyDone, c.Status, ""); err == nil {
+				c.Status = st
+			}
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "third_party_term_ended", Detail: "masked"})
+		}
+		if p.deleteResult {
+			c.Result = nil
+			deleteResult = true
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "result_deleted", Detail: "link expired"})
 		}
 		if p.expire {
 			st, err := request.Next(request.ActExpire, c.Status, "")
@@ -122,6 +135,11 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 	case err != nil:
 		return 0, false, err
 	}
+	if deleteResult {
+		if err := s.Store.DeleteResult(ctx, ref); err != nil {
+			return 0, false, err
+		}
+	}
 	if expired {
 		s.Logger.InfoContext(ctx, "unconfirmed request expired", "reference", ref)
 		return 0, true, s.Store.DeleteCase(ctx, ref, true)
@@ -139,10 +157,12 @@ type dueItem struct {
 
 // plan is what the Tick must do for a case as of now, and when it next has work.
 type plan struct {
-	due        []dueItem
-	deleteCopy bool
-	expire     bool
-	next       time.Time
+	due              []dueItem
+	deleteCopy       bool
+	deleteResult     bool
+	thirdPartyLapsed bool
+	expire           bool
+	next             time.Time
 }
 
 // at is a working moment of day d: reminders go out at the start of the working day.
@@ -207,6 +227,22 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 				}
 			}
 			consider(letter.StaffOverdue, moments)
+		}
+	}
+	if tp := c.ThirdParty; c.Status == request.AwaitingThirdParty && tp != nil && tp.Answer == "" {
+		// The term ends with its last day; the next morning the data is masked.
+		end := deadline.StartOfDay(tp.ObjectionDue.AddDays(1))
+		if !now.Before(end) {
+			p.thirdPartyLapsed = true
+		} else {
+			soonest(end)
+		}
+	}
+	if c.Result != nil {
+		if !now.Before(c.Result.ExpiresAt) {
+			p.deleteResult = true
+		} else {
+			soonest(c.Result.ExpiresAt)
 		}
 	}
 	if c.Identity.CopyHeld && !c.Identity.CopyUploaded.IsZero() {

@@ -41,28 +41,59 @@ type identityDoc struct {
 	Outcome      string     `firestore:"outcome,omitempty"`
 }
 
+type thirdPartyDoc struct {
+	Name         string     `firestore:"name"`
+	Email        string     `firestore:"email"`
+	AskedAt      time.Time  `firestore:"askedAt"`
+	ObjectionDue string     `firestore:"objectionDue"`
+	Answer       string     `firestore:"answer,omitempty"`
+	Comment      string     `firestore:"comment,omitempty"`
+	AnsweredAt   *time.Time `firestore:"answeredAt"`
+	Mask         bool       `firestore:"mask"`
+}
+
+type decisionDoc struct {
+	Outcome        string    `firestore:"outcome"`
+	Motivation     string    `firestore:"motivation,omitempty"`
+	Ground         string    `firestore:"ground,omitempty"`
+	Recipients     []string  `firestore:"recipients,omitempty"`
+	RecipientsNote string    `firestore:"recipientsNote,omitempty"`
+	DecidedBy      string    `firestore:"decidedBy"`
+	DecidedAt      time.Time `firestore:"decidedAt"`
+}
+
+type resultDoc struct {
+	StoredAt  time.Time `firestore:"storedAt"`
+	ExpiresAt time.Time `firestore:"expiresAt"`
+	Size      int       `firestore:"size"`
+	Downloads int       `firestore:"downloads"`
+}
+
 type caseDoc struct {
-	Type           string      `firestore:"type"`
-	Status         string      `firestore:"status"`
-	Lang           string      `firestore:"lang"`
-	Subject        personDoc   `firestore:"subject"`
-	Relation       string      `firestore:"relation,omitempty"`
-	Details        string      `firestore:"details,omitempty"`
-	Proposed       string      `firestore:"proposedChanges,omitempty"`
-	Motivation     string      `firestore:"motivation,omitempty"`
-	Representative *repDoc     `firestore:"representative"`
-	Signature      string      `firestore:"signature"`
-	SubmittedAt    time.Time   `firestore:"submittedAt"`
-	ConfirmedAt    *time.Time  `firestore:"confirmedAt"`
-	Received       string      `firestore:"received"`
-	DueDate        string      `firestore:"dueDate"`
-	Extended       bool        `firestore:"extended"`
-	SuspendedDays  int         `firestore:"suspendedDays"`
-	Identity       identityDoc `firestore:"identity"`
-	ClosedAt       *time.Time  `firestore:"closedAt"`
-	UpdatedAt      time.Time   `firestore:"updatedAt"`
-	NextActionAt   *time.Time  `firestore:"nextActionAt"`
-	Version        int         `firestore:"version"`
+	Type           string         `firestore:"type"`
+	Status         string         `firestore:"status"`
+	Lang           string         `firestore:"lang"`
+	Subject        personDoc      `firestore:"subject"`
+	Relation       string         `firestore:"relation,omitempty"`
+	Details        string         `firestore:"details,omitempty"`
+	Proposed       string         `firestore:"proposedChanges,omitempty"`
+	Motivation     string         `firestore:"motivation,omitempty"`
+	Representative *repDoc        `firestore:"representative"`
+	Signature      string         `firestore:"signature"`
+	SubmittedAt    time.Time      `firestore:"submittedAt"`
+	ConfirmedAt    *time.Time     `firestore:"confirmedAt"`
+	Received       string         `firestore:"received"`
+	DueDate        string         `firestore:"dueDate"`
+	Extended       bool           `firestore:"extended"`
+	SuspendedDays  int            `firestore:"suspendedDays"`
+	Identity       identityDoc    `firestore:"identity"`
+	ThirdParty     *thirdPartyDoc `firestore:"thirdParty"`
+	Decision       *decisionDoc   `firestore:"decision"`
+	Result         *resultDoc     `firestore:"result"`
+	ClosedAt       *time.Time     `firestore:"closedAt"`
+	UpdatedAt      time.Time      `firestore:"updatedAt"`
+	NextActionAt   *time.Time     `firestore:"nextActionAt"`
+	Version        int            `firestore:"version"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
 	ExpireAt *time.Time `firestore:"expireAt"`
 }
@@ -144,6 +175,17 @@ func toCaseDoc(c *request.Case) *caseDoc {
 	if r := c.Representative; r != nil {
 		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
 	}
+	if tp := c.ThirdParty; tp != nil {
+		d.ThirdParty = &thirdPartyDoc{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt.UTC(), ObjectionDue: dateString(tp.ObjectionDue),
+			Answer: tp.Answer, Comment: tp.Comment, AnsweredAt: ptr(tp.AnsweredAt), Mask: tp.Mask}
+	}
+	if x := c.Decision; x != nil {
+		d.Decision = &decisionDoc{Outcome: x.Outcome, Motivation: x.Motivation, Ground: x.Ground, Recipients: x.Recipients,
+			RecipientsNote: x.RecipientsNote, DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
+	}
+	if r := c.Result; r != nil {
+		d.Result = &resultDoc{StoredAt: r.StoredAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), Size: r.Size, Downloads: r.Downloads}
+	}
 	return d
 }
 
@@ -164,6 +206,17 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 	}
 	if r := d.Representative; r != nil {
 		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
+	}
+	if tp := d.ThirdParty; tp != nil {
+		c.ThirdParty = &request.ThirdParty{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt, ObjectionDue: parseDate(tp.ObjectionDue),
+			Answer: tp.Answer, Comment: tp.Comment, AnsweredAt: val(tp.AnsweredAt), Mask: tp.Mask}
+	}
+	if x := d.Decision; x != nil {
+		c.Decision = &request.Decision{Outcome: x.Outcome, Motivation: x.Motivation, Ground: x.Ground, Recipients: x.Recipients,
+			RecipientsNote: x.RecipientsNote, DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt}
+	}
+	if r := d.Result; r != nil {
+		c.Result = &request.Result{StoredAt: r.StoredAt, ExpiresAt: r.ExpiresAt, Size: r.Size, Downloads: r.Downloads}
 	}
 	return c
 }

@@ -26,7 +26,8 @@ const (
 	colLetters    = "letters"
 	colRateLimits = "ratelimits"
 	colIDCopies   = "idcopies"
-	colChunks     = "chunks" // sub-collection of an ID copy
+	colResults    = "results" // sealed access packages
+	colChunks     = "chunks"  // sub-collection of an ID copy
 )
 
 // chunkSize keeps each ID-copy chunk well under Firestore's 1 MiB document limit.
@@ -61,6 +62,7 @@ var TTLFields = []TTLField{
 	{Collection: colLetters, Field: "expireAt"},
 	{Collection: colRateLimits, Field: "expireAt"},
 	{Collection: colIDCopies, Field: "expireAt"},
+	{Collection: colResults, Field: "expireAt"},
 	{Collection: colChunks, Field: "expireAt"},
 }
 
@@ -372,18 +374,49 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.T
 	return ids, nil
 }
 
-// PutIDCopy implements app.Store: the chunks first, the head last, so a reader never sees a
-// head without its chunks. A copy that replaces an earlier one overwrites it.
+// PutIDCopy implements app.Store.
 func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error {
-	if err := s.DeleteIDCopy(ctx, ref); err != nil {
+	return s.putBlob(ctx, colIDCopies, ref, sealed, kind, expireAt)
+}
+
+// IDCopy implements app.Store.
+func (s *Store) IDCopy(ctx context.Context, ref string) ([]byte, string, error) {
+	return s.blob(ctx, colIDCopies, ref)
+}
+
+// DeleteIDCopy implements app.Store.
+func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
+	return s.deleteBlob(ctx, colIDCopies, ref)
+}
+
+// PutResult implements app.Store.
+func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
+	return s.putBlob(ctx, colResults, ref, sealed, "application/zip", expireAt)
+}
+
+// Result implements app.Store.
+func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
+	b, _, err := s.blob(ctx, colResults, ref)
+	return b, err
+}
+
+// DeleteResult implements app.Store.
+func (s *Store) DeleteResult(ctx context.Context, ref string) error {
+	return s.deleteBlob(ctx, colResults, ref)
+}
+
+// putBlob stores sealed bytes in chunks, the chunks first and the head last, so a reader never
+// sees a head without its chunks. A blob that replaces an earlier one overwrites it.
+func (s *Store) putBlob(ctx context.Context, col, ref string, sealed []byte, kind string, expireAt time.Time) error {
+	if err := s.deleteBlob(ctx, col, ref); err != nil {
 		return err
 	}
-	head := s.c.Collection(colIDCopies).Doc(ref)
+	head := s.c.Collection(col).Doc(ref)
 	n := 0
 	for off := 0; off < len(sealed); off += chunkSize {
 		end := min(off+chunkSize, len(sealed))
 		if _, err := head.Collection(colChunks).Doc(fmt.Sprint(n)).Set(ctx, map[string]any{"data": sealed[off:end], "expireAt": expireAt.UTC()}); err != nil {
-			return fmt.Errorf("write id chunk: %w", err)
+			return fmt.Errorf("write chunk: %w", err)
 		}
 		n++
 	}
@@ -391,9 +424,8 @@ func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind s
 	return err
 }
 
-// IDCopy implements app.Store.
-func (s *Store) IDCopy(ctx context.Context, ref string) ([]byte, string, error) {
-	head := s.c.Collection(colIDCopies).Doc(ref)
+func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, error) {
+	head := s.c.Collection(col).Doc(ref)
 	snap, err := head.Get(ctx)
 	if status.Code(err) == codes.NotFound {
 		return nil, "", app.ErrNotFound
@@ -413,7 +445,7 @@ func (s *Store) IDCopy(ctx context.Context, ref string) ([]byte, string, error) 
 	for i := int64(0); i < h.Chunks; i++ {
 		cs, err := head.Collection(colChunks).Doc(fmt.Sprint(i)).Get(ctx)
 		if err != nil {
-			return nil, "", fmt.Errorf("read id chunk: %w", err)
+			return nil, "", fmt.Errorf("read chunk: %w", err)
 		}
 		b, _ := cs.DataAt("data")
 		bb, _ := b.([]byte)
@@ -422,16 +454,16 @@ func (s *Store) IDCopy(ctx context.Context, ref string) ([]byte, string, error) 
 	return out, h.Kind, nil
 }
 
-// DeleteIDCopy implements app.Store. It deletes every chunk, also orphans of a failed upload.
-func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
-	head := s.c.Collection(colIDCopies).Doc(ref)
+// deleteBlob deletes every chunk, also orphans of a failed upload, then the head.
+func (s *Store) deleteBlob(ctx context.Context, col, ref string) error {
+	head := s.c.Collection(col).Doc(ref)
 	refs, err := head.Collection(colChunks).DocumentRefs(ctx).GetAll()
 	if err != nil {
-		return fmt.Errorf("list id chunks: %w", err)
+		return fmt.Errorf("list chunks: %w", err)
 	}
 	for _, r := range refs {
 		if _, err := r.Delete(ctx); err != nil {
-			return fmt.Errorf("delete id chunk: %w", err)
+			return fmt.Errorf("delete chunk: %w", err)
 		}
 	}
 	_, err = head.Delete(ctx)
@@ -462,6 +494,9 @@ func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string,
 // crash part-way leaves a case the next Tick finds and deletes again.
 func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error {
 	if err := s.DeleteIDCopy(ctx, ref); err != nil {
+		return err
+	}
+	if err := s.DeleteResult(ctx, ref); err != nil {
 		return err
 	}
 	bw := s.c.BulkWriter(ctx)

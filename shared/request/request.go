@@ -179,8 +179,12 @@ type Case struct {
 	// SuspendedDays counts the whole days the clock stood still while waiting for identity.
 	SuspendedDays int
 	Identity      Identity
-	ClosedAt      time.Time
-	UpdatedAt     time.Time
+	ThirdParty    *ThirdParty // the consulted third party, if any
+	Decision      *Decision   // set when decided
+	// Result describes the access package while it is stored (sealed) for download.
+	Result    *Result
+	ClosedAt  time.Time
+	UpdatedAt time.Time
 	// NextActionAt is the earliest moment the Tick has work for this case; the Tick queries on it.
 	NextActionAt time.Time
 	// Version counts the case's committed changes; it orders its audit events.
@@ -196,6 +200,38 @@ func (c *Case) Recipient() (name, email string) {
 		return c.Representative.Name, c.Representative.Email
 	}
 	return c.Subject.Name, c.Subject.Email
+}
+
+// ThirdParty is someone named in the file whose view is asked before disclosure (RULES.md §4).
+type ThirdParty struct {
+	Name, Email  string
+	AskedAt      time.Time
+	ObjectionDue civil.Date // the last day to object
+	Answer       string     // "", "agree", "object", or "none" (the term passed)
+	Comment      string
+	AnsweredAt   time.Time
+	// Mask says the third party's data must be made unreadable in what is disclosed: they
+	// objected, or could not be reached in time.
+	Mask bool
+}
+
+// Decision is the answer to the request.
+type Decision struct {
+	Outcome        string // granted, partly_granted, refused
+	Motivation     string
+	Ground         string
+	Recipients     []string // rectification/erasure: who was informed
+	RecipientsNote string   // or why informing them was impossible or disproportionate
+	DecidedBy      string
+	DecidedAt      time.Time
+}
+
+// Result is the access package held for download.
+type Result struct {
+	StoredAt  time.Time
+	ExpiresAt time.Time
+	Size      int
+	Downloads int
 }
 
 // Event is one line of a case's audit trail: who did what, when. Detail never holds an ID copy.

@@ -222,3 +222,62 @@ func init() {
 		texts[k] = v
 	}
 }
+
+var decisionTexts = map[string][2]string{
+	"outcome.granted":                 {"toegewezen", "granted"},
+	"outcome.partly_granted":          {"gedeeltelijk toegewezen", "partly granted"},
+	"outcome.refused":                 {"afgewezen", "refused"},
+	"ground.none":                     {"— (geen: alleen bij toewijzing of klacht)", "— (none: only when granted or for a complaint)"},
+	"ground.state_security":           {"staatsveiligheid", "state security"},
+	"ground.protection_of_rights":     {"bescherming van de betrokkene of van anderen", "protection of the data subject or others"},
+	"ground.economic_interest":        {"gewichtige economische of financiële belangen van de staat", "important economic or financial interests of the state"},
+	"ground.crime_prevention":         {"voorkomen, opsporen en vervolgen van strafbare feiten", "prevention, detection and prosecution of crime"},
+	"ground.manifestly_unfounded":     {"kennelijk ongegrond", "manifestly unfounded"},
+	"ground.excessive":                {"buitensporig", "excessive"},
+	"ground.required_by_law":          {"verstrekking die de overheid verplicht stelt", "disclosure required by law"},
+	"ground.identity_not_established": {"identiteit niet vastgesteld", "identity not established"},
+	"field.outcome":                   {"Besluit", "Outcome"},
+	"field.motivation":                {"Motivering (verplicht bij afwijzing of gedeeltelijke toewijzing)", "Motivation (required unless granted)"},
+	"field.ground":                    {"Grond (verplicht bij afwijzing of beperking)", "Ground (required for a refusal or limitation)"},
+	"field.resultFile":                {"Gegevens van de aanvrager (JSON of CSV, hoogstens 5 MB)", "The requester's data (JSON or CSV, at most 5 MB)"},
+	"field.recipients":                {"Ontvangers die het moeten weten (e-mailadressen, één per regel)", "Recipients to inform (e-mail addresses, one per line)"},
+	"field.recipientsNote":            {"Of: waarom informeren onmogelijk of onevenredig is", "Or: why informing them is impossible or disproportionate"},
+	"field.correctionSummary":         {"Wat is er veranderd (voor de ontvangers; niet waarom)", "What changed (for the recipients; not why)"},
+	"field.thirdPartyName":            {"Naam derde", "Third party's name"},
+	"field.thirdPartyEmail":           {"E-mailadres derde", "Third party's e-mail address"},
+	"help.decide":                     {"De aanvrager krijgt het besluit per e-mail. Bij afwijzing of beperking staan de klachtmogelijkheid bij de Autoriteit Persoonsgegevens en de weg naar de rechter in de brief.", "The requester receives the decision by e-mail. A refusal or limitation names the right to complain to the Dutch DPA and to go to court."},
+	"help.consult_third_party":        {"De derde hoort alleen wat voor verzoek het is, niet wie het deed, en krijgt de bezwaartermijn uit het profiel.", "The third party learns only the nature of the request, not who made it, and gets the profile's objection term."},
+	"warn.mask":                       {"Let op: de derde maakte bezwaar of reageerde niet op tijd. Maak de gegevens van de derde onleesbaar in wat u verstrekt.", "Note: the third party objected or did not answer in time. Mask the third party's data in what you disclose."},
+	"warn.too_late":                   {"Let op: de bezwaartermijn van de derde loopt tot of na de uiterlijke datum voor de aanvrager. Verleng de termijn of beslis zonder het antwoord.", "Note: the third party's term runs until or past the requester's due date. Extend the term or decide without the answer."},
+	"staff.third_party":               {"Derde", "Third party"},
+	"staff.tp.answer":                 {"Reactie", "Answer"},
+	"staff.decision":                  {"Besluit", "Decision"},
+	"staff.decided_by":                {"Besloten door", "Decided by"},
+	"tp.answer.agree":                 {"akkoord met verstrekking", "agrees to disclosure"},
+	"tp.answer.object":                {"bezwaar", "objects"},
+	"tp.answer.none":                  {"geen reactie binnen de termijn", "no answer within the term"},
+	"tp.answer.pending":               {"nog geen reactie", "no answer yet"},
+	"third_party.title":               {"Uw mening gevraagd", "Your view is asked"},
+	"tp.title":                        {"Uw mening over het verstrekken van gegevens", "Your view on disclosing data"},
+	"tp.text":                         {"Iemand heeft ons gevraagd om gegevens die ook over u gaan. Wij verstrekken die alleen als u geen bezwaar heeft. Maakt u bezwaar, of reageert u niet op tijd? Dan maken wij uw gegevens onleesbaar.", "Someone has asked us for data that also concerns you. We disclose it only if you do not object. If you object, or do not answer in time, we make your data unreadable."},
+	"tp.kind":                         {"Soort verzoek", "Kind of request"},
+	"tp.due":                          {"Reageren kan tot en met", "You can answer until"},
+	"tp.question":                     {"Mogen wij de gegevens die ook over u gaan verstrekken?", "May we disclose the data that also concerns you?"},
+	"tp.agree":                        {"Ja, ik heb geen bezwaar", "Yes, I do not object"},
+	"tp.object":                       {"Nee, ik maak bezwaar", "No, I object"},
+	"tp.comment":                      {"Toelichting", "Comment"},
+	"tp.send":                         {"Reactie versturen", "Send answer"},
+	"tp.answered":                     {"Wij hebben uw reactie al ontvangen. Dank u.", "We have already received your answer. Thank you."},
+	"tp.done.heading":                 {"Dank u voor uw reactie", "Thank you for your answer"},
+	"tp.done":                         {"Wij houden rekening met uw reactie.", "We will take your answer into account."},
+	"err.conflict.third_party_done":   {"Deze vraag is al beantwoord of gesloten.", "This question has already been answered or closed."},
+	"err.download_expired":            {"Deze downloadlink is verlopen of het bestand is al verwijderd. Vraag ons gerust om een nieuwe link; inzage is altijd gratis.", "This download link has expired or the file has been deleted. Feel free to ask us for a new link; access is always free."},
+	"err.download_expired.heading":    {"Link verlopen", "Link expired"},
+	"letter.result_ready.short":       {"Gegevens klaar", "Data ready"},
+}
+
+func init() {
+	for k, v := range decisionTexts {
+		texts[k] = v
+	}
+}

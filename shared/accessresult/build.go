@@ -1,0 +1,275 @@
+package accessresult
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+	_ "time/tzdata" // README dates are Dutch dates, whatever the host's zoneinfo
+)
+
+// Own is what Privacyloket itself keeps about the requester; it is personal
+// data too, so it is part of every access package. The caller fills it and
+// pseudonymises staff; it never holds the ID copy.
+type Own struct {
+	Reference   string            `json:"reference"`
+	RequestType string            `json:"requestType"`
+	Status      string            `json:"status"`
+	ReceivedOn  string            `json:"receivedOn"`
+	DueDate     string            `json:"dueDate"`
+	Requests    []OwnRequest      `json:"requests"` // this and other requests by the same address
+	Letters     []OwnLetter       `json:"letters"`  // no bodies
+	Events      []OwnEvent        `json:"events"`   // the audit trail
+	Subject     map[string]string `json:"subject"`  // the personal data on the request form
+}
+
+// OwnRequest is one request by the requester.
+type OwnRequest struct {
+	Reference  string `json:"reference"`
+	Type       string `json:"type"`
+	Status     string `json:"status"`
+	ReceivedOn string `json:"receivedOn"`
+}
+
+// OwnLetter is one letter sent to the requester.
+type OwnLetter struct {
+	Kind   string `json:"kind"`
+	At     string `json:"at"`
+	Status string `json:"status"`
+}
+
+// OwnEvent is one entry of the audit trail. Actor is "requester", "system",
+// "third_party" or "staff".
+type OwnEvent struct {
+	At     string `json:"at"`
+	Actor  string `json:"actor"`
+	Action string `json:"action"`
+}
+
+// Names of the entries in the package.
+const (
+	FileReadme  = "README.txt"
+	FileDataJ   = "gegevens.json"
+	FileDataC   = "gegevens.csv"
+	FileOwnJSON = "privacyloket.json"
+	FileOwnCSV  = "privacyloket.csv"
+)
+
+// OwnColumns are the columns of privacyloket.csv: one table for all of Own,
+// the "table" column naming the part, each other column named after its JSON
+// key. One file rather than one per part keeps "the CSV and the JSON hold the
+// same data" true and simple to check.
+var OwnColumns = []string{"table", "reference", "type", "status", "receivedOn", "dueDate", "at", "kind", "actor", "action", "field", "value"}
+
+var amsterdam = mustLoad("Europe/Amsterdam")
+
+func mustLoad(name string) *time.Location {
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		panic(err) // cannot happen: time/tzdata is embedded
+	}
+	return loc
+}
+
+// Build makes the ZIP archive the requester downloads: README.txt (Dutch and
+// English), gegevens.json and gegevens.csv (the organisation's result),
+// privacyloket.json and privacyloket.csv (own). r must come from Parse.
+// The bytes depend only on the arguments: entries are sorted by name and
+// stamped with generated, so a rebuilt package is identical.
+func Build(orgName string, r *Result, own Own, generated time.Time) ([]byte, error) {
+	orgName = strings.Join(strings.Fields(orgName), " ") // one line in the README
+	switch {
+	case orgName == "":
+		return nil, fmt.Errorf("%w: no organisation name", ErrInvalid)
+	case own.Reference == "":
+		return nil, fmt.Errorf("%w: no reference", ErrInvalid)
+	case generated.IsZero():
+		return nil, fmt.Errorf("%w: no generation time", ErrInvalid)
+	case r == nil || r.JSON == nil || len(r.Columns) == 0 || len(r.Rows) == 0:
+		return nil, fmt.Errorf("%w: empty result", ErrInvalid)
+	}
+	for i, row := range r.Rows {
+		if len(row) != len(r.Columns) {
+			return nil, fmt.Errorf("%w: row %d has %d cells for %d columns", ErrInvalid, i+1, len(row), len(r.Columns))
+		}
+	}
+	dataJSON, err := marshal(r.JSON)
+	if err != nil {
+		return nil, fmt.Errorf("accessresult: encode result: %w", err)
+	}
+	ownJSON, err := marshal(normalise(own))
+	if err != nil {
+		return nil, fmt.Errorf("accessresult: encode own records: %w", err)
+	}
+	dataCSV, err := writeCSV(r.Columns, r.Rows)
+	if err != nil {
+		return nil, fmt.Errorf("accessresult: write result CSV: %w", err)
+	}
+	ownCSV, err := writeCSV(OwnColumns, ownRows(own))
+	if err != nil {
+		return nil, fmt.Errorf("accessresult: write own CSV: %w", err)
+	}
+	files := []struct {
+		name string
+		data []byte
+	}{
+		{FileReadme, readme(orgName, own.Reference, generated)},
+		{FileDataJ, dataJSON},
+		{FileDataC, dataCSV},
+		{FileOwnJSON, ownJSON},
+		{FileOwnCSV, ownCSV},
+	}
+	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
+
+	var buf bytes.Buffer
+	zw := zip.NewWriter(&buf)
+	// Amsterdam time, because unzip tools show the legacy DOS time as local time.
+	mod := generated.In(amsterdam).Truncate(time.Second)
+	for _, f := range files {
+		h := &zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: mod}
+		h.SetMode(0o644)
+		w, err := zw.CreateHeader(h)
+		if err != nil {
+			return nil, fmt.Errorf("accessresult: zip %s: %w", f.name, err)
+		}
+		if _, err := w.Write(f.data); err != nil {
+			return nil, fmt.Errorf("accessresult: zip %s: %w", f.name, err)
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, fmt.Errorf("accessresult: zip: %w", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// marshal writes indented JSON without HTML escaping: the file is read by
+// people and programs, not embedded in a page.
+func marshal(v any) ([]byte, error) {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// normalise writes empty lists as [] and {}, not null, so a reader sees
+// "there are none" rather than "unknown".
+func normalise(o Own) Own {
+	if o.Requests == nil {
+		o.Requests = []OwnRequest{}
+	}
+	if o.Letters == nil {
+		o.Letters = []OwnLetter{}
+	}
+	if o.Events == nil {
+		o.Events = []OwnEvent{}
+	}
+	if o.Subject == nil {
+		o.Subject = map[string]string{}
+	}
+	return o
+}
+
+// ownRows lays out Own in OwnColumns: "request" is this request (the top-level
+// fields of privacyloket.json), the other tables are the JSON's lists and the
+// subject map, in the same order.
+func ownRows(o Own) [][]string {
+	col := make(map[string]int, len(OwnColumns))
+	for i, c := range OwnColumns {
+		col[c] = i
+	}
+	var rows [][]string
+	add := func(table string, kv ...string) {
+		r := make([]string, len(OwnColumns))
+		r[0] = table
+		for i := 0; i < len(kv); i += 2 {
+			r[col[kv[i]]] = kv[i+1]
+		}
+		rows = append(rows, r)
+	}
+	add("request", "reference", o.Reference, "type", o.RequestType, "status", o.Status,
+		"receivedOn", o.ReceivedOn, "dueDate", o.DueDate)
+	for _, q := range o.Requests {
+		add("requests", "reference", q.Reference, "type", q.Type, "status", q.Status, "receivedOn", q.ReceivedOn)
+	}
+	for _, l := range o.Letters {
+		add("letters", "kind", l.Kind, "at", l.At, "status", l.Status)
+	}
+	for _, e := range o.Events {
+		add("events", "at", e.At, "actor", e.Actor, "action", e.Action)
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Subject)) {
+		add("subject", "field", k, "value", o.Subject[k])
+	}
+	return rows
+}
+
+// writeCSV writes RFC 4180 CSV (comma, CRLF) with a UTF-8 BOM, which Excel
+// needs to read UTF-8, and every cell made inert for spreadsheets.
+func writeCSV(cols []string, rows [][]string) ([]byte, error) {
+	var b bytes.Buffer
+	b.Write(utf8BOM)
+	w := csv.NewWriter(&b)
+	w.UseCRLF = true
+	cells := make([]string, len(cols))
+	put := func(rec []string) error {
+		if len(rec) == 1 && rec[0] == "" {
+			// csv.Writer would write an empty line, which readers skip: the
+			// row would vanish.
+			w.Flush()
+			b.WriteString("\"\"\r\n")
+			return nil
+		}
+		for i, c := range rec {
+			cells[i] = Neutralise(c)
+		}
+		return w.Write(cells)
+	}
+	if err := put(cols); err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if err := put(r); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return b.Bytes(), w.Error()
+}
+
+// Neutralise defuses CSV formula injection (OWASP): a cell that a
+// spreadsheet would run as a formula, because it starts with = + - @ or a tab
+// or carriage return, gets a leading apostrophe. Plain negative numbers are
+// left alone: a spreadsheet reads them as numbers, never as formulas.
+func Neutralise(cell string) string {
+	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) || negativeNumber(cell) {
+		return cell
+	}
+	return "'" + cell
+}
+
+func negativeNumber(s string) bool {
+	if len(s) < 2 || s[0] != '-' {
+		return false
+	}
+	digit := false
+	for _, c := range s[1:] {
+		switch {
+		case c >= '0' && c <= '9':
+			digit = true
+		case c == '.' || c == ',':
+		default:
+			return false
+		}
+	}
+	return digit
+}

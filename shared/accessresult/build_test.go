@@ -1,0 +1,556 @@
+package accessresult
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/README.golden.txt")
+
+const org = "Vallei Wonen"
+
+// generated is 2 April 2026, 14:03:07 in Amsterdam (summer time, UTC+2).
+var generated = time.Date(2026, 4, 2, 12, 3, 7, 0, time.UTC)
+
+func sampleOwn() Own {
+	return Own{
+		Reference: "PL-2026-ABC123", RequestType: "access", Status: "decided",
+		ReceivedOn: "2026-03-27", DueDate: "2026-04-27",
+		Requests: []OwnRequest{
+			{Reference: "PL-2025-XYZ789", Type: "rectification", Status: "closed", ReceivedOn: "2025-11-03"},
+			{Reference: "PL-2026-ABC123", Type: "access", Status: "decided", ReceivedOn: "2026-03-27"},
+		},
+		Letters: []OwnLetter{
+			{Kind: "receipt", At: "2026-03-27T09:12:00Z", Status: "sent"},
+			{Kind: "decision", At: "2026-04-02T12:03:07Z", Status: "queued"},
+		},
+		Events: []OwnEvent{
+			{At: "2026-03-27T09:10:00Z", Actor: "requester", Action: "submitted"},
+			{At: "2026-04-02T12:03:07Z", Actor: "staff", Action: "decide"},
+		},
+		Subject: map[string]string{
+			"name":      `=HYPERLINK("http://evil.example","Jan")`, // typed into the form by anyone
+			"email":     "jan@example.nl",
+			"birthDate": "1970-01-31",
+			"phone":     "+31 6 12345678",
+		},
+	}
+}
+
+func parseFixture(t testing.TB, name string) *Result {
+	t.Helper()
+	r, err := Parse(fixture(t, name))
+	if err != nil {
+		t.Fatalf("Parse(%s): %v", name, err)
+	}
+	return r
+}
+
+type entry struct {
+	header *zip.FileHeader
+	data   []byte
+}
+
+// unzip opens the package the way a requester's tool would.
+func unzip(t *testing.T, b []byte) (names []string, files map[string]entry) {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatalf("not a zip: %v", err)
+	}
+	files = map[string]entry{}
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := io.ReadAll(rc) // also checks the CRC
+		rc.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", f.Name, err)
+		}
+		names = append(names, f.Name)
+		files[f.Name] = entry{&f.FileHeader, data}
+	}
+	return names, files
+}
+
+// readCSV reads a package CSV with encoding/csv and undoes the formula
+// neutralisation, so it can be compared with the JSON.
+func readCSV(t *testing.T, b []byte) (cols []string, rows []map[string]string) {
+	t.Helper()
+	if !bytes.HasPrefix(b, utf8BOM) {
+		t.Fatal("CSV has no UTF-8 BOM")
+	}
+	recs, err := csv.NewReader(bytes.NewReader(b[len(utf8BOM):])).ReadAll()
+	if err != nil {
+		t.Fatalf("CSV does not read back: %v", err)
+	}
+	for i := range recs {
+		for j, c := range recs[i] {
+			if len(c) > 1 && c[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(c[1])) {
+				recs[i][j] = c[1:]
+			}
+		}
+	}
+	cols = recs[0]
+	for _, rec := range recs[1:] {
+		m := map[string]string{}
+		for j, c := range rec {
+			m[cols[j]] = c
+		}
+		rows = append(rows, m)
+	}
+	return cols, rows
+}
+
+func asMaps(cols []string, rows [][]string) []map[string]string {
+	out := make([]map[string]string, len(rows))
+	for i, r := range rows {
+		out[i] = map[string]string{}
+		for j, c := range r {
+			out[i][cols[j]] = c
+		}
+	}
+	return out
+}
+
+func TestBuildEntries(t *testing.T) {
+	t.Parallel()
+	b, err := Build(org, parseFixture(t, "object.json"), sampleOwn(), generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names, files := unzip(t, b)
+	want := []string{"README.txt", "gegevens.csv", "gegevens.json", "privacyloket.csv", "privacyloket.json"}
+	if diff := cmp.Diff(want, names); diff != "" {
+		t.Errorf("entries (-want +got):\n%s", diff)
+	}
+	for _, name := range names {
+		h := files[name].header
+		if got, want := h.Modified.Unix(), generated.Unix(); got != want {
+			t.Errorf("%s modified %v, want %v", name, h.Modified, generated)
+		}
+		if got, want := h.Method, zip.Deflate; got != want {
+			t.Errorf("%s method %d, want %d", name, got, want)
+		}
+	}
+}
+
+// TestBuildDataRoundTrip checks that both data files parse back, and that the
+// CSV holds exactly the data of the JSON.
+func TestBuildDataRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, file := range []string{"object.json", "array.json", "nested.json", "scalars.json", "comma.csv", "semicolon.csv", "injection.csv"} {
+		t.Run(file, func(t *testing.T) {
+			t.Parallel()
+			in := parseFixture(t, file)
+			b, err := Build(org, in, sampleOwn(), generated)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, files := unzip(t, b)
+
+			cols, csvRows := readCSV(t, files[FileDataC].data)
+			if diff := cmp.Diff(in.Columns, cols); diff != "" {
+				t.Errorf("CSV columns (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(asMaps(in.Columns, in.Rows), csvRows); diff != "" {
+				t.Errorf("CSV rows differ from the upload (-want +got):\n%s", diff)
+			}
+
+			// The JSON file, parsed on its own, yields the same table as the CSV.
+			back, err := Parse(files[FileDataJ].data)
+			if err != nil {
+				t.Fatalf("gegevens.json does not parse back: %v", err)
+			}
+			if diff := cmp.Diff(asMaps(back.Columns, back.Rows), csvRows); diff != "" {
+				t.Errorf("gegevens.csv differs from gegevens.json (-json +csv):\n%s", diff)
+			}
+
+			// And it is the uploaded value itself.
+			var got any
+			dec := json.NewDecoder(bytes.NewReader(files[FileDataJ].data))
+			dec.UseNumber()
+			if err := dec.Decode(&got); err != nil {
+				t.Fatal(err)
+			}
+			want, err := roundTrip(in.JSON)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("gegevens.json differs from the upload (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+// roundTrip gives v the shape decoding produces ([]map[string]string becomes
+// []any of map[string]any).
+func roundTrip(v any) (any, error) {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.UseNumber()
+	var out any
+	return out, dec.Decode(&out)
+}
+
+func TestBuildJSONKeepsText(t *testing.T) {
+	t.Parallel()
+	b, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, b)
+	// No HTML escaping (\u003c) and numbers as written.
+	for _, want := range []string{`"Zoë's ‘stad’ <&>"`, `"huur": 812.4`} {
+		if !bytes.Contains(files[FileDataJ].data, []byte(want)) {
+			t.Errorf("gegevens.json lacks %s", want)
+		}
+	}
+}
+
+// TestBuildOwnRoundTrip rebuilds Own from each of its files: the JSON and the
+// CSV must both hold all of it.
+func TestBuildOwnRoundTrip(t *testing.T) {
+	t.Parallel()
+	for _, own := range []Own{sampleOwn(), {Reference: "PL-2026-EMPTY1"}} {
+		t.Run(own.Reference, func(t *testing.T) {
+			t.Parallel()
+			b, err := Build(org, parseFixture(t, "array.json"), own, generated)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, files := unzip(t, b)
+			want := normalise(own)
+
+			var fromJSON Own
+			if err := json.Unmarshal(files[FileOwnJSON].data, &fromJSON); err != nil {
+				t.Fatalf("privacyloket.json: %v", err)
+			}
+			if diff := cmp.Diff(want, fromJSON); diff != "" {
+				t.Errorf("privacyloket.json (-want +got):\n%s", diff)
+			}
+
+			cols, rows := readCSV(t, files[FileOwnCSV].data)
+			if diff := cmp.Diff(OwnColumns, cols); diff != "" {
+				t.Errorf("privacyloket.csv columns (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(want, ownFromRows(t, rows)); diff != "" {
+				t.Errorf("privacyloket.csv (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func ownFromRows(t *testing.T, rows []map[string]string) Own {
+	t.Helper()
+	o := normalise(Own{})
+	for _, r := range rows {
+		switch r["table"] {
+		case "request":
+			o.Reference, o.RequestType, o.Status, o.ReceivedOn, o.DueDate = r["reference"], r["type"], r["status"], r["receivedOn"], r["dueDate"]
+		case "requests":
+			o.Requests = append(o.Requests, OwnRequest{r["reference"], r["type"], r["status"], r["receivedOn"]})
+		case "letters":
+			o.Letters = append(o.Letters, OwnLetter{r["kind"], r["at"], r["status"]})
+		case "events":
+			o.Events = append(o.Events, OwnEvent{r["at"], r["actor"], r["action"]})
+		case "subject":
+			o.Subject[r["field"]] = r["value"]
+		default:
+			t.Errorf("unknown table %q", r["table"])
+		}
+	}
+	return o
+}
+
+func TestBuildNeutralisesFormulas(t *testing.T) {
+	t.Parallel()
+	b, err := Build(org, parseFixture(t, "injection.csv"), sampleOwn(), generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, b)
+	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files[FileDataC].data, utf8BOM))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]string{
+		{"naam", "telefoon", "bedrag", "opmerking", "'=kolom"},
+		{`'=HYPERLINK("http://example.com","klik")`, "'+31 6 12345678", "-12.50", "'@SUM(A1)", "x"},
+		{"'\ttab", "'-2+3", "'-", "'al", "y"},
+	}
+	if diff := cmp.Diff(want, recs); diff != "" {
+		t.Errorf("gegevens.csv (-want +got):\n%s", diff)
+	}
+
+	// The form data typed by the requester is just as dangerous.
+	own := string(files[FileOwnCSV].data)
+	if !strings.Contains(own, `"'=HYPERLINK(""http://evil.example"",""Jan"")"`) {
+		t.Errorf("privacyloket.csv does not neutralise the name:\n%s", own)
+	}
+	// JSON is not a spreadsheet: it keeps the text as given.
+	if !bytes.Contains(files[FileDataJ].data, []byte(`"=HYPERLINK(\"http://example.com\",\"klik\")"`)) {
+		t.Errorf("gegevens.json changed the text:\n%s", files[FileDataJ].data)
+	}
+}
+
+func TestNeutralise(t *testing.T) {
+	t.Parallel()
+	cases := []struct{ in, want string }{
+		{"", ""},
+		{"Jan", "Jan"},
+		{"=1+1", "'=1+1"},
+		{"+31612345678", "'+31612345678"},
+		{"-1+1", "'-1+1"},
+		{"@SUM(A1:A2)", "'@SUM(A1:A2)"},
+		{"\t=1", "'\t=1"},
+		{"\r=1", "'\r=1"},
+		{"-12", "-12"},
+		{"-1.234,56", "-1.234,56"},
+		{"-", "'-"},
+		{"-.", "'-."},
+		{"a=1", "a=1"},
+		{"'=1", "'=1"}, // already inert
+	}
+	for _, tc := range cases {
+		if got := Neutralise(tc.in); got != tc.want {
+			t.Errorf("Neutralise(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestBuildDeterministic(t *testing.T) {
+	t.Parallel()
+	first, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cases := []struct {
+		name string
+		at   time.Time
+		same bool
+	}{
+		{"same input", generated, true},
+		{"same instant, other zone", generated.In(time.FixedZone("UTC-5", -5*3600)), true},
+		{"below a second", generated.Add(300 * time.Millisecond), true},
+		{"a second later", generated.Add(time.Second), false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			// A fresh parse and a fresh Own: map order must not leak into the bytes.
+			again, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), tc.at)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got, want := bytes.Equal(first, again), tc.same; got != want {
+				t.Errorf("identical = %v, want %v", got, want)
+			}
+		})
+	}
+}
+
+func TestBuildReadme(t *testing.T) {
+	t.Parallel()
+	b, err := Build(org, parseFixture(t, "object.json"), sampleOwn(), generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, b)
+	got := files[FileReadme].data
+	if !bytes.HasPrefix(got, utf8BOM) {
+		t.Error("README.txt has no BOM")
+	}
+	text := string(got)
+	for _, want := range []string{
+		// Dutch
+		"UW GEGEVENS BIJ Vallei Wonen", "Referentie: PL-2026-ABC123", "Gemaakt op: 2 april 2026 om 14:03",
+		"Inzage is altijd gratis", "In beide bestanden staan dezelfde gegevens",
+		"Autoriteit Persoonsgegevens (Postbus 93374, 2509 AJ Den Haag",
+		// English
+		"YOUR DATA AT Vallei Wonen", "Reference: PL-2026-ABC123", "Generated on: 2 April 2026 at 14:03",
+		"Access is always free", "Both files hold the same data", "Dutch Data Protection Authority",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+	for _, name := range []string{FileDataJ, FileDataC, FileOwnJSON, FileOwnCSV} {
+		if got, want := strings.Count(text, name), 2; got < want {
+			t.Errorf("README explains %s %d times, want one per language", name, got)
+		}
+	}
+	if strings.Contains(strings.ReplaceAll(text, "\r\n", ""), "\n") {
+		t.Error("README has bare LF line ends")
+	}
+	if nl, en := strings.Index(text, "Inzage"), strings.Index(text, "Access is"); nl > en {
+		t.Error("README is not Dutch first")
+	}
+
+	golden := filepath.Join("testdata", "README.golden.txt")
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if diff := cmp.Diff(string(want), text); diff != "" {
+		t.Errorf("README.txt (-golden +got):\n%s", diff)
+	}
+}
+
+func TestReadmeDates(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		at     time.Time
+		nl, en string
+	}{
+		{time.Date(2026, 1, 1, 0, 30, 0, 0, time.UTC), "1 januari 2026 om 01:30", "1 January 2026 at 01:30"},   // winter time
+		{time.Date(2026, 12, 31, 23, 5, 0, 0, time.UTC), "1 januari 2027 om 00:05", "1 January 2027 at 00:05"}, // the Dutch date, not UTC's
+		{time.Date(2026, 5, 15, 9, 0, 0, 0, time.UTC), "15 mei 2026 om 11:00", "15 May 2026 at 11:00"},
+	}
+	for _, tc := range cases {
+		text := string(readme(org, "PL-1", tc.at))
+		for _, want := range []string{tc.nl, tc.en} {
+			if !strings.Contains(text, want) {
+				t.Errorf("readme(%v) lacks %q", tc.at, want)
+			}
+		}
+	}
+}
+
+func TestBuildRefuses(t *testing.T) {
+	t.Parallel()
+	good := parseFixture(t, "array.json")
+	ragged := &Result{Format: FormatCSV, Columns: []string{"a", "b"}, Rows: [][]string{{"x"}}, JSON: []map[string]string{{"a": "x"}}}
+	noRef := sampleOwn()
+	noRef.Reference = ""
+	cases := []struct {
+		name string
+		org  string
+		r    *Result
+		own  Own
+		at   time.Time
+	}{
+		{"no result", org, nil, sampleOwn(), generated},
+		{"empty result", org, &Result{}, sampleOwn(), generated},
+		{"no JSON", org, &Result{Columns: good.Columns, Rows: good.Rows}, sampleOwn(), generated},
+		{"ragged rows", org, ragged, sampleOwn(), generated},
+		{"no organisation", " \n", good, sampleOwn(), generated},
+		{"no reference", org, good, noRef, generated},
+		{"no time", org, good, sampleOwn(), time.Time{}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			if _, err := Build(tc.org, tc.r, tc.own, tc.at); !errors.Is(err, ErrInvalid) {
+				t.Errorf("Build = %v, want %v", err, ErrInvalid)
+			}
+		})
+	}
+}
+
+// bigResult is a JSON export of about size bytes: contracts with nested
+// addresses and payment lists, the shape a housing corporation exports.
+func bigResult(size int) []byte {
+	var b bytes.Buffer
+	b.WriteString("[")
+	for i := 0; b.Len() < size; i++ {
+		if i > 0 {
+			b.WriteString(",\n")
+		}
+		fmt.Fprintf(&b, `{"contract":"H-%06d","adres":{"straat":"Dorpsstraat %d","postcode":"%04d AB","plaats":"Ede"},`+
+			`"start":"2020-01-01","huur":%d.%02d,"betalingen":["2026-01-01","2026-02-01","2026-03-01"],"opmerking":"=geen"}`,
+			i, i%300, 1000+i%9000, 500+i%700, i%100)
+	}
+	b.WriteString("]")
+	return b.Bytes()
+}
+
+func BenchmarkBuild1MB(b *testing.B) {
+	data := bigResult(1 << 20)
+	r, err := Parse(data)
+	if err != nil {
+		b.Fatal(err)
+	}
+	own := sampleOwn()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	var size int
+	for b.Loop() {
+		pkg, err := Build(org, r, own, generated)
+		if err != nil {
+			b.Fatal(err)
+		}
+		size = len(pkg)
+	}
+	b.ReportMetric(float64(size), "zip-bytes")
+}
+
+func BenchmarkParse(b *testing.B) {
+	jsonData := bigResult(1 << 20)
+	r, err := Parse(jsonData)
+	if err != nil {
+		b.Fatal(err)
+	}
+	// The same data as an Excel export would hold it.
+	var csvData bytes.Buffer
+	w := csv.NewWriter(&csvData)
+	w.Comma, w.UseCRLF = ';', true
+	w.Write(r.Columns)
+	w.WriteAll(r.Rows)
+	for _, bc := range []struct {
+		name string
+		data []byte
+	}{{"JSON1MB", jsonData}, {"CSVSemicolon", csvData.Bytes()}} {
+		b.Run(bc.name, func(b *testing.B) {
+			b.SetBytes(int64(len(bc.data)))
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := Parse(bc.data); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
+// BenchmarkParseAndBuildMax is the worst a staff upload can cost: a result of
+// MaxResultSize, parsed and packaged.
+func BenchmarkParseAndBuildMax(b *testing.B) {
+	data := bigResult(MaxResultSize - 1024)
+	own := sampleOwn()
+	b.SetBytes(int64(len(data)))
+	b.ReportAllocs()
+	for b.Loop() {
+		r, err := Parse(data)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := Build(org, r, own, generated); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

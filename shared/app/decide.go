@@ -1,0 +1,300 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/accessresult"
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// Outcomes and Grounds are the allowed values of a decision (CONTRACT.md §3, RULES.md §5).
+var (
+	Outcomes = []string{"granted", "partly_granted", "refused"}
+	Grounds  = []string{"state_security", "protection_of_rights", "economic_interest", "crime_prevention",
+		"manifestly_unfounded", "excessive", "required_by_law", "identity_not_established"}
+)
+
+// maxRecipients bounds the third parties informed after one correction.
+const maxRecipients = 20
+
+func validEmail(v string) bool {
+	a, err := mail.ParseAddress(v)
+	return err == nil && a.Address == v && strings.Contains(v[strings.LastIndex(v, "@")+1:], ".")
+}
+
+func oneOf(v string, list []string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// validateDecision checks a decide action for a case of type t. A refusal or limitation is
+// always motivated and names its ground (RULES.md §4–5); a complaint is not a right that can be
+// restricted, so a refused complaint needs a motivation but no ground.
+func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
+	var errs []request.FieldError
+	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
+	if !oneOf(in.Outcome, Outcomes) {
+		add("outcome", "invalid")
+	}
+	limited := in.Outcome == "partly_granted" || in.Outcome == "refused"
+	if limited && strings.TrimSpace(in.Motivation) == "" {
+		add("motivation", "required")
+	}
+	if len(in.Motivation) > 5000 {
+		add("motivation", "too_long")
+	}
+	switch {
+	case in.Ground != "" && !oneOf(in.Ground, Grounds):
+		add("ground", "invalid")
+	case limited && t != request.Complaint && in.Ground == "":
+		add("ground", "required")
+	}
+	if t == request.Access && in.Outcome != "refused" && in.Outcome != "" && len(in.ResultFile) == 0 {
+		add("resultFile", "required")
+	}
+	if len(in.Recipients) > maxRecipients {
+		add("recipients", "invalid")
+	}
+	for _, r := range in.Recipients {
+		if !validEmail(r) {
+			add("recipients", "email")
+			break
+		}
+	}
+	if len(in.RecipientsNote) > 5000 || len(in.CorrectionSummary) > 5000 {
+		add("recipientsNote", "too_long")
+	}
+	return errs
+}
+
+// prepared is the work a decision does before its transaction: the access package is built
+// and stored sealed first (it may exceed a transaction), and removed if the decision fails.
+type prepared struct {
+	stored bool
+	size   int
+}
+
+func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in StaffInput, now time.Time) (*prepared, error) {
+	p := &prepared{}
+	if c.Type != request.Access || len(in.ResultFile) == 0 || in.Outcome == "refused" {
+		return p, nil
+	}
+	if !request.Allowed(request.ActDecide, c.Status) {
+		return nil, fmt.Errorf("decide in %s: %w", c.Status, ErrNotAllowed)
+	}
+	if s.Sealer == nil {
+		return nil, errors.New("app: an access result needs a Sealer")
+	}
+	res, err := accessresult.Parse(in.ResultFile)
+	switch {
+	case errors.Is(err, accessresult.ErrTooLarge):
+		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "too_long"}}}
+	case err != nil:
+		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "result_file"}}}
+	}
+	own, err := s.ownRecords(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := accessresult.Build(s.Profile.Organisation.Name, res, own, now)
+	if err != nil {
+		return nil, fmt.Errorf("build access package: %w", err)
+	}
+	sealed, err := s.Sealer.Seal(resultAAD(c.Reference), pkg)
+	if err != nil {
+		return nil, fmt.Errorf("seal access package: %w", err)
+	}
+	if err := s.Store.PutResult(ctx, c.Reference, sealed, s.resultExpiry(now)); err != nil {
+		return nil, fmt.Errorf("store access package: %w", err)
+	}
+	p.stored, p.size = true, len(pkg)
+	return p, nil
+}
+
+// resultAAD binds a sealed package to its case and keeps it apart from the ID copy.
+func resultAAD(ref string) string { return ref + "#access-result" }
+
+func (s *Service) resultExpiry(now time.Time) time.Time {
+	days := s.Profile.Links.ResultDays
+	if days <= 0 {
+		days = 14
+	}
+	return local(now).AddDate(0, 0, days)
+}
+
+// ownRecords is what Privacyloket itself keeps about the requester: it is part of the answer to
+// an access request too. Staff are named by role, not by address.
+func (s *Service) ownRecords(ctx context.Context, c *request.Case) (accessresult.Own, error) {
+	events, err := s.Store.Events(ctx, c.Reference)
+	if err != nil {
+		return accessresult.Own{}, err
+	}
+	letters, err := s.Store.Letters(ctx, c.Reference)
+	if err != nil {
+		return accessresult.Own{}, err
+	}
+	own := accessresult.Own{
+		Reference: c.Reference, RequestType: string(c.Type), Status: string(c.Status),
+		ReceivedOn: c.Received.String(), DueDate: c.DueDate.String(),
+		Requests: []accessresult.OwnRequest{{Reference: c.Reference, Type: string(c.Type), Status: string(c.Status), ReceivedOn: c.Received.String()}},
+		Subject: map[string]string{"name": c.Subject.Name, "email": c.Subject.Email, "birthDate": c.Subject.BirthDate.String(),
+			"phone": c.Subject.Phone, "address": c.Subject.Address, "relation": c.Relation},
+	}
+	if c.Identity.Outcome != "" {
+		own.Subject["identityCheck"] = c.Identity.Outcome + " " + c.Identity.DocumentType
+	}
+	_, to := c.Recipient()
+	for _, l := range sortLetters(letters) {
+		if l.To == to {
+			own.Letters = append(own.Letters, accessresult.OwnLetter{Kind: string(l.Kind), At: l.CreatedAt.UTC().Format(time.RFC3339), Status: string(l.Status)})
+		}
+	}
+	for _, e := range events {
+		actor := e.Actor
+		if actor != "requester" && actor != "system" && actor != "third_party" {
+			actor = "staff"
+		}
+		own.Events = append(own.Events, accessresult.OwnEvent{At: e.At.UTC().Format(time.RFC3339), Actor: actor, Action: e.Action})
+	}
+	return own, nil
+}
+
+// decide records the decision on c and returns the letters it causes: the decision to the
+// requester, the result link for access, and a correction notice to each recipient (GDPR 19).
+func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
+	d := &request.Decision{Outcome: in.Outcome, Motivation: strings.TrimSpace(in.Motivation), Ground: in.Ground,
+		RecipientsNote: strings.TrimSpace(in.RecipientsNote), DecidedBy: staff, DecidedAt: now}
+	correcting := (c.Type == request.Rectification || c.Type == request.Erasure) && in.Outcome != "refused"
+	if correcting {
+		d.Recipients = in.Recipients
+	}
+	c.Decision = d
+	_, to := c.Recipient()
+	l := s.newLetter(c, letter.Decision, to, "", now)
+	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground,
+		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote,
+		NoRecipients:     correcting && len(d.Recipients) == 0 && d.RecipientsNote == "",
+		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
+	out := []*outbox.Letter{l}
+	if pre != nil && pre.stored {
+		c.Result = &request.Result{StoredAt: now, ExpiresAt: s.resultExpiry(now), Size: pre.size}
+		r := s.newLetter(c, letter.ResultReady, to, "", now)
+		r.Links = append(r.Links, outbox.Link{Key: "download", Function: "DownloadResult", Claims: linktoken.Claims{
+			Purpose: linktoken.Download, Reference: c.Reference, Expires: c.Result.ExpiresAt.Unix()}})
+		r.Data.LinksExpire = deadline.DateIn(c.Result.ExpiresAt)
+		out = append(out, r)
+	}
+	if correcting {
+		summary := strings.TrimSpace(in.CorrectionSummary)
+		if summary == "" {
+			summary = correctionSummary(c)
+		}
+		for _, rcpt := range d.Recipients {
+			n := s.newLetter(c, letter.CorrectionNotice, rcpt, "", now)
+			n.Lang, n.Data.RecipientName, n.Data.Representative = "nl", "", nil
+			n.Data.Correction = &letter.CorrectionInfo{Summary: summary}
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// correctionSummary says what changed without the requester's reasons: for a rectification the
+// accepted changes, for an erasure that the data was erased.
+func correctionSummary(c *request.Case) string {
+	if c.Type == request.Rectification {
+		return c.Proposed
+	}
+	return "De persoonsgegevens van " + c.Subject.Name + " die wij aan u hebben verstrekt, zijn op ons verzoek gewist. Verwijder ze ook bij u."
+}
+
+// consult records the third party and returns their letter: the nature of the request only,
+// never the requester's details, and the term to object (RULES.md §4).
+func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
+	days := s.Profile.ThirdParty.ObjectionDays
+	c.ThirdParty = &request.ThirdParty{Name: strings.TrimSpace(in.ThirdPartyName), Email: strings.ToLower(in.ThirdPartyEmail),
+		AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}
+	l := s.newLetter(c, letter.ThirdPartyConsultation, c.ThirdParty.Email, now.Format(time.RFC3339Nano), now)
+	l.Lang, l.Data.RecipientName, l.Data.Representative = "nl", c.ThirdParty.Name, nil
+	l.Data.ThirdParty = &letter.ThirdPartyInfo{ObjectionDays: days, ObjectionDue: c.ThirdParty.ObjectionDue, StateTerm: s.Profile.ThirdParty.StateTermInLetter}
+	linkDays := s.Profile.Links.ThirdPartyDays
+	if linkDays < days+1 {
+		linkDays = days + 1
+	}
+	s.addLink(l, "third_party", "ThirdPartyResponse", linktoken.ThirdParty, c.ThirdParty.Email, "", now, linkDays)
+	return l
+}
+
+// ConsultationTooLate reports whether a third party's term ends on or after the requester's due
+// date: the staff page warns, because the answer would come too late to use.
+func ConsultationTooLate(c *request.Case) bool {
+	return c.ThirdParty != nil && !c.DueDate.IsZero() && !c.ThirdParty.ObjectionDue.Before(c.DueDate)
+}
+
+// ThirdPartyAnswer records a consulted third party's answer. An objection means their data is
+// masked in what is disclosed. The case returns to staff.
+func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comment string) (*request.Case, error) {
+	if answer != "agree" && answer != "object" {
+		return nil, &ValidationError{Fields: []request.FieldError{{Field: "decision", Code: "invalid"}}}
+	}
+	if len(comment) > 5000 {
+		return nil, &ValidationError{Fields: []request.FieldError{{Field: "comment", Code: "too_long"}}}
+	}
+	now := s.Clock()
+	return s.update(ctx, ref, func(c *request.Case) (Change, error) {
+		tp := c.ThirdParty
+		if tp == nil || !strings.EqualFold(tp.Email, email) || tp.Answer != "" {
+			return Change{}, &NotAllowedError{Reason: "third_party_done"}
+		}
+		st, err := request.Next(request.ActThirdPartyDone, c.Status, "")
+		if err != nil {
+			return Change{}, &NotAllowedError{Reason: "third_party_done"}
+		}
+		tp.Answer, tp.Comment, tp.AnsweredAt, tp.Mask = answer, strings.TrimSpace(comment), now, answer == "object"
+		c.Status, c.UpdatedAt = st, now
+		c.NextActionAt = s.nextAction(c, now)
+		return Change{Events: []request.Event{{At: now, Actor: "third_party", Action: "third_party_" + answer}}}, nil
+	})
+}
+
+// DownloadResult returns the access package while its link is valid, and logs each download in
+// the case's audit trail.
+func (s *Service) DownloadResult(ctx context.Context, ref string) ([]byte, error) {
+	if s.Sealer == nil {
+		return nil, errors.New("app: DownloadResult needs a Sealer")
+	}
+	now := s.Clock()
+	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
+		if c.Result == nil || !now.Before(c.Result.ExpiresAt) {
+			return Change{}, ErrNotFound
+		}
+		c.Result.Downloads++
+		return Change{Events: []request.Event{{At: now, Actor: "requester", Action: "result_downloaded"}}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.Store.Result(ctx, c.Reference)
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := s.Sealer.Open(resultAAD(ref), sealed)
+	if err != nil {
+		return nil, fmt.Errorf("open access package of %s: %w", ref, err)
+	}
+	s.Logger.InfoContext(ctx, "access result downloaded", "reference", ref)
+	return pkg, nil
+}

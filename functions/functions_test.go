@@ -495,3 +495,74 @@ func jpegWithExif(t *testing.T) []byte {
 	seg := append([]byte{0xFF, 0xE1, byte((len(payload) + 2) >> 8), byte(len(payload) + 2)}, payload...)
 	return append(append(append([]byte{}, b[:2]...), seg...), b[2:]...)
 }
+
+func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{Profile: "de-alliantie"})
+	submit := func(email string) (string, string) {
+		resp, b := e.postJSON(t, "/RequestForm", with(valid(), "email", email))
+		if resp.StatusCode != 201 {
+			t.Fatal(b)
+		}
+		var c struct{ Reference string }
+		json.Unmarshal([]byte(b), &c)
+		tok := tokenOf(e.Mail.Await(t, "confirm_email", email, c.Reference).Link("ConfirmRequest"))
+		e.do(t, "POST", "/ConfirmRequest", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {tok}}.Encode()), asJSON)
+		return c.Reference, tokenOf(e.Mail.Await(t, "staff_case", "staff@corp.test", c.Reference).Link("StaffCase"))
+	}
+	ref, stok := submit("dl@tenant.test")
+	_, page := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, nil)
+	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `name="resultFile"`) || !strings.Contains(page, `value="consult_third_party"`) {
+		t.Fatal("staff page lacks the decide form with a result file, or the consult form")
+	}
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("token", stok)
+	w.WriteField("action", "decide")
+	w.WriteField("outcome", "granted")
+	fw, _ := w.CreateFormFile("resultFile", "export.csv")
+	fw.Write([]byte("contract;adres\nHV-1;Dorpsstraat 1\n"))
+	w.Close()
+	resp, b := e.do(t, "POST", "/StaffCase", w.FormDataContentType(), &buf, asJSON)
+	if resp.StatusCode != 200 || !strings.Contains(b, "decided") {
+		t.Fatalf("decide: %d %s", resp.StatusCode, b)
+	}
+	link := e.Mail.Await(t, "result_ready", "dl@tenant.test", ref).Link("DownloadResult")
+	u, _ := url.Parse(link)
+	resp, zipBody := e.do(t, "GET", "/DownloadResult?"+u.RawQuery, "", nil, nil)
+	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(zipBody, "PK") {
+		t.Errorf("download: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	e.Clock.Add(15 * 24 * time.Hour)
+	resp, page = e.do(t, "GET", "/DownloadResult?"+u.RawQuery, "", nil, nil)
+	if resp.StatusCode != 403 || !strings.Contains(page, "verlopen") {
+		t.Errorf("expired download link: %d, want 403 with a clear page", resp.StatusCode)
+	}
+
+	ref2, stok2 := submit("tp@tenant.test")
+	resp, b = e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {stok2}, "action": {"consult_third_party"},
+		"thirdPartyName": {"Buurvrouw"}, "thirdPartyEmail": {"buur@buren.test"}}.Encode()), asJSON)
+	if resp.StatusCode != 200 || !strings.Contains(b, "awaiting_third_party") {
+		t.Fatalf("consult: %d %s", resp.StatusCode, b)
+	}
+	tl := e.Mail.Await(t, "third_party_consultation", "buur@buren.test", ref2).Link("ThirdPartyResponse")
+	ttok := tokenOf(tl)
+	resp, page = e.do(t, "GET", "/ThirdPartyResponse?token="+url.QueryEscape(ttok), "", nil, nil)
+	if resp.StatusCode != 200 || strings.Contains(page, "Carla") || strings.Contains(page, "tp@tenant.test") || !strings.Contains(page, `value="object"`) {
+		t.Errorf("third-party page: %d, or it names the requester", resp.StatusCode)
+	}
+	post := func() (*http.Response, string) {
+		return e.do(t, "POST", "/ThirdPartyResponse", "application/x-www-form-urlencoded",
+			strings.NewReader(url.Values{"token": {ttok}, "decision": {"object"}, "comment": {"Liever niet."}}.Encode()), asJSON)
+	}
+	if resp, b := post(); resp.StatusCode != 200 || !strings.Contains(b, "object") {
+		t.Errorf("third-party answer: %d %s", resp.StatusCode, b)
+	}
+	if resp, _ := post(); resp.StatusCode != 409 {
+		t.Errorf("second answer: %d, want 409", resp.StatusCode)
+	}
+	_, page = e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok2), "", nil, nil)
+	if !strings.Contains(page, "onleesbaar") {
+		t.Error("the staff page does not remind staff to mask the third party's data")
+	}
+}

@@ -62,7 +62,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	case limited && t != request.Complaint && in.Ground == "":
 		add("ground", "required")
 	}
-	if t == request.Access && in.Outcome != "refused" && in.Outcome != "" && len(in.ResultFile) == 0 {
+	if t == request.Access && (in.Outcome == "granted" || in.Outcome == "partly_granted") && len(in.ResultFile) == 0 {
 		add("resultFile", "required")
 	}
 	if len(in.Recipients) > maxRecipients {

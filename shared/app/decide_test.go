@@ -1,0 +1,273 @@
+package app_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"errors"
+	"io"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+const apAddress = "Postbus 93374"
+
+// ready submits, confirms and (where the profile asks) verifies identity: the case is in progress.
+func ready(t *testing.T, s *testenv.Stack, sub request.Submission) *request.Case {
+	t.Helper()
+	c := submitConfirm(t, s, sub)
+	if c.Status == request.AwaitingIdentity {
+		var err error
+		if c, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, DocumentType: "passport"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return c
+}
+
+func decide(t *testing.T, s *testenv.Stack, ref string, in app.StaffInput) *request.Case {
+	t.Helper()
+	in.Action = request.ActDecide
+	c, err := s.Svc.StaffAct(ctx, ref, "staff@corp.test", in)
+	if err != nil {
+		t.Fatalf("decide: %v", err)
+	}
+	return c
+}
+
+func mustContain(t *testing.T, what, text string, wants ...string) {
+	t.Helper()
+	for _, w := range wants {
+		if !strings.Contains(text, w) {
+			t.Errorf("%s lacks %q:\n%s", what, w, text)
+		}
+	}
+}
+
+func TestAccessGrantedWithDownload(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{})
+	email := "inzage@tenant.test"
+	c := ready(t, s, access(email))
+	result := []byte(`[{"contract":"HV-1","adres":"Dorpsstraat 1","huur":"712.50"},{"contract":"HV-2","adres":"Laan 3","huur":"=HYPERLINK(\"x\")"}]`)
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", ResultFile: result})
+	if c.Status != request.Decided || c.Result == nil {
+		t.Fatalf("after decide: %s result=%v", c.Status, c.Result)
+	}
+	dec := s.Mail.Await(t, "decision", email, c.Reference)
+	ready := s.Mail.Await(t, "result_ready", email, c.Reference)
+	link := ready.Link("DownloadResult")
+	if link == "" || strings.Contains(ready.Raw, "attachments") {
+		t.Fatalf("result_ready: link %q, or an attachment", link)
+	}
+	mustContain(t, "result_ready", strings.ToLower(ready.Text), "json", "csv", "gratis")
+	_ = dec
+
+	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := map[string]string{}
+	for _, f := range zr.File {
+		rc, _ := f.Open()
+		b, _ := io.ReadAll(rc)
+		rc.Close()
+		files[f.Name] = string(b)
+	}
+	var names []string
+	for n := range files {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if got, want := strings.Join(names, " "), "README.txt gegevens.csv gegevens.json privacyloket.csv privacyloket.json"; got != want {
+		t.Errorf("package holds %s, want %s", got, want)
+	}
+	mustContain(t, "gegevens.json", files["gegevens.json"], "Dorpsstraat 1", "HV-2")
+	mustContain(t, "gegevens.csv", files["gegevens.csv"], "Dorpsstraat 1", `'=HYPERLINK`)
+	mustContain(t, "privacyloket.json", files["privacyloket.json"], c.Reference, email, "verify_identity")
+	if strings.Contains(files["privacyloket.json"], "staff@corp.test") {
+		t.Error("the package names a staff member's address")
+	}
+	events, _ := s.Store.Events(ctx, c.Reference)
+	if last := events[len(events)-1]; last.Action != "result_downloaded" {
+		t.Errorf("last event %q, want result_downloaded", last.Action)
+	}
+	// After the link's term the package is gone.
+	s.Clock.Add(15 * 24 * time.Hour)
+	if _, err := s.Svc.DownloadResult(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("download after expiry: %v", err)
+	}
+	if _, err := s.Svc.Tick(ctx, s.Clock.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Store.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("package after its term: %v, want deleted", err)
+	}
+}
+
+func TestRefusalsAreMotivatedAndNameTheRoutes(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie"})
+	for _, tc := range []struct {
+		typ, field, value string
+		in                app.StaffInput
+		wants             []string
+	}{
+		{"access", "", "", app.StaffInput{Outcome: "refused", Motivation: "U vroeg dit vorige week al.", Ground: "excessive"},
+			[]string{"U vroeg dit vorige week al.", "buitensporig", apAddress, "rechter", "6 weken"}},
+		{"objection", "motivation", "Ik ben mantelzorger.", app.StaffInput{Outcome: "refused", Motivation: "De huurachterstand moet worden verwerkt.", Ground: "required_by_law"},
+			[]string{"De huurachterstand moet worden verwerkt.", apAddress, "6 weken"}},
+		{"complaint", "details", "Mijn gegevens lagen bij de buren.", app.StaffInput{Outcome: "refused", Motivation: "Wij vonden geen datalek."},
+			[]string{"Wij vonden geen datalek.", apAddress, "6 weken", "rechter"}},
+		{"complaint", "details", "Brief naar verkeerd adres.", app.StaffInput{Outcome: "granted"},
+			[]string{apAddress, "6 weken"}},
+	} {
+		sub := access(tc.typ + "@tenant.test")
+		sub.Type = tc.typ
+		switch tc.field {
+		case "motivation":
+			sub.Motivation = tc.value
+		case "details":
+			sub.Details = tc.value
+		}
+		c := ready(t, s, sub)
+		decide(t, s, c.Reference, tc.in)
+		m := s.Mail.Await(t, "decision", sub.Email, c.Reference)
+		mustContain(t, tc.typ+" "+tc.in.Outcome+" decision", m.Text, tc.wants...)
+		mustContain(t, "decision subject", m.Subject, c.Reference)
+	}
+}
+
+func TestDecisionValidation(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie"})
+	c := ready(t, s, access("val@tenant.test"))
+	for _, tc := range []struct {
+		in   app.StaffInput
+		want string
+	}{
+		{app.StaffInput{Outcome: "maybe"}, "outcome"},
+		{app.StaffInput{Outcome: "refused"}, "ground,motivation"},
+		{app.StaffInput{Outcome: "partly_granted", Motivation: "x", Ground: "unknown"}, "ground,resultFile"},
+		{app.StaffInput{Outcome: "granted"}, "resultFile"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte("<html>nope</html>")}, "resultFile"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte("a,b\n1,2,3\n")}, "resultFile"},
+	} {
+		tc.in.Action = request.ActDecide
+		_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", tc.in)
+		var verr *app.ValidationError
+		if !errors.As(err, &verr) {
+			t.Errorf("%+v: %v, want ValidationError", tc.in.Outcome, err)
+			continue
+		}
+		var f []string
+		for _, x := range verr.Fields {
+			f = append(f, x.Field)
+		}
+		sort.Strings(f)
+		if got := strings.Join(f, ","); got != tc.want {
+			t.Errorf("%s: fields %s, want %s", tc.in.Outcome, got, tc.want)
+		}
+	}
+	if _, err := s.Store.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Error("a rejected decision left a package behind")
+	}
+	got, _ := s.Store.Case(ctx, c.Reference)
+	if got.Status != request.InProgress || got.Decision != nil {
+		t.Errorf("a rejected decision changed the case: %s", got.Status)
+	}
+}
+
+// Rectification and erasure: the recipients are told what changed (GDPR 19), and the
+// requester's letter names who was informed, or why that was impossible.
+func TestCorrectionsInformRecipients(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{})
+	sub := access("corr@tenant.test")
+	sub.Type, sub.ProposedChanges = "rectification", "Telefoonnummer 06-12345678 in plaats van 06-87654321."
+	c := ready(t, s, sub)
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Het oude nummer bewaren wij voor de huurgeschiedenis.",
+		Ground: "required_by_law", Recipients: []string{"onderhoud@aannemer.test", "incasso@bureau.test"}})
+	dec := s.Mail.Await(t, "decision", "corr@tenant.test", c.Reference)
+	mustContain(t, "rectification decision", dec.Text, "onderhoud@aannemer.test", "incasso@bureau.test", apAddress)
+	for _, r := range []string{"onderhoud@aannemer.test", "incasso@bureau.test"} {
+		n := s.Mail.Await(t, "correction_notice", r, c.Reference)
+		mustContain(t, "correction_notice", n.Text, "06-12345678")
+		if strings.Contains(n.Text, "corr@tenant.test") || strings.Contains(n.Text, "huurgeschiedenis") {
+			t.Errorf("correction_notice to %s carries the requester's address or the motivation:\n%s", r, n.Text)
+		}
+	}
+
+	er := access("erase@tenant.test")
+	er.Type, er.Details = "erasure", "Mijn oude woningzoekendeninschrijving; niet meer nodig."
+	c = ready(t, s, er)
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", RecipientsNote: "De gegevens zijn nooit aan anderen verstrekt."})
+	dec = s.Mail.Await(t, "decision", "erase@tenant.test", c.Reference)
+	mustContain(t, "erasure decision", dec.Text, "nooit aan anderen verstrekt")
+	if n := s.Mail.Count("correction_notice", "", c.Reference); n != 0 {
+		t.Errorf("%d correction notices without recipients", n)
+	}
+}
+
+// A consulted third party who objects, or does not answer in time, ends up masked; their
+// letter never names the requester.
+func TestThirdPartyConsultation(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie", Now: amsterdam("2026-03-02 10:00")})
+	consult := func(email string) *request.Case {
+		c := ready(t, s, access(email))
+		c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurman Bakker", ThirdPartyEmail: "bakker@buren.test"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != request.AwaitingThirdParty || c.ThirdParty.ObjectionDue.String() != "2026-03-16" {
+			t.Fatalf("after consult: %s due %s", c.Status, c.ThirdParty.ObjectionDue)
+		}
+		return c
+	}
+	a := consult("obj@tenant.test")
+	tp := s.Mail.Await(t, "third_party_consultation", "bakker@buren.test", a.Reference)
+	mustContain(t, "third_party_consultation", tp.Text, "14 dagen")
+	if strings.Contains(tp.Text, "Carla") || strings.Contains(tp.Text, "obj@tenant.test") || tp.Link("ThirdPartyResponse") == "" {
+		t.Errorf("third_party_consultation names the requester or lacks its link:\n%s", tp.Text)
+	}
+	if _, err := s.Svc.StaffAct(ctx, a.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"}); !errors.Is(err, app.ErrNotAllowed) {
+		t.Errorf("deciding while the third party may still object: %v, want ErrNotAllowed", err)
+	}
+	if _, err := s.Svc.ThirdPartyAnswer(ctx, a.Reference, "someone@else.test", "agree", ""); !errors.Is(err, app.ErrNotAllowed) {
+		t.Errorf("answer from another address: %v", err)
+	}
+	a, err := s.Svc.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "object", "Ik wil niet genoemd worden.")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Status != request.InProgress || !a.ThirdParty.Mask {
+		t.Errorf("after objection: %s mask=%v", a.Status, a.ThirdParty.Mask)
+	}
+	if _, err := s.Svc.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "agree", ""); !errors.Is(err, app.ErrNotAllowed) {
+		t.Errorf("second answer: %v", err)
+	}
+	decide(t, s, a.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Gegevens van een ander zijn afgeschermd.", Ground: "protection_of_rights", ResultFile: []byte(`{"a":"b"}`)})
+	dec := s.Mail.Await(t, "decision", "obj@tenant.test", a.Reference)
+	mustContain(t, "masked decision", strings.ToLower(dec.Text), "onleesbaar")
+
+	b := consult("silent@tenant.test")
+	tick(t, s, "2026-03-16 23:59")
+	if got, _ := s.Store.Case(ctx, b.Reference); got.ThirdParty.Mask {
+		t.Fatal("masked before the term ended")
+	}
+	tick(t, s, "2026-03-17 00:00")
+	got, _ := s.Store.Case(ctx, b.Reference)
+	if got.Status != request.InProgress || !got.ThirdParty.Mask || got.ThirdParty.Answer != "none" {
+		t.Errorf("after the term: %s mask=%v answer=%q", got.Status, got.ThirdParty.Mask, got.ThirdParty.Answer)
+	}
+}

@@ -16,7 +16,6 @@ import (
 // reads the last few letters; an unbounded list would grow for as long as scripts/dev runs.
 const DefaultLimit = 500
 
-
 // Message is one delivered e-mail: one personalization of one mail/send call, the way
 // SendGrid turns each personalization into its own e-mail.
 type Message struct {

@@ -61,8 +61,9 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px}
 dt{font-weight:bold}
 dd{margin:0;overflow-wrap:anywhere}
 pre{white-space:pre-wrap;overflow-wrap:anywhere;background:#f5f5f5;padding:12px;border:1px solid #ccc}
-iframe{width:100%;height:70vh;border:1px solid #ccc;background:#fff}
-@media (max-width:40rem){th:nth-child(1),td:nth-child(1){display:none}}
+iframe{box-sizing:border-box;width:100%;height:70vh;border:1px solid #ccc;background:#fff}
+td{overflow-wrap:anywhere}
+@media (max-width:40rem){th:nth-child(1),td:nth-child(1){display:none}th,td{padding:6px 4px}.kind{white-space:normal}}
 `
 
 var pages = template.Must(template.New("layout").Funcs(template.FuncMap{
@@ -75,6 +76,7 @@ var pages = template.Must(template.New("layout").Funcs(template.FuncMap{
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 {{if .Refresh}}<meta http-equiv="refresh" content="5">{{end}}
 <title>{{.Title}} · Privacyloket local mailbox</title>
 <style>` + style + `</style>

@@ -112,11 +112,12 @@ func (v v3Mail) messages() ([]Message, []apiError) {
 	}
 	if v.TemplateID == "" {
 		if v.Subject == "" {
+			missing := len(v.Personalizations) == 0
 			for _, p := range v.Personalizations {
-				if p.Subject == "" {
-					errs = append(errs, fieldErr("subject", "The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined."))
-					break
-				}
+				missing = missing || p.Subject == ""
+			}
+			if missing {
+				errs = append(errs, fieldErr("subject", "The subject is required. You can get around this requirement if you use a template with a subject defined or if every personalization has a subject defined."))
 			}
 		}
 		hasContent := false

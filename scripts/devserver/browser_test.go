@@ -1,0 +1,345 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"fmt"
+	"net"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/pubsub/v2"
+	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
+	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
+	"github.com/chromedp/chromedp"
+
+	"github.com/privacyloket/privacyloket/functions"
+	"github.com/privacyloket/privacyloket/shared/devmailbox"
+	"github.com/privacyloket/privacyloket/shared/web"
+)
+
+// chromiumPath is Debian's chromium; PRIVACYLOKET_CHROMIUM names another binary.
+func chromiumPath() string {
+	if p := os.Getenv("PRIVACYLOKET_CHROMIUM"); p != "" {
+		return p
+	}
+	return "/usr/bin/chromium"
+}
+
+// e2eStack is the product served the way scripts/dev serves it, with an in-process mailbox.
+type e2eStack struct {
+	base    string // the functions, e.g. http://127.0.0.1:PORT
+	mailbox *devmailbox.Mailbox
+	mailURL string
+}
+
+// The Functions Framework keeps one registry per process and refuses a second registration
+// of a name, so the stack is built once per test binary.
+var (
+	stackOnce sync.Once
+	stack     *e2eStack
+	stackErr  error
+)
+
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return strconv.Itoa(l.Addr().(*net.TCPAddr).Port)
+}
+
+func randomKey(t *testing.T) string {
+	t.Helper()
+	b := make([]byte, 32)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return base64.StdEncoding.EncodeToString(b)
+}
+
+// startStack sets the environment of CONTRACT.md §2, builds the functions from it, wires
+// the Pub/Sub emulator to them and serves them on a free port.
+func startStack(t *testing.T) *e2eStack {
+	t.Helper()
+	stackOnce.Do(func() {
+		mb := devmailbox.New(0)
+		mailSrv := httptest.NewServer(mb)
+		port := freePort(t)
+		s := &e2eStack{base: "http://127.0.0.1:" + port, mailbox: mb, mailURL: mailSrv.URL}
+		project := testProject(t, "demo-e2e-")
+		for k, v := range map[string]string{
+			"GOOGLE_CLOUD_PROJECT": project,
+			"PUBLIC_BASE_URL":      s.base,
+			"ORG_PROFILE":          "vallei-wonen",
+			"STAFF_EMAILS":         "staff@e2e.test",
+			"SENDGRID_API_KEY":     "SG.e2e",
+			"SENDGRID_API_HOST":    mailSrv.URL,
+			"LINK_SIGNING_KEY":     randomKey(t),
+			"ID_ENCRYPTION_KEY":    randomKey(t),
+			"RATE_LIMIT_PER_IP":    "0",
+			"RATE_LIMIT_PER_EMAIL": "0",
+			"FUNCTION_TARGET":      "",
+		} {
+			t.Setenv(k, v)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		h, err := functions.FromEnv(ctx)
+		if err != nil {
+			stackErr = fmt.Errorf("functions.FromEnv: %w", err)
+			return
+		}
+		h.Register()
+		ps, err := pubsub.NewClient(ctx, project)
+		if err != nil {
+			stackErr = err
+			return
+		}
+		subs := pushSubscriptions(functions.Definitions, s.base)
+		if stackErr = ensureSubscriptions(ctx, ps, project, subs); stackErr != nil {
+			return
+		}
+		// The emulator would push to a closed port for ever; the project is this run's own.
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			for _, sub := range subs {
+				_ = ps.SubscriptionAdminClient.DeleteSubscription(ctx, &pubsubpb.DeleteSubscriptionRequest{
+					Subscription: fmt.Sprintf("projects/%s/subscriptions/%s", project, sub.Name)})
+			}
+			ps.Close()
+		})
+		serveErr := make(chan error, 1)
+		go func() { serveErr <- funcframework.StartHostPort("127.0.0.1", port) }()
+		if stackErr = waitReady(ctx, s.base+"/"+firstHTTPFunction(functions.Definitions), serveErr, readyTimeout); stackErr != nil {
+			return
+		}
+		stack = s
+	})
+	if stackErr != nil {
+		t.Fatal(stackErr)
+	}
+	return stack
+}
+
+// newBrowser starts headless Chromium with a fresh profile, or skips without one unless
+// PRIVACYLOKET_REQUIRE_BROWSER=1.
+func newBrowser(t *testing.T) context.Context {
+	t.Helper()
+	path := chromiumPath()
+	if _, err := os.Stat(path); err != nil {
+		if os.Getenv("PRIVACYLOKET_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("chromium is required (PRIVACYLOKET_REQUIRE_BROWSER=1) but %s is missing: apt-get install chromium", path)
+		}
+		t.Skipf("no browser at %s (apt-get install chromium)", path)
+	}
+	profile := t.TempDir() // created before the browser, so removed after it has stopped
+	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(),
+		chromedp.ExecPath(path),
+		chromedp.Flag("headless", true),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-gpu", true),
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.NoFirstRun,
+		chromedp.UserDataDir(profile),
+	)
+	t.Cleanup(cancelAlloc)
+	ctx, cancelBrowser := chromedp.NewContext(alloc)
+	t.Cleanup(cancelBrowser)
+	// Deadline for the whole session, so a page that never shows fails instead of hanging.
+	ctx, cancel := context.WithTimeout(ctx, 3*time.Minute)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	return ctx
+}
+
+// shot writes a PNG into the test's temp dir and, when PRIVACYLOKET_SCREENSHOTS names a
+// directory, there too, for a person to look at.
+func shot(t *testing.T, name string, png []byte) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(p, png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if dir := os.Getenv("PRIVACYLOKET_SCREENSHOTS"); dir != "" {
+		if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return p
+}
+
+func browse(t *testing.T, ctx context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func read[T any](t *testing.T, ctx context.Context, what string, a chromedp.Action[T]) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, a)
+	if err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	return v
+}
+
+type css = chromedp.CSS
+
+// TestBrowserEndToEnd drives the product as a requester would: the form, the thank-you page,
+// the mailbox, the confirmation link and button, and the receipt.
+func TestBrowserEndToEnd(t *testing.T) {
+	requireEmulators(t)
+	ctx := newBrowser(t)
+	s := startStack(t)
+
+	t.Run("form in English", func(t *testing.T) {
+		browse(t, ctx, "open the English form",
+			chromedp.Navigate(s.base+"/RequestForm?lang=en"),
+			chromedp.WaitVisible(css("form")),
+		)
+		if got, want := read(t, ctx, "html lang", chromedp.Evaluate[string](`document.documentElement.lang`)), "en"; got != want {
+			t.Errorf("html lang = %q, want %q", got, want)
+		}
+		if got, want := strings.TrimSpace(read(t, ctx, "h1", chromedp.Text(css("h1")))), web.T("en", "request_form.title"); got != want {
+			t.Errorf("h1 = %q, want %q", got, want)
+		}
+	})
+
+	t.Run("empty submission names every required field", func(t *testing.T) {
+		browse(t, ctx, "submit the empty form",
+			chromedp.Navigate(s.base+"/RequestForm"),
+			chromedp.WaitVisible(css("form")),
+			chromedp.Click(css(`form button[type="submit"]`)),
+			chromedp.WaitVisible(css(".summary")),
+		)
+		hrefs := read(t, ctx, "summary links", chromedp.Evaluate[[]string](
+			`[...document.querySelectorAll('.summary a')].map(a => a.getAttribute('href'))`))
+		for _, want := range []string{"#type", "#name", "#email", "#birthDate", "#signature", "#declaration"} {
+			if !slices.Contains(hrefs, want) {
+				t.Errorf("error summary links %v, missing %s", hrefs, want)
+			}
+		}
+		// Each summary link must lead to its field.
+		if !read(t, ctx, "summary targets", chromedp.Evaluate[bool](
+			`[...document.querySelectorAll('.summary a')].every(a => document.getElementById(a.getAttribute('href').slice(1)))`)) {
+			t.Errorf("an error summary link points at no element: %v", hrefs)
+		}
+	})
+
+	t.Run("request, confirm, receipt", func(t *testing.T) {
+		email := "anna." + testProject(t, "") + "@tenant.test"
+		browse(t, ctx, "fill in and submit the form",
+			chromedp.Navigate(s.base+"/RequestForm"),
+			chromedp.WaitVisible(css("form")),
+			chromedp.Click(css(`input[name="type"][value="access"]`)),
+			chromedp.SendKeys(css("#name"), "Anna Browser"),
+			chromedp.SendKeys(css("#email"), email),
+			// A date input takes keys in the browser's locale; its value is locale-free.
+			chromedp.SetValue(css("#birthDate"), "1980-05-17"),
+			chromedp.SendKeys(css("#signature"), "Anna Browser"),
+			chromedp.Click(css("#declaration")),
+			chromedp.Click(css(`form button[type="submit"]`)),
+			chromedp.WaitVisible(css("dl.facts strong")),
+		)
+		ref := strings.TrimSpace(read(t, ctx, "reference", chromedp.Text(css("dl.facts strong"))))
+		thanksURL := read(t, ctx, "location", chromedp.Location())
+		if ref == "" || !strings.Contains(thanksURL, "submitted="+ref) {
+			t.Fatalf("thank-you page at %s shows reference %q", thanksURL, ref)
+		}
+
+		wait, cancel := context.WithTimeout(context.Background(), time.Minute)
+		defer cancel()
+		conf, err := s.mailbox.Wait(wait, func(m devmailbox.Message) bool {
+			return m.Kind() == "confirm_email" && m.CustomArgs["reference"] == ref
+		})
+		if err != nil {
+			t.Fatalf("confirm_email for %s: %v", ref, err)
+		}
+		if got, want := conf.To, []string{email}; !slices.Equal(got, want) {
+			t.Errorf("confirm_email to %v, want %v", got, want)
+		}
+
+		browse(t, ctx, "open the mailbox, the letter, its link, and confirm",
+			chromedp.Navigate(s.mailURL+"/"),
+			chromedp.Click(css(fmt.Sprintf(`a[href="/m/%s"]`, conf.ID))),
+			chromedp.WaitVisible(css(`pre a[href*="/ConfirmRequest?"]`)),
+			chromedp.Click(css(`pre a[href*="/ConfirmRequest?"]`)),
+			chromedp.WaitVisible(css(`form[action^="/ConfirmRequest"] button`)),
+			chromedp.Click(css(`form[action^="/ConfirmRequest"] button`)),
+			chromedp.WaitVisible(css("dl.facts")),
+		)
+		h1 := read(t, ctx, "h1", chromedp.Text(css("h1")))
+		facts := read(t, ctx, "facts", chromedp.Text(css("dl.facts")))
+		if got, want := strings.TrimSpace(h1), web.T("nl", "confirmed.title"); got != want {
+			t.Errorf("after confirming, h1 = %q, want %q", got, want)
+		}
+		if !strings.Contains(facts, ref) || !strings.Contains(facts, web.T("nl", "due")) {
+			t.Errorf("confirmed page facts %q lack the reference or the due date", facts)
+		}
+
+		receipt, err := s.mailbox.Wait(wait, func(m devmailbox.Message) bool {
+			return m.Kind() == "receipt" && m.CustomArgs["reference"] == ref
+		})
+		if err != nil {
+			t.Fatalf("receipt for %s: %v", ref, err)
+		}
+		due := receipt.CustomArgs["dueDate"]
+		if _, err := time.Parse(time.DateOnly, due); err != nil {
+			t.Errorf("receipt custom_args.dueDate = %q, not a date", due)
+		}
+		if !strings.Contains(facts, due) {
+			t.Errorf("confirmed page %q does not show the receipt's due date %s", facts, due)
+		}
+
+		browse(t, ctx, "see the receipt in the mailbox",
+			chromedp.Navigate(s.mailURL+"/"),
+			chromedp.WaitVisible(css("table")),
+		)
+		kinds := read(t, ctx, "kinds", chromedp.Evaluate[[]string](`[...document.querySelectorAll('td.kind')].map(td => td.textContent)`))
+		if !slices.Contains(kinds, "receipt") {
+			t.Errorf("mailbox lists kinds %v, no receipt", kinds)
+		}
+		browse(t, ctx, "open the receipt",
+			chromedp.Click(css(fmt.Sprintf(`a[href="/m/%s"]`, receipt.ID))),
+			chromedp.WaitVisible(css("iframe")),
+		)
+		shown := read(t, ctx, "receipt details", chromedp.Text(css("dl")))
+		if !strings.Contains(shown, "custom_args.dueDate") || !strings.Contains(shown, due) {
+			t.Errorf("receipt page shows %q, want custom_args.dueDate %s", shown, due)
+		}
+		png := read(t, ctx, "receipt screenshot", chromedp.FullScreenshot(100))
+		t.Logf("receipt in the mailbox: %s", shot(t, "mailbox-receipt.png", png))
+	})
+
+	t.Run("form at a phone viewport", func(t *testing.T) {
+		browse(t, ctx, "open the form at 390x844",
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+			chromedp.Navigate(s.base+"/RequestForm"),
+			chromedp.WaitVisible(css("form")),
+		)
+		defer browse(t, ctx, "reset the viewport", chromedp.EmulateReset())
+		overflow := read(t, ctx, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`))
+		png := read(t, ctx, "phone screenshot", chromedp.FullScreenshot(100))
+		t.Logf("phone screenshot: %s", shot(t, "form-390x844.png", png))
+		if overflow {
+			t.Error("the form is wider than a 390 px phone screen (horizontal scrolling)")
+		}
+	})
+}

@@ -1,0 +1,34 @@
+// Command devserver is the local server behind scripts/dev: it serves every Privacyloket
+// function on one port through the Functions Framework, wires the Pub/Sub emulator's topics
+// to it with push subscriptions, optionally runs the local mailbox (shared/devmailbox) and
+// publishes a tick now and then, as Cloud Scheduler does in production.
+//
+// Importing package functions builds every dependency from the environment and registers the
+// functions (its init); a bad environment stops the process there with one line.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	cfg, err := loadConfig(os.Args[1:], os.Getenv)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "devserver: %v\n", err)
+		if err == flag.ErrHelp {
+			os.Exit(0)
+		}
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGINT, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg, os.Stdout); err != nil {
+		fmt.Fprintf(os.Stderr, "devserver: %v\n", err)
+		os.Exit(1)
+	}
+}

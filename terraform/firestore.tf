@@ -1,0 +1,111 @@
+# The (default) database the code opens, the composite indexes its queries need
+# (firestoredb.Indexes) and the TTL policies that back up the Tick's retention
+# (firestoredb.TTLFields). The emulator needs none of this; production does.
+
+resource "google_firestore_database" "main" {
+  project     = var.project_id
+  name        = "(default)"
+  location_id = var.firestore_location
+  type        = "FIRESTORE_NATIVE"
+
+  concurrency_mode            = "PESSIMISTIC"
+  app_engine_integration_mode = "DISABLED"
+
+  # Seven days of point-in-time recovery: the way back from a bad release that damaged data.
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = "DELETE_PROTECTION_ENABLED"
+  deletion_policy                   = "ABANDON"
+
+  depends_on = [google_project_service.enabled]
+}
+
+# letters where status == ? and createdAt < ? (the outbox relay).
+resource "google_firestore_index" "letters_status_created_at" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "letters"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "createdAt"
+    order      = "ASCENDING"
+  }
+}
+
+# TTL policies. The field is never queried, so its single-field index is switched off
+# (index_config {}): an indexed, monotonically rising timestamp only costs writes.
+
+resource "google_firestore_field" "cases_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "cases"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "events_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "events"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "letters_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "letters"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "ratelimits_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "ratelimits"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "idcopies_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "idcopies"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "results_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "results"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "chunks_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "chunks"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}

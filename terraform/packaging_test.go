@@ -1,0 +1,405 @@
+package terraform_test
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"go/parser"
+	"go/token"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/privacyloket/privacyloket/functions"
+)
+
+// frameworkFunctions is the registration package whose import makes Google's Go buildpack
+// generate its "declarative" main: a blank import of the function package, then
+// funcframework.Start, with FUNCTION_TARGET choosing the function at run time.
+const frameworkFunctions = "github.com/GoogleCloudPlatform/functions-framework-go/functions"
+
+// generatedMain follows the buildpack's template for declarative functions
+// (GoogleCloudPlatform/buildpacks, cmd/go/functions_framework).
+const generatedMain = `// Binary main file implements an HTTP server that loads and runs user's code
+// on incoming HTTP requests.
+package main
+
+import (
+	"log"
+	"net/http"
+	"os"
+
+	_ "%s"
+
+	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
+)
+
+func main() {
+	http.HandleFunc("/robots.txt", http.NotFound)
+	http.HandleFunc("/favicon.ico", http.NotFound)
+
+	port := os.Getenv("PORT")
+	if port == "" {
+		port = "8080"
+	}
+	if err := funcframework.Start(port); err != nil {
+		log.Fatalf("Function failed to start: %%v\n", err)
+	}
+}
+`
+
+// TestPackagingBuildsAndStartsEveryFunction builds what Terraform uploads the way the buildpack
+// does: the archive's files (source.tf excludes applied), a generated main inside the module
+// that blank-imports the GOOGLE_FUNCTION_SOURCE package, `go build` of that main. One binary
+// serves every function, as deployed: FUNCTION_TARGET picks one at start-up. Each function is
+// then started with the environment Terraform gives it; the emulator and metadata variables
+// point at a closed port, so nothing reaches Google.
+func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
+	t.Parallel()
+	if testing.Short() {
+		t.Skip("builds the deployable binary")
+	}
+	r, err := repoFacts()
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, errs := load(".")
+	if m == nil {
+		t.Fatal(errs)
+	}
+	archive := m.resources["data.archive_file.source"]
+	if archive == nil {
+		t.Fatal("data.archive_file.source is missing (source.tf)")
+	}
+	excludes, ok := m.strList(attr(archive.body, "excludes"))
+	if !ok {
+		t.Fatal("data.archive_file.source: excludes must be a literal list")
+	}
+	pathCtx := &hcl.EvalContext{Variables: map[string]cty.Value{"path": cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(".")})}}
+	srcVal, diags := attr(archive.body, "source_dir").Value(pathCtx)
+	if diags.HasErrors() || srcVal.Type() != cty.String {
+		t.Fatalf("data.archive_file.source: cannot read source_dir: %v", diags)
+	}
+	buildEnv, ok := m.strMap(m.locals["build_env"])
+	if !ok || buildEnv["GOOGLE_FUNCTION_SOURCE"] == "" {
+		t.Fatal("local.build_env must set GOOGLE_FUNCTION_SOURCE")
+	}
+	fnSource := buildEnv["GOOGLE_FUNCTION_SOURCE"]
+
+	app := t.TempDir()
+	if err := copySource(filepath.Clean(srcVal.AsString()), app, excludes); err != nil {
+		t.Fatal(err)
+	}
+	if extra, err := unexpectedUploads(app); err != nil {
+		t.Fatal(err)
+	} else if len(extra) > 0 {
+		t.Errorf("the source archive would upload %q: only the module (go.mod, go.sum, Go package directories) and docs belong there; add them to local.source_excludes", extra)
+	}
+	for _, need := range []string{"go.mod", "go.sum", fnSource} {
+		if _, err := os.Stat(filepath.Join(app, need)); err != nil {
+			t.Fatalf("the uploaded source lacks %s: %v", need, err)
+		}
+	}
+	if imports, err := packageImports(filepath.Join(app, fnSource)); err != nil {
+		t.Fatal(err)
+	} else if !slices.Contains(imports, frameworkFunctions) {
+		t.Fatalf("package %s does not import %s: the buildpack would generate a main that calls a Go function named after the entry point instead", fnSource, frameworkFunctions)
+	}
+
+	mainDir := filepath.Join(app, "functions.local", "app")
+	if err := os.MkdirAll(mainDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	src := fmt.Sprintf(generatedMain, r.module+"/"+fnSource)
+	if err := os.WriteFile(filepath.Join(mainDir, "main.go"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(t.TempDir(), "app")
+	build := exec.Command("go", "build", "-o", bin, "./functions.local/app")
+	build.Dir = app
+	// -mod=readonly: go.mod and go.sum as uploaded must cover the generated main, so the build
+	// does not depend on what the buildpack's own `go mod tidy` would fetch.
+	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -buildvcs=false")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build of the generated main failed: %v\n%s", err, out)
+	}
+
+	fns := map[string]*block{}
+	for _, b := range m.byType["google_cloudfunctions2_function"] {
+		if ep, ok := m.str(attr(block1(b.body, "build_config"), "entry_point")); ok {
+			fns[ep] = b
+		}
+	}
+	for _, d := range functions.Definitions {
+		t.Run(d.Name, func(t *testing.T) {
+			t.Parallel()
+			fn := fns[d.Name]
+			if fn == nil {
+				t.Fatalf("no function with entry_point %q", d.Name)
+			}
+			env, err := m.deployedEnv(fn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			status, logs, err := startFunction(t, bin, d.Name, env)
+			if err != nil {
+				t.Fatalf("%v:\n%s", err, logs)
+			}
+			t.Logf("GET / answered %d", status)
+			if status == http.StatusNotFound {
+				t.Errorf("GET / answered %d: FUNCTION_TARGET=%s is not served\n%s", status, d.Name, logs)
+			}
+		})
+	}
+
+	// The same start-up must fail for a name nothing registered, or a passing run above
+	// would prove nothing about the entry points.
+	t.Run("unregistered target", func(t *testing.T) {
+		t.Parallel()
+		env, err := m.deployedEnv(fns[functions.Definitions[0].Name])
+		if err != nil {
+			t.Fatal(err)
+		}
+		status, logs, err := startFunction(t, bin, "NoSuchFunction", env)
+		if err == nil {
+			t.Fatalf("FUNCTION_TARGET=NoSuchFunction served GET / with %d; want the process to exit\n%s", status, logs)
+		}
+		if !strings.Contains(logs, "NoSuchFunction") {
+			t.Errorf("the process exited without naming the missing function (%v):\n%s", err, logs)
+		}
+	})
+}
+
+// copySource copies src to dst the way the archive provider walks source_dir: an exclude
+// matches a path relative to src exactly, and a matched directory is skipped whole.
+func copySource(src, dst string, excludes []string) error {
+	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(src, path)
+		if err != nil {
+			return err
+		}
+		if slices.Contains(excludes, filepath.ToSlash(rel)) {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		target := filepath.Join(dst, rel)
+		switch {
+		case d.IsDir():
+			return os.MkdirAll(target, 0o755)
+		case !d.Type().IsRegular():
+			return nil
+		}
+		in, err := os.Open(path)
+		if err != nil {
+			return err
+		}
+		defer in.Close()
+		out, err := os.Create(target)
+		if err != nil {
+			return err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return err
+		}
+		return out.Close()
+	})
+}
+
+// unexpectedUploads returns the top-level entries of the copied source that hold files but are
+// neither the module files, documentation, nor directories of Go packages: local state, tools
+// or data that would otherwise reach the bucket unnoticed.
+func unexpectedUploads(dir string) ([]string, error) {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	var extra []string
+	for _, e := range entries {
+		name := e.Name()
+		if !e.IsDir() {
+			if name != "go.mod" && name != "go.sum" && name != ".gitignore" && !strings.HasSuffix(name, ".md") {
+				extra = append(extra, name)
+			}
+			continue
+		}
+		files, goFiles := 0, 0
+		err := filepath.WalkDir(filepath.Join(dir, name), func(path string, d os.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				files++
+				if strings.HasSuffix(path, ".go") {
+					goFiles++
+				}
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if files > 0 && goFiles == 0 {
+			extra = append(extra, name+"/")
+		}
+	}
+	return extra, nil
+}
+
+// packageImports lists the imports of the non-test Go files in dir.
+func packageImports(dir string) ([]string, error) {
+	paths, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	fset := token.NewFileSet()
+	for _, p := range paths {
+		if strings.HasSuffix(p, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, p, nil, parser.ImportsOnly)
+		if err != nil {
+			return nil, err
+		}
+		for _, im := range f.Imports {
+			path, _ := strconv.Unquote(im.Path.Value)
+			out = append(out, path)
+		}
+	}
+	return out, nil
+}
+
+// startFunction runs the binary as the platform would run the function target and waits until
+// it answers GET /. It returns the status code and what the process logged, or an error when
+// the process exits first (a target that is not registered, a start-up that fails).
+func startFunction(t *testing.T, bin, target string, env map[string]string) (int, string, error) {
+	t.Helper()
+	port := freePort(t)
+	closed := "127.0.0.1:" + strconv.Itoa(freePort(t))
+	cmd := exec.Command(bin)
+	cmd.Env = []string{
+		"FUNCTION_TARGET=" + target,
+		"PORT=" + strconv.Itoa(port),
+		"FIRESTORE_EMULATOR_HOST=" + closed,
+		"PUBSUB_EMULATOR_HOST=" + closed,
+		"GCE_METADATA_HOST=" + closed,
+	}
+	for k, v := range env {
+		cmd.Env = append(cmd.Env, k+"="+v)
+	}
+	var logs syncBuffer
+	cmd.Stdout, cmd.Stderr = &logs, &logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	done := false
+	t.Cleanup(func() {
+		if !done {
+			_ = cmd.Process.Kill()
+			<-exited
+		}
+	})
+
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	url := fmt.Sprintf("http://127.0.0.1:%d/", port)
+	for {
+		select {
+		case err := <-exited:
+			done = true
+			return 0, logs.String(), fmt.Errorf("%s exited before serving (%v)", target, err)
+		case <-ctx.Done():
+			return 0, logs.String(), fmt.Errorf("%s did not answer on %s", target, url)
+		case <-time.After(20 * time.Millisecond):
+		}
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			continue
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode, logs.String(), nil
+	}
+}
+
+// syncBuffer collects a process's output while the test reads it.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// freePort returns a TCP port nothing listens on at the moment.
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
+}
+
+func TestUnexpectedUploads(t *testing.T) {
+	t.Parallel()
+	cases := []struct {
+		name  string
+		files []string
+		want  []string
+	}{
+		{"module only", []string{"go.mod", "go.sum", "README.md", "functions/f.go", "shared/x/testdata/golden.txt", "shared/x/x.go"}, nil},
+		{"dev state", []string{"go.mod", "functions/f.go", ".dev/env"}, []string{".dev/"}},
+		{"stray file and tools", []string{"go.mod", "functions/f.go", "notes.txt", "node_modules/maildev/index.js"}, []string{"node_modules/", "notes.txt"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			for _, f := range tc.files {
+				p := filepath.Join(dir, filepath.FromSlash(f))
+				if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(p, []byte("x"), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, err := unexpectedUploads(dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(got, tc.want) {
+				t.Errorf("unexpectedUploads = %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

@@ -225,6 +225,15 @@ func init() {
 }
 
 var decisionTexts = map[string][2]string{
+	"staff.type":                      {"Soort verzoek", "Kind of request"},
+	"staff.signature":                 {"Ondertekend als", "Signed as"},
+	"sst.awaiting_confirmation":       {"Wacht op bevestiging e-mailadres", "Awaiting e-mail confirmation"},
+	"sst.awaiting_identity":           {"Wacht op identiteit", "Awaiting identity"},
+	"sst.in_progress":                 {"In behandeling", "In progress"},
+	"sst.awaiting_third_party":        {"Wacht op reactie derde", "Awaiting third party"},
+	"sst.decided":                     {"Besloten", "Decided"},
+	"sst.closed":                      {"Gesloten", "Closed"},
+	"sst.expired":                     {"Vervallen", "Expired"},
 	"outcome.granted":                 {"toegewezen", "granted"},
 	"outcome.partly_granted":          {"gedeeltelijk toegewezen", "partly granted"},
 	"outcome.refused":                 {"afgewezen", "refused"},

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/privacyloket/privacyloket/shared/deadline"
 	"maps"
 	"slices"
 	"sort"
@@ -67,15 +68,7 @@ const (
 // same data" true and simple to check.
 var OwnColumns = []string{"table", "reference", "type", "status", "receivedOn", "dueDate", "at", "kind", "actor", "action", "field", "value"}
 
-var amsterdam = mustLoad("Europe/Amsterdam")
-
-func mustLoad(name string) *time.Location {
-	loc, err := time.LoadLocation(name)
-	if err != nil {
-		panic(err) // cannot happen: time/tzdata is embedded
-	}
-	return loc
-}
+var amsterdam = deadline.Location()
 
 // Build makes the ZIP archive the requester downloads: README.txt (Dutch and
 // English), gegevens.json and gegevens.csv (the organisation's result),

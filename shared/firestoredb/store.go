@@ -242,38 +242,29 @@ func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 
 // Events implements app.Store.
 func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error) {
-	it := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx)
-	defer it.Stop()
-	var out []request.Event
-	for {
-		snap, err := it.Next()
-		if errors.Is(err, iterator.Done) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	snaps, err := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]request.Event, 0, len(snaps))
+	for _, snap := range snaps {
 		var d eventDoc
 		if err := snap.DataTo(&d); err != nil {
 			return nil, err
 		}
 		out = append(out, request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail})
 	}
+	return out, nil
 }
 
 // Letters implements app.Store.
 func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, error) {
-	it := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx)
-	defer it.Stop()
-	var out []*outbox.Letter
-	for {
-		snap, err := it.Next()
-		if errors.Is(err, iterator.Done) {
-			return out, nil
-		}
-		if err != nil {
-			return nil, err
-		}
+	snaps, err := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*outbox.Letter, 0, len(snaps))
+	for _, snap := range snaps {
 		var d letterDoc
 		if err := snap.DataTo(&d); err != nil {
 			return nil, err
@@ -284,6 +275,7 @@ func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, erro
 		}
 		out = append(out, l)
 	}
+	return out, nil
 }
 
 // ClaimLetter implements app.Store.

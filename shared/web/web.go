@@ -18,6 +18,8 @@ import (
 	"net/http"
 	"strings"
 	"time"
+
+	"github.com/privacyloket/privacyloket/shared/deadline"
 )
 
 //go:embed templates/*.html templates/style.css
@@ -73,17 +75,9 @@ var funcs = template.FuncMap{
 		if t.IsZero() {
 			return ""
 		}
-		return t.In(amsterdam).Format("2006-01-02 15:04")
+		return t.In(deadline.Location()).Format("2006-01-02 15:04")
 	},
 }
-
-var amsterdam = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Amsterdam")
-	if err != nil {
-		panic(err)
-	}
-	return l
-}()
 
 // SecurityHeaders sets the headers every answer carries.
 func (r *Renderer) SecurityHeaders(w http.ResponseWriter) {

@@ -33,7 +33,7 @@ func newFormView(lang string, s request.Submission, errs []web.FieldError) formV
 	}
 	t := func(k string) string { return web.T(lang, k) }
 	f := func(name, kind, autocomplete, value string, required bool) fieldView {
-		return fieldView{ID: name, Name: name, Label: t("form." + name), Hint: hint(lang, name), Kind: kind,
+		return fieldView{ID: name, Name: name, Label: t("form." + name), Hint: web.Optional(lang, "form."+name+".hint"), Kind: kind,
 			Value: value, Error: byField[name], Autocomplete: autocomplete, Required: required,
 			Req: t("required"), Opt: t("optional")}
 	}
@@ -86,11 +86,4 @@ func newFormView(lang string, s request.Submission, errs []web.FieldError) formV
 		v.Summary = append(v.Summary, summaryItem{Field: e.Field, Label: label, Message: e.Message})
 	}
 	return v
-}
-
-func hint(lang, name string) string {
-	if h := web.T(lang, "form."+name+".hint"); h != "form."+name+".hint" {
-		return h
-	}
-	return ""
 }

@@ -13,7 +13,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"cloud.google.com/go/firestore"
 	"cloud.google.com/go/pubsub/v2"
@@ -238,14 +237,6 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 func (h *Handlers) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
 	w.Header().Set("Allow", allow)
 	h.web.Problem(w, r, http.StatusMethodNotAllowed, web.Lang(r), "err.method", nil)
-}
-
-// dateOrDash formats a time's Amsterdam calendar date.
-func dateOf(t time.Time) string {
-	if t.IsZero() {
-		return ""
-	}
-	return deadline.DateIn(t).String()
 }
 
 // invalidOrFailed answers a use-case error: 400 naming the fields, or fail's mapping. It

@@ -128,7 +128,7 @@ func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, t
 	t := func(k string) string { return web.T(lang, k) }
 	var actions []actionView
 	for _, a := range v.Actions {
-		av := actionView{Name: string(a), Title: t("act." + string(a)), Help: hint2(lang, "help."+string(a)), Token: tok, Req: t("required")}
+		av := actionView{Name: string(a), Title: t("act." + string(a)), Help: web.Optional(lang, "help."+string(a)), Token: tok, Req: t("required")}
 		field := func(name, kind string, required bool, opts ...option) actionField {
 			return actionField{Name: name, Label: t("field." + name), Kind: kind, Required: required, Options: opts, Error: byField[name]}
 		}
@@ -222,13 +222,6 @@ func splitList(vs []string) []string {
 		}
 	}
 	return out
-}
-
-func hint2(lang, key string) string {
-	if s := web.T(lang, key); s != key {
-		return s
-	}
-	return ""
 }
 
 // serveIDCopy shows the decrypted copy to the staff member, never cached, never stored.

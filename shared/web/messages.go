@@ -13,6 +13,14 @@ func T(lang, key string) string {
 	return m[0]
 }
 
+// Optional returns the text for key, or "" when there is none (for optional hints).
+func Optional(lang, key string) string {
+	if _, ok := texts[key]; !ok {
+		return ""
+	}
+	return T(lang, key)
+}
+
 // texts holds every page text, Dutch first. Dutch is plain language (B1).
 var texts = map[string][2]string{
 	"site":       {"Privacyloket", "Privacy desk"},

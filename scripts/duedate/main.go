@@ -1,8 +1,12 @@
-// Command duedate prints the due date the product would set for a request (CONTRACT.md §6):
+// Command duedate prints the due date the product would set for a request (docs/contract.md §6):
 //
 //	go run ./scripts/duedate --profile vallei-wonen --type access --received 2026-03-27 [--extended] [--suspended N]
 //
-// It prints YYYY-MM-DD. Bad flags give a usage message on stderr and exit status 2.
+// It prints YYYY-MM-DD. --suspended N adds the N calendar days the clock stood still to the
+// end of the term before a GDPR end rolls off a weekend or holiday; with --extended it gives
+// the extended date moved by those days (docs/rules.md §3). When the date lies in a year
+// without decree-day data, a note on stderr says so. Bad flags give a usage message on stderr
+// and exit status 2.
 package main
 
 import (
@@ -39,7 +43,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	typ := fs.String("type", "", "request type: "+strings.Join(policy.RequestTypes(), ", "))
 	received := fs.String("received", "", "date the request was received, YYYY-MM-DD (Europe/Amsterdam)")
 	extended := fs.Bool("extended", false, "print the latest due date an extension may set (GDPR 12(3))")
-	suspended := fs.Int("suspended", 0, "calendar days the clock was suspended while awaiting identity")
+	suspended := fs.Int("suspended", 0, "calendar days the clock was suspended while awaiting identity (added to the end of the term)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "usage: duedate --type TYPE --received YYYY-MM-DD [--profile NAME|PATH] [--extended] [--suspended N]")
 		fs.PrintDefaults()
@@ -92,5 +96,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return exitFail
 	}
 	fmt.Fprintln(stdout, due)
+	if !cal.HasDecreeData(due.Year) {
+		fmt.Fprintf(stderr, "duedate: note: no decree-day data for %d (shared/deadline/decree_days.json); counted with the statutory holidays only\n", due.Year)
+	}
 	return exitOK
 }

@@ -23,6 +23,19 @@ func TestRun(t *testing.T) {
 		{"suspended", []string{"--type", "access", "--received=2026-03-27", "--suspended=5"}, 0, "2026-04-29\n", ""},
 		{"profile by path", []string{"--profile", "testdata/profile.json", "--type", "access", "--received", "2027-01-31"}, 0, "2027-03-01\n", ""},
 		{"help", []string{"-h"}, 0, "", "usage: duedate"},
+		// Suspended days go to the end of the term (issue 10 item 3): objection received
+		// 28 Feb 2026, whose month ends on Saturday 28 March.
+		{"28 Feb, 1 day suspended", []string{"--type", "objection", "--received", "2026-02-28", "--suspended", "1"}, 0, "2026-03-30\n", ""},
+		{"28 Feb, 3 days suspended", []string{"--type", "objection", "--received", "2026-02-28", "--suspended", "3"}, 0, "2026-03-31\n", ""},
+		{"28 Feb, 3 days, de-alliantie", []string{"--profile", "de-alliantie", "--type", "objection", "--received", "2026-02-28", "--suspended", "3"}, 0, "2026-03-31\n", ""},
+		{"31 Jan 2027, 1 day", []string{"--type", "objection", "--received", "2027-01-31", "--suspended", "1"}, 0, "2027-03-01\n", ""},
+		{"28 Jan, 3 days, across the month end", []string{"--type", "objection", "--received", "2026-01-28", "--suspended", "3"}, 0, "2026-03-03\n", ""},
+		// An extension survives a suspension and moves by its days (issue 10 item 2).
+		{"extended, 14 days suspended", []string{"--type", "access", "--received", "2026-03-27", "--extended", "--suspended", "14"}, 0, "2026-07-13\n", ""},
+		{"extended, 5 days suspended", []string{"--type", "access", "--received", "2026-03-27", "--extended", "--suspended", "5"}, 0, "2026-07-02\n", ""},
+		// A year without decree-day data (issue 10 item 13): statutory holidays only, with a note.
+		{"2028 has no decree data", []string{"--type", "objection", "--received", "2028-04-26"}, 0, "2028-05-26\n", "no decree-day data for 2028"},
+		{"2027 has decree data", []string{"--type", "objection", "--received", "2027-04-07"}, 0, "2027-05-10\n", ""},
 
 		{"no flags", nil, 2, "", "--type is required; --received is required"},
 		{"unknown type", []string{"--type", "appeal", "--received", "2026-03-27"}, 2, "", `--type "appeal" is not one of`},

@@ -27,27 +27,51 @@ type DecreeDay struct {
 //go:embed decree_days.json
 var decreeDaysJSON []byte
 
-var decreeDays = sync.OnceValues(func() ([]DecreeDay, error) { return parseDecreeDays(decreeDaysJSON) })
+// decreeData is decree_days.json: the years whose decrees were checked, and every day they
+// equate with a public holiday. A year is listed even when its decree equates no day, so that
+// "no data" and "no decree days" stay apart.
+type decreeData struct {
+	Years []int       `json:"coveredYears"`
+	Days  []DecreeDay `json:"days"`
+}
+
+var decreeFile = sync.OnceValues(func() (decreeData, error) { return parseDecreeDays(decreeDaysJSON) })
 
 // DecreeDays returns the embedded decree days (decree_days.json), parsed and checked once.
 func DecreeDays() ([]DecreeDay, error) {
-	days, err := decreeDays()
-	return slices.Clone(days), err
+	d, err := decreeFile()
+	return slices.Clone(d.Days), err
 }
 
-func parseDecreeDays(data []byte) ([]DecreeDay, error) {
+// DecreeYears returns the years the embedded decree-day data covers, ascending.
+func DecreeYears() ([]int, error) {
+	d, err := decreeFile()
+	return slices.Clone(d.Years), err
+}
+
+func parseDecreeDays(data []byte) (decreeData, error) {
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
-	var days []DecreeDay
-	if err := dec.Decode(&days); err != nil {
-		return nil, fmt.Errorf("decree days: %w", err)
+	var file decreeData
+	if err := dec.Decode(&file); err != nil {
+		return decreeData{}, fmt.Errorf("decree days: %w", err)
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		return nil, errors.New("decree days: trailing data")
+		return decreeData{}, errors.New("decree days: trailing data")
 	}
 	var errs []error
+	years := map[int]bool{}
+	for i, y := range file.Years {
+		switch {
+		case y < 2000 || y > 2200:
+			errs = append(errs, fmt.Errorf("decree days: coveredYears[%d]: %d is no plausible year", i, y))
+		case years[y]:
+			errs = append(errs, fmt.Errorf("decree days: coveredYears[%d]: %d listed twice", i, y))
+		}
+		years[y] = true
+	}
 	seen := map[civil.Date]bool{}
-	for i, d := range days {
+	for i, d := range file.Days {
 		switch {
 		case !d.Date.IsValid():
 			errs = append(errs, fmt.Errorf("decree days[%d]: invalid date", i))
@@ -56,6 +80,9 @@ func parseDecreeDays(data []byte) ([]DecreeDay, error) {
 		case d.Date.Weekday() == time.Saturday || d.Date.Weekday() == time.Sunday:
 			// A weekend day is never a working day anyway; listing one points to a typo.
 			errs = append(errs, fmt.Errorf("decree days[%d]: %s is a %s", i, d.Date, d.Date.Weekday()))
+		case !years[d.Date.Year]:
+			// A day in an unlisted year would leave that year reported as without data.
+			errs = append(errs, fmt.Errorf("decree days[%d]: %s lies in %d, which coveredYears does not list", i, d.Date, d.Date.Year))
 		}
 		if d.Name == "" || d.Source == "" {
 			errs = append(errs, fmt.Errorf("decree days[%d]: name and source are required", i))
@@ -63,9 +90,10 @@ func parseDecreeDays(data []byte) ([]DecreeDay, error) {
 		seen[d.Date] = true
 	}
 	if err := errors.Join(errs...); err != nil {
-		return nil, err
+		return decreeData{}, err
 	}
-	return days, nil
+	slices.Sort(file.Years)
+	return file, nil
 }
 
 // statutory are the public holidays of the Algemene termijnenwet art. 3 as RULES.md §3 lists
@@ -90,7 +118,8 @@ var statutory = []*cal.Holiday{
 
 // Calendar knows the Dutch working days. It is safe for concurrent use.
 type Calendar struct {
-	decree map[civil.Date]string
+	decree  map[civil.Date]string
+	covered []int // years with decree-day data, ascending
 
 	mu    sync.RWMutex
 	years map[int]map[civil.Date]string // statutory holidays, computed per year on first use
@@ -99,21 +128,66 @@ type Calendar struct {
 // NewCalendar returns a calendar with the statutory Dutch public holidays and the embedded
 // decree days. It panics if the embedded decree data is broken, which a test rules out.
 func NewCalendar() *Calendar {
-	days, err := DecreeDays()
+	d, err := decreeFile()
 	if err != nil {
 		panic(err)
 	}
-	return NewCalendarWith(days)
+	return newCalendar(d.Days, d.Years)
 }
 
 // NewCalendarWith returns a calendar with the statutory holidays and the given decree days,
-// for tests and for an operator who needs a decree day before a release ships it.
+// for tests and for an operator who needs a decree day before a release ships it. The years
+// of the given days count as covered by decree-day data.
 func NewCalendarWith(days []DecreeDay) *Calendar {
-	c := &Calendar{decree: make(map[civil.Date]string, len(days)), years: map[int]map[civil.Date]string{}}
+	var years []int
+	for _, d := range days {
+		years = append(years, d.Date.Year)
+	}
+	slices.Sort(years)
+	return newCalendar(days, slices.Compact(years))
+}
+
+func newCalendar(days []DecreeDay, years []int) *Calendar {
+	c := &Calendar{
+		decree:  make(map[civil.Date]string, len(days)),
+		covered: slices.Clone(years),
+		years:   map[int]map[civil.Date]string{},
+	}
 	for _, d := range days {
 		c.decree[d.Date] = d.Name
 	}
 	return c
+}
+
+// DecreeWarningMonths is how long before a year without decree-day data begins the product
+// warns staff and operators: an extended due date lies up to 3 months (plus suspended days)
+// after receipt, so from about 1 October a new request can end in the next year; six months
+// leaves a quarter to publish the decree's days (docs/rules.md §3).
+const DecreeWarningMonths = 6
+
+// DecreeYears returns the years this calendar has decree-day data for, ascending. Other years
+// are computed with the statutory holidays only.
+func (c *Calendar) DecreeYears() []int { return slices.Clone(c.covered) }
+
+// HasDecreeData reports whether the decrees of year are in the calendar's data.
+func (c *Calendar) HasDecreeData(year int) bool {
+	_, ok := slices.BinarySearch(c.covered, year)
+	return ok
+}
+
+// MissingDecreeYear returns the first year from today's year up to the year of today plus
+// months that has no decree-day data, and false when every such year has it. Call it at
+// start-up and on each day's first tick with DecreeWarningMonths: a true answer means a due
+// date may soon (or already) fall in a year whose decree days are unknown, so operators must
+// add them to decree_days.json.
+func (c *Calendar) MissingDecreeYear(today civil.Date, months int) (int, bool) {
+	last := AddMonths(today, max(months, 0)).Year
+	for y := today.Year; y <= last; y++ {
+		if !c.HasDecreeData(y) {
+			return y, true
+		}
+	}
+	return 0, false
 }
 
 func (c *Calendar) year(y int) map[civil.Date]string {

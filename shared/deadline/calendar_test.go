@@ -246,6 +246,9 @@ func TestParseDecreeDaysRejects(t *testing.T) {
 		{"decree_no_source.json", "name and source are required"},
 		{"decree_unknown_field.json", `unknown field "reason"`},
 		{"decree_bad_date.json", "decree days"},
+		{"decree_year_not_covered.json", "2028, which coveredYears does not list"},
+		{"decree_year_twice.json", "2026 listed twice"},
+		{"decree_year_implausible.json", "26 is no plausible year"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -278,6 +281,61 @@ func TestNewCalendarWith(t *testing.T) {
 	}
 	if c.IsWorkingDay(date(t, "2026-05-14")) {
 		t.Error("statutory holidays must stay when decree days are replaced")
+	}
+}
+
+// TestDecreeCoverage: decree_days.json covers 2026 and 2027; 2028 has no data yet
+// (issue 10 item 13), and the warning comes DecreeWarningMonths before it begins.
+func TestDecreeCoverage(t *testing.T) {
+	t.Parallel()
+	years, err := DecreeYears()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff([]int{2026, 2027}, years); diff != "" {
+		t.Errorf("DecreeYears() (-want +got):\n%s", diff)
+	}
+	c := NewCalendar()
+	if diff := cmp.Diff(years, c.DecreeYears()); diff != "" {
+		t.Errorf("Calendar.DecreeYears() (-want +got):\n%s", diff)
+	}
+	for y, want := range map[int]bool{2025: false, 2026: true, 2027: true, 2028: false} {
+		if got := c.HasDecreeData(y); got != want {
+			t.Errorf("HasDecreeData(%d) = %t, want %t", y, got, want)
+		}
+	}
+	tests := []struct {
+		today    string
+		months   int
+		wantYear int
+		wantMiss bool
+	}{
+		{"2026-11-28", DecreeWarningMonths, 0, false}, // 2027 is covered
+		{"2027-06-30", DecreeWarningMonths, 0, false}, // + 6 months = 30 Dec 2027
+		{"2027-07-01", DecreeWarningMonths, 2028, true},
+		{"2027-12-31", DecreeWarningMonths, 2028, true},
+		{"2028-03-01", DecreeWarningMonths, 2028, true}, // already in a year without data
+		{"2027-10-01", 0, 0, false},
+		{"2025-12-01", DecreeWarningMonths, 2025, true}, // the current year counts too
+		{"2026-12-31", -1, 0, false},                    // a negative lead means today only
+	}
+	for _, tt := range tests {
+		y, miss := c.MissingDecreeYear(date(t, tt.today), tt.months)
+		if y != tt.wantYear || miss != tt.wantMiss {
+			t.Errorf("MissingDecreeYear(%s, %d) = %d, %t, want %d, %t", tt.today, tt.months, y, miss, tt.wantYear, tt.wantMiss)
+		}
+	}
+	// A calendar with an operator's extra decree day covers that day's year.
+	extra := NewCalendarWith([]DecreeDay{{Date: date(t, "2028-05-26"), Name: "Brugdag", Source: "test"}})
+	if !extra.HasDecreeData(2028) || extra.HasDecreeData(2026) {
+		t.Errorf("NewCalendarWith covers %v, want [2028]", extra.DecreeYears())
+	}
+	// Without data, 2028 still has its statutory holidays and none of the decree days.
+	if c.IsWorkingDay(date(t, "2028-05-25")) {
+		t.Error("Hemelvaart 2028 must stay a holiday without decree data")
+	}
+	if !c.IsWorkingDay(date(t, "2028-05-26")) {
+		t.Error("Friday 26 May 2028 has no decree yet and must be a working day")
 	}
 }
 

@@ -80,38 +80,40 @@ func GDPRTerm(requestType string) (policy.Term, bool) {
 // extensionMonths is GDPR 12(3): one month, extendable by two more.
 const extensionMonths = 3
 
-func (c *Calendar) start(p *policy.Profile, requestType string, received civil.Date, suspendedDays int) (civil.Date, error) {
+// check rejects input no due date can be computed from.
+func check(p *policy.Profile, requestType string, received civil.Date, suspendedDays int) error {
 	switch {
 	case p == nil:
-		return civil.Date{}, fmt.Errorf("%w: no policy profile", ErrBadInput)
+		return fmt.Errorf("%w: no policy profile", ErrBadInput)
 	case !slices.Contains(policy.RequestTypes(), requestType):
-		return civil.Date{}, fmt.Errorf("%w %q", ErrUnknownType, requestType)
+		return fmt.Errorf("%w %q", ErrUnknownType, requestType)
 	case !received.IsValid():
-		return civil.Date{}, fmt.Errorf("%w: received date %v", ErrBadInput, received)
+		return fmt.Errorf("%w: received date %v", ErrBadInput, received)
 	case suspendedDays < 0:
-		return civil.Date{}, fmt.Errorf("%w: negative suspension %d", ErrBadInput, suspendedDays)
+		return fmt.Errorf("%w: negative suspension %d", ErrBadInput, suspendedDays)
 	}
-	return received.AddDays(suspendedDays), nil
+	return nil
 }
 
 // Due returns the date by which the request must be answered: the earlier of the profile's
-// own term and the GDPR month, both counted from received. The GDPR date rolls forward to a
-// working day (EU 1182/71 art. 3(4)); the own term only if p.OwnTermsRollForward.
-// suspendedDays (calendar days the clock stood still, EDPB 01/2022 §159) moves the start.
+// own term and the GDPR month, both counted from received. suspendedDays (calendar days the
+// clock stood still, EDPB 01/2022 §159) are added at the end of each term, not to its start
+// (docs/rules.md §3): objection received 28 February 2026, 1 day suspended, ends on
+// 28 March + 1 = Sunday 29 March, so Monday 30 March. Only then does the GDPR end roll forward
+// to a working day (EU 1182/71 art. 3(4)); the own term only if p.OwnTermsRollForward.
 func (c *Calendar) Due(p *policy.Profile, requestType string, received civil.Date, suspendedDays int) (civil.Date, error) {
-	start, err := c.start(p, requestType, received, suspendedDays)
-	if err != nil {
+	if err := check(p, requestType, received, suspendedDays); err != nil {
 		return civil.Date{}, err
 	}
 	var due civil.Date
 	if t := p.Term(requestType); !t.IsZero() {
-		due = AddTerm(start, t)
+		due = AddTerm(received, t).AddDays(suspendedDays)
 		if p.OwnTermsRollForward {
 			due = c.NextWorkingDay(due)
 		}
 	}
 	if t, ok := gdprCeiling[requestType]; ok {
-		if g := c.NextWorkingDay(AddTerm(start, t)); due.IsZero() || g.Before(due) {
+		if g := c.NextWorkingDay(AddTerm(received, t).AddDays(suspendedDays)); due.IsZero() || g.Before(due) {
 			due = g
 		}
 	}
@@ -122,15 +124,26 @@ func (c *Calendar) Due(p *policy.Profile, requestType string, received civil.Dat
 }
 
 // ExtendedDue returns the latest due date an extension may set: three months after receipt
-// (GDPR 12(3): one month plus two), moved by suspendedDays and rolled forward to a working
-// day like the GDPR month. A complaint has no GDPR ceiling and so no extension (ErrNoCeiling).
+// (GDPR 12(3): one month plus two), plus suspendedDays, rolled forward to a working day like
+// the GDPR month. A complaint has no GDPR ceiling and so no extension (ErrNoCeiling).
 func (c *Calendar) ExtendedDue(p *policy.Profile, requestType string, received civil.Date, suspendedDays int) (civil.Date, error) {
-	start, err := c.start(p, requestType, received, suspendedDays)
-	if err != nil {
+	if err := check(p, requestType, received, suspendedDays); err != nil {
 		return civil.Date{}, err
 	}
 	if _, ok := gdprCeiling[requestType]; !ok {
 		return civil.Date{}, fmt.Errorf("%w: %s", ErrNoCeiling, requestType)
 	}
-	return c.NextWorkingDay(AddMonths(start, extensionMonths)), nil
+	return c.NextWorkingDay(AddMonths(received, extensionMonths).AddDays(suspendedDays)), nil
+}
+
+// CaseDue returns the due date of a case as it stands: ExtendedDue when the case was extended,
+// Due otherwise, both with every suspended day added. Recompute it with this whenever the
+// suspended days change, so that a suspension never undoes an extension (docs/rules.md §3):
+// extended to 29 June 2026, a 14-day suspension moves it to 11 July + roll = 13 July, never
+// back to the plain term.
+func (c *Calendar) CaseDue(p *policy.Profile, requestType string, received civil.Date, suspendedDays int, extended bool) (civil.Date, error) {
+	if extended {
+		return c.ExtendedDue(p, requestType, received, suspendedDays)
+	}
+	return c.Due(p, requestType, received, suspendedDays)
 }

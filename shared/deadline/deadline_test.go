@@ -156,11 +156,31 @@ func TestDue(t *testing.T) {
 		{"own 1 month rolled equals GDPR", rolling, policy.Erasure, "2027-01-31", 0, "2027-03-01"},
 		{"no own term: GDPR", own, policy.Objection, "2026-03-27", 0, "2026-04-28"},
 		{"complaint has no ceiling: own term only", own, policy.Complaint, "2026-03-27", 0, "2026-05-22"},
-		// Suspension moves the start by calendar days.
+		// Suspended days are added to the end, before the GDPR end rolls (docs/rules.md §3).
 		{"suspended 5 days", v, policy.Access, "2026-03-27", 5, "2026-04-29"},
 		{"suspended 3 days, GDPR", v, policy.Objection, "2026-03-27", 3, "2026-04-30"},
-		{"suspended into a new month", v, policy.Objection, "2026-01-28", 3, "2026-03-02"},
+		// 28 Feb + 1 month = Saturday 28 Mar; + 3 = Tuesday 3 Mar. Moving the start instead
+		// gave 31 Jan + 1 month = 28 Feb, rolled to 2 Mar.
+		{"suspended across a month end", v, policy.Objection, "2026-01-28", 3, "2026-03-03"},
 		{"suspended 0 days", v, policy.Rectification, "2026-03-27", 0, "2026-04-10"},
+		// Issue 10 item 3: 28 Feb + 1 month = Saturday 28 Mar.
+		{"28 Feb, no suspension: Monday 30 Mar", v, policy.Objection, "2026-02-28", 0, "2026-03-30"},
+		{"28 Feb, 1 day: Sunday 29 Mar rolls to 30 Mar", v, policy.Objection, "2026-02-28", 1, "2026-03-30"},
+		{"28 Feb, 2 days: Monday 30 Mar", v, policy.Objection, "2026-02-28", 2, "2026-03-30"},
+		{"28 Feb, 3 days: Tuesday 31 Mar", v, policy.Objection, "2026-02-28", 3, "2026-03-31"},
+		{"28 Feb, 4 weeks, 3 days (A)", a, policy.Objection, "2026-02-28", 3, "2026-03-31"},
+		{"31 Jan, 1 day: 28 Feb + 1 = 1 Mar, a Monday (2027)", v, policy.Objection, "2027-01-31", 1, "2027-03-01"},
+		{"31 Jan 2028, 1 day: 29 Feb + 1 = 1 Mar", v, policy.Objection, "2028-01-31", 1, "2028-03-01"},
+		{"30 Apr, 1 day: 30 May + 1 = Sunday 31 May, so 1 Jun", v, policy.Objection, "2026-04-30", 1, "2026-06-01"},
+		{"suspended onto Goede Vrijdag and Easter", v, policy.Objection, "2026-02-28", 6, "2026-04-07"},
+		{"suspended onto the decree day", v, policy.Objection, "2026-04-12", 3, "2026-05-18"},
+		{"own 14 days plus suspension, not rolled", v, policy.Rectification, "2026-02-28", 1, "2026-03-15"},
+		{"own term plus suspension, rolled", rolling, policy.Rectification, "2026-02-28", 1, "2026-03-16"},
+		{"complaint plus suspension", v, policy.Complaint, "2026-03-27", 7, "2026-05-15"},
+		// A year without decree-day data counts statutory holidays only: Friday 26 May 2028,
+		// after Hemelvaart, is a working day until a decree says otherwise.
+		{"2028: no decree data, Friday after Hemelvaart counts", v, policy.Objection, "2028-04-26", 0, "2028-05-26"},
+		{"2028: Hemelvaart itself still rolls", v, policy.Objection, "2028-04-25", 0, "2028-05-26"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -197,8 +217,13 @@ func TestExtendedDue(t *testing.T) {
 		{"Christmas", v, policy.Access, "2026-09-25", 0, "2026-12-28"},
 		{"New Year and the decree day", v, policy.Access, "2025-10-01", 0, "2026-01-05"},
 		{"Hemelvaart 2027 and the decree day", v, policy.Access, "2027-02-06", 0, "2027-05-10"},
-		{"suspension moves the start", v, policy.Access, "2026-03-27", 2, "2026-06-29"},
-		{"suspension over a month end", v, policy.Access, "2026-03-27", 5, "2026-07-01"},
+		// Suspended days are added to the end: 27 Jun + n, then rolled.
+		{"suspended 2 days: Monday 29 June", v, policy.Access, "2026-03-27", 2, "2026-06-29"},
+		{"suspended 5 days: Thursday 2 July", v, policy.Access, "2026-03-27", 5, "2026-07-02"},
+		{"suspended 14 days: Saturday 11 July, so 13 July", v, policy.Access, "2026-03-27", 14, "2026-07-13"},
+		{"28 Feb, 1 day: 28 May + 1 = Friday 29 May", v, policy.Objection, "2026-02-28", 1, "2026-05-29"},
+		{"clamped month end plus 1 day", v, policy.Access, "2025-11-30", 1, "2026-03-02"},
+		{"clamped month end plus 3 days", v, policy.Access, "2025-11-30", 3, "2026-03-03"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -212,6 +237,84 @@ func TestExtendedDue(t *testing.T) {
 					tt.p.ID, tt.typ, tt.received, tt.suspended, got, got.Weekday(), want)
 			}
 		})
+	}
+}
+
+// TestCaseDue covers issue 10 item 2: when a suspension ends, an extended case keeps its
+// extension and its extended date moves by the suspended days (docs/rules.md §3).
+func TestCaseDue(t *testing.T) {
+	t.Parallel()
+	c := NewCalendar()
+	v, a := profile(t, "vallei-wonen"), profile(t, "de-alliantie")
+	tests := []struct {
+		name      string
+		p         *policy.Profile
+		typ       string
+		received  string
+		suspended int
+		extended  bool
+		want      string
+	}{
+		{"plain", v, policy.Access, "2026-03-27", 0, false, "2026-04-24"},
+		{"plain, suspended 14 days", v, policy.Access, "2026-03-27", 14, false, "2026-05-08"},
+		{"extended", v, policy.Access, "2026-03-27", 0, true, "2026-06-29"},
+		// The issue's case: extended to 29 June, the copy arrives 14 days later. Not 8 May.
+		{"extended, then suspended 14 days", v, policy.Access, "2026-03-27", 14, true, "2026-07-13"},
+		{"extended, A rectification, 3 days", a, policy.Rectification, "2026-03-27", 3, true, "2026-06-30"},
+		{"extended from a month end, 1 day", v, policy.Objection, "2026-02-28", 1, true, "2026-05-29"},
+		{"extended over New Year and the decree day", v, policy.Access, "2025-09-30", 3, true, "2026-01-05"},
+		{"complaint, not extended", v, policy.Complaint, "2026-03-27", 2, false, "2026-05-10"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := c.CaseDue(tt.p, tt.typ, date(t, tt.received), tt.suspended, tt.extended)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := date(t, tt.want); got != want {
+				t.Errorf("CaseDue(%s, %s, %s, %d, %t) = %s (%s), want %s",
+					tt.p.ID, tt.typ, tt.received, tt.suspended, tt.extended, got, got.Weekday(), want)
+			}
+		})
+	}
+	if _, err := c.CaseDue(v, policy.Complaint, date(t, "2026-03-27"), 0, true); !errors.Is(err, ErrNoCeiling) {
+		t.Errorf("CaseDue of an extended complaint: error %v, want ErrNoCeiling", err)
+	}
+}
+
+// TestSuspensionInvariants: for every day of two years and every suspension up to 40 days,
+// a suspension never shortens the term, adds at most its own days plus a roll-over, and the
+// extended date never falls before the plain one.
+func TestSuspensionInvariants(t *testing.T) {
+	t.Parallel()
+	c := NewCalendar()
+	v := profile(t, "vallei-wonen")
+	for d := date(t, "2026-01-01"); d.Before(date(t, "2028-01-01")); d = d.AddDays(1) {
+		base, err := c.Due(v, policy.Objection, d, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for n := 1; n <= 40; n++ {
+			due, err := c.Due(v, policy.Objection, d, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ext, err := c.CaseDue(v, policy.Objection, d, n, true)
+			if err != nil {
+				t.Fatal(err)
+			}
+			switch {
+			case due.Before(base):
+				t.Fatalf("Due(%s, %d) = %s, before the unsuspended %s", d, n, due, base)
+			case !c.IsWorkingDay(due):
+				t.Fatalf("Due(%s, %d) = %s, not a working day", d, n, due)
+			case due.DaysSince(AddMonths(d, 1)) > n+6:
+				t.Fatalf("Due(%s, %d) = %s: more than the suspension plus a roll-over", d, n, due)
+			case ext.Before(due):
+				t.Fatalf("extended CaseDue(%s, %d) = %s, before the plain %s", d, n, ext, due)
+			}
+		}
 	}
 }
 

@@ -17,7 +17,7 @@ import (
 )
 
 // DecreeDay is a day equated with a public holiday by royal decree under the Algemene
-// termijnenwet. These change every year, so they are data, not rules (RULES.md §3).
+// termijnenwet. These change every year, so they are data, not rules (docs/rules.md §3).
 type DecreeDay struct {
 	Date   civil.Date `json:"date"`
 	Name   string     `json:"name"`
@@ -96,7 +96,7 @@ func parseDecreeDays(data []byte) (decreeData, error) {
 	return file, nil
 }
 
-// statutory are the public holidays of the Algemene termijnenwet art. 3 as RULES.md §3 lists
+// statutory are the public holidays of the Algemene termijnenwet art. 3 as docs/rules.md §3 lists
 // them. rickar/cal's nl set matches it (5 May every year, Goede Vrijdag, the Sunday → 26 April
 // shift) except that it applies Koningsdag to every year; before 2014 the day was
 // Koninginnedag on 30 April (29 April when that was a Sunday, from 1980).

@@ -231,7 +231,7 @@ func TestEmbeddedDecreeDays(t *testing.T) {
 	}
 	for _, want := range []string{"2026-01-02", "2026-05-15", "2027-05-07"} {
 		if !got[date(t, want)] {
-			t.Errorf("decree_days.json lacks %s (RULES.md §3)", want)
+			t.Errorf("decree_days.json lacks %s (docs/rules.md §3)", want)
 		}
 	}
 }

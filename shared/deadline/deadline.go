@@ -1,5 +1,5 @@
 // Package deadline computes due dates: the Dutch working-day calendar and the counting of
-// terms per EU Regulation 1182/71 (RULES.md §3). Its functions are pure functions of dates
+// terms per EU Regulation 1182/71 (docs/rules.md §3). Its functions are pure functions of dates
 // and a policy profile; every date is a Europe/Amsterdam calendar date.
 package deadline
 

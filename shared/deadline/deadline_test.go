@@ -38,7 +38,7 @@ func TestAddMonths(t *testing.T) {
 		want string
 	}{
 		{"2026-03-27", 1, "2026-04-27"},
-		{"2026-01-31", 1, "2026-02-28"}, // RULES.md §3: 31 Jan + 1 month = 28 Feb
+		{"2026-01-31", 1, "2026-02-28"}, // docs/rules.md §3: 31 Jan + 1 month = 28 Feb
 		{"2028-01-31", 1, "2028-02-29"}, // or 29 Feb in a leap year
 		{"2028-01-29", 1, "2028-02-29"},
 		{"2027-01-29", 1, "2027-02-28"},
@@ -114,7 +114,7 @@ func TestDue(t *testing.T) {
 		suspended int
 		want      string
 	}{
-		// CONTRACT.md §6: 4 weeks (24 April) beats the GDPR month (27 April is Koningsdag, so 28 April).
+		// docs/contract.md §6: 4 weeks (24 April) beats the GDPR month (27 April is Koningsdag, so 28 April).
 		{"contract example", v, policy.Access, "2026-03-27", 0, "2026-04-24"},
 		{"A access", a, policy.Access, "2026-03-27", 0, "2026-04-24"},
 		// V decides on corrections in 14 days, A in 4 weeks.

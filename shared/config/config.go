@@ -9,27 +9,47 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/sethvargo/go-envconfig"
+
+	"github.com/privacyloket/privacyloket/shared/linktoken"
 )
 
 // Config is everything a function instance needs from its environment.
 type Config struct {
-	Project          string   `env:"GOOGLE_CLOUD_PROJECT"`
-	FunctionTarget   string   `env:"FUNCTION_TARGET"`
-	PublicBaseURL    string   `env:"PUBLIC_BASE_URL"`
-	OrgProfile       string   `env:"ORG_PROFILE, default=vallei-wonen"`
-	StaffEmails      []string `env:"STAFF_EMAILS"`
-	SendGridHost     string   `env:"SENDGRID_API_HOST, default=https://api.sendgrid.com"`
-	SendGridKey      string   `env:"SENDGRID_API_KEY" json:"-"`
-	LinkSigningKey   string   `env:"LINK_SIGNING_KEY" json:"-"`
-	IDEncryptionKey  string   `env:"ID_ENCRYPTION_KEY" json:"-"`
-	RateLimitPerIP   *int     `env:"RATE_LIMIT_PER_IP, noinit"`
-	RateLimitPerMail *int     `env:"RATE_LIMIT_PER_EMAIL, noinit"`
-	// TrustProxyHeader names the header that carries the client IP behind a load balancer
-	// (X-Forwarded-For on Cloud Run); empty means the socket address.
-	TrustProxyHeader string `env:"TRUST_PROXY_HEADER, default=X-Forwarded-For"`
+	Project        string   `env:"GOOGLE_CLOUD_PROJECT"`
+	FunctionTarget string   `env:"FUNCTION_TARGET"`
+	PublicBaseURL  string   `env:"PUBLIC_BASE_URL"`
+	OrgProfile     string   `env:"ORG_PROFILE, default=vallei-wonen"`
+	StaffEmails    []string `env:"STAFF_EMAILS"`
+	SendGridHost   string   `env:"SENDGRID_API_HOST, default=https://api.sendgrid.com"`
+	SendGridKey    string   `env:"SENDGRID_API_KEY" json:"-"`
+	LinkSigningKey string   `env:"LINK_SIGNING_KEY" json:"-"`
+	// LinkSigningKeyPrevious are keys that no longer make links but still open the links they
+	// made (key rotation); removing one revokes its links.
+	LinkSigningKeyPrevious []string `env:"LINK_SIGNING_KEY_PREVIOUS" json:"-"`
+	// PseudonymKeyB64 keys the pseudonyms of IP and e-mail addresses in rate limits; when unset
+	// it is derived from the link key under its own label (see PseudonymKey).
+	PseudonymKeyB64 string `env:"PSEUDONYM_KEY" json:"-"`
+	IDEncryptionKey string `env:"ID_ENCRYPTION_KEY" json:"-"`
+	// The numbers and switches below are read by LoadFrom itself, so a malformed value is
+	// named (by its variable) together with every other problem.
+
+	// RateLimitPerIP and RateLimitPerMail (RATE_LIMIT_PER_IP, RATE_LIMIT_PER_EMAIL): nil when
+	// unset (the profile's value applies), 0 switches the limit off.
+	RateLimitPerIP   *int
+	RateLimitPerMail *int
+	// TrustedProxyHops (TRUSTED_PROXY_HOPS, default 0) is how many proxies in front of the
+	// functions append to X-Forwarded-For; 0 ignores the header (web.ClientAddr gives the value
+	// per deployment).
+	TrustedProxyHops int
+	// AllowTickNow (ALLOW_TICK_NOW, default false) lets a tick's {"now": ...} set the sweep's
+	// time: for tests and demos only.
+	AllowTickNow bool
+
+	parseErrs []error
 }
 
 // Secret names the environment variables that carry secrets; Terraform mounts each from Secret
@@ -38,6 +58,9 @@ const (
 	SecretSendGridKey     = "SENDGRID_API_KEY"
 	SecretLinkSigningKey  = "LINK_SIGNING_KEY"
 	SecretIDEncryptionKey = "ID_ENCRYPTION_KEY"
+	// Optional secrets: mounted where set, never required (see SecretsByFunction).
+	SecretLinkSigningKeyPrevious = "LINK_SIGNING_KEY_PREVIOUS"
+	SecretPseudonymKey           = "PSEUDONYM_KEY"
 )
 
 // SecretsByFunction lists the secrets each deployed function needs. A function not listed
@@ -65,10 +88,44 @@ func LoadFrom(ctx context.Context, l envconfig.Lookuper) (*Config, error) {
 	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: l}); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	c.readScalars(l)
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// readScalars reads the numeric and boolean variables, keeping a parse problem for Validate.
+func (c *Config) readScalars(l envconfig.Lookuper) {
+	get := func(name string) (string, bool) {
+		v, ok := l.Lookup(name)
+		v = strings.TrimSpace(v)
+		return v, ok && v != ""
+	}
+	number := func(name string) *int {
+		v, ok := get(name)
+		if !ok {
+			return nil
+		}
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			c.parseErrs = append(c.parseErrs, fmt.Errorf("%s: must be a whole number", name))
+			return nil
+		}
+		return &n
+	}
+	c.RateLimitPerIP = number("RATE_LIMIT_PER_IP")
+	c.RateLimitPerMail = number("RATE_LIMIT_PER_EMAIL")
+	if n := number("TRUSTED_PROXY_HOPS"); n != nil {
+		c.TrustedProxyHops = *n
+	}
+	if v, ok := get("ALLOW_TICK_NOW"); ok {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			c.parseErrs = append(c.parseErrs, errors.New("ALLOW_TICK_NOW: must be true or false"))
+		}
+		c.AllowTickNow = b
+	}
 }
 
 // needs reports whether this instance needs the given secret.
@@ -86,7 +143,7 @@ func (c *Config) needs(secret string) bool {
 
 // Validate reports every problem at once, one line each, naming the variable.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := append([]error(nil), c.parseErrs...)
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
 	}
@@ -117,6 +174,23 @@ func (c *Config) Validate() error {
 			bad(SecretLinkSigningKey, "must decode to at least 32 bytes (got %d)", len(k))
 		}
 	}
+	for _, p := range c.LinkSigningKeyPrevious {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		if k, err := decodeKey(p); err != nil {
+			bad(SecretLinkSigningKeyPrevious, "each key %v", err)
+		} else if len(k) < 32 {
+			bad(SecretLinkSigningKeyPrevious, "each key must decode to at least 32 bytes (got %d)", len(k))
+		}
+	}
+	if c.PseudonymKeyB64 != "" {
+		if k, err := decodeKey(c.PseudonymKeyB64); err != nil {
+			bad(SecretPseudonymKey, "%v", err)
+		} else if len(k) < 32 {
+			bad(SecretPseudonymKey, "must decode to at least 32 bytes (got %d)", len(k))
+		}
+	}
 	if c.needs(SecretIDEncryptionKey) {
 		if k, err := decodeKey(c.IDEncryptionKey); err != nil {
 			bad(SecretIDEncryptionKey, "%v", err)
@@ -129,11 +203,42 @@ func (c *Config) Validate() error {
 			bad(name, "must be 0 (off) or a positive number")
 		}
 	}
+	if c.TrustedProxyHops < 0 {
+		bad("TRUSTED_PROXY_HOPS", "must be 0 (ignore X-Forwarded-For) or a positive number")
+	}
 	return errors.Join(errs...)
 }
 
 // LinkKey returns the decoded link-signing key.
 func (c *Config) LinkKey() []byte { k, _ := decodeKey(c.LinkSigningKey); return k }
+
+// PreviousLinkKeys returns the decoded LINK_SIGNING_KEY_PREVIOUS keys, in order.
+func (c *Config) PreviousLinkKeys() [][]byte {
+	var out [][]byte
+	for _, p := range c.LinkSigningKeyPrevious {
+		if k, err := decodeKey(p); err == nil && len(k) > 0 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// PseudonymKey returns the decoded PSEUDONYM_KEY, or, when unset, a key derived from the link
+// key under its own label (cryptographically independent of the keys that seal links). Nil
+// when neither is set.
+func (c *Config) PseudonymKey() []byte {
+	if c.PseudonymKeyB64 != "" {
+		k, _ := decodeKey(c.PseudonymKeyB64)
+		return k
+	}
+	if lk := c.LinkKey(); len(lk) > 0 {
+		k, err := linktoken.PseudonymKeyFrom(lk)
+		if err == nil {
+			return k
+		}
+	}
+	return nil
+}
 
 // IDKey returns the decoded ID-encryption key.
 func (c *Config) IDKey() []byte { k, _ := decodeKey(c.IDEncryptionKey); return k }

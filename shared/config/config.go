@@ -49,6 +49,12 @@ type Config struct {
 	// time: for tests and demos only.
 	AllowTickNow bool
 
+	// TrustProxyHeader is always empty: TRUST_PROXY_HEADER is gone, because the first entry of
+	// a header the client writes is not the client's address.
+	//
+	// Deprecated: use TrustedProxyHops with web.ClientAddr.
+	TrustProxyHeader string
+
 	parseErrs []error
 }
 

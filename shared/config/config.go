@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -34,28 +35,23 @@ type Config struct {
 	// it is derived from the link key under its own label (see PseudonymKey).
 	PseudonymKeyB64 string `env:"PSEUDONYM_KEY" json:"-"`
 	IDEncryptionKey string `env:"ID_ENCRYPTION_KEY" json:"-"`
-	// The numbers and switches below are read by LoadFrom itself, so a malformed value is
-	// named (by its variable) together with every other problem.
+	// RATE_LIMIT_*: nil when unset (the profile's value applies); 0 switches the limit off.
+	RateLimitPerIP   *int `env:"RATE_LIMIT_PER_IP, noinit"`
+	RateLimitPerMail *int `env:"RATE_LIMIT_PER_EMAIL, noinit"`
+	// TrustedProxyHops is how many proxies in front of the functions append to
+	// X-Forwarded-For; 0 ignores the header (web.ClientAddr gives the value per deployment).
+	TrustedProxyHops int `env:"TRUSTED_PROXY_HOPS, default=0"`
+	// AllowTickNow lets a tick's {"now": ...} set the sweep's time: for tests and demos only.
+	AllowTickNow bool `env:"ALLOW_TICK_NOW, default=false"`
 
-	// RateLimitPerIP and RateLimitPerMail (RATE_LIMIT_PER_IP, RATE_LIMIT_PER_EMAIL): nil when
-	// unset (the profile's value applies), 0 switches the limit off.
-	RateLimitPerIP   *int
-	RateLimitPerMail *int
-	// TrustedProxyHops (TRUSTED_PROXY_HOPS, default 0) is how many proxies in front of the
-	// functions append to X-Forwarded-For; 0 ignores the header (web.ClientAddr gives the value
-	// per deployment).
-	TrustedProxyHops int
-	// AllowTickNow (ALLOW_TICK_NOW, default false) lets a tick's {"now": ...} set the sweep's
-	// time: for tests and demos only.
-	AllowTickNow bool
+	// parseErrs are the numbers and switches that did not parse, for Validate.
+	parseErrs []error
 
 	// TrustProxyHeader is always empty: TRUST_PROXY_HEADER is gone, because the first entry of
 	// a header the client writes is not the client's address.
 	//
 	// Deprecated: use TrustedProxyHops with web.ClientAddr.
 	TrustProxyHeader string
-
-	parseErrs []error
 }
 
 // Secret names the environment variables that carry secrets; Terraform mounts each from Secret
@@ -91,47 +87,62 @@ func Load(ctx context.Context) (*Config, error) {
 // LoadFrom reads from l, so tests need not touch the process environment.
 func LoadFrom(ctx context.Context, l envconfig.Lookuper) (*Config, error) {
 	var c Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: l}); err != nil {
+	checked := newScalars(l)
+	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: checked}); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
-	c.readScalars(l)
+	c.parseErrs = checked.errs
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
 }
 
-// readScalars reads the numeric and boolean variables, keeping a parse problem for Validate.
-func (c *Config) readScalars(l envconfig.Lookuper) {
-	get := func(name string) (string, bool) {
-		v, ok := l.Lookup(name)
-		v = strings.TrimSpace(v)
-		return v, ok && v != ""
-	}
-	number := func(name string) *int {
-		v, ok := get(name)
-		if !ok {
-			return nil
+// scalars checks the numeric and boolean variables before envconfig reads them: a value that
+// does not parse is recorded (by its variable's name, for Validate to report with every other
+// problem) and hidden from envconfig, which then uses the field's default.
+type scalars struct {
+	envconfig.Lookuper
+	kinds map[string]reflect.Kind
+	errs  []error
+}
+
+func newScalars(l envconfig.Lookuper) *scalars {
+	s := &scalars{Lookuper: l, kinds: map[string]reflect.Kind{}}
+	for f := range reflect.TypeFor[Config]().Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		k := f.Type.Kind()
+		if k == reflect.Pointer {
+			k = f.Type.Elem().Kind()
 		}
-		n, err := strconv.Atoi(v)
-		if err != nil {
-			c.parseErrs = append(c.parseErrs, fmt.Errorf("%s: must be a whole number", name))
-			return nil
+		if name != "" && (k == reflect.Int || k == reflect.Bool) {
+			s.kinds[strings.TrimSpace(name)] = k
 		}
-		return &n
 	}
-	c.RateLimitPerIP = number("RATE_LIMIT_PER_IP")
-	c.RateLimitPerMail = number("RATE_LIMIT_PER_EMAIL")
-	if n := number("TRUSTED_PROXY_HOPS"); n != nil {
-		c.TrustedProxyHops = *n
+	return s
+}
+
+func (s *scalars) Lookup(name string) (string, bool) {
+	v, ok := s.Lookuper.Lookup(name)
+	kind, scalar := s.kinds[name]
+	if !ok || !scalar {
+		return v, ok
 	}
-	if v, ok := get("ALLOW_TICK_NOW"); ok {
-		b, err := strconv.ParseBool(v)
-		if err != nil {
-			c.parseErrs = append(c.parseErrs, errors.New("ALLOW_TICK_NOW: must be true or false"))
+	var err error
+	switch kind {
+	case reflect.Int:
+		if _, err = strconv.Atoi(strings.TrimSpace(v)); err != nil {
+			s.errs = append(s.errs, fmt.Errorf("%s: must be a whole number", name))
 		}
-		c.AllowTickNow = b
+	case reflect.Bool:
+		if _, err = strconv.ParseBool(strings.TrimSpace(v)); err != nil {
+			s.errs = append(s.errs, fmt.Errorf("%s: must be true or false", name))
+		}
 	}
+	if err != nil {
+		return "", false
+	}
+	return strings.TrimSpace(v), true
 }
 
 // needs reports whether this instance needs the given secret.

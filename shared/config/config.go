@@ -9,27 +9,49 @@ import (
 	"fmt"
 	"net/mail"
 	"net/url"
+	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/sethvargo/go-envconfig"
+
+	"github.com/privacyloket/privacyloket/shared/linktoken"
 )
 
 // Config is everything a function instance needs from its environment.
 type Config struct {
-	Project          string   `env:"GOOGLE_CLOUD_PROJECT"`
-	FunctionTarget   string   `env:"FUNCTION_TARGET"`
-	PublicBaseURL    string   `env:"PUBLIC_BASE_URL"`
-	OrgProfile       string   `env:"ORG_PROFILE, default=vallei-wonen"`
-	StaffEmails      []string `env:"STAFF_EMAILS"`
-	SendGridHost     string   `env:"SENDGRID_API_HOST, default=https://api.sendgrid.com"`
-	SendGridKey      string   `env:"SENDGRID_API_KEY" json:"-"`
-	LinkSigningKey   string   `env:"LINK_SIGNING_KEY" json:"-"`
-	IDEncryptionKey  string   `env:"ID_ENCRYPTION_KEY" json:"-"`
-	RateLimitPerIP   *int     `env:"RATE_LIMIT_PER_IP, noinit"`
-	RateLimitPerMail *int     `env:"RATE_LIMIT_PER_EMAIL, noinit"`
-	// TrustProxyHeader names the header that carries the client IP behind a load balancer
-	// (X-Forwarded-For on Cloud Run); empty means the socket address.
-	TrustProxyHeader string `env:"TRUST_PROXY_HEADER, default=X-Forwarded-For"`
+	Project        string   `env:"GOOGLE_CLOUD_PROJECT"`
+	FunctionTarget string   `env:"FUNCTION_TARGET"`
+	PublicBaseURL  string   `env:"PUBLIC_BASE_URL"`
+	OrgProfile     string   `env:"ORG_PROFILE, default=vallei-wonen"`
+	StaffEmails    []string `env:"STAFF_EMAILS"`
+	SendGridHost   string   `env:"SENDGRID_API_HOST, default=https://api.sendgrid.com"`
+	SendGridKey    string   `env:"SENDGRID_API_KEY" json:"-"`
+	LinkSigningKey string   `env:"LINK_SIGNING_KEY" json:"-"`
+	// LinkSigningKeyPrevious are keys that no longer make links but still open the links they
+	// made (key rotation); removing one revokes its links.
+	LinkSigningKeyPrevious []string `env:"LINK_SIGNING_KEY_PREVIOUS" json:"-"`
+	// PseudonymKeyB64 keys the pseudonyms of IP and e-mail addresses in rate limits; when unset
+	// it is derived from the link key under its own label (see PseudonymKey).
+	PseudonymKeyB64 string `env:"PSEUDONYM_KEY" json:"-"`
+	IDEncryptionKey string `env:"ID_ENCRYPTION_KEY" json:"-"`
+	// RATE_LIMIT_*: nil when unset (the profile's value applies); 0 switches the limit off.
+	RateLimitPerIP   *int `env:"RATE_LIMIT_PER_IP, noinit"`
+	RateLimitPerMail *int `env:"RATE_LIMIT_PER_EMAIL, noinit"`
+	// TrustedProxyHops is how many proxies in front of the functions append to
+	// X-Forwarded-For; 0 ignores the header (web.ClientAddr gives the value per deployment).
+	TrustedProxyHops int `env:"TRUSTED_PROXY_HOPS, default=0"`
+	// AllowTickNow lets a tick's {"now": ...} set the sweep's time: for tests and demos only.
+	AllowTickNow bool `env:"ALLOW_TICK_NOW, default=false"`
+
+	// parseErrs are the numbers and switches that did not parse, for Validate.
+	parseErrs []error
+
+	// TrustProxyHeader is always empty: TRUST_PROXY_HEADER is gone, because the first entry of
+	// a header the client writes is not the client's address.
+	//
+	// Deprecated: use TrustedProxyHops with web.ClientAddr.
+	TrustProxyHeader string
 }
 
 // Secret names the environment variables that carry secrets; Terraform mounts each from Secret
@@ -38,6 +60,9 @@ const (
 	SecretSendGridKey     = "SENDGRID_API_KEY"
 	SecretLinkSigningKey  = "LINK_SIGNING_KEY"
 	SecretIDEncryptionKey = "ID_ENCRYPTION_KEY"
+	// Optional secrets: mounted where set, never required (see SecretsByFunction).
+	SecretLinkSigningKeyPrevious = "LINK_SIGNING_KEY_PREVIOUS"
+	SecretPseudonymKey           = "PSEUDONYM_KEY"
 )
 
 // SecretsByFunction lists the secrets each deployed function needs. A function not listed
@@ -62,13 +87,62 @@ func Load(ctx context.Context) (*Config, error) {
 // LoadFrom reads from l, so tests need not touch the process environment.
 func LoadFrom(ctx context.Context, l envconfig.Lookuper) (*Config, error) {
 	var c Config
-	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: l}); err != nil {
+	checked := newScalars(l)
+	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: checked}); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
 	}
+	c.parseErrs = checked.errs
 	if err := c.Validate(); err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// scalars checks the numeric and boolean variables before envconfig reads them: a value that
+// does not parse is recorded (by its variable's name, for Validate to report with every other
+// problem) and hidden from envconfig, which then uses the field's default.
+type scalars struct {
+	envconfig.Lookuper
+	kinds map[string]reflect.Kind
+	errs  []error
+}
+
+func newScalars(l envconfig.Lookuper) *scalars {
+	s := &scalars{Lookuper: l, kinds: map[string]reflect.Kind{}}
+	for f := range reflect.TypeFor[Config]().Fields() {
+		name, _, _ := strings.Cut(f.Tag.Get("env"), ",")
+		k := f.Type.Kind()
+		if k == reflect.Pointer {
+			k = f.Type.Elem().Kind()
+		}
+		if name != "" && (k == reflect.Int || k == reflect.Bool) {
+			s.kinds[strings.TrimSpace(name)] = k
+		}
+	}
+	return s
+}
+
+func (s *scalars) Lookup(name string) (string, bool) {
+	v, ok := s.Lookuper.Lookup(name)
+	kind, scalar := s.kinds[name]
+	if !ok || !scalar {
+		return v, ok
+	}
+	var err error
+	switch kind {
+	case reflect.Int:
+		if _, err = strconv.Atoi(strings.TrimSpace(v)); err != nil {
+			s.errs = append(s.errs, fmt.Errorf("%s: must be a whole number", name))
+		}
+	case reflect.Bool:
+		if _, err = strconv.ParseBool(strings.TrimSpace(v)); err != nil {
+			s.errs = append(s.errs, fmt.Errorf("%s: must be true or false", name))
+		}
+	}
+	if err != nil {
+		return "", false
+	}
+	return strings.TrimSpace(v), true
 }
 
 // needs reports whether this instance needs the given secret.
@@ -86,7 +160,7 @@ func (c *Config) needs(secret string) bool {
 
 // Validate reports every problem at once, one line each, naming the variable.
 func (c *Config) Validate() error {
-	var errs []error
+	errs := append([]error(nil), c.parseErrs...)
 	bad := func(name, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", name, fmt.Sprintf(format, args...)))
 	}
@@ -117,6 +191,23 @@ func (c *Config) Validate() error {
 			bad(SecretLinkSigningKey, "must decode to at least 32 bytes (got %d)", len(k))
 		}
 	}
+	for _, p := range c.LinkSigningKeyPrevious {
+		if strings.TrimSpace(p) == "" {
+			continue
+		}
+		if k, err := decodeKey(p); err != nil {
+			bad(SecretLinkSigningKeyPrevious, "each key %v", err)
+		} else if len(k) < 32 {
+			bad(SecretLinkSigningKeyPrevious, "each key must decode to at least 32 bytes (got %d)", len(k))
+		}
+	}
+	if c.PseudonymKeyB64 != "" {
+		if k, err := decodeKey(c.PseudonymKeyB64); err != nil {
+			bad(SecretPseudonymKey, "%v", err)
+		} else if len(k) < 32 {
+			bad(SecretPseudonymKey, "must decode to at least 32 bytes (got %d)", len(k))
+		}
+	}
 	if c.needs(SecretIDEncryptionKey) {
 		if k, err := decodeKey(c.IDEncryptionKey); err != nil {
 			bad(SecretIDEncryptionKey, "%v", err)
@@ -129,11 +220,42 @@ func (c *Config) Validate() error {
 			bad(name, "must be 0 (off) or a positive number")
 		}
 	}
+	if c.TrustedProxyHops < 0 {
+		bad("TRUSTED_PROXY_HOPS", "must be 0 (ignore X-Forwarded-For) or a positive number")
+	}
 	return errors.Join(errs...)
 }
 
 // LinkKey returns the decoded link-signing key.
 func (c *Config) LinkKey() []byte { k, _ := decodeKey(c.LinkSigningKey); return k }
+
+// PreviousLinkKeys returns the decoded LINK_SIGNING_KEY_PREVIOUS keys, in order.
+func (c *Config) PreviousLinkKeys() [][]byte {
+	var out [][]byte
+	for _, p := range c.LinkSigningKeyPrevious {
+		if k, err := decodeKey(p); err == nil && len(k) > 0 {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// PseudonymKey returns the decoded PSEUDONYM_KEY, or, when unset, a key derived from the link
+// key under its own label (cryptographically independent of the keys that seal links). Nil
+// when neither is set.
+func (c *Config) PseudonymKey() []byte {
+	if c.PseudonymKeyB64 != "" {
+		k, _ := decodeKey(c.PseudonymKeyB64)
+		return k
+	}
+	if lk := c.LinkKey(); len(lk) > 0 {
+		k, err := linktoken.PseudonymKeyFrom(lk)
+		if err == nil {
+			return k
+		}
+	}
+	return nil
+}
 
 // IDKey returns the decoded ID-encryption key.
 func (c *Config) IDKey() []byte { k, _ := decodeKey(c.IDEncryptionKey); return k }

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"strings"
@@ -64,5 +65,76 @@ func TestSecretsPerFunction(t *testing.T) {
 	env["FUNCTION_TARGET"] = "SendMail"
 	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), "SENDGRID_API_KEY") {
 		t.Errorf("SendMail without SendGrid key: %v", err)
+	}
+}
+
+func TestProxyHopsAndTickNow(t *testing.T) {
+	t.Parallel()
+	base := func() map[string]string {
+		return map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "FUNCTION_TARGET": "ConfirmRequest", "LINK_SIGNING_KEY": key(32)}
+	}
+	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(base()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TrustedProxyHops != 0 || c.AllowTickNow {
+		t.Errorf("defaults: hops %d, tick now %v; want 0 and false", c.TrustedProxyHops, c.AllowTickNow)
+	}
+	env := base()
+	env["TRUSTED_PROXY_HOPS"], env["ALLOW_TICK_NOW"] = "2", "true"
+	if c, err = LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil || c.TrustedProxyHops != 2 || !c.AllowTickNow {
+		t.Errorf("hops 2, tick now true: %+v, %v", c, err)
+	}
+	for _, v := range []string{"-1", "two", "1.5"} {
+		env := base()
+		env["TRUSTED_PROXY_HOPS"] = v
+		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXY_HOPS") {
+			t.Errorf("TRUSTED_PROXY_HOPS=%q: %v, want an error naming it", v, err)
+		}
+	}
+	env = base()
+	env["ALLOW_TICK_NOW"] = "perhaps"
+	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), "ALLOW_TICK_NOW") {
+		t.Errorf("ALLOW_TICK_NOW=perhaps: %v, want an error naming it", err)
+	}
+}
+
+func TestKeys(t *testing.T) {
+	t.Parallel()
+	seq := func(b byte, n int) string { return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{b}, n)) }
+	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "FUNCTION_TARGET": "ConfirmRequest",
+		"LINK_SIGNING_KEY": seq('c', 32), "LINK_SIGNING_KEY_PREVIOUS": seq('a', 32) + ", " + seq('b', 48)}
+	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(env))
+	if err != nil {
+		t.Fatal(err)
+	}
+	prev := c.PreviousLinkKeys()
+	if len(prev) != 2 || !bytes.Equal(prev[0], bytes.Repeat([]byte{'a'}, 32)) || len(prev[1]) != 48 {
+		t.Errorf("previous keys: %q", prev)
+	}
+	// No PSEUDONYM_KEY: derived from the link key, but not equal to it, and stable.
+	derived := c.PseudonymKey()
+	if len(derived) != 32 || bytes.Equal(derived, c.LinkKey()) || !bytes.Equal(derived, c.PseudonymKey()) {
+		t.Errorf("derived pseudonym key: %x", derived)
+	}
+	env["PSEUDONYM_KEY"] = seq('p', 32)
+	if c, err = LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil || !bytes.Equal(c.PseudonymKey(), bytes.Repeat([]byte{'p'}, 32)) {
+		t.Errorf("PSEUDONYM_KEY set: %v %x", err, c.PseudonymKey())
+	}
+
+	// Every bad key is named at once, and no key is echoed.
+	env["LINK_SIGNING_KEY_PREVIOUS"] = seq('a', 32) + "," + seq('s', 16)
+	env["PSEUDONYM_KEY"] = "%%%"
+	env["TRUSTED_PROXY_HOPS"] = "-3"
+	env["ALLOW_TICK_NOW"] = "perhaps"
+	env["RATE_LIMIT_PER_IP"] = "many"
+	_, err = LoadFrom(context.Background(), envconfig.MapLookuper(env))
+	for _, name := range []string{"LINK_SIGNING_KEY_PREVIOUS", "PSEUDONYM_KEY", "TRUSTED_PROXY_HOPS", "ALLOW_TICK_NOW", "RATE_LIMIT_PER_IP"} {
+		if err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("error does not name %s: %v", name, err)
+		}
+	}
+	if err != nil && strings.Contains(err.Error(), seq('s', 16)) {
+		t.Error("the error echoes a secret")
 	}
 }

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/sendgrid/rest"
 	"github.com/sendgrid/sendgrid-go"
@@ -20,16 +21,40 @@ import (
 // Mailer implements app.Mailer.
 type Mailer struct {
 	key, host string
+	client    *rest.Client
 }
 
 var _ app.Mailer = (*Mailer)(nil)
 
-// New needs the API key and the API's base URL (SENDGRID_API_HOST).
-func New(key, host string) (*Mailer, error) {
+// DefaultTimeout bounds one call to SendGrid, connection and response body included.
+// sendgrid-go's own default client has none, so a hanging API would hold a SendMail
+// instance (and the Pub/Sub message) until the platform kills it.
+const DefaultTimeout = 10 * time.Second
+
+// Option changes how a Mailer talks to SendGrid.
+type Option func(*Mailer)
+
+// WithTimeout bounds each call to SendGrid to d instead of DefaultTimeout (d > 0).
+func WithTimeout(d time.Duration) Option {
+	return func(m *Mailer) {
+		if d > 0 {
+			m.client.HTTPClient.Timeout = d
+		}
+	}
+}
+
+// New needs the API key and the API's base URL (SENDGRID_API_HOST). Each call to SendGrid
+// times out after DefaultTimeout unless WithTimeout says otherwise.
+func New(key, host string, opts ...Option) (*Mailer, error) {
 	if key == "" || host == "" {
 		return nil, errors.New("sendgridmail: key and host are required")
 	}
-	return &Mailer{key: key, host: strings.TrimRight(host, "/")}, nil
+	m := &Mailer{key: key, host: strings.TrimRight(host, "/"),
+		client: &rest.Client{HTTPClient: &http.Client{Timeout: DefaultTimeout}}}
+	for _, o := range opts {
+		o(m)
+	}
+	return m, nil
 }
 
 // Build returns the v3 request body for m.
@@ -50,12 +75,12 @@ func Build(m app.Mail) *mail.SGMailV3 {
 	return v
 }
 
-// Send implements app.Mailer. 429 and 5xx are transient; other 4xx are permanent.
+// Send implements app.Mailer. 429, 5xx and timeouts are transient; other 4xx are permanent.
 func (s *Mailer) Send(ctx context.Context, m app.Mail) error {
 	req := sendgrid.GetRequest(s.key, "/v3/mail/send", s.host)
 	req.Method = http.MethodPost
 	req.Body = mail.GetRequestBody(Build(m))
-	resp, err := sendgrid.MakeRequestWithContext(ctx, req)
+	resp, err := s.client.SendWithContext(ctx, req)
 	if err != nil {
 		var re *rest.RestError
 		if errors.As(err, &re) && re.Response != nil {

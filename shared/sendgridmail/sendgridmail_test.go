@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -81,5 +82,38 @@ func TestSendErrors(t *testing.T) {
 	var perm *app.PermanentError
 	if err := m.Send(context.Background(), app.Mail{To: "c@d.test"}); err == nil || errors.As(err, &perm) {
 		t.Errorf("unreachable host: %v, want a transient error", err)
+	}
+}
+
+// A SendGrid that accepts the connection and never answers does not hold the sender: the call
+// fails (transiently, so the letter is retried) within the timeout.
+func TestSendTimesOut(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-release:
+		case <-r.Context().Done():
+		}
+	}))
+	defer srv.Close()
+	defer close(release)
+
+	if m, _ := New("SG.key", srv.URL); m.client.HTTPClient.Timeout != DefaultTimeout {
+		t.Errorf("default timeout %v, want %v", m.client.HTTPClient.Timeout, DefaultTimeout)
+	}
+	m, err := New("SG.key", srv.URL, WithTimeout(200*time.Millisecond))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	err = m.Send(context.Background(), app.Mail{FromEmail: "a@b.test", To: "c@d.test", Subject: "s", Text: "t", HTML: "h"})
+	took := time.Since(start)
+	var perm *app.PermanentError
+	if err == nil || errors.As(err, &perm) {
+		t.Errorf("hanging server: err %v, want a transient error", err)
+	}
+	if took > 3*time.Second {
+		t.Errorf("Send took %v against a hanging server, want about 200ms", took)
 	}
 }

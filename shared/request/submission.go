@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/i18n"
 )
 
 // Submission is what the public form sends (CONTRACT.md §3), before validation.
@@ -54,31 +56,13 @@ type FieldError struct {
 	Code  string
 }
 
-// Message explains the problem in lang ("nl" or "en").
+// Message explains the problem in lang ("nl" or "en") from the catalogue: key "fielderr." + Code,
+// or the text for "invalid" when the code has none.
 func (e FieldError) Message(lang string) string {
-	m, ok := messages[e.Code]
-	if !ok {
-		m = messages["invalid"]
+	if m, ok := i18n.Lookup(lang, "fielderr."+e.Code); ok {
+		return m
 	}
-	if lang == "en" {
-		return m[1]
-	}
-	return m[0]
-}
-
-var messages = map[string][2]string{
-	"required":       {"Vul dit veld in.", "Please fill in this field."},
-	"invalid":        {"Deze waarde klopt niet.", "This value is not valid."},
-	"type":           {"Kies wat u wilt aanvragen.", "Choose what you want to request."},
-	"email":          {"Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.", "Enter a valid e-mail address, for example name@example.com."},
-	"date":           {"Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 1980-05-17.", "Enter a date as YYYY-MM-DD, for example 1980-05-17."},
-	"date_future":    {"Deze datum ligt in de toekomst.", "This date is in the future."},
-	"too_long":       {"Deze tekst is te lang.", "This text is too long."},
-	"relation":       {"Kies een van de mogelijkheden.", "Choose one of the options."},
-	"capacity":       {"Kies als wat de vertegenwoordiger optreedt.", "Choose in what capacity the representative acts."},
-	"representative": {"Iemand jonger dan 16 jaar heeft een wettelijk vertegenwoordiger nodig. Vul de gegevens van de ouder, voogd of curator in.", "Someone under 16 needs a legal representative. Please fill in the details of the parent, guardian or curator."},
-	"declaration":    {"Bevestig dat de gegevens kloppen en dat u dit verzoek mag doen.", "Confirm that the details are correct and that you may make this request."},
-	"lang":           {"Kies nl of en.", "Choose nl or en."},
+	return i18n.T(lang, "fielderr.invalid")
 }
 
 // Validated is a submission that passed validation, in domain types.

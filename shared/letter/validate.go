@@ -87,7 +87,7 @@ func validate(kind Kind, d Data) error {
 	switch {
 	case d.RequestType == "":
 		c.add("RequestType", "is missing")
-	case requestTypes[d.RequestType] == nil:
+	case !d.RequestType.Valid():
 		c.add("RequestType", "is unknown (%q)", d.RequestType)
 	case kind == CorrectionNotice && d.RequestType != "rectification" && d.RequestType != "erasure":
 		c.add("RequestType", "must be rectification or erasure for a correction notice (got %q)", d.RequestType)
@@ -113,7 +113,7 @@ func validate(kind Kind, d Data) error {
 	}
 	if r := d.Representative; r != nil && (kind.Audience() == ToRequester || kind.Audience() == ToStaff) {
 		c.text("Representative.SubjectName", r.SubjectName)
-		if !capacities.known(r.Capacity) {
+		if !knownCapacity(r.Capacity) {
 			c.add("Representative.Capacity", "is unknown (%q)", r.Capacity)
 		}
 	}
@@ -180,14 +180,14 @@ func checkDecision(c *checker, d Data) {
 	switch {
 	case dec.Outcome == "":
 		c.add("Decision.Outcome", "is missing")
-	case !slices.Contains(outcomes, dec.Outcome):
+	case !dec.Outcome.Valid():
 		c.add("Decision.Outcome", "is unknown (%q)", dec.Outcome)
 	}
 	if dec.Outcome != "granted" {
 		c.text("Decision.Motivation", dec.Motivation)
 	}
 	switch {
-	case dec.Ground != "" && !groundNames.known(dec.Ground):
+	case dec.Ground != "" && !dec.Ground.Valid():
 		c.add("Decision.Ground", "is unknown (%q)", dec.Ground)
 	case dec.Ground == "" && dec.Outcome == "refused" && d.RequestType != "complaint":
 		// A complaint found unfounded is not a restriction of a right: it needs no ground.

@@ -14,6 +14,8 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 //go:embed profiles/*.json
@@ -22,13 +24,14 @@ var embedded embed.FS
 // ErrUnknownProfile is returned by Load for a name that is neither embedded nor a path.
 var ErrUnknownProfile = errors.New("unknown policy profile")
 
-// Request types as the API and the profile's "terms" keys spell them (RULES.md §1).
+// Request types as the profile's "terms" keys spell them (RULES.md §1): the words of
+// shared/request, as plain strings.
 const (
-	Access        = "access"
-	Rectification = "rectification"
-	Erasure       = "erasure"
-	Objection     = "objection"
-	Complaint     = "complaint"
+	Access        = string(request.Access)
+	Rectification = string(request.Rectification)
+	Erasure       = string(request.Erasure)
+	Objection     = string(request.Objection)
+	Complaint     = string(request.Complaint)
 )
 
 // Identity copy policies (IdentityPolicy.IDCopy).
@@ -39,9 +42,7 @@ const (
 
 // RequestTypes returns every request type in form order. It returns a fresh slice so callers
 // cannot change the list for everyone else.
-func RequestTypes() []string {
-	return []string{Access, Rectification, Erasure, Objection, Complaint}
-}
+func RequestTypes() []string { return request.Strings(request.Types) }
 
 // Profile is one organisation's policy (RULES.md: every ⚙).
 type Profile struct {

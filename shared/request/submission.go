@@ -38,12 +38,6 @@ type RepresentativeInput struct {
 	Capacity string `json:"capacity"`
 }
 
-// Relations and Capacities are the allowed values of those fields.
-var (
-	Relations  = []string{"tenant", "applicant", "buyer", "owner", "resident", "other"}
-	Capacities = []string{"parent", "guardian", "curator", "mentor", "other"}
-)
-
 // Field limits keep stored documents small and reject abuse early.
 const (
 	maxShort = 200
@@ -70,7 +64,7 @@ type Validated struct {
 	Type           Type
 	Lang           string
 	Subject        Person
-	Relation       string
+	Relation       Relation
 	Details        string
 	Proposed       string
 	Motivation     string
@@ -116,8 +110,8 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 	v.Subject.BirthDate = birth
 	v.Subject.Phone = text("phone", s.Phone, false, 40)
 	v.Subject.Address = text("address", s.Address, false, maxShort)
-	if r := trim(s.Relation); r != "" {
-		if !contains(Relations, r) {
+	if r := Relation(trim(s.Relation)); r != "" {
+		if !r.Valid() {
 			add("relation", "relation")
 		}
 		v.Relation = r
@@ -140,9 +134,9 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		r := &Representative{
 			Name:     text("representative.name", rep.Name, true, maxShort),
 			Email:    email(trim(rep.Email), "representative.email", add),
-			Capacity: trim(rep.Capacity),
+			Capacity: Capacity(trim(rep.Capacity)),
 		}
-		if !contains(Capacities, r.Capacity) {
+		if !r.Capacity.Valid() {
 			add("representative.capacity", "capacity")
 		}
 		v.Representative = r
@@ -187,13 +181,4 @@ func under16(birth, day civil.Date) bool {
 	sixteenth := civil.DateOf(time.Date(birth.Year+16, birth.Month, birth.Day, 0, 0, 0, 0, time.UTC))
 	// 29 February birthdays: the 16th birthday falls on 1 March in a common year.
 	return day.Before(sixteenth)
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

@@ -213,7 +213,7 @@ type ThirdParty struct {
 type Decision struct {
 	Outcome        Outcome
 	Motivation     string
-	Ground         Ground // "" when granted, or for a refused complaint
+	Ground         Ground   // "" when granted, or for a refused complaint
 	Recipients     []string // rectification/erasure: who was informed
 	RecipientsNote string   // or why informing them was impossible or disproportionate
 	DecidedBy      string

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -81,33 +82,28 @@ func (t Term) IsZero() bool { return t == Term{} }
 // String renders the term in English, e.g. "4 weeks"; "none" for the zero term.
 func (t Term) String() string { return t.Text("en") }
 
-// Text renders the term for a letter in lang ("nl" or "en"; anything else is English).
+// Text renders the term for a letter in lang ("nl" or "en"; anything else is English), with
+// the unit words from the catalogue (unit.day, unit.week, unit.month; unit.none).
 func (t Term) Text(lang string) string {
-	type unit struct{ one, many string }
-	units := map[string][3]unit{
-		"nl": {{"dag", "dagen"}, {"week", "weken"}, {"maand", "maanden"}},
-		"en": {{"day", "days"}, {"week", "weeks"}, {"month", "months"}},
-	}
-	u, ok := units[lang]
-	if !ok {
-		u = units["en"]
+	if lang != "nl" {
+		lang = "en"
 	}
 	var parts []string
-	for i, n := range []int{t.Months, t.Weeks, t.Days} {
-		if n == 0 {
+	for _, u := range []struct {
+		n    int
+		unit string
+	}{{t.Months, "month"}, {t.Weeks, "week"}, {t.Days, "day"}} {
+		if u.n == 0 {
 			continue
 		}
-		w := u[2-i].many
-		if n == 1 {
-			w = u[2-i].one
+		form := "many"
+		if u.n == 1 {
+			form = "one"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, w))
+		parts = append(parts, fmt.Sprintf("%d %s", u.n, i18n.T(lang, "unit."+u.unit+"."+form)))
 	}
 	if len(parts) == 0 {
-		if lang == "nl" {
-			return "geen"
-		}
-		return "none"
+		return i18n.T(lang, "unit.none")
 	}
 	return strings.Join(parts, " + ")
 }

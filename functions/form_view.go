@@ -43,8 +43,8 @@ func newFormView(lang string, s request.Submission, errs []web.FieldError) formV
 	}
 	v := formView{
 		Type: s.Type, Relation: s.Relation, Capacity: rep.Capacity, Declaration: s.Declaration,
-		Relations:  append([]string{""}, request.Relations...),
-		Capacities: append([]string{""}, request.Capacities...),
+		Relations:  append([]string{""}, request.Strings(request.Relations)...),
+		Capacities: append([]string{""}, request.Strings(request.Capacities)...),
 		Person: []fieldView{
 			f("name", "text", "name", s.Name, true),
 			f("email", "email", "email", s.Email, true),

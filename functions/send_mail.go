@@ -2,9 +2,10 @@ package functions
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/privacyloket/privacyloket/shared/outbox"
 )
 
 // pubsubMessage is the Pub/Sub CloudEvent payload (google.cloud.pubsub.topic.v1.messagePublished).
@@ -20,10 +21,12 @@ type pubsubMessage struct {
 // redelivers; a malformed message is logged and acknowledged, never retried for ever.
 func (h *Handlers) SendMail(ctx context.Context, e event.Event) error {
 	var m pubsubMessage
-	var body struct {
-		LetterID string `json:"letterId"`
+	if err := e.DataAs(&m); err != nil {
+		h.log.ErrorContext(ctx, "malformed mail message dropped", "event_id", e.ID())
+		return nil
 	}
-	if err := e.DataAs(&m); err != nil || json.Unmarshal(m.Message.Data, &body) != nil || body.LetterID == "" {
+	body, err := outbox.DecodeMessage(m.Message.Data)
+	if err != nil {
 		h.log.ErrorContext(ctx, "malformed mail message dropped", "event_id", e.ID())
 		return nil
 	}

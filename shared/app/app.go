@@ -218,7 +218,7 @@ func (s *Service) Now() time.Time { return s.Clock() }
 // is already stored as pending and the Tick's outbox relay publishes it again.
 func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
 	for _, l := range letters {
-		if err := s.Publisher.Publish(ctx, TopicMail, []byte(`{"letterId":"`+l.ID+`"}`)); err != nil {
+		if err := s.Publisher.Publish(ctx, TopicMail, outbox.Message{LetterID: l.ID}.Encode()); err != nil {
 			s.Logger.ErrorContext(ctx, "publish letter failed; the outbox relay will retry",
 				"reference", l.Reference, "letter_id", l.ID, "error", err)
 		}

@@ -10,17 +10,19 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Outcomes and Grounds are the allowed values of a decision (CONTRACT.md §3, RULES.md §5).
+// Outcomes and Grounds are the allowed values of a decision as plain strings, for pages.
+//
+// Deprecated: use request.Outcomes and request.Grounds.
 var (
-	Outcomes = []string{"granted", "partly_granted", "refused"}
-	Grounds  = []string{"state_security", "protection_of_rights", "economic_interest", "crime_prevention",
-		"manifestly_unfounded", "excessive", "required_by_law", "identity_not_established"}
+	Outcomes = request.Strings(request.Outcomes)
+	Grounds  = request.Strings(request.Grounds)
 )
 
 // maxRecipients bounds the third parties informed after one correction.
@@ -31,25 +33,17 @@ func validEmail(v string) bool {
 	return err == nil && a.Address == v && strings.Contains(v[strings.LastIndex(v, "@")+1:], ".")
 }
 
-func oneOf(v string, list []string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
-}
-
 // validateDecision checks a decide action for a case of type t. A refusal or limitation is
 // always motivated and names its ground (RULES.md §4–5); a complaint is not a right that can be
 // restricted, so a refused complaint needs a motivation but no ground.
 func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
-	if !oneOf(in.Outcome, Outcomes) {
+	outcome := request.Outcome(in.Outcome)
+	if !outcome.Valid() {
 		add("outcome", "invalid")
 	}
-	limited := in.Outcome == "partly_granted" || in.Outcome == "refused"
+	limited := outcome.Limited()
 	if limited && strings.TrimSpace(in.Motivation) == "" {
 		add("motivation", "required")
 	}
@@ -57,12 +51,12 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 		add("motivation", "too_long")
 	}
 	switch {
-	case in.Ground != "" && !oneOf(in.Ground, Grounds):
+	case in.Ground != "" && !request.Ground(in.Ground).Valid():
 		add("ground", "invalid")
 	case limited && t != request.Complaint && in.Ground == "":
 		add("ground", "required")
 	}
-	if t == request.Access && (in.Outcome == "granted" || in.Outcome == "partly_granted") && len(in.ResultFile) == 0 {
+	if t == request.Access && (outcome == request.Granted || outcome == request.PartlyGranted) && len(in.ResultFile) == 0 {
 		add("resultFile", "required")
 	}
 	if len(in.Recipients) > maxRecipients {
@@ -89,7 +83,7 @@ type prepared struct {
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
-	if c.Type != request.Access || len(in.ResultFile) == 0 || in.Outcome == "refused" {
+	if c.Type != request.Access || len(in.ResultFile) == 0 || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
 	}
 	if !request.Allowed(request.ActDecide, c.Status) {
@@ -151,10 +145,10 @@ func (s *Service) ownRecords(ctx context.Context, c *request.Case) (accessresult
 		ReceivedOn: c.Received.String(), DueDate: c.DueDate.String(),
 		Requests: []accessresult.OwnRequest{{Reference: c.Reference, Type: string(c.Type), Status: string(c.Status), ReceivedOn: c.Received.String()}},
 		Subject: map[string]string{"name": c.Subject.Name, "email": c.Subject.Email, "birthDate": c.Subject.BirthDate.String(),
-			"phone": c.Subject.Phone, "address": c.Subject.Address, "relation": c.Relation},
+			"phone": c.Subject.Phone, "address": c.Subject.Address, "relation": string(c.Relation)},
 	}
 	if c.Identity.Outcome != "" {
-		own.Subject["identityCheck"] = c.Identity.Outcome + " " + c.Identity.DocumentType
+		own.Subject["identityCheck"] = string(c.Identity.Outcome) + " " + string(c.Identity.DocumentType)
 	}
 	_, to := c.Recipient()
 	for _, l := range sortLetters(letters) {
@@ -175,9 +169,9 @@ func (s *Service) ownRecords(ctx context.Context, c *request.Case) (accessresult
 // decide records the decision on c and returns the letters it causes: the decision to the
 // requester, the result link for access, and a correction notice to each recipient (GDPR 19).
 func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
-	d := &request.Decision{Outcome: in.Outcome, Motivation: strings.TrimSpace(in.Motivation), Ground: in.Ground,
+	d := &request.Decision{Outcome: request.Outcome(in.Outcome), Motivation: strings.TrimSpace(in.Motivation), Ground: request.Ground(in.Ground),
 		RecipientsNote: strings.TrimSpace(in.RecipientsNote), DecidedBy: staff, DecidedAt: now}
-	correcting := (c.Type == request.Rectification || c.Type == request.Erasure) && in.Outcome != "refused"
+	correcting := (c.Type == request.Rectification || c.Type == request.Erasure) && d.Outcome != request.Refused
 	if correcting {
 		d.Recipients = in.Recipients
 	}
@@ -218,7 +212,7 @@ func correctionSummary(c *request.Case) string {
 	if c.Type == request.Rectification {
 		return c.Proposed
 	}
-	return "De persoonsgegevens van " + c.Subject.Name + " die wij aan u hebben verstrekt, zijn op ons verzoek gewist. Verwijder ze ook bij u."
+	return i18n.Tf("nl", "mail.correction.erased", c.Subject.Name) // correction notices are in Dutch
 }
 
 // consult records the third party and returns their letter: the nature of the request only,
@@ -247,7 +241,8 @@ func ConsultationTooLate(c *request.Case) bool {
 // ThirdPartyAnswer records a consulted third party's answer. An objection means their data is
 // masked in what is disclosed. The case returns to staff.
 func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comment string) (*request.Case, error) {
-	if answer != "agree" && answer != "object" {
+	a := request.ThirdPartyAnswer(answer)
+	if a != request.ThirdPartyAgrees && a != request.ThirdPartyObjects {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "decision", Code: "invalid"}}}
 	}
 	if len(comment) > 5000 {
@@ -263,7 +258,7 @@ func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comm
 		if err != nil {
 			return Change{}, &NotAllowedError{Reason: "third_party_done"}
 		}
-		tp.Answer, tp.Comment, tp.AnsweredAt, tp.Mask = answer, strings.TrimSpace(comment), now, answer == "object"
+		tp.Answer, tp.Comment, tp.AnsweredAt, tp.Mask = a, strings.TrimSpace(comment), now, a == request.ThirdPartyObjects
 		c.Status, c.UpdatedAt = st, now
 		c.NextActionAt = s.nextAction(c, now)
 		return Change{Events: []request.Event{{At: now, Actor: "third_party", Action: "third_party_" + answer}}}, nil

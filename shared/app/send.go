@@ -93,7 +93,7 @@ func (s *Service) RelayOutbox(ctx context.Context, now time.Time) (int, error) {
 		return 0, fmt.Errorf("pending letters: %w", err)
 	}
 	for _, id := range ids {
-		if err := s.Publisher.Publish(ctx, TopicMail, []byte(`{"letterId":"`+id+`"}`)); err != nil {
+		if err := s.Publisher.Publish(ctx, TopicMail, outbox.Message{LetterID: id}.Encode()); err != nil {
 			return 0, fmt.Errorf("republish %s: %w", id, err)
 		}
 	}

@@ -15,8 +15,10 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// DocumentTypes are the identity documents staff can record (CONTRACT.md §3).
-var DocumentTypes = []string{"passport", "id_card", "driving_licence", "residence_permit", "other"}
+// DocumentTypes are the identity documents staff can record, as plain strings for pages.
+//
+// Deprecated: use request.DocumentTypes.
+var DocumentTypes = request.Strings(request.DocumentTypes)
 
 // NotAllowedError explains why an action was refused; it matches ErrNotAllowed.
 type NotAllowedError struct{ Reason string }
@@ -52,11 +54,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 	}
 	switch in.Action {
 	case request.ActVerifyIdentity:
-		found := false
-		for _, d := range DocumentTypes {
-			found = found || d == in.DocumentType
-		}
-		if !found {
+		if !request.DocumentType(in.DocumentType).Valid() {
 			errs = append(errs, request.FieldError{Field: "documentType", Code: "invalid"})
 		}
 	case request.ActRejectIdentity, request.ActRequestIdentity:
@@ -112,7 +110,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 		case request.ActVerifyIdentity:
 			s.endSuspension(c, now)
 			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, CheckedBy: staff, CheckedAt: now,
-				DocumentType: in.DocumentType, Outcome: "verified"}
+				DocumentType: request.DocumentType(in.DocumentType), Outcome: request.IdentityVerified}
 			ch.DeleteIDCopy = true
 			detail = in.DocumentType
 		case request.ActRejectIdentity:
@@ -120,7 +118,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 				return Change{}, &NotAllowedError{Reason: "no_copy"}
 			}
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
-			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, "rejected", ""
+			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, request.IdentityRejected, ""
 			s.startSuspension(c, now)
 			ch.DeleteIDCopy = true
 			l := s.newLetter(c, letter.IDRejected, to, now.Format(time.RFC3339Nano), now)

@@ -11,10 +11,12 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -164,7 +166,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 			return Change{}, ErrAlreadyConfirmed
 		}
 		next := request.InProgress
-		if s.Profile.Identity.IDCopy == "always" || c.Identity.CopyHeld {
+		if s.Profile.Identity.IDCopy == policy.IDCopyAlways || c.Identity.CopyHeld {
 			next = request.AwaitingIdentity
 			c.Identity.CopyRequired = true
 		}
@@ -210,12 +212,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 	return c, nil
 }
 
-func idReason(lang string) string {
-	if lang == "en" {
-		return "Our policy is to check a copy of an identity document before we handle a request like yours."
-	}
-	return "Bij een verzoek als dit controleren wij altijd eerst een kopie van uw identiteitsbewijs."
-}
+func idReason(lang string) string { return i18n.T(lang, "mail.reason.id_always") }
 
 // nextAction is the earliest moment after now the Tick has work for c.
 func (s *Service) nextAction(c *request.Case, now time.Time) time.Time {
@@ -229,7 +226,7 @@ func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string
 	l.DueDate = c.DueDate
 	l.Data.RecipientName = ""
 	l.Data.Representative = nil
-	l.Data.Staff = &letter.StaffInfo{SubjectName: c.Subject.Name, Status: string(c.Status), Extended: c.Extended,
+	l.Data.Staff = &letter.StaffInfo{SubjectName: c.Subject.Name, Status: c.Status, Extended: c.Extended,
 		DaysLeft: int(c.DueDate.DaysSince(deadline.DateIn(now)))}
 	s.addLink(l, "staff", "StaffCase", linktoken.Staff, to, "", now, s.Profile.Links.StaffDays)
 	return l
@@ -242,7 +239,7 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 		Reference:       c.Reference,
 		Org:             s.org(),
 		RecipientName:   name,
-		RequestType:     string(c.Type),
+		RequestType:     c.Type,
 		Received:        c.Received,
 		DueDate:         c.DueDate,
 		EscalationWeeks: s.Profile.Complaint.EscalationWeeks,

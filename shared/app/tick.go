@@ -95,7 +95,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 		}
 		if p.thirdPartyLapsed {
 			// No answer within the term: the third party's data is masked (RULES.md §4).
-			c.ThirdParty.Answer, c.ThirdParty.Mask = "none", true
+			c.ThirdParty.Answer, c.ThirdParty.Mask = request.ThirdPartySilent, true
 			if st, err := request.Next(request.ActThirdPartyDone, c.Status, ""); err == nil {
 				c.Status = st
 			}
@@ -229,7 +229,7 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 			consider(letter.StaffOverdue, moments)
 		}
 	}
-	if tp := c.ThirdParty; c.Status == request.AwaitingThirdParty && tp != nil && tp.Answer == "" {
+	if tp := c.ThirdParty; c.Status == request.AwaitingThirdParty && tp != nil && tp.Answer == request.ThirdPartyPending {
 		// The term ends with its last day; the next morning the data is masked.
 		end := deadline.StartOfDay(tp.ObjectionDue.AddDays(1))
 		if !now.Before(end) {

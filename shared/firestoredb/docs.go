@@ -162,25 +162,25 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		Type: string(c.Type), Status: string(c.Status), Lang: c.Lang,
 		Subject: personDoc{Name: c.Subject.Name, Email: c.Subject.Email, BirthDate: dateString(c.Subject.BirthDate),
 			Phone: c.Subject.Phone, Address: c.Subject.Address},
-		Relation: c.Relation, Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation,
+		Relation: string(c.Relation), Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation,
 		Signature: c.Signature, SubmittedAt: c.SubmittedAt.UTC(), ConfirmedAt: ptr(c.ConfirmedAt),
 		Received: dateString(c.Received), DueDate: dateString(c.DueDate), Extended: c.Extended,
 		SuspendedDays: c.SuspendedDays,
 		Identity: identityDoc{CopyRequired: c.Identity.CopyRequired, CopyHeld: c.Identity.CopyHeld,
 			CopyUploaded: ptr(c.Identity.CopyUploaded), CopyKind: c.Identity.CopyKind, RequestedAt: ptr(c.Identity.RequestedAt),
 			CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
-			DocumentType: c.Identity.DocumentType, Outcome: c.Identity.Outcome},
+			DocumentType: string(c.Identity.DocumentType), Outcome: string(c.Identity.Outcome)},
 		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt), ExpireAt: ptr(c.RetainUntil), Version: c.Version,
 	}
 	if r := c.Representative; r != nil {
-		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
+		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: string(r.Capacity)}
 	}
 	if tp := c.ThirdParty; tp != nil {
 		d.ThirdParty = &thirdPartyDoc{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt.UTC(), ObjectionDue: dateString(tp.ObjectionDue),
-			Answer: tp.Answer, Comment: tp.Comment, AnsweredAt: ptr(tp.AnsweredAt), Mask: tp.Mask}
+			Answer: string(tp.Answer), Comment: tp.Comment, AnsweredAt: ptr(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := c.Decision; x != nil {
-		d.Decision = &decisionDoc{Outcome: x.Outcome, Motivation: x.Motivation, Ground: x.Ground, Recipients: x.Recipients,
+		d.Decision = &decisionDoc{Outcome: string(x.Outcome), Motivation: x.Motivation, Ground: string(x.Ground), Recipients: x.Recipients,
 			RecipientsNote: x.RecipientsNote, DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
 	}
 	if r := c.Result; r != nil {
@@ -194,25 +194,25 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		Reference: ref, Type: request.Type(d.Type), Status: request.Status(d.Status), Lang: d.Lang,
 		Subject: request.Person{Name: d.Subject.Name, Email: d.Subject.Email, BirthDate: parseDate(d.Subject.BirthDate),
 			Phone: d.Subject.Phone, Address: d.Subject.Address},
-		Relation: d.Relation, Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation,
+		Relation: request.Relation(d.Relation), Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation,
 		Signature: d.Signature, SubmittedAt: d.SubmittedAt, ConfirmedAt: val(d.ConfirmedAt),
 		Received: parseDate(d.Received), DueDate: parseDate(d.DueDate), Extended: d.Extended,
 		SuspendedDays: d.SuspendedDays,
 		Identity: request.Identity{CopyRequired: d.Identity.CopyRequired, CopyHeld: d.Identity.CopyHeld,
 			CopyUploaded: val(d.Identity.CopyUploaded), CopyKind: d.Identity.CopyKind, RequestedAt: val(d.Identity.RequestedAt),
 			CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
-			DocumentType: d.Identity.DocumentType, Outcome: d.Identity.Outcome},
+			DocumentType: request.DocumentType(d.Identity.DocumentType), Outcome: request.IdentityOutcome(d.Identity.Outcome)},
 		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt), RetainUntil: val(d.ExpireAt), Version: d.Version,
 	}
 	if r := d.Representative; r != nil {
-		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: r.Capacity}
+		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: request.Capacity(r.Capacity)}
 	}
 	if tp := d.ThirdParty; tp != nil {
 		c.ThirdParty = &request.ThirdParty{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt, ObjectionDue: parseDate(tp.ObjectionDue),
-			Answer: tp.Answer, Comment: tp.Comment, AnsweredAt: val(tp.AnsweredAt), Mask: tp.Mask}
+			Answer: request.ThirdPartyAnswer(tp.Answer), Comment: tp.Comment, AnsweredAt: val(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := d.Decision; x != nil {
-		c.Decision = &request.Decision{Outcome: x.Outcome, Motivation: x.Motivation, Ground: x.Ground, Recipients: x.Recipients,
+		c.Decision = &request.Decision{Outcome: request.Outcome(x.Outcome), Motivation: x.Motivation, Ground: request.Ground(x.Ground), Recipients: x.Recipients,
 			RecipientsNote: x.RecipientsNote, DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt}
 	}
 	if r := d.Result; r != nil {

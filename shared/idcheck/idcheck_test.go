@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"image/gif"
 	"testing"
+
+	"github.com/privacyloket/privacyloket/shared/i18n"
 )
 
 func rejectionCode(t *testing.T, err error) string {
@@ -118,7 +120,7 @@ func TestRejection(t *testing.T) {
 			if nl == "" || en == "" || nl == en {
 				t.Errorf("messages nl=%q en=%q: want two different, non-empty texts", nl, en)
 			}
-			if nl == messages[""].nl {
+			if nl == i18n.T("nl", "upload.reject.unknown") {
 				t.Errorf("code %q falls back to the generic message", code)
 			}
 			if other, dup := seen[nl]; dup {
@@ -150,7 +152,7 @@ func TestRejection(t *testing.T) {
 	if got, want := (&Rejection{Code: CodeUnsupportedType}).Message("nl")[:38], "Dit bestand is geen JPEG, PNG of PDF. "; got != want {
 		t.Errorf("unsupported_type message starts %q, want %q", got, want)
 	}
-	if got, want := (&Rejection{Code: "nonsense"}).Message("nl"), messages[""].nl; got != want {
+	if got, want := (&Rejection{Code: "nonsense"}).Message("nl"), i18n.T("nl", "upload.reject.unknown"); got != want {
 		t.Errorf("unknown code message = %q, want the generic %q", got, want)
 	}
 }

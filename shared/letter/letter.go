@@ -7,6 +7,8 @@ import (
 	"slices"
 
 	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // Kind is the kind of a letter; its value is the SendGrid category (CONTRACT.md §5).
@@ -113,8 +115,7 @@ type Data struct {
 	Org       Org
 	// RecipientName is used in the salutation; empty gives a neutral one.
 	RecipientName string
-	// RequestType is "access", "rectification", "erasure", "objection" or "complaint".
-	RequestType string
+	RequestType   request.Type
 	// Received is the day of receipt.
 	Received civil.Date `json:",omitzero"`
 	// DueDate is the case's due date; zero when not applicable.
@@ -147,24 +148,24 @@ type Data struct {
 // Representative is a legal representative acting for the data subject.
 type Representative struct {
 	Name        string
-	Capacity    string // "parent", "guardian", "curator", "mentor", "other" or ""
+	Capacity    request.Capacity // "" when not given
 	SubjectName string
 }
 
 // StaffInfo is what a staff member needs to pick up a case. It never holds an ID copy.
 type StaffInfo struct {
 	SubjectName string
-	Status      string // the case status, e.g. "in_progress"
-	DaysLeft    int    // days until DueDate; negative once it has passed
-	DaysOverdue int    // days past DueDate; when zero, -DaysLeft is used
+	Status      request.Status
+	DaysLeft    int // days until DueDate; negative once it has passed
+	DaysOverdue int // days past DueDate; when zero, -DaysLeft is used
 	Extended    bool
 }
 
 // DecisionInfo is the decision on a request.
 type DecisionInfo struct {
-	Outcome    string // "granted", "partly_granted" or "refused"
-	Motivation string // required unless granted: every refusal is motivated (V, A §14)
-	Ground     string // a refusal ground (RULES.md §5); required when a request (not a complaint) is refused
+	Outcome    request.Outcome
+	Motivation string         // required unless granted: every refusal is motivated (V, A §14)
+	Ground     request.Ground // a refusal ground (RULES.md §5); required when a request (not a complaint) is refused
 	// Recipients are the organisations informed of a rectification or erasure (GDPR 19).
 	Recipients []string
 	// RecipientsNote explains why not every recipient could be informed.

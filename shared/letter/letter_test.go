@@ -17,6 +17,8 @@ import (
 
 	"cloud.google.com/go/civil"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -157,8 +159,8 @@ var decisionVariants = []struct {
 func decisionData(t testing.TB, typ, outcome string, dec DecisionInfo) Data {
 	t.Helper()
 	d := loadFixture(t, "vallei-wonen").data(t, Decision)
-	d.RequestType = typ
-	dec.Outcome = outcome
+	d.RequestType = request.Type(typ)
+	dec.Outcome = request.Outcome(outcome)
 	d.Decision = &dec
 	return d
 }
@@ -693,7 +695,7 @@ func TestFormatDate(t *testing.T) {
 func TestGroundName(t *testing.T) {
 	t.Parallel()
 	seen := map[string]bool{}
-	for _, g := range Grounds() {
+	for _, g := range request.Grounds {
 		for _, lang := range Languages() {
 			name := GroundName(g, lang)
 			if name == "" || seen[name] {
@@ -702,7 +704,10 @@ func TestGroundName(t *testing.T) {
 			seen[name] = true
 		}
 	}
-	for _, tc := range []struct{ ground, lang, want string }{
+	for _, tc := range []struct {
+		ground     request.Ground
+		lang, want string
+	}{
 		{"state_security", "nl", "de veiligheid van de staat"},
 		{"crime_prevention", "en", "the prevention, detection or prosecution of criminal offences"},
 		{"whim", "nl", ""},

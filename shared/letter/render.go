@@ -9,6 +9,8 @@ import (
 	texttemplate "text/template"
 
 	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // The templates are written once per kind and language, in a small markup that both
@@ -44,12 +46,6 @@ func mustLoad() map[string]map[Kind]pair {
 	return out
 }
 
-// ui holds the few words that the HTML frame itself needs.
-var ui = map[string]struct{ fallback string }{
-	"nl": {fallback: "Werkt de knop niet? Kopieer dan deze link naar uw browser:"},
-	"en": {fallback: "Does the button not work? Copy this link into your browser:"},
-}
-
 // Inline styles: many mail clients drop <style> blocks. Colours keep a contrast of at least
 // 7:1 against their background.
 const (
@@ -63,13 +59,13 @@ const (
 func funcs(lang string, html bool) map[string]any {
 	m := map[string]any{
 		"date":     func(d civil.Date) string { return FormatDate(d, lang) },
-		"typename": func(t string) string { return requestTypeWord(t, lang, 0) },
-		"what":     func(t string) string { return requestTypeWord(t, lang, 1) },
-		"short":    func(t string) string { return requestTypeWord(t, lang, 2) },
-		"explain":  func(t string) string { return requestTypeWord(t, lang, 3) },
-		"ground":   func(g string) string { return GroundName(g, lang) },
-		"capacity": func(c string) string { return capacities.get(c, lang) },
-		"status":   func(s string) string { return statusName(s, lang) },
+		"typename": func(t request.Type) string { return requestTypeWord(t, lang, 0) },
+		"what":     func(t request.Type) string { return requestTypeWord(t, lang, 1) },
+		"short":    func(t request.Type) string { return requestTypeWord(t, lang, 2) },
+		"explain":  func(t request.Type) string { return requestTypeWord(t, lang, 3) },
+		"ground":   func(g request.Ground) string { return GroundName(g, lang) },
+		"capacity": func(c request.Capacity) string { return capacityName(c, lang) },
+		"status":   func(s request.Status) string { return statusName(s, lang) },
 		"days":     func(n int) string { return count(n, lang, "day") },
 		"weeks":    func(n int) string { return count(n, lang, "week") },
 		"overdue":  daysOverdue,
@@ -78,7 +74,7 @@ func funcs(lang string, html bool) map[string]any {
 	// An action is one link, always a block of its own. In text it is written out on its own
 	// line; in HTML it is one button, with the address written out below it.
 	if html {
-		fallback := ui[lang].fallback
+		fallback := phrase(lang, "mail.button_fallback")
 		m["action"] = func(url, label string) htmltemplate.HTML {
 			u, l := htmltemplate.HTMLEscapeString(url), htmltemplate.HTMLEscapeString(label)
 			return htmltemplate.HTML("\n\n" +

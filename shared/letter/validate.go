@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // Problem is one thing wrong with the data for a letter.
@@ -87,9 +89,9 @@ func validate(kind Kind, d Data) error {
 	switch {
 	case d.RequestType == "":
 		c.add("RequestType", "is missing")
-	case requestTypes[d.RequestType] == nil:
+	case !d.RequestType.Valid():
 		c.add("RequestType", "is unknown (%q)", d.RequestType)
-	case kind == CorrectionNotice && d.RequestType != "rectification" && d.RequestType != "erasure":
+	case kind == CorrectionNotice && d.RequestType != request.Rectification && d.RequestType != request.Erasure:
 		c.add("RequestType", "must be rectification or erasure for a correction notice (got %q)", d.RequestType)
 	}
 
@@ -113,7 +115,7 @@ func validate(kind Kind, d Data) error {
 	}
 	if r := d.Representative; r != nil && (kind.Audience() == ToRequester || kind.Audience() == ToStaff) {
 		c.text("Representative.SubjectName", r.SubjectName)
-		if !capacities.known(r.Capacity) {
+		if !knownCapacity(r.Capacity) {
 			c.add("Representative.Capacity", "is unknown (%q)", r.Capacity)
 		}
 	}
@@ -180,21 +182,21 @@ func checkDecision(c *checker, d Data) {
 	switch {
 	case dec.Outcome == "":
 		c.add("Decision.Outcome", "is missing")
-	case !slices.Contains(outcomes, dec.Outcome):
+	case !dec.Outcome.Valid():
 		c.add("Decision.Outcome", "is unknown (%q)", dec.Outcome)
 	}
-	if dec.Outcome != "granted" {
+	if dec.Outcome != request.Granted {
 		c.text("Decision.Motivation", dec.Motivation)
 	}
 	switch {
-	case dec.Ground != "" && !groundNames.known(dec.Ground):
+	case dec.Ground != "" && !dec.Ground.Valid():
 		c.add("Decision.Ground", "is unknown (%q)", dec.Ground)
-	case dec.Ground == "" && dec.Outcome == "refused" && d.RequestType != "complaint":
+	case dec.Ground == "" && dec.Outcome == request.Refused && d.RequestType != request.Complaint:
 		// A complaint found unfounded is not a restriction of a right: it needs no ground.
 		c.add("Decision.Ground", "is missing: a refusal names its ground")
 	}
-	changed := dec.Outcome == "granted" || dec.Outcome == "partly_granted"
-	if changed && (d.RequestType == "rectification" || d.RequestType == "erasure") &&
+	changed := dec.Outcome == request.Granted || dec.Outcome == request.PartlyGranted
+	if changed && (d.RequestType == request.Rectification || d.RequestType == request.Erasure) &&
 		len(dec.Recipients) == 0 && strings.TrimSpace(dec.RecipientsNote) == "" && !dec.NoRecipients {
 		c.add("Decision.Recipients", "is missing: name who was informed, or set RecipientsNote or NoRecipients (GDPR 19)")
 	}

@@ -14,6 +14,9 @@ import (
 	"path"
 	"slices"
 	"strings"
+
+	"github.com/privacyloket/privacyloket/shared/i18n"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 //go:embed profiles/*.json
@@ -22,13 +25,14 @@ var embedded embed.FS
 // ErrUnknownProfile is returned by Load for a name that is neither embedded nor a path.
 var ErrUnknownProfile = errors.New("unknown policy profile")
 
-// Request types as the API and the profile's "terms" keys spell them (RULES.md §1).
+// Request types as the profile's "terms" keys spell them (RULES.md §1): the words of
+// shared/request, as plain strings.
 const (
-	Access        = "access"
-	Rectification = "rectification"
-	Erasure       = "erasure"
-	Objection     = "objection"
-	Complaint     = "complaint"
+	Access        = string(request.Access)
+	Rectification = string(request.Rectification)
+	Erasure       = string(request.Erasure)
+	Objection     = string(request.Objection)
+	Complaint     = string(request.Complaint)
 )
 
 // Identity copy policies (IdentityPolicy.IDCopy).
@@ -39,9 +43,7 @@ const (
 
 // RequestTypes returns every request type in form order. It returns a fresh slice so callers
 // cannot change the list for everyone else.
-func RequestTypes() []string {
-	return []string{Access, Rectification, Erasure, Objection, Complaint}
-}
+func RequestTypes() []string { return request.Strings(request.Types) }
 
 // Profile is one organisation's policy (RULES.md: every ⚙).
 type Profile struct {
@@ -80,33 +82,28 @@ func (t Term) IsZero() bool { return t == Term{} }
 // String renders the term in English, e.g. "4 weeks"; "none" for the zero term.
 func (t Term) String() string { return t.Text("en") }
 
-// Text renders the term for a letter in lang ("nl" or "en"; anything else is English).
+// Text renders the term for a letter in lang ("nl" or "en"; anything else is English), with
+// the unit words from the catalogue (unit.day, unit.week, unit.month; unit.none).
 func (t Term) Text(lang string) string {
-	type unit struct{ one, many string }
-	units := map[string][3]unit{
-		"nl": {{"dag", "dagen"}, {"week", "weken"}, {"maand", "maanden"}},
-		"en": {{"day", "days"}, {"week", "weeks"}, {"month", "months"}},
-	}
-	u, ok := units[lang]
-	if !ok {
-		u = units["en"]
+	if lang != "nl" {
+		lang = "en"
 	}
 	var parts []string
-	for i, n := range []int{t.Months, t.Weeks, t.Days} {
-		if n == 0 {
+	for _, u := range []struct {
+		n    int
+		unit string
+	}{{t.Months, "month"}, {t.Weeks, "week"}, {t.Days, "day"}} {
+		if u.n == 0 {
 			continue
 		}
-		w := u[2-i].many
-		if n == 1 {
-			w = u[2-i].one
+		form := "many"
+		if u.n == 1 {
+			form = "one"
 		}
-		parts = append(parts, fmt.Sprintf("%d %s", n, w))
+		parts = append(parts, fmt.Sprintf("%d %s", u.n, i18n.T(lang, "unit."+u.unit+"."+form)))
 	}
 	if len(parts) == 0 {
-		if lang == "nl" {
-			return "geen"
-		}
-		return "none"
+		return i18n.T(lang, "unit.none")
 	}
 	return strings.Join(parts, " + ")
 }

@@ -5,6 +5,7 @@ package request
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -25,14 +26,7 @@ const (
 var Types = []Type{Access, Rectification, Erasure, Objection, Complaint}
 
 // Valid reports whether t is a known type.
-func (t Type) Valid() bool {
-	for _, k := range Types {
-		if t == k {
-			return true
-		}
-	}
-	return false
-}
+func (t Type) Valid() bool { return slices.Contains(Types, t) }
 
 // Status is where a case stands (CONTRACT.md §3).
 type Status string
@@ -141,7 +135,7 @@ type Person struct {
 type Representative struct {
 	Name     string
 	Email    string
-	Capacity string
+	Capacity Capacity
 }
 
 // Identity records how identity was established: never the document itself (RULES.md §2).
@@ -153,8 +147,8 @@ type Identity struct {
 	RequestedAt  time.Time // when the controller last asked for identification (clock suspension)
 	CheckedBy    string    // staff address
 	CheckedAt    time.Time
-	DocumentType string
-	Outcome      string // "verified" or "rejected"
+	DocumentType DocumentType
+	Outcome      IdentityOutcome
 }
 
 // Case is one privacy-rights request and everything decided about it.
@@ -164,7 +158,7 @@ type Case struct {
 	Status         Status
 	Lang           string
 	Subject        Person
-	Relation       string
+	Relation       Relation // optional: "" when not given
 	Details        string
 	Proposed       string
 	Motivation     string
@@ -207,7 +201,7 @@ type ThirdParty struct {
 	Name, Email  string
 	AskedAt      time.Time
 	ObjectionDue civil.Date // the last day to object
-	Answer       string     // "", "agree", "object", or "none" (the term passed)
+	Answer       ThirdPartyAnswer
 	Comment      string
 	AnsweredAt   time.Time
 	// Mask says the third party's data must be made unreadable in what is disclosed: they
@@ -217,9 +211,9 @@ type ThirdParty struct {
 
 // Decision is the answer to the request.
 type Decision struct {
-	Outcome        string // granted, partly_granted, refused
+	Outcome        Outcome
 	Motivation     string
-	Ground         string
+	Ground         Ground   // "" when granted, or for a refused complaint
 	Recipients     []string // rectification/erasure: who was informed
 	RecipientsNote string   // or why informing them was impossible or disproportionate
 	DecidedBy      string

@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/i18n"
 )
 
 // Submission is what the public form sends (CONTRACT.md §3), before validation.
@@ -36,12 +38,6 @@ type RepresentativeInput struct {
 	Capacity string `json:"capacity"`
 }
 
-// Relations and Capacities are the allowed values of those fields.
-var (
-	Relations  = []string{"tenant", "applicant", "buyer", "owner", "resident", "other"}
-	Capacities = []string{"parent", "guardian", "curator", "mentor", "other"}
-)
-
 // Field limits keep stored documents small and reject abuse early.
 const (
 	maxShort = 200
@@ -54,31 +50,13 @@ type FieldError struct {
 	Code  string
 }
 
-// Message explains the problem in lang ("nl" or "en").
+// Message explains the problem in lang ("nl" or "en") from the catalogue: key "fielderr." + Code,
+// or the text for "invalid" when the code has none.
 func (e FieldError) Message(lang string) string {
-	m, ok := messages[e.Code]
-	if !ok {
-		m = messages["invalid"]
+	if m, ok := i18n.Lookup(lang, "fielderr."+e.Code); ok {
+		return m
 	}
-	if lang == "en" {
-		return m[1]
-	}
-	return m[0]
-}
-
-var messages = map[string][2]string{
-	"required":       {"Vul dit veld in.", "Please fill in this field."},
-	"invalid":        {"Deze waarde klopt niet.", "This value is not valid."},
-	"type":           {"Kies wat u wilt aanvragen.", "Choose what you want to request."},
-	"email":          {"Vul een geldig e-mailadres in, bijvoorbeeld naam@voorbeeld.nl.", "Enter a valid e-mail address, for example name@example.com."},
-	"date":           {"Vul een datum in als JJJJ-MM-DD, bijvoorbeeld 1980-05-17.", "Enter a date as YYYY-MM-DD, for example 1980-05-17."},
-	"date_future":    {"Deze datum ligt in de toekomst.", "This date is in the future."},
-	"too_long":       {"Deze tekst is te lang.", "This text is too long."},
-	"relation":       {"Kies een van de mogelijkheden.", "Choose one of the options."},
-	"capacity":       {"Kies als wat de vertegenwoordiger optreedt.", "Choose in what capacity the representative acts."},
-	"representative": {"Iemand jonger dan 16 jaar heeft een wettelijk vertegenwoordiger nodig. Vul de gegevens van de ouder, voogd of curator in.", "Someone under 16 needs a legal representative. Please fill in the details of the parent, guardian or curator."},
-	"declaration":    {"Bevestig dat de gegevens kloppen en dat u dit verzoek mag doen.", "Confirm that the details are correct and that you may make this request."},
-	"lang":           {"Kies nl of en.", "Choose nl or en."},
+	return i18n.T(lang, "fielderr.invalid")
 }
 
 // Validated is a submission that passed validation, in domain types.
@@ -86,7 +64,7 @@ type Validated struct {
 	Type           Type
 	Lang           string
 	Subject        Person
-	Relation       string
+	Relation       Relation
 	Details        string
 	Proposed       string
 	Motivation     string
@@ -132,8 +110,8 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 	v.Subject.BirthDate = birth
 	v.Subject.Phone = text("phone", s.Phone, false, 40)
 	v.Subject.Address = text("address", s.Address, false, maxShort)
-	if r := trim(s.Relation); r != "" {
-		if !contains(Relations, r) {
+	if r := Relation(trim(s.Relation)); r != "" {
+		if !r.Valid() {
 			add("relation", "relation")
 		}
 		v.Relation = r
@@ -156,9 +134,9 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		r := &Representative{
 			Name:     text("representative.name", rep.Name, true, maxShort),
 			Email:    email(trim(rep.Email), "representative.email", add),
-			Capacity: trim(rep.Capacity),
+			Capacity: Capacity(trim(rep.Capacity)),
 		}
-		if !contains(Capacities, r.Capacity) {
+		if !r.Capacity.Valid() {
 			add("representative.capacity", "capacity")
 		}
 		v.Representative = r
@@ -203,13 +181,4 @@ func under16(birth, day civil.Date) bool {
 	sixteenth := civil.DateOf(time.Date(birth.Year+16, birth.Month, birth.Day, 0, 0, 0, 0, time.UTC))
 	// 29 February birthdays: the 16th birthday falls on 1 March in a common year.
 	return day.Before(sixteenth)
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }

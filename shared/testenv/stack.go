@@ -20,6 +20,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/logging"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/pubsubqueue"
 	"github.com/privacyloket/privacyloket/shared/sendgridmail"
@@ -155,10 +156,8 @@ func (s *Stack) deliver(t testing.TB) {
 	go func() {
 		defer close(done)
 		err := s.PS.Subscriber(sub).Receive(ctx, func(ctx context.Context, m *pubsub.Message) {
-			var body struct {
-				LetterID string `json:"letterId"`
-			}
-			if err := jsonUnmarshal(m.Data, &body); err != nil {
+			body, err := outbox.DecodeMessage(m.Data)
+			if err != nil {
 				m.Ack()
 				return
 			}

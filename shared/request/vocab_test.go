@@ -1,0 +1,58 @@
+package request
+
+import "testing"
+
+// Each word list holds distinct, valid values, and Valid refuses what is not in it.
+func TestVocabulary(t *testing.T) {
+	t.Parallel()
+	check := func(name string, values []string, valid func(string) bool) {
+		t.Helper()
+		if len(values) == 0 {
+			t.Errorf("%s: empty list", name)
+		}
+		seen := map[string]bool{}
+		for _, v := range values {
+			if v == "" || seen[v] || !valid(v) {
+				t.Errorf("%s: %q is empty, repeated or not Valid", name, v)
+			}
+			seen[v] = true
+		}
+		for _, bad := range []string{"", "unknown", "Access", " granted"} {
+			if valid(bad) {
+				t.Errorf("%s: Valid(%q) = true", name, bad)
+			}
+		}
+	}
+	check("Type", Strings(Types), func(s string) bool { return Type(s).Valid() })
+	check("Status", Strings(Statuses), func(s string) bool { return Status(s).Valid() })
+	check("Outcome", Strings(Outcomes), func(s string) bool { return Outcome(s).Valid() })
+	check("Ground", Strings(Grounds), func(s string) bool { return Ground(s).Valid() })
+	check("DocumentType", Strings(DocumentTypes), func(s string) bool { return DocumentType(s).Valid() })
+	check("IdentityOutcome", Strings(IdentityOutcomes), func(s string) bool { return IdentityOutcome(s).Valid() })
+	check("Channel", Strings(Channels), func(s string) bool { return Channel(s).Valid() })
+	check("VerificationMethod", Strings(VerificationMethods), func(s string) bool { return VerificationMethod(s).Valid() })
+	check("Relation", Strings(Relations), func(s string) bool { return Relation(s).Valid() })
+	check("Capacity", Strings(Capacities), func(s string) bool { return Capacity(s).Valid() })
+
+	if !Refused.Limited() || !PartlyGranted.Limited() || Granted.Limited() {
+		t.Error("Limited: want true for refused and partly granted only")
+	}
+	if got := Strings(Channels); got[0] != "web" || len(got) != 5 {
+		t.Errorf("Channels = %v, want the five channels, web first", got)
+	}
+}
+
+// A field error's message comes from the catalogue; an unknown code falls back to "invalid".
+func TestFieldErrorMessage(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct{ code, lang, want string }{
+		{"required", "nl", "Vul dit veld in."},
+		{"required", "en", "Please fill in this field."},
+		{"result_file", "nl", "Deze waarde klopt niet."},
+		{"too_long", "de", "Deze tekst is te lang."},
+	} {
+		if got := (FieldError{Field: "x", Code: tc.code}).Message(tc.lang); got != tc.want {
+			t.Errorf("Message(%q, %q) = %q, want %q", tc.code, tc.lang, got, tc.want)
+		}
+	}
+}

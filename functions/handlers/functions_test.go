@@ -1,4 +1,4 @@
-package functions
+package handlers
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func newEnv(t *testing.T, o testenv.Options) *env {
 	t.Helper()
 	s := testenv.NewStack(t, o)
 	log := logging.New(s.Logs, s.Project)
-	r, err := web.NewRenderer(log)
+	r, err := web.NewRenderer(log, s.Svc.Profile.Organisation.Name)
 	if err != nil {
 		t.Fatal(err)
 	}

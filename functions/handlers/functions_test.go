@@ -566,3 +566,47 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 		t.Error("the staff page does not remind staff to mask the third party's data")
 	}
 }
+
+// The staff page's JSON and HTML offer the same actions, the app's: a case that waits for a
+// copy it has not got offers no second request and no rejection, and the app refuses both.
+func TestStaffActionsComeFromTheApp(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{}) // vallei-wonen: an ID copy always
+	resp, b := e.postJSON(t, "/RequestForm", with(valid(), "email", "acts@tenant.test"))
+	if resp.StatusCode != 201 {
+		t.Fatal(b)
+	}
+	var c struct{ Reference string }
+	json.Unmarshal([]byte(b), &c)
+	tok := tokenOf(e.Mail.Await(t, "confirm_email", "acts@tenant.test", c.Reference).Link("ConfirmRequest"))
+	e.do(t, "POST", "/ConfirmRequest", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {tok}}.Encode()), asJSON)
+	stok := tokenOf(e.Mail.Await(t, "staff_case", "staff@corp.test", c.Reference).Link("StaffCase"))
+
+	_, b = e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, asJSON)
+	var got struct {
+		Status  string
+		Actions []string
+	}
+	json.Unmarshal([]byte(b), &got)
+	if got.Status != "awaiting_identity" || slices.Contains(got.Actions, "request_identity") || slices.Contains(got.Actions, "reject_identity") ||
+		!slices.Contains(got.Actions, "verify_identity") {
+		t.Errorf("JSON: status %s, actions %v", got.Status, got.Actions)
+	}
+	_, page := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, nil)
+	for _, a := range []string{"verify_identity", "request_identity", "reject_identity", "extend", "withdraw"} {
+		if want := slices.Contains(got.Actions, a); strings.Contains(page, `value="`+a+`"`) != want {
+			t.Errorf("HTML offers %s: %v, JSON: %v", a, !want, want)
+		}
+	}
+	for _, a := range []string{"request_identity", "reject_identity"} {
+		resp, b := e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded",
+			strings.NewReader(url.Values{"token": {stok}, "action": {a}, "reason": {"Nog een keer."}}.Encode()), asJSON)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("%s: %d %s, want 409", a, resp.StatusCode, b)
+		}
+	}
+	// The timeline says what happened, in the page's language.
+	if !strings.Contains(page, "Verzoek ingediend door de aanvrager") || strings.Contains(page, "submitted: access") {
+		t.Error("the staff timeline shows action codes instead of words")
+	}
+}

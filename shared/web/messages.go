@@ -168,6 +168,27 @@ var texts = map[string][2]string{
 	"err.internal.heading":    {"Er ging iets mis", "Something went wrong"},
 	"err.unavailable":         {"Wij zijn even niet bereikbaar. Probeer het over een paar minuten opnieuw.", "We are briefly unavailable. Please try again in a few minutes."},
 	"err.unavailable.heading": {"Even niet bereikbaar", "Briefly unavailable"},
+
+	// --- added by web helper ---
+	"err.not_json":                 {"Wat u stuurde is geen geldige JSON.", "What you sent is not valid JSON."},
+	"err.conflict.already_asked":   {"Wij wachten al op een kopie identiteitsbewijs. De aanvrager heeft een link om die te sturen.", "We are already waiting for a copy of an identity document. The requester has a link to send it."},
+	"event.submitted":              {"Verzoek ingediend door de aanvrager", "Request submitted by the requester"},
+	"event.confirmed":              {"E-mailadres bevestigd door de aanvrager", "E-mail address confirmed by the requester"},
+	"event.id_uploaded":            {"Kopie identiteitsbewijs gestuurd door de aanvrager", "Copy of identity document sent by the requester"},
+	"event.result_downloaded":      {"Gegevens gedownload door de aanvrager", "Data downloaded by the requester"},
+	"event.third_party_agree":      {"De derde gaat akkoord met verstrekking", "The third party agreed to disclosure"},
+	"event.third_party_object":     {"De derde maakt bezwaar tegen verstrekking", "The third party objected to disclosure"},
+	"event.third_party_term_ended": {"Termijn voor de derde voorbij; hun gegevens worden onleesbaar gemaakt", "The third party's term ended; their data is to be masked"},
+	"event.id_copy_deleted":        {"Kopie identiteitsbewijs automatisch verwijderd", "Copy of identity document deleted automatically"},
+	"event.result_deleted":         {"Klaargezette gegevens verwijderd (link verlopen)", "Prepared data deleted (link expired)"},
+	"event.verify_identity":        {"Identiteit vastgesteld", "Identity established"},
+	"event.reject_identity":        {"Kopie identiteitsbewijs afgekeurd", "Copy of identity document rejected"},
+	"event.request_identity":       {"Kopie identiteitsbewijs gevraagd", "Copy of identity document requested"},
+	"event.extend":                 {"Termijn verlengd", "Term extended"},
+	"event.consult_third_party":    {"Derde om reactie gevraagd", "Third party consulted"},
+	"event.decide":                 {"Besluit genomen", "Decision taken"},
+	"event.withdraw":               {"Zaak gesloten (ingetrokken)", "Case closed (withdrawn)"},
+	"event.letter":                 {"Automatisch verstuurd", "Sent automatically"},
 }
 
 // staffTexts are the staff page's texts (identity and actions).

@@ -1,5 +1,7 @@
-// Package web is the HTTP toolkit every function shares: one renderer for pages and JSON,
-// strict security headers, body limits, the client's address and language, and the stable
+// Package web is the HTTP toolkit every function shares: one renderer for pages and JSON, the
+// view models the pages show (form_view.go, staff_view.go), one body decoder for JSON,
+// URL-encoded and multipart bodies with limits (decode.go), dates and times as the reader reads
+// them (format.go), strict security headers, the client's address and language, and the stable
 // error answers of CONTRACT.md §3.
 package web
 

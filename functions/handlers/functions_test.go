@@ -605,6 +605,28 @@ func TestStaffActionsComeFromTheApp(t *testing.T) {
 			t.Errorf("%s: %d %s, want 409", a, resp.StatusCode, b)
 		}
 	}
+	// The upload link: the use case inspects what arrives, whoever calls it.
+	up := tokenOf(e.Mail.Await(t, "id_requested", "acts@tenant.test", c.Reference).Link("UploadID"))
+	upload := func(file []byte) (*http.Response, string) {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("token", up)
+		if file != nil {
+			fw, _ := w.CreateFormFile("idDocument", "id.jpg")
+			fw.Write(file)
+		}
+		w.Close()
+		return e.do(t, "POST", "/UploadID", w.FormDataContentType(), &buf, asJSON)
+	}
+	if resp, b := upload(append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 400)...)); resp.StatusCode != 415 || !strings.Contains(b, "idDocument") {
+		t.Errorf("executable upload: %d %s, want 415 naming idDocument", resp.StatusCode, b)
+	}
+	if resp, b := upload(nil); resp.StatusCode != 400 || !strings.Contains(b, "idDocument") {
+		t.Errorf("upload without a file: %d %s, want 400 naming idDocument", resp.StatusCode, b)
+	}
+	if resp, b := upload(jpegWithExif(t)); resp.StatusCode != 200 {
+		t.Errorf("upload: %d %s", resp.StatusCode, b)
+	}
 	// The timeline says what happened, in the page's language.
 	if !strings.Contains(page, "Verzoek ingediend door de aanvrager") || strings.Contains(page, "submitted: access") {
 		t.Error("the staff timeline shows action codes instead of words")

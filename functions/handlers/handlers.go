@@ -58,7 +58,7 @@ type Handlers struct {
 // New builds Handlers from a service and its collaborators.
 func New(svc *app.Service, r *web.Renderer, log *slog.Logger, ipHeader string) (*Handlers, error) {
 	if svc == nil || r == nil || log == nil {
-		return nil, errors.New("functions: service, renderer and logger are required")
+		return nil, errors.New("handlers: service, renderer and logger are required")
 	}
 	return &Handlers{svc: svc, web: r, signer: svc.Signer, log: log, ipHdr: ipHeader}, nil
 }

@@ -1,56 +1,24 @@
-// Package functions registers every Privacyloket function with the Functions Framework. Each
-// function has its own thin file that decodes the request or event, calls one use case of
-// shared/app and renders the answer. Deployed, FUNCTION_TARGET picks one function; locally
-// (scripts/dev) one process serves them all at /<Name>.
+// Package functions registers every Privacyloket function with the Functions Framework, and
+// does nothing else: its init builds the handlers from the environment once per instance and
+// registers them. Deployed, the buildpack builds this package (GOOGLE_FUNCTION_SOURCE) and
+// FUNCTION_TARGET picks one function. The handlers themselves live in functions/handlers,
+// which tests and scripts/devserver import without registering anything.
 package functions
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net/http"
 	"os"
-	"strings"
-	"testing"
 
-	"cloud.google.com/go/firestore"
-	"cloud.google.com/go/pubsub/v2"
-	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
-	"github.com/cloudevents/sdk-go/v2/event"
+	// The buildpack recognises a declarative function source by this import; handlers.Register
+	// calls it.
+	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
-	"github.com/privacyloket/privacyloket/shared/app"
-	"github.com/privacyloket/privacyloket/shared/config"
-	"github.com/privacyloket/privacyloket/shared/deadline"
-	"github.com/privacyloket/privacyloket/shared/firestoredb"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
-	"github.com/privacyloket/privacyloket/shared/linktoken"
-	"github.com/privacyloket/privacyloket/shared/logging"
-	"github.com/privacyloket/privacyloket/shared/policy"
-	"github.com/privacyloket/privacyloket/shared/pubsubqueue"
-	"github.com/privacyloket/privacyloket/shared/sendgridmail"
-	"github.com/privacyloket/privacyloket/shared/web"
-)
-
-// Names of the HTTP and event functions, as deployed (Terraform) and served locally.
-const (
-	NameRequestForm    = "RequestForm"
-	NameConfirmRequest = "ConfirmRequest"
-	NameUploadID       = "UploadID"
-	NameRequestStatus  = "RequestStatus"
-	NameStaffCase      = "StaffCase"
-	NameThirdParty     = "ThirdPartyResponse"
-	NameDownloadResult = "DownloadResult"
-	NameSendMail       = "SendMail"
-	NameTick           = "Tick"
+	"github.com/privacyloket/privacyloket/functions/handlers"
 )
 
 func init() {
-	if testing.Testing() {
-		// Tests build Handlers themselves, against emulators and fakes.
-		return
-	}
-	h, err := FromEnv(context.Background())
+	h, err := handlers.FromEnv(context.Background())
 	if err != nil {
 		// One line naming every bad variable, then a loud failure: the platform shows the
 		// instance as failed instead of answering requests half-configured.
@@ -59,204 +27,3 @@ func init() {
 	}
 	h.Register()
 }
-
-// Handlers holds what every function of one instance shares.
-type Handlers struct {
-	svc    *app.Service
-	web    *web.Renderer
-	signer *linktoken.Signer
-	sealer *idcheck.Sealer
-	log    *slog.Logger
-	ipHdr  string
-}
-
-// New builds Handlers from a service and its collaborators.
-func New(svc *app.Service, r *web.Renderer, log *slog.Logger, ipHeader string) (*Handlers, error) {
-	if svc == nil || r == nil || log == nil {
-		return nil, errors.New("functions: service, renderer and logger are required")
-	}
-	return &Handlers{svc: svc, web: r, signer: svc.Signer, sealer: svc.Sealer, log: log, ipHdr: ipHeader}, nil
-}
-
-// Definition describes one deployed function: HTTP when Topic is empty, else triggered by
-// messages on Topic. Terraform declares exactly these (terraform tests cross-check).
-type Definition struct {
-	Name   string
-	Topic  string
-	Public bool // invocable by anyone (the pages and their forms); links carry the authority
-}
-
-// Definitions lists every function of the product.
-var Definitions = []Definition{
-	{Name: NameRequestForm, Public: true},
-	{Name: NameConfirmRequest, Public: true},
-	{Name: NameUploadID, Public: true},
-	{Name: NameRequestStatus, Public: true},
-	{Name: NameStaffCase, Public: true},
-	{Name: NameThirdParty, Public: true},
-	{Name: NameDownloadResult, Public: true},
-	{Name: NameSendMail, Topic: app.TopicMail},
-	{Name: NameTick, Topic: app.TopicTicks},
-}
-
-// HTTPHandler returns the HTTP function called name, or nil.
-func (h *Handlers) HTTPHandler(name string) http.HandlerFunc {
-	fn := map[string]http.HandlerFunc{
-		NameRequestForm:    h.RequestForm,
-		NameConfirmRequest: h.ConfirmRequest,
-		NameUploadID:       h.UploadID,
-		NameRequestStatus:  h.RequestStatus,
-		NameStaffCase:      h.StaffCase,
-		NameThirdParty:     h.ThirdPartyResponse,
-		NameDownloadResult: h.DownloadResult,
-	}[name]
-	if fn == nil {
-		return nil
-	}
-	return h.wrap(fn)
-}
-
-// EventHandler returns the event function called name, or nil.
-func (h *Handlers) EventHandler(name string) func(context.Context, event.Event) error {
-	return map[string]func(context.Context, event.Event) error{
-		NameSendMail: h.SendMail,
-		NameTick:     h.Tick,
-	}[name]
-}
-
-// Register registers every function with the framework.
-func (h *Handlers) Register() {
-	for _, d := range Definitions {
-		if d.Topic == "" {
-			functions.HTTP(d.Name, h.HTTPHandler(d.Name))
-		} else {
-			functions.CloudEvent(d.Name, h.EventHandler(d.Name))
-		}
-	}
-}
-
-// wrap adds the trace id to the request context.
-func (h *Handlers) wrap(fn http.HandlerFunc) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		fn(w, r.WithContext(logging.WithTrace(r)))
-	}
-}
-
-// FromEnv builds every dependency once per instance from the environment.
-func FromEnv(ctx context.Context) (*Handlers, error) {
-	cfg, err := config.Load(ctx)
-	if err != nil {
-		return nil, err
-	}
-	log := logging.New(os.Stdout, cfg.Project)
-	slog.SetDefault(log)
-	prof, err := policy.Load(cfg.OrgProfile)
-	if err != nil {
-		return nil, fmt.Errorf("ORG_PROFILE: %w", err)
-	}
-	fs, err := firestore.NewClient(ctx, cfg.Project)
-	if err != nil {
-		return nil, fmt.Errorf("firestore: %w", err)
-	}
-	ps, err := pubsub.NewClient(ctx, cfg.Project)
-	if err != nil {
-		return nil, fmt.Errorf("pubsub: %w", err)
-	}
-	store, err := firestoredb.New(fs)
-	if err != nil {
-		return nil, err
-	}
-	pub, err := pubsubqueue.New(ps, cfg.Project)
-	if err != nil {
-		return nil, err
-	}
-	deps := app.Deps{
-		Store: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
-		BaseURL: cfg.PublicBaseURL, Staff: cfg.Staff(), Logger: log,
-		RateLimitPerIP: cfg.RateLimitPerIP, RateLimitPerEmail: cfg.RateLimitPerMail,
-	}
-	if cfg.SendGridKey != "" {
-		if deps.Mailer, err = sendgridmail.New(cfg.SendGridKey, cfg.SendGridHost); err != nil {
-			return nil, err
-		}
-	}
-	if k := cfg.LinkKey(); len(k) > 0 {
-		if deps.Signer, err = linktoken.NewSigner(k); err != nil {
-			return nil, err
-		}
-		deps.PseudonymKey = k
-	}
-	if k := cfg.IDKey(); len(k) > 0 {
-		if deps.Sealer, err = idcheck.NewSealer(k); err != nil {
-			return nil, err
-		}
-	}
-	svc, err := app.New(deps)
-	if err != nil {
-		return nil, err
-	}
-	r, err := web.NewRenderer(log)
-	if err != nil {
-		return nil, err
-	}
-	return New(svc, r, log, cfg.TrustProxyHeader)
-}
-
-// verify checks a link token and answers 403 with a page that says what to do when it fails.
-func (h *Handlers) verify(w http.ResponseWriter, r *http.Request, token string, p linktoken.Purpose, lang string) (linktoken.Claims, bool) {
-	c, err := h.signer.Verify(token, p, h.svc.Now())
-	if err != nil {
-		h.log.WarnContext(r.Context(), "link refused", "purpose", string(p), "reason", err.Error())
-		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
-		return c, false
-	}
-	return c, true
-}
-
-// fail maps a use-case error to a stable answer; internal causes are logged, not shown.
-func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string, err error) {
-	var na *app.NotAllowedError
-	switch {
-	case errors.As(err, &na):
-		h.web.Problem(w, r, http.StatusConflict, lang, "err.conflict."+na.Reason, nil)
-	case errors.Is(err, app.ErrNotFound):
-		h.web.Problem(w, r, http.StatusNotFound, lang, "err.not_found", nil)
-	case errors.Is(err, app.ErrNotAllowed):
-		h.web.Problem(w, r, http.StatusConflict, lang, "err.conflict", nil)
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		h.log.ErrorContext(r.Context(), "request timed out", "reference", ref, "error", err)
-		w.Header().Set("Retry-After", "30")
-		h.web.Problem(w, r, http.StatusServiceUnavailable, lang, "err.unavailable", nil)
-	default:
-		h.log.ErrorContext(r.Context(), "request failed", "reference", ref, "error", err)
-		h.web.Problem(w, r, http.StatusInternalServerError, lang, "err.internal", nil)
-	}
-}
-
-// methodNotAllowed answers 405 with the allowed methods.
-func (h *Handlers) methodNotAllowed(w http.ResponseWriter, r *http.Request, allow string) {
-	w.Header().Set("Allow", allow)
-	h.web.Problem(w, r, http.StatusMethodNotAllowed, web.Lang(r), "err.method", nil)
-}
-
-// invalidOrFailed answers a use-case error: 400 naming the fields, or fail's mapping. It
-// reports whether it answered.
-func (h *Handlers) invalidOrFailed(w http.ResponseWriter, r *http.Request, lang, ref string, err error) bool {
-	if err == nil {
-		return false
-	}
-	var verr *app.ValidationError
-	if errors.As(err, &verr) {
-		fields := webErrors(verr.Fields, lang)
-		if web.WantsJSON(r) {
-			h.web.JSON(w, http.StatusBadRequest, map[string]any{"errors": fields})
-		} else {
-			h.web.Problem(w, r, http.StatusBadRequest, lang, "err.invalid", fields)
-		}
-		return true
-	}
-	h.fail(w, r, lang, ref, err)
-	return true
-}
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) }

@@ -22,7 +22,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
 
-	"github.com/privacyloket/privacyloket/functions"
+	functions "github.com/privacyloket/privacyloket/functions/handlers"
 )
 
 // frameworkFunctions is the registration package whose import makes Google's Go buildpack

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"os"
+	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -18,7 +19,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/sethvargo/go-envconfig"
 
-	"github.com/privacyloket/privacyloket/functions"
+	functions "github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/config"
 	"github.com/privacyloket/privacyloket/shared/firestoredb"
@@ -67,7 +68,9 @@ var repoFacts = sync.OnceValues(func() (repo, error) {
 			}
 		}
 	}
-	pkg := reflect.TypeFor[functions.Definition]().PkgPath()
+	// The functions package, which the buildpack builds, registers the handlers of its
+	// handlers subpackage, where Definition lives.
+	pkg := path.Dir(reflect.TypeFor[functions.Definition]().PkgPath())
 	dir, ok := strings.CutPrefix(pkg, r.module+"/")
 	if r.module == "" || !ok {
 		return repo{}, fmt.Errorf("package %s is not inside module %q", pkg, r.module)

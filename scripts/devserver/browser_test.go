@@ -21,7 +21,7 @@ import (
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
 	"github.com/chromedp/chromedp"
 
-	"github.com/privacyloket/privacyloket/functions"
+	"github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/shared/devmailbox"
 	"github.com/privacyloket/privacyloket/shared/web"
 )
@@ -95,9 +95,9 @@ func startStack(t *testing.T) *e2eStack {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		h, err := functions.FromEnv(ctx)
+		h, err := handlers.FromEnv(ctx)
 		if err != nil {
-			stackErr = fmt.Errorf("functions.FromEnv: %w", err)
+			stackErr = fmt.Errorf("handlers.FromEnv: %w", err)
 			return
 		}
 		h.Register()
@@ -106,7 +106,7 @@ func startStack(t *testing.T) *e2eStack {
 			stackErr = err
 			return
 		}
-		subs := pushSubscriptions(functions.Definitions, s.base)
+		subs := pushSubscriptions(handlers.Definitions, s.base)
 		if stackErr = ensureSubscriptions(ctx, ps, project, subs); stackErr != nil {
 			return
 		}
@@ -122,7 +122,7 @@ func startStack(t *testing.T) *e2eStack {
 		})
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- funcframework.StartHostPort("127.0.0.1", port) }()
-		if stackErr = waitReady(ctx, s.base+"/"+firstHTTPFunction(functions.Definitions), serveErr, readyTimeout); stackErr != nil {
+		if stackErr = waitReady(ctx, s.base+"/"+firstHTTPFunction(handlers.Definitions), serveErr, readyTimeout); stackErr != nil {
 			return
 		}
 		stack = s

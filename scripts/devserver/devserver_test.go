@@ -17,7 +17,7 @@ import (
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/privacyloket/privacyloket/functions"
+	"github.com/privacyloket/privacyloket/functions/handlers"
 )
 
 // requireEmulators returns the emulator hosts, or skips the test without them unless
@@ -109,7 +109,7 @@ func TestLoadConfig(t *testing.T) {
 
 func TestPushSubscriptions(t *testing.T) {
 	t.Parallel()
-	defs := []functions.Definition{{Name: "RequestForm"}, {Name: "SendMail", Topic: "mail"}, {Name: "Tick", Topic: "ticks"}}
+	defs := []handlers.Definition{{Name: "RequestForm"}, {Name: "SendMail", Topic: "mail"}, {Name: "Tick", Topic: "ticks"}}
 	want := []pushSub{
 		{Topic: "mail", Name: "SendMail-push", Endpoint: "http://127.0.0.1:8080/SendMail"},
 		{Topic: "ticks", Name: "Tick-push", Endpoint: "http://127.0.0.1:8080/Tick"},
@@ -118,7 +118,7 @@ func TestPushSubscriptions(t *testing.T) {
 		t.Errorf("subscriptions (-want +got):\n%s", diff)
 	}
 	// Every event function of the product gets one.
-	if got, want := len(pushSubscriptions(functions.Definitions, "http://x")), 0; got == want {
+	if got, want := len(pushSubscriptions(handlers.Definitions, "http://x")), 0; got == want {
 		t.Error("the product's definitions yield no push subscription")
 	}
 	if got, want := firstHTTPFunction(defs), "RequestForm"; got != want {
@@ -209,7 +209,7 @@ func TestEnsureSubscriptions(t *testing.T) {
 	defer c.Close()
 
 	for _, port := range []string{"8080", "9090"} {
-		subs := pushSubscriptions(functions.Definitions, "http://127.0.0.1:"+port)
+		subs := pushSubscriptions(handlers.Definitions, "http://127.0.0.1:"+port)
 		if err := ensureSubscriptions(ctx, c, project, subs); err != nil {
 			t.Fatalf("ensureSubscriptions (port %s): %v", port, err)
 		}

@@ -3,8 +3,8 @@
 // to it with push subscriptions, optionally runs the local mailbox (shared/devmailbox) and
 // publishes a tick now and then, as Cloud Scheduler does in production.
 //
-// Importing package functions builds every dependency from the environment and registers the
-// functions (its init); a bad environment stops the process there with one line.
+// It builds the functions from the environment with functions/handlers and registers them, as
+// package functions does when deployed; a bad environment stops it with one line.
 package main
 
 import (

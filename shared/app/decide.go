@@ -261,7 +261,11 @@ func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comm
 		tp.Answer, tp.Comment, tp.AnsweredAt, tp.Mask = a, strings.TrimSpace(comment), now, a == request.ThirdPartyObjects
 		c.Status, c.UpdatedAt = st, now
 		c.NextActionAt = s.nextAction(c, now)
-		return Change{Events: []request.Event{{At: now, Actor: "third_party", Action: "third_party_" + answer}}}, nil
+		action := "third_party_agree"
+		if tp.Mask {
+			action = "third_party_object"
+		}
+		return Change{Events: []request.Event{{At: now, Actor: "third_party", Action: action}}}, nil
 	})
 }
 

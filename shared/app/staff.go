@@ -99,7 +99,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	var letters []*outbox.Letter
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters = nil
-		next, err := request.Next(in.Action, c.Status, "")
+		next, err := s.allowed(c, in.Action, now)
 		if err != nil {
 			return Change{}, err
 		}
@@ -114,9 +114,6 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 			ch.DeleteIDCopy = true
 			detail = in.DocumentType
 		case request.ActRejectIdentity:
-			if !c.Identity.CopyHeld {
-				return Change{}, &NotAllowedError{Reason: "no_copy"}
-			}
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, request.IdentityRejected, ""
 			s.startSuspension(c, now)
@@ -137,17 +134,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActExtend:
-			if c.Extended {
-				return Change{}, &NotAllowedError{Reason: "extend_once"}
-			}
-			if deadline.DateIn(now).After(c.DueDate) {
-				return Change{}, &NotAllowedError{Reason: "extend_late"}
-			}
 			newDue, err := s.Calendar.ExtendedDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays)
-			if errors.Is(err, deadline.ErrNoCeiling) {
-				// A complaint runs on the profile's own procedure: GDPR 12(3) extension does not apply.
-				return Change{}, &NotAllowedError{Reason: "extend_complaint"}
-			}
 			if err != nil {
 				return Change{}, fmt.Errorf("extended due date: %w", err)
 			}
@@ -217,10 +204,19 @@ func (s *Service) endSuspension(c *request.Case, now time.Time) {
 	}
 }
 
-// UploadIdentity stores an ID copy sent through an upload link and ends a clock suspension.
-func (s *Service) UploadIdentity(ctx context.Context, ref string, doc *idcheck.Document) (*request.Case, error) {
+// UploadIdentity checks an ID copy sent through an upload link (idcheck: a refusal is an
+// *idcheck.Rejection), stores it sealed and ends a clock suspension. A missing file is a
+// *ValidationError naming idDocument.
+func (s *Service) UploadIdentity(ctx context.Context, ref string, upload []byte) (*request.Case, error) {
 	if s.Sealer == nil {
 		return nil, errors.New("app: UploadIdentity needs a Sealer")
+	}
+	if upload == nil {
+		return nil, &ValidationError{Fields: []request.FieldError{{Field: "idDocument", Code: "required"}}}
+	}
+	doc, err := idcheck.Inspect(upload)
+	if err != nil {
+		return nil, fmt.Errorf("ID copy for %s: %w", ref, err)
 	}
 	cur, err := s.Store.Case(ctx, ref)
 	if err != nil {

@@ -73,7 +73,7 @@ type StaffView struct {
 	Case    *request.Case
 	Events  []request.Event
 	Letters []LetterView
-	Actions []request.Action // the actions the case's status allows
+	Actions []request.Action // the actions the case allows now (Actions)
 	HasCopy bool
 }
 
@@ -95,10 +95,6 @@ func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error)
 	for _, l := range sortLetters(letters) {
 		v.Letters = append(v.Letters, letterView(l))
 	}
-	for _, a := range request.StaffActions {
-		if request.Allowed(a, c.Status) {
-			v.Actions = append(v.Actions, a)
-		}
-	}
+	v.Actions = s.Actions(c, s.Clock())
 	return v, nil
 }

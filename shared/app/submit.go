@@ -47,13 +47,34 @@ type Client struct{ IP string }
 // Submit validates a submission and stores it as a new case awaiting confirmation of the
 // e-mail address, with the confirm_email letter. A rejected submission stores nothing.
 //
-// doc, when not nil, is an ID copy that came with the form (already checked by idcheck); it is
-// stored sealed and removed again if the case cannot be stored.
-func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client, doc *idcheck.Document) (*request.Case, error) {
+// upload, when not nil, is an ID copy that came with the form. Submit checks it (idcheck: a
+// refusal is an *idcheck.Rejection, joined with the *ValidationError when fields are invalid
+// too), stores it sealed and removes it again if the case cannot be stored. undecodable names
+// fields whose value could not be read at all (e.g. a JSON number for a name); they are
+// reported with the rest, so the requester sees every problem at once.
+func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client, upload []byte, undecodable ...string) (*request.Case, error) {
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
+	errs = mergeFieldErrors(undecodable, errs)
+	var doc *idcheck.Document
+	var rejected error
+	if upload != nil {
+		d, err := idcheck.Inspect(upload)
+		var rej *idcheck.Rejection
+		switch {
+		case errors.As(err, &rej):
+			rejected = rej
+		case err != nil:
+			return nil, fmt.Errorf("inspect ID copy: %w", err)
+		default:
+			doc = d
+		}
+	}
 	if len(errs) > 0 {
-		return nil, &ValidationError{Fields: errs}
+		return nil, errors.Join(&ValidationError{Fields: errs}, rejected)
+	}
+	if rejected != nil {
+		return nil, rejected
 	}
 	c := &request.Case{
 		Type:           v.Type,
@@ -116,6 +137,26 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		s.publish(ctx, ch.Letters)
 		return c, nil
 	}
+}
+
+// mergeFieldErrors keeps one error per field: fields that could not be decoded first, as
+// "invalid", then the validation errors of the others.
+func mergeFieldErrors(undecodable []string, errs []request.FieldError) []request.FieldError {
+	seen := map[string]bool{}
+	var out []request.FieldError
+	for _, f := range undecodable {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, request.FieldError{Field: f, Code: "invalid"})
+		}
+	}
+	for _, e := range errs {
+		if !seen[e.Field] {
+			seen[e.Field] = true
+			out = append(out, e)
+		}
+	}
+	return out
 }
 
 // storeCopy seals an ID copy with the case reference as associated data and stores it.

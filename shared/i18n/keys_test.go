@@ -51,7 +51,7 @@ var families = []struct {
 // codePrefixes are prefixes the code joins with a code that is a string literal elsewhere in
 // the sources: a field name (`"documentType"`), a field-error code (`"too_long"`) or a refusal
 // reason (`"extend_once"`). Such a key counts as used when that literal appears.
-var codePrefixes = []string{"form.", "field.", "fielderr.", "err.conflict."}
+var codePrefixes = []string{"form.", "field.", "fielderr.", "err.conflict.", "event."}
 
 // suffixes are joined to another key or name: web.Problem adds ".heading" to its message key,
 // the form adds ".hint" to a field's label key, and web.Render adds ".title" to a page name.

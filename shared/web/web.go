@@ -1,5 +1,7 @@
-// Package web is the HTTP toolkit every function shares: one renderer for pages and JSON,
-// strict security headers, body limits, the client's address and language, and the stable
+// Package web is the HTTP toolkit every function shares: one renderer for pages and JSON, the
+// view models the pages show (form_view.go, staff_view.go), one body decoder for JSON,
+// URL-encoded and multipart bodies with limits (decode.go), dates and times as the reader reads
+// them (format.go), strict security headers, the client's address and language, and the stable
 // error answers of CONTRACT.md §3.
 package web
 
@@ -17,9 +19,8 @@ import (
 	"net"
 	"net/http"
 	"strings"
-	"time"
 
-	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 //go:embed templates/*.html templates/style.css
@@ -31,10 +32,12 @@ type Renderer struct {
 	style  template.CSS
 	csp    string
 	logger *slog.Logger
+	org    string
 }
 
-// NewRenderer parses every page template once per instance.
-func NewRenderer(logger *slog.Logger) (*Renderer, error) {
+// NewRenderer parses every page template once per instance. org is the organisation's name
+// (the profile's), shown on every page so a tenant sees whose desk this is.
+func NewRenderer(logger *slog.Logger, org string) (*Renderer, error) {
 	if logger == nil {
 		return nil, fmt.Errorf("web: logger is required")
 	}
@@ -47,6 +50,7 @@ func NewRenderer(logger *slog.Logger) (*Renderer, error) {
 		pages:  map[string]*template.Template{},
 		style:  template.CSS(css),
 		logger: logger,
+		org:    org,
 		// No script at all; the one inline stylesheet is allowed by its hash.
 		csp: "default-src 'none'; style-src 'sha256-" + base64.StdEncoding.EncodeToString(sum[:]) + "'; " +
 			"img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
@@ -69,15 +73,7 @@ func NewRenderer(logger *slog.Logger) (*Renderer, error) {
 	return r, nil
 }
 
-var funcs = template.FuncMap{
-	"join": strings.Join,
-	"date": func(t time.Time) string {
-		if t.IsZero() {
-			return ""
-		}
-		return t.In(deadline.Location()).Format("2006-01-02 15:04")
-	},
-}
+var funcs = template.FuncMap{"join": strings.Join}
 
 // SecurityHeaders sets the headers every answer carries.
 func (r *Renderer) SecurityHeaders(w http.ResponseWriter) {
@@ -98,6 +94,7 @@ func (r *Renderer) SecurityHeaders(w http.ResponseWriter) {
 type Page struct {
 	Lang  string
 	Title string
+	Org   string // the organisation whose desk this is
 	Style template.CSS
 	Data  any
 	// Path is the page's own function path, for the language switch.
@@ -117,7 +114,7 @@ func (r *Renderer) HTML(w http.ResponseWriter, req *http.Request, code int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	p := Page{Lang: lang, Title: T(lang, name+".title"), Style: r.style, Data: data, Path: req.URL.Path}
+	p := Page{Lang: lang, Title: T(lang, name+".title"), Org: r.org, Style: r.style, Data: data, Path: req.URL.Path}
 	q := req.URL.Query()
 	q.Del("lang")
 	p.Query = q.Encode()
@@ -151,6 +148,24 @@ func (r *Renderer) JSON(w http.ResponseWriter, code int, v any) {
 type FieldError struct {
 	Field   string `json:"field"`
 	Message string `json:"message"`
+}
+
+// FieldErrors gives every field error its message in lang.
+func FieldErrors(fs []request.FieldError, lang string) []FieldError {
+	out := make([]FieldError, len(fs))
+	for i, f := range fs {
+		out[i] = FieldError{Field: f.Field, Message: f.Message(lang)}
+	}
+	return out
+}
+
+// Invalid answers 400 naming every invalid field: {"errors": [...]} or the message page.
+func (r *Renderer) Invalid(w http.ResponseWriter, req *http.Request, lang string, fields []FieldError) {
+	if WantsJSON(req) {
+		r.JSON(w, http.StatusBadRequest, map[string]any{"errors": fields})
+		return
+	}
+	r.Problem(w, req, http.StatusBadRequest, lang, "err.invalid", fields)
 }
 
 // Problem answers an error: JSON {"error", "errors"?} or the message page. msgKey is a key of

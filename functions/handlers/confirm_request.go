@@ -1,4 +1,4 @@
-package functions
+package handlers
 
 import (
 	"errors"
@@ -21,11 +21,11 @@ func (h *Handlers) ConfirmRequest(w http.ResponseWriter, r *http.Request) {
 		}
 		h.web.HTML(w, r, http.StatusOK, "confirm", lang, map[string]string{"Token": tok})
 	case http.MethodPost:
-		tok, ok := h.postedToken(w, r, lang)
-		if !ok {
+		var p tokenPost
+		if _, ok := h.decodeAll(w, r, lang, maxFormBody, &p); !ok {
 			return
 		}
-		claims, ok := h.verify(w, r, tok, linktoken.Confirm, lang)
+		claims, ok := h.verify(w, r, p.Token, linktoken.Confirm, lang)
 		if !ok {
 			return
 		}
@@ -49,11 +49,7 @@ func (h *Handlers) ConfirmRequest(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// postedToken reads the token of a POST and refuses cross-site posts.
-func (h *Handlers) postedToken(w http.ResponseWriter, r *http.Request, lang string) (string, bool) {
-	p, ok := h.readPost(w, r, lang, maxJSONBody)
-	if !ok {
-		return "", false
-	}
-	return p.Get("token"), true
+// tokenPost is a post that carries only its link's token.
+type tokenPost struct {
+	Token string `json:"token"`
 }

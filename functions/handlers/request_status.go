@@ -1,9 +1,8 @@
-package functions
+package handlers
 
 import (
 	"net/http"
 
-	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/web"
 )
@@ -20,20 +19,12 @@ func (h *Handlers) RequestStatus(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	v, err := h.svc.Status(r.Context(), claims.Reference)
-	if err != nil {
+	switch {
+	case err != nil:
 		h.fail(w, r, lang, claims.Reference, err)
-		return
-	}
-	if web.WantsJSON(r) {
+	case web.WantsJSON(r):
 		h.web.JSON(w, http.StatusOK, v)
-		return
+	default:
+		h.web.HTML(w, r, http.StatusOK, "status", lang, web.NewStatusPage(lang, v))
 	}
-	received := v.ReceivedAt
-	if len(received) >= 10 {
-		received = received[:10]
-	}
-	h.web.HTML(w, r, http.StatusOK, "status", lang, struct {
-		*app.StatusView
-		ReceivedDate string
-	}{v, received})
 }

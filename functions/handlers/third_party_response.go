@@ -1,4 +1,4 @@
-package functions
+package handlers
 
 import (
 	"net/http"
@@ -23,23 +23,23 @@ func (h *Handlers) ThirdPartyResponse(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, lang, claims.Reference, err)
 			return
 		}
-		data := map[string]any{"Token": tok, "Reference": claims.Reference, "Type": string(v.Case.Type)}
-		if tp := v.Case.ThirdParty; tp != nil && equalFold(tp.Email, claims.Subject) {
-			data["Due"] = tp.ObjectionDue.String()
-			data["Answered"] = tp.Answer != ""
-		}
-		h.web.HTML(w, r, http.StatusOK, "third_party", lang, data)
+		h.web.HTML(w, r, http.StatusOK, "third_party", lang, web.NewThirdPartyPage(tok, claims.Subject, v.Case))
 	case http.MethodPost:
-		p, ok := h.readPost(w, r, lang, maxJSONBody)
+		var p struct {
+			Token    string `json:"token"`
+			Decision string `json:"decision"`
+			Comment  string `json:"comment"`
+		}
+		if _, ok := h.decodeAll(w, r, lang, maxFormBody, &p); !ok {
+			return
+		}
+		claims, ok := h.verify(w, r, p.Token, linktoken.ThirdParty, lang)
 		if !ok {
 			return
 		}
-		claims, ok := h.verify(w, r, p.Get("token"), linktoken.ThirdParty, lang)
-		if !ok {
-			return
-		}
-		c, err := h.svc.ThirdPartyAnswer(r.Context(), claims.Reference, claims.Subject, p.Get("decision"), p.Get("comment"))
-		if h.invalidOrFailed(w, r, lang, claims.Reference, err) {
+		c, err := h.svc.ThirdPartyAnswer(r.Context(), claims.Reference, claims.Subject, p.Decision, p.Comment)
+		if err != nil {
+			h.fail(w, r, lang, claims.Reference, err)
 			return
 		}
 		if web.WantsJSON(r) {

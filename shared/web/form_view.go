@@ -1,8 +1,7 @@
-package functions
+package web
 
 import (
 	"github.com/privacyloket/privacyloket/shared/request"
-	"github.com/privacyloket/privacyloket/shared/web"
 )
 
 // fieldView is one labelled input of the request form.
@@ -26,14 +25,15 @@ type formView struct {
 
 type summaryItem struct{ Field, Label, Message string }
 
-func newFormView(lang string, s request.Submission, errs []web.FieldError) formView {
+// NewFormView is the request form with the values so far and every error (none for a new form).
+func NewFormView(lang string, s request.Submission, errs []FieldError) formView {
 	byField := map[string]string{}
 	for _, e := range errs {
 		byField[e.Field] = e.Message
 	}
-	t := func(k string) string { return web.T(lang, k) }
+	t := func(k string) string { return T(lang, k) }
 	f := func(name, kind, autocomplete, value string, required bool) fieldView {
-		return fieldView{ID: name, Name: name, Label: t("form." + name), Hint: web.Optional(lang, "form."+name+".hint"), Kind: kind,
+		return fieldView{ID: name, Name: name, Label: t("form." + name), Hint: Optional(lang, "form."+name+".hint"), Kind: kind,
 			Value: value, Error: byField[name], Autocomplete: autocomplete, Required: required,
 			Req: t("required"), Opt: t("optional")}
 	}

@@ -1,4 +1,4 @@
-package functions
+package handlers
 
 import (
 	"bytes"
@@ -37,7 +37,7 @@ func newEnv(t *testing.T, o testenv.Options) *env {
 	t.Helper()
 	s := testenv.NewStack(t, o)
 	log := logging.New(s.Logs, s.Project)
-	r, err := web.NewRenderer(log)
+	r, err := web.NewRenderer(log, s.Svc.Profile.Organisation.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -401,9 +401,13 @@ func TestTokensAreRefused(t *testing.T) {
 	other, _ := linktoken.NewSigner(testenv.Key(32))
 	forged, _ := other.Sign(good)
 	expired, _ := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Status, Reference: "PL-AAAA-BBBB", Expires: e.Clock.Now().Add(-time.Second).Unix()})
-	body, sig, _ := strings.Cut(tok, ".")
-	payload, _ := base64.RawURLEncoding.DecodeString(body)
-	altered := base64.RawURLEncoding.EncodeToString(bytes.Replace(payload, []byte("PL-AAAA-BBBB"), []byte("PL-CCCC-DDDD"), 1)) + "." + sig
+	// The claims are sealed: flip one character in the middle of the sealed part.
+	i := len(tok) - 20
+	c := "A"
+	if tok[i] == 'A' {
+		c = "B"
+	}
+	altered := tok[:i] + c + tok[i+1:]
 	staffTok, _ := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: "PL-AAAA-BBBB", Subject: "staff@corp.test", Expires: e.Clock.Now().Add(time.Hour).Unix()})
 	for name, path := range map[string]string{
 		"forged":                "/RequestStatus?token=" + url.QueryEscape(forged),
@@ -564,5 +568,71 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	_, page = e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok2), "", nil, nil)
 	if !strings.Contains(page, "onleesbaar") {
 		t.Error("the staff page does not remind staff to mask the third party's data")
+	}
+}
+
+// The staff page's JSON and HTML offer the same actions, the app's: a case that waits for a
+// copy it has not got offers no second request and no rejection, and the app refuses both.
+func TestStaffActionsComeFromTheApp(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{}) // vallei-wonen: an ID copy always
+	resp, b := e.postJSON(t, "/RequestForm", with(valid(), "email", "acts@tenant.test"))
+	if resp.StatusCode != 201 {
+		t.Fatal(b)
+	}
+	var c struct{ Reference string }
+	json.Unmarshal([]byte(b), &c)
+	tok := tokenOf(e.Mail.Await(t, "confirm_email", "acts@tenant.test", c.Reference).Link("ConfirmRequest"))
+	e.do(t, "POST", "/ConfirmRequest", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {tok}}.Encode()), asJSON)
+	stok := tokenOf(e.Mail.Await(t, "staff_case", "staff@corp.test", c.Reference).Link("StaffCase"))
+
+	_, b = e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, asJSON)
+	var got struct {
+		Status  string
+		Actions []string
+	}
+	json.Unmarshal([]byte(b), &got)
+	if got.Status != "awaiting_identity" || slices.Contains(got.Actions, "request_identity") || slices.Contains(got.Actions, "reject_identity") ||
+		!slices.Contains(got.Actions, "verify_identity") {
+		t.Errorf("JSON: status %s, actions %v", got.Status, got.Actions)
+	}
+	_, page := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, nil)
+	for _, a := range []string{"verify_identity", "request_identity", "reject_identity", "extend", "withdraw"} {
+		if want := slices.Contains(got.Actions, a); strings.Contains(page, `value="`+a+`"`) != want {
+			t.Errorf("HTML offers %s: %v, JSON: %v", a, !want, want)
+		}
+	}
+	for _, a := range []string{"request_identity", "reject_identity"} {
+		resp, b := e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded",
+			strings.NewReader(url.Values{"token": {stok}, "action": {a}, "reason": {"Nog een keer."}}.Encode()), asJSON)
+		if resp.StatusCode != http.StatusConflict {
+			t.Errorf("%s: %d %s, want 409", a, resp.StatusCode, b)
+		}
+	}
+	// The upload link: the use case inspects what arrives, whoever calls it.
+	up := tokenOf(e.Mail.Await(t, "id_requested", "acts@tenant.test", c.Reference).Link("UploadID"))
+	upload := func(file []byte) (*http.Response, string) {
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		w.WriteField("token", up)
+		if file != nil {
+			fw, _ := w.CreateFormFile("idDocument", "id.jpg")
+			fw.Write(file)
+		}
+		w.Close()
+		return e.do(t, "POST", "/UploadID", w.FormDataContentType(), &buf, asJSON)
+	}
+	if resp, b := upload(append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 400)...)); resp.StatusCode != 415 || !strings.Contains(b, "idDocument") {
+		t.Errorf("executable upload: %d %s, want 415 naming idDocument", resp.StatusCode, b)
+	}
+	if resp, b := upload(nil); resp.StatusCode != 400 || !strings.Contains(b, "idDocument") {
+		t.Errorf("upload without a file: %d %s, want 400 naming idDocument", resp.StatusCode, b)
+	}
+	if resp, b := upload(jpegWithExif(t)); resp.StatusCode != 200 {
+		t.Errorf("upload: %d %s", resp.StatusCode, b)
+	}
+	// The timeline says what happened, in the page's language.
+	if !strings.Contains(page, "Verzoek ingediend door de aanvrager") || strings.Contains(page, "submitted: access") {
+		t.Error("the staff timeline shows action codes instead of words")
 	}
 }

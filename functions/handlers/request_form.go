@@ -1,0 +1,77 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/web"
+)
+
+// Body limits: a JSON or plain form request is small; multipart carries at most one ID copy.
+const (
+	maxFormBody      = 64 << 10
+	maxMultipartBody = idcheck.MaxSize + 256<<10
+)
+
+// RequestForm serves the public form (GET) and takes a submission (POST), CONTRACT.md §3.
+func (h *Handlers) RequestForm(w http.ResponseWriter, r *http.Request) {
+	lang := web.Lang(r)
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		if ref := r.URL.Query().Get("submitted"); ref != "" {
+			h.web.HTML(w, r, http.StatusOK, "thanks", lang, map[string]string{"Reference": ref})
+			return
+		}
+		h.web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, request.Submission{}, nil))
+	case http.MethodPost:
+		h.submit(w, r, lang)
+	default:
+		h.methodNotAllowed(w, r, "GET, HEAD, POST")
+	}
+}
+
+func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
+	limit := int64(maxFormBody)
+	if web.IsMultipart(r) {
+		limit = maxMultipartBody
+	}
+	var sub request.Submission
+	body, ok := h.decode(w, r, lang, limit, &sub)
+	if !ok {
+		return
+	}
+	if sub.Lang == "en" {
+		lang = "en"
+	}
+	upload, err := body.File("idDocument", maxMultipartBody) // idcheck judges the size
+	if err != nil {
+		h.fail(w, r, lang, "", err)
+		return
+	}
+	c, err := h.svc.Submit(r.Context(), sub, app.Client{IP: web.ClientIP(r, h.ipHdr)}, upload, body.Invalid...)
+	var verr *app.ValidationError
+	switch {
+	case errors.As(err, &verr) && !web.WantsJSON(r):
+		// The form again, with every problem named.
+		fields := web.FieldErrors(verr.Fields, lang)
+		var rej *idcheck.Rejection
+		if errors.As(err, &rej) {
+			fields = append(fields, uploadError(rej, lang))
+		}
+		h.web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, sub, fields))
+	case err != nil:
+		h.fail(w, r, lang, "", err)
+	case web.WantsJSON(r):
+		h.web.JSON(w, http.StatusCreated, map[string]string{"reference": c.Reference, "status": string(c.Status)})
+	default:
+		q := url.Values{"submitted": {c.Reference}}
+		if lang == "en" {
+			q.Set("lang", "en")
+		}
+		h.redirect(w, r, NameRequestForm, q.Encode())
+	}
+}

@@ -1,0 +1,149 @@
+package handlers
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/accessresult"
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/web"
+)
+
+// maxStaffBody admits one access result file with its form fields.
+const maxStaffBody = accessresult.MaxResultSize + 256<<10
+
+// staffPost is a staff action as posted: the token, the action and its fields.
+type staffPost struct {
+	Token             string   `json:"token"`
+	Action            string   `json:"action"`
+	DocumentType      string   `json:"documentType"`
+	Reason            string   `json:"reason"`
+	Explanation       string   `json:"explanation"`
+	Outcome           string   `json:"outcome"`
+	Motivation        string   `json:"motivation"`
+	Ground            string   `json:"ground"`
+	Recipients        []string `json:"recipients"`
+	RecipientsNote    string   `json:"recipientsNote"`
+	CorrectionSummary string   `json:"correctionSummary"`
+	ThirdPartyName    string   `json:"thirdPartyName"`
+	ThirdPartyEmail   string   `json:"thirdPartyEmail"`
+	ResultFile        string   `json:"resultFile"` // JSON clients send the file inline
+}
+
+// StaffCase is one staff member's page for one case (GET) and the actions on it (POST). The
+// link is personal (one staff address), scoped to one case, and expires per profile.
+func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
+	lang := web.Lang(r)
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		tok := r.URL.Query().Get("token")
+		claims, ok := h.verify(w, r, tok, linktoken.Staff, lang)
+		if !ok {
+			return
+		}
+		if r.URL.Query().Get("view") == "idcopy" {
+			h.serveIDCopy(w, r, claims, lang)
+			return
+		}
+		h.staffPage(w, r, http.StatusOK, tok, claims, lang, nil)
+	case http.MethodPost:
+		var p staffPost
+		body, ok := h.decodeAll(w, r, lang, maxStaffBody, &p)
+		if !ok {
+			return
+		}
+		claims, ok := h.verify(w, r, p.Token, linktoken.Staff, lang)
+		if !ok {
+			return
+		}
+		in := app.StaffInput{Action: request.Action(p.Action), DocumentType: p.DocumentType, Reason: p.Reason,
+			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground,
+			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
+			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}
+		file, err := body.File("resultFile", accessresult.MaxResultSize)
+		if err != nil {
+			h.fail(w, r, lang, claims.Reference, err)
+			return
+		}
+		if in.ResultFile = file; file == nil && p.ResultFile != "" {
+			in.ResultFile = []byte(p.ResultFile)
+		}
+		if len(in.ResultFile) > accessresult.MaxResultSize {
+			h.fail(w, r, lang, claims.Reference, &web.BodyError{Status: http.StatusRequestEntityTooLarge, Key: "err.too_large"})
+			return
+		}
+		c, err := h.svc.StaffAct(r.Context(), claims.Reference, claims.Subject, in)
+		var verr *app.ValidationError
+		switch {
+		case errors.As(err, &verr) && !web.WantsJSON(r):
+			h.staffPage(w, r, http.StatusBadRequest, p.Token, claims, lang, web.FieldErrors(verr.Fields, lang))
+		case err != nil:
+			h.fail(w, r, lang, claims.Reference, err)
+		case web.WantsJSON(r):
+			out := map[string]any{"reference": c.Reference, "status": c.Status, "extended": c.Extended}
+			if !c.DueDate.IsZero() {
+				out["dueDate"] = c.DueDate.String()
+			}
+			h.web.JSON(w, http.StatusOK, out)
+		default:
+			h.redirect(w, r, NameStaffCase, url.Values{"token": {p.Token}}.Encode())
+		}
+	default:
+		h.methodNotAllowed(w, r, "GET, HEAD, POST")
+	}
+}
+
+func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, tok string, claims linktoken.Claims, lang string, errs []web.FieldError) {
+	v, err := h.svc.StaffCase(r.Context(), claims.Reference)
+	if err != nil {
+		h.fail(w, r, lang, claims.Reference, err)
+		return
+	}
+	if web.WantsJSON(r) {
+		h.web.JSON(w, code, web.StaffCaseJSON(v))
+		return
+	}
+	copyURL := "/" + NameStaffCase + "?" + url.Values{"view": {"idcopy"}, "token": {tok}}.Encode()
+	h.web.HTML(w, r, code, "staff_case", lang, web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs))
+}
+
+// splitList accepts recipients as repeated fields or one field with commas or new lines.
+func splitList(vs []string) []string {
+	var out []string
+	for _, v := range vs {
+		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ';' || r == ' ' }) {
+			if part = strings.TrimSpace(part); part != "" {
+				out = append(out, strings.ToLower(part))
+			}
+		}
+	}
+	return out
+}
+
+// serveIDCopy shows the decrypted copy to the staff member, never cached, never stored.
+func (h *Handlers) serveIDCopy(w http.ResponseWriter, r *http.Request, claims linktoken.Claims, lang string) {
+	data, kind, err := h.svc.IDCopy(r.Context(), claims.Reference)
+	if err != nil {
+		h.fail(w, r, lang, claims.Reference, err)
+		return
+	}
+	switch idcheck.Kind(kind) {
+	case idcheck.KindJPEG, idcheck.KindPNG, idcheck.KindPDF:
+	default:
+		h.fail(w, r, lang, claims.Reference, errors.New("unexpected ID copy kind"))
+		return
+	}
+	h.log.InfoContext(r.Context(), "ID copy viewed", "reference", claims.Reference)
+	h.web.SecurityHeaders(w)
+	w.Header().Set("Content-Type", kind)
+	w.Header().Set("Content-Disposition", "inline")
+	w.Header().Set("Content-Security-Policy", "default-src 'none'; img-src 'self'; plugin-types application/pdf; sandbox")
+	w.Header().Set("Expires", time.Unix(0, 0).UTC().Format(http.TimeFormat))
+	w.Write(data)
+}

@@ -1,0 +1,209 @@
+package web
+
+import (
+	"strings"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// StaffPage is what the staff_case page shows about one case.
+type StaffPage struct {
+	Case    *request.Case
+	Staff   string // who is signed in by link
+	Actions []ActionView
+	HasCopy bool
+	// Dates and times as the reader reads them (format.go).
+	Received, BirthDate, DueDate, CheckedAt string
+	ThirdPartyDue, DecidedAt                string
+	ConsultTooLate                          bool
+	CopyURL                                 string
+	CopyIsImage                             bool
+	Timeline                                []TimelineEntry
+	Letters                                 []LetterRow
+}
+
+// ActionView is one form on the staff page.
+type ActionView struct {
+	Name, Title, Help, Token, Req, Warning string
+	Secondary, Multipart                   bool
+	Fields                                 []ActionField
+}
+
+// ActionField is one input of an action form.
+type ActionField struct {
+	Name, Label, Kind, Error string
+	Required                 bool
+	Options                  []Option
+}
+
+// Option is one choice of a select.
+type Option struct{ Value, Label string }
+
+// TimelineEntry is one event of a case in words: when, what happened, and for a staff action
+// who did it and what they wrote.
+type TimelineEntry struct {
+	At, Text, By, Detail string
+}
+
+// LetterRow is one letter in a list: what it is, to whom, when, and whether it went out.
+type LetterRow struct {
+	Title, To, At, Status, Error string
+}
+
+// NewStaffPage builds the staff page for v as staff member staff, whose link is tok. The
+// actions are the ones the app allows (v.Actions); errs are the field errors of a refused post;
+// copyURL opens the ID copy when the case holds one.
+func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []FieldError) StaffPage {
+	c := v.Case
+	t := func(k string) string { return T(lang, k) }
+	p := StaffPage{
+		Case: c, Staff: staff, HasCopy: v.HasCopy,
+		Received: Date(c.Received), BirthDate: Date(c.Subject.BirthDate), DueDate: Date(c.DueDate),
+		CheckedAt: DateTime(c.Identity.CheckedAt),
+	}
+	if tp := c.ThirdParty; tp != nil {
+		p.ThirdPartyDue = Date(tp.ObjectionDue)
+		p.ConsultTooLate = app.ConsultationTooLate(c)
+	}
+	if d := c.Decision; d != nil {
+		p.DecidedAt = DateTime(d.DecidedAt)
+	}
+	if v.HasCopy {
+		p.CopyURL = copyURL
+		p.CopyIsImage = c.Identity.CopyKind != string(idcheck.KindPDF)
+	}
+	byField := map[string]string{}
+	for _, e := range errs {
+		byField[e.Field] = e.Message
+	}
+	for _, a := range v.Actions {
+		av := ActionView{Name: string(a), Title: t("act." + string(a)), Help: Optional(lang, "help."+string(a)), Token: tok, Req: t("required")}
+		field := func(name, kind string, required bool, opts ...Option) ActionField {
+			return ActionField{Name: name, Label: t("field." + name), Kind: kind, Required: required, Options: opts, Error: byField[name]}
+		}
+		switch a {
+		case request.ActVerifyIdentity:
+			var opts []Option
+			for _, d := range app.DocumentTypes {
+				opts = append(opts, Option{d, t("doc." + d)})
+			}
+			av.Fields = []ActionField{field("documentType", "select", true, opts...)}
+		case request.ActRejectIdentity, request.ActRequestIdentity:
+			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", true)}, true
+		case request.ActExtend:
+			av.Fields, av.Secondary = []ActionField{field("explanation", "textarea", true)}, true
+		case request.ActWithdraw:
+			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", false)}, true
+		case request.ActConsult:
+			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", true)}, true
+		case request.ActDecide:
+			av.Multipart = true
+			var outcomes []Option
+			for _, o := range app.Outcomes {
+				outcomes = append(outcomes, Option{o, t("outcome." + o)})
+			}
+			grounds := []Option{{"", t("ground.none")}}
+			for _, g := range app.Grounds {
+				grounds = append(grounds, Option{g, t("ground." + g)})
+			}
+			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), field("motivation", "textarea", false),
+				field("ground", "select", false, grounds...)}
+			switch c.Type {
+			case request.Access:
+				av.Fields = append(av.Fields, field("resultFile", "file", false))
+			case request.Rectification, request.Erasure:
+				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("recipientsNote", "textarea", false),
+					field("correctionSummary", "textarea", false))
+			}
+			if tp := c.ThirdParty; tp != nil && tp.Mask {
+				av.Warning = t("warn.mask")
+			}
+		default:
+			continue // an action this page has no form for
+		}
+		p.Actions = append(p.Actions, av)
+	}
+	for _, e := range v.Events {
+		p.Timeline = append(p.Timeline, timelineEntry(lang, e))
+	}
+	for _, l := range v.Letters {
+		p.Letters = append(p.Letters, letterRow(lang, l))
+	}
+	return p
+}
+
+// timelineEntry says what an event means. The requester, the system and a third party are
+// named in the sentence; a staff action names the staff member beside it.
+func timelineEntry(lang string, e request.Event) TimelineEntry {
+	out := TimelineEntry{At: DateTime(e.At)}
+	switch e.Actor {
+	case "requester", "system", "third_party":
+	default:
+		out.By = e.Actor
+	}
+	if text := Optional(lang, "event."+e.Action); text != "" {
+		out.Text = text
+	} else if letter := Optional(lang, "letter."+e.Action); letter != "" && e.Actor == "system" {
+		out.Text = T(lang, "event.letter") + ": " + letter // a letter the tick sent
+	} else {
+		out.Text = e.Action
+	}
+	// Free text a staff member wrote is shown; codes already said in the sentence are not.
+	switch request.Action(e.Action) {
+	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend, request.ActWithdraw:
+		out.Detail = e.Detail
+	case request.ActVerifyIdentity:
+		out.Detail = Optional(lang, "doc."+e.Detail)
+	}
+	return out
+}
+
+func letterRow(lang string, l app.LetterView) LetterRow {
+	return LetterRow{Title: T(lang, "letter."+l.Letter), To: l.To, At: dateTimeText(l.At),
+		Status: T(lang, "sent."+l.Status), Error: l.Error}
+}
+
+// StaffCaseJSON is the staff page as JSON (CONTRACT.md §3).
+func StaffCaseJSON(v *app.StaffView) map[string]any {
+	c := v.Case
+	out := map[string]any{"reference": c.Reference, "type": c.Type, "status": c.Status, "extended": c.Extended,
+		"actions": v.Actions, "hasIdCopy": v.HasCopy, "letters": v.Letters, "events": v.Events}
+	if !c.DueDate.IsZero() {
+		out["dueDate"] = c.DueDate.String()
+	}
+	return out
+}
+
+// StatusPage is what the requester's status page shows.
+type StatusPage struct {
+	*app.StatusView
+	Received, Due string
+	Rows          []LetterRow
+}
+
+// NewStatusPage writes the status view's dates and letters for the reader.
+func NewStatusPage(lang string, v *app.StatusView) StatusPage {
+	p := StatusPage{StatusView: v, Received: dateTimeText(v.ReceivedAt), Due: v.DueDate}
+	for _, l := range v.Letters {
+		p.Rows = append(p.Rows, letterRow(lang, l))
+	}
+	return p
+}
+
+// ThirdPartyPage is what a consulted third party sees: the nature of the request, never who
+// asked. Due and Answered are shown only to the third party the case consulted.
+type ThirdPartyPage struct {
+	Token, Reference, Type, Due string
+	Answered                    bool
+}
+
+// NewThirdPartyPage builds the page for the third party at email, whose link is tok.
+func NewThirdPartyPage(tok, email string, c *request.Case) ThirdPartyPage {
+	p := ThirdPartyPage{Token: tok, Reference: c.Reference, Type: string(c.Type)}
+	if tp := c.ThirdParty; tp != nil && strings.EqualFold(tp.Email, email) {
+		p.Due, p.Answered = Date(tp.ObjectionDue), tp.Answer != ""
+	}
+	return p
+}

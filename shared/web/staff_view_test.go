@@ -1,0 +1,81 @@
+package web
+
+import (
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+func TestStaffPageSpeaksTheReadersLanguage(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 28, 14, 39, 9, 0, time.UTC) // 15:39 in Amsterdam
+	v := &app.StaffView{
+		Case: &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Access, Status: request.InProgress,
+			Received: civil.Date{Year: 2026, Month: 11, Day: 28}, DueDate: civil.Date{Year: 2026, Month: 12, Day: 28}},
+		Events: []request.Event{
+			{At: at, Actor: "requester", Action: "submitted", Detail: "access"},
+			{At: at, Actor: "staff@corp.test", Action: "extend", Detail: "Veel systemen."},
+			{At: at, Actor: "system", Action: "staff_reminder"},
+		},
+		Letters: []app.LetterView{{Letter: "receipt", To: "carla@tenant.test", At: at.Format(time.RFC3339), Status: "sent"}},
+		Actions: []request.Action{request.ActExtend, request.ActDecide},
+	}
+	for _, tc := range []struct {
+		lang, submitted, reminder string
+	}{
+		{"nl", "Verzoek ingediend door de aanvrager", "Automatisch verstuurd: Herinnering"},
+		{"en", "Request submitted by the requester", "Sent automatically: Reminder"},
+	} {
+		p := NewStaffPage(tc.lang, "staff@corp.test", "tok", "/copy", v, nil)
+		if got := p.Timeline[0]; got.Text != tc.submitted || got.At != "2026-11-28 15:39" || got.By != "" || got.Detail != "" {
+			t.Errorf("%s: submitted = %+v", tc.lang, got)
+		}
+		if got := p.Timeline[1]; got.By != "staff@corp.test" || got.Detail != "Veel systemen." || got.Text != T(tc.lang, "event.extend") {
+			t.Errorf("%s: extend = %+v", tc.lang, got)
+		}
+		if got := p.Timeline[2].Text; got != tc.reminder {
+			t.Errorf("%s: tick letter = %q, want %q", tc.lang, got, tc.reminder)
+		}
+		if got := p.Letters[0]; got.At != "2026-11-28 15:39" || got.Title != T(tc.lang, "letter.receipt") {
+			t.Errorf("%s: letter = %+v", tc.lang, got)
+		}
+		var names []string
+		for _, a := range p.Actions {
+			names = append(names, a.Name)
+		}
+		if got, want := strings.Join(names, " "), "extend decide"; got != want {
+			t.Errorf("%s: actions %q, want the app's %q", tc.lang, got, want)
+		}
+	}
+
+	// Rendered, the page carries the organisation's name and no UTC time.
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	r.HTML(w, httptest.NewRequest("GET", "/StaffCase?token=tok", nil), 200, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "/copy", v, nil))
+	page := w.Body.String()
+	for _, want := range []string{"Vallei Wonen", "Verzoek ingediend door de aanvrager", "2026-11-28 15:39", `value="decide"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("staff page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, "T14:39") || strings.Contains(page, "submitted: access") {
+		t.Error("staff page shows a raw UTC time or an action code")
+	}
+	w = httptest.NewRecorder()
+	sv := &app.StatusView{Reference: "PL-AAAA-BBBB", Type: "access", Status: "in_progress", ReceivedAt: at.Format(time.RFC3339),
+		DueDate: "2026-12-28", Letters: v.Letters}
+	r.HTML(w, httptest.NewRequest("GET", "/RequestStatus?token=tok", nil), 200, "status", "en", NewStatusPage("en", sv))
+	if page := w.Body.String(); !strings.Contains(page, "Vallei Wonen") || strings.Contains(page, "T14:39") || !strings.Contains(page, "2026-11-28 15:39") {
+		t.Errorf("status page lacks the organisation or shows UTC:\n%s", page)
+	}
+}

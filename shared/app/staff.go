@@ -84,7 +84,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 // and an audit event naming the staff member. Two staff acting at once cannot both win: the
 // transaction re-reads the case and the loser sees the new status.
 func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput) (*request.Case, error) {
-	cur, err := s.Store.Case(ctx, ref)
+	cur, err := s.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -184,7 +184,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	})
 	if err != nil {
 		if pre != nil && pre.stored {
-			if derr := s.Store.DeleteResult(ctx, ref); derr != nil {
+			if derr := s.Blobs.DeleteResult(ctx, ref); derr != nil {
 				s.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
 			}
 		}
@@ -224,7 +224,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, doc *idcheck.D
 	if s.Sealer == nil {
 		return nil, errors.New("app: UploadIdentity needs a Sealer")
 	}
-	cur, err := s.Store.Case(ctx, ref)
+	cur, err := s.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -247,7 +247,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, doc *idcheck.D
 		return Change{Events: []request.Event{{At: now, Actor: "requester", Action: "id_uploaded", Detail: string(doc.Kind)}}}, nil
 	})
 	if err != nil {
-		if derr := s.Store.DeleteIDCopy(ctx, ref); derr != nil {
+		if derr := s.Blobs.DeleteIDCopy(ctx, ref); derr != nil {
 			s.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", ref, "error", derr)
 		}
 		return c, err
@@ -261,7 +261,7 @@ func (s *Service) IDCopy(ctx context.Context, ref string) ([]byte, string, error
 	if s.Sealer == nil {
 		return nil, "", errors.New("app: IDCopy needs a Sealer")
 	}
-	sealed, kind, err := s.Store.IDCopy(ctx, ref)
+	sealed, kind, err := s.Blobs.IDCopy(ctx, ref)
 	if err != nil {
 		return nil, "", err
 	}

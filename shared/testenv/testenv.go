@@ -12,6 +12,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -27,6 +28,7 @@ import (
 	"cloud.google.com/go/pubsub/v2"
 	"google.golang.org/api/option"
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 )
 
 // Backend is where a Stack keeps its data and how it delivers mail messages.
@@ -113,7 +115,11 @@ func Project(t testing.TB) string {
 // Firestore returns a client for project against the emulator, closed at cleanup.
 func Firestore(t testing.TB, project string) *firestore.Client {
 	t.Helper()
-	c, _ := countingFirestore(t, project)
+	c, err := firestore.NewClient(context.Background(), project)
+	if err != nil {
+		t.Fatalf("firestore client: %v", err)
+	}
+	t.Cleanup(func() { c.Close() })
 	return c
 }
 
@@ -124,6 +130,7 @@ type ReadCounter struct{ n atomic.Int64 }
 // Load returns the documents read so far.
 func (r *ReadCounter) Load() int64 { return r.n.Load() }
 
+// countingFirestore is Firestore with a ReadCounter on its connection to the emulator.
 func countingFirestore(t testing.TB, project string) (*firestore.Client, *ReadCounter) {
 	t.Helper()
 	r := &ReadCounter{}
@@ -134,13 +141,31 @@ func countingFirestore(t testing.TB, project string) (*firestore.Client, *ReadCo
 		}
 		return &countingStream{ClientStream: cs, r: r}, nil
 	}
-	c, err := firestore.NewClient(context.Background(), project, option.WithGRPCDialOption(grpc.WithChainStreamInterceptor(count)))
+	// The client dials the emulator itself and ignores dial options; a connection of our own
+	// (given last, so it wins) carries the counter.
+	conn, err := grpc.NewClient("passthrough:///"+os.Getenv("FIRESTORE_EMULATOR_HOST"),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(emulatorOwner{}),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(math.MaxInt32), grpc.MaxCallSendMsgSize(math.MaxInt32)),
+		grpc.WithChainStreamInterceptor(count))
+	if err != nil {
+		t.Fatalf("firestore emulator connection: %v", err)
+	}
+	c, err := firestore.NewClient(context.Background(), project, option.WithGRPCConn(conn))
 	if err != nil {
 		t.Fatalf("firestore client: %v", err)
 	}
-	t.Cleanup(func() { c.Close() })
+	t.Cleanup(func() { c.Close(); conn.Close() })
 	return c, r
 }
+
+// emulatorOwner authenticates to the emulator as its owner, as the client library does.
+type emulatorOwner struct{}
+
+func (emulatorOwner) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer owner"}, nil
+}
+func (emulatorOwner) RequireTransportSecurity() bool { return false }
 
 type countingStream struct {
 	grpc.ClientStream

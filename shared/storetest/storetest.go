@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -351,11 +352,27 @@ func concurrentUpdates(t *testing.T, s Stores) {
 	c := newCase("PL-CONC")
 	submit(t, s, c)
 	const n = 2
+	// Each update's first run waits (a while at most) until both have read the case, so that
+	// both start from the same version and one must run again on what the other wrote.
+	var loaded sync.WaitGroup
+	loaded.Add(n)
+	bothLoaded := make(chan struct{})
+	go func() { loaded.Wait(); close(bothLoaded) }()
 	var wg sync.WaitGroup
+	var runs atomic.Int32
 	errs := make(chan error, n)
 	for i := range n {
+		var first sync.Once
 		wg.Go(func() {
 			_, err := s.Update(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+				runs.Add(1)
+				first.Do(func() {
+					loaded.Done()
+					select {
+					case <-bothLoaded:
+					case <-time.After(2 * time.Second):
+					}
+				})
 				c.SuspendedDays++
 				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("update-", i)}}}, nil
 			})
@@ -369,6 +386,7 @@ func concurrentUpdates(t *testing.T, s Stores) {
 			t.Errorf("concurrent Update: %v", err)
 		}
 	}
+	t.Logf("%d updates ran their function %d times", n, runs.Load())
 	got := mustCase(t, s, c.Reference)
 	if got.SuspendedDays != n || got.Version != 1+n {
 		t.Errorf("after %d concurrent updates: SuspendedDays %d version %d, want %d and %d (none lost)", n, got.SuspendedDays, got.Version, n, 1+n)

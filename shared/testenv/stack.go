@@ -25,6 +25,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/pubsubqueue"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/sendgridmail"
+	"github.com/privacyloket/privacyloket/shared/storetest"
 )
 
 // Options tune a Stack.
@@ -40,11 +41,7 @@ type Options struct {
 }
 
 // Store is all three stores of one backend.
-type Store interface {
-	app.CaseStore
-	app.OutboxStore
-	app.BlobStore
-}
+type Store = storetest.Stores
 
 // Stack is the real service wired to a backend (the emulators, or memory), a capture SendGrid
 // and a fake clock.

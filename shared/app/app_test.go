@@ -425,3 +425,17 @@ func testPermanentMailFailureIsRecorded(t *testing.T, backend testenv.Backend) {
 }
 
 func sprint(v any) string { return fmt.Sprint(v) }
+
+// New names every missing store instead of failing later on a nil interface.
+func TestNewRejectsMissingStores(t *testing.T) {
+	t.Parallel()
+	_, err := app.New(app.Deps{})
+	if err == nil {
+		t.Fatal("New without stores succeeded")
+	}
+	for _, want := range []string{"Cases", "Outbox", "Blobs"} {
+		if !strings.Contains(err.Error(), want+" is required") {
+			t.Errorf("New without stores: %v, want it to name %s", err, want)
+		}
+	}
+}

@@ -156,7 +156,7 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 		return nil, err
 	}
 	deps := app.Deps{
-		Store: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
+		Cases: store, Outbox: store, Blobs: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
 		BaseURL: cfg.PublicBaseURL, Staff: cfg.Staff(), Logger: log,
 		RateLimitPerIP: cfg.RateLimitPerIP, RateLimitPerEmail: cfg.RateLimitPerMail,
 	}

@@ -28,66 +28,6 @@ const (
 // Topics lists every topic the code publishes to or is triggered by.
 var Topics = []string{TopicMail, TopicTicks}
 
-// Store is the persistence the use cases need. Every method that changes a case does so in one
-// transaction together with the letters and audit events the change causes.
-type Store interface {
-	// Submit stores a new case with its first letters and event, counting the submission against
-	// limits in the same transaction. It returns ErrExists when the reference is taken and a
-	// *RateLimitedError when a limit is reached; then nothing is stored.
-	Submit(ctx context.Context, c *request.Case, ch Change, limits []Limit) error
-	// Update loads the case, lets fn change it and returns what else to write, and commits all
-	// of it atomically. fn may run more than once (transaction retries): it must not have side
-	// effects. An error from fn aborts and is returned as is.
-	Update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error)
-	Case(ctx context.Context, ref string) (*request.Case, error)
-	Events(ctx context.Context, ref string) ([]request.Event, error)
-	Letters(ctx context.Context, ref string) ([]*outbox.Letter, error)
-
-	// ClaimLetter marks a pending letter as being sent until lease; ErrAlreadySent when it was
-	// sent or failed for good, ErrLeased when another sender holds it, ErrNotFound when absent.
-	ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error)
-	// FinishLetter records the outcome of a claimed letter: Sent, Failed (for good) or Pending
-	// (a transient failure, to be retried) with the error text.
-	FinishLetter(ctx context.Context, id string, status outbox.Status, now time.Time, errText string) error
-	// PendingLetters lists letters still pending that were created before olderThan and not
-	// attempted since retryAfter: the outbox relay republishes them in case a publish was lost
-	// or Pub/Sub gave up on them (dead-lettered during a long mail outage).
-	PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error)
-
-	// DueCases lists the references of cases whose NextActionAt is at or before now, oldest
-	// first: the Tick reads only these, never all open cases.
-	DueCases(ctx context.Context, now time.Time, max int) ([]string, error)
-	// DeleteCase removes a case's events, letters and ID copy, and the case itself unless
-	// keepCase (an expired request keeps a stub without personal data).
-	DeleteCase(ctx context.Context, ref string, keepCase bool) error
-
-	// ID copies are stored sealed, outside the case transaction (they can exceed its size).
-	PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error
-	IDCopy(ctx context.Context, ref string) (sealed []byte, kind string, err error)
-	DeleteIDCopy(ctx context.Context, ref string) error
-	// Access packages likewise, until their download link expires.
-	PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error
-	Result(ctx context.Context, ref string) ([]byte, error)
-	DeleteResult(ctx context.Context, ref string) error
-}
-
-// Change is what a use case writes alongside a case.
-type Change struct {
-	Letters []*outbox.Letter
-	Events  []request.Event
-	// DeleteIDCopy removes the stored ID copy in the same transaction.
-	DeleteIDCopy bool
-	// RetainUntil is the TTL safety net for the events written (the case's own RetainUntil).
-	RetainUntil time.Time
-}
-
-// Limit is one rate-limit counter a submission counts against.
-type Limit struct {
-	Key    string // pseudonymous: a keyed hash, never the address itself
-	Max    int
-	Window time.Duration
-}
-
 // Publisher publishes one message to a topic.
 type Publisher interface {
 	Publish(ctx context.Context, topic string, data []byte) error
@@ -141,7 +81,9 @@ func (e *RateLimitedError) Error() string { return fmt.Sprintf("rate limited for
 
 // Deps are what a Service is built from.
 type Deps struct {
-	Store     Store
+	Cases     CaseStore
+	Outbox    OutboxStore
+	Blobs     BlobStore
 	Publisher Publisher
 	Mailer    Mailer // only SendLetter needs it; nil elsewhere is fine
 	Signer    *linktoken.Signer
@@ -167,8 +109,14 @@ type Service struct {
 // New checks that every required dependency is there.
 func New(d Deps) (*Service, error) {
 	var errs []error
-	if d.Store == nil {
-		errs = append(errs, errors.New("app: Store is required"))
+	if d.Cases == nil {
+		errs = append(errs, errors.New("app: Cases is required"))
+	}
+	if d.Outbox == nil {
+		errs = append(errs, errors.New("app: Outbox is required"))
+	}
+	if d.Blobs == nil {
+		errs = append(errs, errors.New("app: Blobs is required"))
 	}
 	if d.Publisher == nil {
 		errs = append(errs, errors.New("app: Publisher is required"))
@@ -227,7 +175,7 @@ func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
 
 // update runs fn on a case in a transaction and keeps its retention moments in step.
 func (s *Service) update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error) {
-	return s.Store.Update(ctx, ref, func(c *request.Case) (Change, error) {
+	return s.Cases.Update(ctx, ref, func(c *request.Case) (Change, error) {
 		ch, err := fn(c)
 		if err != nil {
 			return ch, err

@@ -70,7 +70,11 @@ func date(s string) civil.Date {
 // clock suspended), upload, verify; letters carry what they must.
 func TestAccessRequestWithIdentityCheck(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{})
+	testenv.EachBackend(t, testAccessRequestWithIdentityCheck)
+}
+
+func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	email := "carla@tenant.test"
 	c, err := s.Svc.Submit(ctx, access(email), app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
@@ -177,7 +181,11 @@ func TestAccessRequestWithIdentityCheck(t *testing.T) {
 
 func TestRejectAndRequestIdentity(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie"})
+	testenv.EachBackend(t, testRejectAndRequestIdentity)
+}
+
+func testRejectAndRequestIdentity(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie"})
 	c := submitConfirm(t, s, access("ria@tenant.test"))
 	if got, want := c.Status, request.InProgress; got != want {
 		t.Fatalf("de Alliantie after confirm = %s, want %s (no ID copy by default)", got, want)
@@ -220,7 +228,11 @@ func TestRejectAndRequestIdentity(t *testing.T) {
 // Two staff members acting at once on one case: exactly one wins.
 func TestConcurrentStaffActionsHaveOneWinner(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{})
+	testenv.EachBackend(t, testConcurrentStaffActionsHaveOneWinner)
+}
+
+func testConcurrentStaffActionsHaveOneWinner(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	c := submitConfirm(t, s, access("duo@tenant.test"))
 	const n = 4
 	var wg sync.WaitGroup
@@ -259,7 +271,11 @@ func TestConcurrentStaffActionsHaveOneWinner(t *testing.T) {
 
 func TestExtendOnceAndOnlyBeforeTheDueDate(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie"})
+	testenv.EachBackend(t, testExtendOnceAndOnlyBeforeTheDueDate)
+}
+
+func testExtendOnceAndOnlyBeforeTheDueDate(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie"})
 	c := submitConfirm(t, s, access("ext@tenant.test"))
 	var verr *app.ValidationError
 	if _, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActExtend}); !errors.As(err, &verr) {
@@ -293,7 +309,11 @@ func TestExtendOnceAndOnlyBeforeTheDueDate(t *testing.T) {
 // A rejected submission stores nothing at all.
 func TestInvalidSubmissionStoresNothing(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{})
+	testenv.EachBackend(t, testInvalidSubmissionStoresNothing)
+}
+
+func testInvalidSubmissionStoresNothing(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	bad := request.Submission{Type: "erasure", Email: "not-an-email", BirthDate: "2030-01-01"}
 	_, err := s.Svc.Submit(ctx, bad, app.Client{IP: "192.0.2.9"}, nil)
 	var verr *app.ValidationError
@@ -307,6 +327,12 @@ func TestInvalidSubmissionStoresNothing(t *testing.T) {
 	if got, want := strings.Join(fields, ","), "name,email,birthDate,details,signature,declaration"; got != want {
 		t.Errorf("fields = %s, want %s", got, want)
 	}
+	if s.Mem != nil {
+		if dump := s.Mem.Dump(); dump != "" {
+			t.Errorf("the store holds records after a rejected submission:\n%s", dump)
+		}
+		return
+	}
 	docs, err := s.FS.Collections(ctx).GetAll()
 	if err != nil {
 		t.Fatal(err)
@@ -318,8 +344,12 @@ func TestInvalidSubmissionStoresNothing(t *testing.T) {
 
 func TestRateLimits(t *testing.T) {
 	t.Parallel()
+	testenv.EachBackend(t, testRateLimits)
+}
+
+func testRateLimits(t *testing.T, backend testenv.Backend) {
 	two := 2
-	s := testenv.NewStack(t, testenv.Options{RateIP: &two})
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, RateIP: &two})
 	for i := range 2 {
 		if _, err := s.Svc.Submit(ctx, access("r"+string(rune('a'+i))+"@tenant.test"), app.Client{IP: "198.51.100.7"}, nil); err != nil {
 			t.Fatal(err)
@@ -345,7 +375,11 @@ func TestRateLimits(t *testing.T) {
 // SendGrid down for a while: the letter is retried and delivered exactly once.
 func TestMailSurvivesAnOutage(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{})
+	testenv.EachBackend(t, testMailSurvivesAnOutage)
+}
+
+func testMailSurvivesAnOutage(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	s.Mail.FailNext(500, 503, 429)
 	c, err := s.Svc.Submit(ctx, access("outage@tenant.test"), app.Client{}, nil)
 	if err != nil {
@@ -370,7 +404,11 @@ func TestMailSurvivesAnOutage(t *testing.T) {
 // A 400 from SendGrid is final: recorded on the letter, not retried for ever.
 func TestPermanentMailFailureIsRecorded(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{NoDelivery: true})
+	testenv.EachBackend(t, testPermanentMailFailureIsRecorded)
+}
+
+func testPermanentMailFailureIsRecorded(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, NoDelivery: true})
 	c, err := s.Svc.Submit(ctx, access("perm@tenant.test"), app.Client{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -387,3 +425,17 @@ func TestPermanentMailFailureIsRecorded(t *testing.T) {
 }
 
 func sprint(v any) string { return fmt.Sprint(v) }
+
+// New names every missing store instead of failing later on a nil interface.
+func TestNewRejectsMissingStores(t *testing.T) {
+	t.Parallel()
+	_, err := app.New(app.Deps{})
+	if err == nil {
+		t.Fatal("New without stores succeeded")
+	}
+	for _, want := range []string{"Cases", "Outbox", "Blobs"} {
+		if !strings.Contains(err.Error(), want+" is required") {
+			t.Errorf("New without stores: %v, want it to name %s", err, want)
+		}
+	}
+}

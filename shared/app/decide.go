@@ -111,7 +111,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in Staff
 	if err != nil {
 		return nil, fmt.Errorf("seal access package: %w", err)
 	}
-	if err := s.Store.PutResult(ctx, c.Reference, sealed, s.resultExpiry(now)); err != nil {
+	if err := s.Blobs.PutResult(ctx, c.Reference, sealed, s.resultExpiry(now)); err != nil {
 		return nil, fmt.Errorf("store access package: %w", err)
 	}
 	p.stored, p.size = true, len(pkg)
@@ -132,11 +132,11 @@ func (s *Service) resultExpiry(now time.Time) time.Time {
 // ownRecords is what Privacyloket itself keeps about the requester: it is part of the answer to
 // an access request too. Staff are named by role, not by address.
 func (s *Service) ownRecords(ctx context.Context, c *request.Case) (accessresult.Own, error) {
-	events, err := s.Store.Events(ctx, c.Reference)
+	events, err := s.Cases.Events(ctx, c.Reference)
 	if err != nil {
 		return accessresult.Own{}, err
 	}
-	letters, err := s.Store.Letters(ctx, c.Reference)
+	letters, err := s.Cases.Letters(ctx, c.Reference)
 	if err != nil {
 		return accessresult.Own{}, err
 	}
@@ -286,7 +286,7 @@ func (s *Service) DownloadResult(ctx context.Context, ref string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.Store.Result(ctx, c.Reference)
+	sealed, err := s.Blobs.Result(ctx, c.Reference)
 	if err != nil {
 		return nil, err
 	}

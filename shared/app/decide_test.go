@@ -51,7 +51,11 @@ func mustContain(t *testing.T, what, text string, wants ...string) {
 
 func TestAccessGrantedWithDownload(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{})
+	testenv.EachBackend(t, testAccessGrantedWithDownload)
+}
+
+func testAccessGrantedWithDownload(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	email := "inzage@tenant.test"
 	c := ready(t, s, access(email))
 	result := []byte(`[{"contract":"HV-1","adres":"Dorpsstraat 1","huur":"712.50"},{"contract":"HV-2","adres":"Laan 3","huur":"=HYPERLINK(\"x\")"}]`)
@@ -116,7 +120,11 @@ func TestAccessGrantedWithDownload(t *testing.T) {
 
 func TestRefusalsAreMotivatedAndNameTheRoutes(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie"})
+	testenv.EachBackend(t, testRefusalsAreMotivatedAndNameTheRoutes)
+}
+
+func testRefusalsAreMotivatedAndNameTheRoutes(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie"})
 	for _, tc := range []struct {
 		typ, field, value string
 		in                app.StaffInput
@@ -149,7 +157,11 @@ func TestRefusalsAreMotivatedAndNameTheRoutes(t *testing.T) {
 
 func TestDecisionValidation(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie"})
+	testenv.EachBackend(t, testDecisionValidation)
+}
+
+func testDecisionValidation(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie"})
 	c := ready(t, s, access("val@tenant.test"))
 	for _, tc := range []struct {
 		in   app.StaffInput
@@ -191,7 +203,11 @@ func TestDecisionValidation(t *testing.T) {
 // requester's letter names who was informed, or why that was impossible.
 func TestCorrectionsInformRecipients(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{})
+	testenv.EachBackend(t, testCorrectionsInformRecipients)
+}
+
+func testCorrectionsInformRecipients(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	sub := access("corr@tenant.test")
 	sub.Type, sub.ProposedChanges = "rectification", "Telefoonnummer 06-12345678 in plaats van 06-87654321."
 	c := ready(t, s, sub)
@@ -222,7 +238,11 @@ func TestCorrectionsInformRecipients(t *testing.T) {
 // letter never names the requester.
 func TestThirdPartyConsultation(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie", Now: amsterdam("2026-03-02 10:00")})
+	testenv.EachBackend(t, testThirdPartyConsultation)
+}
+
+func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Now: amsterdam("2026-03-02 10:00")})
 	consult := func(email string) *request.Case {
 		c := ready(t, s, access(email))
 		c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurman Bakker", ThirdPartyEmail: "bakker@buren.test"})

@@ -25,7 +25,7 @@ func (s *Service) SendLetter(ctx context.Context, id string) error {
 		return errors.New("app: SendLetter needs a Mailer")
 	}
 	now := s.Clock()
-	l, err := s.Store.ClaimLetter(ctx, id, now, now.Add(sendLease))
+	l, err := s.Outbox.ClaimLetter(ctx, id, now, now.Add(sendLease))
 	switch {
 	case errors.Is(err, ErrAlreadySent):
 		s.Logger.InfoContext(ctx, "letter already handled", "letter_id", id)
@@ -41,21 +41,21 @@ func (s *Service) SendLetter(ctx context.Context, id string) error {
 	if err != nil {
 		// A letter that cannot be rendered never will be: record it, do not retry.
 		s.Logger.ErrorContext(ctx, "letter cannot be rendered", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind), "error", err)
-		return s.Store.FinishLetter(ctx, id, outbox.Failed, s.Clock(), "render: "+err.Error())
+		return s.Outbox.FinishLetter(ctx, id, outbox.Failed, s.Clock(), "render: "+err.Error())
 	}
 	if err := s.Mailer.Send(ctx, m); err != nil {
 		var perm *PermanentError
 		if errors.As(err, &perm) {
 			s.Logger.ErrorContext(ctx, "mail service refused letter", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind), "error", err)
-			return s.Store.FinishLetter(ctx, id, outbox.Failed, s.Clock(), err.Error())
+			return s.Outbox.FinishLetter(ctx, id, outbox.Failed, s.Clock(), err.Error())
 		}
-		if ferr := s.Store.FinishLetter(ctx, id, outbox.Pending, s.Clock(), err.Error()); ferr != nil {
+		if ferr := s.Outbox.FinishLetter(ctx, id, outbox.Pending, s.Clock(), err.Error()); ferr != nil {
 			s.Logger.ErrorContext(ctx, "release letter failed", "letter_id", id, "error", ferr)
 		}
 		return fmt.Errorf("send letter %s: %w", id, err)
 	}
 	s.Logger.InfoContext(ctx, "letter sent", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind))
-	return s.Store.FinishLetter(ctx, id, outbox.Sent, s.Clock(), "")
+	return s.Outbox.FinishLetter(ctx, id, outbox.Sent, s.Clock(), "")
 }
 
 // Render turns a queued letter into the e-mail, signing its links now.
@@ -88,7 +88,7 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 // RelayOutbox republishes letters that stayed pending, e.g. because a publish failed after the
 // transaction committed or the mail service was down. SendLetter's claim keeps it exactly-once.
 func (s *Service) RelayOutbox(ctx context.Context, now time.Time) (int, error) {
-	ids, err := s.Store.PendingLetters(ctx, now.Add(-time.Minute), now.Add(-relayQuiet), 500)
+	ids, err := s.Outbox.PendingLetters(ctx, now.Add(-time.Minute), now.Add(-relayQuiet), 500)
 	if err != nil {
 		return 0, fmt.Errorf("pending letters: %w", err)
 	}

@@ -82,7 +82,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 // and an audit event naming the staff member. Two staff acting at once cannot both win: the
 // transaction re-reads the case and the loser sees the new status.
 func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput) (*request.Case, error) {
-	cur, err := s.Store.Case(ctx, ref)
+	cur, err := s.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +169,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	})
 	if err != nil {
 		if pre != nil && pre.stored {
-			if derr := s.Store.DeleteResult(ctx, ref); derr != nil {
+			if derr := s.Blobs.DeleteResult(ctx, ref); derr != nil {
 				s.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
 			}
 		}
@@ -218,7 +218,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, upload []byte)
 	if err != nil {
 		return nil, fmt.Errorf("ID copy for %s: %w", ref, err)
 	}
-	cur, err := s.Store.Case(ctx, ref)
+	cur, err := s.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -241,7 +241,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, upload []byte)
 		return Change{Events: []request.Event{{At: now, Actor: "requester", Action: "id_uploaded", Detail: string(doc.Kind)}}}, nil
 	})
 	if err != nil {
-		if derr := s.Store.DeleteIDCopy(ctx, ref); derr != nil {
+		if derr := s.Blobs.DeleteIDCopy(ctx, ref); derr != nil {
 			s.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", ref, "error", derr)
 		}
 		return c, err
@@ -255,7 +255,7 @@ func (s *Service) IDCopy(ctx context.Context, ref string) ([]byte, string, error
 	if s.Sealer == nil {
 		return nil, "", errors.New("app: IDCopy needs a Sealer")
 	}
-	sealed, kind, err := s.Store.IDCopy(ctx, ref)
+	sealed, kind, err := s.Blobs.IDCopy(ctx, ref)
 	if err != nil {
 		return nil, "", err
 	}

@@ -33,11 +33,11 @@ type LetterView struct {
 
 // Status returns the requester's view of a case: only the letters sent to them.
 func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
-	c, err := s.Store.Case(ctx, ref)
+	c, err := s.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	letters, err := s.Store.Letters(ctx, ref)
+	letters, err := s.Cases.Letters(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("letters of %s: %w", ref, err)
 	}
@@ -79,15 +79,15 @@ type StaffView struct {
 
 // StaffCase loads a case for the staff page.
 func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error) {
-	c, err := s.Store.Case(ctx, ref)
+	c, err := s.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	events, err := s.Store.Events(ctx, ref)
+	events, err := s.Cases.Events(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("events of %s: %w", ref, err)
 	}
-	letters, err := s.Store.Letters(ctx, ref)
+	letters, err := s.Cases.Letters(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("letters of %s: %w", ref, err)
 	}

@@ -120,10 +120,10 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 			Events:  []request.Event{{At: now, Actor: "requester", Action: "submitted", Detail: string(c.Type)}},
 		}
 		s.retain(c, &ch)
-		err := s.Store.Submit(ctx, c, ch, limits)
+		err := s.Cases.Submit(ctx, c, ch, limits)
 		if err != nil && doc != nil {
 			// Nothing half-stored: the copy goes when its case could not be stored.
-			if derr := s.Store.DeleteIDCopy(ctx, c.Reference); derr != nil {
+			if derr := s.Blobs.DeleteIDCopy(ctx, c.Reference); derr != nil {
 				s.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", c.Reference, "error", derr)
 			}
 		}
@@ -165,7 +165,7 @@ func (s *Service) storeCopy(ctx context.Context, ref string, doc *idcheck.Docume
 	if err != nil {
 		return fmt.Errorf("seal ID copy: %w", err)
 	}
-	if err := s.Store.PutIDCopy(ctx, ref, sealed, string(doc.Kind), s.copyExpiry(s.Clock())); err != nil {
+	if err := s.Blobs.PutIDCopy(ctx, ref, sealed, string(doc.Kind), s.copyExpiry(s.Clock())); err != nil {
 		return fmt.Errorf("store ID copy of %s: %w", ref, err)
 	}
 	return nil

@@ -41,7 +41,7 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	var res TickResult
 	seen := map[string]bool{}
 	for round := 0; round < tickMaxRounds; round++ {
-		refs, err := s.Store.DueCases(ctx, now, tickBatch)
+		refs, err := s.Cases.DueCases(ctx, now, tickBatch)
 		if err != nil {
 			return res, err
 		}
@@ -129,20 +129,20 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 	switch {
 	case errors.Is(err, errDelete):
 		s.Logger.InfoContext(ctx, "retention ended: case deleted", "reference", ref)
-		return 0, true, s.Store.DeleteCase(ctx, ref, false)
+		return 0, true, s.Cases.DeleteCase(ctx, ref, false)
 	case errors.Is(err, ErrNotFound):
 		return 0, false, nil
 	case err != nil:
 		return 0, false, err
 	}
 	if deleteResult {
-		if err := s.Store.DeleteResult(ctx, ref); err != nil {
+		if err := s.Blobs.DeleteResult(ctx, ref); err != nil {
 			return 0, false, err
 		}
 	}
 	if expired {
 		s.Logger.InfoContext(ctx, "unconfirmed request expired", "reference", ref)
-		return 0, true, s.Store.DeleteCase(ctx, ref, true)
+		return 0, true, s.Cases.DeleteCase(ctx, ref, true)
 	}
 	s.publish(ctx, letters)
 	return len(letters), false, nil

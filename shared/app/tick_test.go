@@ -50,7 +50,11 @@ func settle(t *testing.T, s *testenv.Stack, ref string) {
 
 func TestConfirmReminderAndExpiry(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Now: amsterdam("2026-03-27 10:00")})
+	testenv.EachBackend(t, testConfirmReminderAndExpiry)
+}
+
+func testConfirmReminderAndExpiry(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
 	email := "slow@tenant.test"
 	c, err := s.Svc.Submit(ctx, access(email), app.Client{}, nil)
 	if err != nil {
@@ -106,7 +110,11 @@ func TestConfirmReminderAndExpiry(t *testing.T) {
 // Monday 27 April, Koningsdag (own terms do not roll; the GDPR month would end on 30 April).
 func TestStaffRemindersAndEscalation(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "de-alliantie", Now: amsterdam("2026-03-30 09:00")})
+	testenv.EachBackend(t, testStaffRemindersAndEscalation)
+}
+
+func testStaffRemindersAndEscalation(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Now: amsterdam("2026-03-30 09:00")})
 	c := submitConfirm(t, s, access("due@tenant.test"))
 	if got, want := c.DueDate.String(), "2026-04-27"; got != want {
 		t.Fatalf("due = %s, want %s", got, want)
@@ -144,7 +152,11 @@ func TestStaffRemindersAndEscalation(t *testing.T) {
 
 func TestRetentionDeletesClosedCases(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
+	testenv.EachBackend(t, testRetentionDeletesClosedCases)
+}
+
+func testRetentionDeletesClosedCases(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("gone@tenant.test"))
 	if _, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActWithdraw, Reason: "Ingetrokken per telefoon."}); err != nil {
 		t.Fatal(err)
@@ -168,7 +180,11 @@ func TestRetentionDeletesClosedCases(t *testing.T) {
 
 func TestIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Now: amsterdam("2026-03-27 10:00")})
+	testenv.EachBackend(t, testIDCopyDeletedAtTheLatestAfterItsTerm)
+}
+
+func testIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("copy@tenant.test"))
 	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, testJPEG(t)); err != nil {
 		t.Fatal(err)
@@ -187,9 +203,12 @@ func TestIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T) {
 	}
 }
 
-// dumpAll returns every document of the test's project as text.
+// dumpAll returns every document of the test's project (or every record in memory) as text.
 func dumpAll(t *testing.T, s *testenv.Stack) string {
 	t.Helper()
+	if s.Mem != nil {
+		return s.Mem.Dump()
+	}
 	var b strings.Builder
 	cols, err := s.FS.Collections(ctx).GetAll()
 	if err != nil {
@@ -242,7 +261,11 @@ func civilDate(t time.Time) civil.Date { return deadline.DateIn(t) }
 // recently is left to Pub/Sub's retries.
 func TestOutboxRelay(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{NoDelivery: true, Now: amsterdam("2026-03-27 10:00")})
+	testenv.EachBackend(t, testOutboxRelay)
+}
+
+func testOutboxRelay(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, NoDelivery: true, Now: amsterdam("2026-03-27 10:00")})
 	c, err := s.Svc.Submit(ctx, access("relay@tenant.test"), app.Client{}, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -281,7 +304,11 @@ func TestOutboxRelay(t *testing.T) {
 // Christmas Day and three days later.
 func TestValleiRectificationReminders(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Profile: "vallei-wonen", Now: amsterdam("2026-12-10 09:00")})
+	testenv.EachBackend(t, testValleiRectificationReminders)
+}
+
+func testValleiRectificationReminders(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-12-10 09:00")})
 	sub := access("rect@tenant.test")
 	sub.Type, sub.ProposedChanges = "rectification", "Mijn achternaam is Jansen, niet Janssen."
 	c := submitConfirm(t, s, sub)

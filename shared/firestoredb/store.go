@@ -1,4 +1,4 @@
-// Package firestoredb is the Firestore adapter: it implements app.Store with transactions, so
+// Package firestoredb is the Firestore adapter: it implements the app stores with transactions, so
 // that a case, the letters its change causes and its audit events are written all or nothing.
 package firestoredb
 
@@ -6,7 +6,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 	"time"
 
 	"cloud.google.com/go/firestore"
@@ -66,13 +65,16 @@ var TTLFields = []TTLField{
 	{Collection: colChunks, Field: "expireAt"},
 }
 
-// Store implements app.Store on Firestore.
+// Store implements app.CaseStore, app.OutboxStore and app.BlobStore on Firestore.
 type Store struct {
-	c     *firestore.Client
-	reads atomic.Int64
+	c *firestore.Client
 }
 
-var _ app.Store = (*Store)(nil)
+var (
+	_ app.CaseStore   = (*Store)(nil)
+	_ app.OutboxStore = (*Store)(nil)
+	_ app.BlobStore   = (*Store)(nil)
+)
 
 // New wraps a client.
 func New(c *firestore.Client) (*Store, error) {
@@ -84,7 +86,7 @@ func New(c *firestore.Client) (*Store, error) {
 
 func (s *Store) caseRef(ref string) *firestore.DocumentRef { return s.c.Collection(colCases).Doc(ref) }
 
-// Submit implements app.Store.
+// Submit implements app.CaseStore.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
 	now := c.SubmittedAt
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -157,12 +159,11 @@ func (s *Store) writeChange(tx *firestore.Transaction, ref string, version int, 
 	return nil
 }
 
-// Update implements app.Store.
+// Update implements app.CaseStore.
 func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
 	var out *request.Case
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(s.caseRef(ref))
-		s.reads.Add(1)
 		if status.Code(err) == codes.NotFound {
 			return app.ErrNotFound
 		}
@@ -183,7 +184,6 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 		existing := map[string]bool{}
 		for _, l := range ch.Letters {
 			ls, err := tx.Get(s.c.Collection(colLetters).Doc(l.ID))
-			s.reads.Add(1)
 			if err == nil && ls.Exists() {
 				existing[l.ID] = true
 			} else if err != nil && status.Code(err) != codes.NotFound {
@@ -224,7 +224,7 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 	return out, err
 }
 
-// Case implements app.Store.
+// Case implements app.CaseStore.
 func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 	snap, err := s.caseRef(ref).Get(ctx)
 	if status.Code(err) == codes.NotFound {
@@ -240,7 +240,7 @@ func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 	return fromCaseDoc(ref, &d), nil
 }
 
-// Events implements app.Store.
+// Events implements app.CaseStore.
 func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error) {
 	snaps, err := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
 	if err != nil {
@@ -257,7 +257,7 @@ func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error)
 	return out, nil
 }
 
-// Letters implements app.Store.
+// Letters implements app.CaseStore.
 func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, error) {
 	snaps, err := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx).GetAll()
 	if err != nil {
@@ -278,7 +278,7 @@ func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, erro
 	return out, nil
 }
 
-// ClaimLetter implements app.Store.
+// ClaimLetter implements app.OutboxStore.
 func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
 	var out *outbox.Letter
 	ref := s.c.Collection(colLetters).Doc(id)
@@ -315,7 +315,7 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 	return out, err
 }
 
-// FinishLetter implements app.Store.
+// FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
 	up := []firestore.Update{
 		{Path: "status", Value: string(st)},
@@ -332,7 +332,7 @@ func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, n
 	return err
 }
 
-// PendingLetters implements app.Store. A letter that a sender tried since retryAfter is left to
+// PendingLetters implements app.OutboxStore. A letter that a sender tried since retryAfter is left to
 // Pub/Sub's own retries; one never tried, or not for a while, is returned.
 func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error) {
 	var ids []string
@@ -366,33 +366,33 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.T
 	return ids, nil
 }
 
-// PutIDCopy implements app.Store.
+// PutIDCopy implements app.BlobStore.
 func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error {
 	return s.putBlob(ctx, colIDCopies, ref, sealed, kind, expireAt)
 }
 
-// IDCopy implements app.Store.
+// IDCopy implements app.BlobStore.
 func (s *Store) IDCopy(ctx context.Context, ref string) ([]byte, string, error) {
 	return s.blob(ctx, colIDCopies, ref)
 }
 
-// DeleteIDCopy implements app.Store.
+// DeleteIDCopy implements app.BlobStore.
 func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
 	return s.deleteBlob(ctx, colIDCopies, ref)
 }
 
-// PutResult implements app.Store.
+// PutResult implements app.BlobStore.
 func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
 	return s.putBlob(ctx, colResults, ref, sealed, "application/zip", expireAt)
 }
 
-// Result implements app.Store.
+// Result implements app.BlobStore.
 func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
 	b, _, err := s.blob(ctx, colResults, ref)
 	return b, err
 }
 
-// DeleteResult implements app.Store.
+// DeleteResult implements app.BlobStore.
 func (s *Store) DeleteResult(ctx context.Context, ref string) error {
 	return s.deleteBlob(ctx, colResults, ref)
 }
@@ -462,7 +462,7 @@ func (s *Store) deleteBlob(ctx context.Context, col, ref string) error {
 	return err
 }
 
-// DueCases implements app.Store. The range filter on one field needs only Firestore's
+// DueCases implements app.CaseStore. The range filter on one field needs only Firestore's
 // automatic single-field index; documents without nextActionAt are not in it at all.
 func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string, error) {
 	it := s.c.Collection(colCases).Where("nextActionAt", "<=", now.UTC()).OrderBy("nextActionAt", firestore.Asc).
@@ -477,12 +477,11 @@ func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string,
 		if err != nil {
 			return nil, fmt.Errorf("due cases: %w", err)
 		}
-		s.reads.Add(1)
 		refs = append(refs, snap.Ref.ID)
 	}
 }
 
-// DeleteCase implements app.Store: the ID copy, letters and events first, the case last, so a
+// DeleteCase implements app.CaseStore: the ID copy, letters and events first, the case last, so a
 // crash part-way leaves a case the next Tick finds and deletes again.
 func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error {
 	if err := s.DeleteIDCopy(ctx, ref); err != nil {
@@ -526,31 +525,6 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 	}
 	if _, err := s.caseRef(ref).Delete(ctx); err != nil {
 		return fmt.Errorf("delete case: %w", err)
-	}
-	return nil
-}
-
-// Reads counts the documents this store has read: the benchmark uses it to show that a
-// Tick's reads grow with the due cases, not with all cases.
-func (s *Store) Reads() int64 { return s.reads.Load() }
-
-// ImportCases writes cases in bulk, outside any transaction. It exists for load tests and
-// benchmarks that need many cases quickly; the product writes cases only through Submit.
-func (s *Store) ImportCases(ctx context.Context, cases []*request.Case) error {
-	bw := s.c.BulkWriter(ctx)
-	jobs := make([]*firestore.BulkWriterJob, 0, len(cases))
-	for _, c := range cases {
-		j, err := bw.Set(s.caseRef(c.Reference), toCaseDoc(c))
-		if err != nil {
-			return err
-		}
-		jobs = append(jobs, j)
-	}
-	bw.End()
-	for _, j := range jobs {
-		if _, err := j.Results(); err != nil {
-			return err
-		}
 	}
 	return nil
 }

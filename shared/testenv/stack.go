@@ -20,10 +20,13 @@ import (
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/logging"
+	"github.com/privacyloket/privacyloket/shared/memstore"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/pubsubqueue"
+	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/sendgridmail"
+	"github.com/privacyloket/privacyloket/shared/storetest"
 )
 
 // Options tune a Stack.
@@ -35,15 +38,23 @@ type Options struct {
 	RateMail   *int      // default 0 (off)
 	BaseURL    string    // default http://privacyloket.test
 	NoDelivery bool      // do not deliver the mail topic to SendLetter
+	Backend    Backend   // default Emulators
 }
 
-// Stack is the real service wired to the emulators, a capture SendGrid and a fake clock.
+// Store is all three stores of one backend.
+type Store = storetest.Stores
+
+// Stack is the real service wired to a backend (the emulators, or memory), a capture SendGrid
+// and a fake clock.
 type Stack struct {
 	Project string
-	FS      *firestore.Client
-	PS      *pubsub.Client
-	Store   *firestoredb.Store
-	Pub     *pubsubqueue.Publisher
+	Backend Backend
+	FS      *firestore.Client // nil on Memory
+	PS      *pubsub.Client    // nil on Memory
+	Reads   *ReadCounter      // documents read from Firestore; nil on Memory
+	Mem     *memstore.Store   // nil on Emulators
+	Store   Store
+	Pub     app.Publisher
 	Mail    *MailCapture
 	Clock   *Clock
 	Svc     *app.Service
@@ -78,8 +89,12 @@ func Key(n int) []byte {
 // NewStack builds the stack for one test.
 func NewStack(t testing.TB, o Options) *Stack {
 	t.Helper()
-	Require(t)
-	ctx := context.Background()
+	if o.Backend == "" {
+		o.Backend = Emulators
+	}
+	if o.Backend == Emulators {
+		Require(t)
+	}
 	if o.Profile == "" {
 		o.Profile = "vallei-wonen"
 	}
@@ -99,24 +114,22 @@ func NewStack(t testing.TB, o Options) *Stack {
 	if o.BaseURL == "" {
 		o.BaseURL = "http://privacyloket.test"
 	}
-	s := &Stack{Project: Project(t), Mail: NewMailCapture(t), Clock: NewClock(o.Now), Logs: &SyncBuffer{}, Staff: o.Staff}
-	s.FS = Firestore(t, s.Project)
-	s.PS = PubSub(t, s.Project)
+	s := &Stack{Project: Project(t), Backend: o.Backend, Mail: NewMailCapture(t), Clock: NewClock(o.Now), Logs: &SyncBuffer{}, Staff: o.Staff}
 	var err error
 	if s.Profile, err = policy.Load(o.Profile); err != nil {
 		t.Fatal(err)
 	}
-	if s.Store, err = firestoredb.New(s.FS); err != nil {
-		t.Fatal(err)
-	}
-	if s.Pub, err = pubsubqueue.New(s.PS, s.Project); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(s.Pub.Close)
-	for _, topic := range app.Topics {
-		if err := pubsubqueue.EnsurePush(ctx, s.PS, s.Project, topic, "", ""); err != nil {
-			t.Fatal(err)
-		}
+	var queue *memQueue
+	switch o.Backend {
+	case Emulators:
+		s.emulators(t)
+	case Memory:
+		s.Mem = memstore.New()
+		s.Store = s.Mem
+		queue = newMemQueue(t)
+		s.Pub = queue
+	default:
+		t.Fatalf("unknown backend %q", o.Backend)
 	}
 	mailer, err := sendgridmail.New("SG.test", s.Mail.URL)
 	if err != nil {
@@ -126,7 +139,7 @@ func NewStack(t testing.TB, o Options) *Stack {
 	s.Signer, _ = linktoken.NewSigner(key)
 	sealer, _ := idcheck.NewSealer(Key(32))
 	s.Svc, err = app.New(app.Deps{
-		Store: s.Store, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
+		Cases: s.Store, Outbox: s.Store, Blobs: s.Store, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
 		Profile: s.Profile, Calendar: deadline.NewCalendar(), Clock: s.Clock.Now, BaseURL: o.BaseURL,
 		Staff: o.Staff, PseudonymKey: key, RateLimitPerIP: o.RateIP, RateLimitPerEmail: o.RateMail,
 		Logger: logging.New(s.Logs, s.Project),
@@ -134,10 +147,119 @@ func NewStack(t testing.TB, o Options) *Stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !o.NoDelivery {
+	if o.NoDelivery {
+		return s
+	}
+	if queue != nil {
+		queue.deliver = s.sendLetter
+	} else {
 		s.deliver(t)
 	}
 	return s
+}
+
+// emulators connects the stack to the Firestore and Pub/Sub emulators.
+func (s *Stack) emulators(t testing.TB) {
+	t.Helper()
+	s.FS, s.Reads = countingFirestore(t, s.Project)
+	s.PS = PubSub(t, s.Project)
+	store, err := firestoredb.New(s.FS)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Store = store
+	pub, err := pubsubqueue.New(s.PS, s.Project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pub.Close)
+	s.Pub = pub
+	for _, topic := range app.Topics {
+		if err := pubsubqueue.EnsurePush(context.Background(), s.PS, s.Project, topic, "", ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// Import stores cases as they are, many at once (benchmarks and load tests): a new case through
+// Submit, an existing one overwritten through Update.
+func (s *Stack) Import(ctx context.Context, cases []*request.Case) error {
+	work := make(chan *request.Case)
+	errs := make(chan error, 16)
+	var wg sync.WaitGroup
+	for range 16 {
+		wg.Go(func() {
+			var first error
+			for c := range work {
+				if first == nil {
+					first = s.importCase(ctx, c)
+				}
+			}
+			errs <- first
+		})
+	}
+	for _, c := range cases {
+		work <- c
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	var all []error
+	for err := range errs {
+		all = append(all, err)
+	}
+	return errors.Join(all...)
+}
+
+func (s *Stack) importCase(ctx context.Context, c *request.Case) error {
+	cp := *c
+	err := s.Store.Submit(ctx, &cp, app.Change{}, nil)
+	if !errors.Is(err, app.ErrExists) {
+		return err
+	}
+	_, err = s.Store.Update(ctx, c.Reference, func(stored *request.Case) (app.Change, error) {
+		v := stored.Version
+		*stored = *c
+		stored.Version = v
+		return app.Change{}, nil
+	})
+	return err
+}
+
+// memQueue stands in for Pub/Sub on the Memory backend: each message on the mail topic is
+// handed to deliver in the background, and again after a pause while deliver fails (as a nack
+// makes Pub/Sub deliver it again). Other topics, and everything without deliver, are dropped.
+type memQueue struct {
+	ctx     context.Context
+	wg      sync.WaitGroup
+	deliver func(ctx context.Context, data []byte) error
+}
+
+func newMemQueue(t testing.TB) *memQueue {
+	ctx, cancel := context.WithCancel(context.Background())
+	q := &memQueue{ctx: ctx}
+	t.Cleanup(func() { cancel(); q.wg.Wait() })
+	return q
+}
+
+// Publish implements app.Publisher.
+func (q *memQueue) Publish(_ context.Context, topic string, data []byte) error {
+	if topic != app.TopicMail || q.deliver == nil {
+		return nil
+	}
+	data = bytes.Clone(data)
+	q.wg.Go(func() {
+		pause := 10 * time.Millisecond
+		for q.deliver(q.ctx, data) != nil {
+			select {
+			case <-q.ctx.Done():
+				return
+			case <-time.After(pause):
+			}
+			pause = min(2*pause, 500*time.Millisecond)
+		}
+	})
+	return nil
 }
 
 // deliver pulls the mail topic and hands each letter id to SendLetter, as the push
@@ -156,12 +278,7 @@ func (s *Stack) deliver(t testing.TB) {
 	go func() {
 		defer close(done)
 		err := s.PS.Subscriber(sub).Receive(ctx, func(ctx context.Context, m *pubsub.Message) {
-			body, err := outbox.DecodeMessage(m.Data)
-			if err != nil {
-				m.Ack()
-				return
-			}
-			if err := s.Svc.SendLetter(ctx, body.LetterID); err != nil {
+			if err := s.sendLetter(ctx, m.Data); err != nil {
 				m.Nack()
 				return
 			}
@@ -172,4 +289,14 @@ func (s *Stack) deliver(t testing.TB) {
 		}
 	}()
 	t.Cleanup(func() { cancel(); <-done })
+}
+
+// sendLetter does what the mail function does with one message: an error asks for redelivery;
+// a message that is not understood is dropped.
+func (s *Stack) sendLetter(ctx context.Context, data []byte) error {
+	msg, err := outbox.DecodeMessage(data)
+	if err != nil {
+		return nil // a poison message: acknowledged, never retried
+	}
+	return s.Svc.SendLetter(ctx, msg.LetterID)
 }

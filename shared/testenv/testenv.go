@@ -1,7 +1,8 @@
 // Package testenv gives tests the real Firestore and Pub/Sub clients against the local
 // emulators, each test in a project of its own, plus a SendGrid-compatible capture endpoint and
 // a settable clock. scripts/test starts the emulators and sets PRIVACYLOKET_REQUIRE_EMULATORS=1,
-// so there a missing emulator fails the test instead of skipping it.
+// so there (and on CI, CI=true) a missing emulator fails the test instead of skipping it. Use-case
+// tests run on every available backend: in memory always, on the emulators when they run.
 package testenv
 
 import (
@@ -11,29 +12,97 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"cloud.google.com/go/firestore"
+	"cloud.google.com/go/firestore/apiv1/firestorepb"
 	"cloud.google.com/go/pubsub/v2"
+	"google.golang.org/api/option"
+	"google.golang.org/grpc"
+	"google.golang.org/grpc/credentials/insecure"
 )
 
-// Require skips (or, under scripts/test, fails) when the emulators are not configured.
-func Require(t testing.TB) {
+// Backend is where a Stack keeps its data and how it delivers mail messages.
+type Backend string
+
+const (
+	// Emulators: Firestore and Pub/Sub emulators (the default for NewStack).
+	Emulators Backend = "emulators"
+	// Memory: shared/memstore and an in-process queue; needs nothing running.
+	Memory Backend = "memory"
+)
+
+// required says whether a missing emulator fails the test instead of skipping it: on CI
+// (CI=true) and under scripts/test (PRIVACYLOKET_REQUIRE_EMULATORS=1).
+func required() bool {
+	return os.Getenv("CI") == "true" || os.Getenv("PRIVACYLOKET_REQUIRE_EMULATORS") == "1"
+}
+
+func configured(vars ...string) bool {
+	for _, v := range vars {
+		if os.Getenv(v) == "" {
+			return false
+		}
+	}
+	return true
+}
+
+func require(t testing.TB, vars ...string) {
 	t.Helper()
-	if os.Getenv("FIRESTORE_EMULATOR_HOST") != "" && os.Getenv("PUBSUB_EMULATOR_HOST") != "" {
+	if configured(vars...) {
 		return
 	}
-	if os.Getenv("PRIVACYLOKET_REQUIRE_EMULATORS") == "1" {
-		t.Fatal("FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST must be set (scripts/test starts the emulators)")
+	if required() {
+		t.Fatalf("%s must be set: CI=true or PRIVACYLOKET_REQUIRE_EMULATORS=1 requires the emulators (scripts/test starts them)",
+			strings.Join(vars, " and "))
 	}
-	t.Skip("emulators not configured; run scripts/test")
+	t.Skipf("%s not set; run scripts/test", strings.Join(vars, " and "))
+}
+
+// Require skips (or, on CI and under scripts/test, fails) when the emulators are not configured.
+func Require(t testing.TB) {
+	t.Helper()
+	require(t, "FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST")
+}
+
+// RequireFirestore is Require for a test that needs only the Firestore emulator.
+func RequireFirestore(t testing.TB) {
+	t.Helper()
+	require(t, "FIRESTORE_EMULATOR_HOST")
+}
+
+// Backends lists the backends a use-case test runs on: always Memory, and Emulators when they
+// are configured. On CI and under scripts/test missing emulators fail the test (after it ran
+// in memory).
+func Backends(t testing.TB) []Backend {
+	t.Helper()
+	if configured("FIRESTORE_EMULATOR_HOST", "PUBSUB_EMULATOR_HOST") {
+		return []Backend{Memory, Emulators}
+	}
+	if required() {
+		t.Error("FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST must be set: CI=true or PRIVACYLOKET_REQUIRE_EMULATORS=1 requires the emulators (scripts/test starts them)")
+	}
+	return []Backend{Memory}
+}
+
+// EachBackend runs test as a parallel subtest per backend from Backends, named after it.
+func EachBackend(t *testing.T, test func(t *testing.T, b Backend)) {
+	t.Helper()
+	for _, b := range Backends(t) {
+		t.Run(string(b), func(t *testing.T) {
+			t.Parallel()
+			test(t, b)
+		})
+	}
 }
 
 // Project returns a fresh project id, so no two tests share data.
@@ -52,6 +121,72 @@ func Firestore(t testing.TB, project string) *firestore.Client {
 	}
 	t.Cleanup(func() { c.Close() })
 	return c
+}
+
+// ReadCounter counts the documents a Firestore client receives (from gets and queries): what
+// Firestore bills as reads.
+type ReadCounter struct{ n atomic.Int64 }
+
+// Load returns the documents read so far.
+func (r *ReadCounter) Load() int64 { return r.n.Load() }
+
+// countingFirestore is Firestore with a ReadCounter on its connection to the emulator.
+func countingFirestore(t testing.TB, project string) (*firestore.Client, *ReadCounter) {
+	t.Helper()
+	r := &ReadCounter{}
+	count := func(ctx context.Context, desc *grpc.StreamDesc, cc *grpc.ClientConn, method string, streamer grpc.Streamer, opts ...grpc.CallOption) (grpc.ClientStream, error) {
+		cs, err := streamer(ctx, desc, cc, method, opts...)
+		if err != nil {
+			return nil, err
+		}
+		return &countingStream{ClientStream: cs, r: r}, nil
+	}
+	// The client dials the emulator itself and ignores dial options; a connection of our own
+	// (given last, so it wins) carries the counter.
+	conn, err := grpc.NewClient("passthrough:///"+os.Getenv("FIRESTORE_EMULATOR_HOST"),
+		grpc.WithTransportCredentials(insecure.NewCredentials()),
+		grpc.WithPerRPCCredentials(emulatorOwner{}),
+		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(math.MaxInt32), grpc.MaxCallSendMsgSize(math.MaxInt32)),
+		grpc.WithChainStreamInterceptor(count))
+	if err != nil {
+		t.Fatalf("firestore emulator connection: %v", err)
+	}
+	c, err := firestore.NewClient(context.Background(), project, option.WithGRPCConn(conn))
+	if err != nil {
+		t.Fatalf("firestore client: %v", err)
+	}
+	t.Cleanup(func() { c.Close(); conn.Close() })
+	return c, r
+}
+
+// emulatorOwner authenticates to the emulator as its owner, as the client library does.
+type emulatorOwner struct{}
+
+func (emulatorOwner) GetRequestMetadata(context.Context, ...string) (map[string]string, error) {
+	return map[string]string{"authorization": "Bearer owner"}, nil
+}
+func (emulatorOwner) RequireTransportSecurity() bool { return false }
+
+type countingStream struct {
+	grpc.ClientStream
+	r *ReadCounter
+}
+
+func (s *countingStream) RecvMsg(m any) error {
+	err := s.ClientStream.RecvMsg(m)
+	if err == nil {
+		switch m := m.(type) {
+		case *firestorepb.BatchGetDocumentsResponse:
+			if m.GetFound() != nil {
+				s.r.n.Add(1)
+			}
+		case *firestorepb.RunQueryResponse:
+			if m.GetDocument() != nil {
+				s.r.n.Add(1)
+			}
+		}
+	}
+	return err
 }
 
 // PubSub returns a client for project against the emulator, closed at cleanup.
@@ -241,5 +376,3 @@ func Eventually(t testing.TB, what string, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
-
-func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }

@@ -1,0 +1,89 @@
+package app
+
+import (
+	"context"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// The persistence the use cases need, in three parts. shared/firestoredb implements all three on
+// Firestore, shared/memstore in memory; shared/storetest is the contract both pass.
+//
+// Rate-limit counters have no interface of their own: a submission counts against its limits
+// in the same transaction that stores it (a refused or failed submission counts for nothing),
+// so the limits travel with CaseStore.Submit.
+
+// CaseStore keeps cases with their audit events and the letters their changes cause. Every
+// method that changes a case does so in one transaction together with those letters and events.
+type CaseStore interface {
+	// Submit stores a new case with its first letters and event, counting the submission against
+	// limits in the same transaction. It sets c.Version to 1. It returns ErrExists when the
+	// reference (or a letter id) is taken and a *RateLimitedError when a limit is reached; then
+	// nothing is stored.
+	Submit(ctx context.Context, c *request.Case, ch Change, limits []Limit) error
+	// Update loads the case, lets fn change it and returns what else to write, and commits all
+	// of it atomically, raising the case's Version by one. fn may run more than once
+	// (transaction retries): it must not have side effects. An error from fn aborts and is
+	// returned as is, with the case as fn left it. ErrNotFound when the case is absent. Letters
+	// whose id already exists are not written again.
+	Update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error)
+	// Case returns the case, or ErrNotFound.
+	Case(ctx context.Context, ref string) (*request.Case, error)
+	// Events lists the case's audit events in the order they were written.
+	Events(ctx context.Context, ref string) ([]request.Event, error)
+	// Letters lists the case's letters, ordered by id.
+	Letters(ctx context.Context, ref string) ([]*outbox.Letter, error)
+	// DueCases lists the references of cases whose NextActionAt is at or before now, oldest
+	// first: the Tick reads only these, never all open cases.
+	DueCases(ctx context.Context, now time.Time, max int) ([]string, error)
+	// DeleteCase removes a case's events, letters, ID copy and access package, and the case
+	// itself unless keepCase (an expired request keeps a stub without personal data).
+	DeleteCase(ctx context.Context, ref string, keepCase bool) error
+}
+
+// OutboxStore is what the sender and the outbox relay need of stored letters.
+type OutboxStore interface {
+	// ClaimLetter marks a pending letter as being sent until lease; ErrAlreadySent when it was
+	// sent or failed for good, ErrLeased when another sender holds it, ErrNotFound when absent.
+	ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error)
+	// FinishLetter records the outcome of a claimed letter: Sent, Failed (for good) or Pending
+	// (a transient failure, to be retried) with the error text. A letter deleted meanwhile is
+	// no error.
+	FinishLetter(ctx context.Context, id string, status outbox.Status, now time.Time, errText string) error
+	// PendingLetters lists letters still pending that were created before olderThan and not
+	// attempted since retryAfter: the outbox relay republishes them in case a publish was lost
+	// or Pub/Sub gave up on them (dead-lettered during a long mail outage).
+	PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error)
+}
+
+// BlobStore keeps sealed ID copies and access packages, outside the case transaction (they can
+// exceed its size). A Put replaces what was there; a read of nothing is ErrNotFound; deleting
+// nothing is no error.
+type BlobStore interface {
+	PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error
+	IDCopy(ctx context.Context, ref string) (sealed []byte, kind string, err error)
+	DeleteIDCopy(ctx context.Context, ref string) error
+	// Access packages likewise, until their download link expires.
+	PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error
+	Result(ctx context.Context, ref string) ([]byte, error)
+	DeleteResult(ctx context.Context, ref string) error
+}
+
+// Change is what a use case writes alongside a case.
+type Change struct {
+	Letters []*outbox.Letter
+	Events  []request.Event
+	// DeleteIDCopy removes the stored ID copy in the same transaction.
+	DeleteIDCopy bool
+	// RetainUntil is the TTL safety net for the events written (the case's own RetainUntil).
+	RetainUntil time.Time
+}
+
+// Limit is one rate-limit counter a submission counts against.
+type Limit struct {
+	Key    string // pseudonymous: a keyed hash, never the address itself
+	Max    int
+	Window time.Duration
+}

@@ -1,0 +1,12 @@
+package memstore_test
+
+import (
+	"testing"
+
+	"github.com/privacyloket/privacyloket/shared/memstore"
+	"github.com/privacyloket/privacyloket/shared/storetest"
+)
+
+func TestContract(t *testing.T) {
+	storetest.Run(t, func(*testing.T) storetest.Stores { return memstore.New() })
+}

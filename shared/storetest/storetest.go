@@ -1,0 +1,670 @@
+// Package storetest is the contract every implementation of the app's stores passes: the
+// Firestore adapter on the emulator (shared/firestoredb's tests) and the in-memory store
+// (shared/memstore's tests). A use-case test that passes on one therefore means the same on the
+// other. It is test support: only _test files import it.
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/civil"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// Stores is one implementation of all three stores.
+type Stores interface {
+	app.CaseStore
+	app.OutboxStore
+	app.BlobStore
+}
+
+// Run runs the contract against fresh stores from newStores, one per subtest.
+func Run(t *testing.T, newStores func(t *testing.T) Stores) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, s Stores)
+	}{
+		{"SubmitStoresCaseLettersAndEvents", submitStores},
+		{"SubmitRefusesATakenReference", submitExists},
+		{"SubmitCountsRateLimits", rateLimits},
+		{"InstantsComeBackInUTCToTheMicrosecond", instants},
+		{"Update", update},
+		{"UpdateErrorWritesNothing", updateError},
+		{"ConcurrentUpdatesBothApply", concurrentUpdates},
+		{"LetterLeases", letterLeases},
+		{"OneWinnerPerLetterClaim", oneClaimWinner},
+		{"PendingLetters", pendingLetters},
+		{"DueCases", dueCases},
+		{"DeleteCase", deleteCase},
+		{"Blobs", blobs},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			tc.fn(t, newStores(t))
+		})
+	}
+}
+
+var ctx = context.Background()
+
+// t0 is a whole microsecond in UTC, as the stores hand instants back.
+var t0 = time.Date(2026, 3, 27, 9, 0, 0, 123456000, time.UTC)
+
+func fullCase(ref string) *request.Case {
+	return &request.Case{
+		Reference: ref, Type: request.Access, Status: request.InProgress, Lang: "nl",
+		Subject: request.Person{Name: "Carla Contract", Email: "carla@tenant.test", BirthDate: civil.Date{Year: 1980, Month: 5, Day: 17},
+			Phone: "0612345678", Address: "Dorpsstraat 1"},
+		Relation: "tenant", Details: "Alles", Proposed: "Jansen", Motivation: "Omdat",
+		Representative: &request.Representative{Name: "Rob Rep", Email: "rob@rep.test", Capacity: "lawyer"},
+		Signature:      "Carla Contract", SubmittedAt: t0, ConfirmedAt: t0.Add(time.Hour),
+		Received: civil.Date{Year: 2026, Month: 3, Day: 27}, DueDate: civil.Date{Year: 2026, Month: 4, Day: 24},
+		Extended: true, SuspendedDays: 3,
+		Identity: request.Identity{CopyRequired: true, CopyHeld: true, CopyUploaded: t0.Add(2 * time.Hour), CopyKind: "image/jpeg",
+			RequestedAt: t0.Add(time.Hour), CheckedBy: "staff@corp.test", CheckedAt: t0.Add(3 * time.Hour), DocumentType: "passport", Outcome: "verified"},
+		ThirdParty: &request.ThirdParty{Name: "Derde", Email: "derde@x.test", AskedAt: t0.Add(4 * time.Hour),
+			ObjectionDue: civil.Date{Year: 2026, Month: 4, Day: 10}, Answer: "agree", Comment: "ok", AnsweredAt: t0.Add(5 * time.Hour), Mask: true},
+		Decision: &request.Decision{Outcome: "granted", Motivation: "m", Ground: "g", Recipients: []string{"a@b.test"},
+			RecipientsNote: "n", DecidedBy: "staff@corp.test", DecidedAt: t0.Add(6 * time.Hour)},
+		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1},
+		ClosedAt:  t0.Add(8 * time.Hour),
+		UpdatedAt: t0.Add(8 * time.Hour), NextActionAt: t0.Add(24 * time.Hour), RetainUntil: t0.AddDate(1, 0, 0),
+	}
+}
+
+// newCase is a small fresh case.
+func newCase(ref string) *request.Case {
+	return &request.Case{Reference: ref, Type: request.Access, Status: request.AwaitingConfirmation, Lang: "nl",
+		Subject: request.Person{Name: "Carla", Email: "carla@tenant.test"}, SubmittedAt: t0, UpdatedAt: t0,
+		NextActionAt: t0.Add(24 * time.Hour), RetainUntil: t0.AddDate(0, 0, 8)}
+}
+
+func newLetter(ref string, kind letter.Kind, created time.Time) *outbox.Letter {
+	return &outbox.Letter{
+		ID: outbox.ID(ref, kind, "carla@tenant.test", ""), Reference: ref, Kind: kind, Lang: "nl", To: "carla@tenant.test",
+		Data:    letter.Data{Reference: ref, RecipientName: "Carla", RequestType: "access", DueDate: civil.Date{Year: 2026, Month: 4, Day: 24}},
+		Links:   []outbox.Link{{Key: "confirm", Function: "ConfirmRequest", Claims: linktoken.Claims{Purpose: linktoken.Confirm, Reference: ref, Expires: 99}}},
+		DueDate: civil.Date{Year: 2026, Month: 4, Day: 24}, Status: outbox.Pending, CreatedAt: created, RetainUntil: t0.AddDate(0, 0, 8),
+	}
+}
+
+func submit(t *testing.T, s Stores, c *request.Case, letters ...*outbox.Letter) {
+	t.Helper()
+	ch := app.Change{Letters: letters, Events: []request.Event{{At: c.SubmittedAt, Actor: "requester", Action: "submitted", Detail: "access"}},
+		RetainUntil: c.RetainUntil}
+	if err := s.Submit(ctx, c, ch, nil); err != nil {
+		t.Fatalf("Submit(%s): %v", c.Reference, err)
+	}
+}
+
+func mustCase(t *testing.T, s Stores, ref string) *request.Case {
+	t.Helper()
+	c, err := s.Case(ctx, ref)
+	if err != nil {
+		t.Fatalf("Case(%s): %v", ref, err)
+	}
+	return c
+}
+
+func mustLetters(t *testing.T, s Stores, ref string) []*outbox.Letter {
+	t.Helper()
+	ls, err := s.Letters(ctx, ref)
+	if err != nil {
+		t.Fatalf("Letters(%s): %v", ref, err)
+	}
+	return ls
+}
+
+func submitStores(t *testing.T, s Stores) {
+	c := fullCase("PL-SUB-1")
+	l1, l2 := newLetter(c.Reference, letter.Receipt, t0), newLetter(c.Reference, letter.ConfirmEmail, t0)
+	ch := app.Change{Letters: []*outbox.Letter{l1, l2}, RetainUntil: c.RetainUntil, Events: []request.Event{
+		{At: t0, Actor: "requester", Action: "submitted", Detail: "access"},
+		{At: t0, Actor: "system", Action: "second"},
+	}}
+	if err := s.Submit(ctx, c, ch, nil); err != nil {
+		t.Fatal(err)
+	}
+	if c.Version != 1 {
+		t.Errorf("Submit left Version %d, want 1", c.Version)
+	}
+	got := mustCase(t, s, c.Reference)
+	if d := cmp.Diff(c, got); d != "" {
+		t.Errorf("case round trip (-stored +read):\n%s", d)
+	}
+	// The store holds its own copy: changing what was read changes nothing stored.
+	got.Subject.Name, got.Decision.Recipients[0] = "changed", "changed"
+	if again := mustCase(t, s, c.Reference); again.Subject.Name != "Carla Contract" || again.Decision.Recipients[0] != "a@b.test" {
+		t.Error("a read case shares memory with the store")
+	}
+	events, err := s.Events(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(ch.Events, events); d != "" {
+		t.Errorf("events (-written +read):\n%s", d)
+	}
+	letters := mustLetters(t, s, c.Reference)
+	want := []*outbox.Letter{l1, l2}
+	if l2.ID < l1.ID {
+		want = []*outbox.Letter{l2, l1}
+	}
+	if d := cmp.Diff(want, letters); d != "" {
+		t.Errorf("letters, in id order (-written +read):\n%s", d)
+	}
+	if ls := mustLetters(t, s, "PL-NONE"); len(ls) != 0 {
+		t.Errorf("letters of an absent case: %d", len(ls))
+	}
+	if evs, err := s.Events(ctx, "PL-NONE"); err != nil || len(evs) != 0 {
+		t.Errorf("events of an absent case: %v %v", evs, err)
+	}
+	if _, err := s.Case(ctx, "PL-NONE"); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("absent case: %v, want ErrNotFound", err)
+	}
+}
+
+func submitExists(t *testing.T, s Stores) {
+	c := newCase("PL-EXISTS")
+	submit(t, s, c, newLetter(c.Reference, letter.ConfirmEmail, t0))
+	again := newCase("PL-EXISTS")
+	again.Subject.Name = "Someone Else"
+	limit := []app.Limit{{Key: "k", Max: 5, Window: time.Hour}}
+	err := s.Submit(ctx, again, app.Change{Events: []request.Event{{At: t0, Actor: "requester", Action: "again"}}}, limit)
+	if !errors.Is(err, app.ErrExists) {
+		t.Fatalf("second Submit: %v, want ErrExists", err)
+	}
+	if got := mustCase(t, s, c.Reference); got.Subject.Name != "Carla" {
+		t.Error("a refused Submit overwrote the case")
+	}
+	if evs, _ := s.Events(ctx, c.Reference); len(evs) != 1 {
+		t.Errorf("a refused Submit wrote events: %d, want 1", len(evs))
+	}
+	// The refused submission did not count: the limit of one still lets one through.
+	one := []app.Limit{{Key: "k", Max: 1, Window: time.Hour}}
+	if err := s.Submit(ctx, newCase("PL-EXISTS-2"), app.Change{}, one); err != nil {
+		t.Errorf("Submit after a refused one: %v", err)
+	}
+	// A letter id that is taken refuses the whole submission as well.
+	other := newCase("PL-EXISTS-3")
+	err = s.Submit(ctx, other, app.Change{Letters: []*outbox.Letter{newLetter(c.Reference, letter.ConfirmEmail, t0)}}, nil)
+	if !errors.Is(err, app.ErrExists) {
+		t.Errorf("Submit with a taken letter id: %v, want ErrExists", err)
+	}
+	if _, err := s.Case(ctx, other.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("case of a refused Submit: %v, want ErrNotFound", err)
+	}
+}
+
+func rateLimits(t *testing.T, s Stores) {
+	now := time.Date(2026, 3, 27, 10, 20, 0, 0, time.UTC)
+	limits := []app.Limit{{Key: "ip-x", Max: 5, Window: time.Hour}, {Key: "mail-y", Max: 2, Window: time.Hour}}
+	for i := range 2 {
+		c := newCase(fmt.Sprintf("PL-RATE-%d", i))
+		c.SubmittedAt = now
+		if err := s.Submit(ctx, c, app.Change{}, limits); err != nil {
+			t.Fatalf("submission %d: %v", i, err)
+		}
+	}
+	c := newCase("PL-RATE-2")
+	c.SubmittedAt = now
+	err := s.Submit(ctx, c, app.Change{}, limits)
+	var rl *app.RateLimitedError
+	if !errors.As(err, &rl) {
+		t.Fatalf("third submission: %v, want *RateLimitedError", err)
+	}
+	if rl.RetryAfter != 40*time.Minute {
+		t.Errorf("RetryAfter = %s, want 40m (the end of the hour window)", rl.RetryAfter)
+	}
+	if _, err := s.Case(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("a rate-limited case was stored: %v", err)
+	}
+	// Another key, or the next window, is not limited.
+	c.SubmittedAt = now.Add(40 * time.Minute)
+	if err := s.Submit(ctx, c, app.Change{}, limits); err != nil {
+		t.Errorf("submission in the next window: %v", err)
+	}
+	d := newCase("PL-RATE-3")
+	d.SubmittedAt = now
+	if err := s.Submit(ctx, d, app.Change{}, []app.Limit{{Key: "ip-x", Max: 5, Window: time.Hour}}); err != nil {
+		t.Errorf("submission under another key's limit: %v", err)
+	}
+}
+
+func instants(t *testing.T, s Stores) {
+	ams, err := time.LoadLocation("Europe/Amsterdam")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 3, 27, 10, 0, 0, 123456789, ams)
+	c := newCase("PL-TIME")
+	c.SubmittedAt, c.UpdatedAt, c.NextActionAt = at, at, at
+	submit(t, s, c)
+	got := mustCase(t, s, c.Reference)
+	want := at.Truncate(time.Microsecond).UTC()
+	for name, v := range map[string]time.Time{"SubmittedAt": got.SubmittedAt, "UpdatedAt": got.UpdatedAt, "NextActionAt": got.NextActionAt} {
+		if v != want {
+			t.Errorf("%s = %s (%s), want %s in UTC", name, v, v.Location(), want)
+		}
+	}
+	if !got.ConfirmedAt.IsZero() || !got.ClosedAt.IsZero() {
+		t.Errorf("zero instants came back as %s, %s", got.ConfirmedAt, got.ClosedAt)
+	}
+}
+
+func update(t *testing.T, s Stores) {
+	c := newCase("PL-UPD")
+	l := newLetter(c.Reference, letter.ConfirmEmail, t0)
+	submit(t, s, c, l)
+	if err := s.PutIDCopy(ctx, c.Reference, []byte("sealed"), "image/jpeg", t0.AddDate(0, 0, 30)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishLetter(ctx, l.ID, outbox.Sent, t0, ""); err != nil {
+		t.Fatal(err)
+	}
+	receipt := newLetter(c.Reference, letter.Receipt, t0.Add(time.Hour))
+	got, err := s.Update(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+		c.Status = request.InProgress
+		c.UpdatedAt = t0.Add(time.Hour)
+		return app.Change{
+			// The confirm letter again: it exists, so it is not written again (still sent).
+			Letters:      []*outbox.Letter{newLetter(c.Reference, letter.ConfirmEmail, t0), receipt},
+			Events:       []request.Event{{At: t0.Add(time.Hour), Actor: "requester", Action: "confirmed"}},
+			DeleteIDCopy: true, RetainUntil: c.RetainUntil,
+		}, nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Version != 2 || got.Status != request.InProgress {
+		t.Errorf("Update returned version %d status %s, want 2 in_progress", got.Version, got.Status)
+	}
+	stored := mustCase(t, s, c.Reference)
+	if stored.Version != 2 || stored.Status != request.InProgress || !stored.UpdatedAt.Equal(t0.Add(time.Hour)) {
+		t.Errorf("stored case: version %d status %s updated %s", stored.Version, stored.Status, stored.UpdatedAt)
+	}
+	events, _ := s.Events(ctx, c.Reference)
+	if len(events) != 2 || events[0].Action != "submitted" || events[1].Action != "confirmed" {
+		t.Errorf("events = %+v, want submitted then confirmed", events)
+	}
+	for _, x := range mustLetters(t, s, c.Reference) {
+		switch x.ID {
+		case l.ID:
+			if x.Status != outbox.Sent {
+				t.Errorf("a repeated letter was written again: status %s", x.Status)
+			}
+		case receipt.ID:
+			if x.Status != outbox.Pending {
+				t.Errorf("new letter status %s", x.Status)
+			}
+		default:
+			t.Errorf("unexpected letter %s", x.ID)
+		}
+	}
+	if _, _, err := s.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("ID copy after a change that deletes it: %v, want ErrNotFound", err)
+	}
+	if _, err := s.Update(ctx, "PL-NONE", func(*request.Case) (app.Change, error) { return app.Change{}, nil }); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("Update of an absent case: %v, want ErrNotFound", err)
+	}
+}
+
+func updateError(t *testing.T, s Stores) {
+	c := newCase("PL-UPDERR")
+	submit(t, s, c)
+	boom := errors.New("boom")
+	got, err := s.Update(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+		c.Status = request.Closed
+		return app.Change{Events: []request.Event{{At: t0, Actor: "x", Action: "y"}}}, boom
+	})
+	if err != boom {
+		t.Fatalf("Update = %v, want fn's error as is", err)
+	}
+	if got == nil || got.Status != request.Closed {
+		t.Errorf("Update returned %+v, want the case as fn left it", got)
+	}
+	stored := mustCase(t, s, c.Reference)
+	if stored.Version != 1 || stored.Status != request.AwaitingConfirmation {
+		t.Errorf("an aborted Update changed the case: version %d status %s", stored.Version, stored.Status)
+	}
+	if evs, _ := s.Events(ctx, c.Reference); len(evs) != 1 {
+		t.Errorf("an aborted Update wrote events: %d", len(evs))
+	}
+}
+
+func concurrentUpdates(t *testing.T, s Stores) {
+	c := newCase("PL-CONC")
+	submit(t, s, c)
+	const n = 2
+	// Each update's first run waits (a while at most) until both have read the case, so that
+	// both start from the same version and one must run again on what the other wrote.
+	var loaded sync.WaitGroup
+	loaded.Add(n)
+	bothLoaded := make(chan struct{})
+	go func() { loaded.Wait(); close(bothLoaded) }()
+	var wg sync.WaitGroup
+	var runs atomic.Int32
+	errs := make(chan error, n)
+	for i := range n {
+		var first sync.Once
+		wg.Go(func() {
+			_, err := s.Update(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+				runs.Add(1)
+				first.Do(func() {
+					loaded.Done()
+					select {
+					case <-bothLoaded:
+					case <-time.After(2 * time.Second):
+					}
+				})
+				c.SuspendedDays++
+				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("update-", i)}}}, nil
+			})
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("concurrent Update: %v", err)
+		}
+	}
+	t.Logf("%d updates ran their function %d times", n, runs.Load())
+	got := mustCase(t, s, c.Reference)
+	if got.SuspendedDays != n || got.Version != 1+n {
+		t.Errorf("after %d concurrent updates: SuspendedDays %d version %d, want %d and %d (none lost)", n, got.SuspendedDays, got.Version, n, 1+n)
+	}
+	if evs, _ := s.Events(ctx, c.Reference); len(evs) != 1+n {
+		t.Errorf("events = %d, want %d (one per committed attempt)", len(evs), 1+n)
+	}
+}
+
+func letterLeases(t *testing.T, s Stores) {
+	c := newCase("PL-LEASE")
+	l := newLetter(c.Reference, letter.ConfirmEmail, t0)
+	submit(t, s, c, l)
+	if _, err := s.ClaimLetter(ctx, "absent", t0, t0.Add(time.Minute)); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("claim of an absent letter: %v, want ErrNotFound", err)
+	}
+	got, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != outbox.Sending || got.Attempts != 1 || !got.LeaseUntil.Equal(t0.Add(time.Minute)) || !got.AttemptedAt.Equal(t0) ||
+		got.To != l.To || got.Data.RecipientName != "Carla" || len(got.Links) != 1 {
+		t.Errorf("claimed letter: %+v", got)
+	}
+	if _, err := s.ClaimLetter(ctx, l.ID, t0.Add(59*time.Second), t0.Add(2*time.Minute)); !errors.Is(err, app.ErrLeased) {
+		t.Errorf("claim within the lease: %v, want ErrLeased", err)
+	}
+	// A sender that died: its lease runs out and another may claim.
+	got, err = s.ClaimLetter(ctx, l.ID, t0.Add(time.Minute), t0.Add(2*time.Minute))
+	if err != nil || got.Attempts != 2 {
+		t.Fatalf("claim after the lease: %v (attempts %d)", err, got.Attempts)
+	}
+	// A transient failure puts it back.
+	if err := s.FinishLetter(ctx, l.ID, outbox.Pending, t0.Add(time.Minute), "503"); err != nil {
+		t.Fatal(err)
+	}
+	ls := mustLetters(t, s, c.Reference)
+	if ls[0].Status != outbox.Pending || ls[0].LastError != "503" || !ls[0].LeaseUntil.IsZero() || !ls[0].SentAt.IsZero() {
+		t.Errorf("after a transient failure: %+v", ls[0])
+	}
+	if _, err := s.ClaimLetter(ctx, l.ID, t0.Add(90*time.Second), t0.Add(3*time.Minute)); err != nil {
+		t.Fatalf("claim after a transient failure: %v", err)
+	}
+	if err := s.FinishLetter(ctx, l.ID, outbox.Sent, t0.Add(2*time.Minute), ""); err != nil {
+		t.Fatal(err)
+	}
+	ls = mustLetters(t, s, c.Reference)
+	if ls[0].Status != outbox.Sent || !ls[0].SentAt.Equal(t0.Add(2*time.Minute)) || ls[0].LastError != "" || ls[0].Attempts != 3 {
+		t.Errorf("after sending: %+v", ls[0])
+	}
+	if _, err := s.ClaimLetter(ctx, l.ID, t0.Add(time.Hour), t0.Add(2*time.Hour)); !errors.Is(err, app.ErrAlreadySent) {
+		t.Errorf("claim of a sent letter: %v, want ErrAlreadySent", err)
+	}
+	// Failed for good is final as well.
+	f := newLetter(c.Reference, letter.Receipt, t0)
+	if _, err := s.Update(ctx, c.Reference, func(*request.Case) (app.Change, error) {
+		return app.Change{Letters: []*outbox.Letter{f}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimLetter(ctx, f.ID, t0, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishLetter(ctx, f.ID, outbox.Failed, t0, "400 bad address"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimLetter(ctx, f.ID, t0.Add(time.Hour), t0.Add(2*time.Hour)); !errors.Is(err, app.ErrAlreadySent) {
+		t.Errorf("claim of a failed letter: %v, want ErrAlreadySent", err)
+	}
+	if err := s.FinishLetter(ctx, "absent", outbox.Sent, t0, ""); err != nil {
+		t.Errorf("finishing a deleted letter: %v, want nil", err)
+	}
+}
+
+func oneClaimWinner(t *testing.T, s Stores) {
+	c := newCase("PL-CLAIM")
+	l := newLetter(c.Reference, letter.ConfirmEmail, t0)
+	submit(t, s, c, l)
+	const n = 5
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			_, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute))
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	won := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, app.ErrLeased):
+		default:
+			t.Errorf("concurrent claim: %v, want nil or ErrLeased", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d concurrent claims won, want exactly 1", won, n)
+	}
+	if ls := mustLetters(t, s, c.Reference); ls[0].Attempts != 1 {
+		t.Errorf("attempts = %d, want 1", ls[0].Attempts)
+	}
+}
+
+func pendingLetters(t *testing.T, s Stores) {
+	c := newCase("PL-PEND")
+	kinds := []letter.Kind{letter.ConfirmEmail, letter.Receipt, letter.StaffCase, letter.IDRequested, letter.StaffReminder}
+	var ls []*outbox.Letter
+	for i, k := range kinds {
+		ls = append(ls, newLetter(c.Reference, k, t0.Add(time.Duration(i)*time.Second)))
+	}
+	submit(t, s, c, ls...)
+	fresh := newLetter("PL-PEND", letter.DelayNotice, t0.Add(time.Hour))
+	if _, err := s.Update(ctx, c.Reference, func(*request.Case) (app.Change, error) {
+		return app.Change{Letters: []*outbox.Letter{fresh}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// ls[0]: sent. ls[1]: tried recently (pending again). ls[2]: tried long ago. ls[3]: being
+	// sent under a live lease. ls[4]: never tried. fresh: too young.
+	claim := func(l *outbox.Letter, at, lease time.Time) {
+		t.Helper()
+		if _, err := s.ClaimLetter(ctx, l.ID, at, lease); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := t0.Add(30 * time.Minute)
+	claim(ls[0], t0, t0.Add(time.Minute))
+	s.FinishLetter(ctx, ls[0].ID, outbox.Sent, t0, "")
+	claim(ls[1], now.Add(-time.Minute), now)
+	s.FinishLetter(ctx, ls[1].ID, outbox.Pending, now.Add(-time.Minute), "503")
+	claim(ls[2], t0.Add(time.Minute), t0.Add(2*time.Minute))
+	s.FinishLetter(ctx, ls[2].ID, outbox.Pending, t0.Add(time.Minute), "503")
+	claim(ls[3], now.Add(-20*time.Minute), now.Add(time.Minute))
+	olderThan, retryAfter := now.Add(-time.Minute), now.Add(-15*time.Minute)
+	ids, err := s.PendingLetters(ctx, olderThan, retryAfter, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{ls[2].ID, ls[4].ID} // pending ones, oldest first
+	if d := cmp.Diff(want, ids); d != "" {
+		t.Errorf("pending letters (-want +got):\n%s", d)
+	}
+	// A sender that died: once its lease has run out, the letter is due again.
+	ids, _ = s.PendingLetters(ctx, now.Add(2*time.Minute), now.Add(-15*time.Minute), 10)
+	if d := cmp.Diff([]string{ls[2].ID, ls[4].ID, ls[3].ID}, ids); d != "" {
+		t.Errorf("pending letters after the lease ran out (-want +got):\n%s", d)
+	}
+	// max bounds each status's query before the filter.
+	ids, _ = s.PendingLetters(ctx, olderThan, retryAfter, 1)
+	if len(ids) != 0 {
+		t.Errorf("max 1: %v, want none (the oldest pending letter was tried recently)", ids)
+	}
+	ids, _ = s.PendingLetters(ctx, olderThan, retryAfter, 2)
+	if d := cmp.Diff([]string{ls[2].ID}, ids); d != "" {
+		t.Errorf("max 2 (-want +got):\n%s", d)
+	}
+}
+
+func dueCases(t *testing.T, s Stores) {
+	at := func(ref string, next time.Time) {
+		c := newCase(ref)
+		c.NextActionAt = next
+		submit(t, s, c)
+	}
+	at("PL-DUE-C", t0.Add(-time.Hour))
+	at("PL-DUE-A", t0.Add(-2*time.Hour))
+	at("PL-DUE-B", t0.Add(-time.Hour))
+	at("PL-DUE-NOW", t0)
+	at("PL-DUE-LATER", t0.Add(time.Microsecond))
+	at("PL-DUE-NEVER", time.Time{})
+	refs, err := s.DueCases(ctx, t0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{"PL-DUE-A", "PL-DUE-B", "PL-DUE-C", "PL-DUE-NOW"}, refs); d != "" {
+		t.Errorf("due cases, oldest first (-want +got):\n%s", d)
+	}
+	refs, _ = s.DueCases(ctx, t0, 2)
+	if d := cmp.Diff([]string{"PL-DUE-A", "PL-DUE-B"}, refs); d != "" {
+		t.Errorf("due cases, max 2 (-want +got):\n%s", d)
+	}
+	if refs, _ := s.DueCases(ctx, t0.Add(-3*time.Hour), 10); len(refs) != 0 {
+		t.Errorf("nothing due yet: %v", refs)
+	}
+}
+
+func deleteCase(t *testing.T, s Stores) {
+	for _, keep := range []bool{true, false} {
+		c := newCase(fmt.Sprintf("PL-DEL-%v", keep))
+		submit(t, s, c, newLetter(c.Reference, letter.ConfirmEmail, t0), newLetter(c.Reference, letter.Receipt, t0))
+		other := newCase(c.Reference + "-OTHER")
+		submit(t, s, other, newLetter(other.Reference, letter.ConfirmEmail, t0))
+		if err := s.PutIDCopy(ctx, c.Reference, []byte("id"), "image/png", t0.AddDate(0, 0, 30)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.PutResult(ctx, c.Reference, []byte("zip"), t0.AddDate(0, 0, 30)); err != nil {
+			t.Fatal(err)
+		}
+		if err := s.DeleteCase(ctx, c.Reference, keep); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Case(ctx, c.Reference)
+		if keep && err != nil {
+			t.Errorf("keepCase: case gone: %v", err)
+		}
+		if !keep && !errors.Is(err, app.ErrNotFound) {
+			t.Errorf("case after DeleteCase: %v, want ErrNotFound", err)
+		}
+		if ls := mustLetters(t, s, c.Reference); len(ls) != 0 {
+			t.Errorf("keep %v: %d letters left", keep, len(ls))
+		}
+		if evs, _ := s.Events(ctx, c.Reference); len(evs) != 0 {
+			t.Errorf("keep %v: %d events left", keep, len(evs))
+		}
+		if _, _, err := s.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+			t.Errorf("keep %v: ID copy left: %v", keep, err)
+		}
+		if _, err := s.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+			t.Errorf("keep %v: access package left: %v", keep, err)
+		}
+		if ls := mustLetters(t, s, other.Reference); len(ls) != 1 {
+			t.Errorf("another case lost its letters: %d", len(ls))
+		}
+	}
+	if err := s.DeleteCase(ctx, "PL-NONE", false); err != nil {
+		t.Errorf("deleting an absent case: %v", err)
+	}
+}
+
+func blobs(t *testing.T, s Stores) {
+	big := bytes.Repeat([]byte("0123456789abcdef"), 80_000) // 1.28 MB: more than one Firestore document
+	if err := s.PutIDCopy(ctx, "PL-BLOB", big, "image/jpeg", t0.AddDate(0, 0, 30)); err != nil {
+		t.Fatal(err)
+	}
+	got, kind, err := s.IDCopy(ctx, "PL-BLOB")
+	if err != nil || kind != "image/jpeg" || !bytes.Equal(got, big) {
+		t.Fatalf("ID copy round trip: %v kind %q equal %v", err, kind, bytes.Equal(got, big))
+	}
+	got[0] = 'X'
+	if again, _, _ := s.IDCopy(ctx, "PL-BLOB"); again[0] != '0' {
+		t.Error("a read ID copy shares memory with the store")
+	}
+	if err := s.PutIDCopy(ctx, "PL-BLOB", []byte("small"), "application/pdf", t0.AddDate(0, 0, 30)); err != nil {
+		t.Fatal(err)
+	}
+	if got, kind, _ := s.IDCopy(ctx, "PL-BLOB"); string(got) != "small" || kind != "application/pdf" {
+		t.Errorf("replaced ID copy: %q %q", got, kind)
+	}
+	if err := s.DeleteIDCopy(ctx, "PL-BLOB"); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := s.IDCopy(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("deleted ID copy: %v, want ErrNotFound", err)
+	}
+	if err := s.DeleteIDCopy(ctx, "PL-BLOB"); err != nil {
+		t.Errorf("deleting nothing: %v", err)
+	}
+
+	if _, err := s.Result(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("absent access package: %v, want ErrNotFound", err)
+	}
+	if err := s.PutResult(ctx, "PL-BLOB", big, t0.AddDate(0, 0, 14)); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Result(ctx, "PL-BLOB"); err != nil || !bytes.Equal(got, big) {
+		t.Errorf("access package round trip: %v", err)
+	}
+	if _, _, err := s.IDCopy(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("an access package shows up as an ID copy: %v", err)
+	}
+	if err := s.DeleteResult(ctx, "PL-BLOB"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Result(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("deleted access package: %v, want ErrNotFound", err)
+	}
+}

@@ -6,7 +6,7 @@
 locals {
   # Exact top-level names: the archive provider matches excludes against relative paths.
   # .dev holds scripts/dev's local state, dev keys included; it must never be uploaded.
-  source_excludes = [".ci", ".dev", ".git", "scripts", "terraform"]
+  source_excludes = [".ci", ".dev", ".git", "docs", "scripts", "terraform"]
 }
 
 data "archive_file" "source" {

@@ -95,24 +95,37 @@ func (c CaseFacts) Overdue(today civil.Date) bool {
 
 // StageStatuses are the statuses whose durations the report gives: waiting on the requester
 // (confirmation, identity), on a third party, and on staff (in_progress).
-var StageStatuses = []request.Status{request.AwaitingConfirmation, request.AwaitingIdentity,
+var StageStatuses = stageOrder[:]
+
+var stageOrder = [...]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity,
 	request.AwaitingThirdParty, request.InProgress}
 
 // StageDays returns the days the case spent in each of StageStatuses, summed over every finished
 // stretch (a status entered twice counts both times). A stretch still running is left out, so an
 // open case does not pull the figures down. Statuses the case never finished are absent.
 func (c CaseFacts) StageDays() map[request.Status]float64 {
-	var out map[request.Status]float64
-	for _, s := range c.Stages {
-		if s.To.IsZero() || !s.To.After(s.From) || !slices.Contains(StageStatuses, s.Status) {
-			continue
+	days, done := c.stageDays()
+	out := make(map[request.Status]float64, len(StageStatuses))
+	for i, s := range stageOrder {
+		if done[i] {
+			out[s] = days[i]
 		}
-		if out == nil {
-			out = make(map[request.Status]float64, len(StageStatuses))
-		}
-		out[s.Status] += s.To.Sub(s.From).Hours() / 24
 	}
 	return out
+}
+
+// stageDays is StageDays indexed like StageStatuses, without allocating.
+func (c *CaseFacts) stageDays() (days [len(stageOrder)]float64, done [len(stageOrder)]bool) {
+	for _, s := range c.Stages {
+		if s.To.IsZero() || !s.To.After(s.From) {
+			continue
+		}
+		if i := slices.Index(stageOrder[:], s.Status); i >= 0 {
+			days[i] += s.To.Sub(s.From).Hours() / 24
+			done[i] = true
+		}
+	}
+	return days, done
 }
 
 // StageStats is the median and 90th percentile of the days cases spent in one status; both are
@@ -176,7 +189,7 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 		Stages:          make(map[request.Status]StageStats, len(StageStatuses)),
 		Weeks:           weeks(from, to),
 	}
-	var days []int
+	var toDecision []int
 	stageDays := make(map[request.Status][]float64, len(StageStatuses))
 	for i := range cases {
 		c := &cases[i]
@@ -193,7 +206,7 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 		r.IDCopyViews += c.IDCopyViews
 		if n, ok := c.DaysToDecision(); ok {
 			r.Decided[c.Outcome]++
-			days = append(days, n)
+			toDecision = append(toDecision, n)
 			if on, _ := c.OnTime(); on {
 				r.OnTime++
 			} else {
@@ -211,21 +224,24 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 				r.OverdueNow++
 			}
 		}
-		for s, d := range c.StageDays() {
-			stageDays[s] = append(stageDays[s], d)
+		days, done := c.stageDays()
+		for i, s := range stageOrder {
+			if done[i] {
+				stageDays[s] = append(stageDays[s], days[i])
+			}
 		}
 	}
 	if n := r.OnTime + r.Late; n > 0 {
 		r.OnTimeRate = ptr(round(float64(r.OnTime)/float64(n), 1000))
 	}
-	slices.Sort(days)
-	if v, ok := percentileSorted(days, 50); ok {
+	slices.Sort(toDecision)
+	if v, ok := percentileSorted(toDecision, 50); ok {
 		r.MedianDaysToDecision = ptr(v)
 	}
-	if v, ok := percentileSorted(days, 90); ok {
+	if v, ok := percentileSorted(toDecision, 90); ok {
 		r.P90DaysToDecision = ptr(v)
 	}
-	for _, s := range StageStatuses {
+	for _, s := range stageOrder {
 		var st StageStats
 		d := stageDays[s]
 		slices.Sort(d)

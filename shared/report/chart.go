@@ -103,7 +103,7 @@ const maxPointLabels = 14
 func LineChart(l Labels, x []string, series []Series) Chart {
 	series = series[:min(len(series), len(lineStyles))]
 	const (
-		left, right, top = 48, chartWidth - 16, 16
+		left, right, top = 48, chartWidth - 48, 28 // room for a centred date at either end
 		plotH            = 180
 		bottom           = top + plotH
 	)
@@ -131,13 +131,9 @@ func LineChart(l Labels, x []string, series []Series) Chart {
 		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="#bbbbbb" stroke-width="1"/>`, left, y, right, y)
 		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="%s">%d</text>`, left-6, y+4, ink, v)
 	}
-	// X labels: at most about eight, evenly spaced, always the first and last.
-	every := max(1, (len(x)+7)/8)
-	for i, lab := range x {
-		if i%every != 0 && i != len(x)-1 {
-			continue
-		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="%s">%s</text>`, xOf(i), bottom+18, ink, esc(short(lab)))
+	// X labels: at most six, evenly spread, always the first and the last.
+	for _, i := range spread(len(x), 6) {
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="%s">%s</text>`, xOf(i), bottom+18, ink, esc(short(x[i])))
 	}
 	fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`, left, bottom, right, bottom, ink)
 	for si, s := range series {
@@ -158,8 +154,16 @@ func LineChart(l Labels, x []string, series []Series) Chart {
 		for i := 0; i < n; i++ {
 			marker(&b, st.marker, st.stroke, xOf(i), yOf(s.Values[i]))
 			if n <= maxPointLabels || i == n-1 {
-				fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="middle" fill="%s">%d</text>`,
-					xOf(i), yOf(s.Values[i])-8-4*si, ink, s.Values[i])
+				// Above the point for the first series, right of it for the second, left for the
+				// third, so equal values do not print on top of each other.
+				px, py, anchor := xOf(i), yOf(s.Values[i])-8, "middle"
+				switch si {
+				case 1:
+					px, py, anchor = px+8, py+12, "start"
+				case 2:
+					px, py, anchor = px-8, py+12, "end"
+				}
+				fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="%s" fill="%s">%d</text>`, px, py, anchor, ink, s.Values[i])
 			}
 		}
 		// Legend entry: a sample of the line with its marker, then the name.
@@ -204,6 +208,21 @@ func marker(b *strings.Builder, kind, stroke string, x, y int) {
 	default:
 		fmt.Fprintf(b, `<circle cx="%d" cy="%d" r="4" fill="%s"/>`, x, y, stroke)
 	}
+}
+
+// spread returns up to m indices of 0..n-1, evenly spaced, with the first and the last.
+func spread(n, m int) []int {
+	if n <= m {
+		m = n
+	}
+	if m <= 1 {
+		return make([]int, m)
+	}
+	out := make([]int, m)
+	for k := range out {
+		out[k] = (k*(n-1) + (m-1)/2) / (m - 1)
+	}
+	return out
 }
 
 // niceStep returns a grid step of 1, 2 or 5 times a power of ten that splits 0..maxV into at

@@ -21,6 +21,25 @@ type Chart struct {
 	Rows  [][]string // the table's rows, in chart order
 }
 
+// figure shows a chart with its numbers in a table beside it. html/template escapes every cell;
+// the SVG is already safe (template.HTML).
+var figure = template.Must(template.New("figure").Parse(`<figure class="chart">{{.SVG}}` +
+	`<table class="chart-data"><caption>{{.Title}}</caption>` +
+	`<thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead><tbody>` +
+	`{{range .Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c}}</th>{{else}}<td>{{$c}}</td>{{end}}{{end}}</tr>{{end}}` +
+	`</tbody></table></figure>`))
+
+// Figure renders the chart and its table together, for a page that does not lay them out
+// itself: <figure class="chart"> with the SVG and a <table class="chart-data"> captioned by the
+// title.
+func (c Chart) Figure() (template.HTML, error) {
+	var b strings.Builder
+	if err := figure.Execute(&b, c); err != nil {
+		return "", fmt.Errorf("render chart %q: %w", c.Title, err)
+	}
+	return template.HTML(b.String()), nil
+}
+
 // Labels are a chart's texts, already in the reader's language.
 type Labels struct {
 	Title string // the chart's heading and accessible name
@@ -78,12 +97,12 @@ func BarChart(l Labels, bars []Bar) Chart {
 				barLabelW, y, w, barH, barFill, ink)
 		}
 		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d</text>`, barLabelW+w+6, y+barH-4, ink, x.Value)
-		rows = append(rows, []string{x.Label, strconv.Itoa(x.Value)})
+		rows = append(rows, []string{clean(x.Label), strconv.Itoa(x.Value)})
 	}
 	// The axis the bars grow from.
 	fmt.Fprintf(&b, `<line x1="%d" y1="4" x2="%d" y2="%d" stroke="%s"/>`, barLabelW, barLabelW, h-4, ink)
 	b.WriteString(`</svg>`)
-	return Chart{Title: l.Title, Desc: l.Desc, SVG: template.HTML(b.String()), Head: []string{l.X, l.Y}, Rows: rows}
+	return Chart{Title: clean(l.Title), Desc: clean(l.Desc), SVG: template.HTML(b.String()), Head: []string{clean(l.X), clean(l.Y)}, Rows: rows}
 }
 
 // lineStyles tell the series apart without colour: solid, dashed and dotted lines with round,
@@ -174,13 +193,13 @@ func LineChart(l Labels, x []string, series []Series) Chart {
 	}
 	b.WriteString(`</svg>`)
 
-	head := []string{l.X}
+	head := []string{clean(l.X)}
 	for _, s := range series {
-		head = append(head, s.Name)
+		head = append(head, clean(s.Name))
 	}
 	rows := make([][]string, len(x))
 	for i, lab := range x {
-		rows[i] = []string{lab}
+		rows[i] = []string{clean(lab)}
 		for _, s := range series {
 			v := ""
 			if i < len(s.Values) {
@@ -189,7 +208,7 @@ func LineChart(l Labels, x []string, series []Series) Chart {
 			rows[i] = append(rows[i], v)
 		}
 	}
-	return Chart{Title: l.Title, Desc: l.Desc, SVG: template.HTML(b.String()), Head: head, Rows: rows}
+	return Chart{Title: clean(l.Title), Desc: clean(l.Desc), SVG: template.HTML(b.String()), Head: head, Rows: rows}
 }
 
 // open writes the svg element with its accessible name, title and description.
@@ -239,15 +258,18 @@ func niceStep(maxV int) int {
 
 // esc makes a text safe inside SVG in an HTML page and well-formed XML: markup characters are
 // escaped and characters XML does not allow are dropped.
-func esc(s string) string {
-	s = strings.Map(func(r rune) rune {
+func esc(s string) string { return template.HTMLEscapeString(clean(s)) }
+
+// clean drops what neither XML nor HTML text allows: control characters other than white space,
+// non-characters, invalid UTF-8.
+func clean(s string) string {
+	return strings.Map(func(r rune) rune {
 		switch {
 		case r == utf8.RuneError, r < 0x20 && r != '\t' && r != '\n' && r != '\r', r == 0xFFFE, r == 0xFFFF:
 			return -1
 		}
 		return r
 	}, strings.ToValidUTF8(s, ""))
-	return template.HTMLEscapeString(s)
 }
 
 // short cuts a label that would not fit, marking the cut with an ellipsis.

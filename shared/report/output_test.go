@@ -258,12 +258,31 @@ func TestBarChart(t *testing.T) {
 		}
 	}
 	wantRows := [][]string{{"L:type.access", "4"}, {"L:type.rectification", "1"}, {"L:type.erasure", "2"},
-		{"L:type.objection", "1"}, {hostile + "\x00\x01", "1"}}
+		{"L:type.objection", "1"}, {hostile, "1"}} // control characters dropped
 	if diff := cmp.Diff(wantRows, ch.Rows); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}
 	if diff := cmp.Diff([]string{"Soort", "Aantal"}, ch.Head); diff != "" {
 		t.Errorf("head (-want +got):\n%s", diff)
+	}
+
+	fig, err := ch.Figure()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(fig), "<script") {
+		t.Errorf("figure not escaped:\n%s", fig)
+	}
+	if !strings.Contains(string(fig), `<th scope="row">L:type.access</th><td>4</td>`) {
+		t.Errorf("figure lacks the table:\n%s", fig)
+	}
+	dec := xml.NewDecoder(strings.NewReader(string(fig)))
+	for {
+		if _, err := dec.Token(); errors.Is(err, io.EOF) {
+			break
+		} else if err != nil {
+			t.Fatalf("figure not well-formed: %v\n%s", err, fig)
+		}
 	}
 
 	// No data at all still draws a well-formed chart.

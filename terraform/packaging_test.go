@@ -18,9 +18,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+	"unicode/utf8"
 
-	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
 
 	"github.com/privacyloket/privacyloket/functions"
 )
@@ -61,7 +60,7 @@ func main() {
 `
 
 // TestPackagingBuildsAndStartsEveryFunction builds what Terraform uploads the way the buildpack
-// does: the archive's files (source.tf excludes applied), a generated main inside the module
+// does: the archive's files (source.tf's allow-list), a generated main inside the module
 // that blank-imports the GOOGLE_FUNCTION_SOURCE package, `go build` of that main. One binary
 // serves every function, as deployed: FUNCTION_TARGET picks one at start-up. Each function is
 // then started with the environment Terraform gives it; the emulator and metadata variables
@@ -79,33 +78,36 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	if m == nil {
 		t.Fatal(errs)
 	}
-	archive := m.resources["data.archive_file.source"]
-	if archive == nil {
+	if m.resources["data.archive_file.source"] == nil {
 		t.Fatal("data.archive_file.source is missing (source.tf)")
 	}
-	excludes, ok := m.strList(attr(archive.body, "excludes"))
-	if !ok {
-		t.Fatal("data.archive_file.source: excludes must be a literal list")
+	topFiles, ok1 := m.strList(m.locals["source_top_files"])
+	dirs, ok2 := m.strList(m.locals["source_dirs"])
+	if !ok1 || !ok2 {
+		t.Fatal("local.source_top_files and local.source_dirs must be literal lists (source.tf)")
 	}
-	pathCtx := &hcl.EvalContext{Variables: map[string]cty.Value{"path": cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(".")})}}
-	srcVal, diags := attr(archive.body, "source_dir").Value(pathCtx)
-	if diags.HasErrors() || srcVal.Type() != cty.String {
-		t.Fatalf("data.archive_file.source: cannot read source_dir: %v", diags)
+	// The allow-list skips tests and test data; the copy below does the same.
+	if sf := exprText(m.locals["source_files"]); !strings.Contains(sf, `"_test.go"`) || !strings.Contains(sf, `"/testdata/"`) {
+		t.Fatalf("local.source_files must leave out _test.go files and testdata directories:\n%s", sf)
 	}
 	buildEnv, ok := m.strMap(m.locals["build_env"])
 	if !ok || buildEnv["GOOGLE_FUNCTION_SOURCE"] == "" {
 		t.Fatal("local.build_env must set GOOGLE_FUNCTION_SOURCE")
 	}
 	fnSource := buildEnv["GOOGLE_FUNCTION_SOURCE"]
+	specs, _, err := readFunctions(".")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	app := t.TempDir()
-	if err := copySource(filepath.Clean(srcVal.AsString()), app, excludes); err != nil {
+	if err := copyAllowed("..", app, topFiles, dirs); err != nil {
 		t.Fatal(err)
 	}
 	if extra, err := unexpectedUploads(app); err != nil {
 		t.Fatal(err)
 	} else if len(extra) > 0 {
-		t.Errorf("the source archive would upload %q: only the module (go.mod, go.sum, Go package directories) and docs belong there; add them to local.source_excludes", extra)
+		t.Errorf("the source archive would upload %q: only the module (go.mod, go.sum, Go package directories) and docs belong there", extra)
 	}
 	for _, need := range []string{"go.mod", "go.sum", fnSource} {
 		if _, err := os.Stat(filepath.Join(app, need)); err != nil {
@@ -136,20 +138,13 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 		t.Fatalf("go build of the generated main failed: %v\n%s", err, out)
 	}
 
-	fns := map[string]*block{}
-	for _, b := range m.byType["google_cloudfunctions2_function"] {
-		if ep, ok := m.str(attr(block1(b.body, "build_config"), "entry_point")); ok {
-			fns[ep] = b
-		}
-	}
 	for _, d := range functions.Definitions {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
-			fn := fns[d.Name]
-			if fn == nil {
-				t.Fatalf("no function with entry_point %q", d.Name)
+			if _, ok := specs[d.Name]; !ok {
+				t.Fatalf("%s has no entry %q", functionsFile, d.Name)
 			}
-			env, err := m.deployedEnv(fn)
+			env, err := m.deployedEnv(d.Name, specs)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -168,7 +163,7 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	// would prove nothing about the entry points.
 	t.Run("unregistered target", func(t *testing.T) {
 		t.Parallel()
-		env, err := m.deployedEnv(fns[functions.Definitions[0].Name])
+		env, err := m.deployedEnv(functions.Definitions[0].Name, specs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -182,45 +177,49 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	})
 }
 
-// copySource copies src to dst the way the archive provider walks source_dir: an exclude
-// matches a path relative to src exactly, and a matched directory is skipped whole.
-func copySource(src, dst string, excludes []string) error {
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if slices.Contains(excludes, filepath.ToSlash(rel)) {
-			if d.IsDir() {
-				return filepath.SkipDir
+// copyAllowed copies what source.tf uploads from src to dst: the top-level files, and every
+// file under the allowed directories except tests and test data. Each must be UTF-8 text,
+// because Terraform reads it with file().
+func copyAllowed(src, dst string, topFiles, dirs []string) error {
+	var files []string
+	files = append(files, topFiles...)
+	for _, dir := range dirs {
+		err := filepath.WalkDir(filepath.Join(src, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !d.Type().IsRegular() {
+				return err
 			}
+			rel, err := filepath.Rel(src, path)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			if strings.HasSuffix(rel, "_test.go") || strings.Contains("/"+rel, "/testdata/") {
+				return nil
+			}
+			files = append(files, rel)
 			return nil
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case !d.Type().IsRegular():
-			return nil
-		}
-		in, err := os.Open(path)
+		})
 		if err != nil {
 			return err
 		}
-		defer in.Close()
-		out, err := os.Create(target)
+	}
+	for _, rel := range files {
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(rel)))
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
+		if !utf8.Valid(data) {
+			return fmt.Errorf("%s is not UTF-8 text: source.tf reads uploads with file(), which refuses it", rel)
+		}
+		target := filepath.Join(dst, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
-		return out.Close()
-	})
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unexpectedUploads returns the top-level entries of the copied source that hold files but are

@@ -88,6 +88,10 @@ locals {
     ticks = 5
   }
 
+  # During a link-key rotation the previous key still opens the links it made (README,
+  # "Rotating the link key").
+  link_key_rotation = var.link_signing_key_previous_version != null
+
   pubsub_service_agent = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
@@ -115,12 +119,18 @@ module "function" {
   source_bucket         = google_storage_bucket_object.source.bucket
   source_object         = google_storage_bucket_object.source.name
 
-  environment     = local.runtime_env
-  secrets         = { for s in each.value.secrets : s => google_secret_manager_secret.keys[s].secret_id }
-  secret_versions = { for s in each.value.secrets : s => var.secret_versions[s] }
-  firestore_role  = each.value.firestore_role
-  publishes       = each.value.publishes
-  topic_ids       = { for name, t in google_pubsub_topic.app : name => t.id }
+  environment = local.runtime_env
+  secrets = merge(
+    { for s in each.value.secrets : s => google_secret_manager_secret.keys[s].secret_id },
+    local.link_key_rotation && contains(each.value.secrets, "LINK_SIGNING_KEY") ? { LINK_SIGNING_KEY_PREVIOUS = google_secret_manager_secret.link_key_previous.secret_id } : {},
+  )
+  secret_versions = merge(
+    { for s in each.value.secrets : s => var.secret_versions[s] },
+    local.link_key_rotation && contains(each.value.secrets, "LINK_SIGNING_KEY") ? { LINK_SIGNING_KEY_PREVIOUS = var.link_signing_key_previous_version } : {},
+  )
+  firestore_role = each.value.firestore_role
+  publishes      = each.value.publishes
+  topic_ids      = { for name, t in google_pubsub_topic.app : name => t.id }
 
   public          = each.value.public
   ingress         = each.value.public ? local.public_ingress : local.event_ingress

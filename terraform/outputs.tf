@@ -25,7 +25,7 @@ output "dead_letter_subscriptions" {
 
 output "secrets" {
   description = "Environment variable => Secret Manager secret id; add a version to each before the functions deploy."
-  value       = { for env, s in google_secret_manager_secret.keys : env => s.secret_id }
+  value       = merge({ for env, s in google_secret_manager_secret.keys : env => s.secret_id }, { LINK_SIGNING_KEY_PREVIOUS = google_secret_manager_secret.link_key_previous.secret_id })
 }
 
 output "source_object" {

@@ -37,6 +37,33 @@ resource "google_secret_manager_secret" "keys" {
   depends_on = [google_project_service.enabled, google_kms_crypto_key_iam_member.secrets]
 }
 
+# LINK_SIGNING_KEY_PREVIOUS: during a rotation, the key(s) that no longer make links but still
+# open the links they made. Mounted next to LINK_SIGNING_KEY only while
+# var.link_signing_key_previous_version is set; empty otherwise.
+resource "google_secret_manager_secret" "link_key_previous" {
+  project             = var.project_id
+  secret_id           = "link-signing-key-previous"
+  deletion_protection = true
+
+  replication {
+    user_managed {
+      replicas {
+        location = var.region
+
+        dynamic "customer_managed_encryption" {
+          for_each = var.secrets_kms_key == "" ? [] : [var.secrets_kms_key]
+
+          content {
+            kms_key_name = customer_managed_encryption.value
+          }
+        }
+      }
+    }
+  }
+
+  depends_on = [google_project_service.enabled, google_kms_crypto_key_iam_member.secrets]
+}
+
 # With CMEK, Secret Manager's service agent encrypts with the operator's key. The agent exists
 # once the API has been used; on a fresh project create it first (README, "Optional: CMEK").
 resource "google_kms_crypto_key_iam_member" "secrets" {

@@ -188,6 +188,17 @@ variable "secret_versions" {
   }
 }
 
+variable "link_signing_key_previous_version" {
+  description = "During a link-key rotation: the version of secret link-signing-key-previous (the old key) that every function mounts as LINK_SIGNING_KEY_PREVIOUS, so links already sent keep working. null: no previous key; old links stop working."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.link_signing_key_previous_version == null || can(regex("^[1-9][0-9]*$", var.link_signing_key_previous_version))
+    error_message = "link_signing_key_previous_version must be null or a version number."
+  }
+}
+
 variable "notification_channels" {
   description = "Monitoring notification channels (projects/<p>/notificationChannels/<id>) every alert and the budget notify."
   type        = list(string)

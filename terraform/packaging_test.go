@@ -20,7 +20,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-
 	"github.com/privacyloket/privacyloket/functions"
 )
 

@@ -89,7 +89,7 @@ locals {
   }
 
   # During a link-key rotation the previous key still opens the links it made (README,
-  # "Rotating the link key").
+  # "Rotating keys").
   link_key_rotation = var.link_signing_key_previous_version != null
 
   pubsub_service_agent = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"

@@ -213,8 +213,12 @@ func githubAnchor(heading string) string {
 // checkPlaybooks: every alert policy links to a playbook section that README.md has.
 func (m *module) checkPlaybooks(readme string) []error {
 	anchors := map[string]bool{}
+	fenced := false
 	for line := range strings.Lines(readme) {
-		if h, ok := strings.CutPrefix(line, "#"); ok {
+		if strings.HasPrefix(line, "```") {
+			fenced = !fenced
+		}
+		if h, ok := strings.CutPrefix(line, "#"); ok && !fenced {
 			anchors[githubAnchor(strings.TrimLeft(h, "#"))] = true
 		}
 	}

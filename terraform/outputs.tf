@@ -19,7 +19,7 @@ output "topics" {
 }
 
 output "dead_letter_subscriptions" {
-  description = "Where messages that kept failing wait for an operator (README, \"Dead letters\")."
+  description = "Where messages that kept failing wait for an operator (README, \"Replaying dead letters\")."
   value       = { for name, fn in module.function : name => fn.dead_letter_subscription if fn.dead_letter_subscription != null }
 }
 

@@ -1,7 +1,7 @@
 # One Privacyloket function (Cloud Functions 2nd gen): its own service account with exactly its
 # Firestore role, topics and secrets; who may invoke it; and, for a function triggered by a
 # topic, a native push subscription with an OIDC token, retries with backoff and a dead-letter
-# topic whose messages wait in a held subscription for an operator (README, "Dead letters").
+# topic whose messages wait in a held subscription for an operator (README, "Replaying dead letters").
 
 locals {
   event = var.topic != null

@@ -345,8 +345,3 @@ func refersTo(e hclsyntax.Expression, addr string) bool {
 	}
 	return false
 }
-
-// forEach returns a resource's literal for_each set, e.g. toset(["roles/datastore.user"]).
-func (m *module) forEach(b *block) ([]string, bool) {
-	return m.strList(attr(b.body, "for_each"))
-}

@@ -450,12 +450,10 @@ func (m *module) checkEnv(specs map[string]fnSpec) []error {
 // euSendGrid is SendGrid's API host for EU regional subusers.
 const euSendGrid = "https://api.eu.sendgrid.com"
 
-// grant is one *_iam_member resource: the roles it grants and, for secret access, on which
-// secrets (by environment variable name).
+// grant is one *_iam_member resource and the role it grants.
 type grant struct {
-	b       *block
-	roles   []string
-	secrets []string
+	b     *block
+	roles []string
 }
 
 // iamMembers indexes every *_iam_member resource by the service accounts its member names.

@@ -143,6 +143,6 @@ module "function" {
   max_delivery_attempts = each.value.topic == null ? 5 : local.max_delivery_attempts[each.value.topic]
   pubsub_service_agent  = local.pubsub_service_agent
 
-  # The build account must hold its roles before the first build.
-  depends_on = [google_project_iam_member.build]
+  # The APIs must be on, and the build account must hold its roles before the first build.
+  depends_on = [google_project_service.enabled, google_project_iam_member.build]
 }

@@ -3,6 +3,7 @@ package terraform_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -147,13 +148,17 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			status, logs, err := startFunction(t, bin, d.Name, env)
+			port := freePort(t)
+			status, logs, err := startFunction(t, bin, d.Name, env, port)
 			if err != nil {
 				t.Fatalf("%v:\n%s", err, logs)
 			}
 			t.Logf("GET / answered %d", status)
 			if status == http.StatusNotFound {
 				t.Errorf("GET / answered %d: FUNCTION_TARGET=%s is not served\n%s", status, d.Name, logs)
+			}
+			if d.Topic != "" {
+				checkPushDelivery(t, port, d, logs)
 			}
 		})
 	}
@@ -166,14 +171,45 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		status, logs, err := startFunction(t, bin, "NoSuchFunction", env)
+		status, logs, err := startFunction(t, bin, "NoSuchFunction", env, freePort(t))
 		if err == nil {
 			t.Fatalf("FUNCTION_TARGET=NoSuchFunction served GET / with %d; want the process to exit\n%s", status, logs)
 		}
-		if !strings.Contains(logs, "NoSuchFunction") {
+		if !strings.Contains(logs.String(), "NoSuchFunction") {
 			t.Errorf("the process exited without naming the missing function (%v):\n%s", err, logs)
 		}
 	})
+}
+
+// checkPushDelivery posts what a native Pub/Sub push subscription posts (the wrapped push body,
+// modules/function) to a topic function and checks that the Functions Framework hands it to the
+// handler as its CloudEvent. The message is one the handler drops as malformed without touching
+// Firestore, so a 2xx and the handler's own log line prove the delivery path.
+func checkPushDelivery(t *testing.T, port int, d functions.Definition, logs *syncBuffer) {
+	t.Helper()
+	data := base64.StdEncoding.EncodeToString([]byte(`not json`))
+	body := fmt.Sprintf(`{"message":{"data":%q,"messageId":"1","publishTime":"2026-11-27T10:00:00Z","attributes":{}},"subscription":"projects/demo-terraform/subscriptions/%s-push"}`, data, d.Topic)
+	// The path the module's push_endpoint adds, from which the framework names the topic.
+	url := fmt.Sprintf("http://127.0.0.1:%d/projects/demo-terraform/topics/%s", port, d.Topic)
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		t.Errorf("a Pub/Sub push to %s answered %d; want 2xx (the handler drops a malformed message)\n%s", d.Name, res.StatusCode, logs)
+	}
+	// The process's output reaches the buffer through a pipe: wait for the handler's line.
+	for i := 0; i < 100 && !strings.Contains(logs.String(), "dropped"); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "dropped") {
+		t.Errorf("a Pub/Sub push to %s did not reach its handler (no \"dropped\" line):\n%s", d.Name, logs)
+	}
+	if strings.Contains(logs.String(), "failed to extract Pub/Sub topic") {
+		t.Errorf("the framework could not name the topic from the push path:\n%s", logs)
+	}
 }
 
 // copyAllowed copies what source.tf uploads from src to dst: the top-level files, and every
@@ -285,9 +321,8 @@ func packageImports(dir string) ([]string, error) {
 // startFunction runs the binary as the platform would run the function target and waits until
 // it answers GET /. It returns the status code and what the process logged, or an error when
 // the process exits first (a target that is not registered, a start-up that fails).
-func startFunction(t *testing.T, bin, target string, env map[string]string) (int, string, error) {
+func startFunction(t *testing.T, bin, target string, env map[string]string, port int) (int, *syncBuffer, error) {
 	t.Helper()
-	port := freePort(t)
 	closed := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command(bin)
 	cmd.Env = []string{
@@ -300,8 +335,8 @@ func startFunction(t *testing.T, bin, target string, env map[string]string) (int
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -322,9 +357,9 @@ func startFunction(t *testing.T, bin, target string, env map[string]string) (int
 		select {
 		case err := <-exited:
 			done = true
-			return 0, logs.String(), fmt.Errorf("%s exited before serving (%v)", target, err)
+			return 0, logs, fmt.Errorf("%s exited before serving (%v)", target, err)
 		case <-ctx.Done():
-			return 0, logs.String(), fmt.Errorf("%s did not answer on %s", target, url)
+			return 0, logs, fmt.Errorf("%s did not answer on %s", target, url)
 		case <-time.After(20 * time.Millisecond):
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -334,7 +369,7 @@ func startFunction(t *testing.T, bin, target string, env map[string]string) (int
 		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		return res.StatusCode, logs.String(), nil
+		return res.StatusCode, logs, nil
 	}
 }
 

@@ -190,9 +190,10 @@ resource "google_pubsub_subscription" "push" {
   }
 
   # The wrapped push body ({"message": ..., "subscription": ...}); the Functions Framework turns
-  # it into the CloudEvent google.cloud.pubsub.topic.v1.messagePublished the code expects.
+  # it into the CloudEvent google.cloud.pubsub.topic.v1.messagePublished the code expects, and
+  # names the topic from the path (packaging_test.go posts the same).
   push_config {
-    push_endpoint = google_cloudfunctions2_function.this.service_config[0].uri
+    push_endpoint = "${google_cloudfunctions2_function.this.service_config[0].uri}/projects/${var.project_id}/topics/${var.topic}"
 
     oidc_token {
       service_account_email = google_service_account.push[0].email

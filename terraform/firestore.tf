@@ -33,7 +33,7 @@ resource "google_kms_crypto_key_iam_member" "firestore" {
 
   crypto_key_id = var.firestore_kms_key
   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-firestore.iam.gserviceaccount.com"
+  member        = "serviceAccount:service-${local.project_number}@gcp-sa-firestore.iam.gserviceaccount.com"
 }
 
 # A daily backup, kept var.backup_retention_days. An erased case stays in the backups taken

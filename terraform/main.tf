@@ -11,11 +11,17 @@ provider "google" {
   }
 }
 
+# The project number names Google's service agents. Looked up unless given (scripts/tfcheck
+# plans offline with a made-up one).
 data "google_project" "this" {
+  count = var.project_number == null ? 1 : 0
+
   project_id = var.project_id
 }
 
 locals {
+  project_number = var.project_number != null ? var.project_number : data.google_project.this[0].number
+
   apis = toset(concat([
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
@@ -92,7 +98,7 @@ locals {
   # "Rotating keys").
   link_key_rotation = var.link_signing_key_previous_version != null
 
-  pubsub_service_agent = "service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  pubsub_service_agent = "service-${local.project_number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
 resource "google_project_service" "enabled" {

@@ -331,7 +331,7 @@ resource "google_billing_budget" "monthly" {
   display_name    = "Privacyloket ${var.project_id}"
 
   budget_filter {
-    projects = ["projects/${data.google_project.this.number}"]
+    projects = ["projects/${local.project_number}"]
   }
 
   amount {

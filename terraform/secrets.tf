@@ -71,5 +71,5 @@ resource "google_kms_crypto_key_iam_member" "secrets" {
 
   crypto_key_id = var.secrets_kms_key
   role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
-  member        = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-secretmanager.iam.gserviceaccount.com"
+  member        = "serviceAccount:service-${local.project_number}@gcp-sa-secretmanager.iam.gserviceaccount.com"
 }

@@ -8,6 +8,17 @@ variable "project_id" {
   }
 }
 
+variable "project_number" {
+  description = "Number of project_id. null (the default): looked up. Set it only where the lookup cannot run, e.g. an offline plan."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.project_number == null || can(regex("^[0-9]{6,20}$", var.project_number))
+    error_message = "project_number must be null or the project's number (digits)."
+  }
+}
+
 variable "region" {
   description = "Region for the functions, the topics' storage, the source bucket and the secrets' replicas: a region inside the EEA (A §11). europe-west4 is in the Netherlands."
   type        = string

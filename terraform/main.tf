@@ -88,7 +88,8 @@ locals {
     }
   }
 
-  # A letter that keeps failing waits longer than a tick: the next tick supersedes it anyway.
+  # Deliveries before a message is dead-lettered: many for a letter (hours of backoff), few for
+  # a tick, which the next one a minute later supersedes anyway.
   max_delivery_attempts = {
     mail  = var.mail_max_delivery_attempts
     ticks = 5

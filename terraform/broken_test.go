@@ -1,9 +1,9 @@
 package terraform_test
 
 import (
+	"encoding/json"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"testing"
 
@@ -12,7 +12,8 @@ import (
 	"github.com/zclconf/go-cty/cty"
 )
 
-// copyConfig copies the .tf files into a fresh directory to break.
+// copyConfig copies the configuration (the .tf files, functions.json and the function module)
+// into a fresh directory to break.
 func copyConfig(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
@@ -20,9 +21,16 @@ func copyConfig(t *testing.T) string {
 	if err != nil || len(paths) == 0 {
 		t.Fatalf("no .tf files here (%v)", err)
 	}
-	for _, p := range paths {
+	mod, err := filepath.Glob(filepath.Join(filepath.FromSlash(functionModule), "*.tf"))
+	if err != nil || len(mod) == 0 {
+		t.Fatalf("no .tf files in %s (%v)", functionModule, err)
+	}
+	for _, p := range append(append(paths, functionsFile), mod...) {
 		data, err := os.ReadFile(p)
 		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(dir, filepath.Dir(p)), 0o755); err != nil {
 			t.Fatal(err)
 		}
 		if err := os.WriteFile(filepath.Join(dir, p), data, 0o644); err != nil {
@@ -31,6 +39,31 @@ func copyConfig(t *testing.T) string {
 	}
 	return dir
 }
+
+// editFunctions rewrites functions.json of dir.
+func editFunctions(t *testing.T, dir string, fn func(specs map[string]map[string]any)) {
+	t.Helper()
+	path := filepath.Join(dir, functionsFile)
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var specs map[string]map[string]any
+	if err := json.Unmarshal(data, &specs); err != nil {
+		t.Fatal(err)
+	}
+	fn(specs)
+	out, err := json.MarshalIndent(specs, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, out, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// moduleFile is the module's main file, relative to a copied configuration.
+var moduleFile = filepath.Join(filepath.FromSlash(functionModule), "main.tf")
 
 // edit rewrites one file of dir through hclwrite, keeping it formatted.
 func edit(t *testing.T, dir, file string, fn func(body *hclwrite.Body)) {
@@ -70,28 +103,6 @@ func nested(t *testing.T, body *hclwrite.Body, typ string) *hclwrite.Body {
 	return b.Body()
 }
 
-// traversal builds a reference such as google_service_account.tick.email.
-func traversal(names ...string) hcl.Traversal {
-	tr := hcl.Traversal{hcl.TraverseRoot{Name: names[0]}}
-	for _, n := range names[1:] {
-		tr = append(tr, hcl.TraverseAttr{Name: n})
-	}
-	return tr
-}
-
-// removeSecretMount drops the secret_environment_variables block for key from a function.
-func removeSecretMount(t *testing.T, fn *hclwrite.Block, key string) {
-	t.Helper()
-	sc := nested(t, fn.Body(), "service_config")
-	for _, b := range sc.Blocks() {
-		if b.Type() == "secret_environment_variables" && strings.Contains(string(b.Body().GetAttribute("key").Expr().BuildTokens(nil).Bytes()), `"`+key+`"`) {
-			sc.RemoveBlock(b)
-			return
-		}
-	}
-	t.Fatalf("no mount of %s", key)
-}
-
 // TestCheckCatchesBrokenCopies proves each check bites: a copy of the configuration with one
 // deliberate mistake must produce an error that names what is missing or wrong.
 func TestCheckCatchesBrokenCopies(t *testing.T) {
@@ -102,52 +113,66 @@ func TestCheckCatchesBrokenCopies(t *testing.T) {
 		want   string
 	}{
 		{
-			name: "function file deleted",
+			name: "function missing from the data file",
 			mutate: func(t *testing.T, dir string) {
-				if err := os.Remove(filepath.Join(dir, "fn_send_mail.tf")); err != nil {
-					t.Fatal(err)
-				}
+				editFunctions(t, dir, func(s map[string]map[string]any) { delete(s, "SendMail") })
 			},
-			want: `function SendMail: no google_cloudfunctions2_function with entry_point "SendMail"`,
+			want: "function SendMail (functions.Definitions) is missing from functions.json",
 		},
 		{
-			name: "entry point misspelt",
+			name: "function the code does not have",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_request_status.tf", func(b *hclwrite.Body) {
-					fn := resource(t, b, "google_cloudfunctions2_function", "request_status")
-					nested(t, fn.Body(), "build_config").SetAttributeValue("entry_point", cty.StringVal("Requeststatus"))
+				editFunctions(t, dir, func(s map[string]map[string]any) { s["RequestStatuz"] = s["RequestStatus"] })
+			},
+			want: "functions.json deploys RequestStatuz, which functions.Definitions does not have",
+		},
+		{
+			name: "trigger on the wrong topic",
+			mutate: func(t *testing.T, dir string) {
+				editFunctions(t, dir, func(s map[string]map[string]any) { s["SendMail"]["topic"] = "ticks" })
+			},
+			want: `function SendMail: functions.json says topic "ticks", the code "mail"`,
+		},
+		{
+			name: "event function made public",
+			mutate: func(t *testing.T, dir string) {
+				editFunctions(t, dir, func(s map[string]map[string]any) { s["Tick"]["public"] = true })
+			},
+			want: "function Tick: functions.json says public = true, the code false",
+		},
+		{
+			name: "secret mounted where it is not needed",
+			mutate: func(t *testing.T, dir string) {
+				editFunctions(t, dir, func(s map[string]map[string]any) {
+					s["RequestStatus"]["secrets"] = []string{"ID_ENCRYPTION_KEY", "LINK_SIGNING_KEY"}
 				})
 			},
-			want: `function RequestStatus: no google_cloudfunctions2_function with entry_point "RequestStatus"`,
+			want: "function RequestStatus: functions.json gives secrets",
+		},
+		{
+			name: "read-only function may write",
+			mutate: func(t *testing.T, dir string) {
+				editFunctions(t, dir, func(s map[string]map[string]any) { s["RequestStatus"]["firestore_role"] = "roles/datastore.user" })
+			},
+			want: "function RequestStatus only reads: firestore_role must be roles/datastore.viewer",
 		},
 		{
 			name: "topic deleted",
 			mutate: func(t *testing.T, dir string) {
 				edit(t, dir, "pubsub.tf", func(b *hclwrite.Body) {
-					b.RemoveBlock(resource(t, b, "google_pubsub_topic", "mail"))
+					b.FirstMatchingBlock("locals", nil).Body().SetAttributeValue("topics", cty.TupleVal([]cty.Value{cty.StringVal("ticks")}))
 				})
 			},
-			want: `topic "mail" (app.Topics): no google_pubsub_topic named "mail"`,
+			want: `topic "mail" (app.Topics): not in local.topics`,
 		},
 		{
-			name: "trigger on the wrong topic",
+			name: "one module call per function",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_send_mail.tf", func(b *hclwrite.Body) {
-					fn := resource(t, b, "google_cloudfunctions2_function", "send_mail")
-					nested(t, fn.Body(), "event_trigger").SetAttributeTraversal("pubsub_topic", traversal("google_pubsub_topic", "ticks", "id"))
+				edit(t, dir, "main.tf", func(b *hclwrite.Body) {
+					b.FirstMatchingBlock("module", []string{"function"}).Body().SetAttributeRaw("for_each", hclwrite.TokensForIdentifier("local.public_functions"))
 				})
 			},
-			want: `function SendMail: event_trigger is on topic "ticks", want "mail"`,
-		},
-		{
-			name: "failed messages not retried",
-			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_tick.tf", func(b *hclwrite.Body) {
-					fn := resource(t, b, "google_cloudfunctions2_function", "tick")
-					nested(t, fn.Body(), "event_trigger").SetAttributeValue("retry_policy", cty.StringVal("RETRY_POLICY_DO_NOT_RETRY"))
-				})
-			},
-			want: `function Tick: event_trigger.retry_policy is "RETRY_POLICY_DO_NOT_RETRY"`,
+			want: "module.function: for_each must be local.functions",
 		},
 		{
 			name: "index fields swapped",
@@ -182,98 +207,97 @@ func TestCheckCatchesBrokenCopies(t *testing.T) {
 			want: "TTL field chunks.expireAt (firestoredb.TTLFields): no google_firestore_field with ttl_config",
 		},
 		{
-			name: "secret mount removed",
+			name: "backups deleted",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_send_mail.tf", func(b *hclwrite.Body) {
-					removeSecretMount(t, resource(t, b, "google_cloudfunctions2_function", "send_mail"), "SENDGRID_API_KEY")
+				edit(t, dir, "firestore.tf", func(b *hclwrite.Body) {
+					b.RemoveBlock(resource(t, b, "google_firestore_backup_schedule", "daily"))
 				})
 			},
-			want: "function SendMail: secret SENDGRID_API_KEY is not mounted",
+			want: "no google_firestore_backup_schedule",
 		},
 		{
-			name: "secret mounted where it is not needed",
+			name: "no dead-letter policy",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_request_status.tf", func(b *hclwrite.Body) {
-					sc := nested(t, resource(t, b, "google_cloudfunctions2_function", "request_status").Body(), "service_config")
-					m := sc.AppendNewBlock("secret_environment_variables", nil).Body()
-					m.SetAttributeValue("key", cty.StringVal("ID_ENCRYPTION_KEY"))
-					m.SetAttributeTraversal("project_id", traversal("var", "project_id"))
-					m.SetAttributeTraversal("secret", hcl.Traversal{
-						hcl.TraverseRoot{Name: "google_secret_manager_secret"},
-						hcl.TraverseAttr{Name: "keys"},
-						hcl.TraverseIndex{Key: cty.StringVal("ID_ENCRYPTION_KEY")},
-						hcl.TraverseAttr{Name: "secret_id"},
-					})
-					m.SetAttributeValue("version", cty.StringVal("latest"))
+				edit(t, dir, moduleFile, func(b *hclwrite.Body) {
+					sub := resource(t, b, "google_pubsub_subscription", "push").Body()
+					sub.RemoveBlock(sub.FirstMatchingBlock("dead_letter_policy", nil))
 				})
 			},
-			want: "function RequestStatus: mounts secret ID_ENCRYPTION_KEY, which config.SecretsByFunction does not give it",
+			want: "needs a dead_letter_policy",
 		},
 		{
-			name: "secret readable but not granted",
+			name: "push without OIDC token",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_tick.tf", func(b *hclwrite.Body) {
-					b.RemoveBlock(resource(t, b, "google_secret_manager_secret_iam_member", "tick"))
+				edit(t, dir, moduleFile, func(b *hclwrite.Body) {
+					pc := nested(t, resource(t, b, "google_pubsub_subscription", "push").Body(), "push_config")
+					pc.RemoveBlock(pc.FirstMatchingBlock("oidc_token", nil))
 				})
 			},
-			want: "function Tick: its service account cannot read secret LINK_SIGNING_KEY",
+			want: "must push with an OIDC token of the push service account",
 		},
 		{
-			name: "service account shared",
+			name: "secret version not pinned",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_send_mail.tf", func(b *hclwrite.Body) {
-					fn := resource(t, b, "google_cloudfunctions2_function", "send_mail")
-					nested(t, fn.Body(), "service_config").SetAttributeTraversal("service_account_email", traversal("google_service_account", "tick", "email"))
+				edit(t, dir, moduleFile, func(b *hclwrite.Body) {
+					sc := nested(t, resource(t, b, "google_cloudfunctions2_function", "this").Body(), "service_config")
+					dyn := sc.FirstMatchingBlock("dynamic", []string{"secret_environment_variables"})
+					nested(t, dyn.Body(), "content").SetAttributeValue("version", cty.StringVal("latest"))
 				})
 			},
-			want: "service account google_service_account.tick is used by SendMail (runtime) and Tick (runtime)",
+			want: "pinned version",
 		},
 		{
-			name: "public invoker removed",
+			name: "broader project role",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_request_form.tf", func(b *hclwrite.Body) {
-					b.RemoveBlock(resource(t, b, "google_cloud_run_v2_service_iam_member", "request_form_public"))
+				edit(t, dir, moduleFile, func(b *hclwrite.Body) {
+					resource(t, b, "google_project_iam_member", "firestore").Body().SetAttributeValue("role", cty.StringVal("roles/editor"))
 				})
 			},
-			want: "function RequestForm is public but no google_cloud_run_v2_service_iam_member lets allUsers invoke it",
+			want: "grants the function a project role other than var.firestore_role",
 		},
 		{
-			name: "event function made public",
+			name: "every function public",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_tick.tf", func(b *hclwrite.Body) {
-					resource(t, b, "google_cloud_run_v2_service_iam_member", "tick_trigger").Body().SetAttributeValue("member", cty.StringVal("allUsers"))
+				edit(t, dir, moduleFile, func(b *hclwrite.Body) {
+					resource(t, b, "google_cloud_run_v2_service_iam_member", "public").Body().RemoveAttribute("count")
 				})
 			},
-			want: "function Tick is not public but allUsers may invoke it",
+			want: "lets allUsers invoke every function",
 		},
 		{
 			name: "unknown environment variable",
 			mutate: func(t *testing.T, dir string) {
-				edit(t, dir, "fn_upload_id.tf", func(b *hclwrite.Body) {
-					fn := resource(t, b, "google_cloudfunctions2_function", "upload_id")
-					nested(t, fn.Body(), "service_config").SetAttributeRaw("environment_variables", hclwrite.TokensForObject([]hclwrite.ObjectAttrTokens{
-						{Name: hclwrite.TokensForIdentifier("PUBLIC_BASEURL"), Value: hclwrite.TokensForValue(cty.StringVal("https://x.example"))},
-					}))
-				})
-			},
-			want: "function UploadID: sets PUBLIC_BASEURL, which shared/config does not read",
-		},
-		{
-			name: "public function not routed",
-			mutate: func(t *testing.T, dir string) {
-				src, err := os.ReadFile(filepath.Join(dir, "loadbalancer.tf"))
+				src, err := os.ReadFile(filepath.Join(dir, "main.tf"))
 				if err != nil {
 					t.Fatal(err)
 				}
-				out := regexp.MustCompile(`(?m)^\s*StaffCase\s*= google_cloudfunctions2_function\.staff_case\n`).ReplaceAllString(string(src), "")
+				out := strings.Replace(string(src), "PUBLIC_BASE_URL      = var.public_base_url", "PUBLIC_BASEURL       = var.public_base_url", 1)
 				if out == string(src) {
-					t.Fatal("route for StaffCase not found")
+					t.Fatal("PUBLIC_BASE_URL not found in main.tf")
 				}
-				if err := os.WriteFile(filepath.Join(dir, "loadbalancer.tf"), hclwrite.Format([]byte(out)), 0o644); err != nil {
+				if err := os.WriteFile(filepath.Join(dir, "main.tf"), []byte(out), 0o644); err != nil {
 					t.Fatal(err)
 				}
 			},
-			want: "function StaffCase is public but the load balancer does not route /StaffCase",
+			want: "local.runtime_env sets PUBLIC_BASEURL, which shared/config does not read",
+		},
+		{
+			name: "TLS policy removed",
+			mutate: func(t *testing.T, dir string) {
+				edit(t, dir, "loadbalancer.tf", func(b *hclwrite.Body) {
+					resource(t, b, "google_compute_target_https_proxy", "lb").Body().RemoveAttribute("ssl_policy")
+				})
+			},
+			want: "google_compute_target_https_proxy.lb: needs an ssl_policy",
+		},
+		{
+			name: "request logs kept",
+			mutate: func(t *testing.T, dir string) {
+				edit(t, dir, "logging.tf", func(b *hclwrite.Body) {
+					b.RemoveBlock(resource(t, b, "google_logging_project_exclusion", "request_urls"))
+				})
+			},
+			want: "no google_logging_project_exclusion for run.googleapis.com/requests",
 		},
 		{
 			name: "not formatted",

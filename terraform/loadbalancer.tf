@@ -1,23 +1,18 @@
 # One host name for every public function, so that PUBLIC_BASE_URL + "/<Name>" reaches the
 # function called Name: a global external HTTPS load balancer with a Google-managed
-# certificate and one serverless NEG per public function, routed by path. Created only when
-# var.domain is set; point the domain's A record at output lb_ip_address.
+# certificate, a TLS 1.2+ SSL policy, a Cloud Armor policy and one serverless NEG per public
+# function, routed by path. Created only when var.domain is set; point the domain's A record
+# at output lb_ip_address.
 
 locals {
   lb = var.domain == "" ? 0 : 1
 
-  # Name (the path, as in the links) => its function. Exactly the Public definitions.
-  public_functions = {
-    RequestForm        = google_cloudfunctions2_function.request_form
-    ConfirmRequest     = google_cloudfunctions2_function.confirm_request
-    UploadID           = google_cloudfunctions2_function.upload_id
-    RequestStatus      = google_cloudfunctions2_function.request_status
-    StaffCase          = google_cloudfunctions2_function.staff_case
-    ThirdPartyResponse = google_cloudfunctions2_function.third_party_response
-    DownloadResult     = google_cloudfunctions2_function.download_result
-  }
+  # Name (the path, as in the links) => its deployed service. Exactly the public functions.
+  public_functions    = { for name, f in local.functions : name => f.service if f.public }
+  lb_public_functions = { for name, service in local.public_functions : name => service if var.domain != "" }
 
-  lb_public_functions = { for name, fn in local.public_functions : name => fn if var.domain != "" }
+  # The functions that accept a submission or an upload: rate-limited by Cloud Armor per client.
+  armor_limited_paths = ["/RequestForm", "/UploadID"]
 }
 
 check "public_base_url_matches_domain" {
@@ -55,11 +50,11 @@ resource "google_compute_region_network_endpoint_group" "fn" {
 
   project               = var.project_id
   region                = var.region
-  name                  = "privacyloket-${each.value.name}"
+  name                  = "privacyloket-${each.value}"
   network_endpoint_type = "SERVERLESS"
 
   cloud_run {
-    service = each.value.name
+    service = module.function[each.key].service_name
   }
 }
 
@@ -67,13 +62,77 @@ resource "google_compute_backend_service" "fn" {
   for_each = local.lb_public_functions
 
   project               = var.project_id
-  name                  = "privacyloket-${each.value.name}"
+  name                  = "privacyloket-${each.value}"
   load_balancing_scheme = "EXTERNAL_MANAGED"
   protocol              = "HTTPS"
+  security_policy       = google_compute_security_policy.edge[0].id
 
   backend {
     group = google_compute_region_network_endpoint_group.fn[each.key].id
   }
+
+  # Request logs would keep every URL, and the links' tokens are in the query string.
+  log_config {
+    enable = false
+  }
+}
+
+# Cloud Armor: a per-client rate limit on submissions and uploads, before they reach a
+# function (the functions' own limits stay: they count accepted requests per address).
+resource "google_compute_security_policy" "edge" {
+  count = local.lb
+
+  project     = var.project_id
+  name        = "privacyloket-edge"
+  description = "Privacyloket: rate limit on the public form and the upload."
+  type        = "CLOUD_ARMOR"
+
+  rule {
+    action      = "throttle"
+    priority    = 1000
+    description = "POST to the form or the upload: at most armor_post_limit per client per minute."
+
+    match {
+      expr {
+        expression = "request.method == 'POST' && (${join(" || ", [for p in local.armor_limited_paths : "request.path.startsWith('${p}')"])})"
+      }
+    }
+
+    rate_limit_options {
+      conform_action = "allow"
+      exceed_action  = "deny(429)"
+      enforce_on_key = "IP"
+
+      rate_limit_threshold {
+        count        = var.armor_post_limit
+        interval_sec = 60
+      }
+    }
+  }
+
+  rule {
+    action      = "allow"
+    priority    = 2147483647
+    description = "Everything else."
+
+    match {
+      versioned_expr = "SRC_IPS_V1"
+
+      config {
+        src_ip_ranges = ["*"]
+      }
+    }
+  }
+}
+
+# TLS 1.2 or newer, modern ciphers only.
+resource "google_compute_ssl_policy" "tls12" {
+  count = local.lb
+
+  project         = var.project_id
+  name            = "privacyloket-tls12"
+  profile         = "MODERN"
+  min_tls_version = "TLS_1_2"
 }
 
 resource "google_compute_url_map" "lb" {
@@ -112,6 +171,7 @@ resource "google_compute_target_https_proxy" "lb" {
   name             = "privacyloket"
   url_map          = google_compute_url_map.lb[0].id
   ssl_certificates = [google_compute_managed_ssl_certificate.lb[0].id]
+  ssl_policy       = google_compute_ssl_policy.tls12[0].id
 }
 
 resource "google_compute_global_forwarding_rule" "https" {

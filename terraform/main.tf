@@ -1,6 +1,6 @@
 # Privacyloket on Google Cloud: one Cloud Functions (2nd gen) function per entry in
-# functions.Definitions, Firestore, Pub/Sub, Cloud Scheduler and Secret Manager. One file per
-# concern; one file per function (fn_*.tf), each with its own service account.
+# functions.Definitions (functions.json, modules/function), Firestore, Pub/Sub, Cloud
+# Scheduler, Secret Manager, monitoring and an HTTPS load balancer. One file per concern.
 
 provider "google" {
   project = var.project_id
@@ -11,26 +11,35 @@ provider "google" {
   }
 }
 
+# The project number names Google's service agents. Looked up unless given (scripts/tfcheck
+# plans offline with a made-up one).
 data "google_project" "this" {
+  count = var.project_number == null ? 1 : 0
+
   project_id = var.project_id
 }
 
 locals {
+  project_number = var.project_number != null ? var.project_number : data.google_project.this[0].number
+
   apis = toset(concat([
     "artifactregistry.googleapis.com",
     "cloudbuild.googleapis.com",
     "cloudfunctions.googleapis.com",
     "cloudresourcemanager.googleapis.com",
     "cloudscheduler.googleapis.com",
-    "eventarc.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
     "logging.googleapis.com",
+    "monitoring.googleapis.com",
     "pubsub.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
     "storage.googleapis.com",
-  ], var.domain == "" ? [] : ["compute.googleapis.com"]))
+    ],
+    var.domain == "" ? [] : ["compute.googleapis.com"],
+    var.billing_account == "" ? [] : ["billingbudgets.googleapis.com"],
+  ))
 
   # The buildpack builds the package in this directory of the uploaded module (the module root
   # holds only go.mod); FUNCTION_TARGET = entry_point then picks one registered function.
@@ -46,6 +55,9 @@ locals {
       PUBLIC_BASE_URL      = var.public_base_url
       ORG_PROFILE          = var.org_profile
       SENDGRID_API_HOST    = var.sendgrid_api_host
+      # The external Application Load Balancer appends "<client>,<lb>"; a function reached at
+      # its own run.app URL gets one entry from Google's front end (README, Configuration).
+      TRUSTED_PROXY_HOPS = var.domain == "" ? "1" : "2"
       # Set by the platform anyway; declaring it avoids a permanent diff on every plan.
       LOG_EXECUTION_ID = "true"
     },
@@ -58,8 +70,39 @@ locals {
   # client address the rate limits use always comes from the load balancer.
   public_ingress = var.domain == "" ? "ALLOW_ALL" : "ALLOW_INTERNAL_AND_GCLB"
 
-  # Event functions are only reached by their Eventarc trigger.
+  # Topic functions are only reached by their push subscription (Pub/Sub counts as internal).
   event_ingress = "ALLOW_INTERNAL_ONLY"
+
+  # Name (as in functions.Definitions) => how it is deployed. functions_test.go keeps the code's
+  # part of each entry (topic, public, secrets) equal to the code and says what to add.
+  functions = {
+    for name, f in jsondecode(file("${path.module}/functions.json")) : name => {
+      service         = f.service
+      note            = f.note
+      public          = f.public
+      topic           = f.topic
+      secrets         = tolist(f.secrets)
+      publishes       = tolist(f.publishes)
+      firestore_role  = f.firestore_role
+      memory          = f.memory
+      concurrency     = f.concurrency
+      timeout_seconds = f.timeout_seconds
+      max_instances   = f.max_instances == null ? var.max_instances : f.max_instances
+    }
+  }
+
+  # Deliveries before a message is dead-lettered: many for a letter (hours of backoff), few for
+  # a tick, which the next one a minute later supersedes anyway.
+  max_delivery_attempts = {
+    mail  = var.mail_max_delivery_attempts
+    ticks = 5
+  }
+
+  # During a link-key rotation the previous key still opens the links it made (README,
+  # "Rotating keys").
+  link_key_rotation = var.link_signing_key_previous_version != null
+
+  pubsub_service_agent = "service-${local.project_number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
 resource "google_project_service" "enabled" {
@@ -68,4 +111,48 @@ resource "google_project_service" "enabled" {
   project            = var.project_id
   service            = each.key
   disable_on_destroy = false
+}
+
+module "function" {
+  source   = "./modules/function"
+  for_each = local.functions
+
+  project_id = var.project_id
+  region     = var.region
+  name       = each.key
+  note       = each.value.note
+
+  service_name          = each.value.service
+  runtime               = var.go_runtime
+  build_environment     = local.build_env
+  build_service_account = google_service_account.build.id
+  source_bucket         = google_storage_bucket_object.source.bucket
+  source_object         = google_storage_bucket_object.source.name
+
+  environment = local.runtime_env
+  secrets = merge(
+    { for s in each.value.secrets : s => google_secret_manager_secret.keys[s].secret_id },
+    local.link_key_rotation && contains(each.value.secrets, "LINK_SIGNING_KEY") ? { LINK_SIGNING_KEY_PREVIOUS = google_secret_manager_secret.link_key_previous.secret_id } : {},
+  )
+  secret_versions = merge(
+    { for s in each.value.secrets : s => var.secret_versions[s] },
+    local.link_key_rotation && contains(each.value.secrets, "LINK_SIGNING_KEY") ? { LINK_SIGNING_KEY_PREVIOUS = var.link_signing_key_previous_version } : {},
+  )
+  firestore_role = each.value.firestore_role
+  publishes      = each.value.publishes
+  topic_ids      = { for name, t in google_pubsub_topic.app : name => t.id }
+
+  public          = each.value.public
+  ingress         = each.value.public ? local.public_ingress : local.event_ingress
+  memory          = each.value.memory
+  concurrency     = each.value.concurrency
+  timeout_seconds = each.value.timeout_seconds
+  max_instances   = each.value.max_instances
+
+  topic                 = each.value.topic
+  max_delivery_attempts = each.value.topic == null ? 5 : local.max_delivery_attempts[each.value.topic]
+  pubsub_service_agent  = local.pubsub_service_agent
+
+  # The APIs must be on, and the build account must hold its roles before the first build.
+  depends_on = [google_project_service.enabled, google_project_iam_member.build]
 }

@@ -1,7 +1,9 @@
 // Package terraform_test checks the Terraform configuration offline, against the Go code it
-// deploys: every registered function, topic, index, TTL policy and secret must be declared the
-// way the code expects, and the uploaded source must build the way Google's buildpack builds it.
-// Terraform itself cannot run here (init needs the registry), so the files are read with HCL.
+// deploys: every registered function (functions.json, modules/function), topic, index, TTL
+// policy, secret and log-based metric must be declared the way the code expects, and the
+// uploaded source must build the way Google's buildpack builds it. These checks read the files
+// with HCL and need no provider; scripts/tfcheck adds terraform validate where a provider
+// mirror is configured.
 package terraform_test
 
 import (
@@ -26,6 +28,8 @@ type module struct {
 	byType    map[string][]*block // resource type => its resources, in file order
 	locals    map[string]hclsyntax.Expression
 	variables map[string]*block
+	modules   map[string]*block // module calls by name
+	outputs   map[string]*block
 }
 
 // block is one resource, data source or variable.
@@ -60,6 +64,8 @@ func load(dir string) (*module, []error) {
 		byType:    map[string][]*block{},
 		locals:    map[string]hclsyntax.Expression{},
 		variables: map[string]*block{},
+		modules:   map[string]*block{},
+		outputs:   map[string]*block{},
 	}
 	var errs []error
 	p := hclparse.NewParser()
@@ -71,9 +77,9 @@ func load(dir string) (*module, []error) {
 			continue
 		}
 		if !bytes.Equal(hclwrite.Format(src), src) {
-			errs = append(errs, fmt.Errorf("%s is not formatted: run terraform fmt", name))
+			errs = append(errs, fmt.Errorf("%s is not formatted: run terraform fmt", path))
 		}
-		f, diags := p.ParseHCL(src, name)
+		f, diags := p.ParseHCL(src, path)
 		if diags.HasErrors() {
 			errs = append(errs, fmt.Errorf("%s: %s", name, diags.Error()))
 			continue
@@ -84,6 +90,10 @@ func load(dir string) (*module, []error) {
 				m.add(&block{addr: b.Labels[0] + "." + b.Labels[1], typ: b.Labels[0], name: b.Labels[1], file: name, body: b.Body})
 			case b.Type == "data" && len(b.Labels) == 2:
 				m.add(&block{addr: "data." + b.Labels[0] + "." + b.Labels[1], typ: "data." + b.Labels[0], name: b.Labels[1], file: name, body: b.Body})
+			case b.Type == "module" && len(b.Labels) == 1:
+				m.modules[b.Labels[0]] = &block{addr: "module." + b.Labels[0], typ: "module", name: b.Labels[0], file: name, body: b.Body}
+			case b.Type == "output" && len(b.Labels) == 1:
+				m.outputs[b.Labels[0]] = &block{addr: "output." + b.Labels[0], typ: "output", name: b.Labels[0], file: name, body: b.Body}
 			case b.Type == "variable" && len(b.Labels) == 1:
 				m.variables[b.Labels[0]] = &block{addr: "var." + b.Labels[0], typ: "variable", name: b.Labels[0], file: name, body: b.Body}
 			case b.Type == "locals":
@@ -334,9 +344,4 @@ func refersTo(e hclsyntax.Expression, addr string) bool {
 		}
 	}
 	return false
-}
-
-// forEach returns a resource's literal for_each set, e.g. toset(["roles/datastore.user"]).
-func (m *module) forEach(b *block) ([]string, bool) {
-	return m.strList(attr(b.body, "for_each"))
 }

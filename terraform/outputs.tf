@@ -1,16 +1,6 @@
 output "function_urls" {
   description = "Name => the function's own run.app URL. Behind the load balancer the public ones refuse direct calls; use public_urls."
-  value = {
-    RequestForm        = google_cloudfunctions2_function.request_form.service_config[0].uri
-    ConfirmRequest     = google_cloudfunctions2_function.confirm_request.service_config[0].uri
-    UploadID           = google_cloudfunctions2_function.upload_id.service_config[0].uri
-    RequestStatus      = google_cloudfunctions2_function.request_status.service_config[0].uri
-    StaffCase          = google_cloudfunctions2_function.staff_case.service_config[0].uri
-    ThirdPartyResponse = google_cloudfunctions2_function.third_party_response.service_config[0].uri
-    DownloadResult     = google_cloudfunctions2_function.download_result.service_config[0].uri
-    SendMail           = google_cloudfunctions2_function.send_mail.service_config[0].uri
-    Tick               = google_cloudfunctions2_function.tick.service_config[0].uri
-  }
+  value       = { for name, fn in module.function : name => fn.uri }
 }
 
 output "public_urls" {
@@ -25,17 +15,17 @@ output "lb_ip_address" {
 
 output "topics" {
   description = "Pub/Sub topics the code uses."
-  value       = [google_pubsub_topic.mail.name, google_pubsub_topic.ticks.name]
+  value       = [for t in google_pubsub_topic.app : t.name]
 }
 
 output "dead_letter_subscriptions" {
-  description = "Where messages that kept failing wait for an operator (README, \"Dead letters\")."
-  value       = { for topic, s in google_pubsub_subscription.dead_letter : topic => s.name }
+  description = "Where messages that kept failing wait for an operator (README, \"Replaying dead letters\")."
+  value       = { for name, fn in module.function : name => fn.dead_letter_subscription if fn.dead_letter_subscription != null }
 }
 
 output "secrets" {
   description = "Environment variable => Secret Manager secret id; add a version to each before the functions deploy."
-  value       = { for env, s in google_secret_manager_secret.keys : env => s.secret_id }
+  value       = merge({ for env, s in google_secret_manager_secret.keys : env => s.secret_id }, { LINK_SIGNING_KEY_PREVIOUS = google_secret_manager_secret.link_key_previous.secret_id })
 }
 
 output "source_object" {

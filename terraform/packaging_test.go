@@ -3,6 +3,7 @@ package terraform_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"go/parser"
 	"go/token"
@@ -18,9 +19,7 @@ import (
 	"sync"
 	"testing"
 	"time"
-
-	"github.com/hashicorp/hcl/v2"
-	"github.com/zclconf/go-cty/cty"
+	"unicode/utf8"
 
 	functions "github.com/privacyloket/privacyloket/functions/handlers"
 )
@@ -61,7 +60,7 @@ func main() {
 `
 
 // TestPackagingBuildsAndStartsEveryFunction builds what Terraform uploads the way the buildpack
-// does: the archive's files (source.tf excludes applied), a generated main inside the module
+// does: the archive's files (source.tf's allow-list), a generated main inside the module
 // that blank-imports the GOOGLE_FUNCTION_SOURCE package, `go build` of that main. One binary
 // serves every function, as deployed: FUNCTION_TARGET picks one at start-up. Each function is
 // then started with the environment Terraform gives it; the emulator and metadata variables
@@ -79,33 +78,36 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	if m == nil {
 		t.Fatal(errs)
 	}
-	archive := m.resources["data.archive_file.source"]
-	if archive == nil {
+	if m.resources["data.archive_file.source"] == nil {
 		t.Fatal("data.archive_file.source is missing (source.tf)")
 	}
-	excludes, ok := m.strList(attr(archive.body, "excludes"))
-	if !ok {
-		t.Fatal("data.archive_file.source: excludes must be a literal list")
+	topFiles, ok1 := m.strList(m.locals["source_top_files"])
+	dirs, ok2 := m.strList(m.locals["source_dirs"])
+	if !ok1 || !ok2 {
+		t.Fatal("local.source_top_files and local.source_dirs must be literal lists (source.tf)")
 	}
-	pathCtx := &hcl.EvalContext{Variables: map[string]cty.Value{"path": cty.ObjectVal(map[string]cty.Value{"module": cty.StringVal(".")})}}
-	srcVal, diags := attr(archive.body, "source_dir").Value(pathCtx)
-	if diags.HasErrors() || srcVal.Type() != cty.String {
-		t.Fatalf("data.archive_file.source: cannot read source_dir: %v", diags)
+	// The allow-list skips tests and test data; the copy below does the same.
+	if sf := exprText(m.locals["source_files"]); !strings.Contains(sf, `"_test.go"`) || !strings.Contains(sf, `"/testdata/"`) {
+		t.Fatalf("local.source_files must leave out _test.go files and testdata directories:\n%s", sf)
 	}
 	buildEnv, ok := m.strMap(m.locals["build_env"])
 	if !ok || buildEnv["GOOGLE_FUNCTION_SOURCE"] == "" {
 		t.Fatal("local.build_env must set GOOGLE_FUNCTION_SOURCE")
 	}
 	fnSource := buildEnv["GOOGLE_FUNCTION_SOURCE"]
+	specs, _, err := readFunctions(".")
+	if err != nil {
+		t.Fatal(err)
+	}
 
 	app := t.TempDir()
-	if err := copySource(filepath.Clean(srcVal.AsString()), app, excludes); err != nil {
+	if err := copyAllowed("..", app, topFiles, dirs); err != nil {
 		t.Fatal(err)
 	}
 	if extra, err := unexpectedUploads(app); err != nil {
 		t.Fatal(err)
 	} else if len(extra) > 0 {
-		t.Errorf("the source archive would upload %q: only the module (go.mod, go.sum, Go package directories) and docs belong there; add them to local.source_excludes", extra)
+		t.Errorf("the source archive would upload %q: only the module (go.mod, go.sum, Go package directories) and docs belong there", extra)
 	}
 	for _, need := range []string{"go.mod", "go.sum", fnSource} {
 		if _, err := os.Stat(filepath.Join(app, need)); err != nil {
@@ -136,30 +138,27 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 		t.Fatalf("go build of the generated main failed: %v\n%s", err, out)
 	}
 
-	fns := map[string]*block{}
-	for _, b := range m.byType["google_cloudfunctions2_function"] {
-		if ep, ok := m.str(attr(block1(b.body, "build_config"), "entry_point")); ok {
-			fns[ep] = b
-		}
-	}
 	for _, d := range functions.Definitions {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
-			fn := fns[d.Name]
-			if fn == nil {
-				t.Fatalf("no function with entry_point %q", d.Name)
+			if _, ok := specs[d.Name]; !ok {
+				t.Fatalf("%s has no entry %q", functionsFile, d.Name)
 			}
-			env, err := m.deployedEnv(fn)
+			env, err := m.deployedEnv(d.Name, specs)
 			if err != nil {
 				t.Fatal(err)
 			}
-			status, logs, err := startFunction(t, bin, d.Name, env)
+			port := freePort(t)
+			status, logs, err := startFunction(t, bin, d.Name, env, port)
 			if err != nil {
 				t.Fatalf("%v:\n%s", err, logs)
 			}
 			t.Logf("GET / answered %d", status)
 			if status == http.StatusNotFound {
 				t.Errorf("GET / answered %d: FUNCTION_TARGET=%s is not served\n%s", status, d.Name, logs)
+			}
+			if d.Topic != "" {
+				checkPushDelivery(t, port, d, logs)
 			}
 		})
 	}
@@ -168,59 +167,94 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	// would prove nothing about the entry points.
 	t.Run("unregistered target", func(t *testing.T) {
 		t.Parallel()
-		env, err := m.deployedEnv(fns[functions.Definitions[0].Name])
+		env, err := m.deployedEnv(functions.Definitions[0].Name, specs)
 		if err != nil {
 			t.Fatal(err)
 		}
-		status, logs, err := startFunction(t, bin, "NoSuchFunction", env)
+		status, logs, err := startFunction(t, bin, "NoSuchFunction", env, freePort(t))
 		if err == nil {
 			t.Fatalf("FUNCTION_TARGET=NoSuchFunction served GET / with %d; want the process to exit\n%s", status, logs)
 		}
-		if !strings.Contains(logs, "NoSuchFunction") {
+		if !strings.Contains(logs.String(), "NoSuchFunction") {
 			t.Errorf("the process exited without naming the missing function (%v):\n%s", err, logs)
 		}
 	})
 }
 
-// copySource copies src to dst the way the archive provider walks source_dir: an exclude
-// matches a path relative to src exactly, and a matched directory is skipped whole.
-func copySource(src, dst string, excludes []string) error {
-	return filepath.WalkDir(src, func(path string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, err := filepath.Rel(src, path)
-		if err != nil {
-			return err
-		}
-		if slices.Contains(excludes, filepath.ToSlash(rel)) {
-			if d.IsDir() {
-				return filepath.SkipDir
+// checkPushDelivery posts what a native Pub/Sub push subscription posts (the wrapped push body,
+// modules/function) to a topic function and checks that the Functions Framework hands it to the
+// handler as its CloudEvent. The message is one the handler drops as malformed without touching
+// Firestore, so a 2xx and the handler's own log line prove the delivery path.
+func checkPushDelivery(t *testing.T, port int, d functions.Definition, logs *syncBuffer) {
+	t.Helper()
+	data := base64.StdEncoding.EncodeToString([]byte(`not json`))
+	body := fmt.Sprintf(`{"message":{"data":%q,"messageId":"1","publishTime":"2026-11-27T10:00:00Z","attributes":{}},"subscription":"projects/demo-terraform/subscriptions/%s-push"}`, data, d.Topic)
+	// The path the module's push_endpoint adds, from which the framework names the topic.
+	url := fmt.Sprintf("http://127.0.0.1:%d/projects/demo-terraform/topics/%s", port, d.Topic)
+	res, err := http.Post(url, "application/json", strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, res.Body)
+	res.Body.Close()
+	if res.StatusCode/100 != 2 {
+		t.Errorf("a Pub/Sub push to %s answered %d; want 2xx (the handler drops a malformed message)\n%s", d.Name, res.StatusCode, logs)
+	}
+	// The process's output reaches the buffer through a pipe: wait for the handler's line.
+	for i := 0; i < 100 && !strings.Contains(logs.String(), "dropped"); i++ {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if !strings.Contains(logs.String(), "dropped") {
+		t.Errorf("a Pub/Sub push to %s did not reach its handler (no \"dropped\" line):\n%s", d.Name, logs)
+	}
+	if strings.Contains(logs.String(), "failed to extract Pub/Sub topic") {
+		t.Errorf("the framework could not name the topic from the push path:\n%s", logs)
+	}
+}
+
+// copyAllowed copies what source.tf uploads from src to dst: the top-level files, and every
+// file under the allowed directories except tests and test data. Each must be UTF-8 text,
+// because Terraform reads it with file().
+func copyAllowed(src, dst string, topFiles, dirs []string) error {
+	var files []string
+	files = append(files, topFiles...)
+	for _, dir := range dirs {
+		err := filepath.WalkDir(filepath.Join(src, dir), func(path string, d os.DirEntry, err error) error {
+			if err != nil || d.IsDir() || !d.Type().IsRegular() {
+				return err
 			}
+			rel, err := filepath.Rel(src, path)
+			if err != nil {
+				return err
+			}
+			rel = filepath.ToSlash(rel)
+			if strings.HasSuffix(rel, "_test.go") || strings.Contains("/"+rel, "/testdata/") {
+				return nil
+			}
+			files = append(files, rel)
 			return nil
-		}
-		target := filepath.Join(dst, rel)
-		switch {
-		case d.IsDir():
-			return os.MkdirAll(target, 0o755)
-		case !d.Type().IsRegular():
-			return nil
-		}
-		in, err := os.Open(path)
+		})
 		if err != nil {
 			return err
 		}
-		defer in.Close()
-		out, err := os.Create(target)
+	}
+	for _, rel := range files {
+		data, err := os.ReadFile(filepath.Join(src, filepath.FromSlash(rel)))
 		if err != nil {
 			return err
 		}
-		if _, err := io.Copy(out, in); err != nil {
-			out.Close()
+		if !utf8.Valid(data) {
+			return fmt.Errorf("%s is not UTF-8 text: source.tf reads uploads with file(), which refuses it", rel)
+		}
+		target := filepath.Join(dst, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
 			return err
 		}
-		return out.Close()
-	})
+		if err := os.WriteFile(target, data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // unexpectedUploads returns the top-level entries of the copied source that hold files but are
@@ -287,9 +321,8 @@ func packageImports(dir string) ([]string, error) {
 // startFunction runs the binary as the platform would run the function target and waits until
 // it answers GET /. It returns the status code and what the process logged, or an error when
 // the process exits first (a target that is not registered, a start-up that fails).
-func startFunction(t *testing.T, bin, target string, env map[string]string) (int, string, error) {
+func startFunction(t *testing.T, bin, target string, env map[string]string, port int) (int, *syncBuffer, error) {
 	t.Helper()
-	port := freePort(t)
 	closed := "127.0.0.1:" + strconv.Itoa(freePort(t))
 	cmd := exec.Command(bin)
 	cmd.Env = []string{
@@ -302,8 +335,8 @@ func startFunction(t *testing.T, bin, target string, env map[string]string) (int
 	for k, v := range env {
 		cmd.Env = append(cmd.Env, k+"="+v)
 	}
-	var logs syncBuffer
-	cmd.Stdout, cmd.Stderr = &logs, &logs
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -324,9 +357,9 @@ func startFunction(t *testing.T, bin, target string, env map[string]string) (int
 		select {
 		case err := <-exited:
 			done = true
-			return 0, logs.String(), fmt.Errorf("%s exited before serving (%v)", target, err)
+			return 0, logs, fmt.Errorf("%s exited before serving (%v)", target, err)
 		case <-ctx.Done():
-			return 0, logs.String(), fmt.Errorf("%s did not answer on %s", target, url)
+			return 0, logs, fmt.Errorf("%s did not answer on %s", target, url)
 		case <-time.After(20 * time.Millisecond):
 		}
 		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
@@ -336,7 +369,7 @@ func startFunction(t *testing.T, bin, target string, env map[string]string) (int
 		}
 		_, _ = io.Copy(io.Discard, res.Body)
 		res.Body.Close()
-		return res.StatusCode, logs.String(), nil
+		return res.StatusCode, logs, nil
 	}
 }
 

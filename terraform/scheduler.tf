@@ -15,7 +15,7 @@ resource "google_cloud_scheduler_job" "tick" {
   }
 
   pubsub_target {
-    topic_name = google_pubsub_topic.ticks.id
+    topic_name = google_pubsub_topic.app["ticks"].id
     data       = base64encode("{}")
   }
 

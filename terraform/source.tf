@@ -1,20 +1,35 @@
-# The uploaded source: the Go module at the repository root (go.mod, go.sum, functions/,
-# shared/) without what the build does not need. The buildpack builds the package named by
-# GOOGLE_FUNCTION_SOURCE (local.build_env) with a generated main; packaging_test.go builds the
-# same files the same way. Every function builds from this one archive.
+# The uploaded source: an allow-list of what the build needs (go.mod, go.sum, and the
+# packages under functions/ and shared/ without tests and test data), never whatever else is in
+# the working tree. The buildpack builds the package named by GOOGLE_FUNCTION_SOURCE
+# (local.build_env) with a generated main; packaging_test.go builds the same files the same
+# way. Every function builds from this one archive. Embedded files must be text (file()).
 
 locals {
-  # Exact top-level names: the archive provider matches excludes against relative paths.
-  # .dev holds scripts/dev's local state, dev keys included; it must never be uploaded.
-  source_excludes = [".ci", ".dev", ".git", "docs", "scripts", "terraform"]
+  source_root      = "${path.module}/.."
+  source_top_files = ["go.mod", "go.sum"]
+  source_dirs      = ["functions", "shared"]
+
+  source_files = sort(concat(local.source_top_files, flatten([
+    for dir in local.source_dirs : [
+      for f in fileset("${local.source_root}/${dir}", "**") : "${dir}/${f}"
+      if !endswith(f, "_test.go") && !strcontains("/${f}", "/testdata/")
+    ]
+  ])))
 }
 
 data "archive_file" "source" {
   type             = "zip"
-  source_dir       = "${path.module}/.."
-  excludes         = local.source_excludes
   output_path      = "${path.module}/.build/source.zip"
   output_file_mode = "0644"
+
+  dynamic "source" {
+    for_each = local.source_files
+
+    content {
+      filename = source.value
+      content  = file("${local.source_root}/${source.value}")
+    }
+  }
 }
 
 resource "google_storage_bucket" "source" {
@@ -23,6 +38,25 @@ resource "google_storage_bucket" "source" {
   location                    = var.region
   uniform_bucket_level_access = true
   public_access_prevention    = "enforced"
+
+  # Old archives go; the current one is uploaded again by the next apply if it was removed.
+  lifecycle_rule {
+    condition {
+      age = 90
+    }
+    action {
+      type = "Delete"
+    }
+  }
+
+  lifecycle_rule {
+    condition {
+      age = 1
+    }
+    action {
+      type = "AbortIncompleteMultipartUpload"
+    }
+  }
 
   depends_on = [google_project_service.enabled]
 }

@@ -103,321 +103,360 @@ var sampleEnv = map[string]string{
 	"SENDGRID_API_HOST":          "https://api.sendgrid.com",
 	"RATE_LIMIT_PER_IP":          "5",
 	"RATE_LIMIT_PER_EMAIL":       "3",
-	"TRUST_PROXY_HEADER":         "X-Forwarded-For",
+	"TRUSTED_PROXY_HOPS":         "2",
 	"LOG_EXECUTION_ID":           "true",
 	config.SecretSendGridKey:     "SG.sample",
 	config.SecretLinkSigningKey:  key32,
 	config.SecretIDEncryptionKey: key32,
 }
 
-// deployedEnv is the environment Terraform gives a function, with sample values: its plain
-// variables and its mounted secrets (the platform adds FUNCTION_TARGET and PORT).
-func (m *module) deployedEnv(fn *block) (map[string]string, error) {
-	sc := block1(fn.body, "service_config")
-	names := m.objectKeys(attr(sc, "environment_variables"))
-	for _, s := range blocks(sc, "secret_environment_variables") {
-		if k, ok := m.str(attr(s, "key")); ok {
-			names = append(names, k)
-		}
-	}
+// deployedEnv is the environment Terraform gives the function called name, with sample
+// values: the plain variables every function gets and its mounted secrets (the platform adds
+// FUNCTION_TARGET and PORT).
+func (m *module) deployedEnv(name string, specs map[string]fnSpec) (map[string]string, error) {
+	names := m.objectKeys(m.locals["runtime_env"])
+	names = append(names, specs[name].Secrets...)
 	env := map[string]string{}
 	for _, n := range names {
 		v, ok := sampleEnv[n]
 		if !ok {
-			return nil, fmt.Errorf("%s sets %s, which has no sample value in sampleEnv", fn.addr, n)
+			return nil, fmt.Errorf("function %s gets %s, which has no sample value in sampleEnv", name, n)
 		}
 		env[n] = v
 	}
 	return env, nil
 }
 
-// check cross-checks the Terraform configuration in dir against the Go code and returns every
-// problem at once, each naming what is missing or wrong.
+// functionModule is the directory of the module every function is an instance of.
+const functionModule = "modules/function"
+
+// check cross-checks the Terraform configuration in dir (the root and its function module)
+// against the Go code and returns every problem at once, each naming what is missing or wrong.
 func check(dir string) []error {
 	r, err := repoFacts()
 	if err != nil {
 		return []error{err}
 	}
-	m, errs := load(dir)
-	if m == nil {
+	root, errs := load(dir)
+	mod, modErrs := load(filepath.Join(dir, filepath.FromSlash(functionModule)))
+	errs = append(errs, modErrs...)
+	if root == nil || mod == nil {
 		return errs
 	}
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-
-	errs = append(errs, m.checkVariables()...)
-
-	topics := map[string]*block{} // literal name => topic
-	for _, b := range m.byType["google_pubsub_topic"] {
-		if n, ok := m.str(attr(b.body, "name")); ok {
-			topics[n] = b
-		}
+	errs = append(errs, root.checkVariables()...)
+	errs = append(errs, checkFunctionsData(dir)...)
+	errs = append(errs, root.checkModuleCall(r, mod)...)
+	errs = append(errs, mod.checkFunctionModule()...)
+	if specs, _, err := readFunctions(dir); err == nil {
+		errs = append(errs, root.checkEnv(specs)...)
 	}
-	for _, t := range app.Topics {
-		if topics[t] == nil {
-			bad("topic %q (app.Topics): no google_pubsub_topic named %q", t, t)
-		}
-	}
-
-	byEntry := map[string]*block{}
-	for _, b := range m.byType["google_cloudfunctions2_function"] {
-		ep, ok := m.str(attr(block1(b.body, "build_config"), "entry_point"))
-		if !ok {
-			bad("%s: build_config.entry_point must be a literal function name", b.addr)
-			continue
-		}
-		if prev := byEntry[ep]; prev != nil {
-			bad("%s and %s both deploy entry point %q", prev.addr, b.addr, ep)
-		}
-		byEntry[ep] = b
-	}
-	defined := map[string]bool{}
-	for _, d := range functions.Definitions {
-		defined[d.Name] = true
-	}
-	for _, b := range m.byType["google_cloudfunctions2_function"] {
-		if ep, _ := m.str(attr(block1(b.body, "build_config"), "entry_point")); ep != "" && !defined[ep] {
-			bad("%s: entry_point %q is not in functions.Definitions", b.addr, ep)
-		}
-	}
-
-	iam := m.iamMembers()
-	public := m.publicInvokers()
-	saUsers := map[string][]string{} // service account => "Name (runtime|trigger)"
-
-	for _, d := range functions.Definitions {
-		fn := byEntry[d.Name]
-		if fn == nil {
-			bad("function %s: no google_cloudfunctions2_function with entry_point %q", d.Name, d.Name)
-			continue
-		}
-		errs = append(errs, m.checkFunction(r, d, fn, iam, public[fn.addr], saUsers)...)
-	}
-
-	for _, sa := range slices.Sorted(maps.Keys(saUsers)) {
-		if users := saUsers[sa]; len(users) > 1 {
-			slices.Sort(users)
-			bad("service account %s is used by %s: each function and each trigger needs its own", sa, strings.Join(users, " and "))
-		}
-	}
-
-	errs = append(errs, m.checkLoadBalancer(byEntry)...)
-	errs = append(errs, m.checkScheduler(topics)...)
-	errs = append(errs, m.checkFirestore()...)
+	errs = append(errs, root.checkTopics()...)
+	errs = append(errs, root.checkScheduler()...)
+	errs = append(errs, root.checkFirestore()...)
+	errs = append(errs, root.checkEdge()...)
 	return errs
 }
 
-// checkFunction checks one deployed function against its Definition and records the service
-// accounts it uses in saUsers.
-func (m *module) checkFunction(r repo, d functions.Definition, fn *block, iam map[string][]grant, public bool, saUsers map[string][]string) []error {
-	var errs []error
-	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	bc := block1(fn.body, "build_config")
-	sc := block1(fn.body, "service_config")
-
-	// The buildpack must find the package, and build it with a Go at least as new as go.mod's.
-	if env, ok := m.strMap(attr(bc, "environment_variables")); !ok || env["GOOGLE_FUNCTION_SOURCE"] != r.sourceDir {
-		bad("function %s: build_config.environment_variables must set GOOGLE_FUNCTION_SOURCE = %q (the functions package)", d.Name, r.sourceDir)
+// traversalIs reports whether e is exactly the reference want, e.g. "var.secrets".
+func traversalIs(e hclsyntax.Expression, want string) bool {
+	st, ok := e.(*hclsyntax.ScopeTraversalExpr)
+	if !ok {
+		return false
 	}
-	if rt, ok := m.evalStr(attr(bc, "runtime")); !ok {
-		bad("function %s: build_config.runtime must be a literal or a variable with a default", d.Name)
-	} else if minor, err := strconv.Atoi(strings.TrimPrefix(rt, "go1")); !strings.HasPrefix(rt, "go1") || err != nil || minor < r.goMinor {
-		bad("function %s: runtime %q cannot build go 1.%d (go.mod)", d.Name, rt, r.goMinor)
-	}
-	if len(refsTo(attr(block1(block1(bc, "source"), "storage_source"), "object"), "google_storage_bucket_object")) == 0 {
-		bad("function %s: build_config.source.storage_source.object must be the uploaded source object", d.Name)
-	}
-
-	// Its own identity, holding only the project roles every function needs.
-	sa := first(refsTo(attr(sc, "service_account_email"), "google_service_account"))
-	if sa == "" {
-		bad("function %s: service_config.service_account_email must be a google_service_account of its own", d.Name)
-	} else {
-		saUsers[sa] = append(saUsers[sa], d.Name+" (runtime)")
-		var roles []string
-		for _, g := range iam[sa] {
-			if g.b.typ == "google_project_iam_member" {
-				roles = append(roles, g.roles...)
-			}
-		}
-		for _, role := range roles {
-			if !slices.Contains(runtimeRoles, role) {
-				bad("function %s: its service account holds project role %s; grant it on the resource instead", d.Name, role)
-			}
-		}
-		if !slices.Contains(roles, "roles/datastore.user") {
-			bad("function %s: its service account lacks roles/datastore.user (Firestore)", d.Name)
-		}
-	}
-
-	errs = append(errs, m.checkSecrets(d, fn, sa, iam)...)
-	errs = append(errs, m.checkEnv(d, fn)...)
-
-	et := block1(fn.body, "event_trigger")
-	switch {
-	case d.Topic == "" && et != nil:
-		bad("function %s is an HTTP function but has an event_trigger", d.Name)
-	case d.Topic != "" && et == nil:
-		bad("function %s: no event_trigger on topic %q", d.Name, d.Topic)
-	case d.Topic != "":
-		got := ""
-		for _, t := range refsTo(attr(et, "pubsub_topic"), "google_pubsub_topic") {
-			if b := m.resources[t]; b != nil {
-				got, _ = m.str(attr(b.body, "name"))
-			}
-		}
-		if got != d.Topic {
-			bad("function %s: event_trigger is on topic %q, want %q", d.Name, got, d.Topic)
-		}
-		if v, _ := m.str(attr(et, "event_type")); v != pubsubEvent {
-			bad("function %s: event_trigger.event_type is %q, want %q", d.Name, v, pubsubEvent)
-		}
-		if v, _ := m.str(attr(et, "retry_policy")); v != retryOnFailure {
-			bad("function %s: event_trigger.retry_policy is %q, want %q: a failed message must be retried", d.Name, v, retryOnFailure)
-		}
-		trig := first(refsTo(attr(et, "service_account_email"), "google_service_account"))
-		switch {
-		case trig == "":
-			bad("function %s: event_trigger.service_account_email must be a google_service_account of its own", d.Name)
-		case trig == sa:
-			bad("function %s: its trigger must not push as the function's own service account %s", d.Name, sa)
+	var parts []string
+	for _, t := range st.Traversal {
+		switch t := t.(type) {
+		case hcl.TraverseRoot:
+			parts = append(parts, t.Name)
+		case hcl.TraverseAttr:
+			parts = append(parts, t.Name)
 		default:
-			saUsers[trig] = append(saUsers[trig], d.Name+" (trigger)")
-			invokes := false
-			for _, g := range iam[trig] {
-				if g.b.typ == "google_cloud_run_v2_service_iam_member" && slices.Equal(g.roles, []string{runInvoker}) && refersTo(attr(g.b.body, "name"), fn.addr) {
-					invokes = true
-					continue
-				}
-				bad("function %s: trigger service account %s also holds %s (%s); it may only invoke this function", d.Name, trig, strings.Join(g.roles, ", "), g.b.addr)
-			}
-			if !invokes {
-				bad("function %s: trigger service account %s cannot invoke it (%s on the function's service)", d.Name, trig, runInvoker)
-			}
-		}
-		if !m.hasDeadLetter(d.Topic, fn.addr) {
-			bad("function %s: no dead-letter policy for topic %q (local.dead_letter)", d.Name, d.Topic)
+			return false
 		}
 	}
+	return strings.Join(parts, ".") == want
+}
 
-	if public != d.Public {
-		if d.Public {
-			bad("function %s is public but no google_cloud_run_v2_service_iam_member lets allUsers invoke it", d.Name)
-		} else {
-			bad("function %s is not public but allUsers may invoke it", d.Name)
+// mentions reports whether e refers to the variable or attribute path want (a prefix of one of
+// its references), e.g. "var.secret_versions" or "google_service_account.push".
+func mentions(e hclsyntax.Expression, want string) bool {
+	if e == nil {
+		return false
+	}
+	for _, t := range e.Variables() {
+		var parts []string
+		for _, p := range t {
+			switch p := p.(type) {
+			case hcl.TraverseRoot:
+				parts = append(parts, p.Name)
+			case hcl.TraverseAttr:
+				parts = append(parts, p.Name)
+			}
+		}
+		if s := strings.Join(parts, "."); s == want || strings.HasPrefix(s, want+".") {
+			return true
+		}
+	}
+	return false
+}
+
+// checkModuleCall: one module call, for_each over the functions from functions.json, with the
+// build the buildpack needs and every variable the module requires.
+func (m *module) checkModuleCall(r repo, mod *module) []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	var call *block
+	for _, b := range m.modules {
+		if src, _ := m.str(attr(b.body, "source")); src == "./"+functionModule {
+			if call != nil {
+				bad("%s and %s both instantiate %s: one module call with for_each deploys every function", call.addr, b.addr, functionModule)
+			}
+			call = b
+		}
+	}
+	if call == nil {
+		return []error{fmt.Errorf("no module call with source = \"./%s\"", functionModule)}
+	}
+	if !traversalIs(attr(call.body, "for_each"), "local.functions") {
+		bad("%s: for_each must be local.functions", call.addr)
+	}
+	if fs := m.locals["functions"]; fs == nil || !strings.Contains(exprText(fs), functionsFile) {
+		bad("local.functions must be read from %s", functionsFile)
+	}
+	if !traversalIs(attr(call.body, "name"), "each.key") {
+		bad("%s: name must be each.key, the function's name in the code", call.addr)
+	}
+	if env, ok := m.strMap(attr(call.body, "build_environment")); !ok || env["GOOGLE_FUNCTION_SOURCE"] != r.sourceDir {
+		bad("%s: build_environment must set GOOGLE_FUNCTION_SOURCE = %q (the functions package)", call.addr, r.sourceDir)
+	}
+	if rt, ok := m.evalStr(attr(call.body, "runtime")); !ok {
+		bad("%s: runtime must be a literal or a variable with a default", call.addr)
+	} else if minor, err := strconv.Atoi(strings.TrimPrefix(rt, "go1")); !strings.HasPrefix(rt, "go1") || err != nil || minor < r.goMinor {
+		bad("%s: runtime %q cannot build go 1.%d (go.mod)", call.addr, rt, r.goMinor)
+	}
+	if !traversalIs(attr(call.body, "environment"), "local.runtime_env") {
+		bad("%s: environment must be local.runtime_env", call.addr)
+	}
+	if !mentions(attr(call.body, "secret_versions"), "var.secret_versions") {
+		bad("%s: secret_versions must come from var.secret_versions (pinned versions)", call.addr)
+	}
+	if !mentions(attr(call.body, "source_object"), "google_storage_bucket_object.source") {
+		bad("%s: source_object must be the uploaded source object", call.addr)
+	}
+	for name, v := range mod.variables {
+		if attr(v.body, "default") == nil && attr(call.body, name) == nil {
+			bad("%s: module variable %s has no default and is not set", call.addr, name)
+		}
+	}
+	for name := range call.body.Attributes {
+		switch name {
+		case "source", "for_each", "depends_on", "providers", "count":
+			continue
+		}
+		if mod.variables[name] == nil {
+			bad("%s sets %s, which %s does not declare", call.addr, name, functionModule)
 		}
 	}
 	return errs
 }
 
-// checkSecrets: the function mounts exactly config.SecretsByFunction[Name], each from the
-// Secret Manager secret of that name, and its account may read exactly those.
-func (m *module) checkSecrets(d functions.Definition, fn *block, sa string, iam map[string][]grant) []error {
+// checkFunctionModule: what every function gets from the module: its own identity holding only
+// its Firestore role, topics and secrets; its secrets mounted at pinned versions; public
+// invocation only when public; for a topic function a push subscription with an OIDC token,
+// retries and a dead-letter policy, and the grants Pub/Sub needs to move dead letters.
+func (m *module) checkFunctionModule() []error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	where := functionModule
+	fns := m.byType["google_cloudfunctions2_function"]
+	if len(fns) != 1 {
+		return []error{fmt.Errorf("%s must declare exactly one google_cloudfunctions2_function, has %d", where, len(fns))}
+	}
+	fn := fns[0]
+	bc, sc := block1(fn.body, "build_config"), block1(fn.body, "service_config")
+	if !traversalIs(attr(bc, "entry_point"), "var.name") {
+		bad("%s: build_config.entry_point must be var.name", where)
+	}
+	if !traversalIs(attr(bc, "environment_variables"), "var.build_environment") {
+		bad("%s: build_config.environment_variables must be var.build_environment", where)
+	}
+	if !traversalIs(attr(sc, "environment_variables"), "var.environment") {
+		bad("%s: service_config.environment_variables must be var.environment", where)
+	}
+	if block1(fn.body, "event_trigger") != nil {
+		bad("%s: no event_trigger: a topic function is reached by its own push subscription", where)
+	}
+	runtime := first(refsTo(attr(sc, "service_account_email"), "google_service_account"))
+	if runtime == "" {
+		bad("%s: service_config.service_account_email must be the module's own google_service_account", where)
+	}
 
-	var mounted []string
-	for _, s := range blocks(block1(fn.body, "service_config"), "secret_environment_variables") {
-		key, ok := m.str(attr(s, "key"))
-		if !ok {
-			bad("function %s: secret_environment_variables.key must be a literal variable name", d.Name)
-			continue
+	// Secrets: one mount per var.secrets entry, at the pinned version.
+	var mount *hclsyntax.Block
+	for _, b := range sc.Blocks {
+		if b.Type == "dynamic" && len(b.Labels) == 1 && b.Labels[0] == "secret_environment_variables" {
+			mount = b
 		}
-		mounted = append(mounted, key)
-		src := refs(attr(s, "secret"))
-		if len(src) == 0 || !strings.HasPrefix(src[0].addr, "google_secret_manager_secret.") {
-			bad("function %s: secret %s must come from a google_secret_manager_secret", d.Name, key)
-			continue
+	}
+	switch {
+	case mount == nil:
+		bad("%s: secrets must be mounted with dynamic \"secret_environment_variables\" over var.secrets", where)
+	case !traversalIs(attr(mount.Body, "for_each"), "var.secrets"):
+		bad("%s: the secret mounts must iterate var.secrets", where)
+	default:
+		content := block1(mount.Body, "content")
+		if v := attr(content, "version"); !mentions(v, "var.secret_versions") {
+			bad("%s: each secret must be mounted at its pinned version (var.secret_versions), not latest", where)
 		}
-		res := m.resources[src[0].addr]
+	}
+	if len(blocks(sc, "secret_environment_variables")) > 0 {
+		bad("%s: a literal secret_environment_variables block mounts a secret outside var.secrets", where)
+	}
+
+	// IAM: every grant to the runtime account, by type.
+	iam := m.iamMembers()
+	for _, g := range iam[runtime] {
+		switch g.b.typ {
+		case "google_project_iam_member":
+			if !traversalIs(attr(g.b.body, "role"), "var.firestore_role") {
+				bad("%s: %s grants the function a project role other than var.firestore_role", where, g.b.addr)
+			}
+		case "google_secret_manager_secret_iam_member":
+			if !traversalIs(attr(g.b.body, "for_each"), "var.secrets") || !slices.Equal(g.roles, []string{secretAccessor}) {
+				bad("%s: %s must grant %s on exactly var.secrets", where, g.b.addr, secretAccessor)
+			}
+		case "google_pubsub_topic_iam_member":
+			if !mentions(attr(g.b.body, "for_each"), "var.publishes") || !slices.Equal(g.roles, []string{"roles/pubsub.publisher"}) {
+				bad("%s: %s must grant roles/pubsub.publisher on exactly var.publishes", where, g.b.addr)
+			}
+		default:
+			bad("%s: %s grants the function's account %s", where, g.b.addr, strings.Join(g.roles, ", "))
+		}
+	}
+
+	// Invokers: allUsers only when var.public; the push account only for topic functions.
+	for _, b := range m.byType["google_cloud_run_v2_service_iam_member"] {
+		member, _ := m.str(attr(b.body, "member"))
+		cnt := exprText(attr(b.body, "count"))
 		switch {
-		case res == nil:
-			bad("function %s: secret %s comes from %s, which is not declared", d.Name, key, src[0].addr)
-		case src[0].key != "" && src[0].key != key:
-			bad("function %s: mounts %s[%q] as %s", d.Name, src[0].addr, src[0].key, key)
-		case src[0].key != "":
-			if items, ok := m.objectItems(attr(res.body, "for_each")); ok && items[key] == nil {
-				bad("function %s: secret %s is not among %s's for_each", d.Name, key, res.addr)
-			}
-		}
-	}
-	slices.Sort(mounted)
-	want := slices.Sorted(slices.Values(config.SecretsByFunction[d.Name]))
-	for _, s := range want {
-		if !slices.Contains(mounted, s) {
-			bad("function %s: secret %s is not mounted (secret_environment_variables)", d.Name, s)
-		}
-	}
-	for _, s := range mounted {
-		if !slices.Contains(want, s) {
-			bad("function %s: mounts secret %s, which config.SecretsByFunction does not give it", d.Name, s)
+		case member == "allUsers" && !strings.Contains(cnt, "var.public"):
+			bad("%s: %s lets allUsers invoke every function; it must depend on var.public", where, b.addr)
+		case member != "allUsers" && !mentions(attr(b.body, "member"), "google_service_account.push"):
+			bad("%s: %s lets %s invoke the function", where, b.addr, exprText(attr(b.body, "member")))
 		}
 	}
 
-	if sa == "" {
-		return errs
-	}
-	var readable []string
-	for _, g := range iam[sa] {
-		if g.b.typ == "google_secret_manager_secret_iam_member" && slices.Contains(g.roles, secretAccessor) {
-			readable = append(readable, g.secrets...)
+	// The push subscription.
+	var push *block
+	for _, b := range m.byType["google_pubsub_subscription"] {
+		if block1(b.body, "push_config") != nil {
+			push = b
 		}
 	}
-	for _, s := range mounted {
-		if !slices.Contains(readable, s) {
-			bad("function %s: its service account cannot read secret %s (%s)", d.Name, s, secretAccessor)
+	if push == nil {
+		return append(errs, fmt.Errorf("%s: no push subscription (google_pubsub_subscription with push_config) for topic functions", where))
+	}
+	if !mentions(attr(push.body, "topic"), "var.topic") {
+		bad("%s: %s must subscribe to var.topic", where, push.addr)
+	}
+	pc := block1(push.body, "push_config")
+	if !refersTo(attr(pc, "push_endpoint"), fn.addr) {
+		bad("%s: %s must push to the function's URL", where, push.addr)
+	}
+	oidc := block1(pc, "oidc_token")
+	if oidc == nil || !mentions(attr(oidc, "service_account_email"), "google_service_account.push") {
+		bad("%s: %s must push with an OIDC token of the push service account", where, push.addr)
+	}
+	if block1(push.body, "retry_policy") == nil {
+		bad("%s: %s needs a retry_policy (backoff between deliveries)", where, push.addr)
+	}
+	dlp := block1(push.body, "dead_letter_policy")
+	if dlp == nil || !mentions(attr(dlp, "dead_letter_topic"), "google_pubsub_topic.dead_letter") || attr(dlp, "max_delivery_attempts") == nil {
+		bad("%s: %s needs a dead_letter_policy to google_pubsub_topic.dead_letter with max_delivery_attempts", where, push.addr)
+	}
+	held := false
+	for _, b := range m.byType["google_pubsub_subscription"] {
+		if b != push && mentions(attr(b.body, "topic"), "google_pubsub_topic.dead_letter") {
+			held = true
 		}
 	}
-	for _, s := range readable {
-		if !slices.Contains(mounted, s) {
-			bad("function %s: its service account may read secret %s, which it does not mount", d.Name, s)
+	if !held {
+		bad("%s: no subscription holds the dead letters for an operator", where)
+	}
+	agentMoves := map[string]bool{}
+	for _, typ := range []string{"google_pubsub_topic_iam_member", "google_pubsub_subscription_iam_member"} {
+		for _, b := range m.byType[typ] {
+			if mentions(attr(b.body, "member"), "var.pubsub_service_agent") {
+				agentMoves[typ] = true
+			}
 		}
+	}
+	if !agentMoves["google_pubsub_topic_iam_member"] || !agentMoves["google_pubsub_subscription_iam_member"] {
+		bad("%s: the Pub/Sub service agent needs publisher on the dead-letter topic and subscriber on the push subscription", where)
 	}
 	return errs
 }
 
-// checkEnv: the function gets only variables the code reads, never a secret in plain text,
+// checkEnv: every function gets only variables the code reads, never a secret in plain text,
 // and with them (and its secrets) the code's own start-up validation passes.
-func (m *module) checkEnv(d functions.Definition, fn *block) []error {
+func (m *module) checkEnv(specs map[string]fnSpec) []error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-	plain := m.objectKeys(attr(block1(fn.body, "service_config"), "environment_variables"))
+	plain := m.objectKeys(m.locals["runtime_env"])
 	if len(plain) == 0 {
-		bad("function %s: service_config.environment_variables sets nothing", d.Name)
+		return []error{fmt.Errorf("local.runtime_env sets nothing")}
 	}
 	known := append(configEnv(), platformEnv...)
 	secrets := []string{config.SecretSendGridKey, config.SecretLinkSigningKey, config.SecretIDEncryptionKey}
-	unknown := false
 	for _, n := range plain {
 		switch {
 		case n == "FUNCTION_TARGET":
-			bad("function %s: sets FUNCTION_TARGET; the platform sets it to the entry point", d.Name)
+			bad("local.runtime_env sets FUNCTION_TARGET; the platform sets it to the entry point")
 		case slices.Contains(secrets, n):
-			bad("function %s: %s is a secret: mount it from Secret Manager, not as a plain variable", d.Name, n)
+			bad("local.runtime_env: %s is a secret: mount it from Secret Manager, not as a plain variable", n)
 		case !slices.Contains(known, n):
-			bad("function %s: sets %s, which shared/config does not read", d.Name, n)
-			unknown = true
+			bad("local.runtime_env sets %s, which shared/config does not read", n)
 		}
 	}
-	if unknown {
+	if len(errs) > 0 {
 		return errs
 	}
-	env, err := m.deployedEnv(fn)
-	if err != nil {
-		return append(errs, err)
+	if items, ok := m.objectItems(m.locals["secret_ids"]); !ok || len(items) != len(secrets) {
+		bad("local.secret_ids must name a secret for each of %q", secrets)
+	} else {
+		for _, s := range secrets {
+			if items[s] == nil {
+				bad("local.secret_ids has no secret for %s", s)
+			}
+		}
 	}
-	env["FUNCTION_TARGET"] = d.Name
-	if _, err := config.LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil {
-		bad("function %s: the environment Terraform gives it fails start-up: %v", d.Name, strings.ReplaceAll(err.Error(), "\n", "; "))
+	for _, d := range functions.Definitions {
+		if _, ok := specs[d.Name]; !ok {
+			continue // reported by checkFunctionsData
+		}
+		env, err := m.deployedEnv(d.Name, specs)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		env["FUNCTION_TARGET"] = d.Name
+		if _, err := config.LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil {
+			bad("function %s: the environment Terraform gives it fails start-up: %v", d.Name, strings.ReplaceAll(err.Error(), "\n", "; "))
+		}
+	}
+	if def, ok := m.str(attr(m.variables["sendgrid_api_host"].body, "default")); !ok || def != euSendGrid {
+		bad("variable sendgrid_api_host: default must be SendGrid's EU host %s (A §11)", euSendGrid)
 	}
 	return errs
 }
 
-// grant is one *_iam_member resource: the roles it grants and, for secret access, on which
-// secrets (by environment variable name).
+// euSendGrid is SendGrid's API host for EU regional subusers.
+const euSendGrid = "https://api.eu.sendgrid.com"
+
+// grant is one *_iam_member resource and the role it grants.
 type grant struct {
-	b       *block
-	roles   []string
-	secrets []string
+	b     *block
+	roles []string
 }
 
 // iamMembers indexes every *_iam_member resource by the service accounts its member names.
@@ -428,22 +467,8 @@ func (m *module) iamMembers() map[string][]grant {
 			continue
 		}
 		g := grant{b: b}
-		set, hasSet := m.forEach(b)
 		if role, ok := m.str(attr(b.body, "role")); ok {
 			g.roles = []string{role}
-		} else if hasSet && usesEach(attr(b.body, "role")) {
-			g.roles = set
-		}
-		if sid := attr(b.body, "secret_id"); sid != nil {
-			if hasSet && usesEach(sid) {
-				g.secrets = set
-			} else {
-				for _, r := range refs(sid) {
-					if r.key != "" {
-						g.secrets = append(g.secrets, r.key)
-					}
-				}
-			}
 		}
 		for _, sa := range refsTo(attr(b.body, "member"), "google_service_account") {
 			out[sa] = append(out[sa], g)
@@ -452,122 +477,98 @@ func (m *module) iamMembers() map[string][]grant {
 	return out
 }
 
-// usesEach reports whether an expression depends on each.key or each.value.
-func usesEach(e hclsyntax.Expression) bool {
+// exprText returns the source text of an expression, for checks that look for a name in it.
+func exprText(e hclsyntax.Expression) string {
 	if e == nil {
-		return false
+		return ""
 	}
-	return slices.ContainsFunc(e.Variables(), func(t hcl.Traversal) bool { return t.RootName() == "each" })
+	r := e.Range()
+	src, err := os.ReadFile(r.Filename)
+	if err != nil || r.End.Byte > len(src) {
+		return ""
+	}
+	return string(src[r.Start.Byte:r.End.Byte])
 }
 
-// publicInvokers returns the functions anyone may invoke: an IAM member for allUsers (or
-// allAuthenticatedUsers) with an invoker role that names the function.
-func (m *module) publicInvokers() map[string]bool {
-	out := map[string]bool{}
-	for _, b := range m.resources {
-		if !strings.HasSuffix(b.typ, "_iam_member") && !strings.HasSuffix(b.typ, "_iam_binding") {
-			continue
-		}
-		role, _ := m.str(attr(b.body, "role"))
-		if role != runInvoker && role != "roles/cloudfunctions.invoker" {
-			continue
-		}
-		members := []string{}
-		if v, ok := m.str(attr(b.body, "member")); ok {
-			members = append(members, v)
-		}
-		if vs, ok := m.strList(attr(b.body, "members")); ok {
-			members = append(members, vs...)
-		}
-		if !slices.Contains(members, "allUsers") && !slices.Contains(members, "allAuthenticatedUsers") {
-			continue
-		}
-		for _, a := range b.body.Attributes {
-			for _, fn := range refsTo(a.Expr, "google_cloudfunctions2_function") {
-				out[fn] = true
-			}
+// checkTopics: local.topics is app.Topics, and a topic is declared for each.
+func (m *module) checkTopics() []error {
+	got, ok := m.strList(m.locals["topics"])
+	if !ok {
+		return []error{fmt.Errorf("local.topics must be a literal list of the topics (app.Topics)")}
+	}
+	var errs []error
+	for _, t := range app.Topics {
+		if !slices.Contains(got, t) {
+			errs = append(errs, fmt.Errorf("topic %q (app.Topics): not in local.topics", t))
 		}
 	}
-	return out
+	for _, t := range got {
+		if !slices.Contains(app.Topics, t) {
+			errs = append(errs, fmt.Errorf("local.topics has %q, which is not in app.Topics", t))
+		}
+	}
+	if !m.forEachOverLocal("google_pubsub_topic", "topics") {
+		errs = append(errs, fmt.Errorf("no google_pubsub_topic with for_each over local.topics"))
+	}
+	return errs
 }
 
-// hasDeadLetter reports whether local.dead_letter has an entry for topic that names the
-// function's trigger, and the dead-letter topic and its wiring are made for every entry.
-func (m *module) hasDeadLetter(topic, fnAddr string) bool {
-	items, ok := m.objectItems(m.locals["dead_letter"])
-	if !ok || items[topic] == nil || !refersTo(items[topic], fnAddr) {
-		return false
-	}
-	for _, typ := range []string{"google_pubsub_topic", "terraform_data"} {
-		if !m.forEachOverLocal(typ, "dead_letter") {
-			return false
-		}
-	}
-	return true
-}
-
-// forEachOverLocal reports whether some resource of typ has for_each = local.<name>.
+// forEachOverLocal reports whether some resource of typ has for_each = local.<name> (or
+// toset(local.<name>)).
 func (m *module) forEachOverLocal(typ, name string) bool {
 	for _, b := range m.byType[typ] {
-		if st, ok := attr(b.body, "for_each").(*hclsyntax.ScopeTraversalExpr); ok && len(st.Traversal) == 2 && st.Traversal.RootName() == "local" {
-			if a, ok := st.Traversal[1].(hcl.TraverseAttr); ok && a.Name == name {
-				return true
-			}
+		e := attr(b.body, "for_each")
+		if fc, ok := e.(*hclsyntax.FunctionCallExpr); ok && fc.Name == "toset" && len(fc.Args) == 1 {
+			e = fc.Args[0]
+		}
+		if traversalIs(e, "local."+name) {
+			return true
 		}
 	}
 	return false
 }
 
-// checkLoadBalancer: the load balancer routes /<Name> for exactly the public functions.
-func (m *module) checkLoadBalancer(byEntry map[string]*block) []error {
-	items, ok := m.objectItems(m.locals["public_functions"])
-	if !ok {
-		return []error{fmt.Errorf("local.public_functions (the load balancer's /<Name> routes) is missing or not a literal object")}
-	}
-	var errs []error
-	for _, d := range functions.Definitions {
-		e, routed := items[d.Name]
-		switch {
-		case d.Public && !routed:
-			errs = append(errs, fmt.Errorf("function %s is public but the load balancer does not route /%s (local.public_functions)", d.Name, d.Name))
-		case d.Public && byEntry[d.Name] != nil && !refersTo(e, byEntry[d.Name].addr):
-			errs = append(errs, fmt.Errorf("local.public_functions routes /%s to another function than %s", d.Name, byEntry[d.Name].addr))
-		}
-	}
-	for name := range items {
-		if !slices.ContainsFunc(functions.Definitions, func(d functions.Definition) bool { return d.Name == name && d.Public }) {
-			errs = append(errs, fmt.Errorf("local.public_functions routes /%s, which is not a public function", name))
-		}
-	}
-	return errs
-}
-
 // checkScheduler: something publishes the heartbeat the Tick function lives on.
-func (m *module) checkScheduler(topics map[string]*block) []error {
-	t := topics[app.TopicTicks]
-	if t == nil {
-		return nil // reported with the topics
-	}
+func (m *module) checkScheduler() []error {
 	for _, b := range m.byType["google_cloud_scheduler_job"] {
-		if refersTo(attr(block1(b.body, "pubsub_target"), "topic_name"), t.addr) {
-			return nil
+		for _, r := range refs(attr(block1(b.body, "pubsub_target"), "topic_name")) {
+			if r.addr == "google_pubsub_topic.app" && r.key == app.TopicTicks {
+				return nil
+			}
 		}
 	}
 	return []error{fmt.Errorf("no google_cloud_scheduler_job publishes to topic %q (the Tick heartbeat)", app.TopicTicks)}
 }
 
-// checkFirestore: the default database, every composite index the queries need, in field
-// order and direction, and every TTL policy.
+// checkFirestore: the default database with point-in-time recovery and delete protection, a
+// backup schedule, every composite index the queries need, in field order and direction, and
+// every TTL policy.
 func (m *module) checkFirestore() []error {
 	var errs []error
-	hasDefault := false
+	var db *block
 	for _, b := range m.byType["google_firestore_database"] {
 		if n, _ := m.str(attr(b.body, "name")); n == "(default)" {
-			hasDefault = true
+			db = b
 		}
 	}
-	if !hasDefault {
+	if db == nil {
 		errs = append(errs, fmt.Errorf(`no google_firestore_database named "(default)", the database the code opens`))
+	} else {
+		if v, _ := m.str(attr(db.body, "point_in_time_recovery_enablement")); v != "POINT_IN_TIME_RECOVERY_ENABLED" {
+			errs = append(errs, fmt.Errorf("%s: point-in-time recovery must be enabled", db.addr))
+		}
+		if v, _ := m.str(attr(db.body, "delete_protection_state")); v != "DELETE_PROTECTION_ENABLED" {
+			errs = append(errs, fmt.Errorf("%s: delete protection must be enabled", db.addr))
+		}
+	}
+	backups := false
+	for _, b := range m.byType["google_firestore_backup_schedule"] {
+		if mentions(attr(b.body, "retention"), "var.backup_retention_days") {
+			backups = true
+		}
+	}
+	if !backups {
+		errs = append(errs, fmt.Errorf("no google_firestore_backup_schedule with retention from var.backup_retention_days"))
 	}
 
 	type field struct{ path, order string }
@@ -621,6 +622,56 @@ func (m *module) checkFirestore() []error {
 		if !found {
 			errs = append(errs, fmt.Errorf("TTL field %s.%s (firestoredb.TTLFields): no google_firestore_field with ttl_config", ttl.Collection, ttl.Field))
 		}
+	}
+	return errs
+}
+
+// checkEdge: the load balancer serves exactly the public functions, speaks TLS 1.2 or newer,
+// rate-limits through Cloud Armor, and no request log keeps the links' tokens.
+func (m *module) checkEdge() []error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+	if pf := exprText(m.locals["public_functions"]); !strings.Contains(pf, "local.functions") || !strings.Contains(pf, ".public") {
+		bad("local.public_functions (the load balancer's /<Name> routes) must be the public entries of local.functions")
+	}
+	tls := false
+	for _, b := range m.byType["google_compute_ssl_policy"] {
+		if v, _ := m.str(attr(b.body, "min_tls_version")); v == "TLS_1_2" || v == "TLS_1_3" {
+			tls = true
+		}
+	}
+	for _, b := range m.byType["google_compute_target_https_proxy"] {
+		if !tls || len(refsTo(attr(b.body, "ssl_policy"), "google_compute_ssl_policy")) == 0 {
+			bad("%s: needs an ssl_policy with min_tls_version TLS_1_2", b.addr)
+		}
+	}
+	for _, b := range m.byType["google_compute_backend_service"] {
+		if len(refsTo(attr(b.body, "security_policy"), "google_compute_security_policy")) == 0 {
+			bad("%s: needs a Cloud Armor security_policy", b.addr)
+		}
+		if lc := block1(b.body, "log_config"); lc == nil || exprText(attr(lc, "enable")) != "false" {
+			bad("%s: request logging must be off (log_config.enable = false): URLs carry tokens", b.addr)
+		}
+	}
+	throttled := false
+	for _, b := range m.byType["google_compute_security_policy"] {
+		for _, r := range blocks(b.body, "rule") {
+			if block1(r, "rate_limit_options") != nil {
+				throttled = true
+			}
+		}
+	}
+	if !throttled {
+		bad("no google_compute_security_policy rule with rate_limit_options")
+	}
+	excluded := false
+	for _, b := range m.byType["google_logging_project_exclusion"] {
+		if strings.Contains(exprText(attr(b.body, "filter")), "run.googleapis.com/requests") {
+			excluded = true
+		}
+	}
+	if !excluded {
+		bad("no google_logging_project_exclusion for run.googleapis.com/requests: request URLs carry tokens")
 	}
 	return errs
 }

@@ -8,25 +8,37 @@ variable "project_id" {
   }
 }
 
+variable "project_number" {
+  description = "Number of project_id. null (the default): looked up. Set it only where the lookup cannot run, e.g. an offline plan."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.project_number == null || can(regex("^[0-9]{6,20}$", var.project_number))
+    error_message = "project_number must be null or the project's number (digits)."
+  }
+}
+
 variable "region" {
-  description = "Region for the functions, the Eventarc triggers, the source bucket and the secrets' replicas. europe-west4 is in the Netherlands."
+  description = "Region for the functions, the topics' storage, the source bucket and the secrets' replicas: a region inside the EEA (A §11). europe-west4 is in the Netherlands."
   type        = string
   default     = "europe-west4"
 
+  # Regions in the European Economic Area; not europe-west2 (London) or europe-west6 (Zurich).
   validation {
-    condition     = can(regex("^[a-z]+-[a-z]+[0-9]+$", var.region))
-    error_message = "region must be a Google Cloud region such as europe-west4."
+    condition     = can(regex("^europe-(west(1|3|4|8|9|10|12)|north[12]|central2|southwest1)$", var.region))
+    error_message = "region must be a Google Cloud region inside the EEA, such as europe-west4 (Netherlands), europe-west1 (Belgium) or europe-west3 (Frankfurt)."
   }
 }
 
 variable "firestore_location" {
-  description = "Location of the Firestore database: a multi-region (eur3) or a region. It cannot be changed after the first apply."
+  description = "Location of the Firestore database: the EU multi-region eur3 or a region inside the EEA. It cannot be changed after the first apply."
   type        = string
   default     = "eur3"
 
   validation {
-    condition     = can(regex("^(eur3|nam5|nam7|[a-z]+-[a-z]+[0-9]+)$", var.firestore_location))
-    error_message = "firestore_location must be eur3, nam5, nam7 or a region such as europe-west4."
+    condition     = var.firestore_location == "eur3" || can(regex("^europe-(west(1|3|4|8|9|10|12)|north[12]|central2|southwest1)$", var.firestore_location))
+    error_message = "firestore_location must be eur3 or a region inside the EEA, such as europe-west4."
   }
 }
 
@@ -36,8 +48,8 @@ variable "scheduler_region" {
   default     = null
 
   validation {
-    condition     = var.scheduler_region == null || can(regex("^[a-z]+-[a-z]+[0-9]+$", var.scheduler_region))
-    error_message = "scheduler_region must be null or a Google Cloud region such as europe-west1."
+    condition     = var.scheduler_region == null || can(regex("^europe-(west(1|3|4|8|9|10|12)|north[12]|central2|southwest1)$", var.scheduler_region))
+    error_message = "scheduler_region must be null or a region inside the EEA, such as europe-west1."
   }
 }
 
@@ -85,9 +97,9 @@ variable "staff_emails" {
 }
 
 variable "sendgrid_api_host" {
-  description = "Base URL of the SendGrid v3 API (SENDGRID_API_HOST); https://api.eu.sendgrid.com for an EU-pinned SendGrid account."
+  description = "Base URL of the SendGrid v3 API (SENDGRID_API_HOST). The default is SendGrid's EU host, which needs an EU regional subuser (README, \"SendGrid in the EU\")."
   type        = string
-  default     = "https://api.sendgrid.com"
+  default     = "https://api.eu.sendgrid.com"
 
   validation {
     condition     = can(regex("^https://[a-z0-9.-]+$", var.sendgrid_api_host))
@@ -169,5 +181,130 @@ variable "mail_max_delivery_attempts" {
   validation {
     condition     = var.mail_max_delivery_attempts >= 5 && var.mail_max_delivery_attempts <= 100
     error_message = "mail_max_delivery_attempts must be from 5 to 100 (Pub/Sub's limits)."
+  }
+}
+
+variable "secret_versions" {
+  description = "Secret version each function mounts, by environment variable: pinned, so that a new version takes effect only with an apply (README, \"Rotating keys\")."
+  type        = map(string)
+  default = {
+    LINK_SIGNING_KEY  = "1"
+    ID_ENCRYPTION_KEY = "1"
+    SENDGRID_API_KEY  = "1"
+  }
+
+  validation {
+    condition     = alltrue([for k in ["LINK_SIGNING_KEY", "ID_ENCRYPTION_KEY", "SENDGRID_API_KEY"] : can(regex("^[1-9][0-9]*$", lookup(var.secret_versions, k, "")))])
+    error_message = "secret_versions must give a version number (not \"latest\") for LINK_SIGNING_KEY, ID_ENCRYPTION_KEY and SENDGRID_API_KEY."
+  }
+}
+
+variable "link_signing_key_previous_version" {
+  description = "During a link-key rotation: the version of secret link-signing-key-previous (the old key) that every function mounts as LINK_SIGNING_KEY_PREVIOUS, so links already sent keep working. null: no previous key; old links stop working."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.link_signing_key_previous_version == null || can(regex("^[1-9][0-9]*$", var.link_signing_key_previous_version))
+    error_message = "link_signing_key_previous_version must be null or a version number."
+  }
+}
+
+variable "notification_channels" {
+  description = "Monitoring notification channels (projects/<p>/notificationChannels/<id>) every alert and the budget notify."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for c in var.notification_channels : can(regex("^projects/[^/]+/notificationChannels/[^/]+$", c))])
+    error_message = "notification_channels must be ids like projects/<project>/notificationChannels/<id>."
+  }
+}
+
+variable "latency_p95_ms" {
+  description = "Alert when RequestForm's 95th-percentile latency stays above this many milliseconds for 5 minutes."
+  type        = number
+  default     = 3000
+
+  validation {
+    condition     = var.latency_p95_ms >= 100
+    error_message = "latency_p95_ms must be at least 100."
+  }
+}
+
+variable "errors_5xx_per_5min" {
+  description = "Alert when the public functions together answer more than this many 5xx in 5 minutes."
+  type        = number
+  default     = 5
+
+  validation {
+    condition     = var.errors_5xx_per_5min >= 0
+    error_message = "errors_5xx_per_5min must not be negative."
+  }
+}
+
+variable "billing_account" {
+  description = "Billing account id (XXXXXX-XXXXXX-XXXXXX) for an optional monthly budget alert; empty: no budget."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.billing_account == "" || can(regex("^[0-9A-F]{6}-[0-9A-F]{6}-[0-9A-F]{6}$", var.billing_account))
+    error_message = "billing_account must be empty or an id like 012345-6789AB-CDEF01."
+  }
+}
+
+variable "monthly_budget_eur" {
+  description = "Monthly budget in euros for the budget alert (with billing_account)."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.monthly_budget_eur > 0 && floor(var.monthly_budget_eur) == var.monthly_budget_eur
+    error_message = "monthly_budget_eur must be a positive whole number."
+  }
+}
+
+variable "backup_retention_days" {
+  description = "Days each daily Firestore backup is kept. An erased case lingers in backups at most this long (plus 7 days of point-in-time recovery)."
+  type        = number
+  default     = 7
+
+  validation {
+    condition     = var.backup_retention_days >= 1 && var.backup_retention_days <= 30 && floor(var.backup_retention_days) == var.backup_retention_days
+    error_message = "backup_retention_days must be a whole number from 1 to 30: longer keeps erased cases too long."
+  }
+}
+
+variable "firestore_kms_key" {
+  description = "Optional CMEK for Firestore (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>), in the database's location; fixed at creation. Empty: Google-managed keys."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.firestore_kms_key == "" || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.firestore_kms_key))
+    error_message = "firestore_kms_key must be empty or a Cloud KMS key id."
+  }
+}
+
+variable "secrets_kms_key" {
+  description = "Optional CMEK for the secrets, in var.region. Empty: Google-managed keys."
+  type        = string
+  default     = ""
+
+  validation {
+    condition     = var.secrets_kms_key == "" || can(regex("^projects/[^/]+/locations/[^/]+/keyRings/[^/]+/cryptoKeys/[^/]+$", var.secrets_kms_key))
+    error_message = "secrets_kms_key must be empty or a Cloud KMS key id."
+  }
+}
+
+variable "armor_post_limit" {
+  description = "Cloud Armor: POSTs to RequestForm and UploadID one client address may make per minute before it gets 429."
+  type        = number
+  default     = 10
+
+  validation {
+    condition     = var.armor_post_limit >= 1 && floor(var.armor_post_limit) == var.armor_post_limit
+    error_message = "armor_post_limit must be a positive whole number."
   }
 }

@@ -13,7 +13,7 @@ terraform {
     }
   }
 
-  # State lives in a versioned bucket the operator creates once (README, "Deploy"); the bucket
+  # State lives in a versioned bucket the operator creates once (README, "First deployment"); the bucket
   # name is given at init time so that one configuration serves every corporation's project:
   #   terraform init -backend-config="bucket=<state bucket>" -backend-config="prefix=privacyloket"
   backend "gcs" {}

@@ -144,6 +144,13 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 		s.Logger.InfoContext(ctx, "unconfirmed request expired", "reference", ref)
 		return 0, true, s.Cases.DeleteCase(ctx, ref, true)
 	}
+	for _, l := range letters {
+		if l.Kind == letter.StaffOverdue {
+			// Counted by the "case overdue" alert (terraform/monitoring.tf).
+			s.Logger.WarnContext(ctx, "case overdue", "reference", ref, "days_overdue", l.Data.Staff.DaysOverdue)
+			break
+		}
+	}
 	s.publish(ctx, letters)
 	return len(letters), false, nil
 }

@@ -135,6 +135,12 @@ func TestUploadIDChecksTheQueryTokenFirst(t *testing.T) {
 	if resp.StatusCode != 403 {
 		t.Errorf("forged query token: %d %s, want 403", resp.StatusCode, b)
 	}
+	// The upload page posts its token in the query, so browsers get the early check.
+	good, _ := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Upload, Reference: "PL-AAAA-BBBB", Expires: e.Clock.Now().Add(time.Hour).Unix()})
+	if resp, page := e.do(t, "GET", "/UploadID?token="+url.QueryEscape(good), "", nil, nil); resp.StatusCode != 200 ||
+		!strings.Contains(page, `action="/UploadID?token=`+url.QueryEscape(good)) {
+		t.Errorf("upload page: %d, its form does not post the token in the query", resp.StatusCode)
+	}
 }
 
 // A part that names a file but holds no bytes is refused as a file we cannot take (415).

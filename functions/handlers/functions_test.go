@@ -35,13 +35,19 @@ type env struct {
 
 func newEnv(t *testing.T, o testenv.Options) *env {
 	t.Helper()
+	return newEnvWith(t, o, Options{})
+}
+
+// newEnvWith is newEnv with the handlers' deployment options.
+func newEnvWith(t *testing.T, o testenv.Options, ho Options) *env {
+	t.Helper()
 	s := testenv.NewStack(t, o)
 	log := logging.New(s.Logs, s.Project)
 	r, err := web.NewRenderer(log, s.Svc.Profile.Organisation.Name)
 	if err != nil {
 		t.Fatal(err)
 	}
-	h, err := New(s.Svc, r, log, "")
+	h, err := New(s.Svc, r, log, ho)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -428,7 +434,7 @@ func TestTokensAreRefused(t *testing.T) {
 
 func TestEventFunctions(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, testenv.Options{NoDelivery: true})
+	e := newEnvWith(t, testenv.Options{NoDelivery: true}, Options{AllowTickNow: true})
 	resp, b := e.postJSON(t, "/RequestForm", valid())
 	if resp.StatusCode != 201 {
 		t.Fatal(b)
@@ -531,16 +537,61 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(b, "decided") {
 		t.Fatalf("decide: %d %s", resp.StatusCode, b)
 	}
+	// The decided case's staff page: reference, status, outcome and timeline; nothing personal,
+	// no action.
+	resp, page = e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, ref) || strings.Contains(page, "Carla") || strings.Contains(page, "dl@tenant.test") ||
+		strings.Contains(page, `class="action"`) {
+		t.Errorf("decided case's staff page: %d, shows personal data or an action form", resp.StatusCode)
+	}
+	if _, b := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, asJSON); strings.Contains(b, "Carla") || strings.Contains(b, "dl@tenant.test") {
+		t.Errorf("decided case's staff JSON shows personal data: %s", b)
+	}
 	link := e.Mail.Await(t, "result_ready", "dl@tenant.test", ref).Link("DownloadResult")
 	u, _ := url.Parse(link)
-	resp, zipBody := e.do(t, "GET", "/DownloadResult?"+u.RawQuery, "", nil, nil)
+	downloads := func() int {
+		evs, err := e.Store.Events(context.Background(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ev := range evs {
+			if ev.Action == "result_downloaded" {
+				n++
+			}
+		}
+		return n
+	}
+	// A link scanner follows the e-mail's link: it gets a page with a button, no package, and
+	// no download is recorded.
+	for range 2 {
+		resp, page = e.do(t, "GET", "/DownloadResult?"+u.RawQuery, "", nil, nil)
+		if resp.StatusCode != 200 || resp.Header.Get("Content-Type") == "application/zip" || strings.HasPrefix(page, "PK") ||
+			!strings.Contains(page, `method="post"`) || !strings.Contains(page, ref) {
+			t.Errorf("download page: %d %q, want a page with a download button", resp.StatusCode, resp.Header.Get("Content-Type"))
+		}
+	}
+	if n := downloads(); n != 0 {
+		t.Errorf("following the link recorded %d downloads, want 0", n)
+	}
+	// The button posts the token: the package, recorded as a download.
+	dl := func() (*http.Response, string) {
+		return e.do(t, "POST", "/DownloadResult", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {tokenOf(link)}}.Encode()), nil)
+	}
+	resp, zipBody := dl()
 	if resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "application/zip" || !strings.Contains(resp.Header.Get("Content-Disposition"), "attachment") || !strings.HasPrefix(zipBody, "PK") {
 		t.Errorf("download: %d %q %q", resp.StatusCode, resp.Header.Get("Content-Type"), resp.Header.Get("Content-Disposition"))
+	}
+	if n := downloads(); n != 1 {
+		t.Errorf("a download recorded %d downloads, want 1", n)
 	}
 	e.Clock.Add(15 * 24 * time.Hour)
 	resp, page = e.do(t, "GET", "/DownloadResult?"+u.RawQuery, "", nil, nil)
 	if resp.StatusCode != 403 || !strings.Contains(page, "verlopen") {
 		t.Errorf("expired download link: %d, want 403 with a clear page", resp.StatusCode)
+	}
+	if resp, page = dl(); resp.StatusCode != 403 || !strings.Contains(page, "verlopen") {
+		t.Errorf("expired download post: %d, want 403 with a clear page", resp.StatusCode)
 	}
 
 	ref2, stok2 := submit("tp@tenant.test")

@@ -52,15 +52,48 @@ type Handlers struct {
 	web    *web.Renderer
 	signer *linktoken.Signer
 	log    *slog.Logger
-	ipHdr  string
+	opts   Options
+	// admit, when set, is asked whether a client may submit at all before its upload is parsed
+	// or inspected (see admitter).
+	admit admitter
+}
+
+// Options are the deployment's choices the handlers follow (CONTRACT.md §2).
+type Options struct {
+	// TrustedProxyHops is TRUSTED_PROXY_HOPS: how many proxies append to X-Forwarded-For
+	// (web.ClientAddr).
+	TrustedProxyHops int
+	// AllowTickNow is ALLOW_TICK_NOW: a tick's {"now": ...} sets the sweep's time. Off, a tick
+	// sweeps as of its publish time whatever it carries.
+	AllowTickNow bool
+}
+
+// admitter is the cheap check of a submission's rate limits that runs before its upload is
+// parsed or inspected, so that a limited client costs no decoding. *app.Service provides it
+// once it has the method; until then the limits are counted only when the case is stored.
+type admitter interface {
+	Admit(ctx context.Context, cl app.Client) error
 }
 
 // New builds Handlers from a service and its collaborators.
-func New(svc *app.Service, r *web.Renderer, log *slog.Logger, ipHeader string) (*Handlers, error) {
+func New(svc *app.Service, r *web.Renderer, log *slog.Logger, o Options) (*Handlers, error) {
 	if svc == nil || r == nil || log == nil {
 		return nil, errors.New("handlers: service, renderer and logger are required")
 	}
-	return &Handlers{svc: svc, web: r, signer: svc.Signer, log: log, ipHdr: ipHeader}, nil
+	if o.TrustedProxyHops < 0 {
+		return nil, errors.New("handlers: TrustedProxyHops must not be negative")
+	}
+	h := &Handlers{svc: svc, web: r, signer: svc.Signer, log: log, opts: o}
+	if a, ok := any(svc).(admitter); ok {
+		h.admit = a
+	}
+	return h, nil
+}
+
+// client is who sends r, as far as rate limits need to know: the address per
+// TRUSTED_PROXY_HOPS, an IPv6 address as its /64.
+func (h *Handlers) client(r *http.Request) app.Client {
+	return app.Client{IP: web.LimitKeyAddr(web.ClientAddr(r, h.opts.TrustedProxyHops))}
 }
 
 // Definition describes one deployed function: HTTP when Topic is empty, else triggered by
@@ -166,11 +199,14 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 		}
 	}
 	if k := cfg.LinkKey(); len(k) > 0 {
-		if deps.Signer, err = linktoken.NewSigner(k); err != nil {
-			return nil, err
+		// The current key makes links; previous keys (rotation) still open the links they made.
+		if deps.Signer, err = linktoken.NewKeyring(k, cfg.PreviousLinkKeys()...); err != nil {
+			return nil, fmt.Errorf("%s: %w", config.SecretLinkSigningKey, err)
 		}
-		deps.PseudonymKey = k
 	}
+	// Pseudonyms have their own key (or one derived from the link key under its own label), so
+	// rotating the link key does not reset every rate-limit counter and the two never mix.
+	deps.PseudonymKey = cfg.PseudonymKey()
 	if k := cfg.IDKey(); len(k) > 0 {
 		if deps.Sealer, err = idcheck.NewSealer(k); err != nil {
 			return nil, err
@@ -184,8 +220,12 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, err
 	}
-	return New(svc, r, log, cfg.TrustProxyHeader)
+	return New(svc, r, log, Options{TrustedProxyHops: cfg.TrustedProxyHops, AllowTickNow: cfg.AllowTickNow})
 }
+
+// errTokenRefused is a link token that did not verify, found by a check that runs before the
+// body is read; fail answers it like verify does.
+var errTokenRefused = errors.New("link refused")
 
 // verify checks a link token and answers 403 with a page that says what to do when it fails.
 func (h *Handlers) verify(w http.ResponseWriter, r *http.Request, token string, p linktoken.Purpose, lang string) (linktoken.Claims, bool) {
@@ -198,12 +238,23 @@ func (h *Handlers) verify(w http.ResponseWriter, r *http.Request, token string, 
 	return c, true
 }
 
-// decode refuses a cross-site browser post, then reads the body into dst. On failure it has
-// answered already.
-func (h *Handlers) decode(w http.ResponseWriter, r *http.Request, lang string, limit int64, dst any) (*web.Body, bool) {
+// decode runs the cheap checks first: it refuses a cross-site browser post and a body that
+// declares more than limit bytes, then runs each of before (a rate limit, a token in the
+// query); only then does it read the body into dst. On failure it has answered already.
+func (h *Handlers) decode(w http.ResponseWriter, r *http.Request, lang string, limit int64, dst any, before ...func() error) (*web.Body, bool) {
 	if !web.SameOrigin(r) {
 		h.web.Problem(w, r, http.StatusForbidden, lang, "err.cross_site", nil)
 		return nil, false
+	}
+	if r.ContentLength > limit {
+		h.fail(w, r, lang, "", &web.BodyError{Status: http.StatusRequestEntityTooLarge, Key: "err.too_large"})
+		return nil, false
+	}
+	for _, check := range before {
+		if err := check(); err != nil {
+			h.fail(w, r, lang, "", err)
+			return nil, false
+		}
 	}
 	b, err := web.Decode(w, r, limit, dst)
 	if err != nil {
@@ -215,8 +266,8 @@ func (h *Handlers) decode(w http.ResponseWriter, r *http.Request, lang string, l
 
 // decodeAll is decode for a body whose every field must decode: a field of the wrong type
 // answers 400 naming it.
-func (h *Handlers) decodeAll(w http.ResponseWriter, r *http.Request, lang string, limit int64, dst any) (*web.Body, bool) {
-	b, ok := h.decode(w, r, lang, limit, dst)
+func (h *Handlers) decodeAll(w http.ResponseWriter, r *http.Request, lang string, limit int64, dst any, before ...func() error) (*web.Body, bool) {
+	b, ok := h.decode(w, r, lang, limit, dst, before...)
 	if ok && len(b.Invalid) > 0 {
 		fields := make([]request.FieldError, len(b.Invalid))
 		for i, f := range b.Invalid {
@@ -238,6 +289,8 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 	switch {
 	case errors.As(err, &be):
 		h.web.Problem(w, r, be.Status, lang, be.Key, be.Fields)
+	case errors.Is(err, errTokenRefused):
+		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
 	case errors.As(err, &verr):
 		fields := web.FieldErrors(verr.Fields, lang)
 		if errors.As(err, &rej) {

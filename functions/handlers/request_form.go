@@ -22,8 +22,13 @@ func (h *Handlers) RequestForm(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(r)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		if ref := r.URL.Query().Get("submitted"); ref != "" {
-			h.web.HTML(w, r, http.StatusOK, "thanks", lang, map[string]string{"Reference": ref})
+		if ref, ok := r.URL.Query()["submitted"]; ok {
+			// Only a reference is shown as "your reference": the query is anyone's to write.
+			shown := ""
+			if len(ref) > 0 && web.IsReference(ref[0]) {
+				shown = ref[0]
+			}
+			h.web.HTML(w, r, http.StatusOK, "thanks", lang, map[string]string{"Reference": shown})
 			return
 		}
 		h.web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, request.Submission{}, nil))
@@ -39,20 +44,23 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	if web.IsMultipart(r) {
 		limit = maxMultipartBody
 	}
+	client := h.client(r)
 	var sub request.Submission
-	body, ok := h.decode(w, r, lang, limit, &sub)
+	// Origin, length and the client's rate limit before the body is read: a refused client
+	// costs no parsing and no inspection of its upload.
+	body, ok := h.decode(w, r, lang, limit, &sub, func() error { return h.admitClient(r, client) })
 	if !ok {
 		return
 	}
 	if sub.Lang == "en" {
 		lang = "en"
 	}
-	upload, err := body.File("idDocument", maxMultipartBody) // idcheck judges the size
+	upload, err := h.upload(body)
 	if err != nil {
 		h.fail(w, r, lang, "", err)
 		return
 	}
-	c, err := h.svc.Submit(r.Context(), sub, app.Client{IP: web.ClientIP(r, h.ipHdr)}, upload, body.Invalid...)
+	c, err := h.svc.Submit(r.Context(), sub, client, upload, body.Invalid...)
 	var verr *app.ValidationError
 	switch {
 	case errors.As(err, &verr) && !web.WantsJSON(r):
@@ -74,4 +82,26 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		}
 		h.redirect(w, r, NameRequestForm, q.Encode())
 	}
+}
+
+// admitClient asks the app whether the client may submit at all, where the app can say so
+// before the submission is read.
+func (h *Handlers) admitClient(r *http.Request, cl app.Client) error {
+	if h.admit == nil {
+		return nil
+	}
+	return h.admit.Admit(r.Context(), cl)
+}
+
+// upload returns the idDocument part: nil when there is none, a *idcheck.Rejection (415) for a
+// part that names a file but holds no bytes.
+func (h *Handlers) upload(body *web.Body) ([]byte, error) {
+	data, err := body.File("idDocument", maxMultipartBody) // idcheck judges the size
+	if err != nil {
+		return nil, err
+	}
+	if data != nil && len(data) == 0 {
+		return nil, &idcheck.Rejection{Code: idcheck.CodeEmpty}
+	}
+	return data, nil
 }

@@ -8,9 +8,11 @@ import (
 	"github.com/cloudevents/sdk-go/v2/event"
 )
 
-// Tick runs the scheduled sweep as of the moment in the message ({"now": RFC3339}) or, for
-// Cloud Scheduler's {}, the publish time. An error makes Pub/Sub deliver the tick again; the
-// sweep is idempotent, so that sends nothing twice.
+// Tick runs the scheduled sweep as of the message's publish time (the CloudEvent's time when
+// the message has none, the clock when neither is there). A message's {"now": RFC3339} sets
+// the moment only where ALLOW_TICK_NOW is true (tests, demos): elsewhere anyone allowed to
+// publish on ticks could sweep as of the year 2100 and expire every case. An error makes
+// Pub/Sub deliver the tick again; the sweep is idempotent, so that sends nothing twice.
 func (h *Handlers) Tick(ctx context.Context, e event.Event) error {
 	var m pubsubMessage
 	if err := e.DataAs(&m); err != nil {
@@ -30,7 +32,10 @@ func (h *Handlers) Tick(ctx context.Context, e event.Event) error {
 			return nil
 		}
 	}
-	if body.Now != "" {
+	if body.Now != "" && !h.opts.AllowTickNow {
+		h.log.WarnContext(ctx, "tick's now ignored (ALLOW_TICK_NOW is off)", "event_id", e.ID())
+	}
+	if body.Now != "" && h.opts.AllowTickNow {
 		t, err := time.Parse(time.RFC3339Nano, body.Now)
 		if err != nil {
 			h.log.ErrorContext(ctx, "tick with a bad now dropped", "event_id", e.ID())

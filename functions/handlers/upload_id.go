@@ -19,16 +19,39 @@ func (h *Handlers) UploadID(w http.ResponseWriter, r *http.Request) {
 		}
 		h.web.HTML(w, r, http.StatusOK, "upload", lang, map[string]string{"Token": tok, "Reference": claims.Reference})
 	case http.MethodPost:
+		// The page posts its token in the query too, so that a refused link costs no parsing of
+		// the upload; a client that sends it only in the body has it checked before the file
+		// is inspected.
+		var early linktoken.Claims
+		checkQuery := func() error {
+			tok := r.URL.Query().Get("token")
+			if tok == "" {
+				return nil
+			}
+			c, err := h.signer.Verify(tok, linktoken.Upload, h.svc.Now())
+			if err != nil {
+				h.log.WarnContext(r.Context(), "link refused", "purpose", string(linktoken.Upload), "reason", err.Error())
+				return errTokenRefused
+			}
+			early = c
+			return nil
+		}
 		var p tokenPost
-		body, ok := h.decodeAll(w, r, lang, maxMultipartBody, &p)
+		body, ok := h.decodeAll(w, r, lang, maxMultipartBody, &p, checkQuery)
 		if !ok {
 			return
 		}
-		claims, ok := h.verify(w, r, p.Token, linktoken.Upload, lang)
-		if !ok {
-			return
+		claims := early
+		if claims.Reference == "" || p.Token != "" {
+			if claims, ok = h.verify(w, r, p.Token, linktoken.Upload, lang); !ok {
+				return
+			}
+			if early.Reference != "" && early.Reference != claims.Reference {
+				h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
+				return
+			}
 		}
-		upload, err := body.File("idDocument", maxMultipartBody) // the use case judges it
+		upload, err := h.upload(body)
 		if err != nil {
 			h.fail(w, r, lang, claims.Reference, err)
 			return

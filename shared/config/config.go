@@ -46,12 +46,6 @@ type Config struct {
 
 	// parseErrs are the numbers and switches that did not parse, for Validate.
 	parseErrs []error
-
-	// TrustProxyHeader is always empty: TRUST_PROXY_HEADER is gone, because the first entry of
-	// a header the client writes is not the client's address.
-	//
-	// Deprecated: use TrustedProxyHops with web.ClientAddr.
-	TrustProxyHeader string
 }
 
 // Secret names the environment variables that carry secrets; Terraform mounts each from Secret

@@ -22,6 +22,32 @@ type StaffPage struct {
 	CopyIsImage                             bool
 	Timeline                                []TimelineEntry
 	Letters                                 []LetterRow
+	// Closed is set for a case that is decided, closed or expired: the page then shows its
+	// reference, status, outcome and timeline only, no personal data and no action.
+	Closed bool
+}
+
+// Finished reports whether a case is over (decided, closed or expired): its staff page and
+// JSON show no personal data and offer no action (CONTRACT.md §3).
+func Finished(s request.Status) bool {
+	return s == request.Decided || s == request.Closed || s == request.Expired
+}
+
+// finishedCase is what may still be shown of a finished case: no name, address, request text,
+// identity, third party, motivation or recipients.
+func finishedCase(c *request.Case) *request.Case {
+	out := &request.Case{Reference: c.Reference, Type: c.Type, Status: c.Status, Received: c.Received,
+		DueDate: c.DueDate, Extended: c.Extended}
+	if d := c.Decision; d != nil {
+		out.Decision = &request.Decision{Outcome: d.Outcome, Ground: d.Ground, DecidedAt: d.DecidedAt}
+	}
+	return out
+}
+
+// finishedEvent drops the free text staff wrote, which may name people.
+func finishedEvent(e request.Event) request.Event {
+	e.Detail = ""
+	return e
 }
 
 // ActionView is one form on the staff page.
@@ -56,6 +82,17 @@ type LetterRow struct {
 // actions are the ones the app allows (v.Actions); errs are the field errors of a refused post;
 // copyURL opens the ID copy when the case holds one.
 func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []FieldError) StaffPage {
+	if Finished(v.Case.Status) {
+		p := StaffPage{Case: finishedCase(v.Case), Staff: staff, Closed: true,
+			Received: Date(v.Case.Received), DueDate: Date(v.Case.DueDate)}
+		if d := v.Case.Decision; d != nil {
+			p.DecidedAt = DateTime(d.DecidedAt)
+		}
+		for _, e := range v.Events {
+			p.Timeline = append(p.Timeline, timelineEntry(lang, finishedEvent(e)))
+		}
+		return p
+	}
 	c := v.Case
 	t := func(k string) string { return T(lang, k) }
 	p := StaffPage{
@@ -165,9 +202,22 @@ func letterRow(lang string, l app.LetterView) LetterRow {
 		Status: T(lang, "sent."+l.Status), Error: l.Error}
 }
 
-// StaffCaseJSON is the staff page as JSON (CONTRACT.md §3).
+// StaffCaseJSON is the staff page as JSON (CONTRACT.md §3). A finished case gives its
+// reference, type, status, outcome and timeline only.
 func StaffCaseJSON(v *app.StaffView) map[string]any {
 	c := v.Case
+	if Finished(c.Status) {
+		events := make([]request.Event, len(v.Events))
+		for i, e := range v.Events {
+			events[i] = finishedEvent(e)
+		}
+		out := map[string]any{"reference": c.Reference, "type": c.Type, "status": c.Status,
+			"actions": []request.Action{}, "events": events}
+		if d := c.Decision; d != nil {
+			out["outcome"] = d.Outcome
+		}
+		return out
+	}
 	out := map[string]any{"reference": c.Reference, "type": c.Type, "status": c.Status, "extended": c.Extended,
 		"actions": v.Actions, "hasIdCopy": v.HasCopy, "letters": v.Letters, "events": v.Events}
 	if !c.DueDate.IsZero() {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http/httptest"
 	"strings"
@@ -77,5 +78,54 @@ func TestStaffPageSpeaksTheReadersLanguage(t *testing.T) {
 	r.HTML(w, httptest.NewRequest("GET", "/RequestStatus?token=tok", nil), 200, "status", "en", NewStatusPage("en", sv))
 	if page := w.Body.String(); !strings.Contains(page, "Vallei Wonen") || strings.Contains(page, "T14:39") || !strings.Contains(page, "2026-11-28 15:39") {
 		t.Errorf("status page lacks the organisation or shows UTC:\n%s", page)
+	}
+}
+
+// A finished case shows its reference, status, outcome and timeline, and nothing personal:
+// no name, address, request text, staff free text, letters or ID copy, and no action.
+func TestFinishedCaseShowsNoPersonalData(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 28, 14, 39, 9, 0, time.UTC)
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, st := range []request.Status{request.Decided, request.Closed, request.Expired} {
+		v := &app.StaffView{
+			Case: &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Access, Status: st,
+				Subject: request.Person{Name: "Carla Contract", Email: "carla@tenant.test", Phone: "0612345678", Address: "Dorpsstraat 1"},
+				Details: "SECRET-DETAILS", Signature: "Carla Contract",
+				Identity:   request.Identity{CopyHeld: true, CopyKind: "image/jpeg"},
+				ThirdParty: &request.ThirdParty{Name: "Buurvrouw Bea", Email: "bea@buren.test"},
+				Decision:   &request.Decision{Outcome: request.Refused, Ground: request.Excessive, Motivation: "SECRET-MOTIVATION", DecidedBy: "staff@corp.test", DecidedAt: at}},
+			Events: []request.Event{
+				{At: at, Actor: "requester", Action: "submitted", Detail: "access"},
+				{At: at, Actor: "staff@corp.test", Action: "extend", Detail: "SECRET-EXTEND Carla Contract"},
+			},
+			Letters: []app.LetterView{{Letter: "receipt", To: "carla@tenant.test", At: at.Format(time.RFC3339), Status: "sent"}},
+			Actions: []request.Action{request.ActWithdraw},
+			HasCopy: true,
+		}
+		p := NewStaffPage("nl", "staff@corp.test", "tok", "/copy", v, nil)
+		if !p.Closed || len(p.Actions) != 0 || p.CopyURL != "" || len(p.Letters) != 0 || len(p.Timeline) != 2 {
+			t.Errorf("%s: page %+v, want closed with a timeline and no actions, letters or copy", st, p)
+		}
+		w := httptest.NewRecorder()
+		r.HTML(w, httptest.NewRequest("GET", "/StaffCase?token=tok", nil), 200, "staff_case", "nl", p)
+		page := w.Body.String()
+		for _, want := range []string{"PL-AAAA-BBBB", T("nl", "sst."+string(st)), T("nl", "outcome.refused"), T("nl", "event.extend")} {
+			if !strings.Contains(page, want) {
+				t.Errorf("%s: page lacks %q", st, want)
+			}
+		}
+		js := fmt.Sprint(StaffCaseJSON(v))
+		for _, secret := range []string{"Carla", "carla@tenant.test", "0612345678", "Dorpsstraat", "SECRET", "Bea", "bea@buren.test", "<form", `value="withdraw"`} {
+			if strings.Contains(page, secret) {
+				t.Errorf("%s: page shows %q", st, secret)
+			}
+			if strings.Contains(js, secret) {
+				t.Errorf("%s: JSON shows %q", st, secret)
+			}
+		}
 	}
 }

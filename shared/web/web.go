@@ -16,7 +16,6 @@ import (
 	"io/fs"
 	"log/slog"
 	"mime"
-	"net"
 	"net/http"
 	"strings"
 
@@ -205,24 +204,6 @@ func Lang(r *http.Request) string {
 	return "nl"
 }
 
-// ClientIP is the caller's address: the first hop of header (set by Google's front end) when
-// configured, else the socket's peer.
-func ClientIP(r *http.Request, header string) string {
-	if header != "" {
-		if v := r.Header.Get(header); v != "" {
-			first, _, _ := strings.Cut(v, ",")
-			if ip := net.ParseIP(strings.TrimSpace(first)); ip != nil {
-				return ip.String()
-			}
-		}
-	}
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // SameOrigin refuses cross-site form posts: a browser sends Origin (or Sec-Fetch-Site) on every
 // POST, and a form on another site must not act with a token it somehow holds.
 func SameOrigin(r *http.Request) bool {
@@ -231,9 +212,14 @@ func SameOrigin(r *http.Request) bool {
 		return site == "same-origin" || site == "none"
 	}
 	origin := r.Header.Get("Origin")
-	if origin == "" || origin == "null" {
+	if origin == "" {
 		// Not a browser (or a very old one): the token in the body is the guard.
 		return true
+	}
+	if origin == "null" {
+		// An opaque origin: a sandboxed frame, a data: or file: page, a cross-site redirect.
+		// Only a browser sends it, and never for a form on this site.
+		return false
 	}
 	host := r.Host
 	if fwd := r.Header.Get("X-Forwarded-Host"); fwd != "" {
@@ -241,4 +227,25 @@ func SameOrigin(r *http.Request) bool {
 	}
 	o := strings.TrimPrefix(strings.TrimPrefix(origin, "https://"), "http://")
 	return strings.EqualFold(o, host)
+}
+
+// referenceAlphabet is the alphabet of case references (app.NewReference): Crockford's base32
+// without I, L, O and U.
+const referenceAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// IsReference reports whether s has the form of a case reference, "PL-7K3M-Q9XD". A page that
+// shows a reference taken from its URL shows only this, never arbitrary text.
+func IsReference(s string) bool {
+	if len(s) != len("PL-XXXX-XXXX") || !strings.HasPrefix(s, "PL-") || s[7] != '-' {
+		return false
+	}
+	for i, c := range s[3:] {
+		if i == 4 {
+			continue
+		}
+		if !strings.ContainsRune(referenceAlphabet, c) {
+			return false
+		}
+	}
+	return true
 }

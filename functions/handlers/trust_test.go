@@ -1,0 +1,254 @@
+package handlers
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/cloudevents/sdk-go/v2/event"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+// A client writes X-Forwarded-For itself; only the entries the trusted proxies append count.
+func TestForgedForwardedForDoesNotBypassTheIPLimit(t *testing.T) {
+	t.Parallel()
+	one := 1
+	for _, tc := range []struct {
+		name string
+		hops int
+		// appended is what the trusted proxies add after whatever the client sent.
+		appended string
+	}{
+		{"no proxy: the peer counts", 0, ""},
+		{"Cloud Run directly: its front end appends the client", 1, "198.51.100.7"},
+		{"load balancer: client and balancer appended", 2, "198.51.100.7, 34.120.0.1"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			e := newEnvWith(t, testenv.Options{RateIP: &one}, Options{TrustedProxyHops: tc.hops})
+			post := func(forged, email string) *http.Response {
+				xff := forged
+				if tc.appended != "" {
+					xff += ", " + tc.appended
+				}
+				b, _ := json.Marshal(with(valid(), "email", email))
+				resp, _ := e.do(t, "POST", "/RequestForm", "application/json", bytes.NewReader(b),
+					map[string]string{"Accept": "application/json", "X-Forwarded-For": xff})
+				return resp
+			}
+			if resp := post("203.0.113.1", "first@tenant.test"); resp.StatusCode != 201 {
+				t.Fatalf("first: %d", resp.StatusCode)
+			}
+			// A fresh forged leading entry per request must not buy a fresh counter.
+			if resp := post("203.0.113.2", "second@tenant.test"); resp.StatusCode != 429 {
+				t.Errorf("second with another forged address: %d, want 429", resp.StatusCode)
+			}
+		})
+	}
+}
+
+// fakeAdmitter stands in for the app's cheap rate-limit check.
+type fakeAdmitter struct {
+	err   error
+	calls atomic.Int32
+}
+
+func (f *fakeAdmitter) Admit(context.Context, app.Client) error { f.calls.Add(1); return f.err }
+
+// An upload from another site, from a rate-limited client, or with a body larger than allowed is
+// refused before the body is parsed: the file, an executable that inspection would refuse with
+// 415, is never looked at.
+func TestUploadsAreRefusedBeforeInspection(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{})
+	exe := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 400)...)
+	form := func() (string, *bytes.Buffer) {
+		ct, body := multipartBody(t, valid(), "id.jpg", exe)
+		var buf bytes.Buffer
+		buf.ReadFrom(body)
+		return ct, &buf
+	}
+
+	ct, body := form()
+	if resp, b := e.do(t, "POST", "/RequestForm", ct, body, map[string]string{"Accept": "application/json", "Sec-Fetch-Site": "cross-site"}); resp.StatusCode != 403 {
+		t.Errorf("cross-site upload: %d %s, want 403", resp.StatusCode, b)
+	}
+	ct, body = form()
+	if resp, b := e.do(t, "POST", "/RequestForm", ct, body, map[string]string{"Accept": "application/json", "Origin": "null"}); resp.StatusCode != 403 {
+		t.Errorf("upload from an opaque origin: %d %s, want 403", resp.StatusCode, b)
+	}
+
+	limited := &fakeAdmitter{err: &app.RateLimitedError{RetryAfter: time.Hour}}
+	e.h.admit = limited
+	ct, body = form()
+	resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON)
+	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("rate-limited upload: %d %s, want 429 before the file is inspected (415)", resp.StatusCode, b)
+	}
+	if limited.calls.Load() != 1 {
+		t.Errorf("admitter asked %d times, want 1", limited.calls.Load())
+	}
+	e.h.admit = nil
+
+	// A declared length over the limit is refused before a byte of the body is read.
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	fmt.Fprintf(conn, "POST /RequestForm HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nContent-Type: %s\r\nContent-Length: %d\r\n\r\n--x", ct, maxMultipartBody+1)
+	conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	if resp, err := http.ReadResponse(bufio.NewReader(conn), nil); err != nil {
+		t.Errorf("declared length over the limit: %v, want an answer before the body", err)
+	} else if resp.StatusCode != 413 {
+		t.Errorf("declared length over the limit: %d, want 413", resp.StatusCode)
+	}
+	e.assertEmpty(t)
+}
+
+// The upload page's link: a forged token in the query is refused before the upload is read.
+func TestUploadIDChecksTheQueryTokenFirst(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{})
+	other, _ := linktoken.NewSigner(testenv.Key(32))
+	forged, _ := other.Sign(linktoken.Claims{Purpose: linktoken.Upload, Reference: "PL-AAAA-BBBB", Expires: e.Clock.Now().Add(time.Hour).Unix()})
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	fw, _ := w.CreateFormFile("idDocument", "id.jpg")
+	fw.Write(append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 400)...))
+	w.Close()
+	resp, b := e.do(t, "POST", "/UploadID?token="+url.QueryEscape(forged), w.FormDataContentType(), &buf, asJSON)
+	if resp.StatusCode != 403 {
+		t.Errorf("forged query token: %d %s, want 403", resp.StatusCode, b)
+	}
+	// The upload page posts its token in the query, so browsers get the early check.
+	good, _ := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Upload, Reference: "PL-AAAA-BBBB", Expires: e.Clock.Now().Add(time.Hour).Unix()})
+	if resp, page := e.do(t, "GET", "/UploadID?token="+url.QueryEscape(good), "", nil, nil); resp.StatusCode != 200 ||
+		!strings.Contains(page, `action="/UploadID?token=`+url.QueryEscape(good)) {
+		t.Errorf("upload page: %d, its form does not post the token in the query", resp.StatusCode)
+	}
+}
+
+// A part that names a file but holds no bytes is refused as a file we cannot take (415).
+func TestEmptyIDDocumentIs415(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{})
+	ct, body := multipartBody(t, valid(), "id.jpg", []byte{})
+	resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON)
+	if resp.StatusCode != 415 || !strings.Contains(b, "idDocument") {
+		t.Errorf("empty idDocument: %d %s, want 415 naming idDocument", resp.StatusCode, b)
+	}
+	// With other invalid fields too: still refused, and nothing stored.
+	ct, body = multipartBody(t, with(valid(), "name", nil), "id.jpg", []byte{})
+	if resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON); resp.StatusCode != 415 {
+		t.Errorf("empty idDocument with a missing name: %d %s, want 415", resp.StatusCode, b)
+	}
+	e.assertEmpty(t)
+}
+
+// The thank-you page shows a reference taken from its URL only when it is one.
+func TestThanksPageShowsOnlyAReference(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{})
+	for text, shown := range map[string]bool{
+		"PL-7K3M-Q9XD": true,
+		"Bel direct 0900-1234 om uw gegevens te bevestigen": false,
+		"PL-7K3M-Q9XD<b>": false,
+	} {
+		resp, page := e.do(t, "GET", "/RequestForm?submitted="+url.QueryEscape(text), "", nil, nil)
+		if resp.StatusCode != 200 {
+			t.Errorf("%q: %d", text, resp.StatusCode)
+		}
+		if strings.Contains(page, "Bel direct") || strings.Contains(page, "<b>") {
+			t.Errorf("%q: the page shows the text", text)
+		}
+		if got := strings.Contains(page, "<strong>"+text+"</strong>"); got != shown {
+			t.Errorf("%q shown as the reference: %v, want %v", text, got, shown)
+		}
+	}
+}
+
+// tickEvent is a Pub/Sub push of data to ticks, published at publish.
+func tickEvent(data string, publish time.Time) event.Event {
+	ev := event.New()
+	ev.SetID("tick-1")
+	ev.SetType("google.cloud.pubsub.topic.v1.messagePublished")
+	ev.SetSource("//pubsub.googleapis.com/projects/p/topics/ticks")
+	ev.SetTime(publish)
+	ev.SetData("application/json", map[string]any{"message": map[string]any{
+		"data": base64.StdEncoding.EncodeToString([]byte(data)), "messageId": "1", "publishTime": publish.UTC().Format(time.RFC3339Nano)}})
+	return ev
+}
+
+// A tick's "now" is honoured only where ALLOW_TICK_NOW is on; elsewhere the tick sweeps as of
+// its publish time, so a message "as of 2100" expires nothing.
+func TestTickNowOnlyWhereAllowed(t *testing.T) {
+	t.Parallel()
+	reminders := func(e *env, ref string) int {
+		ls, err := e.Store.Letters(context.Background(), ref)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, l := range ls {
+			if l.Kind == "confirm_reminder" {
+				n++
+			}
+		}
+		return n
+	}
+	submit := func(e *env) string {
+		resp, b := e.postJSON(t, "/RequestForm", valid())
+		if resp.StatusCode != 201 {
+			t.Fatal(b)
+		}
+		var c struct{ Reference string }
+		json.Unmarshal([]byte(b), &c)
+		return c.Reference
+	}
+	later := func(e *env) string { return e.Clock.Now().Add(25 * time.Hour).UTC().Format(time.RFC3339) }
+
+	t.Run("off", func(t *testing.T) {
+		t.Parallel()
+		e := newEnvWith(t, testenv.Options{NoDelivery: true}, Options{})
+		ref := submit(e)
+		if err := e.h.Tick(context.Background(), tickEvent(`{"now":"`+later(e)+`"}`, e.Clock.Now())); err != nil {
+			t.Fatal(err)
+		}
+		if n := reminders(e, ref); n != 0 {
+			t.Errorf("a tick published now but claiming tomorrow queued %d reminders, want 0", n)
+		}
+		// The publish time is what counts.
+		if err := e.h.Tick(context.Background(), tickEvent(`{}`, e.Clock.Now().Add(25*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+		if n := reminders(e, ref); n != 1 {
+			t.Errorf("a tick published tomorrow queued %d reminders, want 1", n)
+		}
+	})
+	t.Run("on", func(t *testing.T) {
+		t.Parallel()
+		e := newEnvWith(t, testenv.Options{NoDelivery: true}, Options{AllowTickNow: true})
+		ref := submit(e)
+		if err := e.h.Tick(context.Background(), tickEvent(`{"now":"`+later(e)+`"}`, e.Clock.Now())); err != nil {
+			t.Fatal(err)
+		}
+		if n := reminders(e, ref); n != 1 {
+			t.Errorf("ALLOW_TICK_NOW: a tick as of tomorrow queued %d reminders, want 1", n)
+		}
+	})
+}

@@ -1,0 +1,47 @@
+package web
+
+import (
+	"net/http/httptest"
+	"testing"
+)
+
+func TestSameOrigin(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name string
+		hdr  map[string]string
+		want bool
+	}{
+		{"no browser headers (a script with the token)", nil, true},
+		{"same-origin fetch metadata", map[string]string{"Sec-Fetch-Site": "same-origin"}, true},
+		{"typed into the address bar", map[string]string{"Sec-Fetch-Site": "none"}, true},
+		{"cross-site fetch metadata", map[string]string{"Sec-Fetch-Site": "cross-site", "Origin": "http://example.com"}, false},
+		{"same-site, other origin", map[string]string{"Sec-Fetch-Site": "same-site"}, false},
+		{"own origin", map[string]string{"Origin": "http://example.com"}, true},
+		{"other origin", map[string]string{"Origin": "https://evil.test"}, false},
+		// A sandboxed frame or data: page posts with Origin: null; old browsers without fetch
+		// metadata must not let it through.
+		{"opaque origin without fetch metadata", map[string]string{"Origin": "null"}, false},
+	} {
+		r := httptest.NewRequest("POST", "http://example.com/RequestForm", nil)
+		for k, v := range tc.hdr {
+			r.Header.Set(k, v)
+		}
+		if got := SameOrigin(r); got != tc.want {
+			t.Errorf("%s: SameOrigin = %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
+func TestIsReference(t *testing.T) {
+	t.Parallel()
+	for s, want := range map[string]bool{
+		"PL-7K3M-Q9XD": true, "PL-0000-ZZZZ": true,
+		"": false, "PL-7K3M-Q9X": false, "PL-7K3M-Q9XDD": false, "pl-7k3m-q9xd": false, "PL-7K3MQ-9XD": false,
+		"PL-ILOU-0000": false, "XX-7K3M-Q9XD": false, "Bel 0900-FRAUDE": false, "PL-7K3M-Q9X<": false,
+	} {
+		if got := IsReference(s); got != want {
+			t.Errorf("IsReference(%q) = %v, want %v", s, got, want)
+		}
+	}
+}

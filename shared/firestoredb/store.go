@@ -6,8 +6,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
+	"sync"
 	"time"
 
+	"cloud.google.com/go/civil"
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 	"google.golang.org/grpc/codes"
@@ -47,7 +50,12 @@ type IndexField struct {
 // Indexes lists every composite index the queries below need (the emulator needs none;
 // production does). Terraform tests check each is declared.
 var Indexes = []Index{
+	// PendingLetters and LettersToPost.
 	{Collection: colLetters, Fields: []IndexField{{Path: "status"}, {Path: "createdAt"}}},
+	// OpenCases: cases whose clock runs, by due date.
+	{Collection: colCases, Fields: []IndexField{{Path: "status"}, {Path: "dueDate"}}},
+	// OpenCases: unconfirmed cases, by submission.
+	{Collection: colCases, Fields: []IndexField{{Path: "status"}, {Path: "submittedAt"}}},
 }
 
 // TTLField is a field Firestore's TTL policy deletes documents by.
@@ -65,7 +73,7 @@ var TTLFields = []TTLField{
 	{Collection: colChunks, Field: "expireAt"},
 }
 
-// Store implements app.CaseStore, app.OutboxStore and app.BlobStore on Firestore.
+// Store implements app.CaseStore, app.OutboxStore, app.BlobStore and app.DeskStore on Firestore.
 type Store struct {
 	c *firestore.Client
 }
@@ -74,6 +82,7 @@ var (
 	_ app.CaseStore   = (*Store)(nil)
 	_ app.OutboxStore = (*Store)(nil)
 	_ app.BlobStore   = (*Store)(nil)
+	_ app.DeskStore   = (*Store)(nil)
 )
 
 // New wraps a client.
@@ -119,7 +128,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 		if err := tx.Create(s.caseRef(c.Reference), toCaseDoc(c)); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, c.Reference, c.Version, ch, nil); err != nil {
+		if err := s.writeChange(tx, c, ch, nil); err != nil {
 			return err
 		}
 		for _, k := range counters {
@@ -136,8 +145,8 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 }
 
 // writeChange writes letters (skipping any that already exist: letter ids are deterministic,
-// so a repeated change sends nothing twice) and events.
-func (s *Store) writeChange(tx *firestore.Transaction, ref string, version int, ch app.Change, existing map[string]bool) error {
+// so a repeated change sends nothing twice) and events, both with the case's retention as TTL.
+func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, existing map[string]bool) error {
 	for _, l := range ch.Letters {
 		if existing[l.ID] {
 			continue
@@ -146,13 +155,14 @@ func (s *Store) writeChange(tx *firestore.Transaction, ref string, version int, 
 		if err != nil {
 			return err
 		}
+		d.ExpireAt = ptr(c.RetainUntil)
 		if err := tx.Create(s.c.Collection(colLetters).Doc(l.ID), d); err != nil {
 			return err
 		}
 	}
 	for i, e := range ch.Events {
-		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: version*100 + i, ExpireAt: ptr(ch.RetainUntil)}
-		if err := tx.Create(s.caseRef(ref).Collection(colEvents).NewDoc(), d); err != nil {
+		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i, ExpireAt: ptr(c.RetainUntil)}
+		if err := tx.Create(s.caseRef(c.Reference).Collection(colEvents).NewDoc(), d); err != nil {
 			return err
 		}
 	}
@@ -200,11 +210,23 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 				return err
 			}
 		}
+		// A new retention moves the TTL of every event and letter of the case with it.
+		var parts []*firestore.DocumentRef
+		if !val(d.ExpireAt).Equal(c.RetainUntil.UTC().Truncate(time.Microsecond)) {
+			if parts, err = s.caseParts(tx, ref); err != nil {
+				return err
+			}
+		}
 		c.Version++
 		if err := tx.Set(s.caseRef(ref), toCaseDoc(c)); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, ref, c.Version, ch, existing); err != nil {
+		for _, p := range parts {
+			if err := tx.Update(p, []firestore.Update{{Path: "expireAt", Value: ptr(c.RetainUntil)}}); err != nil {
+				return err
+			}
+		}
+		if err := s.writeChange(tx, c, ch, existing); err != nil {
 			return err
 		}
 		if ch.DeleteIDCopy {
@@ -222,6 +244,23 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 		return nil
 	})
 	return out, err
+}
+
+// caseParts lists, inside tx, the case's events and letters.
+func (s *Store) caseParts(tx *firestore.Transaction, ref string) ([]*firestore.DocumentRef, error) {
+	events, err := tx.Documents(s.caseRef(ref).Collection(colEvents).Select()).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	letters, err := tx.Documents(s.c.Collection(colLetters).Where("reference", "==", ref).Select()).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("list letters: %w", err)
+	}
+	out := make([]*firestore.DocumentRef, 0, len(events)+len(letters))
+	for _, snap := range append(events, letters...) {
+		out = append(out, snap.Ref)
+	}
+	return out, nil
 }
 
 // Case implements app.CaseStore.
@@ -295,7 +334,7 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 			return err
 		}
 		switch outbox.Status(d.Status) {
-		case outbox.Sent, outbox.Failed:
+		case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
 			return app.ErrAlreadySent
 		case outbox.Sending:
 			if d.LeaseUntil != nil && now.Before(*d.LeaseUntil) {
@@ -368,7 +407,7 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.T
 
 // PutIDCopy implements app.BlobStore.
 func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error {
-	return s.putBlob(ctx, colIDCopies, ref, sealed, kind, expireAt)
+	return s.putBlob(ctx, colIDCopies, ref, ref, sealed, kind, expireAt)
 }
 
 // IDCopy implements app.BlobStore.
@@ -381,29 +420,82 @@ func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
 	return s.deleteBlob(ctx, colIDCopies, ref)
 }
 
-// PutResult implements app.BlobStore.
-func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
-	return s.putBlob(ctx, colResults, ref, sealed, "application/zip", expireAt)
+// resultID is the document id of an access package: the reference, and the attempt key after
+// an "@" when there is one. The head also records the reference, so DeleteCase finds them all.
+func resultID(ref, key string) (string, error) {
+	if key == "" {
+		return ref, nil
+	}
+	if strings.ContainsAny(key, "/@") {
+		return "", fmt.Errorf("access package key %q: no / or @ allowed", key)
+	}
+	return ref + "@" + key, nil
 }
 
-// Result implements app.BlobStore.
-func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
-	b, _, err := s.blob(ctx, colResults, ref)
+// PutAccessPackage implements app.BlobStore.
+func (s *Store) PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return err
+	}
+	return s.putBlob(ctx, colResults, id, ref, sealed, "application/zip", expireAt)
+}
+
+// AccessPackage implements app.BlobStore.
+func (s *Store) AccessPackage(ctx context.Context, ref, key string) ([]byte, error) {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := s.blob(ctx, colResults, id)
 	return b, err
 }
 
-// DeleteResult implements app.BlobStore.
+// DeleteAccessPackage implements app.BlobStore.
+func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return err
+	}
+	return s.deleteBlob(ctx, colResults, id)
+}
+
+// PutResult implements app.BlobStore: the package under the empty key.
+func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
+	return s.PutAccessPackage(ctx, ref, "", sealed, expireAt)
+}
+
+// Result implements app.BlobStore: the package under the empty key.
+func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
+	return s.AccessPackage(ctx, ref, "")
+}
+
+// DeleteResult implements app.BlobStore: the package under the empty key.
 func (s *Store) DeleteResult(ctx context.Context, ref string) error {
-	return s.deleteBlob(ctx, colResults, ref)
+	return s.DeleteAccessPackage(ctx, ref, "")
+}
+
+// deleteAccessPackages deletes every access package of a case, whatever its key.
+func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
+	heads, err := s.c.Collection(colResults).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
+	if err != nil {
+		return fmt.Errorf("list access packages: %w", err)
+	}
+	for _, h := range heads {
+		if err := s.deleteBlob(ctx, colResults, h.Ref.ID); err != nil {
+			return err
+		}
+	}
+	return s.deleteBlob(ctx, colResults, ref) // also one stored before heads named their case
 }
 
 // putBlob stores sealed bytes in chunks, the chunks first and the head last, so a reader never
 // sees a head without its chunks. A blob that replaces an earlier one overwrites it.
-func (s *Store) putBlob(ctx context.Context, col, ref string, sealed []byte, kind string, expireAt time.Time) error {
-	if err := s.deleteBlob(ctx, col, ref); err != nil {
+func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte, kind string, expireAt time.Time) error {
+	if err := s.deleteBlob(ctx, col, id); err != nil {
 		return err
 	}
-	head := s.c.Collection(col).Doc(ref)
+	head := s.c.Collection(col).Doc(id)
 	n := 0
 	for off := 0; off < len(sealed); off += chunkSize {
 		end := min(off+chunkSize, len(sealed))
@@ -412,7 +504,7 @@ func (s *Store) putBlob(ctx context.Context, col, ref string, sealed []byte, kin
 		}
 		n++
 	}
-	_, err := head.Set(ctx, map[string]any{"chunks": n, "kind": kind, "size": len(sealed), "expireAt": expireAt.UTC()})
+	_, err := head.Set(ctx, map[string]any{"chunks": n, "kind": kind, "size": len(sealed), "expireAt": expireAt.UTC(), "reference": ref})
 	return err
 }
 
@@ -487,7 +579,7 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 	if err := s.DeleteIDCopy(ctx, ref); err != nil {
 		return err
 	}
-	if err := s.DeleteResult(ctx, ref); err != nil {
+	if err := s.deleteAccessPackages(ctx, ref); err != nil {
 		return err
 	}
 	bw := s.c.BulkWriter(ctx)
@@ -527,4 +619,120 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 		return fmt.Errorf("delete case: %w", err)
 	}
 	return nil
+}
+
+// OpenCases implements app.DeskStore with two indexed queries: the cases whose clock runs by
+// (status, dueDate), then the unconfirmed ones by (status, submittedAt).
+func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, error) {
+	running := []string{string(request.AwaitingIdentity), string(request.InProgress), string(request.AwaitingThirdParty)}
+	out, err := s.cases(ctx, s.c.Collection(colCases).Where("status", "in", running).OrderBy("dueDate", firestore.Asc).Limit(limit))
+	if err != nil || len(out) >= limit {
+		return out, err
+	}
+	more, err := s.cases(ctx, s.c.Collection(colCases).Where("status", "==", string(request.AwaitingConfirmation)).
+		OrderBy("submittedAt", firestore.Asc).Limit(limit-len(out)))
+	return append(out, more...), err
+}
+
+// CasesReceived implements app.DeskStore: one range query on the day of receipt (Firestore's
+// automatic single-field index), then each case's events, several cases at a time.
+func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.CaseEvents, error) {
+	cases, err := s.cases(ctx, s.c.Collection(colCases).Where("received", ">=", from.String()).
+		Where("received", "<", to.String()).OrderBy("received", firestore.Asc))
+	if err != nil {
+		return nil, err
+	}
+	out := make([]app.CaseEvents, len(cases))
+	errs := make([]error, len(cases))
+	sem := make(chan struct{}, 16)
+	var wg sync.WaitGroup
+	for i, c := range cases {
+		out[i].Case = c
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			out[i].Events, errs[i] = s.Events(ctx, c.Reference)
+		})
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, fmt.Errorf("events of received cases: %w", err)
+	}
+	return out, nil
+}
+
+// cases runs a query on cases.
+func (s *Store) cases(ctx context.Context, q firestore.Query) ([]*request.Case, error) {
+	it := q.Documents(ctx)
+	defer it.Stop()
+	var out []*request.Case
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("query cases: %w", err)
+		}
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode case: %w", err)
+		}
+		out = append(out, fromCaseDoc(snap.Ref.ID, &d))
+	}
+}
+
+// LettersToPost implements app.DeskStore on the (status, createdAt) index.
+func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, error) {
+	snaps, err := s.c.Collection(colLetters).Where("status", "==", string(outbox.ToPost)).
+		OrderBy("createdAt", firestore.Asc).Limit(max).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("letters to post: %w", err)
+	}
+	out := make([]*outbox.Letter, 0, len(snaps))
+	for _, snap := range snaps {
+		var d letterDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode letter: %w", err)
+		}
+		l, err := fromLetterDoc(snap.Ref.ID, &d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// MarkPosted implements app.DeskStore.
+func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error) {
+	var out *outbox.Letter
+	ref := s.c.Collection(colLetters).Doc(id)
+	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snap, err := tx.Get(ref)
+		if status.Code(err) == codes.NotFound {
+			return app.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var d letterDoc
+		if err := snap.DataTo(&d); err != nil {
+			return err
+		}
+		switch outbox.Status(d.Status) {
+		case outbox.Posted:
+			return app.ErrAlreadyPosted
+		case outbox.ToPost:
+		default:
+			return app.ErrNotPostable
+		}
+		d.Status, d.SentAt = string(outbox.Posted), ptr(at)
+		if err := tx.Set(ref, &d); err != nil {
+			return err
+		}
+		out, err = fromLetterDoc(id, &d)
+		return err
+	})
+	return out, err
 }

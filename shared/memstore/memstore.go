@@ -558,6 +558,23 @@ func (s *Store) remove(ctx context.Context, m map[string]blob, ref string) error
 	return nil
 }
 
+// EventsExpireAt lists the TTL of the case's events, in the order Events lists them (for the
+// store contract, as a test against Firestore reads the documents).
+func (s *Store) EventsExpireAt(ctx context.Context, ref string) ([]time.Time, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	evs := slices.Clone(s.events[ref])
+	s.mu.Unlock()
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].seq < evs[j].seq })
+	out := make([]time.Time, len(evs))
+	for i, e := range evs {
+		out[i] = e.expireAt
+	}
+	return out, nil
+}
+
 // Dump describes every stored record, one a line, for tests that check what is left behind
 // (as a test against Firestore lists every document).
 func (s *Store) Dump() string {

@@ -875,6 +875,14 @@ func casesReceived(t *testing.T, s Stores) {
 	seed("PL-REC-LAST", day(30), 1)
 	seed("PL-REC-AFTER", day(31), 0)
 	seed("PL-REC-NONE", civil.Date{}, 0)
+	// A case whose day of receipt is corrected takes its events along.
+	seed("PL-REC-MOVED", day(-5), 1)
+	if _, err := s.Update(ctx, "PL-REC-MOVED", func(c *request.Case) (app.Change, error) {
+		c.Received = day(5)
+		return app.Change{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
 	got, err := s.CasesReceived(ctx, day(0), day(31))
 	if err != nil {
 		t.Fatal(err)
@@ -894,6 +902,7 @@ func casesReceived(t *testing.T, s Stores) {
 	want := []row{
 		{"PL-REC-FIRST-A", []string{"submitted"}},
 		{"PL-REC-FIRST-B", []string{"submitted", "step-0", "step-1"}},
+		{"PL-REC-MOVED", []string{"submitted", "step-0"}},
 		{"PL-REC-LAST", []string{"submitted", "step-0"}},
 	}
 	if d := cmp.Diff(want, rows); d != "" {

@@ -59,6 +59,16 @@ var Indexes = []Index{
 	{Collection: colCases, Fields: []IndexField{{Path: "status"}, {Path: "submittedAt"}}},
 }
 
+// GroupFieldIndex is a single-field index with collection-group scope (ascending) that a
+// collection-group query needs; Firestore keeps such indexes only where declared.
+type GroupFieldIndex struct{ Collection, Field string }
+
+// GroupFieldIndexes lists them; Terraform declares each as a google_firestore_field with an
+// index_config of query_scope COLLECTION_GROUP.
+var GroupFieldIndexes = []GroupFieldIndex{
+	{Collection: colEvents, Field: "received"}, // CasesReceived: a period's events
+}
+
 // TTLField is a field Firestore's TTL policy deletes documents by.
 type TTLField struct{ Collection, Field string }
 

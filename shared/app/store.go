@@ -89,8 +89,8 @@ type BlobStore interface {
 }
 
 // DeskStore is what the privacy desk reads and marks: the open cases, a period's cases with
-// their audit trails, and the letters that go by post. Each read is one indexed query (plus
-// one per case for events): none reads all cases.
+// their audit trails, and the letters that go by post. Each read is a query on an index that
+// holds only what it shows (a period's events included): none reads all cases.
 type DeskStore interface {
 	// OpenCases lists at most limit cases that are not decided, closed or expired: those whose
 	// clock runs (awaiting_identity, in_progress, awaiting_third_party) by due date, earliest

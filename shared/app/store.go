@@ -2,7 +2,10 @@ package app
 
 import (
 	"context"
+	"errors"
 	"time"
+
+	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
@@ -17,6 +20,11 @@ import (
 
 // CaseStore keeps cases with their audit events and the letters their changes cause. Every
 // method that changes a case does so in one transaction together with those letters and events.
+//
+// Every part of a case lives exactly as long as the case (RULES.md §6): the store gives each
+// event and letter it writes the case's RetainUntil as its TTL, and when a change moves the
+// case's RetainUntil it moves the TTL of all the case's events and letters in the same
+// transaction. Change.RetainUntil and Letter.RetainUntil are therefore not consulted.
 type CaseStore interface {
 	// Submit stores a new case with its first letters and event, counting the submission against
 	// limits in the same transaction. It sets c.Version to 1. It returns ErrExists when the
@@ -65,11 +73,53 @@ type BlobStore interface {
 	PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error
 	IDCopy(ctx context.Context, ref string) (sealed []byte, kind string, err error)
 	DeleteIDCopy(ctx context.Context, ref string) error
-	// Access packages likewise, until their download link expires.
+	// Access packages likewise, until their download link expires, each under the key of the
+	// attempt that made it: two concurrent decides store two packages, the one whose
+	// transaction commits records its key on the case, and the other deletes only its own.
+	// DeleteCase removes every package of the case, whatever its key.
+	PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error
+	AccessPackage(ctx context.Context, ref, key string) ([]byte, error)
+	DeleteAccessPackage(ctx context.Context, ref, key string) error
+	// PutResult, Result and DeleteResult are the access package under the empty key.
+	//
+	// Deprecated: use the keyed methods; these remain until every caller records its key.
 	PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error
 	Result(ctx context.Context, ref string) ([]byte, error)
 	DeleteResult(ctx context.Context, ref string) error
 }
+
+// DeskStore is what the privacy desk reads and marks: the open cases, a period's cases with
+// their audit trails, and the letters that go by post. Each read is a query on an index that
+// holds only what it shows (a period's events included): none reads all cases.
+type DeskStore interface {
+	// OpenCases lists at most limit cases that are not decided, closed or expired: those whose
+	// clock runs (awaiting_identity, in_progress, awaiting_third_party) by due date, earliest
+	// first, then unconfirmed ones (no due date yet) by submission, oldest first; equal keys by
+	// reference.
+	OpenCases(ctx context.Context, limit int) ([]*request.Case, error)
+	// CasesReceived lists the cases received on a day in [from, to), by day of receipt, then
+	// reference, each with its audit events in the order they were written.
+	CasesReceived(ctx context.Context, from, to civil.Date) ([]CaseEvents, error)
+	// LettersToPost lists at most max letters waiting to be printed and posted (status
+	// outbox.ToPost), oldest first.
+	LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, error)
+	// MarkPosted records that a letter to post was posted at at and returns it. ErrNotFound
+	// when absent, ErrAlreadyPosted when it was posted before, ErrNotPostable when it is a
+	// letter that goes by e-mail; then nothing changes.
+	MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error)
+}
+
+// CaseEvents is a case with its audit trail.
+type CaseEvents struct {
+	Case   *request.Case
+	Events []request.Event
+}
+
+// Errors of DeskStore.MarkPosted.
+var (
+	ErrAlreadyPosted = errors.New("letter already posted")
+	ErrNotPostable   = errors.New("letter does not go by post")
+)
 
 // Change is what a use case writes alongside a case.
 type Change struct {
@@ -77,7 +127,10 @@ type Change struct {
 	Events  []request.Event
 	// DeleteIDCopy removes the stored ID copy in the same transaction.
 	DeleteIDCopy bool
-	// RetainUntil is the TTL safety net for the events written (the case's own RetainUntil).
+	// RetainUntil is not consulted: the store gives events and letters the case's own
+	// RetainUntil (see CaseStore).
+	//
+	// Deprecated: leave it zero.
 	RetainUntil time.Time
 }
 

@@ -105,8 +105,12 @@ type eventDoc struct {
 	Detail string    `firestore:"detail,omitempty"`
 	// Seq orders events that share a timestamp: the case version times 100 plus the index.
 	Seq int `firestore:"seq"`
-	// ExpireAt is the TTL safety net (events are deleted with their case by the Tick).
+	// ExpireAt is the TTL safety net (events are deleted with their case by the Tick): the
+	// case's own, moved with it.
 	ExpireAt *time.Time `firestore:"expireAt"`
+	// Received is the case's day of receipt, kept with it, so that one collection-group query
+	// finds the events of a period's cases.
+	Received string `firestore:"received,omitempty"`
 }
 
 type letterDoc struct {

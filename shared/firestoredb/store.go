@@ -3,11 +3,15 @@
 package firestoredb
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strings"
 	"time"
 
+	"cloud.google.com/go/civil"
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
 	"google.golang.org/grpc/codes"
@@ -47,7 +51,22 @@ type IndexField struct {
 // Indexes lists every composite index the queries below need (the emulator needs none;
 // production does). Terraform tests check each is declared.
 var Indexes = []Index{
+	// PendingLetters and LettersToPost.
 	{Collection: colLetters, Fields: []IndexField{{Path: "status"}, {Path: "createdAt"}}},
+	// OpenCases: cases whose clock runs, by due date.
+	{Collection: colCases, Fields: []IndexField{{Path: "status"}, {Path: "dueDate"}}},
+	// OpenCases: unconfirmed cases, by submission.
+	{Collection: colCases, Fields: []IndexField{{Path: "status"}, {Path: "submittedAt"}}},
+}
+
+// GroupFieldIndex is a single-field index with collection-group scope (ascending) that a
+// collection-group query needs; Firestore keeps such indexes only where declared.
+type GroupFieldIndex struct{ Collection, Field string }
+
+// GroupFieldIndexes lists them; Terraform declares each as a google_firestore_field with an
+// index_config of query_scope COLLECTION_GROUP.
+var GroupFieldIndexes = []GroupFieldIndex{
+	{Collection: colEvents, Field: "received"}, // CasesReceived: a period's events
 }
 
 // TTLField is a field Firestore's TTL policy deletes documents by.
@@ -65,7 +84,7 @@ var TTLFields = []TTLField{
 	{Collection: colChunks, Field: "expireAt"},
 }
 
-// Store implements app.CaseStore, app.OutboxStore and app.BlobStore on Firestore.
+// Store implements app.CaseStore, app.OutboxStore, app.BlobStore and app.DeskStore on Firestore.
 type Store struct {
 	c *firestore.Client
 }
@@ -74,6 +93,7 @@ var (
 	_ app.CaseStore   = (*Store)(nil)
 	_ app.OutboxStore = (*Store)(nil)
 	_ app.BlobStore   = (*Store)(nil)
+	_ app.DeskStore   = (*Store)(nil)
 )
 
 // New wraps a client.
@@ -119,7 +139,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 		if err := tx.Create(s.caseRef(c.Reference), toCaseDoc(c)); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, c.Reference, c.Version, ch, nil); err != nil {
+		if err := s.writeChange(tx, c, ch, nil); err != nil {
 			return err
 		}
 		for _, k := range counters {
@@ -136,8 +156,8 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 }
 
 // writeChange writes letters (skipping any that already exist: letter ids are deterministic,
-// so a repeated change sends nothing twice) and events.
-func (s *Store) writeChange(tx *firestore.Transaction, ref string, version int, ch app.Change, existing map[string]bool) error {
+// so a repeated change sends nothing twice) and events, both with the case's retention as TTL.
+func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, existing map[string]bool) error {
 	for _, l := range ch.Letters {
 		if existing[l.ID] {
 			continue
@@ -146,13 +166,15 @@ func (s *Store) writeChange(tx *firestore.Transaction, ref string, version int, 
 		if err != nil {
 			return err
 		}
+		d.ExpireAt = ptr(c.RetainUntil)
 		if err := tx.Create(s.c.Collection(colLetters).Doc(l.ID), d); err != nil {
 			return err
 		}
 	}
 	for i, e := range ch.Events {
-		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: version*100 + i, ExpireAt: ptr(ch.RetainUntil)}
-		if err := tx.Create(s.caseRef(ref).Collection(colEvents).NewDoc(), d); err != nil {
+		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i,
+			ExpireAt: ptr(c.RetainUntil), Received: dateString(c.Received)}
+		if err := tx.Create(s.caseRef(c.Reference).Collection(colEvents).NewDoc(), d); err != nil {
 			return err
 		}
 	}
@@ -200,11 +222,38 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 				return err
 			}
 		}
+		// A new retention moves the TTL of every event and letter of the case with it; a new
+		// day of receipt moves the events' copy.
+		retain := !val(d.ExpireAt).Equal(c.RetainUntil.UTC().Truncate(time.Microsecond))
+		receive := d.Received != dateString(c.Received)
+		var events, letters []*firestore.DocumentRef
+		if retain || receive {
+			if events, letters, err = s.caseParts(tx, ref); err != nil {
+				return err
+			}
+		}
 		c.Version++
 		if err := tx.Set(s.caseRef(ref), toCaseDoc(c)); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, ref, c.Version, ch, existing); err != nil {
+		var eventUp []firestore.Update
+		if retain {
+			eventUp = append(eventUp, firestore.Update{Path: "expireAt", Value: ptr(c.RetainUntil)})
+			for _, l := range letters {
+				if err := tx.Update(l, []firestore.Update{{Path: "expireAt", Value: ptr(c.RetainUntil)}}); err != nil {
+					return err
+				}
+			}
+		}
+		if receive {
+			eventUp = append(eventUp, firestore.Update{Path: "received", Value: dateString(c.Received)})
+		}
+		for _, e := range events {
+			if err := tx.Update(e, eventUp); err != nil {
+				return err
+			}
+		}
+		if err := s.writeChange(tx, c, ch, existing); err != nil {
 			return err
 		}
 		if ch.DeleteIDCopy {
@@ -222,6 +271,25 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 		return nil
 	})
 	return out, err
+}
+
+// caseParts lists, inside tx, the case's events and letters.
+func (s *Store) caseParts(tx *firestore.Transaction, ref string) (events, letters []*firestore.DocumentRef, err error) {
+	es, err := tx.Documents(s.caseRef(ref).Collection(colEvents).Select()).GetAll()
+	if err != nil {
+		return nil, nil, fmt.Errorf("list events: %w", err)
+	}
+	ls, err := tx.Documents(s.c.Collection(colLetters).Where("reference", "==", ref).Select()).GetAll()
+	if err != nil {
+		return nil, nil, fmt.Errorf("list letters: %w", err)
+	}
+	for _, snap := range es {
+		events = append(events, snap.Ref)
+	}
+	for _, snap := range ls {
+		letters = append(letters, snap.Ref)
+	}
+	return events, letters, nil
 }
 
 // Case implements app.CaseStore.
@@ -295,7 +363,7 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 			return err
 		}
 		switch outbox.Status(d.Status) {
-		case outbox.Sent, outbox.Failed:
+		case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
 			return app.ErrAlreadySent
 		case outbox.Sending:
 			if d.LeaseUntil != nil && now.Before(*d.LeaseUntil) {
@@ -368,7 +436,7 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.T
 
 // PutIDCopy implements app.BlobStore.
 func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error {
-	return s.putBlob(ctx, colIDCopies, ref, sealed, kind, expireAt)
+	return s.putBlob(ctx, colIDCopies, ref, ref, sealed, kind, expireAt)
 }
 
 // IDCopy implements app.BlobStore.
@@ -381,29 +449,82 @@ func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
 	return s.deleteBlob(ctx, colIDCopies, ref)
 }
 
-// PutResult implements app.BlobStore.
-func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
-	return s.putBlob(ctx, colResults, ref, sealed, "application/zip", expireAt)
+// resultID is the document id of an access package: the reference, and the attempt key after
+// an "@" when there is one. The head also records the reference, so DeleteCase finds them all.
+func resultID(ref, key string) (string, error) {
+	if key == "" {
+		return ref, nil
+	}
+	if strings.ContainsAny(key, "/@") {
+		return "", fmt.Errorf("access package key %q: no / or @ allowed", key)
+	}
+	return ref + "@" + key, nil
 }
 
-// Result implements app.BlobStore.
-func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
-	b, _, err := s.blob(ctx, colResults, ref)
+// PutAccessPackage implements app.BlobStore.
+func (s *Store) PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return err
+	}
+	return s.putBlob(ctx, colResults, id, ref, sealed, "application/zip", expireAt)
+}
+
+// AccessPackage implements app.BlobStore.
+func (s *Store) AccessPackage(ctx context.Context, ref, key string) ([]byte, error) {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := s.blob(ctx, colResults, id)
 	return b, err
 }
 
-// DeleteResult implements app.BlobStore.
+// DeleteAccessPackage implements app.BlobStore.
+func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return err
+	}
+	return s.deleteBlob(ctx, colResults, id)
+}
+
+// PutResult implements app.BlobStore: the package under the empty key.
+func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
+	return s.PutAccessPackage(ctx, ref, "", sealed, expireAt)
+}
+
+// Result implements app.BlobStore: the package under the empty key.
+func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
+	return s.AccessPackage(ctx, ref, "")
+}
+
+// DeleteResult implements app.BlobStore: the package under the empty key.
 func (s *Store) DeleteResult(ctx context.Context, ref string) error {
-	return s.deleteBlob(ctx, colResults, ref)
+	return s.DeleteAccessPackage(ctx, ref, "")
+}
+
+// deleteAccessPackages deletes every access package of a case, whatever its key.
+func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
+	heads, err := s.c.Collection(colResults).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
+	if err != nil {
+		return fmt.Errorf("list access packages: %w", err)
+	}
+	for _, h := range heads {
+		if err := s.deleteBlob(ctx, colResults, h.Ref.ID); err != nil {
+			return err
+		}
+	}
+	return s.deleteBlob(ctx, colResults, ref) // also one stored before heads named their case
 }
 
 // putBlob stores sealed bytes in chunks, the chunks first and the head last, so a reader never
 // sees a head without its chunks. A blob that replaces an earlier one overwrites it.
-func (s *Store) putBlob(ctx context.Context, col, ref string, sealed []byte, kind string, expireAt time.Time) error {
-	if err := s.deleteBlob(ctx, col, ref); err != nil {
+func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte, kind string, expireAt time.Time) error {
+	if err := s.deleteBlob(ctx, col, id); err != nil {
 		return err
 	}
-	head := s.c.Collection(col).Doc(ref)
+	head := s.c.Collection(col).Doc(id)
 	n := 0
 	for off := 0; off < len(sealed); off += chunkSize {
 		end := min(off+chunkSize, len(sealed))
@@ -412,7 +533,7 @@ func (s *Store) putBlob(ctx context.Context, col, ref string, sealed []byte, kin
 		}
 		n++
 	}
-	_, err := head.Set(ctx, map[string]any{"chunks": n, "kind": kind, "size": len(sealed), "expireAt": expireAt.UTC()})
+	_, err := head.Set(ctx, map[string]any{"chunks": n, "kind": kind, "size": len(sealed), "expireAt": expireAt.UTC(), "reference": ref})
 	return err
 }
 
@@ -487,7 +608,7 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 	if err := s.DeleteIDCopy(ctx, ref); err != nil {
 		return err
 	}
-	if err := s.DeleteResult(ctx, ref); err != nil {
+	if err := s.deleteAccessPackages(ctx, ref); err != nil {
 		return err
 	}
 	bw := s.c.BulkWriter(ctx)
@@ -527,4 +648,140 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 		return fmt.Errorf("delete case: %w", err)
 	}
 	return nil
+}
+
+// OpenCases implements app.DeskStore with two indexed queries: the cases whose clock runs by
+// (status, dueDate), then the unconfirmed ones by (status, submittedAt).
+func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, error) {
+	running := []string{string(request.AwaitingIdentity), string(request.InProgress), string(request.AwaitingThirdParty)}
+	out, err := s.cases(ctx, s.c.Collection(colCases).Where("status", "in", running).OrderBy("dueDate", firestore.Asc).Limit(limit))
+	if err != nil || len(out) >= limit {
+		return out, err
+	}
+	more, err := s.cases(ctx, s.c.Collection(colCases).Where("status", "==", string(request.AwaitingConfirmation)).
+		OrderBy("submittedAt", firestore.Asc).Limit(limit-len(out)))
+	return append(out, more...), err
+}
+
+// CasesReceived implements app.DeskStore in two queries, both ranges on the day of receipt:
+// the cases (Firestore's automatic single-field index), and their events as one
+// collection-group query on the copy each event keeps (a collection-group single-field index
+// on events.received, declared in Terraform). Each reads only the period's documents.
+func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.CaseEvents, error) {
+	cases, err := s.cases(ctx, s.c.Collection(colCases).Where("received", ">=", from.String()).
+		Where("received", "<", to.String()).OrderBy("received", firestore.Asc))
+	if err != nil {
+		return nil, err
+	}
+	type seqEvent struct {
+		seq int
+		e   request.Event
+	}
+	byCase := map[string][]seqEvent{}
+	it := s.c.CollectionGroup(colEvents).Where("received", ">=", from.String()).Where("received", "<", to.String()).Documents(ctx)
+	defer it.Stop()
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("events of received cases: %w", err)
+		}
+		parent := snap.Ref.Parent.Parent
+		if parent == nil || parent.Parent.ID != colCases {
+			continue
+		}
+		var d eventDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode event: %w", err)
+		}
+		byCase[parent.ID] = append(byCase[parent.ID], seqEvent{d.Seq, request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}})
+	}
+	out := make([]app.CaseEvents, len(cases))
+	for i, c := range cases {
+		evs := byCase[c.Reference]
+		slices.SortStableFunc(evs, func(a, b seqEvent) int { return cmp.Compare(a.seq, b.seq) })
+		out[i] = app.CaseEvents{Case: c, Events: make([]request.Event, len(evs))}
+		for k, e := range evs {
+			out[i].Events[k] = e.e
+		}
+	}
+	return out, nil
+}
+
+// cases runs a query on cases.
+func (s *Store) cases(ctx context.Context, q firestore.Query) ([]*request.Case, error) {
+	it := q.Documents(ctx)
+	defer it.Stop()
+	var out []*request.Case
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, fmt.Errorf("query cases: %w", err)
+		}
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode case: %w", err)
+		}
+		out = append(out, fromCaseDoc(snap.Ref.ID, &d))
+	}
+}
+
+// LettersToPost implements app.DeskStore on the (status, createdAt) index.
+func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, error) {
+	snaps, err := s.c.Collection(colLetters).Where("status", "==", string(outbox.ToPost)).
+		OrderBy("createdAt", firestore.Asc).Limit(max).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("letters to post: %w", err)
+	}
+	out := make([]*outbox.Letter, 0, len(snaps))
+	for _, snap := range snaps {
+		var d letterDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode letter: %w", err)
+		}
+		l, err := fromLetterDoc(snap.Ref.ID, &d)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
+	}
+	return out, nil
+}
+
+// MarkPosted implements app.DeskStore.
+func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error) {
+	var out *outbox.Letter
+	ref := s.c.Collection(colLetters).Doc(id)
+	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snap, err := tx.Get(ref)
+		if status.Code(err) == codes.NotFound {
+			return app.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var d letterDoc
+		if err := snap.DataTo(&d); err != nil {
+			return err
+		}
+		switch outbox.Status(d.Status) {
+		case outbox.Posted:
+			return app.ErrAlreadyPosted
+		case outbox.ToPost:
+		default:
+			return app.ErrNotPostable
+		}
+		d.Status, d.SentAt = string(outbox.Posted), ptr(at)
+		if err := tx.Set(ref, &d); err != nil {
+			return err
+		}
+		out, err = fromLetterDoc(id, &d)
+		return err
+	})
+	return out, err
 }

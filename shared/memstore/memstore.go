@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
@@ -33,13 +35,14 @@ type Store struct {
 	letters  map[string]*outbox.Letter
 	counters map[string]counter
 	idCopies map[string]blob
-	results  map[string]blob
+	results  map[string]blob // by resultKey(ref, attempt key)
 }
 
 var (
 	_ app.CaseStore   = (*Store)(nil)
 	_ app.OutboxStore = (*Store)(nil)
 	_ app.BlobStore   = (*Store)(nil)
+	_ app.DeskStore   = (*Store)(nil)
 )
 
 type event struct {
@@ -54,6 +57,7 @@ type counter struct {
 }
 
 type blob struct {
+	ref      string
 	data     []byte
 	kind     string
 	expireAt time.Time
@@ -99,7 +103,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 		return err
 	}
 	s.cases[c.Reference] = clone(c)
-	s.writeChange(c.Reference, c.Version, ch, letters)
+	s.writeChange(c, ch, letters)
 	for i, k := range keys {
 		s.counters[k] = counter{count: s.counters[k].count + 1, expireAt: stamp(ends[i].Add(24 * time.Hour))}
 	}
@@ -107,16 +111,32 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 }
 
 // writeChange stores letters not stored yet (ids are deterministic, so a repeated change sends
-// nothing twice) and events. The caller holds s.mu.
-func (s *Store) writeChange(ref string, version int, ch app.Change, letters []*outbox.Letter) {
+// nothing twice) and events, both with the case's retention. The caller holds s.mu.
+func (s *Store) writeChange(c *request.Case, ch app.Change, letters []*outbox.Letter) {
 	for _, l := range letters {
 		if _, ok := s.letters[l.ID]; !ok {
+			l.RetainUntil = stamp(c.RetainUntil)
 			s.letters[l.ID] = l
 		}
 	}
 	for i, e := range ch.Events {
 		e.At = stamp(e.At)
-		s.events[ref] = append(s.events[ref], event{Event: e, seq: version*100 + i, expireAt: stamp(ch.RetainUntil)})
+		s.events[c.Reference] = append(s.events[c.Reference], event{Event: e, seq: c.Version*100 + i, expireAt: stamp(c.RetainUntil)})
+	}
+}
+
+// retain gives the case's events and letters its retention. The caller holds s.mu.
+func (s *Store) retain(ref string, until time.Time) {
+	evs := s.events[ref]
+	for i := range evs {
+		evs[i].expireAt = stamp(until)
+	}
+	for id, l := range s.letters {
+		if l.Reference == ref {
+			l = clone(l)
+			l.RetainUntil = stamp(until)
+			s.letters[id] = l
+		}
 	}
 }
 
@@ -149,7 +169,10 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 		}
 		c.Version++
 		s.cases[ref] = clone(c)
-		s.writeChange(ref, c.Version, ch, letters)
+		if !stamp(c.RetainUntil).Equal(base.RetainUntil) {
+			s.retain(ref, c.RetainUntil)
+		}
+		s.writeChange(c, ch, letters)
 		if ch.DeleteIDCopy {
 			delete(s.idCopies, ref)
 		}
@@ -244,7 +267,11 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	delete(s.idCopies, ref)
-	delete(s.results, ref)
+	for k, b := range s.results {
+		if b.ref == ref {
+			delete(s.results, k)
+		}
+	}
 	for id, l := range s.letters {
 		if l.Reference == ref {
 			delete(s.letters, id)
@@ -269,7 +296,7 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 		return nil, app.ErrNotFound
 	}
 	switch cur.Status {
-	case outbox.Sent, outbox.Failed:
+	case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
 		return nil, app.ErrAlreadySent
 	case outbox.Sending:
 		if !cur.LeaseUntil.IsZero() && now.Before(cur.LeaseUntil) {
@@ -353,30 +380,159 @@ func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
 	return s.remove(ctx, s.idCopies, ref)
 }
 
-// PutResult implements app.BlobStore.
-func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
-	return s.put(ctx, s.results, ref, sealed, "application/zip", expireAt)
+// PutAccessPackage implements app.BlobStore.
+func (s *Store) PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error {
+	return s.putAs(ctx, s.results, resultKey(ref, key), ref, sealed, "application/zip", expireAt)
 }
 
-// Result implements app.BlobStore.
-func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
-	b, _, err := s.get(ctx, s.results, ref)
+// AccessPackage implements app.BlobStore.
+func (s *Store) AccessPackage(ctx context.Context, ref, key string) ([]byte, error) {
+	b, _, err := s.get(ctx, s.results, resultKey(ref, key))
 	return b, err
 }
 
-// DeleteResult implements app.BlobStore.
-func (s *Store) DeleteResult(ctx context.Context, ref string) error {
-	return s.remove(ctx, s.results, ref)
+// DeleteAccessPackage implements app.BlobStore.
+func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error {
+	return s.remove(ctx, s.results, resultKey(ref, key))
 }
 
+// PutResult implements app.BlobStore: the package under the empty key.
+func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
+	return s.PutAccessPackage(ctx, ref, "", sealed, expireAt)
+}
+
+// Result implements app.BlobStore: the package under the empty key.
+func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
+	return s.AccessPackage(ctx, ref, "")
+}
+
+// DeleteResult implements app.BlobStore: the package under the empty key.
+func (s *Store) DeleteResult(ctx context.Context, ref string) error {
+	return s.DeleteAccessPackage(ctx, ref, "")
+}
+
+func resultKey(ref, key string) string { return ref + "\x00" + key }
+
 func (s *Store) put(ctx context.Context, m map[string]blob, ref string, data []byte, kind string, expireAt time.Time) error {
+	return s.putAs(ctx, m, ref, ref, data, kind, expireAt)
+}
+
+func (s *Store) putAs(ctx context.Context, m map[string]blob, id, ref string, data []byte, kind string, expireAt time.Time) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	m[ref] = blob{data: slices.Clone(data), kind: kind, expireAt: stamp(expireAt)}
+	m[id] = blob{ref: ref, data: slices.Clone(data), kind: kind, expireAt: stamp(expireAt)}
 	return nil
+}
+
+// OpenCases implements app.DeskStore.
+func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	var running, unconfirmed []*request.Case
+	for _, c := range s.cases {
+		switch {
+		case c.Status.Open():
+			running = append(running, clone(c))
+		case c.Status == request.AwaitingConfirmation:
+			unconfirmed = append(unconfirmed, clone(c))
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(running, func(a, b *request.Case) int {
+		if c := a.DueDate.Compare(b.DueDate); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Reference, b.Reference)
+	})
+	slices.SortFunc(unconfirmed, func(a, b *request.Case) int {
+		if c := a.SubmittedAt.Compare(b.SubmittedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Reference, b.Reference)
+	})
+	all := append(running, unconfirmed...)
+	return all[:min(limit, len(all))], nil
+}
+
+// CasesReceived implements app.DeskStore.
+func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.CaseEvents, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	var cases []*request.Case
+	for _, c := range s.cases {
+		if !c.Received.IsZero() && !c.Received.Before(from) && c.Received.Before(to) {
+			cases = append(cases, clone(c))
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(cases, func(a, b *request.Case) int {
+		if c := a.Received.Compare(b.Received); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Reference, b.Reference)
+	})
+	out := make([]app.CaseEvents, len(cases))
+	for i, c := range cases {
+		evs, err := s.Events(ctx, c.Reference)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = app.CaseEvents{Case: c, Events: evs}
+	}
+	return out, nil
+}
+
+// LettersToPost implements app.DeskStore.
+func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*outbox.Letter
+	for _, l := range s.letters {
+		if l.Status == outbox.ToPost {
+			out = append(out, clone(l))
+		}
+	}
+	slices.SortFunc(out, func(a, b *outbox.Letter) int {
+		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
+			return c
+		}
+		return strings.Compare(a.ID, b.ID)
+	})
+	return out[:min(max, len(out))], nil
+}
+
+// MarkPosted implements app.DeskStore.
+func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.letters[id]
+	if !ok {
+		return nil, app.ErrNotFound
+	}
+	switch cur.Status {
+	case outbox.Posted:
+		return nil, app.ErrAlreadyPosted
+	case outbox.ToPost:
+	default:
+		return nil, app.ErrNotPostable
+	}
+	l := clone(cur)
+	l.Status, l.SentAt = outbox.Posted, stamp(at)
+	s.letters[id] = l
+	return clone(l), nil
 }
 
 func (s *Store) get(ctx context.Context, m map[string]blob, ref string) ([]byte, string, error) {
@@ -402,6 +558,23 @@ func (s *Store) remove(ctx context.Context, m map[string]blob, ref string) error
 	return nil
 }
 
+// EventsExpireAt lists the TTL of the case's events, in the order Events lists them (for the
+// store contract, as a test against Firestore reads the documents).
+func (s *Store) EventsExpireAt(ctx context.Context, ref string) ([]time.Time, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	evs := slices.Clone(s.events[ref])
+	s.mu.Unlock()
+	sort.SliceStable(evs, func(i, j int) bool { return evs[i].seq < evs[j].seq })
+	out := make([]time.Time, len(evs))
+	for i, e := range evs {
+		out[i] = e.expireAt
+	}
+	return out, nil
+}
+
 // Dump describes every stored record, one a line, for tests that check what is left behind
 // (as a test against Firestore lists every document).
 func (s *Store) Dump() string {
@@ -425,8 +598,8 @@ func (s *Store) Dump() string {
 	for ref, b := range s.idCopies {
 		lines = append(lines, fmt.Sprintf("idcopies/%s kind=%s size=%d expireAt=%s", ref, b.kind, len(b.data), b.expireAt))
 	}
-	for ref, b := range s.results {
-		lines = append(lines, fmt.Sprintf("results/%s kind=%s size=%d expireAt=%s", ref, b.kind, len(b.data), b.expireAt))
+	for k, b := range s.results {
+		lines = append(lines, fmt.Sprintf("results/%s kind=%s size=%d expireAt=%s", strings.ReplaceAll(k, "\x00", "@"), b.kind, len(b.data), b.expireAt))
 	}
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")

@@ -21,6 +21,10 @@ const (
 	Sending Status = "sending" // claimed by one sender until LeaseUntil
 	Sent    Status = "sent"
 	Failed  Status = "failed" // refused for good by the mail service; shown to staff
+	// ToPost: a letter to a requester without e-mail, waiting on the desk to be printed; no
+	// sender claims it. Posted: staff printed and posted it (at SentAt).
+	ToPost Status = "to_post"
+	Posted Status = "posted"
 )
 
 // Link is a signed link the letter carries. It is signed when the letter is rendered, so no

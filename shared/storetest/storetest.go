@@ -24,11 +24,19 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Stores is one implementation of all three stores.
+// Stores is one implementation of all the stores.
 type Stores interface {
 	app.CaseStore
 	app.OutboxStore
 	app.BlobStore
+	app.DeskStore
+}
+
+// EventExpiries is how the contract sees the TTL a store gave a case's events; the Stores that
+// Run tests must implement it (a test against Firestore reads the documents).
+type EventExpiries interface {
+	// EventsExpireAt lists the TTL (expireAt) of the case's events, in the order of Events.
+	EventsExpireAt(ctx context.Context, ref string) ([]time.Time, error)
 }
 
 // Run runs the contract against fresh stores from newStores, one per subtest.
@@ -50,6 +58,12 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 		{"DueCases", dueCases},
 		{"DeleteCase", deleteCase},
 		{"Blobs", blobs},
+		{"PartsLiveAsLongAsTheirCase", retention},
+		{"AccessPackagesPerAttempt", accessPackages},
+		{"OpenCases", openCases},
+		{"CasesReceived", casesReceived},
+		{"LettersToPost", lettersToPost},
+		{"OneWinnerPerMarkPosted", oneMarkPostedWinner},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -132,6 +146,7 @@ func mustLetters(t *testing.T, s Stores, ref string) []*outbox.Letter {
 func submitStores(t *testing.T, s Stores) {
 	c := fullCase("PL-SUB-1")
 	l1, l2 := newLetter(c.Reference, letter.Receipt, t0), newLetter(c.Reference, letter.ConfirmEmail, t0)
+	l1.RetainUntil, l2.RetainUntil = c.RetainUntil, c.RetainUntil // a letter lives as long as its case
 	ch := app.Change{Letters: []*outbox.Letter{l1, l2}, RetainUntil: c.RetainUntil, Events: []request.Event{
 		{At: t0, Actor: "requester", Action: "submitted", Detail: "access"},
 		{At: t0, Actor: "system", Action: "second"},
@@ -666,5 +681,331 @@ func blobs(t *testing.T, s Stores) {
 	}
 	if _, err := s.Result(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("deleted access package: %v, want ErrNotFound", err)
+	}
+}
+
+// retention: a case's events and letters carry the case's RetainUntil as their TTL, whatever
+// the change or the letter says, and follow it when a change moves it.
+func retention(t *testing.T, s Stores) {
+	ex, ok := s.(EventExpiries)
+	if !ok {
+		t.Fatalf("%T does not implement storetest.EventExpiries", s)
+	}
+	c := newCase("PL-RETAIN")
+	confirm := newLetter(c.Reference, letter.ConfirmEmail, t0)
+	confirm.RetainUntil = t0.Add(time.Hour) // ignored: the case's retention counts
+	ch := app.Change{Letters: []*outbox.Letter{confirm}, Events: []request.Event{{At: t0, Actor: "requester", Action: "submitted"}},
+		RetainUntil: t0.Add(time.Hour)}
+	if err := s.Submit(ctx, c, ch, nil); err != nil {
+		t.Fatal(err)
+	}
+	other := newCase("PL-RETAIN-OTHER")
+	submit(t, s, other, newLetter(other.Reference, letter.ConfirmEmail, t0))
+	check := func(when string, want time.Time) {
+		t.Helper()
+		for _, l := range mustLetters(t, s, c.Reference) {
+			if !l.RetainUntil.Equal(want) {
+				t.Errorf("%s: letter %s retained until %s, want %s (the case's)", when, l.Kind, l.RetainUntil, want)
+			}
+		}
+		exp, err := ex.EventsExpireAt(ctx, c.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, e := range exp {
+			if !e.Equal(want) {
+				t.Errorf("%s: event %d expires at %s, want %s (the case's)", when, i, e, want)
+			}
+		}
+	}
+	check("after Submit", c.RetainUntil)
+
+	// A change that keeps the retention writes its parts with it.
+	if _, err := s.Update(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+		c.Status = request.InProgress
+		return app.Change{Letters: []*outbox.Letter{newLetter(c.Reference, letter.Receipt, t0)},
+			Events: []request.Event{{At: t0, Actor: "requester", Action: "confirmed"}}}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("after an Update that keeps it", c.RetainUntil)
+
+	// Deciding keeps the case for years: every earlier event and letter is kept as long.
+	years := t0.AddDate(2, 0, 0)
+	if _, err := s.Update(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+		c.Status, c.RetainUntil = request.Decided, years
+		return app.Change{Letters: []*outbox.Letter{newLetter(c.Reference, letter.Decision, t0)},
+			Events: []request.Event{{At: t0, Actor: "staff@corp.test", Action: "decided"}}, RetainUntil: t0}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	check("after an Update that moves it", years)
+	if n := len(mustLetters(t, s, c.Reference)); n != 3 {
+		t.Errorf("letters = %d, want 3", n)
+	}
+	if exp, _ := ex.EventsExpireAt(ctx, c.Reference); len(exp) != 3 {
+		t.Errorf("events = %d, want 3", len(exp))
+	}
+	// Another case keeps its own.
+	for _, l := range mustLetters(t, s, other.Reference) {
+		if !l.RetainUntil.Equal(other.RetainUntil) {
+			t.Errorf("another case's letter moved to %s", l.RetainUntil)
+		}
+	}
+	// An aborted change moves nothing.
+	boom := errors.New("boom")
+	s.Update(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+		c.RetainUntil = t0
+		return app.Change{}, boom
+	})
+	check("after an aborted Update", years)
+}
+
+// accessPackages: two concurrent attempts each store their own package; the loser deletes only
+// its own; DeleteCase removes every package of the case.
+func accessPackages(t *testing.T, s Stores) {
+	const ref = "PL-PKG"
+	var wg sync.WaitGroup
+	errs := make(chan error, 2)
+	for _, key := range []string{"a1", "b2"} {
+		wg.Go(func() { errs <- s.PutAccessPackage(ctx, ref, key, []byte("zip-"+key), t0.AddDate(0, 0, 14)) })
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatalf("concurrent PutAccessPackage: %v", err)
+		}
+	}
+	// b2 lost the decide: it deletes its own package only.
+	if err := s.DeleteAccessPackage(ctx, ref, "b2"); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.AccessPackage(ctx, ref, "a1"); err != nil || string(got) != "zip-a1" {
+		t.Errorf("the winner's package after the loser cleaned up: %q %v", got, err)
+	}
+	if _, err := s.AccessPackage(ctx, ref, "b2"); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("the loser's package: %v, want ErrNotFound", err)
+	}
+	if _, err := s.Result(ctx, ref); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("a keyed package shows up under the empty key: %v", err)
+	}
+	if err := s.PutAccessPackage(ctx, ref+"-OTHER", "a1", []byte("other"), t0.AddDate(0, 0, 14)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutResult(ctx, ref, []byte("legacy"), t0.AddDate(0, 0, 14)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.DeleteCase(ctx, ref, false); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.AccessPackage(ctx, ref, "a1"); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("keyed package after DeleteCase: %v, want ErrNotFound", err)
+	}
+	if _, err := s.Result(ctx, ref); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("unkeyed package after DeleteCase: %v, want ErrNotFound", err)
+	}
+	if got, err := s.AccessPackage(ctx, ref+"-OTHER", "a1"); err != nil || string(got) != "other" {
+		t.Errorf("another case's package after DeleteCase: %q %v", got, err)
+	}
+}
+
+func day(d int) civil.Date { return civil.Date{Year: 2026, Month: 3, Day: 1}.AddDays(d) }
+
+func openCases(t *testing.T, s Stores) {
+	seed := func(ref string, st request.Status, due civil.Date, submitted time.Time) {
+		c := newCase(ref)
+		c.Status, c.DueDate, c.SubmittedAt = st, due, submitted
+		submit(t, s, c)
+	}
+	seed("PL-OPEN-LATE", request.InProgress, day(40), t0)
+	seed("PL-OPEN-B", request.AwaitingThirdParty, day(20), t0)
+	seed("PL-OPEN-A", request.AwaitingIdentity, day(20), t0)
+	seed("PL-OPEN-FIRST", request.InProgress, day(10), t0)
+	seed("PL-OPEN-UNCONF-2", request.AwaitingConfirmation, civil.Date{}, t0.Add(time.Hour))
+	seed("PL-OPEN-UNCONF-1", request.AwaitingConfirmation, civil.Date{}, t0)
+	seed("PL-SHUT-DECIDED", request.Decided, day(1), t0)
+	seed("PL-SHUT-CLOSED", request.Closed, day(1), t0)
+	seed("PL-SHUT-EXPIRED", request.Expired, civil.Date{}, t0)
+	refs := func(cs []*request.Case) []string {
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Reference)
+		}
+		return out
+	}
+	got, err := s.OpenCases(ctx, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"PL-OPEN-FIRST", "PL-OPEN-A", "PL-OPEN-B", "PL-OPEN-LATE", "PL-OPEN-UNCONF-1", "PL-OPEN-UNCONF-2"}
+	if d := cmp.Diff(want, refs(got)); d != "" {
+		t.Errorf("open cases, most urgent first (-want +got):\n%s", d)
+	}
+	if len(got) > 0 && (got[0].Subject.Name != "Carla" || got[0].DueDate != day(10) || got[0].Version != 1) {
+		t.Errorf("an open case comes back incomplete: %+v", got[0])
+	}
+	for _, n := range []int{2, 5} {
+		got, err := s.OpenCases(ctx, n)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(want[:n], refs(got)); d != "" {
+			t.Errorf("open cases, limit %d (-want +got):\n%s", n, d)
+		}
+	}
+}
+
+func casesReceived(t *testing.T, s Stores) {
+	seed := func(ref string, received civil.Date, events int) {
+		c := newCase(ref)
+		c.Received = received
+		submit(t, s, c)
+		for i := range events {
+			if _, err := s.Update(ctx, ref, func(*request.Case) (app.Change, error) {
+				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("step-", i)}}}, nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	seed("PL-REC-BEFORE", day(-1), 0)
+	seed("PL-REC-FIRST-B", day(0), 2)
+	seed("PL-REC-FIRST-A", day(0), 0)
+	seed("PL-REC-LAST", day(30), 1)
+	seed("PL-REC-AFTER", day(31), 0)
+	seed("PL-REC-NONE", civil.Date{}, 0)
+	// A case whose day of receipt is corrected takes its events along.
+	seed("PL-REC-MOVED", day(-5), 1)
+	if _, err := s.Update(ctx, "PL-REC-MOVED", func(c *request.Case) (app.Change, error) {
+		c.Received = day(5)
+		return app.Change{}, nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.CasesReceived(ctx, day(0), day(31))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type row struct {
+		Ref     string
+		Actions []string
+	}
+	var rows []row
+	for _, ce := range got {
+		r := row{Ref: ce.Case.Reference}
+		for _, e := range ce.Events {
+			r.Actions = append(r.Actions, e.Action)
+		}
+		rows = append(rows, r)
+	}
+	want := []row{
+		{"PL-REC-FIRST-A", []string{"submitted"}},
+		{"PL-REC-FIRST-B", []string{"submitted", "step-0", "step-1"}},
+		{"PL-REC-MOVED", []string{"submitted", "step-0"}},
+		{"PL-REC-LAST", []string{"submitted", "step-0"}},
+	}
+	if d := cmp.Diff(want, rows); d != "" {
+		t.Errorf("cases received in [from, to) with their events (-want +got):\n%s", d)
+	}
+	if got, err := s.CasesReceived(ctx, day(100), day(130)); err != nil || len(got) != 0 {
+		t.Errorf("an empty period: %d cases, %v", len(got), err)
+	}
+}
+
+func postLetter(ref string, kind letter.Kind, created time.Time) *outbox.Letter {
+	l := newLetter(ref, kind, created)
+	l.To, l.Status = "", outbox.ToPost
+	l.ID = outbox.ID(ref, kind, "post", "")
+	return l
+}
+
+func lettersToPost(t *testing.T, s Stores) {
+	c := newCase("PL-POST")
+	mail := newLetter(c.Reference, letter.ConfirmEmail, t0)
+	second, first := postLetter(c.Reference, letter.Decision, t0.Add(time.Hour)), postLetter(c.Reference, letter.Receipt, t0)
+	submit(t, s, c, mail, second, first)
+	ids := func(ls []*outbox.Letter) []string {
+		var out []string
+		for _, l := range ls {
+			out = append(out, l.ID)
+		}
+		return out
+	}
+	got, err := s.LettersToPost(ctx, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff([]string{first.ID, second.ID}, ids(got)); d != "" {
+		t.Errorf("letters to post, oldest first (-want +got):\n%s", d)
+	}
+	if len(got) > 0 && (got[0].Reference != c.Reference || got[0].Data.RecipientName != "Carla" || got[0].Kind != letter.Receipt) {
+		t.Errorf("a letter to post comes back incomplete: %+v", got[0])
+	}
+	if got, _ := s.LettersToPost(ctx, 1); len(got) != 1 {
+		t.Errorf("max 1: %d letters", len(got))
+	}
+	// No sender takes a letter to post, and the relay does not republish it.
+	if _, err := s.ClaimLetter(ctx, first.ID, t0, t0.Add(time.Minute)); !errors.Is(err, app.ErrAlreadySent) {
+		t.Errorf("claim of a letter to post: %v, want ErrAlreadySent", err)
+	}
+	if ids, _ := s.PendingLetters(ctx, t0.Add(48*time.Hour), t0.Add(48*time.Hour), 10); len(ids) != 1 || ids[0] != mail.ID {
+		t.Errorf("pending letters: %v, want only the e-mail", ids)
+	}
+
+	posted, err := s.MarkPosted(ctx, first.ID, t0.Add(2*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if posted.Status != outbox.Posted || !posted.SentAt.Equal(t0.Add(2*time.Hour)) {
+		t.Errorf("posted letter: status %s at %s", posted.Status, posted.SentAt)
+	}
+	if _, err := s.MarkPosted(ctx, first.ID, t0.Add(3*time.Hour)); !errors.Is(err, app.ErrAlreadyPosted) {
+		t.Errorf("posting twice: %v, want ErrAlreadyPosted", err)
+	}
+	if _, err := s.MarkPosted(ctx, mail.ID, t0); !errors.Is(err, app.ErrNotPostable) {
+		t.Errorf("posting an e-mail: %v, want ErrNotPostable", err)
+	}
+	if _, err := s.MarkPosted(ctx, "absent", t0); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("posting an absent letter: %v, want ErrNotFound", err)
+	}
+	got, _ = s.LettersToPost(ctx, 10)
+	if d := cmp.Diff([]string{second.ID}, ids(got)); d != "" {
+		t.Errorf("letters to post after one was posted (-want +got):\n%s", d)
+	}
+	for _, l := range mustLetters(t, s, c.Reference) {
+		if l.ID == first.ID && (l.Status != outbox.Posted || !l.SentAt.Equal(t0.Add(2*time.Hour))) {
+			t.Errorf("stored posted letter: status %s at %s", l.Status, l.SentAt)
+		}
+	}
+}
+
+func oneMarkPostedWinner(t *testing.T, s Stores) {
+	c := newCase("PL-POST-RACE")
+	l := postLetter(c.Reference, letter.Receipt, t0)
+	submit(t, s, c, l)
+	const n = 4
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	for range n {
+		wg.Go(func() {
+			_, err := s.MarkPosted(ctx, l.ID, t0)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	won := 0
+	for err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case errors.Is(err, app.ErrAlreadyPosted):
+		default:
+			t.Errorf("concurrent MarkPosted: %v, want nil or ErrAlreadyPosted", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d of %d concurrent MarkPosted won, want exactly 1", won, n)
 	}
 }

@@ -65,6 +65,59 @@ resource "google_firestore_index" "letters_status_created_at" {
   }
 }
 
+# cases where status in (open statuses) order by dueDate (the desk's overview).
+resource "google_firestore_index" "cases_status_due_date" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "cases"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "dueDate"
+    order      = "ASCENDING"
+  }
+}
+
+# cases where status == awaiting_confirmation order by submittedAt (the desk's overview:
+# unconfirmed requests have no due date yet).
+resource "google_firestore_index" "cases_status_submitted_at" {
+  project     = var.project_id
+  database    = google_firestore_database.main.name
+  collection  = "cases"
+  query_scope = "COLLECTION"
+
+  fields {
+    field_path = "status"
+    order      = "ASCENDING"
+  }
+
+  fields {
+    field_path = "submittedAt"
+    order      = "ASCENDING"
+  }
+}
+
+# Every case's events of a period at once (the accountability report): a collection-group
+# query on the copy of the case's day of receipt that each event carries.
+resource "google_firestore_field" "events_received" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "events"
+  field      = "received"
+
+  index_config {
+    indexes {
+      order       = "ASCENDING"
+      query_scope = "COLLECTION_GROUP"
+    }
+  }
+}
+
 # TTL policies. The field is never queried, so its single-field index is switched off
 # (index_config {}): an indexed, monotonically rising timestamp only costs writes.
 

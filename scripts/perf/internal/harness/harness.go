@@ -141,11 +141,15 @@ type Instance struct {
 }
 
 // Start runs bin as the platform runs the function target: FUNCTION_TARGET and a free PORT on
-// top of env. Extra environment entries (NAME=value) come last and win.
+// top of env. An empty target serves every function at /<Name>, as scripts/dev does. Extra
+// environment entries (NAME=value) come last and win.
 func Start(bin, target string, env map[string]string, extra ...string) (*Instance, error) {
 	port := FreePort()
 	cmd := exec.Command(bin)
-	cmd.Env = []string{"FUNCTION_TARGET=" + target, "PORT=" + strconv.Itoa(port)}
+	cmd.Env = []string{"PORT=" + strconv.Itoa(port)}
+	if target != "" {
+		cmd.Env = append(cmd.Env, "FUNCTION_TARGET="+target)
+	}
 	for k, v := range env {
 		if k == "PUBLIC_BASE_URL" {
 			continue

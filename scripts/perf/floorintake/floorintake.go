@@ -38,7 +38,11 @@ func init() {
 		fmt.Fprintf(os.Stderr, "floorintake: pubsub: %v\n", err)
 		os.Exit(1)
 	}
-	f := &floor{fs: fs, pub: ps.Publisher(Topic)}
+	pub := ps.Publisher(Topic)
+	// The least an acknowledged publish costs: sent at once, not held for a batch (the
+	// client's default holds each message up to 10 ms, DefaultPublishSettings.DelayThreshold).
+	pub.PublishSettings.CountThreshold = 1
+	f := &floor{fs: fs, pub: pub}
 	functions.HTTP("FloorIntake", f.serve)
 }
 

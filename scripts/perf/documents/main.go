@@ -344,7 +344,11 @@ func run(rowsFile string, target int) error {
 		if s.counts.Missing+s.counts.EmptyQueries+s.counts.Aggregations > 0 {
 			extra = fmt.Sprintf(" (%d missing, %d empty queries, %d aggregations)", s.counts.Missing, s.counts.EmptyQueries, s.counts.Aggregations)
 		}
-		fmt.Printf("| %s | %d%s | %d | %d: %s | %s | %s |\n", s.name, r, extra, wr, len(s.letters), strings.Join(s.letters, ", "),
+		sent := "none"
+		if len(s.letters) > 0 {
+			sent = fmt.Sprintf("%d: %s", len(s.letters), strings.Join(s.letters, ", "))
+		}
+		fmt.Printf("| %s | %d%s | %d | %s | %s | %s |\n", s.name, r, extra, wr, sent,
 			strings.Join(rpcs, ", "), strings.Join(cols, ", "))
 		total.Reads += r
 		total.Writes += wr

@@ -75,7 +75,8 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 				Access: {Weeks: 4}, Rectification: {Days: 14}, Erasure: {Days: 14},
 				Objection: {}, Complaint: {Weeks: 6},
 			},
-			IDCopy: IDCopyAlways, SuspendClock: true,
+			// Neither seed demands an ID copy from everyone (RULES.md §2; issue 10).
+			IDCopy: IDCopyNever, SuspendClock: true,
 			ObjectionDays: 14, StateTerm: true,
 			Fees:            FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
 			EscalationWeeks: 6,
@@ -135,13 +136,15 @@ func TestLoadPath(t *testing.T) {
 			Access: {Days: 30}, Rectification: {Weeks: 2}, Erasure: {Months: 1}, Objection: {}, Complaint: {Weeks: 8},
 		},
 		OwnTermsRollForward: true,
-		Identity:            IdentityPolicy{IDCopy: IDCopyNever, IDCopyMaxDays: 7},
+		Identity:            IdentityPolicy{IDCopy: IDCopyNever, IDCopyMaxDays: 7, ReplyDays: 10},
 		ThirdParty:          ThirdPartyPolicy{ObjectionDays: 10},
 		Links:               LinkPolicy{StaffDays: 7, RequesterDays: 95, ResultDays: 7, ThirdPartyDays: 10, ConfirmDays: 3},
 		Reminders:           ReminderPolicy{StaffWorkingDaysBefore: 2, OverdueRepeatDays: 1, ConfirmReminderHours: 12, UnconfirmedExpiryDays: 3},
 		Retention:           RetentionPolicy{CaseRecordsMonths: 6, ContractEndedYears: 1, PurposeBoundYears: 3, Note: "Test profile."},
 		Fees:                FeePolicy{AccessAlwaysFree: true},
 		Complaint:           ComplaintPolicy{EscalationWeeks: 6},
+		AccessInfo: AccessInfo{Purposes: Text{"Test.", "Test."}, Categories: Text{"Test.", "Test."}, Recipients: Text{"Test.", "Test."},
+			Retention: Text{"Test.", "Test."}, Source: Text{"Test.", "Test."}, AutomatedDecisions: Text{"Test.", "Test."}},
 	}
 	abs, err := filepath.Abs(filepath.Join("testdata", "custom.json"))
 	if err != nil {
@@ -240,6 +243,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"id",
 		"identity.idCopy",
 		"identity.idCopyMaxDays",
+		"identity.replyDays",
 		"links.confirmDays",
 		"links.requesterDays",
 		"links.resultDays",

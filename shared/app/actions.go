@@ -34,6 +34,10 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			return &NotAllowedError{Reason: "already_asked"}
 		}
+	case request.ActDecide:
+		if c.Status == request.AwaitingIdentity && !askedForIdentity(c) {
+			return &NotAllowedError{Reason: "identity_not_asked"}
+		}
 	case request.ActExtend:
 		if c.Extended {
 			return &NotAllowedError{Reason: "extend_once"}

@@ -219,8 +219,11 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 		if c.DueDate, err = s.Calendar.Due(s.Profile, string(c.Type), c.Received, 0); err != nil {
 			return Change{}, fmt.Errorf("due date: %w", err)
 		}
-		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld && s.Profile.Identity.SuspendClock {
-			c.Identity.RequestedAt = now
+		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
+			c.Identity.AskedAt = now
+			if s.Profile.Identity.SuspendClock {
+				c.Identity.RequestedAt = now
+			}
 		}
 		c.NextActionAt = s.nextAction(c, now)
 

@@ -177,6 +177,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 			// The clock runs again (or never stood still): the requester learns the due date.
 			l := s.newLetter(c, letter.IdentityConfirmed, to, now.Format(time.RFC3339Nano), now)
 			l.DueDate = c.DueDate
+			l.Data.ClockSuspended = c.SuspendedDays > 0 // the date moved by the days the clock stood still
 			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = strings.TrimSpace(in.Method + " " + in.DocumentType)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -65,6 +66,9 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 		if len(refs) < tickBatch || fresh == 0 {
 			break
 		}
+	}
+	if w := s.CheckDecreeData(now); w != "" {
+		s.Logger.WarnContext(ctx, "decree days missing", "warning", w)
 	}
 	n, err := s.RelayOutbox(ctx, now)
 	if err != nil {
@@ -201,6 +205,12 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 		}
 		consider(letter.ConfirmReminder, []time.Time{c.SubmittedAt.Add(time.Duration(r.ConfirmReminderHours) * time.Hour)})
 		soonest(expiry)
+	case c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero():
+		// The clock stands still: no due-date reminders or escalations, but staff hear when
+		// the requester has not answered the request for identification in time.
+		if asked := c.Identity.AskedAt; !asked.IsZero() && !c.Identity.CopyHeld {
+			consider(letter.StaffReminder, []time.Time{s.identityReplyDue(asked)})
+		}
 	case c.Status.Open() && !c.DueDate.IsZero():
 		due := c.DueDate
 		first := at(s.Calendar.AddWorkingDays(due, -r.StaffWorkingDaysBefore))
@@ -211,6 +221,13 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 		reminders := []time.Time{first}
 		if l := at(lastDay); l.After(first) {
 			reminders = append(reminders, l)
+		}
+		if asked := c.Identity.AskedAt; c.Status == request.AwaitingIdentity && !asked.IsZero() && !c.Identity.CopyHeld {
+			// The clock runs on (the profile does not suspend it): staff hear of a silent requester too.
+			if m := s.identityReplyDue(asked); m.Before(at(due)) {
+				reminders = append([]time.Time{m}, reminders...)
+				slices.SortFunc(reminders, func(a, b time.Time) int { return a.Compare(b) })
+			}
 		}
 		overdueStart := at(due.AddDays(1))
 		if now.Before(overdueStart) {
@@ -256,6 +273,16 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 	return p
 }
 
+// identityReplyDue is when staff are reminded that the requester, asked for proof of identity
+// at asked, has not answered: the profile's reply term later, at the start of that working day.
+func (s *Service) identityReplyDue(asked time.Time) time.Time {
+	days := s.Profile.Identity.ReplyDays
+	if days <= 0 {
+		days = 14
+	}
+	return at(deadline.DateIn(asked).AddDays(days))
+}
+
 // dueLetters turns one due item into the letters it sends.
 func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
 	var out []*outbox.Letter
@@ -269,8 +296,14 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 		l.Data.LinksExpire = deadline.DateIn(expiry)
 		out = append(out, l)
 	case letter.StaffReminder:
+		idWait := c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld &&
+			d.at.Equal(s.identityReplyDue(c.Identity.AskedAt))
 		for _, staff := range s.staff {
-			out = append(out, s.staffLetter(c, letter.StaffReminder, staff, d.disc, now))
+			l := s.staffLetter(c, letter.StaffReminder, staff, d.disc, now)
+			if idWait {
+				l.Data.Staff.IdentityAskedOn = deadline.DateIn(c.Identity.AskedAt)
+			}
+			out = append(out, l)
 		}
 	case letter.StaffOverdue:
 		to := append([]string{}, s.staff...)

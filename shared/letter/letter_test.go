@@ -391,7 +391,8 @@ func TestOutsidersLearnNothing(t *testing.T) {
 				d.Decision = &DecisionInfo{Outcome: "refused", Motivation: "secret-motivation Yusuf", Ground: "excessive"}
 				d.Reason, d.Explanation = "secret-reason", "secret-explanation"
 				if kind == CorrectionNotice {
-					d.Correction.Summary = "Het adres is gewijzigd."
+					// The recipient learns whose record changed and what changed: nothing else.
+					d.Correction.Summary, d.Correction.SubjectName = "Het adres is gewijzigd.", "de bewoner van Lindelaan 8"
 				}
 				m := mustRender(t, kind, lang, d)
 				for _, part := range []string{m.Subject, m.Text, m.HTML} {
@@ -515,7 +516,10 @@ func TestRenderRefuses(t *testing.T) {
 		}, fields: []string{"Decision.Recipients[1]"}},
 		{name: "result without expiry or link", kind: ResultReady, set: func(d *Data) { d.LinksExpire = civil.Date{}; d.Links = nil }, fields: []string{`Links["download"]`, "LinksExpire"}},
 		{name: "correction notice for access", kind: CorrectionNotice, set: func(d *Data) { d.RequestType = "access" }, fields: []string{"RequestType"}},
-		{name: "correction notice without summary", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{} }, fields: []string{"Correction.Summary"}},
+		{name: "correction notice without summary", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{SubjectName: "J. de Vries"} }, fields: []string{"Correction.Summary"}},
+		{name: "correction notice without the person", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{Summary: "Het adres."} }, fields: []string{"Correction.SubjectName"}},
+		{name: "withdrawn without reason", kind: Withdrawn, set: func(d *Data) { d.Reason = " " }, fields: []string{"Reason"}},
+		{name: "identity confirmed without due date", kind: IdentityConfirmed, set: func(d *Data) { d.DueDate = civil.Date{} }, fields: []string{"DueDate"}},
 		{name: "representative without subject", kind: Receipt, set: func(d *Data) {
 			d.Representative = &Representative{Name: "A", Capacity: "uncle"}
 		}, fields: []string{"Representative.SubjectName", "Representative.Capacity"}},
@@ -580,9 +584,9 @@ func TestOptionalParts(t *testing.T) {
 		{name: "other types say nothing of access", kind: Receipt, set: func(d *Data) { d.RequestType = "erasure" }, hasNot: []string{"Inzage is altijd gratis."}, has: []string{"Verwijdering betekent"}},
 		{name: "delay notice with status link", kind: DelayNotice, has: []string{"Bekijk de status:", "RequestStatus?token="}},
 		{name: "delay notice without status link", kind: DelayNotice, set: func(d *Data) { delete(d.Links, LinkStatus) }, hasNot: []string{"Bekijk de status", "RequestStatus?token="}},
-		{name: "delay notice names the ceiling and the AP", kind: DelayNotice, has: []string{"hoogstens 2 maanden", "Postbus 93374, 2509 AJ Den Haag", "1 april 2026"}, set: func(d *Data) { d.PreviousDueDate = civil.Date{Year: 2026, Month: 4, Day: 1} }},
+		{name: "delay notice names the ceiling and the AP", kind: DelayNotice, has: []string{"hoogstens 3 maanden nadat wij uw verzoek hebben ontvangen", "Postbus 93374, 2509 AJ Den Haag", "1 april 2026"}, set: func(d *Data) { d.PreviousDueDate = civil.Date{Year: 2026, Month: 4, Day: 1} }},
 		{name: "access decision without download link promises one", kind: Decision, set: func(d *Data) { delete(d.Links, LinkDownload) }, has: []string{"aparte e-mail"}},
-		{name: "access decision with download link", kind: Decision, has: []string{"Download uw gegevens:", "onleesbaar gemaakt"}, hasNot: []string{"aparte e-mail"}},
+		{name: "access decision with download link", kind: Decision, has: []string{"Download de gegevens:", "onleesbaar gemaakt"}, hasNot: []string{"aparte e-mail"}},
 		{name: "third party without stated term", kind: ThirdPartyConsultation, set: func(d *Data) { d.ThirdParty = &ThirdPartyInfo{} }, has: []string{"Wilt u zo snel mogelijk reageren?"}, hasNot: []string{"dagen de tijd"}},
 		{name: "third party with stated term", kind: ThirdPartyConsultation, has: []string{"U hebt 14 dagen de tijd om bezwaar te maken: tot en met 24 april 2026."}},
 		{name: "reminder on the last day", kind: StaffReminder, set: func(d *Data) { d.Staff.DaysLeft = 0 }, has: []string{"Vandaag is de laatste dag."}},
@@ -622,7 +626,8 @@ func TestKinds(t *testing.T) {
 	t.Parallel()
 	// CONTRACT.md §5 lists these categories; they are the kinds' values.
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
-		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice"}
+		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
+		"identity_confirmed", "withdrawn"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Kinds() (-want +got):\n%s", diff)
@@ -648,7 +653,7 @@ func TestKinds(t *testing.T) {
 
 func TestStatesDueDate(t *testing.T) {
 	t.Parallel()
-	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true}
+	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true}
 	f := loadFixture(t, "vallei-wonen")
 	for _, k := range Kinds() {
 		if got, want := k.StatesDueDate(), states[k]; got != want {

@@ -203,6 +203,9 @@ type ComplaintPolicy struct {
 	// EscalationWeeks: the requester may go to court or the Autoriteit Persoonsgegevens within
 	// this many weeks of the decision (A §16, UAVG 35(2)).
 	EscalationWeeks int `json:"escalationWeeks"`
+	// RoutesOpenWithoutDecision: the complaint's receipt says that when no decision comes by the
+	// due date, the escalation routes open within EscalationWeeks after that date (A §16).
+	RoutesOpenWithoutDecision bool `json:"routesOpenWithoutDecision"`
 }
 
 // DecisionPolicy says what every decision must carry beyond the law's minimum.

@@ -255,8 +255,17 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 
 // decideAllowed narrows decide by the case's status (CONTRACT.md §3): from awaiting_identity
 // only as a refusal on identity_not_established, and only after the requester was asked.
+//
+// A decision that discloses or changes something (anything but a refusal, on any type but a
+// complaint) needs identity verified first (RULES.md §2).
 func decideAllowed(c *request.Case, in StaffInput) error {
-	if in.Action != request.ActDecide || c.Status != request.AwaitingIdentity {
+	if in.Action != request.ActDecide {
+		return nil
+	}
+	if c.Status != request.AwaitingIdentity {
+		if c.Type != request.Complaint && request.Outcome(in.Outcome) != request.Refused && c.Identity.Outcome != request.IdentityVerified {
+			return &NotAllowedError{Reason: "identity_unverified"}
+		}
 		return nil
 	}
 	if !askedForIdentity(c) {

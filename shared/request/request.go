@@ -78,7 +78,9 @@ type transition struct {
 var transitions = map[Action]transition{
 	ActConfirm:         {From: []Status{AwaitingConfirmation}, To: ""}, // to is decided by the ID policy
 	ActUploadIdentity:  {From: []Status{AwaitingIdentity}},
-	ActVerifyIdentity:  {From: []Status{AwaitingIdentity}, To: InProgress},
+	// Identity is verified before anything is disclosed or changed (RULES.md §2): from
+	// awaiting_identity after a copy or a visit, from in_progress by the details we hold.
+	ActVerifyIdentity:  {From: []Status{AwaitingIdentity, InProgress}, To: InProgress},
 	ActRejectIdentity:  {From: []Status{AwaitingIdentity}},
 	ActRequestIdentity: {From: []Status{InProgress, AwaitingIdentity}, To: AwaitingIdentity},
 	ActExtend:          {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}},

@@ -43,8 +43,8 @@ func readme(org, reference string, generated time.Time, info Info) []byte {
 		"AutomatedNL":  wrap(info.AutomatedDecisions.NL),
 		"AutomatedEN":  wrap(info.AutomatedDecisions.EN),
 		"Particular":   wrap(info.Particular),
-		"DateNL":    fmt.Sprintf("%d %s %d om %s", t.Day(), monthsNL[t.Month()-1], t.Year(), t.Format("15:04")),
-		"DateEN":    fmt.Sprintf("%d %s %d at %s (Dutch time)", t.Day(), monthsEN[t.Month()-1], t.Year(), t.Format("15:04")),
+		"DateNL":       fmt.Sprintf("%d %s %d om %s", t.Day(), monthsNL[t.Month()-1], t.Year(), t.Format("15:04")),
+		"DateEN":       fmt.Sprintf("%d %s %d at %s (Dutch time)", t.Day(), monthsEN[t.Month()-1], t.Year(), t.Format("15:04")),
 	})
 	if err != nil {
 		panic(err) // cannot happen: the template and its data are fixed here

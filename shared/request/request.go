@@ -76,8 +76,8 @@ type transition struct {
 
 // transitions is the whole state machine. An action/status pair not in it is refused.
 var transitions = map[Action]transition{
-	ActConfirm:         {From: []Status{AwaitingConfirmation}, To: ""}, // to is decided by the ID policy
-	ActUploadIdentity:  {From: []Status{AwaitingIdentity}},
+	ActConfirm:        {From: []Status{AwaitingConfirmation}, To: ""}, // to is decided by the ID policy
+	ActUploadIdentity: {From: []Status{AwaitingIdentity}},
 	// Identity is verified before anything is disclosed or changed (RULES.md §2): from
 	// awaiting_identity after a copy or a visit, from in_progress by the details we hold.
 	ActVerifyIdentity:  {From: []Status{AwaitingIdentity, InProgress}, To: InProgress},

@@ -80,3 +80,30 @@ func TestValidateTrimsAndLowercases(t *testing.T) {
 		}
 	}
 }
+
+// Capacity "other" is no legal representative of a child under 16 (RULES.md §1).
+func TestCapacityOtherIsNoRepresentativeOfAChild(t *testing.T) {
+	t.Parallel()
+	sub := func(birth, capacity string) Submission {
+		return Submission{Type: "access", Name: "Kind", Email: "ouder@family.test", BirthDate: birth, Signature: "Ouder", Declaration: true,
+			Representative: &RepresentativeInput{Name: "Ouder", Email: "ouder@family.test", Capacity: capacity}}
+	}
+	for _, tc := range []struct {
+		birth, capacity, want string
+	}{
+		{"2015-01-01", "other", "capacity_minor"},
+		{"2015-01-01", "parent", ""},
+		{"1950-01-01", "other", ""}, // an adult who is not legally competent: "other" may act
+	} {
+		_, errs := sub(tc.birth, tc.capacity).Validate(d("2026-03-27"))
+		got := ""
+		for _, e := range errs {
+			if e.Field == "representative.capacity" {
+				got = e.Code
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s %s: code %q, want %q", tc.birth, tc.capacity, got, tc.want)
+		}
+	}
+}

@@ -3,13 +3,16 @@ package app_test
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"errors"
 	"io"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
@@ -354,5 +357,60 @@ func TestCheckDecreeData(t *testing.T) {
 	w := s.Svc.CheckDecreeData(amsterdam("2027-07-01 09:00"))
 	if !strings.Contains(w, "2028") || !strings.Contains(w, "decree_days.json") {
 		t.Errorf("2027-07-01: warning %q, want one naming 2028 and decree_days.json", w)
+	}
+}
+
+// queueStore records letters that belong to no case, refusing an id it already holds.
+type queueStore struct {
+	app.OutboxStore
+	mu      sync.Mutex
+	letters map[string]*outbox.Letter
+}
+
+func (q *queueStore) QueueLetter(_ context.Context, l *outbox.Letter) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if _, ok := q.letters[l.ID]; ok {
+		return app.ErrExists
+	}
+	q.letters[l.ID] = l
+	return nil
+}
+
+// A year without decree-day data: the Tick warns the privacy officer and staff once, well
+// before the year begins, in a letter about no case.
+func TestDecreeDaysWarningLetterIsSentOnce(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, NoDelivery: true})
+	q := &queueStore{OutboxStore: s.Store, letters: map[string]*outbox.Letter{}}
+	d := s.Svc.Deps
+	d.Outbox = q
+	svc, err := app.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Tick(ctx, amsterdam("2027-06-30 09:00")); err != nil || len(q.letters) != 0 {
+		t.Fatalf("2027-06-30: %v, %d letters, want none (2028 is more than 6 months away)", err, len(q.letters))
+	}
+	for _, at := range []string{"2027-07-01 09:00", "2027-07-02 09:00", "2027-07-01 09:00"} {
+		if _, err := svc.Tick(ctx, amsterdam(at)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var to []string
+	for _, l := range q.letters {
+		to = append(to, l.To)
+		m, err := svc.Render(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "decree_days_missing", m.Text, "2028", "decree_days.json")
+		if _, ok := m.CustomArgs["reference"]; ok || m.Categories[0] != "decree_days_missing" {
+			t.Errorf("custom_args %v categories %v", m.CustomArgs, m.Categories)
+		}
+	}
+	slices.Sort(to)
+	if want := []string{s.Profile.Organisation.PrivacyOfficerEmail, "staff@corp.test"}; !slices.Equal(to, want) {
+		t.Errorf("warned %v, want %v, once each", to, want)
 	}
 }

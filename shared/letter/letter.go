@@ -34,12 +34,15 @@ const (
 	IdentityConfirmed Kind = "identity_confirmed"
 	// Withdrawn: the request is closed without a decision, with the reason (RULES.md §4).
 	Withdrawn Kind = "withdrawn"
+	// DecreeDaysMissing warns the privacy officer and staff, once per year, that a coming year
+	// has no decree-day data (RULES.md §3). It is about no single case: it has no reference.
+	DecreeDaysMissing Kind = "decree_days_missing"
 )
 
 var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
-	IdentityConfirmed, Withdrawn,
+	IdentityConfirmed, Withdrawn, DecreeDaysMissing,
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.
@@ -58,6 +61,10 @@ func (k Kind) StatesDueDate() bool {
 	}
 	return false
 }
+
+// AboutACase reports whether a letter of this kind is about one case: it then carries the
+// case's reference and request type (CONTRACT.md §5).
+func (k Kind) AboutACase() bool { return k != DecreeDaysMissing }
 
 // Audience is who receives a letter.
 type Audience string
@@ -79,7 +86,7 @@ func (k Kind) Audience() Audience {
 		return ToRequester
 	case StaffCase, StaffReminder:
 		return ToStaff
-	case StaffOverdue:
+	case StaffOverdue, DecreeDaysMissing:
 		return ToPrivacyOfficer
 	case ThirdPartyConsultation:
 		return ToThirdParty
@@ -154,6 +161,8 @@ type Data struct {
 	// Extendable says the profile allows this request type to be extended: only then does a
 	// receipt promise a delay notice (RULES.md §4).
 	Extendable bool
+	// MissingYear is, in decree_days_missing, the year without decree-day data.
+	MissingYear int `json:",omitzero"`
 	// RoutesWithoutDecision says, in a complaint's receipt, that the escalation routes open
 	// within EscalationWeeks after the due date when no decision came (A §16).
 	RoutesWithoutDecision bool

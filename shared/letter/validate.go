@@ -85,6 +85,16 @@ func (c *checker) date(field string, d civil.Date, required bool) {
 // validate reports everything kind needs from d and lacks, and everything d has that is wrong.
 func validate(kind Kind, d Data) error {
 	var c checker
+	if !kind.AboutACase() {
+		c.text("Org.Name", d.Org.Name)
+		if d.MissingYear < 2000 {
+			c.add("MissingYear", "is missing")
+		}
+		if len(c.problems) > 0 {
+			return &DataError{Kind: kind, Problems: c.problems}
+		}
+		return nil
+	}
 	c.text("Reference", d.Reference)
 	c.text("Org.Name", d.Org.Name)
 	switch {

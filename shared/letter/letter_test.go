@@ -737,3 +737,59 @@ func BenchmarkRender(b *testing.B) {
 		})
 	}
 }
+
+// The product's own words (issue 10): a decision is a "beslissing", never a "besluit" (which
+// suggests a government decision); a request is a "verzoek"; no letter promises mediation by
+// the Autoriteit Persoonsgegevens (that was the old Wbp) or states a fixed link lifetime.
+func TestPlainWords(t *testing.T) {
+	t.Parallel()
+	never := map[string][]string{
+		"nl": {"besluit", "aanvraag", "bemiddel", "7 dagen", "op ons verzoek"},
+		"en": {"mediat", "7 days", "The legal reason", "at our request"},
+	}
+	check := func(name, lang string, m Message) {
+		for _, part := range []string{m.Subject, m.Text} {
+			for _, w := range never[lang] {
+				if strings.Contains(strings.ToLower(part), strings.ToLower(w)) {
+					t.Errorf("%s contains %q", name, w)
+				}
+			}
+		}
+	}
+	for _, r := range renderAll(t) {
+		check(r.name, r.lang, r.msg)
+	}
+	for _, v := range decisionVariants {
+		for _, lang := range Languages() {
+			check(lang+"/decision/"+v.typ+"-"+v.outcome, lang, mustRender(t, Decision, lang, decisionData(t, v.typ, v.outcome, v.dec)))
+		}
+	}
+}
+
+// Letters speak to a representative about the person they represent, never about "your data"
+// (RULES.md §1).
+func TestRepresentativeReadsAboutTheSubject(t *testing.T) {
+	t.Parallel()
+	f := loadFixture(t, "de-alliantie")
+	never := map[string][]string{"nl": {"uw gegevens", "over u hebben", "Uw gegevens"}, "en": {"your data", "about you", "Your data"}}
+	want := map[string]string{"nl": "Yusuf el Amrani", "en": "Yusuf el Amrani"}
+	for _, lang := range Languages() {
+		for _, k := range []Kind{Receipt, ResultReady, Decision} {
+			for _, outcome := range []request.Outcome{request.Granted, request.PartlyGranted, request.Refused} {
+				d := f.data(t, k)
+				d.RequestType = request.Access
+				d.Decision = &DecisionInfo{Outcome: outcome, Motivation: "x", Ground: request.ProtectionOfRights, ThirdPartyMasked: true,
+					AccessInfo: &AccessInfo{Purposes: "p", Categories: "c", Recipients: "r", Retention: "t", Source: "s", AutomatedDecisions: "a"}}
+				m := mustRender(t, k, lang, d)
+				for _, w := range never[lang] {
+					if strings.Contains(m.Text, w) {
+						t.Errorf("%s/%s/%s: a letter to the representative says %q", lang, k, outcome, w)
+					}
+				}
+				if !strings.Contains(m.Text, want[lang]) {
+					t.Errorf("%s/%s: does not name the person represented", lang, k)
+				}
+			}
+		}
+	}
+}

@@ -42,6 +42,9 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 				"retention.caseRecordsMonths", "retention.contractEndedYears", "retention.purposeBoundYears",
 				"fees.accessAlwaysFree", "fees.otherFeesAnnounced", "fees.waivable",
 				"complaint.escalationWeeks", "organisation.senderEmail", "organisation.staffEmails",
+				"identity.replyDays", "decisions.motivateCorrections", "complaint.routesOpenWithoutDecision",
+				"accessInfo.purposes", "accessInfo.categories", "accessInfo.recipients", "accessInfo.retention",
+				"accessInfo.source", "accessInfo.automatedDecisions",
 			} {
 				if p.Sources[field] == "" {
 					t.Errorf("_sources has no citation for %s", field)
@@ -392,5 +395,36 @@ func TestRequestTypesIsACopy(t *testing.T) {
 	RequestTypes()[0] = "mutated"
 	if got, want := RequestTypes()[0], Access; got != want {
 		t.Errorf("RequestTypes()[0] = %q after mutating a returned slice, want %q", got, want)
+	}
+}
+
+// The settings issue 10 added, pinned to their seeds: V motivates every correction decision,
+// A opens the escalation routes when a complaint goes undecided (A §16), and each profile's
+// GDPR 15(1) answers are written from its own regulation.
+func TestEmbeddedProfileIssue10Settings(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name                 string
+		motivate, routesOpen bool
+		words                []string
+	}{
+		{"vallei-wonen", true, false, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "zo lang als de wet voorschrijft"}},
+		{"de-alliantie", false, true, []string{"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar"}},
+	} {
+		p, err := Load(tt.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Identity.IDCopy != IDCopyNever || p.Decisions.MotivateCorrections != tt.motivate || p.Complaint.RoutesOpenWithoutDecision != tt.routesOpen || p.Identity.ReplyDays < 1 {
+			t.Errorf("%s: idCopy %s motivate %v routesOpen %v replyDays %d", tt.name, p.Identity.IDCopy, p.Decisions.MotivateCorrections,
+				p.Complaint.RoutesOpenWithoutDecision, p.Identity.ReplyDays)
+		}
+		a := p.AccessInfo
+		all := strings.Join([]string{a.Purposes.NL, a.Categories.NL, a.Recipients.NL, a.Retention.NL, a.Source.NL, a.AutomatedDecisions.NL}, " ")
+		for _, w := range tt.words {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s: accessInfo lacks %q", tt.name, w)
+			}
+		}
 	}
 }

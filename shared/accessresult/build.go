@@ -53,6 +53,18 @@ type OwnEvent struct {
 	Action string `json:"action"`
 }
 
+// Text is one text in Dutch and English.
+type Text struct{ NL, EN string }
+
+// Info is the information of GDPR 15(1)(a)-(h) and 15(2) the README carries beside the data:
+// the organisation's standard answers (from its policy profile) and what staff added for this
+// case. The rights and the complaint to the Autoriteit Persoonsgegevens the README writes itself.
+type Info struct {
+	Purposes, Categories, Recipients, Retention, Source, AutomatedDecisions Text
+	// Particular is what staff add for this case, in the language they wrote it; "" for none.
+	Particular string
+}
+
 // Names of the entries in the package.
 const (
 	FileReadme  = "README.txt"
@@ -75,7 +87,7 @@ var amsterdam = deadline.Location()
 // privacyloket.json and privacyloket.csv (own). r must come from Parse.
 // The bytes depend only on the arguments: entries are sorted by name and
 // stamped with generated, so a rebuilt package is identical.
-func Build(orgName string, r *Result, own Own, generated time.Time) ([]byte, error) {
+func Build(orgName string, r *Result, own Own, info Info, generated time.Time) ([]byte, error) {
 	orgName = strings.Join(strings.Fields(orgName), " ") // one line in the README
 	switch {
 	case orgName == "":
@@ -112,7 +124,7 @@ func Build(orgName string, r *Result, own Own, generated time.Time) ([]byte, err
 		name string
 		data []byte
 	}{
-		{FileReadme, readme(orgName, own.Reference, generated)},
+		{FileReadme, readme(orgName, own.Reference, generated, info)},
 		{FileDataJ, dataJSON},
 		{FileDataC, dataCSV},
 		{FileOwnJSON, ownJSON},

@@ -25,6 +25,40 @@ const org = "Vallei Wonen"
 // generated is 2 April 2026, 14:03:07 in Amsterdam (summer time, UTC+2).
 var generated = time.Date(2026, 4, 2, 12, 3, 7, 0, time.UTC)
 
+// sampleInfo is a profile's GDPR 15(1) answers, shortened.
+var sampleInfo = Info{
+	Purposes:           Text{NL: "Voor het verhuren van woningen.", EN: "To let homes."},
+	Categories:         Text{NL: "Naam en adres.", EN: "Name and address."},
+	Recipients:         Text{NL: "WoningNet en de gemeente.", EN: "WoningNet and the municipality."},
+	Retention:          Text{NL: "Tot 2 jaar na de huur.", EN: "Until 2 years after the tenancy."},
+	Source:             Text{NL: "Van uzelf.", EN: "From you."},
+	AutomatedDecisions: Text{NL: "Geen.", EN: "None."},
+	Particular:         "De melding kwam van een buurtbewoner.",
+}
+
+// The README carries GDPR 15(1)(a)-(h) and 15(2) beside the data: the profile's answers in
+// both languages, what staff added, and the rights (issue 10 item 9).
+func TestReadmeHoldsGDPR15Information(t *testing.T) {
+	t.Parallel()
+	text := string(readme(org, "PL-1", time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC), sampleInfo))
+	for _, want := range []string{
+		"Voor het verhuren van woningen.", "To let homes.", "Naam en adres.", "Name and address.",
+		"WoningNet en de gemeente.", "WoningNet and the municipality.", "Tot 2 jaar na de huur.",
+		"Until 2 years after the tenancy.", "Van uzelf.", "From you.", "Geen.", "None.",
+		"De melding kwam van een buurtbewoner.", "te beperken", "bezwaar maken", "restrict", "object to",
+		"Autoriteit Persoonsgegevens", "Kenmerk: PL-1",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+	for _, line := range strings.Split(text, "\r\n") {
+		if n := len([]rune(line)); n > 76 {
+			t.Errorf("README line of %d characters: %q", n, line)
+		}
+	}
+}
+
 func sampleOwn() Own {
 	return Own{
 		Reference: "PL-2026-ABC123", RequestType: "access", Status: "decided",
@@ -130,7 +164,7 @@ func asMaps(cols []string, rows [][]string) []map[string]string {
 
 func TestBuildEntries(t *testing.T) {
 	t.Parallel()
-	b, err := Build(org, parseFixture(t, "object.json"), sampleOwn(), generated)
+	b, err := Build(org, parseFixture(t, "object.json"), sampleOwn(), sampleInfo, generated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -158,7 +192,7 @@ func TestBuildDataRoundTrip(t *testing.T) {
 		t.Run(file, func(t *testing.T) {
 			t.Parallel()
 			in := parseFixture(t, file)
-			b, err := Build(org, in, sampleOwn(), generated)
+			b, err := Build(org, in, sampleOwn(), sampleInfo, generated)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -214,7 +248,7 @@ func roundTrip(v any) (any, error) {
 
 func TestBuildJSONKeepsText(t *testing.T) {
 	t.Parallel()
-	b, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), generated)
+	b, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), sampleInfo, generated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -234,7 +268,7 @@ func TestBuildOwnRoundTrip(t *testing.T) {
 	for _, own := range []Own{sampleOwn(), {Reference: "PL-2026-EMPTY1"}} {
 		t.Run(own.Reference, func(t *testing.T) {
 			t.Parallel()
-			b, err := Build(org, parseFixture(t, "array.json"), own, generated)
+			b, err := Build(org, parseFixture(t, "array.json"), own, sampleInfo, generated)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -284,7 +318,7 @@ func ownFromRows(t *testing.T, rows []map[string]string) Own {
 
 func TestBuildNeutralisesFormulas(t *testing.T) {
 	t.Parallel()
-	b, err := Build(org, parseFixture(t, "injection.csv"), sampleOwn(), generated)
+	b, err := Build(org, parseFixture(t, "injection.csv"), sampleOwn(), sampleInfo, generated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -340,7 +374,7 @@ func TestNeutralise(t *testing.T) {
 
 func TestBuildDeterministic(t *testing.T) {
 	t.Parallel()
-	first, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), generated)
+	first, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), sampleInfo, generated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -358,7 +392,7 @@ func TestBuildDeterministic(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			// A fresh parse and a fresh Own: map order must not leak into the bytes.
-			again, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), tc.at)
+			again, err := Build(org, parseFixture(t, "nested.json"), sampleOwn(), sampleInfo, tc.at)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -371,7 +405,7 @@ func TestBuildDeterministic(t *testing.T) {
 
 func TestBuildReadme(t *testing.T) {
 	t.Parallel()
-	b, err := Build(org, parseFixture(t, "object.json"), sampleOwn(), generated)
+	b, err := Build(org, parseFixture(t, "object.json"), sampleOwn(), sampleInfo, generated)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,7 +417,7 @@ func TestBuildReadme(t *testing.T) {
 	text := string(got)
 	for _, want := range []string{
 		// Dutch
-		"UW GEGEVENS BIJ Vallei Wonen", "Referentie: PL-2026-ABC123", "Gemaakt op: 2 april 2026 om 14:03",
+		"UW GEGEVENS BIJ Vallei Wonen", "Kenmerk: PL-2026-ABC123", "Gemaakt op: 2 april 2026 om 14:03",
 		"Inzage is altijd gratis", "In beide bestanden staan dezelfde gegevens",
 		"Autoriteit Persoonsgegevens (Postbus 93374, 2509 AJ Den Haag",
 		// English
@@ -432,7 +466,7 @@ func TestReadmeDates(t *testing.T) {
 		{time.Date(2026, 5, 15, 9, 0, 0, 0, time.UTC), "15 mei 2026 om 11:00", "15 May 2026 at 11:00"},
 	}
 	for _, tc := range cases {
-		text := string(readme(org, "PL-1", tc.at))
+		text := string(readme(org, "PL-1", tc.at, sampleInfo))
 		for _, want := range []string{tc.nl, tc.en} {
 			if !strings.Contains(text, want) {
 				t.Errorf("readme(%v) lacks %q", tc.at, want)
@@ -465,7 +499,7 @@ func TestBuildRefuses(t *testing.T) {
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			if _, err := Build(tc.org, tc.r, tc.own, tc.at); !errors.Is(err, ErrInvalid) {
+			if _, err := Build(tc.org, tc.r, tc.own, sampleInfo, tc.at); !errors.Is(err, ErrInvalid) {
 				t.Errorf("Build = %v, want %v", err, ErrInvalid)
 			}
 		})
@@ -500,7 +534,7 @@ func BenchmarkBuild1MB(b *testing.B) {
 	b.ReportAllocs()
 	var size int
 	for b.Loop() {
-		pkg, err := Build(org, r, own, generated)
+		pkg, err := Build(org, r, own, sampleInfo, generated)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -549,7 +583,7 @@ func BenchmarkParseAndBuildMax(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		if _, err := Build(org, r, own, generated); err != nil {
+		if _, err := Build(org, r, own, sampleInfo, generated); err != nil {
 			b.Fatal(err)
 		}
 	}

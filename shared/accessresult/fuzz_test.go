@@ -83,7 +83,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("JSON (-encoding/json +got):\n%s", diff)
 			}
 		}
-		if _, err := Build(org, r, sampleOwn(), generated); err != nil {
+		if _, err := Build(org, r, sampleOwn(), sampleInfo, generated); err != nil {
 			t.Fatalf("Build of a parsed result: %v", err)
 		}
 	})

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	_ "embed"
 	"fmt"
+	"strings"
 	"text/template"
 	"time"
+	"unicode/utf8"
 )
 
 //go:embed readme.tmpl
@@ -22,18 +24,52 @@ var (
 
 // readme renders README.txt with a BOM and CRLF line ends, so that every
 // Windows text editor shows the accented letters and the line breaks.
-func readme(org, reference string, generated time.Time) []byte {
+func readme(org, reference string, generated time.Time, info Info) []byte {
 	t := generated.In(amsterdam)
 	var b bytes.Buffer
 	err := readmeTmpl.Execute(&b, map[string]string{
-		"Org":       org,
-		"Reference": reference,
-		"DateNL":    fmt.Sprintf("%d %s %d om %s", t.Day(), monthsNL[t.Month()-1], t.Year(), t.Format("15:04")),
-		"DateEN":    fmt.Sprintf("%d %s %d at %s (Dutch time)", t.Day(), monthsEN[t.Month()-1], t.Year(), t.Format("15:04")),
+		"Org":          org,
+		"Reference":    reference,
+		"PurposesNL":   wrap(info.Purposes.NL),
+		"PurposesEN":   wrap(info.Purposes.EN),
+		"CategoriesNL": wrap(info.Categories.NL),
+		"CategoriesEN": wrap(info.Categories.EN),
+		"RecipientsNL": wrap(info.Recipients.NL),
+		"RecipientsEN": wrap(info.Recipients.EN),
+		"RetentionNL":  wrap(info.Retention.NL),
+		"RetentionEN":  wrap(info.Retention.EN),
+		"SourceNL":     wrap(info.Source.NL),
+		"SourceEN":     wrap(info.Source.EN),
+		"AutomatedNL":  wrap(info.AutomatedDecisions.NL),
+		"AutomatedEN":  wrap(info.AutomatedDecisions.EN),
+		"Particular":   wrap(info.Particular),
+		"DateNL":       fmt.Sprintf("%d %s %d om %s", t.Day(), monthsNL[t.Month()-1], t.Year(), t.Format("15:04")),
+		"DateEN":       fmt.Sprintf("%d %s %d at %s (Dutch time)", t.Day(), monthsEN[t.Month()-1], t.Year(), t.Format("15:04")),
 	})
 	if err != nil {
 		panic(err) // cannot happen: the template and its data are fixed here
 	}
 	out := append([]byte(nil), utf8BOM...)
 	return append(out, bytes.ReplaceAll(b.Bytes(), []byte("\n"), []byte("\r\n"))...)
+}
+
+// wrap breaks text into lines of at most 72 characters, the README's width; an empty text
+// stays empty.
+func wrap(text string) string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(text) {
+		if line != "" && utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) > 72 {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
 }

@@ -26,6 +26,10 @@ func (s *Service) Actions(c *request.Case, now time.Time) []request.Action {
 // a *NotAllowedError with a stable reason, or nil.
 func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) error {
 	switch a {
+	case request.ActVerifyIdentity:
+		if c.Status == request.InProgress && c.Identity.Outcome == request.IdentityVerified {
+			return &NotAllowedError{Reason: "already_verified"}
+		}
 	case request.ActRejectIdentity:
 		if !c.Identity.CopyHeld {
 			return &NotAllowedError{Reason: "no_copy"}
@@ -33,6 +37,10 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 	case request.ActRequestIdentity:
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			return &NotAllowedError{Reason: "already_asked"}
+		}
+	case request.ActDecide:
+		if c.Status == request.AwaitingIdentity && !askedForIdentity(c) {
+			return &NotAllowedError{Reason: "identity_not_asked"}
 		}
 	case request.ActExtend:
 		if c.Extended {

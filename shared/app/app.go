@@ -230,3 +230,15 @@ func (s *Service) copyExpiry(now time.Time) time.Time {
 	}
 	return local(now).AddDate(0, 0, days)
 }
+
+// CheckDecreeData warns when a due date may soon fall in a year without decree-day data
+// (RULES.md §3): such a year is computed with the statutory holidays only, so the operators must
+// add the royal decree's days to decree_days.json. It returns "" when all is well. The
+// functions call it at start-up and log the warning; the Tick logs it too.
+func (s *Service) CheckDecreeData(now time.Time) string {
+	year, missing := s.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
+	if !missing {
+		return ""
+	}
+	return fmt.Sprintf("no decree-day data for %d: due dates in that year count the statutory holidays only; add the days equated by royal decree to shared/deadline/decree_days.json", year)
+}

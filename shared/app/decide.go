@@ -10,10 +10,10 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/deadline"
-	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -68,8 +68,28 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 			break
 		}
 	}
-	if len(in.RecipientsNote) > 5000 || len(in.CorrectionSummary) > 5000 {
+	if len(in.RecipientsNote) > 5000 {
 		add("recipientsNote", "too_long")
+	}
+	if len(in.CorrectionSummary) > 5000 {
+		add("correctionSummary", "too_long")
+	}
+	if len(in.AccessInfo) > 5000 {
+		add("accessInfo", "too_long")
+	}
+	correcting := (t == request.Rectification || t == request.Erasure) && (outcome == request.Granted || outcome == request.PartlyGranted)
+	if correcting {
+		// The recipients are told only what staff write was actually changed (RULES.md §4).
+		if len(in.Recipients) > 0 && strings.TrimSpace(in.CorrectionSummary) == "" {
+			add("correctionSummary", "required")
+		}
+		// GDPR 19: who was informed, why not, or (ticked by staff) that no one had the data.
+		switch {
+		case in.NoRecipients && len(in.Recipients) > 0:
+			add("noRecipients", "invalid")
+		case !in.NoRecipients && len(in.Recipients) == 0 && strings.TrimSpace(in.RecipientsNote) == "":
+			add("recipients", "required")
+		}
 	}
 	return errs
 }
@@ -103,7 +123,12 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in Staff
 	if err != nil {
 		return nil, err
 	}
-	pkg, err := accessresult.Build(s.Profile.Organisation.Name, res, own, now)
+	a := s.Profile.AccessInfo
+	text := func(t policy.Text) accessresult.Text { return accessresult.Text{NL: t.NL, EN: t.EN} }
+	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
+		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
+		Particular: strings.TrimSpace(in.AccessInfo)}
+	pkg, err := accessresult.Build(s.Profile.Organisation.Name, res, own, info, now)
 	if err != nil {
 		return nil, fmt.Errorf("build access package: %w", err)
 	}
@@ -148,7 +173,7 @@ func (s *Service) ownRecords(ctx context.Context, c *request.Case) (accessresult
 			"phone": c.Subject.Phone, "address": c.Subject.Address, "relation": string(c.Relation)},
 	}
 	if c.Identity.Outcome != "" {
-		own.Subject["identityCheck"] = string(c.Identity.Outcome) + " " + string(c.Identity.DocumentType)
+		own.Subject["identityCheck"] = strings.TrimSpace(string(c.Identity.Outcome) + " " + string(c.Identity.Method) + " " + string(c.Identity.DocumentType))
 	}
 	_, to := c.Recipient()
 	for _, l := range sortLetters(letters) {
@@ -170,18 +195,24 @@ func (s *Service) ownRecords(ctx context.Context, c *request.Case) (accessresult
 // requester, the result link for access, and a correction notice to each recipient (GDPR 19).
 func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := &request.Decision{Outcome: request.Outcome(in.Outcome), Motivation: strings.TrimSpace(in.Motivation), Ground: request.Ground(in.Ground),
-		RecipientsNote: strings.TrimSpace(in.RecipientsNote), DecidedBy: staff, DecidedAt: now}
+		RecipientsNote: strings.TrimSpace(in.RecipientsNote), AccessInfo: strings.TrimSpace(in.AccessInfo), DecidedBy: staff, DecidedAt: now}
 	correcting := (c.Type == request.Rectification || c.Type == request.Erasure) && d.Outcome != request.Refused
 	if correcting {
-		d.Recipients = in.Recipients
+		d.Recipients, d.NoRecipients, d.CorrectionSummary = in.Recipients, in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
+	}
+	if tp := c.ThirdParty; tp != nil && tp.Answer == request.ThirdPartyPending {
+		// Decided before the third party answered: their data counts as masked (CONTRACT.md §3).
+		tp.Mask = true
 	}
 	c.Decision = d
 	_, to := c.Recipient()
 	l := s.newLetter(c, letter.Decision, to, "", now)
 	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground,
-		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote,
-		NoRecipients:     correcting && len(d.Recipients) == 0 && d.RecipientsNote == "",
+		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
+	if c.Type == request.Access && d.Outcome != request.Refused {
+		l.Data.Decision.AccessInfo = s.accessInfo(c.Lang, d.AccessInfo)
+	}
 	out := []*outbox.Letter{l}
 	if pre != nil && pre.stored {
 		c.Result = &request.Result{StoredAt: now, ExpiresAt: s.resultExpiry(now), Size: pre.size}
@@ -192,27 +223,21 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 		out = append(out, r)
 	}
 	if correcting {
-		summary := strings.TrimSpace(in.CorrectionSummary)
-		if summary == "" {
-			summary = correctionSummary(c)
-		}
 		for _, rcpt := range d.Recipients {
 			n := s.newLetter(c, letter.CorrectionNotice, rcpt, "", now)
-			n.Lang, n.Data.RecipientName, n.Data.Representative = "nl", "", nil
-			n.Data.Correction = &letter.CorrectionInfo{Summary: summary}
+			n.Lang, n.Data.RecipientName, n.Data.Representative = "nl", "", nil // correction notices are in Dutch
+			n.Data.Correction = &letter.CorrectionInfo{Summary: d.CorrectionSummary, SubjectName: c.Subject.Name}
 			out = append(out, n)
 		}
 	}
 	return out
 }
 
-// correctionSummary says what changed without the requester's reasons: for a rectification the
-// accepted changes, for an erasure that the data was erased.
-func correctionSummary(c *request.Case) string {
-	if c.Type == request.Rectification {
-		return c.Proposed
-	}
-	return i18n.Tf("nl", "mail.correction.erased", c.Subject.Name) // correction notices are in Dutch
+// accessInfo is the profile's standard GDPR 15(1) answer in lang, with what staff added.
+func (s *Service) accessInfo(lang, particular string) *letter.AccessInfo {
+	a := s.Profile.AccessInfo
+	return &letter.AccessInfo{Purposes: a.Purposes.In(lang), Categories: a.Categories.In(lang), Recipients: a.Recipients.In(lang),
+		Retention: a.Retention.In(lang), Source: a.Source.In(lang), AutomatedDecisions: a.AutomatedDecisions.In(lang), Particular: particular}
 }
 
 // consult records the third party and returns their letter: the nature of the request only,

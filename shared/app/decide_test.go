@@ -17,15 +17,18 @@ import (
 
 const apAddress = "Postbus 93374"
 
-// ready submits, confirms and (where the profile asks) verifies identity: the case is in progress.
+// ready submits, confirms and verifies identity (with a checked copy where the profile asked
+// for one, else with the details we hold): the case is in progress.
 func ready(t *testing.T, s *testenv.Stack, sub request.Submission) *request.Case {
 	t.Helper()
 	c := submitConfirm(t, s, sub)
+	in := app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data"}
 	if c.Status == request.AwaitingIdentity {
-		var err error
-		if c, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, DocumentType: "passport"}); err != nil {
-			t.Fatal(err)
-		}
+		in.Method, in.DocumentType = "id_copy", "passport"
+	}
+	var err error
+	if c, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", in); err != nil {
+		t.Fatal(err)
 	}
 	return c
 }
@@ -212,7 +215,8 @@ func testCorrectionsInformRecipients(t *testing.T, backend testenv.Backend) {
 	sub.Type, sub.ProposedChanges = "rectification", "Telefoonnummer 06-12345678 in plaats van 06-87654321."
 	c := ready(t, s, sub)
 	decide(t, s, c.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Het oude nummer bewaren wij voor de huurgeschiedenis.",
-		Ground: "required_by_law", Recipients: []string{"onderhoud@aannemer.test", "incasso@bureau.test"}})
+		Ground: "required_by_law", Recipients: []string{"onderhoud@aannemer.test", "incasso@bureau.test"},
+		CorrectionSummary: "Het telefoonnummer is nu 06-12345678."})
 	dec := s.Mail.Await(t, "decision", "corr@tenant.test", c.Reference)
 	mustContain(t, "rectification decision", dec.Text, "onderhoud@aannemer.test", "incasso@bureau.test", apAddress)
 	for _, r := range []string{"onderhoud@aannemer.test", "incasso@bureau.test"} {
@@ -226,7 +230,7 @@ func testCorrectionsInformRecipients(t *testing.T, backend testenv.Backend) {
 	er := access("erase@tenant.test")
 	er.Type, er.Details = "erasure", "Mijn oude woningzoekendeninschrijving; niet meer nodig."
 	c = ready(t, s, er)
-	decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", RecipientsNote: "De gegevens zijn nooit aan anderen verstrekt."})
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", Motivation: "De inschrijving is niet meer nodig.", RecipientsNote: "De gegevens zijn nooit aan anderen verstrekt."})
 	dec = s.Mail.Await(t, "decision", "erase@tenant.test", c.Reference)
 	mustContain(t, "erasure decision", dec.Text, "nooit aan anderen verstrekt")
 	if n := s.Mail.Count("correction_notice", "", c.Reference); n != 0 {
@@ -260,13 +264,17 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	if strings.Contains(tp.Text, "Carla") || strings.Contains(tp.Text, "obj@tenant.test") || tp.Link("ThirdPartyResponse") == "" {
 		t.Errorf("third_party_consultation names the requester or lacks its link:\n%s", tp.Text)
 	}
-	if _, err := s.Svc.StaffAct(ctx, a.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"}); !errors.Is(err, app.ErrNotAllowed) {
-		t.Errorf("deciding while the third party may still object: %v, want ErrNotAllowed", err)
+	// Deciding before the third party answered is allowed (CONTRACT.md §3), but their data then
+	// counts as masked: a full grant is refused, and nothing changes.
+	_, err := s.Svc.StaffAct(ctx, a.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	var verr *app.ValidationError
+	if !errors.As(err, &verr) || len(verr.Fields) != 1 || verr.Fields[0].Field != "outcome" || verr.Fields[0].Code != "third_party_masked" {
+		t.Errorf("granting in full while the third party may still object: %v, want outcome third_party_masked", err)
 	}
 	if _, err := s.Svc.ThirdPartyAnswer(ctx, a.Reference, "someone@else.test", "agree", ""); !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("answer from another address: %v", err)
 	}
-	a, err := s.Svc.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "object", "Ik wil niet genoemd worden.")
+	a, err = s.Svc.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "object", "Ik wil niet genoemd worden.")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -73,7 +73,10 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 	if err != nil {
 		return Mail{}, err
 	}
-	args := map[string]string{"reference": l.Reference, "letter": string(l.Kind)}
+	args := map[string]string{"letter": string(l.Kind)}
+	if l.Reference != "" { // letters about no single case carry no reference (CONTRACT.md §5)
+		args["reference"] = l.Reference
+	}
 	if !l.DueDate.IsZero() {
 		args["dueDate"] = l.DueDate.String()
 	}

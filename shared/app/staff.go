@@ -28,16 +28,27 @@ func (e *NotAllowedError) Is(target error) bool { return target == ErrNotAllowed
 
 // StaffInput is one staff action with its fields.
 type StaffInput struct {
-	Action       request.Action
-	DocumentType string
-	Reason       string
-	Explanation  string
+	Action request.Action
+	// verify_identity: how identity was established (RULES.md §2), the document seen for
+	// in_person and id_copy, and, when a representative acts, that proof of their authority
+	// was seen (RULES.md §1).
+	Method                string
+	DocumentType          string
+	RepresentationChecked bool
+	Reason                string
+	Explanation           string
 	// decide
 	Outcome, Motivation, Ground string
 	Recipients                  []string // rectification/erasure: e-mails of third parties to inform
 	RecipientsNote              string   // why informing them is impossible or disproportionate
-	CorrectionSummary           string   // what changed, for the recipients (default: the proposed changes)
-	ResultFile                  []byte   // access: the data, JSON or CSV
+	// NoRecipients: staff confirm the data went to no one, so no one had to be informed.
+	NoRecipients bool
+	// CorrectionSummary is what was actually corrected or erased, in the staff's words: the
+	// only thing the recipients are told (required when there are recipients).
+	CorrectionSummary string
+	// AccessInfo is what staff add to the profile's GDPR 15(1) answers for this case.
+	AccessInfo string
+	ResultFile []byte // access: the data, JSON or CSV
 	// consult_third_party
 	ThirdPartyName, ThirdPartyEmail string
 }
@@ -54,17 +65,26 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 	}
 	switch in.Action {
 	case request.ActVerifyIdentity:
-		if !request.DocumentType(in.DocumentType).Valid() {
+		m := request.VerificationMethod(in.Method)
+		switch {
+		case in.Method == "":
+			errs = append(errs, request.FieldError{Field: "method", Code: "required"})
+		case !m.Valid():
+			errs = append(errs, request.FieldError{Field: "method", Code: "invalid"})
+		}
+		switch {
+		case m == request.VerifyKnownData && in.DocumentType != "":
+			// Nothing was shown: recording a document would claim a check that did not happen.
+			errs = append(errs, request.FieldError{Field: "documentType", Code: "invalid"})
+		case (m == request.VerifyInPerson || m == request.VerifyIDCopy) && in.DocumentType == "":
+			errs = append(errs, request.FieldError{Field: "documentType", Code: "required"})
+		case in.DocumentType != "" && !request.DocumentType(in.DocumentType).Valid():
 			errs = append(errs, request.FieldError{Field: "documentType", Code: "invalid"})
 		}
-	case request.ActRejectIdentity, request.ActRequestIdentity:
+	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActWithdraw:
 		req("reason", in.Reason)
 	case request.ActExtend:
 		req("explanation", in.Explanation)
-	case request.ActWithdraw:
-		if len(in.Reason) > 5000 {
-			errs = append(errs, request.FieldError{Field: "reason", Code: "too_long"})
-		}
 	case request.ActDecide:
 		errs = append(errs, in.validateDecision(t)...)
 	case request.ActConsult:
@@ -78,6 +98,44 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 	return errs
 }
 
+// validateFor adds the checks that depend on the case itself: a representative's authority,
+// the profile's rule that every correction is motivated, and a decision that must limit the
+// answer because third parties' data is masked.
+func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldError {
+	errs := in.Validate(c.Type)
+	add := func(f, code string) {
+		for _, e := range errs {
+			if e.Field == f {
+				return
+			}
+		}
+		errs = append(errs, request.FieldError{Field: f, Code: code})
+	}
+	switch in.Action {
+	case request.ActVerifyIdentity:
+		if c.Representative != nil && !in.RepresentationChecked {
+			add("representationChecked", "representation")
+		}
+	case request.ActDecide:
+		correcting := c.Type == request.Rectification || c.Type == request.Erasure
+		if correcting && s.Profile.Decisions.MotivateCorrections && strings.TrimSpace(in.Motivation) == "" {
+			add("motivation", "required")
+		}
+		if c.Type == request.Access && thirdPartyMasked(c) && request.Outcome(in.Outcome) == request.Granted {
+			// Masked data is not disclosed: the answer is a partial grant (GDPR 15(4)).
+			add("outcome", "third_party_masked")
+		}
+	}
+	return errs
+}
+
+// thirdPartyMasked reports whether a consulted third party's data is (or, deciding now, will
+// be) masked: they objected, did not answer in time, or have not answered yet.
+func thirdPartyMasked(c *request.Case) bool {
+	tp := c.ThirdParty
+	return tp != nil && (tp.Mask || tp.Answer == request.ThirdPartyPending)
+}
+
 // StaffAct applies one staff action to a case in one transaction, with the letters it causes
 // and an audit event naming the staff member. Two staff acting at once cannot both win: the
 // transaction re-reads the case and the loser sees the new status.
@@ -86,7 +144,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	if err != nil {
 		return nil, err
 	}
-	if errs := in.Validate(cur.Type); len(errs) > 0 {
+	if errs := s.validateFor(cur, in); len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}
 	now := s.Clock()
@@ -103,19 +161,30 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 		if err != nil {
 			return Change{}, err
 		}
+		if err := decideAllowed(c, in); err != nil {
+			return Change{}, err
+		}
 		ch := Change{}
 		_, to := c.Recipient()
 		detail := ""
 		switch in.Action {
 		case request.ActVerifyIdentity:
 			s.endSuspension(c, now)
-			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, CheckedBy: staff, CheckedAt: now,
-				DocumentType: request.DocumentType(in.DocumentType), Outcome: request.IdentityVerified}
+			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, AskedAt: c.Identity.AskedAt, CheckedBy: staff, CheckedAt: now,
+				Method: request.VerificationMethod(in.Method), DocumentType: request.DocumentType(in.DocumentType),
+				RepresentationChecked: in.RepresentationChecked, Outcome: request.IdentityVerified}
 			ch.DeleteIDCopy = true
-			detail = in.DocumentType
+			// The clock runs again (or never stood still): the requester learns the due date.
+			l := s.newLetter(c, letter.IdentityConfirmed, to, now.Format(time.RFC3339Nano), now)
+			l.DueDate = c.DueDate
+			l.Data.ClockSuspended = c.SuspendedDays > 0 // the date moved by the days the clock stood still
+			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+			letters = append(letters, l)
+			detail = strings.TrimSpace(in.Method + " " + in.DocumentType)
 		case request.ActRejectIdentity:
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, request.IdentityRejected, ""
+			c.Identity.AskedAt = now
 			s.startSuspension(c, now)
 			ch.DeleteIDCopy = true
 			l := s.newLetter(c, letter.IDRejected, to, now.Format(time.RFC3339Nano), now)
@@ -125,7 +194,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActRequestIdentity:
-			c.Identity.CopyRequired = true
+			c.Identity.CopyRequired, c.Identity.AskedAt = true, now
 			s.startSuspension(c, now)
 			l := s.newLetter(c, letter.IDRequested, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
@@ -147,7 +216,11 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 		case request.ActWithdraw:
 			c.ClosedAt = now
 			c.Identity.CopyHeld = false
+			c.Identity.RequestedAt = time.Time{}
 			ch.DeleteIDCopy = true
+			l := s.newLetter(c, letter.Withdrawn, to, "", now)
+			l.Data.Reason = strings.TrimSpace(in.Reason)
+			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActDecide:
 			letters = append(letters, s.decide(c, staff, in, pre, now)...)
@@ -180,15 +253,47 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	return c, nil
 }
 
+// decideAllowed narrows decide by the case's status (CONTRACT.md §3): from awaiting_identity
+// only as a refusal on identity_not_established, and only after the requester was asked.
+//
+// A decision that discloses or changes something (anything but a refusal, on any type but a
+// complaint) needs identity verified first (RULES.md §2).
+func decideAllowed(c *request.Case, in StaffInput) error {
+	if in.Action != request.ActDecide {
+		return nil
+	}
+	if c.Status != request.AwaitingIdentity {
+		if c.Type != request.Complaint && request.Outcome(in.Outcome) != request.Refused && c.Identity.Outcome != request.IdentityVerified {
+			return &NotAllowedError{Reason: "identity_unverified"}
+		}
+		return nil
+	}
+	if !askedForIdentity(c) {
+		return &NotAllowedError{Reason: "identity_not_asked"}
+	}
+	if request.Outcome(in.Outcome) != request.Refused || request.Ground(in.Ground) != request.IdentityNotEstablished {
+		return &NotAllowedError{Reason: "identity_pending"}
+	}
+	return nil
+}
+
+// askedForIdentity reports whether the requester was asked for proof of identity and has not
+// sent it: only then may the request be refused because identity was not established.
+func askedForIdentity(c *request.Case) bool {
+	return (!c.Identity.AskedAt.IsZero() || !c.Identity.RequestedAt.IsZero()) && !c.Identity.CopyHeld
+}
+
 // startSuspension stops the clock while the controller waits for identification, where the
-// profile says so (EDPB 01/2022 §159). A clock already stopped keeps its start.
+// profile says so (EDPB 01/2022 §159). A clock already stopped keeps its start. An extended
+// case may stand still too: CaseDue moves its extended date by the suspended days.
 func (s *Service) startSuspension(c *request.Case, now time.Time) {
-	if s.Profile.Identity.SuspendClock && c.Identity.RequestedAt.IsZero() && !c.Extended {
+	if s.Profile.Identity.SuspendClock && c.Identity.RequestedAt.IsZero() {
 		c.Identity.RequestedAt = now
 	}
 }
 
-// endSuspension restarts the clock: the whole days it stood still push the due date on.
+// endSuspension restarts the clock: the whole days it stood still are added at the end of the
+// term, and an extension is kept (RULES.md §3).
 func (s *Service) endSuspension(c *request.Case, now time.Time) {
 	if c.Identity.RequestedAt.IsZero() {
 		return
@@ -199,7 +304,7 @@ func (s *Service) endSuspension(c *request.Case, now time.Time) {
 		return
 	}
 	c.SuspendedDays += days
-	if due, err := s.Calendar.Due(s.Profile, string(c.Type), c.Received, c.SuspendedDays); err == nil {
+	if due, err := s.Calendar.CaseDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays, c.Extended); err == nil {
 		c.DueDate = due
 	}
 }

@@ -20,6 +20,32 @@ type StatusView struct {
 	Extended   bool         `json:"extended"`
 	Suspended  bool         `json:"suspended"`
 	Letters    []LetterView `json:"letters"`
+	// Timeline is what happened to the request and when, oldest first (CONTRACT.md §3): the
+	// steps a requester may know of, never who on the staff took them or why.
+	Timeline []TimelineEntry `json:"timeline"`
+}
+
+// TimelineEntry is one step of a case: its event code (the catalogue words it as
+// "event.<code>") and when, in RFC 3339.
+type TimelineEntry struct {
+	At    string `json:"at"`
+	Event string `json:"event"`
+}
+
+// requesterSteps are the audit events that show on the requester's timeline; the third
+// party's answer shows without saying what it was.
+var requesterSteps = map[string]string{
+	"submitted": "submitted", "confirmed": "confirmed", "id_uploaded": "id_uploaded",
+	string(request.ActRequestIdentity): string(request.ActRequestIdentity),
+	string(request.ActRejectIdentity):  string(request.ActRejectIdentity),
+	string(request.ActVerifyIdentity):  string(request.ActVerifyIdentity),
+	string(request.ActExtend):          string(request.ActExtend),
+	string(request.ActConsult):         string(request.ActConsult),
+	"third_party_agree":                "third_party_done", "third_party_object": "third_party_done",
+	"third_party_term_ended":    "third_party_done",
+	string(request.ActDecide):   string(request.ActDecide),
+	string(request.ActWithdraw): string(request.ActWithdraw),
+	"result_downloaded":         "result_downloaded",
 }
 
 // LetterView is one letter in a timeline: its kind, when it was written and whether it went out.
@@ -47,6 +73,16 @@ func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
 		ReceivedAt: c.SubmittedAt.UTC().Format(time.RFC3339), Extended: c.Extended,
 		Suspended: c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero() && s.Profile.Identity.SuspendClock,
 		Letters:   []LetterView{},
+		Timeline:  []TimelineEntry{},
+	}
+	events, err := s.Cases.Events(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("events of %s: %w", ref, err)
+	}
+	for _, e := range events {
+		if code, ok := requesterSteps[e.Action]; ok {
+			v.Timeline = append(v.Timeline, TimelineEntry{At: e.At.UTC().Format(time.RFC3339), Event: code})
+		}
 	}
 	if !c.DueDate.IsZero() {
 		v.DueDate = c.DueDate.String()

@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"time"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
@@ -219,8 +221,11 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 		if c.DueDate, err = s.Calendar.Due(s.Profile, string(c.Type), c.Received, 0); err != nil {
 			return Change{}, fmt.Errorf("due date: %w", err)
 		}
-		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld && s.Profile.Identity.SuspendClock {
-			c.Identity.RequestedAt = now
+		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
+			c.Identity.AskedAt = now
+			if s.Profile.Identity.SuspendClock {
+				c.Identity.RequestedAt = now
+			}
 		}
 		c.NextActionAt = s.nextAction(c, now)
 
@@ -277,13 +282,15 @@ func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string
 func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	name, _ := c.Recipient()
 	d := letter.Data{
-		Reference:       c.Reference,
-		Org:             s.org(),
-		RecipientName:   name,
-		RequestType:     c.Type,
-		Received:        c.Received,
-		DueDate:         c.DueDate,
-		EscalationWeeks: s.Profile.Complaint.EscalationWeeks,
+		Reference:             c.Reference,
+		Org:                   s.org(),
+		RecipientName:         name,
+		RequestType:           c.Type,
+		Received:              c.Received,
+		DueDate:               c.DueDate,
+		EscalationWeeks:       s.Profile.Complaint.EscalationWeeks,
+		Extendable:            s.extendable(c.Type),
+		RoutesWithoutDecision: c.Type == request.Complaint && s.Profile.Complaint.RoutesOpenWithoutDecision,
 	}
 	if r := c.Representative; r != nil {
 		d.Representative = &letter.Representative{Name: r.Name, Capacity: r.Capacity, SubjectName: c.Subject.Name}
@@ -298,6 +305,13 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 		Status:    outbox.Pending,
 		CreatedAt: now,
 	}
+}
+
+// extendable reports whether the profile allows a case of type t to be extended: a complaint
+// runs on the organisation's own procedure, where GDPR 12(3) does not apply.
+func (s *Service) extendable(t request.Type) bool {
+	_, err := s.Calendar.ExtendedDue(s.Profile, string(t), civil.Date{Year: 2026, Month: 1, Day: 1}, 0)
+	return !errors.Is(err, deadline.ErrNoCeiling)
 }
 
 func (s *Service) org() letter.Org {

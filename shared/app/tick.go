@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"strconv"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -65,6 +67,10 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 		if len(refs) < tickBatch || fresh == 0 {
 			break
 		}
+	}
+	if w := s.CheckDecreeData(now); w != "" {
+		s.Logger.WarnContext(ctx, "decree days missing", "warning", w)
+		res.Letters += s.warnDecreeDays(ctx, now)
 	}
 	n, err := s.RelayOutbox(ctx, now)
 	if err != nil {
@@ -208,6 +214,12 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 		}
 		consider(letter.ConfirmReminder, []time.Time{c.SubmittedAt.Add(time.Duration(r.ConfirmReminderHours) * time.Hour)})
 		soonest(expiry)
+	case c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero():
+		// The clock stands still: no due-date reminders or escalations, but staff hear when
+		// the requester has not answered the request for identification in time.
+		if asked := c.Identity.AskedAt; !asked.IsZero() && !c.Identity.CopyHeld {
+			consider(letter.StaffReminder, []time.Time{s.identityReplyDue(asked)})
+		}
 	case c.Status.Open() && !c.DueDate.IsZero():
 		due := c.DueDate
 		first := at(s.Calendar.AddWorkingDays(due, -r.StaffWorkingDaysBefore))
@@ -218,6 +230,13 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 		reminders := []time.Time{first}
 		if l := at(lastDay); l.After(first) {
 			reminders = append(reminders, l)
+		}
+		if asked := c.Identity.AskedAt; c.Status == request.AwaitingIdentity && !asked.IsZero() && !c.Identity.CopyHeld {
+			// The clock runs on (the profile does not suspend it): staff hear of a silent requester too.
+			if m := s.identityReplyDue(asked); m.Before(at(due)) {
+				reminders = append([]time.Time{m}, reminders...)
+				slices.SortFunc(reminders, func(a, b time.Time) int { return a.Compare(b) })
+			}
 		}
 		overdueStart := at(due.AddDays(1))
 		if now.Before(overdueStart) {
@@ -263,6 +282,16 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 	return p
 }
 
+// identityReplyDue is when staff are reminded that the requester, asked for proof of identity
+// at asked, has not answered: the profile's reply term later, at the start of that working day.
+func (s *Service) identityReplyDue(asked time.Time) time.Time {
+	days := s.Profile.Identity.ReplyDays
+	if days <= 0 {
+		days = 14
+	}
+	return at(deadline.DateIn(asked).AddDays(days))
+}
+
 // dueLetters turns one due item into the letters it sends.
 func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
 	var out []*outbox.Letter
@@ -276,8 +305,14 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 		l.Data.LinksExpire = deadline.DateIn(expiry)
 		out = append(out, l)
 	case letter.StaffReminder:
+		idWait := c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld &&
+			d.at.Equal(s.identityReplyDue(c.Identity.AskedAt))
 		for _, staff := range s.staff {
-			out = append(out, s.staffLetter(c, letter.StaffReminder, staff, d.disc, now))
+			l := s.staffLetter(c, letter.StaffReminder, staff, d.disc, now)
+			if idWait {
+				l.Data.Staff.IdentityAskedOn = deadline.DateIn(c.Identity.AskedAt)
+			}
+			out = append(out, l)
 		}
 	case letter.StaffOverdue:
 		to := append([]string{}, s.staff...)
@@ -296,4 +331,52 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 		}
 	}
 	return out
+}
+
+// LetterQueue stores a letter that belongs to no case, once: ErrExists when its id is taken.
+// A store that has it lets the Tick send the decree-days warning; one without it leaves the
+// warning to the log and the start-up check.
+type LetterQueue interface {
+	QueueLetter(ctx context.Context, l *outbox.Letter) error
+}
+
+// warnDecreeDays queues, once per missing year, a decree_days_missing letter to the privacy
+// officer and every staff address (the letter id is derived from the year and the address).
+func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
+	q, ok := s.Outbox.(LetterQueue)
+	if !ok {
+		return 0
+	}
+	year, missing := s.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
+	if !missing {
+		return 0
+	}
+	to := append([]string{}, s.staff...)
+	if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" {
+		to = append([]string{po}, to...)
+	}
+	var queued []*outbox.Letter
+	seen := map[string]bool{}
+	for _, addr := range to {
+		if seen[addr] {
+			continue
+		}
+		seen[addr] = true
+		l := &outbox.Letter{
+			ID:   outbox.ID("", letter.DecreeDaysMissing, addr, strconv.Itoa(year)),
+			Kind: letter.DecreeDaysMissing, Lang: "nl", To: addr, Status: outbox.Pending, CreatedAt: now,
+			Data: letter.Data{Org: s.org(), MissingYear: year},
+			// Kept until the year it warns about has begun: by then the data is there or late.
+			RetainUntil: deadline.StartOfDay(civil.Date{Year: year, Month: 12, Day: 31}),
+		}
+		switch err := q.QueueLetter(ctx, l); {
+		case errors.Is(err, ErrExists):
+		case err != nil:
+			s.Logger.ErrorContext(ctx, "queue decree-days warning failed", "error", err)
+		default:
+			queued = append(queued, l)
+		}
+	}
+	s.publish(ctx, queued)
+	return len(queued)
 }

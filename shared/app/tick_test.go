@@ -184,7 +184,7 @@ func TestIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T) {
 }
 
 func testIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T, backend testenv.Backend) {
-	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: idAlways, Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("copy@tenant.test"))
 	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, testJPEG(t)); err != nil {
 		t.Fatal(err)
@@ -308,11 +308,11 @@ func TestValleiRectificationReminders(t *testing.T) {
 }
 
 func testValleiRectificationReminders(t *testing.T, backend testenv.Backend) {
-	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-12-10 09:00")})
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: idAlways, Now: amsterdam("2026-12-10 09:00")})
 	sub := access("rect@tenant.test")
 	sub.Type, sub.ProposedChanges = "rectification", "Mijn achternaam is Jansen, niet Janssen."
 	c := submitConfirm(t, s, sub)
-	c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, DocumentType: "id_card"})
+	c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
 	if err != nil {
 		t.Fatal(err)
 	}

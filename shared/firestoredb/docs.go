@@ -35,10 +35,14 @@ type identityDoc struct {
 	CopyUploaded *time.Time `firestore:"copyUploaded"`
 	CopyKind     string     `firestore:"copyKind,omitempty"`
 	RequestedAt  *time.Time `firestore:"requestedAt"`
+	AskedAt      *time.Time `firestore:"askedAt"`
 	CheckedBy    string     `firestore:"checkedBy,omitempty"`
 	CheckedAt    *time.Time `firestore:"checkedAt"`
+	Method       string     `firestore:"method,omitempty"`
 	DocumentType string     `firestore:"documentType,omitempty"`
-	Outcome      string     `firestore:"outcome,omitempty"`
+	// RepresentationChecked: staff saw proof of the representative's authority.
+	RepresentationChecked bool   `firestore:"representationChecked,omitempty"`
+	Outcome               string `firestore:"outcome,omitempty"`
 }
 
 type thirdPartyDoc struct {
@@ -58,6 +62,9 @@ type decisionDoc struct {
 	Ground         string    `firestore:"ground,omitempty"`
 	Recipients     []string  `firestore:"recipients,omitempty"`
 	RecipientsNote string    `firestore:"recipientsNote,omitempty"`
+	NoRecipients   bool      `firestore:"noRecipients,omitempty"`
+	Correction     string    `firestore:"correctionSummary,omitempty"`
+	AccessInfo     string    `firestore:"accessInfo,omitempty"`
 	DecidedBy      string    `firestore:"decidedBy"`
 	DecidedAt      time.Time `firestore:"decidedAt"`
 }
@@ -172,8 +179,9 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		SuspendedDays: c.SuspendedDays,
 		Identity: identityDoc{CopyRequired: c.Identity.CopyRequired, CopyHeld: c.Identity.CopyHeld,
 			CopyUploaded: ptr(c.Identity.CopyUploaded), CopyKind: c.Identity.CopyKind, RequestedAt: ptr(c.Identity.RequestedAt),
-			CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
-			DocumentType: string(c.Identity.DocumentType), Outcome: string(c.Identity.Outcome)},
+			AskedAt: ptr(c.Identity.AskedAt), CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
+			Method: string(c.Identity.Method), DocumentType: string(c.Identity.DocumentType),
+			RepresentationChecked: c.Identity.RepresentationChecked, Outcome: string(c.Identity.Outcome)},
 		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt), ExpireAt: ptr(c.RetainUntil), Version: c.Version,
 	}
 	if r := c.Representative; r != nil {
@@ -185,7 +193,8 @@ func toCaseDoc(c *request.Case) *caseDoc {
 	}
 	if x := c.Decision; x != nil {
 		d.Decision = &decisionDoc{Outcome: string(x.Outcome), Motivation: x.Motivation, Ground: string(x.Ground), Recipients: x.Recipients,
-			RecipientsNote: x.RecipientsNote, DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
+			RecipientsNote: x.RecipientsNote, NoRecipients: x.NoRecipients, Correction: x.CorrectionSummary, AccessInfo: x.AccessInfo,
+			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
 	}
 	if r := c.Result; r != nil {
 		d.Result = &resultDoc{StoredAt: r.StoredAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), Size: r.Size, Downloads: r.Downloads}
@@ -204,8 +213,9 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		SuspendedDays: d.SuspendedDays,
 		Identity: request.Identity{CopyRequired: d.Identity.CopyRequired, CopyHeld: d.Identity.CopyHeld,
 			CopyUploaded: val(d.Identity.CopyUploaded), CopyKind: d.Identity.CopyKind, RequestedAt: val(d.Identity.RequestedAt),
-			CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
-			DocumentType: request.DocumentType(d.Identity.DocumentType), Outcome: request.IdentityOutcome(d.Identity.Outcome)},
+			AskedAt: val(d.Identity.AskedAt), CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
+			Method: request.VerificationMethod(d.Identity.Method), DocumentType: request.DocumentType(d.Identity.DocumentType),
+			RepresentationChecked: d.Identity.RepresentationChecked, Outcome: request.IdentityOutcome(d.Identity.Outcome)},
 		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt), RetainUntil: val(d.ExpireAt), Version: d.Version,
 	}
 	if r := d.Representative; r != nil {
@@ -217,7 +227,8 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 	}
 	if x := d.Decision; x != nil {
 		c.Decision = &request.Decision{Outcome: request.Outcome(x.Outcome), Motivation: x.Motivation, Ground: request.Ground(x.Ground), Recipients: x.Recipients,
-			RecipientsNote: x.RecipientsNote, DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt}
+			RecipientsNote: x.RecipientsNote, NoRecipients: x.NoRecipients, CorrectionSummary: x.Correction, AccessInfo: x.AccessInfo,
+			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt}
 	}
 	if r := d.Result; r != nil {
 		c.Result = &request.Result{StoredAt: r.StoredAt, ExpiresAt: r.ExpiresAt, Size: r.Size, Downloads: r.Downloads}

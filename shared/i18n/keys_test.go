@@ -43,7 +43,7 @@ var families = []struct {
 	{"mail.ground.", request.Strings(request.Grounds)},
 	{"mail.status.", request.Strings(request.Statuses)},
 	{"mail.capacity.", request.Strings([]request.Capacity{request.CapacityParent, request.CapacityGuardian, request.CapacityCurator, request.CapacityMentor})},
-	{"mail.type.", product(request.Strings(request.Types), "name", "what", "short", "explain")},
+	{"mail.type.", product(request.Strings(request.Types), "name", "what", "short", "explain", "explain_rep")},
 	{"month.", numbers(1, 12)},
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
 }

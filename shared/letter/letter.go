@@ -29,11 +29,20 @@ const (
 	Decision               Kind = "decision"
 	ResultReady            Kind = "result_ready"
 	CorrectionNotice       Kind = "correction_notice"
+	// IdentityConfirmed: identity is established; states the due date, which moved if the
+	// clock stood still (CONTRACT.md §5).
+	IdentityConfirmed Kind = "identity_confirmed"
+	// Withdrawn: the request is closed without a decision, with the reason (RULES.md §4).
+	Withdrawn Kind = "withdrawn"
+	// DecreeDaysMissing warns the privacy officer and staff, once per year, that a coming year
+	// has no decree-day data (RULES.md §3). It is about no single case: it has no reference.
+	DecreeDaysMissing Kind = "decree_days_missing"
 )
 
 var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
+	IdentityConfirmed, Withdrawn, DecreeDaysMissing,
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.
@@ -47,11 +56,15 @@ func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 // identity do not: while the clock may stand still there is no fixed date to state.
 func (k Kind) StatesDueDate() bool {
 	switch k {
-	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice:
+	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed:
 		return true
 	}
 	return false
 }
+
+// AboutACase reports whether a letter of this kind is about one case: it then carries the
+// case's reference and request type (CONTRACT.md §5).
+func (k Kind) AboutACase() bool { return k != DecreeDaysMissing }
 
 // Audience is who receives a letter.
 type Audience string
@@ -68,11 +81,12 @@ const (
 // Audience returns who receives a letter of kind k, or "" for an unknown kind.
 func (k Kind) Audience() Audience {
 	switch k {
-	case ConfirmEmail, ConfirmReminder, Receipt, IDRequested, IDRejected, DelayNotice, Decision, ResultReady:
+	case ConfirmEmail, ConfirmReminder, Receipt, IDRequested, IDRejected, DelayNotice, Decision, ResultReady,
+		IdentityConfirmed, Withdrawn:
 		return ToRequester
 	case StaffCase, StaffReminder:
 		return ToStaff
-	case StaffOverdue:
+	case StaffOverdue, DecreeDaysMissing:
 		return ToPrivacyOfficer
 	case ThirdPartyConsultation:
 		return ToThirdParty
@@ -104,8 +118,9 @@ const (
 	LinkDownload   = "download"
 )
 
-// DefaultEscalationWeeks is the term to go to court after a decision (UAVG art. 35(2)) and,
-// after a complaint decision, to ask the Autoriteit Persoonsgegevens to mediate (A §16).
+// DefaultEscalationWeeks is the term to petition the court after a decision (UAVG art. 35(2)).
+// A complaint to the Autoriteit Persoonsgegevens has no time limit, and the AP no longer
+// mediates (that was Wbp art. 47).
 const DefaultEscalationWeeks = 6
 
 // Data is everything a letter may say. Each kind uses a part of it; Render reports what a
@@ -140,9 +155,17 @@ type Data struct {
 	Decision       *DecisionInfo
 	ThirdParty     *ThirdPartyInfo
 	Correction     *CorrectionInfo
-	// EscalationWeeks is the term to go to court or to the Autoriteit Persoonsgegevens after
-	// a decision; zero means DefaultEscalationWeeks.
+	// EscalationWeeks is the term to petition the court after a decision; zero means
+	// DefaultEscalationWeeks.
 	EscalationWeeks int
+	// Extendable says the profile allows this request type to be extended: only then does a
+	// receipt promise a delay notice (RULES.md §4).
+	Extendable bool
+	// MissingYear is, in decree_days_missing, the year without decree-day data.
+	MissingYear int `json:",omitzero"`
+	// RoutesWithoutDecision says, in a complaint's receipt, that the escalation routes open
+	// within EscalationWeeks after the due date when no decision came (A §16).
+	RoutesWithoutDecision bool
 }
 
 // Representative is a legal representative acting for the data subject.
@@ -159,6 +182,9 @@ type StaffInfo struct {
 	DaysLeft    int // days until DueDate; negative once it has passed
 	DaysOverdue int // days past DueDate; when zero, -DaysLeft is used
 	Extended    bool
+	// IdentityAskedOn, in a staff_reminder, says the reminder is about a requester who has not
+	// answered a request for proof of identity since that day (the clock may stand still).
+	IdentityAskedOn civil.Date `json:",omitzero"`
 }
 
 // DecisionInfo is the decision on a request.
@@ -174,6 +200,15 @@ type DecisionInfo struct {
 	NoRecipients bool
 	// ThirdPartyMasked says others' data was made unreadable in an access result.
 	ThirdPartyMasked bool
+	// AccessInfo is the information of GDPR 15(1)(a)-(h) an access answer carries.
+	AccessInfo *AccessInfo
+}
+
+// AccessInfo is the organisation's standard answer to GDPR 15(1), in the letter's language,
+// and what staff added for this case.
+type AccessInfo struct {
+	Purposes, Categories, Recipients, Retention, Source, AutomatedDecisions string
+	Particular                                                              string
 }
 
 // ThirdPartyInfo is the term a consulted third party has to object.
@@ -186,9 +221,11 @@ type ThirdPartyInfo struct {
 
 // CorrectionInfo tells a recipient organisation what changed.
 type CorrectionInfo struct {
-	// Summary is what changed, naming the person so the recipient can find the record;
-	// never why the requester asked.
+	// Summary is what was actually corrected or erased, written by staff; never the
+	// requester's own text, never what was refused, never why they asked.
 	Summary string
+	// SubjectName names the person so the recipient can find the record.
+	SubjectName string
 }
 
 // Errors Render wraps, for errors.Is.

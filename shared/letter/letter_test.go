@@ -210,7 +210,7 @@ func TestDecisionEscalation(t *testing.T) {
 func TestSubjectHoldsReference(t *testing.T) {
 	t.Parallel()
 	for _, r := range renderAll(t) {
-		if !strings.Contains(r.msg.Subject, r.data.Reference) {
+		if r.kind.AboutACase() && !strings.Contains(r.msg.Subject, r.data.Reference) {
 			t.Errorf("%s: subject %q lacks the reference %q", r.name, r.msg.Subject, r.data.Reference)
 		}
 		if strings.ContainsAny(r.msg.Subject, "\r\n") {
@@ -391,7 +391,8 @@ func TestOutsidersLearnNothing(t *testing.T) {
 				d.Decision = &DecisionInfo{Outcome: "refused", Motivation: "secret-motivation Yusuf", Ground: "excessive"}
 				d.Reason, d.Explanation = "secret-reason", "secret-explanation"
 				if kind == CorrectionNotice {
-					d.Correction.Summary = "Het adres is gewijzigd."
+					// The recipient learns whose record changed and what changed: nothing else.
+					d.Correction.Summary, d.Correction.SubjectName = "Het adres is gewijzigd.", "de bewoner van Lindelaan 8"
 				}
 				m := mustRender(t, kind, lang, d)
 				for _, part := range []string{m.Subject, m.Text, m.HTML} {
@@ -515,7 +516,10 @@ func TestRenderRefuses(t *testing.T) {
 		}, fields: []string{"Decision.Recipients[1]"}},
 		{name: "result without expiry or link", kind: ResultReady, set: func(d *Data) { d.LinksExpire = civil.Date{}; d.Links = nil }, fields: []string{`Links["download"]`, "LinksExpire"}},
 		{name: "correction notice for access", kind: CorrectionNotice, set: func(d *Data) { d.RequestType = "access" }, fields: []string{"RequestType"}},
-		{name: "correction notice without summary", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{} }, fields: []string{"Correction.Summary"}},
+		{name: "correction notice without summary", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{SubjectName: "J. de Vries"} }, fields: []string{"Correction.Summary"}},
+		{name: "correction notice without the person", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{Summary: "Het adres."} }, fields: []string{"Correction.SubjectName"}},
+		{name: "withdrawn without reason", kind: Withdrawn, set: func(d *Data) { d.Reason = " " }, fields: []string{"Reason"}},
+		{name: "identity confirmed without due date", kind: IdentityConfirmed, set: func(d *Data) { d.DueDate = civil.Date{} }, fields: []string{"DueDate"}},
 		{name: "representative without subject", kind: Receipt, set: func(d *Data) {
 			d.Representative = &Representative{Name: "A", Capacity: "uncle"}
 		}, fields: []string{"Representative.SubjectName", "Representative.Capacity"}},
@@ -580,9 +584,9 @@ func TestOptionalParts(t *testing.T) {
 		{name: "other types say nothing of access", kind: Receipt, set: func(d *Data) { d.RequestType = "erasure" }, hasNot: []string{"Inzage is altijd gratis."}, has: []string{"Verwijdering betekent"}},
 		{name: "delay notice with status link", kind: DelayNotice, has: []string{"Bekijk de status:", "RequestStatus?token="}},
 		{name: "delay notice without status link", kind: DelayNotice, set: func(d *Data) { delete(d.Links, LinkStatus) }, hasNot: []string{"Bekijk de status", "RequestStatus?token="}},
-		{name: "delay notice names the ceiling and the AP", kind: DelayNotice, has: []string{"hoogstens 2 maanden", "Postbus 93374, 2509 AJ Den Haag", "1 april 2026"}, set: func(d *Data) { d.PreviousDueDate = civil.Date{Year: 2026, Month: 4, Day: 1} }},
+		{name: "delay notice names the ceiling and the AP", kind: DelayNotice, has: []string{"hoogstens 3 maanden nadat wij uw verzoek hebben ontvangen", "Postbus 93374, 2509 AJ Den Haag", "1 april 2026"}, set: func(d *Data) { d.PreviousDueDate = civil.Date{Year: 2026, Month: 4, Day: 1} }},
 		{name: "access decision without download link promises one", kind: Decision, set: func(d *Data) { delete(d.Links, LinkDownload) }, has: []string{"aparte e-mail"}},
-		{name: "access decision with download link", kind: Decision, has: []string{"Download uw gegevens:", "onleesbaar gemaakt"}, hasNot: []string{"aparte e-mail"}},
+		{name: "access decision with download link", kind: Decision, has: []string{"Download de gegevens:", "onleesbaar gemaakt"}, hasNot: []string{"aparte e-mail"}},
 		{name: "third party without stated term", kind: ThirdPartyConsultation, set: func(d *Data) { d.ThirdParty = &ThirdPartyInfo{} }, has: []string{"Wilt u zo snel mogelijk reageren?"}, hasNot: []string{"dagen de tijd"}},
 		{name: "third party with stated term", kind: ThirdPartyConsultation, has: []string{"U hebt 14 dagen de tijd om bezwaar te maken: tot en met 24 april 2026."}},
 		{name: "reminder on the last day", kind: StaffReminder, set: func(d *Data) { d.Staff.DaysLeft = 0 }, has: []string{"Vandaag is de laatste dag."}},
@@ -622,7 +626,8 @@ func TestKinds(t *testing.T) {
 	t.Parallel()
 	// CONTRACT.md §5 lists these categories; they are the kinds' values.
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
-		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice"}
+		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
+		"identity_confirmed", "withdrawn", "decree_days_missing"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Kinds() (-want +got):\n%s", diff)
@@ -648,7 +653,7 @@ func TestKinds(t *testing.T) {
 
 func TestStatesDueDate(t *testing.T) {
 	t.Parallel()
-	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true}
+	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true}
 	f := loadFixture(t, "vallei-wonen")
 	for _, k := range Kinds() {
 		if got, want := k.StatesDueDate(), states[k]; got != want {
@@ -730,5 +735,61 @@ func BenchmarkRender(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// The product's own words (issue 10): a decision is a "beslissing", never a "besluit" (which
+// suggests a government decision); a request is a "verzoek"; no letter promises mediation by
+// the Autoriteit Persoonsgegevens (that was the old Wbp) or states a fixed link lifetime.
+func TestPlainWords(t *testing.T) {
+	t.Parallel()
+	never := map[string][]string{
+		"nl": {"besluit", "aanvraag", "bemiddel", "7 dagen", "op ons verzoek"},
+		"en": {"mediat", "7 days", "The legal reason", "at our request"},
+	}
+	check := func(name, lang string, m Message) {
+		for _, part := range []string{m.Subject, m.Text} {
+			for _, w := range never[lang] {
+				if strings.Contains(strings.ToLower(part), strings.ToLower(w)) {
+					t.Errorf("%s contains %q", name, w)
+				}
+			}
+		}
+	}
+	for _, r := range renderAll(t) {
+		check(r.name, r.lang, r.msg)
+	}
+	for _, v := range decisionVariants {
+		for _, lang := range Languages() {
+			check(lang+"/decision/"+v.typ+"-"+v.outcome, lang, mustRender(t, Decision, lang, decisionData(t, v.typ, v.outcome, v.dec)))
+		}
+	}
+}
+
+// Letters speak to a representative about the person they represent, never about "your data"
+// (RULES.md §1).
+func TestRepresentativeReadsAboutTheSubject(t *testing.T) {
+	t.Parallel()
+	f := loadFixture(t, "de-alliantie")
+	never := map[string][]string{"nl": {"uw gegevens", "over u hebben", "Uw gegevens"}, "en": {"your data", "about you", "Your data"}}
+	want := map[string]string{"nl": "Yusuf el Amrani", "en": "Yusuf el Amrani"}
+	for _, lang := range Languages() {
+		for _, k := range []Kind{Receipt, ResultReady, Decision} {
+			for _, outcome := range []request.Outcome{request.Granted, request.PartlyGranted, request.Refused} {
+				d := f.data(t, k)
+				d.RequestType = request.Access
+				d.Decision = &DecisionInfo{Outcome: outcome, Motivation: "x", Ground: request.ProtectionOfRights, ThirdPartyMasked: true,
+					AccessInfo: &AccessInfo{Purposes: "p", Categories: "c", Recipients: "r", Retention: "t", Source: "s", AutomatedDecisions: "a"}}
+				m := mustRender(t, k, lang, d)
+				for _, w := range never[lang] {
+					if strings.Contains(m.Text, w) {
+						t.Errorf("%s/%s/%s: a letter to the representative says %q", lang, k, outcome, w)
+					}
+				}
+				if !strings.Contains(m.Text, want[lang]) {
+					t.Errorf("%s/%s: does not name the person represented", lang, k)
+				}
+			}
+		}
 	}
 }

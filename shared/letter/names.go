@@ -55,10 +55,11 @@ func GroundName(ground request.Ground, lang string) string {
 	return phrase(lang, "mail.ground."+string(ground))
 }
 
-// requestTypeWords are the four ways a letter words a request type: its name ("inzage"), the
+// requestTypeWords are the five ways a letter words a request type: its name ("inzage"), the
 // full phrase for first mention ("verzoek om inzage"), the short noun for later mentions
-// ("verzoek"), and one sentence that explains the term to someone who has never heard it.
-var requestTypeWords = [4]string{"name", "what", "short", "explain"}
+// ("verzoek"), one sentence that explains the term to someone who has never heard it, and that
+// sentence as a representative reads it (about the person they represent, RULES.md §1).
+var requestTypeWords = [5]string{"name", "what", "short", "explain", "explain_rep"}
 
 func requestTypeWord(typ request.Type, lang string, i int) string {
 	if !typ.Valid() {

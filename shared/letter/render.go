@@ -58,18 +58,19 @@ const (
 
 func funcs(lang string, html bool) map[string]any {
 	m := map[string]any{
-		"date":     func(d civil.Date) string { return FormatDate(d, lang) },
-		"typename": func(t request.Type) string { return requestTypeWord(t, lang, 0) },
-		"what":     func(t request.Type) string { return requestTypeWord(t, lang, 1) },
-		"short":    func(t request.Type) string { return requestTypeWord(t, lang, 2) },
-		"explain":  func(t request.Type) string { return requestTypeWord(t, lang, 3) },
-		"ground":   func(g request.Ground) string { return GroundName(g, lang) },
-		"capacity": func(c request.Capacity) string { return capacityName(c, lang) },
-		"status":   func(s request.Status) string { return statusName(s, lang) },
-		"days":     func(n int) string { return count(n, lang, "day") },
-		"weeks":    func(n int) string { return count(n, lang, "week") },
-		"overdue":  daysOverdue,
-		"a":        func(s string) string { return indefinite(s, lang) },
+		"date":       func(d civil.Date) string { return FormatDate(d, lang) },
+		"typename":   func(t request.Type) string { return requestTypeWord(t, lang, 0) },
+		"what":       func(t request.Type) string { return requestTypeWord(t, lang, 1) },
+		"short":      func(t request.Type) string { return requestTypeWord(t, lang, 2) },
+		"explain":    func(t request.Type) string { return requestTypeWord(t, lang, 3) },
+		"explainrep": func(t request.Type) string { return requestTypeWord(t, lang, 4) },
+		"ground":     func(g request.Ground) string { return GroundName(g, lang) },
+		"capacity":   func(c request.Capacity) string { return capacityName(c, lang) },
+		"status":     func(s request.Status) string { return statusName(s, lang) },
+		"days":       func(n int) string { return count(n, lang, "day") },
+		"weeks":      func(n int) string { return count(n, lang, "week") },
+		"overdue":    daysOverdue,
+		"a":          func(s string) string { return indefinite(s, lang) },
 	}
 	// An action is one link, always a block of its own. In text it is written out on its own
 	// line; in HTML it is one button, with the address written out below it.

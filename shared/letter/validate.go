@@ -55,6 +55,7 @@ var requiredLinks = map[Kind]string{
 	StaffOverdue:           LinkStaff,
 	ThirdPartyConsultation: LinkThirdParty,
 	ResultReady:            LinkDownload,
+	IdentityConfirmed:      LinkStatus,
 }
 
 type checker struct{ problems []Problem }
@@ -84,6 +85,16 @@ func (c *checker) date(field string, d civil.Date, required bool) {
 // validate reports everything kind needs from d and lacks, and everything d has that is wrong.
 func validate(kind Kind, d Data) error {
 	var c checker
+	if !kind.AboutACase() {
+		c.text("Org.Name", d.Org.Name)
+		if d.MissingYear < 2000 {
+			c.add("MissingYear", "is missing")
+		}
+		if len(c.problems) > 0 {
+			return &DataError{Kind: kind, Problems: c.problems}
+		}
+		return nil
+	}
 	c.text("Reference", d.Reference)
 	c.text("Org.Name", d.Org.Name)
 	switch {
@@ -104,7 +115,7 @@ func validate(kind Kind, d Data) error {
 	if kind == DelayNotice && d.DueDate.IsValid() && d.PreviousDueDate.IsValid() && !d.DueDate.After(d.PreviousDueDate) {
 		c.add("DueDate", "must be after PreviousDueDate (%s is not after %s)", d.DueDate, d.PreviousDueDate)
 	}
-	if kind == IDRequested || kind == IDRejected {
+	if kind == IDRequested || kind == IDRejected || kind == Withdrawn {
 		c.text("Reason", d.Reason)
 	}
 	if kind == DelayNotice {
@@ -124,7 +135,7 @@ func validate(kind Kind, d Data) error {
 	case StaffReminder:
 		if d.Staff == nil {
 			c.add("Staff", "is missing")
-		} else if d.Staff.DaysLeft < 0 {
+		} else if d.Staff.DaysLeft < 0 && d.Staff.IdentityAskedOn.IsZero() {
 			c.add("Staff.DaysLeft", "is negative (%d): the due date has passed, send %s instead", d.Staff.DaysLeft, StaffOverdue)
 		}
 	case StaffOverdue:
@@ -142,6 +153,7 @@ func validate(kind Kind, d Data) error {
 			c.add("Correction", "is missing")
 		} else {
 			c.text("Correction.Summary", d.Correction.Summary)
+			c.text("Correction.SubjectName", d.Correction.SubjectName)
 		}
 	}
 	if len(c.problems) > 0 {

@@ -63,6 +63,10 @@ type Profile struct {
 	Fees                FeePolicy        `json:"fees"`
 	RateLimits          RateLimits       `json:"rateLimits"`
 	Complaint           ComplaintPolicy  `json:"complaint"`
+	Decisions           DecisionPolicy   `json:"decisions"`
+	// AccessInfo is the organisation's standard answer to GDPR 15(1)(a)-(h), written from its
+	// own regulation: every access package and access decision carries it (RULES.md §4).
+	AccessInfo AccessInfo `json:"accessInfo"`
 	// Sources cites, per JSON field path (e.g. "terms.rectification"), where a value comes from:
 	// a seed section, RULES.md, or "product default". JSON has no comments, and a value nobody
 	// can trace back is a value nobody dares to change.
@@ -135,6 +139,9 @@ type IdentityPolicy struct {
 	// IDCopyMaxDays: an ID copy is deleted at the latest this many days after upload, checked
 	// or not (EDPB 01/2022 §79: keep it only until it is checked).
 	IDCopyMaxDays int `json:"idCopyMaxDays"`
+	// ReplyDays: when the requester has not answered a request for proof of identity within
+	// this many days, staff get a reminder to follow up or refuse on identity_not_established.
+	ReplyDays int `json:"replyDays"`
 }
 
 // ThirdPartyPolicy governs consulting a third party named in the file (RULES.md §3, §4).
@@ -196,6 +203,42 @@ type ComplaintPolicy struct {
 	// EscalationWeeks: the requester may go to court or the Autoriteit Persoonsgegevens within
 	// this many weeks of the decision (A §16, UAVG 35(2)).
 	EscalationWeeks int `json:"escalationWeeks"`
+	// RoutesOpenWithoutDecision: the complaint's receipt says that when no decision comes by the
+	// due date, the escalation routes open within EscalationWeeks after that date (A §16).
+	RoutesOpenWithoutDecision bool `json:"routesOpenWithoutDecision"`
+}
+
+// DecisionPolicy says what every decision must carry beyond the law's minimum.
+type DecisionPolicy struct {
+	// MotivateCorrections: every decision on a rectification or erasure is motivated, granted
+	// included (V: "Iedere beslissing motiveren we").
+	MotivateCorrections bool `json:"motivateCorrections"`
+}
+
+// Text is one text in both languages of the product.
+type Text struct {
+	NL string `json:"nl"`
+	EN string `json:"en"`
+}
+
+// In returns the text in lang ("nl" or "en"; anything else is English).
+func (t Text) In(lang string) string {
+	if lang == "nl" {
+		return t.NL
+	}
+	return t.EN
+}
+
+// AccessInfo holds the standard answers of GDPR 15(1)(a)-(h) and 15(2). The rights to
+// rectification, erasure, restriction and objection and the right to complain to the
+// Autoriteit Persoonsgegevens are the same everywhere and are written by the product itself.
+type AccessInfo struct {
+	Purposes           Text `json:"purposes"`           // 15(1)(a)
+	Categories         Text `json:"categories"`         // 15(1)(b)
+	Recipients         Text `json:"recipients"`         // 15(1)(c), 15(2)
+	Retention          Text `json:"retention"`          // 15(1)(d)
+	Source             Text `json:"source"`             // 15(1)(g)
+	AutomatedDecisions Text `json:"automatedDecisions"` // 15(1)(h)
 }
 
 // Term returns the organisation's own term for requestType; the zero Term when it has none.

@@ -42,6 +42,9 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 				"retention.caseRecordsMonths", "retention.contractEndedYears", "retention.purposeBoundYears",
 				"fees.accessAlwaysFree", "fees.otherFeesAnnounced", "fees.waivable",
 				"complaint.escalationWeeks", "organisation.senderEmail", "organisation.staffEmails",
+				"identity.replyDays", "decisions.motivateCorrections", "complaint.routesOpenWithoutDecision",
+				"accessInfo.purposes", "accessInfo.categories", "accessInfo.recipients", "accessInfo.retention",
+				"accessInfo.source", "accessInfo.automatedDecisions",
 			} {
 				if p.Sources[field] == "" {
 					t.Errorf("_sources has no citation for %s", field)
@@ -75,7 +78,8 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 				Access: {Weeks: 4}, Rectification: {Days: 14}, Erasure: {Days: 14},
 				Objection: {}, Complaint: {Weeks: 6},
 			},
-			IDCopy: IDCopyAlways, SuspendClock: true,
+			// Neither seed demands an ID copy from everyone (RULES.md §2; issue 10).
+			IDCopy: IDCopyNever, SuspendClock: true,
 			ObjectionDays: 14, StateTerm: true,
 			Fees:            FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
 			EscalationWeeks: 6,
@@ -135,13 +139,15 @@ func TestLoadPath(t *testing.T) {
 			Access: {Days: 30}, Rectification: {Weeks: 2}, Erasure: {Months: 1}, Objection: {}, Complaint: {Weeks: 8},
 		},
 		OwnTermsRollForward: true,
-		Identity:            IdentityPolicy{IDCopy: IDCopyNever, IDCopyMaxDays: 7},
+		Identity:            IdentityPolicy{IDCopy: IDCopyNever, IDCopyMaxDays: 7, ReplyDays: 10},
 		ThirdParty:          ThirdPartyPolicy{ObjectionDays: 10},
 		Links:               LinkPolicy{StaffDays: 7, RequesterDays: 95, ResultDays: 7, ThirdPartyDays: 10, ConfirmDays: 3},
 		Reminders:           ReminderPolicy{StaffWorkingDaysBefore: 2, OverdueRepeatDays: 1, ConfirmReminderHours: 12, UnconfirmedExpiryDays: 3},
 		Retention:           RetentionPolicy{CaseRecordsMonths: 6, ContractEndedYears: 1, PurposeBoundYears: 3, Note: "Test profile."},
 		Fees:                FeePolicy{AccessAlwaysFree: true},
 		Complaint:           ComplaintPolicy{EscalationWeeks: 6},
+		AccessInfo: AccessInfo{Purposes: Text{"Test.", "Test."}, Categories: Text{"Test.", "Test."}, Recipients: Text{"Test.", "Test."},
+			Retention: Text{"Test.", "Test."}, Source: Text{"Test.", "Test."}, AutomatedDecisions: Text{"Test.", "Test."}},
 	}
 	abs, err := filepath.Abs(filepath.Join("testdata", "custom.json"))
 	if err != nil {
@@ -240,6 +246,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"id",
 		"identity.idCopy",
 		"identity.idCopyMaxDays",
+		"identity.replyDays",
 		"links.confirmDays",
 		"links.requesterDays",
 		"links.resultDays",
@@ -388,5 +395,36 @@ func TestRequestTypesIsACopy(t *testing.T) {
 	RequestTypes()[0] = "mutated"
 	if got, want := RequestTypes()[0], Access; got != want {
 		t.Errorf("RequestTypes()[0] = %q after mutating a returned slice, want %q", got, want)
+	}
+}
+
+// The settings issue 10 added, pinned to their seeds: V motivates every correction decision,
+// A opens the escalation routes when a complaint goes undecided (A §16), and each profile's
+// GDPR 15(1) answers are written from its own regulation.
+func TestEmbeddedProfileIssue10Settings(t *testing.T) {
+	t.Parallel()
+	for _, tt := range []struct {
+		name                 string
+		motivate, routesOpen bool
+		words                []string
+	}{
+		{"vallei-wonen", true, false, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "zo lang als de wet voorschrijft"}},
+		{"de-alliantie", false, true, []string{"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar"}},
+	} {
+		p, err := Load(tt.name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.Identity.IDCopy != IDCopyNever || p.Decisions.MotivateCorrections != tt.motivate || p.Complaint.RoutesOpenWithoutDecision != tt.routesOpen || p.Identity.ReplyDays < 1 {
+			t.Errorf("%s: idCopy %s motivate %v routesOpen %v replyDays %d", tt.name, p.Identity.IDCopy, p.Decisions.MotivateCorrections,
+				p.Complaint.RoutesOpenWithoutDecision, p.Identity.ReplyDays)
+		}
+		a := p.AccessInfo
+		all := strings.Join([]string{a.Purposes.NL, a.Categories.NL, a.Recipients.NL, a.Retention.NL, a.Source.NL, a.AutomatedDecisions.NL}, " ")
+		for _, w := range tt.words {
+			if !strings.Contains(all, w) {
+				t.Errorf("%s: accessInfo lacks %q", tt.name, w)
+			}
+		}
 	}
 }

@@ -66,6 +66,18 @@ func (p *Profile) Validate() error {
 	}
 	// A copy is needed only until it is checked; a month is generous for that.
 	v.between("identity.idCopyMaxDays", id.IDCopyMaxDays, 1, 31)
+	// The reply term must end well inside the GDPR month, or the reminder comes too late to act.
+	v.between("identity.replyDays", id.ReplyDays, 1, 21)
+
+	ai := p.AccessInfo
+	for _, f := range []struct {
+		name string
+		t    Text
+	}{{"purposes", ai.Purposes}, {"categories", ai.Categories}, {"recipients", ai.Recipients},
+		{"retention", ai.Retention}, {"source", ai.Source}, {"automatedDecisions", ai.AutomatedDecisions}} {
+		v.text("accessInfo."+f.name+".nl", f.t.NL)
+		v.text("accessInfo."+f.name+".en", f.t.EN)
+	}
 
 	// A consultation longer than the GDPR month could never end before the answer is due.
 	v.between("thirdParty.objectionDays", p.ThirdParty.ObjectionDays, 1, 30)

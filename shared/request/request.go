@@ -76,18 +76,23 @@ type transition struct {
 
 // transitions is the whole state machine. An action/status pair not in it is refused.
 var transitions = map[Action]transition{
-	ActConfirm:         {From: []Status{AwaitingConfirmation}, To: ""}, // to is decided by the ID policy
-	ActUploadIdentity:  {From: []Status{AwaitingIdentity}},
-	ActVerifyIdentity:  {From: []Status{AwaitingIdentity}, To: InProgress},
+	ActConfirm:        {From: []Status{AwaitingConfirmation}, To: ""}, // to is decided by the ID policy
+	ActUploadIdentity: {From: []Status{AwaitingIdentity}},
+	// Identity is verified before anything is disclosed or changed (RULES.md §2): from
+	// awaiting_identity after a copy or a visit, from in_progress by the details we hold.
+	ActVerifyIdentity:  {From: []Status{AwaitingIdentity, InProgress}, To: InProgress},
 	ActRejectIdentity:  {From: []Status{AwaitingIdentity}},
 	ActRequestIdentity: {From: []Status{InProgress, AwaitingIdentity}, To: AwaitingIdentity},
 	ActExtend:          {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}},
 	ActConsult:         {From: []Status{InProgress}, To: AwaitingThirdParty},
 	ActThirdPartyDone:  {From: []Status{AwaitingThirdParty}, To: InProgress},
-	ActDecide:          {From: []Status{InProgress}, To: Decided},
-	ActWithdraw:        {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}, To: Closed},
-	ActExpire:          {From: []Status{AwaitingConfirmation}, To: Expired},
-	ActClose:           {From: []Status{Decided}, To: Closed},
+	// From awaiting_identity only as a refusal on identity_not_established, after the requester
+	// was asked (app refuses the rest); from awaiting_third_party the third party's data counts
+	// as masked (CONTRACT.md §3).
+	ActDecide:   {From: []Status{InProgress, AwaitingThirdParty, AwaitingIdentity}, To: Decided},
+	ActWithdraw: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}, To: Closed},
+	ActExpire:   {From: []Status{AwaitingConfirmation}, To: Expired},
+	ActClose:    {From: []Status{Decided}, To: Closed},
 }
 
 // ErrNotAllowed is returned for an action the case's status does not allow.
@@ -145,10 +150,16 @@ type Identity struct {
 	CopyUploaded time.Time // when the copy arrived
 	CopyKind     string    // media type of the held copy
 	RequestedAt  time.Time // when the controller last asked for identification (clock suspension)
-	CheckedBy    string    // staff address
+	// AskedAt is when the requester was last asked for proof of identity (whether or not the
+	// clock stands still): only after that may a request be refused on identity_not_established.
+	AskedAt      time.Time
+	CheckedBy    string // staff address
 	CheckedAt    time.Time
-	DocumentType DocumentType
-	Outcome      IdentityOutcome
+	Method       VerificationMethod
+	DocumentType DocumentType // for in_person and id_copy
+	// RepresentationChecked says staff saw proof of the representative's authority (RULES.md §1).
+	RepresentationChecked bool
+	Outcome               IdentityOutcome
 }
 
 // Case is one privacy-rights request and everything decided about it.
@@ -216,8 +227,15 @@ type Decision struct {
 	Ground         Ground   // "" when granted, or for a refused complaint
 	Recipients     []string // rectification/erasure: who was informed
 	RecipientsNote string   // or why informing them was impossible or disproportionate
-	DecidedBy      string
-	DecidedAt      time.Time
+	// NoRecipients: staff confirmed the data went to no one, so no one had to be informed.
+	NoRecipients bool
+	// CorrectionSummary is what was actually corrected or erased, in the staff's words: the
+	// only thing a correction notice tells a recipient (RULES.md §4).
+	CorrectionSummary string
+	// AccessInfo is what staff add to the profile's GDPR 15(1) answers for this case.
+	AccessInfo string
+	DecidedBy  string
+	DecidedAt  time.Time
 }
 
 // Result is the access package held for download.

@@ -40,13 +40,17 @@ func TestStateMachine(t *testing.T) {
 		{ActConfirm, AwaitingConfirmation, InProgress, true},
 		{ActConfirm, InProgress, InProgress, false},
 		{ActVerifyIdentity, AwaitingIdentity, InProgress, true},
-		{ActVerifyIdentity, InProgress, InProgress, false},
+		{ActVerifyIdentity, InProgress, InProgress, true},
+		{ActVerifyIdentity, Decided, Decided, false},
 		{ActRejectIdentity, AwaitingIdentity, AwaitingIdentity, true},
 		{ActRequestIdentity, InProgress, AwaitingIdentity, true},
 		{ActExtend, InProgress, InProgress, true},
 		{ActExtend, Decided, Decided, false},
 		{ActDecide, InProgress, Decided, true},
-		{ActDecide, AwaitingIdentity, AwaitingIdentity, false},
+		// From awaiting_identity only as a refusal on identity_not_established (app checks that).
+		{ActDecide, AwaitingIdentity, Decided, true},
+		{ActDecide, AwaitingThirdParty, Decided, true},
+		{ActDecide, Closed, Closed, false},
 		{ActWithdraw, AwaitingThirdParty, Closed, true},
 		{ActWithdraw, Closed, Closed, false},
 		{ActExpire, AwaitingConfirmation, Expired, true},
@@ -73,6 +77,33 @@ func TestValidateTrimsAndLowercases(t *testing.T) {
 	for _, e := range []FieldError{{"x", "required"}, {"x", "unknown-code"}} {
 		if e.Message("nl") == "" || e.Message("en") == "" || e.Message("nl") == e.Message("en") {
 			t.Errorf("messages for %s: %q / %q", e.Code, e.Message("nl"), e.Message("en"))
+		}
+	}
+}
+
+// Capacity "other" is no legal representative of a child under 16 (RULES.md §1).
+func TestCapacityOtherIsNoRepresentativeOfAChild(t *testing.T) {
+	t.Parallel()
+	sub := func(birth, capacity string) Submission {
+		return Submission{Type: "access", Name: "Kind", Email: "ouder@family.test", BirthDate: birth, Signature: "Ouder", Declaration: true,
+			Representative: &RepresentativeInput{Name: "Ouder", Email: "ouder@family.test", Capacity: capacity}}
+	}
+	for _, tc := range []struct {
+		birth, capacity, want string
+	}{
+		{"2015-01-01", "other", "capacity_minor"},
+		{"2015-01-01", "parent", ""},
+		{"1950-01-01", "other", ""}, // an adult who is not legally competent: "other" may act
+	} {
+		_, errs := sub(tc.birth, tc.capacity).Validate(d("2026-03-27"))
+		got := ""
+		for _, e := range errs {
+			if e.Field == "representative.capacity" {
+				got = e.Code
+			}
+		}
+		if got != tc.want {
+			t.Errorf("%s %s: code %q, want %q", tc.birth, tc.capacity, got, tc.want)
 		}
 	}
 }

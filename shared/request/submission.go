@@ -136,8 +136,12 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 			Email:    email(trim(rep.Email), "representative.email", add),
 			Capacity: Capacity(trim(rep.Capacity)),
 		}
-		if !r.Capacity.Valid() {
+		switch {
+		case !r.Capacity.Valid():
 			add("representative.capacity", "capacity")
+		case minor && r.Capacity == CapacityOther:
+			// Only a parent or a guardian, curator or mentor can act for a child (RULES.md §1).
+			add("representative.capacity", "capacity_minor")
 		}
 		v.Representative = r
 	case minor:

@@ -1,0 +1,416 @@
+package app_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+// Every flow ends lawfully (issue 10). These tests follow one case each through a flow that
+// used to have no ending, or a wrong one.
+
+func staffAct(t *testing.T, s *testenv.Stack, ref string, in app.StaffInput) *request.Case {
+	t.Helper()
+	c, err := s.Svc.StaffAct(ctx, ref, "staff@corp.test", in)
+	if err != nil {
+		t.Fatalf("%s: %v", in.Action, err)
+	}
+	return c
+}
+
+// fields returns the fields of a *ValidationError as "field:code", or fails.
+func fields(t *testing.T, err error) []string {
+	t.Helper()
+	var v *app.ValidationError
+	if !errors.As(err, &v) {
+		t.Fatalf("error %v is not a *ValidationError", err)
+	}
+	var out []string
+	for _, f := range v.Fields {
+		out = append(out, f.Field+":"+f.Code)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// notAllowed checks that err is a 409 (with reason, unless the state machine itself refused:
+// reason "") and that the case did not change.
+func notAllowed(t *testing.T, s *testenv.Stack, err error, reason string, before *request.Case) {
+	t.Helper()
+	var na *app.NotAllowedError
+	if !errors.Is(err, app.ErrNotAllowed) || reason != "" && (!errors.As(err, &na) || na.Reason != reason) {
+		t.Errorf("error %v, want not allowed: %s", err, reason)
+	}
+	after, _ := s.Store.Case(ctx, before.Reference)
+	if after.Version != before.Version || after.Status != before.Status {
+		t.Errorf("a refused action changed the case: version %d→%d, status %s→%s", before.Version, after.Version, before.Status, after.Status)
+	}
+}
+
+// Identity never established: the requester is asked, does not answer, staff are reminded
+// after the profile's reply term (no due-date reminders or escalations while the clock stands
+// still), and the request is refused on identity_not_established with a motivated letter.
+func TestRefusalWhenIdentityIsNotEstablished(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testRefusalWhenIdentityIsNotEstablished)
+}
+
+func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
+	email := "doubt@tenant.test"
+	c := submitConfirm(t, s, access(email))
+	if c.Status != request.InProgress {
+		t.Fatalf("after confirm: %s, want in_progress (no ID copy from everyone)", c.Status)
+	}
+	// Nothing is disclosed before identity is verified.
+	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	notAllowed(t, s, err, "identity_unverified", c)
+
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het e-mailadres is niet bij ons bekend."})
+	if c.Status != request.AwaitingIdentity || c.Identity.RequestedAt.IsZero() {
+		t.Fatalf("after request_identity: %s, clock stopped at %v", c.Status, c.Identity.RequestedAt)
+	}
+	asked := s.Mail.Await(t, "id_requested", email, c.Reference)
+	mustContain(t, "id_requested", asked.Text, "Het e-mailadres is niet bij ons bekend.", "staat stil")
+
+	// Only a refusal on identity_not_established may end the case now.
+	_, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"})
+	notAllowed(t, s, err, "identity_pending", c)
+
+	// Long past the original due date (24 April): no reminders or escalations about it, one
+	// reminder about the silent requester 14 days (identity.replyDays) after the question.
+	tick(t, s, "2026-04-09 07:59")
+	tick(t, s, "2026-04-10 08:00")
+	tick(t, s, "2026-05-20 08:00")
+	settle(t, s, c.Reference)
+	if n := s.Mail.Count("staff_overdue", s.Profile.Organisation.PrivacyOfficerEmail, c.Reference); n != 0 {
+		t.Errorf("%d escalations while the clock stood still", n)
+	}
+	if n := s.Mail.Count("staff_reminder", "staff@corp.test", c.Reference); n != 1 {
+		t.Fatalf("%d staff reminders, want 1 (the ID reply term)", n)
+	}
+	rem := s.Mail.Await(t, "staff_reminder", "staff@corp.test", c.Reference)
+	mustContain(t, "staff_reminder", rem.Text, "27 maart 2026", "identiteit niet vastgesteld")
+
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "refused", Ground: "identity_not_established",
+		Motivation: "U hebt niet gereageerd op onze vraag om een kopie van uw identiteitsbewijs."})
+	if c.Status != request.Decided || c.Identity.RequestedAt.IsZero() && c.Decision.Ground != request.IdentityNotEstablished {
+		t.Errorf("after refusal: %s %+v", c.Status, c.Decision)
+	}
+	dec := s.Mail.Await(t, "decision", email, c.Reference)
+	mustContain(t, "decision", dec.Text, "wij konden niet vaststellen wie u bent", "U hebt niet gereageerd", apAddress, "6 weken", "Hiervoor geldt geen termijn")
+	if strings.Contains(dec.Text, "bemiddel") {
+		t.Error("a decision promises mediation by the AP")
+	}
+}
+
+// The clock stands still from the request for a copy until it arrives; the days are added at
+// the end and an extension is kept (RULES.md §3). The requester is told the new due date.
+func TestSuspensionKeepsTheExtensionAndTellsTheNewDueDate(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testSuspensionKeepsTheExtension)
+}
+
+func testSuspensionKeepsTheExtension(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
+	email := "ext@tenant.test"
+	c := submitConfirm(t, s, access(email))
+	s.Clock.Set(amsterdam("2026-04-01 10:00"))
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActExtend, Explanation: "Het dossier is groot."})
+	// 27 March + 3 months = 27 June, a Saturday: Monday 29 June.
+	if got := c.DueDate.String(); got != "2026-06-29" || !c.Extended {
+		t.Fatalf("extended due = %s extended=%v, want 2026-06-29", got, c.Extended)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet met onze gegevens."})
+	s.Clock.Set(amsterdam("2026-04-15 11:00"))
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, testJPEG(t)); err != nil {
+		t.Fatal(err)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
+	// 14 days stood still: 27 June + 14 = 11 July, a Saturday: Monday 13 July. Still extended.
+	if got := c.DueDate.String(); got != "2026-07-13" || !c.Extended || c.SuspendedDays != 14 {
+		t.Errorf("due = %s extended=%v suspended=%d, want 2026-07-13, true, 14", got, c.Extended, c.SuspendedDays)
+	}
+	if c.Identity.Method != request.VerifyIDCopy || c.Identity.DocumentType != request.Passport || c.Identity.CopyHeld {
+		t.Errorf("identity = %+v", c.Identity)
+	}
+	conf := s.Mail.Await(t, "identity_confirmed", email, c.Reference)
+	if got := conf.Args["dueDate"]; got != "2026-07-13" {
+		t.Errorf("identity_confirmed dueDate = %q, want 2026-07-13", got)
+	}
+	mustContain(t, "identity_confirmed", conf.Text, "13 juli 2026", "opgeschoven")
+	if conf.Link("RequestStatus") == "" {
+		t.Error("identity_confirmed has no status link")
+	}
+
+	st, err := s.Svc.Status(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var steps []string
+	for _, e := range st.Timeline {
+		steps = append(steps, e.Event)
+	}
+	want := []string{"submitted", "confirmed", "extend", "request_identity", "id_uploaded", "verify_identity"}
+	if strings.Join(steps, " ") != strings.Join(want, " ") || st.DueDate != "2026-07-13" {
+		t.Errorf("status timeline %v due %s, want %v due 2026-07-13", steps, st.DueDate, want)
+	}
+}
+
+// Withdrawal sends a letter with the reason; the reason is required.
+func TestWithdrawalSendsALetter(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testWithdrawalSendsALetter)
+}
+
+func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
+	email := "gone@tenant.test"
+	c := submitConfirm(t, s, access(email))
+	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActWithdraw})
+	if got := fields(t, err); strings.Join(got, " ") != "reason:required" {
+		t.Errorf("withdraw without reason: %v", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActWithdraw, Reason: "U hebt ons gebeld dat u het verzoek intrekt."})
+	if c.Status != request.Closed {
+		t.Errorf("status = %s", c.Status)
+	}
+	l := s.Mail.Await(t, "withdrawn", email, c.Reference)
+	mustContain(t, "withdrawn", l.Text, "U hebt ons gebeld dat u het verzoek intrekt.", c.Reference, apAddress)
+	_, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActWithdraw, Reason: "again"})
+	notAllowed(t, s, err, "", c)
+}
+
+// Deciding while the third party has not answered: their data counts as masked, the answer is
+// a partial grant on protection_of_rights with remedies, and the access answer carries the
+// profile's GDPR 15(1) information, in the letter and in the package.
+func TestDecideWhileTheThirdPartyHasNotAnswered(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testDecideWhileTheThirdPartyHasNotAnswered)
+}
+
+func testDecideWhileTheThirdPartyHasNotAnswered(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Now: amsterdam("2026-03-02 10:00")})
+	email := "tp@tenant.test"
+	c := ready(t, s, access(email))
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurvrouw de Boer", ThirdPartyEmail: "boer@buren.test"})
+	tp := s.Mail.Await(t, "third_party_consultation", "boer@buren.test", c.Reference)
+	mustContain(t, "third_party_consultation", tp.Text, "Dan maken wij uw gegevens onleesbaar")
+
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "partly_granted", Ground: "protection_of_rights",
+		Motivation: "De naam van uw buurvrouw laten wij niet zien.", AccessInfo: "De melding over overlast kwam van een buurvrouw.",
+		ResultFile: []byte(`{"dossier":"overlast"}`)})
+	if c.Status != request.Decided || !c.ThirdParty.Mask {
+		t.Errorf("after deciding: %s mask=%v", c.Status, c.ThirdParty.Mask)
+	}
+	dec := s.Mail.Await(t, "decision", email, c.Reference)
+	mustContain(t, "decision", dec.Text, "onleesbaar", "de bescherming van u of van de rechten en vrijheden van anderen", apAddress,
+		"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "De melding over overlast kwam van een buurvrouw.")
+
+	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var readme string
+	for _, f := range zr.File {
+		if f.Name == "README.txt" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			readme = strings.ReplaceAll(string(b), "\r\n", "\n")
+		}
+	}
+	flat := strings.Join(strings.Fields(readme), " ")
+	mustContain(t, "README.txt", flat, "WoningNet", "Europese Economische Ruimte", "European Economic Area",
+		"uiterlijk 2 jaar", "De melding over overlast kwam van een buurvrouw.", "Kenmerk: "+c.Reference)
+}
+
+// Correction notices tell the recipients only what staff write was corrected or erased, "at
+// the request of the data subject"; "we gave these data to no one" only when staff tick it.
+// Vallei Wonen motivates every correction decision, granted included.
+func TestCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testCorrectionNoticesCarryTheStaffSummaryOnly)
+}
+
+func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend})
+	email := "fix@tenant.test"
+	sub := access(email)
+	sub.Type, sub.ProposedChanges = "rectification", "Zet mijn nummer op 06-11111111 en haal mijn schuld weg, die is onterecht."
+	c := ready(t, s, sub)
+
+	in := app.StaffInput{Action: request.ActDecide, Outcome: "granted", Recipients: []string{"aannemer@werk.test"}}
+	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", in)
+	if got, want := fields(t, err), []string{"correctionSummary:required", "motivation:required"}; !slices.Equal(got, want) {
+		t.Errorf("fields %v, want %v (every problem at once)", got, want)
+	}
+	in.Outcome, in.Ground = "partly_granted", "required_by_law"
+	in.Motivation = "Uw telefoonnummer hebben wij aangepast. De huurschuld staat terecht in onze administratie."
+	in.CorrectionSummary = "Het telefoonnummer is nu 06-11111111."
+	c = staffAct(t, s, c.Reference, in)
+	n := s.Mail.Await(t, "correction_notice", "aannemer@werk.test", c.Reference)
+	mustContain(t, "correction_notice", n.Text, "Het telefoonnummer is nu 06-11111111.", "Op verzoek van de betrokkene", "Carla Contract")
+	for _, never := range []string{"schuld", "onterecht", "op ons verzoek", email} {
+		if strings.Contains(n.Text, never) {
+			t.Errorf("correction_notice contains %q:\n%s", never, n.Text)
+		}
+	}
+
+	er := access("erase2@tenant.test")
+	er.Type, er.Details = "erasure", "Mijn oude inschrijving."
+	c = ready(t, s, er)
+	_, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Niet meer nodig."})
+	if got := fields(t, err); !slices.Equal(got, []string{"recipients:required"}) {
+		t.Errorf("erasure without recipients, note or tick: %v", got)
+	}
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", Motivation: "Niet meer nodig.", NoRecipients: true})
+	dec := s.Mail.Await(t, "decision", "erase2@tenant.test", c.Reference)
+	mustContain(t, "decision", dec.Text, "aan niemand anders gegeven", "Niet meer nodig.")
+}
+
+// verify_identity records how identity was established, and a representative's authority;
+// every problem is named at once.
+func TestVerifyIdentityRecordsTheMethod(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testVerifyIdentityRecordsTheMethod)
+}
+
+func testVerifyIdentityRecordsTheMethod(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie"})
+	sub := access("parent@family.test")
+	sub.Name, sub.BirthDate = "Yusuf el Amrani", "2014-05-12"
+	sub.Representative = &request.RepresentativeInput{Name: "Fatima el Amrani", Email: "parent@family.test", Capacity: "parent"}
+	sub.Signature = "Fatima el Amrani"
+	c := submitConfirm(t, s, sub)
+	rec := s.Mail.Await(t, "receipt", "parent@family.test", c.Reference)
+	mustContain(t, "receipt to a representative", rec.Text, "over de persoon die u vertegenwoordigt")
+	if strings.Contains(rec.Text, "persoonsgegevens wij over u hebben") {
+		t.Errorf("the receipt speaks to the representative as the data subject:\n%s", rec.Text)
+	}
+
+	for _, tc := range []struct {
+		in   app.StaffInput
+		want []string
+	}{
+		{app.StaffInput{}, []string{"method:required", "representationChecked:representation"}},
+		{app.StaffInput{Method: "selfie", RepresentationChecked: true}, []string{"method:invalid"}},
+		{app.StaffInput{Method: "in_person", RepresentationChecked: true}, []string{"documentType:required"}},
+		{app.StaffInput{Method: "known_data", DocumentType: "passport"}, []string{"documentType:invalid", "representationChecked:representation"}},
+	} {
+		tc.in.Action = request.ActVerifyIdentity
+		_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", tc.in)
+		if got := fields(t, err); !slices.Equal(got, tc.want) {
+			t.Errorf("%+v: fields %v, want %v", tc.in, got, tc.want)
+		}
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActVerifyIdentity, Method: "in_person", DocumentType: "id_card", RepresentationChecked: true})
+	if id := c.Identity; id.Method != request.VerifyInPerson || id.DocumentType != request.IDCard || !id.RepresentationChecked || id.Outcome != request.IdentityVerified {
+		t.Errorf("identity = %+v", id)
+	}
+	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data", RepresentationChecked: true})
+	notAllowed(t, s, err, "already_verified", c)
+}
+
+// A complaint's receipt promises a delay notice only where the type can be extended; under de
+// Alliantie it says when the escalation routes open without a decision (A §16).
+func TestComplaintReceipt(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: "de-alliantie"})
+	sub := access("klacht@tenant.test")
+	sub.Type, sub.Details = "complaint", "Mijn gegevens zijn naar de verkeerde aannemer gestuurd."
+	c := submitConfirm(t, s, sub)
+	rec := s.Mail.Await(t, "receipt", "klacht@tenant.test", c.Reference)
+	mustContain(t, "complaint receipt", rec.Text, "nog geen beslissing", "binnen 6 weken na die datum")
+	for _, never := range []string{"vóór die datum weten", "identiteitsbewijs"} {
+		if strings.Contains(rec.Text, never) {
+			t.Errorf("complaint receipt says %q:\n%s", never, rec.Text)
+		}
+	}
+	c = submitConfirm(t, s, access("inzage@tenant.test"))
+	rec = s.Mail.Await(t, "receipt", "inzage@tenant.test", c.Reference)
+	mustContain(t, "access receipt", rec.Text, "vóór die datum weten")
+}
+
+// The decree-day data runs out: the product warns in time (RULES.md §3).
+func TestCheckDecreeData(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, NoDelivery: true})
+	if w := s.Svc.CheckDecreeData(amsterdam("2026-11-28 09:00")); w != "" {
+		t.Errorf("2026: warning %q, want none", w)
+	}
+	w := s.Svc.CheckDecreeData(amsterdam("2027-07-01 09:00"))
+	if !strings.Contains(w, "2028") || !strings.Contains(w, "decree_days.json") {
+		t.Errorf("2027-07-01: warning %q, want one naming 2028 and decree_days.json", w)
+	}
+}
+
+// queueStore records letters that belong to no case, refusing an id it already holds.
+type queueStore struct {
+	app.OutboxStore
+	mu      sync.Mutex
+	letters map[string]*outbox.Letter
+}
+
+func (q *queueStore) QueueLetter(_ context.Context, l *outbox.Letter) error {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	if _, ok := q.letters[l.ID]; ok {
+		return app.ErrExists
+	}
+	q.letters[l.ID] = l
+	return nil
+}
+
+// A year without decree-day data: the Tick warns the privacy officer and staff once, well
+// before the year begins, in a letter about no case.
+func TestDecreeDaysWarningLetterIsSentOnce(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, NoDelivery: true})
+	q := &queueStore{OutboxStore: s.Store, letters: map[string]*outbox.Letter{}}
+	d := s.Svc.Deps
+	d.Outbox = q
+	svc, err := app.New(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := svc.Tick(ctx, amsterdam("2027-06-30 09:00")); err != nil || len(q.letters) != 0 {
+		t.Fatalf("2027-06-30: %v, %d letters, want none (2028 is more than 6 months away)", err, len(q.letters))
+	}
+	for _, at := range []string{"2027-07-01 09:00", "2027-07-02 09:00", "2027-07-01 09:00"} {
+		if _, err := svc.Tick(ctx, amsterdam(at)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var to []string
+	for _, l := range q.letters {
+		to = append(to, l.To)
+		m, err := svc.Render(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "decree_days_missing", m.Text, "2028", "decree_days.json")
+		if _, ok := m.CustomArgs["reference"]; ok || m.Categories[0] != "decree_days_missing" {
+			t.Errorf("custom_args %v categories %v", m.CustomArgs, m.Categories)
+		}
+	}
+	slices.Sort(to)
+	if want := []string{s.Profile.Organisation.PrivacyOfficerEmail, "staff@corp.test"}; !slices.Equal(to, want) {
+		t.Errorf("warned %v, want %v, once each", to, want)
+	}
+}

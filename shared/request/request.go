@@ -164,12 +164,14 @@ type Identity struct {
 
 // Case is one privacy-rights request and everything decided about it.
 type Case struct {
-	Reference      string
-	Type           Type
-	Status         Status
-	Lang           string
-	Subject        Person
-	Relation       Relation // optional: "" when not given
+	Reference string
+	Type      Type
+	Status    Status
+	Lang      string
+	Subject   Person
+	Relation  Relation // optional: "" when not given
+	// Channel is how the request reached the organisation; "" is the web form (ChannelWeb).
+	Channel        Channel
 	Details        string
 	Proposed       string
 	Motivation     string

@@ -5,7 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/i18n"
 
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/outbox"
@@ -37,6 +42,11 @@ func (s *Service) SendLetter(ctx context.Context, id string) error {
 	case err != nil:
 		return fmt.Errorf("claim letter %s: %w", id, err)
 	}
+	if l.To == "" {
+		// No e-mail address: the letter waits on the desk to be printed and posted.
+		s.Logger.InfoContext(ctx, "letter goes by post", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind))
+		return s.Outbox.FinishLetter(ctx, id, outbox.ToPost, s.Clock(), "")
+	}
 	m, err := s.Render(l)
 	if err != nil {
 		// A letter that cannot be rendered never will be: record it, do not retry.
@@ -67,7 +77,11 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 		if err != nil {
 			return Mail{}, err
 		}
-		d.Links[ln.Key] = s.BaseURL + "/" + ln.Function + "?token=" + url.QueryEscape(tok)
+		sep := "?"
+		if strings.Contains(ln.Function, "?") { // a function with a view, e.g. the desk's report
+			sep = "&"
+		}
+		d.Links[ln.Key] = s.BaseURL + "/" + ln.Function + sep + "token=" + url.QueryEscape(tok)
 	}
 	msg, err := letter.Render(l.Kind, l.Lang, d)
 	if err != nil {
@@ -87,6 +101,39 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 		Categories: []string{string(l.Kind)}, CustomArgs: args,
 	}, nil
 }
+
+// RenderForPost writes a letter by post: the e-mail's subject and text, each link replaced by
+// what to do without a computer (call, write or visit, naming the reference).
+func (s *Service) RenderForPost(l *outbox.Letter) (subject, text string, err error) {
+	d := l.Data
+	d.Links = map[string]string{}
+	for _, ln := range l.Links {
+		d.Links[ln.Key] = postMarker + ln.Key
+	}
+	d.LinksExpire = civil.Date{}
+	msg, err := letter.Render(l.Kind, l.Lang, d)
+	if err != nil {
+		return "", "", err
+	}
+	o := s.Profile.Organisation
+	contact := o.PostalAddress
+	if contact == "" {
+		contact = o.Website
+	}
+	offline := i18n.T(l.Lang, "desk.print.offline")
+	offline = strings.NewReplacer("{org}", o.Name, "{contact}", contact, "{reference}", l.Reference).Replace(offline)
+	var out []string
+	for _, line := range strings.Split(msg.Text, "\n") {
+		if strings.HasPrefix(strings.TrimSpace(line), postMarker) {
+			line = offline
+		}
+		out = append(out, line)
+	}
+	return msg.Subject, strings.Join(out, "\n"), nil
+}
+
+// postMarker stands in for a link in a letter by post; it never reaches paper.
+const postMarker = "https://post.invalid/"
 
 // RelayOutbox republishes letters that stayed pending, e.g. because a publish failed after the
 // transaction committed or the mail service was down. SendLetter's claim keeps it exactly-once.

@@ -72,6 +72,7 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 		s.Logger.WarnContext(ctx, "decree days missing", "warning", w)
 		res.Letters += s.warnDecreeDays(ctx, now)
 	}
+	res.Letters += s.DeskTick(ctx, now) // staff digest and monthly report (desk_tick.go)
 	n, err := s.RelayOutbox(ctx, now)
 	if err != nil {
 		return res, err

@@ -38,7 +38,7 @@ var families = []struct {
 	{"act.", request.Strings(request.StaffActions)},
 	{"help.", request.Strings(request.StaffActions)},
 	{"letter.", request.Strings(letter.Kinds())}, // letter names on the status and staff pages
-	{"sent.", request.Strings([]outbox.Status{outbox.Pending, outbox.Sending, outbox.Sent, outbox.Failed})},
+	{"sent.", request.Strings([]outbox.Status{outbox.Pending, outbox.Sending, outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted})},
 	{"upload.reject.", idcheck.Codes},
 	{"mail.ground.", request.Strings(request.Grounds)},
 	{"mail.status.", request.Strings(request.Statuses)},

@@ -37,12 +37,18 @@ const (
 	// DecreeDaysMissing warns the privacy officer and staff, once per year, that a coming year
 	// has no decree-day data (RULES.md §3). It is about no single case: it has no reference.
 	DecreeDaysMissing Kind = "decree_days_missing"
+	// DeskLink brings a staff member their personal desk link after signing in (CONTRACT.md
+	// §3 "The desk"). StaffDigest is the morning list of work; AccountabilityReport is last
+	// month's figures for the privacy officer. None is about a single case.
+	DeskLink             Kind = "desk_link"
+	StaffDigest          Kind = "staff_digest"
+	AccountabilityReport Kind = "accountability_report"
 )
 
 var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
-	IdentityConfirmed, Withdrawn, DecreeDaysMissing,
+	IdentityConfirmed, Withdrawn, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.
@@ -64,7 +70,13 @@ func (k Kind) StatesDueDate() bool {
 
 // AboutACase reports whether a letter of this kind is about one case: it then carries the
 // case's reference and request type (CONTRACT.md §5).
-func (k Kind) AboutACase() bool { return k != DecreeDaysMissing }
+func (k Kind) AboutACase() bool {
+	switch k {
+	case DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport:
+		return false
+	}
+	return true
+}
 
 // Audience is who receives a letter.
 type Audience string
@@ -84,9 +96,9 @@ func (k Kind) Audience() Audience {
 	case ConfirmEmail, ConfirmReminder, Receipt, IDRequested, IDRejected, DelayNotice, Decision, ResultReady,
 		IdentityConfirmed, Withdrawn:
 		return ToRequester
-	case StaffCase, StaffReminder:
+	case StaffCase, StaffReminder, DeskLink, StaffDigest:
 		return ToStaff
-	case StaffOverdue, DecreeDaysMissing:
+	case StaffOverdue, DecreeDaysMissing, AccountabilityReport:
 		return ToPrivacyOfficer
 	case ThirdPartyConsultation:
 		return ToThirdParty
@@ -116,6 +128,8 @@ const (
 	LinkUpload     = "upload"
 	LinkThirdParty = "third_party"
 	LinkDownload   = "download"
+	LinkDesk       = "desk"
+	LinkReport     = "report"
 )
 
 // DefaultEscalationWeeks is the term to petition the court after a decision (UAVG art. 35(2)).
@@ -166,6 +180,35 @@ type Data struct {
 	// RoutesWithoutDecision says, in a complaint's receipt, that the escalation routes open
 	// within EscalationWeeks after the due date when no decision came (A §16).
 	RoutesWithoutDecision bool
+	// Desk is, in staff_digest and accountability_report, the work or the figures they list.
+	Desk *DeskInfo `json:",omitempty"`
+}
+
+// DeskInfo is what a staff_digest lists and an accountability_report states. It names cases
+// by reference only.
+type DeskInfo struct {
+	Open          int        // open cases now
+	Overdue       []DeskItem // past their due date, most overdue first
+	DueSoon       []DeskItem // due within the reminder window
+	ToPost        int        // letters waiting to be printed and posted
+	ToPostOverdue int        // of which waiting since before today
+	// The report's period and headline figures (accountability_report).
+	From, To      civil.Date `json:",omitzero"`
+	Received      int
+	Decided       int
+	OnTime, Late  int
+	OverdueNow    int
+	Extended      int
+	OnTimePercent string // "93%", or "" when nothing was decided
+	MedianDays    string // "" when nothing was decided
+}
+
+// DeskItem is one case in a digest.
+type DeskItem struct {
+	Reference string
+	Type      request.Type
+	DueDate   civil.Date
+	DaysLeft  int // negative when overdue
 }
 
 // Representative is a legal representative acting for the data subject.

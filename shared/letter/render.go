@@ -70,6 +70,7 @@ func funcs(lang string, html bool) map[string]any {
 		"days":       func(n int) string { return count(n, lang, "day") },
 		"weeks":      func(n int) string { return count(n, lang, "week") },
 		"overdue":    daysOverdue,
+		"neg":        func(n int) int { return -n },
 		"a":          func(s string) string { return indefinite(s, lang) },
 	}
 	// An action is one link, always a block of its own. In text it is written out on its own

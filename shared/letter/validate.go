@@ -56,6 +56,9 @@ var requiredLinks = map[Kind]string{
 	ThirdPartyConsultation: LinkThirdParty,
 	ResultReady:            LinkDownload,
 	IdentityConfirmed:      LinkStatus,
+	DeskLink:               LinkDesk,
+	StaffDigest:            LinkDesk,
+	AccountabilityReport:   LinkReport,
 }
 
 type checker struct{ problems []Problem }
@@ -87,8 +90,23 @@ func validate(kind Kind, d Data) error {
 	var c checker
 	if !kind.AboutACase() {
 		c.text("Org.Name", d.Org.Name)
-		if d.MissingYear < 2000 {
-			c.add("MissingYear", "is missing")
+		checkLinks(&c, kind, d)
+		switch kind {
+		case DecreeDaysMissing:
+			if d.MissingYear < 2000 {
+				c.add("MissingYear", "is missing")
+			}
+		case StaffDigest:
+			if d.Desk == nil {
+				c.add("Desk", "is missing")
+			}
+		case AccountabilityReport:
+			if d.Desk == nil {
+				c.add("Desk", "is missing")
+			} else {
+				c.date("Desk.From", d.Desk.From, true)
+				c.date("Desk.To", d.Desk.To, true)
+			}
 		}
 		if len(c.problems) > 0 {
 			return &DataError{Kind: kind, Problems: c.problems}

@@ -1,0 +1,514 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/policy"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// The privacy desk (CONTRACT.md §3 "The desk"): sign-in by e-mail, the overview of open cases,
+// intake of requests from every channel, letters by post. desk_tick.go holds the daily digest
+// and the monthly report, desk_report.go the accountability report and the case export.
+
+// Bounds of what the desk reads at once.
+const (
+	deskMaxCases   = 5000
+	deskMaxToPost  = 500
+	deskLinkWindow = 10 * time.Minute // at most one desk_link per address per window
+	deskClientMax  = 20               // sign-in attempts per client per hour (this instance)
+	deskAddressMax = 5                // sign-in attempts per address per hour (this instance)
+)
+
+// Who a case waits on, for the overview (CONTRACT.md: waitingOn).
+const (
+	WaitingOnRequester  = "requester"
+	WaitingOnThirdParty = "third_party"
+	WaitingOnStaff      = "staff"
+)
+
+// deskStore is the store seen as a DeskStore; every store of the product implements it.
+func (s *Service) deskStore() (DeskStore, error) {
+	d, ok := s.Cases.(DeskStore)
+	if !ok {
+		return nil, errors.New("app: the case store does not serve the desk")
+	}
+	return d, nil
+}
+
+// DeskHolder reports whether addr may hold a desk link now: it is on the staff list (profile or
+// STAFF_EMAILS) or is the privacy officer. A link whose holder left the list stops working.
+func (s *Service) DeskHolder(addr string) bool {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if addr == "" {
+		return false
+	}
+	if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" && strings.EqualFold(po, addr) {
+		return true
+	}
+	return slices.ContainsFunc(s.staff, func(a string) bool { return strings.EqualFold(a, addr) })
+}
+
+// deskHolders are the staff addresses and the privacy officer, each once.
+func (s *Service) deskHolders() []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, a := range append(slices.Clone(s.staff), s.Profile.Organisation.PrivacyOfficerEmail) {
+		k := strings.ToLower(strings.TrimSpace(a))
+		if k != "" && !seen[k] {
+			seen[k] = true
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// deskLimiter counts sign-in attempts per pseudonymous key in a fixed hourly window, in this
+// instance. The letter id of a desk_link bounds each address for good (one per window in the
+// store); this bounds the work a client can cause.
+type deskLimiter struct {
+	mu     sync.Mutex
+	window time.Time
+	counts map[string]int
+}
+
+var signIns = &deskLimiter{}
+
+// take counts one attempt for key; false when max was reached this hour.
+func (l *deskLimiter) take(now time.Time, key string, max int) bool {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	w := now.Truncate(time.Hour)
+	if !w.Equal(l.window) || l.counts == nil {
+		l.window, l.counts = w, map[string]int{}
+	}
+	if l.counts[key] >= max {
+		return false
+	}
+	l.counts[key]++
+	return true
+}
+
+// RequestDeskLink answers a sign-in: when addr is a desk holder a desk_link letter goes to it.
+// The caller answers the same whatever happened (no enumeration); only a rate limit (per client
+// and per address, the same for holders and strangers) returns an error, *RateLimitedError.
+func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) error {
+	now := s.Clock()
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if !validEmail(addr) {
+		return &ValidationError{Fields: []request.FieldError{{Field: "email", Code: "email"}}}
+	}
+	retry := now.Truncate(time.Hour).Add(time.Hour).Sub(now)
+	if cl.IP != "" && !signIns.take(now, "ip-"+s.pseudonym(cl.IP), deskClientMax) {
+		return &RateLimitedError{RetryAfter: retry}
+	}
+	if !signIns.take(now, "em-"+s.pseudonym(addr), deskAddressMax) {
+		return &RateLimitedError{RetryAfter: retry}
+	}
+	if !s.DeskHolder(addr) {
+		s.Logger.InfoContext(ctx, "desk sign-in for an address not on the list")
+		return nil
+	}
+	q, ok := s.Outbox.(LetterQueue)
+	if !ok {
+		return errors.New("app: the store cannot queue a desk link")
+	}
+	l := s.deskLetter(letter.DeskLink, addr, now.Truncate(deskLinkWindow).UTC().Format(time.RFC3339), now)
+	switch err := q.QueueLetter(ctx, l); {
+	case errors.Is(err, ErrExists):
+		return nil // one link per window is enough
+	case err != nil:
+		return fmt.Errorf("queue desk link: %w", err)
+	}
+	s.publish(ctx, []*outbox.Letter{l})
+	return nil
+}
+
+// deskLetter is a letter about no case to a desk holder, with their personal desk link.
+func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
+	l := &outbox.Letter{
+		ID: outbox.ID("", kind, to, disc), Kind: kind, Lang: "nl", To: to,
+		Status: outbox.Pending, CreatedAt: now,
+		Data: letter.Data{Org: s.org()},
+		// Nothing in it outlives its link by much.
+		RetainUntil: now.AddDate(0, 0, 90),
+	}
+	s.addDeskLink(l, letter.LinkDesk, "StaffDesk", to, now)
+	return l
+}
+
+// DeskReference stands in a desk link's claims for the case reference it does not have.
+const DeskReference = "desk"
+
+// addDeskLink attaches a personal desk link (purpose desk, no case), signed when sent.
+func (s *Service) addDeskLink(l *outbox.Letter, key, function, to string, now time.Time) {
+	s.addLink(l, key, function, linktoken.Desk, to, "", now, s.Profile.Links.StaffDays)
+	l.Links[len(l.Links)-1].Claims.Reference = DeskReference
+}
+
+// DeskFilter narrows the overview; zero values show everything.
+type DeskFilter struct {
+	Status request.Status
+	Type   request.Type
+}
+
+// ParseDeskFilter reads the overview's filters, naming an unknown value.
+func ParseDeskFilter(status, typ string) (DeskFilter, []request.FieldError) {
+	var f DeskFilter
+	var errs []request.FieldError
+	if status = strings.TrimSpace(status); status != "" {
+		st := request.Status(status)
+		if !st.Open() && st != request.AwaitingConfirmation {
+			errs = append(errs, request.FieldError{Field: "status", Code: "invalid"})
+		}
+		f.Status = st
+	}
+	if typ = strings.TrimSpace(typ); typ != "" {
+		f.Type = request.Type(typ)
+		if !f.Type.Valid() {
+			errs = append(errs, request.FieldError{Field: "type", Code: "invalid"})
+		}
+	}
+	return f, errs
+}
+
+// DeskCase is one open case on the overview.
+type DeskCase struct {
+	Reference       string
+	Type            request.Type
+	Status          request.Status
+	Channel         request.Channel
+	ReceivedAt      time.Time
+	Received        civil.Date
+	DueDate         civil.Date // zero while unconfirmed
+	DaysLeft        int        // calendar days to the due date; negative when overdue
+	WorkingDaysLeft int        // working days to the due date; negative when overdue
+	Extended        bool
+	WaitingOn       string
+	Overdue         bool
+	DueThisWeek     bool
+}
+
+// DeskCounts are the figures at the top of the overview.
+type DeskCounts struct {
+	Open, DueThisWeek, Overdue, WaitingOnRequester int
+	// ToPost letters wait to be printed; ToPostLate of them since before today.
+	ToPost, ToPostLate int
+}
+
+// DeskView is the overview: the open cases most urgent first, the letters to post, the counts.
+type DeskView struct {
+	Today  civil.Date
+	Cases  []DeskCase
+	ToPost []*outbox.Letter
+	Counts DeskCounts
+}
+
+// Desk returns the overview as of now, filtered by f (the counts are of every open case).
+func (s *Service) Desk(ctx context.Context, f DeskFilter) (*DeskView, error) {
+	ds, err := s.deskStore()
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock()
+	cases, err := ds.OpenCases(ctx, deskMaxCases)
+	if err != nil {
+		return nil, fmt.Errorf("open cases: %w", err)
+	}
+	post, err := ds.LettersToPost(ctx, deskMaxToPost)
+	if err != nil {
+		return nil, fmt.Errorf("letters to post: %w", err)
+	}
+	v := &DeskView{Today: deadline.DateIn(now), ToPost: post, Cases: []DeskCase{}}
+	for _, c := range cases {
+		dc := s.deskCase(c, v.Today)
+		v.Counts.Open++
+		if dc.Overdue {
+			v.Counts.Overdue++
+		}
+		if dc.DueThisWeek {
+			v.Counts.DueThisWeek++
+		}
+		if dc.WaitingOn == WaitingOnRequester {
+			v.Counts.WaitingOnRequester++
+		}
+		if (f.Status == "" || f.Status == c.Status) && (f.Type == "" || f.Type == c.Type) {
+			v.Cases = append(v.Cases, dc)
+		}
+	}
+	v.Counts.ToPost = len(post)
+	for _, l := range post {
+		if deadline.DateIn(l.CreatedAt).Before(v.Today) {
+			v.Counts.ToPostLate++
+		}
+	}
+	return v, nil
+}
+
+func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
+	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
+		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
+		WaitingOn: WaitingOn(c)}
+	if !c.DueDate.IsZero() {
+		dc.DaysLeft = c.DueDate.DaysSince(today)
+		dc.WorkingDaysLeft = s.workingDaysBetween(today, c.DueDate)
+		dc.Overdue = dc.DaysLeft < 0
+		// This week: from today up to and including Sunday.
+		sunday := today.AddDays((7 - int(today.In(time.UTC).Weekday())) % 7)
+		dc.DueThisWeek = !dc.Overdue && !c.DueDate.After(sunday)
+	}
+	return dc
+}
+
+// workingDaysBetween counts the working days after from up to and including to; negative when
+// to lies before from.
+func (s *Service) workingDaysBetween(from, to civil.Date) int {
+	n, sign := 0, 1
+	if to.Before(from) {
+		from, to, sign = to, from, -1
+	}
+	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
+		if s.Calendar.IsWorkingDay(d) {
+			n++
+		}
+	}
+	return sign * n
+}
+
+// ChannelOf is how c reached the organisation; a case from before channels were kept came
+// through the web form.
+func ChannelOf(c *request.Case) request.Channel {
+	if c.Channel == "" {
+		return request.ChannelWeb
+	}
+	return c.Channel
+}
+
+// WaitingOn says who must act next on an open case.
+func WaitingOn(c *request.Case) string {
+	switch c.Status {
+	case request.AwaitingConfirmation, request.AwaitingIdentity:
+		return WaitingOnRequester
+	case request.AwaitingThirdParty:
+		return WaitingOnThirdParty
+	}
+	return WaitingOnStaff
+}
+
+// DuplicateError says that open cases look like the same person's; staff confirm to go ahead.
+type DuplicateError struct{ References []string }
+
+func (e *DuplicateError) Error() string {
+	return "possible duplicate of " + strings.Join(e.References, ", ")
+}
+
+// IntakeResult is a registered request.
+type IntakeResult struct {
+	Case       *request.Case
+	Duplicates []string // open cases of, it seems, the same person (noted on both)
+}
+
+// Intake registers a request that reached the organisation by phone, letter, at the counter or
+// by plain e-mail. The case needs no e-mail confirmation: its clock runs from the day of
+// receipt (a due date already past is kept, and shows as overdue), and the receipt goes out at
+// once, by post when there is no e-mail address. An open case with the same e-mail address, or
+// the same name and birth date, stops the intake with a *DuplicateError unless ConfirmDuplicate.
+func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (*IntakeResult, error) {
+	now := s.Clock()
+	today := deadline.DateIn(now)
+	v, errs := in.Validate(today, deadline.AddMonths(today, -request.PastConfirmMonths))
+	if len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
+	}
+	dups, err := s.duplicates(ctx, v.Subject)
+	if err != nil {
+		return nil, err
+	}
+	if len(dups) > 0 && !in.ConfirmDuplicate {
+		return nil, &DuplicateError{References: dups}
+	}
+	c := &request.Case{
+		Type: v.Type, Lang: v.Lang, Channel: v.Channel, Subject: v.Subject, Relation: v.Relation,
+		Details: v.Details, Proposed: v.Proposed, Motivation: v.Motivation, Representative: v.Representative,
+		SubmittedAt: deadline.StartOfDay(v.ReceivedOn), ConfirmedAt: now, Received: v.ReceivedOn, UpdatedAt: now,
+		Status: request.InProgress,
+	}
+	if v.ReceivedOn == today {
+		c.SubmittedAt = now
+	}
+	if c.DueDate, err = s.Calendar.Due(s.Profile, string(c.Type), c.Received, 0); err != nil {
+		return nil, fmt.Errorf("due date: %w", err)
+	}
+	askID := s.Profile.Identity.IDCopy == policy.IDCopyAlways
+	if askID {
+		c.Status, c.Identity.CopyRequired, c.Identity.AskedAt = request.AwaitingIdentity, true, now
+		if s.Profile.Identity.SuspendClock {
+			c.Identity.RequestedAt = now
+		}
+	}
+	c.NextActionAt = s.nextAction(c, now)
+	for attempt := 0; ; attempt++ {
+		c.Reference = NewReference()
+		_, to := c.Recipient()
+		receipt := s.newLetter(c, letter.Receipt, to, "", now)
+		receipt.DueDate = c.DueDate
+		receipt.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
+		s.addLink(receipt, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+		letters := []*outbox.Letter{receipt}
+		if askID {
+			l := s.newLetter(c, letter.IDRequested, to, "confirm", now)
+			l.Data.Reason = idReason(c.Lang)
+			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			letters = append(letters, l)
+		}
+		for _, addr := range s.staff {
+			letters = append(letters, s.staffLetter(c, letter.StaffCase, addr, "", now))
+		}
+		events := []request.Event{{At: now, Actor: staff, Action: "registered", Detail: string(c.Channel) + " " + c.Received.String()}}
+		if len(dups) > 0 {
+			events = append(events, request.Event{At: now, Actor: staff, Action: "possible_duplicate", Detail: strings.Join(dups, " ")})
+		}
+		ch := Change{Letters: letters, Events: events}
+		s.retain(c, &ch)
+		err := s.Cases.Submit(ctx, c, ch, nil)
+		if errors.Is(err, ErrExists) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		s.Logger.InfoContext(ctx, "request registered at the desk", "reference", c.Reference, "type", string(c.Type), "channel", string(c.Channel))
+		s.publish(ctx, letters)
+		break
+	}
+	for _, ref := range dups {
+		_, err := s.update(ctx, ref, func(o *request.Case) (Change, error) {
+			return Change{Events: []request.Event{{At: now, Actor: staff, Action: "possible_duplicate", Detail: c.Reference}}}, nil
+		})
+		if err != nil {
+			s.Logger.ErrorContext(ctx, "note duplicate failed", "reference", ref, "error", err)
+		}
+	}
+	return &IntakeResult{Case: c, Duplicates: dups}, nil
+}
+
+// duplicates lists open cases with the same e-mail address, or the same name and birth date.
+func (s *Service) duplicates(ctx context.Context, p request.Person) ([]string, error) {
+	ds, err := s.deskStore()
+	if err != nil {
+		return nil, err
+	}
+	open, err := ds.OpenCases(ctx, deskMaxCases)
+	if err != nil {
+		return nil, fmt.Errorf("open cases: %w", err)
+	}
+	name := strings.Join(strings.Fields(strings.ToLower(p.Name)), " ")
+	var out []string
+	for _, c := range open {
+		o := c.Subject
+		sameMail := p.Email != "" && strings.EqualFold(o.Email, p.Email)
+		samePerson := name != "" && o.BirthDate == p.BirthDate && strings.Join(strings.Fields(strings.ToLower(o.Name)), " ") == name
+		if sameMail || samePerson {
+			out = append(out, c.Reference)
+		}
+	}
+	return out, nil
+}
+
+// MarkPosted records that staff printed and posted a letter; the posting date counts as the
+// day it was sent. A letter that is not a postable letter of this organisation is a
+// *ValidationError on letterId; one posted before is ErrAlreadyPosted.
+func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Letter, error) {
+	bad := &ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "invalid"}}}
+	if id = strings.TrimSpace(id); id == "" {
+		return nil, &ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "required"}}}
+	}
+	ds, err := s.deskStore()
+	if err != nil {
+		return nil, err
+	}
+	now := s.Clock()
+	l, err := ds.MarkPosted(ctx, id, now)
+	switch {
+	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotPostable):
+		return nil, bad
+	case err != nil:
+		return nil, err
+	}
+	if l.Reference != "" {
+		_, err := s.update(ctx, l.Reference, func(c *request.Case) (Change, error) {
+			return Change{Events: []request.Event{{At: now, Actor: staff, Action: "letter_posted", Detail: string(l.Kind)}}}, nil
+		})
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			s.Logger.ErrorContext(ctx, "note posted letter failed", "reference", l.Reference, "error", err)
+		}
+	}
+	return l, nil
+}
+
+// PrintView is a letter by post as a print-ready A4 page.
+type PrintView struct {
+	Letter        *outbox.Letter
+	OrgName       string
+	OrgAddress    string
+	RecipientName string
+	// RecipientAddress is the postal address, for the window of the envelope.
+	RecipientAddress string
+	Date             civil.Date
+	Subject          string
+	Text             string // the e-mail's text, links replaced by what to do without a computer
+}
+
+// PostLetter returns a letter that goes by post, ready to print. ErrNotFound when id is not a
+// letter by post of a case of this organisation.
+func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error) {
+	ref, ok := referenceOf(id)
+	if !ok {
+		return nil, ErrNotFound
+	}
+	c, err := s.Cases.Case(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	ls, err := s.Cases.Letters(ctx, ref)
+	if err != nil {
+		return nil, fmt.Errorf("letters of %s: %w", ref, err)
+	}
+	i := slices.IndexFunc(ls, func(l *outbox.Letter) bool { return l.ID == id })
+	if i < 0 || ls[i].To != "" || (ls[i].Status != outbox.ToPost && ls[i].Status != outbox.Posted) {
+		return nil, ErrNotFound
+	}
+	l := ls[i]
+	subject, text, err := s.RenderForPost(l)
+	if err != nil {
+		return nil, err
+	}
+	name, _ := c.Recipient()
+	day := deadline.DateIn(s.Clock())
+	if l.Status == outbox.Posted {
+		day = deadline.DateIn(l.SentAt)
+	}
+	return &PrintView{Letter: l, OrgName: s.Profile.Organisation.Name, OrgAddress: s.Profile.Organisation.PostalAddress,
+		RecipientName: name, RecipientAddress: c.Subject.Address, Date: day, Subject: subject, Text: text}, nil
+}
+
+// referenceOf reads the case reference from a letter id ("PL-XXXX-XXXX-<kind>-<hash>").
+func referenceOf(id string) (string, bool) {
+	if len(id) < 13 || !strings.HasPrefix(id, "PL-") || id[12] != '-' {
+		return "", false
+	}
+	return id[:12], true
+}

@@ -1,0 +1,61 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/report"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// Report computes the accountability report for the requests received from from to to
+// (inclusive), as they stand now, with the facts of each case (for the CSV). It reads only the
+// period's cases (an index on the day of receipt).
+func (s *Service) Report(ctx context.Context, from, to civil.Date) (report.Report, []report.CaseFacts, error) {
+	ds, err := s.deskStore()
+	if err != nil {
+		return report.Report{}, nil, err
+	}
+	got, err := ds.CasesReceived(ctx, from, to.AddDays(1))
+	if err != nil {
+		return report.Report{}, nil, fmt.Errorf("cases received: %w", err)
+	}
+	facts := make([]report.CaseFacts, 0, len(got))
+	for _, ce := range got {
+		facts = append(facts, report.FactsOf(ce.Case, ChannelOf(ce.Case), ce.Events))
+	}
+	return report.Compute(from, to, s.Clock(), facts), facts, nil
+}
+
+// ExportCase is one case's whole timeline for an auditor or the AP: events, letters with their
+// dates and kinds, who viewed what; never the ID copy or a letter's text. The export itself is
+// recorded in the timeline (who, when).
+func (s *Service) ExportCase(ctx context.Context, staff, ref string) (report.Export, error) {
+	now := s.Clock()
+	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
+		return Change{Events: []request.Event{{At: now, Actor: staff, Action: "exported"}}}, nil
+	})
+	if err != nil {
+		return report.Export{}, err
+	}
+	events, err := s.Cases.Events(ctx, ref)
+	if err != nil {
+		return report.Export{}, fmt.Errorf("events of %s: %w", ref, err)
+	}
+	ls, err := s.Cases.Letters(ctx, ref)
+	if err != nil {
+		return report.Export{}, fmt.Errorf("letters of %s: %w", ref, err)
+	}
+	letters := make([]outbox.Letter, len(ls))
+	for i, l := range ls {
+		letters[i] = *l
+	}
+	return report.ExportCase(report.FactsOf(c, ChannelOf(c), events), events, letters), nil
+}
+
+// reportRetention is how long a monthly report letter is kept.
+const reportRetention = 400 * 24 * time.Hour

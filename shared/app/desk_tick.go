@@ -1,0 +1,145 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strconv"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/report"
+)
+
+// DeskTick sends, on working days from 08:00 Europe/Amsterdam, the staff digest (once per day
+// per address, while work is open) and, on the first working day of a month, the accountability
+// report to the privacy officer (once per month). Letter ids are derived from the day or the
+// month and the address, so a repeated tick queues nothing twice. It returns the letters queued;
+// a failure is logged and retried by the next tick.
+func (s *Service) DeskTick(ctx context.Context, now time.Time) int {
+	today := deadline.DateIn(now)
+	if !s.Calendar.IsWorkingDay(today) || now.Before(at(today)) {
+		return 0
+	}
+	n, err := s.digest(ctx, today, now)
+	if err != nil {
+		s.Logger.ErrorContext(ctx, "staff digest failed", "error", err)
+	}
+	if s.firstWorkingDayOfMonth(today) {
+		m, err := s.monthlyReport(ctx, today, now)
+		if err != nil {
+			s.Logger.ErrorContext(ctx, "accountability report failed", "error", err)
+		}
+		n += m
+	}
+	return n
+}
+
+func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {
+	for x := (civil.Date{Year: d.Year, Month: d.Month, Day: 1}); x.Before(d); x = x.AddDays(1) {
+		if s.Calendar.IsWorkingDay(x) {
+			return false
+		}
+	}
+	return s.Calendar.IsWorkingDay(d)
+}
+
+// digest queues one staff_digest per staff address: overdue cases, cases due within the
+// profile's reminder window, letters waiting to be posted, and a desk link.
+func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (int, error) {
+	q, ok := s.Outbox.(LetterQueue)
+	if !ok {
+		return 0, nil
+	}
+	v, err := s.Desk(ctx, DeskFilter{})
+	if err != nil {
+		return 0, err
+	}
+	window := s.Calendar.AddWorkingDays(today, max(s.Profile.Reminders.StaffWorkingDaysBefore, 1))
+	info := letter.DeskInfo{ToPost: v.Counts.ToPost, ToPostOverdue: v.Counts.ToPostLate}
+	for _, c := range v.Cases {
+		if c.Status.Open() {
+			info.Open++ // an unconfirmed request is no work for staff yet
+		}
+		item := letter.DeskItem{Reference: c.Reference, Type: c.Type, DueDate: c.DueDate, DaysLeft: c.DaysLeft}
+		switch {
+		case c.DueDate.IsZero():
+		case c.Overdue:
+			info.Overdue = append(info.Overdue, item)
+		case !c.DueDate.After(window):
+			info.DueSoon = append(info.DueSoon, item)
+		}
+	}
+	if info.Open == 0 && info.ToPost == 0 {
+		return 0, nil
+	}
+	var queued []*outbox.Letter
+	for _, addr := range s.staff {
+		l := s.deskLetter(letter.StaffDigest, addr, today.String(), now)
+		d := info
+		l.Data.Desk = &d
+		switch err := q.QueueLetter(ctx, l); {
+		case errors.Is(err, ErrExists):
+		case err != nil:
+			return len(queued), fmt.Errorf("queue digest: %w", err)
+		default:
+			queued = append(queued, l)
+		}
+	}
+	s.publish(ctx, queued)
+	return len(queued), nil
+}
+
+// monthlyReport queues last month's accountability_report to the privacy officer, once; none
+// for a month in which no request was received.
+func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.Time) (int, error) {
+	q, ok := s.Outbox.(LetterQueue)
+	po := s.Profile.Organisation.PrivacyOfficerEmail
+	if !ok || po == "" {
+		return 0, nil
+	}
+	from, to := report.PreviousMonth(today)
+	r, _, err := s.Report(ctx, from, to)
+	if err != nil {
+		return 0, err
+	}
+	decided := 0
+	for _, n := range r.Decided {
+		decided += n
+	}
+	received := 0
+	for _, n := range r.Received {
+		received += n
+	}
+	if received == 0 {
+		return 0, nil // a month without requests has nothing to account for
+	}
+	info := &letter.DeskInfo{From: from, To: to, Received: received, Decided: decided, OnTime: r.OnTime, Late: r.Late,
+		Open: r.Open, OverdueNow: r.OverdueNow, Extended: r.Extended}
+	if r.OnTimeRate != nil {
+		info.OnTimePercent = strconv.Itoa(int(*r.OnTimeRate*100+0.5)) + "%"
+	}
+	if r.MedianDaysToDecision != nil {
+		info.MedianDays = strconv.Itoa(*r.MedianDaysToDecision)
+	}
+	l := &outbox.Letter{
+		ID: outbox.ID("", letter.AccountabilityReport, po, from.String()), Kind: letter.AccountabilityReport,
+		Lang: "nl", To: po, Status: outbox.Pending, CreatedAt: now, RetainUntil: now.Add(reportRetention),
+		Data: letter.Data{Org: s.org(), Desk: info},
+	}
+	view := "StaffDesk?" + url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}}.Encode()
+	s.addDeskLink(l, letter.LinkReport, view, po, now)
+	switch err := q.QueueLetter(ctx, l); {
+	case errors.Is(err, ErrExists):
+		return 0, nil
+	case err != nil:
+		return 0, fmt.Errorf("queue report: %w", err)
+	}
+	s.publish(ctx, []*outbox.Letter{l})
+	return 1, nil
+}

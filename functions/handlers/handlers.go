@@ -113,6 +113,7 @@ var Definitions = []Definition{
 	{Name: NameStaffCase, Public: true},
 	{Name: NameThirdParty, Public: true},
 	{Name: NameDownloadResult, Public: true},
+	{Name: NameStaffDesk, Public: true},
 	{Name: NameSendMail, Topic: app.TopicMail},
 	{Name: NameTick, Topic: app.TopicTicks},
 }
@@ -127,6 +128,7 @@ func (h *Handlers) HTTPHandler(name string) http.HandlerFunc {
 		NameStaffCase:      h.StaffCase,
 		NameThirdParty:     h.ThirdPartyResponse,
 		NameDownloadResult: h.DownloadResult,
+		NameStaffDesk:      h.StaffDesk,
 	}[name]
 	if fn == nil {
 		return nil

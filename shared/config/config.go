@@ -71,6 +71,7 @@ var SecretsByFunction = map[string][]string{
 	"DownloadResult":     {SecretLinkSigningKey, SecretIDEncryptionKey},
 	"SendMail":           {SecretLinkSigningKey, SecretSendGridKey},
 	"Tick":               {SecretLinkSigningKey},
+	"StaffDesk":          {SecretLinkSigningKey},
 }
 
 // Load reads the environment and validates it.

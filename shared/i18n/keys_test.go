@@ -45,6 +45,8 @@ var families = []struct {
 	{"mail.capacity.", request.Strings([]request.Capacity{request.CapacityParent, request.CapacityGuardian, request.CapacityCurator, request.CapacityMentor})},
 	{"mail.type.", product(request.Strings(request.Types), "name", "what", "short", "explain", "explain_rep")},
 	{"month.", numbers(1, 12)},
+	{"channel.", request.Strings(request.Channels)},             // desk overview and intake
+	{"waiting.", []string{"requester", "third_party", "staff"}}, // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
 }
 

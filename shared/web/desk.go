@@ -1,0 +1,228 @@
+package web
+
+import (
+	"html/template"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/i18n"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/report"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// The privacy desk's pages (CONTRACT.md §3 "The desk"): sign-in, overview with intake form and
+// letters to post, the accountability report, a letter to print.
+
+// DeskSignInPage is the sign-in page; Sent says a sign-in was answered.
+type DeskSignInPage struct {
+	Sent   bool
+	Email  string
+	Errors []FieldError
+}
+
+// DeskRow is one open case on the overview.
+type DeskRow struct {
+	app.DeskCase
+	ReceivedOn, Due string
+	Link            string // a StaffCase link for the viewer
+}
+
+// PostRow is one letter waiting to be posted.
+type PostRow struct {
+	ID, Reference, Kind, Created string
+	Late                         bool
+	Link                         string // its print-ready page
+}
+
+// DeskPage is the overview with the intake form.
+type DeskPage struct {
+	Token, Staff string
+	Today        string
+	Counts       app.DeskCounts
+	Rows         []DeskRow
+	Letters      []PostRow
+	Filter       app.DeskFilter
+	Statuses     []string
+	Types        []string
+	Channels     []string
+	Relations    []string
+	// Intake form state: the posted values, errors, duplicates found, or the case just made.
+	Intake     map[string]string
+	Errors     []FieldError
+	Duplicates []string
+	Created    *IntakeCreated
+	ReportURL  string
+	Posted     string // the reference of a letter just marked posted
+}
+
+// IntakeCreated is a case just registered at the desk.
+type IntakeCreated struct {
+	Reference, Status, DueDate string
+	Overdue                    bool
+	Duplicates                 []string
+}
+
+// DeskURL is a desk page's address with its token and parameters.
+func DeskURL(tok string, params url.Values) string {
+	if params == nil {
+		params = url.Values{}
+	}
+	params.Set("token", tok)
+	return "/StaffDesk?" + params.Encode()
+}
+
+// NewDeskPage builds the overview from the use case's view; link mints a case's StaffCase link.
+func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func(ref string) string) DeskPage {
+	p := DeskPage{Token: tok, Staff: staff, Today: Date(v.Today), Counts: v.Counts, Filter: f,
+		Statuses:  request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
+		Types:     request.Strings(request.Types),
+		Channels:  request.Strings(request.Channels[1:]),
+		Relations: request.Strings(request.Relations),
+		Intake:    map[string]string{"receivedOn": Date(v.Today), "channel": string(request.ChannelPhone), "lang": "nl"},
+	}
+	from, to := report.PreviousMonth(v.Today)
+	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
+	for _, c := range v.Cases {
+		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received), Due: Date(c.DueDate), Link: link(c.Reference)})
+	}
+	for _, l := range v.ToPost {
+		p.Letters = append(p.Letters, PostRow{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Created: DateTime(l.CreatedAt),
+			Late: l.CreatedAt.Before(deadline.StartOfDay(v.Today)), Link: DeskURL(tok, url.Values{"view": {"letter"}, "letterId": {l.ID}})})
+	}
+	return p
+}
+
+// DeskJSON is the overview as CONTRACT.md §3 gives it. link mints a case's StaffCase link and
+// print a letter's page, both absolute.
+func DeskJSON(v *app.DeskView, link, print func(string) string) map[string]any {
+	cases := make([]map[string]any, 0, len(v.Cases))
+	for _, c := range v.Cases {
+		m := map[string]any{
+			"reference": c.Reference, "type": c.Type, "status": c.Status, "channel": c.Channel,
+			"receivedAt": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "receivedOn": Date(c.Received),
+			"dueDate": nil, "daysLeft": nil, "workingDaysLeft": nil, "extended": c.Extended, "waitingOn": c.WaitingOn,
+			"overdue": c.Overdue, "link": link(c.Reference),
+		}
+		if !c.DueDate.IsZero() {
+			m["dueDate"], m["daysLeft"], m["workingDaysLeft"] = Date(c.DueDate), c.DaysLeft, c.WorkingDaysLeft
+		}
+		cases = append(cases, m)
+	}
+	letters := make([]map[string]any, 0, len(v.ToPost))
+	for _, l := range v.ToPost {
+		letters = append(letters, postJSON(l, print(l.ID)))
+	}
+	return map[string]any{"cases": cases, "lettersToPost": letters, "counts": map[string]int{
+		"open": v.Counts.Open, "dueThisWeek": v.Counts.DueThisWeek, "overdue": v.Counts.Overdue,
+		"waitingOnRequester": v.Counts.WaitingOnRequester, "lettersToPost": v.Counts.ToPost, "lettersToPostLate": v.Counts.ToPostLate,
+	}}
+}
+
+func postJSON(l *outbox.Letter, link string) map[string]any {
+	return map[string]any{"id": l.ID, "reference": l.Reference, "letter": string(l.Kind),
+		"createdAt": l.CreatedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "link": link}
+}
+
+// ReportPage is the accountability report with its charts, each with its numbers beside it.
+type ReportPage struct {
+	Report   report.Report
+	From, To string
+	Charts   []template.HTML
+	Stages   []StageRow
+	CSVURL   string
+	DeskURL  string
+	OnTime   string // the on-time rate as a percentage, or "—"
+	Median   string
+	P90      string
+	Received int
+	Decided  int
+	Token    string
+}
+
+// StageRow is one status with its median and 90th-percentile days.
+type StageRow struct{ Status, Median, P90 string }
+
+// NewReportPage lays out the report in lang.
+func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
+	label := func(k string) string { return i18n.T(lang, k) }
+	p := ReportPage{Report: r, From: Date(r.From), To: Date(r.To), OnTime: "—", Median: "—", P90: "—",
+		DeskURL: DeskURL(tok, nil), Token: tok}
+	q := url.Values{"view": {"report"}, "from": {p.From}, "to": {p.To}}
+	q.Set("format", "csv")
+	p.CSVURL = DeskURL(tok, q)
+	if r.OnTimeRate != nil {
+		p.OnTime = strconv.Itoa(int(*r.OnTimeRate*100+0.5)) + "%"
+	}
+	if r.MedianDaysToDecision != nil {
+		p.Median = strconv.Itoa(*r.MedianDaysToDecision)
+	}
+	if r.P90DaysToDecision != nil {
+		p.P90 = strconv.Itoa(*r.P90DaysToDecision)
+	}
+	for _, n := range r.Received {
+		p.Received += n
+	}
+	for _, n := range r.Decided {
+		p.Decided += n
+	}
+	charts := []report.Chart{
+		report.BarChart(report.Labels{Title: label("desk.report.received"), Desc: label("desk.report.received.desc"), X: label("staff.type"), Y: label("desk.report.count")}, r.ReceivedBars(label)),
+		report.BarChart(report.Labels{Title: label("desk.report.decided"), Desc: label("desk.report.decided.desc"), X: label("field.outcome"), Y: label("desk.report.count")}, r.DecidedBars(label)),
+		report.BarChart(report.Labels{Title: label("desk.report.grounds"), Desc: label("desk.report.grounds.desc"), X: label("field.ground"), Y: label("desk.report.count")}, r.GroundBars(label)),
+	}
+	x, series := r.WeekLines(label("desk.report.line.received"), label("desk.report.line.decided"))
+	charts = append(charts, report.LineChart(report.Labels{Title: label("desk.report.weeks"), Desc: label("desk.report.weeks.desc"), X: label("desk.report.week"), Y: label("desk.report.count")}, x, series))
+	for _, c := range charts {
+		h, err := c.Figure()
+		if err != nil {
+			return p, err
+		}
+		p.Charts = append(p.Charts, h)
+	}
+	for _, st := range []request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.AwaitingThirdParty, request.InProgress} {
+		s, ok := r.Stages[st]
+		if !ok {
+			continue
+		}
+		row := StageRow{Status: i18n.T(lang, "sst."+string(st)), Median: "—", P90: "—"}
+		if s.MedianDays != nil {
+			row.Median = strconv.FormatFloat(*s.MedianDays, 'f', 1, 64)
+		}
+		if s.P90Days != nil {
+			row.P90 = strconv.FormatFloat(*s.P90Days, 'f', 1, 64)
+		}
+		p.Stages = append(p.Stages, row)
+	}
+	return p, nil
+}
+
+// PrintPage is a letter by post on A4.
+type PrintPage struct {
+	*app.PrintView
+	Date, Token  string
+	Posted       bool
+	PostedOn     string
+	Lines        []string // the letter's text, paragraph by paragraph
+	AddressLines []string // the postal address, for the envelope's window
+	DeskURL      string
+}
+
+// NewPrintPage lays out a letter by post.
+func NewPrintPage(tok string, v *app.PrintView) PrintPage {
+	p := PrintPage{PrintView: v, Date: Date(v.Date), Token: tok, Posted: v.Letter.Status == outbox.Posted,
+		DeskURL: DeskURL(tok, nil)}
+	if p.Posted {
+		p.PostedOn = DateTime(v.Letter.SentAt)
+	}
+	for _, l := range strings.FieldsFunc(v.RecipientAddress, func(r rune) bool { return r == '\n' || r == ',' }) {
+		if l = strings.TrimSpace(l); l != "" {
+			p.AddressLines = append(p.AddressLines, l)
+		}
+	}
+	p.Lines = strings.Split(v.Text, "\n")
+	return p
+}

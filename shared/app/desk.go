@@ -218,11 +218,14 @@ type DeskView struct {
 
 // Desk returns the overview as of now, filtered by f (the counts are of every open case).
 func (s *Service) Desk(ctx context.Context, f DeskFilter) (*DeskView, error) {
+	return s.desk(ctx, f, s.Clock())
+}
+
+func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskView, error) {
 	ds, err := s.deskStore()
 	if err != nil {
 		return nil, err
 	}
-	now := s.Clock()
 	cases, err := ds.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)

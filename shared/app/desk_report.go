@@ -16,6 +16,10 @@ import (
 // (inclusive), as they stand now, with the facts of each case (for the CSV). It reads only the
 // period's cases (an index on the day of receipt).
 func (s *Service) Report(ctx context.Context, from, to civil.Date) (report.Report, []report.CaseFacts, error) {
+	return s.report(ctx, from, to, s.Clock())
+}
+
+func (s *Service) report(ctx context.Context, from, to civil.Date, now time.Time) (report.Report, []report.CaseFacts, error) {
 	ds, err := s.deskStore()
 	if err != nil {
 		return report.Report{}, nil, err
@@ -28,7 +32,7 @@ func (s *Service) Report(ctx context.Context, from, to civil.Date) (report.Repor
 	for _, ce := range got {
 		facts = append(facts, report.FactsOf(ce.Case, ChannelOf(ce.Case), ce.Events))
 	}
-	return report.Compute(from, to, s.Clock(), facts), facts, nil
+	return report.Compute(from, to, now, facts), facts, nil
 }
 
 // ExportCase is one case's whole timeline for an auditor or the AP: events, letters with their

@@ -56,7 +56,7 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 	if !ok {
 		return 0, nil
 	}
-	v, err := s.Desk(ctx, DeskFilter{})
+	v, err := s.desk(ctx, DeskFilter{}, now)
 	if err != nil {
 		return 0, err
 	}
@@ -104,7 +104,7 @@ func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.
 		return 0, nil
 	}
 	from, to := report.PreviousMonth(today)
-	r, _, err := s.Report(ctx, from, to)
+	r, _, err := s.report(ctx, from, to, now)
 	if err != nil {
 		return 0, err
 	}

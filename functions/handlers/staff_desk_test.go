@@ -1,0 +1,165 @@
+package handlers
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+// deskToken signs in as addr through the page and returns the token the desk_link carries.
+func (e *env) deskToken(t *testing.T, addr string) string {
+	t.Helper()
+	resp, _ := e.do(t, "POST", "/StaffDesk", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"email": {addr}}.Encode()), nil)
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("sign-in: %d", resp.StatusCode)
+	}
+	return tokenOf(e.Mail.Await(t, "desk_link", addr, "").Link("StaffDesk"))
+}
+
+func TestDeskOverHTTP(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{Backend: testenv.Memory, Now: time.Date(2026, 3, 27, 10, 0, 0, 0, time.UTC)})
+
+	// Sign-in: the same answer for staff and strangers.
+	resp, page := e.do(t, "GET", "/StaffDesk", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, `name="email"`) || strings.Contains(page, "<script") {
+		t.Fatalf("sign-in page: %d", resp.StatusCode)
+	}
+	answer := func(addr string) string {
+		resp, body := e.do(t, "POST", "/StaffDesk", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"email": {addr}}.Encode()), nil)
+		if resp.StatusCode != 200 {
+			t.Fatalf("sign-in %s: %d", addr, resp.StatusCode)
+		}
+		return body
+	}
+	if a, b := answer("stranger@else.test"), answer("staff@corp.test"); a != b {
+		t.Error("the sign-in answer tells staff from strangers")
+	}
+	tok := tokenOf(e.Mail.Await(t, "desk_link", "staff@corp.test", "").Link("StaffDesk"))
+	if tok == "" {
+		t.Fatal("no desk token")
+	}
+
+	// Intake by phone without e-mail.
+	post := func(v url.Values, hdr map[string]string) (*http.Response, string) {
+		v.Set("token", tok)
+		return e.do(t, "POST", "/StaffDesk", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()), hdr)
+	}
+	form := url.Values{"action": {"intake"}, "channel": {"phone"}, "receivedOn": {"2026-03-20"}, "type": {"access"},
+		"name": {"Piet Post"}, "birthDate": {"1950-02-03"}, "address": {"Dorpsstraat 1, 3901 AB Veenendaal"}}
+	resp, body := post(form, asJSON)
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("intake: %d %s", resp.StatusCode, body)
+	}
+	var created struct{ Reference, Status, DueDate string }
+	json.Unmarshal([]byte(body), &created)
+	if created.Status != "in_progress" || created.DueDate == "" {
+		t.Errorf("intake answer %s", body)
+	}
+	// Bad input: 400 naming the field, nothing stored.
+	for field, v := range map[string]url.Values{
+		"receivedOn": {"action": {"intake"}, "channel": {"phone"}, "receivedOn": {"2026-04-01"}, "type": {"access"}, "name": {"X"}, "birthDate": {"1950-02-03"}, "address": {"A"}},
+		"letterId":   {"action": {"posted"}, "letterId": {"nope"}},
+		"action":     {"action": {"dance"}},
+	} {
+		resp, body := post(v, asJSON)
+		if resp.StatusCode != 400 || !strings.Contains(body, `"field":"`+field+`"`) {
+			t.Errorf("%s: %d %s", field, resp.StatusCode, body)
+		}
+	}
+	for q, field := range map[string]string{"status=bogus": "status", "type=nope": "type", "colour=red": "colour",
+		"view=report&from=2026-02-01&to=2026-01-01": "to", "view=report&from=2024-01-01&to=2026-03-01": "to", "view=report&from=x&to=2026-01-01": "from"} {
+		resp, body := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok)+"&"+q, "", nil, asJSON)
+		if resp.StatusCode != 400 || !strings.Contains(body, `"field":"`+field+`"`) {
+			t.Errorf("%s: %d %s", q, resp.StatusCode, body)
+		}
+	}
+
+	// The overview in JSON, with the letter to post.
+	var desk struct {
+		Cases []struct {
+			Reference, Type, Status, Channel, WaitingOn, Link, DueDate string
+			DaysLeft                                                   int
+		}
+		LettersToPost []struct{ ID, Reference, Letter, Link string }
+	}
+	testenv.Eventually(t, "the receipt waits to be posted", func() bool {
+		_, body := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok), "", nil, asJSON)
+		json.Unmarshal([]byte(body), &desk)
+		return len(desk.LettersToPost) == 1
+	})
+	if len(desk.Cases) != 1 || desk.Cases[0].Reference != created.Reference || desk.Cases[0].Channel != "phone" || desk.Cases[0].WaitingOn != "staff" {
+		t.Errorf("overview %+v", desk.Cases)
+	}
+	caseTok := tokenOf(desk.Cases[0].Link)
+	if c, err := e.Signer.Verify(caseTok, linktoken.Staff, e.Clock.Now()); err != nil || c.Subject != "staff@corp.test" || c.Reference != created.Reference {
+		t.Errorf("case link: %v %+v", err, c)
+	}
+	l := desk.LettersToPost[0]
+	if l.Letter != "receipt" || l.Reference != created.Reference {
+		t.Errorf("letter to post %+v", l)
+	}
+
+	// The HTML overview and the printed letter.
+	resp, page = e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok), "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, created.Reference) || strings.Contains(page, "<script") ||
+		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
+		t.Errorf("desk page: %d", resp.StatusCode)
+	}
+	u, _ := url.Parse(l.Link)
+	resp, page = e.do(t, "GET", u.RequestURI(), "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(page, "Dorpsstraat 1") || !strings.Contains(page, "3901 AB Veenendaal") || strings.Contains(page, "RequestStatus?token") {
+		t.Errorf("printed letter: %d\n%s", resp.StatusCode, page)
+	}
+
+	// Posted once; twice is a conflict.
+	resp, body = post(url.Values{"action": {"posted"}, "letterId": {l.ID}}, asJSON)
+	if resp.StatusCode != 200 || !strings.Contains(body, `"posted"`) {
+		t.Errorf("posted: %d %s", resp.StatusCode, body)
+	}
+	if resp, _ := post(url.Values{"action": {"posted"}, "letterId": {l.ID}}, asJSON); resp.StatusCode != http.StatusConflict {
+		t.Errorf("posted twice: %d, want 409", resp.StatusCode)
+	}
+
+	// The report: JSON per CONTRACT, HTML with SVG charts and tables, CSV without names.
+	rq := "/StaffDesk?token=" + url.QueryEscape(tok) + "&view=report&from=2026-03-01&to=2026-03-31"
+	resp, body = e.do(t, "GET", rq, "", nil, asJSON)
+	var rep map[string]any
+	json.Unmarshal([]byte(body), &rep)
+	for _, k := range []string{"from", "to", "received", "decided", "onTime", "late", "open", "overdueNow", "onTimeRate",
+		"medianDaysToDecision", "p90DaysToDecision", "extended", "refusedByGround", "stages"} {
+		if _, ok := rep[k]; !ok {
+			t.Errorf("report JSON lacks %q: %s", k, body)
+		}
+	}
+	resp, page = e.do(t, "GET", rq, "", nil, nil)
+	if resp.StatusCode != 200 || strings.Count(page, "<svg") != 4 || strings.Count(page, `class="chart-data"`) != 4 {
+		t.Errorf("report page: %d, %d charts", resp.StatusCode, strings.Count(page, "<svg"))
+	}
+	resp, body = e.do(t, "GET", rq+"&format=csv", "", nil, nil)
+	if resp.StatusCode != 200 || !strings.Contains(body, created.Reference) || strings.Contains(body, "Piet") || strings.Contains(body, "Dorpsstraat") {
+		t.Errorf("CSV: %d\n%s", resp.StatusCode, body)
+	}
+
+	// The export of one case, for an auditor.
+	for _, f := range []string{"json", "csv"} {
+		resp, body := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok)+"&view=export&format="+f+"&reference="+created.Reference, "", nil, nil)
+		if resp.StatusCode != 200 || !strings.Contains(body, "letter_posted") || strings.Contains(body, "Piet") {
+			t.Errorf("export %s: %d\n%s", f, resp.StatusCode, body)
+		}
+	}
+
+	// A desk link stops working when its holder leaves the list; a case link is no desk link.
+	gone, _ := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Desk, Reference: "desk", Subject: "left@corp.test", Expires: e.Clock.Now().Add(time.Hour).Unix()})
+	for _, bad := range []string{gone, caseTok, "forged"} {
+		if resp, _ := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(bad), "", nil, asJSON); resp.StatusCode != http.StatusForbidden {
+			t.Errorf("token %.12s…: %d, want 403", bad, resp.StatusCode)
+		}
+	}
+}

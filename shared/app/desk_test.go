@@ -210,8 +210,8 @@ func TestDeskOverviewOrderAndCounts(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		// Friday 27 March 2026.
 		s := testenv.NewStack(t, testenv.Options{Backend: b, Now: amsterdam("2026-03-27 10:00")})
-		soon := intake(t, s, phoneIntake("Due Soon", "2026-02-28"))   // due 2026-03-28 (Saturday: next working day 30 March?)
-		late := intake(t, s, phoneIntake("Over Due", "2026-01-20"))   // due in February: overdue
+		soon := intake(t, s, phoneIntake("Due Soon", "2026-02-28"))    // due 2026-03-28 (Saturday: next working day 30 March?)
+		late := intake(t, s, phoneIntake("Over Due", "2026-01-20"))    // due in February: overdue
 		later := intake(t, s, phoneIntake("Much Later", "2026-03-25")) // due late April
 		web, err := s.Svc.Submit(ctx, access("web@tenant.test"), app.Client{}, nil)
 		if err != nil {

@@ -123,14 +123,26 @@ func (s *Service) RenderForPost(l *outbox.Letter) (subject, text string, err err
 	offline := i18n.T(l.Lang, "desk.print.offline")
 	offline = strings.NewReplacer("{org}", o.Name, "{contact}", contact, "{reference}", l.Reference).Replace(offline)
 	var out []string
-	for _, line := range strings.Split(msg.Text, "\n") {
+	for _, line := range strings.Split(postWords.Replace(msg.Text), "\n") {
 		if strings.HasPrefix(strings.TrimSpace(line), postMarker) {
+			// The link's label ("Bekijk de status:") names something paper cannot do.
+			if n := len(out); n > 0 && strings.HasSuffix(out[n-1], ":") {
+				out = out[:n-1]
+			}
 			line = offline
 		}
 		out = append(out, line)
 	}
 	return msg.Subject, strings.Join(out, "\n"), nil
 }
+
+// postWords turn what an e-mail says about itself into what a letter says.
+var postWords = strings.NewReplacer(
+	"In deze e-mail", "In deze brief", "in deze e-mail", "in deze brief", "Deze e-mail", "Deze brief",
+	"In this e-mail", "In this letter", "in this e-mail", "in this letter", "This e-mail", "This letter",
+	"Via de link hieronder ziet u hoe", "U kunt ons altijd vragen hoe",
+	"With the link below you can see how", "You can always ask us how",
+)
 
 // postMarker stands in for a link in a letter by post; it never reaches paper.
 const postMarker = "https://post.invalid/"

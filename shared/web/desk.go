@@ -9,6 +9,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/i18n"
+	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
@@ -206,14 +207,14 @@ type PrintPage struct {
 	Date, Token  string
 	Posted       bool
 	PostedOn     string
-	Lines        []string // the letter's text, paragraph by paragraph
-	AddressLines []string // the postal address, for the envelope's window
+	Paragraphs   [][]string // the letter's text: paragraphs of lines
+	AddressLines []string   // the postal address, for the envelope's window
 	DeskURL      string
 }
 
 // NewPrintPage lays out a letter by post.
 func NewPrintPage(tok string, v *app.PrintView) PrintPage {
-	p := PrintPage{PrintView: v, Date: Date(v.Date), Token: tok, Posted: v.Letter.Status == outbox.Posted,
+	p := PrintPage{PrintView: v, Date: letter.FormatDate(v.Date, v.Letter.Lang), Token: tok, Posted: v.Letter.Status == outbox.Posted,
 		DeskURL: DeskURL(tok, nil)}
 	if p.Posted {
 		p.PostedOn = DateTime(v.Letter.SentAt)
@@ -223,6 +224,10 @@ func NewPrintPage(tok string, v *app.PrintView) PrintPage {
 			p.AddressLines = append(p.AddressLines, l)
 		}
 	}
-	p.Lines = strings.Split(v.Text, "\n")
+	for _, para := range strings.Split(v.Text, "\n\n") {
+		if lines := strings.Split(strings.TrimSpace(para), "\n"); lines[0] != "" {
+			p.Paragraphs = append(p.Paragraphs, lines)
+		}
+	}
 	return p
 }

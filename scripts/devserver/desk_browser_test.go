@@ -1,0 +1,144 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/privacyloket/privacyloket/shared/devmailbox"
+	"github.com/privacyloket/privacyloket/shared/web"
+)
+
+// TestBrowserDesk drives the privacy desk as staff would: sign in with an e-mail link, register
+// a request taken by phone from a tenant without e-mail, print its receipt and mark it posted,
+// read the report. With PRIVACYLOKET_SCREENSHOTS=docs/screenshots it writes the README's
+// screenshots (desk.png, desk-phone.png, report.png, letter.png).
+func TestBrowserDesk(t *testing.T) {
+	requireEmulators(t)
+	ctx := newBrowser(t)
+	s := startStack(t)
+	wait, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	browse(t, ctx, "a laptop screen", chromedp.EmulateViewport(1280, 900))
+
+	// Sign-in: one field; the answer is the same for a stranger.
+	answer := func(addr string) string {
+		browse(t, ctx, "sign in as "+addr,
+			chromedp.Navigate(s.base+"/StaffDesk"),
+			chromedp.WaitVisible(css(`input[name="email"]`)),
+			chromedp.SendKeys(css(`input[name="email"]`), addr),
+			chromedp.Click(css(`form button[type="submit"]`)),
+			chromedp.WaitVisible(css(`p.notice`)),
+		)
+		return read(t, ctx, "sign-in answer", chromedp.Text(css("main")))
+	}
+	if a, b := answer("stranger@else.test"), answer("staff@e2e.test"); a != b {
+		t.Errorf("the sign-in answer differs for staff (%q) and a stranger (%q)", b, a)
+	}
+	link, err := s.mailbox.Wait(wait, func(m devmailbox.Message) bool {
+		return m.Kind() == "desk_link" && len(m.To) == 1 && m.To[0] == "staff@e2e.test"
+	})
+	if err != nil {
+		t.Fatalf("desk_link: %v", err)
+	}
+	browse(t, ctx, "open the desk link from the mailbox",
+		chromedp.Navigate(s.mailURL+"/m/"+link.ID),
+		chromedp.WaitVisible(css(`pre a[href*="/StaffDesk?"]`)),
+		chromedp.Click(css(`pre a[href*="/StaffDesk?"]`)),
+		chromedp.WaitVisible(css(`ul.counts`)),
+	)
+	deskURL := read(t, ctx, "desk location", chromedp.Location())
+	if got, want := strings.TrimSpace(read(t, ctx, "h1", chromedp.Text(css("h1")))), web.T("nl", "desk.title"); got != want {
+		t.Errorf("h1 = %q, want %q", got, want)
+	}
+
+	// Intake by phone, no e-mail: received long ago, so overdue and first on the desk.
+	browse(t, ctx, "register a request by phone",
+		chromedp.SetValue(css("#f-channel"), "phone"),
+		chromedp.SetValue(css("#f-receivedOn"), time.Now().AddDate(0, -2, 0).Format(time.DateOnly)),
+		chromedp.SetValue(css("#f-type-i"), "access"),
+		chromedp.SendKeys(css("#f-name"), "Piet Telefoon"),
+		chromedp.SetValue(css("#f-birthDate"), "1948-06-01"),
+		chromedp.SendKeys(css("#f-address"), "Dorpsstraat 1, 3901 AB Veenendaal"),
+		chromedp.Click(css(`form[action*="#intake"] button[type="submit"]`)),
+		chromedp.WaitVisible(css("#created")),
+	)
+	created := read(t, ctx, "created", chromedp.Text(css("#created")))
+	ref := read(t, ctx, "reference", chromedp.Text(css("#created strong")))
+	if !strings.HasPrefix(ref, "PL-") || !strings.Contains(created, web.T("nl", "desk.overdue")) {
+		t.Fatalf("after intake: %q", created)
+	}
+
+	// The overview: the overdue case first, in red and in words; the counts agree with the rows.
+	var first string
+	deadline := time.Now().Add(time.Minute)
+	for {
+		browse(t, ctx, "reload the desk", chromedp.Navigate(deskURL), chromedp.WaitVisible(css("ul.counts")))
+		first = read(t, ctx, "first row", chromedp.Evaluate[string](`(document.querySelector('table.cases tbody tr th') || {}).textContent || ''`))
+		if read(t, ctx, "letters to post", chromedp.Evaluate[bool](`!!document.querySelector('a[href*="view=letter"]')`)) || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if strings.TrimSpace(first) != ref {
+		t.Errorf("first row %q, want the overdue %s", first, ref)
+	}
+	lateRows := read(t, ctx, "late rows", chromedp.Evaluate[int](`document.querySelectorAll('table.cases tr.late').length`))
+	lateCount := read(t, ctx, "overdue count", chromedp.Evaluate[string](`document.querySelectorAll('ul.counts li')[2].querySelector('strong').textContent`))
+	if fmt.Sprint(lateRows) != strings.TrimSpace(lateCount) || lateRows < 1 {
+		t.Errorf("%d late rows, the count says %s", lateRows, lateCount)
+	}
+	color := read(t, ctx, "late colour", chromedp.Evaluate[string](`getComputedStyle(document.querySelector('table.cases tr.late td')).color`))
+	if color != "rgb(176, 0, 32)" {
+		t.Errorf("an overdue row is %s, want the error red", color)
+	}
+	t.Logf("desk: %s", shot(t, "desk.png", read(t, ctx, "desk screenshot", chromedp.FullScreenshot(100))))
+	browse(t, ctx, "the desk on a phone", chromedp.EmulateViewport(390, 844), chromedp.Navigate(deskURL), chromedp.WaitVisible(css("ul.counts")))
+	if read(t, ctx, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth + 1`)) {
+		t.Error("the desk scrolls sideways on a phone")
+	}
+	t.Logf("desk on a phone: %s", shot(t, "desk-phone.png", read(t, ctx, "phone screenshot", chromedp.CaptureScreenshot())))
+	browse(t, ctx, "back to a laptop", chromedp.EmulateViewport(1280, 900))
+
+	// The receipt by post: print it, then mark it posted.
+	browse(t, ctx, "open the letter to print",
+		chromedp.Navigate(deskURL),
+		chromedp.WaitVisible(css(`a[href*="view=letter"]`)),
+		chromedp.Click(css(`a[href*="view=letter"]`)),
+		chromedp.WaitVisible(css("article.sheet")),
+	)
+	sheet := read(t, ctx, "sheet", chromedp.Text(css("article.sheet")))
+	for _, want := range []string{"Piet Telefoon", "3901 AB Veenendaal", ref, "Vallei Wonen"} {
+		if !strings.Contains(sheet, want) {
+			t.Errorf("the printed letter lacks %q:\n%s", want, sheet)
+		}
+	}
+	if strings.Contains(sheet, "token=") {
+		t.Errorf("the printed letter holds a link:\n%s", sheet)
+	}
+	t.Logf("letter: %s", shot(t, "letter.png", read(t, ctx, "letter screenshot", chromedp.FullScreenshot(100))))
+	browse(t, ctx, "mark it posted",
+		chromedp.Click(css(`form input[value="posted"] ~ button`)),
+		chromedp.WaitVisible(css(`p.notice[role="status"]`)),
+	)
+	if notice := read(t, ctx, "posted notice", chromedp.Text(css(`p.notice[role="status"]`))); !strings.Contains(notice, ref) {
+		t.Errorf("after posting: %q", notice)
+	}
+
+	// The report: charts with their numbers beside them.
+	browse(t, ctx, "open the report",
+		chromedp.Navigate(deskURL),
+		chromedp.WaitVisible(css(`a[href*="view=report"]`)),
+		chromedp.Navigate(strings.Replace(deskURL, "/StaffDesk?", "/StaffDesk?view=report&from="+time.Now().AddDate(0, -3, 0).Format(time.DateOnly)+"&to="+time.Now().Format(time.DateOnly)+"&", 1)),
+		chromedp.WaitVisible(css("figure.chart")),
+	)
+	if n := read(t, ctx, "charts", chromedp.Evaluate[int](`document.querySelectorAll('figure.chart svg[role="img"] + table.chart-data').length`)); n != 4 {
+		t.Errorf("%d charts with a table beside them, want 4", n)
+	}
+	t.Logf("report: %s", shot(t, "report.png", read(t, ctx, "report screenshot", chromedp.FullScreenshot(100))))
+}

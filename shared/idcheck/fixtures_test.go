@@ -317,6 +317,13 @@ func streamObject(dict string, data []byte) string {
 // that reads the file as text.
 func objStmPDF(tb testing.TB, hidden string) []byte {
 	tb.Helper()
+	return objStmPDFWith(tb, "/OpenAction 6 0 R", "", hidden)
+}
+
+// objStmPDFWith is objStmPDF with the references to object 6 chosen by the
+// caller: extra catalog entries and extra page entries.
+func objStmPDFWith(tb testing.TB, catalog, page, hidden string) []byte {
+	tb.Helper()
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	if _, err := zw.Write([]byte("6 0 " + hidden)); err != nil {
@@ -327,11 +334,11 @@ func objStmPDF(tb testing.TB, hidden string) []byte {
 	}
 	content := "BT /F1 24 Tf 72 720 Td (Kopie ID) Tj ET"
 	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>",
+		"<< /Type /Catalog /Pages 2 0 R " + catalog + " >>",
 		"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> " + page + " >>",
 	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
 
@@ -219,7 +220,7 @@ func TestWalkPDF(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ctx, err := api.ReadContext(bytes.NewReader(buildPDF(tt.spec)), pdfConfig())
+			ctx, err := pdfcpu.Read(bytes.NewReader(buildPDF(tt.spec)), pdfConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,4 +254,34 @@ func encryptedPDF(t *testing.T, userPW string) []byte {
 		t.Fatalf("encrypt fixture: %v", err)
 	}
 	return out.Bytes()
+}
+
+// TestInspectPDFRefusesActiveAnnotationInObjectStream: an annotation whose
+// action is a script, stored only inside a compressed object stream, must be
+// refused, and nothing of it may survive into a sanitised copy.
+func TestInspectPDFRefusesActiveAnnotationInObjectStream(t *testing.T) {
+	t.Parallel()
+	for name, hidden := range map[string]string{
+		"javascript action":    "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /JavaScript /JS (app.alert(1)) >> >>",
+		"launch action":        "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /Launch /F (calc.exe) >> >>",
+		"escaped script names": "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /J#61vaScript /J#53 (app.alert(1)) >> >>",
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			pdf := objStmPDFWith(t, "", "/Annots [6 0 R]", hidden)
+			if bytes.Contains(pdf, []byte("JavaScript")) || bytes.Contains(pdf, []byte("Launch")) {
+				t.Fatal("the action is not hidden in a compressed object stream")
+			}
+			if got := scanPDFBytes(pdf); got != "" {
+				t.Fatalf("scanPDFBytes() = %q: the fixture's action is not hidden", got)
+			}
+			doc, err := Inspect(pdf)
+			if got, want := rejectionCode(t, err), CodePDFActiveContent; got != want {
+				t.Errorf("Inspect() code = %q, want %q", got, want)
+			}
+			if doc != nil {
+				t.Errorf("Inspect() returned a document alongside a refusal")
+			}
+		})
+	}
 }

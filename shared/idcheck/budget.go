@@ -19,9 +19,9 @@ var ErrBusy = errors.New("idcheck: too many uploads are being checked right now,
 // header before anything is decoded; an inspection that costs more than
 // the whole budget is refused outright, so none can wait for ever.
 type budget struct {
-	sem   *semaphore.Weighted
-	size  int64
-	wait  time.Duration
+	sem  *semaphore.Weighted
+	size int64
+	wait time.Duration
 }
 
 func newBudget(size int64, wait time.Duration) *budget {

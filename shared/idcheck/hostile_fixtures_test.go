@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"compress/zlib"
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
+	"strings"
 	"testing"
 )
 
@@ -86,22 +88,30 @@ func craftPNG(tb testing.TB, w, h int, depth, colorType byte, interlace byte, ro
 		return binary.BigEndian.AppendUint32(c, crc32.ChecksumIEEE(c[4:]))
 	}
 	channels := map[byte]int{0: 1, 2: 3, 3: 1, 4: 2, 6: 4}[colorType]
-	rowBytes := 1 + (w*channels*int(depth)+7)/8
+	rowBytes := func(w int) int { return 1 + (w*channels*int(depth)+7)/8 }
 	if rows == 0 || rows > h {
 		rows = h
 	}
+	// Each Adam7 pass is a small image of its own: x and y offset and step.
+	passes := [][4]int{{0, 0, 1, 1}}
 	if interlace != 0 {
-		rows = h // the passes together hold about as much as the image
+		passes = [][4]int{{0, 0, 8, 8}, {4, 0, 8, 8}, {0, 4, 4, 8}, {2, 0, 4, 4}, {0, 2, 2, 4}, {1, 0, 2, 2}, {0, 1, 1, 2}}
 	}
 	var z bytes.Buffer
 	zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	zero := make([]byte, rowBytes)
-	for range rows {
-		if _, err := zw.Write(zero); err != nil {
-			tb.Fatal(err)
+	for _, p := range passes {
+		pw, ph := (w-p[0]+p[2]-1)/p[2], (rows-p[1]+p[3]-1)/p[3]
+		if pw <= 0 || ph <= 0 {
+			continue
+		}
+		zero := make([]byte, rowBytes(pw))
+		for range ph {
+			if _, err := zw.Write(zero); err != nil {
+				tb.Fatal(err)
+			}
 		}
 	}
 	if err := zw.Close(); err != nil {
@@ -117,4 +127,64 @@ func craftPNG(tb testing.TB, w, h int, depth, colorType byte, interlace byte, ro
 	}
 	out = append(out, chunk("IDAT", z.Bytes())...)
 	return append(out, chunk("IEND", nil)...)
+}
+
+// zeroFlate is n zero bytes, zlib-compressed: about a thousandth of n.
+func zeroFlate(tb testing.TB, n int) []byte {
+	tb.Helper()
+	var z bytes.Buffer
+	zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	chunk := make([]byte, 1<<20)
+	for n > 0 {
+		k := min(n, len(chunk))
+		if _, err := zw.Write(chunk[:k]); err != nil {
+			tb.Fatal(err)
+		}
+		n -= k
+	}
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	return z.Bytes()
+}
+
+// imagesPDF is a PDF of pages pages whose every page shows images distinct
+// image objects, each a Flate-compressed black 6000×6600 RGB picture: about
+// 115 KiB on disk, 113 MiB when decoded.
+func imagesPDF(tb testing.TB, pages, images int) []byte {
+	tb.Helper()
+	img := zeroFlate(tb, 6000*6600*3)
+	var names []string
+	var extra []string
+	for i := range images {
+		names = append(names, fmt.Sprintf("/Im%d %d 0 R", i, 5+pages+i))
+		extra = append(extra, streamObject("/Type /XObject /Subtype /Image /Width 6000 /Height 6600 "+
+			"/ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode", img))
+	}
+	return buildPDF(pdfSpec{pages: pages, resources: "/XObject << " + strings.Join(names, " ") + " >>", extra: extra})
+}
+
+// contentBombPDF is a one-page PDF whose content stream inflates to n bytes.
+func contentBombPDF(tb testing.TB, n int) []byte {
+	tb.Helper()
+	pdf := buildPDF(pdfSpec{page: "/Annots []", extra: []string{
+		streamObject("/Filter /FlateDecode", zeroFlate(tb, n)),
+	}})
+	// Point the page at the bomb instead of the small content stream.
+	return bytes.Replace(pdf, []byte("/Contents 4 0 R"), []byte("/Contents 6 0 R"), 1)
+}
+
+// manyObjectsPDF is a one-page PDF padded with n tiny objects, each an
+// array referring to the next, all listed in a classic cross-reference
+// table: the most objects a file of its size can declare.
+func manyObjectsPDF(n int) []byte {
+	extra := make([]string, n)
+	for i := range extra {
+		extra[i] = fmt.Sprintf("[%d 0 R]", 7+i)
+	}
+	extra[n-1] = "[]"
+	return buildPDF(pdfSpec{catalog: "/Foo 6 0 R", extra: extra})
 }

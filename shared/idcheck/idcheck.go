@@ -21,8 +21,9 @@ const (
 	MinShortSide = 200
 	// MaxPDFPages is the most pages an ID copy can reasonably need.
 	MaxPDFPages = 10
-	// TargetPixels is the size a larger image is scaled down to: plenty
-	// to read an ID document, and it keeps re-encoding within time.
+	// TargetPixels is the size a larger image is scaled down to when it
+	// must be copied anyway (rotated, or converted from CMYK or 16 bits):
+	// plenty to read an ID document, and the copy stays within budget.
 	TargetPixels = 16_000_000
 
 	// MemoryBudget bounds the memory that all inspections running at once
@@ -33,7 +34,7 @@ const (
 	MemoryBudget = 128 << 20
 	// MaxWait is how long an inspection waits for room in the budget
 	// before giving up with ErrBusy.
-	MaxWait = 500 * time.Millisecond
+	MaxWait = time.Second
 )
 
 // instance is this process's budget: a function instance serves many
@@ -92,7 +93,8 @@ func Inspect(data []byte) (*Document, error) {
 // errors.Is) when this instance is inspecting as much as its memory budget
 // allows and no room came free within MaxWait or before ctx ended. Images
 // are decoded and re-encoded, which drops metadata and anything appended
-// to them, and scaled down above TargetPixels; PDFs are parsed, refused
+// to them (and scaled down to TargetPixels when they must be rotated or
+// converted); PDFs are parsed, refused
 // when encrypted, active or too long, and rewritten without metadata.
 //
 // The cost of an upload is worked out from its header before anything is
@@ -115,7 +117,7 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*Document, error) {
 		return nil, reject(CodeUnsupportedType)
 	}
 	if kind == KindPDF {
-		release, err := b.acquire(ctx, pdfCost(len(data)))
+		release, err := b.acquire(ctx, pdfCost(len(data), pdfObjectCount(data)))
 		if err != nil {
 			return nil, err
 		}

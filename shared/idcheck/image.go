@@ -96,7 +96,9 @@ func planImage(kind Kind, data []byte) (plan *imagePlan, rej *Rejection) {
 	}
 
 	p.outW, p.outH = w, h
-	if pixels > TargetPixels {
+	if pixels > TargetPixels && (p.orientation > 1 || p.convert) {
+		// The image is copied anyway: a smaller copy is cheaper to
+		// hold and to encode, and still sharp enough to read.
 		f := math.Sqrt(float64(TargetPixels) / float64(pixels))
 		p.outW, p.outH = max(1, int(float64(w)*f)), max(1, int(float64(h)*f))
 	}

@@ -176,17 +176,39 @@ func checkRewrittenPDF(out []byte) string {
 	return walkPDF(ctx.XRefTable)
 }
 
-// pdfCost is the memory reserved for inspecting a PDF of n bytes: pdfcpu
-// holds the file, every stream's raw bytes and the decoded object and
-// cross-reference streams (each at most pdfDecodeLimit), the rewritten
-// copy and then a second parse of it.
-func pdfCost(n int) int64 {
-	return pdfFixedCost + pdfCostPerByte*int64(n)
+// pdfCost is the memory reserved for inspecting a PDF of n bytes declaring
+// objs objects: pdfcpu holds the file, every stream's raw bytes and the
+// decoded object and cross-reference streams (each at most
+// pdfDecodeLimit), a few KiB per object, the rewritten copy and then a
+// second parse of it.
+func pdfCost(n, objs int) int64 {
+	return pdfFixedCost + pdfCostPerByte*int64(n) + pdfCostPerObject*int64(objs)
+}
+
+// pdfObjectCount is about how many objects the file's syntax declares.
+func pdfObjectCount(data []byte) int {
+	segments, ok := objectSyntax(data)
+	if !ok {
+		return 0
+	}
+	n := 0
+	for _, seg := range segments {
+		n += bytes.Count(seg, []byte("obj"))
+	}
+	return n / 2 // "obj" and "endobj"
 }
 
 const (
+	// maxPDFObjects is far more objects than a scan or a printed ID
+	// copy holds (tens to a few thousand); each costs pdfcpu several KiB
+	// while reading.
+	maxPDFObjects = 20_000
+
 	pdfFixedCost   = 8 << 20
 	pdfCostPerByte = 8
+	// pdfCostPerObject covers the parsed object and its table entry,
+	// twice (input and output), with room to spare.
+	pdfCostPerObject = 2 << 10
 	// pdfDecodeLimit bounds what one filtered stream may expand to while
 	// pdfcpu reads the file; only structural streams are decoded.
 	pdfDecodeLimit = 16 << 20
@@ -202,11 +224,9 @@ func pdfConfig() *model.Configuration {
 	limits.MaxDecodeBytes = pdfDecodeLimit
 	limits.MaxImageBytes = pdfDecodeLimit
 	limits.MaxImagePixels = MaxPixels
-	// A 10 MiB file cannot honestly hold more objects than this; each
-	// costs pdfcpu a few hundred bytes.
-	limits.MaxObjectCount = 100_000
-	limits.MaxObjectStreamCount = 20_000
-	limits.MaxXRefEntries = 100_000
+	limits.MaxObjectCount = maxPDFObjects
+	limits.MaxObjectStreamCount = maxPDFObjects
+	limits.MaxXRefEntries = maxPDFObjects
 	limits.MaxObjectStreamFirst = 1 << 20
 	return &model.Configuration{
 		Version:                   model.VersionStr,
@@ -248,6 +268,12 @@ func scanPDFBytes(data []byte) string {
 
 	segments, ok := objectSyntax(data)
 	if !ok {
+		return CodePDFCorrupt
+	}
+	// Every object pdfcpu can parse starts with "obj" outside stream
+	// data. Parsing costs several KiB per object, so a file padded with
+	// hundreds of thousands of tiny ones is refused before it is parsed.
+	if pdfObjectCount(data) > maxPDFObjects {
 		return CodePDFCorrupt
 	}
 	code := ""

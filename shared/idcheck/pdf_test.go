@@ -285,3 +285,24 @@ func TestInspectPDFRefusesActiveAnnotationInObjectStream(t *testing.T) {
 		})
 	}
 }
+
+// TestCheckRewrittenPDF: the last check judges the rewritten file on its
+// own, and a rewritten file never carries an object stream, whose contents
+// only a parser that unpacks it would see.
+func TestCheckRewrittenPDF(t *testing.T) {
+	t.Parallel()
+	doc, err := Inspect(buildPDF(pdfSpec{pages: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(doc.Data, []byte("/ObjStm")) {
+		t.Errorf("sanitised PDF has an object stream")
+	}
+	if got := checkRewrittenPDF(doc.Data); got != "" {
+		t.Errorf("checkRewrittenPDF(sanitised) = %q, want accepted", got)
+	}
+	harmless := objStmPDFWith(t, "", "/Annots [6 0 R]", "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] >>")
+	if got := checkRewrittenPDF(harmless); got != CodePDFActiveContent {
+		t.Errorf("checkRewrittenPDF(file with an object stream) = %q, want %q", got, CodePDFActiveContent)
+	}
+}

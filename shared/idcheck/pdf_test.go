@@ -256,33 +256,51 @@ func encryptedPDF(t *testing.T, userPW string) []byte {
 	return out.Bytes()
 }
 
-// TestInspectPDFRefusesActiveAnnotationInObjectStream: an annotation whose
-// action is a script, stored only inside a compressed object stream, must be
-// refused, and nothing of it may survive into a sanitised copy.
-func TestInspectPDFRefusesActiveAnnotationInObjectStream(t *testing.T) {
+// TestInspectPDFActiveAnnotationInObjectStream: an annotation whose action
+// is a script, stored only inside a compressed object stream, is refused
+// wherever the cross-reference data puts it, and nothing of it survives into
+// a sanitised copy: not as an object, not inside any compressed stream.
+func TestInspectPDFActiveAnnotationInObjectStream(t *testing.T) {
 	t.Parallel()
-	for name, hidden := range map[string]string{
+	annots := map[string]string{
 		"javascript action":    "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /JavaScript /JS (app.alert(1)) >> >>",
 		"launch action":        "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /Launch /F (calc.exe) >> >>",
 		"escaped script names": "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /J#61vaScript /J#53 (app.alert(1)) >> >>",
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			pdf := objStmPDFWith(t, "", "/Annots [6 0 R]", hidden)
-			if bytes.Contains(pdf, []byte("JavaScript")) || bytes.Contains(pdf, []byte("Launch")) {
-				t.Fatal("the action is not hidden in a compressed object stream")
-			}
-			if got := scanPDFBytes(pdf); got != "" {
-				t.Fatalf("scanPDFBytes() = %q: the fixture's action is not hidden", got)
-			}
-			doc, err := Inspect(pdf)
-			if got, want := rejectionCode(t, err), CodePDFActiveContent; got != want {
-				t.Errorf("Inspect() code = %q, want %q", got, want)
-			}
-			if doc != nil {
-				t.Errorf("Inspect() returned a document alongside a refusal")
-			}
-		})
+	}
+	listings := map[string]hiddenListing{
+		"listed in the xref stream": listedInXRefStream,
+		"listed nowhere":            notListed,
+		"hybrid file, /XRefStm":     hybridXRefStm,
+	}
+	for name, hidden := range annots {
+		for lname, listing := range listings {
+			t.Run(name+", "+lname, func(t *testing.T) {
+				t.Parallel()
+				pdf := objStmPDFListed(t, "", "/Annots [6 0 R]", hidden, listing)
+				if bytes.Contains(pdf, []byte("JavaScript")) || bytes.Contains(pdf, []byte("Launch")) {
+					t.Fatal("the action is not hidden in a compressed object stream")
+				}
+				if got := scanPDFBytes(pdf); got != "" {
+					t.Fatalf("scanPDFBytes() = %q: the fixture's action is not hidden", got)
+				}
+				doc, err := Inspect(pdf)
+				if listing == listedInXRefStream {
+					if got, want := rejectionCode(t, err), CodePDFActiveContent; got != want {
+						t.Errorf("Inspect() code = %q, want %q", got, want)
+					}
+				}
+				if doc == nil {
+					return
+				}
+				// Unlisted, the object does not exist for pdfcpu: the
+				// copy may pass, but without it.
+				for _, s := range append(inflatedStreams(doc.Data), doc.Data) {
+					if bytes.Contains(s, []byte("JavaScript")) || bytes.Contains(s, []byte("Launch")) || bytes.Contains(s, []byte("J#")) {
+						t.Errorf("the hidden action survived sanitising: %q", s)
+					}
+				}
+			})
+		}
 	}
 }
 

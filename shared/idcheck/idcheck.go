@@ -53,7 +53,7 @@ const (
 
 // Document is an accepted, sanitised upload. Data never aliases the input.
 // Width and Height are in pixels for images (after applying the EXIF
-// orientation) and zero for PDFs; Pages is 1 for images.
+// orientation and any scaling down) and zero for PDFs; Pages is 1 for images.
 type Document struct {
 	Kind   Kind
 	Data   []byte
@@ -94,8 +94,8 @@ func Inspect(data []byte) (*Document, error) {
 // allows and no room came free within MaxWait or before ctx ended. Images
 // are decoded and re-encoded, which drops metadata and anything appended
 // to them (and scaled down to TargetPixels when they must be rotated or
-// converted); PDFs are parsed, refused
-// when encrypted, active or too long, and rewritten without metadata.
+// converted); PDFs are parsed, refused when encrypted, active or too long,
+// rewritten without metadata, and the rewritten file is checked again.
 //
 // The cost of an upload is worked out from its header before anything is
 // decoded: what cannot fit MemoryBudget is refused at once, whatever size
@@ -117,7 +117,12 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*Document, error) {
 		return nil, reject(CodeUnsupportedType)
 	}
 	if kind == KindPDF {
-		release, err := b.acquire(ctx, pdfCost(len(data), pdfObjectCount(data)))
+		objs := pdfObjectCount(data)
+		if objs > maxPDFObjects {
+			// Parsing costs several KiB per object: refused unparsed.
+			return nil, reject(CodePDFCorrupt)
+		}
+		release, err := b.acquire(ctx, pdfCost(len(data), objs))
 		if err != nil {
 			return nil, err
 		}

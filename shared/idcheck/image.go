@@ -82,9 +82,6 @@ func planImage(kind Kind, data []byte) (plan *imagePlan, rej *Rejection) {
 		}
 		decode = f.decodeBytes()
 		p.convert = len(f.comps) == 4
-		if p.convert {
-			decode += 4 * pixels // the RGBA copy for encoding
-		}
 		p.orientation = exifOrientation(data)
 	} else {
 		depth, colorType, interlaced := data[24], data[25], data[28] == 1
@@ -107,8 +104,11 @@ func planImage(kind Kind, data []byte) (plan *imagePlan, rej *Rejection) {
 	}
 	out := int64(p.outW) * int64(p.outH)
 	p.cost = decode + min(2*out, maxOutput) // encoded output, generously
-	if p.transform() || p.convert {
-		p.cost += 4 * out
+	if p.convert {
+		p.cost += 4 * pixels // the full-size RGBA copy
+	}
+	if p.transform() {
+		p.cost += 4 * out // the rotated or scaled RGBA copy
 	}
 	return p, nil
 }

@@ -185,7 +185,9 @@ func pdfCost(n, objs int) int64 {
 	return pdfFixedCost + pdfCostPerByte*int64(n) + pdfCostPerObject*int64(objs)
 }
 
-// pdfObjectCount is about how many objects the file's syntax declares.
+// pdfObjectCount is about how many objects the file's syntax declares:
+// every object pdfcpu can parse starts with "N G obj" outside stream data
+// and ends with "endobj".
 func pdfObjectCount(data []byte) int {
 	segments, ok := objectSyntax(data)
 	if !ok {
@@ -268,12 +270,6 @@ func scanPDFBytes(data []byte) string {
 
 	segments, ok := objectSyntax(data)
 	if !ok {
-		return CodePDFCorrupt
-	}
-	// Every object pdfcpu can parse starts with "obj" outside stream
-	// data. Parsing costs several KiB per object, so a file padded with
-	// hundreds of thousands of tiny ones is refused before it is parsed.
-	if pdfObjectCount(data) > maxPDFObjects {
 		return CodePDFCorrupt
 	}
 	code := ""

@@ -75,6 +75,55 @@ func craftJPEG(w, h, nComp int, progressive bool, segments ...[]byte) []byte {
 	return b.Bytes()
 }
 
+// manyScansJPEG is a progressive grey JPEG of w×h pixels with a DC scan
+// and then scans AC scans that each code nothing but end-of-block runs:
+// about 20 bytes per scan, each making a decoder walk every block again.
+func manyScansJPEG(w, h, scans int) []byte {
+	jpg := craftJPEG(w, h, 1, true)
+	jpg = jpg[:len(jpg)-2] // drop EOI
+	var b bytes.Buffer
+	b.Write(jpg)
+	// AC table 0: one code, "0", for EOBRUN with 14 extra bits (0xE0).
+	t := []byte{1 << 4, 1}
+	t = append(t, make([]byte, 15)...)
+	t = append(t, 0xE0)
+	b.Write(jpegSegment(0xC4, t))
+	blocks := ((w + 7) / 8) * ((h + 7) / 8)
+	for range scans {
+		b.Write(jpegSegment(0xDA, []byte{1, 1, 0x00, 1, 63, 0}))
+		var bits []byte // one bit per element, MSB first
+		for left := blocks; left > 0; {
+			run := min(left, 32767)
+			bits = append(bits, 0) // the code
+			extra := run - 1<<14   // EOBRUN = 2^14 + extra
+			if run < 1<<14 {
+				// Runs shorter than 2^14 need another symbol; pad
+				// with full runs instead: decoders stop at the last block.
+				extra = 0
+			}
+			for i := 13; i >= 0; i-- {
+				bits = append(bits, byte(extra>>i)&1)
+			}
+			left -= max(run, 1<<14)
+		}
+		for len(bits)%8 != 0 {
+			bits = append(bits, 1)
+		}
+		for i := 0; i < len(bits); i += 8 {
+			var c byte
+			for _, bit := range bits[i : i+8] {
+				c = c<<1 | bit
+			}
+			b.WriteByte(c)
+			if c == 0xFF {
+				b.WriteByte(0)
+			}
+		}
+	}
+	b.Write([]byte{0xFF, 0xD9})
+	return b.Bytes()
+}
+
 // craftPNG builds a PNG that claims w×h pixels of the given bit depth and
 // colour type whose image data is all zero, which deflate shrinks about a
 // thousandfold. rows limits how many rows of data it really holds (0: all),

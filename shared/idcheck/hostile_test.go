@@ -92,7 +92,7 @@ func TestPlanCoversAllocations(t *testing.T) {
 		"noisy photo":            encodeJPEG(t, noisy(1632, 1224)),
 	} {
 		kind, _ := Detect(data)
-		plan, rej := planImage(kind, data)
+		plan, rej := planImage(kind, data, MemoryBudget)
 		if rej != nil {
 			t.Fatalf("%s: refused: %v", name, rej)
 		}
@@ -198,3 +198,26 @@ func TestInspectHostilePDFs(t *testing.T) {
 		})
 	}
 }
+
+// TestInspectRefusesManyScans: each progressive scan makes the decoder walk
+// every block again, so a 40 KiB file of a thousand empty scans would keep
+// a core busy for seconds. It is refused from its markers.
+func TestInspectRefusesManyScans(t *testing.T) {
+	t.Parallel()
+	few := manyScansJPEG(1000, 800, 20)
+	if _, err := Inspect(few); err != nil {
+		t.Errorf("Inspect(20 scans) = %v, want accepted", err)
+	}
+	many := manyScansJPEG(3000, 3000, 1000)
+	if got := rejectionCode(t, second(Inspect(many))); got != CodeImageCorrupt {
+		t.Errorf("Inspect(1000 scans) code = %q, want %q", got, CodeImageCorrupt)
+	}
+	// Stray bytes between segments, which the decoder skips, do not
+	// hide scans from the count.
+	hidden := bytes.ReplaceAll(many, []byte{0xFF, 0xDA}, []byte{0x42, 0xFF, 0xDA})
+	if got := rejectionCode(t, second(Inspect(hidden))); got != CodeImageCorrupt {
+		t.Errorf("Inspect(1000 scans behind stray bytes) code = %q, want %q", got, CodeImageCorrupt)
+	}
+}
+
+func second[T any](_ T, err error) error { return err }

@@ -129,7 +129,7 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*Document, error) {
 		defer release()
 		return inspectPDF(data)
 	}
-	plan, rej := planImage(kind, data)
+	plan, rej := planImage(kind, data, b.size)
 	if rej != nil {
 		return nil, rej
 	}

@@ -48,9 +48,10 @@ func (p *imagePlan) transform() bool {
 // (progressive JPEGs keep 4 bytes of coefficients per sample besides the
 // image, CMYK is converted, 16-bit PNGs take 8 bytes per pixel, interlaced
 // PNGs decode each pass separately), plus a rotated or downscaled copy and
-// the encoded output. An image whose cost exceeds the budget is refused
-// here, before it can allocate anything.
-func planImage(kind Kind, data []byte) (plan *imagePlan, rej *Rejection) {
+// the encoded output. A copy that would not fit budgetSize is scaled down
+// further; the caller refuses an image whose cost still exceeds it, before
+// it can allocate anything.
+func planImage(kind Kind, data []byte, budgetSize int64) (plan *imagePlan, rej *Rejection) {
 	defer func() {
 		if recover() != nil {
 			plan, rej = nil, reject(CodeImageCorrupt)
@@ -81,6 +82,12 @@ func planImage(kind Kind, data []byte) (plan *imagePlan, rej *Rejection) {
 			return nil, reject(CodeImageCorrupt)
 		}
 		decode = f.decodeBytes()
+		// Every scan makes the decoder visit the blocks again, and a
+		// scan can cost a file 20 bytes: a few thousand of them keep a
+		// core busy for minutes. Real files have one to a dozen.
+		if scans := jpegScanCount(data); scans > maxJPEGScans || int64(scans)*f.blocks() > maxJPEGBlockVisits {
+			return nil, reject(CodeImageCorrupt)
+		}
 		p.convert = len(f.comps) == 4
 		p.orientation = exifOrientation(data)
 	} else {
@@ -102,15 +109,36 @@ func planImage(kind Kind, data []byte) (plan *imagePlan, rej *Rejection) {
 	if p.orientation >= 5 {
 		p.outW, p.outH = p.outH, p.outW
 	}
-	out := int64(p.outW) * int64(p.outH)
-	p.cost = decode + min(2*out, maxOutput) // encoded output, generously
+	fixed := decode
 	if p.convert {
-		p.cost += 4 * pixels // the full-size RGBA copy
+		fixed += 4 * pixels // the full-size RGBA copy
 	}
-	if p.transform() {
-		p.cost += 4 * out // the rotated or scaled RGBA copy
+	p.cost = p.costWith(fixed)
+	if p.cost > budgetSize && p.transform() {
+		// Scale the copy down further, to what the budget leaves.
+		room := (budgetSize - fixed - maxOutput) / 4
+		if out := int64(p.outW) * int64(p.outH); room >= minScaledPixels && room < out {
+			f := math.Sqrt(float64(room) / float64(out))
+			p.outW, p.outH = max(1, int(float64(p.outW)*f)), max(1, int(float64(p.outH)*f))
+			p.cost = p.costWith(fixed)
+		}
 	}
 	return p, nil
+}
+
+// minScaledPixels is the smallest copy an image is scaled down to so that
+// it fits the budget; an image that would need to shrink further is refused.
+const minScaledPixels = 4_000_000
+
+// costWith adds to fixed (the decoder's and the conversion's memory) the
+// rotated or scaled copy and the encoded output.
+func (p *imagePlan) costWith(fixed int64) int64 {
+	out := int64(p.outW) * int64(p.outH)
+	cost := fixed + min(2*out, maxOutput) // encoded output, generously
+	if p.transform() {
+		cost += 4 * out // the rotated or scaled RGBA copy
+	}
+	return cost
 }
 
 // pngBytesPerPixel is what image/png allocates per pixel for each colour
@@ -143,10 +171,9 @@ type jpegFrameHeader struct {
 	comps         []struct{ h, v int } // sampling factors
 }
 
-// decodeBytes is what image/jpeg holds for this frame: the image planes,
-// padded to whole MCUs, and for a progressive frame 64 int32 coefficients
-// per 8×8 block of every component, kept until the last scan.
-func (f jpegFrameHeader) decodeBytes() int64 {
+// decodeSamples is the number of samples of all components, padded to
+// whole MCUs as image/jpeg allocates them.
+func (f jpegFrameHeader) decodeSamples() int64 {
 	hmax, vmax := 1, 1
 	for _, c := range f.comps {
 		hmax, vmax = max(hmax, c.h), max(vmax, c.v)
@@ -157,15 +184,80 @@ func (f jpegFrameHeader) decodeBytes() int64 {
 	for _, c := range f.comps {
 		samples += mcuX * int64(c.h) * 8 * mcuY * int64(c.v) * 8
 	}
+	return samples
+}
+
+// decodeBytes is what image/jpeg holds for this frame: the image planes
+// and for a progressive frame 64 int32 coefficients per 8×8 block of every
+// component, kept until the last scan. Four components are decoded as
+// YCbCr plus a black plane and then converted to CMYK.
+func (f jpegFrameHeader) decodeBytes() int64 {
+	samples := f.decodeSamples()
 	total := samples
 	if f.progressive {
 		total += 4 * samples
 	}
 	if len(f.comps) == 4 {
-		// Decoded as YCbCr plus a black plane, then converted to CMYK.
-		total += 4 * mcuX * int64(hmax) * 8 * mcuY * int64(vmax) * 8
+		total += 4 * int64(f.width) * int64(f.height)
 	}
 	return total
+}
+
+// Limits on the work of decoding a JPEG's scans.
+const (
+	maxJPEGScans       = 100
+	maxJPEGBlockVisits = 24_000_000 // about a second of decoding
+)
+
+// blocks is the number of 8×8 blocks of all components.
+func (f jpegFrameHeader) blocks() int64 {
+	return f.decodeSamples() / 64
+}
+
+// jpegScanCount counts the start-of-scan segments, skipping the
+// entropy-coded data after each. Like image/jpeg it skips stray bytes
+// between segments, so none can hide a scan from it; it stops at the end
+// of the image or at a segment that runs past the data.
+func jpegScanCount(data []byte) int {
+	scans := 0
+	p := 2 // after SOI
+	for p+4 <= len(data) {
+		if data[p] != 0xFF {
+			p++
+			continue
+		}
+		marker := data[p+1]
+		switch {
+		case marker == 0xFF: // fill byte
+			p++
+			continue
+		case marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
+			p += 2
+			continue
+		case marker == 0xD9: // end of image
+			return scans
+		}
+		n := int(binary.BigEndian.Uint16(data[p+2:]))
+		if n < 2 || p+2+n > len(data) {
+			return scans
+		}
+		p += 2 + n
+		if marker != 0xDA {
+			continue
+		}
+		scans++
+		// Entropy-coded data ends at the first 0xFF that is neither a
+		// stuffed zero nor a restart marker.
+		for p+1 < len(data) {
+			if data[p] == 0xFF {
+				if next := data[p+1]; next != 0x00 && (next < 0xD0 || next > 0xD7) {
+					break
+				}
+			}
+			p++
+		}
+	}
+	return scans
 }
 
 // jpegFrame finds the first start-of-frame segment, the one image/jpeg

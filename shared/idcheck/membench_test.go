@@ -54,6 +54,7 @@ func TestHostileUploadMemory(t *testing.T) {
 		{"  the same, 4 at once", 4, craftJPEG(4000, 3000, 3, false, exifAPP1(6, "x"))},
 		{"grey JPEG 6000x6600 (fits)", 1, craftJPEG(6000, 6600, 1, false)},
 		{"grey JPEG 6000x6600, EXIF 6 (fits, downscaled)", 1, craftJPEG(6000, 6600, 1, false, exifAPP1(6, "x"))},
+		{"progressive grey JPEG 3000x3000, 1000 empty scans", 1, manyScansJPEG(3000, 3000, 1000)},
 		{"PDF, 10 pages x 80 images of 6000x6600", 1, imagesPDF(t, 10, 80)},
 		{"PDF, content stream inflating to 1 GiB", 1, contentBombPDF(t, 1<<30)},
 		{"PDF, 19 000 objects", 1, manyObjectsPDF(19_000)},

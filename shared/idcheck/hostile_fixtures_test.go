@@ -237,3 +237,69 @@ func manyObjectsPDF(n int) []byte {
 	extra[n-1] = "[]"
 	return buildPDF(pdfSpec{catalog: "/Foo 6 0 R", extra: extra})
 }
+
+// packedObjectsPDF is a one-page PDF with n tiny objects packed into one
+// compressed object stream, all listed in a cross-reference stream.
+func packedObjectsPDF(tb testing.TB, n int) []byte {
+	tb.Helper()
+	const first = 6 // object numbers 6 .. 6+n-1 are packed; n+6 is the stream
+	var head, body bytes.Buffer
+	for i := range n {
+		fmt.Fprintf(&head, "%d %d ", first+i, body.Len())
+		if i == n-1 {
+			body.WriteString("[] ")
+		} else {
+			fmt.Fprintf(&body, "[%d 0 R] ", first+i+1)
+		}
+	}
+	var z bytes.Buffer
+	zw := zlib.NewWriter(&z)
+	zw.Write(head.Bytes())
+	zw.Write(body.Bytes())
+	if err := zw.Close(); err != nil {
+		tb.Fatal(err)
+	}
+	content := "BT /F1 24 Tf 72 720 Td (Kopie ID) Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R /Foo 6 0 R >>",
+		"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offsets := map[int]int{}
+	for i, o := range objs {
+		offsets[i+1] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	stm, xrefNr := first+n, first+n+1
+	offsets[stm] = b.Len()
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /ObjStm /N %d /First %d /Filter /FlateDecode /Length %d >>\nstream\n", stm, n, head.Len(), z.Len())
+	b.Write(z.Bytes())
+	b.WriteString("\nendstream\nendobj\n")
+	offsets[xrefNr] = b.Len()
+	var xref []byte
+	row := func(typ byte, f2 uint32, f3 uint16) {
+		xref = append(xref, typ)
+		xref = binary.BigEndian.AppendUint32(xref, f2)
+		xref = binary.BigEndian.AppendUint16(xref, f3)
+	}
+	row(0, 0, 0xFFFF)
+	for nr := 1; nr <= xrefNr; nr++ {
+		if nr >= first && nr < stm {
+			row(2, uint32(stm), uint16(nr-first))
+			continue
+		}
+		row(1, uint32(offsets[nr]), 0)
+	}
+	var zx bytes.Buffer
+	zxw := zlib.NewWriter(&zx)
+	zxw.Write(xref)
+	zxw.Close()
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /XRef /Size %d /Root 1 0 R /W [1 4 2] /Filter /FlateDecode /Length %d >>\nstream\n", xrefNr, xrefNr+1, zx.Len())
+	b.Write(zx.Bytes())
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", offsets[xrefNr])
+	return b.Bytes()
+}

@@ -117,10 +117,13 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*Document, error) {
 		return nil, reject(CodeUnsupportedType)
 	}
 	if kind == KindPDF {
-		objs := pdfObjectCount(data)
+		objs, packed := pdfObjectCount(data)
 		if objs > maxPDFObjects {
-			// Parsing costs several KiB per object: refused unparsed.
+			// Parsing costs about a KiB per object: refused unparsed.
 			return nil, reject(CodePDFCorrupt)
+		}
+		if packed {
+			objs += maxPDFObjects // as many as pdfcpu's limits let it unpack
 		}
 		release, err := b.acquire(ctx, pdfCost(len(data), objs))
 		if err != nil {

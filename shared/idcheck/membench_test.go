@@ -58,6 +58,7 @@ func TestHostileUploadMemory(t *testing.T) {
 		{"PDF, 10 pages x 80 images of 6000x6600", 1, imagesPDF(t, 10, 80)},
 		{"PDF, content stream inflating to 1 GiB", 1, contentBombPDF(t, 1<<30)},
 		{"PDF, 19 000 objects", 1, manyObjectsPDF(19_000)},
+		{"PDF, 19 000 objects packed in an object stream", 1, packedObjectsPDF(t, 19_000)},
 	}
 	for i := range classes {
 		if len(classes[i].data) > MaxSize {

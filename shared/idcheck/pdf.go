@@ -185,19 +185,27 @@ func pdfCost(n, objs int) int64 {
 	return pdfFixedCost + pdfCostPerByte*int64(n) + pdfCostPerObject*int64(objs)
 }
 
-// pdfObjectCount is about how many objects the file's syntax declares:
-// every object pdfcpu can parse starts with "N G obj" outside stream data
-// and ends with "endobj".
-func pdfObjectCount(data []byte) int {
+// pdfObjectCount is about how many objects the file declares outside
+// object streams: each starts with "N G obj" outside stream data and ends
+// with "endobj". packed reports an object stream, whose objects cannot be
+// counted without unpacking it.
+func pdfObjectCount(data []byte) (n int, packed bool) {
 	segments, ok := objectSyntax(data)
 	if !ok {
-		return 0
+		return 0, false
 	}
-	n := 0
 	for _, seg := range segments {
 		n += bytes.Count(seg, []byte("obj"))
+		if !packed {
+			for name := range pdfNames(seg) {
+				if name == "ObjStm" {
+					packed = true
+					break
+				}
+			}
+		}
 	}
-	return n / 2 // "obj" and "endobj"
+	return n / 2, packed // "obj" and "endobj"
 }
 
 const (
@@ -209,8 +217,10 @@ const (
 	pdfFixedCost   = 8 << 20
 	pdfCostPerByte = 8
 	// pdfCostPerObject covers the parsed object and its table entry,
-	// twice (input and output), with room to spare.
-	pdfCostPerObject = 2 << 10
+	// twice (input and output): about twice what was measured.
+	pdfCostPerObject = 1 << 10
+	// pdfFixedCost + pdfCostPerByte×MaxSize + pdfCostPerObject×2×maxPDFObjects
+	// is within MemoryBudget: any PDF that passes the object limit fits.
 	// pdfDecodeLimit bounds what one filtered stream may expand to while
 	// pdfcpu reads the file; only structural streams are decoded.
 	pdfDecodeLimit = 16 << 20

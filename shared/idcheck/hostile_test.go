@@ -88,7 +88,10 @@ func TestPlanCoversAllocations(t *testing.T) {
 		"40 MP grey jpeg":        craftJPEG(6000, 6600, 1, false),
 		"16-bit rgba png":        craftPNG(t, 2000, 2000, 16, 6, 0, 0),
 		"interlaced rgb png":     craftPNG(t, 2000, 1500, 8, 2, 1, 0),
-		"noisy photo":            encodeJPEG(t, noisy(1632, 1224)),
+		// A transparent grey turns a 1-byte grey image into 4-byte NRGBA.
+		"grey png with tRNS":   afterIHDR(craftPNG(t, 3000, 3000, 8, 0, 0, 0), pngChunk("tRNS", []byte{0, 0})),
+		"grey16 png with tRNS": afterIHDR(craftPNG(t, 2000, 2000, 16, 0, 0, 0), pngChunk("tRNS", []byte{0, 0})),
+		"noisy photo":          encodeJPEG(t, noisy(1632, 1224)),
 	} {
 		kind, _ := Detect(data)
 		plan, rej := planImage(kind, data, MemoryBudget)

@@ -92,7 +92,7 @@ func planImage(kind Kind, data []byte, budgetSize int64) (plan *imagePlan, rej *
 		p.orientation = exifOrientation(data)
 	} else {
 		depth, colorType, interlaced := data[24], data[25], data[28] == 1
-		decode = pixels * pngBytesPerPixel(depth, colorType)
+		decode = pixels * pngBytesPerPixel(depth, colorType, pngHasTransparency(data))
 		if interlaced {
 			decode *= 2 // each pass is decoded into its own image first
 		}
@@ -142,26 +142,43 @@ func (p *imagePlan) costWith(fixed int64) int64 {
 }
 
 // pngBytesPerPixel is what image/png allocates per pixel for each colour
-// type and bit depth.
-func pngBytesPerPixel(depth, colorType byte) int64 {
+// type and bit depth. A transparent colour (a tRNS chunk) turns grey and
+// truecolour images into NRGBA or NRGBA64.
+func pngBytesPerPixel(depth, colorType byte, transparent bool) int64 {
 	const (
-		gray, rgb, paletted, grayAlpha, rgba = 0, 2, 3, 4, 6
+		gray, paletted = 0, 3
 	)
-	switch colorType {
-	case gray:
-		if depth == 16 {
-			return 2
-		}
+	switch {
+	case colorType == paletted:
 		return 1
-	case paletted:
+	case colorType == gray && !transparent && depth == 16:
+		return 2
+	case colorType == gray && !transparent:
 		return 1
-	case rgb, grayAlpha, rgba:
-		if depth == 16 {
-			return 8
-		}
-		return 4
+	case depth == 16:
+		return 8
 	}
-	return 8
+	return 4
+}
+
+// pngHasTransparency reports a tRNS chunk before the image data, where
+// image/png honours it.
+func pngHasTransparency(data []byte) bool {
+	for p := 8; p+8 <= len(data); {
+		n := int64(binary.BigEndian.Uint32(data[p:]))
+		switch string(data[p+4 : p+8]) {
+		case "tRNS":
+			return true
+		case "IDAT", "IEND":
+			return false
+		}
+		next := int64(p) + 12 + n
+		if next > int64(len(data)) {
+			return false
+		}
+		p = int(next)
+	}
+	return false
 }
 
 // jpegFrameHeader is a JPEG's start-of-frame segment.

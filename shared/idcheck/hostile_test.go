@@ -92,6 +92,9 @@ func TestPlanCoversAllocations(t *testing.T) {
 		"grey png with tRNS":   afterIHDR(craftPNG(t, 3000, 3000, 8, 0, 0, 0), pngChunk("tRNS", []byte{0, 0})),
 		"grey16 png with tRNS": afterIHDR(craftPNG(t, 2000, 2000, 16, 0, 0, 0), pngChunk("tRNS", []byte{0, 0})),
 		"noisy photo":          encodeJPEG(t, noisy(1632, 1224)),
+		// Adobe transform 0: three components decoded as RGB, then
+		// converted to an RGBA image.
+		"adobe rgb jpeg": afterSOI(craftJPEG(2000, 1500, 3, false), jpegSegment(0xEE, []byte("Adobe\x00\x64\x00\x00\x00\x00\x00"))),
 	} {
 		kind, _ := Detect(data)
 		plan, rej := planImage(kind, data, MemoryBudget)

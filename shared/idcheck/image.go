@@ -186,6 +186,9 @@ type jpegFrameHeader struct {
 	progressive   bool
 	width, height int
 	comps         []struct{ h, v int } // sampling factors
+	// rgb says image/jpeg will convert three components to an RGBA
+	// image: they are named R, G, B, or an Adobe segment says so.
+	rgb bool
 }
 
 // decodeSamples is the number of samples of all components, padded to
@@ -214,7 +217,7 @@ func (f jpegFrameHeader) decodeBytes() int64 {
 	if f.progressive {
 		total += 4 * samples
 	}
-	if len(f.comps) == 4 {
+	if len(f.comps) == 4 || f.rgb {
 		total += 4 * int64(f.width) * int64(f.height)
 	}
 	return total
@@ -231,50 +234,74 @@ func (f jpegFrameHeader) blocks() int64 {
 	return f.decodeSamples() / 64
 }
 
-// jpegScanCount counts the start-of-scan segments, skipping the
-// entropy-coded data after each. Like image/jpeg it skips stray bytes
-// between segments, so none can hide a scan from it; it stops at the end
-// of the image or at a segment that runs past the data.
+// jpegScanCount counts the start-of-scan segments.
 func jpegScanCount(data []byte) int {
 	scans := 0
-	p := 2 // after SOI
-	for p+4 <= len(data) {
-		if data[p] != 0xFF {
-			p++
-			continue
-		}
-		marker := data[p+1]
-		switch {
-		case marker == 0xFF: // fill byte
-			p++
-			continue
-		case marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
-			p += 2
-			continue
-		case marker == 0xD9: // end of image
-			return scans
-		}
-		n := int(binary.BigEndian.Uint16(data[p+2:]))
-		if n < 2 || p+2+n > len(data) {
-			return scans
-		}
-		p += 2 + n
-		if marker != 0xDA {
-			continue
-		}
-		scans++
-		// Entropy-coded data ends at the first 0xFF that is neither a
-		// stuffed zero nor a restart marker.
-		for p+1 < len(data) {
-			if data[p] == 0xFF {
-				if next := data[p+1]; next != 0x00 && (next < 0xD0 || next > 0xD7) {
-					break
-				}
-			}
-			p++
+	for marker := range jpegMarkers(data) {
+		if marker == 0xDA {
+			scans++
 		}
 	}
 	return scans
+}
+
+// jpegAdobeRGB reports an Adobe segment with transform 0, which makes
+// image/jpeg treat three components as RGB (and convert them to RGBA).
+func jpegAdobeRGB(data []byte) bool {
+	for marker, seg := range jpegMarkers(data) {
+		if marker == 0xEE && len(seg) >= 12 && bytes.HasPrefix(seg, []byte("Adobe")) && seg[11] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// jpegMarkers yields every marker segment of a JPEG up to the end of the
+// image, skipping the entropy-coded data after each scan. Like image/jpeg
+// it skips stray bytes between segments, so none can hide a segment from
+// it; it stops at a segment that runs past the data.
+func jpegMarkers(data []byte) func(yield func(marker byte, seg []byte) bool) {
+	return func(yield func(byte, []byte) bool) {
+		p := 2 // after SOI
+		for p+4 <= len(data) {
+			if data[p] != 0xFF {
+				p++
+				continue
+			}
+			marker := data[p+1]
+			switch {
+			case marker == 0xFF: // fill byte
+				p++
+				continue
+			case marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
+				p += 2
+				continue
+			case marker == 0xD9: // end of image
+				return
+			}
+			n := int(binary.BigEndian.Uint16(data[p+2:]))
+			if n < 2 || p+2+n > len(data) {
+				return
+			}
+			if !yield(marker, data[p+4:p+2+n]) {
+				return
+			}
+			p += 2 + n
+			if marker != 0xDA {
+				continue
+			}
+			// Entropy-coded data ends at the first 0xFF that is
+			// neither a stuffed zero nor a restart marker.
+			for p+1 < len(data) {
+				if data[p] == 0xFF {
+					if next := data[p+1]; next != 0x00 && (next < 0xD0 || next > 0xD7) {
+						break
+					}
+				}
+				p++
+			}
+		}
+	}
 }
 
 // jpegFrame finds the first start-of-frame segment, the one image/jpeg
@@ -314,7 +341,9 @@ func jpegFrame(data []byte) (jpegFrameHeader, bool) {
 			if nc < 1 || nc > 4 || len(seg) < 6+3*nc {
 				return f, false
 			}
+			ids := make([]byte, 0, nc)
 			for i := range nc {
+				ids = append(ids, seg[6+3*i])
 				hv := seg[6+3*i+1]
 				h, v := int(hv>>4), int(hv&0x0F)
 				if h < 1 || h > 4 || v < 1 || v > 4 {
@@ -322,6 +351,7 @@ func jpegFrame(data []byte) (jpegFrameHeader, bool) {
 				}
 				f.comps = append(f.comps, struct{ h, v int }{h, v})
 			}
+			f.rgb = nc == 3 && (string(ids) == "RGB" || jpegAdobeRGB(data))
 			return f, true
 		}
 		p += 2 + n

@@ -307,56 +307,41 @@ func jpegMarkers(data []byte) func(yield func(marker byte, seg []byte) bool) {
 // jpegFrame finds the first start-of-frame segment, the one image/jpeg
 // decodes, and reports whether the frame is progressive.
 func jpegFrame(data []byte) (jpegFrameHeader, bool) {
-	var f jpegFrameHeader
-	p := 2 // after SOI
-	for p+4 <= len(data) {
-		if data[p] != 0xFF {
-			return f, false
-		}
-		marker := data[p+1]
-		switch {
-		case marker == 0xFF: // fill byte
-			p++
-			continue
-		case marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
-			p += 2
-			continue
-		case marker == 0xDA || marker == 0xD9: // scan or end before any frame
-			return f, false
-		}
-		n := int(binary.BigEndian.Uint16(data[p+2:]))
-		if n < 2 || p+2+n > len(data) {
-			return f, false
-		}
-		seg := data[p+4 : p+2+n]
+	for marker, seg := range jpegMarkers(data) {
 		switch marker {
+		case 0xDA: // a scan before any frame
+			return jpegFrameHeader{}, false
 		case 0xC0, 0xC1, 0xC2: // baseline, extended sequential, progressive
-			if len(seg) < 6 {
-				return f, false
-			}
-			f.progressive = marker == 0xC2
-			f.height = int(binary.BigEndian.Uint16(seg[1:]))
-			f.width = int(binary.BigEndian.Uint16(seg[3:]))
-			nc := int(seg[5])
-			if nc < 1 || nc > 4 || len(seg) < 6+3*nc {
-				return f, false
-			}
-			ids := make([]byte, 0, nc)
-			for i := range nc {
-				ids = append(ids, seg[6+3*i])
-				hv := seg[6+3*i+1]
-				h, v := int(hv>>4), int(hv&0x0F)
-				if h < 1 || h > 4 || v < 1 || v > 4 {
-					return f, false
-				}
-				f.comps = append(f.comps, struct{ h, v int }{h, v})
-			}
-			f.rgb = nc == 3 && (string(ids) == "RGB" || jpegAdobeRGB(data))
-			return f, true
+			return parseJPEGFrame(data, marker, seg)
 		}
-		p += 2 + n
 	}
-	return f, false
+	return jpegFrameHeader{}, false
+}
+
+func parseJPEGFrame(data []byte, marker byte, seg []byte) (jpegFrameHeader, bool) {
+	var f jpegFrameHeader
+	if len(seg) < 6 {
+		return f, false
+	}
+	f.progressive = marker == 0xC2
+	f.height = int(binary.BigEndian.Uint16(seg[1:]))
+	f.width = int(binary.BigEndian.Uint16(seg[3:]))
+	nc := int(seg[5])
+	if nc < 1 || nc > 4 || len(seg) < 6+3*nc {
+		return f, false
+	}
+	ids := make([]byte, 0, nc)
+	for i := range nc {
+		ids = append(ids, seg[6+3*i])
+		hv := seg[6+3*i+1]
+		h, v := int(hv>>4), int(hv&0x0F)
+		if h < 1 || h > 4 || v < 1 || v > 4 {
+			return f, false
+		}
+		f.comps = append(f.comps, struct{ h, v int }{h, v})
+	}
+	f.rgb = nc == 3 && (string(ids) == "RGB" || jpegAdobeRGB(data))
+	return f, true
 }
 
 func inspectImage(plan *imagePlan, data []byte) (doc *Document, err error) {

@@ -131,12 +131,36 @@ func readPDF(data []byte) (*model.Context, error) {
 	if err := validate.XRefTable(ctx); err != nil {
 		return nil, fmt.Errorf("validate pdf: %w", err)
 	}
+	if err := checkObjectNumbers(ctx.XRefTable); err != nil {
+		return nil, err
+	}
 	return ctx, nil
+}
+
+var errObjectNumbers = errors.New("pdf object numbers out of range")
+
+// checkObjectNumbers bounds the object numbers and the declared table size:
+// pdfcpu's writer walks every number up to the size (formatting each
+// missing one), so one object numbered 57 777 777 in a 300-byte file costs
+// it 18 s and 6 GB.
+func checkObjectNumbers(xt *model.XRefTable) error {
+	if xt.Size != nil && *xt.Size > maxPDFObjectNumber+1 {
+		return errObjectNumbers
+	}
+	for nr := range xt.Table {
+		if nr < 0 || nr > maxPDFObjectNumber {
+			return errObjectNumbers
+		}
+	}
+	return nil
 }
 
 // writePDF serialises ctx. The output holds at most what was read plus
 // pdfcpu's own structure, so it is capped at twice the input.
 func writePDF(ctx *model.Context, inputSize int) ([]byte, error) {
+	if err := checkObjectNumbers(ctx.XRefTable); err != nil {
+		return nil, err
+	}
 	out := &cappedBuffer{max: 2*inputSize + 64<<10}
 	out.Grow(inputSize)
 	bw := bufio.NewWriter(out)
@@ -213,6 +237,9 @@ const (
 	// copy holds (tens to a few thousand); each costs pdfcpu several KiB
 	// while reading.
 	maxPDFObjects = 20_000
+	// maxPDFObjectNumber leaves room for the gaps that editing and
+	// incremental updates leave in the numbering.
+	maxPDFObjectNumber = 5 * maxPDFObjects
 
 	pdfFixedCost   = 8 << 20
 	pdfCostPerByte = 8

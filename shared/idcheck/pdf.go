@@ -179,8 +179,11 @@ func checkRewrittenPDF(out []byte) string {
 	if code := scanPDFBytes(out); code != "" {
 		return code
 	}
-	ctx, err := pdfcpu.Read(bytes.NewReader(out), pdfConfig())
+	ctx, err := readPDF(out)
 	if err != nil {
+		// pdfcpu can write what it then cannot validate (a dangling
+		// reference it fills with its own Info dictionary, say), or
+		// number a page it made up in the tens of millions.
 		return CodePDFCorrupt
 	}
 	for _, entry := range ctx.Table {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/jpeg"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,6 +55,8 @@ func TestHostileUploadMemory(t *testing.T) {
 		{"  the same, 4 at once", 4, craftJPEG(4000, 3000, 3, false, exifAPP1(6, "x"))},
 		{"grey JPEG 6000x6600 (fits)", 1, craftJPEG(6000, 6600, 1, false)},
 		{"grey JPEG 6000x6600, EXIF 6 (fits, downscaled)", 1, craftJPEG(6000, 6600, 1, false, exifAPP1(6, "x"))},
+		{"photo-like JPEG 7200x5500 (39.6 MP, fits)", 1, noisyJPEG(t, 7200, 5500, 70)},
+		{"  the same, EXIF 6 (fits, downscaled)", 1, afterSOI(noisyJPEG(t, 7200, 5500, 70), exifAPP1(6, "x"))},
 		{"progressive grey JPEG 3000x3000, 1000 empty scans", 1, manyScansJPEG(3000, 3000, 1000)},
 		{"PDF, 10 pages x 80 images of 6000x6600", 1, imagesPDF(t, 10, 80)},
 		{"PDF, content stream inflating to 1 GiB", 1, contentBombPDF(t, 1<<30)},
@@ -216,4 +219,15 @@ func procStatusKiB(t *testing.T, field string) int64 {
 	}
 	t.Fatalf("no %s in /proc/self/status", field)
 	return 0
+}
+
+// noisyJPEG is a w×h JPEG of noise over a gradient at the given quality:
+// as costly to decode per pixel as a photo.
+func noisyJPEG(tb testing.TB, w, h, quality int) []byte {
+	tb.Helper()
+	var b bytes.Buffer
+	if err := jpeg.Encode(&b, noisy(w, h), &jpeg.Options{Quality: quality}); err != nil {
+		tb.Fatal(err)
+	}
+	return b.Bytes()
 }

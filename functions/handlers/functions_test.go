@@ -376,13 +376,13 @@ func TestConfirmStatusStaffAndIDCopy(t *testing.T) {
 	post := func(v url.Values) (*http.Response, string) {
 		return e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()), asJSON)
 	}
-	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}}); resp.StatusCode != 400 || !strings.Contains(b, "documentType") {
+	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"id_copy"}}); resp.StatusCode != 400 || !strings.Contains(b, "documentType") {
 		t.Errorf("verify without documentType: %d %s", resp.StatusCode, b)
 	}
-	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "documentType": {"passport"}}); resp.StatusCode != 200 || !strings.Contains(b, "in_progress") {
+	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"id_copy"}, "documentType": {"passport"}}); resp.StatusCode != 200 || !strings.Contains(b, "in_progress") {
 		t.Fatalf("verify: %d %s", resp.StatusCode, b)
 	}
-	if resp, _ := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "documentType": {"passport"}}); resp.StatusCode != 409 {
+	if resp, _ := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"id_copy"}, "documentType": {"passport"}}); resp.StatusCode != 409 {
 		t.Errorf("second verify: %d, want 409", resp.StatusCode)
 	}
 	if resp, _ := e.do(t, "GET", "/StaffCase?view=idcopy&token="+url.QueryEscape(stok), "", nil, nil); resp.StatusCode != 404 {
@@ -525,6 +525,11 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `name="resultFile"`) || !strings.Contains(page, `value="consult_third_party"`) {
 		t.Fatal("staff page lacks the decide form with a result file, or the consult form")
 	}
+	// Identity first (RULES.md §2): the data the corporation holds match.
+	if resp, b := e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"known_data"}}.Encode()), asJSON); resp.StatusCode != 200 {
+		t.Fatalf("verify: %d %s", resp.StatusCode, b)
+	}
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("token", stok)
@@ -622,11 +627,14 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	}
 }
 
+// idAlways is Vallei Wonen asking every requester for a masked ID copy, as a profile may.
+const idAlways = "../../shared/app/testdata/vallei-id-always.json"
+
 // The staff page's JSON and HTML offer the same actions, the app's: a case that waits for a
 // copy it has not got offers no second request and no rejection, and the app refuses both.
 func TestStaffActionsComeFromTheApp(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, testenv.Options{}) // vallei-wonen: an ID copy always
+	e := newEnv(t, testenv.Options{Profile: idAlways}) // Vallei Wonen asking everyone for an ID copy
 	resp, b := e.postJSON(t, "/RequestForm", with(valid(), "email", "acts@tenant.test"))
 	if resp.StatusCode != 201 {
 		t.Fatal(b)

@@ -353,6 +353,13 @@ func TestConfirmStatusStaffAndIDCopy(t *testing.T) {
 	if _, page := e.do(t, "GET", "/RequestStatus?token="+url.QueryEscape(st), "", nil, nil); !strings.Contains(page, ref) {
 		t.Error("status page lacks the reference")
 	}
+	// CONTRACT §3: the timeline, in codes in JSON and in words on the page.
+	if tl, _ := status["timeline"].([]any); len(tl) < 2 || tl[0].(map[string]any)["event"] != "submitted" || tl[1].(map[string]any)["event"] != "confirmed" {
+		t.Errorf("status JSON timeline: %v", status["timeline"])
+	}
+	if _, page := e.do(t, "GET", "/RequestStatus?token="+url.QueryEscape(st), "", nil, nil); !strings.Contains(page, web.T("nl", "event.confirmed")) {
+		t.Error("status page lacks the timeline")
+	}
 
 	staff := e.Mail.Await(t, "staff_case", "staff@corp.test", ref)
 	stok := tokenOf(staff.Link("StaffCase"))

@@ -210,7 +210,9 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 				words = append(words, w)
 			}
 		}
-		out.Detail = strings.Join(words, ", ")
+		if len(words) > 0 {
+			out.Text += " (" + strings.Join(words, ", ") + ")" // codes in words, not staff's free text
+		}
 	}
 	return out
 }

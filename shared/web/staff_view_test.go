@@ -180,8 +180,8 @@ func TestStaffFormsFollowTheIdentityAndDecisionRules(t *testing.T) {
 	if !fields(p, "withdraw")["reason"].Required {
 		t.Error("withdraw: the reason is not required")
 	}
-	if got, want := p.Timeline[0].Detail, T("nl", "method.in_person")+", "+T("nl", "doc.passport"); got != want {
-		t.Errorf("verify event detail %q, want %q", got, want)
+	if got, want := p.Timeline[0].Text, T("nl", "event.verify_identity")+" ("+T("nl", "method.in_person")+", "+T("nl", "doc.passport")+")"; got != want {
+		t.Errorf("verify event %q, want %q", got, want)
 	}
 	page := render("staff_case", p)
 	for _, want := range []string{`name="method"`, `value="in_person"`, `name="representationChecked" type="checkbox" value="true"`, `name="noRecipients"`} {

@@ -702,3 +702,48 @@ func TestStaffActionsComeFromTheApp(t *testing.T) {
 		t.Error("the staff timeline shows action codes instead of words")
 	}
 }
+
+// Issue 10's staff fields arrive from a form: a representative's authority must be ticked
+// before identity counts as established, and an erasure granted to no recipients says so with a
+// tick and a summary.
+func TestStaffFormFieldsOfIssue10(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{})
+	minor := e.Clock.Now().AddDate(-10, 0, 0).Format("2006-01-02")
+	resp, b := e.postJSON(t, "/RequestForm", with(valid(), "type", "erasure", "details", "Mijn oude telefoonnummer.", "birthDate", minor,
+		"representative", map[string]any{"name": "Olga Ouder", "email": "olga@tenant.test", "capacity": "parent"}))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatal(b)
+	}
+	var c struct{ Reference string }
+	json.Unmarshal([]byte(b), &c)
+	tok := tokenOf(e.Mail.Await(t, "confirm_email", "olga@tenant.test", c.Reference).Link("ConfirmRequest"))
+	e.do(t, "POST", "/ConfirmRequest", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {tok}}.Encode()), asJSON)
+	stok := tokenOf(e.Mail.Await(t, "staff_case", "staff@corp.test", c.Reference).Link("StaffCase"))
+	post := func(v url.Values) (*http.Response, string) {
+		v.Set("token", stok)
+		return e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()), asJSON)
+	}
+	if _, page := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, nil); !strings.Contains(page, `name="representationChecked"`) {
+		t.Error("the staff page of a represented case lacks the representationChecked tick")
+	}
+	if resp, b := post(url.Values{"action": {"verify_identity"}, "method": {"known_data"}}); resp.StatusCode != 400 || !strings.Contains(b, "representationChecked") {
+		t.Errorf("verify without representationChecked: %d %s, want 400 naming it", resp.StatusCode, b)
+	}
+	if resp, b := post(url.Values{"action": {"verify_identity"}, "method": {"known_data"}, "representationChecked": {"on"}}); resp.StatusCode != 200 {
+		t.Fatalf("verify with representationChecked: %d %s", resp.StatusCode, b)
+	}
+	_, b = e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, asJSON)
+	if !strings.Contains(b, "known_data") {
+		t.Errorf("the staff JSON does not record the method: %s", b)
+	}
+	decide := url.Values{"action": {"decide"}, "outcome": {"granted"}, "motivation": {"Verwijderd."}}
+	if resp, b := post(decide); resp.StatusCode != 400 || !strings.Contains(b, "recipients") {
+		t.Errorf("erasure granted without recipients, note or tick: %d %s, want 400", resp.StatusCode, b)
+	}
+	decide.Set("noRecipients", "true")
+	decide.Set("correctionSummary", "Het oude telefoonnummer is verwijderd.")
+	if resp, b := post(decide); resp.StatusCode != 200 || !strings.Contains(b, "decided") {
+		t.Errorf("erasure granted with the noRecipients tick: %d %s", resp.StatusCode, b)
+	}
+}

@@ -87,6 +87,10 @@ func New(svc *app.Service, r *web.Renderer, log *slog.Logger, o Options) (*Handl
 	if a, ok := any(svc).(admitter); ok {
 		h.admit = a
 	}
+	// RULES.md §3: a due date in a year without decree-day data counts fewer free days.
+	if w := svc.CheckDecreeData(svc.Now()); w != "" {
+		log.Warn(w)
+	}
 	return h, nil
 }
 

@@ -20,20 +20,24 @@ const maxStaffBody = accessresult.MaxResultSize + 256<<10
 
 // staffPost is a staff action as posted: the token, the action and its fields.
 type staffPost struct {
-	Token             string   `json:"token"`
-	Action            string   `json:"action"`
-	DocumentType      string   `json:"documentType"`
-	Reason            string   `json:"reason"`
-	Explanation       string   `json:"explanation"`
-	Outcome           string   `json:"outcome"`
-	Motivation        string   `json:"motivation"`
-	Ground            string   `json:"ground"`
-	Recipients        []string `json:"recipients"`
-	RecipientsNote    string   `json:"recipientsNote"`
-	CorrectionSummary string   `json:"correctionSummary"`
-	ThirdPartyName    string   `json:"thirdPartyName"`
-	ThirdPartyEmail   string   `json:"thirdPartyEmail"`
-	ResultFile        string   `json:"resultFile"` // JSON clients send the file inline
+	Token                 string   `json:"token"`
+	Action                string   `json:"action"`
+	Method                string   `json:"method"`
+	DocumentType          string   `json:"documentType"`
+	RepresentationChecked bool     `json:"representationChecked"`
+	Reason                string   `json:"reason"`
+	Explanation           string   `json:"explanation"`
+	Outcome               string   `json:"outcome"`
+	Motivation            string   `json:"motivation"`
+	Ground                string   `json:"ground"`
+	Recipients            []string `json:"recipients"`
+	RecipientsNote        string   `json:"recipientsNote"`
+	CorrectionSummary     string   `json:"correctionSummary"`
+	NoRecipients          bool     `json:"noRecipients"`
+	AccessInfo            string   `json:"accessInfo"`
+	ThirdPartyName        string   `json:"thirdPartyName"`
+	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
+	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
 }
 
 // StaffCase is one staff member's page for one case (GET) and the actions on it (POST). The
@@ -62,7 +66,8 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		in := app.StaffInput{Action: request.Action(p.Action), DocumentType: p.DocumentType, Reason: p.Reason,
+		in := app.StaffInput{Action: request.Action(p.Action), Method: p.Method, DocumentType: p.DocumentType,
+			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
 			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground,
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}

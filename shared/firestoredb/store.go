@@ -383,6 +383,23 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 	return out, err
 }
 
+// QueueLetter implements app.LetterQueue: a letter that belongs to no case, stored once, kept
+// until its own RetainUntil (the TTL).
+func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
+	d, err := toLetterDoc(l)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.Collection(colLetters).Doc(l.ID).Create(ctx, d)
+	if status.Code(err) == codes.AlreadyExists {
+		return app.ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("queue letter: %w", err)
+	}
+	return nil
+}
+
 // FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
 	up := []firestore.Update{

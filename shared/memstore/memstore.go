@@ -310,6 +310,25 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 	return clone(l), nil
 }
 
+// QueueLetter implements app.LetterQueue: a letter that belongs to no case, stored once.
+func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.letters[l.ID]; ok {
+		return app.ErrExists
+	}
+	ls, err := storedLetters([]*outbox.Letter{l})
+	if err != nil {
+		return err
+	}
+	ls[0].RetainUntil = stamp(l.RetainUntil)
+	s.letters[l.ID] = ls[0]
+	return nil
+}
+
 // FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
 	if err := ctx.Err(); err != nil {

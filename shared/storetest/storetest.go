@@ -30,6 +30,7 @@ type Stores interface {
 	app.OutboxStore
 	app.BlobStore
 	app.DeskStore
+	app.LetterQueue
 }
 
 // EventExpiries is how the contract sees the TTL a store gave a case's events; the Stores that
@@ -54,6 +55,7 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 		{"ConcurrentUpdatesBothApply", concurrentUpdates},
 		{"LetterLeases", letterLeases},
 		{"OneWinnerPerLetterClaim", oneClaimWinner},
+		{"LettersOfNoCase", lettersOfNoCase},
 		{"PendingLetters", pendingLetters},
 		{"DueCases", dueCases},
 		{"DeleteCase", deleteCase},
@@ -473,6 +475,36 @@ func letterLeases(t *testing.T, s Stores) {
 	}
 	if err := s.FinishLetter(ctx, "absent", outbox.Sent, t0, ""); err != nil {
 		t.Errorf("finishing a deleted letter: %v, want nil", err)
+	}
+}
+
+// A letter that belongs to no case (the decree-days warning) is queued once and then claimed,
+// sent and relayed like any other.
+func lettersOfNoCase(t *testing.T, s Stores) {
+	l := &outbox.Letter{ID: outbox.ID("", letter.DecreeDaysMissing, "privacy@corp.test", "2028"), Kind: letter.DecreeDaysMissing,
+		Lang: "nl", To: "privacy@corp.test", Data: letter.Data{MissingYear: 2028}, Status: outbox.Pending, CreatedAt: t0,
+		RetainUntil: t0.AddDate(1, 0, 0)}
+	if err := s.QueueLetter(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.QueueLetter(ctx, l); !errors.Is(err, app.ErrExists) {
+		t.Errorf("second queue of the same letter: %v, want ErrExists", err)
+	}
+	if ids, err := s.PendingLetters(ctx, t0.Add(time.Hour), t0.Add(time.Hour), 10); err != nil || len(ids) != 1 || ids[0] != l.ID {
+		t.Errorf("pending: %v %v, want the queued letter", ids, err)
+	}
+	got, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Reference != "" || got.To != l.To || got.Data.MissingYear != 2028 || got.Status != outbox.Sending || !got.RetainUntil.Equal(l.RetainUntil) {
+		t.Errorf("claimed letter of no case: %+v", got)
+	}
+	if err := s.FinishLetter(ctx, l.ID, outbox.Sent, t0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimLetter(ctx, l.ID, t0.Add(time.Hour), t0.Add(2*time.Hour)); !errors.Is(err, app.ErrAlreadySent) {
+		t.Errorf("claim of the sent letter: %v, want ErrAlreadySent", err)
 	}
 }
 

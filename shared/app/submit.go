@@ -121,7 +121,7 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 			Letters: []*outbox.Letter{l},
 			Events:  []request.Event{{At: now, Actor: "requester", Action: "submitted", Detail: string(c.Type)}},
 		}
-		s.retain(c, &ch)
+		s.retain(c)
 		err := s.Cases.Submit(ctx, c, ch, limits)
 		if err != nil && doc != nil {
 			// Nothing half-stored: the copy goes when its case could not be stored.
@@ -186,7 +186,7 @@ func (s *Service) limits(ip, email string) []Limit {
 		out = append(out, Limit{Key: "ip-" + s.pseudonym(ip), Max: perIP, Window: time.Hour})
 	}
 	if perMail > 0 && email != "" {
-		out = append(out, Limit{Key: "em-" + s.pseudonym(email), Max: perMail, Window: 24 * time.Hour})
+		out = append(out, Limit{Key: "em-" + s.pseudonym(request.LimitKeyEmail(email)), Max: perMail, Window: 24 * time.Hour})
 	}
 	return out
 }

@@ -1,7 +1,9 @@
 package app_test
 
 import (
+	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -85,4 +87,77 @@ func eventsExpireAt(s *testenv.Stack, ref string) ([]time.Time, error) {
 		out[i], _ = v.(time.Time)
 	}
 	return out, nil
+}
+
+// brokenCases fails every change of one case that writes letters or events, as a case the Tick
+// cannot process would.
+type brokenCases struct {
+	app.CaseStore
+	ref string
+}
+
+var errBroken = errors.New("broken case")
+
+func (b brokenCases) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
+	return b.CaseStore.Update(ctx, ref, func(c *request.Case) (app.Change, error) {
+		ch, err := fn(c)
+		if err == nil && ref == b.ref && (len(ch.Letters) > 0 || len(ch.Events) > 0) {
+			return ch, errBroken
+		}
+		return ch, err
+	})
+}
+
+// Issue 11 item 14: a case the Tick cannot process is backed off; the others are done, and the
+// failure is reported.
+func TestTickCarriesOnPastAFailingCase(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
+		bad, err := s.Svc.Submit(ctx, access("stuck@tenant.test"), app.Client{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s.Clock.Add(time.Minute)
+		good, err := s.Svc.Submit(ctx, access("fine@tenant.test"), app.Client{}, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		deps := s.Svc.Deps
+		deps.Cases = brokenCases{s.Store, bad.Reference}
+		svc, err := app.New(deps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		now := amsterdam("2026-03-29 12:00") // both are due for a confirm reminder
+		res, err := svc.Tick(ctx, now)
+		if err == nil || !errors.Is(err, errBroken) || !strings.Contains(err.Error(), "1 case") {
+			t.Errorf("Tick: %v, want an error naming 1 failed case", err)
+		}
+		if res.Cases != 1 {
+			t.Errorf("cases done = %d, want 1 (the good one)", res.Cases)
+		}
+		s.Mail.Await(t, "confirm_reminder", "fine@tenant.test", good.Reference)
+		c, err := s.Store.Case(ctx, bad.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.TickFailures != 1 || !c.NextActionAt.After(now) {
+			t.Errorf("failing case: failures %d, next action %s; want 1, after %s", c.TickFailures, c.NextActionAt, now)
+		}
+		// The next minute it is left alone; when its back-off ends it is tried again, longer.
+		if _, err := svc.Tick(ctx, now.Add(time.Minute)); err != nil {
+			t.Errorf("tick a minute later: %v, want the failing case backed off", err)
+		}
+		if _, err := svc.Tick(ctx, c.NextActionAt); !errors.Is(err, errBroken) {
+			t.Errorf("tick after the back-off: %v, want the case tried again", err)
+		}
+		again, _ := s.Store.Case(ctx, bad.Reference)
+		if again.TickFailures != 2 || again.NextActionAt.Sub(c.NextActionAt) <= c.NextActionAt.Sub(now) {
+			t.Errorf("second failure: failures %d, next action %s; want 2 and a longer back-off", again.TickFailures, again.NextActionAt)
+		}
+		if strings.Contains(s.Logs.String(), "stuck@tenant.test") {
+			t.Error("an address reached the logs")
+		}
+	})
 }

@@ -197,6 +197,12 @@ type Case struct {
 	// RetainUntil is when the case and everything about it must be gone (retention, RULES.md §6).
 	// The Tick deletes it then; Firestore's TTL on the same moment is the safety net.
 	RetainUntil time.Time
+	// LinkGeneration is raised by revoke_links: a staff link works only while the generation it
+	// carries is the case's (linktoken.Claims.Current).
+	LinkGeneration int
+	// TickFailures counts the Tick's consecutive failures on this case; each one pushes
+	// NextActionAt further back, so a case that cannot be processed does not block the others.
+	TickFailures int
 }
 
 // Recipient is where letters to the requester go: the representative when there is one.
@@ -240,6 +246,8 @@ type Decision struct {
 
 // Result is the access package held for download.
 type Result struct {
+	// Key is the blob key of the package the decision that committed stored (BlobStore).
+	Key       string
 	StoredAt  time.Time
 	ExpiresAt time.Time
 	Size      int

@@ -46,6 +46,12 @@ func NewReference() string {
 // Client is who is submitting, as far as rate limits need to know.
 type Client struct{ IP string }
 
+// Admit is the cheap check that runs before a submission is read: it refuses, with a
+// *RateLimitedError, a client whose per-IP limit is reached, and counts nothing.
+func (s *Service) Admit(ctx context.Context, cl Client) error {
+	return s.Cases.Limited(ctx, s.limits(cl.IP, ""), s.Clock())
+}
+
 // Submit validates a submission and stores it as a new case awaiting confirmation of the
 // e-mail address, with the confirm_email letter. A rejected submission stores nothing.
 //
@@ -58,6 +64,15 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
 	errs = mergeFieldErrors(undecodable, errs)
+	// The limits first: a client over its limit costs no inspection of its upload.
+	to := v.Subject.Email
+	if v.Representative != nil {
+		to = v.Representative.Email
+	}
+	limits := s.limits(cl.IP, to)
+	if err := s.Cases.Limited(ctx, limits, now); err != nil {
+		return nil, err
+	}
 	var doc *idcheck.Document
 	var rejected error
 	if upload != nil {
@@ -106,8 +121,6 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		}
 		c.Identity.CopyHeld, c.Identity.CopyRequired, c.Identity.CopyUploaded, c.Identity.CopyKind = true, true, now, string(doc.Kind)
 	}
-	_, to := c.Recipient()
-	limits := s.limits(cl.IP, to)
 	for attempt := 0; ; attempt++ {
 		c.Reference = NewReference()
 		if doc != nil {

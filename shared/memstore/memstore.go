@@ -71,6 +71,22 @@ func New() *Store {
 	}
 }
 
+// Limited implements app.CaseStore.
+func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range limits {
+		start := now.Truncate(l.Window)
+		if s.counters[fmt.Sprintf("%s-%d", l.Key, start.Unix())].count >= l.Max {
+			return &app.RateLimitedError{RetryAfter: start.Add(l.Window).Sub(now).Round(time.Second)}
+		}
+	}
+	return nil
+}
+
 // Submit implements app.CaseStore.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
 	if err := ctx.Err(); err != nil {

@@ -94,9 +94,10 @@ func fullCase(ref string) *request.Case {
 			ObjectionDue: civil.Date{Year: 2026, Month: 4, Day: 10}, Answer: "agree", Comment: "ok", AnsweredAt: t0.Add(5 * time.Hour), Mask: true},
 		Decision: &request.Decision{Outcome: "granted", Motivation: "m", Ground: "g", Recipients: []string{"a@b.test"},
 			RecipientsNote: "n", DecidedBy: "staff@corp.test", DecidedAt: t0.Add(6 * time.Hour)},
-		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1},
+		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1, Key: "k1"},
 		ClosedAt:  t0.Add(8 * time.Hour),
 		UpdatedAt: t0.Add(8 * time.Hour), NextActionAt: t0.Add(24 * time.Hour), RetainUntil: t0.AddDate(1, 0, 0),
+		LinkGeneration: 2, TickFailures: 1,
 	}
 }
 
@@ -234,10 +235,22 @@ func rateLimits(t *testing.T, s Stores) {
 			t.Fatalf("submission %d: %v", i, err)
 		}
 	}
+	// Reading the counters counts nothing: it says what Submit would say.
+	var rl *app.RateLimitedError
+	for range 3 {
+		if err := s.Limited(ctx, limits, now); !errors.As(err, &rl) || rl.RetryAfter != 40*time.Minute {
+			t.Fatalf("Limited at the limit: %v, want *RateLimitedError of 40m", err)
+		}
+	}
+	if err := s.Limited(ctx, limits[:1], now); err != nil {
+		t.Errorf("Limited under the limit: %v (reading must not count)", err)
+	}
+	if err := s.Limited(ctx, limits, now.Add(40*time.Minute)); err != nil {
+		t.Errorf("Limited in the next window: %v", err)
+	}
 	c := newCase("PL-RATE-2")
 	c.SubmittedAt = now
 	err := s.Submit(ctx, c, app.Change{}, limits)
-	var rl *app.RateLimitedError
 	if !errors.As(err, &rl) {
 		t.Fatalf("third submission: %v, want *RateLimitedError", err)
 	}

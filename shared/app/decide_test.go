@@ -116,7 +116,7 @@ func testAccessGrantedWithDownload(t *testing.T, backend testenv.Backend) {
 	if _, err := s.Svc.Tick(ctx, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Store.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.Store.AccessPackage(ctx, c.Reference, c.Result.Key); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("package after its term: %v, want deleted", err)
 	}
 }
@@ -193,7 +193,7 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 			t.Errorf("%s: fields %s, want %s", tc.in.Outcome, got, tc.want)
 		}
 	}
-	if _, err := s.Store.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+	if n := accessPackages(t, s, c.Reference); n != 0 {
 		t.Error("a rejected decision left a package behind")
 	}
 	got, _ := s.Store.Case(ctx, c.Reference)

@@ -242,7 +242,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	})
 	if err != nil {
 		if pre != nil && pre.stored {
-			if derr := s.Blobs.DeleteResult(ctx, ref); derr != nil {
+			if derr := s.Blobs.DeleteAccessPackage(ctx, ref, pre.key); derr != nil {
 				s.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
 			}
 		}

@@ -84,12 +84,7 @@ type BlobStore interface {
 	PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error
 	AccessPackage(ctx context.Context, ref, key string) ([]byte, error)
 	DeleteAccessPackage(ctx context.Context, ref, key string) error
-	// PutResult, Result and DeleteResult are the access package under the empty key.
-	//
-	// Deprecated: use the keyed methods; these remain until every caller records its key.
-	PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error
-	Result(ctx context.Context, ref string) ([]byte, error)
-	DeleteResult(ctx context.Context, ref string) error
+	// A package stored before keys were recorded is under the empty key.
 }
 
 // DeskStore is what the privacy desk reads and marks: the open cases, a period's cases with

@@ -121,7 +121,7 @@ func (s *Service) backOff(ctx context.Context, ref string, now time.Time, cause 
 // tickCase does what is due for one case in one transaction.
 func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
 	var letters []*outbox.Letter
-	expired, deleteResult := false, false
+	expired, deleteResult, resultKey := false, false, ""
 	_, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters, expired, deleteResult = nil, false, false
 		if !c.RetainUntil.IsZero() && !now.Before(c.RetainUntil) {
@@ -146,6 +146,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "third_party_term_ended", Detail: "masked"})
 		}
 		if p.deleteResult {
+			resultKey = c.Result.Key
 			c.Result = nil
 			deleteResult = true
 			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "result_deleted", Detail: "link expired"})
@@ -181,7 +182,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 		return 0, false, err
 	}
 	if deleteResult {
-		if err := s.Blobs.DeleteResult(ctx, ref); err != nil {
+		if err := s.Blobs.DeleteAccessPackage(ctx, ref, resultKey); err != nil {
 			return 0, false, err
 		}
 	}

@@ -3,7 +3,9 @@ package app_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -160,4 +162,57 @@ func TestTickCarriesOnPastAFailingCase(t *testing.T) {
 			t.Error("an address reached the logs")
 		}
 	})
+}
+
+// Issue 11 item 4: two staff members decide at the same moment. One wins; the loser's
+// clean-up must not delete the winner's access package.
+func TestConcurrentDecidesKeepTheDownload(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: backend})
+		for i := range 4 {
+			c := ready(t, s, access(fmt.Sprintf("samen%d@tenant.test", i)))
+			in := app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`[{"contract":"HV-1"}]`)}
+			var wg sync.WaitGroup
+			start := make(chan struct{})
+			errs := make([]error, 2)
+			for j := range 2 {
+				wg.Go(func() {
+					<-start
+					_, errs[j] = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", in)
+				})
+			}
+			close(start)
+			wg.Wait()
+			if (errs[0] == nil) == (errs[1] == nil) {
+				t.Fatalf("round %d: errors %v, want one winner", i, errs)
+			}
+			got, err := s.Store.Case(ctx, c.Reference)
+			if err != nil || got.Status != request.Decided || got.Result == nil {
+				t.Fatalf("round %d: case %v, %v; want decided with a result", i, got, err)
+			}
+			if _, err := s.Svc.DownloadResult(ctx, c.Reference); err != nil {
+				t.Errorf("round %d: download after two concurrent decides: %v", i, err)
+			}
+		}
+	})
+}
+
+// accessPackages counts the access packages stored for a case, whatever their key.
+func accessPackages(t *testing.T, s *testenv.Stack, ref string) int {
+	t.Helper()
+	if s.Mem != nil {
+		n := 0
+		for l := range strings.SplitSeq(s.Mem.Dump(), "\n") {
+			if strings.HasPrefix(l, "results/"+ref+"@") || strings.HasPrefix(l, "results/"+ref+" ") {
+				n++
+			}
+		}
+		return n
+	}
+	heads, err := s.FS.Collection("results").Where("reference", "==", ref).Documents(ctx).GetAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(heads)
 }

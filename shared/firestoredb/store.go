@@ -508,21 +508,6 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error 
 	return s.deleteBlob(ctx, colResults, id)
 }
 
-// PutResult implements app.BlobStore: the package under the empty key.
-func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
-	return s.PutAccessPackage(ctx, ref, "", sealed, expireAt)
-}
-
-// Result implements app.BlobStore: the package under the empty key.
-func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
-	return s.AccessPackage(ctx, ref, "")
-}
-
-// DeleteResult implements app.BlobStore: the package under the empty key.
-func (s *Store) DeleteResult(ctx context.Context, ref string) error {
-	return s.DeleteAccessPackage(ctx, ref, "")
-}
-
 // deleteAccessPackages deletes every access package of a case, whatever its key.
 func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
 	heads, err := s.c.Collection(colResults).Where("reference", "==", ref).Select().Documents(ctx).GetAll()

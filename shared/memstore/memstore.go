@@ -412,21 +412,6 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error 
 	return s.remove(ctx, s.results, resultKey(ref, key))
 }
 
-// PutResult implements app.BlobStore: the package under the empty key.
-func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
-	return s.PutAccessPackage(ctx, ref, "", sealed, expireAt)
-}
-
-// Result implements app.BlobStore: the package under the empty key.
-func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
-	return s.AccessPackage(ctx, ref, "")
-}
-
-// DeleteResult implements app.BlobStore: the package under the empty key.
-func (s *Store) DeleteResult(ctx context.Context, ref string) error {
-	return s.DeleteAccessPackage(ctx, ref, "")
-}
-
 func resultKey(ref, key string) string { return ref + "\x00" + key }
 
 func (s *Store) put(ctx context.Context, m map[string]blob, ref string, data []byte, kind string, expireAt time.Time) error {

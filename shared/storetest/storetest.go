@@ -614,7 +614,7 @@ func deleteCase(t *testing.T, s Stores) {
 		if err := s.PutIDCopy(ctx, c.Reference, []byte("id"), "image/png", t0.AddDate(0, 0, 30)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutResult(ctx, c.Reference, []byte("zip"), t0.AddDate(0, 0, 30)); err != nil {
+		if err := s.PutAccessPackage(ctx, c.Reference, "", []byte("zip"), t0.AddDate(0, 0, 30)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.DeleteCase(ctx, c.Reference, keep); err != nil {
@@ -636,7 +636,7 @@ func deleteCase(t *testing.T, s Stores) {
 		if _, _, err := s.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
 			t.Errorf("keep %v: ID copy left: %v", keep, err)
 		}
-		if _, err := s.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		if _, err := s.AccessPackage(ctx, c.Reference, ""); !errors.Is(err, app.ErrNotFound) {
 			t.Errorf("keep %v: access package left: %v", keep, err)
 		}
 		if ls := mustLetters(t, s, other.Reference); len(ls) != 1 {
@@ -677,22 +677,22 @@ func blobs(t *testing.T, s Stores) {
 		t.Errorf("deleting nothing: %v", err)
 	}
 
-	if _, err := s.Result(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, "PL-BLOB", ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("absent access package: %v, want ErrNotFound", err)
 	}
-	if err := s.PutResult(ctx, "PL-BLOB", big, t0.AddDate(0, 0, 14)); err != nil {
+	if err := s.PutAccessPackage(ctx, "PL-BLOB", "", big, t0.AddDate(0, 0, 14)); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Result(ctx, "PL-BLOB"); err != nil || !bytes.Equal(got, big) {
+	if got, err := s.AccessPackage(ctx, "PL-BLOB", ""); err != nil || !bytes.Equal(got, big) {
 		t.Errorf("access package round trip: %v", err)
 	}
 	if _, _, err := s.IDCopy(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("an access package shows up as an ID copy: %v", err)
 	}
-	if err := s.DeleteResult(ctx, "PL-BLOB"); err != nil {
+	if err := s.DeleteAccessPackage(ctx, "PL-BLOB", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Result(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, "PL-BLOB", ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("deleted access package: %v, want ErrNotFound", err)
 	}
 }
@@ -800,13 +800,13 @@ func accessPackages(t *testing.T, s Stores) {
 	if _, err := s.AccessPackage(ctx, ref, "b2"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("the loser's package: %v, want ErrNotFound", err)
 	}
-	if _, err := s.Result(ctx, ref); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, ref, ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("a keyed package shows up under the empty key: %v", err)
 	}
 	if err := s.PutAccessPackage(ctx, ref+"-OTHER", "a1", []byte("other"), t0.AddDate(0, 0, 14)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutResult(ctx, ref, []byte("legacy"), t0.AddDate(0, 0, 14)); err != nil {
+	if err := s.PutAccessPackage(ctx, ref, "", []byte("legacy"), t0.AddDate(0, 0, 14)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteCase(ctx, ref, false); err != nil {
@@ -815,7 +815,7 @@ func accessPackages(t *testing.T, s Stores) {
 	if _, err := s.AccessPackage(ctx, ref, "a1"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("keyed package after DeleteCase: %v, want ErrNotFound", err)
 	}
-	if _, err := s.Result(ctx, ref); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, ref, ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unkeyed package after DeleteCase: %v, want ErrNotFound", err)
 	}
 	if got, err := s.AccessPackage(ctx, ref+"-OTHER", "a1"); err != nil || string(got) != "other" {

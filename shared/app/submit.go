@@ -288,6 +288,7 @@ func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string
 	l.Data.Staff = &letter.StaffInfo{SubjectName: c.Subject.Name, Status: c.Status, Extended: c.Extended,
 		DaysLeft: int(c.DueDate.DaysSince(deadline.DateIn(now)))}
 	s.addLink(l, "staff", "StaffCase", linktoken.Staff, to, "", now, s.Profile.Links.StaffDays)
+	l.Links[len(l.Links)-1].Claims.Generation = c.LinkGeneration // revoke_links stops it
 	return l
 }
 

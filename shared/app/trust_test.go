@@ -179,7 +179,7 @@ func TestConcurrentDecidesKeepTheDownload(t *testing.T) {
 			for j := range 2 {
 				wg.Go(func() {
 					<-start
-					_, errs[j] = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", in)
+					_, errs[j] = s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
 				})
 			}
 			close(start)
@@ -215,4 +215,143 @@ func accessPackages(t *testing.T, s *testenv.Stack, ref string) int {
 		t.Fatal(err)
 	}
 	return len(heads)
+}
+
+// staffLink is the link of the test stack's staff member, from before any revoke_links.
+var staffLink = app.StaffLink{Holder: "staff@corp.test"}
+
+// Issue 11 item 3: a staff link works only while its holder is on the staff list or is the
+// privacy officer, and only while the case's links have not been revoked; every view of a case
+// and of its ID copy is in the timeline; a finished case shows no ID copy.
+func TestStaffLinksCanBeRevoked(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: backend})
+		sub := access("link@tenant.test")
+		c, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, testJPEG(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c, err = s.Svc.Confirm(ctx, c.Reference); err != nil {
+			t.Fatal(err)
+		}
+		ref := c.Reference
+
+		// Someone taken off the list: their links stop working, on every use.
+		gone := app.StaffLink{Holder: "left@corp.test"}
+		if _, err := s.Svc.StaffPage(ctx, ref, gone); !errors.Is(err, app.ErrLinkRevoked) {
+			t.Errorf("page for a holder off the list: %v, want ErrLinkRevoked", err)
+		}
+		if _, _, err := s.Svc.IDCopy(ctx, ref, gone); !errors.Is(err, app.ErrLinkRevoked) {
+			t.Errorf("ID copy for a holder off the list: %v, want ErrLinkRevoked", err)
+		}
+		if _, err := s.Svc.StaffAct(ctx, ref, gone, app.StaffInput{Action: request.ActExtend, Explanation: "x"}); !errors.Is(err, app.ErrLinkRevoked) {
+			t.Errorf("action for a holder off the list: %v, want ErrLinkRevoked", err)
+		}
+		// The same address on a service whose list no longer holds it.
+		deps := s.Svc.Deps
+		deps.Staff = []string{"new@corp.test"}
+		later, err := app.New(deps)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := later.StaffPage(ctx, ref, staffLink); !errors.Is(err, app.ErrLinkRevoked) {
+			t.Errorf("page after the holder left STAFF_EMAILS: %v, want ErrLinkRevoked", err)
+		}
+		// The privacy officer may always look.
+		po := app.StaffLink{Holder: s.Profile.Organisation.PrivacyOfficerEmail}
+		if _, err := later.StaffPage(ctx, ref, po); err != nil {
+			t.Errorf("page for the privacy officer: %v", err)
+		}
+
+		// Views are in the timeline, with who.
+		if _, err := s.Svc.StaffPage(ctx, ref, staffLink); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Svc.IDCopy(ctx, ref, staffLink); err != nil {
+			t.Fatal(err)
+		}
+		events, _ := s.Store.Events(ctx, ref)
+		seen := map[string]string{}
+		for _, e := range events {
+			seen[e.Action] = e.Actor
+		}
+		if seen["case_viewed"] != "staff@corp.test" || seen["id_copy_viewed"] != "staff@corp.test" {
+			t.Errorf("views in the timeline: %v, want case_viewed and id_copy_viewed by staff@corp.test", events)
+		}
+		if strings.Contains(fmt.Sprint(events), "left@corp.test") {
+			t.Error("a refused link left an event")
+		}
+
+		// revoke_links: every staff link made before stops working; a fresh one works; the
+		// requester's links are not staff links and keep working.
+		got, err := s.Svc.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActRevokeLinks})
+		if err != nil {
+			t.Fatalf("revoke_links: %v", err)
+		}
+		if got.LinkGeneration != 1 {
+			t.Errorf("generation after revoke_links = %d, want 1", got.LinkGeneration)
+		}
+		if _, err := s.Svc.StaffPage(ctx, ref, staffLink); !errors.Is(err, app.ErrLinkRevoked) {
+			t.Errorf("page with a link from before revoke_links: %v, want ErrLinkRevoked", err)
+		}
+		if _, err := s.Svc.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "x"}); !errors.Is(err, app.ErrLinkRevoked) {
+			t.Errorf("action with a link from before revoke_links: %v, want ErrLinkRevoked", err)
+		}
+		fresh := app.StaffLink{Holder: "staff@corp.test", Generation: 1}
+		if _, err := s.Svc.StaffPage(ctx, ref, fresh); err != nil {
+			t.Errorf("page with a fresh link: %v", err)
+		}
+		if _, err := s.Svc.Status(ctx, ref); err != nil {
+			t.Errorf("the requester's status after revoke_links: %v", err)
+		}
+		events, _ = s.Store.Events(ctx, ref)
+		if !strings.Contains(fmt.Sprint(events), "revoke_links") {
+			t.Errorf("revoke_links not in the timeline: %v", events)
+		}
+
+		// A finished case shows no ID copy.
+		if _, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "Te vaak.", Ground: "excessive"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := s.Svc.IDCopy(ctx, ref, fresh); !errors.Is(err, app.ErrNotAllowed) {
+			t.Errorf("ID copy of a decided case: %v, want refused", err)
+		}
+	})
+}
+
+// Staff letters carry the case's link generation: after revoke_links, new links work.
+func TestStaffLettersCarryTheLinkGeneration(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: backend})
+		c := ready(t, s, access("gen@tenant.test"))
+		if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRevokeLinks}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Svc.Tick(ctx, amsterdam("2026-05-15 09:00")); err != nil { // overdue: staff are told
+			t.Fatal(err)
+		}
+		letters, _ := s.Store.Letters(ctx, c.Reference)
+		n := 0
+		for _, l := range letters {
+			if l.Kind != "staff_reminder" && l.Kind != "staff_overdue" {
+				continue // the staff_case letter went out before revoke_links
+			}
+			for _, k := range l.Links {
+				if k.Key == "staff" {
+					n++
+					if k.Claims.Generation != 1 {
+						t.Errorf("staff link in %s has generation %d, want 1", l.Kind, k.Claims.Generation)
+					}
+				}
+			}
+		}
+		if n == 0 {
+			t.Fatalf("no staff reminder or escalation with a link; letters %d", len(letters))
+		}
+	})
 }

@@ -62,10 +62,12 @@ const (
 	ActWithdraw        Action = "withdraw"
 	ActExpire          Action = "expire"
 	ActClose           Action = "close"
+	// ActRevokeLinks stops every staff link of a case issued before now (CONTRACT.md §3).
+	ActRevokeLinks Action = "revoke_links"
 )
 
 // StaffActions are the actions staff may post to StaffCase, in page order.
-var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActDecide, ActWithdraw}
+var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActDecide, ActWithdraw, ActRevokeLinks}
 
 // transition is one row of the state machine: from any of From, the action leads to To
 // (an empty To keeps the status).
@@ -93,6 +95,8 @@ var transitions = map[Action]transition{
 	ActWithdraw: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}, To: Closed},
 	ActExpire:   {From: []Status{AwaitingConfirmation}, To: Expired},
 	ActClose:    {From: []Status{Decided}, To: Closed},
+	// A finished case allows no action: its links show nothing personal anyway.
+	ActRevokeLinks: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}},
 }
 
 // ErrNotAllowed is returned for an action the case's status does not allow.

@@ -293,7 +293,7 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 	switch {
 	case errors.As(err, &be):
 		h.web.Problem(w, r, be.Status, lang, be.Key, be.Fields)
-	case errors.Is(err, errTokenRefused):
+	case errors.Is(err, errTokenRefused), errors.Is(err, app.ErrLinkRevoked):
 		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
 	case errors.As(err, &verr):
 		fields := web.FieldErrors(verr.Fields, lang)

@@ -83,7 +83,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, lang, claims.Reference, &web.BodyError{Status: http.StatusRequestEntityTooLarge, Key: "err.too_large"})
 			return
 		}
-		c, err := h.svc.StaffAct(r.Context(), claims.Reference, claims.Subject, in)
+		c, err := h.svc.StaffAct(r.Context(), claims.Reference, app.LinkOf(claims), in)
 		var verr *app.ValidationError
 		switch {
 		case errors.As(err, &verr) && !web.WantsJSON(r):
@@ -105,7 +105,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, tok string, claims linktoken.Claims, lang string, errs []web.FieldError) {
-	v, err := h.svc.StaffCase(r.Context(), claims.Reference)
+	v, err := h.svc.StaffPage(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		h.fail(w, r, lang, claims.Reference, err)
 		return
@@ -133,7 +133,7 @@ func splitList(vs []string) []string {
 
 // serveIDCopy shows the decrypted copy to the staff member, never cached, never stored.
 func (h *Handlers) serveIDCopy(w http.ResponseWriter, r *http.Request, claims linktoken.Claims, lang string) {
-	data, kind, err := h.svc.IDCopy(r.Context(), claims.Reference)
+	data, kind, err := h.svc.IDCopy(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		h.fail(w, r, lang, claims.Reference, err)
 		return

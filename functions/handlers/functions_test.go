@@ -353,6 +353,13 @@ func TestConfirmStatusStaffAndIDCopy(t *testing.T) {
 	if _, page := e.do(t, "GET", "/RequestStatus?token="+url.QueryEscape(st), "", nil, nil); !strings.Contains(page, ref) {
 		t.Error("status page lacks the reference")
 	}
+	// CONTRACT §3: the timeline, in codes in JSON and in words on the page.
+	if tl, _ := status["timeline"].([]any); len(tl) < 2 || tl[0].(map[string]any)["event"] != "submitted" || tl[1].(map[string]any)["event"] != "confirmed" {
+		t.Errorf("status JSON timeline: %v", status["timeline"])
+	}
+	if _, page := e.do(t, "GET", "/RequestStatus?token="+url.QueryEscape(st), "", nil, nil); !strings.Contains(page, web.T("nl", "event.confirmed")) {
+		t.Error("status page lacks the timeline")
+	}
 
 	staff := e.Mail.Await(t, "staff_case", "staff@corp.test", ref)
 	stok := tokenOf(staff.Link("StaffCase"))
@@ -376,13 +383,13 @@ func TestConfirmStatusStaffAndIDCopy(t *testing.T) {
 	post := func(v url.Values) (*http.Response, string) {
 		return e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()), asJSON)
 	}
-	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}}); resp.StatusCode != 400 || !strings.Contains(b, "documentType") {
+	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"id_copy"}}); resp.StatusCode != 400 || !strings.Contains(b, "documentType") {
 		t.Errorf("verify without documentType: %d %s", resp.StatusCode, b)
 	}
-	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "documentType": {"passport"}}); resp.StatusCode != 200 || !strings.Contains(b, "in_progress") {
+	if resp, b := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"id_copy"}, "documentType": {"passport"}}); resp.StatusCode != 200 || !strings.Contains(b, "in_progress") {
 		t.Fatalf("verify: %d %s", resp.StatusCode, b)
 	}
-	if resp, _ := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "documentType": {"passport"}}); resp.StatusCode != 409 {
+	if resp, _ := post(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"id_copy"}, "documentType": {"passport"}}); resp.StatusCode != 409 {
 		t.Errorf("second verify: %d, want 409", resp.StatusCode)
 	}
 	if resp, _ := e.do(t, "GET", "/StaffCase?view=idcopy&token="+url.QueryEscape(stok), "", nil, nil); resp.StatusCode != 404 {
@@ -525,6 +532,11 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `name="resultFile"`) || !strings.Contains(page, `value="consult_third_party"`) {
 		t.Fatal("staff page lacks the decide form with a result file, or the consult form")
 	}
+	// Identity first (RULES.md §2): the data the corporation holds match.
+	if resp, b := e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded",
+		strings.NewReader(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"known_data"}}.Encode()), asJSON); resp.StatusCode != 200 {
+		t.Fatalf("verify: %d %s", resp.StatusCode, b)
+	}
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	w.WriteField("token", stok)
@@ -622,11 +634,14 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	}
 }
 
+// idAlways is Vallei Wonen asking every requester for a masked ID copy, as a profile may.
+const idAlways = "../../shared/app/testdata/vallei-id-always.json"
+
 // The staff page's JSON and HTML offer the same actions, the app's: a case that waits for a
 // copy it has not got offers no second request and no rejection, and the app refuses both.
 func TestStaffActionsComeFromTheApp(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, testenv.Options{}) // vallei-wonen: an ID copy always
+	e := newEnv(t, testenv.Options{Profile: idAlways}) // Vallei Wonen asking everyone for an ID copy
 	resp, b := e.postJSON(t, "/RequestForm", with(valid(), "email", "acts@tenant.test"))
 	if resp.StatusCode != 201 {
 		t.Fatal(b)
@@ -685,5 +700,50 @@ func TestStaffActionsComeFromTheApp(t *testing.T) {
 	// The timeline says what happened, in the page's language.
 	if !strings.Contains(page, "Verzoek ingediend door de aanvrager") || strings.Contains(page, "submitted: access") {
 		t.Error("the staff timeline shows action codes instead of words")
+	}
+}
+
+// Issue 10's staff fields arrive from a form: a representative's authority must be ticked
+// before identity counts as established, and an erasure granted to no recipients says so with a
+// tick and a summary.
+func TestStaffFormFieldsOfIssue10(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{})
+	minor := e.Clock.Now().AddDate(-10, 0, 0).Format("2006-01-02")
+	resp, b := e.postJSON(t, "/RequestForm", with(valid(), "type", "erasure", "details", "Mijn oude telefoonnummer.", "birthDate", minor,
+		"representative", map[string]any{"name": "Olga Ouder", "email": "olga@tenant.test", "capacity": "parent"}))
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatal(b)
+	}
+	var c struct{ Reference string }
+	json.Unmarshal([]byte(b), &c)
+	tok := tokenOf(e.Mail.Await(t, "confirm_email", "olga@tenant.test", c.Reference).Link("ConfirmRequest"))
+	e.do(t, "POST", "/ConfirmRequest", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {tok}}.Encode()), asJSON)
+	stok := tokenOf(e.Mail.Await(t, "staff_case", "staff@corp.test", c.Reference).Link("StaffCase"))
+	post := func(v url.Values) (*http.Response, string) {
+		v.Set("token", stok)
+		return e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()), asJSON)
+	}
+	if _, page := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, nil); !strings.Contains(page, `name="representationChecked"`) {
+		t.Error("the staff page of a represented case lacks the representationChecked tick")
+	}
+	if resp, b := post(url.Values{"action": {"verify_identity"}, "method": {"known_data"}}); resp.StatusCode != 400 || !strings.Contains(b, "representationChecked") {
+		t.Errorf("verify without representationChecked: %d %s, want 400 naming it", resp.StatusCode, b)
+	}
+	if resp, b := post(url.Values{"action": {"verify_identity"}, "method": {"known_data"}, "representationChecked": {"on"}}); resp.StatusCode != 200 {
+		t.Fatalf("verify with representationChecked: %d %s", resp.StatusCode, b)
+	}
+	_, b = e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, asJSON)
+	if !strings.Contains(b, "known_data") {
+		t.Errorf("the staff JSON does not record the method: %s", b)
+	}
+	decide := url.Values{"action": {"decide"}, "outcome": {"granted"}, "motivation": {"Verwijderd."}}
+	if resp, b := post(decide); resp.StatusCode != 400 || !strings.Contains(b, "recipients") {
+		t.Errorf("erasure granted without recipients, note or tick: %d %s, want 400", resp.StatusCode, b)
+	}
+	decide.Set("noRecipients", "true")
+	decide.Set("correctionSummary", "Het oude telefoonnummer is verwijderd.")
+	if resp, b := post(decide); resp.StatusCode != 200 || !strings.Contains(b, "decided") {
+		t.Errorf("erasure granted with the noRecipients tick: %d %s", resp.StatusCode, b)
 	}
 }

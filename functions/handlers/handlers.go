@@ -87,6 +87,10 @@ func New(svc *app.Service, r *web.Renderer, log *slog.Logger, o Options) (*Handl
 	if a, ok := any(svc).(admitter); ok {
 		h.admit = a
 	}
+	// RULES.md §3: a due date in a year without decree-day data counts fewer free days.
+	if w := svc.CheckDecreeData(svc.Now()); w != "" {
+		log.Warn(w)
+	}
 	return h, nil
 }
 
@@ -291,7 +295,7 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 	switch {
 	case errors.As(err, &be):
 		h.web.Problem(w, r, be.Status, lang, be.Key, be.Fields)
-	case errors.Is(err, errTokenRefused):
+	case errors.Is(err, errTokenRefused), errors.Is(err, app.ErrLinkRevoked):
 		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
 	case errors.As(err, &verr):
 		fields := web.FieldErrors(verr.Fields, lang)

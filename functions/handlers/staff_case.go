@@ -20,20 +20,24 @@ const maxStaffBody = accessresult.MaxResultSize + 256<<10
 
 // staffPost is a staff action as posted: the token, the action and its fields.
 type staffPost struct {
-	Token             string   `json:"token"`
-	Action            string   `json:"action"`
-	DocumentType      string   `json:"documentType"`
-	Reason            string   `json:"reason"`
-	Explanation       string   `json:"explanation"`
-	Outcome           string   `json:"outcome"`
-	Motivation        string   `json:"motivation"`
-	Ground            string   `json:"ground"`
-	Recipients        []string `json:"recipients"`
-	RecipientsNote    string   `json:"recipientsNote"`
-	CorrectionSummary string   `json:"correctionSummary"`
-	ThirdPartyName    string   `json:"thirdPartyName"`
-	ThirdPartyEmail   string   `json:"thirdPartyEmail"`
-	ResultFile        string   `json:"resultFile"` // JSON clients send the file inline
+	Token                 string   `json:"token"`
+	Action                string   `json:"action"`
+	Method                string   `json:"method"`
+	DocumentType          string   `json:"documentType"`
+	RepresentationChecked bool     `json:"representationChecked"`
+	Reason                string   `json:"reason"`
+	Explanation           string   `json:"explanation"`
+	Outcome               string   `json:"outcome"`
+	Motivation            string   `json:"motivation"`
+	Ground                string   `json:"ground"`
+	Recipients            []string `json:"recipients"`
+	RecipientsNote        string   `json:"recipientsNote"`
+	CorrectionSummary     string   `json:"correctionSummary"`
+	NoRecipients          bool     `json:"noRecipients"`
+	AccessInfo            string   `json:"accessInfo"`
+	ThirdPartyName        string   `json:"thirdPartyName"`
+	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
+	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
 }
 
 // StaffCase is one staff member's page for one case (GET) and the actions on it (POST). The
@@ -62,7 +66,8 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		in := app.StaffInput{Action: request.Action(p.Action), DocumentType: p.DocumentType, Reason: p.Reason,
+		in := app.StaffInput{Action: request.Action(p.Action), Method: p.Method, DocumentType: p.DocumentType,
+			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
 			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground,
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}
@@ -78,7 +83,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, lang, claims.Reference, &web.BodyError{Status: http.StatusRequestEntityTooLarge, Key: "err.too_large"})
 			return
 		}
-		c, err := h.svc.StaffAct(r.Context(), claims.Reference, claims.Subject, in)
+		c, err := h.svc.StaffAct(r.Context(), claims.Reference, app.LinkOf(claims), in)
 		var verr *app.ValidationError
 		switch {
 		case errors.As(err, &verr) && !web.WantsJSON(r):
@@ -100,7 +105,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, tok string, claims linktoken.Claims, lang string, errs []web.FieldError) {
-	v, err := h.svc.StaffCase(r.Context(), claims.Reference)
+	v, err := h.svc.StaffPage(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		h.fail(w, r, lang, claims.Reference, err)
 		return
@@ -128,7 +133,7 @@ func splitList(vs []string) []string {
 
 // serveIDCopy shows the decrypted copy to the staff member, never cached, never stored.
 func (h *Handlers) serveIDCopy(w http.ResponseWriter, r *http.Request, claims linktoken.Claims, lang string) {
-	data, kind, err := h.svc.IDCopy(r.Context(), claims.Reference)
+	data, kind, err := h.svc.IDCopy(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		h.fail(w, r, lang, claims.Reference, err)
 		return

@@ -252,3 +252,31 @@ func TestTickNowOnlyWhereAllowed(t *testing.T) {
 		}
 	})
 }
+
+// A year without next year's decree-day data (RULES.md §3): the Tick warns the privacy officer
+// and staff by letter, once per year however often it runs, and the start-up logs it.
+func TestTickWarnsOnceAboutMissingDecreeData(t *testing.T) {
+	t.Parallel()
+	now := time.Date(2027, 7, 1, 9, 0, 0, 0, time.UTC)
+	e := newEnv(t, testenv.Options{Now: now})
+	if !strings.Contains(e.Logs.String(), "decree_days.json") {
+		t.Error("start-up does not log the missing decree data")
+	}
+	for i := range 2 {
+		if err := e.h.Tick(context.Background(), tickEvent(`{}`, e.Clock.Now().Add(time.Duration(i)*time.Hour))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	m := e.Mail.Await(t, "decree_days_missing", "privacy@valleiwonen.example", "")
+	e.Mail.Await(t, "decree_days_missing", "staff@corp.test", "")
+	time.Sleep(500 * time.Millisecond) // room for a second letter, were there one
+	if n := e.Mail.Count("decree_days_missing", "privacy@valleiwonen.example", ""); n != 1 {
+		t.Errorf("two ticks sent %d warnings to the privacy officer, want 1", n)
+	}
+	if n := e.Mail.Count("decree_days_missing", "staff@corp.test", ""); n != 1 {
+		t.Errorf("two ticks sent %d warnings to staff, want 1", n)
+	}
+	if !strings.Contains(m.Text, "2028") {
+		t.Errorf("the warning does not name 2028:\n%s", m.Text)
+	}
+}

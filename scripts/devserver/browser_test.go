@@ -9,6 +9,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -202,6 +203,16 @@ func read[T any](t *testing.T, ctx context.Context, what string, a chromedp.Acti
 
 type css = chromedp.CSS
 
+// linkTo is the first link to function name in a letter's text.
+func linkTo(t *testing.T, text, name string) string {
+	t.Helper()
+	if u := regexp.MustCompile(`https?://[^\s<>"]+/` + name + `\?token=[^\s<>"]+`).FindString(text); u != "" {
+		return u
+	}
+	t.Fatalf("no %s link in:\n%s", name, text)
+	return ""
+}
+
 // TestBrowserEndToEnd drives the product as a requester would: the form, the thank-you page,
 // the mailbox, the confirmation link and button, and the receipt.
 func TestBrowserEndToEnd(t *testing.T) {
@@ -326,6 +337,37 @@ func TestBrowserEndToEnd(t *testing.T) {
 		}
 		png := read(t, ctx, "receipt screenshot", chromedp.FullScreenshot(100))
 		t.Logf("receipt in the mailbox: %s", shot(t, "mailbox-receipt.png", png))
+
+		// Staff establish identity from data they already hold (docs/rules.md §2); the
+		// requester's status page then shows that step in its timeline.
+		staff, err := s.mailbox.Wait(wait, func(m devmailbox.Message) bool {
+			return m.Kind() == "staff_case" && m.CustomArgs["reference"] == ref
+		})
+		if err != nil {
+			t.Fatalf("staff_case for %s: %v", ref, err)
+		}
+		browse(t, ctx, "verify identity on the staff page",
+			chromedp.Navigate(linkTo(t, staff.Text, "StaffCase")),
+			chromedp.WaitVisible(css("#verify_identity-method")),
+			chromedp.SetValue(css("#verify_identity-method"), "known_data"),
+			chromedp.Click(css(`form.action:has(input[value="verify_identity"]) button`)),
+			chromedp.WaitNotPresent(css("#verify_identity-method")),
+		)
+		if page := read(t, ctx, "staff page", chromedp.Text(css("main"))); !strings.Contains(page, web.T("nl", "method.known_data")) {
+			t.Errorf("after verifying, the staff page does not say how:\n%s", page)
+		}
+		png = read(t, ctx, "staff screenshot", chromedp.FullScreenshot(100))
+		t.Logf("staff page after verifying: %s", shot(t, "staff-verified.png", png))
+		browse(t, ctx, "open the status page",
+			chromedp.Navigate(linkTo(t, receipt.Text, "RequestStatus")),
+			chromedp.WaitVisible(css("h1")),
+		)
+		page := read(t, ctx, "status page", chromedp.Text(css("main")))
+		for _, step := range []string{"event.submitted", "event.confirmed", "event.verify_identity"} {
+			if !strings.Contains(page, web.T("nl", step)) {
+				t.Errorf("status page timeline lacks %q:\n%s", web.T("nl", step), page)
+			}
+		}
 	})
 
 	t.Run("form at a phone viewport", func(t *testing.T) {

@@ -180,7 +180,7 @@ func (s *Service) update(ctx context.Context, ref string, fn func(c *request.Cas
 		if err != nil {
 			return ch, err
 		}
-		s.retain(c, &ch)
+		s.retain(c)
 		return ch, nil
 	})
 }
@@ -189,10 +189,10 @@ func (s *Service) update(ctx context.Context, ref string, fn func(c *request.Cas
 // (across a change to or from summer time a day is not 24 hours).
 func local(t time.Time) time.Time { return t.In(deadline.Location()) }
 
-// retain sets when c (and what is written with it) must be gone: an unconfirmed request soon
+// retain sets when c must be gone (the store gives its events and letters the same moment): an unconfirmed request soon
 // after it lapses; an open case not before its longest possible term; a finished case when the
 // profile's retention for the product's own records ends (RULES.md §6).
-func (s *Service) retain(c *request.Case, ch *Change) {
+func (s *Service) retain(c *request.Case) {
 	months := s.Profile.Retention.CaseRecordsMonths
 	switch {
 	case c.Status == request.AwaitingConfirmation:
@@ -211,10 +211,6 @@ func (s *Service) retain(c *request.Case, ch *Change) {
 	// The Tick must come back when retention ends, also for a case with nothing else to do.
 	if c.NextActionAt.IsZero() || c.RetainUntil.Before(c.NextActionAt) {
 		c.NextActionAt = c.RetainUntil
-	}
-	ch.RetainUntil = c.RetainUntil
-	for _, l := range ch.Letters {
-		l.RetainUntil = c.RetainUntil
 	}
 }
 

@@ -148,12 +148,12 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	if bytes.Contains(sealed, doc.Data[:64]) {
 		t.Error("stored ID copy contains plaintext")
 	}
-	plain, _, err := s.Svc.IDCopy(ctx, c.Reference)
+	plain, _, err := s.Svc.IDCopy(ctx, c.Reference, staffLink)
 	if err != nil || !bytes.Equal(plain, doc.Data) {
 		t.Errorf("IDCopy round trip failed: %v", err)
 	}
 
-	c, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
+	c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	if _, _, err := s.Store.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("ID copy after verify: %v, want ErrNotFound", err)
 	}
-	_, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
 	if !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("second verify: %v, want ErrNotAllowed", err)
 	}
@@ -175,7 +175,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	for _, e := range events {
 		trail = append(trail, e.Actor+":"+e.Action)
 	}
-	if got, want := strings.Join(trail, " "), "requester:submitted requester:confirmed requester:id_uploaded staff@corp.test:verify_identity"; got != want {
+	if got, want := strings.Join(trail, " "), "requester:submitted requester:confirmed requester:id_uploaded staff@corp.test:id_copy_viewed staff@corp.test:verify_identity"; got != want {
 		t.Errorf("audit trail = %q, want %q", got, want)
 	}
 	if strings.Contains(s.Logs.String(), email) || strings.Contains(s.Logs.String(), "Carla") {
@@ -194,15 +194,15 @@ func testRejectAndRequestIdentity(t *testing.T, backend testenv.Backend) {
 	if got, want := c.Status, request.InProgress; got != want {
 		t.Fatalf("de Alliantie after confirm = %s, want %s (no ID copy by default)", got, want)
 	}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActRejectIdentity, Reason: "x"})
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRejectIdentity, Reason: "x"})
 	if !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("reject without copy: %v, want ErrNotAllowed", err)
 	}
 	var verr *app.ValidationError
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActRequestIdentity}); !errors.As(err, &verr) {
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity}); !errors.As(err, &verr) {
 		t.Errorf("request_identity without reason: %v, want ValidationError", err)
 	}
-	c, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActRequestIdentity, Reason: "De naam wijkt af."})
+	c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity, Reason: "De naam wijkt af."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func testRejectAndRequestIdentity(t *testing.T, backend testenv.Backend) {
 	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
-	c, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActRejectIdentity, Reason: "Onleesbaar."})
+	c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRejectIdentity, Reason: "Onleesbaar."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func testConcurrentStaffActionsHaveOneWinner(t *testing.T, backend testenv.Backe
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
+			_, errs[i] = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
 		}()
 	}
 	wg.Wait()
@@ -282,10 +282,10 @@ func testExtendOnceAndOnlyBeforeTheDueDate(t *testing.T, backend testenv.Backend
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie"})
 	c := submitConfirm(t, s, access("ext@tenant.test"))
 	var verr *app.ValidationError
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActExtend}); !errors.As(err, &verr) {
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend}); !errors.As(err, &verr) {
 		t.Fatalf("extend without explanation: %v", err)
 	}
-	c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActExtend, Explanation: "Wij moeten gegevens uit drie systemen halen."})
+	c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Wij moeten gegevens uit drie systemen halen."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,13 +297,13 @@ func testExtendOnceAndOnlyBeforeTheDueDate(t *testing.T, backend testenv.Backend
 	if notice.Args["dueDate"] != "2026-06-29" || !strings.Contains(notice.Text, "drie systemen") {
 		t.Errorf("delay_notice: dueDate %q, text:\n%s", notice.Args["dueDate"], notice.Text)
 	}
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActExtend, Explanation: "Nog eens."}); !errors.Is(err, app.ErrNotAllowed) {
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Nog eens."}); !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("second extend: %v, want ErrNotAllowed", err)
 	}
 
 	late := submitConfirm(t, s, access("late@tenant.test"))
 	s.Clock.Set(deadline.StartOfDay(late.DueDate.AddDays(1)).Add(9 * time.Hour))
-	_, err = s.Svc.StaffAct(ctx, late.Reference, "staff@corp.test", app.StaffInput{Action: request.ActExtend, Explanation: "Te laat."})
+	_, err = s.Svc.StaffAct(ctx, late.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Te laat."})
 	var na *app.NotAllowedError
 	if !errors.As(err, &na) || na.Reason != "extend_late" {
 		t.Errorf("extend after due date: %v, want extend_late", err)

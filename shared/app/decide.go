@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -99,6 +100,9 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 type prepared struct {
 	stored bool
 	size   int
+	// key is this attempt's own blob key: two concurrent decides each store their package,
+	// the one that commits records its key, and the other deletes only its own.
+	key string
 }
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in StaffInput, now time.Time) (*prepared, error) {
@@ -136,7 +140,8 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in Staff
 	if err != nil {
 		return nil, fmt.Errorf("seal access package: %w", err)
 	}
-	if err := s.Blobs.PutResult(ctx, c.Reference, sealed, s.resultExpiry(now)); err != nil {
+	p.key = rand.Text()
+	if err := s.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, s.resultExpiry(now)); err != nil {
 		return nil, fmt.Errorf("store access package: %w", err)
 	}
 	p.stored, p.size = true, len(pkg)
@@ -215,7 +220,7 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	}
 	out := []*outbox.Letter{l}
 	if pre != nil && pre.stored {
-		c.Result = &request.Result{StoredAt: now, ExpiresAt: s.resultExpiry(now), Size: pre.size}
+		c.Result = &request.Result{Key: pre.key, StoredAt: now, ExpiresAt: s.resultExpiry(now), Size: pre.size}
 		r := s.newLetter(c, letter.ResultReady, to, "", now)
 		r.Links = append(r.Links, outbox.Link{Key: "download", Function: "DownloadResult", Claims: linktoken.Claims{
 			Purpose: linktoken.Download, Reference: c.Reference, Expires: c.Result.ExpiresAt.Unix()}})
@@ -311,7 +316,7 @@ func (s *Service) DownloadResult(ctx context.Context, ref string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.Blobs.Result(ctx, c.Reference)
+	sealed, err := s.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
 	if err != nil {
 		return nil, err
 	}

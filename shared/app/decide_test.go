@@ -27,7 +27,7 @@ func ready(t *testing.T, s *testenv.Stack, sub request.Submission) *request.Case
 		in.Method, in.DocumentType = "id_copy", "passport"
 	}
 	var err error
-	if c, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", in); err != nil {
+	if c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, in); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -36,7 +36,7 @@ func ready(t *testing.T, s *testenv.Stack, sub request.Submission) *request.Case
 func decide(t *testing.T, s *testenv.Stack, ref string, in app.StaffInput) *request.Case {
 	t.Helper()
 	in.Action = request.ActDecide
-	c, err := s.Svc.StaffAct(ctx, ref, "staff@corp.test", in)
+	c, err := s.Svc.StaffAct(ctx, ref, staffLink, in)
 	if err != nil {
 		t.Fatalf("decide: %v", err)
 	}
@@ -116,7 +116,7 @@ func testAccessGrantedWithDownload(t *testing.T, backend testenv.Backend) {
 	if _, err := s.Svc.Tick(ctx, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Store.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.Store.AccessPackage(ctx, c.Reference, c.Result.Key); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("package after its term: %v, want deleted", err)
 	}
 }
@@ -178,7 +178,7 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 		{app.StaffInput{Outcome: "granted", ResultFile: []byte("a,b\n1,2,3\n")}, "resultFile"},
 	} {
 		tc.in.Action = request.ActDecide
-		_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", tc.in)
+		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
 		var verr *app.ValidationError
 		if !errors.As(err, &verr) {
 			t.Errorf("%+v: %v, want ValidationError", tc.in.Outcome, err)
@@ -193,7 +193,7 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 			t.Errorf("%s: fields %s, want %s", tc.in.Outcome, got, tc.want)
 		}
 	}
-	if _, err := s.Store.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+	if n := accessPackages(t, s, c.Reference); n != 0 {
 		t.Error("a rejected decision left a package behind")
 	}
 	got, _ := s.Store.Case(ctx, c.Reference)
@@ -249,7 +249,7 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Now: amsterdam("2026-03-02 10:00")})
 	consult := func(email string) *request.Case {
 		c := ready(t, s, access(email))
-		c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurman Bakker", ThirdPartyEmail: "bakker@buren.test"})
+		c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurman Bakker", ThirdPartyEmail: "bakker@buren.test"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -266,7 +266,7 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	}
 	// Deciding before the third party answered is allowed (CONTRACT.md §3), but their data then
 	// counts as masked: a full grant is refused, and nothing changes.
-	_, err := s.Svc.StaffAct(ctx, a.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	_, err := s.Svc.StaffAct(ctx, a.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
 	var verr *app.ValidationError
 	if !errors.As(err, &verr) || len(verr.Fields) != 1 || verr.Fields[0].Field != "outcome" || verr.Fields[0].Code != "third_party_masked" {
 		t.Errorf("granting in full while the third party may still object: %v, want outcome third_party_masked", err)

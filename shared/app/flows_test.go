@@ -22,7 +22,7 @@ import (
 
 func staffAct(t *testing.T, s *testenv.Stack, ref string, in app.StaffInput) *request.Case {
 	t.Helper()
-	c, err := s.Svc.StaffAct(ctx, ref, "staff@corp.test", in)
+	c, err := s.Svc.StaffAct(ctx, ref, staffLink, in)
 	if err != nil {
 		t.Fatalf("%s: %v", in.Action, err)
 	}
@@ -74,7 +74,7 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 		t.Fatalf("after confirm: %s, want in_progress (no ID copy from everyone)", c.Status)
 	}
 	// Nothing is disclosed before identity is verified.
-	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
 	notAllowed(t, s, err, "identity_unverified", c)
 
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het e-mailadres is niet bij ons bekend."})
@@ -85,7 +85,7 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 	mustContain(t, "id_requested", asked.Text, "Het e-mailadres is niet bij ons bekend.", "staat stil")
 
 	// Only a refusal on identity_not_established may end the case now.
-	_, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"})
 	notAllowed(t, s, err, "identity_pending", c)
 
 	// Long past the original due date (24 April): no reminders or escalations about it, one
@@ -178,7 +178,7 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	email := "gone@tenant.test"
 	c := submitConfirm(t, s, access(email))
-	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActWithdraw})
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw})
 	if got := fields(t, err); strings.Join(got, " ") != "reason:required" {
 		t.Errorf("withdraw without reason: %v", got)
 	}
@@ -188,7 +188,7 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 	}
 	l := s.Mail.Await(t, "withdrawn", email, c.Reference)
 	mustContain(t, "withdrawn", l.Text, "U hebt ons gebeld dat u het verzoek intrekt.", c.Reference, apAddress)
-	_, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActWithdraw, Reason: "again"})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, Reason: "again"})
 	notAllowed(t, s, err, "", c)
 }
 
@@ -256,7 +256,7 @@ func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv
 	c := ready(t, s, sub)
 
 	in := app.StaffInput{Action: request.ActDecide, Outcome: "granted", Recipients: []string{"aannemer@werk.test"}}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", in)
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
 	if got, want := fields(t, err), []string{"correctionSummary:required", "motivation:required"}; !slices.Equal(got, want) {
 		t.Errorf("fields %v, want %v (every problem at once)", got, want)
 	}
@@ -275,7 +275,7 @@ func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv
 	er := access("erase2@tenant.test")
 	er.Type, er.Details = "erasure", "Mijn oude inschrijving."
 	c = ready(t, s, er)
-	_, err = s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Niet meer nodig."})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Niet meer nodig."})
 	if got := fields(t, err); !slices.Equal(got, []string{"recipients:required"}) {
 		t.Errorf("erasure without recipients, note or tick: %v", got)
 	}
@@ -314,7 +314,7 @@ func testVerifyIdentityRecordsTheMethod(t *testing.T, backend testenv.Backend) {
 		{app.StaffInput{Method: "known_data", DocumentType: "passport"}, []string{"documentType:invalid", "representationChecked:representation"}},
 	} {
 		tc.in.Action = request.ActVerifyIdentity
-		_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", tc.in)
+		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
 		if got := fields(t, err); !slices.Equal(got, tc.want) {
 			t.Errorf("%+v: fields %v, want %v", tc.in, got, tc.want)
 		}
@@ -323,7 +323,7 @@ func testVerifyIdentityRecordsTheMethod(t *testing.T, backend testenv.Backend) {
 	if id := c.Identity; id.Method != request.VerifyInPerson || id.DocumentType != request.IDCard || !id.RepresentationChecked || id.Outcome != request.IdentityVerified {
 		t.Errorf("identity = %+v", id)
 	}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data", RepresentationChecked: true})
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data", RepresentationChecked: true})
 	notAllowed(t, s, err, "already_verified", c)
 }
 

@@ -26,6 +26,58 @@ type NotAllowedError struct{ Reason string }
 func (e *NotAllowedError) Error() string        { return "not allowed: " + e.Reason }
 func (e *NotAllowedError) Is(target error) bool { return target == ErrNotAllowed }
 
+// StaffLink is a verified staff link as the use cases need it: the address it is personal to
+// (linktoken.Claims.Subject) and the case's link generation it was made in (Claims.Generation).
+type StaffLink struct {
+	Holder     string
+	Generation int
+}
+
+// LinkOf is the StaffLink of verified claims.
+func LinkOf(c linktoken.Claims) StaffLink {
+	return StaffLink{Holder: c.Subject, Generation: c.Generation}
+}
+
+// ErrLinkRevoked refuses a staff link whose holder is no longer on the staff list (profile or
+// STAFF_EMAILS) nor the privacy officer, or that was made before the case's links were
+// revoked. The handlers answer it like a token that does not verify (403).
+var ErrLinkRevoked = errors.New("staff link revoked")
+
+// mayHoldLink reports whether addr may use a staff link now: a staff address or the privacy
+// officer. Taking an address off the list revokes every link it holds.
+func (s *Service) mayHoldLink(addr string) bool {
+	addr = strings.ToLower(strings.TrimSpace(addr))
+	if addr == "" {
+		return false
+	}
+	if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" && strings.EqualFold(po, addr) {
+		return true
+	}
+	for _, st := range s.staff {
+		if strings.EqualFold(st, addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// checkLink is the check of a staff link at the moment of use, against the case as it is.
+func (s *Service) checkLink(c *request.Case, by StaffLink) error {
+	if !s.mayHoldLink(by.Holder) {
+		return fmt.Errorf("%s: holder not on the staff list: %w", c.Reference, ErrLinkRevoked)
+	}
+	if !(linktoken.Claims{Generation: by.Generation}).Current(c.LinkGeneration) {
+		return fmt.Errorf("%s: link from before revoke_links: %w", c.Reference, ErrLinkRevoked)
+	}
+	return nil
+}
+
+// finished reports whether a case is over: decided, closed or expired. Its staff links show
+// reference, status, outcome and timeline only (CONTRACT.md §3).
+func finished(st request.Status) bool {
+	return st == request.Decided || st == request.Closed || st == request.Expired
+}
+
 // StaffInput is one staff action with its fields.
 type StaffInput struct {
 	Action request.Action
@@ -87,6 +139,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 		req("explanation", in.Explanation)
 	case request.ActDecide:
 		errs = append(errs, in.validateDecision(t)...)
+	case request.ActRevokeLinks:
 	case request.ActConsult:
 		req("thirdPartyName", in.ThirdPartyName)
 		if !validEmail(in.ThirdPartyEmail) {
@@ -137,11 +190,16 @@ func thirdPartyMasked(c *request.Case) bool {
 }
 
 // StaffAct applies one staff action to a case in one transaction, with the letters it causes
-// and an audit event naming the staff member. Two staff acting at once cannot both win: the
-// transaction re-reads the case and the loser sees the new status.
-func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput) (*request.Case, error) {
+// and an audit event naming the staff member who holds the link by. Two staff acting at once
+// cannot both win: the transaction re-reads the case and the loser sees the new status. A link
+// that no longer works (checkLink) is refused with ErrLinkRevoked before anything else.
+func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
+	staff := by.Holder
 	cur, err := s.Cases.Case(ctx, ref)
 	if err != nil {
+		return nil, err
+	}
+	if err := s.checkLink(cur, by); err != nil {
 		return nil, err
 	}
 	if errs := s.validateFor(cur, in); len(errs) > 0 {
@@ -157,6 +215,9 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	var letters []*outbox.Letter
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters = nil
+		if err := s.checkLink(c, by); err != nil {
+			return Change{}, err
+		}
 		next, err := s.allowed(c, in.Action, now)
 		if err != nil {
 			return Change{}, err
@@ -233,6 +294,10 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 		case request.ActConsult:
 			letters = append(letters, s.consult(c, in, now))
 			detail = "third party consulted until " + c.ThirdParty.ObjectionDue.String()
+		case request.ActRevokeLinks:
+			// Every staff link made before now carries a lower generation and stops working;
+			// letters from now on carry the new one.
+			c.LinkGeneration++
 		}
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
@@ -242,7 +307,7 @@ func (s *Service) StaffAct(ctx context.Context, ref, staff string, in StaffInput
 	})
 	if err != nil {
 		if pre != nil && pre.stored {
-			if derr := s.Blobs.DeleteResult(ctx, ref); derr != nil {
+			if derr := s.Blobs.DeleteAccessPackage(ctx, ref, pre.key); derr != nil {
 				s.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
 			}
 		}
@@ -355,10 +420,28 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, upload []byte)
 	return c, nil
 }
 
-// IDCopy returns the decrypted ID copy of a case for the staff page.
-func (s *Service) IDCopy(ctx context.Context, ref string) ([]byte, string, error) {
+// IDCopy returns the decrypted ID copy of a case for the staff member holding link by, and
+// records the view in the case's timeline (who, when) before handing it out. A finished case
+// shows no copy (*NotAllowedError "finished").
+func (s *Service) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte, string, error) {
 	if s.Sealer == nil {
 		return nil, "", errors.New("app: IDCopy needs a Sealer")
+	}
+	check := func(c *request.Case) error {
+		if err := s.checkLink(c, by); err != nil {
+			return err
+		}
+		if finished(c.Status) {
+			return &NotAllowedError{Reason: "finished"}
+		}
+		return nil
+	}
+	cur, err := s.Cases.Case(ctx, ref)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := check(cur); err != nil {
+		return nil, "", err
 	}
 	sealed, kind, err := s.Blobs.IDCopy(ctx, ref)
 	if err != nil {
@@ -367,6 +450,15 @@ func (s *Service) IDCopy(ctx context.Context, ref string) ([]byte, string, error
 	plain, err := s.Sealer.Open(ref, sealed)
 	if err != nil {
 		return nil, "", fmt.Errorf("open ID copy of %s: %w", ref, err)
+	}
+	now := s.Clock()
+	if _, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
+		if err := check(c); err != nil {
+			return Change{}, err
+		}
+		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: "id_copy_viewed"}}}, nil
+	}); err != nil {
+		return nil, "", err
 	}
 	return plain, kind, nil
 }

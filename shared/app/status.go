@@ -113,12 +113,35 @@ type StaffView struct {
 	HasCopy bool
 }
 
-// StaffCase loads a case for the staff page.
+// StaffPage loads a case for the page of the staff member holding link by, and records the
+// view in the case's timeline (who, when). A link that no longer works is refused with
+// ErrLinkRevoked.
+func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*StaffView, error) {
+	now := s.Clock()
+	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
+		if err := s.checkLink(c, by); err != nil {
+			return Change{}, err
+		}
+		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: "case_viewed"}}}, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return s.staffView(ctx, c)
+}
+
+// StaffCase loads a case as the staff page shows it, without a link to check and without
+// recording a view: for pages that show less (the third party's).
 func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error) {
 	c, err := s.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
+	return s.staffView(ctx, c)
+}
+
+func (s *Service) staffView(ctx context.Context, c *request.Case) (*StaffView, error) {
+	ref := c.Reference
 	events, err := s.Cases.Events(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("events of %s: %w", ref, err)

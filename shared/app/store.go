@@ -31,6 +31,10 @@ type CaseStore interface {
 	// reference (or a letter id) is taken and a *RateLimitedError when a limit is reached; then
 	// nothing is stored.
 	Submit(ctx context.Context, c *request.Case, ch Change, limits []Limit) error
+	// Limited reads the counters of limits as of now without counting: a *RateLimitedError
+	// when one is reached, so that a submission can be refused before anything costly is done.
+	// Submit counts and checks again in its transaction.
+	Limited(ctx context.Context, limits []Limit, now time.Time) error
 	// Update loads the case, lets fn change it and returns what else to write, and commits all
 	// of it atomically, raising the case's Version by one. fn may run more than once
 	// (transaction retries): it must not have side effects. An error from fn aborts and is
@@ -80,12 +84,7 @@ type BlobStore interface {
 	PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error
 	AccessPackage(ctx context.Context, ref, key string) ([]byte, error)
 	DeleteAccessPackage(ctx context.Context, ref, key string) error
-	// PutResult, Result and DeleteResult are the access package under the empty key.
-	//
-	// Deprecated: use the keyed methods; these remain until every caller records its key.
-	PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error
-	Result(ctx context.Context, ref string) ([]byte, error)
-	DeleteResult(ctx context.Context, ref string) error
+	// A package stored before keys were recorded is under the empty key.
 }
 
 // DeskStore is what the privacy desk reads and marks: the open cases, a period's cases with

@@ -46,6 +46,12 @@ func NewReference() string {
 // Client is who is submitting, as far as rate limits need to know.
 type Client struct{ IP string }
 
+// Admit is the cheap check that runs before a submission is read: it refuses, with a
+// *RateLimitedError, a client whose per-IP limit is reached, and counts nothing.
+func (s *Service) Admit(ctx context.Context, cl Client) error {
+	return s.Cases.Limited(ctx, s.limits(cl.IP, ""), s.Clock())
+}
+
 // Submit validates a submission and stores it as a new case awaiting confirmation of the
 // e-mail address, with the confirm_email letter. A rejected submission stores nothing.
 //
@@ -58,6 +64,15 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
 	errs = mergeFieldErrors(undecodable, errs)
+	// The limits first: a client over its limit costs no inspection of its upload.
+	to := v.Subject.Email
+	if v.Representative != nil {
+		to = v.Representative.Email
+	}
+	limits := s.limits(cl.IP, to)
+	if err := s.Cases.Limited(ctx, limits, now); err != nil {
+		return nil, err
+	}
 	var doc *idcheck.Document
 	var rejected error
 	if upload != nil {
@@ -106,8 +121,6 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		}
 		c.Identity.CopyHeld, c.Identity.CopyRequired, c.Identity.CopyUploaded, c.Identity.CopyKind = true, true, now, string(doc.Kind)
 	}
-	_, to := c.Recipient()
-	limits := s.limits(cl.IP, to)
 	for attempt := 0; ; attempt++ {
 		c.Reference = NewReference()
 		if doc != nil {
@@ -121,7 +134,7 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 			Letters: []*outbox.Letter{l},
 			Events:  []request.Event{{At: now, Actor: "requester", Action: "submitted", Detail: string(c.Type)}},
 		}
-		s.retain(c, &ch)
+		s.retain(c)
 		err := s.Cases.Submit(ctx, c, ch, limits)
 		if err != nil && doc != nil {
 			// Nothing half-stored: the copy goes when its case could not be stored.
@@ -186,7 +199,7 @@ func (s *Service) limits(ip, email string) []Limit {
 		out = append(out, Limit{Key: "ip-" + s.pseudonym(ip), Max: perIP, Window: time.Hour})
 	}
 	if perMail > 0 && email != "" {
-		out = append(out, Limit{Key: "em-" + s.pseudonym(email), Max: perMail, Window: 24 * time.Hour})
+		out = append(out, Limit{Key: "em-" + s.pseudonym(request.LimitKeyEmail(email)), Max: perMail, Window: 24 * time.Hour})
 	}
 	return out
 }
@@ -275,6 +288,7 @@ func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string
 	l.Data.Staff = &letter.StaffInfo{SubjectName: c.Subject.Name, Status: c.Status, Extended: c.Extended,
 		DaysLeft: int(c.DueDate.DaysSince(deadline.DateIn(now)))}
 	s.addLink(l, "staff", "StaffCase", linktoken.Staff, to, "", now, s.Profile.Links.StaffDays)
+	l.Links[len(l.Links)-1].Claims.Generation = c.LinkGeneration // revoke_links stops it
 	return l
 }
 

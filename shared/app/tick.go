@@ -41,6 +41,7 @@ var errDelete = errors.New("retention ended")
 // the same now, a redelivered one, or two at once queue nothing twice.
 func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	var res TickResult
+	var failed []error
 	seen := map[string]bool{}
 	for round := 0; round < tickMaxRounds; round++ {
 		refs, err := s.Cases.DueCases(ctx, now, tickBatch)
@@ -56,7 +57,10 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 			fresh++
 			n, deleted, err := s.tickCase(ctx, ref, now)
 			if err != nil {
-				return res, fmt.Errorf("tick %s: %w", ref, err)
+				// One bad case must not block every other deadline: back it off and carry on.
+				failed = append(failed, fmt.Errorf("tick %s: %w", ref, err))
+				s.backOff(ctx, ref, now, err)
+				continue
 			}
 			res.Cases++
 			res.Letters += n
@@ -74,17 +78,51 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	}
 	res.Letters += s.DeskTick(ctx, now) // staff digest and monthly report (desk_tick.go)
 	n, err := s.RelayOutbox(ctx, now)
-	if err != nil {
-		return res, err
-	}
 	res.Relayed = n
-	return res, nil
+	if len(failed) > 0 {
+		err = errors.Join(append([]error{fmt.Errorf("tick: %d case(s) failed", len(failed))}, append(failed, err)...)...)
+	}
+	return res, err
+}
+
+// Back-off of a case the Tick could not process: it comes back after tickBackoffBase, doubling
+// with every consecutive failure up to tickBackoffMax.
+const (
+	tickBackoffBase = 5 * time.Minute
+	tickBackoffMax  = 24 * time.Hour
+)
+
+// tickBackoff is how long the Tick leaves a case alone after its nth consecutive failure.
+func tickBackoff(n int) time.Duration {
+	d := tickBackoffBase
+	for i := 1; i < n && d < tickBackoffMax; i++ {
+		d *= 2
+	}
+	return min(d, tickBackoffMax)
+}
+
+// backOff records a failed attempt on the case and pushes its next action back, so that the
+// same case does not come first again at every tick. The failure is logged (and counted by the
+// log-based metric on "tick case failed").
+func (s *Service) backOff(ctx context.Context, ref string, now time.Time, cause error) {
+	failures := 0
+	_, err := s.Cases.Update(ctx, ref, func(c *request.Case) (Change, error) {
+		c.TickFailures++
+		failures = c.TickFailures
+		c.NextActionAt = now.Add(tickBackoff(c.TickFailures))
+		return Change{}, nil
+	})
+	if err != nil {
+		s.Logger.ErrorContext(ctx, "tick case failed; back-off not recorded", "reference", ref, "error", cause, "backoff_error", err)
+		return
+	}
+	s.Logger.ErrorContext(ctx, "tick case failed", "reference", ref, "error", cause, "failures", failures)
 }
 
 // tickCase does what is due for one case in one transaction.
 func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
 	var letters []*outbox.Letter
-	expired, deleteResult := false, false
+	expired, deleteResult, resultKey := false, false, ""
 	_, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters, expired, deleteResult = nil, false, false
 		if !c.RetainUntil.IsZero() && !now.Before(c.RetainUntil) {
@@ -109,6 +147,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "third_party_term_ended", Detail: "masked"})
 		}
 		if p.deleteResult {
+			resultKey = c.Result.Key
 			c.Result = nil
 			deleteResult = true
 			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "result_deleted", Detail: "link expired"})
@@ -129,6 +168,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: string(l.Kind)})
 		}
 		ch.Letters = letters
+		c.TickFailures = 0
 		c.NextActionAt = s.plan(c, now).next
 		c.UpdatedAt = now
 		return ch, nil
@@ -143,7 +183,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 		return 0, false, err
 	}
 	if deleteResult {
-		if err := s.Blobs.DeleteResult(ctx, ref); err != nil {
+		if err := s.Blobs.DeleteAccessPackage(ctx, ref, resultKey); err != nil {
 			return 0, false, err
 		}
 	}

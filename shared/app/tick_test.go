@@ -158,7 +158,7 @@ func TestRetentionDeletesClosedCases(t *testing.T) {
 func testRetentionDeletesClosedCases(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("gone@tenant.test"))
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActWithdraw, Reason: "Ingetrokken per telefoon."}); err != nil {
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, Reason: "Ingetrokken per telefoon."}); err != nil {
 		t.Fatal(err)
 	}
 	settle(t, s, c.Reference)
@@ -312,7 +312,7 @@ func testValleiRectificationReminders(t *testing.T, backend testenv.Backend) {
 	sub := access("rect@tenant.test")
 	sub.Type, sub.ProposedChanges = "rectification", "Mijn achternaam is Jansen, niet Janssen."
 	c := submitConfirm(t, s, sub)
-	c, err := s.Svc.StaffAct(ctx, c.Reference, "staff@corp.test", app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
+	c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
 	if err != nil {
 		t.Fatal(err)
 	}

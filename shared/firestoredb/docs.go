@@ -70,6 +70,7 @@ type decisionDoc struct {
 }
 
 type resultDoc struct {
+	Key       string    `firestore:"key,omitempty"`
 	StoredAt  time.Time `firestore:"storedAt"`
 	ExpiresAt time.Time `firestore:"expiresAt"`
 	Size      int       `firestore:"size"`
@@ -102,6 +103,8 @@ type caseDoc struct {
 	UpdatedAt      time.Time      `firestore:"updatedAt"`
 	NextActionAt   *time.Time     `firestore:"nextActionAt"`
 	Version        int            `firestore:"version"`
+	LinkGeneration int            `firestore:"linkGeneration,omitempty"`
+	TickFailures   int            `firestore:"tickFailures,omitempty"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
 	ExpireAt *time.Time `firestore:"expireAt"`
 }
@@ -184,6 +187,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 			Method: string(c.Identity.Method), DocumentType: string(c.Identity.DocumentType),
 			RepresentationChecked: c.Identity.RepresentationChecked, Outcome: string(c.Identity.Outcome)},
 		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt), ExpireAt: ptr(c.RetainUntil), Version: c.Version,
+		LinkGeneration: c.LinkGeneration, TickFailures: c.TickFailures,
 	}
 	if r := c.Representative; r != nil {
 		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: string(r.Capacity)}
@@ -198,7 +202,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
 	}
 	if r := c.Result; r != nil {
-		d.Result = &resultDoc{StoredAt: r.StoredAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), Size: r.Size, Downloads: r.Downloads}
+		d.Result = &resultDoc{Key: r.Key, StoredAt: r.StoredAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), Size: r.Size, Downloads: r.Downloads}
 	}
 	return d
 }
@@ -218,6 +222,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 			Method: request.VerificationMethod(d.Identity.Method), DocumentType: request.DocumentType(d.Identity.DocumentType),
 			RepresentationChecked: d.Identity.RepresentationChecked, Outcome: request.IdentityOutcome(d.Identity.Outcome)},
 		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt), RetainUntil: val(d.ExpireAt), Version: d.Version,
+		LinkGeneration: d.LinkGeneration, TickFailures: d.TickFailures,
 	}
 	if r := d.Representative; r != nil {
 		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: request.Capacity(r.Capacity)}
@@ -232,7 +237,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt}
 	}
 	if r := d.Result; r != nil {
-		c.Result = &request.Result{StoredAt: r.StoredAt, ExpiresAt: r.ExpiresAt, Size: r.Size, Downloads: r.Downloads}
+		c.Result = &request.Result{Key: r.Key, StoredAt: r.StoredAt, ExpiresAt: r.ExpiresAt, Size: r.Size, Downloads: r.Downloads}
 	}
 	return c
 }

@@ -106,6 +106,25 @@ func New(c *firestore.Client) (*Store, error) {
 
 func (s *Store) caseRef(ref string) *firestore.DocumentRef { return s.c.Collection(colCases).Doc(ref) }
 
+// Limited implements app.CaseStore: one read per limit, outside any transaction.
+func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) error {
+	for _, l := range limits {
+		start := now.Truncate(l.Window)
+		snap, err := s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, start.Unix())).Get(ctx)
+		switch {
+		case status.Code(err) == codes.NotFound:
+			continue
+		case err != nil:
+			return fmt.Errorf("read rate limit: %w", err)
+		}
+		v, _ := snap.DataAt("count")
+		if n, _ := v.(int64); n >= int64(l.Max) {
+			return &app.RateLimitedError{RetryAfter: start.Add(l.Window).Sub(now).Round(time.Second)}
+		}
+	}
+	return nil
+}
+
 // Submit implements app.CaseStore.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
 	now := c.SubmittedAt
@@ -383,6 +402,23 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 	return out, err
 }
 
+// QueueLetter implements app.LetterQueue: a letter that belongs to no case, stored once, kept
+// until its own RetainUntil (the TTL).
+func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
+	d, err := toLetterDoc(l)
+	if err != nil {
+		return err
+	}
+	_, err = s.c.Collection(colLetters).Doc(l.ID).Create(ctx, d)
+	if status.Code(err) == codes.AlreadyExists {
+		return app.ErrExists
+	}
+	if err != nil {
+		return fmt.Errorf("queue letter: %w", err)
+	}
+	return nil
+}
+
 // FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
 	up := []firestore.Update{
@@ -487,21 +523,6 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error 
 		return err
 	}
 	return s.deleteBlob(ctx, colResults, id)
-}
-
-// PutResult implements app.BlobStore: the package under the empty key.
-func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
-	return s.PutAccessPackage(ctx, ref, "", sealed, expireAt)
-}
-
-// Result implements app.BlobStore: the package under the empty key.
-func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
-	return s.AccessPackage(ctx, ref, "")
-}
-
-// DeleteResult implements app.BlobStore: the package under the empty key.
-func (s *Store) DeleteResult(ctx context.Context, ref string) error {
-	return s.DeleteAccessPackage(ctx, ref, "")
 }
 
 // deleteAccessPackages deletes every access package of a case, whatever its key.

@@ -33,6 +33,7 @@ var families = []struct {
 	{"outcome.", request.Strings(request.Outcomes)},
 	{"ground.", request.Strings(request.Grounds)},
 	{"doc.", request.Strings(request.DocumentTypes)},
+	{"method.", request.Strings(request.VerificationMethods)}, // staff page: how identity was established
 	{"id.outcome.", request.Strings(request.IdentityOutcomes)},
 	{"tp.answer.", request.Strings([]request.ThirdPartyAnswer{request.ThirdPartyAgrees, request.ThirdPartyObjects, request.ThirdPartySilent})},
 	{"act.", request.Strings(request.StaffActions)},

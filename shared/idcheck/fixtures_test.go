@@ -11,6 +11,7 @@ import (
 	"image/color"
 	"image/jpeg"
 	"image/png"
+	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -317,6 +318,28 @@ func streamObject(dict string, data []byte) string {
 // that reads the file as text.
 func objStmPDF(tb testing.TB, hidden string) []byte {
 	tb.Helper()
+	return objStmPDFWith(tb, "/OpenAction 6 0 R", "", hidden)
+}
+
+// objStmPDFWith is objStmPDF with the references to object 6 chosen by the
+// caller: extra catalog entries and extra page entries.
+func objStmPDFWith(tb testing.TB, catalog, page, hidden string) []byte {
+	tb.Helper()
+	return objStmPDFListed(tb, catalog, page, hidden, listedInXRefStream)
+}
+
+// How a fixture's cross-reference data lists object 6, which lives in
+// object stream 7.
+type hiddenListing int
+
+const (
+	listedInXRefStream hiddenListing = iota // a cross-reference stream lists it
+	notListed                               // nothing lists it: only the stream holds it
+	hybridXRefStm                           // a classic table marks it free, the trailer's /XRefStm lists it
+)
+
+func objStmPDFListed(tb testing.TB, catalog, page, hidden string, listing hiddenListing) []byte {
+	tb.Helper()
 	var z bytes.Buffer
 	zw := zlib.NewWriter(&z)
 	if _, err := zw.Write([]byte("6 0 " + hidden)); err != nil {
@@ -327,11 +350,11 @@ func objStmPDF(tb testing.TB, hidden string) []byte {
 	}
 	content := "BT /F1 24 Tf 72 720 Td (Kopie ID) Tj ET"
 	objs := []string{
-		"<< /Type /Catalog /Pages 2 0 R /OpenAction 6 0 R >>",
+		"<< /Type /Catalog /Pages 2 0 R " + catalog + " >>",
 		"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
 		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
 		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
-		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> >>",
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> " + page + " >>",
 	}
 	var b bytes.Buffer
 	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
@@ -352,16 +375,56 @@ func objStmPDF(tb testing.TB, hidden string) []byte {
 		xref = binary.BigEndian.AppendUint32(xref, f2)
 		xref = binary.BigEndian.AppendUint16(xref, f3)
 	}
+	if listing == hybridXRefStm {
+		// The stream lists object 6 only; the classic table lists the rest.
+		row(2, 7, 0)
+		fmt.Fprintf(&b, "8 0 obj\n<< /Type /XRef /Size 9 /Index [6 1] /W [1 4 2] /Length %d >>\nstream\n", len(xref))
+		b.Write(xref)
+		b.WriteString("\nendstream\nendobj\n")
+		start := b.Len()
+		b.WriteString("xref\n0 9\n0000000000 65535 f \n")
+		for nr := 1; nr <= 8; nr++ {
+			if nr == 6 {
+				b.WriteString("0000000000 00001 f \n")
+				continue
+			}
+			fmt.Fprintf(&b, "%010d 00000 n \n", offsets[nr])
+		}
+		fmt.Fprintf(&b, "trailer\n<< /Size 9 /Root 1 0 R /XRefStm %d >>\nstartxref\n%d\n%%%%EOF\n", offsets[8], start)
+		return b.Bytes()
+	}
 	row(0, 0, 0xFFFF)
 	for nr := 1; nr <= 8; nr++ {
-		if nr == 6 {
+		switch {
+		case nr == 6 && listing == notListed:
+			row(0, 0, 0)
+		case nr == 6:
 			row(2, 7, 0) // in object stream 7, at index 0
-			continue
+		default:
+			row(1, uint32(offsets[nr]), 0)
 		}
-		row(1, uint32(offsets[nr]), 0)
 	}
 	fmt.Fprintf(&b, "8 0 obj\n<< /Type /XRef /Size 9 /Root 1 0 R /W [1 4 2] /Length %d >>\nstream\n", len(xref))
 	b.Write(xref)
 	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", offsets[8])
 	return b.Bytes()
+}
+
+// inflatedStreams is every zlib stream in a PDF, decompressed, so a test
+// can look inside content, image and object streams alike.
+func inflatedStreams(pdf []byte) [][]byte {
+	var out [][]byte
+	for i := 0; i+2 < len(pdf); i++ {
+		if pdf[i] != 0x78 {
+			continue
+		}
+		r, err := zlib.NewReader(bytes.NewReader(pdf[i:]))
+		if err != nil {
+			continue
+		}
+		if d, _ := io.ReadAll(r); len(d) > 0 {
+			out = append(out, d)
+		}
+	}
+	return out
 }

@@ -6,6 +6,8 @@ package idcheck
 
 import (
 	"bytes"
+	"context"
+	"time"
 )
 
 // Limits on what Inspect accepts.
@@ -19,7 +21,25 @@ const (
 	MinShortSide = 200
 	// MaxPDFPages is the most pages an ID copy can reasonably need.
 	MaxPDFPages = 10
+	// TargetPixels is the size a larger image is scaled down to when it
+	// must be copied anyway (rotated, or converted from CMYK or 16 bits):
+	// plenty to read an ID document, and the copy stays within budget.
+	TargetPixels = 16_000_000
+
+	// MemoryBudget bounds the memory that all inspections running at once
+	// in one process may hold, as worked out from each file's header
+	// before decoding. Go's collector may let the heap reach about twice
+	// what is live, so the process grows by at most about 2×MemoryBudget
+	// for inspections, whatever the uploads claim to be.
+	MemoryBudget = 128 << 20
+	// MaxWait is how long an inspection waits for room in the budget
+	// before giving up with ErrBusy.
+	MaxWait = time.Second
 )
+
+// instance is this process's budget: a function instance serves many
+// requests at once, and they share its memory.
+var instance = newBudget(MemoryBudget, MaxWait)
 
 // Kind is the media type Inspect detected from the content.
 type Kind string
@@ -33,7 +53,7 @@ const (
 
 // Document is an accepted, sanitised upload. Data never aliases the input.
 // Width and Height are in pixels for images (after applying the EXIF
-// orientation) and zero for PDFs; Pages is 1 for images.
+// orientation and any scaling down) and zero for PDFs; Pages is 1 for images.
 type Document struct {
 	Kind   Kind
 	Data   []byte
@@ -63,12 +83,29 @@ func Detect(data []byte) (Kind, bool) {
 	return "", false
 }
 
-// Inspect checks an upload and returns its sanitised form, or a *Rejection
-// (use errors.As) saying why it is refused. Images are decoded and re-encoded,
-// which drops metadata and anything appended to them; PDFs are parsed,
-// refused when encrypted, active or too long, and rewritten without metadata.
-// Inspect never returns any other error type.
+// Inspect is InspectContext without a deadline of its own.
 func Inspect(data []byte) (*Document, error) {
+	return InspectContext(context.Background(), data)
+}
+
+// InspectContext checks an upload and returns its sanitised form, or a
+// *Rejection (use errors.As) saying why it is refused, or ErrBusy (use
+// errors.Is) when this instance is inspecting as much as its memory budget
+// allows and no room came free within MaxWait or before ctx ended. Images
+// are decoded and re-encoded, which drops metadata and anything appended
+// to them (and scaled down to TargetPixels when they must be rotated or
+// converted); PDFs are parsed, refused when encrypted, active or too long,
+// rewritten without metadata, and the rewritten file is checked again.
+//
+// The cost of an upload is worked out from its header before anything is
+// decoded: what cannot fit MemoryBudget is refused at once, whatever size
+// it claims. Call it only after the cheap checks (origin, rate limit, body
+// size), since decoding is the expensive part of a request.
+func InspectContext(ctx context.Context, data []byte) (*Document, error) {
+	return instance.inspect(ctx, data)
+}
+
+func (b *budget) inspect(ctx context.Context, data []byte) (*Document, error) {
 	if len(data) == 0 {
 		return nil, reject(CodeEmpty)
 	}
@@ -79,10 +116,33 @@ func Inspect(data []byte) (*Document, error) {
 	if !ok {
 		return nil, reject(CodeUnsupportedType)
 	}
-	switch kind {
-	case KindJPEG, KindPNG:
-		return inspectImage(kind, data)
-	default:
+	if kind == KindPDF {
+		objs, packed := pdfObjectCount(data)
+		if objs > maxPDFObjects {
+			// Parsing costs about a KiB per object: refused unparsed.
+			return nil, reject(CodePDFCorrupt)
+		}
+		if packed {
+			objs += maxPDFObjects // as many as pdfcpu's limits let it unpack
+		}
+		release, err := b.acquire(ctx, pdfCost(len(data), objs))
+		if err != nil {
+			return nil, err
+		}
+		defer release()
 		return inspectPDF(data)
 	}
+	plan, rej := planImage(kind, data, b.size)
+	if rej != nil {
+		return nil, rej
+	}
+	if plan.cost > b.size {
+		return nil, reject(CodeImageTooLarge)
+	}
+	release, err := b.acquire(ctx, plan.cost)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	return inspectImage(plan, data)
 }

@@ -3,17 +3,348 @@ package idcheck
 import (
 	"bytes"
 	"encoding/binary"
+	"errors"
 	"image"
-	"image/color"
 	"image/draw"
 	"image/jpeg"
 	"image/png"
+	"math"
+
+	xdraw "golang.org/x/image/draw"
+	"golang.org/x/image/math/f64"
 )
 
 // jpegQuality keeps a re-encoded ID copy legible without bloating it.
 const jpegQuality = 90
 
-func inspectImage(kind Kind, data []byte) (doc *Document, err error) {
+// maxOutput bounds a sanitised image. A legible ID copy is far smaller; a
+// re-encode that grows beyond it is refused rather than buffered.
+const maxOutput = 2 * MaxSize
+
+var errOutputTooLarge = errors.New("idcheck: sanitised image too large")
+
+// imagePlan is what the header promises about an image and what inspecting
+// it will cost, worked out before any pixel memory is allocated.
+type imagePlan struct {
+	kind          Kind
+	width, height int // as stored
+	orientation   int // EXIF orientation, 1 for PNG
+	outW, outH    int // after orientation and downscaling
+	// convert says the decoded image must be copied to 8-bit RGBA before
+	// encoding: CMYK JPEGs and 16-bit PNGs, which the encoders would
+	// otherwise handle slowly or write at twice the size.
+	convert bool
+	cost    int64 // bytes of memory the inspection may hold at its peak
+}
+
+// transform says whether the decoded image is copied into a new RGBA image
+// (rotated, mirrored and/or downscaled) before encoding.
+func (p *imagePlan) transform() bool {
+	return p.orientation > 1 || p.outW*p.outH != p.width*p.height
+}
+
+// planImage reads only the header and works out the cost of decoding:
+// pixels times the bytes per pixel the standard decoders really hold
+// (progressive JPEGs keep 4 bytes of coefficients per sample besides the
+// image, CMYK is converted, 16-bit PNGs take 8 bytes per pixel, interlaced
+// PNGs decode each pass separately), plus a rotated or downscaled copy and
+// the encoded output. A copy that would not fit budgetSize is scaled down
+// further; the caller refuses an image whose cost still exceeds it, before
+// it can allocate anything.
+func planImage(kind Kind, data []byte, budgetSize int64) (plan *imagePlan, rej *Rejection) {
+	defer func() {
+		if recover() != nil {
+			plan, rej = nil, reject(CodeImageCorrupt)
+		}
+	}()
+	decodeConfig := jpeg.DecodeConfig
+	if kind == KindPNG {
+		decodeConfig = png.DecodeConfig
+	}
+	cfg, err := decodeConfig(bytes.NewReader(data))
+	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
+		return nil, reject(CodeImageCorrupt)
+	}
+	w, h := cfg.Width, cfg.Height
+	pixels := int64(w) * int64(h)
+	if pixels > MaxPixels {
+		return nil, reject(CodeImageTooLarge)
+	}
+	if min(w, h) < MinShortSide {
+		return nil, reject(CodeImageTooSmall)
+	}
+
+	p := &imagePlan{kind: kind, width: w, height: h, orientation: 1}
+	var decode int64
+	if kind == KindJPEG {
+		f, ok := jpegFrame(data)
+		if !ok || f.width != w || f.height != h {
+			return nil, reject(CodeImageCorrupt)
+		}
+		decode = f.decodeBytes()
+		// Every scan makes the decoder visit the blocks again, and a
+		// scan can cost a file 20 bytes: a few thousand of them keep a
+		// core busy for minutes. Real files have one to a dozen.
+		if scans := jpegScanCount(data); scans > maxJPEGScans || int64(scans)*f.blocks() > maxJPEGBlockVisits {
+			return nil, reject(CodeImageCorrupt)
+		}
+		p.convert = len(f.comps) == 4
+		p.orientation = exifOrientation(data)
+	} else {
+		depth, colorType, interlaced := data[24], data[25], data[28] == 1
+		decode = pixels * pngBytesPerPixel(depth, colorType, pngHasTransparency(data))
+		if interlaced {
+			decode *= 2 // each pass is decoded into its own image first
+		}
+		p.convert = depth == 16
+	}
+
+	p.outW, p.outH = w, h
+	if pixels > TargetPixels && (p.orientation > 1 || p.convert) {
+		// The image is copied anyway: a smaller copy is cheaper to
+		// hold and to encode, and still sharp enough to read.
+		f := math.Sqrt(float64(TargetPixels) / float64(pixels))
+		p.outW, p.outH = max(1, int(float64(w)*f)), max(1, int(float64(h)*f))
+	}
+	if p.orientation >= 5 {
+		p.outW, p.outH = p.outH, p.outW
+	}
+	fixed := decode
+	if p.convert {
+		fixed += 4 * pixels // the full-size RGBA copy
+	}
+	p.cost = p.costWith(fixed)
+	if p.cost > budgetSize && p.transform() {
+		// Scale the copy down further, to what the budget leaves.
+		room := (budgetSize - fixed - maxOutput) / 4
+		if out := int64(p.outW) * int64(p.outH); room >= minScaledPixels && room < out {
+			f := math.Sqrt(float64(room) / float64(out))
+			p.outW, p.outH = max(1, int(float64(p.outW)*f)), max(1, int(float64(p.outH)*f))
+			p.cost = p.costWith(fixed)
+		}
+	}
+	return p, nil
+}
+
+// minScaledPixels is the smallest copy an image is scaled down to so that
+// it fits the budget; an image that would need to shrink further is refused.
+const minScaledPixels = 4_000_000
+
+// costWith adds to fixed (the decoder's and the conversion's memory) the
+// rotated or scaled copy and the encoded output.
+func (p *imagePlan) costWith(fixed int64) int64 {
+	out := int64(p.outW) * int64(p.outH)
+	cost := fixed + min(2*out, maxOutput) // encoded output, generously
+	if p.transform() {
+		cost += 4 * out // the rotated or scaled RGBA copy
+	}
+	return cost
+}
+
+// pngBytesPerPixel is what image/png allocates per pixel for each colour
+// type and bit depth. A transparent colour (a tRNS chunk) turns grey and
+// truecolour images into NRGBA or NRGBA64.
+func pngBytesPerPixel(depth, colorType byte, transparent bool) int64 {
+	const (
+		gray, paletted = 0, 3
+	)
+	switch {
+	case colorType == paletted:
+		return 1
+	case colorType == gray && !transparent && depth == 16:
+		return 2
+	case colorType == gray && !transparent:
+		return 1
+	case depth == 16:
+		return 8
+	}
+	return 4
+}
+
+// pngHasTransparency reports a tRNS chunk before the image data, where
+// image/png honours it.
+func pngHasTransparency(data []byte) bool {
+	for p := 8; p+8 <= len(data); {
+		n := int64(binary.BigEndian.Uint32(data[p:]))
+		switch string(data[p+4 : p+8]) {
+		case "tRNS":
+			return true
+		case "IDAT", "IEND":
+			return false
+		}
+		next := int64(p) + 12 + n
+		if next > int64(len(data)) {
+			return false
+		}
+		p = int(next)
+	}
+	return false
+}
+
+// jpegFrameHeader is a JPEG's start-of-frame segment.
+type jpegFrameHeader struct {
+	progressive   bool
+	width, height int
+	comps         []struct{ h, v int } // sampling factors
+	// rgb says image/jpeg will convert three components to an RGBA
+	// image: they are named R, G, B, or an Adobe segment says so.
+	rgb bool
+}
+
+// decodeSamples is the number of samples of all components, padded to
+// whole MCUs as image/jpeg allocates them.
+func (f jpegFrameHeader) decodeSamples() int64 {
+	hmax, vmax := 1, 1
+	for _, c := range f.comps {
+		hmax, vmax = max(hmax, c.h), max(vmax, c.v)
+	}
+	mcuX := int64((f.width + 8*hmax - 1) / (8 * hmax))
+	mcuY := int64((f.height + 8*vmax - 1) / (8 * vmax))
+	var samples int64
+	for _, c := range f.comps {
+		samples += mcuX * int64(c.h) * 8 * mcuY * int64(c.v) * 8
+	}
+	return samples
+}
+
+// decodeBytes is what image/jpeg holds for this frame: the image planes
+// and for a progressive frame 64 int32 coefficients per 8×8 block of every
+// component, kept until the last scan. Four components are decoded as
+// YCbCr plus a black plane and then converted to CMYK.
+func (f jpegFrameHeader) decodeBytes() int64 {
+	samples := f.decodeSamples()
+	total := samples
+	if f.progressive {
+		total += 4 * samples
+	}
+	if len(f.comps) == 4 || f.rgb {
+		total += 4 * int64(f.width) * int64(f.height)
+	}
+	return total
+}
+
+// Limits on the work of decoding a JPEG's scans.
+const (
+	maxJPEGScans       = 100
+	maxJPEGBlockVisits = 24_000_000 // about a second of decoding
+)
+
+// blocks is the number of 8×8 blocks of all components.
+func (f jpegFrameHeader) blocks() int64 {
+	return f.decodeSamples() / 64
+}
+
+// jpegScanCount counts the start-of-scan segments.
+func jpegScanCount(data []byte) int {
+	scans := 0
+	for marker := range jpegMarkers(data) {
+		if marker == 0xDA {
+			scans++
+		}
+	}
+	return scans
+}
+
+// jpegAdobeRGB reports an Adobe segment with transform 0, which makes
+// image/jpeg treat three components as RGB (and convert them to RGBA).
+func jpegAdobeRGB(data []byte) bool {
+	for marker, seg := range jpegMarkers(data) {
+		if marker == 0xEE && len(seg) >= 12 && bytes.HasPrefix(seg, []byte("Adobe")) && seg[11] == 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// jpegMarkers yields every marker segment of a JPEG up to the end of the
+// image, skipping the entropy-coded data after each scan. Like image/jpeg
+// it skips stray bytes between segments, so none can hide a segment from
+// it; it stops at a segment that runs past the data.
+func jpegMarkers(data []byte) func(yield func(marker byte, seg []byte) bool) {
+	return func(yield func(byte, []byte) bool) {
+		p := 2 // after SOI
+		for p+4 <= len(data) {
+			if data[p] != 0xFF {
+				p++
+				continue
+			}
+			marker := data[p+1]
+			switch {
+			case marker == 0xFF: // fill byte
+				p++
+				continue
+			case marker == 0x01 || (marker >= 0xD0 && marker <= 0xD7):
+				p += 2
+				continue
+			case marker == 0xD9: // end of image
+				return
+			}
+			n := int(binary.BigEndian.Uint16(data[p+2:]))
+			if n < 2 || p+2+n > len(data) {
+				return
+			}
+			if !yield(marker, data[p+4:p+2+n]) {
+				return
+			}
+			p += 2 + n
+			if marker != 0xDA {
+				continue
+			}
+			// Entropy-coded data ends at the first 0xFF that is
+			// neither a stuffed zero nor a restart marker.
+			for p+1 < len(data) {
+				if data[p] == 0xFF {
+					if next := data[p+1]; next != 0x00 && (next < 0xD0 || next > 0xD7) {
+						break
+					}
+				}
+				p++
+			}
+		}
+	}
+}
+
+// jpegFrame finds the first start-of-frame segment, the one image/jpeg
+// decodes, and reports whether the frame is progressive.
+func jpegFrame(data []byte) (jpegFrameHeader, bool) {
+	for marker, seg := range jpegMarkers(data) {
+		switch marker {
+		case 0xDA: // a scan before any frame
+			return jpegFrameHeader{}, false
+		case 0xC0, 0xC1, 0xC2: // baseline, extended sequential, progressive
+			return parseJPEGFrame(data, marker, seg)
+		}
+	}
+	return jpegFrameHeader{}, false
+}
+
+func parseJPEGFrame(data []byte, marker byte, seg []byte) (jpegFrameHeader, bool) {
+	var f jpegFrameHeader
+	if len(seg) < 6 {
+		return f, false
+	}
+	f.progressive = marker == 0xC2
+	f.height = int(binary.BigEndian.Uint16(seg[1:]))
+	f.width = int(binary.BigEndian.Uint16(seg[3:]))
+	nc := int(seg[5])
+	if nc < 1 || nc > 4 || len(seg) < 6+3*nc {
+		return f, false
+	}
+	ids := make([]byte, 0, nc)
+	for i := range nc {
+		ids = append(ids, seg[6+3*i])
+		hv := seg[6+3*i+1]
+		h, v := int(hv>>4), int(hv&0x0F)
+		if h < 1 || h > 4 || v < 1 || v > 4 {
+			return f, false
+		}
+		f.comps = append(f.comps, struct{ h, v int }{h, v})
+	}
+	f.rgb = nc == 3 && (string(ids) == "RGB" || jpegAdobeRGB(data))
+	return f, true
+}
+
+func inspectImage(plan *imagePlan, data []byte) (doc *Document, err error) {
 	// The standard decoders are well fuzzed, but a panic on hostile input
 	// must still end as a refusal, never as a crashed instance.
 	defer func() {
@@ -22,55 +353,67 @@ func inspectImage(kind Kind, data []byte) (doc *Document, err error) {
 		}
 	}()
 
-	decodeConfig, decode := jpeg.DecodeConfig, jpeg.Decode
-	if kind == KindPNG {
-		decodeConfig, decode = png.DecodeConfig, png.Decode
+	decode := jpeg.Decode
+	if plan.kind == KindPNG {
+		decode = png.Decode
 	}
-
-	// The header is read first so a decompression bomb is refused before
-	// any pixel memory is allocated.
-	cfg, err := decodeConfig(bytes.NewReader(data))
-	if err != nil {
-		return nil, reject(CodeImageCorrupt)
-	}
-	if cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, reject(CodeImageCorrupt)
-	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPixels {
-		return nil, reject(CodeImageTooLarge)
-	}
-	if min(cfg.Width, cfg.Height) < MinShortSide {
-		return nil, reject(CodeImageTooSmall)
-	}
-
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
 		return nil, reject(CodeImageCorrupt)
 	}
 	// A file whose frame differs from its header (a second SOF, say) is not
-	// something we can reason about; the size checks above used the header.
-	if b := img.Bounds(); b.Dx() != cfg.Width || b.Dy() != cfg.Height {
+	// something we can reason about; the plan used the header.
+	if b := img.Bounds(); b.Dx() != plan.width || b.Dy() != plan.height {
 		return nil, reject(CodeImageCorrupt)
 	}
 
-	if kind == KindJPEG {
-		img = orient(img, exifOrientation(data))
+	if plan.convert {
+		rgba := image.NewRGBA(image.Rect(0, 0, plan.width, plan.height))
+		draw.Draw(rgba, rgba.Bounds(), img, img.Bounds().Min, draw.Src)
+		img = rgba
+	}
+	if plan.transform() {
+		img = orientAndScale(img, plan.orientation, plan.outW, plan.outH)
 	}
 
 	// Re-encoding writes only pixel data: EXIF (GPS included), XMP, IPTC,
 	// comments, ICC profiles, text chunks and any appended payload are gone.
-	var out bytes.Buffer
-	out.Grow(len(data))
-	if kind == KindJPEG {
-		err = jpeg.Encode(&out, img, &jpeg.Options{Quality: jpegQuality})
+	out := &cappedBuffer{max: maxOutput}
+	out.Grow(min(len(data), maxOutput))
+	if plan.kind == KindJPEG {
+		err = jpeg.Encode(out, img, &jpeg.Options{Quality: jpegQuality})
 	} else {
-		err = (&png.Encoder{CompressionLevel: png.DefaultCompression}).Encode(&out, img)
+		level := png.DefaultCompression
+		if plan.outW*plan.outH > fastPNGPixels {
+			level = png.BestSpeed
+		}
+		err = (&png.Encoder{CompressionLevel: level}).Encode(out, img)
+	}
+	if errors.Is(err, errOutputTooLarge) {
+		return nil, reject(CodeImageTooLarge)
 	}
 	if err != nil {
 		return nil, reject(CodeImageCorrupt)
 	}
 	b := img.Bounds()
-	return &Document{Kind: kind, Data: out.Bytes(), Pages: 1, Width: b.Dx(), Height: b.Dy()}, nil
+	return &Document{Kind: plan.kind, Data: out.Bytes(), Pages: 1, Width: b.Dx(), Height: b.Dy()}, nil
+}
+
+// fastPNGPixels is the size above which PNGs are compressed for speed
+// rather than size, so that a large scan is still answered in time.
+const fastPNGPixels = 4_000_000
+
+// cappedBuffer is a bytes.Buffer that refuses to grow beyond max.
+type cappedBuffer struct {
+	bytes.Buffer
+	max int
+}
+
+func (b *cappedBuffer) Write(p []byte) (int, error) {
+	if b.Len()+len(p) > b.max {
+		return 0, errOutputTooLarge
+	}
+	return b.Buffer.Write(p)
 }
 
 // exifOrientation returns the EXIF Orientation (1..8) of a JPEG, or 1 when it
@@ -150,65 +493,52 @@ func tiffOrientation(t []byte) int {
 	return none
 }
 
-// orient applies an EXIF orientation so the result displays upright without
-// the tag. Orientation 1 (the common case) returns img untouched, keeping the
-// encoder's fast YCbCr path.
-func orient(img image.Image, o int) image.Image {
-	if o <= 1 || o > 8 {
-		return img
-	}
+// orientAndScale applies an EXIF orientation so the result displays upright
+// without the tag, and scales to outW×outH (already in the displayed
+// orientation), in one pass into a new RGBA image. Pure rotations and
+// mirrors use nearest-neighbour sampling, which maps pixel centres exactly.
+func orientAndScale(img image.Image, o, outW, outH int) image.Image {
 	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-
-	// pixel returns the source pixel at (x, y), relative to b.Min, as
-	// RGBA bytes. Camera JPEGs are YCbCr: converting while copying avoids
-	// a second full-size RGBA buffer (160 MB at MaxPixels).
-	var pixel func(x, y int) [4]byte
-	if m, ok := img.(*image.YCbCr); ok {
-		pixel = func(x, y int) [4]byte {
-			x, y = x+b.Min.X, y+b.Min.Y
-			ci := m.COffset(x, y)
-			r, g, bl := color.YCbCrToRGB(m.Y[m.YOffset(x, y)], m.Cb[ci], m.Cr[ci])
-			return [4]byte{r, g, bl, 0xFF}
-		}
-	} else {
-		src := image.NewRGBA(image.Rect(0, 0, w, h))
-		draw.Draw(src, src.Bounds(), img, b.Min, draw.Src)
-		pixel = func(x, y int) [4]byte {
-			i := y*src.Stride + 4*x
-			return [4]byte(src.Pix[i : i+4])
-		}
+	w, h := float64(b.Dx()), float64(b.Dy())
+	if o < 1 || o > 8 {
+		o = 1
 	}
-
-	// Orientations 5..8 swap the axes.
-	dw, dh := w, h
+	// Source axes in destination units: for orientations 5..8 the source
+	// x axis becomes the destination's y axis.
+	kx, ky := float64(outW)/w, float64(outH)/h
 	if o >= 5 {
-		dw, dh = h, w
+		kx, ky = float64(outH)/w, float64(outW)/h
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, dw, dh))
-	for y := range h {
-		for x := range w {
-			var dx, dy int
-			switch o {
-			case 2: // mirrored horizontally
-				dx, dy = w-1-x, y
-			case 3: // rotated 180°
-				dx, dy = w-1-x, h-1-y
-			case 4: // mirrored vertically
-				dx, dy = x, h-1-y
-			case 5: // transposed
-				dx, dy = y, x
-			case 6: // needs 90° clockwise
-				dx, dy = h-1-y, x
-			case 7: // transversed
-				dx, dy = h-1-y, w-1-x
-			case 8: // needs 90° counter-clockwise
-				dx, dy = y, w-1-x
-			}
-			p := pixel(x, y)
-			i := dy*dst.Stride + 4*dx
-			copy(dst.Pix[i:i+4], p[:])
-		}
+	// s2d maps source (x, y), relative to b.Min, to destination (dx, dy):
+	// dx = a*x + b*y + c, dy = d*x + e*y + f.
+	var m f64.Aff3
+	switch o {
+	case 1:
+		m = f64.Aff3{kx, 0, 0, 0, ky, 0}
+	case 2: // mirrored horizontally
+		m = f64.Aff3{-kx, 0, kx * w, 0, ky, 0}
+	case 3: // rotated 180°
+		m = f64.Aff3{-kx, 0, kx * w, 0, -ky, ky * h}
+	case 4: // mirrored vertically
+		m = f64.Aff3{kx, 0, 0, 0, -ky, ky * h}
+	case 5: // transposed
+		m = f64.Aff3{0, ky, 0, kx, 0, 0}
+	case 6: // needs 90° clockwise
+		m = f64.Aff3{0, -ky, ky * h, kx, 0, 0}
+	case 7: // transversed
+		m = f64.Aff3{0, -ky, ky * h, -kx, 0, kx * w}
+	case 8: // needs 90° counter-clockwise
+		m = f64.Aff3{0, ky, 0, -kx, 0, kx * w}
 	}
+	minX, minY := float64(b.Min.X), float64(b.Min.Y)
+	m[2] -= m[0]*minX + m[1]*minY
+	m[5] -= m[3]*minX + m[4]*minY
+
+	var interp xdraw.Transformer = xdraw.NearestNeighbor
+	if outW*outH != b.Dx()*b.Dy() {
+		interp = xdraw.ApproxBiLinear
+	}
+	dst := image.NewRGBA(image.Rect(0, 0, outW, outH))
+	interp.Transform(dst, m, img, b, xdraw.Src, nil)
 	return dst
 }

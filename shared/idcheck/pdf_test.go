@@ -2,11 +2,14 @@ package idcheck
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"strings"
 	"testing"
 
 	"github.com/pdfcpu/pdfcpu/pkg/api"
+	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 )
 
@@ -219,7 +222,7 @@ func TestWalkPDF(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ctx, err := api.ReadContext(bytes.NewReader(buildPDF(tt.spec)), pdfConfig())
+			ctx, err := pdfcpu.Read(bytes.NewReader(buildPDF(tt.spec)), pdfConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -253,4 +256,136 @@ func encryptedPDF(t *testing.T, userPW string) []byte {
 		t.Fatalf("encrypt fixture: %v", err)
 	}
 	return out.Bytes()
+}
+
+// TestInspectPDFActiveAnnotationInObjectStream: an annotation whose action
+// is a script, stored only inside a compressed object stream, is refused
+// wherever the cross-reference data puts it, and nothing of it survives into
+// a sanitised copy: not as an object, not inside any compressed stream.
+func TestInspectPDFActiveAnnotationInObjectStream(t *testing.T) {
+	t.Parallel()
+	annots := map[string]string{
+		"javascript action":    "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /JavaScript /JS (app.alert(1)) >> >>",
+		"launch action":        "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /Launch /F (calc.exe) >> >>",
+		"escaped script names": "<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /J#61vaScript /J#53 (app.alert(1)) >> >>",
+	}
+	listings := map[string]hiddenListing{
+		"listed in the xref stream": listedInXRefStream,
+		"listed nowhere":            notListed,
+		"hybrid file, /XRefStm":     hybridXRefStm,
+	}
+	for name, hidden := range annots {
+		for lname, listing := range listings {
+			t.Run(name+", "+lname, func(t *testing.T) {
+				t.Parallel()
+				pdf := objStmPDFListed(t, "", "/Annots [6 0 R]", hidden, listing)
+				if bytes.Contains(pdf, []byte("JavaScript")) || bytes.Contains(pdf, []byte("Launch")) {
+					t.Fatal("the action is not hidden in a compressed object stream")
+				}
+				if got := scanPDFBytes(pdf); got != "" {
+					t.Fatalf("scanPDFBytes() = %q: the fixture's action is not hidden", got)
+				}
+				doc, err := Inspect(pdf)
+				if listing == listedInXRefStream {
+					if got, want := rejectionCode(t, err), CodePDFActiveContent; got != want {
+						t.Errorf("Inspect() code = %q, want %q", got, want)
+					}
+				}
+				if doc == nil {
+					return
+				}
+				// Unlisted, the object does not exist for pdfcpu: the
+				// copy may pass, but without it.
+				for _, s := range append(inflatedStreams(doc.Data), doc.Data) {
+					if bytes.Contains(s, []byte("JavaScript")) || bytes.Contains(s, []byte("Launch")) || bytes.Contains(s, []byte("J#")) {
+						t.Errorf("the hidden action survived sanitising: %q", s)
+					}
+				}
+			})
+		}
+	}
+}
+
+// TestCheckRewrittenPDF: the last check judges the rewritten file on its
+// own, and a rewritten file never carries an object stream, whose contents
+// only a parser that unpacks it would see.
+func TestCheckRewrittenPDF(t *testing.T) {
+	t.Parallel()
+	doc, err := Inspect(buildPDF(pdfSpec{pages: 2}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(doc.Data, []byte("/ObjStm")) {
+		t.Errorf("sanitised PDF has an object stream")
+	}
+	if got := checkRewrittenPDF(doc.Data); got != "" {
+		t.Errorf("checkRewrittenPDF(sanitised) = %q, want accepted", got)
+	}
+	harmless := objStmPDFWith(t, "", "/Annots [6 0 R]", "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] >>")
+	if got := checkRewrittenPDF(harmless); got != CodePDFActiveContent {
+		t.Errorf("checkRewrittenPDF(file with an object stream) = %q, want %q", got, CodePDFActiveContent)
+	}
+}
+
+// TestInspectPDFRefusesHugeObjectNumbers: pdfcpu's writer walks every
+// object number up to the table's size, so a 300-byte file with one object
+// numbered in the tens of millions cost 18 s and 6 GB (found by FuzzInspect).
+func TestInspectPDFRefusesHugeObjectNumbers(t *testing.T) {
+	t.Parallel()
+	for name, pdf := range map[string][]byte{
+		"object number": withUpdate(buildPDF(pdfSpec{}), 57777777, "<< >>"),
+		"table size":    bytes.Replace(buildPDF(pdfSpec{}), []byte("/Size 6"), []byte("/Size 57777777"), 1),
+		"dangling page": buildPDF(pdfSpec{catalog: "/Foo [57777777 0 R]"}),
+	} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			doc, err := heavy.inspect(context.Background(), pdf)
+			if err == nil {
+				// Accepted only if the rewrite kept the numbers small.
+				if n := maxObjectNumber(t, doc.Data); n > maxPDFObjectNumber {
+					t.Errorf("accepted, and the copy numbers an object %d", n)
+				}
+				return
+			}
+			if got := rejectionCode(t, err); got != CodePDFCorrupt {
+				t.Errorf("Inspect() code = %q, want %q", got, CodePDFCorrupt)
+			}
+		})
+	}
+	// The fuzzer's own find: its sanitised copy numbered a page 57 777 777.
+	fuzzed := []byte("%PDF-1.0\n1 0 obj<</Pages 2 0 R00endobj\n2 0 obj<</Kids[57777777 0 R]/Count 1 00endobj\n5 0 obj <<0/Type /Page /Parent 0 0 R0/MediaBox [0 0 0 0]0/Contents 6 0 R000endobj0xref\ntrailer0<<0/Size 00/Root 1 0 R0\nstartxref%%EOF")
+	if doc, err := Inspect(fuzzed); err == nil {
+		if n := maxObjectNumber(t, doc.Data); n > maxPDFObjectNumber {
+			t.Errorf("accepted, and the copy numbers an object %d", n)
+		}
+	}
+}
+
+// maxObjectNumber is the highest object number or table size pdfcpu reads
+// from pdf.
+func maxObjectNumber(t *testing.T, pdf []byte) int {
+	t.Helper()
+	ctx, err := pdfcpu.Read(bytes.NewReader(pdf), pdfConfig())
+	if err != nil {
+		t.Fatalf("sanitised copy does not read: %v", err)
+	}
+	n := *ctx.Size - 1
+	for nr := range ctx.Table {
+		n = max(n, nr)
+	}
+	return n
+}
+
+// withUpdate appends an incremental update to pdf that adds object nr.
+func withUpdate(pdf []byte, nr int, body string) []byte {
+	prev := bytes.LastIndex(pdf, []byte("startxref\n"))
+	var prevXref int
+	fmt.Sscanf(string(pdf[prev+len("startxref\n"):]), "%d", &prevXref)
+	var b bytes.Buffer
+	b.Write(pdf)
+	off := b.Len()
+	fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", nr, body)
+	xref := b.Len()
+	fmt.Fprintf(&b, "xref\n%d 1\n%010d 00000 n \ntrailer\n<< /Size %d /Root 1 0 R /Prev %d >>\nstartxref\n%d\n%%%%EOF\n", nr, off, nr+1, prevXref, xref)
+	return b.Bytes()
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"io"
+	"reflect"
 	"strings"
 	texttemplate "text/template"
 
@@ -103,7 +104,7 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 	if err := validate(kind, d); err != nil {
 		return Message{}, err
 	}
-	d = prepare(kind, d)
+	d = asText(prepare(kind, d))
 	p := byKind[kind]
 
 	var execErr error
@@ -115,10 +116,10 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 		return b.String()
 	}
 	msg := Message{
-		Subject: strings.Join(strings.Fields(run(p.text, "subject")), " "),
-		Text:    toText(run(p.text, "letter")) + "\n\n--\n" + toText(run(p.text, "footer")) + "\n",
+		Subject: strings.Join(strings.Fields(unmark(run(p.text, "subject"), " ")), " "),
+		Text:    unmark(toText(run(p.text, "letter"))+"\n\n--\n"+toText(run(p.text, "footer"))+"\n", "\n"),
 	}
-	body, footer := toHTML(run(p.html, "letter")), toHTML(run(p.html, "footer"))
+	body, footer := unmark(toHTML(run(p.html, "letter")), "<br />"), unmark(toHTML(run(p.html, "footer")), "<br />")
 	if execErr != nil {
 		return Message{}, execErr
 	}
@@ -159,6 +160,73 @@ func prepare(kind Kind, d Data) Data {
 		}
 	}
 	return d
+}
+
+// Values are text, never markup: a name or a reason cannot start a heading, a list item or a new
+// paragraph. asText marks every string value before the templates run: it starts with
+// valueStart (so a line that a value begins is never read as "## " or "- ") and its line
+// breaks become valueBreak (so a value never ends the template's line). unmark removes the
+// marks once the markup is read, and writes each valueBreak as a line break of the output.
+const (
+	valueStart = "\uE001"
+	valueBreak = "\uE000"
+)
+
+var (
+	stringType = reflect.TypeFor[string]()
+	breaks     = strings.NewReplacer("\r\n", valueBreak, "\r", valueBreak, "\n", valueBreak,
+		"\u2028", valueBreak, "\u2029", valueBreak, valueStart, "", valueBreak, "")
+)
+
+// mark makes one value text; the empty string stays empty, so that {{if}} and {{with}} hold.
+func mark(v string) string {
+	if v == "" {
+		return ""
+	}
+	return valueStart + breaks.Replace(v)
+}
+
+func unmark(s, lineBreak string) string {
+	return strings.NewReplacer(valueStart, "", valueBreak, lineBreak).Replace(s)
+}
+
+// asText returns a copy of d with every plain string value marked (see mark). Maps (the
+// links) and typed strings (kinds, statuses, outcomes that templates compare) are left alone.
+func asText(d Data) Data {
+	return markValue(reflect.ValueOf(d)).Interface().(Data)
+}
+
+func markValue(v reflect.Value) reflect.Value {
+	switch v.Kind() {
+	case reflect.String:
+		if v.Type() == stringType {
+			return reflect.ValueOf(mark(v.String()))
+		}
+	case reflect.Pointer:
+		if !v.IsNil() {
+			n := reflect.New(v.Type().Elem())
+			n.Elem().Set(markValue(v.Elem()))
+			return n
+		}
+	case reflect.Struct:
+		n := reflect.New(v.Type()).Elem()
+		n.Set(v)
+		for i := range n.NumField() {
+			if f := n.Field(i); f.CanSet() {
+				f.Set(markValue(v.Field(i)))
+			}
+		}
+		return n
+	case reflect.Slice:
+		if v.Type().Elem() == stringType && !v.IsNil() {
+			n := reflect.MakeSlice(v.Type(), v.Len(), v.Len())
+			for i := range v.Len() {
+				n.Index(i).Set(markValue(v.Index(i)))
+			}
+			return n
+		}
+	}
+	return v
 }
 
 // block is one paragraph-level piece of a letter: consecutive non-blank lines, or one heading.

@@ -71,6 +71,22 @@ func New() *Store {
 	}
 }
 
+// Limited implements app.CaseStore.
+func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, l := range limits {
+		start := now.Truncate(l.Window)
+		if s.counters[fmt.Sprintf("%s-%d", l.Key, start.Unix())].count >= l.Max {
+			return &app.RateLimitedError{RetryAfter: start.Add(l.Window).Sub(now).Round(time.Second)}
+		}
+	}
+	return nil
+}
+
 // Submit implements app.CaseStore.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
 	if err := ctx.Err(); err != nil {
@@ -310,6 +326,25 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 	return clone(l), nil
 }
 
+// QueueLetter implements app.LetterQueue: a letter that belongs to no case, stored once.
+func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if _, ok := s.letters[l.ID]; ok {
+		return app.ErrExists
+	}
+	ls, err := storedLetters([]*outbox.Letter{l})
+	if err != nil {
+		return err
+	}
+	ls[0].RetainUntil = stamp(l.RetainUntil)
+	s.letters[l.ID] = ls[0]
+	return nil
+}
+
 // FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
 	if err := ctx.Err(); err != nil {
@@ -394,21 +429,6 @@ func (s *Store) AccessPackage(ctx context.Context, ref, key string) ([]byte, err
 // DeleteAccessPackage implements app.BlobStore.
 func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error {
 	return s.remove(ctx, s.results, resultKey(ref, key))
-}
-
-// PutResult implements app.BlobStore: the package under the empty key.
-func (s *Store) PutResult(ctx context.Context, ref string, sealed []byte, expireAt time.Time) error {
-	return s.PutAccessPackage(ctx, ref, "", sealed, expireAt)
-}
-
-// Result implements app.BlobStore: the package under the empty key.
-func (s *Store) Result(ctx context.Context, ref string) ([]byte, error) {
-	return s.AccessPackage(ctx, ref, "")
-}
-
-// DeleteResult implements app.BlobStore: the package under the empty key.
-func (s *Store) DeleteResult(ctx context.Context, ref string) error {
-	return s.DeleteAccessPackage(ctx, ref, "")
 }
 
 func resultKey(ref, key string) string { return ref + "\x00" + key }

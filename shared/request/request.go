@@ -62,10 +62,12 @@ const (
 	ActWithdraw        Action = "withdraw"
 	ActExpire          Action = "expire"
 	ActClose           Action = "close"
+	// ActRevokeLinks stops every staff link of a case issued before now (CONTRACT.md §3).
+	ActRevokeLinks Action = "revoke_links"
 )
 
 // StaffActions are the actions staff may post to StaffCase, in page order.
-var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActDecide, ActWithdraw}
+var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActDecide, ActWithdraw, ActRevokeLinks}
 
 // transition is one row of the state machine: from any of From, the action leads to To
 // (an empty To keeps the status).
@@ -93,6 +95,8 @@ var transitions = map[Action]transition{
 	ActWithdraw: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}, To: Closed},
 	ActExpire:   {From: []Status{AwaitingConfirmation}, To: Expired},
 	ActClose:    {From: []Status{Decided}, To: Closed},
+	// A finished case allows no action: its links show nothing personal anyway.
+	ActRevokeLinks: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}},
 }
 
 // ErrNotAllowed is returned for an action the case's status does not allow.
@@ -199,6 +203,12 @@ type Case struct {
 	// RetainUntil is when the case and everything about it must be gone (retention, RULES.md §6).
 	// The Tick deletes it then; Firestore's TTL on the same moment is the safety net.
 	RetainUntil time.Time
+	// LinkGeneration is raised by revoke_links: a staff link works only while the generation it
+	// carries is the case's (linktoken.Claims.Current).
+	LinkGeneration int
+	// TickFailures counts the Tick's consecutive failures on this case; each one pushes
+	// NextActionAt further back, so a case that cannot be processed does not block the others.
+	TickFailures int
 }
 
 // Recipient is where letters to the requester go: the representative when there is one.
@@ -242,6 +252,8 @@ type Decision struct {
 
 // Result is the access package held for download.
 type Result struct {
+	// Key is the blob key of the package the decision that committed stored (BlobStore).
+	Key       string
 	StoredAt  time.Time
 	ExpiresAt time.Time
 	Size      int

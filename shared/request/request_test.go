@@ -1,6 +1,7 @@
 package request
 
 import (
+	"strings"
 	"testing"
 
 	"cloud.google.com/go/civil"
@@ -104,6 +105,40 @@ func TestCapacityOtherIsNoRepresentativeOfAChild(t *testing.T) {
 		}
 		if got != tc.want {
 			t.Errorf("%s %s: code %q, want %q", tc.birth, tc.capacity, got, tc.want)
+		}
+	}
+}
+
+// Issue 11 item 5: a line break or other control character makes a one-line field invalid
+// (CONTRACT.md §3); free text keeps its line breaks.
+func TestOneLineFieldsHoldNoControlCharacters(t *testing.T) {
+	t.Parallel()
+	base := func() Submission {
+		return Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test", BirthDate: "1980-05-17",
+			Signature: "Carla", Declaration: true, Details: "Regel een\nRegel twee",
+			Representative: &RepresentativeInput{Name: "Rita", Email: "rita@tenant.test", Capacity: "other"}}
+	}
+	if _, errs := base().Validate(d("2026-03-27")); len(errs) != 0 {
+		t.Fatalf("a valid submission: %v", errs)
+	}
+	for field, set := range map[string]func(*Submission, string){
+		"name":                 func(s *Submission, v string) { s.Name = v },
+		"email":                func(s *Submission, v string) { s.Email = v },
+		"phone":                func(s *Submission, v string) { s.Phone = v },
+		"signature":            func(s *Submission, v string) { s.Signature = v },
+		"representative.name":  func(s *Submission, v string) { s.Representative.Name = v },
+		"representative.email": func(s *Submission, v string) { s.Representative.Email = v },
+	} {
+		for _, bad := range []string{"Carla\n## Kop", "Carla\r\nBcc: x@evil.test", "Carla\tX", "Carla\u2028X", "Carla\x00", "Carla\u0085X"} {
+			s := base()
+			if strings.HasSuffix(field, "email") {
+				bad = strings.Replace(bad, "Carla", "carla@tenant.test", 1)
+			}
+			set(&s, bad)
+			_, errs := s.Validate(d("2026-03-27"))
+			if len(errs) != 1 || errs[0].Field != field {
+				t.Errorf("%s = %q: errors %v, want one on %s", field, bad, errs, field)
+			}
 		}
 	}
 }

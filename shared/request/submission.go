@@ -4,6 +4,7 @@ import (
 	"net/mail"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"cloud.google.com/go/civil"
@@ -89,6 +90,15 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		}
 		return v
 	}
+	// A one-line field holds no line break or other control character (CONTRACT.md §3): it
+	// goes into e-mail subjects, greetings and headers.
+	line := func(field, v string, required bool, max int) string {
+		v = text(field, v, required, max)
+		if !OneLine(v) {
+			add(field, "one_line")
+		}
+		return v
+	}
 	v := &Validated{Bot: trim(s.Website) != ""}
 
 	v.Type = Type(trim(s.Type))
@@ -104,11 +114,11 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		add("lang", "lang")
 		v.Lang = "nl"
 	}
-	v.Subject.Name = text("name", s.Name, true, maxShort)
+	v.Subject.Name = line("name", s.Name, true, maxShort)
 	v.Subject.Email = email(trim(s.Email), "email", add)
 	birth, birthOK := date(trim(s.BirthDate), "birthDate", today, add)
 	v.Subject.BirthDate = birth
-	v.Subject.Phone = text("phone", s.Phone, false, 40)
+	v.Subject.Phone = line("phone", s.Phone, false, 40)
 	v.Subject.Address = text("address", s.Address, false, maxShort)
 	if r := Relation(trim(s.Relation)); r != "" {
 		if !r.Valid() {
@@ -119,7 +129,7 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 	v.Details = text("details", s.Details, v.Type == Erasure || v.Type == Complaint, maxLong)
 	v.Proposed = text("proposedChanges", s.ProposedChanges, v.Type == Rectification, maxLong)
 	v.Motivation = text("motivation", s.Motivation, v.Type == Objection, maxLong)
-	v.Signature = text("signature", s.Signature, true, maxShort)
+	v.Signature = line("signature", s.Signature, true, maxShort)
 	if !s.Declaration {
 		add("declaration", "declaration")
 	}
@@ -132,7 +142,7 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 	switch {
 	case rep != nil:
 		r := &Representative{
-			Name:     text("representative.name", rep.Name, true, maxShort),
+			Name:     line("representative.name", rep.Name, true, maxShort),
 			Email:    email(trim(rep.Email), "representative.email", add),
 			Capacity: Capacity(trim(rep.Capacity)),
 		}
@@ -154,6 +164,10 @@ func email(v, field string, add func(string, string)) string {
 	if v == "" {
 		add(field, "required")
 		return ""
+	}
+	if !OneLine(v) {
+		add(field, "one_line")
+		return v
 	}
 	a, err := mail.ParseAddress(v)
 	if err != nil || a.Address != v || len(v) > 254 || !strings.Contains(v[strings.LastIndex(v, "@")+1:], ".") {
@@ -185,4 +199,12 @@ func under16(birth, day civil.Date) bool {
 	sixteenth := civil.DateOf(time.Date(birth.Year+16, birth.Month, birth.Day, 0, 0, 0, 0, time.UTC))
 	// 29 February birthdays: the 16th birthday falls on 1 March in a common year.
 	return day.Before(sixteenth)
+}
+
+// OneLine reports whether v holds no line break or other control character (Unicode Cc, and
+// the line and paragraph separators).
+func OneLine(v string) bool {
+	return !strings.ContainsFunc(v, func(r rune) bool {
+		return unicode.IsControl(r) || r == '\u2028' || r == '\u2029'
+	})
 }

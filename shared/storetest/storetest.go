@@ -30,6 +30,7 @@ type Stores interface {
 	app.OutboxStore
 	app.BlobStore
 	app.DeskStore
+	app.LetterQueue
 }
 
 // EventExpiries is how the contract sees the TTL a store gave a case's events; the Stores that
@@ -54,6 +55,7 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 		{"ConcurrentUpdatesBothApply", concurrentUpdates},
 		{"LetterLeases", letterLeases},
 		{"OneWinnerPerLetterClaim", oneClaimWinner},
+		{"LettersOfNoCase", lettersOfNoCase},
 		{"PendingLetters", pendingLetters},
 		{"DueCases", dueCases},
 		{"DeleteCase", deleteCase},
@@ -94,9 +96,10 @@ func fullCase(ref string) *request.Case {
 			ObjectionDue: civil.Date{Year: 2026, Month: 4, Day: 10}, Answer: "agree", Comment: "ok", AnsweredAt: t0.Add(5 * time.Hour), Mask: true},
 		Decision: &request.Decision{Outcome: "granted", Motivation: "m", Ground: "g", Recipients: []string{"a@b.test"},
 			RecipientsNote: "n", DecidedBy: "staff@corp.test", DecidedAt: t0.Add(6 * time.Hour)},
-		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1},
+		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1, Key: "k1"},
 		ClosedAt:  t0.Add(8 * time.Hour),
 		UpdatedAt: t0.Add(8 * time.Hour), NextActionAt: t0.Add(24 * time.Hour), RetainUntil: t0.AddDate(1, 0, 0),
+		LinkGeneration: 2, TickFailures: 1,
 	}
 }
 
@@ -234,10 +237,22 @@ func rateLimits(t *testing.T, s Stores) {
 			t.Fatalf("submission %d: %v", i, err)
 		}
 	}
+	// Reading the counters counts nothing: it says what Submit would say.
+	var rl *app.RateLimitedError
+	for range 3 {
+		if err := s.Limited(ctx, limits, now); !errors.As(err, &rl) || rl.RetryAfter != 40*time.Minute {
+			t.Fatalf("Limited at the limit: %v, want *RateLimitedError of 40m", err)
+		}
+	}
+	if err := s.Limited(ctx, limits[:1], now); err != nil {
+		t.Errorf("Limited under the limit: %v (reading must not count)", err)
+	}
+	if err := s.Limited(ctx, limits, now.Add(40*time.Minute)); err != nil {
+		t.Errorf("Limited in the next window: %v", err)
+	}
 	c := newCase("PL-RATE-2")
 	c.SubmittedAt = now
 	err := s.Submit(ctx, c, app.Change{}, limits)
-	var rl *app.RateLimitedError
 	if !errors.As(err, &rl) {
 		t.Fatalf("third submission: %v, want *RateLimitedError", err)
 	}
@@ -476,6 +491,36 @@ func letterLeases(t *testing.T, s Stores) {
 	}
 }
 
+// A letter that belongs to no case (the decree-days warning) is queued once and then claimed,
+// sent and relayed like any other.
+func lettersOfNoCase(t *testing.T, s Stores) {
+	l := &outbox.Letter{ID: outbox.ID("", letter.DecreeDaysMissing, "privacy@corp.test", "2028"), Kind: letter.DecreeDaysMissing,
+		Lang: "nl", To: "privacy@corp.test", Data: letter.Data{MissingYear: 2028}, Status: outbox.Pending, CreatedAt: t0,
+		RetainUntil: t0.AddDate(1, 0, 0)}
+	if err := s.QueueLetter(ctx, l); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.QueueLetter(ctx, l); !errors.Is(err, app.ErrExists) {
+		t.Errorf("second queue of the same letter: %v, want ErrExists", err)
+	}
+	if ids, err := s.PendingLetters(ctx, t0.Add(time.Hour), t0.Add(time.Hour), 10); err != nil || len(ids) != 1 || ids[0] != l.ID {
+		t.Errorf("pending: %v %v, want the queued letter", ids, err)
+	}
+	got, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Reference != "" || got.To != l.To || got.Data.MissingYear != 2028 || got.Status != outbox.Sending || !got.RetainUntil.Equal(l.RetainUntil) {
+		t.Errorf("claimed letter of no case: %+v", got)
+	}
+	if err := s.FinishLetter(ctx, l.ID, outbox.Sent, t0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimLetter(ctx, l.ID, t0.Add(time.Hour), t0.Add(2*time.Hour)); !errors.Is(err, app.ErrAlreadySent) {
+		t.Errorf("claim of the sent letter: %v, want ErrAlreadySent", err)
+	}
+}
+
 func oneClaimWinner(t *testing.T, s Stores) {
 	c := newCase("PL-CLAIM")
 	l := newLetter(c.Reference, letter.ConfirmEmail, t0)
@@ -601,7 +646,7 @@ func deleteCase(t *testing.T, s Stores) {
 		if err := s.PutIDCopy(ctx, c.Reference, []byte("id"), "image/png", t0.AddDate(0, 0, 30)); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.PutResult(ctx, c.Reference, []byte("zip"), t0.AddDate(0, 0, 30)); err != nil {
+		if err := s.PutAccessPackage(ctx, c.Reference, "", []byte("zip"), t0.AddDate(0, 0, 30)); err != nil {
 			t.Fatal(err)
 		}
 		if err := s.DeleteCase(ctx, c.Reference, keep); err != nil {
@@ -623,7 +668,7 @@ func deleteCase(t *testing.T, s Stores) {
 		if _, _, err := s.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
 			t.Errorf("keep %v: ID copy left: %v", keep, err)
 		}
-		if _, err := s.Result(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+		if _, err := s.AccessPackage(ctx, c.Reference, ""); !errors.Is(err, app.ErrNotFound) {
 			t.Errorf("keep %v: access package left: %v", keep, err)
 		}
 		if ls := mustLetters(t, s, other.Reference); len(ls) != 1 {
@@ -664,22 +709,22 @@ func blobs(t *testing.T, s Stores) {
 		t.Errorf("deleting nothing: %v", err)
 	}
 
-	if _, err := s.Result(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, "PL-BLOB", ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("absent access package: %v, want ErrNotFound", err)
 	}
-	if err := s.PutResult(ctx, "PL-BLOB", big, t0.AddDate(0, 0, 14)); err != nil {
+	if err := s.PutAccessPackage(ctx, "PL-BLOB", "", big, t0.AddDate(0, 0, 14)); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.Result(ctx, "PL-BLOB"); err != nil || !bytes.Equal(got, big) {
+	if got, err := s.AccessPackage(ctx, "PL-BLOB", ""); err != nil || !bytes.Equal(got, big) {
 		t.Errorf("access package round trip: %v", err)
 	}
 	if _, _, err := s.IDCopy(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("an access package shows up as an ID copy: %v", err)
 	}
-	if err := s.DeleteResult(ctx, "PL-BLOB"); err != nil {
+	if err := s.DeleteAccessPackage(ctx, "PL-BLOB", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Result(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, "PL-BLOB", ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("deleted access package: %v, want ErrNotFound", err)
 	}
 }
@@ -787,13 +832,13 @@ func accessPackages(t *testing.T, s Stores) {
 	if _, err := s.AccessPackage(ctx, ref, "b2"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("the loser's package: %v, want ErrNotFound", err)
 	}
-	if _, err := s.Result(ctx, ref); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, ref, ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("a keyed package shows up under the empty key: %v", err)
 	}
 	if err := s.PutAccessPackage(ctx, ref+"-OTHER", "a1", []byte("other"), t0.AddDate(0, 0, 14)); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.PutResult(ctx, ref, []byte("legacy"), t0.AddDate(0, 0, 14)); err != nil {
+	if err := s.PutAccessPackage(ctx, ref, "", []byte("legacy"), t0.AddDate(0, 0, 14)); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.DeleteCase(ctx, ref, false); err != nil {
@@ -802,7 +847,7 @@ func accessPackages(t *testing.T, s Stores) {
 	if _, err := s.AccessPackage(ctx, ref, "a1"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("keyed package after DeleteCase: %v, want ErrNotFound", err)
 	}
-	if _, err := s.Result(ctx, ref); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.AccessPackage(ctx, ref, ""); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unkeyed package after DeleteCase: %v, want ErrNotFound", err)
 	}
 	if got, err := s.AccessPackage(ctx, ref+"-OTHER", "a1"); err != nil || string(got) != "other" {

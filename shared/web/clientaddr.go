@@ -5,6 +5,8 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // ClientAddr is the caller's IP address, for per-address rate limits. hops is
@@ -85,18 +87,5 @@ func LimitKeyAddr(addr string) string {
 	return a.String()
 }
 
-// LimitKeyEmail is the form of an e-mail address that a per-address limit counts: trimmed,
-// lower-case, with a "+tag" dropped from the local part, so "Carla+1@Example.NL" and
-// "carla@example.nl" share one counter.
-func LimitKeyEmail(email string) string {
-	e := strings.ToLower(strings.TrimSpace(email))
-	at := strings.LastIndexByte(e, '@')
-	if at < 0 {
-		return e
-	}
-	local, domain := e[:at], e[at+1:]
-	if plus := strings.IndexByte(local, '+'); plus > 0 {
-		local = local[:plus]
-	}
-	return local + "@" + domain
-}
+// LimitKeyEmail is request.LimitKeyEmail, the form of an address a per-address limit counts.
+func LimitKeyEmail(email string) string { return request.LimitKeyEmail(email) }

@@ -122,17 +122,26 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		}
 		switch a {
 		case request.ActVerifyIdentity:
-			var opts []Option
-			for _, d := range app.DocumentTypes {
-				opts = append(opts, Option{d, t("doc." + d)})
+			// RULES.md §2: the least intrusive way that suffices; a document only when one was
+			// shown (in person) or sent (a copy).
+			var methods []Option
+			for _, m := range request.VerificationMethods {
+				methods = append(methods, Option{string(m), t("method." + string(m))})
 			}
-			av.Fields = []ActionField{field("documentType", "select", true, opts...)}
+			docs := []Option{{"", t("doc.none")}}
+			for _, d := range app.DocumentTypes {
+				docs = append(docs, Option{d, t("doc." + d)})
+			}
+			av.Fields = []ActionField{field("method", "select", true, methods...), field("documentType", "select", false, docs...)}
+			if c.Representative != nil {
+				av.Fields = append(av.Fields, field("representationChecked", "checkbox", true))
+			}
 		case request.ActRejectIdentity, request.ActRequestIdentity:
 			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", true)}, true
 		case request.ActExtend:
 			av.Fields, av.Secondary = []ActionField{field("explanation", "textarea", true)}, true
 		case request.ActWithdraw:
-			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", false)}, true
+			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", true)}, true
 		case request.ActConsult:
 			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", true)}, true
 		case request.ActDecide:
@@ -149,10 +158,10 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 				field("ground", "select", false, grounds...)}
 			switch c.Type {
 			case request.Access:
-				av.Fields = append(av.Fields, field("resultFile", "file", false))
+				av.Fields = append(av.Fields, field("resultFile", "file", false), field("accessInfo", "textarea", false))
 			case request.Rectification, request.Erasure:
-				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("recipientsNote", "textarea", false),
-					field("correctionSummary", "textarea", false))
+				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("correctionSummary", "textarea", false),
+					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
 			}
 			if tp := c.ThirdParty; tp != nil && tp.Mask {
 				av.Warning = t("warn.mask")
@@ -192,7 +201,18 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend, request.ActWithdraw:
 		out.Detail = e.Detail
 	case request.ActVerifyIdentity:
-		out.Detail = Optional(lang, "doc."+e.Detail)
+		// "<method> <document>", or a document alone in events from before methods existed.
+		var words []string
+		for _, code := range strings.Fields(e.Detail) {
+			if w := Optional(lang, "method."+code); w != "" {
+				words = append(words, w)
+			} else if w := Optional(lang, "doc."+code); w != "" {
+				words = append(words, w)
+			}
+		}
+		if len(words) > 0 {
+			out.Text += " (" + strings.Join(words, ", ") + ")" // codes in words, not staff's free text
+		}
 	}
 	return out
 }
@@ -231,6 +251,7 @@ type StatusPage struct {
 	*app.StatusView
 	Received, Due string
 	Rows          []LetterRow
+	Steps         []TimelineEntry // the timeline in words, oldest first
 }
 
 // NewStatusPage writes the status view's dates and letters for the reader.
@@ -238,6 +259,9 @@ func NewStatusPage(lang string, v *app.StatusView) StatusPage {
 	p := StatusPage{StatusView: v, Received: dateTimeText(v.ReceivedAt), Due: v.DueDate}
 	for _, l := range v.Letters {
 		p.Rows = append(p.Rows, letterRow(lang, l))
+	}
+	for _, e := range v.Timeline {
+		p.Steps = append(p.Steps, TimelineEntry{At: dateTimeText(e.At), Text: T(lang, "event."+e.Event)})
 	}
 	return p
 }

@@ -129,3 +129,88 @@ func TestFinishedCaseShowsNoPersonalData(t *testing.T) {
 		}
 	}
 }
+
+// Issue 10 on the staff page: identity by method (a document only where one was seen), proof of
+// a representative's authority, what the recipients are told, GDPR 15(1) additions, and a
+// withdrawal that gives its reason; the status page shows the requester's timeline.
+func TestStaffFormsFollowTheIdentityAndDecisionRules(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 11, 28, 14, 39, 9, 0, time.UTC)
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	render := func(name string, data any) string {
+		w := httptest.NewRecorder()
+		r.HTML(w, httptest.NewRequest("GET", "/x?token=tok", nil), 200, name, "nl", data)
+		return w.Body.String()
+	}
+	fields := func(p StaffPage, action string) map[string]ActionField {
+		out := map[string]ActionField{}
+		for _, a := range p.Actions {
+			if a.Name == action {
+				for _, f := range a.Fields {
+					out[f.Name] = f
+				}
+			}
+		}
+		return out
+	}
+	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Erasure, Status: request.InProgress,
+		Representative: &request.Representative{Name: "Vera Voogd", Email: "vera@tenant.test", Capacity: request.CapacityGuardian}}
+	v := &app.StaffView{Case: c, Actions: []request.Action{request.ActVerifyIdentity, request.ActDecide, request.ActWithdraw},
+		Events: []request.Event{{At: at, Actor: "staff@corp.test", Action: "verify_identity", Detail: "in_person passport"}}}
+	p := NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)
+	verify := fields(p, "verify_identity")
+	if m := verify["method"]; !m.Required || len(m.Options) != 3 || m.Options[0].Value != "known_data" {
+		t.Errorf("method field: %+v", m)
+	}
+	if d := verify["documentType"]; d.Required || d.Options[0].Value != "" {
+		t.Errorf("documentType must be optional with an empty choice first (known_data shows none): %+v", d)
+	}
+	if rc := verify["representationChecked"]; !rc.Required || rc.Kind != "checkbox" {
+		t.Errorf("a representative's case lacks the representationChecked tick: %+v", rc)
+	}
+	decide := fields(p, "decide")
+	for _, f := range []string{"recipients", "correctionSummary", "recipientsNote", "noRecipients"} {
+		if _, ok := decide[f]; !ok {
+			t.Errorf("erasure decide form lacks %s", f)
+		}
+	}
+	if !fields(p, "withdraw")["reason"].Required {
+		t.Error("withdraw: the reason is not required")
+	}
+	if got, want := p.Timeline[0].Text, T("nl", "event.verify_identity")+" ("+T("nl", "method.in_person")+", "+T("nl", "doc.passport")+")"; got != want {
+		t.Errorf("verify event %q, want %q", got, want)
+	}
+	page := render("staff_case", p)
+	for _, want := range []string{`name="method"`, `value="in_person"`, `name="representationChecked" type="checkbox" value="true"`, `name="noRecipients"`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("staff page lacks %s", want)
+		}
+	}
+
+	c.Type, c.Representative = request.Access, nil
+	p = NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)
+	if _, ok := fields(p, "verify_identity")["representationChecked"]; ok {
+		t.Error("a case without a representative asks for proof of representation")
+	}
+	if _, ok := fields(p, "decide")["accessInfo"]; !ok {
+		t.Error("access decide form lacks accessInfo")
+	}
+
+	c.Status = request.InProgress
+	c.Identity = request.Identity{CheckedBy: "staff@corp.test", CheckedAt: at, Outcome: request.IdentityVerified, Method: request.VerifyKnownData}
+	if page := render("staff_case", NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)); !strings.Contains(page, T("nl", "method.known_data")) {
+		t.Error("case details do not show how identity was established")
+	}
+
+	sv := &app.StatusView{Reference: "PL-AAAA-BBBB", Type: "access", Status: "in_progress", ReceivedAt: at.Format(time.RFC3339),
+		Timeline: []app.TimelineEntry{{At: at.Format(time.RFC3339), Event: "submitted"}, {At: at.Format(time.RFC3339), Event: "third_party_done"}}}
+	page = render("status", NewStatusPage("nl", sv))
+	for _, want := range []string{T("nl", "event.submitted"), T("nl", "event.third_party_done"), "2026-11-28 15:39"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("status page lacks %q", want)
+		}
+	}
+}

@@ -150,9 +150,10 @@ func (h *Handlers) deskSignIn(w http.ResponseWriter, r *http.Request, lang, emai
 	}
 }
 
-// caseLink mints a StaffCase link to ref for the desk's viewer.
-func (h *Handlers) caseLink(ref, staff string) string {
-	tok, err := h.signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: ref, Subject: staff,
+// caseLink mints a StaffCase link to a case for the desk's viewer, in the case's current link
+// generation (revoke_links stops it like any other).
+func (h *Handlers) caseLink(c app.DeskCase, staff string) string {
+	tok, err := h.signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: c.Reference, Subject: staff, Generation: c.LinkGeneration,
 		Expires: h.svc.Now().Add(time.Duration(max(h.svc.Profile.Links.StaffDays, 1)) * 24 * time.Hour).Unix()})
 	if err != nil {
 		return ""
@@ -172,11 +173,11 @@ func (h *Handlers) deskPage(w http.ResponseWriter, r *http.Request, code int, to
 		h.fail(w, r, lang, "", err)
 		return
 	}
-	link := func(ref string) string { return h.caseLink(ref, staff) }
+	link := func(c app.DeskCase) string { return h.caseLink(c, staff) }
 	if web.WantsJSON(r) {
 		abs := func(p string) string { return h.svc.BaseURL + p }
 		h.web.JSON(w, code, web.DeskJSON(v,
-			func(ref string) string { return abs(link(ref)) },
+			func(c app.DeskCase) string { return abs(link(c)) },
 			func(id string) string { return abs(web.DeskURL(tok, url.Values{"view": {"letter"}, "letterId": {id}})) }))
 		return
 	}

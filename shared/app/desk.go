@@ -199,6 +199,8 @@ type DeskCase struct {
 	WaitingOn       string
 	Overdue         bool
 	DueThisWeek     bool
+	// LinkGeneration is the case's link generation: a StaffCase link minted for it carries it.
+	LinkGeneration int
 }
 
 // DeskCounts are the figures at the top of the overview.
@@ -263,7 +265,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
-		WaitingOn: WaitingOn(c)}
+		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration}
 	if !c.DueDate.IsZero() {
 		dc.DaysLeft = c.DueDate.DaysSince(today)
 		dc.WorkingDaysLeft = s.workingDaysBetween(today, c.DueDate)
@@ -385,7 +387,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 			events = append(events, request.Event{At: now, Actor: staff, Action: "possible_duplicate", Detail: strings.Join(dups, " ")})
 		}
 		ch := Change{Letters: letters, Events: events}
-		s.retain(c, &ch)
+		s.retain(c)
 		err := s.Cases.Submit(ctx, c, ch, nil)
 		if errors.Is(err, ErrExists) && attempt < 3 {
 			continue

@@ -77,7 +77,7 @@ func DeskURL(tok string, params url.Values) string {
 }
 
 // NewDeskPage builds the overview from the use case's view; link mints a case's StaffCase link.
-func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func(ref string) string) DeskPage {
+func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
 	p := DeskPage{Token: tok, Staff: staff, Today: Date(v.Today), Counts: v.Counts, Filter: f,
 		Statuses:  request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
 		Types:     request.Strings(request.Types),
@@ -88,7 +88,7 @@ func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func
 	from, to := report.PreviousMonth(v.Today)
 	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
 	for _, c := range v.Cases {
-		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received), Due: Date(c.DueDate), Link: link(c.Reference)})
+		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received), Due: Date(c.DueDate), Link: link(c)})
 	}
 	for _, l := range v.ToPost {
 		p.Letters = append(p.Letters, PostRow{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Created: DateTime(l.CreatedAt),
@@ -99,14 +99,14 @@ func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func
 
 // DeskJSON is the overview as CONTRACT.md §3 gives it. link mints a case's StaffCase link and
 // print a letter's page, both absolute.
-func DeskJSON(v *app.DeskView, link, print func(string) string) map[string]any {
+func DeskJSON(v *app.DeskView, link func(app.DeskCase) string, print func(string) string) map[string]any {
 	cases := make([]map[string]any, 0, len(v.Cases))
 	for _, c := range v.Cases {
 		m := map[string]any{
 			"reference": c.Reference, "type": c.Type, "status": c.Status, "channel": c.Channel,
 			"receivedAt": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "receivedOn": Date(c.Received),
 			"dueDate": nil, "daysLeft": nil, "workingDaysLeft": nil, "extended": c.Extended, "waitingOn": c.WaitingOn,
-			"overdue": c.Overdue, "link": link(c.Reference),
+			"overdue": c.Overdue, "link": link(c),
 		}
 		if !c.DueDate.IsZero() {
 			m["dueDate"], m["daysLeft"], m["workingDaysLeft"] = Date(c.DueDate), c.DaysLeft, c.WorkingDaysLeft

@@ -79,7 +79,7 @@ func TestBrowserDesk(t *testing.T) {
 	deadline := time.Now().Add(time.Minute)
 	for {
 		browse(t, ctx, "reload the desk", chromedp.Navigate(deskURL), chromedp.WaitVisible(css("ul.counts")))
-		first = read(t, ctx, "first row", chromedp.Evaluate[string](`(document.querySelector('table.cases tbody tr th') || {}).textContent || ''`))
+		first = read(t, ctx, "first row", chromedp.Evaluate[string](`(document.querySelector('table.cases tbody tr th a') || {}).textContent || ''`))
 		if read(t, ctx, "letters to post", chromedp.Evaluate[bool](`!!document.querySelector('a[href*="view=letter"]')`)) || time.Now().After(deadline) {
 			break
 		}

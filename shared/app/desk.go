@@ -114,7 +114,7 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 	if cl.IP != "" && !signIns.take(now, "ip-"+s.pseudonym(cl.IP), deskClientMax) {
 		return &RateLimitedError{RetryAfter: retry}
 	}
-	if !signIns.take(now, "em-"+s.pseudonym(addr), deskAddressMax) {
+	if !signIns.take(now, "em-"+s.pseudonym(request.LimitKeyEmail(addr)), deskAddressMax) {
 		return &RateLimitedError{RetryAfter: retry}
 	}
 	if !s.DeskHolder(addr) {

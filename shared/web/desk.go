@@ -30,6 +30,10 @@ type DeskRow struct {
 	app.DeskCase
 	ReceivedOn, Due string
 	Link            string // a StaffCase link for the viewer
+	// Days and WorkDays are the days left, or when overdue the days past the due date.
+	Days, WorkDays int
+	ExportJSON     string // the case's timeline for an auditor
+	ExportCSV      string
 }
 
 // PostRow is one letter waiting to be posted.
@@ -88,7 +92,11 @@ func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func
 	from, to := report.PreviousMonth(v.Today)
 	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
 	for _, c := range v.Cases {
-		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received), Due: Date(c.DueDate), Link: link(c)})
+		exp := func(f string) string {
+			return DeskURL(tok, url.Values{"view": {"export"}, "reference": {c.Reference}, "format": {f}})
+		}
+		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received), Due: Date(c.DueDate), Link: link(c),
+			Days: abs(c.DaysLeft), WorkDays: abs(c.WorkingDaysLeft), ExportJSON: exp("json"), ExportCSV: exp("csv")})
 	}
 	for _, l := range v.ToPost {
 		p.Letters = append(p.Letters, PostRow{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Created: DateTime(l.CreatedAt),
@@ -231,3 +239,5 @@ func NewPrintPage(tok string, v *app.PrintView) PrintPage {
 	}
 	return p
 }
+
+func abs(n int) int { return max(n, -n) }

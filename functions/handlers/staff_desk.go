@@ -298,6 +298,9 @@ func (h *Handlers) deskIntake(w http.ResponseWriter, r *http.Request, staff, lan
 		if p.ConfirmPast {
 			pg.Intake["confirmPast"] = "true"
 		}
+		if r := p.Representative; r != nil {
+			pg.Intake["representative.name"], pg.Intake["representative.email"], pg.Intake["representative.capacity"] = r.Name, r.Email, r.Capacity
+		}
 	}
 	switch {
 	case errors.As(err, &verr) && !web.WantsJSON(r):

@@ -81,6 +81,30 @@ func TestDeskOverHTTP(t *testing.T) {
 		}
 	}
 
+	// The same person again: shown before saving, then saved with confirmDuplicate.
+	again := url.Values{}
+	for k, v := range form {
+		again[k] = v
+	}
+	again.Set("receivedOn", "2026-03-26")
+	resp, body = post(again, asJSON)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(body, created.Reference) {
+		t.Errorf("duplicate: %d %s", resp.StatusCode, body)
+	}
+	resp, page = post(again, nil)
+	if resp.StatusCode != http.StatusConflict || !strings.Contains(page, `name="confirmDuplicate"`) || !strings.Contains(page, "Piet Post") {
+		t.Errorf("duplicate page: %d", resp.StatusCode)
+	}
+	// A bad date on the page: the form comes back with the summary naming the field.
+	bad := url.Values{}
+	for k, v := range form {
+		bad[k] = v
+	}
+	bad.Set("receivedOn", "2026-13-01")
+	if resp, page := post(bad, nil); resp.StatusCode != 400 || !strings.Contains(page, `href="#f-receivedOn"`) {
+		t.Errorf("bad date page: %d", resp.StatusCode)
+	}
+
 	// The overview in JSON, with the letter to post.
 	var desk struct {
 		Cases []struct {

@@ -55,6 +55,7 @@ type DeskPage struct {
 	Types        []string
 	Channels     []string
 	Relations    []string
+	Capacities   []string
 	// Intake form state: the posted values, errors, duplicates found, or the case just made.
 	Intake     map[string]string
 	Errors     []FieldError
@@ -83,11 +84,12 @@ func DeskURL(tok string, params url.Values) string {
 // NewDeskPage builds the overview from the use case's view; link mints a case's StaffCase link.
 func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
 	p := DeskPage{Token: tok, Staff: staff, Today: Date(v.Today), Counts: v.Counts, Filter: f,
-		Statuses:  request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
-		Types:     request.Strings(request.Types),
-		Channels:  request.Strings(request.Channels[1:]),
-		Relations: request.Strings(request.Relations),
-		Intake:    map[string]string{"receivedOn": Date(v.Today), "channel": string(request.ChannelPhone), "lang": "nl"},
+		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
+		Types:      request.Strings(request.Types),
+		Channels:   request.Strings(request.Channels[1:]),
+		Relations:  request.Strings(request.Relations),
+		Capacities: request.Strings(request.Capacities),
+		Intake:     map[string]string{"receivedOn": Date(v.Today), "channel": string(request.ChannelPhone), "lang": "nl"},
 	}
 	from, to := report.PreviousMonth(v.Today)
 	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})

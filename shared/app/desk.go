@@ -16,6 +16,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/policy"
+	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -382,7 +383,8 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		for _, addr := range s.staff {
 			letters = append(letters, s.staffLetter(c, letter.StaffCase, addr, "", now))
 		}
-		events := []request.Event{{At: now, Actor: staff, Action: "registered", Detail: string(c.Channel) + " " + c.Received.String()}}
+		// The report reads the status the case entered from the intake event (report.EventIntake).
+		events := []request.Event{{At: now, Actor: staff, Action: report.EventIntake, Detail: string(c.Status)}}
 		if len(dups) > 0 {
 			events = append(events, request.Event{At: now, Actor: staff, Action: "possible_duplicate", Detail: strings.Join(dups, " ")})
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"cloud.google.com/go/civil"
 
@@ -138,7 +139,7 @@ func TestDeskIntakeByPhoneWithoutEmailGoesByPost(t *testing.T) {
 		}
 		evs, _ := s.Store.Events(ctx, c.Reference)
 		if !slices.ContainsFunc(evs, func(e request.Event) bool { return e.Action == "letter_posted" }) ||
-			!slices.ContainsFunc(evs, func(e request.Event) bool { return e.Action == "registered" && e.Actor == "staff@corp.test" }) {
+			!slices.ContainsFunc(evs, func(e request.Event) bool { return e.Action == "intake" && e.Actor == "staff@corp.test" }) {
 			t.Errorf("events %+v", evs)
 		}
 	})
@@ -341,7 +342,7 @@ func TestDeskExport(t *testing.T) {
 	if err := x.WriteJSON(&buf); err != nil {
 		t.Fatal(err)
 	}
-	for _, want := range []string{`"registered"`, `"exported"`, `"receipt"`, `"channel": "phone"`} {
+	for _, want := range []string{`"intake"`, `"exported"`, `"receipt"`, `"channel": "phone"`} {
 		if !strings.Contains(buf.String(), want) {
 			t.Errorf("export lacks %s:\n%s", want, buf.String())
 		}
@@ -352,4 +353,68 @@ func TestDeskExport(t *testing.T) {
 	if _, err := s.Svc.ExportCase(ctx, "auditor@corp.test", "PL-0000-0000"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unknown case: %v", err)
 	}
+}
+
+// A seeded set with known answers: on time, late, extended, refused, suspended (awaiting
+// identity for 10 days), and one still open and overdue.
+func TestDeskReportFiguresOnASeededSet(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: b, NoDelivery: true, Now: amsterdam("2026-03-27 10:00")})
+		day := func(d int) civil.Date { return civil.Date{Year: 2026, Month: 1, Day: 1}.AddDays(d - 1) } // day(5) = 5 January
+		at := func(d int) time.Time { return deadline.StartOfDay(day(d)).Add(10 * time.Hour) }
+		seed := func(ref string, typ request.Type, received, due int, extended bool, outcome request.Outcome, ground request.Ground, decided int, events ...request.Event) {
+			c := &request.Case{Reference: ref, Type: typ, Status: request.InProgress, Lang: "nl", Channel: request.ChannelPhone,
+				Subject: request.Person{Name: "Seed " + ref, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1}},
+				SubmittedAt: at(received), ConfirmedAt: at(received), Received: day(received), DueDate: day(due), Extended: extended,
+				UpdatedAt: at(received), RetainUntil: at(400)}
+			if decided > 0 {
+				c.Status = request.Decided
+				c.Decision = &request.Decision{Outcome: outcome, Ground: ground, DecidedAt: at(decided), DecidedBy: "staff@corp.test", Motivation: "m"}
+				events = append(events, request.Event{At: at(decided), Actor: "staff@corp.test", Action: "decide", Detail: string(outcome)})
+				c.UpdatedAt = at(decided)
+			}
+			if err := s.Store.Submit(ctx, c, app.Change{Events: events}, nil); err != nil {
+				t.Fatal(err)
+			}
+		}
+		intakeAt := func(d int, st request.Status) request.Event {
+			return request.Event{At: at(d), Actor: "staff@corp.test", Action: "intake", Detail: string(st)}
+		}
+		seed("PL-0NT1-ME00", request.Access, 5, 33, false, request.Granted, "", 20, intakeAt(5, request.InProgress))
+		seed("PL-1ATE-0000", request.Access, 6, 34, false, request.Refused, request.Excessive, 41, intakeAt(6, request.InProgress))
+		seed("PL-EXTD-0000", request.Access, 7, 97, true, request.Granted, "", 60, intakeAt(7, request.InProgress),
+			request.Event{At: at(30), Actor: "staff@corp.test", Action: "extend"})
+		seed("PL-SUSP-0000", request.Erasure, 8, 46, false, request.PartlyGranted, request.ProtectionOfRights, 25,
+			intakeAt(8, request.AwaitingIdentity), request.Event{At: at(18), Actor: "staff@corp.test", Action: "verify_identity"})
+		seed("PL-0PEN-0000", request.Access, 9, 37, false, "", "", 0, intakeAt(9, request.InProgress))
+		seed("PL-FEB0-0000", request.Access, 40, 68, false, "", "", 0, intakeAt(40, request.InProgress)) // February: outside
+
+		r, facts, err := s.Svc.Report(ctx, day(1), day(31))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(facts) != 5 || r.Received[request.Access] != 4 || r.Received[request.Erasure] != 1 {
+			t.Errorf("received %v (%d facts)", r.Received, len(facts))
+		}
+		if r.Decided[request.Granted] != 2 || r.Decided[request.Refused] != 1 || r.Decided[request.PartlyGranted] != 1 {
+			t.Errorf("decided %v", r.Decided)
+		}
+		if r.OnTime != 3 || r.Late != 1 || r.OnTimeRate == nil || *r.OnTimeRate != 0.75 {
+			t.Errorf("on time %d, late %d, rate %v", r.OnTime, r.Late, r.OnTimeRate)
+		}
+		if r.Open != 1 || r.OverdueNow != 1 || r.Extended != 1 {
+			t.Errorf("open %d, overdue %d, extended %d", r.Open, r.OverdueNow, r.Extended)
+		}
+		// Days to decision: 15, 35, 53, 17 → median (nearest rank) 17, p90 53.
+		if r.MedianDaysToDecision == nil || *r.MedianDaysToDecision != 17 || r.P90DaysToDecision == nil || *r.P90DaysToDecision != 53 {
+			t.Errorf("median %v, p90 %v", r.MedianDaysToDecision, r.P90DaysToDecision)
+		}
+		if r.RefusedByGround[request.Excessive] != 1 || r.RefusedByGround[request.ProtectionOfRights] != 1 {
+			t.Errorf("grounds %v", r.RefusedByGround)
+		}
+		if st := r.Stages[request.AwaitingIdentity]; st.MedianDays == nil || *st.MedianDays != 10 {
+			t.Errorf("awaiting identity: %+v", st)
+		}
+	})
 }

@@ -365,7 +365,7 @@ func TestDeskReportFiguresOnASeededSet(t *testing.T) {
 		at := func(d int) time.Time { return deadline.StartOfDay(day(d)).Add(10 * time.Hour) }
 		seed := func(ref string, typ request.Type, received, due int, extended bool, outcome request.Outcome, ground request.Ground, decided int, events ...request.Event) {
 			c := &request.Case{Reference: ref, Type: typ, Status: request.InProgress, Lang: "nl", Channel: request.ChannelPhone,
-				Subject: request.Person{Name: "Seed " + ref, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1}},
+				Subject:     request.Person{Name: "Seed " + ref, BirthDate: civil.Date{Year: 1970, Month: 1, Day: 1}},
 				SubmittedAt: at(received), ConfirmedAt: at(received), Received: day(received), DueDate: day(due), Extended: extended,
 				UpdatedAt: at(received), RetainUntil: at(400)}
 			if decided > 0 {

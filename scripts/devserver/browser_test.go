@@ -40,6 +40,7 @@ type e2eStack struct {
 	base    string // the functions, e.g. http://127.0.0.1:PORT
 	mailbox *devmailbox.Mailbox
 	mailURL string
+	project string // the run's own project, for a later test that needs the push subscriptions again
 }
 
 // The Functions Framework keeps one registry per process and refuses a second registration
@@ -77,8 +78,8 @@ func startStack(t *testing.T) *e2eStack {
 		mb := devmailbox.New(0)
 		mailSrv := httptest.NewServer(mb)
 		port := freePort(t)
-		s := &e2eStack{base: "http://127.0.0.1:" + port, mailbox: mb, mailURL: mailSrv.URL}
 		project := testProject(t, "demo-e2e-")
+		s := &e2eStack{base: "http://127.0.0.1:" + port, mailbox: mb, mailURL: mailSrv.URL, project: project}
 		for k, v := range map[string]string{
 			"GOOGLE_CLOUD_PROJECT": project,
 			"PUBLIC_BASE_URL":      s.base,

@@ -129,10 +129,12 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 	l := s.deskLetter(letter.DeskLink, addr, now.Truncate(deskLinkWindow).UTC().Format(time.RFC3339), now)
 	switch err := q.QueueLetter(ctx, l); {
 	case errors.Is(err, ErrExists):
+		s.Logger.InfoContext(ctx, "desk link already sent in this window", "letter_id", l.ID)
 		return nil // one link per window is enough
 	case err != nil:
 		return fmt.Errorf("queue desk link: %w", err)
 	}
+	s.Logger.InfoContext(ctx, "desk link queued", "letter_id", l.ID)
 	s.publish(ctx, []*outbox.Letter{l})
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/url"
 	"strconv"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -26,18 +27,53 @@ func (s *Service) DeskTick(ctx context.Context, now time.Time) int {
 	if !s.Calendar.IsWorkingDay(today) || now.Before(at(today)) {
 		return 0
 	}
-	n, err := s.digest(ctx, today, now)
-	if err != nil {
-		s.Logger.ErrorContext(ctx, "staff digest failed", "error", err)
+	n := 0
+	if !deskDone.has(s, "digest", today.String()) {
+		m, done, err := s.digest(ctx, today, now)
+		if err != nil {
+			s.Logger.ErrorContext(ctx, "staff digest failed", "error", err)
+		}
+		if done {
+			deskDone.set(s, "digest", today.String())
+		}
+		n += m
 	}
-	if s.firstWorkingDayOfMonth(today) {
+	month := today.String()[:7]
+	if s.firstWorkingDayOfMonth(today) && !deskDone.has(s, "report", month) {
 		m, err := s.monthlyReport(ctx, today, now)
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "accountability report failed", "error", err)
+		} else {
+			deskDone.set(s, "report", month)
 		}
 		n += m
 	}
 	return n
+}
+
+// deskDone remembers, per service in this instance, the day whose digests and the month whose
+// report are queued, so that later ticks that day do not read every open case again. The
+// letter ids keep it exactly once across instances; this only saves the reads.
+var deskDone = &doneMemo{m: map[*Service]map[string]string{}}
+
+type doneMemo struct {
+	mu sync.Mutex
+	m  map[*Service]map[string]string
+}
+
+func (d *doneMemo) has(s *Service, what, when string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.m[s][what] == when
+}
+
+func (d *doneMemo) set(s *Service, what, when string) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.m[s] == nil {
+		d.m[s] = map[string]string{}
+	}
+	d.m[s][what] = when
 }
 
 func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {
@@ -50,15 +86,16 @@ func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {
 }
 
 // digest queues one staff_digest per staff address: overdue cases, cases due within the
-// profile's reminder window, letters waiting to be posted, and a desk link.
-func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (int, error) {
+// profile's reminder window, letters waiting to be posted, and a desk link. done reports that
+// today's digests are queued (now or before); not when there was nothing to report.
+func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
 	q, ok := s.Outbox.(LetterQueue)
 	if !ok {
-		return 0, nil
+		return 0, true, nil
 	}
 	v, err := s.desk(ctx, DeskFilter{}, now)
 	if err != nil {
-		return 0, err
+		return 0, false, err
 	}
 	window := s.Calendar.AddWorkingDays(today, max(s.Profile.Reminders.StaffWorkingDaysBefore, 1))
 	info := letter.DeskInfo{ToPost: v.Counts.ToPost, ToPostOverdue: v.Counts.ToPostLate}
@@ -76,7 +113,7 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 		}
 	}
 	if info.Open == 0 && info.ToPost == 0 {
-		return 0, nil
+		return 0, false, nil
 	}
 	var queued []*outbox.Letter
 	for _, addr := range s.staff {
@@ -86,13 +123,14 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 		switch err := q.QueueLetter(ctx, l); {
 		case errors.Is(err, ErrExists):
 		case err != nil:
-			return len(queued), fmt.Errorf("queue digest: %w", err)
+			s.publish(ctx, queued)
+			return len(queued), false, fmt.Errorf("queue digest: %w", err)
 		default:
 			queued = append(queued, l)
 		}
 	}
 	s.publish(ctx, queued)
-	return len(queued), nil
+	return len(queued), true, nil
 }
 
 // monthlyReport queues last month's accountability_report to the privacy officer, once; none

@@ -303,6 +303,11 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 		h.web.Invalid(w, r, lang, fields)
 	case errors.As(err, &rej):
 		h.web.Problem(w, r, rej.HTTPStatus(), lang, "err.media_type", []web.FieldError{uploadError(rej, lang)})
+	case errors.Is(err, idcheck.ErrBusy):
+		// The instance's inspection budget is full: the upload was not judged, so nothing was
+		// stored; the tenant sends it again in a moment.
+		w.Header().Set("Retry-After", "2")
+		h.web.Problem(w, r, http.StatusServiceUnavailable, lang, "err.busy", nil)
 	case errors.As(err, &rl):
 		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter/time.Second)+1))
 		h.web.Problem(w, r, http.StatusTooManyRequests, lang, "err.rate", nil)

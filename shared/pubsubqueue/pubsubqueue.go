@@ -40,6 +40,10 @@ func (p *Publisher) Publish(ctx context.Context, topic string, data []byte) erro
 	t, ok := p.topics[topic]
 	if !ok {
 		t = p.c.Publisher(topic)
+		// Every caller waits for its message to be acknowledged, so send each at once: the
+		// client's default holds a message up to 10 ms for a batch (DelayThreshold), which a
+		// submission would wait out on its way to the answer.
+		t.PublishSettings.CountThreshold = 1
 		p.topics[topic] = t
 	}
 	p.mu.Unlock()

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/civil"
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
+	"google.golang.org/api/option"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -86,7 +88,10 @@ var TTLFields = []TTLField{
 
 // Store implements app.CaseStore, app.OutboxStore, app.BlobStore and app.DeskStore on Firestore.
 type Store struct {
-	c *firestore.Client
+	// c is the client; a Store made by Dial sets it on first use (connect), and every method
+	// that reaches Firestore calls open first, after which c is safe to read.
+	c       *firestore.Client
+	connect func() error
 }
 
 var (
@@ -104,10 +109,40 @@ func New(c *firestore.Client) (*Store, error) {
 	return &Store{c: c}, nil
 }
 
+// Dial returns a Store for project whose client is created on its first use, not now: a
+// function instance that answers without Firestore (a form page, a refused link) starts
+// without dialling it or looking up credentials. opts go to firestore.NewClient.
+func Dial(project string, opts ...option.ClientOption) (*Store, error) {
+	if project == "" {
+		return nil, errors.New("firestoredb: project is required")
+	}
+	s := &Store{}
+	s.connect = sync.OnceValue(func() error {
+		c, err := firestore.NewClient(context.Background(), project, opts...)
+		if err != nil {
+			return fmt.Errorf("firestore client: %w", err)
+		}
+		s.c = c
+		return nil
+	})
+	return s, nil
+}
+
+// open makes sure the client exists (see Dial).
+func (s *Store) open() error {
+	if s.connect == nil {
+		return nil
+	}
+	return s.connect()
+}
+
 func (s *Store) caseRef(ref string) *firestore.DocumentRef { return s.c.Collection(colCases).Doc(ref) }
 
 // Submit implements app.CaseStore.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	now := c.SubmittedAt
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		type counter struct {
@@ -183,6 +218,9 @@ func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.C
 
 // Update implements app.CaseStore.
 func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var out *request.Case
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(s.caseRef(ref))
@@ -294,6 +332,9 @@ func (s *Store) caseParts(tx *firestore.Transaction, ref string) (events, letter
 
 // Case implements app.CaseStore.
 func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	snap, err := s.caseRef(ref).Get(ctx)
 	if status.Code(err) == codes.NotFound {
 		return nil, app.ErrNotFound
@@ -310,6 +351,9 @@ func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 
 // Events implements app.CaseStore.
 func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	snaps, err := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, err
@@ -327,6 +371,9 @@ func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error)
 
 // Letters implements app.CaseStore.
 func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	snaps, err := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, err
@@ -348,6 +395,9 @@ func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, erro
 
 // ClaimLetter implements app.OutboxStore.
 func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var out *outbox.Letter
 	ref := s.c.Collection(colLetters).Doc(id)
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -385,6 +435,9 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 
 // FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	up := []firestore.Update{
 		{Path: "status", Value: string(st)},
 		{Path: "leaseUntil", Value: nil},
@@ -403,6 +456,9 @@ func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, n
 // PendingLetters implements app.OutboxStore. A letter that a sender tried since retryAfter is left to
 // Pub/Sub's own retries; one never tried, or not for a while, is returned.
 func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var ids []string
 	for _, st := range []outbox.Status{outbox.Pending, outbox.Sending} {
 		it := s.c.Collection(colLetters).Where("status", "==", string(st)).Where("createdAt", "<", olderThan.UTC()).
@@ -506,6 +562,9 @@ func (s *Store) DeleteResult(ctx context.Context, ref string) error {
 
 // deleteAccessPackages deletes every access package of a case, whatever its key.
 func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	heads, err := s.c.Collection(colResults).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
 	if err != nil {
 		return fmt.Errorf("list access packages: %w", err)
@@ -521,6 +580,9 @@ func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
 // putBlob stores sealed bytes in chunks, the chunks first and the head last, so a reader never
 // sees a head without its chunks. A blob that replaces an earlier one overwrites it.
 func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte, kind string, expireAt time.Time) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if err := s.deleteBlob(ctx, col, id); err != nil {
 		return err
 	}
@@ -538,6 +600,9 @@ func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte,
 }
 
 func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, error) {
+	if err := s.open(); err != nil {
+		return nil, "", err
+	}
 	head := s.c.Collection(col).Doc(ref)
 	snap, err := head.Get(ctx)
 	if status.Code(err) == codes.NotFound {
@@ -569,6 +634,9 @@ func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, erro
 
 // deleteBlob deletes every chunk, also orphans of a failed upload, then the head.
 func (s *Store) deleteBlob(ctx context.Context, col, ref string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	head := s.c.Collection(col).Doc(ref)
 	refs, err := head.Collection(colChunks).DocumentRefs(ctx).GetAll()
 	if err != nil {
@@ -586,6 +654,9 @@ func (s *Store) deleteBlob(ctx context.Context, col, ref string) error {
 // DueCases implements app.CaseStore. The range filter on one field needs only Firestore's
 // automatic single-field index; documents without nextActionAt are not in it at all.
 func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	it := s.c.Collection(colCases).Where("nextActionAt", "<=", now.UTC()).OrderBy("nextActionAt", firestore.Asc).
 		Limit(max).Select().Documents(ctx)
 	defer it.Stop()
@@ -605,6 +676,9 @@ func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string,
 // DeleteCase implements app.CaseStore: the ID copy, letters and events first, the case last, so a
 // crash part-way leaves a case the next Tick finds and deletes again.
 func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if err := s.DeleteIDCopy(ctx, ref); err != nil {
 		return err
 	}
@@ -653,6 +727,9 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 // OpenCases implements app.DeskStore with two indexed queries: the cases whose clock runs by
 // (status, dueDate), then the unconfirmed ones by (status, submittedAt).
 func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	running := []string{string(request.AwaitingIdentity), string(request.InProgress), string(request.AwaitingThirdParty)}
 	out, err := s.cases(ctx, s.c.Collection(colCases).Where("status", "in", running).OrderBy("dueDate", firestore.Asc).Limit(limit))
 	if err != nil || len(out) >= limit {
@@ -668,6 +745,9 @@ func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, erro
 // collection-group query on the copy each event keeps (a collection-group single-field index
 // on events.received, declared in Terraform). Each reads only the period's documents.
 func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.CaseEvents, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	cases, err := s.cases(ctx, s.c.Collection(colCases).Where("received", ">=", from.String()).
 		Where("received", "<", to.String()).OrderBy("received", firestore.Asc))
 	if err != nil {
@@ -733,6 +813,9 @@ func (s *Store) cases(ctx context.Context, q firestore.Query) ([]*request.Case, 
 
 // LettersToPost implements app.DeskStore on the (status, createdAt) index.
 func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	snaps, err := s.c.Collection(colLetters).Where("status", "==", string(outbox.ToPost)).
 		OrderBy("createdAt", firestore.Asc).Limit(max).Documents(ctx).GetAll()
 	if err != nil {
@@ -755,6 +838,9 @@ func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, e
 
 // MarkPosted implements app.DeskStore.
 func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var out *outbox.Letter
 	ref := s.c.Collection(colLetters).Doc(id)
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {

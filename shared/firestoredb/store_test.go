@@ -16,13 +16,26 @@ import (
 func TestContract(t *testing.T) {
 	testenv.RequireFirestore(t)
 	storetest.Run(t, func(t *testing.T) storetest.Stores {
-		fs := testenv.Firestore(t, testenv.Project(t))
-		s, err := firestoredb.New(fs)
+		project := testenv.Project(t)
+		fs := testenv.Firestore(t, project)
+		// Dial, as the functions do: the store makes its own client on first use.
+		s, err := firestoredb.Dial(project)
 		if err != nil {
 			t.Fatal(err)
 		}
 		return inspected{s, fs}
 	})
+}
+
+// A store needs a client or a project.
+func TestConstructors(t *testing.T) {
+	t.Parallel()
+	if _, err := firestoredb.New(nil); err == nil {
+		t.Error("New accepted a nil client")
+	}
+	if _, err := firestoredb.Dial(""); err == nil {
+		t.Error("Dial accepted an empty project")
+	}
 }
 
 // inspected reads the event documents' TTL field straight from Firestore.

@@ -96,6 +96,17 @@ type caseDoc struct {
 	Version        int            `firestore:"version"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
 	ExpireAt *time.Time `firestore:"expireAt"`
+	// Parts names the case's letters and events, so that an update knows them without a
+	// query, and which letters exist without looking each up. Nil on a case written before
+	// the store kept it: an update of such a case looks them up, as it did then.
+	Parts *partsDoc `firestore:"parts"`
+}
+
+// partsDoc lists the ids of a case's letters (in the letters collection) and events (in its
+// events sub-collection).
+type partsDoc struct {
+	Letters []string `firestore:"letters"`
+	Events  []string `firestore:"events"`
 }
 
 type eventDoc struct {

@@ -171,10 +171,12 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 			counters = append(counters, counter{ref, n, end})
 		}
 		c.Version = 1
-		if err := tx.Create(s.caseRef(c.Reference), toCaseDoc(c)); err != nil {
+		d := toCaseDoc(c)
+		d.Parts = &partsDoc{}
+		if err := s.writeChange(tx, c, ch, d.Parts); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, c, ch, nil); err != nil {
+		if err := tx.Create(s.caseRef(c.Reference), d); err != nil {
 			return err
 		}
 		for _, k := range counters {
@@ -190,11 +192,12 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 	return err
 }
 
-// writeChange writes letters (skipping any that already exist: letter ids are deterministic,
-// so a repeated change sends nothing twice) and events, both with the case's retention as TTL.
-func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, existing map[string]bool) error {
+// writeChange writes letters (skipping any that parts lists already: letter ids are
+// deterministic, so a repeated change sends nothing twice) and events, both with the case's
+// retention as TTL, and adds what it writes to parts.
+func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, parts *partsDoc) error {
 	for _, l := range ch.Letters {
-		if existing[l.ID] {
+		if slices.Contains(parts.Letters, l.ID) {
 			continue
 		}
 		d, err := toLetterDoc(l)
@@ -205,13 +208,17 @@ func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.C
 		if err := tx.Create(s.c.Collection(colLetters).Doc(l.ID), d); err != nil {
 			return err
 		}
+		parts.Letters = append(parts.Letters, l.ID)
 	}
 	for i, e := range ch.Events {
 		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i,
 			ExpireAt: ptr(c.RetainUntil), Received: dateString(c.Received)}
-		if err := tx.Create(s.caseRef(c.Reference).Collection(colEvents).NewDoc(), d); err != nil {
+		// Named by its seq, unique within the case, so that the case can list it.
+		id := fmt.Sprintf("%08d", d.Seq)
+		if err := tx.Create(s.caseRef(c.Reference).Collection(colEvents).Doc(id), d); err != nil {
 			return err
 		}
+		parts.Events = append(parts.Events, id)
 	}
 	return nil
 }
@@ -240,14 +247,18 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 			out = c
 			return err
 		}
-		// Reads must precede writes in a transaction: look up which letters exist first.
-		existing := map[string]bool{}
-		for _, l := range ch.Letters {
-			ls, err := tx.Get(s.c.Collection(colLetters).Doc(l.ID))
-			if err == nil && ls.Exists() {
-				existing[l.ID] = true
-			} else if err != nil && status.Code(err) != codes.NotFound {
-				return err
+		// Reads must precede writes in a transaction. The case names its letters; one written
+		// before it did has each new letter looked up instead.
+		parts := d.Parts
+		if parts == nil {
+			parts = &partsDoc{}
+			for _, l := range ch.Letters {
+				ls, err := tx.Get(s.c.Collection(colLetters).Doc(l.ID))
+				if err == nil && ls.Exists() {
+					parts.Letters = append(parts.Letters, l.ID)
+				} else if err != nil && status.Code(err) != codes.NotFound {
+					return err
+				}
 			}
 		}
 		var chunks int64
@@ -265,15 +276,21 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 		retain := !val(d.ExpireAt).Equal(c.RetainUntil.UTC().Truncate(time.Microsecond))
 		receive := d.Received != dateString(c.Received)
 		var events, letters []*firestore.DocumentRef
-		if retain || receive {
+		switch {
+		case !retain && !receive:
+		case d.Parts != nil:
+			for _, id := range d.Parts.Letters {
+				letters = append(letters, s.c.Collection(colLetters).Doc(id))
+			}
+			for _, id := range d.Parts.Events {
+				events = append(events, s.caseRef(ref).Collection(colEvents).Doc(id))
+			}
+		default:
 			if events, letters, err = s.caseParts(tx, ref); err != nil {
 				return err
 			}
 		}
 		c.Version++
-		if err := tx.Set(s.caseRef(ref), toCaseDoc(c)); err != nil {
-			return err
-		}
 		var eventUp []firestore.Update
 		if retain {
 			eventUp = append(eventUp, firestore.Update{Path: "expireAt", Value: ptr(c.RetainUntil)})
@@ -291,7 +308,15 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 				return err
 			}
 		}
-		if err := s.writeChange(tx, c, ch, existing); err != nil {
+		if err := s.writeChange(tx, c, ch, parts); err != nil {
+			return err
+		}
+		nd := toCaseDoc(c)
+		if d.Parts != nil {
+			// Only a case that named every part from the start can name them all now.
+			nd.Parts = parts
+		}
+		if err := tx.Set(s.caseRef(ref), nd); err != nil {
 			return err
 		}
 		if ch.DeleteIDCopy {
@@ -716,6 +741,10 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 		}
 	}
 	if keepCase {
+		// The stub names no parts any more.
+		if _, err := s.caseRef(ref).Update(ctx, []firestore.Update{{Path: "parts", Value: &partsDoc{}}}); err != nil && status.Code(err) != codes.NotFound {
+			return fmt.Errorf("clear case parts: %w", err)
+		}
 		return nil
 	}
 	if _, err := s.caseRef(ref).Delete(ctx); err != nil {

@@ -6,8 +6,12 @@ import (
 	"time"
 
 	"cloud.google.com/go/firestore"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
+	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/firestoredb"
+	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/storetest"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
@@ -25,6 +29,45 @@ func TestContract(t *testing.T) {
 		}
 		return inspected{s, fs}
 	})
+}
+
+// The contract again for cases written before the store named their parts on the case: each
+// submission and update drops that list, so every update looks the parts up instead.
+func TestContractCasesWithoutParts(t *testing.T) {
+	testenv.RequireFirestore(t)
+	storetest.Run(t, func(t *testing.T) storetest.Stores {
+		fs := testenv.Firestore(t, testenv.Project(t))
+		s, err := firestoredb.New(fs)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return withoutParts{inspected{s, fs}}
+	})
+}
+
+type withoutParts struct{ inspected }
+
+func (s withoutParts) drop(ctx context.Context, ref string) error {
+	_, err := s.fs.Collection("cases").Doc(ref).Update(ctx, []firestore.Update{{Path: "parts", Value: firestore.Delete}})
+	if status.Code(err) == codes.NotFound {
+		return nil
+	}
+	return err
+}
+
+func (s withoutParts) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
+	if err := s.Store.Submit(ctx, c, ch, limits); err != nil {
+		return err
+	}
+	return s.drop(ctx, c.Reference)
+}
+
+func (s withoutParts) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
+	c, err := s.Store.Update(ctx, ref, fn)
+	if err != nil {
+		return c, err
+	}
+	return c, s.drop(ctx, ref)
 }
 
 // A store needs a client or a project.

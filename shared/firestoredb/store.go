@@ -173,7 +173,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 		c.Version = 1
 		d := toCaseDoc(c)
 		d.Parts = &partsDoc{}
-		if err := s.writeChange(tx, c, ch, d.Parts); err != nil {
+		if err := s.writeChange(tx, c, ch, d.Parts, &d.Events); err != nil {
 			return err
 		}
 		if err := tx.Create(s.caseRef(c.Reference), d); err != nil {
@@ -193,9 +193,10 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 }
 
 // writeChange writes letters (skipping any that parts lists already: letter ids are
-// deterministic, so a repeated change sends nothing twice) and events, both with the case's
-// retention as TTL, and adds what it writes to parts.
-func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, parts *partsDoc) error {
+// deterministic, so a repeated change sends nothing twice) with the case's retention as TTL,
+// and adds them to parts. It appends events to embedded, the case document's own list; a case
+// written before the store kept them there (embedded nil) gets event documents instead.
+func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, parts *partsDoc, embedded *[]eventDoc) error {
 	for _, l := range ch.Letters {
 		if slices.Contains(parts.Letters, l.ID) {
 			continue
@@ -211,14 +212,16 @@ func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.C
 		parts.Letters = append(parts.Letters, l.ID)
 	}
 	for i, e := range ch.Events {
-		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i,
-			ExpireAt: ptr(c.RetainUntil), Received: dateString(c.Received)}
-		// Named by its seq, unique within the case, so that the case can list it.
-		id := fmt.Sprintf("%08d", d.Seq)
-		if err := tx.Create(s.caseRef(c.Reference).Collection(colEvents).Doc(id), d); err != nil {
+		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i}
+		if embedded != nil {
+			// Kept in the case document, the event lives exactly as long as the case.
+			*embedded = append(*embedded, d)
+			continue
+		}
+		d.ExpireAt, d.Received = ptr(c.RetainUntil), dateString(c.Received)
+		if err := tx.Create(s.caseRef(c.Reference).Collection(colEvents).NewDoc(), d); err != nil {
 			return err
 		}
-		parts.Events = append(parts.Events, id)
 	}
 	return nil
 }
@@ -272,19 +275,18 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 			}
 		}
 		// A new retention moves the TTL of every event and letter of the case with it; a new
-		// day of receipt moves the events' copy.
+		// day of receipt moves the events' copy. Events kept in the case document move with it.
 		retain := !val(d.ExpireAt).Equal(c.RetainUntil.UTC().Truncate(time.Microsecond))
 		receive := d.Received != dateString(c.Received)
 		var events, letters []*firestore.DocumentRef
 		switch {
-		case !retain && !receive:
 		case d.Parts != nil:
-			for _, id := range d.Parts.Letters {
-				letters = append(letters, s.c.Collection(colLetters).Doc(id))
+			if retain {
+				for _, id := range d.Parts.Letters {
+					letters = append(letters, s.c.Collection(colLetters).Doc(id))
+				}
 			}
-			for _, id := range d.Parts.Events {
-				events = append(events, s.caseRef(ref).Collection(colEvents).Doc(id))
-			}
+		case !retain && !receive:
 		default:
 			if events, letters, err = s.caseParts(tx, ref); err != nil {
 				return err
@@ -308,13 +310,15 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 				return err
 			}
 		}
-		if err := s.writeChange(tx, c, ch, parts); err != nil {
-			return err
-		}
 		nd := toCaseDoc(c)
+		var embedded *[]eventDoc
 		if d.Parts != nil {
 			// Only a case that named every part from the start can name them all now.
-			nd.Parts = parts
+			nd.Parts, nd.Events = parts, d.Events
+			embedded = &nd.Events
+		}
+		if err := s.writeChange(tx, c, ch, parts, embedded); err != nil {
+			return err
 		}
 		if err := tx.Set(s.caseRef(ref), nd); err != nil {
 			return err
@@ -379,6 +383,21 @@ func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error)
 	if err := s.open(); err != nil {
 		return nil, err
 	}
+	switch snap, err := s.caseRef(ref).Get(ctx); {
+	case status.Code(err) == codes.NotFound:
+		return []request.Event{}, nil
+	case err != nil:
+		return nil, err
+	default:
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode case: %w", err)
+		}
+		if d.Parts != nil {
+			return fromEventDocs(d.Events), nil
+		}
+	}
+	// A case written before its events were kept in it.
 	snaps, err := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, err
@@ -741,8 +760,9 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 		}
 	}
 	if keepCase {
-		// The stub names no parts any more.
-		if _, err := s.caseRef(ref).Update(ctx, []firestore.Update{{Path: "parts", Value: &partsDoc{}}}); err != nil && status.Code(err) != codes.NotFound {
+		// The stub names no parts and keeps no events any more.
+		up := []firestore.Update{{Path: "parts", Value: &partsDoc{}}, {Path: "events", Value: firestore.Delete}}
+		if _, err := s.caseRef(ref).Update(ctx, up); err != nil && status.Code(err) != codes.NotFound {
 			return fmt.Errorf("clear case parts: %w", err)
 		}
 		return nil
@@ -777,20 +797,49 @@ func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.C
 	if err := s.open(); err != nil {
 		return nil, err
 	}
-	cases, err := s.cases(ctx, s.c.Collection(colCases).Where("received", ">=", from.String()).
-		Where("received", "<", to.String()).OrderBy("received", firestore.Asc))
-	if err != nil {
-		return nil, err
+	var (
+		cases  []*request.Case
+		kept   = map[string][]request.Event{} // events kept in the case document, by case
+		legacy bool                           // a case whose events are documents of their own
+	)
+	it := s.c.Collection(colCases).Where("received", ">=", from.String()).
+		Where("received", "<", to.String()).OrderBy("received", firestore.Asc).Documents(ctx)
+	defer it.Stop()
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("query cases: %w", err)
+		}
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode case: %w", err)
+		}
+		cases = append(cases, fromCaseDoc(snap.Ref.ID, &d))
+		if d.Parts != nil {
+			kept[snap.Ref.ID] = fromEventDocs(d.Events)
+		} else {
+			legacy = true
+		}
+	}
+	if !legacy {
+		out := make([]app.CaseEvents, len(cases))
+		for i, c := range cases {
+			out[i] = app.CaseEvents{Case: c, Events: kept[c.Reference]}
+		}
+		return out, nil
 	}
 	type seqEvent struct {
 		seq int
 		e   request.Event
 	}
 	byCase := map[string][]seqEvent{}
-	it := s.c.CollectionGroup(colEvents).Where("received", ">=", from.String()).Where("received", "<", to.String()).Documents(ctx)
-	defer it.Stop()
+	evs := s.c.CollectionGroup(colEvents).Where("received", ">=", from.String()).Where("received", "<", to.String()).Documents(ctx)
+	defer evs.Stop()
 	for {
-		snap, err := it.Next()
+		snap, err := evs.Next()
 		if errors.Is(err, iterator.Done) {
 			break
 		}
@@ -809,6 +858,10 @@ func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.C
 	}
 	out := make([]app.CaseEvents, len(cases))
 	for i, c := range cases {
+		if e, ok := kept[c.Reference]; ok {
+			out[i] = app.CaseEvents{Case: c, Events: e}
+			continue
+		}
 		evs := byCase[c.Reference]
 		slices.SortStableFunc(evs, func(a, b seqEvent) int { return cmp.Compare(a.seq, b.seq) })
 		out[i] = app.CaseEvents{Case: c, Events: make([]request.Event, len(evs))}

@@ -47,12 +47,31 @@ func TestContractCasesWithoutParts(t *testing.T) {
 
 type withoutParts struct{ inspected }
 
+// drop turns the case into one written before: its events become documents of their own
+// (with the case's TTL and day of receipt) and it names no parts.
 func (s withoutParts) drop(ctx context.Context, ref string) error {
-	_, err := s.fs.Collection("cases").Doc(ref).Update(ctx, []firestore.Update{{Path: "parts", Value: firestore.Delete}})
-	if status.Code(err) == codes.NotFound {
-		return nil
-	}
-	return err
+	doc := s.fs.Collection("cases").Doc(ref)
+	return s.fs.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snap, err := tx.Get(doc)
+		if status.Code(err) == codes.NotFound {
+			return nil
+		} else if err != nil {
+			return err
+		}
+		data := snap.Data()
+		if data["parts"] == nil {
+			return nil
+		}
+		events, _ := data["events"].([]any)
+		for _, e := range events {
+			m, _ := e.(map[string]any)
+			m["expireAt"], m["received"] = data["expireAt"], data["received"]
+			if err := tx.Create(doc.Collection("events").NewDoc(), m); err != nil {
+				return err
+			}
+		}
+		return tx.Update(doc, []firestore.Update{{Path: "parts", Value: firestore.Delete}, {Path: "events", Value: firestore.Delete}})
+	})
 }
 
 func (s withoutParts) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
@@ -88,6 +107,16 @@ type inspected struct {
 }
 
 func (s inspected) EventsExpireAt(ctx context.Context, ref string) ([]time.Time, error) {
+	// Events kept in the case document (a case with "parts") expire with it.
+	if snap, err := s.fs.Collection("cases").Doc(ref).Get(ctx); err == nil && snap.Data()["parts"] != nil {
+		events, _ := snap.Data()["events"].([]any)
+		at, _ := snap.Data()["expireAt"].(time.Time)
+		out := make([]time.Time, len(events))
+		for i := range out {
+			out[i] = at
+		}
+		return out, nil
+	}
 	snaps, err := s.fs.Collection("cases").Doc(ref).Collection("events").OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, err

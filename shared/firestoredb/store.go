@@ -627,7 +627,7 @@ func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte,
 	if err := s.open(); err != nil {
 		return err
 	}
-	if err := s.deleteBlob(ctx, col, id); err != nil {
+	if err := s.clearBlob(ctx, col, id); err != nil {
 		return err
 	}
 	head := s.c.Collection(col).Doc(id)
@@ -676,23 +676,39 @@ func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, erro
 	return out, h.Kind, nil
 }
 
-// deleteBlob deletes every chunk, also orphans of a failed upload, then the head.
+// deleteBlob deletes the head, then every chunk, also orphans of a failed upload: a reader
+// sees the blob whole or not at all.
 func (s *Store) deleteBlob(ctx context.Context, col, ref string) error {
 	if err := s.open(); err != nil {
 		return err
 	}
+	return s.dropBlob(ctx, col, ref, false)
+}
+
+// clearBlob makes way for a new blob: as deleteBlob, but when there are no chunks it leaves
+// the head alone (the new head overwrites it), which saves a write for a blob stored anew.
+func (s *Store) clearBlob(ctx context.Context, col, ref string) error {
+	return s.dropBlob(ctx, col, ref, true)
+}
+
+func (s *Store) dropBlob(ctx context.Context, col, ref string, keepBareHead bool) error {
 	head := s.c.Collection(col).Doc(ref)
 	refs, err := head.Collection(colChunks).DocumentRefs(ctx).GetAll()
 	if err != nil {
 		return fmt.Errorf("list chunks: %w", err)
+	}
+	if len(refs) == 0 && keepBareHead {
+		return nil
+	}
+	if _, err := head.Delete(ctx); err != nil {
+		return fmt.Errorf("delete head: %w", err)
 	}
 	for _, r := range refs {
 		if _, err := r.Delete(ctx); err != nil {
 			return fmt.Errorf("delete chunk: %w", err)
 		}
 	}
-	_, err = head.Delete(ctx)
-	return err
+	return nil
 }
 
 // DueCases implements app.CaseStore. The range filter on one field needs only Firestore's

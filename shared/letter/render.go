@@ -26,30 +26,36 @@ type pair struct {
 	html *htmltemplate.Template
 }
 
-// The templates are parsed on the first letter, not at start-up: most functions never write
-// one, and parsing them all takes about 10 ms and 3.4 MB, which every cold start would pay.
+// Each kind's templates are parsed when the first letter of that kind and language is
+// written, not at start-up: most functions never write one, and parsing them all takes about
+// 10 ms and 3.4 MB, which every cold start would pay (and the first letter too).
 var (
-	sets   = sync.OnceValue(mustLoad)
+	sets   = lazySets()
 	layout = sync.OnceValue(func() *htmltemplate.Template {
 		return htmltemplate.Must(htmltemplate.New("layout.html").ParseFS(templateFS, "templates/layout.html"))
 	})
 )
 
-// mustLoad parses every kind in every language once; a broken template fails every test that
-// renders a letter.
-func mustLoad() map[string]map[Kind]pair {
-	out := map[string]map[Kind]pair{}
+// lazySets makes, for every kind in every language, the function that parses its templates
+// once. A broken template fails every test that renders that letter (TestGolden renders all).
+func lazySets() map[string]map[Kind]func() pair {
+	out := map[string]map[Kind]func() pair{}
 	for _, lang := range languages {
-		out[lang] = map[Kind]pair{}
-		common := "templates/" + lang + "/common.tmpl"
+		out[lang] = map[Kind]func() pair{}
 		for _, k := range kinds {
-			file := "templates/" + lang + "/" + string(k) + ".tmpl"
-			t := texttemplate.Must(texttemplate.New(string(k)).Funcs(funcs(lang, false)).ParseFS(templateFS, common, file))
-			h := htmltemplate.Must(htmltemplate.New(string(k)).Funcs(funcs(lang, true)).ParseFS(templateFS, common, file))
-			out[lang][k] = pair{text: t, html: h}
+			out[lang][k] = sync.OnceValue(func() pair { return mustParse(lang, k) })
 		}
 	}
 	return out
+}
+
+// mustParse parses the templates of kind k in lang.
+func mustParse(lang string, k Kind) pair {
+	common := "templates/" + lang + "/common.tmpl"
+	file := "templates/" + lang + "/" + string(k) + ".tmpl"
+	t := texttemplate.Must(texttemplate.New(string(k)).Funcs(funcs(lang, false)).ParseFS(templateFS, common, file))
+	h := htmltemplate.Must(htmltemplate.New(string(k)).Funcs(funcs(lang, true)).ParseFS(templateFS, common, file))
+	return pair{text: t, html: h}
 }
 
 // Inline styles: many mail clients drop <style> blocks. Colours keep a contrast of at least
@@ -100,7 +106,7 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 	if !kind.Valid() {
 		return Message{}, fmt.Errorf("%w: %q", ErrUnknownKind, kind)
 	}
-	byKind, ok := sets()[lang]
+	byKind, ok := sets[lang]
 	if !ok {
 		return Message{}, fmt.Errorf("%w: %q", ErrUnknownLanguage, lang)
 	}
@@ -108,7 +114,7 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 		return Message{}, err
 	}
 	d = prepare(kind, d)
-	p := byKind[kind]
+	p := byKind[kind]()
 
 	var execErr error
 	run := func(t executor, name string) string {

@@ -150,25 +150,30 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 			count int64
 			end   time.Time
 		}
+		// Every counter in one round trip.
+		refs := make([]*firestore.DocumentRef, len(limits))
+		for i, l := range limits {
+			refs[i] = s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, now.Truncate(l.Window).Unix()))
+		}
+		var snaps []*firestore.DocumentSnapshot
+		if len(refs) > 0 {
+			var err error
+			if snaps, err = tx.GetAll(refs); err != nil {
+				return fmt.Errorf("read rate limits: %w", err)
+			}
+		}
 		var counters []counter
-		for _, l := range limits {
-			start := now.Truncate(l.Window)
-			end := start.Add(l.Window)
-			ref := s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, start.Unix()))
-			snap, err := tx.Get(ref)
+		for i, l := range limits {
+			end := now.Truncate(l.Window).Add(l.Window)
 			var n int64
-			switch {
-			case status.Code(err) == codes.NotFound:
-			case err != nil:
-				return fmt.Errorf("read rate limit: %w", err)
-			default:
-				v, _ := snap.DataAt("count")
+			if snaps[i].Exists() {
+				v, _ := snaps[i].DataAt("count")
 				n, _ = v.(int64)
 			}
 			if n >= int64(l.Max) {
 				return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
 			}
-			counters = append(counters, counter{ref, n, end})
+			counters = append(counters, counter{refs[i], n, end})
 		}
 		c.Version = 1
 		d := toCaseDoc(c)

@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"time"
 
-	"cloud.google.com/go/firestore"
-	"cloud.google.com/go/pubsub/v2"
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 	"github.com/cloudevents/sdk-go/v2/event"
 
@@ -176,19 +174,13 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ORG_PROFILE: %w", err)
 	}
-	fs, err := firestore.NewClient(ctx, cfg.Project)
-	if err != nil {
-		return nil, fmt.Errorf("firestore: %w", err)
-	}
-	ps, err := pubsub.NewClient(ctx, cfg.Project)
-	if err != nil {
-		return nil, fmt.Errorf("pubsub: %w", err)
-	}
-	store, err := firestoredb.New(fs)
+	// The Firestore and Pub/Sub clients are made on first use: an instance's first answer (a
+	// form page, a refused link) needs neither, and a cold start need not wait for them.
+	store, err := firestoredb.Dial(cfg.Project)
 	if err != nil {
 		return nil, err
 	}
-	pub, err := pubsubqueue.New(ps, cfg.Project)
+	pub, err := pubsubqueue.Dial(cfg.Project)
 	if err != nil {
 		return nil, err
 	}

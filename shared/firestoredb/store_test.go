@@ -12,7 +12,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/firestoredb"
 	"github.com/privacyloket/privacyloket/shared/request"
-	"github.com/privacyloket/privacyloket/shared/storetest"
+	"github.com/privacyloket/privacyloket/shared/testenv/storetest"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
 

@@ -12,8 +12,8 @@ import (
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/firestoredb"
 	"github.com/privacyloket/privacyloket/shared/request"
-	"github.com/privacyloket/privacyloket/shared/testenv/storetest"
 	"github.com/privacyloket/privacyloket/shared/testenv"
+	"github.com/privacyloket/privacyloket/shared/testenv/storetest"
 )
 
 // The adapter against the Firestore emulator, each subtest in a project of its own.

@@ -14,8 +14,6 @@ import (
 	"strconv"
 	"time"
 
-	"cloud.google.com/go/firestore"
-	"cloud.google.com/go/pubsub/v2"
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
 	"github.com/cloudevents/sdk-go/v2/event"
 
@@ -178,19 +176,13 @@ func FromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, fmt.Errorf("ORG_PROFILE: %w", err)
 	}
-	fs, err := firestore.NewClient(ctx, cfg.Project)
-	if err != nil {
-		return nil, fmt.Errorf("firestore: %w", err)
-	}
-	ps, err := pubsub.NewClient(ctx, cfg.Project)
-	if err != nil {
-		return nil, fmt.Errorf("pubsub: %w", err)
-	}
-	store, err := firestoredb.New(fs)
+	// The Firestore and Pub/Sub clients are made on first use: an instance's first answer (a
+	// form page, a refused link) needs neither, and a cold start need not wait for them.
+	store, err := firestoredb.Dial(cfg.Project)
 	if err != nil {
 		return nil, err
 	}
-	pub, err := pubsubqueue.New(ps, cfg.Project)
+	pub, err := pubsubqueue.Dial(cfg.Project)
 	if err != nil {
 		return nil, err
 	}
@@ -305,6 +297,11 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 		h.web.Invalid(w, r, lang, fields)
 	case errors.As(err, &rej):
 		h.web.Problem(w, r, rej.HTTPStatus(), lang, "err.media_type", []web.FieldError{uploadError(rej, lang)})
+	case errors.Is(err, idcheck.ErrBusy):
+		// The instance's inspection budget is full: the upload was not judged, so nothing was
+		// stored; the tenant sends it again in a moment.
+		w.Header().Set("Retry-After", "2")
+		h.web.Problem(w, r, http.StatusServiceUnavailable, lang, "err.busy", nil)
 	case errors.As(err, &rl):
 		w.Header().Set("Retry-After", strconv.Itoa(int(rl.RetryAfter/time.Second)+1))
 		h.web.Problem(w, r, http.StatusTooManyRequests, lang, "err.rate", nil)

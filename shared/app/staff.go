@@ -384,7 +384,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, upload []byte)
 	if upload == nil {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "idDocument", Code: "required"}}}
 	}
-	doc, err := idcheck.Inspect(upload)
+	doc, err := idcheck.InspectContext(ctx, upload)
 	if err != nil {
 		return nil, fmt.Errorf("ID copy for %s: %w", ref, err)
 	}

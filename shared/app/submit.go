@@ -76,7 +76,7 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 	var doc *idcheck.Document
 	var rejected error
 	if upload != nil {
-		d, err := idcheck.Inspect(upload)
+		d, err := idcheck.InspectContext(ctx, upload)
 		var rej *idcheck.Rejection
 		switch {
 		case errors.As(err, &rej):

@@ -71,22 +71,39 @@ func TestAuditTrailLivesAsLongAsTheCase(t *testing.T) {
 	})
 }
 
-// eventsExpireAt reads the TTL of a case's events from the backend.
+// eventsExpireAt reads the TTL of a case's events from the backend. In Firestore a case's
+// events live inside its document (and so expire with it); cases written before that keep them
+// as documents of their own, each with its own expireAt.
 func eventsExpireAt(s *testenv.Stack, ref string) ([]time.Time, error) {
 	if s.Mem != nil {
 		return s.Mem.EventsExpireAt(ctx, ref)
+	}
+	doc, err := s.FS.Collection("cases").Doc(ref).Get(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []time.Time
+	if v, err := doc.DataAt("events"); err == nil {
+		exp, err := doc.DataAt("expireAt")
+		if err != nil {
+			return nil, err
+		}
+		at, _ := exp.(time.Time)
+		for range v.([]any) {
+			out = append(out, at)
+		}
 	}
 	snaps, err := s.FS.Collection("cases").Doc(ref).Collection("events").OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, err
 	}
-	out := make([]time.Time, len(snaps))
-	for i, snap := range snaps {
+	for _, snap := range snaps {
 		v, err := snap.DataAt("expireAt")
 		if err != nil {
 			return nil, err
 		}
-		out[i], _ = v.(time.Time)
+		at, _ := v.(time.Time)
+		out = append(out, at)
 	}
 	return out, nil
 }

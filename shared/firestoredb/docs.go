@@ -1,8 +1,10 @@
 package firestoredb
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -107,6 +109,18 @@ type caseDoc struct {
 	TickFailures   int            `firestore:"tickFailures,omitempty"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
 	ExpireAt *time.Time `firestore:"expireAt"`
+	// Parts names the case's letters, so that an update knows them without a query, and which
+	// exist without looking each up. Nil on a case written before the store kept it: an update
+	// of such a case looks them up, and its events are documents of their own, as then.
+	Parts *partsDoc `firestore:"parts"`
+	// Events is the case's audit trail, kept in the case document (when Parts is set), so that
+	// writing an event costs no document of its own and it lives exactly as long as the case.
+	Events []eventDoc `firestore:"events,omitempty"`
+}
+
+// partsDoc lists the ids of a case's letters (in the letters collection).
+type partsDoc struct {
+	Letters []string `firestore:"letters"`
 }
 
 type eventDoc struct {
@@ -117,8 +131,8 @@ type eventDoc struct {
 	// Seq orders events that share a timestamp: the case version times 100 plus the index.
 	Seq int `firestore:"seq"`
 	// ExpireAt is the TTL safety net (events are deleted with their case by the Tick): the
-	// case's own, moved with it.
-	ExpireAt *time.Time `firestore:"expireAt"`
+	// case's own, moved with it. Only an event document of its own has it (and Received).
+	ExpireAt *time.Time `firestore:"expireAt,omitempty"`
 	// Received is the case's day of receipt, kept with it, so that one collection-group query
 	// finds the events of a period's cases.
 	Received string `firestore:"received,omitempty"`
@@ -272,4 +286,15 @@ func fromLetterDoc(id string, d *letterDoc) (*outbox.Letter, error) {
 		return nil, fmt.Errorf("decode letter links: %w", err)
 	}
 	return l, nil
+}
+
+// fromEventDocs returns the events kept in a case document, in order.
+func fromEventDocs(ds []eventDoc) []request.Event {
+	ds = slices.Clone(ds)
+	slices.SortStableFunc(ds, func(a, b eventDoc) int { return cmp.Compare(a.Seq, b.Seq) })
+	out := make([]request.Event, len(ds))
+	for i, d := range ds {
+		out[i] = request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}
+	}
+	return out
 }

@@ -9,11 +9,13 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"cloud.google.com/go/civil"
 	"cloud.google.com/go/firestore"
 	"google.golang.org/api/iterator"
+	"google.golang.org/api/option"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -86,7 +88,10 @@ var TTLFields = []TTLField{
 
 // Store implements app.CaseStore, app.OutboxStore, app.BlobStore and app.DeskStore on Firestore.
 type Store struct {
-	c *firestore.Client
+	// c is the client; a Store made by Dial sets it on first use (connect), and every method
+	// that reaches Firestore calls open first, after which c is safe to read.
+	c       *firestore.Client
+	connect func() error
 }
 
 var (
@@ -104,10 +109,40 @@ func New(c *firestore.Client) (*Store, error) {
 	return &Store{c: c}, nil
 }
 
+// Dial returns a Store for project whose client is created on its first use, not now: a
+// function instance that answers without Firestore (a form page, a refused link) starts
+// without dialling it or looking up credentials. opts go to firestore.NewClient.
+func Dial(project string, opts ...option.ClientOption) (*Store, error) {
+	if project == "" {
+		return nil, errors.New("firestoredb: project is required")
+	}
+	s := &Store{}
+	s.connect = sync.OnceValue(func() error {
+		c, err := firestore.NewClient(context.Background(), project, opts...)
+		if err != nil {
+			return fmt.Errorf("firestore client: %w", err)
+		}
+		s.c = c
+		return nil
+	})
+	return s, nil
+}
+
+// open makes sure the client exists (see Dial).
+func (s *Store) open() error {
+	if s.connect == nil {
+		return nil
+	}
+	return s.connect()
+}
+
 func (s *Store) caseRef(ref string) *firestore.DocumentRef { return s.c.Collection(colCases).Doc(ref) }
 
 // Limited implements app.CaseStore: one read per limit, outside any transaction.
 func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	for _, l := range limits {
 		start := now.Truncate(l.Window)
 		snap, err := s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, start.Unix())).Get(ctx)
@@ -127,6 +162,9 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 
 // Submit implements app.CaseStore.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	now := c.SubmittedAt
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		type counter struct {
@@ -134,31 +172,38 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 			count int64
 			end   time.Time
 		}
+		// Every counter in one round trip.
+		refs := make([]*firestore.DocumentRef, len(limits))
+		for i, l := range limits {
+			refs[i] = s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, now.Truncate(l.Window).Unix()))
+		}
+		var snaps []*firestore.DocumentSnapshot
+		if len(refs) > 0 {
+			var err error
+			if snaps, err = tx.GetAll(refs); err != nil {
+				return fmt.Errorf("read rate limits: %w", err)
+			}
+		}
 		var counters []counter
-		for _, l := range limits {
-			start := now.Truncate(l.Window)
-			end := start.Add(l.Window)
-			ref := s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, start.Unix()))
-			snap, err := tx.Get(ref)
+		for i, l := range limits {
+			end := now.Truncate(l.Window).Add(l.Window)
 			var n int64
-			switch {
-			case status.Code(err) == codes.NotFound:
-			case err != nil:
-				return fmt.Errorf("read rate limit: %w", err)
-			default:
-				v, _ := snap.DataAt("count")
+			if snaps[i].Exists() {
+				v, _ := snaps[i].DataAt("count")
 				n, _ = v.(int64)
 			}
 			if n >= int64(l.Max) {
 				return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
 			}
-			counters = append(counters, counter{ref, n, end})
+			counters = append(counters, counter{refs[i], n, end})
 		}
 		c.Version = 1
-		if err := tx.Create(s.caseRef(c.Reference), toCaseDoc(c)); err != nil {
+		d := toCaseDoc(c)
+		d.Parts = &partsDoc{}
+		if err := s.writeChange(tx, c, ch, d.Parts, &d.Events); err != nil {
 			return err
 		}
-		if err := s.writeChange(tx, c, ch, nil); err != nil {
+		if err := tx.Create(s.caseRef(c.Reference), d); err != nil {
 			return err
 		}
 		for _, k := range counters {
@@ -174,11 +219,13 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 	return err
 }
 
-// writeChange writes letters (skipping any that already exist: letter ids are deterministic,
-// so a repeated change sends nothing twice) and events, both with the case's retention as TTL.
-func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, existing map[string]bool) error {
+// writeChange writes letters (skipping any that parts lists already: letter ids are
+// deterministic, so a repeated change sends nothing twice) with the case's retention as TTL,
+// and adds them to parts. It appends events to embedded, the case document's own list; a case
+// written before the store kept them there (embedded nil) gets event documents instead.
+func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, parts *partsDoc, embedded *[]eventDoc) error {
 	for _, l := range ch.Letters {
-		if existing[l.ID] {
+		if slices.Contains(parts.Letters, l.ID) {
 			continue
 		}
 		d, err := toLetterDoc(l)
@@ -189,10 +236,16 @@ func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.C
 		if err := tx.Create(s.c.Collection(colLetters).Doc(l.ID), d); err != nil {
 			return err
 		}
+		parts.Letters = append(parts.Letters, l.ID)
 	}
 	for i, e := range ch.Events {
-		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i,
-			ExpireAt: ptr(c.RetainUntil), Received: dateString(c.Received)}
+		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i}
+		if embedded != nil {
+			// Kept in the case document, the event lives exactly as long as the case.
+			*embedded = append(*embedded, d)
+			continue
+		}
+		d.ExpireAt, d.Received = ptr(c.RetainUntil), dateString(c.Received)
 		if err := tx.Create(s.caseRef(c.Reference).Collection(colEvents).NewDoc(), d); err != nil {
 			return err
 		}
@@ -202,6 +255,9 @@ func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.C
 
 // Update implements app.CaseStore.
 func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var out *request.Case
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(s.caseRef(ref))
@@ -221,14 +277,18 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 			out = c
 			return err
 		}
-		// Reads must precede writes in a transaction: look up which letters exist first.
-		existing := map[string]bool{}
-		for _, l := range ch.Letters {
-			ls, err := tx.Get(s.c.Collection(colLetters).Doc(l.ID))
-			if err == nil && ls.Exists() {
-				existing[l.ID] = true
-			} else if err != nil && status.Code(err) != codes.NotFound {
-				return err
+		// Reads must precede writes in a transaction. The case names its letters; one written
+		// before it did has each new letter looked up instead.
+		parts := d.Parts
+		if parts == nil {
+			parts = &partsDoc{}
+			for _, l := range ch.Letters {
+				ls, err := tx.Get(s.c.Collection(colLetters).Doc(l.ID))
+				if err == nil && ls.Exists() {
+					parts.Letters = append(parts.Letters, l.ID)
+				} else if err != nil && status.Code(err) != codes.NotFound {
+					return err
+				}
 			}
 		}
 		var chunks int64
@@ -242,19 +302,24 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 			}
 		}
 		// A new retention moves the TTL of every event and letter of the case with it; a new
-		// day of receipt moves the events' copy.
+		// day of receipt moves the events' copy. Events kept in the case document move with it.
 		retain := !val(d.ExpireAt).Equal(c.RetainUntil.UTC().Truncate(time.Microsecond))
 		receive := d.Received != dateString(c.Received)
 		var events, letters []*firestore.DocumentRef
-		if retain || receive {
+		switch {
+		case d.Parts != nil:
+			if retain {
+				for _, id := range d.Parts.Letters {
+					letters = append(letters, s.c.Collection(colLetters).Doc(id))
+				}
+			}
+		case !retain && !receive:
+		default:
 			if events, letters, err = s.caseParts(tx, ref); err != nil {
 				return err
 			}
 		}
 		c.Version++
-		if err := tx.Set(s.caseRef(ref), toCaseDoc(c)); err != nil {
-			return err
-		}
 		var eventUp []firestore.Update
 		if retain {
 			eventUp = append(eventUp, firestore.Update{Path: "expireAt", Value: ptr(c.RetainUntil)})
@@ -272,7 +337,17 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 				return err
 			}
 		}
-		if err := s.writeChange(tx, c, ch, existing); err != nil {
+		nd := toCaseDoc(c)
+		var embedded *[]eventDoc
+		if d.Parts != nil {
+			// Only a case that named every part from the start can name them all now.
+			nd.Parts, nd.Events = parts, d.Events
+			embedded = &nd.Events
+		}
+		if err := s.writeChange(tx, c, ch, parts, embedded); err != nil {
+			return err
+		}
+		if err := tx.Set(s.caseRef(ref), nd); err != nil {
 			return err
 		}
 		if ch.DeleteIDCopy {
@@ -313,6 +388,9 @@ func (s *Store) caseParts(tx *firestore.Transaction, ref string) (events, letter
 
 // Case implements app.CaseStore.
 func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	snap, err := s.caseRef(ref).Get(ctx)
 	if status.Code(err) == codes.NotFound {
 		return nil, app.ErrNotFound
@@ -329,6 +407,24 @@ func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 
 // Events implements app.CaseStore.
 func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	switch snap, err := s.caseRef(ref).Get(ctx); {
+	case status.Code(err) == codes.NotFound:
+		return []request.Event{}, nil
+	case err != nil:
+		return nil, err
+	default:
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode case: %w", err)
+		}
+		if d.Parts != nil {
+			return fromEventDocs(d.Events), nil
+		}
+	}
+	// A case written before its events were kept in it.
 	snaps, err := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, err
@@ -346,6 +442,9 @@ func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error)
 
 // Letters implements app.CaseStore.
 func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	snaps, err := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx).GetAll()
 	if err != nil {
 		return nil, err
@@ -367,6 +466,9 @@ func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, erro
 
 // ClaimLetter implements app.OutboxStore.
 func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var out *outbox.Letter
 	ref := s.c.Collection(colLetters).Doc(id)
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -405,6 +507,9 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 // QueueLetter implements app.LetterQueue: a letter that belongs to no case, stored once, kept
 // until its own RetainUntil (the TTL).
 func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	d, err := toLetterDoc(l)
 	if err != nil {
 		return err
@@ -421,6 +526,9 @@ func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
 
 // FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	up := []firestore.Update{
 		{Path: "status", Value: string(st)},
 		{Path: "leaseUntil", Value: nil},
@@ -439,6 +547,9 @@ func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, n
 // PendingLetters implements app.OutboxStore. A letter that a sender tried since retryAfter is left to
 // Pub/Sub's own retries; one never tried, or not for a while, is returned.
 func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var ids []string
 	for _, st := range []outbox.Status{outbox.Pending, outbox.Sending} {
 		it := s.c.Collection(colLetters).Where("status", "==", string(st)).Where("createdAt", "<", olderThan.UTC()).
@@ -527,6 +638,9 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error 
 
 // deleteAccessPackages deletes every access package of a case, whatever its key.
 func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	heads, err := s.c.Collection(colResults).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
 	if err != nil {
 		return fmt.Errorf("list access packages: %w", err)
@@ -542,7 +656,10 @@ func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
 // putBlob stores sealed bytes in chunks, the chunks first and the head last, so a reader never
 // sees a head without its chunks. A blob that replaces an earlier one overwrites it.
 func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte, kind string, expireAt time.Time) error {
-	if err := s.deleteBlob(ctx, col, id); err != nil {
+	if err := s.open(); err != nil {
+		return err
+	}
+	if err := s.clearBlob(ctx, col, id); err != nil {
 		return err
 	}
 	head := s.c.Collection(col).Doc(id)
@@ -559,6 +676,9 @@ func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte,
 }
 
 func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, error) {
+	if err := s.open(); err != nil {
+		return nil, "", err
+	}
 	head := s.c.Collection(col).Doc(ref)
 	snap, err := head.Get(ctx)
 	if status.Code(err) == codes.NotFound {
@@ -588,25 +708,47 @@ func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, erro
 	return out, h.Kind, nil
 }
 
-// deleteBlob deletes every chunk, also orphans of a failed upload, then the head.
+// deleteBlob deletes the head, then every chunk, also orphans of a failed upload: a reader
+// sees the blob whole or not at all.
 func (s *Store) deleteBlob(ctx context.Context, col, ref string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	return s.dropBlob(ctx, col, ref, false)
+}
+
+// clearBlob makes way for a new blob: as deleteBlob, but when there are no chunks it leaves
+// the head alone (the new head overwrites it), which saves a write for a blob stored anew.
+func (s *Store) clearBlob(ctx context.Context, col, ref string) error {
+	return s.dropBlob(ctx, col, ref, true)
+}
+
+func (s *Store) dropBlob(ctx context.Context, col, ref string, keepBareHead bool) error {
 	head := s.c.Collection(col).Doc(ref)
 	refs, err := head.Collection(colChunks).DocumentRefs(ctx).GetAll()
 	if err != nil {
 		return fmt.Errorf("list chunks: %w", err)
+	}
+	if len(refs) == 0 && keepBareHead {
+		return nil
+	}
+	if _, err := head.Delete(ctx); err != nil {
+		return fmt.Errorf("delete head: %w", err)
 	}
 	for _, r := range refs {
 		if _, err := r.Delete(ctx); err != nil {
 			return fmt.Errorf("delete chunk: %w", err)
 		}
 	}
-	_, err = head.Delete(ctx)
-	return err
+	return nil
 }
 
 // DueCases implements app.CaseStore. The range filter on one field needs only Firestore's
 // automatic single-field index; documents without nextActionAt are not in it at all.
 func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	it := s.c.Collection(colCases).Where("nextActionAt", "<=", now.UTC()).OrderBy("nextActionAt", firestore.Asc).
 		Limit(max).Select().Documents(ctx)
 	defer it.Stop()
@@ -626,6 +768,9 @@ func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string,
 // DeleteCase implements app.CaseStore: the ID copy, letters and events first, the case last, so a
 // crash part-way leaves a case the next Tick finds and deletes again.
 func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error {
+	if err := s.open(); err != nil {
+		return err
+	}
 	if err := s.DeleteIDCopy(ctx, ref); err != nil {
 		return err
 	}
@@ -663,6 +808,11 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 		}
 	}
 	if keepCase {
+		// The stub names no parts and keeps no events any more.
+		up := []firestore.Update{{Path: "parts", Value: &partsDoc{}}, {Path: "events", Value: firestore.Delete}}
+		if _, err := s.caseRef(ref).Update(ctx, up); err != nil && status.Code(err) != codes.NotFound {
+			return fmt.Errorf("clear case parts: %w", err)
+		}
 		return nil
 	}
 	if _, err := s.caseRef(ref).Delete(ctx); err != nil {
@@ -674,6 +824,9 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 // OpenCases implements app.DeskStore with two indexed queries: the cases whose clock runs by
 // (status, dueDate), then the unconfirmed ones by (status, submittedAt).
 func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	running := []string{string(request.AwaitingIdentity), string(request.InProgress), string(request.AwaitingThirdParty)}
 	out, err := s.cases(ctx, s.c.Collection(colCases).Where("status", "in", running).OrderBy("dueDate", firestore.Asc).Limit(limit))
 	if err != nil || len(out) >= limit {
@@ -689,20 +842,52 @@ func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, erro
 // collection-group query on the copy each event keeps (a collection-group single-field index
 // on events.received, declared in Terraform). Each reads only the period's documents.
 func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.CaseEvents, error) {
-	cases, err := s.cases(ctx, s.c.Collection(colCases).Where("received", ">=", from.String()).
-		Where("received", "<", to.String()).OrderBy("received", firestore.Asc))
-	if err != nil {
+	if err := s.open(); err != nil {
 		return nil, err
+	}
+	var (
+		cases  []*request.Case
+		kept   = map[string][]request.Event{} // events kept in the case document, by case
+		legacy bool                           // a case whose events are documents of their own
+	)
+	it := s.c.Collection(colCases).Where("received", ">=", from.String()).
+		Where("received", "<", to.String()).OrderBy("received", firestore.Asc).Documents(ctx)
+	defer it.Stop()
+	for {
+		snap, err := it.Next()
+		if errors.Is(err, iterator.Done) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("query cases: %w", err)
+		}
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode case: %w", err)
+		}
+		cases = append(cases, fromCaseDoc(snap.Ref.ID, &d))
+		if d.Parts != nil {
+			kept[snap.Ref.ID] = fromEventDocs(d.Events)
+		} else {
+			legacy = true
+		}
+	}
+	if !legacy {
+		out := make([]app.CaseEvents, len(cases))
+		for i, c := range cases {
+			out[i] = app.CaseEvents{Case: c, Events: kept[c.Reference]}
+		}
+		return out, nil
 	}
 	type seqEvent struct {
 		seq int
 		e   request.Event
 	}
 	byCase := map[string][]seqEvent{}
-	it := s.c.CollectionGroup(colEvents).Where("received", ">=", from.String()).Where("received", "<", to.String()).Documents(ctx)
-	defer it.Stop()
+	evs := s.c.CollectionGroup(colEvents).Where("received", ">=", from.String()).Where("received", "<", to.String()).Documents(ctx)
+	defer evs.Stop()
 	for {
-		snap, err := it.Next()
+		snap, err := evs.Next()
 		if errors.Is(err, iterator.Done) {
 			break
 		}
@@ -721,6 +906,10 @@ func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.C
 	}
 	out := make([]app.CaseEvents, len(cases))
 	for i, c := range cases {
+		if e, ok := kept[c.Reference]; ok {
+			out[i] = app.CaseEvents{Case: c, Events: e}
+			continue
+		}
 		evs := byCase[c.Reference]
 		slices.SortStableFunc(evs, func(a, b seqEvent) int { return cmp.Compare(a.seq, b.seq) })
 		out[i] = app.CaseEvents{Case: c, Events: make([]request.Event, len(evs))}
@@ -754,6 +943,9 @@ func (s *Store) cases(ctx context.Context, q firestore.Query) ([]*request.Case, 
 
 // LettersToPost implements app.DeskStore on the (status, createdAt) index.
 func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	snaps, err := s.c.Collection(colLetters).Where("status", "==", string(outbox.ToPost)).
 		OrderBy("createdAt", firestore.Asc).Limit(max).Documents(ctx).GetAll()
 	if err != nil {
@@ -776,6 +968,9 @@ func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, e
 
 // MarkPosted implements app.DeskStore.
 func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error) {
+	if err := s.open(); err != nil {
+		return nil, err
+	}
 	var out *outbox.Letter
 	ref := s.c.Collection(colLetters).Doc(id)
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {

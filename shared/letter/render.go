@@ -7,6 +7,7 @@ import (
 	"io"
 	"reflect"
 	"strings"
+	"sync"
 	texttemplate "text/template"
 
 	"cloud.google.com/go/civil"
@@ -26,25 +27,36 @@ type pair struct {
 	html *htmltemplate.Template
 }
 
+// Each kind's templates are parsed when the first letter of that kind and language is
+// written, not at start-up: most functions never write one, and parsing them all takes about
+// 10 ms and 3.4 MB, which every cold start would pay (and the first letter too).
 var (
-	sets   = mustLoad()
-	layout = htmltemplate.Must(htmltemplate.New("layout.html").ParseFS(templateFS, "templates/layout.html"))
+	sets   = lazySets()
+	layout = sync.OnceValue(func() *htmltemplate.Template {
+		return htmltemplate.Must(htmltemplate.New("layout.html").ParseFS(templateFS, "templates/layout.html"))
+	})
 )
 
-// mustLoad parses every kind in every language once; a broken template fails every test.
-func mustLoad() map[string]map[Kind]pair {
-	out := map[string]map[Kind]pair{}
+// lazySets makes, for every kind in every language, the function that parses its templates
+// once. A broken template fails every test that renders that letter (TestGolden renders all).
+func lazySets() map[string]map[Kind]func() pair {
+	out := map[string]map[Kind]func() pair{}
 	for _, lang := range languages {
-		out[lang] = map[Kind]pair{}
-		common := "templates/" + lang + "/common.tmpl"
+		out[lang] = map[Kind]func() pair{}
 		for _, k := range kinds {
-			file := "templates/" + lang + "/" + string(k) + ".tmpl"
-			t := texttemplate.Must(texttemplate.New(string(k)).Funcs(funcs(lang, false)).ParseFS(templateFS, common, file))
-			h := htmltemplate.Must(htmltemplate.New(string(k)).Funcs(funcs(lang, true)).ParseFS(templateFS, common, file))
-			out[lang][k] = pair{text: t, html: h}
+			out[lang][k] = sync.OnceValue(func() pair { return mustParse(lang, k) })
 		}
 	}
 	return out
+}
+
+// mustParse parses the templates of kind k in lang.
+func mustParse(lang string, k Kind) pair {
+	common := "templates/" + lang + "/common.tmpl"
+	file := "templates/" + lang + "/" + string(k) + ".tmpl"
+	t := texttemplate.Must(texttemplate.New(string(k)).Funcs(funcs(lang, false)).ParseFS(templateFS, common, file))
+	h := htmltemplate.Must(htmltemplate.New(string(k)).Funcs(funcs(lang, true)).ParseFS(templateFS, common, file))
+	return pair{text: t, html: h}
 }
 
 // Inline styles: many mail clients drop <style> blocks. Colours keep a contrast of at least
@@ -105,7 +117,7 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 		return Message{}, err
 	}
 	d = asText(prepare(kind, d))
-	p := byKind[kind]
+	p := byKind[kind]()
 
 	var execErr error
 	run := func(t executor, name string) string {
@@ -124,7 +136,7 @@ func Render(kind Kind, lang string, d Data) (Message, error) {
 		return Message{}, execErr
 	}
 	var page strings.Builder
-	err := layout.Execute(&page, struct {
+	err := layout().Execute(&page, struct {
 		Lang, Subject string
 		Body, Footer  htmltemplate.HTML
 	}{lang, msg.Subject, htmltemplate.HTML(body), htmltemplate.HTML(footer)})

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/privacyloket/privacyloket/shared/memstore"
-	"github.com/privacyloket/privacyloket/shared/storetest"
+	"github.com/privacyloket/privacyloket/shared/testenv/storetest"
 )
 
 func TestContract(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"cloud.google.com/go/pubsub/v2"
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
+	"google.golang.org/api/option"
 	"google.golang.org/grpc/codes"
 	"google.golang.org/grpc/status"
 
@@ -18,7 +19,9 @@ import (
 
 // Publisher implements app.Publisher. It keeps one publisher per topic for the instance.
 type Publisher struct {
+	// c is the client; a Publisher made by Dial sets it on the first publish (connect).
 	c       *pubsub.Client
+	connect func() error
 	mu      sync.Mutex
 	topics  map[string]*pubsub.Publisher
 	project string
@@ -34,12 +37,40 @@ func New(c *pubsub.Client, project string) (*Publisher, error) {
 	return &Publisher{c: c, topics: map[string]*pubsub.Publisher{}, project: project}, nil
 }
 
+// Dial returns a Publisher for project whose client is created on the first publish, not
+// now: a function instance that publishes nothing (a form page, a download) never dials
+// Pub/Sub. opts go to pubsub.NewClient.
+func Dial(project string, opts ...option.ClientOption) (*Publisher, error) {
+	if project == "" {
+		return nil, errors.New("pubsubqueue: project is required")
+	}
+	p := &Publisher{topics: map[string]*pubsub.Publisher{}, project: project}
+	p.connect = sync.OnceValue(func() error {
+		c, err := pubsub.NewClient(context.Background(), project, opts...)
+		if err != nil {
+			return fmt.Errorf("pubsub client: %w", err)
+		}
+		p.c = c
+		return nil
+	})
+	return p, nil
+}
+
 // Publish implements app.Publisher and waits until the server has the message.
 func (p *Publisher) Publish(ctx context.Context, topic string, data []byte) error {
+	if p.connect != nil {
+		if err := p.connect(); err != nil {
+			return err
+		}
+	}
 	p.mu.Lock()
 	t, ok := p.topics[topic]
 	if !ok {
 		t = p.c.Publisher(topic)
+		// Every caller waits for its message to be acknowledged, so send each at once: the
+		// client's default holds a message up to 10 ms for a batch (DelayThreshold), which a
+		// submission would wait out on its way to the answer.
+		t.PublishSettings.CountThreshold = 1
 		p.topics[topic] = t
 	}
 	p.mu.Unlock()

@@ -37,6 +37,15 @@ func TestPublish(t *testing.T) {
 	if err := p.Publish(ctx, "mail", []byte(`{"letterId":"x"}`)); err != nil {
 		t.Fatal(err)
 	}
+	// Dial, as the functions do: the client is made on the first publish.
+	d, err := pubsubqueue.Dial(project)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer d.Close()
+	if err := d.Publish(ctx, "mail", []byte(`{"letterId":"x"}`)); err != nil {
+		t.Fatal(err)
+	}
 	rctx, cancel := context.WithTimeout(ctx, 20*time.Second)
 	defer cancel()
 	got := make(chan string, 1)
@@ -58,5 +67,8 @@ func TestPublish(t *testing.T) {
 	}
 	if _, err := pubsubqueue.New(nil, project); err == nil {
 		t.Error("New accepted a nil client")
+	}
+	if _, err := pubsubqueue.Dial(""); err == nil {
+		t.Error("Dial accepted an empty project")
 	}
 }

@@ -26,7 +26,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/pubsubqueue"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/sendgridmail"
-	"github.com/privacyloket/privacyloket/shared/storetest"
+	"github.com/privacyloket/privacyloket/shared/testenv/storetest"
 )
 
 // Options tune a Stack.

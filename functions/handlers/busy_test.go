@@ -1,0 +1,27 @@
+package handlers
+
+import (
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"testing"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+// An upload that finds the instance's inspection budget full is not judged: the tenant gets
+// 503 with Retry-After and a page that says nothing was saved, never a 500.
+func TestBusyInspectionAnswers503(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{Backend: testenv.Memory})
+	for _, accept := range []string{"application/json", "text/html"} {
+		req := httptest.NewRequest(http.MethodPost, "/RequestForm", nil)
+		req.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		e.h.fail(rec, req, "nl", "", fmt.Errorf("inspect ID copy: %w", idcheck.ErrBusy))
+		if rec.Code != http.StatusServiceUnavailable || rec.Header().Get("Retry-After") != "2" {
+			t.Errorf("%s: %d Retry-After %q, want 503 with Retry-After 2", accept, rec.Code, rec.Header().Get("Retry-After"))
+		}
+	}
+}

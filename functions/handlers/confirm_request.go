@@ -43,7 +43,7 @@ func (h *Handlers) ConfirmRequest(w http.ResponseWriter, r *http.Request) {
 			h.web.JSON(w, http.StatusOK, map[string]any{"reference": c.Reference, "status": c.Status, "dueDate": due, "alreadyConfirmed": already})
 			return
 		}
-		h.web.HTML(w, r, http.StatusOK, "confirmed", lang, map[string]any{"Reference": c.Reference, "DueDate": due, "Already": already})
+		h.web.HTML(w, r, http.StatusOK, "confirmed", lang, map[string]any{"Reference": c.Reference, "DueDate": web.Date(c.DueDate, lang), "Already": already})
 	default:
 		h.methodNotAllowed(w, r, "GET, HEAD, POST")
 	}

@@ -25,7 +25,7 @@ func (h *Handlers) DownloadResult(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		h.web.HTML(w, r, http.StatusOK, "download", lang, map[string]string{
-			"Token": tok, "Reference": c.Reference, "Until": web.DateTime(c.ExpiresAt())})
+			"Token": tok, "Reference": c.Reference, "Until": web.DateTime(c.ExpiresAt(), lang)})
 	case http.MethodPost:
 		var p tokenPost
 		if _, ok := h.decodeAll(w, r, lang, maxFormBody, &p); !ok {

@@ -181,7 +181,7 @@ func (h *Handlers) deskPage(w http.ResponseWriter, r *http.Request, code int, to
 			func(id string) string { return abs(web.DeskURL(tok, url.Values{"view": {"letter"}, "letterId": {id}})) }))
 		return
 	}
-	p := web.NewDeskPage(tok, staff, v, f, link)
+	p := web.NewDeskPage(lang, tok, staff, v, f, link)
 	p.Posted = q.Get("posted")
 	if edit != nil {
 		edit(&p)
@@ -236,10 +236,10 @@ func (h *Handlers) deskLetter(w http.ResponseWriter, r *http.Request, tok, lang 
 	}
 	if web.WantsJSON(r) {
 		h.web.JSON(w, http.StatusOK, map[string]any{"id": v.Letter.ID, "reference": v.Letter.Reference, "letter": v.Letter.Kind,
-			"status": v.Letter.Status, "date": web.Date(v.Date), "subject": v.Subject, "text": v.Text})
+			"status": v.Letter.Status, "date": web.ISODate(v.Date), "subject": v.Subject, "text": v.Text})
 		return
 	}
-	h.web.HTML(w, r, http.StatusOK, "desk_letter", lang, web.NewPrintPage(tok, v))
+	h.web.HTML(w, r, http.StatusOK, "desk_letter", lang, web.NewPrintPage(lang, tok, v))
 }
 
 func (h *Handlers) deskExport(w http.ResponseWriter, r *http.Request, staff, lang string) {
@@ -326,7 +326,7 @@ func (h *Handlers) deskIntake(w http.ResponseWriter, r *http.Request, staff, lan
 	default:
 		c := res.Case
 		h.deskPage(w, r, http.StatusCreated, p.Token, staff, lang, func(pg *web.DeskPage) {
-			pg.Created = &web.IntakeCreated{Reference: c.Reference, Status: string(c.Status), DueDate: c.DueDate.String(),
+			pg.Created = &web.IntakeCreated{Reference: c.Reference, Status: string(c.Status), DueDate: web.Date(c.DueDate, lang),
 				Overdue: c.DueDate.Before(deadline.DateIn(h.svc.Now())), Duplicates: res.Duplicates}
 		})
 	}

@@ -23,7 +23,7 @@ func (h *Handlers) ThirdPartyResponse(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, lang, claims.Reference, err)
 			return
 		}
-		h.web.HTML(w, r, http.StatusOK, "third_party", lang, web.NewThirdPartyPage(tok, claims.Subject, v.Case))
+		h.web.HTML(w, r, http.StatusOK, "third_party", lang, web.NewThirdPartyPage(lang, tok, claims.Subject, v.Case))
 	case http.MethodPost:
 		var p struct {
 			Token    string `json:"token"`

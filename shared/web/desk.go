@@ -81,15 +81,16 @@ func DeskURL(tok string, params url.Values) string {
 	return "/StaffDesk?" + params.Encode()
 }
 
-// NewDeskPage builds the overview from the use case's view; link mints a case's StaffCase link.
-func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
-	p := DeskPage{Token: tok, Staff: staff, Today: Date(v.Today), Counts: v.Counts, Filter: f,
+// NewDeskPage builds the overview in lang from the use case's view; link mints a case's
+// StaffCase link.
+func NewDeskPage(lang, tok, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
+	p := DeskPage{Token: tok, Staff: staff, Today: Date(v.Today, lang), Counts: v.Counts, Filter: f,
 		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
 		Types:      request.Strings(request.Types),
 		Channels:   request.Strings(request.Channels[1:]),
 		Relations:  request.Strings(request.Relations),
 		Capacities: request.Strings(request.Capacities),
-		Intake:     map[string]string{"receivedOn": Date(v.Today), "channel": string(request.ChannelPhone), "lang": "nl"},
+		Intake:     map[string]string{"receivedOn": ISODate(v.Today), "channel": string(request.ChannelPhone), "lang": "nl"},
 	}
 	from, to := report.PreviousMonth(v.Today)
 	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
@@ -97,11 +98,11 @@ func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func
 		exp := func(f string) string {
 			return DeskURL(tok, url.Values{"view": {"export"}, "reference": {c.Reference}, "format": {f}})
 		}
-		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received), Due: Date(c.DueDate), Link: link(c),
+		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received, lang), Due: Date(c.DueDate, lang), Link: link(c),
 			Days: abs(c.DaysLeft), WorkDays: abs(c.WorkingDaysLeft), ExportJSON: exp("json"), ExportCSV: exp("csv")})
 	}
 	for _, l := range v.ToPost {
-		p.Letters = append(p.Letters, PostRow{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Created: DateTime(l.CreatedAt),
+		p.Letters = append(p.Letters, PostRow{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Created: DateTime(l.CreatedAt, lang),
 			Late: l.CreatedAt.Before(deadline.StartOfDay(v.Today)), Link: DeskURL(tok, url.Values{"view": {"letter"}, "letterId": {l.ID}})})
 	}
 	return p
@@ -114,12 +115,12 @@ func DeskJSON(v *app.DeskView, link func(app.DeskCase) string, print func(string
 	for _, c := range v.Cases {
 		m := map[string]any{
 			"reference": c.Reference, "type": c.Type, "status": c.Status, "channel": c.Channel,
-			"receivedAt": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "receivedOn": Date(c.Received),
+			"receivedAt": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "receivedOn": ISODate(c.Received),
 			"dueDate": nil, "daysLeft": nil, "workingDaysLeft": nil, "extended": c.Extended, "waitingOn": c.WaitingOn,
 			"overdue": c.Overdue, "link": link(c),
 		}
 		if !c.DueDate.IsZero() {
-			m["dueDate"], m["daysLeft"], m["workingDaysLeft"] = Date(c.DueDate), c.DaysLeft, c.WorkingDaysLeft
+			m["dueDate"], m["daysLeft"], m["workingDaysLeft"] = ISODate(c.DueDate), c.DaysLeft, c.WorkingDaysLeft
 		}
 		cases = append(cases, m)
 	}
@@ -141,7 +142,8 @@ func postJSON(l *outbox.Letter, link string) map[string]any {
 // ReportPage is the accountability report with its charts, each with its numbers beside it.
 type ReportPage struct {
 	Report   report.Report
-	From, To string
+	From, To         string // the period as YYYY-MM-DD, for the date inputs and the CSV link
+	FromText, ToText string // the period as the reader writes it
 	Charts   []template.HTML
 	Stages   []StageRow
 	CSVURL   string
@@ -160,7 +162,8 @@ type StageRow struct{ Status, Median, P90 string }
 // NewReportPage lays out the report in lang.
 func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
 	label := func(k string) string { return i18n.T(lang, k) }
-	p := ReportPage{Report: r, From: Date(r.From), To: Date(r.To), OnTime: "—", Median: "—", P90: "—",
+	p := ReportPage{Report: r, From: ISODate(r.From), To: ISODate(r.To),
+		FromText: Date(r.From, lang), ToText: Date(r.To, lang), OnTime: "—", Median: "—", P90: "—",
 		DeskURL: DeskURL(tok, nil), Token: tok}
 	q := url.Values{"view": {"report"}, "from": {p.From}, "to": {p.To}}
 	q.Set("format", "csv")
@@ -222,12 +225,13 @@ type PrintPage struct {
 	DeskURL      string
 }
 
-// NewPrintPage lays out a letter by post.
-func NewPrintPage(tok string, v *app.PrintView) PrintPage {
+// NewPrintPage lays out a letter by post: the letter in its own language, the page around it
+// in lang.
+func NewPrintPage(lang, tok string, v *app.PrintView) PrintPage {
 	p := PrintPage{PrintView: v, Date: letter.FormatDate(v.Date, v.Letter.Lang), Token: tok, Posted: v.Letter.Status == outbox.Posted,
 		DeskURL: DeskURL(tok, nil)}
 	if p.Posted {
-		p.PostedOn = DateTime(v.Letter.SentAt)
+		p.PostedOn = DateTime(v.Letter.SentAt, lang)
 	}
 	for _, l := range strings.FieldsFunc(v.RecipientAddress, func(r rune) bool { return r == '\n' || r == ',' }) {
 		if l = strings.TrimSpace(l); l != "" {

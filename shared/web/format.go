@@ -6,36 +6,56 @@ import (
 	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/letter"
 )
 
-// Pages write every date and time the same way in both languages: a calendar day as
-// YYYY-MM-DD (as in the letters and the JSON answers, so a requester can match them), a moment
-// as that day and the time of day in Europe/Amsterdam, where the corporation and its tenants
-// are. Nothing on a page is UTC.
+// Pages write every date and time the way the letters do, in the page's language: a calendar
+// day as "28 november 2026" (nl) or "28 November 2026" (en), with the month names of the
+// catalogue (through letter.FormatDate, so pages and letters cannot drift apart); a moment as
+// that day and the time of day in Europe/Amsterdam, where the corporation and its tenants are:
+// "28 november 2026, 15:39". Nothing on a page is UTC. JSON answers and the values of date
+// inputs keep the ISO form (ISODate), as CONTRACT.md and browsers need.
 
-// Date writes a calendar date; the zero date is "".
-func Date(d civil.Date) string {
+// Date writes a calendar date for a reader of lang; the zero date is "".
+func Date(d civil.Date, lang string) string {
+	return letter.FormatDate(d, lang)
+}
+
+// DateTime writes a moment as the Europe/Amsterdam date and time for a reader of lang, e.g.
+// "28 november 2026, 15:39"; the zero time is "".
+func DateTime(t time.Time, lang string) string {
+	if t.IsZero() {
+		return ""
+	}
+	local := t.In(deadline.Location())
+	return Date(civil.DateOf(local), lang) + ", " + local.Format("15:04")
+}
+
+// ISODate writes a calendar date as YYYY-MM-DD, for JSON answers and date inputs; the zero
+// date is "".
+func ISODate(d civil.Date) string {
 	if d.IsZero() {
 		return ""
 	}
 	return d.String()
 }
 
-// DateTime writes a moment as the local date and time, e.g. "2026-11-28 15:39"; the zero time
-// is "".
-func DateTime(t time.Time) string {
-	if t.IsZero() {
-		return ""
+// dateText is Date for a calendar date stored as ISO text (the JSON views); text that is not a
+// date is shown as it is.
+func dateText(s, lang string) string {
+	d, err := civil.ParseDate(s)
+	if err != nil {
+		return s
 	}
-	return t.In(deadline.Location()).Format("2006-01-02 15:04")
+	return Date(d, lang)
 }
 
 // dateTimeText is DateTime for a moment stored as RFC 3339 text (the JSON views); text that is
 // not a moment is shown as it is.
-func dateTimeText(s string) string {
+func dateTimeText(s, lang string) string {
 	t, err := time.Parse(time.RFC3339Nano, s)
 	if err != nil {
 		return s
 	}
-	return DateTime(t)
+	return DateTime(t, lang)
 }

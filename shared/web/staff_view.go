@@ -84,9 +84,9 @@ type LetterRow struct {
 func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []FieldError) StaffPage {
 	if Finished(v.Case.Status) {
 		p := StaffPage{Case: finishedCase(v.Case), Staff: staff, Closed: true,
-			Received: Date(v.Case.Received), DueDate: Date(v.Case.DueDate)}
+			Received: Date(v.Case.Received, lang), DueDate: Date(v.Case.DueDate, lang)}
 		if d := v.Case.Decision; d != nil {
-			p.DecidedAt = DateTime(d.DecidedAt)
+			p.DecidedAt = DateTime(d.DecidedAt, lang)
 		}
 		for _, e := range v.Events {
 			p.Timeline = append(p.Timeline, timelineEntry(lang, finishedEvent(e)))
@@ -97,15 +97,15 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 	t := func(k string) string { return T(lang, k) }
 	p := StaffPage{
 		Case: c, Staff: staff, HasCopy: v.HasCopy,
-		Received: Date(c.Received), BirthDate: Date(c.Subject.BirthDate), DueDate: Date(c.DueDate),
-		CheckedAt: DateTime(c.Identity.CheckedAt),
+		Received: Date(c.Received, lang), BirthDate: Date(c.Subject.BirthDate, lang), DueDate: Date(c.DueDate, lang),
+		CheckedAt: DateTime(c.Identity.CheckedAt, lang),
 	}
 	if tp := c.ThirdParty; tp != nil {
-		p.ThirdPartyDue = Date(tp.ObjectionDue)
+		p.ThirdPartyDue = Date(tp.ObjectionDue, lang)
 		p.ConsultTooLate = app.ConsultationTooLate(c)
 	}
 	if d := c.Decision; d != nil {
-		p.DecidedAt = DateTime(d.DecidedAt)
+		p.DecidedAt = DateTime(d.DecidedAt, lang)
 	}
 	if v.HasCopy {
 		p.CopyURL = copyURL
@@ -183,7 +183,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 // timelineEntry says what an event means. The requester, the system and a third party are
 // named in the sentence; a staff action names the staff member beside it.
 func timelineEntry(lang string, e request.Event) TimelineEntry {
-	out := TimelineEntry{At: DateTime(e.At)}
+	out := TimelineEntry{At: DateTime(e.At, lang)}
 	switch e.Actor {
 	case "requester", "system", "third_party":
 	default:
@@ -218,7 +218,7 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 }
 
 func letterRow(lang string, l app.LetterView) LetterRow {
-	return LetterRow{Title: T(lang, "letter."+l.Letter), To: l.To, At: dateTimeText(l.At),
+	return LetterRow{Title: T(lang, "letter."+l.Letter), To: l.To, At: dateTimeText(l.At, lang),
 		Status: T(lang, "sent."+l.Status), Error: l.Error}
 }
 
@@ -256,12 +256,12 @@ type StatusPage struct {
 
 // NewStatusPage writes the status view's dates and letters for the reader.
 func NewStatusPage(lang string, v *app.StatusView) StatusPage {
-	p := StatusPage{StatusView: v, Received: dateTimeText(v.ReceivedAt), Due: v.DueDate}
+	p := StatusPage{StatusView: v, Received: dateTimeText(v.ReceivedAt, lang), Due: dateText(v.DueDate, lang)}
 	for _, l := range v.Letters {
 		p.Rows = append(p.Rows, letterRow(lang, l))
 	}
 	for _, e := range v.Timeline {
-		p.Steps = append(p.Steps, TimelineEntry{At: dateTimeText(e.At), Text: T(lang, "event."+e.Event)})
+		p.Steps = append(p.Steps, TimelineEntry{At: dateTimeText(e.At, lang), Text: T(lang, "event."+e.Event)})
 	}
 	return p
 }
@@ -273,11 +273,11 @@ type ThirdPartyPage struct {
 	Answered                    bool
 }
 
-// NewThirdPartyPage builds the page for the third party at email, whose link is tok.
-func NewThirdPartyPage(tok, email string, c *request.Case) ThirdPartyPage {
+// NewThirdPartyPage builds the page in lang for the third party at email, whose link is tok.
+func NewThirdPartyPage(lang, tok, email string, c *request.Case) ThirdPartyPage {
 	p := ThirdPartyPage{Token: tok, Reference: c.Reference, Type: string(c.Type)}
 	if tp := c.ThirdParty; tp != nil && strings.EqualFold(tp.Email, email) {
-		p.Due, p.Answered = Date(tp.ObjectionDue), tp.Answer != ""
+		p.Due, p.Answered = Date(tp.ObjectionDue, lang), tp.Answer != ""
 	}
 	return p
 }

@@ -141,19 +141,19 @@ func postJSON(l *outbox.Letter, link string) map[string]any {
 
 // ReportPage is the accountability report with its charts, each with its numbers beside it.
 type ReportPage struct {
-	Report   report.Report
+	Report           report.Report
 	From, To         string // the period as YYYY-MM-DD, for the date inputs and the CSV link
 	FromText, ToText string // the period as the reader writes it
-	Charts   []template.HTML
-	Stages   []StageRow
-	CSVURL   string
-	DeskURL  string
-	OnTime   string // the on-time rate as a percentage, or "—"
-	Median   string
-	P90      string
-	Received int
-	Decided  int
-	Token    string
+	Charts           []template.HTML
+	Stages           []StageRow
+	CSVURL           string
+	DeskURL          string
+	OnTime           string // the on-time rate as a percentage, or "—"
+	Median           string
+	P90              string
+	Received         int
+	Decided          int
+	Token            string
 }
 
 // StageRow is one status with its median and 90th-percentile days.

@@ -29,13 +29,13 @@ func TestStaffPageSpeaksTheReadersLanguage(t *testing.T) {
 		Actions: []request.Action{request.ActExtend, request.ActDecide},
 	}
 	for _, tc := range []struct {
-		lang, submitted, reminder string
+		lang, submitted, reminder, at string
 	}{
-		{"nl", "Verzoek ingediend door de aanvrager", "Automatisch verstuurd: Herinnering"},
-		{"en", "Request submitted by the requester", "Sent automatically: Reminder"},
+		{"nl", "Verzoek ingediend door de aanvrager", "Automatisch verstuurd: Herinnering", "28 november 2026, 15:39"},
+		{"en", "Request submitted by the requester", "Sent automatically: Reminder", "28 November 2026, 15:39"},
 	} {
 		p := NewStaffPage(tc.lang, "staff@corp.test", "tok", "/copy", v, nil)
-		if got := p.Timeline[0]; got.Text != tc.submitted || got.At != "2026-11-28 15:39" || got.By != "" || got.Detail != "" {
+		if got := p.Timeline[0]; got.Text != tc.submitted || got.At != tc.at || got.By != "" || got.Detail != "" {
 			t.Errorf("%s: submitted = %+v", tc.lang, got)
 		}
 		if got := p.Timeline[1]; got.By != "staff@corp.test" || got.Detail != "Veel systemen." || got.Text != T(tc.lang, "event.extend") {
@@ -44,7 +44,7 @@ func TestStaffPageSpeaksTheReadersLanguage(t *testing.T) {
 		if got := p.Timeline[2].Text; got != tc.reminder {
 			t.Errorf("%s: tick letter = %q, want %q", tc.lang, got, tc.reminder)
 		}
-		if got := p.Letters[0]; got.At != "2026-11-28 15:39" || got.Title != T(tc.lang, "letter.receipt") {
+		if got := p.Letters[0]; got.At != tc.at || got.Title != T(tc.lang, "letter.receipt") {
 			t.Errorf("%s: letter = %+v", tc.lang, got)
 		}
 		var names []string
@@ -64,20 +64,21 @@ func TestStaffPageSpeaksTheReadersLanguage(t *testing.T) {
 	w := httptest.NewRecorder()
 	r.HTML(w, httptest.NewRequest("GET", "/StaffCase?token=tok", nil), 200, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "/copy", v, nil))
 	page := w.Body.String()
-	for _, want := range []string{"Vallei Wonen", "Verzoek ingediend door de aanvrager", "2026-11-28 15:39", `value="decide"`} {
+	for _, want := range []string{"Vallei Wonen", "Verzoek ingediend door de aanvrager", "28 november 2026, 15:39", "28 december 2026", `value="decide"`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("staff page lacks %q", want)
 		}
 	}
-	if strings.Contains(page, "T14:39") || strings.Contains(page, "submitted: access") {
-		t.Error("staff page shows a raw UTC time or an action code")
+	if strings.Contains(page, "T14:39") || strings.Contains(page, "2026-11-28") || strings.Contains(page, "submitted: access") {
+		t.Error("staff page shows a raw UTC time, an ISO date or an action code")
 	}
 	w = httptest.NewRecorder()
 	sv := &app.StatusView{Reference: "PL-AAAA-BBBB", Type: "access", Status: "in_progress", ReceivedAt: at.Format(time.RFC3339),
 		DueDate: "2026-12-28", Letters: v.Letters}
 	r.HTML(w, httptest.NewRequest("GET", "/RequestStatus?token=tok", nil), 200, "status", "en", NewStatusPage("en", sv))
-	if page := w.Body.String(); !strings.Contains(page, "Vallei Wonen") || strings.Contains(page, "T14:39") || !strings.Contains(page, "2026-11-28 15:39") {
-		t.Errorf("status page lacks the organisation or shows UTC:\n%s", page)
+	if page := w.Body.String(); !strings.Contains(page, "Vallei Wonen") || strings.Contains(page, "T14:39") || strings.Contains(page, "2026-1") ||
+		!strings.Contains(page, "28 November 2026, 15:39") || !strings.Contains(page, "28 December 2026") {
+		t.Errorf("status page lacks the organisation or the local dates in English, or shows UTC or ISO dates:\n%s", page)
 	}
 }
 
@@ -208,7 +209,7 @@ func TestStaffFormsFollowTheIdentityAndDecisionRules(t *testing.T) {
 	sv := &app.StatusView{Reference: "PL-AAAA-BBBB", Type: "access", Status: "in_progress", ReceivedAt: at.Format(time.RFC3339),
 		Timeline: []app.TimelineEntry{{At: at.Format(time.RFC3339), Event: "submitted"}, {At: at.Format(time.RFC3339), Event: "third_party_done"}}}
 	page = render("status", NewStatusPage("nl", sv))
-	for _, want := range []string{T("nl", "event.submitted"), T("nl", "event.third_party_done"), "2026-11-28 15:39"} {
+	for _, want := range []string{T("nl", "event.submitted"), T("nl", "event.third_party_done"), "28 november 2026, 15:39"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("status page lacks %q", want)
 		}

@@ -19,6 +19,7 @@ import (
 	"testing"
 	"time"
 
+	"cloud.google.com/go/civil"
 	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/privacyloket/privacyloket/shared/linktoken"
@@ -352,6 +353,8 @@ func TestConfirmStatusStaffAndIDCopy(t *testing.T) {
 	}
 	if _, page := e.do(t, "GET", "/RequestStatus?token="+url.QueryEscape(st), "", nil, nil); !strings.Contains(page, ref) {
 		t.Error("status page lacks the reference")
+	} else if due, err := civil.ParseDate(rec.Args["dueDate"]); err != nil || !strings.Contains(page, web.Date(due, "nl")) {
+		t.Errorf("status page does not show the receipt's due date %q as the letters write it (%v)", rec.Args["dueDate"], err)
 	}
 	// CONTRACT §3: the timeline, in codes in JSON and in words on the page.
 	if tl, _ := status["timeline"].([]any); len(tl) < 2 || tl[0].(map[string]any)["event"] != "submitted" || tl[1].(map[string]any)["event"] != "confirmed" {

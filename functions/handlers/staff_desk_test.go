@@ -8,8 +8,11 @@ import (
 	"testing"
 	"time"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/testenv"
+	"github.com/privacyloket/privacyloket/shared/web"
 )
 
 // deskToken signs in as addr through the page and returns the token the desk_link carries.
@@ -136,6 +139,12 @@ func TestDeskOverHTTP(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Errorf("desk page: %d", resp.StatusCode)
 	}
+	// Dates on the page are written as in the letters; the JSON keeps ISO (CONTRACT.md §3).
+	if due, err := civil.ParseDate(desk.Cases[0].DueDate); err != nil {
+		t.Errorf("overview JSON dueDate %q: %v", desk.Cases[0].DueDate, err)
+	} else if shown := web.Date(due, "nl"); !strings.Contains(page, "<td>"+shown) || strings.Contains(page, "<td>"+due.String()) {
+		t.Errorf("desk page does not show the due date as %q", shown)
+	}
 	u, _ := url.Parse(l.Link)
 	resp, page = e.do(t, "GET", u.RequestURI(), "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(page, "Dorpsstraat 1") || !strings.Contains(page, "3901 AB Veenendaal") || strings.Contains(page, "RequestStatus?token") {
@@ -165,6 +174,9 @@ func TestDeskOverHTTP(t *testing.T) {
 	resp, page = e.do(t, "GET", rq, "", nil, nil)
 	if resp.StatusCode != 200 || strings.Count(page, "<svg") != 4 || strings.Count(page, `class="chart-data"`) != 4 {
 		t.Errorf("report page: %d, %d charts", resp.StatusCode, strings.Count(page, "<svg"))
+	}
+	if !strings.Contains(page, "<strong>1 maart 2026</strong> – <strong>31 maart 2026</strong>") || !strings.Contains(page, `value="2026-03-01"`) {
+		t.Error("report page does not write its period as the letters do, or its date inputs lost their ISO values")
 	}
 	resp, body = e.do(t, "GET", rq+"&format=csv", "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(body, created.Reference) || strings.Contains(body, "Piet") || strings.Contains(body, "Dorpsstraat") {

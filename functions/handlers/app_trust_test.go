@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -72,5 +73,40 @@ func TestRevokedStaffLinksAnswer403(t *testing.T) {
 	}
 	if resp, _ := e.postJSON(t, "/StaffCase", map[string]any{"token": tok, "action": "extend", "explanation": "x"}); resp.StatusCode != 403 {
 		t.Errorf("action with a link from before revoke_links: %d, want 403", resp.StatusCode)
+	}
+}
+
+// After revoke_links from the staff page's form, the staff member who revoked goes on with a
+// fresh link in the new generation; the link the form was posted with stays dead.
+func TestRevokeLinksFormLeadsToAFreshLink(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{Backend: testenv.Memory})
+	c, err := e.Svc.Submit(context.Background(), request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
+		BirthDate: "1980-05-17", Signature: "Carla", Declaration: true}, app.Client{IP: "192.0.2.1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.Svc.Confirm(context.Background(), c.Reference); err != nil {
+		t.Fatal(err)
+	}
+	old, err := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: c.Reference, Subject: "staff@corp.test",
+		Expires: e.Clock.Now().Add(time.Hour).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	form := url.Values{"token": {old}, "action": {"revoke_links"}}
+	resp, body := e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded", strings.NewReader(form.Encode()), nil)
+	if resp.StatusCode != 303 {
+		t.Fatalf("revoke_links form: %d %s", resp.StatusCode, body)
+	}
+	next := resp.Header.Get("Location")
+	if !strings.HasPrefix(next, "/StaffCase?token=") || strings.Contains(next, url.QueryEscape(old)) {
+		t.Fatalf("redirect to %q, want a fresh StaffCase link", next)
+	}
+	if resp, _ := e.do(t, "GET", next, "", nil, asJSON); resp.StatusCode != 200 {
+		t.Errorf("fresh link: %d, want 200", resp.StatusCode)
+	}
+	if resp, _ := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(old), "", nil, asJSON); resp.StatusCode != 403 {
+		t.Errorf("old link: %d, want 403", resp.StatusCode)
 	}
 }

@@ -96,6 +96,11 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 				out["dueDate"] = c.DueDate.String()
 			}
 			h.web.JSON(w, http.StatusOK, out)
+		case in.Action == request.ActRevokeLinks:
+			// Every link issued before now has stopped working, this page's own included; the
+			// staff member who revoked them (still on the list: checked above) goes on with a
+			// fresh one in the new generation.
+			http.Redirect(w, r, h.staffCaseLink(c.Reference, c.LinkGeneration, claims.Subject), http.StatusSeeOther)
 		default:
 			h.redirect(w, r, NameStaffCase, url.Values{"token": {p.Token}}.Encode())
 		}

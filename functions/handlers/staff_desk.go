@@ -153,7 +153,12 @@ func (h *Handlers) deskSignIn(w http.ResponseWriter, r *http.Request, lang, emai
 // caseLink mints a StaffCase link to a case for the desk's viewer, in the case's current link
 // generation (revoke_links stops it like any other).
 func (h *Handlers) caseLink(c app.DeskCase, staff string) string {
-	tok, err := h.signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: c.Reference, Subject: staff, Generation: c.LinkGeneration,
+	return h.staffCaseLink(c.Reference, c.LinkGeneration, staff)
+}
+
+// staffCaseLink mints a StaffCase link to case ref for staff in link generation gen.
+func (h *Handlers) staffCaseLink(ref string, gen int, staff string) string {
+	tok, err := h.signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: ref, Subject: staff, Generation: gen,
 		Expires: h.svc.Now().Add(time.Duration(max(h.svc.Profile.Links.StaffDays, 1)) * 24 * time.Hour).Unix()})
 	if err != nil {
 		return ""

@@ -246,10 +246,13 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		switch in.Action {
 		case request.ActVerifyIdentity:
 			s.endSuspension(c, now)
+			// Only a case whose requester sent or was asked for a copy can have one stored
+			// (an upload is stored before its case update, so "asked" counts): only then does
+			// the store look for it.
+			ch.DeleteIDCopy = c.Identity.CopyHeld || c.Identity.CopyRequired
 			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, AskedAt: c.Identity.AskedAt, CheckedBy: staff, CheckedAt: now,
 				Method: request.VerificationMethod(in.Method), DocumentType: request.DocumentType(in.DocumentType),
 				RepresentationChecked: in.RepresentationChecked, Outcome: request.IdentityVerified}
-			ch.DeleteIDCopy = true
 			// The clock runs again (or never stood still): the requester learns the due date.
 			l := s.newLetter(c, letter.IdentityConfirmed, to, now.Format(time.RFC3339Nano), now)
 			l.DueDate = c.DueDate

@@ -79,9 +79,9 @@ func parsePage(file string) (*template.Template, error) {
 	return t, nil
 }
 
-// ParseAll parses every page template now; a test calls it so that a broken page fails the
+// parseAll parses every page template now; a test calls it so that a broken page fails the
 // build's tests instead of its first request.
-func (r *Renderer) ParseAll() error {
+func (r *Renderer) parseAll() error {
 	for _, page := range r.pages {
 		if _, err := page(); err != nil {
 			return err

@@ -57,7 +57,7 @@ func TestEveryPageParses(t *testing.T) {
 	if len(r.pages) == 0 {
 		t.Fatal("no pages")
 	}
-	if err := r.ParseAll(); err != nil {
+	if err := r.parseAll(); err != nil {
 		t.Fatal(err)
 	}
 }

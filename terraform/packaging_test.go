@@ -22,6 +22,7 @@ import (
 	"unicode/utf8"
 
 	functions "github.com/privacyloket/privacyloket/functions/handlers"
+	"github.com/privacyloket/privacyloket/scripts/buildpack"
 )
 
 // frameworkFunctions is the registration package whose import makes Google's Go buildpack
@@ -29,39 +30,10 @@ import (
 // funcframework.Start, with FUNCTION_TARGET choosing the function at run time.
 const frameworkFunctions = "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
-// generatedMain follows the buildpack's template for declarative functions
-// (GoogleCloudPlatform/buildpacks, cmd/go/functions_framework).
-const generatedMain = `// Binary main file implements an HTTP server that loads and runs user's code
-// on incoming HTTP requests.
-package main
-
-import (
-	"log"
-	"net/http"
-	"os"
-
-	_ "%s"
-
-	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
-)
-
-func main() {
-	http.HandleFunc("/robots.txt", http.NotFound)
-	http.HandleFunc("/favicon.ico", http.NotFound)
-
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	if err := funcframework.Start(port); err != nil {
-		log.Fatalf("Function failed to start: %%v\n", err)
-	}
-}
-`
-
 // TestPackagingBuildsAndStartsEveryFunction builds what Terraform uploads the way the buildpack
 // does: the archive's files (source.tf's allow-list), a generated main inside the module
-// that blank-imports the GOOGLE_FUNCTION_SOURCE package, `go build` of that main. One binary
+// that blank-imports the GOOGLE_FUNCTION_SOURCE package, `go build` of that main
+// (scripts/buildpack, which the performance harness builds with too). One binary
 // serves every function, as deployed: FUNCTION_TARGET picks one at start-up. Each function is
 // then started with the environment Terraform gives it; the emulator and metadata variables
 // point at a closed port, so nothing reaches Google.
@@ -120,22 +92,11 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 		t.Fatalf("package %s does not import %s: the buildpack would generate a main that calls a Go function named after the entry point instead", fnSource, frameworkFunctions)
 	}
 
-	mainDir := filepath.Join(app, "functions.local", "app")
-	if err := os.MkdirAll(mainDir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	src := fmt.Sprintf(generatedMain, r.module+"/"+fnSource)
-	if err := os.WriteFile(filepath.Join(mainDir, "main.go"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// The generated main that blank-imports the GOOGLE_FUNCTION_SOURCE package, built against
+	// go.mod and go.sum as uploaded.
 	bin := filepath.Join(t.TempDir(), "app")
-	build := exec.Command("go", "build", "-o", bin, "./functions.local/app")
-	build.Dir = app
-	// -mod=readonly: go.mod and go.sum as uploaded must cover the generated main, so the build
-	// does not depend on what the buildpack's own `go mod tidy` would fetch.
-	build.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -buildvcs=false")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("go build of the generated main failed: %v\n%s", err, out)
+	if err := buildpack.Build(app, r.module+"/"+fnSource, bin); err != nil {
+		t.Fatal(err)
 	}
 
 	for _, d := range functions.Definitions {

@@ -175,14 +175,62 @@ func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
 
 // update runs fn on a case in a transaction and keeps its retention moments in step.
 func (s *Service) update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error) {
-	return s.Cases.Update(ctx, ref, func(c *request.Case) (Change, error) {
+	return s.Cases.Update(ctx, ref, s.retaining(fn))
+}
+
+// retaining is fn followed by retain when fn succeeds.
+func (s *Service) retaining(fn func(c *request.Case) (Change, error)) func(c *request.Case) (Change, error) {
+	return func(c *request.Case) (Change, error) {
 		ch, err := fn(c)
 		if err != nil {
 			return ch, err
 		}
 		s.retain(c)
 		return ch, nil
-	})
+	}
+}
+
+// eventsStore is a CaseStore that hands a case's audit events along with the case, from the
+// same read (shared/firestoredb keeps them in the case document). The use cases use it when the
+// store has it, and ask Events after reading the case when it does not.
+type eventsStore interface {
+	// CaseEvents is Case and Events in one.
+	CaseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error)
+	// UpdateEvents is Update that also returns the case's events as committed.
+	UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, error)
+}
+
+// caseEvents reads a case with its audit events.
+func (s *Service) caseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error) {
+	if es, ok := s.Cases.(eventsStore); ok {
+		return es.CaseEvents(ctx, ref)
+	}
+	c, err := s.Cases.Case(ctx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	events, err := s.Cases.Events(ctx, ref)
+	if err != nil {
+		return nil, nil, fmt.Errorf("events of %s: %w", ref, err)
+	}
+	return c, events, nil
+}
+
+// updateEvents is update that also returns the case's audit events as committed.
+func (s *Service) updateEvents(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, error) {
+	es, ok := s.Cases.(eventsStore)
+	if !ok {
+		c, err := s.update(ctx, ref, fn)
+		if err != nil {
+			return c, nil, err
+		}
+		events, err := s.Cases.Events(ctx, ref)
+		if err != nil {
+			return nil, nil, fmt.Errorf("events of %s: %w", ref, err)
+		}
+		return c, events, nil
+	}
+	return es.UpdateEvents(ctx, ref, s.retaining(fn))
 }
 
 // local moves t to Europe/Amsterdam, so that adding days or months counts calendar days there

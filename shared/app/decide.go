@@ -105,7 +105,7 @@ type prepared struct {
 	key string
 }
 
-func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in StaffInput, now time.Time) (*prepared, error) {
+func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
 	if c.Type != request.Access || len(in.ResultFile) == 0 || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
@@ -123,7 +123,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, in Staff
 	case err != nil:
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "result_file"}}}
 	}
-	own, err := s.ownRecords(ctx, c)
+	own, err := s.ownRecords(ctx, c, events)
 	if err != nil {
 		return nil, err
 	}
@@ -160,12 +160,9 @@ func (s *Service) resultExpiry(now time.Time) time.Time {
 }
 
 // ownRecords is what Privacyloket itself keeps about the requester: it is part of the answer to
-// an access request too. Staff are named by role, not by address.
-func (s *Service) ownRecords(ctx context.Context, c *request.Case) (accessresult.Own, error) {
-	events, err := s.Cases.Events(ctx, c.Reference)
-	if err != nil {
-		return accessresult.Own{}, err
-	}
+// an access request too. Staff are named by role, not by address. events are the case's, read
+// with it.
+func (s *Service) ownRecords(ctx context.Context, c *request.Case, events []request.Event) (accessresult.Own, error) {
 	letters, err := s.Cases.Letters(ctx, c.Reference)
 	if err != nil {
 		return accessresult.Own{}, err

@@ -191,32 +191,47 @@ func thirdPartyMasked(c *request.Case) bool {
 
 // StaffAct applies one staff action to a case in one transaction, with the letters it causes
 // and an audit event naming the staff member who holds the link by. Two staff acting at once
-// cannot both win: the transaction re-reads the case and the loser sees the new status. A link
-// that no longer works (checkLink) is refused with ErrLinkRevoked before anything else.
+// cannot both win: the transaction reads the case and the loser sees the new status. A link
+// that no longer works (checkLink) is refused with ErrLinkRevoked before anything else, and
+// invalid fields with a *ValidationError; both return no case.
+//
+// The checks run on the case the transaction reads, so an action costs one read of the case.
+// Only a decision with an access result reads the case before: the package is built from it
+// and stored outside the transaction (it can exceed a transaction's size).
 func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
 	staff := by.Holder
-	cur, err := s.Cases.Case(ctx, ref)
-	if err != nil {
-		return nil, err
-	}
-	if err := s.checkLink(cur, by); err != nil {
-		return nil, err
-	}
-	if errs := s.validateFor(cur, in); len(errs) > 0 {
-		return nil, &ValidationError{Fields: errs}
-	}
 	now := s.Clock()
 	var pre *prepared
 	if in.Action == request.ActDecide {
-		if pre, err = s.prepareDecision(ctx, cur, in, now); err != nil {
-			return nil, err
+		pre = &prepared{}
+		if len(in.ResultFile) > 0 {
+			cur, events, err := s.caseEvents(ctx, ref)
+			if err != nil {
+				return nil, err
+			}
+			if err := s.checkLink(cur, by); err != nil {
+				return nil, err
+			}
+			if errs := s.validateFor(cur, in); len(errs) > 0 {
+				return nil, &ValidationError{Fields: errs}
+			}
+			if pre, err = s.prepareDecision(ctx, cur, events, in, now); err != nil {
+				return nil, err
+			}
 		}
 	}
+	// refused is a refusal of the link or the fields, found before anything changed.
+	var refused error
 	var letters []*outbox.Letter
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		letters = nil
+		letters, refused = nil, nil
 		if err := s.checkLink(c, by); err != nil {
+			refused = err
 			return Change{}, err
+		}
+		if errs := s.validateFor(c, in); len(errs) > 0 {
+			refused = &ValidationError{Fields: errs}
+			return Change{}, refused
 		}
 		next, err := s.allowed(c, in.Action, now)
 		if err != nil {
@@ -231,10 +246,13 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		switch in.Action {
 		case request.ActVerifyIdentity:
 			s.endSuspension(c, now)
+			// Only a case whose requester sent or was asked for a copy can have one stored
+			// (an upload is stored before its case update, so "asked" counts): only then does
+			// the store look for it.
+			ch.DeleteIDCopy = c.Identity.CopyHeld || c.Identity.CopyRequired
 			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, AskedAt: c.Identity.AskedAt, CheckedBy: staff, CheckedAt: now,
 				Method: request.VerificationMethod(in.Method), DocumentType: request.DocumentType(in.DocumentType),
 				RepresentationChecked: in.RepresentationChecked, Outcome: request.IdentityVerified}
-			ch.DeleteIDCopy = true
 			// The clock runs again (or never stood still): the requester learns the due date.
 			l := s.newLetter(c, letter.IdentityConfirmed, to, now.Format(time.RFC3339Nano), now)
 			l.DueDate = c.DueDate
@@ -310,6 +328,9 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			if derr := s.Blobs.DeleteAccessPackage(ctx, ref, pre.key); derr != nil {
 				s.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
 			}
+		}
+		if refused != nil {
+			return nil, err
 		}
 		return c, err
 	}

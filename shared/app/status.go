@@ -59,7 +59,7 @@ type LetterView struct {
 
 // Status returns the requester's view of a case: only the letters sent to them.
 func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
-	c, err := s.Cases.Case(ctx, ref)
+	c, events, err := s.caseEvents(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -74,10 +74,6 @@ func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
 		Suspended: c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero() && s.Profile.Identity.SuspendClock,
 		Letters:   []LetterView{},
 		Timeline:  []TimelineEntry{},
-	}
-	events, err := s.Cases.Events(ctx, ref)
-	if err != nil {
-		return nil, fmt.Errorf("events of %s: %w", ref, err)
 	}
 	for _, e := range events {
 		if code, ok := requesterSteps[e.Action]; ok {
@@ -118,7 +114,7 @@ type StaffView struct {
 // ErrLinkRevoked.
 func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*StaffView, error) {
 	now := s.Clock()
-	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
+	c, events, err := s.updateEvents(ctx, ref, func(c *request.Case) (Change, error) {
 		if err := s.checkLink(c, by); err != nil {
 			return Change{}, err
 		}
@@ -127,25 +123,22 @@ func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*Sta
 	if err != nil {
 		return nil, err
 	}
-	return s.staffView(ctx, c)
+	return s.staffView(ctx, c, events)
 }
 
 // StaffCase loads a case as the staff page shows it, without a link to check and without
 // recording a view: for pages that show less (the third party's).
 func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error) {
-	c, err := s.Cases.Case(ctx, ref)
+	c, events, err := s.caseEvents(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	return s.staffView(ctx, c)
+	return s.staffView(ctx, c, events)
 }
 
-func (s *Service) staffView(ctx context.Context, c *request.Case) (*StaffView, error) {
+// staffView is the page of case c with its events, as read with it.
+func (s *Service) staffView(ctx context.Context, c *request.Case, events []request.Event) (*StaffView, error) {
 	ref := c.Reference
-	events, err := s.Cases.Events(ctx, ref)
-	if err != nil {
-		return nil, fmt.Errorf("events of %s: %w", ref, err)
-	}
 	letters, err := s.Cases.Letters(ctx, ref)
 	if err != nil {
 		return nil, fmt.Errorf("letters of %s: %w", ref, err)

@@ -64,14 +64,18 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
 	errs = mergeFieldErrors(undecodable, errs)
-	// The limits first: a client over its limit costs no inspection of its upload.
+	// The limits first: a client over its limit costs no inspection of its upload, and is
+	// told so before its fields. A valid submission without an upload skips this read: the
+	// transaction that stores it counts and checks the same limits.
 	to := v.Subject.Email
 	if v.Representative != nil {
 		to = v.Representative.Email
 	}
 	limits := s.limits(cl.IP, to)
-	if err := s.Cases.Limited(ctx, limits, now); err != nil {
-		return nil, err
+	if upload != nil || len(errs) > 0 {
+		if err := s.Cases.Limited(ctx, limits, now); err != nil {
+			return nil, err
+		}
 	}
 	var doc *idcheck.Document
 	var rejected error

@@ -255,8 +255,49 @@ func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.C
 
 // Update implements app.CaseStore.
 func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
+	c, _, _, err := s.update(ctx, ref, fn)
+	return c, err
+}
+
+// UpdateEvents is Update that also returns the case's audit events as committed, in the order
+// they were written: they are in the case document the transaction read, so the caller needs
+// no second read. A case written before it kept its events has them listed after the commit.
+func (s *Store) UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, error) {
+	c, events, embedded, err := s.update(ctx, ref, fn)
+	if err != nil || embedded {
+		return c, events, err
+	}
+	events, err = s.Events(ctx, ref)
+	return c, events, err
+}
+
+// CaseEvents returns the case with its audit events in one read (Case and Events in one).
+func (s *Store) CaseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error) {
 	if err := s.open(); err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	snap, err := s.caseRef(ref).Get(ctx)
+	if status.Code(err) == codes.NotFound {
+		return nil, nil, app.ErrNotFound
+	}
+	if err != nil {
+		return nil, nil, fmt.Errorf("get case: %w", err)
+	}
+	var d caseDoc
+	if err := snap.DataTo(&d); err != nil {
+		return nil, nil, fmt.Errorf("decode case: %w", err)
+	}
+	if d.Parts != nil {
+		return fromCaseDoc(ref, &d), fromEventDocs(d.Events), nil
+	}
+	events, err := s.Events(ctx, ref)
+	return fromCaseDoc(ref, &d), events, err
+}
+
+// update is Update, returning also the case's events when the case keeps them (isKept).
+func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (_ *request.Case, kept []request.Event, isKept bool, _ error) {
+	if err := s.open(); err != nil {
+		return nil, nil, false, err
 	}
 	var out *request.Case
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -362,9 +403,16 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 			}
 		}
 		out = c
+		kept, isKept = nil, d.Parts != nil
+		if isKept {
+			kept = fromEventDocs(nd.Events)
+		}
 		return nil
 	})
-	return out, err
+	if err != nil {
+		return out, nil, false, err
+	}
+	return out, kept, isKept, nil
 }
 
 // caseParts lists, inside tx, the case's events and letters.
@@ -583,7 +631,7 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.T
 
 // PutIDCopy implements app.BlobStore.
 func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error {
-	return s.putBlob(ctx, colIDCopies, ref, ref, sealed, kind, expireAt)
+	return s.putBlob(ctx, colIDCopies, ref, ref, sealed, kind, expireAt, false)
 }
 
 // IDCopy implements app.BlobStore.
@@ -614,7 +662,12 @@ func (s *Store) PutAccessPackage(ctx context.Context, ref, key string, sealed []
 	if err != nil {
 		return err
 	}
-	return s.putBlob(ctx, colResults, id, ref, sealed, "application/zip", expireAt)
+	// A package under a key is one decide attempt's own (app: a random key per attempt), so
+	// there is nothing to clear first and no need to list chunks (a query Firestore bills as a
+	// read even when it finds nothing). Were a key ever reused, the head still counts only the
+	// new chunks, and DeleteAccessPackage and the TTL remove any left beyond them. The legacy
+	// empty key is cleared as before.
+	return s.putBlob(ctx, colResults, id, ref, sealed, "application/zip", expireAt, key != "")
 }
 
 // AccessPackage implements app.BlobStore.
@@ -655,12 +708,14 @@ func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
 
 // putBlob stores sealed bytes in chunks, the chunks first and the head last, so a reader never
 // sees a head without its chunks. A blob that replaces an earlier one overwrites it.
-func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte, kind string, expireAt time.Time) error {
+func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte, kind string, expireAt time.Time, fresh bool) error {
 	if err := s.open(); err != nil {
 		return err
 	}
-	if err := s.clearBlob(ctx, col, id); err != nil {
-		return err
+	if !fresh {
+		if err := s.clearBlob(ctx, col, id); err != nil {
+			return err
+		}
 	}
 	head := s.c.Collection(col).Doc(id)
 	n := 0

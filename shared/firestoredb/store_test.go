@@ -131,3 +131,64 @@ func (s inspected) EventsExpireAt(ctx context.Context, ref string) ([]time.Time,
 	}
 	return out, nil
 }
+
+// CaseEvents and UpdateEvents give what Case, Update and Events give, from one read of the case
+// where the case keeps its events, and also for a case written before it did.
+func TestCaseEventsAndUpdateEvents(t *testing.T) {
+	testenv.RequireFirestore(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	fs := testenv.Firestore(t, testenv.Project(t))
+	s, err := firestoredb.New(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	legacy := withoutParts{inspected{s, fs}}
+	for _, tc := range []struct {
+		name string
+		ref  string
+		drop bool
+	}{{"events in the case", "PL-EVENTS-KEPT", false}, {"events as documents", "PL-EVENTS-DOCS", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			c := &request.Case{Reference: tc.ref, Type: request.Access, Status: request.AwaitingConfirmation, Lang: "nl",
+				Subject: request.Person{Name: "Carla", Email: "carla@tenant.test"}, SubmittedAt: t0, UpdatedAt: t0,
+				NextActionAt: t0.Add(24 * time.Hour), RetainUntil: t0.AddDate(0, 0, 8)}
+			ch := app.Change{Events: []request.Event{{At: t0, Actor: "requester", Action: "submitted", Detail: "access"}}}
+			if err := s.Submit(ctx, c, ch, nil); err != nil {
+				t.Fatal(err)
+			}
+			if tc.drop {
+				if err := legacy.drop(ctx, tc.ref); err != nil {
+					t.Fatal(err)
+				}
+			}
+			got, events, err := s.CaseEvents(ctx, tc.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.Reference != tc.ref || got.Subject.Name != "Carla" || len(events) != 1 || events[0].Action != "submitted" {
+				t.Errorf("CaseEvents = %+v, %+v", got, events)
+			}
+			up, events, err := s.UpdateEvents(ctx, tc.ref, func(c *request.Case) (app.Change, error) {
+				c.UpdatedAt = t0.Add(time.Hour)
+				return app.Change{Events: []request.Event{{At: t0.Add(time.Hour), Actor: "staff@org.test", Action: "case_viewed"}}}, nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := s.Events(ctx, tc.ref)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if up.Version != 2 || len(events) != 2 || len(want) != 2 || events[1] != want[1] || events[0] != want[0] {
+				t.Errorf("UpdateEvents = version %d, %+v; Events = %+v", up.Version, events, want)
+			}
+		})
+	}
+	if _, _, err := s.CaseEvents(ctx, "PL-NONE"); err != app.ErrNotFound {
+		t.Errorf("CaseEvents of nothing: %v, want ErrNotFound", err)
+	}
+	if _, _, err := s.UpdateEvents(ctx, "PL-NONE", func(*request.Case) (app.Change, error) { return app.Change{}, nil }); err != app.ErrNotFound {
+		t.Errorf("UpdateEvents of nothing: %v, want ErrNotFound", err)
+	}
+}

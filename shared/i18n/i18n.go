@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"sync"
 )
 
 //go:embed locales/*.json
@@ -28,23 +29,37 @@ const Default = "nl"
 // languages are the catalogue's languages, Dutch first.
 var languages = []string{"nl", "en"}
 
-// catalogue maps language to key to text. It is loaded once; a broken file fails every test.
-var catalogue = mustLoad()
-
-func mustLoad() map[string]map[string]string {
-	out := map[string]map[string]string{}
+// catalogue holds each language's table, parsed on its first lookup (sync.OnceValue) rather
+// than at init: an instance's first answer parses only the language it answers in, and a
+// function that never looks a text up parses nothing. A broken file panics on first use, which
+// every test reaches.
+var catalogue = func() map[string]func() map[string]string {
+	out := map[string]func() map[string]string{}
 	for _, lang := range languages {
-		data, err := files.ReadFile("locales/" + lang + ".json")
-		if err != nil {
-			panic(fmt.Sprintf("i18n: read %s: %v", lang, err))
-		}
-		m := map[string]string{}
-		if err := json.Unmarshal(data, &m); err != nil {
-			panic(fmt.Sprintf("i18n: parse locales/%s.json: %v", lang, err))
-		}
-		out[lang] = m
+		out[lang] = sync.OnceValue(func() map[string]string { return mustLoad(lang) })
 	}
 	return out
+}()
+
+// table returns lang's key-to-text table, Dutch for an unsupported lang.
+func table(lang string) map[string]string {
+	load, ok := catalogue[lang]
+	if !ok {
+		load = catalogue[Default]
+	}
+	return load()
+}
+
+func mustLoad(lang string) map[string]string {
+	data, err := files.ReadFile("locales/" + lang + ".json")
+	if err != nil {
+		panic(fmt.Sprintf("i18n: read %s: %v", lang, err))
+	}
+	m := map[string]string{}
+	if err := json.Unmarshal(data, &m); err != nil {
+		panic(fmt.Sprintf("i18n: parse locales/%s.json: %v", lang, err))
+	}
+	return m
 }
 
 // Languages returns the catalogue's languages, Dutch first. The slice is the caller's.
@@ -78,24 +93,24 @@ func Tf(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key),
 // Lookup returns the text for key in lang (Dutch for an unsupported lang) and whether the
 // catalogue has it.
 func Lookup(lang, key string) (string, bool) {
-	m, ok := catalogue[lang]
-	if !ok {
-		m = catalogue[Default]
-	}
-	s, ok := m[key]
+	s, ok := table(lang)[key]
 	return s, ok
 }
 
 // Has reports whether the catalogue has a text for key.
 func Has(key string) bool {
-	_, ok := catalogue[Default][key]
+	_, ok := table(Default)[key]
 	return ok
 }
 
 // Keys returns every key of lang's catalogue, sorted.
 func Keys(lang string) []string {
-	keys := make([]string, 0, len(catalogue[lang]))
-	for k := range catalogue[lang] {
+	if !Supported(lang) {
+		return nil
+	}
+	m := table(lang)
+	keys := make([]string, 0, len(m))
+	for k := range m {
 		keys = append(keys, k)
 	}
 	slices.Sort(keys)

@@ -18,6 +18,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"sync"
 
 	"github.com/privacyloket/privacyloket/shared/request"
 )
@@ -27,14 +28,15 @@ var files embed.FS
 
 // Renderer writes pages and JSON.
 type Renderer struct {
-	pages  map[string]*template.Template
+	pages  map[string]func() (*template.Template, error)
 	style  template.CSS
 	csp    string
 	logger *slog.Logger
 	org    string
 }
 
-// NewRenderer parses every page template once per instance. org is the organisation's name
+// NewRenderer lists the page templates; each is parsed once per instance, on its first use
+// (sync.OnceValues), so a function's first answer parses only the page it shows. org is the organisation's name
 // (the profile's), shown on every page so a tenant sees whose desk this is.
 func NewRenderer(logger *slog.Logger, org string) (*Renderer, error) {
 	if logger == nil {
@@ -46,7 +48,6 @@ func NewRenderer(logger *slog.Logger, org string) (*Renderer, error) {
 	}
 	sum := sha256.Sum256(css)
 	r := &Renderer{
-		pages:  map[string]*template.Template{},
 		style:  template.CSS(css),
 		logger: logger,
 		org:    org,
@@ -58,18 +59,35 @@ func NewRenderer(logger *slog.Logger, org string) (*Renderer, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.pages = make(map[string]func() (*template.Template, error), len(names))
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
 		if base == "layout" {
 			continue
 		}
-		t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", n)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", n, err)
-		}
-		r.pages[base] = t
+		r.pages[base] = sync.OnceValues(func() (*template.Template, error) { return parsePage(n) })
 	}
 	return r, nil
+}
+
+// parsePage parses one page template (file, e.g. "templates/status.html") with the layout.
+func parsePage(file string) (*template.Template, error) {
+	t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", file)
+	if err != nil {
+		return nil, fmt.Errorf("parse %s: %w", file, err)
+	}
+	return t, nil
+}
+
+// parseAll parses every page template now; a test calls it so that a broken page fails the
+// build's tests instead of its first request.
+func (r *Renderer) parseAll() error {
+	for _, page := range r.pages {
+		if _, err := page(); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 var funcs = template.FuncMap{"join": strings.Join}
@@ -107,9 +125,15 @@ func (p Page) T(key string) string { return T(p.Lang, key) }
 
 // HTML renders page name with data.
 func (r *Renderer) HTML(w http.ResponseWriter, req *http.Request, code int, name, lang string, data any) {
-	t, ok := r.pages[name]
+	page, ok := r.pages[name]
 	if !ok {
 		r.logger.Error("unknown page", "page", name)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	t, err := page()
+	if err != nil {
+		r.logger.Error("parse page failed", "page", name, "error", err)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http/httptest"
 	"testing"
 )
@@ -43,5 +44,20 @@ func TestIsReference(t *testing.T) {
 		if got := IsReference(s); got != want {
 			t.Errorf("IsReference(%q) = %v, want %v", s, got, want)
 		}
+	}
+}
+
+// Pages are parsed on first use; every one of them must parse.
+func TestEveryPageParses(t *testing.T) {
+	t.Parallel()
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.pages) == 0 {
+		t.Fatal("no pages")
+	}
+	if err := r.parseAll(); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -280,7 +280,9 @@ func run(rowsFile string, target int) error {
 	if err != nil || code != http.StatusOK {
 		return fmt.Errorf("staff page: %d %v", code, err)
 	}
-	if strings.Contains(b, "awaiting_identity") || strings.Contains(page, "awaiting_identity") {
+	// Staff establish identity whenever the page offers it: the profile may ask for an ID copy
+	// (awaiting_identity) or not (in_progress; a decision that discloses still needs it).
+	if strings.Contains(page, `"verify_identity"`) || strings.Contains(b, "awaiting_identity") {
 		code, b, err = form(in.URL+"/StaffCase", url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"in_person"}, "documentType": {"passport"}})
 		if err != nil || code != http.StatusOK {
 			return fmt.Errorf("verify: %d %v %.300s", code, err, b)

@@ -1,5 +1,5 @@
-// Package harness is what the performance harnesses share: a build that mimics Google's Go
-// buildpack, starting a built function the way the platform does, the environment every
+// Package harness is what the performance harnesses share: a build like Google's Go buildpack
+// (scripts/buildpack), starting a built function the way the platform does, the environment every
 // function needs, and the statistics and table rows they print.
 package harness
 
@@ -9,7 +9,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"encoding/json"
 	"fmt"
 	"io"
 	"net"
@@ -23,6 +22,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/privacyloket/privacyloket/scripts/buildpack"
 )
 
 // Module is the product's module path.
@@ -31,61 +32,12 @@ const Module = "github.com/privacyloket/privacyloket"
 // ProductPackage is the registration package that Terraform's GOOGLE_FUNCTION_SOURCE names.
 const ProductPackage = Module + "/functions"
 
-// generatedMain follows the buildpack's template for declarative functions
-// (GoogleCloudPlatform/buildpacks, cmd/go/functions_framework), as terraform/packaging_test.go.
-const generatedMain = `// Binary main file implements an HTTP server that loads and runs user's code
-// on incoming HTTP requests.
-package main
-
-import (
-	"log"
-	"net/http"
-	"os"
-
-	_ "%s"
-
-	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
-)
-
-func main() {
-	http.HandleFunc("/robots.txt", http.NotFound)
-	http.HandleFunc("/favicon.ico", http.NotFound)
-
-	port := os.Getenv("PORT")
-	if port == "" {
-		port = "8080"
-	}
-	if err := funcframework.Start(port); err != nil {
-		log.Fatalf("Function failed to start: %%v\n", err)
-	}
-}
-`
-
-// Build compiles the buildpack's generated main for pkg (an import path inside the module at
-// root) into dir and returns the binary's path. The main exists only in a build overlay, so
-// nothing is written into the source tree.
+// Build compiles pkg (an import path inside the module at root) like the buildpack
+// (scripts/buildpack) into dir and returns the binary's path.
 func Build(root, pkg, dir string) (string, error) {
-	name := pkg[strings.LastIndex(pkg, "/")+1:]
-	mainSrc := filepath.Join(dir, name+"-main.go")
-	if err := os.WriteFile(mainSrc, fmt.Appendf(nil, generatedMain, pkg), 0o644); err != nil {
+	bin := filepath.Join(dir, pkg[strings.LastIndex(pkg, "/")+1:])
+	if err := buildpack.Build(root, pkg, bin); err != nil {
 		return "", err
-	}
-	// A directory that does not exist in the tree; the overlay puts the main there.
-	virtual := filepath.Join(root, "functions.local", "perf-"+name, "main.go")
-	overlay, err := json.Marshal(map[string]any{"Replace": map[string]string{virtual: mainSrc}})
-	if err != nil {
-		return "", err
-	}
-	ov := filepath.Join(dir, name+"-overlay.json")
-	if err := os.WriteFile(ov, overlay, 0o644); err != nil {
-		return "", err
-	}
-	bin := filepath.Join(dir, name)
-	cmd := exec.Command("go", "build", "-overlay", ov, "-o", bin, "./functions.local/perf-"+name)
-	cmd.Dir = root
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly -buildvcs=false")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("build %s: %v\n%s", pkg, err, out)
 	}
 	return bin, nil
 }

@@ -248,7 +248,10 @@ func (s *Service) retain(c *request.Case) {
 	case c.Status == request.Expired:
 		c.RetainUntil = local(c.UpdatedAt).AddDate(0, 0, expiredStubDays)
 	case c.Status.Open():
-		c.RetainUntil = local(c.SubmittedAt).AddDate(0, 4+months, 0)
+		// An open case ends lawfully only by a decision, a withdrawal or a refusal (also on
+		// identity_not_established): never by a silent deletion. It stays on the desk, in the
+		// digest and in the reminders until then; retention starts when it closes.
+		c.RetainUntil = time.Time{}
 	default: // decided, closed
 		end := c.ClosedAt
 		if end.IsZero() {
@@ -257,6 +260,9 @@ func (s *Service) retain(c *request.Case) {
 		c.RetainUntil = local(end).AddDate(0, months, 0)
 	}
 	// The Tick must come back when retention ends, also for a case with nothing else to do.
+	if c.RetainUntil.IsZero() {
+		return
+	}
 	if c.NextActionAt.IsZero() || c.RetainUntil.Before(c.NextActionAt) {
 		c.NextActionAt = c.RetainUntil
 	}

@@ -340,3 +340,29 @@ func testValleiRectificationReminders(t *testing.T, backend testenv.Backend) {
 		}
 	}
 }
+
+// An open case ends only by a decision, a refusal or a withdrawal: a request whose requester
+// never sent the asked-for ID copy is not deleted without a word when years pass; it stays open
+// (on the desk and in the digest) and nothing about it expires.
+func TestOpenCasesAreNeverDeletedSilently(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
+		c := submitConfirm(t, s, access("stil@tenant.test"))
+		c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet met onze gegevens."})
+		if c.Status != request.AwaitingIdentity || !c.RetainUntil.IsZero() {
+			t.Fatalf("after request_identity: %s, kept until %v; want awaiting_identity with no end", c.Status, c.RetainUntil)
+		}
+		res := tick(t, s, "2028-09-01 10:00") // long past submission + 4 months + the 12 months' retention
+		if res.Deleted != 0 {
+			t.Errorf("tick deleted %d cases, want 0", res.Deleted)
+		}
+		got, err := s.Store.Case(ctx, c.Reference)
+		if err != nil {
+			t.Fatalf("open case after years: %v", err)
+		}
+		if got.Status != request.AwaitingIdentity || got.Subject.Name == "" {
+			t.Errorf("open case after years: %s, name %q", got.Status, got.Subject.Name)
+		}
+	})
+}

@@ -161,6 +161,19 @@ func (h *Handlers) caseLink(c app.DeskCase, staff string) string {
 	return "/" + NameStaffCase + "?" + url.Values{"token": {tok}}.Encode()
 }
 
+// deskToken mints a desk link for staff, when they may hold one (on the staff list or the
+// privacy officer); "" otherwise.
+func (h *Handlers) deskToken(staff string) string {
+	if !h.svc.DeskHolder(staff) {
+		return ""
+	}
+	tok, err := h.signer.Sign(h.svc.DeskClaims(staff, h.svc.Now()))
+	if err != nil {
+		return ""
+	}
+	return tok
+}
+
 func (h *Handlers) deskPage(w http.ResponseWriter, r *http.Request, code int, tok, staff, lang string, edit func(*web.DeskPage)) {
 	q := r.URL.Query()
 	f, errs := app.ParseDeskFilter(q.Get("status"), q.Get("type"))

@@ -156,6 +156,13 @@ func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *
 // DeskReference stands in a desk link's claims for the case reference it does not have.
 const DeskReference = "desk"
 
+// DeskClaims are the claims of a personal desk link for staff, as a desk_link letter carries
+// them; pages that link to the desk (the StaffCase page's export) sign them for their viewer.
+func (s *Service) DeskClaims(staff string, now time.Time) linktoken.Claims {
+	return linktoken.Claims{Purpose: linktoken.Desk, Reference: DeskReference, Subject: staff,
+		Expires: now.Add(time.Duration(max(s.Profile.Links.StaffDays, 1)) * 24 * time.Hour).Unix()}
+}
+
 // addDeskLink attaches a personal desk link (purpose desk, no case), signed when sent.
 func (s *Service) addDeskLink(l *outbox.Letter, key, function, to string, now time.Time) {
 	s.addLink(l, key, function, linktoken.Desk, to, "", now, s.Profile.Links.StaffDays)

@@ -87,6 +87,12 @@ func DeskURL(tok string, params url.Values) string {
 	return "/StaffDesk?" + params.Encode()
 }
 
+// CaseExportURL is a case's timeline for an auditor (format "csv" or "json") on the desk of the
+// holder of deskTok.
+func CaseExportURL(deskTok, ref, format string) string {
+	return DeskURL(deskTok, url.Values{"view": {"export"}, "reference": {ref}, "format": {format}})
+}
+
 // NewDeskPage builds the overview from the use case's view; link mints a case's StaffCase link.
 func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
 	p := DeskPage{Token: tok, Staff: staff, Today: Date(v.Today), Counts: v.Counts, Filter: f,
@@ -100,9 +106,7 @@ func NewDeskPage(tok, staff string, v *app.DeskView, f app.DeskFilter, link func
 	from, to := report.PreviousMonth(v.Today)
 	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
 	for _, c := range v.Cases {
-		exp := func(f string) string {
-			return DeskURL(tok, url.Values{"view": {"export"}, "reference": {c.Reference}, "format": {f}})
-		}
+		exp := func(f string) string { return CaseExportURL(tok, c.Reference, f) }
 		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received), Due: Date(c.DueDate), Link: link(c),
 			Days: abs(c.DaysLeft), WorkDays: abs(c.WorkingDaysLeft), ExportJSON: exp("json"), ExportCSV: exp("csv")})
 	}

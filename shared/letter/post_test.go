@@ -11,7 +11,8 @@ import (
 
 // postOrg is each organisation's contact for letters by post, as its profile gives it.
 var postOrg = map[string]Org{
-	"vallei-wonen": {PostalAddress: "Postbus 0000, 0000 XX Voorbeeldplaats", Phone: "000 000 0000"},
+	"vallei-wonen": {PostalAddress: "Postbus 0000, 0000 XX Voorbeeldplaats", Phone: "000 000 0000",
+		VisitingAddress: "Voorbeeldstraat 0, 0000 XX Voorbeeldplaats"},
 	"de-alliantie": {PostalAddress: "Postbus 105, 1200 AC Hilversum", Phone: "088 0023200",
 		VisitingAddress: "Jan van der Heijdenstraat 36, 1221 EJ Hilversum"},
 }
@@ -63,6 +64,12 @@ func postVariants(t *testing.T, profile string) map[string]struct {
 	d.RequestType = request.Access
 	d.Decision = &DecisionInfo{Outcome: request.Granted, AccessInfo: &AccessInfo{Purposes: "Verhuur.", Categories: "Naam en adres.",
 		Recipients: "Niemand.", Retention: "Twee jaar.", Source: "Uzelf.", AutomatedDecisions: "Geen."}}
+	w := byPost(f.data(t, Withdrawn), profile)
+	w.Org.VisitingAddress = "" // an organisation that names no office to visit
+	out["withdrawn-no-visiting-address"] = struct {
+		kind Kind
+		data Data
+	}{Withdrawn, w}
 	out["decision-access"] = struct {
 		kind Kind
 		data Data

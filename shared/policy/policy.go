@@ -114,9 +114,9 @@ func (t Term) Text(lang string) string {
 
 // Organisation is who the letters come from and where staff mail goes.
 type Organisation struct {
-	Name          string `json:"name"`
-	LegalName     string `json:"legalName"`
-	Website       string `json:"website"`
+	Name      string `json:"name"`
+	LegalName string `json:"legalName"`
+	Website   string `json:"website"`
 	// PostalAddress is where letters by post come from and where requesters write to, one
 	// line per line of the envelope (e.g. "Postbus 105", "1200 AC Hilversum").
 	PostalAddress []string `json:"postalAddress,omitempty"`

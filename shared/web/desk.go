@@ -254,15 +254,18 @@ type PaperRecord struct {
 	Fields []accessresult.Field
 }
 
-var paperLabels = []string{"title", "made", "data", "record", "own", "request", "form", "letters", "events", "info",
-	"purposes", "categories", "recipients", "retention", "source", "automated", "particular", "rights", "noid"}
+// paperLabels are the keys of PaperPage.L, each named in full so that the key check finds it.
+var paperLabels = []string{"desk.paper.title", "desk.paper.made", "desk.paper.data", "desk.paper.record", "desk.paper.own",
+	"desk.paper.request", "desk.paper.form", "desk.paper.letters", "desk.paper.events", "desk.paper.info",
+	"desk.paper.purposes", "desk.paper.categories", "desk.paper.recipients", "desk.paper.retention", "desk.paper.source",
+	"desk.paper.automated", "desk.paper.particular", "desk.paper.rights", "desk.paper.noid"}
 
 // newPaperPage lays out r in lang.
 func newPaperPage(lang string, r *app.PaperResult) *PaperPage {
 	t := func(k string) string { return i18n.T(lang, k) }
 	p := &PaperPage{L: map[string]string{}, Generated: letter.FormatDate(r.Generated, lang)}
 	for _, k := range paperLabels {
-		p.L[k] = t("desk.paper." + k)
+		p.L[strings.TrimPrefix(k, "desk.paper.")] = t(k)
 	}
 	p.L["reference"] = t("desk.print.reference")
 	for i, rec := range r.Data.Records() {

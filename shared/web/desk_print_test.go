@@ -55,7 +55,7 @@ func TestPrintPageOfAPaperResult(t *testing.T) {
 		Result: &app.PaperResult{Paper: &accessresult.Paper{Data: data, Own: accessresult.Own{Reference: "PL-AAAA-BBBB", RequestType: string(request.Access),
 			ReceivedOn: "2026-03-01", Subject: map[string]string{"name": "Piet Post", "relation": "tenant"},
 			Events: []accessresult.OwnEvent{{At: time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC).Format(time.RFC3339), Actor: "staff", Action: "intake"}}}},
-			Info: &letter.AccessInfo{Purposes: "Letting homes.", Categories: "Name.", Recipients: "No one.", Retention: "Two years.", Source: "You.", AutomatedDecisions: "None."},
+			Info:      &letter.AccessInfo{Purposes: "Letting homes.", Categories: "Name.", Recipients: "No one.", Retention: "Two years.", Source: "You.", AutomatedDecisions: "None."},
 			Generated: civil.Date{Year: 2026, Month: 3, Day: 26}}}
 	page := renderPrint(t, v)
 	for _, want := range []string{`class="sheet paper" lang="en"`, "The data we hold about you", "<th scope=\"row\">huur</th><td>712,50</td>",

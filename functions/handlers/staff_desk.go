@@ -88,7 +88,7 @@ func (h *Handlers) StaffDesk(w http.ResponseWriter, r *http.Request) {
 		case "report":
 			h.deskReport(w, r, tok, lang)
 		case "letter":
-			h.deskLetter(w, r, tok, lang)
+			h.deskLetter(w, r, tok, staff, lang)
 		case "export":
 			h.deskExport(w, r, staff, lang)
 		default:
@@ -237,9 +237,9 @@ func (h *Handlers) deskReport(w http.ResponseWriter, r *http.Request, tok, lang 
 	}
 }
 
-func (h *Handlers) deskLetter(w http.ResponseWriter, r *http.Request, tok, lang string) {
+func (h *Handlers) deskLetter(w http.ResponseWriter, r *http.Request, tok, staff, lang string) {
 	id := r.URL.Query().Get("letterId")
-	v, err := h.svc.PostLetter(r.Context(), id)
+	v, err := h.svc.PostLetterFor(r.Context(), staff, id)
 	if errors.Is(err, app.ErrNotFound) {
 		err = &app.ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "invalid"}}}
 	}

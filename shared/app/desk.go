@@ -558,6 +558,24 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 	return v, nil
 }
 
+// PostLetterFor is PostLetter for staff member staff. An access result by post shows all of
+// the requester's data, so opening it is an event of the case (who, when), as a view of the
+// ID copy is.
+func (s *Service) PostLetterFor(ctx context.Context, staff, id string) (*PrintView, error) {
+	v, err := s.PostLetter(ctx, id)
+	if err != nil || v.Result == nil {
+		return v, err
+	}
+	now := s.Clock()
+	_, err = s.update(ctx, v.Letter.Reference, func(c *request.Case) (Change, error) {
+		return Change{Events: []request.Event{{At: now, Actor: staff, Action: "result_viewed"}}}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("note result viewed: %w", err)
+	}
+	return v, nil
+}
+
 // ErrResultGone: the access package of a result by post was deleted before it was printed.
 var ErrResultGone = errors.New("app: the access result is no longer stored")
 

@@ -483,9 +483,14 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 		if n := s.Mail.Count("result_ready", "", c.Reference) + s.Mail.Count("decision", "", c.Reference); n != 0 {
 			t.Errorf("%d letters went by e-mail", n)
 		}
-		pv, err := s.Svc.PostLetter(ctx, result.ID)
+		pv, err := s.Svc.PostLetterFor(ctx, "staff@corp.test", result.ID)
 		if err != nil {
 			t.Fatal(err)
+		}
+		if evs, _ := s.Store.Events(ctx, c.Reference); !slices.ContainsFunc(evs, func(e request.Event) bool {
+			return e.Action == "result_viewed" && e.Actor == "staff@corp.test"
+		}) {
+			t.Errorf("opening the paper result is no event: %+v", evs)
 		}
 		recs := pv.Result.Data.Records()
 		if len(recs) != 1 || !slices.Contains(recs[0], accessresult.Field{Name: "huur", Value: "712,50"}) {

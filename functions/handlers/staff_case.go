@@ -120,7 +120,11 @@ func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, t
 		return
 	}
 	copyURL := "/" + NameStaffCase + "?" + url.Values{"view": {"idcopy"}, "token": {tok}}.Encode()
-	h.web.HTML(w, r, code, "staff_case", lang, web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs))
+	p := web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs)
+	if desk := h.deskToken(claims.Subject); desk != "" {
+		p.ExportJSON, p.ExportCSV = web.CaseExportURL(desk, claims.Reference, "json"), web.CaseExportURL(desk, claims.Reference, "csv")
+	}
+	h.web.HTML(w, r, code, "staff_case", lang, p)
 }
 
 // splitList accepts recipients as repeated fields or one field with commas or new lines.

@@ -88,7 +88,7 @@ func (h *Handlers) StaffDesk(w http.ResponseWriter, r *http.Request) {
 		case "report":
 			h.deskReport(w, r, tok, lang)
 		case "letter":
-			h.deskLetter(w, r, tok, lang)
+			h.deskLetter(w, r, tok, staff, lang)
 		case "export":
 			h.deskExport(w, r, staff, lang)
 		default:
@@ -166,6 +166,19 @@ func (h *Handlers) staffCaseLink(ref string, gen int, staff string) string {
 	return "/" + NameStaffCase + "?" + url.Values{"token": {tok}}.Encode()
 }
 
+// deskToken mints a desk link for staff, when they may hold one (on the staff list or the
+// privacy officer); "" otherwise.
+func (h *Handlers) deskToken(staff string) string {
+	if !h.svc.DeskHolder(staff) {
+		return ""
+	}
+	tok, err := h.signer.Sign(h.svc.DeskClaims(staff, h.svc.Now()))
+	if err != nil {
+		return ""
+	}
+	return tok
+}
+
 func (h *Handlers) deskPage(w http.ResponseWriter, r *http.Request, code int, tok, staff, lang string, edit func(*web.DeskPage)) {
 	q := r.URL.Query()
 	f, errs := app.ParseDeskFilter(q.Get("status"), q.Get("type"))
@@ -229,9 +242,9 @@ func (h *Handlers) deskReport(w http.ResponseWriter, r *http.Request, tok, lang 
 	}
 }
 
-func (h *Handlers) deskLetter(w http.ResponseWriter, r *http.Request, tok, lang string) {
+func (h *Handlers) deskLetter(w http.ResponseWriter, r *http.Request, tok, staff, lang string) {
 	id := r.URL.Query().Get("letterId")
-	v, err := h.svc.PostLetter(r.Context(), id)
+	v, err := h.svc.PostLetterFor(r.Context(), staff, id)
 	if errors.Is(err, app.ErrNotFound) {
 		err = &app.ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "invalid"}}}
 	}

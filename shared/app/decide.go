@@ -103,6 +103,8 @@ type prepared struct {
 	// key is this attempt's own blob key: two concurrent decides each store their package,
 	// the one that commits records its key, and the other deletes only its own.
 	key string
+	// expires is when the package goes: a result by post lives until it is printed and posted.
+	expires time.Time
 }
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, in StaffInput, now time.Time) (*prepared, error) {
@@ -140,8 +142,11 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if err != nil {
 		return nil, fmt.Errorf("seal access package: %w", err)
 	}
-	p.key = rand.Text()
-	if err := s.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, s.resultExpiry(now)); err != nil {
+	p.key, p.expires = rand.Text(), s.resultExpiry(now)
+	if _, to := c.Recipient(); to == "" {
+		p.expires = paperResultExpiry(now)
+	}
+	if err := s.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, p.expires); err != nil {
 		return nil, fmt.Errorf("store access package: %w", err)
 	}
 	p.stored, p.size = true, len(pkg)
@@ -217,11 +222,17 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	}
 	out := []*outbox.Letter{l}
 	if pre != nil && pre.stored {
-		c.Result = &request.Result{Key: pre.key, StoredAt: now, ExpiresAt: s.resultExpiry(now), Size: pre.size}
+		c.Result = &request.Result{Key: pre.key, StoredAt: now, ExpiresAt: pre.expires, Size: pre.size}
 		r := s.newLetter(c, letter.ResultReady, to, "", now)
-		r.Links = append(r.Links, outbox.Link{Key: "download", Function: "DownloadResult", Claims: linktoken.Claims{
-			Purpose: linktoken.Download, Reference: c.Reference, Expires: c.Result.ExpiresAt.Unix()}})
-		r.Data.LinksExpire = deadline.DateIn(c.Result.ExpiresAt)
+		if to == "" {
+			// By post: no download link; the desk prints the data itself (PostLetter), and the
+			// decision says it comes on paper.
+			r.Data.ByPost, l.Data.ByPost = true, true
+		} else {
+			r.Links = append(r.Links, outbox.Link{Key: "download", Function: "DownloadResult", Claims: linktoken.Claims{
+				Purpose: linktoken.Download, Reference: c.Reference, Expires: c.Result.ExpiresAt.Unix()}})
+			r.Data.LinksExpire = deadline.DateIn(c.Result.ExpiresAt)
+		}
 		out = append(out, r)
 	}
 	if correcting {

@@ -11,6 +11,7 @@ import (
 
 	"cloud.google.com/go/civil"
 
+	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
@@ -154,6 +155,13 @@ func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *
 
 // DeskReference stands in a desk link's claims for the case reference it does not have.
 const DeskReference = "desk"
+
+// DeskClaims are the claims of a personal desk link for staff, as a desk_link letter carries
+// them; pages that link to the desk (the StaffCase page's export) sign them for their viewer.
+func (s *Service) DeskClaims(staff string, now time.Time) linktoken.Claims {
+	return linktoken.Claims{Purpose: linktoken.Desk, Reference: DeskReference, Subject: staff,
+		Expires: now.Add(time.Duration(max(s.Profile.Links.StaffDays, 1)) * 24 * time.Hour).Unix()}
+}
 
 // addDeskLink attaches a personal desk link (purpose desk, no case), signed when sent.
 func (s *Service) addDeskLink(l *outbox.Letter, key, function, to string, now time.Time) {
@@ -459,7 +467,19 @@ func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Let
 	}
 	if l.Reference != "" {
 		_, err := s.update(ctx, l.Reference, func(c *request.Case) (Change, error) {
-			return Change{Events: []request.Event{{At: now, Actor: staff, Action: "letter_posted", Detail: string(l.Kind)}}}, nil
+			events := []request.Event{{At: now, Actor: staff, Action: "letter_posted", Detail: string(l.Kind)}}
+			if l.Kind == letter.ResultReady {
+				// The data on paper is posted: that provides it, as a download does by e-mail.
+				// The package then lives as long as a result link would have from today.
+				events = append(events, request.Event{At: now, Actor: staff, Action: "result_posted"})
+				if c.Result != nil {
+					if exp := s.resultExpiry(now); exp.Before(c.Result.ExpiresAt) {
+						c.Result.ExpiresAt = exp
+						c.NextActionAt = s.nextAction(c, now)
+					}
+				}
+			}
+			return Change{Events: events}, nil
 		})
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			s.Logger.ErrorContext(ctx, "note posted letter failed", "reference", l.Reference, "error", err)
@@ -468,17 +488,35 @@ func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Let
 	return l, nil
 }
 
+// paperResultDays is how long an access result by post is kept before it is posted: the
+// longest a result link may live (policy: links.resultDays). Posting shortens it to the
+// profile's result term from that day (MarkPosted).
+const paperResultDays = 31
+
+func paperResultExpiry(now time.Time) time.Time { return local(now).AddDate(0, 0, paperResultDays) }
+
 // PrintView is a letter by post as a print-ready A4 page.
 type PrintView struct {
 	Letter        *outbox.Letter
 	OrgName       string
-	OrgAddress    string
+	OrgAddress    []string // the sender's postal address, one line per line
 	RecipientName string
 	// RecipientAddress is the postal address, for the window of the envelope.
 	RecipientAddress string
 	Date             civil.Date
 	Subject          string
 	Text             string // the e-mail's text, links replaced by what to do without a computer
+	// Result is, for an access result by post (result_ready), the data to print after the
+	// covering text; nil for every other letter.
+	Result *PaperResult
+}
+
+// PaperResult is an access result on paper: the organisation's data and Privacyloket's own
+// records from the package, and the information of GDPR 15(1) the README carries.
+type PaperResult struct {
+	*accessresult.Paper
+	Info      *letter.AccessInfo
+	Generated civil.Date
 }
 
 // PostLetter returns a letter that goes by post, ready to print. ErrNotFound when id is not a
@@ -510,8 +548,65 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 	if l.Status == outbox.Posted {
 		day = deadline.DateIn(l.SentAt)
 	}
-	return &PrintView{Letter: l, OrgName: s.Profile.Organisation.Name, OrgAddress: s.Profile.Organisation.PostalAddress,
-		RecipientName: name, RecipientAddress: c.Subject.Address, Date: day, Subject: subject, Text: text}, nil
+	v := &PrintView{Letter: l, OrgName: s.Profile.Organisation.Name, OrgAddress: s.Profile.Organisation.PostalAddress,
+		RecipientName: name, RecipientAddress: c.Subject.Address, Date: day, Subject: subject, Text: text}
+	if l.Kind == letter.ResultReady {
+		if v.Result, err = s.paperResult(ctx, c); err != nil {
+			return nil, err
+		}
+	}
+	return v, nil
+}
+
+// PostLetterFor is PostLetter for staff member staff. An access result by post shows all of
+// the requester's data, so opening it is an event of the case (who, when), as a view of the
+// ID copy is.
+func (s *Service) PostLetterFor(ctx context.Context, staff, id string) (*PrintView, error) {
+	v, err := s.PostLetter(ctx, id)
+	if err != nil || v.Result == nil {
+		return v, err
+	}
+	now := s.Clock()
+	_, err = s.update(ctx, v.Letter.Reference, func(c *request.Case) (Change, error) {
+		return Change{Events: []request.Event{{At: now, Actor: staff, Action: "result_viewed"}}}, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("note result viewed: %w", err)
+	}
+	return v, nil
+}
+
+// ErrResultGone: the access package of a result by post was deleted before it was printed.
+var ErrResultGone = errors.New("app: the access result is no longer stored")
+
+// paperResult opens the case's access package for printing.
+func (s *Service) paperResult(ctx context.Context, c *request.Case) (*PaperResult, error) {
+	if c.Result == nil {
+		return nil, ErrResultGone
+	}
+	if s.Sealer == nil {
+		return nil, errors.New("app: a result by post needs a Sealer")
+	}
+	sealed, err := s.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
+	if errors.Is(err, ErrNotFound) {
+		return nil, ErrResultGone
+	}
+	if err != nil {
+		return nil, fmt.Errorf("access package of %s: %w", c.Reference, err)
+	}
+	pkg, err := s.Sealer.Open(resultAAD(c.Reference), sealed)
+	if err != nil {
+		return nil, fmt.Errorf("open access package of %s: %w", c.Reference, err)
+	}
+	p, err := accessresult.ReadPackage(pkg)
+	if err != nil {
+		return nil, fmt.Errorf("read access package of %s: %w", c.Reference, err)
+	}
+	particular := ""
+	if c.Decision != nil {
+		particular = c.Decision.AccessInfo
+	}
+	return &PaperResult{Paper: p, Info: s.accessInfo(c.Lang, particular), Generated: deadline.DateIn(c.Result.StoredAt)}, nil
 }
 
 // referenceOf reads the case reference from a letter id ("PL-XXXX-XXXX-<kind>-<hash>").

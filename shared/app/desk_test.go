@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"errors"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"cloud.google.com/go/civil"
 
+	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/outbox"
@@ -415,6 +417,117 @@ func TestDeskReportFiguresOnASeededSet(t *testing.T) {
 		}
 		if st := r.Stages[request.AwaitingIdentity]; st.MedianDays == nil || *st.MedianDays != 10 {
 			t.Errorf("awaiting identity: %+v", st)
+		}
+	})
+}
+
+// computerWords are what a letter by post must never say (issue 12, item 4).
+var computerWords = regexp.MustCompile(`(?i)e-?mail|\bmail|link|download|upload|\bklik|click|readme|json|csv|token=|https?://`)
+
+// A tenant without e-mail asks by phone for access; everything they get comes on paper, the
+// data too, and posting it provides it.
+func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: b, Now: amsterdam("2026-03-27 10:00")})
+		c := intake(t, s, phoneIntake("Piet Post", "2026-03-27"))
+		steps := []app.StaffInput{
+			{Action: request.ActRequestIdentity, Reason: "Uw adres komt niet overeen met ons dossier."},
+			{Action: request.ActVerifyIdentity, Method: "in_person", DocumentType: "passport"},
+			{Action: request.ActExtend, Explanation: "Uw dossier is groot en ligt deels in het archief."},
+			{Action: request.ActDecide, Outcome: "granted", AccessInfo: "Uw huurdossier van 1998 is vernietigd.",
+				ResultFile: []byte("contract;adres;huur\r\nHV-1;Dorpsstraat 1;712,50\r\n")},
+		}
+		for _, in := range steps {
+			s.Clock.Add(time.Hour)
+			var err error
+			if c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, in); err != nil {
+				t.Fatalf("%s: %v", in.Action, err)
+			}
+		}
+		if c.Status != request.Decided || c.Result == nil {
+			t.Fatalf("after decide: %s, result %v", c.Status, c.Result)
+		}
+		kinds := []string{"receipt", "id_requested", "identity_confirmed", "delay_notice", "decision", "result_ready"}
+		var post []*outbox.Letter
+		testenv.Eventually(t, "every letter waits to be posted", func() bool {
+			post, _ = s.Store.LettersToPost(ctx, 20)
+			return len(post) == len(kinds)
+		})
+		var got []string
+		var result *outbox.Letter
+		for _, l := range post {
+			got = append(got, string(l.Kind))
+			if l.Kind == "result_ready" {
+				result = l
+			}
+			pv, err := s.Svc.PostLetter(ctx, l.ID)
+			if err != nil {
+				t.Fatalf("PostLetter(%s): %v", l.Kind, err)
+			}
+			if w := computerWords.FindAllString(pv.Subject+"\n"+pv.Text, -1); w != nil {
+				t.Errorf("%s by post says %q:\n%s", l.Kind, w, pv.Text)
+			}
+			if !strings.Contains(pv.Text, "000 000 0000") || !slices.Equal(pv.OrgAddress, s.Profile.Organisation.PostalAddress) {
+				t.Errorf("%s by post: no phone, or sender address %q", l.Kind, pv.OrgAddress)
+			}
+			if (l.Kind == "result_ready") != (pv.Result != nil) {
+				t.Errorf("%s: paper result %v", l.Kind, pv.Result)
+			}
+		}
+		slices.Sort(got)
+		slices.Sort(kinds)
+		if !slices.Equal(got, kinds) {
+			t.Fatalf("letters to post %v, want %v", got, kinds)
+		}
+		if n := s.Mail.Count("result_ready", "", c.Reference) + s.Mail.Count("decision", "", c.Reference); n != 0 {
+			t.Errorf("%d letters went by e-mail", n)
+		}
+		pv, err := s.Svc.PostLetterFor(ctx, "staff@corp.test", result.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if evs, _ := s.Store.Events(ctx, c.Reference); !slices.ContainsFunc(evs, func(e request.Event) bool {
+			return e.Action == "result_viewed" && e.Actor == "staff@corp.test"
+		}) {
+			t.Errorf("opening the paper result is no event: %+v", evs)
+		}
+		recs := pv.Result.Data.Records()
+		if len(recs) != 1 || !slices.Contains(recs[0], accessresult.Field{Name: "huur", Value: "712,50"}) {
+			t.Errorf("paper result records %v", recs)
+		}
+		if pv.Result.Own.Reference != c.Reference || len(pv.Result.Own.Events) == 0 {
+			t.Errorf("paper result own records %+v", pv.Result.Own)
+		}
+		if i := pv.Result.Info; i == nil || i.Purposes == "" || i.Particular != "Uw huurdossier van 1998 is vernietigd." {
+			t.Errorf("paper result GDPR 15(1) information %+v", i)
+		}
+		decision := post[slices.IndexFunc(post, func(l *outbox.Letter) bool { return l.Kind == "decision" })]
+		dv, err := s.Svc.PostLetter(ctx, decision.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		mustContain(t, "decision by post", dv.Text, "op papier", "bij deze brief")
+
+		// Posting the data provides it; the package then lives the profile's result term.
+		s.Clock.Add(24 * time.Hour)
+		if _, err := s.Svc.MarkPosted(ctx, "staff@corp.test", result.ID); err != nil {
+			t.Fatal(err)
+		}
+		evs, _ := s.Store.Events(ctx, c.Reference)
+		if !slices.ContainsFunc(evs, func(e request.Event) bool { return e.Action == "result_posted" && e.Actor == "staff@corp.test" }) {
+			t.Errorf("no result_posted event: %+v", evs)
+		}
+		after, err := s.Store.Case(ctx, c.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := s.Clock.Now().AddDate(0, 0, s.Profile.Links.ResultDays); after.Result == nil || after.Result.ExpiresAt.After(want.Add(24*time.Hour)) {
+			t.Errorf("result after posting: %+v, want it to expire about %s", after.Result, want)
+		}
+		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		if err != nil || v.Counts.ToPost != len(kinds)-1 {
+			t.Errorf("desk after posting the result: %v, %d to post", err, v.Counts.ToPost)
 		}
 	})
 }

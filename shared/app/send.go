@@ -10,8 +10,6 @@ import (
 
 	"cloud.google.com/go/civil"
 
-	"github.com/privacyloket/privacyloket/shared/i18n"
-
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 )
@@ -102,50 +100,20 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 	}, nil
 }
 
-// RenderForPost writes a letter by post: the e-mail's subject and text, each link replaced by
-// what to do without a computer (call, write or visit, naming the reference).
+// RenderForPost writes a letter by post: the e-mail's subject and text in their by-post words
+// (letter.Data.ByPost), which name no e-mail and no link but how to call, write or visit. The
+// organisation's contact is today's, as on the printed sender block.
 func (s *Service) RenderForPost(l *outbox.Letter) (subject, text string, err error) {
 	d := l.Data
-	d.Links = map[string]string{}
-	for _, ln := range l.Links {
-		d.Links[ln.Key] = postMarker + ln.Key
-	}
-	d.LinksExpire = civil.Date{}
+	d.ByPost, d.Links, d.LinksExpire = true, nil, civil.Date{}
+	org := s.org()
+	d.Org.PostalAddress, d.Org.Phone, d.Org.VisitingAddress = org.PostalAddress, org.Phone, org.VisitingAddress
 	msg, err := letter.Render(l.Kind, l.Lang, d)
 	if err != nil {
 		return "", "", err
 	}
-	o := s.Profile.Organisation
-	contact := o.PostalAddress
-	if contact == "" {
-		contact = o.Website
-	}
-	offline := i18n.T(l.Lang, "desk.print.offline")
-	offline = strings.NewReplacer("{org}", o.Name, "{contact}", contact, "{reference}", l.Reference).Replace(offline)
-	var out []string
-	for _, line := range strings.Split(postWords.Replace(msg.Text), "\n") {
-		if strings.HasPrefix(strings.TrimSpace(line), postMarker) {
-			// The link's label ("Bekijk de status:") names something paper cannot do.
-			if n := len(out); n > 0 && strings.HasSuffix(out[n-1], ":") {
-				out = out[:n-1]
-			}
-			line = offline
-		}
-		out = append(out, line)
-	}
-	return msg.Subject, strings.Join(out, "\n"), nil
+	return msg.Subject, msg.Text, nil
 }
-
-// postWords turn what an e-mail says about itself into what a letter says.
-var postWords = strings.NewReplacer(
-	"In deze e-mail", "In deze brief", "in deze e-mail", "in deze brief", "Deze e-mail", "Deze brief",
-	"In this e-mail", "In this letter", "in this e-mail", "in this letter", "This e-mail", "This letter",
-	"Via de link hieronder ziet u hoe", "U kunt ons altijd vragen hoe",
-	"With the link below you can see how", "You can always ask us how",
-)
-
-// postMarker stands in for a link in a letter by post; it never reaches paper.
-const postMarker = "https://post.invalid/"
 
 // RelayOutbox republishes letters that stayed pending, e.g. because a publish failed after the
 // transaction committed or the mail service was down. SendLetter's claim keeps it exactly-once.

@@ -334,8 +334,8 @@ func (s *Service) extendable(t request.Type) bool {
 
 func (s *Service) org() letter.Org {
 	o := s.Profile.Organisation
-	return letter.Org{Name: o.Name, Website: o.Website, PostalAddress: o.PostalAddress,
-		ComplaintsContact: o.ComplaintsContact, PrivacyOfficerEmail: o.PrivacyOfficerEmail}
+	return letter.Org{Name: o.Name, Website: o.Website, PostalAddress: policy.AddressLine(o.PostalAddress),
+		Phone: o.Phone, VisitingAddress: policy.AddressLine(o.VisitingAddress), ComplaintsContact: o.ComplaintsContact, PrivacyOfficerEmail: o.PrivacyOfficerEmail}
 }
 
 // addLink attaches a link that is signed when the letter is sent.

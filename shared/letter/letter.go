@@ -78,6 +78,12 @@ func (k Kind) AboutACase() bool {
 	return true
 }
 
+// PostKind reports whether a letter of kind k can go by post: every letter to the requester
+// except those that confirm an e-mail address.
+func (k Kind) PostKind() bool {
+	return k.Audience() == ToRequester && k != ConfirmEmail && k != ConfirmReminder
+}
+
 // Audience is who receives a letter.
 type Audience string
 
@@ -115,7 +121,9 @@ type Message struct{ Subject, Text, HTML string }
 type Org struct {
 	Name                string
 	Website             string // as it should be read, e.g. "www.valleiwonen.nl"
-	PostalAddress       string // one line
+	PostalAddress       string // one line, e.g. "Postbus 105, 1200 AC Hilversum"
+	Phone               string // for requesters without a computer; "" when not known
+	VisitingAddress     string // one line; "" when the organisation names none
 	ComplaintsContact   string // how to complain to the organisation itself; shown as it is, on its own line
 	PrivacyOfficerEmail string
 }
@@ -180,6 +188,10 @@ type Data struct {
 	// RoutesWithoutDecision says, in a complaint's receipt, that the escalation routes open
 	// within EscalationWeeks after the due date when no decision came (A §16).
 	RoutesWithoutDecision bool
+	// ByPost says the letter goes by post to a requester without an e-mail address: it then
+	// names no e-mail and no link, but how to call, write or visit, and an access result comes
+	// on paper. Only letters to the requester can go by post (PostKind).
+	ByPost bool `json:",omitempty"`
 	// Desk is, in staff_digest and accountability_report, the work or the figures they list.
 	Desk *DeskInfo `json:",omitempty"`
 }

@@ -91,6 +91,9 @@ func validate(kind Kind, d Data) error {
 	if !kind.AboutACase() {
 		c.text("Org.Name", d.Org.Name)
 		checkLinks(&c, kind, d)
+		if d.ByPost {
+			c.add("ByPost", "is set, but a %s cannot go by post", kind)
+		}
 		switch kind {
 		case DecreeDaysMissing:
 			if d.MissingYear < 2000 {
@@ -125,7 +128,13 @@ func validate(kind Kind, d Data) error {
 	}
 
 	checkLinks(&c, kind, d)
-	c.date("LinksExpire", d.LinksExpire, kind == ResultReady)
+	c.date("LinksExpire", d.LinksExpire, kind == ResultReady && !d.ByPost)
+	if d.ByPost {
+		if !kind.PostKind() {
+			c.add("ByPost", "is set, but a %s cannot go by post", kind)
+		}
+		c.text("Org.PostalAddress", d.Org.PostalAddress)
+	}
 	needReceived := kind == Receipt || kind == StaffCase || kind == DelayNotice
 	c.date("Received", d.Received, needReceived)
 	c.date("DueDate", d.DueDate, kind.StatesDueDate())
@@ -183,7 +192,8 @@ func validate(kind Kind, d Data) error {
 // checkLinks requires the kind's own link and refuses any link that is not an absolute http(s)
 // URL: a relative or javascript: link in an e-mail is broken or dangerous.
 func checkLinks(c *checker, kind Kind, d Data) {
-	if key, ok := requiredLinks[kind]; ok && d.Links[key] == "" {
+	// A letter by post has no links: it says how to call, write or visit instead.
+	if key, ok := requiredLinks[kind]; ok && d.Links[key] == "" && !(d.ByPost && kind.PostKind()) {
 		c.add(fmt.Sprintf("Links[%q]", key), "is missing")
 	}
 	keys := make([]string, 0, len(d.Links))

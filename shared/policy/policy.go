@@ -114,12 +114,18 @@ func (t Term) Text(lang string) string {
 
 // Organisation is who the letters come from and where staff mail goes.
 type Organisation struct {
-	Name          string `json:"name"`
-	LegalName     string `json:"legalName"`
-	Website       string `json:"website"`
-	PostalAddress string `json:"postalAddress,omitempty"` // optional: letters go by e-mail
-	SenderEmail   string `json:"senderEmail"`             // From: of every letter
-	SenderName    string `json:"senderName"`
+	Name      string `json:"name"`
+	LegalName string `json:"legalName"`
+	Website   string `json:"website"`
+	// PostalAddress is where letters by post come from and where requesters write to, one
+	// line per line of the envelope (e.g. "Postbus 105", "1200 AC Hilversum").
+	PostalAddress []string `json:"postalAddress,omitempty"`
+	// Phone is the number a requester without a computer calls; VisitingAddress (lines, may be
+	// absent) is where they can come by, e.g. to show their proof of identity.
+	Phone           string   `json:"phone,omitempty"`
+	VisitingAddress []string `json:"visitingAddress,omitempty"`
+	SenderEmail     string   `json:"senderEmail"` // From: of every letter
+	SenderName      string   `json:"senderName"`
 	// PrivacyOfficerEmail receives staff_overdue escalations.
 	PrivacyOfficerEmail string `json:"privacyOfficerEmail"`
 	// StaffEmails receive staff_case links; STAFF_EMAILS overrides them.
@@ -127,6 +133,9 @@ type Organisation struct {
 	// ComplaintsContact says where the organisation's own complaints procedure lives (text/URL).
 	ComplaintsContact string `json:"complaintsContact"`
 }
+
+// AddressLine is the address as one line, e.g. "Postbus 105, 1200 AC Hilversum".
+func AddressLine(lines []string) string { return strings.Join(lines, ", ") }
 
 // IdentityPolicy says how identity is established (RULES.md §2: least intrusive first).
 type IdentityPolicy struct {

@@ -428,3 +428,62 @@ func TestEmbeddedProfileIssue10Settings(t *testing.T) {
 		}
 	}
 }
+
+// Letters by post print the sender's postal address and tell requesters without a computer
+// to call: every shipped profile gives both (issue 12, item 4).
+func TestEmbeddedProfilesHavePostalContact(t *testing.T) {
+	t.Parallel()
+	for _, name := range Names() {
+		p, err := Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		o := p.Organisation
+		if len(o.PostalAddress) < 2 || o.Phone == "" {
+			t.Errorf("%s: postalAddress %q, phone %q: letters by post need both", name, o.PostalAddress, o.Phone)
+		}
+	}
+	p, err := Load("de-alliantie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := Organisation{PostalAddress: []string{"Postbus 105", "1200 AC Hilversum"}, Phone: "088 0023200",
+		VisitingAddress: []string{"Jan van der Heijdenstraat 36", "1221 EJ Hilversum"}}
+	got := Organisation{PostalAddress: p.Organisation.PostalAddress, Phone: p.Organisation.Phone, VisitingAddress: p.Organisation.VisitingAddress}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("de Alliantie's contact (-want +got):\n%s", diff)
+	}
+}
+
+func TestValidatePostalContact(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		edit  func(*Organisation)
+		field string
+	}{
+		{"one line", func(o *Organisation) { o.PostalAddress = []string{"Postbus 105, 1200 AC Hilversum"} }, "organisation.postalAddress"},
+		{"no postcode", func(o *Organisation) { o.PostalAddress = []string{"Postbus 105", "Hilversum"} }, "organisation.postalAddress[1]"},
+		{"newline", func(o *Organisation) { o.PostalAddress = []string{"Postbus 105\nX", "1200 AC Hilversum"} }, "organisation.postalAddress[0]"},
+		{"empty line", func(o *Organisation) { o.PostalAddress = []string{"", "1200 AC Hilversum"} }, "organisation.postalAddress[0]"},
+		{"too long", func(o *Organisation) { o.PostalAddress = []string{strings.Repeat("x", 61), "1200 AC Hilversum"} }, "organisation.postalAddress[0]"},
+		{"visiting", func(o *Organisation) { o.VisitingAddress = []string{"Straat 1"} }, "organisation.visitingAddress"},
+		{"phone letters", func(o *Organisation) { o.Phone = "bel ons" }, "organisation.phone"},
+		{"phone short", func(o *Organisation) { o.Phone = "112" }, "organisation.phone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			p, err := Load("de-alliantie")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.edit(&p.Organisation)
+			err = p.Validate()
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.field {
+				t.Errorf("Validate() = %v, want a problem with %s", err, tt.field)
+			}
+		})
+	}
+}

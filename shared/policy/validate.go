@@ -20,7 +20,29 @@ type FieldError struct {
 
 func (e *FieldError) Error() string { return e.Field + ": " + e.Problem }
 
-var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+var (
+	idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+	// phonePattern: digits with the usual separators, an optional leading +.
+	phonePattern = regexp.MustCompile(`^\+?[0-9][0-9 ()-]*[0-9]$`)
+	// postcodePattern: a Dutch postcode and place, the last line of an address on an envelope.
+	postcodePattern = regexp.MustCompile(`^[0-9]{4} ?[A-Z]{2} +\S`)
+)
+
+// maxAddressLines and maxAddressLine keep an address inside the window of an envelope.
+const (
+	maxAddressLines = 5
+	maxAddressLine  = 60
+)
+
+func digits(s string) int {
+	n := 0
+	for _, r := range s {
+		if r >= '0' && r <= '9' {
+			n++
+		}
+	}
+	return n
+}
 
 // Validate reports every problem with the profile at once, joined with errors.Join; each is a
 // *FieldError naming the JSON field.
@@ -39,8 +61,18 @@ func (p *Profile) Validate() error {
 	v.text("organisation.legalName", o.LegalName)
 	v.text("organisation.senderName", o.SenderName)
 	v.text("organisation.complaintsContact", o.ComplaintsContact)
-	if o.PostalAddress != "" {
-		v.text("organisation.postalAddress", o.PostalAddress)
+	// Optional, so a profile for e-mail only stays valid; the shipped profiles give both, and
+	// letters by post need them (policy_test checks).
+	if o.PostalAddress != nil {
+		v.address("organisation.postalAddress", o.PostalAddress)
+	}
+	if o.VisitingAddress != nil {
+		v.address("organisation.visitingAddress", o.VisitingAddress)
+	}
+	if o.Phone != "" && !phonePattern.MatchString(o.Phone) {
+		v.add("organisation.phone", "not a phone number such as 088 0023200 or +31 88 002 3200 (got %q)", o.Phone)
+	} else if n := digits(o.Phone); o.Phone != "" && (n < 8 || n > 15) {
+		v.add("organisation.phone", "has %d digits; a phone number has 8 to 15", n)
 	}
 	if u, err := url.Parse(o.Website); err != nil || u.Scheme != "https" || u.Host == "" {
 		v.add("organisation.website", "required: an absolute https:// URL (got %q)", o.Website)
@@ -201,6 +233,27 @@ func (v *validator) text(field, s string) {
 	case strings.IndexFunc(s, unicode.IsControl) >= 0:
 		// These strings end up in mail headers and letters; a newline would be header injection.
 		v.add(field, "contains a control character")
+	}
+}
+
+// address checks an address of 2 to 5 short lines whose last is a postcode and place.
+func (v *validator) address(field string, lines []string) {
+	if len(lines) < 2 || len(lines) > maxAddressLines {
+		v.add(field, "must have 2 to %d lines, the last the postcode and place (got %d)", maxAddressLines, len(lines))
+		return
+	}
+	for i, l := range lines {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		v.text(f, l)
+		if n := len([]rune(l)); n > maxAddressLine {
+			v.add(f, "is %d characters; at most %d fit the window of an envelope", n, maxAddressLine)
+		}
+		if strings.TrimSpace(l) != l {
+			v.add(f, "has leading or trailing spaces")
+		}
+	}
+	if last := lines[len(lines)-1]; !postcodePattern.MatchString(last) {
+		v.add(fmt.Sprintf("%s[%d]", field, len(lines)-1), "must be a postcode and place such as \"1200 AC Hilversum\" (got %q)", last)
 	}
 }
 

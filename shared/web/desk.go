@@ -2,10 +2,16 @@ package web
 
 import (
 	"html/template"
+	"maps"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/i18n"
@@ -81,6 +87,12 @@ func DeskURL(tok string, params url.Values) string {
 	return "/StaffDesk?" + params.Encode()
 }
 
+// CaseExportURL is a case's timeline for an auditor (format "csv" or "json") on the desk of the
+// holder of deskTok.
+func CaseExportURL(deskTok, ref, format string) string {
+	return DeskURL(deskTok, url.Values{"view": {"export"}, "reference": {ref}, "format": {format}})
+}
+
 // NewDeskPage builds the overview in lang from the use case's view; link mints a case's
 // StaffCase link.
 func NewDeskPage(lang, tok, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
@@ -95,9 +107,7 @@ func NewDeskPage(lang, tok, staff string, v *app.DeskView, f app.DeskFilter, lin
 	from, to := report.PreviousMonth(v.Today)
 	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
 	for _, c := range v.Cases {
-		exp := func(f string) string {
-			return DeskURL(tok, url.Values{"view": {"export"}, "reference": {c.Reference}, "format": {f}})
-		}
+		exp := func(f string) string { return CaseExportURL(tok, c.Reference, f) }
 		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received, lang), Due: Date(c.DueDate, lang), Link: link(c),
 			Days: abs(c.DaysLeft), WorkDays: abs(c.WorkingDaysLeft), ExportJSON: exp("json"), ExportCSV: exp("csv")})
 	}
@@ -223,6 +233,88 @@ type PrintPage struct {
 	Paragraphs   [][]string // the letter's text: paragraphs of lines
 	AddressLines []string   // the postal address, for the envelope's window
 	DeskURL      string
+	// Paper is, for an access result by post, the data to print after the covering letter.
+	Paper *PaperPage
+}
+
+// PaperPage is an access result on paper, in the letter's language: the organisation's data
+// as one small table per record, what Privacyloket keeps about the request, and the
+// information of GDPR 15(1).
+type PaperPage struct {
+	L         map[string]string // labels, by the key after "desk.paper."
+	Generated string
+	Records   []PaperRecord
+	Request   []accessresult.Field // this request
+	Form      []accessresult.Field // what the requester gave with the request
+	Letters   []accessresult.Field // date, letter
+	Events    []accessresult.Field // date, what happened
+	Info      []accessresult.Field // question, answer
+}
+
+// PaperRecord is one row of the result, numbered from 1.
+type PaperRecord struct {
+	N      int
+	Fields []accessresult.Field
+}
+
+// paperLabels are the keys of PaperPage.L, each named in full so that the key check finds it.
+var paperLabels = []string{"desk.paper.title", "desk.paper.made", "desk.paper.data", "desk.paper.record", "desk.paper.own",
+	"desk.paper.request", "desk.paper.form", "desk.paper.letters", "desk.paper.events", "desk.paper.info",
+	"desk.paper.purposes", "desk.paper.categories", "desk.paper.recipients", "desk.paper.retention", "desk.paper.source",
+	"desk.paper.automated", "desk.paper.particular", "desk.paper.rights", "desk.paper.noid"}
+
+// newPaperPage lays out r in lang.
+func newPaperPage(lang string, r *app.PaperResult) *PaperPage {
+	t := func(k string) string { return i18n.T(lang, k) }
+	p := &PaperPage{L: map[string]string{}, Generated: letter.FormatDate(r.Generated, lang)}
+	for _, k := range paperLabels {
+		p.L[strings.TrimPrefix(k, "desk.paper.")] = t(k)
+	}
+	p.L["reference"] = t("desk.print.reference")
+	for i, rec := range r.Data.Records() {
+		p.Records = append(p.Records, PaperRecord{N: i + 1, Fields: rec})
+	}
+	o := r.Own
+	date := func(s string) string {
+		if d, err := civil.ParseDate(s); err == nil {
+			return letter.FormatDate(d, lang)
+		}
+		if at, err := time.Parse(time.RFC3339, s); err == nil {
+			return DateTime(at, lang)
+		}
+		return s
+	}
+	p.Request = []accessresult.Field{{Name: t("desk.print.reference"), Value: o.Reference},
+		{Name: t("staff.type"), Value: t("type." + o.RequestType)}, {Name: t("desk.paper.received"), Value: date(o.ReceivedOn)}}
+	for _, k := range slices.Sorted(maps.Keys(o.Subject)) {
+		v := o.Subject[k]
+		if v == "" {
+			continue
+		}
+		name, ok := i18n.Lookup(lang, "form."+k)
+		if !ok {
+			name = k
+		}
+		if k == "relation" {
+			v = t("relation." + v)
+		}
+		p.Form = append(p.Form, accessresult.Field{Name: name, Value: v})
+	}
+	for _, l := range o.Letters {
+		p.Letters = append(p.Letters, accessresult.Field{Name: date(l.At), Value: t("letter." + l.Kind)})
+	}
+	for _, e := range o.Events {
+		p.Events = append(p.Events, accessresult.Field{Name: date(e.At), Value: t("event." + e.Action)})
+	}
+	if in := r.Info; in != nil {
+		for _, f := range []struct{ k, v string }{{"purposes", in.Purposes}, {"categories", in.Categories}, {"recipients", in.Recipients},
+			{"retention", in.Retention}, {"source", in.Source}, {"automated", in.AutomatedDecisions}, {"particular", in.Particular}} {
+			if f.v != "" {
+				p.Info = append(p.Info, accessresult.Field{Name: p.L[f.k], Value: f.v})
+			}
+		}
+	}
+	return p
 }
 
 // NewPrintPage lays out a letter by post: the letter in its own language, the page around it
@@ -237,6 +329,9 @@ func NewPrintPage(lang, tok string, v *app.PrintView) PrintPage {
 		if l = strings.TrimSpace(l); l != "" {
 			p.AddressLines = append(p.AddressLines, l)
 		}
+	}
+	if v.Result != nil {
+		p.Paper = newPaperPage(v.Letter.Lang, v.Result)
 	}
 	for _, para := range strings.Split(v.Text, "\n\n") {
 		if lines := strings.Split(strings.TrimSpace(para), "\n"); lines[0] != "" {

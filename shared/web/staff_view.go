@@ -25,6 +25,9 @@ type StaffPage struct {
 	// Closed is set for a case that is decided, closed or expired: the page then shows its
 	// reference, status, outcome and timeline only, no personal data and no action.
 	Closed bool
+	// ExportJSON and ExportCSV are the case's timeline for an auditor, on the viewer's desk
+	// (CaseExportURL); empty when the viewer holds no desk link.
+	ExportJSON, ExportCSV string
 }
 
 // Finished reports whether a case is over (decided, closed or expired): its staff page and

@@ -1,0 +1,84 @@
+package accessresult
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Paper is an access package read back for printing, for a requester who gets the answer by
+// post: the organisation's result as Parse read it, and Privacyloket's own records.
+type Paper struct {
+	Data *Result
+	Own  Own
+}
+
+// Field is one named value of a record on paper.
+type Field struct{ Name, Value string }
+
+// ReadPackage reads a package that Build made back into its parts, so that it can be printed.
+// The data comes from gegevens.csv, parsed as an upload is: its columns keep the order staff
+// gave them (the JSON of a CSV upload sorts them), and the apostrophes that defuse formulas for
+// spreadsheets are taken off again, since paper runs no formulas.
+func ReadPackage(pkg []byte) (*Paper, error) {
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		return nil, fmt.Errorf("accessresult: read package: %w", err)
+	}
+	read := func(name string) ([]byte, error) {
+		f, err := zr.Open(name)
+		if err != nil {
+			return nil, fmt.Errorf("accessresult: package has no %s: %w", name, err)
+		}
+		defer f.Close()
+		// Build wrote at most MaxResultSize of data; its JSON is indented, so allow some more.
+		b, err := io.ReadAll(io.LimitReader(f, 4*MaxResultSize+1))
+		if err != nil {
+			return nil, fmt.Errorf("accessresult: read %s: %w", name, err)
+		}
+		return b, nil
+	}
+	data, err := read(FileDataC)
+	if err != nil {
+		return nil, err
+	}
+	res, err := parseCSV(bytes.TrimPrefix(data, utf8BOM))
+	if err != nil {
+		return nil, fmt.Errorf("accessresult: %s: %w", FileDataC, err)
+	}
+	for _, row := range res.Rows {
+		for i, c := range row {
+			if rest, ok := strings.CutPrefix(c, "'"); ok && Neutralise(rest) == c {
+				row[i] = rest
+			}
+		}
+	}
+	ownJSON, err := read(FileOwnJSON)
+	if err != nil {
+		return nil, err
+	}
+	p := &Paper{Data: res}
+	if err := json.Unmarshal(ownJSON, &p.Own); err != nil {
+		return nil, fmt.Errorf("accessresult: %s: %w", FileOwnJSON, err)
+	}
+	return p, nil
+}
+
+// Records lays the result out for paper: one record per row, each a list of the columns that
+// have a value in that row. A wide table does not fit a page; a list of names and values does.
+func (r *Result) Records() [][]Field {
+	out := make([][]Field, 0, len(r.Rows))
+	for _, row := range r.Rows {
+		var rec []Field
+		for i, v := range row {
+			if v != "" && i < len(r.Columns) {
+				rec = append(rec, Field{Name: r.Columns[i], Value: v})
+			}
+		}
+		out = append(out, rec)
+	}
+	return out
+}

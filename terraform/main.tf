@@ -47,7 +47,7 @@ locals {
     GOOGLE_FUNCTION_SOURCE = "functions"
   }
 
-  # What every function reads from its environment (CONTRACT.md §2, shared/config). Optional
+  # What every function reads from its environment (docs/contract.md §2, shared/config). Optional
   # settings are left out when unset so that the code's defaults (and the profile's) apply.
   runtime_env = merge(
     {

@@ -1,4 +1,4 @@
-# The heartbeat: {} on the ticks topic (CONTRACT.md §4). Tick runs reminders, escalations,
+# The heartbeat: {} on the ticks topic (docs/contract.md §4). Tick runs reminders, escalations,
 # expiries, retention and the outbox relay; two ticks with the same now send nothing twice.
 
 resource "google_cloud_scheduler_job" "tick" {

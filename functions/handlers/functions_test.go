@@ -356,7 +356,7 @@ func TestConfirmStatusStaffAndIDCopy(t *testing.T) {
 	} else if due, err := civil.ParseDate(rec.Args["dueDate"]); err != nil || !strings.Contains(page, web.Date(due, "nl")) {
 		t.Errorf("status page does not show the receipt's due date %q as the letters write it (%v)", rec.Args["dueDate"], err)
 	}
-	// CONTRACT §3: the timeline, in codes in JSON and in words on the page.
+	// docs/contract.md §3: the timeline, in codes in JSON and in words on the page.
 	if tl, _ := status["timeline"].([]any); len(tl) < 2 || tl[0].(map[string]any)["event"] != "submitted" || tl[1].(map[string]any)["event"] != "confirmed" {
 		t.Errorf("status JSON timeline: %v", status["timeline"])
 	}
@@ -535,7 +535,7 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	if !strings.Contains(page, `enctype="multipart/form-data"`) || !strings.Contains(page, `name="resultFile"`) || !strings.Contains(page, `value="consult_third_party"`) {
 		t.Fatal("staff page lacks the decide form with a result file, or the consult form")
 	}
-	// Identity first (RULES.md §2): the data the corporation holds match.
+	// Identity first (docs/rules.md §2): the data the corporation holds match.
 	if resp, b := e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded",
 		strings.NewReader(url.Values{"token": {stok}, "action": {"verify_identity"}, "method": {"known_data"}}.Encode()), asJSON); resp.StatusCode != 200 {
 		t.Fatalf("verify: %d %s", resp.StatusCode, b)

@@ -56,7 +56,7 @@ type Handlers struct {
 	admit admitter
 }
 
-// Options are the deployment's choices the handlers follow (CONTRACT.md §2).
+// Options are the deployment's choices the handlers follow (docs/contract.md §2).
 type Options struct {
 	// TrustedProxyHops is TRUSTED_PROXY_HOPS: how many proxies append to X-Forwarded-For
 	// (web.ClientAddr).
@@ -85,7 +85,7 @@ func New(svc *app.Service, r *web.Renderer, log *slog.Logger, o Options) (*Handl
 	if a, ok := any(svc).(admitter); ok {
 		h.admit = a
 	}
-	// RULES.md §3: a due date in a year without decree-day data counts fewer free days.
+	// docs/rules.md §3: a due date in a year without decree-day data counts fewer free days.
 	if w := svc.CheckDecreeData(svc.Now()); w != "" {
 		log.Warn(w)
 	}

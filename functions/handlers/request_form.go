@@ -17,7 +17,7 @@ const (
 	maxMultipartBody = idcheck.MaxSize + 256<<10
 )
 
-// RequestForm serves the public form (GET) and takes a submission (POST), CONTRACT.md §3.
+// RequestForm serves the public form (GET) and takes a submission (POST), docs/contract.md §3.
 func (h *Handlers) RequestForm(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(r)
 	switch r.Method {

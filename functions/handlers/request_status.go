@@ -7,7 +7,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
-// RequestStatus shows the requester where their case stands (CONTRACT.md §3).
+// RequestStatus shows the requester where their case stands (docs/contract.md §3).
 func (h *Handlers) RequestStatus(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(r)
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {

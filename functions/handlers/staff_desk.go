@@ -15,7 +15,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
-// NameStaffDesk is the privacy desk (CONTRACT.md §3 "The desk").
+// NameStaffDesk is the privacy desk (docs/contract.md §3 "The desk").
 const NameStaffDesk = "StaffDesk"
 
 // maxDeskBody admits an intake form with its longest texts.

@@ -139,7 +139,7 @@ func TestDeskOverHTTP(t *testing.T) {
 		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Errorf("desk page: %d", resp.StatusCode)
 	}
-	// Dates on the page are written as in the letters; the JSON keeps ISO (CONTRACT.md §3).
+	// Dates on the page are written as in the letters; the JSON keeps ISO (docs/contract.md §3).
 	if due, err := civil.ParseDate(desk.Cases[0].DueDate); err != nil {
 		t.Errorf("overview JSON dueDate %q: %v", desk.Cases[0].DueDate, err)
 	} else if shown := web.Date(due, "nl"); !strings.Contains(page, "<td>"+shown) || strings.Contains(page, "<td>"+due.String()) {

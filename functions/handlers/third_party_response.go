@@ -7,7 +7,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
-// ThirdPartyResponse lets a consulted third party agree to disclosure or object (RULES.md §4).
+// ThirdPartyResponse lets a consulted third party agree to disclosure or object (docs/rules.md §4).
 // The page tells them the nature of the request only, never who asked.
 func (h *Handlers) ThirdPartyResponse(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(r)

@@ -253,7 +253,7 @@ func TestTickNowOnlyWhereAllowed(t *testing.T) {
 	})
 }
 
-// A year without next year's decree-day data (RULES.md §3): the Tick warns the privacy officer
+// A year without next year's decree-day data (docs/rules.md §3): the Tick warns the privacy officer
 // and staff by letter, once per year however often it runs, and the start-up logs it.
 func TestTickWarnsOnceAboutMissingDecreeData(t *testing.T) {
 	t.Parallel()

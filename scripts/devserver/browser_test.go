@@ -71,7 +71,7 @@ func randomKey(t *testing.T) string {
 	return base64.StdEncoding.EncodeToString(b)
 }
 
-// startStack sets the environment of CONTRACT.md §2, builds the functions from it, wires
+// startStack sets the environment of docs/contract.md §2, builds the functions from it, wires
 // the Pub/Sub emulator to them and serves them on a free port.
 func startStack(t *testing.T) *e2eStack {
 	t.Helper()

@@ -35,7 +35,7 @@ type config struct {
 	TickEvery     time.Duration // 0 publishes no ticks
 }
 
-// loadConfig reads flags, with defaults from the environment (CONTRACT.md §2 names).
+// loadConfig reads flags, with defaults from the environment (docs/contract.md §2 names).
 func loadConfig(args []string, getenv func(string) string) (config, error) {
 	or := func(name, def string) string {
 		if v := getenv(name); v != "" {

@@ -1,6 +1,6 @@
 // Package accessresult turns the data file that staff upload when they grant
 // an access request into the machine-readable package the requester downloads
-// (RULES.md §4 "Access result"; GDPR 15(3), 20; A §13): the organisation's data
+// (docs/rules.md §4 "Access result"; GDPR 15(3), 20; A §13): the organisation's data
 // as JSON and CSV, plus what Privacyloket itself keeps about the requester.
 package accessresult
 

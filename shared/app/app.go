@@ -239,7 +239,7 @@ func local(t time.Time) time.Time { return t.In(deadline.Location()) }
 
 // retain sets when c must be gone (the store gives its events and letters the same moment): an unconfirmed request soon
 // after it lapses; an open case not before its longest possible term; a finished case when the
-// profile's retention for the product's own records ends (RULES.md §6).
+// profile's retention for the product's own records ends (docs/rules.md §6).
 func (s *Service) retain(c *request.Case) {
 	months := s.Profile.Retention.CaseRecordsMonths
 	switch {
@@ -282,7 +282,7 @@ func (s *Service) copyExpiry(now time.Time) time.Time {
 }
 
 // CheckDecreeData warns when a due date may soon fall in a year without decree-day data
-// (RULES.md §3): such a year is computed with the statutory holidays only, so the operators must
+// (docs/rules.md §3): such a year is computed with the statutory holidays only, so the operators must
 // add the royal decree's days to decree_days.json. It returns "" when all is well. The
 // functions call it at start-up and log the warning; the Tick logs it too.
 func (s *Service) CheckDecreeData(now time.Time) string {

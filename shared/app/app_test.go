@@ -74,7 +74,7 @@ func TestAccessRequestWithIdentityCheck(t *testing.T) {
 }
 
 // idAlways is Vallei Wonen asking every requester for a masked ID copy: no shipped profile
-// does that any more (RULES.md §2), but a profile may, and the flow must work.
+// does that any more (docs/rules.md §2), but a profile may, and the flow must work.
 const idAlways = "testdata/vallei-id-always.json"
 
 func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {

@@ -35,7 +35,7 @@ func validEmail(v string) bool {
 }
 
 // validateDecision checks a decide action for a case of type t. A refusal or limitation is
-// always motivated and names its ground (RULES.md §4–5); a complaint is not a right that can be
+// always motivated and names its ground (docs/rules.md §4–5); a complaint is not a right that can be
 // restricted, so a refused complaint needs a motivation but no ground.
 func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	var errs []request.FieldError
@@ -80,7 +80,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	}
 	correcting := (t == request.Rectification || t == request.Erasure) && (outcome == request.Granted || outcome == request.PartlyGranted)
 	if correcting {
-		// The recipients are told only what staff write was actually changed (RULES.md §4).
+		// The recipients are told only what staff write was actually changed (docs/rules.md §4).
 		if len(in.Recipients) > 0 && strings.TrimSpace(in.CorrectionSummary) == "" {
 			add("correctionSummary", "required")
 		}
@@ -208,7 +208,7 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 		d.Recipients, d.NoRecipients, d.CorrectionSummary = in.Recipients, in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
 	}
 	if tp := c.ThirdParty; tp != nil && tp.Answer == request.ThirdPartyPending {
-		// Decided before the third party answered: their data counts as masked (CONTRACT.md §3).
+		// Decided before the third party answered: their data counts as masked (docs/contract.md §3).
 		tp.Mask = true
 	}
 	c.Decision = d
@@ -254,7 +254,7 @@ func (s *Service) accessInfo(lang, particular string) *letter.AccessInfo {
 }
 
 // consult records the third party and returns their letter: the nature of the request only,
-// never the requester's details, and the term to object (RULES.md §4).
+// never the requester's details, and the term to object (docs/rules.md §4).
 func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
 	days := s.Profile.ThirdParty.ObjectionDays
 	c.ThirdParty = &request.ThirdParty{Name: strings.TrimSpace(in.ThirdPartyName), Email: strings.ToLower(in.ThirdPartyEmail),

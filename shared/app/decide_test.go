@@ -264,7 +264,7 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	if strings.Contains(tp.Text, "Carla") || strings.Contains(tp.Text, "obj@tenant.test") || tp.Link("ThirdPartyResponse") == "" {
 		t.Errorf("third_party_consultation names the requester or lacks its link:\n%s", tp.Text)
 	}
-	// Deciding before the third party answered is allowed (CONTRACT.md §3), but their data then
+	// Deciding before the third party answered is allowed (docs/contract.md §3), but their data then
 	// counts as masked: a full grant is refused, and nothing changes.
 	_, err := s.Svc.StaffAct(ctx, a.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
 	var verr *app.ValidationError

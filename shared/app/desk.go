@@ -21,7 +21,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// The privacy desk (CONTRACT.md §3 "The desk"): sign-in by e-mail, the overview of open cases,
+// The privacy desk (docs/contract.md §3 "The desk"): sign-in by e-mail, the overview of open cases,
 // intake of requests from every channel, letters by post. desk_tick.go holds the daily digest
 // and the monthly report, desk_report.go the accountability report and the case export.
 
@@ -34,7 +34,7 @@ const (
 	deskAddressMax = 5                // sign-in attempts per address per hour (this instance)
 )
 
-// Who a case waits on, for the overview (CONTRACT.md: waitingOn).
+// Who a case waits on, for the overview (docs/contract.md: waitingOn).
 const (
 	WaitingOnRequester  = "requester"
 	WaitingOnThirdParty = "third_party"

@@ -116,7 +116,7 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 }
 
 // The clock stands still from the request for a copy until it arrives; the days are added at
-// the end and an extension is kept (RULES.md §3). The requester is told the new due date.
+// the end and an extension is kept (docs/rules.md §3). The requester is told the new due date.
 func TestSuspensionKeepsTheExtensionAndTellsTheNewDueDate(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, testSuspensionKeepsTheExtension)
@@ -347,7 +347,7 @@ func TestComplaintReceipt(t *testing.T) {
 	mustContain(t, "access receipt", rec.Text, "vóór die datum weten")
 }
 
-// The decree-day data runs out: the product warns in time (RULES.md §3).
+// The decree-day data runs out: the product warns in time (docs/rules.md §3).
 func TestCheckDecreeData(t *testing.T) {
 	t.Parallel()
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, NoDelivery: true})

@@ -86,7 +86,7 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 		return Mail{}, err
 	}
 	args := map[string]string{"letter": string(l.Kind)}
-	if l.Reference != "" { // letters about no single case carry no reference (CONTRACT.md §5)
+	if l.Reference != "" { // letters about no single case carry no reference (docs/contract.md §5)
 		args["reference"] = l.Reference
 	}
 	if !l.DueDate.IsZero() {

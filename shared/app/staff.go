@@ -73,7 +73,7 @@ func (s *Service) checkLink(c *request.Case, by StaffLink) error {
 }
 
 // finished reports whether a case is over: decided, closed or expired. Its staff links show
-// reference, status, outcome and timeline only (CONTRACT.md §3).
+// reference, status, outcome and timeline only (docs/contract.md §3).
 func finished(st request.Status) bool {
 	return st == request.Decided || st == request.Closed || st == request.Expired
 }
@@ -81,9 +81,9 @@ func finished(st request.Status) bool {
 // StaffInput is one staff action with its fields.
 type StaffInput struct {
 	Action request.Action
-	// verify_identity: how identity was established (RULES.md §2), the document seen for
+	// verify_identity: how identity was established (docs/rules.md §2), the document seen for
 	// in_person and id_copy, and, when a representative acts, that proof of their authority
-	// was seen (RULES.md §1).
+	// was seen (docs/rules.md §1).
 	Method                string
 	DocumentType          string
 	RepresentationChecked bool
@@ -339,11 +339,11 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	return c, nil
 }
 
-// decideAllowed narrows decide by the case's status (CONTRACT.md §3): from awaiting_identity
+// decideAllowed narrows decide by the case's status (docs/contract.md §3): from awaiting_identity
 // only as a refusal on identity_not_established, and only after the requester was asked.
 //
 // A decision that discloses or changes something (anything but a refusal, on any type but a
-// complaint) needs identity verified first (RULES.md §2).
+// complaint) needs identity verified first (docs/rules.md §2).
 func decideAllowed(c *request.Case, in StaffInput) error {
 	if in.Action != request.ActDecide {
 		return nil
@@ -379,7 +379,7 @@ func (s *Service) startSuspension(c *request.Case, now time.Time) {
 }
 
 // endSuspension restarts the clock: the whole days it stood still are added at the end of the
-// term, and an extension is kept (RULES.md §3).
+// term, and an extension is kept (docs/rules.md §3).
 func (s *Service) endSuspension(c *request.Case, now time.Time) {
 	if c.Identity.RequestedAt.IsZero() {
 		return

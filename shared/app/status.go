@@ -10,7 +10,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// StatusView is what the requester sees about their case (CONTRACT.md §3).
+// StatusView is what the requester sees about their case (docs/contract.md §3).
 type StatusView struct {
 	Reference  string       `json:"reference"`
 	Type       string       `json:"type"`
@@ -20,7 +20,7 @@ type StatusView struct {
 	Extended   bool         `json:"extended"`
 	Suspended  bool         `json:"suspended"`
 	Letters    []LetterView `json:"letters"`
-	// Timeline is what happened to the request and when, oldest first (CONTRACT.md §3): the
+	// Timeline is what happened to the request and when, oldest first (docs/contract.md §3): the
 	// steps a requester may know of, never who on the staff took them or why.
 	Timeline []TimelineEntry `json:"timeline"`
 }

@@ -21,7 +21,7 @@ import (
 // CaseStore keeps cases with their audit events and the letters their changes cause. Every
 // method that changes a case does so in one transaction together with those letters and events.
 //
-// Every part of a case lives exactly as long as the case (RULES.md §6): the store gives each
+// Every part of a case lives exactly as long as the case (docs/rules.md §6): the store gives each
 // event and letter it writes the case's RetainUntil as its TTL, and when a change moves the
 // case's RetainUntil it moves the TTL of all the case's events and letters in the same
 // transaction. Change.RetainUntil and Letter.RetainUntil are therefore not consulted.

@@ -139,7 +139,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "id_copy_deleted", Detail: "term ended"})
 		}
 		if p.thirdPartyLapsed {
-			// No answer within the term: the third party's data is masked (RULES.md §4).
+			// No answer within the term: the third party's data is masked (docs/rules.md §4).
 			c.ThirdParty.Answer, c.ThirdParty.Mask = request.ThirdPartySilent, true
 			if st, err := request.Next(request.ActThirdPartyDone, c.Status, ""); err == nil {
 				c.Status = st

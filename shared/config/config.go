@@ -1,4 +1,4 @@
-// Package config loads the process configuration from the environment (CONTRACT.md §2) and
+// Package config loads the process configuration from the environment (docs/contract.md §2) and
 // validates it, naming every problem at once.
 package config
 

@@ -40,7 +40,7 @@ type Attachment struct {
 	Size     int    `json:"size"`
 }
 
-// Kind is the letter kind (CONTRACT.md §5): custom_args.letter, else the first category.
+// Kind is the letter kind (docs/contract.md §5): custom_args.letter, else the first category.
 func (m Message) Kind() string {
 	if k := m.CustomArgs["letter"]; k != "" {
 		return k

@@ -1,7 +1,7 @@
 // Package idcheck decides by content whether an uploaded copy of an identity
 // document is acceptable, sanitises it (images re-encoded without metadata,
 // PDFs rewritten without metadata and refused when they carry active content)
-// and seals it with AES-256-GCM bound to the case reference (RULES.md §2).
+// and seals it with AES-256-GCM bound to the case reference (docs/rules.md §2).
 package idcheck
 
 import (

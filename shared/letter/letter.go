@@ -1,4 +1,4 @@
-// Package letter writes every e-mail the product sends (RULES.md §4, CONTRACT.md §5): one
+// Package letter writes every e-mail the product sends (docs/rules.md §4, docs/contract.md §5): one
 // template per kind and language, rendered to a subject, a plain-text part and an HTML part.
 package letter
 
@@ -11,7 +11,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Kind is the kind of a letter; its value is the SendGrid category (CONTRACT.md §5).
+// Kind is the kind of a letter; its value is the SendGrid category (docs/contract.md §5).
 type Kind string
 
 // The kinds of letter, in the order a case usually meets them.
@@ -30,14 +30,14 @@ const (
 	ResultReady            Kind = "result_ready"
 	CorrectionNotice       Kind = "correction_notice"
 	// IdentityConfirmed: identity is established; states the due date, which moved if the
-	// clock stood still (CONTRACT.md §5).
+	// clock stood still (docs/contract.md §5).
 	IdentityConfirmed Kind = "identity_confirmed"
-	// Withdrawn: the request is closed without a decision, with the reason (RULES.md §4).
+	// Withdrawn: the request is closed without a decision, with the reason (docs/rules.md §4).
 	Withdrawn Kind = "withdrawn"
 	// DecreeDaysMissing warns the privacy officer and staff, once per year, that a coming year
-	// has no decree-day data (RULES.md §3). It is about no single case: it has no reference.
+	// has no decree-day data (docs/rules.md §3). It is about no single case: it has no reference.
 	DecreeDaysMissing Kind = "decree_days_missing"
-	// DeskLink brings a staff member their personal desk link after signing in (CONTRACT.md
+	// DeskLink brings a staff member their personal desk link after signing in (docs/contract.md
 	// §3 "The desk"). StaffDigest is the morning list of work; AccountabilityReport is last
 	// month's figures for the privacy officer. None is about a single case.
 	DeskLink             Kind = "desk_link"
@@ -58,7 +58,7 @@ func Kinds() []Kind { return slices.Clone(kinds) }
 func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 
 // StatesDueDate reports whether a letter of this kind states Data.DueDate, the case's due
-// date, so that the mailer adds it as custom_args.dueDate (CONTRACT.md §5). Letters about
+// date, so that the mailer adds it as custom_args.dueDate (docs/contract.md §5). Letters about
 // identity do not: while the clock may stand still there is no fixed date to state.
 func (k Kind) StatesDueDate() bool {
 	switch k {
@@ -69,7 +69,7 @@ func (k Kind) StatesDueDate() bool {
 }
 
 // AboutACase reports whether a letter of this kind is about one case: it then carries the
-// case's reference and request type (CONTRACT.md §5).
+// case's reference and request type (docs/contract.md §5).
 func (k Kind) AboutACase() bool {
 	switch k {
 	case DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport:
@@ -168,9 +168,9 @@ type Data struct {
 	// Explanation is why a term is extended; a delay notice must give one (GDPR 12(3)).
 	Explanation string
 	// ClockSuspended says the term stands still until the requester sends proof of identity
-	// (RULES.md §3, EDPB 01/2022 §159).
+	// (docs/rules.md §3, EDPB 01/2022 §159).
 	ClockSuspended bool
-	// Representative is set when a legal representative acts for the subject (RULES.md §1):
+	// Representative is set when a legal representative acts for the subject (docs/rules.md §1):
 	// letters then go to the representative and say on whose behalf.
 	Representative *Representative
 	Staff          *StaffInfo
@@ -181,7 +181,7 @@ type Data struct {
 	// DefaultEscalationWeeks.
 	EscalationWeeks int
 	// Extendable says the profile allows this request type to be extended: only then does a
-	// receipt promise a delay notice (RULES.md §4).
+	// receipt promise a delay notice (docs/rules.md §4).
 	Extendable bool
 	// MissingYear is, in decree_days_missing, the year without decree-day data.
 	MissingYear int `json:",omitzero"`
@@ -246,7 +246,7 @@ type StaffInfo struct {
 type DecisionInfo struct {
 	Outcome    request.Outcome
 	Motivation string         // required unless granted: every refusal is motivated (V, A §14)
-	Ground     request.Ground // a refusal ground (RULES.md §5); required when a request (not a complaint) is refused
+	Ground     request.Ground // a refusal ground (docs/rules.md §5); required when a request (not a complaint) is refused
 	// Recipients are the organisations informed of a rectification or erasure (GDPR 19).
 	Recipients []string
 	// RecipientsNote explains why not every recipient could be informed.

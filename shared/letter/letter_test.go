@@ -23,7 +23,7 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
 
-// profiles are the two organisations of RULES.md, each with a fixture in testdata/profiles.
+// profiles are the two organisations of docs/rules.md, each with a fixture in testdata/profiles.
 var profiles = []string{"vallei-wonen", "de-alliantie"}
 
 // fixture is a base Data for one organisation plus, per kind, the fields that differ.
@@ -189,7 +189,7 @@ func TestDecisionEscalation(t *testing.T) {
 		for _, lang := range Languages() {
 			t.Run(lang+"/"+v.typ+"-"+v.outcome, func(t *testing.T) {
 				t.Parallel()
-				// Every refusal and partial grant names the escalation routes (RULES.md §4);
+				// Every refusal and partial grant names the escalation routes (docs/rules.md §4);
 				// a complaint decision always does (A §16).
 				want := v.outcome != "granted" || v.typ == "complaint"
 				d := decisionData(t, v.typ, v.outcome, v.dec)
@@ -374,7 +374,7 @@ func TestHTMLEscapesUserText(t *testing.T) {
 	}
 }
 
-// TestOutsidersLearnNothing: a third party never learns who asked (RULES.md §4), a recipient
+// TestOutsidersLearnNothing: a third party never learns who asked (docs/rules.md §4), a recipient
 // organisation never learns why; whatever else the caller leaves in Data.
 func TestOutsidersLearnNothing(t *testing.T) {
 	t.Parallel()
@@ -624,7 +624,7 @@ func TestOptionalParts(t *testing.T) {
 
 func TestKinds(t *testing.T) {
 	t.Parallel()
-	// CONTRACT.md §5 lists these categories; they are the kinds' values.
+	// docs/contract.md §5 lists these categories; they are the kinds' values.
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
 		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
 		"identity_confirmed", "withdrawn", "decree_days_missing", "desk_link", "staff_digest", "accountability_report"}
@@ -767,7 +767,7 @@ func TestPlainWords(t *testing.T) {
 }
 
 // Letters speak to a representative about the person they represent, never about "your data"
-// (RULES.md §1).
+// (docs/rules.md §1).
 func TestRepresentativeReadsAboutTheSubject(t *testing.T) {
 	t.Parallel()
 	f := loadFixture(t, "de-alliantie")

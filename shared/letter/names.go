@@ -45,7 +45,7 @@ func FormatDate(d civil.Date, lang string) string {
 	return strconv.Itoa(d.Day) + " " + phrase(lang, "month."+strconv.Itoa(int(d.Month))) + " " + strconv.Itoa(d.Year)
 }
 
-// GroundName returns the plain-language name of a refusal ground (RULES.md §5), or "" for an
+// GroundName returns the plain-language name of a refusal ground (docs/rules.md §5), or "" for an
 // unknown ground or language. The names fit after "De reden hiervoor is:" / "The reason for
 // this is:".
 func GroundName(ground request.Ground, lang string) string {
@@ -58,7 +58,7 @@ func GroundName(ground request.Ground, lang string) string {
 // requestTypeWords are the five ways a letter words a request type: its name ("inzage"), the
 // full phrase for first mention ("verzoek om inzage"), the short noun for later mentions
 // ("verzoek"), one sentence that explains the term to someone who has never heard it, and that
-// sentence as a representative reads it (about the person they represent, RULES.md §1).
+// sentence as a representative reads it (about the person they represent, docs/rules.md §1).
 var requestTypeWords = [5]string{"name", "what", "short", "explain", "explain_rep"}
 
 func requestTypeWord(typ request.Type, lang string, i int) string {
@@ -80,7 +80,7 @@ func capacityName(c request.Capacity, lang string) string {
 // knownCapacity reports whether a letter can word c ("" included: no capacity given).
 func knownCapacity(c request.Capacity) bool { return c == "" || c.Valid() }
 
-// statusName words a status per CONTRACT.md §3. An unknown status is shown as it is: staff
+// statusName words a status per docs/contract.md §3. An unknown status is shown as it is: staff
 // read the codes on their case page too, and a reminder must not fail on a new status.
 func statusName(status request.Status, lang string) string {
 	if s := phrase(lang, "mail.status."+string(status)); status.Valid() && s != "" {

@@ -153,7 +153,7 @@ type executor interface {
 }
 
 // prepare fills defaults and, for letters to outsiders, keeps only what they may read: a third
-// party never learns who asked, a recipient organisation never learns why (RULES.md §4).
+// party never learns who asked, a recipient organisation never learns why (docs/rules.md §4).
 func prepare(kind Kind, d Data) Data {
 	if d.EscalationWeeks == 0 {
 		d.EscalationWeeks = DefaultEscalationWeeks

@@ -1,4 +1,4 @@
-// Package policy holds an organisation's policy profile: every setting RULES.md marks ⚙, loaded
+// Package policy holds an organisation's policy profile: every setting docs/rules.md marks ⚙, loaded
 // from an embedded JSON file (profiles/) or from a path, and validated as a whole.
 package policy
 
@@ -25,7 +25,7 @@ var embedded embed.FS
 // ErrUnknownProfile is returned by Load for a name that is neither embedded nor a path.
 var ErrUnknownProfile = errors.New("unknown policy profile")
 
-// Request types as the profile's "terms" keys spell them (RULES.md §1): the words of
+// Request types as the profile's "terms" keys spell them (docs/rules.md §1): the words of
 // shared/request, as plain strings.
 const (
 	Access        = string(request.Access)
@@ -45,7 +45,7 @@ const (
 // cannot change the list for everyone else.
 func RequestTypes() []string { return request.Strings(request.Types) }
 
-// Profile is one organisation's policy (RULES.md: every ⚙).
+// Profile is one organisation's policy (docs/rules.md: every ⚙).
 type Profile struct {
 	ID           string       `json:"id"`
 	Organisation Organisation `json:"organisation"`
@@ -53,7 +53,7 @@ type Profile struct {
 	// request types. A zero Term means "no own term": only the GDPR month applies.
 	Terms map[string]Term `json:"terms"`
 	// OwnTermsRollForward: whether own terms, like the GDPR month, move off a weekend or holiday
-	// to the next working day (RULES.md §3). The seeds say nothing, so the default is false.
+	// to the next working day (docs/rules.md §3). The seeds say nothing, so the default is false.
 	OwnTermsRollForward bool             `json:"ownTermsRollForward"`
 	Identity            IdentityPolicy   `json:"identity"`
 	ThirdParty          ThirdPartyPolicy `json:"thirdParty"`
@@ -65,10 +65,10 @@ type Profile struct {
 	Complaint           ComplaintPolicy  `json:"complaint"`
 	Decisions           DecisionPolicy   `json:"decisions"`
 	// AccessInfo is the organisation's standard answer to GDPR 15(1)(a)-(h), written from its
-	// own regulation: every access package and access decision carries it (RULES.md §4).
+	// own regulation: every access package and access decision carries it (docs/rules.md §4).
 	AccessInfo AccessInfo `json:"accessInfo"`
 	// Sources cites, per JSON field path (e.g. "terms.rectification"), where a value comes from:
-	// a seed section, RULES.md, or "product default". JSON has no comments, and a value nobody
+	// a seed section, docs/rules.md, or "product default". JSON has no comments, and a value nobody
 	// can trace back is a value nobody dares to change.
 	Sources map[string]string `json:"_sources,omitempty"`
 }
@@ -137,13 +137,13 @@ type Organisation struct {
 // AddressLine is the address as one line, e.g. "Postbus 105, 1200 AC Hilversum".
 func AddressLine(lines []string) string { return strings.Join(lines, ", ") }
 
-// IdentityPolicy says how identity is established (RULES.md §2: least intrusive first).
+// IdentityPolicy says how identity is established (docs/rules.md §2: least intrusive first).
 type IdentityPolicy struct {
 	// IDCopy is "never" (control of the e-mail address suffices unless staff doubt it; then
 	// they request an ID copy) or "always" (every request needs a masked ID copy first).
 	IDCopy string `json:"idCopy"`
 	// SuspendClock stops the deadline while the organisation waits for proof of identity
-	// (RULES.md §3, EDPB 01/2022 §159).
+	// (docs/rules.md §3, EDPB 01/2022 §159).
 	SuspendClock bool `json:"suspendClock"`
 	// IDCopyMaxDays: an ID copy is deleted at the latest this many days after upload, checked
 	// or not (EDPB 01/2022 §79: keep it only until it is checked).
@@ -153,7 +153,7 @@ type IdentityPolicy struct {
 	ReplyDays int `json:"replyDays"`
 }
 
-// ThirdPartyPolicy governs consulting a third party named in the file (RULES.md §3, §4).
+// ThirdPartyPolicy governs consulting a third party named in the file (docs/rules.md §3, §4).
 type ThirdPartyPolicy struct {
 	ObjectionDays     int  `json:"objectionDays"`
 	StateTermInLetter bool `json:"stateTermInLetter"`
@@ -181,7 +181,7 @@ type ReminderPolicy struct {
 	UnconfirmedExpiryDays int `json:"unconfirmedExpiryDays"`
 }
 
-// RetentionPolicy sets retention terms (RULES.md §6).
+// RetentionPolicy sets retention terms (docs/rules.md §6).
 type RetentionPolicy struct {
 	// CaseRecordsMonths: the product's own records (requests, letters, audit) are deleted or
 	// anonymised this many months after a case closes.
@@ -193,7 +193,7 @@ type RetentionPolicy struct {
 	Note               string `json:"note"`
 }
 
-// FeePolicy says what may be charged (RULES.md §4).
+// FeePolicy says what may be charged (docs/rules.md §4).
 type FeePolicy struct {
 	AccessAlwaysFree   bool   `json:"accessAlwaysFree"`
 	OtherFeesAnnounced bool   `json:"otherFeesAnnounced"`
@@ -201,7 +201,7 @@ type FeePolicy struct {
 	Note               string `json:"note,omitempty"`
 }
 
-// RateLimits bound accepted submissions; 0 switches a limit off (CONTRACT.md §2).
+// RateLimits bound accepted submissions; 0 switches a limit off (docs/contract.md §2).
 type RateLimits struct {
 	PerIPPerHour   int `json:"perIpPerHour"`
 	PerEmailPerDay int `json:"perEmailPerDay"`

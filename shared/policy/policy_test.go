@@ -33,7 +33,7 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 			if err := p.Validate(); err != nil {
 				t.Errorf("Validate: %v", err)
 			}
-			// Every setting that differs between organisations (RULES.md ⚙) must say where it
+			// Every setting that differs between organisations (docs/rules.md ⚙) must say where it
 			// comes from, so a reviewer can check it against the seed.
 			for _, field := range []string{
 				"terms.access", "terms.rectification", "terms.erasure", "terms.objection", "terms.complaint",
@@ -54,7 +54,7 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 	}
 }
 
-// TestEmbeddedProfileSettings pins the values the seeds and RULES.md dictate, so a careless
+// TestEmbeddedProfileSettings pins the values the seeds and docs/rules.md dictate, so a careless
 // edit of a profile file fails here.
 func TestEmbeddedProfileSettings(t *testing.T) {
 	t.Parallel()
@@ -78,7 +78,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 				Access: {Weeks: 4}, Rectification: {Days: 14}, Erasure: {Days: 14},
 				Objection: {}, Complaint: {Weeks: 6},
 			},
-			// Neither seed demands an ID copy from everyone (RULES.md §2; issue 10).
+			// Neither seed demands an ID copy from everyone (docs/rules.md §2; issue 10).
 			IDCopy: IDCopyNever, SuspendClock: true,
 			ObjectionDays: 14, StateTerm: true,
 			Fees:            FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},

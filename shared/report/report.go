@@ -76,7 +76,7 @@ func (c CaseFacts) OnTime() (onTime, ok bool) {
 }
 
 // Open reports whether the case is still being handled: not decided, closed or expired (the
-// desk's definition, CONTRACT.md §3), so a case awaiting confirmation is open too.
+// desk's definition, docs/contract.md §3), so a case awaiting confirmation is open too.
 func (c CaseFacts) Open() bool {
 	if c.Decided() {
 		return false
@@ -136,7 +136,7 @@ type StageStats struct {
 }
 
 // Report is the accountability report for the requests received from From to To (inclusive),
-// as they stand at the moment it was computed. Its JSON is CONTRACT.md §3 "The desk".
+// as they stand at the moment it was computed. Its JSON is docs/contract.md §3 "The desk".
 type Report struct {
 	From civil.Date `json:"from"`
 	To   civil.Date `json:"to"`

@@ -11,7 +11,7 @@ import (
 const PastConfirmMonths = 3
 
 // Intake is a request that staff register at the desk: received by phone, by letter, at the
-// counter or by plain e-mail (CONTRACT.md §3 "The desk"). It has the form's fields, except that
+// counter or by plain e-mail (docs/contract.md §3 "The desk"). It has the form's fields, except that
 // the e-mail address is optional when a postal address is given and there is no signature or
 // declaration (the requester did not fill in our form).
 type Intake struct {

@@ -11,7 +11,7 @@ import (
 	"cloud.google.com/go/civil"
 )
 
-// Type is the right the requester exercises (RULES.md §1).
+// Type is the right the requester exercises (docs/rules.md §1).
 type Type string
 
 const (
@@ -28,7 +28,7 @@ var Types = []Type{Access, Rectification, Erasure, Objection, Complaint}
 // Valid reports whether t is a known type.
 func (t Type) Valid() bool { return slices.Contains(Types, t) }
 
-// Status is where a case stands (CONTRACT.md §3).
+// Status is where a case stands (docs/contract.md §3).
 type Status string
 
 const (
@@ -62,7 +62,7 @@ const (
 	ActWithdraw        Action = "withdraw"
 	ActExpire          Action = "expire"
 	ActClose           Action = "close"
-	// ActRevokeLinks stops every staff link of a case issued before now (CONTRACT.md §3).
+	// ActRevokeLinks stops every staff link of a case issued before now (docs/contract.md §3).
 	ActRevokeLinks Action = "revoke_links"
 )
 
@@ -80,7 +80,7 @@ type transition struct {
 var transitions = map[Action]transition{
 	ActConfirm:        {From: []Status{AwaitingConfirmation}, To: ""}, // to is decided by the ID policy
 	ActUploadIdentity: {From: []Status{AwaitingIdentity}},
-	// Identity is verified before anything is disclosed or changed (RULES.md §2): from
+	// Identity is verified before anything is disclosed or changed (docs/rules.md §2): from
 	// awaiting_identity after a copy or a visit, from in_progress by the details we hold.
 	ActVerifyIdentity:  {From: []Status{AwaitingIdentity, InProgress}, To: InProgress},
 	ActRejectIdentity:  {From: []Status{AwaitingIdentity}},
@@ -90,7 +90,7 @@ var transitions = map[Action]transition{
 	ActThirdPartyDone:  {From: []Status{AwaitingThirdParty}, To: InProgress},
 	// From awaiting_identity only as a refusal on identity_not_established, after the requester
 	// was asked (app refuses the rest); from awaiting_third_party the third party's data counts
-	// as masked (CONTRACT.md §3).
+	// as masked (docs/contract.md §3).
 	ActDecide:   {From: []Status{InProgress, AwaitingThirdParty, AwaitingIdentity}, To: Decided},
 	ActWithdraw: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}, To: Closed},
 	ActExpire:   {From: []Status{AwaitingConfirmation}, To: Expired},
@@ -140,14 +140,14 @@ type Person struct {
 	Address   string
 }
 
-// Representative acts for a subject under 16 or not legally competent (RULES.md §1).
+// Representative acts for a subject under 16 or not legally competent (docs/rules.md §1).
 type Representative struct {
 	Name     string
 	Email    string
 	Capacity Capacity
 }
 
-// Identity records how identity was established: never the document itself (RULES.md §2).
+// Identity records how identity was established: never the document itself (docs/rules.md §2).
 type Identity struct {
 	CopyRequired bool      // the profile or staff asked for an ID copy
 	CopyHeld     bool      // an encrypted copy is stored and awaits checking
@@ -161,7 +161,7 @@ type Identity struct {
 	CheckedAt    time.Time
 	Method       VerificationMethod
 	DocumentType DocumentType // for in_person and id_copy
-	// RepresentationChecked says staff saw proof of the representative's authority (RULES.md §1).
+	// RepresentationChecked says staff saw proof of the representative's authority (docs/rules.md §1).
 	RepresentationChecked bool
 	Outcome               IdentityOutcome
 }
@@ -200,7 +200,7 @@ type Case struct {
 	NextActionAt time.Time
 	// Version counts the case's committed changes; it orders its audit events.
 	Version int
-	// RetainUntil is when the case and everything about it must be gone (retention, RULES.md §6).
+	// RetainUntil is when the case and everything about it must be gone (retention, docs/rules.md §6).
 	// The Tick deletes it then; Firestore's TTL on the same moment is the safety net.
 	RetainUntil time.Time
 	// LinkGeneration is raised by revoke_links: a staff link works only while the generation it
@@ -219,7 +219,7 @@ func (c *Case) Recipient() (name, email string) {
 	return c.Subject.Name, c.Subject.Email
 }
 
-// ThirdParty is someone named in the file whose view is asked before disclosure (RULES.md §4).
+// ThirdParty is someone named in the file whose view is asked before disclosure (docs/rules.md §4).
 type ThirdParty struct {
 	Name, Email  string
 	AskedAt      time.Time
@@ -242,7 +242,7 @@ type Decision struct {
 	// NoRecipients: staff confirmed the data went to no one, so no one had to be informed.
 	NoRecipients bool
 	// CorrectionSummary is what was actually corrected or erased, in the staff's words: the
-	// only thing a correction notice tells a recipient (RULES.md §4).
+	// only thing a correction notice tells a recipient (docs/rules.md §4).
 	CorrectionSummary string
 	// AccessInfo is what staff add to the profile's GDPR 15(1) answers for this case.
 	AccessInfo string

@@ -82,7 +82,7 @@ func TestValidateTrimsAndLowercases(t *testing.T) {
 	}
 }
 
-// Capacity "other" is no legal representative of a child under 16 (RULES.md §1).
+// Capacity "other" is no legal representative of a child under 16 (docs/rules.md §1).
 func TestCapacityOtherIsNoRepresentativeOfAChild(t *testing.T) {
 	t.Parallel()
 	sub := func(birth, capacity string) Submission {
@@ -110,7 +110,7 @@ func TestCapacityOtherIsNoRepresentativeOfAChild(t *testing.T) {
 }
 
 // Issue 11 item 5: a line break or other control character makes a one-line field invalid
-// (CONTRACT.md §3); free text keeps its line breaks.
+// (docs/contract.md §3); free text keeps its line breaks.
 func TestOneLineFieldsHoldNoControlCharacters(t *testing.T) {
 	t.Parallel()
 	base := func() Submission {

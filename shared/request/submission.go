@@ -12,7 +12,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/i18n"
 )
 
-// Submission is what the public form sends (CONTRACT.md §3), before validation.
+// Submission is what the public form sends (docs/contract.md §3), before validation.
 type Submission struct {
 	Type            string               `json:"type"`
 	Name            string               `json:"name"`
@@ -74,7 +74,7 @@ type Validated struct {
 	Bot            bool // the honeypot was filled in
 }
 
-// Validate checks every rule of CONTRACT.md §3 and returns every problem at once. today is the
+// Validate checks every rule of docs/contract.md §3 and returns every problem at once. today is the
 // day of submission in Europe/Amsterdam (the under-16 rule is judged on that day).
 func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 	var errs []FieldError
@@ -90,7 +90,7 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		}
 		return v
 	}
-	// A one-line field holds no line break or other control character (CONTRACT.md §3): it
+	// A one-line field holds no line break or other control character (docs/contract.md §3): it
 	// goes into e-mail subjects, greetings and headers.
 	line := func(field, v string, required bool, max int) string {
 		v = text(field, v, required, max)
@@ -150,7 +150,7 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		case !r.Capacity.Valid():
 			add("representative.capacity", "capacity")
 		case minor && r.Capacity == CapacityOther:
-			// Only a parent or a guardian, curator or mentor can act for a child (RULES.md §1).
+			// Only a parent or a guardian, curator or mentor can act for a child (docs/rules.md §1).
 			add("representative.capacity", "capacity_minor")
 		}
 		v.Representative = r

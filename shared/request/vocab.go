@@ -12,7 +12,7 @@ var Statuses = []Status{AwaitingConfirmation, AwaitingIdentity, InProgress, Awai
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }
 
-// Outcome is the answer a decision gives (CONTRACT.md §3).
+// Outcome is the answer a decision gives (docs/contract.md §3).
 type Outcome string
 
 const (
@@ -28,10 +28,10 @@ var Outcomes = []Outcome{Granted, PartlyGranted, Refused}
 func (o Outcome) Valid() bool { return slices.Contains(Outcomes, o) }
 
 // Limited reports whether the outcome refuses or limits the request: it must then be motivated
-// and, except for a complaint, name its ground (RULES.md §4–5).
+// and, except for a complaint, name its ground (docs/rules.md §4–5).
 func (o Outcome) Limited() bool { return o == PartlyGranted || o == Refused }
 
-// Ground is a reason to refuse or limit a request (RULES.md §5).
+// Ground is a reason to refuse or limit a request (docs/rules.md §5).
 type Ground string
 
 const (
@@ -45,14 +45,14 @@ const (
 	IdentityNotEstablished Ground = "identity_not_established"
 )
 
-// Grounds lists every ground in the order of CONTRACT.md §3.
+// Grounds lists every ground in the order of docs/contract.md §3.
 var Grounds = []Ground{StateSecurity, ProtectionOfRights, EconomicInterest, CrimePrevention,
 	ManifestlyUnfounded, Excessive, RequiredByLaw, IdentityNotEstablished}
 
 // Valid reports whether g is a known ground.
 func (g Ground) Valid() bool { return slices.Contains(Grounds, g) }
 
-// DocumentType is the kind of identity document staff checked (CONTRACT.md §3).
+// DocumentType is the kind of identity document staff checked (docs/contract.md §3).
 type DocumentType string
 
 const (
@@ -100,7 +100,7 @@ var Channels = []Channel{ChannelWeb, ChannelPhone, ChannelLetter, ChannelCounter
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool { return slices.Contains(Channels, c) }
 
-// VerificationMethod is how staff established who the requester is (RULES.md §2: the least
+// VerificationMethod is how staff established who the requester is (docs/rules.md §2: the least
 // intrusive method that suffices).
 type VerificationMethod string
 
@@ -135,7 +135,7 @@ var Relations = []Relation{RelationTenant, RelationApplicant, RelationBuyer, Rel
 // but a submission may leave it out.
 func (r Relation) Valid() bool { return slices.Contains(Relations, r) }
 
-// Capacity is in what role a legal representative acts (RULES.md §1).
+// Capacity is in what role a legal representative acts (docs/rules.md §1).
 type Capacity string
 
 const (

@@ -1,5 +1,5 @@
 // Package sendgridmail is the SendGrid adapter: it sends one e-mail through the v3 mail/send
-// API with the categories and custom_args of CONTRACT.md §5.
+// API with the categories and custom_args of docs/contract.md §5.
 package sendgridmail
 
 import (

@@ -21,7 +21,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// The privacy desk's pages (CONTRACT.md §3 "The desk"): sign-in, overview with intake form and
+// The privacy desk's pages (docs/contract.md §3 "The desk"): sign-in, overview with intake form and
 // letters to post, the accountability report, a letter to print.
 
 // DeskSignInPage is the sign-in page; Sent says a sign-in was answered.
@@ -118,7 +118,7 @@ func NewDeskPage(lang, tok, staff string, v *app.DeskView, f app.DeskFilter, lin
 	return p
 }
 
-// DeskJSON is the overview as CONTRACT.md §3 gives it. link mints a case's StaffCase link and
+// DeskJSON is the overview as docs/contract.md §3 gives it. link mints a case's StaffCase link and
 // print a letter's page, both absolute.
 func DeskJSON(v *app.DeskView, link func(app.DeskCase) string, print func(string) string) map[string]any {
 	cases := make([]map[string]any, 0, len(v.Cases))

@@ -14,7 +14,7 @@ import (
 // catalogue (through letter.FormatDate, so pages and letters cannot drift apart); a moment as
 // that day and the time of day in Europe/Amsterdam, where the corporation and its tenants are:
 // "28 november 2026, 15:39". Nothing on a page is UTC. JSON answers and the values of date
-// inputs keep the ISO form (ISODate), as CONTRACT.md and browsers need.
+// inputs keep the ISO form (ISODate), as docs/contract.md and browsers need.
 
 // Date writes a calendar date for a reader of lang; the zero date is "".
 func Date(d civil.Date, lang string) string {

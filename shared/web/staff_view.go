@@ -31,7 +31,7 @@ type StaffPage struct {
 }
 
 // Finished reports whether a case is over (decided, closed or expired): its staff page and
-// JSON show no personal data and offer no action (CONTRACT.md §3).
+// JSON show no personal data and offer no action (docs/contract.md §3).
 func Finished(s request.Status) bool {
 	return s == request.Decided || s == request.Closed || s == request.Expired
 }
@@ -125,7 +125,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		}
 		switch a {
 		case request.ActVerifyIdentity:
-			// RULES.md §2: the least intrusive way that suffices; a document only when one was
+			// docs/rules.md §2: the least intrusive way that suffices; a document only when one was
 			// shown (in person) or sent (a copy).
 			var methods []Option
 			for _, m := range request.VerificationMethods {
@@ -225,7 +225,7 @@ func letterRow(lang string, l app.LetterView) LetterRow {
 		Status: T(lang, "sent."+l.Status), Error: l.Error}
 }
 
-// StaffCaseJSON is the staff page as JSON (CONTRACT.md §3). A finished case gives its
+// StaffCaseJSON is the staff page as JSON (docs/contract.md §3). A finished case gives its
 // reference, type, status, outcome and timeline only.
 func StaffCaseJSON(v *app.StaffView) map[string]any {
 	c := v.Case

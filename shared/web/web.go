@@ -2,7 +2,7 @@
 // view models the pages show (form_view.go, staff_view.go), one body decoder for JSON,
 // URL-encoded and multipart bodies with limits (decode.go), dates and times as the reader reads
 // them (format.go), strict security headers, the client's address and language, and the stable
-// error answers of CONTRACT.md §3.
+// error answers of docs/contract.md §3.
 package web
 
 import (
@@ -209,7 +209,7 @@ func (r *Renderer) Problem(w http.ResponseWriter, req *http.Request, code int, l
 	r.HTML(w, req, code, "message", lang, map[string]any{"Heading": heading, "Text": T(lang, msgKey), "Fields": fields})
 }
 
-// WantsJSON reports whether the client asked for JSON (CONTRACT.md §3).
+// WantsJSON reports whether the client asked for JSON (docs/contract.md §3).
 func WantsJSON(r *http.Request) bool {
 	for _, part := range strings.Split(r.Header.Get("Accept"), ",") {
 		mt, _, _ := mime.ParseMediaType(strings.TrimSpace(part))

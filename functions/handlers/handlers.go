@@ -64,7 +64,14 @@ type Options struct {
 	// AllowTickNow is ALLOW_TICK_NOW: a tick's {"now": ...} sets the sweep's time. Off, a tick
 	// sweeps as of its publish time whatever it carries.
 	AllowTickNow bool
+	// DeskSignInFloor is the least time a desk sign-in takes to answer, whether or not the
+	// address is staff (only for staff is a letter written), so that the answer's timing does
+	// not tell them apart. Zero: DefaultDeskSignInFloor.
+	DeskSignInFloor time.Duration
 }
+
+// DefaultDeskSignInFloor comfortably exceeds a Firestore write and a publish.
+const DefaultDeskSignInFloor = 500 * time.Millisecond
 
 // admitter is the cheap check of a submission's rate limits that runs before its upload is
 // parsed or inspected, so that a limited client costs no decoding. *app.Service provides it
@@ -80,6 +87,9 @@ func New(svc *app.Service, r *web.Renderer, log *slog.Logger, o Options) (*Handl
 	}
 	if o.TrustedProxyHops < 0 {
 		return nil, errors.New("handlers: TrustedProxyHops must not be negative")
+	}
+	if o.DeskSignInFloor <= 0 {
+		o.DeskSignInFloor = DefaultDeskSignInFloor
 	}
 	h := &Handlers{svc: svc, web: r, signer: svc.Signer, log: log, opts: o}
 	if a, ok := any(svc).(admitter); ok {

@@ -135,9 +135,22 @@ func (h *Handlers) verifyDesk(w http.ResponseWriter, r *http.Request, tok, lang 
 }
 
 // deskSignIn answers every address the same: a desk link goes out only to staff.
+// Its timing is the same too: a letter is written only for staff, so every answer that could
+// have written one waits until DeskSignInFloor has passed since the request came in.
 func (h *Handlers) deskSignIn(w http.ResponseWriter, r *http.Request, lang, email string) {
+	start := time.Now()
 	err := h.svc.RequestDeskLink(r.Context(), email, h.client(r))
 	var verr *app.ValidationError
+	var rl *app.RateLimitedError
+	if !errors.As(err, &verr) && !errors.As(err, &rl) {
+		// A malformed or rate-limited address says nothing about the staff list; the rest waits.
+		wait := time.NewTimer(h.opts.DeskSignInFloor - time.Since(start))
+		select {
+		case <-wait.C:
+		case <-r.Context().Done():
+			wait.Stop()
+		}
+	}
 	switch {
 	case errors.As(err, &verr) && !web.WantsJSON(r):
 		h.web.HTML(w, r, http.StatusBadRequest, "desk_signin", lang, web.DeskSignInPage{Email: email, Errors: web.FieldErrors(verr.Fields, lang)})

@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/GoogleCloudPlatform/functions-framework-go/functions"
@@ -174,8 +175,31 @@ func (h *Handlers) wrap(fn http.HandlerFunc) http.HandlerFunc {
 	}
 }
 
-// FromEnv builds every dependency once per instance from the environment.
+// FromEnv builds every dependency once per instance from the environment. Its error is one
+// line naming every bad variable (docs/contract.md §2): the platform makes a log entry of each
+// line a failed start-up writes.
 func FromEnv(ctx context.Context) (*Handlers, error) {
+	h, err := fromEnv(ctx)
+	if err != nil {
+		return nil, oneLine{err}
+	}
+	return h, nil
+}
+
+// oneLine is an error whose text is err's, its lines joined with "; ".
+type oneLine struct{ err error }
+
+func (o oneLine) Error() string {
+	lines := strings.FieldsFunc(o.err.Error(), func(r rune) bool { return r == '\n' || r == '\r' })
+	for i := range lines {
+		lines[i] = strings.TrimSpace(lines[i])
+	}
+	return strings.ReplaceAll(strings.Join(lines, "; "), ":; ", ": ")
+}
+
+func (o oneLine) Unwrap() error { return o.err }
+
+func fromEnv(ctx context.Context) (*Handlers, error) {
 	cfg, err := config.Load(ctx)
 	if err != nil {
 		return nil, err

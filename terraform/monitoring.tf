@@ -68,6 +68,22 @@ resource "google_logging_metric" "case_overdue" {
   }
 }
 
+# shared/app/tick.go: the Tick could not process a case and backed it off. Such a case gets no
+# reminder, escalation or expiry until it is processed, and the sweep itself still succeeds, so
+# the tick alert stays silent.
+resource "google_logging_metric" "tick_case_failed" {
+  project     = var.project_id
+  name        = "privacyloket/tick_case_failed"
+  description = "Cases the Tick failed to process (log line \"tick case failed\")."
+  filter      = "resource.type=\"cloud_run_revision\" AND resource.labels.service_name=\"${local.service_of["Tick"]}\" AND severity=ERROR AND jsonPayload.message=\"tick case failed\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
 # --- Alerts ---
 
 resource "google_monitoring_alert_policy" "tick_absent" {
@@ -189,6 +205,36 @@ resource "google_monitoring_alert_policy" "case_overdue" {
   documentation {
     mime_type = "text/markdown"
     content   = "The Tick escalated a case whose legal deadline has passed. Playbook: ${local.playbook}#alert-case-overdue"
+  }
+}
+
+resource "google_monitoring_alert_policy" "tick_case_failed" {
+  project               = var.project_id
+  display_name          = "Privacyloket: the Tick cannot process a case"
+  combiner              = "OR"
+  notification_channels = var.notification_channels
+  severity              = "CRITICAL"
+
+  conditions {
+    display_name = "Cases the Tick failed in the last hour > 0"
+
+    condition_threshold {
+      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.tick_case_failed.name}\" AND resource.type=\"cloud_run_revision\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "3600s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "The Tick failed on a case and backs it off (up to a day): that case gets no reminder, escalation or expiry until it is processed. Playbook: ${local.playbook}#alert-the-tick-cannot-process-a-case"
   }
 }
 

@@ -69,8 +69,22 @@ func WithTrace(r *http.Request) context.Context {
 			t = parts[1]
 		}
 	}
-	if t == "" {
+	if !traceID(t) {
+		// The client writes these headers: anything but a trace id stays out of the log.
 		return r.Context()
 	}
 	return context.WithValue(r.Context(), traceKey{}, t)
+}
+
+// traceID reports whether t has the form of a trace id: 1 to 32 hexadecimal digits.
+func traceID(t string) bool {
+	if t == "" || len(t) > 32 {
+		return false
+	}
+	for _, c := range t {
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
 }

@@ -15,6 +15,7 @@ org_profile     = "vallei-wonen"
 # sendgrid_api_host  = "https://api.eu.sendgrid.com"
 # rate_limit_per_ip    = 5
 # rate_limit_per_email = 3
+# trusted_proxy_hops = 2 # no domain, a CDN in front: count every proxy that appends to X-Forwarded-For
 # tick_schedule      = "* * * * *"
 
 # Pinned secret versions (README, "Rotating keys").

@@ -57,7 +57,8 @@ locals {
       SENDGRID_API_HOST    = var.sendgrid_api_host
       # The external Application Load Balancer appends "<client>,<lb>"; a function reached at
       # its own run.app URL gets one entry from Google's front end (README, Configuration).
-      TRUSTED_PROXY_HOPS = var.domain == "" ? "1" : "2"
+      # var.trusted_proxy_hops counts other proxies (a CDN, Firebase Hosting) too.
+      TRUSTED_PROXY_HOPS = var.trusted_proxy_hops != null ? tostring(var.trusted_proxy_hops) : (var.domain == "" ? "1" : "2")
       # Set by the platform anyway; declaring it avoids a permanent diff on every plan.
       LOG_EXECUTION_ID = "true"
     },

@@ -85,6 +85,17 @@ variable "domain" {
   }
 }
 
+variable "trusted_proxy_hops" {
+  description = "TRUSTED_PROXY_HOPS: how many proxies in front of the functions append to X-Forwarded-For. null: 2 behind this configuration's load balancer (domain set), 1 for functions reached at their own URL. Add 1 for each further appending proxy (a CDN, Firebase Hosting) that routes <base>/<Name> when domain is empty."
+  type        = number
+  default     = null
+
+  validation {
+    condition     = var.trusted_proxy_hops == null ? true : (var.trusted_proxy_hops >= 0 && var.trusted_proxy_hops <= 10 && floor(var.trusted_proxy_hops) == var.trusted_proxy_hops)
+    error_message = "trusted_proxy_hops must be null or a whole number from 0 to 10."
+  }
+}
+
 variable "staff_emails" {
   description = "Staff addresses that receive case links (STAFF_EMAILS). Empty: the profile's staff addresses."
   type        = list(string)

@@ -164,17 +164,19 @@ func (c *Config) Validate() error {
 	}
 	if c.PublicBaseURL == "" {
 		bad("PUBLIC_BASE_URL", "is required")
-	} else if u, err := url.Parse(c.PublicBaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		bad("PUBLIC_BASE_URL", "must be an absolute http(s) URL")
+	} else if !httpURL(c.PublicBaseURL) {
+		bad("PUBLIC_BASE_URL", "must be an absolute http(s) URL without query or fragment")
 	}
 	for _, e := range c.StaffEmails {
-		if _, err := mail.ParseAddress(strings.TrimSpace(e)); err != nil {
-			bad("STAFF_EMAILS", "contains an invalid address")
+		// A bare address only: "Name <a@b>" would never match the address staff sign in with.
+		e = strings.TrimSpace(e)
+		if a, err := mail.ParseAddress(e); e != "" && (err != nil || a.Address != e) {
+			bad("STAFF_EMAILS", "must be bare addresses separated by commas (a@example.nl,b@example.nl)")
 			break
 		}
 	}
-	if u, err := url.Parse(c.SendGridHost); err != nil || u.Host == "" {
-		bad("SENDGRID_API_HOST", "must be an absolute URL")
+	if !httpURL(c.SendGridHost) {
+		bad("SENDGRID_API_HOST", "must be an absolute http(s) URL")
 	}
 	if c.needs(SecretSendGridKey) && c.SendGridKey == "" {
 		bad(SecretSendGridKey, "is required")
@@ -219,6 +221,14 @@ func (c *Config) Validate() error {
 		bad("TRUSTED_PROXY_HOPS", "must be 0 (ignore X-Forwarded-For) or a positive number")
 	}
 	return errors.Join(errs...)
+}
+
+// httpURL reports whether s is an absolute http or https URL with a host and no user, query or
+// fragment: a base that paths are appended to.
+func httpURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" &&
+		u.User == nil && u.RawQuery == "" && !u.ForceQuery && u.Fragment == ""
 }
 
 // LinkKey returns the decoded link-signing key.

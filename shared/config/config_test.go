@@ -138,3 +138,25 @@ func TestKeys(t *testing.T) {
 		t.Error("the error echoes a secret")
 	}
 }
+
+// Values that parse but cannot work are malformed too (docs/contract.md §2): a staff entry
+// with a display name is never matched against the address a staff member signs in with, a
+// SendGrid host that is not http(s) is never reached, and a base URL with a query or fragment
+// breaks every link built on it.
+func TestMalformedValuesThatParse(t *testing.T) {
+	t.Parallel()
+	for name, val := range map[string]string{
+		"STAFF_EMAILS":      "Privacy Team <privacy@corp.test>",
+		"SENDGRID_API_HOST": "ftp://api.sendgrid.com",
+		"PUBLIC_BASE_URL":   "https://privacy.corp.test/?x=1",
+	} {
+		env := map[string]string{
+			"GOOGLE_CLOUD_PROJECT": "demo-x", "PUBLIC_BASE_URL": "https://privacy.corp.test",
+			"SENDGRID_API_KEY": "SG.x", "LINK_SIGNING_KEY": key(32), "ID_ENCRYPTION_KEY": key(32),
+		}
+		env[name] = val
+		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), name) {
+			t.Errorf("%s=%q: accepted (%v)", name, val, err)
+		}
+	}
+}

@@ -141,8 +141,16 @@ resource "google_compute_url_map" "lb" {
   project = var.project_id
   name    = "privacyloket"
 
-  # The bare domain shows the request form.
-  default_service = google_compute_backend_service.fn["RequestForm"].id
+  # Only /<Name> reaches a function. Any other path or host (the bare domain, /requestform, the
+  # IP address) is redirected to the form: were it served by a function, a POST there would
+  # pass Cloud Armor's rate limit, which matches the functions' paths.
+  default_url_redirect {
+    host_redirect          = var.domain
+    path_redirect          = "/RequestForm"
+    https_redirect         = true
+    redirect_response_code = "FOUND"
+    strip_query            = true
+  }
 
   host_rule {
     hosts        = [var.domain]
@@ -150,8 +158,13 @@ resource "google_compute_url_map" "lb" {
   }
 
   path_matcher {
-    name            = "functions"
-    default_service = google_compute_backend_service.fn["RequestForm"].id
+    name = "functions"
+
+    default_url_redirect {
+      path_redirect          = "/RequestForm"
+      redirect_response_code = "FOUND"
+      strip_query            = true
+    }
 
     dynamic "path_rule" {
       for_each = local.lb_public_functions

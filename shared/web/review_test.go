@@ -1,0 +1,83 @@
+package web
+
+import (
+	"log/slog"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// renderPage renders the named page in lang with data, as a handler would.
+func renderPage(t *testing.T, name, lang string, data any) string {
+	t.Helper()
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	r.HTML(w, httptest.NewRequest("GET", "/"+name, nil), 200, name, lang, data)
+	return w.Body.String()
+}
+
+// The form's questions speak to the requester ("which data we hold about you", "you are the
+// parent"). Pages for staff and for a consulted third party must not reuse them as labels: a
+// third party would read that the request is about their own data, and staff that they are
+// the parent.
+func TestPagesForOthersDoNotAddressThemAsTheRequester(t *testing.T) {
+	t.Parallel()
+	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Access, Status: request.InProgress, Relation: request.Relations[0],
+		Received: civil.Date{Year: 2026, Month: 11, Day: 28}, DueDate: civil.Date{Year: 2026, Month: 12, Day: 28},
+		Subject:        request.Person{Name: "Sanne de Vries", Email: "sanne@tenant.test"},
+		Representative: &request.Representative{Name: "Petra de Vries", Email: "petra@tenant.test", Capacity: request.CapacityParent}}
+	desk := &app.DeskView{Today: civil.Date{Year: 2026, Month: 11, Day: 28},
+		Cases: []app.DeskCase{{Reference: "PL-AAAA-BBBB", Type: request.Access, Status: request.InProgress, DueDate: c.DueDate}}}
+	for _, lang := range []string{"nl", "en"} {
+		pages := map[string]string{
+			"staff_case":  renderPage(t, "staff_case", lang, NewStaffPage(lang, "staff@corp.test", "tok", "", &app.StaffView{Case: c}, nil)),
+			"third_party": renderPage(t, "third_party", lang, NewThirdPartyPage(lang, "tok", "buur@buren.test", c)),
+			"desk":        renderPage(t, "desk", lang, NewDeskPage(lang, "tok", "staff@corp.test", desk, app.DeskFilter{}, func(app.DeskCase) string { return "/StaffCase" })),
+		}
+		for name, page := range pages {
+			for _, k := range []string{"type.access", "form.rep.capacity", "form.relation"} {
+				if txt := T(lang, k); strings.Contains(page, ">"+txt+"<") || strings.Contains(page, "> "+txt+"<") {
+					t.Errorf("%s page (%s) shows the form's words to the requester %q (%s)", name, lang, txt, k)
+				}
+			}
+			if !strings.Contains(page, T(lang, "mail.type.access.name")) {
+				t.Errorf("%s page (%s) does not name the type of request", name, lang)
+			}
+		}
+	}
+}
+
+// The status page states the due date above its notice that the clock stands still, names the
+// type of request instead of asking the form's question, and the upload page's only field is
+// not "optional".
+func TestStatusAndUploadPagesSayWhatIsThere(t *testing.T) {
+	t.Parallel()
+	for _, lang := range []string{"nl", "en"} {
+		sv := &app.StatusView{Reference: "PL-AAAA-BBBB", Type: "access", Status: "awaiting_identity", Suspended: true,
+			ReceivedAt: time.Date(2026, 11, 28, 14, 0, 0, 0, time.UTC).Format(time.RFC3339), DueDate: "2026-12-28"}
+		page := renderPage(t, "status", lang, NewStatusPage(lang, sv))
+		due, notice := strings.Index(page, T(lang, "due")), strings.Index(page, T(lang, "status.suspended"))
+		if due < 0 || notice < 0 {
+			t.Fatalf("status page (%s) lacks its due date or the suspension notice:\n%s", lang, page)
+		}
+		if below := map[string]string{"nl": "hieronder", "en": "below"}[lang]; due < notice && strings.Contains(T(lang, "status.suspended"), below) {
+			t.Errorf("status page (%s): the notice says the date is %q, but the date stands above it", lang, below)
+		}
+		if strings.Contains(page, ">"+T(lang, "form.type")+"<") {
+			t.Errorf("status page (%s) labels the type with the form's question %q", lang, T(lang, "form.type"))
+		}
+		up := renderPage(t, "upload", lang, map[string]string{"Token": "tok", "Reference": "PL-AAAA-BBBB"})
+		if strings.Contains(up, T(lang, "optional")) {
+			t.Errorf("upload page (%s) calls the copy it asks for optional", lang)
+		}
+	}
+}

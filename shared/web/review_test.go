@@ -10,6 +10,7 @@ import (
 	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -78,6 +79,35 @@ func TestStatusAndUploadPagesSayWhatIsThere(t *testing.T) {
 		up := renderPage(t, "upload", lang, map[string]string{"Token": "tok", "Reference": "PL-AAAA-BBBB"})
 		if strings.Contains(up, T(lang, "optional")) {
 			t.Errorf("upload page (%s) calls the copy it asks for optional", lang)
+		}
+	}
+}
+
+// The report's charts and tables name each type of request by its name, not by the form's
+// question cut off at the chart's edge, and a column is headed without the staff form's
+// "(required when ...)".
+func TestReportNamesTypesAndGroundsPlainly(t *testing.T) {
+	t.Parallel()
+	r := report.Report{From: civil.Date{Year: 2026, Month: 11, Day: 1}, To: civil.Date{Year: 2026, Month: 11, Day: 30},
+		Received: map[request.Type]int{request.Access: 2}, Decided: map[request.Outcome]int{}, RefusedByGround: map[request.Ground]int{}}
+	for _, lang := range []string{"nl", "en"} {
+		p, err := NewReportPage(lang, "tok", r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var charts strings.Builder
+		for _, c := range p.Charts {
+			charts.WriteString(string(c))
+		}
+		page := charts.String()
+		if strings.Contains(page, T(lang, "type.access")[:12]) {
+			t.Errorf("report (%s) labels a type with the form's question %q", lang, T(lang, "type.access"))
+		}
+		if !strings.Contains(strings.ToLower(page), T(lang, "mail.type.access.name")) {
+			t.Errorf("report (%s) does not name the type %q", lang, T(lang, "mail.type.access.name"))
+		}
+		if strings.Contains(page, T(lang, "field.ground")) {
+			t.Errorf("report (%s) heads a column with the staff form's label %q", lang, T(lang, "field.ground"))
 		}
 	}
 }

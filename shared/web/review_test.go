@@ -111,3 +111,23 @@ func TestReportNamesTypesAndGroundsPlainly(t *testing.T) {
 		}
 	}
 }
+
+// A refused staff action names its problems at the top of the page, each linked to its field:
+// on a phone the form with the error is several screens down.
+func TestStaffPageSummarisesARefusedAction(t *testing.T) {
+	t.Parallel()
+	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Rectification, Status: request.InProgress,
+		Received: civil.Date{Year: 2026, Month: 11, Day: 28}, DueDate: civil.Date{Year: 2026, Month: 12, Day: 12}}
+	v := &app.StaffView{Case: c, Actions: []request.Action{request.ActExtend, request.ActDecide}}
+	errs := []FieldError{{Field: "motivation", Message: T("nl", "fielderr.required")}}
+	page := renderPage(t, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "", v, errs))
+	summary := strings.Index(page, `class="summary"`)
+	link := strings.Index(page, `<a href="#decide-motivation">`+T("nl", "field.motivation")+`</a>`)
+	firstForm := strings.Index(page, `<form class="action"`)
+	if summary < 0 || link < summary || firstForm < 0 || link > firstForm {
+		t.Errorf("staff page shows no summary linking to the refused field above the forms:\n%s", page)
+	}
+	if page := renderPage(t, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)); strings.Contains(page, `class="summary"`) {
+		t.Error("staff page without errors shows an error summary")
+	}
+}

@@ -22,6 +22,9 @@ type StaffPage struct {
 	CopyIsImage                             bool
 	Timeline                                []TimelineEntry
 	Letters                                 []LetterRow
+	// Errors are the problems of a refused action, each linked to its field, for the summary
+	// at the top of the page.
+	Errors []ErrorLink
 	// Closed is set for a case that is decided, closed or expired: the page then shows its
 	// reference, status, outcome and timeline only, no personal data and no action.
 	Closed bool
@@ -66,6 +69,9 @@ type ActionField struct {
 	Required                 bool
 	Options                  []Option
 }
+
+// ErrorLink is one problem of a refused form: the field's anchor and label, and the message.
+type ErrorLink struct{ Href, Label, Message string }
 
 // Option is one choice of a select.
 type Option struct{ Value, Label string }
@@ -174,6 +180,9 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		}
 		p.Actions = append(p.Actions, av)
 	}
+	for _, e := range errs {
+		p.Errors = append(p.Errors, errorLink(p.Actions, e))
+	}
 	for _, e := range v.Events {
 		p.Timeline = append(p.Timeline, timelineEntry(lang, e))
 	}
@@ -181,6 +190,18 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		p.Letters = append(p.Letters, letterRow(lang, l))
 	}
 	return p
+}
+
+// errorLink points a field error at the first form that has the field.
+func errorLink(actions []ActionView, e FieldError) ErrorLink {
+	for _, a := range actions {
+		for _, f := range a.Fields {
+			if f.Name == e.Field {
+				return ErrorLink{Href: "#" + a.Name + "-" + f.Name, Label: f.Label, Message: e.Message}
+			}
+		}
+	}
+	return ErrorLink{Label: e.Field, Message: e.Message}
 }
 
 // timelineEntry says what an event means. The requester, the system and a third party are

@@ -131,3 +131,19 @@ func TestStaffPageSummarisesARefusedAction(t *testing.T) {
 		t.Error("staff page without errors shows an error summary")
 	}
 }
+
+// The request form's error summary lists the problems in the order of the page, so that a
+// tenant working down the list on a phone never has to scroll back up.
+func TestFormSummaryFollowsThePage(t *testing.T) {
+	t.Parallel()
+	errs := []FieldError{{Field: "email"}, {Field: "signature"}, {Field: "declaration"}, {Field: "details"},
+		{Field: "representative.name"}, {Field: "representative.capacity"}, {Field: "type"}}
+	var got []string
+	for _, s := range NewFormView("nl", request.Submission{}, errs).Summary {
+		got = append(got, s.Field)
+	}
+	want := "type email details representative.name representative.capacity signature declaration"
+	if strings.Join(got, " ") != want {
+		t.Errorf("summary order %q, want the page's %q", strings.Join(got, " "), want)
+	}
+}

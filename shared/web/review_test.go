@@ -3,6 +3,7 @@ package web
 import (
 	"log/slog"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
@@ -145,5 +147,17 @@ func TestFormSummaryFollowsThePage(t *testing.T) {
 	want := "type email details representative.name representative.capacity signature declaration"
 	if strings.Join(got, " ") != want {
 		t.Errorf("summary order %q, want the page's %q", strings.Join(got, " "), want)
+	}
+}
+
+var uHeeft = regexp.MustCompile(`(?i)\bu (het |dat |ze )?heeft\b`)
+
+// The letters say "u hebt"; the pages say it the same way.
+func TestPagesSayUHebt(t *testing.T) {
+	t.Parallel()
+	for _, k := range i18n.Keys("nl") {
+		if uHeeft.MatchString(T("nl", k)) {
+			t.Errorf("%s says \"u heeft\", the letters \"u hebt\": %q", k, T("nl", k))
+		}
 	}
 }

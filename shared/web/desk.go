@@ -340,7 +340,11 @@ func NewPrintPage(lang, tok string, v *app.PrintView) PrintPage {
 		p.Paper = newPaperPage(v.Letter.Lang, v.Result)
 	}
 	for _, para := range strings.Split(v.Text, "\n\n") {
-		if lines := strings.Split(strings.TrimSpace(para), "\n"); lines[0] != "" {
+		lines := strings.Split(strings.TrimSpace(para), "\n")
+		if lines[0] == "--" { // the e-mail's signature separator means nothing on paper
+			lines = lines[1:]
+		}
+		if len(lines) > 0 && lines[0] != "" {
 			p.Paragraphs = append(p.Paragraphs, lines)
 		}
 	}

@@ -12,6 +12,8 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/i18n"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
@@ -159,5 +161,21 @@ func TestPagesSayUHebt(t *testing.T) {
 		if uHeeft.MatchString(T("nl", k)) {
 			t.Errorf("%s says \"u heeft\", the letters \"u hebt\": %q", k, T("nl", k))
 		}
+	}
+}
+
+// On paper the e-mail's signature separator ("--") is noise: the footer stays, the dashes go.
+func TestPrintedLetterHasNoEmailSeparator(t *testing.T) {
+	t.Parallel()
+	v := &app.PrintView{Letter: &outbox.Letter{ID: "PL-AAAA-BBBB-receipt-1", Reference: "PL-AAAA-BBBB", Kind: letter.Receipt, Lang: "nl", Status: outbox.ToPost},
+		OrgName: "Vallei Wonen", RecipientName: "Henk Jansen", RecipientAddress: "Dorpsstraat 1, 3901 AB Veenendaal",
+		Date: civil.Date{Year: 2026, Month: 11, Day: 28}, Subject: "Ontvangen",
+		Text: "Beste Henk Jansen,\n\nMet vriendelijke groet,\nVallei Wonen\n\n--\nKenmerk: PL-AAAA-BBBB.\nVragen? Bel ons."}
+	page := renderPrint(t, v)
+	if strings.Contains(page, "<p>--") || strings.Contains(page, "<br>--<br>") {
+		t.Errorf("printed letter shows the e-mail separator:\n%s", page)
+	}
+	if !strings.Contains(page, "<p>Kenmerk: PL-AAAA-BBBB.<br>Vragen? Bel ons.</p>") {
+		t.Errorf("printed letter lost its footer:\n%s", page)
 	}
 }

@@ -179,3 +179,28 @@ func TestPrintedLetterHasNoEmailSeparator(t *testing.T) {
 		t.Errorf("printed letter lost its footer:\n%s", page)
 	}
 }
+
+// A refused form post (409, 400) leads back to the page the form was on, with the same token:
+// staff on a phone have no other way back than the browser's button.
+func TestRefusedPostLeadsBack(t *testing.T) {
+	t.Parallel()
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := httptest.NewRequest("POST", "/StaffDesk", strings.NewReader("token=t%2Bk&action=posted&letterId=x"))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	if err := req.ParseForm(); err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	r.Problem(w, req, 409, "nl", "err.conflict.posted", nil)
+	if page := w.Body.String(); w.Code != 409 || !strings.Contains(page, `href="/StaffDesk?token=t%2Bk"`) {
+		t.Errorf("refused post: %d, no link back to the page:\n%s", w.Code, page)
+	}
+	w = httptest.NewRecorder()
+	r.Problem(w, httptest.NewRequest("GET", "/StaffCase?token=x", nil), 403, "nl", "err.token", nil)
+	if strings.Contains(w.Body.String(), "token=x") {
+		t.Error("a refused link leads back to itself")
+	}
+}

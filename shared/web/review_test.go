@@ -204,3 +204,22 @@ func TestRefusedPostLeadsBack(t *testing.T) {
 		t.Error("a refused link leads back to itself")
 	}
 }
+
+// A long e-mail address in a table cell or a fact breaks instead of pushing the page sideways
+// on a phone (the staff page's timeline and letters name staff and requester addresses).
+func TestLongAddressesWrapOnAPhone(t *testing.T) {
+	t.Parallel()
+	css, err := files.ReadFile("templates/style.css")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, rule := range []string{"dl.facts dd{", "td,th{"} {
+		i := strings.Index(string(css), rule)
+		if i < 0 {
+			t.Fatalf("style.css has no rule %q", rule)
+		}
+		if body := string(css[i:]); !strings.Contains(body[:strings.Index(body, "}")], "overflow-wrap:anywhere") {
+			t.Errorf("style.css rule %q lets a long address overflow", rule)
+		}
+	}
+}

@@ -223,3 +223,21 @@ func TestLongAddressesWrapOnAPhone(t *testing.T) {
 		}
 	}
 }
+
+// A representative fills in the child's details above and their own below: the form says
+// where the confirmation e-mail goes and whose name is the signature.
+func TestFormGuidesARepresentative(t *testing.T) {
+	t.Parallel()
+	word := map[string]string{"nl": "vertegenwoordiger", "en": "representative"}
+	for _, lang := range []string{"nl", "en"} {
+		v := NewFormView(lang, request.Submission{}, nil)
+		if h := v.Sign[0].Hint; h == "" {
+			t.Errorf("%s: the signature has no hint for a representative", lang)
+		}
+		for _, f := range v.Person {
+			if f.Name == "email" && !strings.Contains(f.Hint, word[lang]) {
+				t.Errorf("%s: the e-mail hint %q does not say the e-mail goes to the representative", lang, f.Hint)
+			}
+		}
+	}
+}

@@ -241,3 +241,21 @@ func TestFormGuidesARepresentative(t *testing.T) {
 		}
 	}
 }
+
+// Where the profile asks every rectification and erasure decision to be motivated (Vallei
+// Wonen), the decide form says the motivation is required, instead of "required unless granted".
+func TestDecideFormSaysWhenAMotivationIsAlwaysRequired(t *testing.T) {
+	t.Parallel()
+	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Erasure, Status: request.InProgress}
+	for _, always := range []bool{true, false} {
+		v := &app.StaffView{Case: c, Actions: []request.Action{request.ActDecide}, MotivationRequired: always}
+		for _, f := range NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil).Actions[0].Fields {
+			if f.Name != "motivation" {
+				continue
+			}
+			if f.Required != always || (f.Label == T("nl", "field.motivation")) == always {
+				t.Errorf("always=%v: motivation label %q required %v", always, f.Label, f.Required)
+			}
+		}
+	}
+}

@@ -163,7 +163,11 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 			for _, g := range app.Grounds {
 				grounds = append(grounds, Option{g, t("ground." + g)})
 			}
-			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), field("motivation", "textarea", false),
+			motivation := field("motivation", "textarea", false)
+			if v.MotivationRequired { // the profile asks it for every decision, granted included
+				motivation.Label, motivation.Required = t("field.motivation.always"), true
+			}
+			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), motivation,
 				field("ground", "select", false, grounds...)}
 			switch c.Type {
 			case request.Access:

@@ -259,3 +259,21 @@ func TestDecideFormSaysWhenAMotivationIsAlwaysRequired(t *testing.T) {
 		}
 	}
 }
+
+// One open request is "1 open verzoek", not "1 open verzoeken".
+func TestDeskCountsSpeakInTheSingular(t *testing.T) {
+	t.Parallel()
+	desk := &app.DeskView{Today: civil.Date{Year: 2026, Month: 11, Day: 28},
+		Counts: app.DeskCounts{Open: 1, WaitingOnRequester: 1, ToPost: 1}}
+	for lang, want := range map[string][]string{
+		"nl": {"<strong>1</strong> open verzoek<", "<strong>1</strong> wacht op de aanvrager<", "<strong>1</strong> brief per post<"},
+		"en": {"<strong>1</strong> open request<", "<strong>1</strong> letter by post<"},
+	} {
+		page := renderPage(t, "desk", lang, NewDeskPage(lang, "tok", "staff@corp.test", desk, app.DeskFilter{}, func(app.DeskCase) string { return "" }))
+		for _, w := range want {
+			if !strings.Contains(page, w) {
+				t.Errorf("desk (%s) lacks %q", lang, w)
+			}
+		}
+	}
+}

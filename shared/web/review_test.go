@@ -123,13 +123,16 @@ func TestStaffPageSummarisesARefusedAction(t *testing.T) {
 	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Rectification, Status: request.InProgress,
 		Received: civil.Date{Year: 2026, Month: 11, Day: 28}, DueDate: civil.Date{Year: 2026, Month: 12, Day: 12}}
 	v := &app.StaffView{Case: c, Actions: []request.Action{request.ActExtend, request.ActDecide}}
-	errs := []FieldError{{Field: "motivation", Message: T("nl", "fielderr.required")}}
+	errs := []FieldError{{Field: "recipients", Message: T("nl", "fielderr.required")}, {Field: "motivation", Message: T("nl", "fielderr.required")}}
 	page := renderPage(t, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "", v, errs))
 	summary := strings.Index(page, `class="summary"`)
 	link := strings.Index(page, `<a href="#decide-motivation">`+T("nl", "field.motivation")+`</a>`)
 	firstForm := strings.Index(page, `<form class="action"`)
 	if summary < 0 || link < summary || firstForm < 0 || link > firstForm {
 		t.Errorf("staff page shows no summary linking to the refused field above the forms:\n%s", page)
+	}
+	if later := strings.Index(page, `<a href="#decide-recipients">`); later < link {
+		t.Error("the summary does not follow the form's order (motivation before recipients)")
 	}
 	if page := renderPage(t, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)); strings.Contains(page, `class="summary"`) {
 		t.Error("staff page without errors shows an error summary")

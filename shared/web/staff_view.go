@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/app"
@@ -187,6 +188,20 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 	for _, e := range errs {
 		p.Errors = append(p.Errors, errorLink(p.Actions, e))
 	}
+	// In the order of the forms, so that the list reads down the page.
+	place := func(href string) int {
+		n := 0
+		for _, a := range p.Actions {
+			for _, f := range a.Fields {
+				if "#"+a.Name+"-"+f.Name == href {
+					return n
+				}
+				n++
+			}
+		}
+		return n
+	}
+	slices.SortStableFunc(p.Errors, func(a, b ErrorLink) int { return place(a.Href) - place(b.Href) })
 	for _, e := range v.Events {
 		p.Timeline = append(p.Timeline, timelineEntry(lang, e))
 	}

@@ -262,6 +262,7 @@ func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox
 	l := s.newLetter(c, letter.ThirdPartyConsultation, c.ThirdParty.Email, now.Format(time.RFC3339Nano), now)
 	l.Lang, l.Data.RecipientName, l.Data.Representative = "nl", c.ThirdParty.Name, nil
 	l.Data.ThirdParty = &letter.ThirdPartyInfo{ObjectionDays: days, ObjectionDue: c.ThirdParty.ObjectionDue, StateTerm: s.Profile.ThirdParty.StateTermInLetter}
+	l.DueDate = c.ThirdParty.ObjectionDue // custom_args.dueDate: the end of their term to object (docs/contract.md §5)
 	linkDays := s.Profile.Links.ThirdPartyDays
 	if linkDays < days+1 {
 		linkDays = days + 1

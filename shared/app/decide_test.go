@@ -261,6 +261,9 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	a := consult("obj@tenant.test")
 	tp := s.Mail.Await(t, "third_party_consultation", "bakker@buren.test", a.Reference)
 	mustContain(t, "third_party_consultation", tp.Text, "14 dagen")
+	if got := tp.Args["dueDate"]; got != "2026-03-16" {
+		t.Errorf("third_party_consultation custom_args dueDate = %q, want the end of the term to object 2026-03-16 (docs/contract.md §5)", got)
+	}
 	if strings.Contains(tp.Text, "Carla") || strings.Contains(tp.Text, "obj@tenant.test") || tp.Link("ThirdPartyResponse") == "" {
 		t.Errorf("third_party_consultation names the requester or lacks its link:\n%s", tp.Text)
 	}

@@ -79,6 +79,9 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 		if strings.Contains(ln.Function, "?") { // a function with a view, e.g. the desk's report
 			sep = "&"
 		}
+		if l.Lang == "en" { // the page opens in the letter's language (docs/contract.md §3)
+			sep += "lang=en&"
+		}
 		d.Links[ln.Key] = s.BaseURL + "/" + ln.Function + sep + "token=" + url.QueryEscape(tok)
 	}
 	msg, err := letter.Render(l.Kind, l.Lang, d)

@@ -170,8 +170,7 @@ func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldErr
 			add("representationChecked", "representation")
 		}
 	case request.ActDecide:
-		correcting := c.Type == request.Rectification || c.Type == request.Erasure
-		if correcting && s.Profile.Decisions.MotivateCorrections && strings.TrimSpace(in.Motivation) == "" {
+		if s.motivationRequired(c) && strings.TrimSpace(in.Motivation) == "" {
 			add("motivation", "required")
 		}
 		if c.Type == request.Access && thirdPartyMasked(c) && request.Outcome(in.Outcome) == request.Granted {
@@ -482,4 +481,11 @@ func (s *Service) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte,
 		return nil, "", err
 	}
 	return plain, kind, nil
+}
+
+// motivationRequired reports whether the profile asks a motivation for every decision on c,
+// granted included: rectification and erasure under MotivateCorrections.
+func (s *Service) motivationRequired(c *request.Case) bool {
+	correcting := c.Type == request.Rectification || c.Type == request.Erasure
+	return correcting && s.Profile.Decisions.MotivateCorrections
 }

@@ -107,6 +107,9 @@ type StaffView struct {
 	Letters []LetterView
 	Actions []request.Action // the actions the case allows now (Actions)
 	HasCopy bool
+	// MotivationRequired: the profile asks a motivation for every decision on this case's type,
+	// granted included (docs/rules.md; policy Decisions.MotivateCorrections).
+	MotivationRequired bool
 }
 
 // StaffPage loads a case for the page of the staff member holding link by, and records the
@@ -143,7 +146,7 @@ func (s *Service) staffView(ctx context.Context, c *request.Case, events []reque
 	if err != nil {
 		return nil, fmt.Errorf("letters of %s: %w", ref, err)
 	}
-	v := &StaffView{Case: c, Events: events, HasCopy: c.Identity.CopyHeld}
+	v := &StaffView{Case: c, Events: events, HasCopy: c.Identity.CopyHeld, MotivationRequired: s.motivationRequired(c)}
 	for _, l := range sortLetters(letters) {
 		v.Letters = append(v.Letters, letterView(l))
 	}

@@ -744,7 +744,7 @@ func BenchmarkRender(b *testing.B) {
 func TestPlainWords(t *testing.T) {
 	t.Parallel()
 	never := map[string][]string{
-		"nl": {"besluit", "aanvraag", "bemiddel", "7 dagen", "op ons verzoek"},
+		"nl": {"besluit", "aanvraag", "aangevraagd", "bemiddel", "7 dagen", "op ons verzoek"},
 		"en": {"mediat", "7 days", "The legal reason", "at our request"},
 	}
 	check := func(name, lang string, m Message) {

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"cloud.google.com/go/civil"
 
@@ -172,6 +173,11 @@ type StageRow struct{ Status, Median, P90 string }
 // NewReportPage lays out the report in lang.
 func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
 	label := func(k string) string { return i18n.T(lang, k) }
+	// A type is named by its name ("Inzage"), not by the form's question to the requester.
+	typeName := func(k string) string {
+		n := []rune(i18n.T(lang, "mail.type."+strings.TrimPrefix(k, "type.")+".name"))
+		return string(unicode.ToUpper(n[0])) + string(n[1:])
+	}
 	p := ReportPage{Report: r, From: ISODate(r.From), To: ISODate(r.To),
 		FromText: Date(r.From, lang), ToText: Date(r.To, lang), OnTime: "—", Median: "—", P90: "—",
 		DeskURL: DeskURL(tok, nil), Token: tok}
@@ -194,9 +200,9 @@ func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
 		p.Decided += n
 	}
 	charts := []report.Chart{
-		report.BarChart(report.Labels{Title: label("desk.report.received"), Desc: label("desk.report.received.desc"), X: label("staff.type"), Y: label("desk.report.count")}, r.ReceivedBars(label)),
+		report.BarChart(report.Labels{Title: label("desk.report.received"), Desc: label("desk.report.received.desc"), X: label("staff.type"), Y: label("desk.report.count")}, r.ReceivedBars(typeName)),
 		report.BarChart(report.Labels{Title: label("desk.report.decided"), Desc: label("desk.report.decided.desc"), X: label("field.outcome"), Y: label("desk.report.count")}, r.DecidedBars(label)),
-		report.BarChart(report.Labels{Title: label("desk.report.grounds"), Desc: label("desk.report.grounds.desc"), X: label("field.ground"), Y: label("desk.report.count")}, r.GroundBars(label)),
+		report.BarChart(report.Labels{Title: label("desk.report.grounds"), Desc: label("desk.report.grounds.desc"), X: label("desk.report.ground"), Y: label("desk.report.count")}, r.GroundBars(label)),
 	}
 	x, series := r.WeekLines(label("desk.report.line.received"), label("desk.report.line.decided"))
 	charts = append(charts, report.LineChart(report.Labels{Title: label("desk.report.weeks"), Desc: label("desk.report.weeks.desc"), X: label("desk.report.week"), Y: label("desk.report.count")}, x, series))
@@ -334,7 +340,11 @@ func NewPrintPage(lang, tok string, v *app.PrintView) PrintPage {
 		p.Paper = newPaperPage(v.Letter.Lang, v.Result)
 	}
 	for _, para := range strings.Split(v.Text, "\n\n") {
-		if lines := strings.Split(strings.TrimSpace(para), "\n"); lines[0] != "" {
+		lines := strings.Split(strings.TrimSpace(para), "\n")
+		if lines[0] == "--" { // the e-mail's signature separator means nothing on paper
+			lines = lines[1:]
+		}
+		if len(lines) > 0 && lines[0] != "" {
 			p.Paragraphs = append(p.Paragraphs, lines)
 		}
 	}

@@ -1,8 +1,15 @@
 package web
 
 import (
+	"slices"
+
 	"github.com/privacyloket/privacyloket/shared/request"
 )
+
+// pageOrder is the order of the request form's fields on the page: the error summary follows it.
+var pageOrder = []string{"type", "name", "email", "birthDate", "phone", "address", "relation", "details", "proposedChanges",
+	"motivation", "representative", "representative.name", "representative.email", "representative.capacity", "idDocument",
+	"signature", "declaration"}
 
 // fieldView is one labelled input of the request form.
 type fieldView struct {
@@ -85,5 +92,13 @@ func NewFormView(lang string, s request.Submission, errs []FieldError) formView 
 		}
 		v.Summary = append(v.Summary, summaryItem{Field: e.Field, Label: label, Message: e.Message})
 	}
+	// A field the page does not know goes last.
+	place := func(f string) int {
+		if i := slices.Index(pageOrder, f); i >= 0 {
+			return i
+		}
+		return len(pageOrder)
+	}
+	slices.SortStableFunc(v.Summary, func(a, b summaryItem) int { return place(a.Field) - place(b.Field) })
 	return v
 }

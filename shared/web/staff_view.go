@@ -1,6 +1,7 @@
 package web
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/app"
@@ -22,6 +23,9 @@ type StaffPage struct {
 	CopyIsImage                             bool
 	Timeline                                []TimelineEntry
 	Letters                                 []LetterRow
+	// Errors are the problems of a refused action, each linked to its field, for the summary
+	// at the top of the page.
+	Errors []ErrorLink
 	// Closed is set for a case that is decided, closed or expired: the page then shows its
 	// reference, status, outcome and timeline only, no personal data and no action.
 	Closed bool
@@ -66,6 +70,9 @@ type ActionField struct {
 	Required                 bool
 	Options                  []Option
 }
+
+// ErrorLink is one problem of a refused form: the field's anchor and label, and the message.
+type ErrorLink struct{ Href, Label, Message string }
 
 // Option is one choice of a select.
 type Option struct{ Value, Label string }
@@ -157,7 +164,11 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 			for _, g := range app.Grounds {
 				grounds = append(grounds, Option{g, t("ground." + g)})
 			}
-			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), field("motivation", "textarea", false),
+			motivation := field("motivation", "textarea", false)
+			if v.MotivationRequired { // the profile asks it for every decision, granted included
+				motivation.Label, motivation.Required = t("field.motivation.always"), true
+			}
+			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), motivation,
 				field("ground", "select", false, grounds...)}
 			switch c.Type {
 			case request.Access:
@@ -174,6 +185,23 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		}
 		p.Actions = append(p.Actions, av)
 	}
+	for _, e := range errs {
+		p.Errors = append(p.Errors, errorLink(p.Actions, e))
+	}
+	// In the order of the forms, so that the list reads down the page.
+	place := func(href string) int {
+		n := 0
+		for _, a := range p.Actions {
+			for _, f := range a.Fields {
+				if "#"+a.Name+"-"+f.Name == href {
+					return n
+				}
+				n++
+			}
+		}
+		return n
+	}
+	slices.SortStableFunc(p.Errors, func(a, b ErrorLink) int { return place(a.Href) - place(b.Href) })
 	for _, e := range v.Events {
 		p.Timeline = append(p.Timeline, timelineEntry(lang, e))
 	}
@@ -181,6 +209,18 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		p.Letters = append(p.Letters, letterRow(lang, l))
 	}
 	return p
+}
+
+// errorLink points a field error at the first form that has the field.
+func errorLink(actions []ActionView, e FieldError) ErrorLink {
+	for _, a := range actions {
+		for _, f := range a.Fields {
+			if f.Name == e.Field {
+				return ErrorLink{Href: "#" + a.Name + "-" + f.Name, Label: f.Label, Message: e.Message}
+			}
+		}
+	}
+	return ErrorLink{Label: e.Field, Message: e.Message}
 }
 
 // timelineEntry says what an event means. The requester, the system and a third party are

@@ -17,6 +17,7 @@ import (
 	"log/slog"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync"
 
@@ -206,7 +207,29 @@ func (r *Renderer) Problem(w http.ResponseWriter, req *http.Request, code int, l
 	if heading == msgKey+".heading" {
 		heading = T(lang, "err.conflict.heading")
 	}
-	r.HTML(w, req, code, "message", lang, map[string]any{"Heading": heading, "Text": T(lang, msgKey), "Fields": fields})
+	r.HTML(w, req, code, "message", lang, map[string]any{"Heading": heading, "Text": T(lang, msgKey), "Fields": fields,
+		"Back": backLink(req, code)})
+}
+
+// backLink is the page a refused form post (400, 409) came from: the same function opened with
+// the token the form carried, so that a reader on a phone gets back without the browser's
+// button. Empty for anything else, and for a token that did not work (403).
+func backLink(req *http.Request, code int) string {
+	if req.Method != http.MethodPost || (code != http.StatusBadRequest && code != http.StatusConflict) {
+		return ""
+	}
+	tok := req.PostForm.Get("token")
+	if tok == "" && req.MultipartForm != nil && len(req.MultipartForm.Value["token"]) > 0 {
+		tok = req.MultipartForm.Value["token"][0]
+	}
+	if tok == "" {
+		return ""
+	}
+	q := url.Values{"token": {tok}}
+	if Lang(req) == "en" {
+		q.Set("lang", "en")
+	}
+	return req.URL.Path + "?" + q.Encode()
 }
 
 // WantsJSON reports whether the client asked for JSON (docs/contract.md §3).

@@ -110,3 +110,23 @@ func TestRevokeLinksFormLeadsToAFreshLink(t *testing.T) {
 		t.Errorf("old link: %d, want 403", resp.StatusCode)
 	}
 }
+
+// A refused staff link sends staff to the desk for a new one, not to "the newest e-mail" as a
+// tenant is told.
+func TestRefusedStaffLinkPointsToTheDesk(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{Backend: testenv.Memory})
+	expired, err := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: "PL-AAAA-BBBB", Subject: "staff@corp.test",
+		Expires: e.Clock.Now().Add(-time.Minute).Unix()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, body := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(expired), "", nil, nil)
+	if resp.StatusCode != 403 || !strings.Contains(body, "StaffDesk") {
+		t.Errorf("expired staff link: %d, want 403 pointing to StaffDesk:\n%s", resp.StatusCode, body)
+	}
+	resp, body = e.do(t, "GET", "/RequestStatus?token="+url.QueryEscape(expired), "", nil, nil)
+	if resp.StatusCode != 403 || strings.Contains(body, "StaffDesk") {
+		t.Errorf("refused requester link: %d, want 403 without the desk:\n%s", resp.StatusCode, body)
+	}
+}

@@ -264,7 +264,11 @@ func (h *Handlers) verify(w http.ResponseWriter, r *http.Request, token string, 
 	c, err := h.signer.Verify(token, p, h.svc.Now())
 	if err != nil {
 		h.log.WarnContext(r.Context(), "link refused", "purpose", string(p), "reason", err.Error())
-		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
+		key := "err.token"
+		if p == linktoken.Staff || p == linktoken.Desk {
+			key = "err.token.staff" // staff get a fresh link from the desk, not from a letter
+		}
+		h.web.Problem(w, r, http.StatusForbidden, lang, key, nil)
 		return c, false
 	}
 	return c, true
@@ -321,7 +325,9 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 	switch {
 	case errors.As(err, &be):
 		h.web.Problem(w, r, be.Status, lang, be.Key, be.Fields)
-	case errors.Is(err, errTokenRefused), errors.Is(err, app.ErrLinkRevoked):
+	case errors.Is(err, app.ErrLinkRevoked):
+		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token.staff", nil)
+	case errors.Is(err, errTokenRefused):
 		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
 	case errors.As(err, &verr):
 		fields := web.FieldErrors(verr.Fields, lang)

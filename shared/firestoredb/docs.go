@@ -294,7 +294,11 @@ func fromEventDocs(ds []eventDoc) []request.Event {
 	slices.SortStableFunc(ds, func(a, b eventDoc) int { return cmp.Compare(a.Seq, b.Seq) })
 	out := make([]request.Event, len(ds))
 	for i, d := range ds {
-		out[i] = request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}
+		out[i] = d.event()
 	}
 	return out
+}
+
+func (d eventDoc) event() request.Event {
+	return request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}
 }

@@ -144,8 +144,8 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 		return err
 	}
 	for _, l := range limits {
-		start := now.Truncate(l.Window)
-		snap, err := s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, start.Unix())).Get(ctx)
+		id, end := window(l, now)
+		snap, err := s.c.Collection(colRateLimits).Doc(id).Get(ctx)
 		switch {
 		case status.Code(err) == codes.NotFound:
 			continue
@@ -154,10 +154,16 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 		}
 		v, _ := snap.DataAt("count")
 		if n, _ := v.(int64); n >= int64(l.Max) {
-			return &app.RateLimitedError{RetryAfter: start.Add(l.Window).Sub(now).Round(time.Second)}
+			return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
 		}
 	}
 	return nil
+}
+
+// window is the id of the counter for l at now and the instant its window ends.
+func window(l app.Limit, now time.Time) (id string, end time.Time) {
+	start := now.Truncate(l.Window)
+	return fmt.Sprintf("%s-%d", l.Key, start.Unix()), start.Add(l.Window)
 }
 
 // Submit implements app.CaseStore.
@@ -174,8 +180,11 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 		}
 		// Every counter in one round trip.
 		refs := make([]*firestore.DocumentRef, len(limits))
+		ends := make([]time.Time, len(limits))
 		for i, l := range limits {
-			refs[i] = s.c.Collection(colRateLimits).Doc(fmt.Sprintf("%s-%d", l.Key, now.Truncate(l.Window).Unix()))
+			var id string
+			id, ends[i] = window(l, now)
+			refs[i] = s.c.Collection(colRateLimits).Doc(id)
 		}
 		var snaps []*firestore.DocumentSnapshot
 		if len(refs) > 0 {
@@ -186,7 +195,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 		}
 		var counters []counter
 		for i, l := range limits {
-			end := now.Truncate(l.Window).Add(l.Window)
+			end := ends[i]
 			var n int64
 			if snaps[i].Exists() {
 				v, _ := snaps[i].DataAt("count")
@@ -267,31 +276,41 @@ func (s *Store) UpdateEvents(ctx context.Context, ref string, fn func(c *request
 	if err != nil || embedded {
 		return c, events, err
 	}
-	events, err = s.Events(ctx, ref)
+	events, err = s.eventDocuments(ctx, ref)
 	return c, events, err
 }
 
-// CaseEvents returns the case with its audit events in one read (Case and Events in one).
+// CaseEvents returns the case with its audit events in one read (Case and Events in one); a
+// case written before it kept its events has them listed as well.
 func (s *Store) CaseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error) {
-	if err := s.open(); err != nil {
+	d, err := s.caseDoc(ctx, ref)
+	if err != nil {
 		return nil, nil, err
+	}
+	if d.Parts != nil {
+		return fromCaseDoc(ref, d), fromEventDocs(d.Events), nil
+	}
+	events, err := s.eventDocuments(ctx, ref)
+	return fromCaseDoc(ref, d), events, err
+}
+
+// caseDoc reads the case document; app.ErrNotFound when there is none.
+func (s *Store) caseDoc(ctx context.Context, ref string) (*caseDoc, error) {
+	if err := s.open(); err != nil {
+		return nil, err
 	}
 	snap, err := s.caseRef(ref).Get(ctx)
 	if status.Code(err) == codes.NotFound {
-		return nil, nil, app.ErrNotFound
+		return nil, app.ErrNotFound
 	}
 	if err != nil {
-		return nil, nil, fmt.Errorf("get case: %w", err)
+		return nil, fmt.Errorf("get case: %w", err)
 	}
 	var d caseDoc
 	if err := snap.DataTo(&d); err != nil {
-		return nil, nil, fmt.Errorf("decode case: %w", err)
+		return nil, fmt.Errorf("decode case: %w", err)
 	}
-	if d.Parts != nil {
-		return fromCaseDoc(ref, &d), fromEventDocs(d.Events), nil
-	}
-	events, err := s.Events(ctx, ref)
-	return fromCaseDoc(ref, &d), events, err
+	return &d, nil
 }
 
 // update is Update, returning also the case's events when the case keeps them (isKept).
@@ -436,54 +455,41 @@ func (s *Store) caseParts(tx *firestore.Transaction, ref string) (events, letter
 
 // Case implements app.CaseStore.
 func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
-	if err := s.open(); err != nil {
+	d, err := s.caseDoc(ctx, ref)
+	if err != nil {
 		return nil, err
 	}
-	snap, err := s.caseRef(ref).Get(ctx)
-	if status.Code(err) == codes.NotFound {
-		return nil, app.ErrNotFound
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get case: %w", err)
-	}
-	var d caseDoc
-	if err := snap.DataTo(&d); err != nil {
-		return nil, fmt.Errorf("decode case: %w", err)
-	}
-	return fromCaseDoc(ref, &d), nil
+	return fromCaseDoc(ref, d), nil
 }
 
-// Events implements app.CaseStore.
+// Events implements app.CaseStore: none for a case that does not exist.
 func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error) {
-	if err := s.open(); err != nil {
-		return nil, err
-	}
-	switch snap, err := s.caseRef(ref).Get(ctx); {
-	case status.Code(err) == codes.NotFound:
+	d, err := s.caseDoc(ctx, ref)
+	switch {
+	case errors.Is(err, app.ErrNotFound):
 		return []request.Event{}, nil
 	case err != nil:
 		return nil, err
-	default:
-		var d caseDoc
-		if err := snap.DataTo(&d); err != nil {
-			return nil, fmt.Errorf("decode case: %w", err)
-		}
-		if d.Parts != nil {
-			return fromEventDocs(d.Events), nil
-		}
+	case d.Parts != nil:
+		return fromEventDocs(d.Events), nil
 	}
-	// A case written before its events were kept in it.
+	return s.eventDocuments(ctx, ref)
+}
+
+// eventDocuments lists, in order, the events of a case written before its events were kept in
+// it: documents of their own.
+func (s *Store) eventDocuments(ctx context.Context, ref string) ([]request.Event, error) {
 	snaps, err := s.caseRef(ref).Collection(colEvents).OrderBy("seq", firestore.Asc).Documents(ctx).GetAll()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list events: %w", err)
 	}
 	out := make([]request.Event, 0, len(snaps))
 	for _, snap := range snaps {
 		var d eventDoc
 		if err := snap.DataTo(&d); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("decode event: %w", err)
 		}
-		out = append(out, request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail})
+		out = append(out, d.event())
 	}
 	return out, nil
 }
@@ -495,13 +501,18 @@ func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, erro
 	}
 	snaps, err := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx).GetAll()
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("list letters: %w", err)
 	}
+	return lettersOf(snaps)
+}
+
+// lettersOf decodes letter documents.
+func lettersOf(snaps []*firestore.DocumentSnapshot) ([]*outbox.Letter, error) {
 	out := make([]*outbox.Letter, 0, len(snaps))
 	for _, snap := range snaps {
 		var d letterDoc
 		if err := snap.DataTo(&d); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("decode letter: %w", err)
 		}
 		l, err := fromLetterDoc(snap.Ref.ID, &d)
 		if err != nil {
@@ -514,6 +525,27 @@ func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, erro
 
 // ClaimLetter implements app.OutboxStore.
 func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
+	return s.changeLetter(ctx, id, func(d *letterDoc) error {
+		switch outbox.Status(d.Status) {
+		case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
+			return app.ErrAlreadySent
+		case outbox.Sending:
+			if d.LeaseUntil != nil && now.Before(*d.LeaseUntil) {
+				return app.ErrLeased
+			}
+		}
+		d.Status = string(outbox.Sending)
+		d.LeaseUntil = ptr(lease)
+		d.AttemptedAt = ptr(now)
+		d.Attempts++
+		return nil
+	})
+}
+
+// changeLetter changes a letter in a transaction and returns it as written: fn changes the
+// document, or refuses with an error that changeLetter returns as it is. app.ErrNotFound when
+// there is no such letter.
+func (s *Store) changeLetter(ctx context.Context, id string, fn func(d *letterDoc) error) (*outbox.Letter, error) {
 	if err := s.open(); err != nil {
 		return nil, err
 	}
@@ -531,18 +563,9 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 		if err := snap.DataTo(&d); err != nil {
 			return err
 		}
-		switch outbox.Status(d.Status) {
-		case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
-			return app.ErrAlreadySent
-		case outbox.Sending:
-			if d.LeaseUntil != nil && now.Before(*d.LeaseUntil) {
-				return app.ErrLeased
-			}
+		if err := fn(&d); err != nil {
+			return err
 		}
-		d.Status = string(outbox.Sending)
-		d.LeaseUntil = ptr(lease)
-		d.AttemptedAt = ptr(now)
-		d.Attempts++
 		if err := tx.Set(ref, &d); err != nil {
 			return err
 		}
@@ -957,7 +980,7 @@ func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.C
 		if err := snap.DataTo(&d); err != nil {
 			return nil, fmt.Errorf("decode event: %w", err)
 		}
-		byCase[parent.ID] = append(byCase[parent.ID], seqEvent{d.Seq, request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}})
+		byCase[parent.ID] = append(byCase[parent.ID], seqEvent{d.Seq, d.event()})
 	}
 	out := make([]app.CaseEvents, len(cases))
 	for i, c := range cases {
@@ -1006,40 +1029,12 @@ func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, e
 	if err != nil {
 		return nil, fmt.Errorf("letters to post: %w", err)
 	}
-	out := make([]*outbox.Letter, 0, len(snaps))
-	for _, snap := range snaps {
-		var d letterDoc
-		if err := snap.DataTo(&d); err != nil {
-			return nil, fmt.Errorf("decode letter: %w", err)
-		}
-		l, err := fromLetterDoc(snap.Ref.ID, &d)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, l)
-	}
-	return out, nil
+	return lettersOf(snaps)
 }
 
 // MarkPosted implements app.DeskStore.
 func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error) {
-	if err := s.open(); err != nil {
-		return nil, err
-	}
-	var out *outbox.Letter
-	ref := s.c.Collection(colLetters).Doc(id)
-	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		snap, err := tx.Get(ref)
-		if status.Code(err) == codes.NotFound {
-			return app.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		var d letterDoc
-		if err := snap.DataTo(&d); err != nil {
-			return err
-		}
+	return s.changeLetter(ctx, id, func(d *letterDoc) error {
 		switch outbox.Status(d.Status) {
 		case outbox.Posted:
 			return app.ErrAlreadyPosted
@@ -1048,11 +1043,6 @@ func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbo
 			return app.ErrNotPostable
 		}
 		d.Status, d.SentAt = string(outbox.Posted), ptr(at)
-		if err := tx.Set(ref, &d); err != nil {
-			return err
-		}
-		out, err = fromLetterDoc(id, &d)
-		return err
+		return nil
 	})
-	return out, err
 }

@@ -2,10 +2,11 @@
 // with the semantics of the Firestore adapter (shared/firestoredb): transactional updates whose
 // function may run more than once, letter leases, the same query orders and limits, instants
 // stored in UTC at microsecond precision. The use-case tests run on it without emulators, and
-// shared/storetest holds both implementations to one contract. It is safe for concurrent use.
+// shared/testenv/storetest holds both implementations to one contract. It is safe for concurrent use.
 package memstore
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -27,7 +28,7 @@ import (
 // (Firestore's client gives up after a handful of aborted transactions too).
 const maxAttempts = 50
 
-// Store implements app.CaseStore, app.OutboxStore and app.BlobStore in memory.
+// Store implements app.CaseStore, app.OutboxStore, app.BlobStore and app.DeskStore in memory.
 type Store struct {
 	mu       sync.Mutex
 	cases    map[string]*request.Case // replaced, never changed in place: the pointer is the version
@@ -79,12 +80,18 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, l := range limits {
-		start := now.Truncate(l.Window)
-		if s.counters[fmt.Sprintf("%s-%d", l.Key, start.Unix())].count >= l.Max {
-			return &app.RateLimitedError{RetryAfter: start.Add(l.Window).Sub(now).Round(time.Second)}
+		key, end := window(l, now)
+		if s.counters[key].count >= l.Max {
+			return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
 		}
 	}
 	return nil
+}
+
+// window is the key of the counter for l at now and the instant its window ends.
+func window(l app.Limit, now time.Time) (key string, end time.Time) {
+	start := now.Truncate(l.Window)
+	return fmt.Sprintf("%s-%d", l.Key, start.Unix()), start.Add(l.Window)
 }
 
 // Submit implements app.CaseStore.
@@ -98,9 +105,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 	keys := make([]string, len(limits))
 	ends := make([]time.Time, len(limits))
 	for i, l := range limits {
-		start := now.Truncate(l.Window)
-		ends[i] = start.Add(l.Window)
-		keys[i] = fmt.Sprintf("%s-%d", l.Key, start.Unix())
+		keys[i], ends[i] = window(l, now)
 		if s.counters[keys[i]].count >= l.Max {
 			return &app.RateLimitedError{RetryAfter: ends[i].Sub(now).Round(time.Second)}
 		}
@@ -218,14 +223,26 @@ func (s *Store) Events(ctx context.Context, ref string) ([]request.Event, error)
 		return nil, err
 	}
 	s.mu.Lock()
-	evs := slices.Clone(s.events[ref])
-	s.mu.Unlock()
-	sort.SliceStable(evs, func(i, j int) bool { return evs[i].seq < evs[j].seq })
+	defer s.mu.Unlock()
+	return s.eventsOf(ref), nil
+}
+
+// events_ lists the case's events in order. The caller holds s.mu.
+func (s *Store) eventsOf(ref string) []request.Event {
+	evs := s.sortedEvents(ref)
 	out := make([]request.Event, len(evs))
 	for i, e := range evs {
 		out[i] = e.Event
 	}
-	return out, nil
+	return out
+}
+
+// sortedEvents is a copy of the case's stored events, in the order they were written. The
+// caller holds s.mu.
+func (s *Store) sortedEvents(ref string) []event {
+	evs := slices.Clone(s.events[ref])
+	slices.SortStableFunc(evs, func(a, b event) int { return cmp.Compare(a.seq, b.seq) })
+	return evs
 }
 
 // Letters implements app.CaseStore, in id order as Firestore returns them.
@@ -263,10 +280,7 @@ func (s *Store) DueCases(ctx context.Context, now time.Time, max int) ([]string,
 	}
 	s.mu.Unlock()
 	slices.SortFunc(all, func(a, b due) int {
-		if c := a.at.Compare(b.at); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ref, b.ref)
+		return cmp.Or(a.at.Compare(b.at), strings.Compare(a.ref, b.ref))
 	})
 	var refs []string
 	for _, d := range all[:min(max, len(all))] {
@@ -302,6 +316,25 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 
 // ClaimLetter implements app.OutboxStore.
 func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
+	return s.changeLetter(ctx, id, func(l *outbox.Letter) error {
+		switch l.Status {
+		case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
+			return app.ErrAlreadySent
+		case outbox.Sending:
+			if !l.LeaseUntil.IsZero() && now.Before(l.LeaseUntil) {
+				return app.ErrLeased
+			}
+		}
+		l.Status, l.LeaseUntil, l.AttemptedAt = outbox.Sending, stamp(lease), stamp(now)
+		l.Attempts++
+		return nil
+	})
+}
+
+// changeLetter changes a copy of a letter and stores it, as a transaction would: fn changes
+// the letter, or refuses with an error that changeLetter returns as it is. app.ErrNotFound
+// when there is no such letter.
+func (s *Store) changeLetter(ctx context.Context, id string, fn func(l *outbox.Letter) error) (*outbox.Letter, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -311,17 +344,10 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 	if !ok {
 		return nil, app.ErrNotFound
 	}
-	switch cur.Status {
-	case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
-		return nil, app.ErrAlreadySent
-	case outbox.Sending:
-		if !cur.LeaseUntil.IsZero() && now.Before(cur.LeaseUntil) {
-			return nil, app.ErrLeased
-		}
-	}
 	l := clone(cur)
-	l.Status, l.LeaseUntil, l.AttemptedAt = outbox.Sending, stamp(lease), stamp(now)
-	l.Attempts++
+	if err := fn(l); err != nil {
+		return nil, err
+	}
 	s.letters[id] = l
 	return clone(l), nil
 }
@@ -340,8 +366,7 @@ func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
 	if err != nil {
 		return err
 	}
-	ls[0].RetainUntil = stamp(l.RetainUntil)
-	s.letters[l.ID] = ls[0]
+	s.letters[l.ID] = ls[0] // kept until its own RetainUntil
 	return nil
 }
 
@@ -381,12 +406,7 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.T
 				found = append(found, l)
 			}
 		}
-		slices.SortFunc(found, func(a, b *outbox.Letter) int {
-			if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-				return c
-			}
-			return strings.Compare(a.ID, b.ID)
-		})
+		slices.SortFunc(found, byCreated)
 		for _, l := range found[:min(max, len(found))] {
 			if !l.AttemptedAt.IsZero() && l.AttemptedAt.After(retryAfter) {
 				continue
@@ -464,16 +484,10 @@ func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, erro
 	}
 	s.mu.Unlock()
 	slices.SortFunc(running, func(a, b *request.Case) int {
-		if c := a.DueDate.Compare(b.DueDate); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Reference, b.Reference)
+		return cmp.Or(a.DueDate.Compare(b.DueDate), strings.Compare(a.Reference, b.Reference))
 	})
 	slices.SortFunc(unconfirmed, func(a, b *request.Case) int {
-		if c := a.SubmittedAt.Compare(b.SubmittedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Reference, b.Reference)
+		return cmp.Or(a.SubmittedAt.Compare(b.SubmittedAt), strings.Compare(a.Reference, b.Reference))
 	})
 	all := append(running, unconfirmed...)
 	return all[:min(limit, len(all))], nil
@@ -485,27 +499,16 @@ func (s *Store) CasesReceived(ctx context.Context, from, to civil.Date) ([]app.C
 		return nil, err
 	}
 	s.mu.Lock()
-	var cases []*request.Case
-	for _, c := range s.cases {
+	var out []app.CaseEvents
+	for ref, c := range s.cases {
 		if !c.Received.IsZero() && !c.Received.Before(from) && c.Received.Before(to) {
-			cases = append(cases, clone(c))
+			out = append(out, app.CaseEvents{Case: clone(c), Events: s.eventsOf(ref)})
 		}
 	}
 	s.mu.Unlock()
-	slices.SortFunc(cases, func(a, b *request.Case) int {
-		if c := a.Received.Compare(b.Received); c != 0 {
-			return c
-		}
-		return strings.Compare(a.Reference, b.Reference)
+	slices.SortFunc(out, func(a, b app.CaseEvents) int {
+		return cmp.Or(a.Case.Received.Compare(b.Case.Received), strings.Compare(a.Case.Reference, b.Case.Reference))
 	})
-	out := make([]app.CaseEvents, len(cases))
-	for i, c := range cases {
-		evs, err := s.Events(ctx, c.Reference)
-		if err != nil {
-			return nil, err
-		}
-		out[i] = app.CaseEvents{Case: c, Events: evs}
-	}
 	return out, nil
 }
 
@@ -522,37 +525,28 @@ func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, e
 			out = append(out, clone(l))
 		}
 	}
-	slices.SortFunc(out, func(a, b *outbox.Letter) int {
-		if c := a.CreatedAt.Compare(b.CreatedAt); c != 0 {
-			return c
-		}
-		return strings.Compare(a.ID, b.ID)
-	})
+	slices.SortFunc(out, byCreated)
 	return out[:min(max, len(out))], nil
+}
+
+// byCreated orders letters as the (status, createdAt) index does: oldest first, then by id.
+func byCreated(a, b *outbox.Letter) int {
+	return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
 }
 
 // MarkPosted implements app.DeskStore.
 func (s *Store) MarkPosted(ctx context.Context, id string, at time.Time) (*outbox.Letter, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	cur, ok := s.letters[id]
-	if !ok {
-		return nil, app.ErrNotFound
-	}
-	switch cur.Status {
-	case outbox.Posted:
-		return nil, app.ErrAlreadyPosted
-	case outbox.ToPost:
-	default:
-		return nil, app.ErrNotPostable
-	}
-	l := clone(cur)
-	l.Status, l.SentAt = outbox.Posted, stamp(at)
-	s.letters[id] = l
-	return clone(l), nil
+	return s.changeLetter(ctx, id, func(l *outbox.Letter) error {
+		switch l.Status {
+		case outbox.Posted:
+			return app.ErrAlreadyPosted
+		case outbox.ToPost:
+		default:
+			return app.ErrNotPostable
+		}
+		l.Status, l.SentAt = outbox.Posted, stamp(at)
+		return nil
+	})
 }
 
 func (s *Store) get(ctx context.Context, m map[string]blob, ref string) ([]byte, string, error) {
@@ -585,9 +579,8 @@ func (s *Store) EventsExpireAt(ctx context.Context, ref string) ([]time.Time, er
 		return nil, err
 	}
 	s.mu.Lock()
-	evs := slices.Clone(s.events[ref])
+	evs := s.sortedEvents(ref)
 	s.mu.Unlock()
-	sort.SliceStable(evs, func(i, j int) bool { return evs[i].seq < evs[j].seq })
 	out := make([]time.Time, len(evs))
 	for i, e := range evs {
 		out[i] = e.expireAt

@@ -525,30 +525,10 @@ func oneClaimWinner(t *testing.T, s Stores) {
 	c := newCase("PL-CLAIM")
 	l := newLetter(c.Reference, letter.ConfirmEmail, t0)
 	submit(t, s, c, l)
-	const n = 5
-	var wg sync.WaitGroup
-	errs := make(chan error, n)
-	for range n {
-		wg.Go(func() {
-			_, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute))
-			errs <- err
-		})
-	}
-	wg.Wait()
-	close(errs)
-	won := 0
-	for err := range errs {
-		switch {
-		case err == nil:
-			won++
-		case errors.Is(err, app.ErrLeased):
-		default:
-			t.Errorf("concurrent claim: %v, want nil or ErrLeased", err)
-		}
-	}
-	if won != 1 {
-		t.Errorf("%d of %d concurrent claims won, want exactly 1", won, n)
-	}
+	oneWinner(t, 5, "ClaimLetter", app.ErrLeased, func() error {
+		_, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute))
+		return err
+	})
 	if ls := mustLetters(t, s, c.Reference); ls[0].Attempts != 1 {
 		t.Errorf("attempts = %d, want 1", ls[0].Attempts)
 	}
@@ -1029,14 +1009,20 @@ func oneMarkPostedWinner(t *testing.T, s Stores) {
 	c := newCase("PL-POST-RACE")
 	l := postLetter(c.Reference, letter.Receipt, t0)
 	submit(t, s, c, l)
-	const n = 4
+	oneWinner(t, 4, "MarkPosted", app.ErrAlreadyPosted, func() error {
+		_, err := s.MarkPosted(ctx, l.ID, t0)
+		return err
+	})
+}
+
+// oneWinner runs try n times at once and wants exactly one to succeed and every other to fail
+// with lost.
+func oneWinner(t *testing.T, n int, what string, lost error, try func() error) {
+	t.Helper()
 	var wg sync.WaitGroup
 	errs := make(chan error, n)
 	for range n {
-		wg.Go(func() {
-			_, err := s.MarkPosted(ctx, l.ID, t0)
-			errs <- err
-		})
+		wg.Go(func() { errs <- try() })
 	}
 	wg.Wait()
 	close(errs)
@@ -1045,12 +1031,12 @@ func oneMarkPostedWinner(t *testing.T, s Stores) {
 		switch {
 		case err == nil:
 			won++
-		case errors.Is(err, app.ErrAlreadyPosted):
+		case errors.Is(err, lost):
 		default:
-			t.Errorf("concurrent MarkPosted: %v, want nil or ErrAlreadyPosted", err)
+			t.Errorf("concurrent %s: %v, want nil or %v", what, err, lost)
 		}
 	}
 	if won != 1 {
-		t.Errorf("%d of %d concurrent MarkPosted won, want exactly 1", won, n)
+		t.Errorf("%d of %d concurrent %s calls won, want exactly 1", won, n, what)
 	}
 }

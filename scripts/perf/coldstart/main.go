@@ -52,33 +52,15 @@ func (r *result) add(x harness.Ready) {
 }
 
 func run(n int, targets []string, rowsFile string, top int) error {
-	if err := harness.NeedEmulators(); err != nil {
-		return err
-	}
-	root, err := harness.Root()
+	// The intake floor tells what the cloud clients alone cost: it builds a Firestore and a
+	// Pub/Sub client at init and nothing else.
+	bins, cleanup, err := harness.Prepare("coldstart", "the product and the floor", harness.ProductPackage,
+		harness.Module+"/scripts/perf/floor", harness.Module+"/scripts/perf/floorintake")
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "perf-coldstart")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	fmt.Println("building the product and the floor like the buildpack ...")
-	product, err := harness.Build(root, harness.ProductPackage, dir)
-	if err != nil {
-		return err
-	}
-	floor, err := harness.Build(root, harness.Module+"/scripts/perf/floor", dir)
-	if err != nil {
-		return err
-	}
-	// What the cloud clients alone cost: the intake floor, which builds a Firestore and a Pub/Sub
-	// client at init and nothing else.
-	sdkFloor, err := harness.Build(root, harness.Module+"/scripts/perf/floorintake", dir)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
+	product, floor, sdkFloor := bins[0], bins[1], bins[2]
 	project := fmt.Sprintf("perf-cold-%d", time.Now().UnixNano())
 	env := harness.Env(project)
 

@@ -122,23 +122,12 @@ type step struct {
 }
 
 func run(rowsFile string, target int) error {
-	if err := harness.NeedEmulators(); err != nil {
-		return err
-	}
-	root, err := harness.Root()
+	bins, cleanup, err := harness.Prepare("documents", "the product", harness.ProductPackage)
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "perf-documents")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	fmt.Println("building the product like the buildpack ...")
-	bin, err := harness.Build(root, harness.ProductPackage, dir)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
+	bin := bins[0]
 	px, err := startProxy(os.Getenv("FIRESTORE_EMULATOR_HOST"))
 	if err != nil {
 		return err

@@ -98,27 +98,13 @@ func (t *target) post(ctx context.Context) (time.Duration, error) {
 }
 
 func run(o options) error {
-	if err := harness.NeedEmulators(); err != nil {
-		return err
-	}
-	root, err := harness.Root()
+	bins, cleanup, err := harness.Prepare("intake", "RequestForm and the intake floor",
+		harness.ProductPackage, harness.Module+"/scripts/perf/floorintake")
 	if err != nil {
 		return err
 	}
-	dir, err := os.MkdirTemp("", "perf-intake")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(dir)
-	fmt.Println("building RequestForm and the intake floor like the buildpack ...")
-	product, err := harness.Build(root, harness.ProductPackage, dir)
-	if err != nil {
-		return err
-	}
-	floorBin, err := harness.Build(root, harness.Module+"/scripts/perf/floorintake", dir)
-	if err != nil {
-		return err
-	}
+	defer cleanup()
+	product, floorBin := bins[0], bins[1]
 
 	ctx := context.Background()
 	stamp := time.Now().UnixNano()

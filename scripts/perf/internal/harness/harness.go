@@ -315,6 +315,34 @@ func NeedEmulators() error {
 	return nil
 }
 
+// Prepare checks that the emulators run, then builds each package like the buildpack (Build)
+// into a fresh temporary folder, and returns the binaries in the order of pkgs. what says what
+// is built, for the progress line; cleanup removes the folder.
+func Prepare(name, what string, pkgs ...string) (bins []string, cleanup func(), err error) {
+	if err := NeedEmulators(); err != nil {
+		return nil, nil, err
+	}
+	root, err := Root()
+	if err != nil {
+		return nil, nil, err
+	}
+	dir, err := os.MkdirTemp("", "perf-"+name)
+	if err != nil {
+		return nil, nil, err
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	fmt.Printf("building %s like the buildpack ...\n", what)
+	for _, pkg := range pkgs {
+		bin, err := Build(root, pkg, dir)
+		if err != nil {
+			cleanup()
+			return nil, nil, err
+		}
+		bins = append(bins, bin)
+	}
+	return bins, cleanup, nil
+}
+
 // Root finds the module root from the working directory.
 func Root() (string, error) {
 	out, err := exec.Command("go", "env", "GOMOD").Output()

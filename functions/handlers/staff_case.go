@@ -100,7 +100,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			// Every link issued before now has stopped working, this page's own included; the
 			// staff member who revoked them (still on the list: checked above) goes on with a
 			// fresh one in the new generation.
-			http.Redirect(w, r, h.staffCaseLink(c.Reference, c.LinkGeneration, claims.Subject), http.StatusSeeOther)
+			http.Redirect(w, r, h.staffCaseLink(c.Reference, c.LinkGeneration, c.DueDate, claims.Subject), http.StatusSeeOther)
 		default:
 			h.redirect(w, r, NameStaffCase, url.Values{"token": {p.Token}}.Encode())
 		}

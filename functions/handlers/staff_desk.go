@@ -7,6 +7,8 @@ import (
 	"net/url"
 	"time"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
@@ -166,13 +168,15 @@ func (h *Handlers) deskSignIn(w http.ResponseWriter, r *http.Request, lang, emai
 // caseLink mints a StaffCase link to a case for the desk's viewer, in the case's current link
 // generation (revoke_links stops it like any other).
 func (h *Handlers) caseLink(c app.DeskCase, staff string) string {
-	return h.staffCaseLink(c.Reference, c.LinkGeneration, staff)
+	return h.staffCaseLink(c.Reference, c.LinkGeneration, c.DueDate, staff)
 }
 
-// staffCaseLink mints a StaffCase link to case ref for staff in link generation gen.
-func (h *Handlers) staffCaseLink(ref string, gen int, staff string) string {
+// staffCaseLink mints a StaffCase link to case ref, due on due, for staff in link generation
+// gen; it lives as long as a StaffCase link in a letter (app.Service.StaffCaseLinkDays).
+func (h *Handlers) staffCaseLink(ref string, gen int, due civil.Date, staff string) string {
+	now := h.svc.Now()
 	tok, err := h.signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: ref, Subject: staff, Generation: gen,
-		Expires: h.svc.Now().Add(time.Duration(max(h.svc.Profile.Links.StaffDays, 1)) * 24 * time.Hour).Unix()})
+		Expires: now.Add(time.Duration(h.svc.StaffCaseLinkDays(due, now)) * 24 * time.Hour).Unix()})
 	if err != nil {
 		return ""
 	}

@@ -103,7 +103,8 @@ type Deps struct {
 // Service runs the use cases.
 type Service struct {
 	Deps
-	staff []string
+	staff   []string
+	signIns deskLimiter // desk sign-in attempts on this instance
 }
 
 // New checks that every required dependency is there.

@@ -89,7 +89,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 		case in.NoRecipients && len(in.Recipients) > 0:
 			add("noRecipients", "invalid")
 		case !in.NoRecipients && len(in.Recipients) == 0 && strings.TrimSpace(in.RecipientsNote) == "":
-			add("recipients", "required")
+			add("recipients", "recipients_missing") // not "required": the note or the tick also do
 		}
 	}
 	return errs

@@ -31,7 +31,7 @@ const (
 	deskMaxToPost  = 500
 	deskLinkWindow = 10 * time.Minute // at most one desk_link per address per window
 	deskClientMax  = 20               // sign-in attempts per client per hour (this instance)
-	deskAddressMax = 5                // sign-in attempts per address per hour (this instance)
+	deskAddressMax = 5                // sign-in attempts per client and address per hour (this instance)
 )
 
 // Who a case waits on, for the overview (docs/contract.md: waitingOn).
@@ -78,15 +78,14 @@ func (s *Service) deskHolders() []string {
 }
 
 // deskLimiter counts sign-in attempts per pseudonymous key in a fixed hourly window, in this
-// instance. The letter id of a desk_link bounds each address for good (one per window in the
-// store); this bounds the work a client can cause.
+// instance. The letter id of a desk_link bounds the mail to each address for good (one per
+// window in the store); this bounds the work a client can cause. It counts an address per
+// client, so that a stranger who tries a staff address cannot lock its owner out.
 type deskLimiter struct {
 	mu     sync.Mutex
 	window time.Time
 	counts map[string]int
 }
-
-var signIns = &deskLimiter{}
 
 // take counts one attempt for key; false when max was reached this hour.
 func (l *deskLimiter) take(now time.Time, key string, max int) bool {
@@ -113,10 +112,11 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 		return &ValidationError{Fields: []request.FieldError{{Field: "email", Code: "email"}}}
 	}
 	retry := now.Truncate(time.Hour).Add(time.Hour).Sub(now)
-	if cl.IP != "" && !signIns.take(now, "ip-"+s.pseudonym(cl.IP), deskClientMax) {
+	if cl.IP != "" && !s.signIns.take(now, "ip-"+s.pseudonym(cl.IP), deskClientMax) {
 		return &RateLimitedError{RetryAfter: retry}
 	}
-	if !signIns.take(now, "em-"+s.pseudonym(request.LimitKeyEmail(addr)), deskAddressMax) {
+	// Per client and address: floods of mail to one address are bounded by the letter id.
+	if !s.signIns.take(now, "em-"+s.pseudonym(cl.IP+"\x00"+request.LimitKeyEmail(addr)), deskAddressMax) {
 		return &RateLimitedError{RetryAfter: retry}
 	}
 	if !s.DeskHolder(addr) {

@@ -531,3 +531,30 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 		}
 	})
 }
+
+// A stranger who tries a staff address five times does not lock its owner out of sign-in: the
+// hourly count is per client and address; the letter id still sends one link per 10 minutes.
+func TestDeskSignInCannotBeBlockedByAStranger(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: b, Now: amsterdam("2026-03-27 10:00")})
+		stranger, owner := app.Client{IP: "203.0.113.66"}, app.Client{IP: "198.51.100.7"}
+		for range 5 {
+			if err := s.Svc.RequestDeskLink(ctx, "staff@corp.test", stranger); err != nil {
+				t.Fatalf("stranger's sign-in: %v", err)
+			}
+		}
+		var rl *app.RateLimitedError
+		if err := s.Svc.RequestDeskLink(ctx, "staff@corp.test", stranger); !errors.As(err, &rl) {
+			t.Errorf("stranger's sixth sign-in: %v, want rate limited", err)
+		}
+		s.Clock.Set(amsterdam("2026-03-27 10:11"))
+		if err := s.Svc.RequestDeskLink(ctx, "staff@corp.test", owner); err != nil {
+			t.Fatalf("the owner's sign-in after a stranger's five: %v", err)
+		}
+		testenv.Eventually(t, "a second desk_link", func() bool { return s.Mail.Count("desk_link", "staff@corp.test", "") == 2 })
+		if n := s.Mail.Count("desk_link", "staff@corp.test", ""); n != 2 {
+			t.Errorf("%d desk links, want 2 (one per 10 minutes)", n)
+		}
+	})
+}

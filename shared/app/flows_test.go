@@ -276,8 +276,18 @@ func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv
 	er.Type, er.Details = "erasure", "Mijn oude inschrijving."
 	c = ready(t, s, er)
 	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Niet meer nodig."})
-	if got := fields(t, err); !slices.Equal(got, []string{"recipients:required"}) {
+	if got := fields(t, err); !slices.Equal(got, []string{"recipients:recipients_missing"}) {
 		t.Errorf("erasure without recipients, note or tick: %v", got)
+	}
+	// The message names the three ways out, not only "fill in this field".
+	var verr *app.ValidationError
+	if errors.As(err, &verr) && len(verr.Fields) == 1 {
+		if m := verr.Fields[0].Message("nl"); !strings.Contains(m, "Noem de ontvangers") || !strings.Contains(m, "aan niemand") {
+			t.Errorf("recipients error (nl): %q", m)
+		}
+		if m := verr.Fields[0].Message("en"); !strings.Contains(m, "recipients") || !strings.Contains(m, "no one") {
+			t.Errorf("recipients error (en): %q", m)
+		}
 	}
 	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", Motivation: "Niet meer nodig.", NoRecipients: true})
 	dec := s.Mail.Await(t, "decision", "erase2@tenant.test", c.Reference)

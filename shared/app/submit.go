@@ -291,9 +291,28 @@ func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string
 	l.Data.Representative = nil
 	l.Data.Staff = &letter.StaffInfo{SubjectName: c.Subject.Name, Status: c.Status, Extended: c.Extended,
 		DaysLeft: int(c.DueDate.DaysSince(deadline.DateIn(now)))}
-	s.addLink(l, "staff", "StaffCase", linktoken.Staff, to, "", now, s.Profile.Links.StaffDays)
+	s.addLink(l, "staff", "StaffCase", linktoken.Staff, to, "", now, s.StaffCaseLinkDays(c.DueDate, now))
 	l.Links[len(l.Links)-1].Claims.Generation = c.LinkGeneration // revoke_links stops it
 	return l
+}
+
+// A StaffCase link lives past the due date in force by staffLinkGraceDays, and never longer
+// than staffLinkMaxDays (an extended access request ends three months after receipt).
+const (
+	staffLinkGraceDays = 7
+	staffLinkMaxDays   = 120
+)
+
+// StaffCaseLinkDays is how many days a StaffCase link minted at now to a case due on due lives:
+// links.staffDays, or until a week past the due date in force when that is later (at most
+// staffLinkMaxDays), so that a staff member's link does not die while the case still runs.
+// Revoking the case's links and taking someone off the staff list still stop it at once.
+func (s *Service) StaffCaseLinkDays(due civil.Date, now time.Time) int {
+	days := max(s.Profile.Links.StaffDays, 1)
+	if due.IsZero() {
+		return days
+	}
+	return max(days, min(due.DaysSince(deadline.DateIn(now))+staffLinkGraceDays, staffLinkMaxDays))
 }
 
 // newLetter fills what every letter about c carries.

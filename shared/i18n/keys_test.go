@@ -46,6 +46,7 @@ var families = []struct {
 	{"mail.capacity.", request.Strings([]request.Capacity{request.CapacityParent, request.CapacityGuardian, request.CapacityCurator, request.CapacityMentor})},
 	{"mail.type.", product(request.Strings(request.Types), "name", "what", "short", "explain", "explain_rep")},
 	{"month.", numbers(1, 12)},
+	{"month.short.", numbers(1, 12)},                            // web.ShortDate: the report's weeks
 	{"channel.", request.Strings(request.Channels)},             // desk overview and intake
 	{"waiting.", []string{"requester", "third_party", "staff"}}, // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},

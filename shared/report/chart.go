@@ -7,6 +7,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -307,14 +309,18 @@ func bars[K ~string](keys []K, prefix string, counts map[K]int, label Label) []B
 	return out
 }
 
-// WeekLines returns, for LineChart, the weeks of the period (labelled by their first day,
-// YYYY-MM-DD) and two series: requests received and decisions made per week, named as given.
-func (r Report) WeekLines(receivedName, decidedName string) ([]string, []Series) {
+// WeekLines returns, for LineChart, the weeks of the period (labelled by their first day as day
+// writes it, "2 nov."; YYYY-MM-DD when day is nil) and two series: requests received and
+// decisions made per week, named as given.
+func (r Report) WeekLines(receivedName, decidedName string, day func(civil.Date) string) ([]string, []Series) {
+	if day == nil {
+		day = civil.Date.String
+	}
 	x := make([]string, len(r.Weeks))
 	rec := Series{Name: receivedName, Values: make([]int, len(r.Weeks))}
 	dec := Series{Name: decidedName, Values: make([]int, len(r.Weeks))}
 	for i, w := range r.Weeks {
-		x[i], rec.Values[i], dec.Values[i] = w.Start.String(), w.Received, w.Decided
+		x[i], rec.Values[i], dec.Values[i] = day(w.Start), w.Received, w.Decided
 	}
 	return x, []Series{rec, dec}
 }

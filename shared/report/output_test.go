@@ -296,7 +296,7 @@ func TestBarChart(t *testing.T) {
 func TestLineChart(t *testing.T) {
 	t.Parallel()
 	r := Compute(d("2026-03-01"), d("2026-03-31"), now, seeded())
-	x, series := r.WeekLines("Ontvangen", hostile)
+	x, series := r.WeekLines("Ontvangen", hostile, nil)
 	l := Labels{Title: "Per week", Desc: "Ontvangen en besloten per week", X: "Week", Y: "Aantal"}
 	ch := LineChart(l, x, series)
 	svg := string(ch.SVG)
@@ -329,7 +329,7 @@ func TestLineChart(t *testing.T) {
 
 	// A two-year period (105 weeks) and a single point stay well-formed.
 	long := Compute(d("2024-01-01"), d("2025-12-31"), now, seeded())
-	lx, ls := long.WeekLines("a", "b")
+	lx, ls := long.WeekLines("a", "b", nil)
 	wellFormed(t, string(LineChart(l, lx, ls).SVG))
 	wellFormed(t, string(LineChart(l, []string{"2026-03-01"}, []Series{{Name: "a", Values: []int{3}}}).SVG))
 }

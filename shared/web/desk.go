@@ -204,7 +204,12 @@ func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
 		report.BarChart(report.Labels{Title: label("desk.report.decided"), Desc: label("desk.report.decided.desc"), X: label("field.outcome"), Y: label("desk.report.count")}, r.DecidedBars(label)),
 		report.BarChart(report.Labels{Title: label("desk.report.grounds"), Desc: label("desk.report.grounds.desc"), X: label("desk.report.ground"), Y: label("desk.report.count")}, r.GroundBars(label)),
 	}
-	x, series := r.WeekLines(label("desk.report.line.received"), label("desk.report.line.decided"))
+	// Weeks as "2 nov."; with the year when the period spans more than one.
+	week := func(d civil.Date) string { return ShortDate(d, lang) }
+	if r.From.Year != r.To.Year {
+		week = func(d civil.Date) string { return Date(d, lang) }
+	}
+	x, series := r.WeekLines(label("desk.report.line.received"), label("desk.report.line.decided"), week)
 	charts = append(charts, report.LineChart(report.Labels{Title: label("desk.report.weeks"), Desc: label("desk.report.weeks.desc"), X: label("desk.report.week"), Y: label("desk.report.count")}, x, series))
 	for _, c := range charts {
 		h, err := c.Figure()

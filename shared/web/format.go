@@ -1,11 +1,13 @@
 package web
 
 import (
+	"strconv"
 	"time"
 
 	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/letter"
 )
 
@@ -19,6 +21,15 @@ import (
 // Date writes a calendar date for a reader of lang; the zero date is "".
 func Date(d civil.Date, lang string) string {
 	return letter.FormatDate(d, lang)
+}
+
+// ShortDate writes a calendar date without its year, with the month abbreviated, for a chart's
+// axis and table: "2 nov." (nl), "2 Nov" (en); the zero date is "".
+func ShortDate(d civil.Date, lang string) string {
+	if d.IsZero() {
+		return ""
+	}
+	return strconv.Itoa(d.Day) + " " + i18n.T(lang, "month.short."+strconv.Itoa(int(d.Month)))
 }
 
 // DateTime writes a moment as the Europe/Amsterdam date and time for a reader of lang, e.g.

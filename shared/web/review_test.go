@@ -280,3 +280,25 @@ func TestDeskCountsSpeakInTheSingular(t *testing.T) {
 		}
 	}
 }
+
+// The report's week chart and its table write each week's first day the way the pages do
+// ("2 nov."), not as an ISO date.
+func TestReportWeeksInTheReadersDateFormat(t *testing.T) {
+	t.Parallel()
+	from, to := civil.Date{Year: 2026, Month: 11, Day: 1}, civil.Date{Year: 2026, Month: 11, Day: 30}
+	r := report.Compute(from, to, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), nil)
+	for lang, want := range map[string]string{"nl": "2 nov.", "en": "2 Nov"} {
+		p, err := NewReportPage(lang, "tok", r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var charts strings.Builder
+		for _, c := range p.Charts {
+			charts.WriteString(string(c))
+		}
+		page := charts.String()
+		if strings.Contains(page, "2026-11-02") || strings.Count(page, ">"+want+"<") < 2 {
+			t.Errorf("report (%s): the week of 2 November is not written %q in the chart and its table:\n%s", lang, want, page)
+		}
+	}
+}

@@ -199,11 +199,16 @@ type Data struct {
 // DeskInfo is what a staff_digest lists and an accountability_report states. It names cases
 // by reference only.
 type DeskInfo struct {
-	Open          int        // open cases now
-	Overdue       []DeskItem // past their due date, most overdue first
-	DueSoon       []DeskItem // due within the reminder window
-	ToPost        int        // letters waiting to be printed and posted
-	ToPostOverdue int        // of which waiting since before today
+	Open    int        // open cases now
+	Overdue []DeskItem // past their due date, most overdue first
+	DueSoon []DeskItem // due within the reminder window
+	// IdentityWaiting are cases in awaiting_identity whose requester has not answered the
+	// request for proof of identity within the profile's reply term, longest waiting first.
+	// Their clock stands still, so they are never overdue; staff must act (refuse on
+	// identity_not_established, or try another way).
+	IdentityWaiting []DeskItem `json:",omitempty"`
+	ToPost          int        // letters waiting to be printed and posted
+	ToPostOverdue   int        // of which waiting since before today
 	// The report's period and headline figures (accountability_report).
 	From, To      civil.Date `json:",omitzero"`
 	Received      int
@@ -221,6 +226,8 @@ type DeskItem struct {
 	Type      request.Type
 	DueDate   civil.Date
 	DaysLeft  int // negative when overdue
+	// AskedOn is, in IdentityWaiting, the day proof of identity was asked for.
+	AskedOn civil.Date `json:",omitzero"`
 }
 
 // Representative is a legal representative acting for the data subject.

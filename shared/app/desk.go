@@ -212,11 +212,17 @@ type DeskCase struct {
 	DueThisWeek     bool
 	// LinkGeneration is the case's link generation: a StaffCase link minted for it carries it.
 	LinkGeneration int
+	// IdentityAskedOn is, while the case waits for the requester's proof of identity, the day
+	// it was asked for; IdentityLate says the profile's reply term has passed without an answer.
+	IdentityAskedOn civil.Date
+	IdentityLate    bool
 }
 
 // DeskCounts are the figures at the top of the overview.
 type DeskCounts struct {
 	Open, DueThisWeek, Overdue, WaitingOnRequester int
+	// IdentityLate cases wait for proof of identity past the profile's reply term.
+	IdentityLate int
 	// ToPost letters wait to be printed; ToPostLate of them since before today.
 	ToPost, ToPostLate int
 }
@@ -260,6 +266,9 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 		if dc.WaitingOn == WaitingOnRequester {
 			v.Counts.WaitingOnRequester++
 		}
+		if dc.IdentityLate {
+			v.Counts.IdentityLate++
+		}
 		if (f.Status == "" || f.Status == c.Status) && (f.Type == "" || f.Type == c.Type) {
 			v.Cases = append(v.Cases, dc)
 		}
@@ -277,6 +286,10 @@ func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
 		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration}
+	if c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld {
+		dc.IdentityAskedOn = deadline.DateIn(c.Identity.AskedAt)
+		dc.IdentityLate = !deadline.DateIn(s.identityReplyDue(c.Identity.AskedAt)).After(today)
+	}
 	if !c.DueDate.IsZero() {
 		dc.DaysLeft = c.DueDate.DaysSince(today)
 		dc.WorkingDaysLeft = s.workingDaysBetween(today, c.DueDate)

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"sort"
 	"strconv"
 	"sync"
 	"time"
@@ -86,7 +87,8 @@ func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {
 }
 
 // digest queues one staff_digest per staff address: overdue cases, cases due within the
-// profile's reminder window, letters waiting to be posted, and a desk link. done reports that
+// profile's reminder window, cases whose requester has not sent the asked-for proof of identity
+// within the reply term, letters waiting to be posted, and a desk link. done reports that
 // today's digests are queued (now or before); not when there was nothing to report.
 func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
 	q, ok := s.Outbox.(LetterQueue)
@@ -104,6 +106,9 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 			info.Open++ // an unconfirmed request is no work for staff yet
 		}
 		item := letter.DeskItem{Reference: c.Reference, Type: c.Type, DueDate: c.DueDate, DaysLeft: c.DaysLeft}
+		if c.IdentityLate {
+			info.IdentityWaiting = append(info.IdentityWaiting, letter.DeskItem{Reference: c.Reference, Type: c.Type, DueDate: c.DueDate, DaysLeft: c.DaysLeft, AskedOn: c.IdentityAskedOn})
+		}
 		switch {
 		case c.DueDate.IsZero():
 		case c.Overdue:
@@ -112,6 +117,9 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 			info.DueSoon = append(info.DueSoon, item)
 		}
 	}
+	sort.SliceStable(info.IdentityWaiting, func(i, j int) bool {
+		return info.IdentityWaiting[i].AskedOn.Before(info.IdentityWaiting[j].AskedOn)
+	})
 	if info.Open == 0 && info.ToPost == 0 {
 		return 0, false, nil
 	}

@@ -224,8 +224,8 @@ type DeskInfo struct {
 type DeskItem struct {
 	Reference string
 	Type      request.Type
-	DueDate   civil.Date
-	DaysLeft  int // negative when overdue
+	DueDate   civil.Date `json:",omitzero"`
+	DaysLeft  int        // negative when overdue
 	// AskedOn is, in IdentityWaiting, the day proof of identity was asked for.
 	AskedOn civil.Date `json:",omitzero"`
 }

@@ -141,7 +141,7 @@ func DeskJSON(v *app.DeskView, link func(app.DeskCase) string, print func(string
 	}
 	return map[string]any{"cases": cases, "lettersToPost": letters, "counts": map[string]int{
 		"open": v.Counts.Open, "dueThisWeek": v.Counts.DueThisWeek, "overdue": v.Counts.Overdue,
-		"waitingOnRequester": v.Counts.WaitingOnRequester, "lettersToPost": v.Counts.ToPost, "lettersToPostLate": v.Counts.ToPostLate,
+		"waitingOnRequester": v.Counts.WaitingOnRequester, "identityLate": v.Counts.IdentityLate, "lettersToPost": v.Counts.ToPost, "lettersToPostLate": v.Counts.ToPostLate,
 	}}
 }
 

@@ -103,8 +103,9 @@ type Deps struct {
 // Service runs the use cases.
 type Service struct {
 	Deps
-	staff   []string
-	signIns deskLimiter // desk sign-in attempts on this instance
+	staff    []string
+	signIns  deskLimiter // desk sign-in attempts on this instance
+	deskDone doneMemo    // the day's digests and the month's report already queued
 }
 
 // New checks that every required dependency is there.

@@ -29,52 +29,51 @@ func (s *Service) DeskTick(ctx context.Context, now time.Time) int {
 		return 0
 	}
 	n := 0
-	if !deskDone.has(s, "digest", today.String()) {
+	if !s.deskDone.has("digest", today.String()) {
 		m, done, err := s.digest(ctx, today, now)
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "staff digest failed", "error", err)
 		}
 		if done {
-			deskDone.set(s, "digest", today.String())
+			s.deskDone.set("digest", today.String())
 		}
 		n += m
 	}
 	month := today.String()[:7]
-	if s.firstWorkingDayOfMonth(today) && !deskDone.has(s, "report", month) {
+	if s.firstWorkingDayOfMonth(today) && !s.deskDone.has("report", month) {
 		m, err := s.monthlyReport(ctx, today, now)
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "accountability report failed", "error", err)
 		} else {
-			deskDone.set(s, "report", month)
+			s.deskDone.set("report", month)
 		}
 		n += m
 	}
 	return n
 }
 
-// deskDone remembers, per service in this instance, the day whose digests and the month whose
-// report are queued, so that later ticks that day do not read every open case again. The
-// letter ids keep it exactly once across instances; this only saves the reads.
-var deskDone = &doneMemo{m: map[*Service]map[string]string{}}
-
+// doneMemo remembers, for one Service (its deskDone field), the day whose digests and the month
+// whose report are queued, so that later ticks that day do not read every open case again. The
+// letter ids keep it exactly once across instances; this only saves the reads. The zero value
+// is ready to use.
 type doneMemo struct {
 	mu sync.Mutex
-	m  map[*Service]map[string]string
+	m  map[string]string
 }
 
-func (d *doneMemo) has(s *Service, what, when string) bool {
+func (d *doneMemo) has(what, when string) bool {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	return d.m[s][what] == when
+	return d.m[what] == when
 }
 
-func (d *doneMemo) set(s *Service, what, when string) {
+func (d *doneMemo) set(what, when string) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	if d.m[s] == nil {
-		d.m[s] = map[string]string{}
+	if d.m == nil {
+		d.m = map[string]string{}
 	}
-	d.m[s][what] = when
+	d.m[what] = when
 }
 
 func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {

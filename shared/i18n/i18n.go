@@ -1,65 +1,43 @@
 // Package i18n is the one catalogue of text the product shows or sends: page texts, field
-// errors, upload rejections and the phrases letters are built from. The texts live in embedded
-// JSON files, one per language (locales/nl.json, locales/en.json), each a flat map of key to
-// text. Dutch comes first and is plain language (B1); English mirrors it key for key.
+// errors, upload rejections and the phrases letters are built from. Translators edit JSON
+// files, one per language (locales/nl.json, locales/en.json), each a flat map of key to text.
+// Dutch comes first and is plain language (B1); English mirrors it key for key.
 //
-// Modelled on the verification server's internal/i18n (google/exposure-notifications-
-// verification-server): one embedded catalogue per language, looked up by key, where an
-// unknown key shows as itself so that a missing text is visible instead of blank.
+// The JSON is not read at run time: go generate ./shared/i18n compiles it into
+// catalogue_gen.go, per language a table of key and text sorted by key and made only of string
+// constants, which the compiler lays out as static data. A cold start pays nothing for it and
+// a lookup is a binary search. A test fails when catalogue_gen.go no longer matches the JSON;
+// the generator refuses invalid JSON and duplicate keys.
+//
+// Modelled on the verification server's internal/i18n
+// (google/exposure-notifications-verification-server): one catalogue per language, looked up
+// by key, where an unknown key shows as itself so that a missing text is visible instead of
+// blank.
 //
 // Keys are dotted: "form.name", "err.token.heading", "fielderr.required", "mail.ground.excessive".
 // Keys built at run time from a code ("type." + t) are listed in keys_test.go.
 package i18n
 
+//go:generate go run ./internal/gen
+
 import (
-	"embed"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 )
-
-//go:embed locales/*.json
-var files embed.FS
 
 // Default is the language of the service: text in an unknown language is Dutch.
 const Default = "nl"
 
-// languages are the catalogue's languages, Dutch first.
-var languages = []string{"nl", "en"}
+// entry is one key of a language's table and its text; catalogue_gen.go holds the tables.
+type entry struct{ key, text string }
 
-// catalogue holds each language's table, parsed on its first lookup (sync.OnceValue) rather
-// than at init: an instance's first answer parses only the language it answers in, and a
-// function that never looks a text up parses nothing. A broken file panics on first use, which
-// every test reaches.
-var catalogue = func() map[string]func() map[string]string {
-	out := map[string]func() map[string]string{}
-	for _, lang := range languages {
-		out[lang] = sync.OnceValue(func() map[string]string { return mustLoad(lang) })
+// table returns lang's entries sorted by key, Dutch for an unsupported lang.
+func table(lang string) []entry {
+	if t := tables(lang); t != nil {
+		return t
 	}
-	return out
-}()
-
-// table returns lang's key-to-text table, Dutch for an unsupported lang.
-func table(lang string) map[string]string {
-	load, ok := catalogue[lang]
-	if !ok {
-		load = catalogue[Default]
-	}
-	return load()
-}
-
-func mustLoad(lang string) map[string]string {
-	data, err := files.ReadFile("locales/" + lang + ".json")
-	if err != nil {
-		panic(fmt.Sprintf("i18n: read %s: %v", lang, err))
-	}
-	m := map[string]string{}
-	if err := json.Unmarshal(data, &m); err != nil {
-		panic(fmt.Sprintf("i18n: parse locales/%s.json: %v", lang, err))
-	}
-	return m
+	return tables(Default)
 }
 
 // Languages returns the catalogue's languages, Dutch first. The slice is the caller's.
@@ -93,13 +71,17 @@ func Tf(lang, key string, args ...any) string { return fmt.Sprintf(T(lang, key),
 // Lookup returns the text for key in lang (Dutch for an unsupported lang) and whether the
 // catalogue has it.
 func Lookup(lang, key string) (string, bool) {
-	s, ok := table(lang)[key]
-	return s, ok
+	t := table(lang)
+	i, ok := slices.BinarySearchFunc(t, key, func(e entry, key string) int { return strings.Compare(e.key, key) })
+	if !ok {
+		return "", false
+	}
+	return t[i].text, true
 }
 
 // Has reports whether the catalogue has a text for key.
 func Has(key string) bool {
-	_, ok := table(Default)[key]
+	_, ok := Lookup(Default, key)
 	return ok
 }
 
@@ -108,11 +90,10 @@ func Keys(lang string) []string {
 	if !Supported(lang) {
 		return nil
 	}
-	m := table(lang)
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
+	t := table(lang)
+	keys := make([]string, len(t))
+	for i, e := range t {
+		keys[i] = e.key
 	}
-	slices.Sort(keys)
 	return keys
 }

@@ -20,7 +20,7 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 	}
 	for k := range all {
 		for _, lang := range Languages() {
-			s, ok := table(lang)[k]
+			s, ok := Lookup(lang, k)
 			switch {
 			case !ok:
 				t.Errorf("key %q has no %s text", k, lang)

@@ -37,8 +37,9 @@ const (
 // everything else is granted on the topic or secret it concerns.
 var runtimeRoles = []string{"roles/datastore.user"}
 
-// platformEnv are variables Terraform may set that the code does not read.
-var platformEnv = []string{"LOG_EXECUTION_ID"}
+// platformEnv are variables Terraform may set that the code does not read: the platform's and
+// the Go runtime's.
+var platformEnv = []string{"LOG_EXECUTION_ID", "GOGC"}
 
 // repo is what the checks need to know about the Go module next to this directory.
 type repo struct {
@@ -105,6 +106,7 @@ var sampleEnv = map[string]string{
 	"RATE_LIMIT_PER_EMAIL":       "3",
 	"TRUSTED_PROXY_HOPS":         "2",
 	"LOG_EXECUTION_ID":           "true",
+	"GOGC":                       "200",
 	config.SecretSendGridKey:     "SG.sample",
 	config.SecretLinkSigningKey:  key32,
 	config.SecretIDEncryptionKey: key32,
@@ -280,8 +282,8 @@ func (m *module) checkFunctionModule() []error {
 	if !traversalIs(attr(bc, "environment_variables"), "var.build_environment") {
 		bad("%s: build_config.environment_variables must be var.build_environment", where)
 	}
-	if !traversalIs(attr(sc, "environment_variables"), "var.environment") {
-		bad("%s: service_config.environment_variables must be var.environment", where)
+	if env := attr(sc, "environment_variables"); !mentions(env, "var.environment") || !mentions(env, "local.go_env") {
+		bad("%s: service_config.environment_variables must be var.environment with local.go_env (GOMEMLIMIT)", where)
 	}
 	if block1(fn.body, "event_trigger") != nil {
 		bad("%s: no event_trigger: a topic function is reached by its own push subscription", where)

@@ -102,8 +102,13 @@ variable "ingress" {
 }
 
 variable "memory" {
-  description = "Memory per instance, e.g. 256Mi."
+  description = "Memory per instance, e.g. 256Mi or 1Gi."
   type        = string
+
+  validation {
+    condition     = can(regex("^[1-9][0-9]*(Mi|Gi)$", var.memory))
+    error_message = "memory must be a whole number of Mi or Gi, e.g. 256Mi or 1Gi."
+  }
 }
 
 variable "concurrency" {

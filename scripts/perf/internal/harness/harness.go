@@ -59,9 +59,11 @@ func Env(project string) map[string]string {
 		"LINK_SIGNING_KEY":        RandomKey(),
 		"ID_ENCRYPTION_KEY":       RandomKey(),
 		"ALLOW_TICK_NOW":          "true",
-		"PATH":                    os.Getenv("PATH"),
-		"HOME":                    os.Getenv("HOME"),
-		"TMPDIR":                  os.TempDir(),
+		// As terraform/main.tf sets it for every function (TestEnvFollowsTerraform).
+		"GOGC":   "200",
+		"PATH":   os.Getenv("PATH"),
+		"HOME":   os.Getenv("HOME"),
+		"TMPDIR": os.TempDir(),
 	}
 }
 

@@ -118,6 +118,28 @@ resource "google_firestore_field" "events_received" {
   }
 }
 
+# A case keeps its events and letters in its own document (firestoredb.UnindexedFields). No query
+# reads inside them, so they are not indexed: a case write then updates a few index entries,
+# not one per field of every event and letter.
+
+resource "google_firestore_field" "cases_events" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "cases"
+  field      = "events"
+
+  index_config {}
+}
+
+resource "google_firestore_field" "cases_letters" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "cases"
+  field      = "letters"
+
+  index_config {}
+}
+
 # TTL policies. The field is never queried, so its single-field index is switched off
 # (index_config {}): an indexed, monotonically rising timestamp only costs writes.
 

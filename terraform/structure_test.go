@@ -625,6 +625,20 @@ func (m *module) checkFirestore() []error {
 			errs = append(errs, fmt.Errorf("TTL field %s.%s (firestoredb.TTLFields): no google_firestore_field with ttl_config", ttl.Collection, ttl.Field))
 		}
 	}
+	for _, u := range firestoredb.UnindexedFields {
+		found := false
+		for _, b := range m.byType["google_firestore_field"] {
+			c, _ := m.str(attr(b.body, "collection"))
+			f, _ := m.str(attr(b.body, "field"))
+			ic := block1(b.body, "index_config")
+			if c == u.Collection && f == u.Field && ic != nil && len(ic.Blocks) == 0 && block1(b.body, "ttl_config") == nil {
+				found = true
+			}
+		}
+		if !found {
+			errs = append(errs, fmt.Errorf("unindexed field %s.%s (firestoredb.UnindexedFields): no google_firestore_field with an empty index_config", u.Collection, u.Field))
+		}
+	}
 	return errs
 }
 

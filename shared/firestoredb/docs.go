@@ -116,9 +116,43 @@ type caseDoc struct {
 	// Events is the case's audit trail, kept in the case document (when Parts is set), so that
 	// writing an event costs no document of its own and it lives exactly as long as the case.
 	Events []eventDoc `firestore:"events,omitempty"`
+	// Letters are the case's letters by id, kept in the case document like its events: writing
+	// one costs no document of its own, listing them is the read of the case, and they live
+	// exactly as long as the case. (Letters written before the store kept them here are
+	// documents of the letters collection, named by Parts.)
+	Letters map[string]*letterDoc `firestore:"letters,omitempty"`
+	// Unsettled counts the letters still to be sent (pending or being sent), ToPost those
+	// waiting to be printed and posted: the outbox relay and the desk find cases by them. Every
+	// change of the case counts them again from Letters; a sender's outcome moves them by one.
+	Unsettled int `firestore:"unsettled,omitempty"`
+	ToPost    int `firestore:"toPost,omitempty"`
 }
 
-// partsDoc lists the ids of a case's letters (in the letters collection).
+// count sets Unsettled and ToPost from Letters.
+func (d *caseDoc) count() {
+	d.Unsettled, d.ToPost = 0, 0
+	for _, l := range d.Letters {
+		switch outbox.Status(l.Status) {
+		case outbox.Pending, outbox.Sending:
+			d.Unsettled++
+		case outbox.ToPost:
+			d.ToPost++
+		}
+	}
+}
+
+// letter returns the case's letter id as the app sees it: its retention is the case's.
+func (d *caseDoc) letter(id string) (*outbox.Letter, error) {
+	l, err := fromLetterDoc(id, d.Letters[id])
+	if err != nil {
+		return nil, err
+	}
+	l.RetainUntil = val(d.ExpireAt)
+	return l, nil
+}
+
+// partsDoc lists the ids of a case's letters kept in the letters collection (before the case
+// document kept them).
 type partsDoc struct {
 	Letters []string `firestore:"letters"`
 }

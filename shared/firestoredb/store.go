@@ -86,6 +86,14 @@ var TTLFields = []TTLField{
 	{Collection: colChunks, Field: "expireAt"},
 }
 
+// UnindexedFields are fields no query filters or orders by. Firestore indexes every field of a
+// document (and each field of a map) unless told not to; Terraform exempts these, so that a case
+// write updates a few index entries instead of one for each field of every event and letter.
+var UnindexedFields = []TTLField{
+	{Collection: colCases, Field: "events"},
+	{Collection: colCases, Field: "letters"},
+}
+
 // Store implements app.CaseStore, app.OutboxStore, app.BlobStore and app.DeskStore on Firestore.
 type Store struct {
 	// c is the client; a Store made by Dial sets it on first use (connect), and every method
@@ -209,7 +217,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 		c.Version = 1
 		d := toCaseDoc(c)
 		d.Parts = &partsDoc{}
-		if err := s.writeChange(tx, c, ch, d.Parts, &d.Events); err != nil {
+		if err := s.writeChange(tx, c, ch, d, d.Parts, true); err != nil {
 			return err
 		}
 		if err := tx.Create(s.caseRef(c.Reference), d); err != nil {
@@ -228,30 +236,35 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 	return err
 }
 
-// writeChange writes letters (skipping any that parts lists already: letter ids are
-// deterministic, so a repeated change sends nothing twice) with the case's retention as TTL,
-// and adds them to parts. It appends events to embedded, the case document's own list; a case
-// written before the store kept them there (embedded nil) gets event documents instead.
-func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, parts *partsDoc, embedded *[]eventDoc) error {
+// writeChange adds the change's letters to nd, the case document about to be written, skipping
+// any the case has already (in nd or, written before, listed in parts): letter ids are
+// deterministic, so a repeated change sends nothing twice. It appends the events to nd's own
+// list when embedded; a case written before the store kept them there gets event documents.
+func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.Change, nd *caseDoc, parts *partsDoc, embedded bool) error {
 	for _, l := range ch.Letters {
-		if slices.Contains(parts.Letters, l.ID) {
+		if outbox.ReferenceOf(l.ID) != c.Reference {
+			// Its id names another case, which holds it (outbox.ID): not this case's to write.
+			return fmt.Errorf("letter %s is not one of case %s: %w", l.ID, c.Reference, app.ErrExists)
+		}
+		if _, ok := nd.Letters[l.ID]; ok || (parts != nil && slices.Contains(parts.Letters, l.ID)) {
 			continue
 		}
 		d, err := toLetterDoc(l)
 		if err != nil {
 			return err
 		}
-		d.ExpireAt = ptr(c.RetainUntil)
-		if err := tx.Create(s.c.Collection(colLetters).Doc(l.ID), d); err != nil {
-			return err
+		d.ExpireAt = nil // the case's own
+		if nd.Letters == nil {
+			nd.Letters = map[string]*letterDoc{}
 		}
-		parts.Letters = append(parts.Letters, l.ID)
+		nd.Letters[l.ID] = d
 	}
+	nd.count()
 	for i, e := range ch.Events {
 		d := eventDoc{At: e.At.UTC(), Actor: e.Actor, Action: e.Action, Detail: e.Detail, Seq: c.Version*100 + i}
-		if embedded != nil {
+		if embedded {
 			// Kept in the case document, the event lives exactly as long as the case.
-			*embedded = append(*embedded, d)
+			nd.Events = append(nd.Events, d)
 			continue
 		}
 		d.ExpireAt, d.Received = ptr(c.RetainUntil), dateString(c.Received)
@@ -343,6 +356,9 @@ func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case)
 		if parts == nil {
 			parts = &partsDoc{}
 			for _, l := range ch.Letters {
+				if _, ok := d.Letters[l.ID]; ok {
+					continue
+				}
 				ls, err := tx.Get(s.c.Collection(colLetters).Doc(l.ID))
 				if err == nil && ls.Exists() {
 					parts.Letters = append(parts.Letters, l.ID)
@@ -398,13 +414,12 @@ func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case)
 			}
 		}
 		nd := toCaseDoc(c)
-		var embedded *[]eventDoc
+		nd.Letters = d.Letters
 		if d.Parts != nil {
 			// Only a case that named every part from the start can name them all now.
 			nd.Parts, nd.Events = parts, d.Events
-			embedded = &nd.Events
 		}
-		if err := s.writeChange(tx, c, ch, parts, embedded); err != nil {
+		if err := s.writeChange(tx, c, ch, nd, parts, d.Parts != nil); err != nil {
 			return err
 		}
 		if err := tx.Set(s.caseRef(ref), nd); err != nil {
@@ -494,16 +509,40 @@ func (s *Store) eventDocuments(ctx context.Context, ref string) ([]request.Event
 	return out, nil
 }
 
-// Letters implements app.CaseStore.
+// Letters implements app.CaseStore: one read of the case document; letters a case wrote before
+// it kept them there are listed from the letters collection as well.
 func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, error) {
-	if err := s.open(); err != nil {
+	d, err := s.caseDoc(ctx, ref)
+	if errors.Is(err, app.ErrNotFound) {
+		return []*outbox.Letter{}, nil
+	}
+	if err != nil {
 		return nil, err
 	}
-	snaps, err := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx).GetAll()
-	if err != nil {
-		return nil, fmt.Errorf("list letters: %w", err)
+	out := make([]*outbox.Letter, 0, len(d.Letters))
+	for id, ld := range d.Letters {
+		if ld.Kind == "" {
+			continue // an outcome recorded after the letter was deleted; nothing to show
+		}
+		l, err := d.letter(id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, l)
 	}
-	return lettersOf(snaps)
+	if d.Parts == nil || len(d.Parts.Letters) > 0 {
+		snaps, err := s.c.Collection(colLetters).Where("reference", "==", ref).Documents(ctx).GetAll()
+		if err != nil {
+			return nil, fmt.Errorf("list letters: %w", err)
+		}
+		old, err := lettersOf(snaps)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, old...)
+	}
+	slices.SortFunc(out, func(a, b *outbox.Letter) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
 }
 
 // lettersOf decodes letter documents.
@@ -544,11 +583,53 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 
 // changeLetter changes a letter in a transaction and returns it as written: fn changes the
 // document, or refuses with an error that changeLetter returns as it is. app.ErrNotFound when
-// there is no such letter.
+// there is no such letter. A case's letter is changed in the case document (one read and one
+// write, whatever else the case holds), a letter of no case in its own.
 func (s *Store) changeLetter(ctx context.Context, id string, fn func(d *letterDoc) error) (*outbox.Letter, error) {
 	if err := s.open(); err != nil {
 		return nil, err
 	}
+	ref := outbox.ReferenceOf(id)
+	if ref == "" {
+		return s.changeQueuedLetter(ctx, id, fn)
+	}
+	var out *outbox.Letter
+	doc := s.caseRef(ref)
+	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snap, err := tx.Get(doc)
+		if status.Code(err) == codes.NotFound {
+			return app.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return fmt.Errorf("decode case: %w", err)
+		}
+		ld := d.Letters[id]
+		if ld == nil || ld.Kind == "" {
+			return app.ErrNotFound
+		}
+		if err := fn(ld); err != nil {
+			return err
+		}
+		d.count()
+		if err := tx.Update(doc, []firestore.Update{
+			{FieldPath: firestore.FieldPath{"letters", id}, Value: ld},
+			{Path: "unsettled", Value: d.Unsettled},
+			{Path: "toPost", Value: d.ToPost},
+		}); err != nil {
+			return err
+		}
+		out, err = d.letter(id)
+		return err
+	})
+	return out, err
+}
+
+// changeQueuedLetter is changeLetter for a letter of no case, a document of its own.
+func (s *Store) changeQueuedLetter(ctx context.Context, id string, fn func(d *letterDoc) error) (*outbox.Letter, error) {
 	var out *outbox.Letter
 	ref := s.c.Collection(colLetters).Doc(id)
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
@@ -600,15 +681,28 @@ func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, n
 	if err := s.open(); err != nil {
 		return err
 	}
+	// A case's letter is finished in the case document without reading it (one write): the
+	// sender's outcome moves the counts by one, and the next change of the case counts again.
+	doc, path := s.c.Collection(colLetters).Doc(id), firestore.FieldPath{}
+	if ref := outbox.ReferenceOf(id); ref != "" {
+		doc, path = s.caseRef(ref), firestore.FieldPath{"letters", id}
+	}
+	field := func(name string) firestore.FieldPath { return append(slices.Clip(path), name) }
 	up := []firestore.Update{
-		{Path: "status", Value: string(st)},
-		{Path: "leaseUntil", Value: nil},
-		{Path: "lastError", Value: errText},
+		{FieldPath: field("status"), Value: string(st)},
+		{FieldPath: field("leaseUntil"), Value: nil},
+		{FieldPath: field("lastError"), Value: errText},
 	}
 	if st == outbox.Sent {
-		up = append(up, firestore.Update{Path: "sentAt", Value: now.UTC()})
+		up = append(up, firestore.Update{FieldPath: field("sentAt"), Value: now.UTC()})
 	}
-	_, err := s.c.Collection(colLetters).Doc(id).Update(ctx, up)
+	if len(path) > 0 && st != outbox.Pending && st != outbox.Sending {
+		up = append(up, firestore.Update{Path: "unsettled", Value: firestore.Increment(-1)})
+		if st == outbox.ToPost {
+			up = append(up, firestore.Update{Path: "toPost", Value: firestore.Increment(1)})
+		}
+	}
+	_, err := doc.Update(ctx, up)
 	if status.Code(err) == codes.NotFound {
 		return nil // deleted meanwhile (retention); nothing left to record
 	}
@@ -621,35 +715,76 @@ func (s *Store) PendingLetters(ctx context.Context, olderThan, retryAfter time.T
 	if err := s.open(); err != nil {
 		return nil, err
 	}
+	// Letters of no case are documents of their own; a case's letters are in the case documents
+	// that count unsettled ones (normally only those being sent this moment).
+	cases, err := s.casesWith(ctx, "unsettled")
+	if err != nil {
+		return nil, err
+	}
 	var ids []string
 	for _, st := range []outbox.Status{outbox.Pending, outbox.Sending} {
-		it := s.c.Collection(colLetters).Where("status", "==", string(st)).Where("createdAt", "<", olderThan.UTC()).
-			Limit(max).Documents(ctx)
-		for {
-			snap, err := it.Next()
-			if errors.Is(err, iterator.Done) {
-				break
-			}
-			if err != nil {
-				it.Stop()
-				return nil, err
-			}
+		snaps, err := s.c.Collection(colLetters).Where("status", "==", string(st)).Where("createdAt", "<", olderThan.UTC()).
+			Limit(max).Documents(ctx).GetAll()
+		if err != nil {
+			return nil, err
+		}
+		var found []idLetter
+		for _, snap := range snaps {
 			var d letterDoc
 			if err := snap.DataTo(&d); err != nil {
-				it.Stop()
 				return nil, err
 			}
-			if d.AttemptedAt != nil && d.AttemptedAt.After(retryAfter) {
+			found = append(found, idLetter{snap.Ref.ID, &d})
+		}
+		for _, c := range cases {
+			for id, d := range c.Letters {
+				if d.Kind != "" && d.Status == string(st) && d.CreatedAt.Before(olderThan) {
+					found = append(found, idLetter{id, d})
+				}
+			}
+		}
+		// The oldest max of this status, then those not tried lately and not held by a sender.
+		slices.SortFunc(found, func(a, b idLetter) int {
+			return cmp.Or(a.d.CreatedAt.Compare(b.d.CreatedAt), strings.Compare(a.id, b.id))
+		})
+		for _, f := range found[:min(max, len(found))] {
+			if f.d.AttemptedAt != nil && f.d.AttemptedAt.After(retryAfter) {
 				continue
 			}
-			if st == outbox.Sending && d.LeaseUntil != nil && d.LeaseUntil.After(olderThan) {
+			if st == outbox.Sending && f.d.LeaseUntil != nil && f.d.LeaseUntil.After(olderThan) {
 				continue // a sender holds it right now
 			}
-			ids = append(ids, snap.Ref.ID)
+			ids = append(ids, f.id)
 		}
-		it.Stop()
 	}
 	return ids, nil
+}
+
+// idLetter is a letter document with its id.
+type idLetter struct {
+	id string
+	d  *letterDoc
+}
+
+// maxCasesWithLetters bounds the cases one outbox or desk query reads: normally a handful, as
+// many as have letters in flight (or waiting to be posted).
+const maxCasesWithLetters = 1000
+
+// casesWith returns the case documents whose count field (unsettled, toPost) is above zero.
+func (s *Store) casesWith(ctx context.Context, field string) ([]*caseDoc, error) {
+	snaps, err := s.c.Collection(colCases).Where(field, ">", 0).Limit(maxCasesWithLetters).Documents(ctx).GetAll()
+	if err != nil {
+		return nil, fmt.Errorf("cases with %s letters: %w", field, err)
+	}
+	out := make([]*caseDoc, 0, len(snaps))
+	for _, snap := range snaps {
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return nil, fmt.Errorf("decode case: %w", err)
+		}
+		out = append(out, &d)
+	}
+	return out, nil
 }
 
 // PutIDCopy implements app.BlobStore.
@@ -886,8 +1021,9 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 		}
 	}
 	if keepCase {
-		// The stub names no parts and keeps no events any more.
-		up := []firestore.Update{{Path: "parts", Value: &partsDoc{}}, {Path: "events", Value: firestore.Delete}}
+		// The stub names no parts and keeps no events or letters any more.
+		up := []firestore.Update{{Path: "parts", Value: &partsDoc{}}, {Path: "events", Value: firestore.Delete},
+			{Path: "letters", Value: firestore.Delete}, {Path: "unsettled", Value: firestore.Delete}, {Path: "toPost", Value: firestore.Delete}}
 		if _, err := s.caseRef(ref).Update(ctx, up); err != nil && status.Code(err) != codes.NotFound {
 			return fmt.Errorf("clear case parts: %w", err)
 		}
@@ -1029,7 +1165,29 @@ func (s *Store) LettersToPost(ctx context.Context, max int) ([]*outbox.Letter, e
 	if err != nil {
 		return nil, fmt.Errorf("letters to post: %w", err)
 	}
-	return lettersOf(snaps)
+	out, err := lettersOf(snaps)
+	if err != nil {
+		return nil, err
+	}
+	cases, err := s.casesWith(ctx, "toPost")
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cases {
+		for id, d := range c.Letters {
+			if d.Kind != "" && d.Status == string(outbox.ToPost) {
+				l, err := c.letter(id)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, l)
+			}
+		}
+	}
+	slices.SortFunc(out, func(a, b *outbox.Letter) int {
+		return cmp.Or(a.CreatedAt.Compare(b.CreatedAt), strings.Compare(a.ID, b.ID))
+	})
+	return out[:min(max, len(out))], nil
 }
 
 // MarkPosted implements app.DeskStore.

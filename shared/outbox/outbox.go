@@ -5,6 +5,7 @@ package outbox
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"strings"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -64,4 +65,19 @@ type Letter struct {
 func ID(reference string, kind letter.Kind, to, discriminator string) string {
 	h := sha256.Sum256([]byte(reference + "\x00" + string(kind) + "\x00" + to + "\x00" + discriminator))
 	return reference + "-" + string(kind) + "-" + hex.EncodeToString(h[:6])
+}
+
+// ReferenceOf returns the case a letter id made by ID belongs to, and "" for a letter of no
+// case or an id ID did not make. A kind never holds a "-", so the reference is what precedes
+// the last two.
+func ReferenceOf(id string) string {
+	i := strings.LastIndexByte(id, '-')
+	if i <= 0 {
+		return ""
+	}
+	j := strings.LastIndexByte(id[:i], '-')
+	if j <= 0 || strings.ContainsRune(id[j+1:i], '-') {
+		return ""
+	}
+	return id[:j]
 }

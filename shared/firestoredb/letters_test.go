@@ -1,0 +1,99 @@
+package firestoredb_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/firestoredb"
+	"github.com/privacyloket/privacyloket/shared/letter"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+// A case's letters live in the case document: no document of their own, counted for the relay
+// (unsettled) and the desk (toPost), and gone with the case's personal data.
+func TestCaseLettersLiveInTheCaseDocument(t *testing.T) {
+	testenv.RequireFirestore(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	fs := testenv.Firestore(t, testenv.Project(t))
+	s, err := firestoredb.New(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const ref = "PL-IN-CASE"
+	c := &request.Case{Reference: ref, Type: request.Access, Status: request.AwaitingConfirmation, Lang: "nl",
+		Subject: request.Person{Name: "Carla", Email: "carla@tenant.test"}, SubmittedAt: t0, UpdatedAt: t0, RetainUntil: t0.AddDate(0, 0, 8)}
+	mk := func(kind letter.Kind, to string) *outbox.Letter {
+		return &outbox.Letter{ID: outbox.ID(ref, kind, to, ""), Reference: ref, Kind: kind, Lang: "nl", To: to,
+			Data: letter.Data{Reference: ref, RecipientName: "Carla"}, Status: outbox.Pending, CreatedAt: t0}
+	}
+	byMail, byPost := mk(letter.ConfirmEmail, "carla@tenant.test"), mk(letter.Receipt, "")
+	if err := s.Submit(ctx, c, app.Change{Letters: []*outbox.Letter{byMail, byPost}}, nil); err != nil {
+		t.Fatal(err)
+	}
+	doc := func() map[string]any {
+		t.Helper()
+		snap, err := fs.Collection("cases").Doc(ref).Get(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return snap.Data()
+	}
+	count := func(d map[string]any, field string) int64 { n, _ := d[field].(int64); return n }
+	if n, err := fs.Collection("letters").Where("reference", "==", ref).Documents(ctx).GetAll(); err != nil || len(n) != 0 {
+		t.Errorf("letter documents of the case: %d (%v), want none", len(n), err)
+	}
+	d := doc()
+	if ls, _ := d["letters"].(map[string]any); len(ls) != 2 || count(d, "unsettled") != 2 {
+		t.Errorf("case document: %d letters, unsettled %d; want 2 and 2", len(ls), count(d, "unsettled"))
+	}
+
+	for _, l := range []*outbox.Letter{byMail, byPost} {
+		if _, err := s.ClaimLetter(ctx, l.ID, t0, t0.Add(time.Minute)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.FinishLetter(ctx, byMail.ID, outbox.Sent, t0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishLetter(ctx, byPost.ID, outbox.ToPost, t0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if d := doc(); count(d, "unsettled") != 0 || count(d, "toPost") != 1 {
+		t.Errorf("after sending one and sending one to post: unsettled %d, toPost %d; want 0 and 1", count(d, "unsettled"), count(d, "toPost"))
+	}
+	if ids, err := s.PendingLetters(ctx, t0.Add(time.Hour), t0.Add(time.Hour), 10); err != nil || len(ids) != 0 {
+		t.Errorf("pending: %v %v, want none", ids, err)
+	}
+	if ls, err := s.LettersToPost(ctx, 10); err != nil || len(ls) != 1 || ls[0].ID != byPost.ID || ls[0].Reference != ref {
+		t.Fatalf("letters to post: %v %v", ls, err)
+	}
+	if _, err := s.MarkPosted(ctx, byPost.ID, t0.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	if d := doc(); count(d, "toPost") != 0 {
+		t.Errorf("after posting: toPost %d, want 0", count(d, "toPost"))
+	}
+
+	// An expired request keeps a stub without its letters; a sender finishing late changes
+	// nothing anyone reads.
+	if err := s.DeleteCase(ctx, ref, true); err != nil {
+		t.Fatal(err)
+	}
+	if _, ok := doc()["letters"]; ok {
+		t.Error("the stub still holds the letters")
+	}
+	if err := s.FinishLetter(ctx, byMail.ID, outbox.Sent, t0.Add(2*time.Hour), ""); err != nil {
+		t.Errorf("late finish: %v", err)
+	}
+	if ls, err := s.Letters(ctx, ref); err != nil || len(ls) != 0 {
+		t.Errorf("letters of the stub: %v %v, want none", ls, err)
+	}
+	if _, err := s.ClaimLetter(ctx, byMail.ID, t0.Add(3*time.Hour), t0.Add(4*time.Hour)); err != app.ErrNotFound {
+		t.Errorf("claim after the stub: %v, want ErrNotFound", err)
+	}
+}

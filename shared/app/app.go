@@ -202,6 +202,47 @@ type eventsStore interface {
 	UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, error)
 }
 
+// partsStore is an eventsStore that also hands a case's letters along, from the same read
+// (shared/firestoredb keeps them in the case document too).
+type partsStore interface {
+	// CaseParts is Case, Events and Letters in one.
+	CaseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error)
+	// UpdateParts is Update that also returns the case's events and letters as committed.
+	UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error)
+}
+
+// caseParts reads a case with its audit events and letters.
+func (s *Service) caseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error) {
+	if ps, ok := s.Cases.(partsStore); ok {
+		return ps.CaseParts(ctx, ref)
+	}
+	c, events, err := s.caseEvents(ctx, ref)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	letters, err := s.Cases.Letters(ctx, ref)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("letters of %s: %w", ref, err)
+	}
+	return c, events, letters, nil
+}
+
+// updateParts is update that also returns the case's audit events and letters as committed.
+func (s *Service) updateParts(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
+	if ps, ok := s.Cases.(partsStore); ok {
+		return ps.UpdateParts(ctx, ref, s.retaining(fn))
+	}
+	c, events, err := s.updateEvents(ctx, ref, fn)
+	if err != nil {
+		return c, nil, nil, err
+	}
+	letters, err := s.Cases.Letters(ctx, ref)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("letters of %s: %w", ref, err)
+	}
+	return c, events, letters, nil
+}
+
 // caseEvents reads a case with its audit events.
 func (s *Service) caseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error) {
 	if es, ok := s.Cases.(eventsStore); ok {

@@ -107,7 +107,7 @@ type prepared struct {
 	expires time.Time
 }
 
-func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, in StaffInput, now time.Time) (*prepared, error) {
+func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
 	if c.Type != request.Access || len(in.ResultFile) == 0 || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
@@ -125,10 +125,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	case err != nil:
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "result_file"}}}
 	}
-	own, err := s.ownRecords(ctx, c, events)
-	if err != nil {
-		return nil, err
-	}
+	own := s.ownRecords(c, events, letters)
 	a := s.Profile.AccessInfo
 	text := func(t policy.Text) accessresult.Text { return accessresult.Text{NL: t.NL, EN: t.EN} }
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
@@ -165,13 +162,9 @@ func (s *Service) resultExpiry(now time.Time) time.Time {
 }
 
 // ownRecords is what Privacyloket itself keeps about the requester: it is part of the answer to
-// an access request too. Staff are named by role, not by address. events are the case's, read
-// with it.
-func (s *Service) ownRecords(ctx context.Context, c *request.Case, events []request.Event) (accessresult.Own, error) {
-	letters, err := s.Cases.Letters(ctx, c.Reference)
-	if err != nil {
-		return accessresult.Own{}, err
-	}
+// an access request too. Staff are named by role, not by address. events and letters are the
+// case's, read with it.
+func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []*outbox.Letter) accessresult.Own {
 	own := accessresult.Own{
 		Reference: c.Reference, RequestType: string(c.Type), Status: string(c.Status),
 		ReceivedOn: c.Received.String(), DueDate: c.DueDate.String(),
@@ -195,7 +188,7 @@ func (s *Service) ownRecords(ctx context.Context, c *request.Case, events []requ
 		}
 		own.Events = append(own.Events, accessresult.OwnEvent{At: e.At.UTC().Format(time.RFC3339), Actor: actor, Action: e.Action})
 	}
-	return own, nil
+	return own
 }
 
 // decide records the decision on c and returns the letters it causes: the decision to the

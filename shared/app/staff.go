@@ -204,7 +204,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	if in.Action == request.ActDecide {
 		pre = &prepared{}
 		if len(in.ResultFile) > 0 {
-			cur, events, err := s.caseEvents(ctx, ref)
+			cur, events, letters, err := s.caseParts(ctx, ref)
 			if err != nil {
 				return nil, err
 			}
@@ -214,7 +214,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			if errs := s.validateFor(cur, in); len(errs) > 0 {
 				return nil, &ValidationError{Fields: errs}
 			}
-			if pre, err = s.prepareDecision(ctx, cur, events, in, now); err != nil {
+			if pre, err = s.prepareDecision(ctx, cur, events, letters, in, now); err != nil {
 				return nil, err
 			}
 		}

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"sort"
 	"time"
 
@@ -59,13 +58,9 @@ type LetterView struct {
 
 // Status returns the requester's view of a case: only the letters sent to them.
 func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
-	c, events, err := s.caseEvents(ctx, ref)
+	c, events, letters, err := s.caseParts(ctx, ref)
 	if err != nil {
 		return nil, err
-	}
-	letters, err := s.Cases.Letters(ctx, ref)
-	if err != nil {
-		return nil, fmt.Errorf("letters of %s: %w", ref, err)
 	}
 	_, to := c.Recipient()
 	v := &StatusView{
@@ -117,7 +112,7 @@ type StaffView struct {
 // ErrLinkRevoked.
 func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*StaffView, error) {
 	now := s.Clock()
-	c, events, err := s.updateEvents(ctx, ref, func(c *request.Case) (Change, error) {
+	c, events, letters, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
 		if err := s.checkLink(c, by); err != nil {
 			return Change{}, err
 		}
@@ -126,30 +121,25 @@ func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*Sta
 	if err != nil {
 		return nil, err
 	}
-	return s.staffView(ctx, c, events)
+	return s.staffView(c, events, letters), nil
 }
 
 // StaffCase loads a case as the staff page shows it, without a link to check and without
 // recording a view: for pages that show less (the third party's).
 func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error) {
-	c, events, err := s.caseEvents(ctx, ref)
+	c, events, letters, err := s.caseParts(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
-	return s.staffView(ctx, c, events)
+	return s.staffView(c, events, letters), nil
 }
 
-// staffView is the page of case c with its events, as read with it.
-func (s *Service) staffView(ctx context.Context, c *request.Case, events []request.Event) (*StaffView, error) {
-	ref := c.Reference
-	letters, err := s.Cases.Letters(ctx, ref)
-	if err != nil {
-		return nil, fmt.Errorf("letters of %s: %w", ref, err)
-	}
+// staffView is the page of case c with its events and letters, as read with it.
+func (s *Service) staffView(c *request.Case, events []request.Event, letters []*outbox.Letter) *StaffView {
 	v := &StaffView{Case: c, Events: events, HasCopy: c.Identity.CopyHeld, MotivationRequired: s.motivationRequired(c)}
 	for _, l := range sortLetters(letters) {
 		v.Letters = append(v.Letters, letterView(l))
 	}
 	v.Actions = s.Actions(c, s.Clock())
-	return v, nil
+	return v
 }

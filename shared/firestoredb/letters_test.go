@@ -2,6 +2,7 @@ package firestoredb_test
 
 import (
 	"context"
+	"reflect"
 	"testing"
 	"time"
 
@@ -50,6 +51,29 @@ func TestCaseLettersLiveInTheCaseDocument(t *testing.T) {
 	d := doc()
 	if ls, _ := d["letters"].(map[string]any); len(ls) != 2 || count(d, "unsettled") != 2 {
 		t.Errorf("case document: %d letters, unsettled %d; want 2 and 2", len(ls), count(d, "unsettled"))
+	}
+
+	// The case, its events and its letters come from one read (CaseParts) or with the write
+	// (UpdateParts), the same as Letters lists them.
+	listed, err := s.Letters(ctx, ref)
+	if err != nil || len(listed) != 2 {
+		t.Fatalf("letters: %v %v", listed, err)
+	}
+	if _, _, ls, err := s.CaseParts(ctx, ref); err != nil || !reflect.DeepEqual(ls, listed) {
+		t.Errorf("CaseParts letters = %v (%v), want %v", ls, err, listed)
+	}
+	extra := mk(letter.StaffCase, "staff@corp.test")
+	_, evs, ls, err := s.UpdateParts(ctx, ref, func(*request.Case) (app.Change, error) {
+		return app.Change{Letters: []*outbox.Letter{extra}, Events: []request.Event{{At: t0, Actor: "staff", Action: "case_viewed"}}}, nil
+	})
+	if err != nil || len(ls) != 3 || len(evs) != 1 {
+		t.Fatalf("UpdateParts: %d letters, %d events (%v), want 3 and 1", len(ls), len(evs), err)
+	}
+	if after, _ := s.Letters(ctx, ref); !reflect.DeepEqual(ls, after) {
+		t.Errorf("UpdateParts letters = %v, Letters after = %v", ls, after)
+	}
+	if err := s.FinishLetter(ctx, extra.ID, outbox.Sent, t0, ""); err != nil { // (as if claimed)
+		t.Fatal(err)
 	}
 
 	for _, l := range []*outbox.Letter{byMail, byPost} {

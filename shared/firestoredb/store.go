@@ -277,7 +277,7 @@ func (s *Store) writeChange(tx *firestore.Transaction, c *request.Case, ch app.C
 
 // Update implements app.CaseStore.
 func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
-	c, _, _, err := s.update(ctx, ref, fn)
+	c, _, _, err := s.update(ctx, ref, fn, nil)
 	return c, err
 }
 
@@ -285,7 +285,7 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 // they were written: they are in the case document the transaction read, so the caller needs
 // no second read. A case written before it kept its events has them listed after the commit.
 func (s *Store) UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, error) {
-	c, events, embedded, err := s.update(ctx, ref, fn)
+	c, events, embedded, err := s.update(ctx, ref, fn, nil)
 	if err != nil || embedded {
 		return c, events, err
 	}
@@ -326,8 +326,9 @@ func (s *Store) caseDoc(ctx context.Context, ref string) (*caseDoc, error) {
 	return &d, nil
 }
 
-// update is Update, returning also the case's events when the case keeps them (isKept).
-func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (_ *request.Case, kept []request.Event, isKept bool, _ error) {
+// update is Update, returning also the case's events when the case keeps them (isKept), and
+// the document it wrote in *written when written is not nil.
+func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error), written **caseDoc) (_ *request.Case, kept []request.Event, isKept bool, _ error) {
 	if err := s.open(); err != nil {
 		return nil, nil, false, err
 	}
@@ -437,6 +438,9 @@ func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case)
 			}
 		}
 		out = c
+		if written != nil {
+			*written = nd
+		}
 		kept, isKept = nil, d.Parts != nil
 		if isKept {
 			kept = fromEventDocs(nd.Events)
@@ -519,6 +523,51 @@ func (s *Store) Letters(ctx context.Context, ref string) ([]*outbox.Letter, erro
 	if err != nil {
 		return nil, err
 	}
+	return s.lettersIn(ctx, ref, d)
+}
+
+// CaseParts is Case, Events and Letters from one read of the case document (for a case written
+// before it kept its parts, the rest is listed as well).
+func (s *Store) CaseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error) {
+	d, err := s.caseDoc(ctx, ref)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	events := fromEventDocs(d.Events)
+	if d.Parts == nil {
+		if events, err = s.eventDocuments(ctx, ref); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	letters, err := s.lettersIn(ctx, ref, d)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return fromCaseDoc(ref, d), events, letters, nil
+}
+
+// UpdateParts is Update that also returns the case's events and letters as committed, from
+// the document the transaction wrote.
+func (s *Store) UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
+	var written *caseDoc
+	c, events, embedded, err := s.update(ctx, ref, fn, &written)
+	if err != nil {
+		return c, nil, nil, err
+	}
+	if !embedded {
+		if events, err = s.eventDocuments(ctx, ref); err != nil {
+			return nil, nil, nil, err
+		}
+	}
+	letters, err := s.lettersIn(ctx, ref, written)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	return c, events, letters, nil
+}
+
+// lettersIn returns the letters of case d, in id order.
+func (s *Store) lettersIn(ctx context.Context, ref string, d *caseDoc) ([]*outbox.Letter, error) {
 	out := make([]*outbox.Letter, 0, len(d.Letters))
 	for id, ld := range d.Letters {
 		if ld.Kind == "" {

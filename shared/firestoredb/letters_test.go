@@ -3,6 +3,7 @@ package firestoredb_test
 import (
 	"context"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -119,5 +120,54 @@ func TestCaseLettersLiveInTheCaseDocument(t *testing.T) {
 	}
 	if _, err := s.ClaimLetter(ctx, byMail.ID, t0.Add(3*time.Hour), t0.Add(4*time.Hour)); err != app.ErrNotFound {
 		t.Errorf("claim after the stub: %v, want ErrNotFound", err)
+	}
+}
+
+// A sealed copy or package that fits one chunk is kept in its head: one document to write and
+// one to read; a larger one is split into chunks and read back whole.
+func TestSmallBlobsInTheHead(t *testing.T) {
+	testenv.RequireFirestore(t)
+	ctx := context.Background()
+	fs := testenv.Firestore(t, testenv.Project(t))
+	s, err := firestoredb.New(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	expire := time.Now().Add(time.Hour)
+	for _, tc := range []struct {
+		ref    string
+		size   int
+		chunks int
+	}{{"PL-SMALL", 1000, 0}, {"PL-LARGE", 600 << 10, 2}} {
+		sealed := make([]byte, tc.size)
+		for i := range sealed {
+			sealed[i] = byte(i * 7)
+		}
+		if err := s.PutAccessPackage(ctx, tc.ref, "k1", sealed, expire); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.AccessPackage(ctx, tc.ref, "k1")
+		if err != nil || !reflect.DeepEqual(got, sealed) {
+			t.Errorf("%s: read back %d bytes (%v), want the %d written", tc.ref, len(got), err, len(sealed))
+		}
+		chunks, err := fs.CollectionGroup("chunks").Documents(ctx).GetAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, c := range chunks {
+			if c.Ref.Parent.Parent.ID != "" && strings.HasPrefix(c.Ref.Parent.Parent.ID, tc.ref) {
+				n++
+			}
+		}
+		if n != tc.chunks {
+			t.Errorf("%s (%d bytes): %d chunk documents, want %d", tc.ref, tc.size, n, tc.chunks)
+		}
+		if err := s.DeleteAccessPackage(ctx, tc.ref, "k1"); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.AccessPackage(ctx, tc.ref, "k1"); err != app.ErrNotFound {
+			t.Errorf("%s after delete: %v, want ErrNotFound", tc.ref, err)
+		}
 	}
 }

@@ -925,6 +925,11 @@ func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte,
 		}
 	}
 	head := s.c.Collection(col).Doc(id)
+	if len(sealed) <= chunkSize {
+		// Small enough to sit in the head: one document to write and one to read.
+		_, err := head.Set(ctx, map[string]any{"chunks": 0, "data": sealed, "kind": kind, "size": len(sealed), "expireAt": expireAt.UTC(), "reference": ref})
+		return err
+	}
 	n := 0
 	for off := 0; off < len(sealed); off += chunkSize {
 		end := min(off+chunkSize, len(sealed))
@@ -951,11 +956,15 @@ func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, erro
 	}
 	var h struct {
 		Chunks int64  `firestore:"chunks"`
+		Data   []byte `firestore:"data"`
 		Kind   string `firestore:"kind"`
 		Size   int64  `firestore:"size"`
 	}
 	if err := snap.DataTo(&h); err != nil {
 		return nil, "", err
+	}
+	if h.Chunks == 0 && int64(len(h.Data)) == h.Size {
+		return h.Data, h.Kind, nil // kept in the head
 	}
 	out := make([]byte, 0, h.Size)
 	for i := int64(0); i < h.Chunks; i++ {

@@ -167,7 +167,16 @@ func (s *Service) Now() time.Time { return s.Clock() }
 // publish hands committed letters to the mail topic. A failed publish loses nothing: the letter
 // is already stored as pending and the Tick's outbox relay publishes it again.
 func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
+	// One message per case: its sender claims all of the case's letters that can go
+	// (OutboxStore.ClaimCaseLetters). A letter of no case has a message of its own.
+	cases := map[string]bool{}
 	for _, l := range letters {
+		if l.Reference != "" {
+			if cases[l.Reference] {
+				continue
+			}
+			cases[l.Reference] = true
+		}
 		if err := s.Publisher.Publish(ctx, TopicMail, outbox.Message{LetterID: l.ID}.Encode()); err != nil {
 			s.Logger.ErrorContext(ctx, "publish letter failed; the outbox relay will retry",
 				"reference", l.Reference, "letter_id", l.ID, "error", err)

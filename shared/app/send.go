@@ -20,15 +20,17 @@ const sendLease = 2 * time.Minute
 // relayQuiet is how long the relay leaves a tried letter to Pub/Sub's own retries with backoff.
 const relayQuiet = 15 * time.Minute
 
-// SendLetter renders and sends one queued letter, exactly once: a letter already sent (or
-// failed for good) is skipped, one held by another sender is retried later. It returns an
-// error only where a retry can help; a permanent refusal is recorded on the letter.
+// SendLetter sends the queued letter id together with the other letters of its case that can
+// go now (the letters one change caused share one message), each exactly once: a letter
+// already sent (or failed for good) is skipped, one held by another sender is retried later.
+// It returns an error only where a retry can help; a permanent refusal is recorded on the
+// letter. The outcomes are recorded together.
 func (s *Service) SendLetter(ctx context.Context, id string) error {
 	if s.Mailer == nil {
 		return errors.New("app: SendLetter needs a Mailer")
 	}
 	now := s.Clock()
-	l, err := s.Outbox.ClaimLetter(ctx, id, now, now.Add(sendLease))
+	ls, err := s.Outbox.ClaimCaseLetters(ctx, id, now, now.Add(sendLease))
 	switch {
 	case errors.Is(err, ErrAlreadySent):
 		s.Logger.InfoContext(ctx, "letter already handled", "letter_id", id)
@@ -40,30 +42,50 @@ func (s *Service) SendLetter(ctx context.Context, id string) error {
 	case err != nil:
 		return fmt.Errorf("claim letter %s: %w", id, err)
 	}
+	outcomes := make([]LetterOutcome, 0, len(ls))
+	var retry error
+	for _, l := range ls {
+		o, err := s.sendOne(ctx, l)
+		outcomes = append(outcomes, o)
+		if err != nil && retry == nil {
+			retry = err
+		}
+	}
+	if err := s.Outbox.FinishLetters(ctx, s.Clock(), outcomes); err != nil {
+		if retry != nil {
+			s.Logger.ErrorContext(ctx, "release letter failed", "letter_id", id, "error", err)
+			return retry
+		}
+		return fmt.Errorf("record letters sent: %w", err)
+	}
+	return retry
+}
+
+// sendOne sends one claimed letter and says what became of it; the error is a transient
+// failure, worth a retry.
+func (s *Service) sendOne(ctx context.Context, l *outbox.Letter) (LetterOutcome, error) {
+	id := l.ID
 	if l.To == "" {
 		// No e-mail address: the letter waits on the desk to be printed and posted.
 		s.Logger.InfoContext(ctx, "letter goes by post", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind))
-		return s.Outbox.FinishLetter(ctx, id, outbox.ToPost, s.Clock(), "")
+		return LetterOutcome{ID: id, Status: outbox.ToPost}, nil
 	}
 	m, err := s.Render(l)
 	if err != nil {
 		// A letter that cannot be rendered never will be: record it, do not retry.
 		s.Logger.ErrorContext(ctx, "letter cannot be rendered", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind), "error", err)
-		return s.Outbox.FinishLetter(ctx, id, outbox.Failed, s.Clock(), "render: "+err.Error())
+		return LetterOutcome{ID: id, Status: outbox.Failed, Error: "render: " + err.Error()}, nil
 	}
 	if err := s.Mailer.Send(ctx, m); err != nil {
 		var perm *PermanentError
 		if errors.As(err, &perm) {
 			s.Logger.ErrorContext(ctx, "mail service refused letter", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind), "error", err)
-			return s.Outbox.FinishLetter(ctx, id, outbox.Failed, s.Clock(), err.Error())
+			return LetterOutcome{ID: id, Status: outbox.Failed, Error: err.Error()}, nil
 		}
-		if ferr := s.Outbox.FinishLetter(ctx, id, outbox.Pending, s.Clock(), err.Error()); ferr != nil {
-			s.Logger.ErrorContext(ctx, "release letter failed", "letter_id", id, "error", ferr)
-		}
-		return fmt.Errorf("send letter %s: %w", id, err)
+		return LetterOutcome{ID: id, Status: outbox.Pending, Error: err.Error()}, fmt.Errorf("send letter %s: %w", id, err)
 	}
 	s.Logger.InfoContext(ctx, "letter sent", "reference", l.Reference, "letter_id", id, "letter", string(l.Kind))
-	return s.Outbox.FinishLetter(ctx, id, outbox.Sent, s.Clock(), "")
+	return LetterOutcome{ID: id, Status: outbox.Sent}, nil
 }
 
 // Render turns a queued letter into the e-mail, signing its links now.

@@ -64,10 +64,27 @@ type OutboxStore interface {
 	// (a transient failure, to be retried) with the error text. A letter deleted meanwhile is
 	// no error.
 	FinishLetter(ctx context.Context, id string, status outbox.Status, now time.Time, errText string) error
+	// ClaimCaseLetters claims, until lease, every letter of id's case that can be sent now
+	// (pending, or held by a sender whose lease ran out), id's first when it can: one claim
+	// covers the letters one change of a case caused, so the sender sends them together. A
+	// letter of no case is claimed alone. When none can be claimed it returns ErrNotFound (no
+	// letter id), ErrLeased (another sender holds id) or ErrAlreadySent.
+	ClaimCaseLetters(ctx context.Context, id string, now, lease time.Time) ([]*outbox.Letter, error)
+	// FinishLetters records the outcomes of letters claimed together, each as FinishLetter
+	// would (a case's letters in one write).
+	FinishLetters(ctx context.Context, now time.Time, outcomes []LetterOutcome) error
 	// PendingLetters lists letters still pending that were created before olderThan and not
 	// attempted since retryAfter: the outbox relay republishes them in case a publish was lost
 	// or Pub/Sub gave up on them (dead-lettered during a long mail outage).
 	PendingLetters(ctx context.Context, olderThan, retryAfter time.Time, max int) ([]string, error)
+}
+
+// LetterOutcome is what became of one claimed letter: Sent, Failed (for good), ToPost, or
+// Pending again (a transient failure, Error says which) to be retried.
+type LetterOutcome struct {
+	ID     string
+	Status outbox.Status
+	Error  string
 }
 
 // BlobStore keeps sealed ID copies and access packages, outside the case transaction (they can

@@ -613,21 +613,151 @@ func lettersOf(snaps []*firestore.DocumentSnapshot) ([]*outbox.Letter, error) {
 
 // ClaimLetter implements app.OutboxStore.
 func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
-	return s.changeLetter(ctx, id, func(d *letterDoc) error {
-		switch outbox.Status(d.Status) {
-		case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
-			return app.ErrAlreadySent
-		case outbox.Sending:
-			if d.LeaseUntil != nil && now.Before(*d.LeaseUntil) {
-				return app.ErrLeased
+	return s.changeLetter(ctx, id, func(d *letterDoc) error { return claim(d, now, lease) })
+}
+
+// claim marks d as being sent until lease: ErrAlreadySent when it was sent, failed for good or
+// went to post, ErrLeased when a sender holds it now.
+func claim(d *letterDoc, now, lease time.Time) error {
+	switch outbox.Status(d.Status) {
+	case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
+		return app.ErrAlreadySent
+	case outbox.Sending:
+		if d.LeaseUntil != nil && now.Before(*d.LeaseUntil) {
+			return app.ErrLeased
+		}
+	}
+	d.Status = string(outbox.Sending)
+	d.LeaseUntil = ptr(lease)
+	d.AttemptedAt = ptr(now)
+	d.Attempts++
+	return nil
+}
+
+// ClaimCaseLetters implements app.OutboxStore: one read and one write of the case document
+// for all the letters it claims.
+func (s *Store) ClaimCaseLetters(ctx context.Context, id string, now, lease time.Time) ([]*outbox.Letter, error) {
+	ref := outbox.ReferenceOf(id)
+	if ref == "" {
+		l, err := s.ClaimLetter(ctx, id, now, lease)
+		if err != nil {
+			return nil, err
+		}
+		return []*outbox.Letter{l}, nil
+	}
+	if err := s.open(); err != nil {
+		return nil, err
+	}
+	var out []*outbox.Letter
+	doc := s.caseRef(ref)
+	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		out = nil
+		snap, err := tx.Get(doc)
+		if status.Code(err) == codes.NotFound {
+			return app.ErrNotFound
+		}
+		if err != nil {
+			return err
+		}
+		var d caseDoc
+		if err := snap.DataTo(&d); err != nil {
+			return fmt.Errorf("decode case: %w", err)
+		}
+		first := d.Letters[id]
+		if first == nil || first.Kind == "" {
+			return app.ErrNotFound
+		}
+		ids := []string{id}
+		for other, l := range d.Letters {
+			if other != id && l.Kind != "" {
+				ids = append(ids, other)
 			}
 		}
-		d.Status = string(outbox.Sending)
-		d.LeaseUntil = ptr(lease)
-		d.AttemptedAt = ptr(now)
-		d.Attempts++
-		return nil
+		slices.Sort(ids[1:])
+		var ups []firestore.Update
+		var firstErr error
+		for _, x := range ids {
+			if err := claim(d.Letters[x], now, lease); err != nil {
+				if x == id {
+					firstErr = err
+				}
+				continue
+			}
+			ups = append(ups, firestore.Update{FieldPath: firestore.FieldPath{"letters", x}, Value: d.Letters[x]})
+			l, err := d.letter(x)
+			if err != nil {
+				return err
+			}
+			l.Reference = ref
+			out = append(out, l)
+		}
+		if len(ups) == 0 {
+			return firstErr
+		}
+		d.count()
+		ups = append(ups, firestore.Update{Path: "unsettled", Value: d.Unsettled}, firestore.Update{Path: "toPost", Value: d.ToPost})
+		return tx.Update(doc, ups)
 	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// FinishLetters implements app.OutboxStore: a case's letters in one write, without a read.
+func (s *Store) FinishLetters(ctx context.Context, now time.Time, outcomes []app.LetterOutcome) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	byCase := map[string][]firestore.Update{}
+	var refs []string
+	settled, posted := map[string]int{}, map[string]int{}
+	for _, o := range outcomes {
+		ref := outbox.ReferenceOf(o.ID)
+		if ref == "" {
+			if err := s.FinishLetter(ctx, o.ID, o.Status, now, o.Error); err != nil {
+				return err
+			}
+			continue
+		}
+		if _, ok := byCase[ref]; !ok {
+			refs = append(refs, ref)
+		}
+		byCase[ref] = append(byCase[ref], finishUpdates(firestore.FieldPath{"letters", o.ID}, o.Status, now, o.Error)...)
+		if o.Status != outbox.Pending && o.Status != outbox.Sending {
+			settled[ref]++
+		}
+		if o.Status == outbox.ToPost {
+			posted[ref]++
+		}
+	}
+	for _, ref := range refs {
+		up := byCase[ref]
+		if n := settled[ref]; n > 0 {
+			up = append(up, firestore.Update{Path: "unsettled", Value: firestore.Increment(-n)})
+		}
+		if n := posted[ref]; n > 0 {
+			up = append(up, firestore.Update{Path: "toPost", Value: firestore.Increment(n)})
+		}
+		if _, err := s.caseRef(ref).Update(ctx, up); err != nil && status.Code(err) != codes.NotFound {
+			return fmt.Errorf("finish letters of %s: %w", ref, err)
+		}
+	}
+	return nil
+}
+
+// finishUpdates records a sender's outcome on the letter at path.
+func finishUpdates(path firestore.FieldPath, st outbox.Status, now time.Time, errText string) []firestore.Update {
+	field := func(name string) firestore.FieldPath { return append(slices.Clip(path), name) }
+	up := []firestore.Update{
+		{FieldPath: field("status"), Value: string(st)},
+		{FieldPath: field("leaseUntil"), Value: nil},
+		{FieldPath: field("lastError"), Value: errText},
+	}
+	if st == outbox.Sent {
+		up = append(up, firestore.Update{FieldPath: field("sentAt"), Value: now.UTC()})
+	}
+	return up
 }
 
 // changeLetter changes a letter in a transaction and returns it as written: fn changes the
@@ -736,15 +866,7 @@ func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, n
 	if ref := outbox.ReferenceOf(id); ref != "" {
 		doc, path = s.caseRef(ref), firestore.FieldPath{"letters", id}
 	}
-	field := func(name string) firestore.FieldPath { return append(slices.Clip(path), name) }
-	up := []firestore.Update{
-		{FieldPath: field("status"), Value: string(st)},
-		{FieldPath: field("leaseUntil"), Value: nil},
-		{FieldPath: field("lastError"), Value: errText},
-	}
-	if st == outbox.Sent {
-		up = append(up, firestore.Update{FieldPath: field("sentAt"), Value: now.UTC()})
-	}
+	up := finishUpdates(path, st, now, errText)
 	if len(path) > 0 && st != outbox.Pending && st != outbox.Sending {
 		up = append(up, firestore.Update{Path: "unsettled", Value: firestore.Increment(-1)})
 		if st == outbox.ToPost {

@@ -331,6 +331,59 @@ func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time
 	})
 }
 
+// ClaimCaseLetters implements app.OutboxStore.
+func (s *Store) ClaimCaseLetters(ctx context.Context, id string, now, lease time.Time) ([]*outbox.Letter, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cur, ok := s.letters[id]
+	if !ok {
+		return nil, app.ErrNotFound
+	}
+	ids := []string{id}
+	if cur.Reference != "" {
+		var others []string
+		for other, l := range s.letters {
+			if other != id && l.Reference == cur.Reference {
+				others = append(others, other)
+			}
+		}
+		slices.Sort(others)
+		ids = append(ids, others...)
+	}
+	var out []*outbox.Letter
+	for _, x := range ids {
+		l := s.letters[x]
+		if l.Status != outbox.Pending && (l.Status != outbox.Sending || (!l.LeaseUntil.IsZero() && now.Before(l.LeaseUntil))) {
+			continue
+		}
+		c := clone(l)
+		c.Status, c.LeaseUntil, c.AttemptedAt = outbox.Sending, stamp(lease), stamp(now)
+		c.Attempts++
+		s.letters[x] = c
+		out = append(out, clone(c))
+	}
+	if len(out) == 0 {
+		if cur.Status == outbox.Sending {
+			return nil, app.ErrLeased
+		}
+		return nil, app.ErrAlreadySent
+	}
+	return out, nil
+}
+
+// FinishLetters implements app.OutboxStore.
+func (s *Store) FinishLetters(ctx context.Context, now time.Time, outcomes []app.LetterOutcome) error {
+	for _, o := range outcomes {
+		if err := s.FinishLetter(ctx, o.ID, o.Status, now, o.Error); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // changeLetter changes a copy of a letter and stores it, as a transaction would: fn changes
 // the letter, or refuses with an error that changeLetter returns as it is. app.ErrNotFound
 // when there is no such letter.

@@ -55,6 +55,8 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 		{"ConcurrentUpdatesBothApply", concurrentUpdates},
 		{"LetterLeases", letterLeases},
 		{"OneWinnerPerLetterClaim", oneClaimWinner},
+		{"ClaimCaseLetters", claimCaseLetters},
+		{"OneWinnerPerCaseClaim", oneCaseClaimWinner},
 		{"LettersOfNoCase", lettersOfNoCase},
 		{"PendingLetters", pendingLetters},
 		{"DueCases", dueCases},
@@ -531,6 +533,103 @@ func oneClaimWinner(t *testing.T, s Stores) {
 	})
 	if ls := mustLetters(t, s, c.Reference); ls[0].Attempts != 1 {
 		t.Errorf("attempts = %d, want 1", ls[0].Attempts)
+	}
+}
+
+// A sender claims all of a case's letters that can go with the one its message names, and
+// records their outcomes together.
+func claimCaseLetters(t *testing.T, s Stores) {
+	c := newCase("PL-CASECLAIM")
+	a, b, done := newLetter(c.Reference, letter.Receipt, t0), newLetter(c.Reference, letter.StaffCase, t0), newLetter(c.Reference, letter.ConfirmEmail, t0)
+	submit(t, s, c, a, b, done)
+	other := newCase("PL-CASECLAIM-2")
+	elsewhere := newLetter(other.Reference, letter.Receipt, t0)
+	submit(t, s, other, elsewhere)
+	if _, err := s.ClaimLetter(ctx, done.ID, t0, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.FinishLetter(ctx, done.ID, outbox.Sent, t0, ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimCaseLetters(ctx, "absent", t0, t0.Add(time.Minute)); !errors.Is(err, app.ErrNotFound) {
+		t.Errorf("claim of an absent letter: %v, want ErrNotFound", err)
+	}
+	got, err := s.ClaimCaseLetters(ctx, b.ID, t0, t0.Add(time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []string
+	for _, l := range got {
+		ids = append(ids, l.ID)
+		if l.Status != outbox.Sending || l.Attempts != 1 || !l.LeaseUntil.Equal(t0.Add(time.Minute)) || l.Reference != c.Reference || l.To != a.To {
+			t.Errorf("claimed letter: %+v", l)
+		}
+	}
+	// The named letter first, then the case's others that can go: not the sent one, not
+	// another case's.
+	if d := cmp.Diff([]string{b.ID, a.ID}, ids); d != "" {
+		t.Errorf("claimed (-want +got):\n%s", d)
+	}
+	if _, err := s.ClaimCaseLetters(ctx, a.ID, t0.Add(time.Second), t0.Add(time.Minute)); !errors.Is(err, app.ErrLeased) {
+		t.Errorf("claim while a sender holds them: %v, want ErrLeased", err)
+	}
+	// b went out, a failed for a moment.
+	if err := s.FinishLetters(ctx, t0.Add(2*time.Second), []app.LetterOutcome{{ID: b.ID, Status: outbox.Sent}, {ID: a.ID, Status: outbox.Pending, Error: "503"}}); err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]*outbox.Letter{}
+	for _, l := range mustLetters(t, s, c.Reference) {
+		byID[l.ID] = l
+	}
+	if l := byID[b.ID]; l.Status != outbox.Sent || !l.SentAt.Equal(t0.Add(2*time.Second)) || !l.LeaseUntil.IsZero() {
+		t.Errorf("after sending: %+v", l)
+	}
+	if l := byID[a.ID]; l.Status != outbox.Pending || l.LastError != "503" || !l.LeaseUntil.IsZero() {
+		t.Errorf("after a transient failure: %+v", l)
+	}
+	// The message that names b comes again: b is sent, a is claimed alone.
+	got, err = s.ClaimCaseLetters(ctx, b.ID, t0.Add(time.Minute), t0.Add(2*time.Minute))
+	if err != nil || len(got) != 1 || got[0].ID != a.ID || got[0].Attempts != 2 {
+		t.Fatalf("claim after the retry: %v %v, want a alone", got, err)
+	}
+	if err := s.FinishLetters(ctx, t0.Add(time.Minute), []app.LetterOutcome{{ID: a.ID, Status: outbox.ToPost}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ClaimCaseLetters(ctx, b.ID, t0.Add(time.Hour), t0.Add(2*time.Hour)); !errors.Is(err, app.ErrAlreadySent) {
+		t.Errorf("claim when all went: %v, want ErrAlreadySent", err)
+	}
+	if ls, err := s.LettersToPost(ctx, 10); err != nil || len(ls) != 1 || ls[0].ID != a.ID {
+		t.Errorf("letters to post: %v %v, want a", ls, err)
+	}
+	if ids, err := s.PendingLetters(ctx, t0.Add(time.Hour), t0.Add(time.Hour), 10); err != nil || len(ids) != 1 || ids[0] != elsewhere.ID {
+		t.Errorf("pending: %v %v, want only the other case's letter", ids, err)
+	}
+	// A letter of no case is claimed alone; finishing a letter deleted meanwhile is no error.
+	q := &outbox.Letter{ID: outbox.ID("", letter.DecreeDaysMissing, "privacy@corp.test", "2029"), Kind: letter.DecreeDaysMissing,
+		Lang: "nl", To: "privacy@corp.test", Status: outbox.Pending, CreatedAt: t0, RetainUntil: t0.AddDate(1, 0, 0)}
+	if err := s.QueueLetter(ctx, q); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ClaimCaseLetters(ctx, q.ID, t0, t0.Add(time.Minute)); err != nil || len(got) != 1 || got[0].ID != q.ID {
+		t.Errorf("claim of a letter of no case: %v %v", got, err)
+	}
+	if err := s.FinishLetters(ctx, t0, []app.LetterOutcome{{ID: q.ID, Status: outbox.Sent}, {ID: "absent", Status: outbox.Sent}}); err != nil {
+		t.Errorf("finish: %v", err)
+	}
+}
+
+func oneCaseClaimWinner(t *testing.T, s Stores) {
+	c := newCase("PL-CASEWIN")
+	a, b := newLetter(c.Reference, letter.Receipt, t0), newLetter(c.Reference, letter.StaffCase, t0)
+	submit(t, s, c, a, b)
+	oneWinner(t, 5, "ClaimCaseLetters", app.ErrLeased, func() error {
+		_, err := s.ClaimCaseLetters(ctx, a.ID, t0, t0.Add(time.Minute))
+		return err
+	})
+	for _, l := range mustLetters(t, s, c.Reference) {
+		if l.Attempts != 1 {
+			t.Errorf("%s: attempts = %d, want 1", l.ID, l.Attempts)
+		}
 	}
 }
 

@@ -85,9 +85,12 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
 }
 
 // admitClient asks the app whether the client may submit at all, where the app can say so
-// before the submission is read.
+// before the submission is read: for a body that may carry an ID copy worth sparing. A body of
+// declared length no larger than a plain form costs nothing to read, and Submit checks the same
+// limit before it inspects any file in it (and counts it in its transaction), so that one
+// costs no read of its own here.
 func (h *Handlers) admitClient(r *http.Request, cl app.Client) error {
-	if h.admit == nil {
+	if h.admit == nil || (r.ContentLength >= 0 && r.ContentLength <= maxFormBody) {
 		return nil
 	}
 	return h.admit.Admit(r.Context(), cl)

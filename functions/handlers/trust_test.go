@@ -75,7 +75,8 @@ func (f *fakeAdmitter) Admit(context.Context, app.Client) error { f.calls.Add(1)
 func TestUploadsAreRefusedBeforeInspection(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{})
-	exe := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 400)...)
+	// Larger than a plain form: a body that can carry a photo is what the early check spares.
+	exe := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, maxFormBody)...)
 	form := func() (string, *bytes.Buffer) {
 		ct, body := multipartBody(t, valid(), "id.jpg", exe)
 		var buf bytes.Buffer
@@ -118,6 +119,22 @@ func TestUploadsAreRefusedBeforeInspection(t *testing.T) {
 		t.Errorf("declared length over the limit: %d, want 413", resp.StatusCode)
 	}
 	e.assertEmpty(t)
+}
+
+// A body no larger than a plain form costs no early read: Submit checks the same limit before it
+// inspects a file (TestIPLimitComesBeforeInspection) and counts it when storing the case.
+func TestSmallFormsCostNoEarlyRead(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{})
+	admitter := &fakeAdmitter{}
+	e.h.admit = admitter
+	ct, body := multipartBody(t, valid(), "", nil)
+	if resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON); resp.StatusCode != 201 {
+		t.Fatalf("small form: %d %s, want 201", resp.StatusCode, b)
+	}
+	if n := admitter.calls.Load(); n != 0 {
+		t.Errorf("admitter asked %d times for a small form, want 0", n)
+	}
 }
 
 // The upload page's link: a forged token in the query is refused before the upload is read.

@@ -45,11 +45,15 @@ func (s *Service) SendLetter(ctx context.Context, id string) error {
 	outcomes := make([]LetterOutcome, 0, len(ls))
 	var retry error
 	for _, l := range ls {
+		if retry != nil {
+			// The mail service is failing: the rest wait for the retry rather than each
+			// waiting out its own timeout (which could outlast the lease).
+			outcomes = append(outcomes, LetterOutcome{ID: l.ID, Status: outbox.Pending, Error: "not tried: " + retry.Error()})
+			continue
+		}
 		o, err := s.sendOne(ctx, l)
 		outcomes = append(outcomes, o)
-		if err != nil && retry == nil {
-			retry = err
-		}
+		retry = err
 	}
 	if err := s.Outbox.FinishLetters(ctx, s.Clock(), outcomes); err != nil {
 		if retry != nil {

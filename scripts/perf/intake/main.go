@@ -43,7 +43,7 @@ func main() {
 	flag.IntVar(&o.n, "n", 200, "sequential requests to each, interleaved")
 	flag.IntVar(&o.clients, "clients", 8, "concurrent clients for the throughput figure")
 	flag.DurationVar(&o.duration, "duration", 4*time.Second, "length of one throughput phase")
-	flag.IntVar(&o.rounds, "rounds", 2, "throughput phases of each (product, floor, product, floor ...)")
+	flag.IntVar(&o.rounds, "rounds", 2, "throughput phases of each (product, floor, floor, product ...), after an unmeasured one of each")
 	flag.StringVar(&o.perIP, "rate-limit-per-ip", "0", "RATE_LIMIT_PER_IP for RequestForm (0: off); every request carries its own X-Forwarded-For address, but only a build that reads TRUSTED_PROXY_HOPS sees it, else all share 127.0.0.1's counter")
 	flag.StringVar(&o.perEmail, "rate-limit-per-email", "1000000", "RATE_LIMIT_PER_EMAIL for RequestForm (0: off)")
 	flag.StringVar(&o.rows, "rows", "", "append the summary rows (TSV) to this file for scripts/bench")
@@ -173,9 +173,20 @@ func run(o options) error {
 			harness.Num(s.s.Quantile(0.99)), harness.Num(s.s.Quantile(0)), harness.Num(s.s.Quantile(1)))
 	}
 
+	// Warm-up under load as well, unmeasured: the emulators compile their hot paths (JIT) in
+	// the first seconds of concurrent work, which would otherwise fall on the first phase.
+	for _, t := range []*target{p, f} {
+		if _, _, err := load(ctx, t, o.clients, o.duration/2); err != nil {
+			return err
+		}
+	}
 	var pRate, fRate, pLat, fLat harness.Sample
-	for range o.rounds {
-		for _, t := range []*target{p, f} {
+	for i := range o.rounds {
+		order := []*target{p, f}
+		if i%2 == 1 {
+			order = []*target{f, p} // product, floor, floor, product ...: drift falls on both
+		}
+		for _, t := range order {
 			rate, lat, err := load(ctx, t, o.clients, o.duration)
 			if err != nil {
 				return err

@@ -112,7 +112,7 @@ func pushSubscriptions(defs []handlers.Definition, base string) []pushSub {
 // current endpoint: a reused emulator may still push to the port of an earlier run.
 func ensureSubscriptions(ctx context.Context, c *pubsub.Client, project string, subs []pushSub) error {
 	for _, s := range subs {
-		if err := pubsubqueue.EnsurePush(ctx, c, project, s.Topic, s.Name, s.Endpoint); err != nil {
+		if err := pubsubqueue.EnsurePush(ctx, c.TopicAdminClient, c.SubscriptionAdminClient, project, s.Topic, s.Name, s.Endpoint); err != nil {
 			return err
 		}
 		if err := c.SubscriptionAdminClient.ModifyPushConfig(ctx, &pubsubpb.ModifyPushConfigRequest{
@@ -258,7 +258,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 		defer t.Stop()
 		ticks = t.C
 	}
-	pub, err := pubsubqueue.New(ps, c.Project)
+	pub, err := pubsubqueue.New(ps.TopicAdminClient, c.Project)
 	if err != nil {
 		return err
 	}

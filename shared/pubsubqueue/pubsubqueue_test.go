@@ -21,7 +21,7 @@ func TestPublish(t *testing.T) {
 	project := testenv.Project(t)
 	c := testenv.PubSub(t, project)
 	for range 2 {
-		if err := pubsubqueue.EnsurePush(ctx, c, project, "mail", "", ""); err != nil {
+		if err := pubsubqueue.EnsurePush(ctx, c.TopicAdminClient, c.SubscriptionAdminClient, project, "mail", "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -29,7 +29,7 @@ func TestPublish(t *testing.T) {
 	if _, err := c.SubscriptionAdminClient.CreateSubscription(ctx, &pubsubpb.Subscription{Name: sub, Topic: fmt.Sprintf("projects/%s/topics/mail", project)}); err != nil {
 		t.Fatal(err)
 	}
-	p, err := pubsubqueue.New(c, project)
+	p, err := pubsubqueue.New(c.TopicAdminClient, project)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -168,14 +168,14 @@ func (s *Stack) emulators(t testing.TB) {
 		t.Fatal(err)
 	}
 	s.Store = store
-	pub, err := pubsubqueue.New(s.PS, s.Project)
+	pub, err := pubsubqueue.New(s.PS.TopicAdminClient, s.Project)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(pub.Close)
 	s.Pub = pub
 	for _, topic := range app.Topics {
-		if err := pubsubqueue.EnsurePush(context.Background(), s.PS, s.Project, topic, "", ""); err != nil {
+		if err := pubsubqueue.EnsurePush(context.Background(), s.PS.TopicAdminClient, s.PS.SubscriptionAdminClient, s.Project, topic, "", ""); err != nil {
 			t.Fatal(err)
 		}
 	}

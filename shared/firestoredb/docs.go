@@ -15,7 +15,9 @@ import (
 )
 
 // The document shapes. Dates are stored as "YYYY-MM-DD" strings (calendar dates have no time
-// zone); instants as timestamps; optional instants as pointers so that queries skip them.
+// zone); instants as timestamps; optional values as pointers, left out while unset
+// (omitempty): a query skips a document without the field as it skips a null, and a case
+// stores (and Firestore indexes) only what it holds.
 
 type personDoc struct {
 	Name      string `firestore:"name"`
@@ -34,12 +36,12 @@ type repDoc struct {
 type identityDoc struct {
 	CopyRequired bool       `firestore:"copyRequired"`
 	CopyHeld     bool       `firestore:"copyHeld"`
-	CopyUploaded *time.Time `firestore:"copyUploaded"`
+	CopyUploaded *time.Time `firestore:"copyUploaded,omitempty"`
 	CopyKind     string     `firestore:"copyKind,omitempty"`
-	RequestedAt  *time.Time `firestore:"requestedAt"`
-	AskedAt      *time.Time `firestore:"askedAt"`
+	RequestedAt  *time.Time `firestore:"requestedAt,omitempty"`
+	AskedAt      *time.Time `firestore:"askedAt,omitempty"`
 	CheckedBy    string     `firestore:"checkedBy,omitempty"`
-	CheckedAt    *time.Time `firestore:"checkedAt"`
+	CheckedAt    *time.Time `firestore:"checkedAt,omitempty"`
 	Method       string     `firestore:"method,omitempty"`
 	DocumentType string     `firestore:"documentType,omitempty"`
 	// RepresentationChecked: staff saw proof of the representative's authority.
@@ -54,7 +56,7 @@ type thirdPartyDoc struct {
 	ObjectionDue string     `firestore:"objectionDue"`
 	Answer       string     `firestore:"answer,omitempty"`
 	Comment      string     `firestore:"comment,omitempty"`
-	AnsweredAt   *time.Time `firestore:"answeredAt"`
+	AnsweredAt   *time.Time `firestore:"answeredAt,omitempty"`
 	Mask         bool       `firestore:"mask"`
 }
 
@@ -89,26 +91,26 @@ type caseDoc struct {
 	Details        string         `firestore:"details,omitempty"`
 	Proposed       string         `firestore:"proposedChanges,omitempty"`
 	Motivation     string         `firestore:"motivation,omitempty"`
-	Representative *repDoc        `firestore:"representative"`
+	Representative *repDoc        `firestore:"representative,omitempty"`
 	Signature      string         `firestore:"signature"`
 	SubmittedAt    time.Time      `firestore:"submittedAt"`
-	ConfirmedAt    *time.Time     `firestore:"confirmedAt"`
+	ConfirmedAt    *time.Time     `firestore:"confirmedAt,omitempty"`
 	Received       string         `firestore:"received"`
 	DueDate        string         `firestore:"dueDate"`
 	Extended       bool           `firestore:"extended"`
 	SuspendedDays  int            `firestore:"suspendedDays"`
 	Identity       identityDoc    `firestore:"identity"`
-	ThirdParty     *thirdPartyDoc `firestore:"thirdParty"`
-	Decision       *decisionDoc   `firestore:"decision"`
-	Result         *resultDoc     `firestore:"result"`
-	ClosedAt       *time.Time     `firestore:"closedAt"`
+	ThirdParty     *thirdPartyDoc `firestore:"thirdParty,omitempty"`
+	Decision       *decisionDoc   `firestore:"decision,omitempty"`
+	Result         *resultDoc     `firestore:"result,omitempty"`
+	ClosedAt       *time.Time     `firestore:"closedAt,omitempty"`
 	UpdatedAt      time.Time      `firestore:"updatedAt"`
-	NextActionAt   *time.Time     `firestore:"nextActionAt"`
+	NextActionAt   *time.Time     `firestore:"nextActionAt,omitempty"`
 	Version        int            `firestore:"version"`
 	LinkGeneration int            `firestore:"linkGeneration,omitempty"`
 	TickFailures   int            `firestore:"tickFailures,omitempty"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
-	ExpireAt *time.Time `firestore:"expireAt"`
+	ExpireAt *time.Time `firestore:"expireAt,omitempty"`
 	// Parts names the case's letters, so that an update knows them without a query, and which
 	// exist without looking each up. Nil on a case written before the store kept it: an update
 	// of such a case looks them up, and its events are documents of their own, as then.
@@ -183,11 +185,11 @@ type letterDoc struct {
 	Status      string     `firestore:"status"`
 	Attempts    int        `firestore:"attempts"`
 	CreatedAt   time.Time  `firestore:"createdAt"`
-	SentAt      *time.Time `firestore:"sentAt"`
-	LeaseUntil  *time.Time `firestore:"leaseUntil"`
+	SentAt      *time.Time `firestore:"sentAt,omitempty"`
+	LeaseUntil  *time.Time `firestore:"leaseUntil,omitempty"`
 	LastError   string     `firestore:"lastError,omitempty"`
-	AttemptedAt *time.Time `firestore:"attemptedAt"`
-	ExpireAt    *time.Time `firestore:"expireAt"` // TTL
+	AttemptedAt *time.Time `firestore:"attemptedAt,omitempty"`
+	ExpireAt    *time.Time `firestore:"expireAt,omitempty"` // TTL
 }
 
 func ptr(t time.Time) *time.Time {

@@ -164,6 +164,9 @@ func (in *Instance) Stop() {
 	in.exited <- err
 }
 
+// Pid is the instance's process id.
+func (in *Instance) Pid() int { return in.cmd.Process.Pid }
+
 // Logs is what the instance printed so far.
 func (in *Instance) Logs() string { return in.logs.String() }
 

@@ -1,17 +1,23 @@
 // Package policy holds an organisation's policy profile: every setting docs/rules.md marks ⚙, loaded
-// from an embedded JSON file (profiles/) or from a path, and validated as a whole.
+// from an embedded profile or from a path to a JSON file, and validated as a whole.
+//
+// The embedded profiles are edited as JSON in profiles/ and compiled into Go (profiles_gen.go) by
+// go generate, which reads and validates each one as Load reads a file: a cold start then builds
+// its profile from a literal instead of decoding JSON. After editing a profile, run:
+//
+//	go generate ./shared/policy
 package policy
+
+//go:generate go run -tags policygen ./internal/gen
 
 import (
 	"bytes"
-	"embed"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
+	"maps"
 	"os"
-	"path"
 	"slices"
 	"strings"
 
@@ -19,8 +25,10 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-//go:embed profiles/*.json
-var embedded embed.FS
+// compiled holds a constructor per embedded profile name, each returning a fresh profile (the
+// caller's to change). profiles_gen.go fills it; without that file (go generate builds with the
+// policygen tag to leave it out) there are no embedded profiles.
+var compiled map[string]func() *Profile
 
 // ErrUnknownProfile is returned by Load for a name that is neither embedded nor a path.
 var ErrUnknownProfile = errors.New("unknown policy profile")
@@ -257,44 +265,20 @@ func (p *Profile) Term(requestType string) Term {
 
 // Names returns the embedded profile names, sorted.
 func Names() []string {
-	entries, err := fs.ReadDir(embedded, "profiles")
-	if err != nil {
-		return nil // cannot happen: the directory is embedded at compile time
-	}
-	var names []string
-	for _, e := range entries {
-		if n, ok := strings.CutSuffix(e.Name(), ".json"); ok {
-			names = append(names, n)
-		}
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(compiled))
 }
 
 // Load returns the validated profile named nameOrPath: an embedded name ("vallei-wonen",
 // "de-alliantie") or a path to a JSON file (recognised by a path separator or a .json
-// suffix). An invalid profile is an error: nothing should run on a half-right policy.
+// suffix). An invalid profile is an error: nothing should run on a half-right policy. An
+// embedded profile was read and validated by go generate (and TestGeneratedProfilesAreCurrent
+// checks it is current), so it is built without decoding; each call returns a fresh copy.
 func Load(nameOrPath string) (*Profile, error) {
-	data, err := read(nameOrPath)
-	if err != nil {
-		return nil, err
-	}
-	p, err := Parse(data)
-	if err != nil {
-		return nil, fmt.Errorf("policy profile %q: %w", nameOrPath, err)
-	}
-	if err := p.Validate(); err != nil {
-		return nil, fmt.Errorf("policy profile %q is invalid:\n%w", nameOrPath, err)
-	}
-	return p, nil
-}
-
-func read(nameOrPath string) ([]byte, error) {
 	if nameOrPath == "" {
 		return nil, fmt.Errorf("%w: empty name", ErrUnknownProfile)
 	}
-	if slices.Contains(Names(), nameOrPath) {
-		return embedded.ReadFile(path.Join("profiles", nameOrPath+".json"))
+	if build, ok := compiled[nameOrPath]; ok {
+		return build(), nil
 	}
 	if !strings.ContainsRune(nameOrPath, os.PathSeparator) && !strings.Contains(nameOrPath, "/") &&
 		!strings.HasSuffix(nameOrPath, ".json") {
@@ -305,7 +289,14 @@ func read(nameOrPath string) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("read policy profile: %w", err)
 	}
-	return data, nil
+	p, err := Parse(data)
+	if err != nil {
+		return nil, fmt.Errorf("policy profile %q: %w", nameOrPath, err)
+	}
+	if err := p.Validate(); err != nil {
+		return nil, fmt.Errorf("policy profile %q is invalid:\n%w", nameOrPath, err)
+	}
+	return p, nil
 }
 
 // Parse decodes one profile without validating it. Unknown fields and trailing data are

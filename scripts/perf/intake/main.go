@@ -176,7 +176,7 @@ func run(o options) error {
 	// Warm-up under load as well, unmeasured: the emulators compile their hot paths (JIT) in
 	// the first seconds of concurrent work, which would otherwise fall on the first phase.
 	for _, t := range []*target{p, f} {
-		if _, _, err := load(ctx, t, o.clients, o.duration/2); err != nil {
+		if _, _, err := load(ctx, t, o.clients, o.duration); err != nil {
 			return err
 		}
 	}

@@ -649,23 +649,11 @@ func (s *Store) ClaimCaseLetters(ctx context.Context, id string, now, lease time
 		return nil, err
 	}
 	var out []*outbox.Letter
-	doc := s.caseRef(ref)
-	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	err := s.changeCaseLetters(ctx, ref, func(d *caseDoc) ([]string, error) {
 		out = nil
-		snap, err := tx.Get(doc)
-		if status.Code(err) == codes.NotFound {
-			return app.ErrNotFound
-		}
-		if err != nil {
-			return err
-		}
-		var d caseDoc
-		if err := snap.DataTo(&d); err != nil {
-			return fmt.Errorf("decode case: %w", err)
-		}
 		first := d.Letters[id]
 		if first == nil || first.Kind == "" {
-			return app.ErrNotFound
+			return nil, app.ErrNotFound
 		}
 		ids := []string{id}
 		for other, l := range d.Letters {
@@ -674,7 +662,7 @@ func (s *Store) ClaimCaseLetters(ctx context.Context, id string, now, lease time
 			}
 		}
 		slices.Sort(ids[1:])
-		var ups []firestore.Update
+		var claimed []string
 		var firstErr error
 		for _, x := range ids {
 			if err := claim(d.Letters[x], now, lease); err != nil {
@@ -683,20 +671,16 @@ func (s *Store) ClaimCaseLetters(ctx context.Context, id string, now, lease time
 				}
 				continue
 			}
-			ups = append(ups, firestore.Update{FieldPath: firestore.FieldPath{"letters", x}, Value: d.Letters[x]})
 			l, err := d.letter(x)
 			if err != nil {
-				return err
+				return nil, err
 			}
-			l.Reference = ref
-			out = append(out, l)
+			claimed, out = append(claimed, x), append(out, l)
 		}
-		if len(ups) == 0 {
-			return firstErr
+		if len(claimed) == 0 {
+			return nil, firstErr
 		}
-		d.count()
-		ups = append(ups, firestore.Update{Path: "unsettled", Value: d.Unsettled}, firestore.Update{Path: "toPost", Value: d.ToPost})
-		return tx.Update(doc, ups)
+		return claimed, nil
 	})
 	if err != nil {
 		return nil, err
@@ -704,7 +688,9 @@ func (s *Store) ClaimCaseLetters(ctx context.Context, id string, now, lease time
 	return out, nil
 }
 
-// FinishLetters implements app.OutboxStore: a case's letters in one write, without a read.
+// FinishLetters implements app.OutboxStore: a case's letters in one write, without a read. The
+// outcomes move the case's counts by what they settle; the next change of the case counts
+// again. A letter or case deleted meanwhile (retention) is no error: nothing is left to record.
 func (s *Store) FinishLetters(ctx context.Context, now time.Time, outcomes []app.LetterOutcome) error {
 	if err := s.open(); err != nil {
 		return err
@@ -715,8 +701,10 @@ func (s *Store) FinishLetters(ctx context.Context, now time.Time, outcomes []app
 	for _, o := range outcomes {
 		ref := outbox.ReferenceOf(o.ID)
 		if ref == "" {
-			if err := s.FinishLetter(ctx, o.ID, o.Status, now, o.Error); err != nil {
-				return err
+			// A letter of no case: a document of its own.
+			_, err := s.c.Collection(colLetters).Doc(o.ID).Update(ctx, finishUpdates(nil, o.Status, now, o.Error))
+			if err != nil && status.Code(err) != codes.NotFound {
+				return fmt.Errorf("finish letter %s: %w", o.ID, err)
 			}
 			continue
 		}
@@ -773,8 +761,28 @@ func (s *Store) changeLetter(ctx context.Context, id string, fn func(d *letterDo
 		return s.changeQueuedLetter(ctx, id, fn)
 	}
 	var out *outbox.Letter
+	err := s.changeCaseLetters(ctx, ref, func(d *caseDoc) ([]string, error) {
+		ld := d.Letters[id]
+		if ld == nil || ld.Kind == "" {
+			return nil, app.ErrNotFound
+		}
+		if err := fn(ld); err != nil {
+			return nil, err
+		}
+		var err error
+		out, err = d.letter(id)
+		return []string{id}, err
+	})
+	return out, err
+}
+
+// changeCaseLetters changes letters of case ref in one transaction: one read and one write of
+// the case document. fn changes d's letters and returns the ids it changed (none: nothing is
+// written), or refuses with an error that changeCaseLetters returns as it is. app.ErrNotFound
+// when there is no such case.
+func (s *Store) changeCaseLetters(ctx context.Context, ref string, fn func(d *caseDoc) ([]string, error)) error {
 	doc := s.caseRef(ref)
-	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+	return s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
 		snap, err := tx.Get(doc)
 		if status.Code(err) == codes.NotFound {
 			return app.ErrNotFound
@@ -786,25 +794,17 @@ func (s *Store) changeLetter(ctx context.Context, id string, fn func(d *letterDo
 		if err := snap.DataTo(&d); err != nil {
 			return fmt.Errorf("decode case: %w", err)
 		}
-		ld := d.Letters[id]
-		if ld == nil || ld.Kind == "" {
-			return app.ErrNotFound
-		}
-		if err := fn(ld); err != nil {
+		ids, err := fn(&d)
+		if err != nil || len(ids) == 0 {
 			return err
 		}
 		d.count()
-		if err := tx.Update(doc, []firestore.Update{
-			{FieldPath: firestore.FieldPath{"letters", id}, Value: ld},
-			{Path: "unsettled", Value: d.Unsettled},
-			{Path: "toPost", Value: d.ToPost},
-		}); err != nil {
-			return err
+		ups := []firestore.Update{{Path: "unsettled", Value: d.Unsettled}, {Path: "toPost", Value: d.ToPost}}
+		for _, id := range ids {
+			ups = append(ups, firestore.Update{FieldPath: firestore.FieldPath{"letters", id}, Value: d.Letters[id]})
 		}
-		out, err = d.letter(id)
-		return err
+		return tx.Update(doc, ups)
 	})
-	return out, err
 }
 
 // changeQueuedLetter is changeLetter for a letter of no case, a document of its own.
@@ -857,27 +857,7 @@ func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
 
 // FinishLetter implements app.OutboxStore.
 func (s *Store) FinishLetter(ctx context.Context, id string, st outbox.Status, now time.Time, errText string) error {
-	if err := s.open(); err != nil {
-		return err
-	}
-	// A case's letter is finished in the case document without reading it (one write): the
-	// sender's outcome moves the counts by one, and the next change of the case counts again.
-	doc, path := s.c.Collection(colLetters).Doc(id), firestore.FieldPath{}
-	if ref := outbox.ReferenceOf(id); ref != "" {
-		doc, path = s.caseRef(ref), firestore.FieldPath{"letters", id}
-	}
-	up := finishUpdates(path, st, now, errText)
-	if len(path) > 0 && st != outbox.Pending && st != outbox.Sending {
-		up = append(up, firestore.Update{Path: "unsettled", Value: firestore.Increment(-1)})
-		if st == outbox.ToPost {
-			up = append(up, firestore.Update{Path: "toPost", Value: firestore.Increment(1)})
-		}
-	}
-	_, err := doc.Update(ctx, up)
-	if status.Code(err) == codes.NotFound {
-		return nil // deleted meanwhile (retention); nothing left to record
-	}
-	return err
+	return s.FinishLetters(ctx, now, []app.LetterOutcome{{ID: id, Status: st, Error: errText}})
 }
 
 // PendingLetters implements app.OutboxStore. A letter that a sender tried since retryAfter is left to

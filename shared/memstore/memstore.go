@@ -316,19 +316,23 @@ func (s *Store) DeleteCase(ctx context.Context, ref string, keepCase bool) error
 
 // ClaimLetter implements app.OutboxStore.
 func (s *Store) ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error) {
-	return s.changeLetter(ctx, id, func(l *outbox.Letter) error {
-		switch l.Status {
-		case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
-			return app.ErrAlreadySent
-		case outbox.Sending:
-			if !l.LeaseUntil.IsZero() && now.Before(l.LeaseUntil) {
-				return app.ErrLeased
-			}
+	return s.changeLetter(ctx, id, func(l *outbox.Letter) error { return claim(l, now, lease) })
+}
+
+// claim marks l as being sent until lease: ErrAlreadySent when it was sent, failed for good or
+// went to post, ErrLeased when a sender holds it now.
+func claim(l *outbox.Letter, now, lease time.Time) error {
+	switch l.Status {
+	case outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted:
+		return app.ErrAlreadySent
+	case outbox.Sending:
+		if !l.LeaseUntil.IsZero() && now.Before(l.LeaseUntil) {
+			return app.ErrLeased
 		}
-		l.Status, l.LeaseUntil, l.AttemptedAt = outbox.Sending, stamp(lease), stamp(now)
-		l.Attempts++
-		return nil
-	})
+	}
+	l.Status, l.LeaseUntil, l.AttemptedAt = outbox.Sending, stamp(lease), stamp(now)
+	l.Attempts++
+	return nil
 }
 
 // ClaimCaseLetters implements app.OutboxStore.
@@ -354,22 +358,20 @@ func (s *Store) ClaimCaseLetters(ctx context.Context, id string, now, lease time
 		ids = append(ids, others...)
 	}
 	var out []*outbox.Letter
+	var firstErr error
 	for _, x := range ids {
-		l := s.letters[x]
-		if l.Status != outbox.Pending && (l.Status != outbox.Sending || (!l.LeaseUntil.IsZero() && now.Before(l.LeaseUntil))) {
+		c := clone(s.letters[x])
+		if err := claim(c, now, lease); err != nil {
+			if x == id {
+				firstErr = err
+			}
 			continue
 		}
-		c := clone(l)
-		c.Status, c.LeaseUntil, c.AttemptedAt = outbox.Sending, stamp(lease), stamp(now)
-		c.Attempts++
 		s.letters[x] = c
 		out = append(out, clone(c))
 	}
 	if len(out) == 0 {
-		if cur.Status == outbox.Sending {
-			return nil, app.ErrLeased
-		}
-		return nil, app.ErrAlreadySent
+		return nil, firstErr
 	}
 	return out, nil
 }

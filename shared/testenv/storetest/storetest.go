@@ -49,6 +49,7 @@ func Run(t *testing.T, newStores func(t *testing.T) Stores) {
 		{"SubmitStoresCaseLettersAndEvents", submitStores},
 		{"SubmitRefusesATakenReference", submitExists},
 		{"SubmitCountsRateLimits", rateLimits},
+		{"ConcurrentSubmitsKeepTheLimit", concurrentLimits},
 		{"InstantsComeBackInUTCToTheMicrosecond", instants},
 		{"Update", update},
 		{"UpdateErrorWritesNothing", updateError},
@@ -274,6 +275,24 @@ func rateLimits(t *testing.T, s Stores) {
 	if err := s.Submit(ctx, d, app.Change{}, []app.Limit{{Key: "ip-x", Max: 5, Window: time.Hour}}); err != nil {
 		t.Errorf("submission under another key's limit: %v", err)
 	}
+}
+
+// Submissions that race for the last place under a limit: exactly one gets it.
+func concurrentLimits(t *testing.T, s Stores) {
+	now := time.Date(2026, 3, 27, 10, 20, 0, 0, time.UTC)
+	limits := []app.Limit{{Key: "mail-race", Max: 1, Window: time.Hour}}
+	var n atomic.Int32
+	errLimited := errors.New("rate limited")
+	oneWinner(t, 5, "Submit under a limit of one", errLimited, func() error {
+		c := newCase(fmt.Sprintf("PL-RACE-%d", n.Add(1)))
+		c.SubmittedAt = now
+		err := s.Submit(ctx, c, app.Change{}, limits)
+		var rl *app.RateLimitedError
+		if errors.As(err, &rl) {
+			return errLimited
+		}
+		return err
+	})
 }
 
 func instants(t *testing.T, s Stores) {

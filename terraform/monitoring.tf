@@ -84,6 +84,21 @@ resource "google_logging_metric" "tick_case_failed" {
   }
 }
 
+# shared/firestoredb: a case keeps its events and letters in its own document, which Firestore
+# caps at 1 MiB; past half of that, every change of the case logs "case document large".
+resource "google_logging_metric" "case_document_large" {
+  project     = var.project_id
+  name        = "privacyloket/case_document_large"
+  description = "Changes of a case whose document passed half of Firestore's 1 MiB (log line \"case document large\")."
+  filter      = "resource.type=\"cloud_run_revision\" AND severity=WARNING AND jsonPayload.message=\"case document large\""
+
+  metric_descriptor {
+    metric_kind = "DELTA"
+    value_type  = "INT64"
+    unit        = "1"
+  }
+}
+
 # --- Alerts ---
 
 resource "google_monitoring_alert_policy" "tick_absent" {
@@ -235,6 +250,36 @@ resource "google_monitoring_alert_policy" "tick_case_failed" {
   documentation {
     mime_type = "text/markdown"
     content   = "The Tick failed on a case and backs it off (up to a day): that case gets no reminder, escalation or expiry until it is processed. Playbook: ${local.playbook}#alert-the-tick-cannot-process-a-case"
+  }
+}
+
+resource "google_monitoring_alert_policy" "case_document_large" {
+  project               = var.project_id
+  display_name          = "Privacyloket: a case document is growing large"
+  combiner              = "OR"
+  notification_channels = var.notification_channels
+  severity              = "WARNING"
+
+  conditions {
+    display_name = "Changes of a case document past 512 KiB in the last day > 0"
+
+    condition_threshold {
+      filter          = "metric.type=\"logging.googleapis.com/user/${google_logging_metric.case_document_large.name}\" AND resource.type=\"cloud_run_revision\""
+      comparison      = "COMPARISON_GT"
+      threshold_value = 0
+      duration        = "0s"
+
+      aggregations {
+        alignment_period     = "86400s"
+        per_series_aligner   = "ALIGN_SUM"
+        cross_series_reducer = "REDUCE_SUM"
+      }
+    }
+  }
+
+  documentation {
+    mime_type = "text/markdown"
+    content   = "A case's document (its events and letters) passed half of Firestore's 1 MiB. At 1 MiB every change of that case fails. Playbook: ${local.playbook}#alert-a-case-document-is-growing-large"
   }
 }
 

@@ -1,7 +1,10 @@
 package firestoredb_test
 
 import (
+	"bytes"
 	"context"
+	"fmt"
+	"log/slog"
 	"reflect"
 	"strings"
 	"testing"
@@ -169,5 +172,47 @@ func TestSmallBlobsInTheHead(t *testing.T) {
 		if _, err := s.AccessPackage(ctx, tc.ref, "k1"); err != app.ErrNotFound {
 			t.Errorf("%s after delete: %v, want ErrNotFound", tc.ref, err)
 		}
+	}
+}
+
+// A case whose document grows past half of Firestore's 1 MiB says so on every change, for the
+// alert to count (terraform/monitoring.tf, "case document large").
+func TestLargeCaseDocumentIsLogged(t *testing.T) {
+	testenv.RequireFirestore(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	fs := testenv.Firestore(t, testenv.Project(t))
+	s, err := firestoredb.New(fs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	old := slog.Default()
+	slog.SetDefault(slog.New(slog.NewJSONHandler(&logs, nil)))
+	t.Cleanup(func() { slog.SetDefault(old) })
+
+	const ref = "PL-LARGE"
+	c := &request.Case{Reference: ref, Type: request.Access, Status: request.InProgress, Lang: "nl",
+		Subject: request.Person{Name: "Carla", Email: "carla@tenant.test"}, SubmittedAt: t0, UpdatedAt: t0, RetainUntil: t0.AddDate(1, 0, 0)}
+	if err := s.Submit(ctx, c, app.Change{}, nil); err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("x", 100<<10)
+	for i := range 6 {
+		l := &outbox.Letter{ID: outbox.ID(ref, letter.StaffReminder, "staff@corp.test", fmt.Sprint(i)), Reference: ref,
+			Kind: letter.StaffReminder, Lang: "nl", To: "staff@corp.test", Data: letter.Data{Reference: ref, Explanation: long},
+			Status: outbox.Pending, CreatedAt: t0}
+		if _, err := s.Update(ctx, ref, func(*request.Case) (app.Change, error) {
+			return app.Change{Letters: []*outbox.Letter{l}}, nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		large := strings.Contains(logs.String(), `"msg":"case document large"`)
+		if want := (i+1)*100<<10 > 512<<10; large != want {
+			t.Fatalf("after %d letters of 100 KiB: logged %v, want %v\n%s", i+1, large, want, logs.String())
+		}
+	}
+	if !strings.Contains(logs.String(), `"reference":"PL-LARGE"`) {
+		t.Errorf("the line does not name the case:\n%s", logs.String())
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"slices"
 	"strings"
 	"sync"
@@ -422,6 +423,10 @@ func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case)
 		}
 		if err := s.writeChange(tx, c, ch, nd, parts, d.Parts != nil); err != nil {
 			return err
+		}
+		if size := nd.approxSize(); size > largeCaseDoc {
+			slog.WarnContext(ctx, "case document large", "reference", ref, "approx_bytes", size,
+				"letters", len(nd.Letters), "events", len(nd.Events))
 		}
 		if err := tx.Set(s.caseRef(ref), nd); err != nil {
 			return err

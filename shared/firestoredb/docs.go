@@ -34,8 +34,8 @@ type repDoc struct {
 }
 
 type identityDoc struct {
-	CopyRequired bool       `firestore:"copyRequired"`
-	CopyHeld     bool       `firestore:"copyHeld"`
+	CopyRequired bool       `firestore:"copyRequired,omitempty"`
+	CopyHeld     bool       `firestore:"copyHeld,omitempty"`
 	CopyUploaded *time.Time `firestore:"copyUploaded,omitempty"`
 	CopyKind     string     `firestore:"copyKind,omitempty"`
 	RequestedAt  *time.Time `firestore:"requestedAt,omitempty"`
@@ -97,8 +97,8 @@ type caseDoc struct {
 	ConfirmedAt    *time.Time     `firestore:"confirmedAt,omitempty"`
 	Received       string         `firestore:"received"`
 	DueDate        string         `firestore:"dueDate"`
-	Extended       bool           `firestore:"extended"`
-	SuspendedDays  int            `firestore:"suspendedDays"`
+	Extended       bool           `firestore:"extended,omitempty"`
+	SuspendedDays  int            `firestore:"suspendedDays,omitempty"`
 	Identity       identityDoc    `firestore:"identity"`
 	ThirdParty     *thirdPartyDoc `firestore:"thirdParty,omitempty"`
 	Decision       *decisionDoc   `firestore:"decision,omitempty"`
@@ -203,7 +203,7 @@ type letterDoc struct {
 	Links       string     `firestore:"links"`   // []outbox.Link as JSON
 	DueDate     string     `firestore:"dueDate,omitempty"`
 	Status      string     `firestore:"status"`
-	Attempts    int        `firestore:"attempts"`
+	Attempts    int        `firestore:"attempts,omitempty"`
 	CreatedAt   time.Time  `firestore:"createdAt"`
 	SentAt      *time.Time `firestore:"sentAt,omitempty"`
 	LeaseUntil  *time.Time `firestore:"leaseUntil,omitempty"`

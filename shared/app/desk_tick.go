@@ -16,6 +16,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/report"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // DeskTick sends, on working days from 08:00 Europe/Amsterdam, the staff digest (once per day
@@ -94,26 +95,51 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 	if !ok {
 		return 0, true, nil
 	}
-	v, err := s.desk(ctx, DeskFilter{}, now)
+	ds, err := s.deskStore()
 	if err != nil {
 		return 0, false, err
 	}
+	// The digest reads what it reports, not every open case: the cases due within the window
+	// (the overdue ones among them), those awaiting proof of identity, a count of the rest.
 	window := s.Calendar.AddWorkingDays(today, max(s.Profile.Reminders.StaffWorkingDaysBefore, 1))
-	info := letter.DeskInfo{ToPost: v.Counts.ToPost, ToPostOverdue: v.Counts.ToPostLate}
-	for _, c := range v.Cases {
-		if c.Status.Open() {
-			info.Open++ // an unconfirmed request is no work for staff yet
+	open, err := ds.CountRunning(ctx) // an unconfirmed request is no work for staff yet
+	if err != nil {
+		return 0, false, fmt.Errorf("count open cases: %w", err)
+	}
+	due, err := ds.RunningCases(ctx, window, deskMaxCases)
+	if err != nil {
+		return 0, false, fmt.Errorf("cases due: %w", err)
+	}
+	waiting, err := ds.CasesIn(ctx, request.AwaitingIdentity, deskMaxCases)
+	if err != nil {
+		return 0, false, fmt.Errorf("cases awaiting identity: %w", err)
+	}
+	post, err := ds.LettersToPost(ctx, deskMaxToPost)
+	if err != nil {
+		return 0, false, fmt.Errorf("letters to post: %w", err)
+	}
+	info := letter.DeskInfo{Open: open, ToPost: len(post)}
+	for _, l := range post {
+		if deadline.DateIn(l.CreatedAt).Before(today) {
+			info.ToPostOverdue++
 		}
-		item := letter.DeskItem{Reference: c.Reference, Type: c.Type, DueDate: c.DueDate, DaysLeft: c.DaysLeft}
-		if c.IdentityLate {
-			info.IdentityWaiting = append(info.IdentityWaiting, letter.DeskItem{Reference: c.Reference, Type: c.Type, DueDate: c.DueDate, DaysLeft: c.DaysLeft, AskedOn: c.IdentityAskedOn})
+	}
+	for _, c := range due {
+		if c.DueDate.IsZero() {
+			continue // no clock yet
 		}
-		switch {
-		case c.DueDate.IsZero():
-		case c.Overdue:
+		dc := s.deskCase(c, today)
+		item := letter.DeskItem{Reference: dc.Reference, Type: dc.Type, DueDate: dc.DueDate, DaysLeft: dc.DaysLeft}
+		if dc.Overdue {
 			info.Overdue = append(info.Overdue, item)
-		case !c.DueDate.After(window):
+		} else {
 			info.DueSoon = append(info.DueSoon, item)
+		}
+	}
+	for _, c := range waiting {
+		if dc := s.deskCase(c, today); dc.IdentityLate {
+			info.IdentityWaiting = append(info.IdentityWaiting, letter.DeskItem{Reference: dc.Reference, Type: dc.Type,
+				DueDate: dc.DueDate, DaysLeft: dc.DaysLeft, AskedOn: dc.IdentityAskedOn})
 		}
 	}
 	sort.SliceStable(info.IdentityWaiting, func(i, j int) bool {

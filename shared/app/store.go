@@ -113,6 +113,15 @@ type DeskStore interface {
 	// first, then unconfirmed ones (no due date yet) by submission, oldest first; equal keys by
 	// reference.
 	OpenCases(ctx context.Context, limit int) ([]*request.Case, error)
+	// RunningCases lists at most limit cases whose clock runs and whose due date is on or
+	// before dueBy, earliest first, equal dates by reference: the daily digest reads only the
+	// cases it reports, however many are open.
+	RunningCases(ctx context.Context, dueBy civil.Date, limit int) ([]*request.Case, error)
+	// CasesIn lists at most limit cases in status st, by due date as RunningCases.
+	CasesIn(ctx context.Context, st request.Status, limit int) ([]*request.Case, error)
+	// CountRunning counts the cases whose clock runs (awaiting_identity, in_progress,
+	// awaiting_third_party), without reading them.
+	CountRunning(ctx context.Context) (int, error)
 	// CasesReceived lists the cases received on a day in [from, to), by day of receipt, then
 	// reference, each with its audit events in the order they were written.
 	CasesReceived(ctx context.Context, from, to civil.Date) ([]CaseEvents, error)

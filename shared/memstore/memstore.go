@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"math"
 	"reflect"
 	"slices"
 	"sort"
@@ -546,6 +547,41 @@ func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, erro
 	})
 	all := append(running, unconfirmed...)
 	return all[:min(limit, len(all))], nil
+}
+
+// RunningCases implements app.DeskStore.
+func (s *Store) RunningCases(ctx context.Context, dueBy civil.Date, limit int) ([]*request.Case, error) {
+	return s.casesWhere(ctx, limit, func(c *request.Case) bool { return c.Status.Open() && !c.DueDate.After(dueBy) })
+}
+
+// CasesIn implements app.DeskStore.
+func (s *Store) CasesIn(ctx context.Context, st request.Status, limit int) ([]*request.Case, error) {
+	return s.casesWhere(ctx, limit, func(c *request.Case) bool { return c.Status == st })
+}
+
+// CountRunning implements app.DeskStore.
+func (s *Store) CountRunning(ctx context.Context) (int, error) {
+	cs, err := s.casesWhere(ctx, math.MaxInt, func(c *request.Case) bool { return c.Status.Open() })
+	return len(cs), err
+}
+
+// casesWhere lists at most limit cases for which keep holds, by due date, then reference.
+func (s *Store) casesWhere(ctx context.Context, limit int, keep func(c *request.Case) bool) ([]*request.Case, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	var out []*request.Case
+	for _, c := range s.cases {
+		if keep(c) {
+			out = append(out, clone(c))
+		}
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b *request.Case) int {
+		return cmp.Or(a.DueDate.Compare(b.DueDate), strings.Compare(a.Reference, b.Reference))
+	})
+	return out[:min(limit, len(out))], nil
 }
 
 // CasesReceived implements app.DeskStore.

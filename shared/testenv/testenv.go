@@ -10,6 +10,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -123,12 +124,17 @@ func Firestore(t testing.TB, project string) *firestore.Client {
 	return c
 }
 
-// ReadCounter counts the documents a Firestore client receives (from gets and queries): what
-// Firestore bills as reads.
-type ReadCounter struct{ n atomic.Int64 }
+// ReadCounter counts the documents a Firestore client receives (from gets and queries), and
+// the reads Firestore bills: those documents, plus one for each document a get found missing,
+// one for each query that returned nothing, and one per 1 000 entries an aggregation counted
+// (at least one).
+type ReadCounter struct{ n, billed atomic.Int64 }
 
 // Load returns the documents read so far.
 func (r *ReadCounter) Load() int64 { return r.n.Load() }
+
+// Billed returns the reads Firestore would bill so far.
+func (r *ReadCounter) Billed() int64 { return r.billed.Load() }
 
 // countingFirestore is Firestore with a ReadCounter on its connection to the emulator.
 func countingFirestore(t testing.TB, project string) (*firestore.Client, *ReadCounter) {
@@ -170,6 +176,9 @@ func (emulatorOwner) RequireTransportSecurity() bool { return false }
 type countingStream struct {
 	grpc.ClientStream
 	r *ReadCounter
+	// query: a RunQuery stream; found: the documents it returned so far.
+	query bool
+	found int
 }
 
 func (s *countingStream) RecvMsg(m any) error {
@@ -179,12 +188,24 @@ func (s *countingStream) RecvMsg(m any) error {
 		case *firestorepb.BatchGetDocumentsResponse:
 			if m.GetFound() != nil {
 				s.r.n.Add(1)
+				s.r.billed.Add(1)
+			} else if m.GetMissing() != "" {
+				s.r.billed.Add(1)
 			}
 		case *firestorepb.RunQueryResponse:
+			s.query = true
 			if m.GetDocument() != nil {
+				s.found++
 				s.r.n.Add(1)
+				s.r.billed.Add(1)
+			}
+		case *firestorepb.RunAggregationQueryResponse:
+			for _, v := range m.GetResult().GetAggregateFields() {
+				s.r.billed.Add(max(1, (v.GetIntegerValue()+999)/1000))
 			}
 		}
+	} else if errors.Is(err, io.EOF) && s.query && s.found == 0 {
+		s.r.billed.Add(1) // a query that returned nothing is billed one read
 	}
 	return err
 }

@@ -9,6 +9,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -996,6 +997,36 @@ func openCases(t *testing.T, s Stores) {
 		if d := cmp.Diff(want[:n], refs(got)); d != "" {
 			t.Errorf("open cases, limit %d (-want +got):\n%s", n, d)
 		}
+	}
+
+	// The digest's reads: only the running cases due by a date, those in one status, and a
+	// count of the running ones.
+	for _, tc := range []struct {
+		by    civil.Date
+		limit int
+		want  []string
+	}{
+		{day(20), 100, []string{"PL-OPEN-FIRST", "PL-OPEN-A", "PL-OPEN-B"}},
+		{day(19), 100, []string{"PL-OPEN-FIRST"}},
+		{day(40), 2, []string{"PL-OPEN-FIRST", "PL-OPEN-A"}},
+		{day(9), 100, nil},
+	} {
+		got, err := s.RunningCases(ctx, tc.by, tc.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d := cmp.Diff(tc.want, refs(got)); d != "" {
+			t.Errorf("running cases due by %s, limit %d (-want +got):\n%s", tc.by, tc.limit, d)
+		}
+	}
+	if got, err := s.CasesIn(ctx, request.InProgress, 100); err != nil || !slices.Equal(refs(got), []string{"PL-OPEN-FIRST", "PL-OPEN-LATE"}) {
+		t.Errorf("cases in progress: %v %v", refs(got), err)
+	}
+	if got, err := s.CasesIn(ctx, request.AwaitingIdentity, 100); err != nil || !slices.Equal(refs(got), []string{"PL-OPEN-A"}) {
+		t.Errorf("cases awaiting identity: %v %v", refs(got), err)
+	}
+	if n, err := s.CountRunning(ctx); err != nil || n != 4 {
+		t.Errorf("running cases counted: %d %v, want 4", n, err)
 	}
 }
 

@@ -336,18 +336,11 @@ func (s *Store) update(ctx context.Context, ref string, fn func(c *request.Case)
 	}
 	var out *request.Case
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		snap, err := tx.Get(s.caseRef(ref))
-		if status.Code(err) == codes.NotFound {
-			return app.ErrNotFound
-		}
+		d, err := getIn[caseDoc](tx, s.caseRef(ref))
 		if err != nil {
 			return err
 		}
-		var d caseDoc
-		if err := snap.DataTo(&d); err != nil {
-			return fmt.Errorf("decode case: %w", err)
-		}
-		c := fromCaseDoc(ref, &d)
+		c := fromCaseDoc(ref, d)
 		ch, err := fn(c)
 		if err != nil {
 			out = c
@@ -789,18 +782,11 @@ func (s *Store) changeLetter(ctx context.Context, id string, fn func(d *letterDo
 func (s *Store) changeCaseLetters(ctx context.Context, ref string, fn func(d *caseDoc) ([]string, error)) error {
 	doc := s.caseRef(ref)
 	return s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		snap, err := tx.Get(doc)
-		if status.Code(err) == codes.NotFound {
-			return app.ErrNotFound
-		}
+		d, err := getIn[caseDoc](tx, doc)
 		if err != nil {
 			return err
 		}
-		var d caseDoc
-		if err := snap.DataTo(&d); err != nil {
-			return fmt.Errorf("decode case: %w", err)
-		}
-		ids, err := fn(&d)
+		ids, err := fn(d)
 		if err != nil || len(ids) == 0 {
 			return err
 		}
@@ -813,29 +799,38 @@ func (s *Store) changeCaseLetters(ctx context.Context, ref string, fn func(d *ca
 	})
 }
 
+// getIn reads and decodes the document at ref inside tx; app.ErrNotFound when there is none.
+func getIn[T any](tx *firestore.Transaction, ref *firestore.DocumentRef) (*T, error) {
+	snap, err := tx.Get(ref)
+	if status.Code(err) == codes.NotFound {
+		return nil, app.ErrNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	var d T
+	if err := snap.DataTo(&d); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", ref.Parent.ID, err)
+	}
+	return &d, nil
+}
+
 // changeQueuedLetter is changeLetter for a letter of no case, a document of its own.
 func (s *Store) changeQueuedLetter(ctx context.Context, id string, fn func(d *letterDoc) error) (*outbox.Letter, error) {
 	var out *outbox.Letter
 	ref := s.c.Collection(colLetters).Doc(id)
 	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		snap, err := tx.Get(ref)
-		if status.Code(err) == codes.NotFound {
-			return app.ErrNotFound
-		}
+		d, err := getIn[letterDoc](tx, ref)
 		if err != nil {
 			return err
 		}
-		var d letterDoc
-		if err := snap.DataTo(&d); err != nil {
+		if err := fn(d); err != nil {
 			return err
 		}
-		if err := fn(&d); err != nil {
+		if err := tx.Set(ref, d); err != nil {
 			return err
 		}
-		if err := tx.Set(ref, &d); err != nil {
-			return err
-		}
-		out, err = fromLetterDoc(id, &d)
+		out, err = fromLetterDoc(id, d)
 		return err
 	})
 	return out, err

@@ -102,6 +102,7 @@ type Store struct {
 	// that reaches Firestore calls open first, after which c is safe to read.
 	c       *firestore.Client
 	connect func() error
+	counted counterSet // rate-limit counters known to exist
 }
 
 var (
@@ -147,96 +148,6 @@ func (s *Store) open() error {
 }
 
 func (s *Store) caseRef(ref string) *firestore.DocumentRef { return s.c.Collection(colCases).Doc(ref) }
-
-// Limited implements app.CaseStore: one read per limit, outside any transaction.
-func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) error {
-	if err := s.open(); err != nil {
-		return err
-	}
-	for _, l := range limits {
-		id, end := window(l, now)
-		snap, err := s.c.Collection(colRateLimits).Doc(id).Get(ctx)
-		switch {
-		case status.Code(err) == codes.NotFound:
-			continue
-		case err != nil:
-			return fmt.Errorf("read rate limit: %w", err)
-		}
-		v, _ := snap.DataAt("count")
-		if n, _ := v.(int64); n >= int64(l.Max) {
-			return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
-		}
-	}
-	return nil
-}
-
-// window is the id of the counter for l at now and the instant its window ends.
-func window(l app.Limit, now time.Time) (id string, end time.Time) {
-	start := now.Truncate(l.Window)
-	return fmt.Sprintf("%s-%d", l.Key, start.Unix()), start.Add(l.Window)
-}
-
-// Submit implements app.CaseStore.
-func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
-	if err := s.open(); err != nil {
-		return err
-	}
-	now := c.SubmittedAt
-	err := s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
-		type counter struct {
-			ref   *firestore.DocumentRef
-			count int64
-			end   time.Time
-		}
-		// Every counter in one round trip.
-		refs := make([]*firestore.DocumentRef, len(limits))
-		ends := make([]time.Time, len(limits))
-		for i, l := range limits {
-			var id string
-			id, ends[i] = window(l, now)
-			refs[i] = s.c.Collection(colRateLimits).Doc(id)
-		}
-		var snaps []*firestore.DocumentSnapshot
-		if len(refs) > 0 {
-			var err error
-			if snaps, err = tx.GetAll(refs); err != nil {
-				return fmt.Errorf("read rate limits: %w", err)
-			}
-		}
-		var counters []counter
-		for i, l := range limits {
-			end := ends[i]
-			var n int64
-			if snaps[i].Exists() {
-				v, _ := snaps[i].DataAt("count")
-				n, _ = v.(int64)
-			}
-			if n >= int64(l.Max) {
-				return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
-			}
-			counters = append(counters, counter{refs[i], n, end})
-		}
-		c.Version = 1
-		d := toCaseDoc(c)
-		d.Parts = &partsDoc{}
-		if err := s.writeChange(tx, c, ch, d, d.Parts, true); err != nil {
-			return err
-		}
-		if err := tx.Create(s.caseRef(c.Reference), d); err != nil {
-			return err
-		}
-		for _, k := range counters {
-			if err := tx.Set(k.ref, map[string]any{"count": k.count + 1, "expireAt": k.end.Add(24 * time.Hour)}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if status.Code(err) == codes.AlreadyExists {
-		return app.ErrExists
-	}
-	return err
-}
 
 // writeChange adds the change's letters to nd, the case document about to be written, skipping
 // any the case has already (in nd or, written before, listed in parts): letter ids are

@@ -35,6 +35,7 @@ type options struct {
 	n, clients, rounds int
 	duration           time.Duration
 	perIP, perEmail    string
+	proxyHops          string
 	rows               string
 }
 
@@ -44,7 +45,8 @@ func main() {
 	flag.IntVar(&o.clients, "clients", 8, "concurrent clients for the throughput figure")
 	flag.DurationVar(&o.duration, "duration", 4*time.Second, "length of one throughput phase")
 	flag.IntVar(&o.rounds, "rounds", 2, "throughput phases of each (product, floor, floor, product ...), after an unmeasured one of each")
-	flag.StringVar(&o.perIP, "rate-limit-per-ip", "0", "RATE_LIMIT_PER_IP for RequestForm (0: off); every request carries its own X-Forwarded-For address, but only a build that reads TRUSTED_PROXY_HOPS sees it, else all share 127.0.0.1's counter")
+	flag.StringVar(&o.perIP, "rate-limit-per-ip", "0", "RATE_LIMIT_PER_IP for RequestForm (0: off); every request carries its own X-Forwarded-For address, which RequestForm believes with -proxy-hops 1")
+	flag.StringVar(&o.proxyHops, "proxy-hops", "1", "TRUSTED_PROXY_HOPS for RequestForm: 1 gives every request its own address and a new counter; 0 gives all 127.0.0.1, so every request after the first counts on an existing one")
 	flag.StringVar(&o.perEmail, "rate-limit-per-email", "1000000", "RATE_LIMIT_PER_EMAIL for RequestForm (0: off)")
 	flag.StringVar(&o.rows, "rows", "", "append the summary rows (TSV) to this file for scripts/bench")
 	flag.Parse()
@@ -123,7 +125,7 @@ func run(o options) error {
 	}()
 
 	pin, err := harness.Start(product, "RequestForm", harness.Env(pProject),
-		"RATE_LIMIT_PER_IP="+o.perIP, "RATE_LIMIT_PER_EMAIL="+o.perEmail, "TRUSTED_PROXY_HOPS=1")
+		"RATE_LIMIT_PER_IP="+o.perIP, "RATE_LIMIT_PER_EMAIL="+o.perEmail, "TRUSTED_PROXY_HOPS="+o.proxyHops)
 	if err != nil {
 		return err
 	}

@@ -5,6 +5,7 @@ import (
 	_ "embed"
 	"fmt"
 	"strings"
+	"sync"
 	"text/template"
 	"time"
 	"unicode/utf8"
@@ -13,7 +14,10 @@ import (
 //go:embed readme.tmpl
 var readmeText string
 
-var readmeTmpl = template.Must(template.New("readme").Option("missingkey=error").Parse(readmeText))
+// readmeTmpl is parsed on the first package built, not at every function's start.
+var readmeTmpl = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("readme").Option("missingkey=error").Parse(readmeText))
+})
 
 var (
 	monthsNL = [...]string{"januari", "februari", "maart", "april", "mei", "juni", "juli",
@@ -27,7 +31,7 @@ var (
 func readme(org, reference string, generated time.Time, info Info) []byte {
 	t := generated.In(amsterdam)
 	var b bytes.Buffer
-	err := readmeTmpl.Execute(&b, map[string]string{
+	err := readmeTmpl().Execute(&b, map[string]string{
 		"Org":          org,
 		"Reference":    reference,
 		"PurposesNL":   wrap(info.Purposes.NL),

@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"cloud.google.com/go/civil"
@@ -24,19 +25,21 @@ type Chart struct {
 }
 
 // figure shows a chart with its numbers in a table beside it. html/template escapes every cell;
-// the SVG is already safe (template.HTML).
-var figure = template.Must(template.New("figure").Parse(`<figure class="chart">{{.SVG}}` +
-	`<table class="chart-data"><caption>{{.Title}}</caption>` +
-	`<thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead><tbody>` +
-	`{{range .Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c}}</th>{{else}}<td>{{$c}}</td>{{end}}{{end}}</tr>{{end}}` +
-	`</tbody></table></figure>`))
+// the SVG is already safe (template.HTML). Parsed on the first chart, not at every function's start.
+var figure = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("figure").Parse(`<figure class="chart">{{.SVG}}` +
+		`<table class="chart-data"><caption>{{.Title}}</caption>` +
+		`<thead><tr>{{range .Head}}<th scope="col">{{.}}</th>{{end}}</tr></thead><tbody>` +
+		`{{range .Rows}}<tr>{{range $i, $c := .}}{{if eq $i 0}}<th scope="row">{{$c}}</th>{{else}}<td>{{$c}}</td>{{end}}{{end}}</tr>{{end}}` +
+		`</tbody></table></figure>`))
+})
 
 // Figure renders the chart and its table together, for a page that does not lay them out
 // itself: <figure class="chart"> with the SVG and a <table class="chart-data"> captioned by the
 // title.
 func (c Chart) Figure() (template.HTML, error) {
 	var b strings.Builder
-	if err := figure.Execute(&b, c); err != nil {
+	if err := figure().Execute(&b, c); err != nil {
 		return "", fmt.Errorf("render chart %q: %w", c.Title, err)
 	}
 	return template.HTML(b.String()), nil

@@ -2,6 +2,7 @@ package firestoredb
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"time"
@@ -47,8 +48,8 @@ func window(l app.Limit, now time.Time) (id string, end time.Time) {
 // limits (a new address, a new window), so Submit first creates the counters without reading
 // them: a transaction that only writes, one round trip fewer, which fails as a whole when a
 // counter (or the case) exists already. Only then does it read the counters and count on. A
-// counter this instance has written goes straight to reading: a second submission from one
-// address (a household, a corporation's office) pays no failed attempt.
+// counter this instance has written (or found full) goes straight to reading: a second one from
+// an address (a household, an office, a flood) pays no failed attempt.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
 	if err := s.open(); err != nil {
 		return err
@@ -76,7 +77,9 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 	if status.Code(err) == codes.AlreadyExists {
 		return app.ErrExists
 	}
-	if err == nil {
+	var limited *app.RateLimitedError
+	if err == nil || errors.As(err, &limited) {
+		// Written, or read and found full: a retry is counted on at once.
 		for _, k := range counters {
 			s.counted.add(k.ref.ID, k.end, now)
 		}

@@ -128,13 +128,23 @@ func Firestore(t testing.TB, project string) *firestore.Client {
 // the reads Firestore bills: those documents, plus one for each document a get found missing,
 // one for each query that returned nothing, and one per 1 000 entries an aggregation counted
 // (at least one).
-type ReadCounter struct{ n, billed atomic.Int64 }
+// It also counts commits, and those that failed (a precondition, contention).
+type ReadCounter struct{ n, billed, commits, failed atomic.Int64 }
 
 // Load returns the documents read so far.
 func (r *ReadCounter) Load() int64 { return r.n.Load() }
 
 // Billed returns the reads Firestore would bill so far.
 func (r *ReadCounter) Billed() int64 { return r.billed.Load() }
+
+// Commits returns the commits sent so far and how many of them failed.
+func (r *ReadCounter) Commits() (sent, failed int64) { return r.commits.Load(), r.failed.Load() }
+
+// CountedFirestore is a Firestore client for project on the emulator whose reads and commits
+// are counted.
+func CountedFirestore(t testing.TB, project string) (*firestore.Client, *ReadCounter) {
+	return countingFirestore(t, project)
+}
 
 // countingFirestore is Firestore with a ReadCounter on its connection to the emulator.
 func countingFirestore(t testing.TB, project string) (*firestore.Client, *ReadCounter) {
@@ -147,13 +157,23 @@ func countingFirestore(t testing.TB, project string) (*firestore.Client, *ReadCo
 		}
 		return &countingStream{ClientStream: cs, r: r}, nil
 	}
+	commits := func(ctx context.Context, method string, req, reply any, cc *grpc.ClientConn, invoker grpc.UnaryInvoker, opts ...grpc.CallOption) error {
+		err := invoker(ctx, method, req, reply, cc, opts...)
+		if method == "/google.firestore.v1.Firestore/Commit" {
+			r.commits.Add(1)
+			if err != nil {
+				r.failed.Add(1)
+			}
+		}
+		return err
+	}
 	// The client dials the emulator itself and ignores dial options; a connection of our own
 	// (given last, so it wins) carries the counter.
 	conn, err := grpc.NewClient("passthrough:///"+os.Getenv("FIRESTORE_EMULATOR_HOST"),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithPerRPCCredentials(emulatorOwner{}),
 		grpc.WithDefaultCallOptions(grpc.MaxCallRecvMsgSize(math.MaxInt32), grpc.MaxCallSendMsgSize(math.MaxInt32)),
-		grpc.WithChainStreamInterceptor(count))
+		grpc.WithChainStreamInterceptor(count), grpc.WithChainUnaryInterceptor(commits))
 	if err != nil {
 		t.Fatalf("firestore emulator connection: %v", err)
 	}

@@ -142,8 +142,8 @@ func (s *Store) submitIn(tx *firestore.Transaction, c *request.Case, ch app.Chan
 	return nil
 }
 
-// counterSet remembers the rate-limit counters an instance has written, until their windows
-// end. It is a hint, never the count: a counter it does not know is created with a
+// counterSet remembers the rate-limit counters an instance has written or found full, until their
+// windows end. It is a hint, never the count: a counter it does not know is created with a
 // precondition that fails if it exists after all.
 type counterSet struct {
 	mu sync.Mutex

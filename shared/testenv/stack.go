@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -62,6 +63,7 @@ type Stack struct {
 	Signer  *linktoken.Signer
 	Logs    *SyncBuffer
 	Staff   []string
+	sending atomic.Int32 // letter messages being handled (sendLetter)
 }
 
 // SyncBuffer is a goroutine-safe log sink.
@@ -294,9 +296,19 @@ func (s *Stack) deliver(t testing.TB) {
 // sendLetter does what the mail function does with one message: an error asks for redelivery;
 // a message that is not understood is dropped.
 func (s *Stack) sendLetter(ctx context.Context, data []byte) error {
+	s.sending.Add(1)
+	defer s.sending.Add(-1)
 	msg, err := outbox.DecodeMessage(data)
 	if err != nil {
 		return nil // a poison message: acknowledged, never retried
 	}
 	return s.Svc.SendLetter(ctx, msg.LetterID)
+}
+
+// Quiet waits until no letter message is being handled, so that every letter whose e-mail
+// arrived has its outcome recorded. A test calls it before it moves the clock on: a send still
+// in flight would otherwise find its lease, which runs on the test clock, long over.
+func (s *Stack) Quiet(t testing.TB) {
+	t.Helper()
+	Eventually(t, "the letters being sent", func() bool { return s.sending.Load() == 0 })
 }

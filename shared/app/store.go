@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"errors"
+	"strconv"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -164,4 +165,11 @@ type Limit struct {
 	Key    string // pseudonymous: a keyed hash, never the address itself
 	Max    int
 	Window time.Duration
+}
+
+// Counter is the id of l's counter for the window that holds now (the key and the window's
+// start), and the instant that window ends: every store counts under the same ids.
+func (l Limit) Counter(now time.Time) (id string, end time.Time) {
+	start := now.Truncate(l.Window)
+	return l.Key + "-" + strconv.FormatInt(start.Unix(), 10), start.Add(l.Window)
 }

@@ -21,7 +21,7 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 		return err
 	}
 	for _, l := range limits {
-		id, end := window(l, now)
+		id, end := l.Counter(now)
 		snap, err := s.c.Collection(colRateLimits).Doc(id).Get(ctx)
 		switch {
 		case status.Code(err) == codes.NotFound:
@@ -35,12 +35,6 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 		}
 	}
 	return nil
-}
-
-// window is the id of the counter for l at now and the instant its window ends.
-func window(l app.Limit, now time.Time) (id string, end time.Time) {
-	start := now.Truncate(l.Window)
-	return fmt.Sprintf("%s-%d", l.Key, start.Unix()), start.Add(l.Window)
 }
 
 // Submit implements app.CaseStore: the case, with its first letters and events, and a count
@@ -58,7 +52,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 	counters := make([]counter, len(limits))
 	first := true
 	for i, l := range limits {
-		id, end := window(l, now)
+		id, end := l.Counter(now)
 		counters[i] = counter{ref: s.c.Collection(colRateLimits).Doc(id), max: int64(l.Max), end: end}
 		first = first && l.Max > 0 && !s.counted.has(id, now)
 	}

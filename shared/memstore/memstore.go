@@ -81,18 +81,12 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, l := range limits {
-		key, end := window(l, now)
+		key, end := l.Counter(now)
 		if s.counters[key].count >= l.Max {
 			return &app.RateLimitedError{RetryAfter: end.Sub(now).Round(time.Second)}
 		}
 	}
 	return nil
-}
-
-// window is the key of the counter for l at now and the instant its window ends.
-func window(l app.Limit, now time.Time) (key string, end time.Time) {
-	start := now.Truncate(l.Window)
-	return fmt.Sprintf("%s-%d", l.Key, start.Unix()), start.Add(l.Window)
 }
 
 // Submit implements app.CaseStore.
@@ -106,7 +100,7 @@ func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limi
 	keys := make([]string, len(limits))
 	ends := make([]time.Time, len(limits))
 	for i, l := range limits {
-		keys[i], ends[i] = window(l, now)
+		keys[i], ends[i] = l.Counter(now)
 		if s.counters[keys[i]].count >= l.Max {
 			return &app.RateLimitedError{RetryAfter: ends[i].Sub(now).Round(time.Second)}
 		}

@@ -36,6 +36,10 @@ type CaseStore interface {
 	// when one is reached, so that a submission can be refused before anything costly is done.
 	// Submit counts and checks again in its transaction.
 	Limited(ctx context.Context, limits []Limit, now time.Time) error
+	// Count counts one attempt under each of limits as of now, in one transaction: a
+	// *RateLimitedError when one is reached, and then nothing is counted. It serves what is
+	// limited without storing a case (an upload's inspection, a desk sign-in).
+	Count(ctx context.Context, limits []Limit, now time.Time) error
 	// Update loads the case, lets fn change it and returns what else to write, and commits all
 	// of it atomically, raising the case's Version by one. fn may run more than once
 	// (transaction retries): it must not have side effects. An error from fn aborts and is

@@ -37,6 +37,45 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 	return nil
 }
 
+// Count implements app.CaseStore: every counter read and counted on in one transaction.
+func (s *Store) Count(ctx context.Context, limits []app.Limit, now time.Time) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	counters := make([]counter, len(limits))
+	refs := make([]*firestore.DocumentRef, len(limits))
+	for i, l := range limits {
+		id, end := l.Counter(now)
+		refs[i] = s.c.Collection(colRateLimits).Doc(id)
+		counters[i] = counter{ref: refs[i], max: int64(l.Max), end: end}
+	}
+	if len(refs) == 0 {
+		return nil
+	}
+	return s.c.RunTransaction(ctx, func(ctx context.Context, tx *firestore.Transaction) error {
+		snaps, err := tx.GetAll(refs)
+		if err != nil {
+			return fmt.Errorf("read rate limits: %w", err)
+		}
+		counts := make([]int64, len(counters))
+		for i, k := range counters {
+			if snaps[i].Exists() {
+				v, _ := snaps[i].DataAt("count")
+				counts[i], _ = v.(int64)
+			}
+			if counts[i] >= k.max {
+				return &app.RateLimitedError{RetryAfter: k.end.Sub(now).Round(time.Second)}
+			}
+		}
+		for i, k := range counters {
+			if err := tx.Set(k.ref, map[string]any{"count": counts[i] + 1, "expireAt": k.end.Add(24 * time.Hour)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
 // Submit implements app.CaseStore: the case, with its first letters and events, and a count
 // under each rate limit, in one transaction. Most submissions are the first under each of their
 // limits (a new address, a new window), so Submit first creates the counters without reading

@@ -89,6 +89,27 @@ func (s *Store) Limited(ctx context.Context, limits []app.Limit, now time.Time) 
 	return nil
 }
 
+// Count implements app.CaseStore.
+func (s *Store) Count(ctx context.Context, limits []app.Limit, now time.Time) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	keys := make([]string, len(limits))
+	ends := make([]time.Time, len(limits))
+	for i, l := range limits {
+		keys[i], ends[i] = l.Counter(now)
+		if s.counters[keys[i]].count >= l.Max {
+			return &app.RateLimitedError{RetryAfter: ends[i].Sub(now).Round(time.Second)}
+		}
+	}
+	for i, k := range keys {
+		s.counters[k] = counter{count: s.counters[k].count + 1, expireAt: stamp(ends[i].Add(24 * time.Hour))}
+	}
+	return nil
+}
+
 // Submit implements app.CaseStore.
 func (s *Store) Submit(ctx context.Context, c *request.Case, ch app.Change, limits []app.Limit) error {
 	if err := ctx.Err(); err != nil {

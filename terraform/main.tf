@@ -131,6 +131,7 @@ module "function" {
   runtime               = var.go_runtime
   build_environment     = local.build_env
   build_service_account = google_service_account.build.id
+  docker_repository     = google_artifact_registry_repository.functions.id
   source_bucket         = google_storage_bucket_object.source.bucket
   source_object         = google_storage_bucket_object.source.name
 
@@ -159,5 +160,10 @@ module "function" {
   pubsub_service_agent  = local.pubsub_service_agent
 
   # The APIs must be on, and the build account must hold its roles before the first build.
-  depends_on = [google_project_service.enabled, google_project_iam_member.build]
+  depends_on = [
+    google_project_service.enabled,
+    google_project_iam_member.build,
+    google_storage_bucket_iam_member.build_source,
+    google_artifact_registry_repository_iam_member.build,
+  ]
 }

@@ -77,14 +77,45 @@ resource "google_service_account" "build" {
   display_name = "Privacyloket function builds"
 }
 
+# The build account reads the one source bucket and writes the one image repository; only its
+# build logs need a project-wide role.
 resource "google_project_iam_member" "build" {
-  for_each = toset([
-    "roles/artifactregistry.writer",
-    "roles/logging.logWriter",
-    "roles/storage.objectViewer",
-  ])
-
   project = var.project_id
-  role    = each.key
+  role    = "roles/logging.logWriter"
   member  = "serviceAccount:${google_service_account.build.email}"
+}
+
+resource "google_storage_bucket_iam_member" "build_source" {
+  bucket = google_storage_bucket.source.name
+  role   = "roles/storage.objectViewer"
+  member = "serviceAccount:${google_service_account.build.email}"
+}
+
+# The functions' images live in this repository rather than the project-wide gcf-artifacts one,
+# so the build account can be given write access to exactly it.
+resource "google_artifact_registry_repository" "functions" {
+  project       = var.project_id
+  location      = var.region
+  repository_id = "privacyloket-functions"
+  description   = "Images of the Privacyloket functions, built by Cloud Build from the uploaded source."
+  format        = "DOCKER"
+
+  # A function runs the image of its last build; older images are only kept for a rollback.
+  cleanup_policies {
+    id     = "keep-recent"
+    action = "KEEP"
+    most_recent_versions {
+      keep_count = 5
+    }
+  }
+
+  depends_on = [google_project_service.enabled]
+}
+
+resource "google_artifact_registry_repository_iam_member" "build" {
+  project    = var.project_id
+  location   = google_artifact_registry_repository.functions.location
+  repository = google_artifact_registry_repository.functions.name
+  role       = "roles/artifactregistry.writer"
+  member     = "serviceAccount:${google_service_account.build.email}"
 }

@@ -156,6 +156,7 @@ func check(dir string) []error {
 	errs = append(errs, root.checkScheduler()...)
 	errs = append(errs, root.checkFirestore()...)
 	errs = append(errs, root.checkEdge()...)
+	errs = append(errs, root.checkBuildAccount()...)
 	return errs
 }
 

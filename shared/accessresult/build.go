@@ -6,13 +6,15 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/privacyloket/privacyloket/shared/deadline"
 	"maps"
 	"slices"
 	"sort"
 	"strings"
 	"time"
 	_ "time/tzdata" // README dates are Dutch dates, whatever the host's zoneinfo
+
+	"github.com/privacyloket/privacyloket/shared/csvfile"
+	"github.com/privacyloket/privacyloket/shared/deadline"
 )
 
 // Own is what Privacyloket itself keeps about the requester; it is personal
@@ -235,7 +237,7 @@ func writeCSV(cols []string, rows [][]string) ([]byte, error) {
 			return nil
 		}
 		for i, c := range rec {
-			cells[i] = Neutralise(c)
+			cells[i] = csvfile.Cell(c)
 		}
 		return w.Write(cells)
 	}
@@ -249,32 +251,4 @@ func writeCSV(cols []string, rows [][]string) ([]byte, error) {
 	}
 	w.Flush()
 	return b.Bytes(), w.Error()
-}
-
-// Neutralise defuses CSV formula injection (OWASP): a cell that a
-// spreadsheet would run as a formula, because it starts with = + - @ or a tab
-// or carriage return, gets a leading apostrophe. Plain negative numbers are
-// left alone: a spreadsheet reads them as numbers, never as formulas.
-func Neutralise(cell string) string {
-	if cell == "" || !strings.ContainsRune("=+-@\t\r", rune(cell[0])) || negativeNumber(cell) {
-		return cell
-	}
-	return "'" + cell
-}
-
-func negativeNumber(s string) bool {
-	if len(s) < 2 || s[0] != '-' {
-		return false
-	}
-	digit := false
-	for _, c := range s[1:] {
-		switch {
-		case c >= '0' && c <= '9':
-			digit = true
-		case c == '.' || c == ',':
-		default:
-			return false
-		}
-	}
-	return digit
 }

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/privacyloket/privacyloket/shared/csvfile"
 )
 
 // Paper is an access package read back for printing, for a requester who gets the answer by
@@ -51,7 +53,7 @@ func ReadPackage(pkg []byte) (*Paper, error) {
 	}
 	for _, row := range res.Rows {
 		for i, c := range row {
-			if rest, ok := strings.CutPrefix(c, "'"); ok && Neutralise(rest) == c {
+			if rest, ok := strings.CutPrefix(c, "'"); ok && csvfile.Cell(rest) == c {
 				row[i] = rest
 			}
 		}

@@ -7,10 +7,9 @@ import (
 	"io"
 	"slices"
 	"strconv"
-	"strings"
-	"unicode/utf8"
 
 	"cloud.google.com/go/civil"
+	"github.com/privacyloket/privacyloket/shared/csvfile"
 )
 
 // CSVHeader is the header row of WriteCSV: one column per fact, then the days per stage.
@@ -42,9 +41,9 @@ func WriteCSV(w io.Writer, cases []CaseFacts) error {
 			on, _ := c.OnTime()
 			days, onTime = strconv.Itoa(n), strconv.FormatBool(on)
 		}
-		row = append(row, Cell(c.Reference), Cell(string(c.Type)), Cell(string(c.Channel)), Cell(string(c.Status)),
+		row = append(row, csvfile.Cell(c.Reference), csvfile.Cell(string(c.Type)), csvfile.Cell(string(c.Channel)), csvfile.Cell(string(c.Status)),
 			date(c.Received), date(c.DueDate), strconv.FormatBool(c.Extended), date(c.DecidedOn()),
-			Cell(string(c.Outcome)), Cell(string(c.Ground)), days, onTime)
+			csvfile.Cell(string(c.Outcome)), csvfile.Cell(string(c.Ground)), days, onTime)
 		stages := c.StageDays()
 		for _, s := range StageStatuses {
 			if d, ok := stages[s]; ok {
@@ -63,18 +62,6 @@ func WriteCSV(w io.Writer, cases []CaseFacts) error {
 		return fmt.Errorf("write report csv: %w", err)
 	}
 	return nil
-}
-
-// Cell makes a text safe as a CSV cell opened in a spreadsheet: a value that starts with a
-// character a spreadsheet reads as a formula (= + - @, tab, carriage return, or their
-// full-width forms) gets a leading apostrophe, so it shows as text and never runs (OWASP "CSV
-// injection"). Invalid UTF-8 becomes U+FFFD.
-func Cell(s string) string {
-	s = strings.ToValidUTF8(s, "\uFFFD")
-	if r, _ := utf8.DecodeRuneInString(s); strings.ContainsRune("=+-@\t\r\n＝＋－＠", r) && s != "" {
-		return "'" + s
-	}
-	return s
 }
 
 func date(d civil.Date) string {

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/privacyloket/privacyloket/shared/csvfile"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
@@ -113,8 +114,8 @@ func (x Export) WriteCSV(w io.Writer) error {
 		if e.SentAt != nil {
 			sent = e.SentAt.Format(time.RFC3339)
 		}
-		if err := cw.Write([]string{Cell(x.Reference), e.At.Format(time.RFC3339), e.Kind, Cell(e.Actor),
-			Cell(e.Action), Cell(e.Detail), Cell(e.LetterID), Cell(e.LetterStatus), sent}); err != nil {
+		if err := cw.Write([]string{csvfile.Cell(x.Reference), e.At.Format(time.RFC3339), e.Kind, csvfile.Cell(e.Actor),
+			csvfile.Cell(e.Action), csvfile.Cell(e.Detail), csvfile.Cell(e.LetterID), csvfile.Cell(e.LetterStatus), sent}); err != nil {
 			return fmt.Errorf("write case export %s: %w", x.Reference, err)
 		}
 	}

@@ -168,18 +168,6 @@ func TestWriteCSV(t *testing.T) {
 	}
 }
 
-func TestCell(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{
-		"": "", "PL-1": "PL-1", "=1+1": "'=1+1", "+1": "'+1", "-1": "'-1", "@x": "'@x", "\t=1": "'\t=1",
-		"\r=1": "'\r=1", "＝1": "'＝1", "a=b": "a=b", "bad\xffutf8": "bad\uFFFDutf8",
-	} {
-		if got := Cell(in); got != want {
-			t.Errorf("Cell(%q) = %q, want %q", in, got, want)
-		}
-	}
-}
-
 // wellFormed parses svg as strict XML and returns the root's attributes and all text inside.
 func wellFormed(t *testing.T, svg string) (map[string]string, string) {
 	t.Helper()

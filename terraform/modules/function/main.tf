@@ -59,6 +59,7 @@ resource "google_cloudfunctions2_function" "this" {
     entry_point           = var.name
     environment_variables = var.build_environment
     service_account       = var.build_service_account
+    docker_repository     = var.docker_repository
 
     source {
       storage_source {

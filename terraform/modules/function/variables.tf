@@ -49,6 +49,11 @@ variable "build_service_account" {
   type        = string
 }
 
+variable "docker_repository" {
+  description = "Id of the Artifact Registry repository the build writes the function's image to."
+  type        = string
+}
+
 variable "source_bucket" {
   description = "Bucket of the uploaded source archive."
   type        = string

@@ -35,7 +35,10 @@ func TestRun(t *testing.T) {
 		{"extended, 5 days suspended", []string{"--type", "access", "--received", "2026-03-27", "--extended", "--suspended", "5"}, 0, "2026-07-02\n", ""},
 		// A year without decree-day data (issue 10 item 13): statutory holidays only, with a note.
 		{"2028 has no decree data", []string{"--type", "objection", "--received", "2028-04-26"}, 0, "2028-05-26\n", "no decree-day data for 2028"},
-		{"2027 has decree data", []string{"--type", "objection", "--received", "2027-04-07"}, 0, "2027-05-10\n", ""},
+		// A GDPR date ends on a decree day (docs/rules.md §3: the Atw equates them only for its own terms).
+		{"2027: ends on the decree day", []string{"--type", "objection", "--received", "2027-04-07"}, 0, "2027-05-07\n", ""},
+		{"2026: ends on the decree day", []string{"--type", "objection", "--received", "2026-04-15"}, 0, "2026-05-15\n", ""},
+		{"2025: ends on the decree day after New Year", []string{"--type", "objection", "--received", "2025-12-02"}, 0, "2026-01-02\n", ""},
 
 		{"no flags", nil, 2, "", "--type is required; --received is required"},
 		{"unknown type", []string{"--type", "appeal", "--received", "2026-03-27"}, 2, "", `--type "appeal" is not one of`},

@@ -96,20 +96,25 @@ func parseDecreeDays(data []byte) (decreeData, error) {
 	return file, nil
 }
 
-// statutory are the public holidays of the Algemene termijnenwet art. 3 as docs/rules.md §3 lists
-// them. rickar/cal's nl set matches it (5 May every year, Goede Vrijdag, the Sunday → 26 April
-// shift) except that it applies Koningsdag to every year; before 2014 the day was
+// statutory are the public holidays of the Algemene termijnenwet art. 3(1) as docs/rules.md §3
+// lists them, for terms in Dutch statutes (such as the 6 weeks of UAVG 35), where decree days
+// count too. rickar/cal's nl set matches it (5 May every year, Goede Vrijdag, the Sunday → 26
+// April shift) except that it applies Koningsdag to every year; before 2014 the day was
 // Koninginnedag on 30 April (29 April when that was a Sunday, from 1980).
-var statutory = []*cal.Holiday{
+var statutory = append(slices.Clone(undisputed), nl.GoedeVrijdag, nl.BevrijdingsDag)
+
+// undisputed are the holidays that end a GDPR period later (EU Regulation 1182/71 art. 2(1), 3(4)):
+// the general days off no one disputes. Goede Vrijdag, 5 mei and decree days are not among them:
+// the Atw equates those only for its own terms, and where the law is unclear the product promises
+// the earlier date (docs/rules.md §3).
+var undisputed = []*cal.Holiday{
 	nl.Nieuwjaar,
-	nl.GoedeVrijdag,
 	nl.TweedePaasdag,
 	nl.Koningsdag.Clone(&cal.Holiday{StartYear: 2014}),
 	{
 		Name: "Koninginnedag", Month: time.April, Day: 30, Func: cal.CalcDayOfMonth,
 		StartYear: 1980, EndYear: 2013, Observed: []cal.AltDay{{Day: time.Sunday, Offset: -1}},
 	},
-	nl.BevrijdingsDag,
 	nl.Hemelvaart,
 	nl.TweedePinksterDag,
 	nl.EersteKerstdag,
@@ -225,6 +230,30 @@ func (c *Calendar) IsWorkingDay(d civil.Date) bool {
 	}
 	_, holiday := c.Holiday(d)
 	return !holiday
+}
+
+// IsGDPRWorkingDay reports whether d is neither a Saturday, a Sunday nor one of the undisputed
+// holidays: the days on which a GDPR period may end (docs/rules.md §3). Goede Vrijdag, 5 mei and
+// decree days are GDPR working days.
+func (c *Calendar) IsGDPRWorkingDay(d civil.Date) bool {
+	if wd := d.Weekday(); wd == time.Saturday || wd == time.Sunday {
+		return false
+	}
+	for _, h := range undisputed {
+		if _, observed := h.Calc(d.Year); !observed.IsZero() && civil.DateOf(observed) == d {
+			return false
+		}
+	}
+	return true
+}
+
+// NextGDPRWorkingDay returns d if a GDPR period may end on it, else the first day after it that
+// may (EU 1182/71 art. 3(4)).
+func (c *Calendar) NextGDPRWorkingDay(d civil.Date) civil.Date {
+	for !c.IsGDPRWorkingDay(d) {
+		d = d.AddDays(1)
+	}
+	return d
 }
 
 // NextWorkingDay returns d if it is a working day, else the first working day after it.

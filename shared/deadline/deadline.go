@@ -109,11 +109,13 @@ func (c *Calendar) Due(p *policy.Profile, requestType string, received civil.Dat
 	if t := p.Term(requestType); !t.IsZero() {
 		due = AddTerm(received, t).AddDays(suspendedDays)
 		if p.OwnTermsRollForward {
-			due = c.NextWorkingDay(due)
+			// A corporation's own term is no statutory term: it rolls like the GDPR's, over the
+			// undisputed holidays only, so that it never ends later than the law would have it.
+			due = c.NextGDPRWorkingDay(due)
 		}
 	}
 	if t, ok := gdprCeiling[requestType]; ok {
-		if g := c.NextWorkingDay(AddTerm(received, t).AddDays(suspendedDays)); due.IsZero() || g.Before(due) {
+		if g := c.NextGDPRWorkingDay(AddTerm(received, t).AddDays(suspendedDays)); due.IsZero() || g.Before(due) {
 			due = g
 		}
 	}
@@ -133,7 +135,7 @@ func (c *Calendar) ExtendedDue(p *policy.Profile, requestType string, received c
 	if _, ok := gdprCeiling[requestType]; !ok {
 		return civil.Date{}, fmt.Errorf("%w: %s", ErrNoCeiling, requestType)
 	}
-	return c.NextWorkingDay(AddMonths(received, extensionMonths).AddDays(suspendedDays)), nil
+	return c.NextGDPRWorkingDay(AddMonths(received, extensionMonths).AddDays(suspendedDays)), nil
 }
 
 // CaseDue returns the due date of a case as it stands: ExtendedDue when the case was extended,

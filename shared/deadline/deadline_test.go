@@ -130,19 +130,20 @@ func TestDue(t *testing.T) {
 		{"own term on a Saturday stays", v, policy.Access, "2026-02-28", 0, "2026-03-28"},
 		{"own term on Koningsdag stays", a, policy.Rectification, "2026-03-30", 0, "2026-04-27"},
 		{"own term on Hemelvaart stays", a, policy.Rectification, "2026-04-16", 0, "2026-05-14"},
-		{"own term rolls when the profile says so", rolling, policy.Rectification, "2026-04-30", 0, "2026-05-18"},
+		{"own term rolls over Hemelvaart, not the decree day", rolling, policy.Rectification, "2026-04-30", 0, "2026-05-15"},
 		{"rolled own term: Koningsdag", rolling, policy.Rectification, "2026-04-13", 0, "2026-04-28"},
-		// The GDPR month rolls over weekends, holidays and decree days.
-		{"Goede Vrijdag then Easter", v, policy.Objection, "2026-03-03", 0, "2026-04-07"},
+		// The GDPR month rolls over weekends and the undisputed holidays only: Goede Vrijdag, 5 mei
+		// and decree days are days a GDPR period may end on (docs/rules.md §3).
+		{"Goede Vrijdag is a GDPR working day", v, policy.Objection, "2026-03-03", 0, "2026-04-03"},
 		{"Koningsdag on a Saturday (2025)", v, policy.Objection, "2025-03-26", 0, "2025-04-28"},
-		{"5 mei", v, policy.Objection, "2026-04-05", 0, "2026-05-06"},
-		{"Hemelvaart, decree day, weekend", v, policy.Objection, "2026-04-14", 0, "2026-05-18"},
-		{"decree day 2027", v, policy.Objection, "2027-04-07", 0, "2027-05-10"},
-		{"Hemelvaart 2027 then decree day", v, policy.Objection, "2027-04-06", 0, "2027-05-10"},
+		{"5 mei is a GDPR working day", v, policy.Objection, "2026-04-05", 0, "2026-05-05"},
+		{"Hemelvaart rolls onto the decree day (RULES §3 example)", v, policy.Objection, "2026-04-14", 0, "2026-05-15"},
+		{"decree day 2027 is a GDPR working day", v, policy.Objection, "2027-04-07", 0, "2027-05-07"},
+		{"Hemelvaart 2027 rolls onto the decree day", v, policy.Objection, "2027-04-06", 0, "2027-05-07"},
 		{"Tweede Pinksterdag", v, policy.Objection, "2026-04-25", 0, "2026-05-26"},
 		{"Christmas on Friday", v, policy.Objection, "2026-11-25", 0, "2026-12-28"},
 		{"Christmas on a weekend", v, policy.Objection, "2027-11-25", 0, "2027-12-27"},
-		{"New Year and the decree day", v, policy.Objection, "2025-12-01", 0, "2026-01-05"},
+		{"New Year rolls onto the decree day", v, policy.Objection, "2025-12-01", 0, "2026-01-02"},
 		{"Christmas Eve is a working day", v, policy.Objection, "2026-11-24", 0, "2026-12-24"},
 		// Month ends and leap years.
 		{"31 Jan to 28 Feb, a Sunday", v, policy.Objection, "2027-01-31", 0, "2027-03-01"},
@@ -172,8 +173,8 @@ func TestDue(t *testing.T) {
 		{"31 Jan, 1 day: 28 Feb + 1 = 1 Mar, a Monday (2027)", v, policy.Objection, "2027-01-31", 1, "2027-03-01"},
 		{"31 Jan 2028, 1 day: 29 Feb + 1 = 1 Mar", v, policy.Objection, "2028-01-31", 1, "2028-03-01"},
 		{"30 Apr, 1 day: 30 May + 1 = Sunday 31 May, so 1 Jun", v, policy.Objection, "2026-04-30", 1, "2026-06-01"},
-		{"suspended onto Goede Vrijdag and Easter", v, policy.Objection, "2026-02-28", 6, "2026-04-07"},
-		{"suspended onto the decree day", v, policy.Objection, "2026-04-12", 3, "2026-05-18"},
+		{"suspended onto Goede Vrijdag", v, policy.Objection, "2026-02-28", 6, "2026-04-03"},
+		{"suspended onto the decree day, which ends it", v, policy.Objection, "2026-04-12", 3, "2026-05-15"},
 		{"own 14 days plus suspension, not rolled", v, policy.Rectification, "2026-02-28", 1, "2026-03-15"},
 		{"own term plus suspension, rolled", rolling, policy.Rectification, "2026-02-28", 1, "2026-03-16"},
 		{"complaint plus suspension", v, policy.Complaint, "2026-03-27", 7, "2026-05-15"},
@@ -215,8 +216,8 @@ func TestExtendedDue(t *testing.T) {
 		{"clamped to 28 Feb, a Saturday", v, policy.Access, "2025-11-30", 0, "2026-03-02"},
 		{"clamped to 29 Feb 2028", v, policy.Erasure, "2027-11-30", 0, "2028-02-29"},
 		{"Christmas", v, policy.Access, "2026-09-25", 0, "2026-12-28"},
-		{"New Year and the decree day", v, policy.Access, "2025-10-01", 0, "2026-01-05"},
-		{"Hemelvaart 2027 and the decree day", v, policy.Access, "2027-02-06", 0, "2027-05-10"},
+		{"New Year rolls onto the decree day", v, policy.Access, "2025-10-01", 0, "2026-01-02"},
+		{"Hemelvaart 2027 rolls onto the decree day", v, policy.Access, "2027-02-06", 0, "2027-05-07"},
 		// Suspended days are added to the end: 27 Jun + n, then rolled.
 		{"suspended 2 days: Monday 29 June", v, policy.Access, "2026-03-27", 2, "2026-06-29"},
 		{"suspended 5 days: Thursday 2 July", v, policy.Access, "2026-03-27", 5, "2026-07-02"},
@@ -262,7 +263,7 @@ func TestCaseDue(t *testing.T) {
 		{"extended, then suspended 14 days", v, policy.Access, "2026-03-27", 14, true, "2026-07-13"},
 		{"extended, A rectification, 3 days", a, policy.Rectification, "2026-03-27", 3, true, "2026-06-30"},
 		{"extended from a month end, 1 day", v, policy.Objection, "2026-02-28", 1, true, "2026-05-29"},
-		{"extended over New Year and the decree day", v, policy.Access, "2025-09-30", 3, true, "2026-01-05"},
+		{"extended over New Year onto the decree day", v, policy.Access, "2025-09-30", 3, true, "2026-01-02"},
 		{"complaint, not extended", v, policy.Complaint, "2026-03-27", 2, false, "2026-05-10"},
 	}
 	for _, tt := range tests {
@@ -307,7 +308,7 @@ func TestSuspensionInvariants(t *testing.T) {
 			switch {
 			case due.Before(base):
 				t.Fatalf("Due(%s, %d) = %s, before the unsuspended %s", d, n, due, base)
-			case !c.IsWorkingDay(due):
+			case !c.IsGDPRWorkingDay(due):
 				t.Fatalf("Due(%s, %d) = %s, not a working day", d, n, due)
 			case due.DaysSince(AddMonths(d, 1)) > n+6:
 				t.Fatalf("Due(%s, %d) = %s: more than the suspension plus a roll-over", d, n, due)
@@ -384,10 +385,10 @@ func TestDueInvariants(t *testing.T) {
 					t.Errorf("Due(%s, %s, %s) = %s, not after receipt", p.ID, typ, d, due)
 				case due.After(gdpr):
 					t.Errorf("Due(%s, %s, %s) = %s, later than the GDPR month %s", p.ID, typ, d, due, gdpr)
-				case ext.Before(due) || !c.IsWorkingDay(ext):
+				case ext.Before(due) || !c.IsGDPRWorkingDay(ext):
 					t.Errorf("ExtendedDue(%s, %s, %s) = %s: before Due %s or not a working day", p.ID, typ, d, ext, due)
 				}
-				if p.OwnTermsRollForward && !c.IsWorkingDay(due) {
+				if p.OwnTermsRollForward && !c.IsGDPRWorkingDay(due) {
 					t.Errorf("Due(%s, %s, %s) = %s: profile rolls forward, but not a working day", p.ID, typ, d, due)
 				}
 			}
@@ -512,5 +513,40 @@ func BenchmarkNewCalendarFirstYear(b *testing.B) {
 	d := civil.Date{Year: 2026, Month: 5, Day: 5}
 	for b.Loop() {
 		NewCalendar().IsWorkingDay(d)
+	}
+}
+
+// The examples of docs/rules.md §3 and of the legal review: a GDPR date never rolls over a day
+// that only the Algemene termijnenwet equates with a holiday.
+func TestGDPRDatesIgnoreAtwOnlyDays(t *testing.T) {
+	t.Parallel()
+	c := NewCalendar()
+	v := profile(t, "vallei-wonen")
+	for received, want := range map[string]string{
+		"2026-04-15": "2026-05-15", // a Friday and a decree day
+		"2025-12-02": "2026-01-02", // a decree day after New Year
+		"2027-04-07": "2027-05-07", // a decree day after Hemelvaart
+	} {
+		got, err := c.Due(v, policy.Objection, date(t, received), 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.String() != want {
+			t.Errorf("objection received %s under vallei-wonen: due %s, want %s", received, got, want)
+		}
+	}
+	// Statutory terms still count every Atw day: 15 May 2026 is no working day for them.
+	if c.IsWorkingDay(civil.Date{Year: 2026, Month: 5, Day: 15}) {
+		t.Error("15 May 2026 (decree day) counts as an Atw working day")
+	}
+	for _, d := range []civil.Date{{Year: 2026, Month: 4, Day: 3}, {Year: 2026, Month: 5, Day: 5}, {Year: 2026, Month: 5, Day: 15}} {
+		if !c.IsGDPRWorkingDay(d) {
+			t.Errorf("%s is not a GDPR working day", d)
+		}
+	}
+	for _, d := range []civil.Date{{Year: 2026, Month: 1, Day: 1}, {Year: 2026, Month: 4, Day: 6}, {Year: 2026, Month: 4, Day: 27}, {Year: 2026, Month: 5, Day: 14}, {Year: 2026, Month: 5, Day: 25}, {Year: 2026, Month: 12, Day: 25}, {Year: 2026, Month: 12, Day: 26}} {
+		if c.IsGDPRWorkingDay(d) {
+			t.Errorf("%s (an undisputed holiday) is a GDPR working day", d)
+		}
 	}
 }

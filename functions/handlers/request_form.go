@@ -64,13 +64,9 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	var verr *app.ValidationError
 	switch {
 	case errors.As(err, &verr) && !web.WantsJSON(r):
-		// The form again, with every problem named.
-		fields := web.FieldErrors(verr.Fields, lang)
-		var rej *idcheck.Rejection
-		if errors.As(err, &rej) {
-			fields = append(fields, uploadError(rej, lang))
-		}
-		h.web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, sub, fields))
+		// The form again, with every problem named (an upload is not looked at until the
+		// fields are valid).
+		h.web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, sub, web.FieldErrors(verr.Fields, lang)))
 	case err != nil:
 		h.fail(w, r, lang, "", err)
 	case web.WantsJSON(r):
@@ -86,9 +82,9 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
 
 // admitClient asks the app whether the client may submit at all, where the app can say so
 // before the submission is read: for a body that may carry an ID copy worth sparing. A body of
-// declared length no larger than a plain form costs nothing to read, and Submit checks the same
-// limit before it inspects any file in it (and counts it in its transaction), so that one
-// costs no read of its own here.
+// declared length no larger than a plain form costs nothing to read, and Submit counts any file
+// in it against the same limit before inspecting it (docs/contract.md §3), so that one costs no
+// read of its own here.
 func (h *Handlers) admitClient(r *http.Request, cl app.Client) error {
 	if h.admit == nil || (r.ContentLength >= 0 && r.ContentLength <= maxFormBody) {
 		return nil

@@ -56,7 +56,7 @@ func (h *Handlers) UploadID(w http.ResponseWriter, r *http.Request) {
 			h.fail(w, r, lang, claims.Reference, err)
 			return
 		}
-		c, err := h.svc.UploadIdentity(r.Context(), claims.Reference, upload)
+		c, err := h.svc.UploadIdentity(r.Context(), claims.Reference, h.client(r), upload)
 		switch {
 		case err != nil:
 			h.fail(w, r, lang, claims.Reference, err)

@@ -129,7 +129,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err = s.Svc.UploadIdentity(ctx, c.Reference, raw)
+	c, err = s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,7 +210,7 @@ func testRejectAndRequestIdentity(t *testing.T, backend testenv.Backend) {
 	if !strings.Contains(m.Text, "De naam wijkt af.") || m.Link("UploadID") == "" {
 		t.Errorf("id_requested lacks the reason or the upload link:\n%s", m.Text)
 	}
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, testJPEG(t)); err != nil {
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
 	c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRejectIdentity, Reason: "Onleesbaar."})

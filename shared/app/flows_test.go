@@ -134,7 +134,7 @@ func testSuspensionKeepsTheExtension(t *testing.T, backend testenv.Backend) {
 	}
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet met onze gegevens."})
 	s.Clock.Set(amsterdam("2026-04-15 11:00"))
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, testJPEG(t)); err != nil {
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})

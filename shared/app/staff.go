@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
@@ -394,19 +393,17 @@ func (s *Service) endSuspension(c *request.Case, now time.Time) {
 	}
 }
 
-// UploadIdentity checks an ID copy sent through an upload link (idcheck: a refusal is an
-// *idcheck.Rejection), stores it sealed and ends a clock suspension. A missing file is a
-// *ValidationError naming idDocument.
-func (s *Service) UploadIdentity(ctx context.Context, ref string, upload []byte) (*request.Case, error) {
+// UploadIdentity checks an ID copy that client cl sent through an upload link (idcheck: a
+// refusal is an *idcheck.Rejection), stores it sealed and ends a clock suspension. A missing
+// file is a *ValidationError naming idDocument. The case's state is checked before the file is
+// opened: a case that takes no upload is a *NotAllowedError "no_upload" and nothing is
+// inspected. The inspection counts against cl's per-IP limit (Service.inspect).
+func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upload []byte) (*request.Case, error) {
 	if s.Sealer == nil {
 		return nil, errors.New("app: UploadIdentity needs a Sealer")
 	}
 	if upload == nil {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "idDocument", Code: "required"}}}
-	}
-	doc, err := idcheck.InspectContext(ctx, upload)
-	if err != nil {
-		return nil, fmt.Errorf("ID copy for %s: %w", ref, err)
 	}
 	cur, err := s.Cases.Case(ctx, ref)
 	if err != nil {
@@ -414,6 +411,10 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, upload []byte)
 	}
 	if !request.Allowed(request.ActUploadIdentity, cur.Status) {
 		return cur, &NotAllowedError{Reason: "no_upload"}
+	}
+	doc, err := s.inspect(ctx, cl, upload)
+	if err != nil {
+		return nil, fmt.Errorf("ID copy for %s: %w", ref, err)
 	}
 	if err := s.storeCopy(ctx, ref, doc); err != nil {
 		return nil, err

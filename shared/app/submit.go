@@ -55,18 +55,21 @@ func (s *Service) Admit(ctx context.Context, cl Client) error {
 // Submit validates a submission and stores it as a new case awaiting confirmation of the
 // e-mail address, with the confirm_email letter. A rejected submission stores nothing.
 //
-// upload, when not nil, is an ID copy that came with the form. Submit checks it (idcheck: a
-// refusal is an *idcheck.Rejection, joined with the *ValidationError when fields are invalid
-// too), stores it sealed and removes it again if the case cannot be stored. undecodable names
-// fields whose value could not be read at all (e.g. a JSON number for a name); they are
-// reported with the rest, so the requester sees every problem at once.
+// upload, when not nil, is an ID copy that came with the form. It is inspected only once every
+// field is valid and the honeypot is empty (docs/contract.md §3): invalid fields are a
+// *ValidationError and the file is never opened. The inspection counts against the client's
+// per-IP limit whatever its outcome, one per client at a time (Service.inspect); a refusal is
+// an *idcheck.Rejection. An accepted copy is stored sealed and removed again if the case
+// cannot be stored. undecodable names fields whose value could not be read at all (e.g. a JSON
+// number for a name); they are reported with the rest, so the requester sees every problem at
+// once.
 func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client, upload []byte, undecodable ...string) (*request.Case, error) {
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
 	errs = mergeFieldErrors(undecodable, errs)
-	// The limits first: a client over its limit costs no inspection of its upload, and is
-	// told so before its fields. A valid submission without an upload skips this read: the
-	// transaction that stores it counts and checks the same limits.
+	// The limits first: a client over its limit is told so before its fields. A valid
+	// submission without an upload skips this read: the transaction that stores it counts and
+	// checks the same limits.
 	to := v.Subject.Email
 	if v.Representative != nil {
 		to = v.Representative.Email
@@ -77,25 +80,24 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 			return nil, err
 		}
 	}
+	if len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
+	}
+	if v.Bot {
+		// Answer a bot exactly like a person, limits included, but keep nothing and open no file.
+		return s.dropBot(ctx, cl, limits, upload != nil, now)
+	}
 	var doc *idcheck.Document
-	var rejected error
 	if upload != nil {
-		d, err := idcheck.InspectContext(ctx, upload)
+		d, err := s.inspect(ctx, cl, upload)
 		var rej *idcheck.Rejection
 		switch {
 		case errors.As(err, &rej):
-			rejected = rej
+			return nil, rej
 		case err != nil:
 			return nil, fmt.Errorf("inspect ID copy: %w", err)
-		default:
-			doc = d
 		}
-	}
-	if len(errs) > 0 {
-		return nil, errors.Join(&ValidationError{Fields: errs}, rejected)
-	}
-	if rejected != nil {
-		return nil, rejected
+		doc = d
 	}
 	c := &request.Case{
 		Type:           v.Type,
@@ -112,12 +114,6 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		Received:       deadline.DateIn(now),
 		UpdatedAt:      now,
 		NextActionAt:   now.Add(time.Duration(s.Profile.Reminders.ConfirmReminderHours) * time.Hour),
-	}
-	if v.Bot {
-		// Answer a bot exactly like a person, but keep nothing.
-		c.Reference = NewReference()
-		s.Logger.InfoContext(ctx, "honeypot submission dropped")
-		return c, nil
 	}
 	if doc != nil {
 		if s.Sealer == nil {
@@ -156,6 +152,22 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		s.publish(ctx, ch.Letters)
 		return c, nil
 	}
+}
+
+// dropBot answers a submission that filled in the honeypot like a person's: it counts as an
+// inspection when it brought a file (which is never opened) and as a submission, so that its
+// limits run out as a person's would, and it gets a reference that belongs to nothing.
+func (s *Service) dropBot(ctx context.Context, cl Client, limits []Limit, upload bool, now time.Time) (*request.Case, error) {
+	if upload {
+		if err := s.count(ctx, s.limits(cl.IP, "")); err != nil {
+			return nil, err
+		}
+	}
+	if err := s.count(ctx, limits); err != nil {
+		return nil, err
+	}
+	s.Logger.InfoContext(ctx, "honeypot submission dropped")
+	return &request.Case{Reference: NewReference(), Status: request.AwaitingConfirmation, SubmittedAt: now}, nil
 }
 
 // mergeFieldErrors keeps one error per field: fields that could not be decoded first, as

@@ -187,7 +187,7 @@ func TestIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T) {
 func testIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: idAlways, Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("copy@tenant.test"))
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, testJPEG(t)); err != nil {
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
 	tick(t, s, "2026-04-25 10:00")

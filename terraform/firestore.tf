@@ -102,22 +102,6 @@ resource "google_firestore_index" "cases_status_submitted_at" {
   }
 }
 
-# Every case's events of a period at once (the accountability report): a collection-group
-# query on the copy of the case's day of receipt that each event carries.
-resource "google_firestore_field" "events_received" {
-  project    = var.project_id
-  database   = google_firestore_database.main.name
-  collection = "events"
-  field      = "received"
-
-  index_config {
-    indexes {
-      order       = "ASCENDING"
-      query_scope = "COLLECTION_GROUP"
-    }
-  }
-}
-
 # A case keeps its events and letters in its own document (firestoredb.UnindexedFields). No query
 # reads inside them, so they are not indexed: a case write then updates a few index entries,
 # not one per field of every event and letter.
@@ -147,16 +131,6 @@ resource "google_firestore_field" "cases_expire_at" {
   project    = var.project_id
   database   = google_firestore_database.main.name
   collection = "cases"
-  field      = "expireAt"
-
-  ttl_config {}
-  index_config {}
-}
-
-resource "google_firestore_field" "events_expire_at" {
-  project    = var.project_id
-  database   = google_firestore_database.main.name
-  collection = "events"
   field      = "expireAt"
 
   ttl_config {}

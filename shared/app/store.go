@@ -106,7 +106,7 @@ type BlobStore interface {
 	PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error
 	AccessPackage(ctx context.Context, ref, key string) ([]byte, error)
 	DeleteAccessPackage(ctx context.Context, ref, key string) error
-	// A package stored before keys were recorded is under the empty key.
+	// A key is required and holds no "/" or "@".
 }
 
 // DeskStore is what the privacy desk reads and marks: the open cases, a period's cases with

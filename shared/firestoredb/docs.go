@@ -1,10 +1,8 @@
 package firestoredb
 
 import (
-	"cmp"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -111,17 +109,13 @@ type caseDoc struct {
 	TickFailures   int            `firestore:"tickFailures,omitempty"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
 	ExpireAt *time.Time `firestore:"expireAt,omitempty"`
-	// Parts names the case's letters, so that an update knows them without a query, and which
-	// exist without looking each up. Nil on a case written before the store kept it: an update
-	// of such a case looks them up, and its events are documents of their own, as then.
-	Parts *partsDoc `firestore:"parts"`
-	// Events is the case's audit trail, kept in the case document (when Parts is set), so that
-	// writing an event costs no document of its own and it lives exactly as long as the case.
+	// Events is the case's audit trail in the order it was written, kept in the case document,
+	// so that writing an event costs no document of its own and it lives exactly as long as the
+	// case.
 	Events []eventDoc `firestore:"events,omitempty"`
 	// Letters are the case's letters by id, kept in the case document like its events: writing
 	// one costs no document of its own, listing them is the read of the case, and they live
-	// exactly as long as the case. (Letters written before the store kept them here are
-	// documents of the letters collection, named by Parts.)
+	// exactly as long as the case.
 	Letters map[string]*letterDoc `firestore:"letters,omitempty"`
 	// Unsettled counts the letters still to be sent (pending or being sent), ToPost those
 	// waiting to be printed and posted: the outbox relay and the desk find cases by them. Every
@@ -173,27 +167,16 @@ func (d *caseDoc) letter(id string) (*outbox.Letter, error) {
 	return l, nil
 }
 
-// partsDoc lists the ids of a case's letters kept in the letters collection (before the case
-// document kept them).
-type partsDoc struct {
-	Letters []string `firestore:"letters"`
-}
-
+// eventDoc is one audit event of a case, in the case document's list.
 type eventDoc struct {
 	At     time.Time `firestore:"at"`
 	Actor  string    `firestore:"actor"`
 	Action string    `firestore:"action"`
 	Detail string    `firestore:"detail,omitempty"`
-	// Seq orders events that share a timestamp: the case version times 100 plus the index.
-	Seq int `firestore:"seq"`
-	// ExpireAt is the TTL safety net (events are deleted with their case by the Tick): the
-	// case's own, moved with it. Only an event document of its own has it (and Received).
-	ExpireAt *time.Time `firestore:"expireAt,omitempty"`
-	// Received is the case's day of receipt, kept with it, so that one collection-group query
-	// finds the events of a period's cases.
-	Received string `firestore:"received,omitempty"`
 }
 
+// letterDoc is a letter: in its case document's map (where ExpireAt is unset: the case's own
+// counts) or, for a letter of no case, a document of the letters collection.
 type letterDoc struct {
 	Reference   string     `firestore:"reference"`
 	Kind        string     `firestore:"kind"`
@@ -212,11 +195,15 @@ type letterDoc struct {
 	ExpireAt    *time.Time `firestore:"expireAt,omitempty"` // TTL
 }
 
+// instant is t as Firestore keeps it: UTC, whole microseconds, so that the letters and events
+// a write returns from the document it wrote are what a read of it returns.
+func instant(t time.Time) time.Time { return t.UTC().Truncate(time.Microsecond) }
+
 func ptr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
 	}
-	t = t.UTC()
+	t = instant(t)
 	return &t
 }
 
@@ -324,7 +311,7 @@ func toLetterDoc(l *outbox.Letter) (*letterDoc, error) {
 	return &letterDoc{
 		Reference: l.Reference, Kind: string(l.Kind), Lang: l.Lang, To: l.To,
 		Payload: string(payload), Links: string(links), DueDate: dateString(l.DueDate),
-		Status: string(l.Status), Attempts: l.Attempts, CreatedAt: l.CreatedAt.UTC(),
+		Status: string(l.Status), Attempts: l.Attempts, CreatedAt: instant(l.CreatedAt),
 		SentAt: ptr(l.SentAt), LeaseUntil: ptr(l.LeaseUntil), LastError: l.LastError, ExpireAt: ptr(l.RetainUntil), AttemptedAt: ptr(l.AttemptedAt),
 	}, nil
 }
@@ -344,17 +331,11 @@ func fromLetterDoc(id string, d *letterDoc) (*outbox.Letter, error) {
 	return l, nil
 }
 
-// fromEventDocs returns the events kept in a case document, in order.
+// fromEventDocs returns the events of a case document, in the order they were written.
 func fromEventDocs(ds []eventDoc) []request.Event {
-	ds = slices.Clone(ds)
-	slices.SortStableFunc(ds, func(a, b eventDoc) int { return cmp.Compare(a.Seq, b.Seq) })
 	out := make([]request.Event, len(ds))
 	for i, d := range ds {
-		out[i] = d.event()
+		out[i] = request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}
 	}
 	return out
-}
-
-func (d eventDoc) event() request.Event {
-	return request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}
 }

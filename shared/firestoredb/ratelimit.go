@@ -153,8 +153,7 @@ func (s *Store) submitIn(tx *firestore.Transaction, c *request.Case, ch app.Chan
 	}
 	c.Version = 1
 	d := toCaseDoc(c)
-	d.Parts = &partsDoc{}
-	if err := s.writeChange(tx, c, ch, d, d.Parts, true); err != nil {
+	if err := writeChange(c, ch, d); err != nil {
 		return err
 	}
 	if err := tx.Create(s.caseRef(c.Reference), d); err != nil {

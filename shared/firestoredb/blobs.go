@@ -1,0 +1,224 @@
+package firestoredb
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/firestore"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+)
+
+// A sealed ID copy or access package is a head document that holds it whole when it fits one
+// chunk, and otherwise counts the chunks of its sub-collection. Both live outside the case
+// transaction: they can exceed a document's size.
+
+// PutIDCopy implements app.BlobStore.
+func (s *Store) PutIDCopy(ctx context.Context, ref string, sealed []byte, kind string, expireAt time.Time) error {
+	return s.putBlob(ctx, colIDCopies, ref, ref, sealed, kind, expireAt, false)
+}
+
+// IDCopy implements app.BlobStore.
+func (s *Store) IDCopy(ctx context.Context, ref string) ([]byte, string, error) {
+	return s.blob(ctx, colIDCopies, ref)
+}
+
+// DeleteIDCopy implements app.BlobStore.
+func (s *Store) DeleteIDCopy(ctx context.Context, ref string) error {
+	return s.deleteBlob(ctx, colIDCopies, ref)
+}
+
+// resultID is the document id of an access package: the reference and, after an "@", the key
+// of the attempt that made it. The head also records the reference, so DeleteCase finds them
+// all.
+func resultID(ref, key string) (string, error) {
+	if key == "" {
+		return "", errors.New("access package key required")
+	}
+	if strings.ContainsAny(key, "/@") {
+		return "", fmt.Errorf("access package key %q: no / or @ allowed", key)
+	}
+	return ref + "@" + key, nil
+}
+
+// PutAccessPackage implements app.BlobStore.
+func (s *Store) PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return err
+	}
+	// A package is one decide attempt's own (app: a random key per attempt), so there is
+	// nothing to clear first and no need to list chunks (a query Firestore bills as a read even
+	// when it finds nothing). Were a key ever reused, the head still counts only the new
+	// chunks, and DeleteAccessPackage and the TTL remove any left beyond them.
+	return s.putBlob(ctx, colResults, id, ref, sealed, "application/zip", expireAt, true)
+}
+
+// AccessPackage implements app.BlobStore.
+func (s *Store) AccessPackage(ctx context.Context, ref, key string) ([]byte, error) {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return nil, err
+	}
+	b, _, err := s.blob(ctx, colResults, id)
+	return b, err
+}
+
+// DeleteAccessPackage implements app.BlobStore.
+func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error {
+	id, err := resultID(ref, key)
+	if err != nil {
+		return err
+	}
+	return s.deleteBlob(ctx, colResults, id)
+}
+
+// deleteAccessPackages deletes every access package of a case, whatever its key.
+func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	heads, err := s.c.Collection(colResults).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
+	if err != nil {
+		return fmt.Errorf("list access packages: %w", err)
+	}
+	for _, h := range heads {
+		if err := s.deleteBlob(ctx, colResults, h.Ref.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putBlob stores sealed bytes in chunks, the chunks first and the head last, so a reader never
+// sees a head without its chunks. A blob that replaces an earlier one overwrites it; unless
+// fresh (no blob can be under id yet), the earlier one's chunks are cleared first.
+func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte, kind string, expireAt time.Time, fresh bool) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	if !fresh {
+		if err := s.clearBlob(ctx, col, id); err != nil {
+			return err
+		}
+	}
+	head := s.c.Collection(col).Doc(id)
+	if len(sealed) <= chunkSize {
+		// Small enough to sit in the head: one document to write and one to read.
+		_, err := head.Set(ctx, map[string]any{"chunks": 0, "data": sealed, "kind": kind, "size": len(sealed), "expireAt": expireAt.UTC(), "reference": ref})
+		return err
+	}
+	n := 0
+	for off := 0; off < len(sealed); off += chunkSize {
+		end := min(off+chunkSize, len(sealed))
+		if _, err := head.Collection(colChunks).Doc(fmt.Sprint(n)).Set(ctx, map[string]any{"data": sealed[off:end], "expireAt": expireAt.UTC()}); err != nil {
+			return fmt.Errorf("write chunk: %w", err)
+		}
+		n++
+	}
+	_, err := head.Set(ctx, map[string]any{"chunks": n, "kind": kind, "size": len(sealed), "expireAt": expireAt.UTC(), "reference": ref})
+	return err
+}
+
+func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, error) {
+	if err := s.open(); err != nil {
+		return nil, "", err
+	}
+	head := s.c.Collection(col).Doc(ref)
+	snap, err := head.Get(ctx)
+	if status.Code(err) == codes.NotFound {
+		return nil, "", app.ErrNotFound
+	}
+	if err != nil {
+		return nil, "", err
+	}
+	var h struct {
+		Chunks int64  `firestore:"chunks"`
+		Data   []byte `firestore:"data"`
+		Kind   string `firestore:"kind"`
+		Size   int64  `firestore:"size"`
+	}
+	if err := snap.DataTo(&h); err != nil {
+		return nil, "", err
+	}
+	if h.Chunks == 0 && int64(len(h.Data)) == h.Size {
+		return h.Data, h.Kind, nil // kept in the head
+	}
+	out := make([]byte, 0, h.Size)
+	for i := int64(0); i < h.Chunks; i++ {
+		cs, err := head.Collection(colChunks).Doc(fmt.Sprint(i)).Get(ctx)
+		if err != nil {
+			return nil, "", fmt.Errorf("read chunk: %w", err)
+		}
+		b, _ := cs.DataAt("data")
+		bb, _ := b.([]byte)
+		out = append(out, bb...)
+	}
+	return out, h.Kind, nil
+}
+
+// idCopyChunks counts, inside tx, the chunks of the case's ID copy (none when there is none).
+func (s *Store) idCopyChunks(tx *firestore.Transaction, ref string) (int64, error) {
+	hs, err := tx.Get(s.c.Collection(colIDCopies).Doc(ref))
+	if status.Code(err) == codes.NotFound {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	v, _ := hs.DataAt("chunks")
+	n, _ := v.(int64)
+	return n, nil
+}
+
+// deleteIDCopyIn deletes, inside tx, the case's ID copy with its chunks, as idCopyChunks
+// counted them.
+func (s *Store) deleteIDCopyIn(tx *firestore.Transaction, ref string, chunks int64) error {
+	head := s.c.Collection(colIDCopies).Doc(ref)
+	for i := int64(0); i < chunks; i++ {
+		if err := tx.Delete(head.Collection(colChunks).Doc(fmt.Sprint(i))); err != nil {
+			return err
+		}
+	}
+	return tx.Delete(head)
+}
+
+// deleteBlob deletes the head, then every chunk, also orphans of a failed upload: a reader
+// sees the blob whole or not at all.
+func (s *Store) deleteBlob(ctx context.Context, col, ref string) error {
+	if err := s.open(); err != nil {
+		return err
+	}
+	return s.dropBlob(ctx, col, ref, false)
+}
+
+// clearBlob makes way for a new blob: as deleteBlob, but when there are no chunks it leaves
+// the head alone (the new head overwrites it), which saves a write for a blob stored anew.
+func (s *Store) clearBlob(ctx context.Context, col, ref string) error {
+	return s.dropBlob(ctx, col, ref, true)
+}
+
+func (s *Store) dropBlob(ctx context.Context, col, ref string, keepBareHead bool) error {
+	head := s.c.Collection(col).Doc(ref)
+	refs, err := head.Collection(colChunks).DocumentRefs(ctx).GetAll()
+	if err != nil {
+		return fmt.Errorf("list chunks: %w", err)
+	}
+	if len(refs) == 0 && keepBareHead {
+		return nil
+	}
+	if _, err := head.Delete(ctx); err != nil {
+		return fmt.Errorf("delete head: %w", err)
+	}
+	for _, r := range refs {
+		if _, err := r.Delete(ctx); err != nil {
+			return fmt.Errorf("delete chunk: %w", err)
+		}
+	}
+	return nil
+}

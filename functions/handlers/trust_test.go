@@ -286,7 +286,13 @@ func TestTickWarnsOnceAboutMissingDecreeData(t *testing.T) {
 	}
 	m := e.Mail.Await(t, "decree_days_missing", "privacy@valleiwonen.example", "")
 	e.Mail.Await(t, "decree_days_missing", "staff@corp.test", "")
-	time.Sleep(500 * time.Millisecond) // room for a second letter, were there one
+	// A second warning would be a letter still waiting or being sent: wait until none is.
+	later := e.Clock.Now().Add(24 * time.Hour)
+	testenv.Eventually(t, "no letter left to send", func() bool {
+		e.Quiet(t)
+		ids, err := e.Store.PendingLetters(context.Background(), later, later, 10)
+		return err == nil && len(ids) == 0
+	})
 	if n := e.Mail.Count("decree_days_missing", "privacy@valleiwonen.example", ""); n != 1 {
 		t.Errorf("two ticks sent %d warnings to the privacy officer, want 1", n)
 	}

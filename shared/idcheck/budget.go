@@ -22,10 +22,12 @@ type budget struct {
 	sem  *semaphore.Weighted
 	size int64
 	wait time.Duration
+	// pdfTime bounds a PDF's inspection (maxPDFTime).
+	pdfTime time.Duration
 }
 
 func newBudget(size int64, wait time.Duration) *budget {
-	return &budget{sem: semaphore.NewWeighted(size), size: size, wait: wait}
+	return &budget{sem: semaphore.NewWeighted(size), size: size, wait: wait, pdfTime: maxPDFTime}
 }
 
 // acquire reserves cost bytes, waiting at most b.wait (and no longer than

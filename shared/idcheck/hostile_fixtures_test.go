@@ -2,9 +2,11 @@ package idcheck
 
 import (
 	"bytes"
+	"compress/flate"
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
+	"hash/adler32"
 	"hash/crc32"
 	"strings"
 	"testing"
@@ -181,23 +183,63 @@ func craftPNG(tb testing.TB, w, h int, depth, colorType byte, interlace byte, ro
 // zeroFlate is n zero bytes, zlib-compressed: about a thousandth of n.
 func zeroFlate(tb testing.TB, n int) []byte {
 	tb.Helper()
+	return fillFlate(tb, nil, 0, n)
+}
+
+// fillFlate is prefix followed by n copies of fill, zlib-compressed. A
+// deflate block that codes a run of one byte refers only to that byte
+// before it, so one such block, compressed once, is repeated as often as
+// needed: a gigabyte costs milliseconds to make.
+func fillFlate(tb testing.TB, prefix []byte, fill byte, n int) []byte {
+	tb.Helper()
+	const chunk = 1 << 20
+	run := bytes.Repeat([]byte{fill}, chunk)
 	var z bytes.Buffer
-	zw, err := zlib.NewWriterLevel(&z, zlib.BestCompression)
+	fw, err := flate.NewWriter(&z, flate.BestCompression)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	chunk := make([]byte, 1<<20)
-	for n > 0 {
-		k := min(n, len(chunk))
-		if _, err := zw.Write(chunk[:k]); err != nil {
+	write := func(p []byte) []byte {
+		z.Reset()
+		if _, err := fw.Write(p); err != nil {
 			tb.Fatal(err)
 		}
-		n -= k
+		if err := fw.Flush(); err != nil {
+			tb.Fatal(err)
+		}
+		return bytes.Clone(z.Bytes())
 	}
-	if err := zw.Close(); err != nil {
+	out := []byte{0x78, 0xDA} // zlib header: deflate, 32 KiB window, best compression
+	out = append(out, write(prefix)...)
+	first := min(n, chunk)
+	out = append(out, write(run[:first])...)
+	left := n - first
+	if left >= chunk {
+		block := write(run) // a run after a run: repeatable
+		for ; left >= chunk; left -= chunk {
+			out = append(out, block...)
+		}
+	}
+	out = append(out, write(run[:left])...)
+	z.Reset()
+	if err := fw.Close(); err != nil { // the final, empty block
 		tb.Fatal(err)
 	}
-	return z.Bytes()
+	out = append(out, z.Bytes()...)
+	// Adler-32, the run in closed form: s1 grows by fill per byte, s2 by s1.
+	const mod = 65521
+	a := adler32.Checksum(prefix)
+	s1, s2 := uint64(a&0xFFFF), uint64(a>>16)
+	m, c := uint64(n), uint64(fill)
+	var tri uint64 // n(n+1)/2
+	if m%2 == 0 {
+		tri = (m / 2 % mod) * ((m + 1) % mod) % mod
+	} else {
+		tri = (m % mod) * ((m + 1) / 2 % mod) % mod
+	}
+	s2 = (s2 + m%mod*s1 + c*tri) % mod
+	s1 = (s1 + m%mod*c) % mod
+	return binary.BigEndian.AppendUint32(out, uint32(s2<<16|s1))
 }
 
 // imagesPDF is a PDF of pages pages whose every page shows images distinct
@@ -302,4 +344,137 @@ func packedObjectsPDF(tb testing.TB, n int) []byte {
 	b.Write(zx.Bytes())
 	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", offsets[xrefNr])
 	return b.Bytes()
+}
+
+// metadataBombPDF is a one-page PDF whose catalog's XMP metadata stream
+// inflates to n zero bytes: the finding of the review (500 MiB in 498 KiB).
+func metadataBombPDF(tb testing.TB, n int) []byte {
+	tb.Helper()
+	return buildPDF(pdfSpec{catalog: "/Metadata 6 0 R", extra: []string{
+		streamObject("/Type /Metadata /Subtype /XML /Filter /FlateDecode", zeroFlate(tb, n)),
+	}})
+}
+
+// embeddedFileBombPDF is a one-page PDF with an attached file, named in the
+// catalog's embedded files tree, that inflates to n zero bytes.
+func embeddedFileBombPDF(tb testing.TB, n int) []byte {
+	tb.Helper()
+	return buildPDF(pdfSpec{catalog: "/Names << /EmbeddedFiles << /Names [(scan.pdf) 6 0 R] >> >>", extra: []string{
+		"<< /Type /Filespec /F (scan.pdf) /UF (scan.pdf) /EF << /F 7 0 R >> >>",
+		streamObject("/Type /EmbeddedFile /Filter /FlateDecode", zeroFlate(tb, n)),
+	}})
+}
+
+// imageBombPDF is a one-page PDF showing a w×h RGB image whose Flate
+// stream inflates to n zero bytes, whatever its dimensions promise.
+func imageBombPDF(tb testing.TB, w, h, n int) []byte {
+	tb.Helper()
+	return buildPDF(pdfSpec{resources: "/XObject << /Im0 6 0 R >>", extra: []string{
+		streamObject(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /FlateDecode", w, h),
+			zeroFlate(tb, n)),
+	}})
+}
+
+// jpegPDF is a one-page PDF showing jpg as an image XObject that declares
+// w×h pixels (its JPEG header may say otherwise).
+func jpegPDF(jpg []byte, w, h int) []byte {
+	return buildPDF(pdfSpec{resources: "/XObject << /Im0 6 0 R >>", extra: []string{
+		streamObject(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB /BitsPerComponent 8 /Filter /DCTDecode", w, h), jpg),
+	}})
+}
+
+// objStmBombPDF is a one-page PDF 1.5 with streams object streams, each
+// holding one small annotation of the page followed by padding, so that
+// each inflates to size bytes: pdfcpu unpacks every object stream whose
+// objects it reads, each under its own per-stream limit.
+func objStmBombPDF(tb testing.TB, streams, size int) []byte {
+	tb.Helper()
+	const packed = 6 // objects 6 .. 6+streams-1 are packed, one per stream
+	refs := make([]string, streams)
+	for i := range refs {
+		refs[i] = fmt.Sprintf("%d 0 R", packed+i)
+	}
+	content := "BT /F1 24 Tf 72 720 Td (Kopie ID) Tj ET"
+	objs := []string{
+		"<< /Type /Catalog /Pages 2 0 R >>",
+		"<< /Type /Pages /Kids [5 0 R] /Count 1 >>",
+		"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+		fmt.Sprintf("<< /Length %d >>\nstream\n%s\nendstream", len(content), content),
+		"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 3 0 R >> >> /Annots [" + strings.Join(refs, " ") + "] >>",
+	}
+	var b bytes.Buffer
+	b.WriteString("%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+	offsets := map[int]int{}
+	for i, o := range objs {
+		offsets[i+1] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n%s\nendobj\n", i+1, o)
+	}
+	stm := packed + streams // the first object stream's number
+	for i := range streams {
+		head := fmt.Sprintf("%d 0 ", packed+i)
+		body := "<< /Type /Annot /Subtype /Square /Rect [0 0 9 9] >> "
+		z := fillFlate(tb, []byte(head+body), ' ', max(0, size-len(head)-len(body)))
+		offsets[stm+i] = b.Len()
+		fmt.Fprintf(&b, "%d 0 obj\n<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n", stm+i, len(head), len(z))
+		b.Write(z)
+		b.WriteString("\nendstream\nendobj\n")
+	}
+	xrefNr := stm + streams
+	offsets[xrefNr] = b.Len()
+	var xref []byte
+	row := func(typ byte, f2 uint32, f3 uint16) {
+		xref = append(xref, typ)
+		xref = binary.BigEndian.AppendUint32(xref, f2)
+		xref = binary.BigEndian.AppendUint16(xref, f3)
+	}
+	row(0, 0, 0xFFFF)
+	for nr := 1; nr <= xrefNr; nr++ {
+		if nr >= packed && nr < stm {
+			row(2, uint32(stm+nr-packed), 0)
+			continue
+		}
+		row(1, uint32(offsets[nr]), 0)
+	}
+	fmt.Fprintf(&b, "%d 0 obj\n<< /Type /XRef /Size %d /Root 1 0 R /W [1 4 2] /Length %d >>\nstream\n", xrefNr, xrefNr+1, len(xref))
+	b.Write(xref)
+	fmt.Fprintf(&b, "\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n", offsets[xrefNr])
+	return b.Bytes()
+}
+
+// bigDictsPDF is a 9 MiB one-page PDF padded with 18 000 chained
+// dictionaries of 23 entries each: slow for pdfcpu to read, validate and
+// write (3.6 s with pdfcpu 0.16).
+func bigDictsPDF() []byte {
+	entries := make([]string, 22)
+	for k := range entries {
+		entries[k] = fmt.Sprintf("/K%d [1 2 3 (abc) /N]", k)
+	}
+	extra := make([]string, 18_000)
+	for i := range extra {
+		extra[i] = fmt.Sprintf("<< %s /Next %d 0 R >>", strings.Join(entries, " "), 7+i)
+	}
+	extra[len(extra)-1] = "<< >>"
+	return buildPDF(pdfSpec{catalog: "/Foo 6 0 R", extra: extra})
+}
+
+// lzwImagesPDF is a one-page PDF showing n grey images of w×h pixels, each
+// stored with LZW (of zeros): as slow to decode as filters come.
+func lzwImagesPDF(tb testing.TB, n, w, h int) []byte {
+	tb.Helper()
+	stream := streamObject(fmt.Sprintf("/Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /LZWDecode", w, h),
+		encodeWith(tb, make([]byte, w*h), "LZWDecode"))
+	var names, extra []string
+	for i := range n {
+		names = append(names, fmt.Sprintf("/Im%d %d 0 R", i, 6+i))
+		extra = append(extra, stream)
+	}
+	return buildPDF(pdfSpec{resources: "/XObject << " + strings.Join(names, " ") + " >>", extra: extra})
+}
+
+// tinyStreamsPDF hides as many tiny Flate streams as fit in 9 MiB inside
+// the data of one stream.
+func tinyStreamsPDF(tb testing.TB) []byte {
+	tb.Helper()
+	unit := append([]byte("1 0 obj<</Filter /FlateDecode>>stream\n"), zeroFlate(tb, 1000)...)
+	return buildPDF(pdfSpec{extra: []string{streamObject("", bytes.Repeat(unit, (9<<20)/len(unit)))}})
 }

@@ -37,6 +37,13 @@ const (
 	MaxWait = time.Second
 )
 
+// maxPDFTime bounds the time a PDF's inspection takes, waiting for room in
+// the budget not counted: the stream pre-scan, then pdfcpu reading,
+// validating, writing and reading again. Ordinary ID copies take tens of
+// milliseconds; a file made of tens of thousands of large dictionaries
+// took pdfcpu 0.16 3.6 s. Beyond it the file is refused as unreadable.
+const maxPDFTime = 1800 * time.Millisecond
+
 // instance is this process's budget: a function instance serves many
 // requests at once, and they share its memory.
 var instance = newBudget(MemoryBudget, MaxWait)
@@ -91,7 +98,8 @@ func Inspect(data []byte) (*Document, error) {
 // InspectContext checks an upload and returns its sanitised form, or a
 // *Rejection (use errors.As) saying why it is refused, or ErrBusy (use
 // errors.Is) when this instance is inspecting as much as its memory budget
-// allows and no room came free within MaxWait or before ctx ended. Images
+// allows and no room came free within MaxWait or before ctx ended (or ctx
+// ended while a PDF was being read: it was not judged). Images
 // are decoded and re-encoded, which drops metadata and anything appended
 // to them (and scaled down to TargetPixels when they must be rotated or
 // converted); PDFs are parsed, refused when encrypted, active or too long,
@@ -99,8 +107,11 @@ func Inspect(data []byte) (*Document, error) {
 //
 // The cost of an upload is worked out from its header before anything is
 // decoded: what cannot fit MemoryBudget is refused at once, whatever size
-// it claims. Call it only after the cheap checks (origin, rate limit, body
-// size), since decoding is the expensive part of a request.
+// it claims. For a PDF that means decoding every stream into nothing first,
+// within limits per stream and in total, and weighing its object syntax; a
+// PDF that pdfcpu cannot read within 1.8 s is refused as unreadable. Call
+// it only after the cheap checks (origin, rate limit, body size), since
+// decoding is the expensive part of a request.
 func InspectContext(ctx context.Context, data []byte) (*Document, error) {
 	return instance.inspect(ctx, data)
 }
@@ -117,6 +128,11 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*Document, error) {
 		return nil, reject(CodeUnsupportedType)
 	}
 	if kind == KindPDF {
+		start := time.Now()
+		// The raw bytes first: what they show needs no parsing.
+		if code := scanPDFBytes(data); code != "" {
+			return nil, reject(code)
+		}
 		objs, packed := pdfObjectCount(data)
 		if objs > maxPDFObjects {
 			// Parsing costs about a KiB per object: refused unparsed.
@@ -125,12 +141,40 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*Document, error) {
 		if packed {
 			objs += maxPDFObjects // as many as pdfcpu's limits let it unpack
 		}
-		release, err := b.acquire(ctx, pdfCost(len(data), objs))
+		// Every stream is decoded, into nothing, before any PDF library
+		// sees the file: what they may inflate is bounded and charged.
+		streams, code := scanPDFStreams(data)
+		if code != "" {
+			return nil, reject(code)
+		}
+		cost := pdfCost(len(data), objs) + streams.charge()
+		if cost > b.size {
+			// More than the whole budget: it could never be
+			// inspected, however long it waited.
+			return nil, reject(CodePDFCorrupt)
+		}
+		checked := time.Since(start)
+		release, err := b.acquire(ctx, cost)
 		if err != nil {
 			return nil, err
 		}
 		defer release()
-		return inspectPDF(data)
+		// The rewritten copy holds what object streams held, unpacked.
+		maxOut := 2*len(data) + 64<<10 + int(streams.held) + 64*objs
+		// pdfcpu gets what is left of maxPDFTime after the checks
+		// above (time spent waiting for the budget not counted).
+		c, cancel := context.WithTimeout(ctx, b.pdfTime-checked)
+		defer cancel()
+		doc, err := inspectPDF(c, data, maxOut)
+		if err != nil && c.Err() != nil {
+			if ctx.Err() != nil {
+				return nil, ErrBusy // the caller gave up: not judged
+			}
+			// Longer than any ID copy takes: a file made to keep
+			// the instance busy, or one it cannot read in time.
+			return nil, reject(CodePDFCorrupt)
+		}
+		return doc, err
 	}
 	plan, rej := planImage(kind, data, b.size)
 	if rej != nil {

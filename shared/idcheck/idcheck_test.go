@@ -182,6 +182,13 @@ func FuzzInspect(f *testing.F) {
 	f.Add(encodePNG(f, quadrants(200, 200)))
 	f.Add(buildPDF(pdfSpec{}))
 	f.Add(pngHeaderOnly(300, 300))
+	// The PDF pre-scan's ways in: filters, object streams, images,
+	// inline images, rich text.
+	f.Add(objStmPDF(f, "<< /S /GoTo /D [5 0 R /Fit] >>"))
+	f.Add(streamPDF(filterArray("ASCII85Decode", "FlateDecode"), encodeWith(f, []byte("BT (Kopie) Tj ET BI /W 2 /H 2 /CS /G /BPC 8 ID 0000 EI"), "ASCII85Decode", "FlateDecode")))
+	f.Add(imagePDF("/Width 100 /Height 100 /ImageMask true /Filter /JBIG2Decode", jbig2Page(100, 100)))
+	f.Add(imagePDF("/Width 100 /Height 100 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /JPXDecode", jpxCodestream(100, 100, 1)))
+	f.Add(buildPDF(pdfSpec{page: "/Annots [6 0 R]", extra: []string{freeTextAnnot}}))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		doc, err := Inspect(data)
 		if err != nil {

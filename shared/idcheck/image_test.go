@@ -274,3 +274,19 @@ func TestInspectGrayJPEGOrientation(t *testing.T) {
 		t.Errorf("luma top = %d, bottom = %d; want white (>200) on top and black (<50) below", top, bottom)
 	}
 }
+
+// TestPNGLevel: a PNG of more than a megapixel is re-encoded for speed
+// (a 3.6 MP scan from Pillow's tests took 1.1 s at the default level,
+// 0.21 s at BestSpeed).
+func TestPNGLevel(t *testing.T) {
+	for pixels, want := range map[int]png.CompressionLevel{
+		200 * 200:   png.DefaultCompression,
+		1000 * 1000: png.DefaultCompression,
+		1001 * 1000: png.BestSpeed,
+		4160 * 870:  png.BestSpeed,
+	} {
+		if got := pngLevel(pixels); got != want {
+			t.Errorf("pngLevel(%d) = %v, want %v", pixels, got, want)
+		}
+	}
+}

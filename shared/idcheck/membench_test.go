@@ -62,6 +62,32 @@ func TestHostileUploadMemory(t *testing.T) {
 		{"PDF, content stream inflating to 1 GiB", 1, contentBombPDF(t, 1<<30)},
 		{"PDF, 19 000 objects", 1, manyObjectsPDF(19_000)},
 		{"PDF, 19 000 objects packed in an object stream", 1, packedObjectsPDF(t, 19_000)},
+		{"PDF, metadata stream inflating to 500 MiB", 1, metadataBombPDF(t, 500<<20)},
+		{"  the same, 2 at once", 2, metadataBombPDF(t, 500<<20)},
+		{"PDF, 40 object streams of 15 MiB each", 1, objStmBombPDF(t, 40, 15<<20)},
+		{"PDF, image 2000x2000 inflating to 1 GiB", 1, imageBombPDF(t, 2000, 2000, 1<<30)},
+		{"PDF, JPEG image 30000x30000", 1, jpegPDF(craftJPEG(30000, 30000, 1, false), 30000, 30000)},
+		{"PDF, embedded file inflating to 1 GiB", 1, embeddedFileBombPDF(t, 1<<30)},
+		{"PDF, pdf.js bomb_giant.pdf (JBIG2, 3 x 10^10 px)", 1, readTestdata(t, "bomb_giant.pdf")},
+		{"PDF, 18 000 dictionaries of 23 entries, 9 MiB", 1, bigDictsPDF()},
+		{"PDF, 3 LZW images of 7000x5500", 1, lzwImagesPDF(t, 3, 7000, 5500)},
+		{"PDF, tiny Flate streams hidden in one, 9 MiB", 1, tinyStreamsPDF(t)},
+		{"PDF, 3.5 million empty arrays in an object stream", 1, objStmPDFWith(t, "/Foo 6 0 R", "", "["+strings.Repeat("[]", 3_500_000)+"]")},
+	}
+	if only := os.Getenv("IDCHECK_MEMBENCH_ONLY"); only != "" {
+		// Keep the floor, the classes whose names contain the value
+		// and the variants ("  the same, ...") that follow them.
+		kept := classes[:1]
+		keep := false
+		for _, c := range classes[1:] {
+			if !strings.HasPrefix(c.name, "  ") {
+				keep = strings.Contains(c.name, only)
+			}
+			if keep {
+				kept = append(kept, c)
+			}
+		}
+		classes = kept
 	}
 	for i := range classes {
 		if len(classes[i].data) > MaxSize {
@@ -230,4 +256,14 @@ func noisyJPEG(tb testing.TB, w, h, quality int) []byte {
 		tb.Fatal(err)
 	}
 	return b.Bytes()
+}
+
+// readTestdata is a file from testdata/ (see testdata/README.md).
+func readTestdata(tb testing.TB, name string) []byte {
+	tb.Helper()
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return data
 }

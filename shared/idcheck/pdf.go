@@ -3,6 +3,7 @@ package idcheck
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"slices"
@@ -14,10 +15,12 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/validate"
 )
 
-// activeNames are PDF names that make a viewer run code, open or submit
-// something, or carry another file. None of them belongs in a scanned ID
-// copy, so any occurrence, as a dictionary key or as a name value, refuses the
-// file. These are specific enough to look for in the raw bytes too.
+// activeNames are PDF names that exist only to make a viewer run code, open
+// or submit something, or carry another file: action types, annotation
+// subtypes and name-tree keys. The byte scan refuses any of them written as
+// a name token (outside strings and comments) anywhere in the file's object
+// syntax, which also covers objects that no cross-reference section lists
+// but a repairing viewer may find.
 var activeNames = map[string]bool{
 	"JavaScript": true,                     // scripts, as action type or name tree
 	"Launch":     true,                     // start an application or open a file
@@ -29,15 +32,41 @@ var activeNames = map[string]bool{
 	"XFA":       true, // XML forms, which carry their own scripts
 }
 
-// shortActiveNames are as dangerous but short enough that a producer may use
-// them as resource names (/AA for a font, say), so they are only looked for
-// in parsed objects, outside resource dictionaries.
-var shortActiveNames = map[string]bool{
-	"JS":     true,                                           // script source of a JavaScript action
-	"AA":     true,                                           // additional actions: run on open, close, page view, field events
-	"EF":     true,                                           // a file specification's embedded file streams
-	"Screen": true, "Movie": true, "Sound": true, "3D": true, // multimedia that can run scripts
+// The parsed walk judges each dictionary by what it is: these are the
+// entries that make one active.
+
+// activeKeys are keys that occur only in active content: a JavaScript
+// action's script, the name trees of scripts and embedded files, XML
+// forms, rich media.
+var activeKeys = map[string]bool{
+	"JS": true, "JavaScript": true, "EmbeddedFiles": true, "XFA": true,
+	"RichMediaContent": true, "RichMediaSettings": true,
 }
+
+// activeActions are the action types (an action dictionary's /S) refused:
+// scripts, launching, forms that send or load data, jumps into other or
+// embedded files, multimedia.
+var activeActions = map[string]bool{
+	"JavaScript": true, "Launch": true, "SubmitForm": true, "ImportData": true,
+	"GoToR": true, "GoToE": true, "RichMediaExecute": true, "Rendition": true,
+	"Movie": true, "Sound": true,
+}
+
+// activeSubtypes are annotation subtypes (an annotation's /Subtype) that
+// carry a file or play media, which can run scripts.
+var activeSubtypes = map[string]bool{
+	"FileAttachment": true, "Sound": true, "Movie": true, "Screen": true,
+	"RichMedia": true, "3D": true,
+}
+
+// safeURISchemes are the schemes a link may open; a javascript:, file: or
+// data: URI is active content.
+var safeURISchemes = map[string]bool{"http": true, "https": true, "mailto": true, "tel": true}
+
+// producerKeyed are dictionaries whose keys are names chosen by the
+// producer rather than PDF vocabulary: the resource categories, named
+// destinations, structure role and class maps, and application data.
+var producerKeyed = append(slices.Clone(resourceCategories), "Dests", "RoleMap", "ClassMap", "PieceInfo")
 
 // resourceCategories are the resources sub-dictionaries whose keys are names
 // chosen by the producer rather than PDF vocabulary.
@@ -58,9 +87,14 @@ var foreignMarkers = [][]byte{
 }
 
 // htmlMarkers are matched without regard to ASCII case, as browsers do.
-var htmlMarkers = [][]byte{
-	[]byte("<html"), []byte("<script"), []byte("<body"), []byte("<svg"),
-	[]byte("<iframe"), []byte("<!doctype"), []byte("<object"), []byte("<embed"),
+// In object syntax none can occur; inside a string, rich text (a comment's
+// /RC) is XHTML by design, so there only scriptMarkers count.
+var htmlMarkers = append([][]byte{[]byte("<html"), []byte("<body"), []byte("<!doctype")}, scriptMarkers...)
+
+// scriptMarkers are HTML elements that run or embed something; rich text
+// allows none of them.
+var scriptMarkers = [][]byte{
+	[]byte("<script"), []byte("<svg"), []byte("<iframe"), []byte("<object"), []byte("<embed"),
 }
 
 // zipTailWindow is how far from the end a ZIP reader looks for the end of
@@ -70,7 +104,9 @@ const zipTailWindow = 22 + 0xFFFF
 // maxWalkDepth matches pdfcpu's own default recursion limit.
 const maxWalkDepth = 100
 
-func inspectPDF(data []byte) (doc *Document, err error) {
+// inspectPDF judges a PDF whose streams scanPDFStreams has bounded. The
+// rewritten copy may be at most maxOut bytes; pdfcpu stops when c ends.
+func inspectPDF(c context.Context, data []byte, maxOut int) (doc *Document, err error) {
 	// pdfcpu converts its own panics into errors, but not all of them; a
 	// parser panic on hostile input must end as a refusal, not a crash.
 	defer func() {
@@ -79,13 +115,13 @@ func inspectPDF(data []byte) (doc *Document, err error) {
 		}
 	}()
 
-	if code := scanPDFBytes(data); code != "" {
-		return nil, reject(code)
-	}
-
-	ctx, err := readPDF(data)
+	ctx, err := readPDF(c, data)
 	if err != nil {
-		if errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted) {
+		var rej *Rejection
+		switch {
+		case errors.As(err, &rej):
+			return nil, rej
+		case errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted):
 			return nil, reject(CodePDFEncrypted)
 		}
 		return nil, reject(CodePDFCorrupt)
@@ -105,8 +141,7 @@ func inspectPDF(data []byte) (doc *Document, err error) {
 		return nil, reject(CodePDFTooManyPages)
 	}
 
-	stripPDFMetadata(ctx.XRefTable)
-	out, err := writePDF(ctx, len(data))
+	out, err := writePDF(c, ctx, maxOut)
 	if err != nil {
 		return nil, reject(CodePDFCorrupt)
 	}
@@ -114,7 +149,7 @@ func inspectPDF(data []byte) (doc *Document, err error) {
 	// finally judged: written without object streams, every object's
 	// syntax is in plain sight of the byte scan, and the parsed walk
 	// sees every object the new cross-reference table lists.
-	if code := checkRewrittenPDF(out); code != "" {
+	if code := checkRewrittenPDF(c, out); code != "" {
 		return nil, reject(code)
 	}
 	return &Document{Kind: KindPDF, Data: out, Pages: ctx.PageCount}, nil
@@ -123,12 +158,22 @@ func inspectPDF(data []byte) (doc *Document, err error) {
 // readPDF parses and validates a PDF with pdfcpu's core packages. (Its
 // pkg/api would do the same but pulls in form filling and, with it, a
 // Unicode width table whose initialisation costs every cold start 58 ms.)
-func readPDF(data []byte) (*model.Context, error) {
-	ctx, err := pdfcpu.Read(bytes.NewReader(data), pdfConfig())
+func readPDF(c context.Context, data []byte) (*model.Context, error) {
+	ctx, err := pdfcpu.Read(c, bytes.NewReader(data), pdfConfig())
 	if err != nil {
 		return nil, fmt.Errorf("read pdf: %w", err)
 	}
-	if err := validate.XRefTable(ctx); err != nil {
+	// Images are judged while thumbnails are still in place (they may
+	// leave out /Subtype) and before validating.
+	if ctx.Encrypt == nil && ctx.E == nil {
+		if code := checkPDFImages(ctx.XRefTable); code != "" {
+			return nil, reject(code)
+		}
+	}
+	// The metadata goes anyway; gone before validating, it is never
+	// decoded (pdfcpu 0.15 decodes the catalog's with a limit of its own).
+	stripPDFMetadata(ctx.XRefTable)
+	if err := validate.XRefTable(c, ctx); err != nil {
 		return nil, fmt.Errorf("validate pdf: %w", err)
 	}
 	if err := checkObjectNumbers(ctx.XRefTable); err != nil {
@@ -155,17 +200,17 @@ func checkObjectNumbers(xt *model.XRefTable) error {
 	return nil
 }
 
-// writePDF serialises ctx. The output holds at most what was read plus
-// pdfcpu's own structure, so it is capped at twice the input.
-func writePDF(ctx *model.Context, inputSize int) ([]byte, error) {
+// writePDF serialises ctx into at most maxOut bytes. The output holds what
+// was read, object streams unpacked, plus pdfcpu's own structure.
+func writePDF(c context.Context, ctx *model.Context, maxOut int) ([]byte, error) {
 	if err := checkObjectNumbers(ctx.XRefTable); err != nil {
 		return nil, err
 	}
-	out := &cappedBuffer{max: 2*inputSize + 64<<10}
-	out.Grow(inputSize)
+	out := &cappedBuffer{max: maxOut}
+	out.Grow(min(maxOut, 1<<20))
 	bw := bufio.NewWriter(out)
 	ctx.Write.Writer = bw
-	if err := pdfcpu.WriteContext(ctx); err != nil {
+	if err := pdfcpu.WriteContext(c, ctx); err != nil {
 		return nil, fmt.Errorf("write pdf: %w", err)
 	}
 	if err := bw.Flush(); err != nil {
@@ -175,11 +220,15 @@ func writePDF(ctx *model.Context, inputSize int) ([]byte, error) {
 }
 
 // checkRewrittenPDF judges the sanitised output as a file of its own.
-func checkRewrittenPDF(out []byte) string {
+func checkRewrittenPDF(c context.Context, out []byte) string {
 	if code := scanPDFBytes(out); code != "" {
 		return code
 	}
-	ctx, err := readPDF(out)
+	ctx, err := readPDF(c, out)
+	var rej *Rejection
+	if errors.As(err, &rej) {
+		return rej.Code
+	}
 	if err != nil {
 		// pdfcpu can write what it then cannot validate (a dangling
 		// reference it fills with its own Info dictionary, say), or
@@ -204,10 +253,11 @@ func checkRewrittenPDF(out []byte) string {
 }
 
 // pdfCost is the memory reserved for inspecting a PDF of n bytes declaring
-// objs objects: pdfcpu holds the file, every stream's raw bytes and the
-// decoded object and cross-reference streams (each at most
-// pdfDecodeLimit), a few KiB per object, the rewritten copy and then a
-// second parse of it.
+// objs objects: pdfcpu holds the file, every stream's raw bytes, a KiB or
+// so per object, the rewritten copy and then a second parse of it. What
+// the objects' syntax parses into and what streams decode to come on top
+// (streamScan.charge): scanPDFStreams measures both before pdfcpu reads
+// anything. A file whose total exceeds the budget is refused unread.
 func pdfCost(n, objs int) int64 {
 	return pdfFixedCost + pdfCostPerByte*int64(n) + pdfCostPerObject*int64(objs)
 }
@@ -225,7 +275,7 @@ func pdfObjectCount(data []byte) (n int, packed bool) {
 		n += bytes.Count(seg, []byte("obj"))
 		if !packed {
 			for name := range pdfNames(seg) {
-				if name == "ObjStm" {
+				if string(name) == "ObjStm" {
 					packed = true
 					break
 				}
@@ -246,13 +296,26 @@ const (
 
 	pdfFixedCost   = 8 << 20
 	pdfCostPerByte = 8
+	// pdfCostPerSyntaxByte is charged on top for each byte of object
+	// syntax that is not white space (streamScan.syntax): pdfcpu 0.16
+	// holds up to about 60 bytes of parsed objects for each, input and
+	// rewritten copy together (measured for arrays of integers, empty
+	// arrays and dictionaries, names, strings and references, each 1 MB;
+	// a 7 KiB file with an object stream holding 7 MB of empty arrays
+	// made it hold 460 MiB).
+	pdfCostPerSyntaxByte = 64
 	// pdfCostPerObject covers the parsed object and its table entry,
-	// twice (input and output): about twice what was measured.
+	// twice (input and output). With the fixed cost it covers the peak
+	// live heap measured with pdfcpu 0.16: 29 MiB for 19 000 objects
+	// in 925 KiB (reserved: 34 MiB), 1.55 KiB per object.
 	pdfCostPerObject = 1 << 10
 	// pdfFixedCost + pdfCostPerByte×MaxSize + pdfCostPerObject×2×maxPDFObjects
-	// is within MemoryBudget: any PDF that passes the object limit fits.
-	// pdfDecodeLimit bounds what one filtered stream may expand to while
-	// pdfcpu reads the file; only structural streams are decoded.
+	// is within MemoryBudget; the syntax those objects are written in
+	// may not be (pdfCostPerSyntaxByte): about 1.8 MiB of it fits, more
+	// than the largest of a thousand test files of pdf.js and pdfcpu
+	// (1.4 MB, including white space).
+	// pdfDecodeLimit bounds what one filtered stream other than an image
+	// may decode to (maxPDFStreamDecoded), for pdfcpu too.
 	pdfDecodeLimit = 16 << 20
 )
 
@@ -288,7 +351,12 @@ func pdfConfig() *model.Configuration {
 // be there. It complements the parsed walk: it also sees objects that no
 // cross-reference section lists, which a lenient viewer may still repair
 // its way into, and bytes after the last %%EOF.
-func scanPDFBytes(data []byte) string {
+func scanPDFBytes(data []byte) (code string) {
+	defer func() {
+		if recover() != nil {
+			code = CodePDFCorrupt
+		}
+	}()
 	// A ZIP reader finds its directory near the end of the file, wherever
 	// the PDF syntax puts it, even inside a stream.
 	if bytes.Contains(data[max(0, len(data)-zipTailWindow):], []byte("PK\x05\x06")) {
@@ -312,16 +380,19 @@ func scanPDFBytes(data []byte) string {
 	if !ok {
 		return CodePDFCorrupt
 	}
-	code := ""
 	for _, seg := range segments {
-		if hasForeignMarker(seg) {
+		if hasBinaryMarker(seg) {
 			return CodePDFActiveContent
 		}
-		for name := range pdfNames(seg) {
+		syntax, scripted := splitPDFStrings(seg)
+		if scripted || hasHTMLMarker(syntax, htmlMarkers) {
+			return CodePDFActiveContent
+		}
+		for name := range pdfNames(syntax) {
 			switch {
-			case activeNames[name]:
+			case activeNames[string(name)]:
 				return CodePDFActiveContent
-			case name == "Encrypt":
+			case string(name) == "Encrypt":
 				// Keep looking: active content is the more useful
 				// message when both are present.
 				code = CodePDFEncrypted
@@ -332,26 +403,86 @@ func scanPDFBytes(data []byte) string {
 }
 
 func hasForeignMarker(b []byte) bool {
+	return hasBinaryMarker(b) || hasHTMLMarker(b, htmlMarkers)
+}
+
+func hasBinaryMarker(b []byte) bool {
 	for _, m := range foreignMarkers {
 		if bytes.Contains(b, m) {
 			return true
 		}
 	}
-	// bytes.ToLower would turn invalid UTF-8 into U+FFFD; only ASCII
-	// letters are folded here.
-	lower := make([]byte, len(b))
+	return false
+}
+
+// hasHTMLMarker looks for markers (lower case) in b, folding only ASCII
+// letters: bytes.ToLower would turn invalid UTF-8 into U+FFFD.
+func hasHTMLMarker(b []byte, markers [][]byte) bool {
+	for i := bytes.IndexByte(b, '<'); i >= 0; {
+		for _, m := range markers {
+			if i+len(m) <= len(b) && asciiEqualFold(b[i:i+len(m)], m) {
+				return true
+			}
+		}
+		j := bytes.IndexByte(b[i+1:], '<')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+func asciiEqualFold(b, lower []byte) bool {
 	for i, c := range b {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		lower[i] = c
-	}
-	for _, m := range htmlMarkers {
-		if bytes.Contains(lower, m) {
-			return true
+		if c != lower[i] {
+			return false
 		}
 	}
-	return false
+	return true
+}
+
+// splitPDFStrings separates object syntax from the text it quotes: syntax is
+// a copy of seg with literal strings and comments blanked out; scripted
+// reports a scriptMarker in what they contain. Names are only names in
+// syntax: "/Launch" in a URI's path or a document title is text.
+func splitPDFStrings(seg []byte) (syntax []byte, scripted bool) {
+	syntax = bytes.Clone(seg)
+	blank := func(from, to int) {
+		scripted = scripted || hasHTMLMarker(seg[from:to], scriptMarkers)
+		for k := from; k < to; k++ {
+			syntax[k] = ' '
+		}
+	}
+	for i := 0; i < len(seg); i++ {
+		switch seg[i] {
+		case '(':
+			end, _ := literalStringEnd(seg, i)
+			blank(i, end)
+			i = end - 1
+		case '%':
+			end := i
+			for end < len(seg) && seg[end] != '\r' && seg[end] != '\n' {
+				end++
+			}
+			blank(i, end)
+			i = end - 1
+		case '<':
+			// A hex string holds digits only; skip it whole so its
+			// content is not taken for a comment or a string.
+			if i+1 < len(seg) && seg[i+1] != '<' {
+				if end := indexByteFrom(seg, '>', i+1); end > 0 {
+					i = end
+				}
+			} else {
+				i++
+			}
+		}
+	}
+	return syntax, scripted
 }
 
 // objectSyntax splits a PDF into the parts outside stream data, so binary
@@ -386,9 +517,10 @@ func objectSyntax(data []byte) (segments [][]byte, ok bool) {
 }
 
 // pdfNames yields every name token in b, with #xx escapes decoded, so that
-// /J#61vaScript is seen as /JavaScript.
-func pdfNames(b []byte) func(func(string) bool) {
-	return func(yield func(string) bool) {
+// /J#61vaScript is seen as /JavaScript. A name without escapes is yielded
+// in place, without a copy.
+func pdfNames(b []byte) func(func([]byte) bool) {
+	return func(yield func([]byte) bool) {
 		for i := 0; i < len(b); i++ {
 			if b[i] != '/' {
 				continue
@@ -397,7 +529,11 @@ func pdfNames(b []byte) func(func(string) bool) {
 			for j < len(b) && !isPDFSpace(b[j]) && !isPDFDelimiter(b[j]) {
 				j++
 			}
-			if !yield(decodePDFName(string(b[i+1 : j]))) {
+			name := b[i+1 : j]
+			if bytes.IndexByte(name, '#') >= 0 {
+				name = []byte(decodePDFName(string(name)))
+			}
+			if !yield(name) {
 				return
 			}
 			i = j - 1
@@ -432,9 +568,14 @@ func isPDFDelimiter(c byte) bool {
 }
 
 // walkPDF inspects every object pdfcpu loaded, including those it unpacked
-// from compressed object streams, where the byte scan cannot see.
+// from compressed object streams, where the byte scan cannot see. Objects
+// are judged by what they are: an action by its type (/S), an annotation by
+// its /Subtype, a file specification by an embedded file (/EF), plus the
+// keys that exist only in active content and the document's open action;
+// a name that merely shares a spelling (a blend mode /Screen, the /EF
+// rights of a usage-rights signature) is not active.
 func walkPDF(xt *model.XRefTable) string {
-	w := pdfWalker{producerKeys: map[int]bool{}}
+	w := pdfWalker{xt: xt, producerKeys: map[int]bool{}}
 	for _, entry := range xt.Table {
 		if entry != nil && !entry.Free && entry.Object != nil {
 			w.collectResourceNames(entry.Object, maxWalkDepth)
@@ -457,12 +598,13 @@ func walkPDF(xt *model.XRefTable) string {
 }
 
 type pdfWalker struct {
-	// producerKeys holds the object numbers of resource category
+	xt *model.XRefTable
+	// producerKeys holds the object numbers of producer-keyed
 	// dictionaries stored as objects of their own.
 	producerKeys map[int]bool
 }
 
-// collectResourceNames records which indirect objects are resource category
+// collectResourceNames records which indirect objects are producer-keyed
 // dictionaries, so their keys are not mistaken for PDF vocabulary.
 func (w pdfWalker) collectResourceNames(o types.Object, depth int) {
 	d, ok := asDict(o)
@@ -478,10 +620,15 @@ func (w pdfWalker) collectResourceNames(o types.Object, depth int) {
 		return
 	}
 	for k, v := range d {
-		if decodePDFName(k) == "Resources" {
+		name := decodePDFName(k)
+		if name == "Resources" {
 			if r, isDict := v.(types.Dict); isDict {
 				w.markCategories(r)
 			}
+		}
+		if ref, isRef := v.(types.IndirectRef); isRef && slices.Contains(producerKeyed, name) && name != "PieceInfo" {
+			// /Dests, /RoleMap, /ClassMap stored as objects.
+			w.producerKeys[ref.ObjectNumber.Value()] = true
 		}
 		w.collectResourceNames(v, depth-1)
 	}
@@ -499,7 +646,7 @@ func (w pdfWalker) markCategories(r types.Dict) {
 }
 
 // active reports whether o holds active content. producerKeys says that o's
-// own keys are resource names.
+// own keys are names chosen by the producer.
 func (w pdfWalker) active(o types.Object, producerKeys bool, depth int) bool {
 	if depth <= 0 {
 		// Deeper than pdfcpu itself allows: treat as hostile.
@@ -511,28 +658,96 @@ func (w pdfWalker) active(o types.Object, producerKeys bool, depth int) bool {
 		producerKeys = producerKeys && !hasKey(d, "Type") && !hasKey(d, "Subtype")
 		for k, v := range d {
 			name := decodePDFName(k)
-			if !producerKeys && (activeNames[name] || shortActiveNames[name]) {
+			if !producerKeys && w.activeEntry(name, v) {
 				return true
 			}
-			inline := slices.Contains(resourceCategories, name)
+			inline := slices.Contains(producerKeyed, name)
 			if w.active(v, inline, depth-1) {
 				return true
 			}
 		}
 		return false
 	}
-	switch v := o.(type) {
-	case types.Array:
-		for _, e := range v {
+	if a, ok := o.(types.Array); ok {
+		for _, e := range a {
 			if w.active(e, false, depth-1) {
 				return true
 			}
 		}
-	case types.Name:
-		name := decodePDFName(string(v))
-		return activeNames[name] || shortActiveNames[name]
 	}
 	return false
+}
+
+// activeEntry judges one dictionary entry by the vocabulary above. Values
+// are dereferenced: a viewer resolves /S 9 0 R as readily as /S /Launch.
+func (w pdfWalker) activeEntry(key string, v types.Object) bool {
+	if activeKeys[key] {
+		return true
+	}
+	switch key {
+	case "AA", "EF": // additional actions; a file specification's embedded files
+		_, isDict := w.deref(v).(types.Dict)
+		return isDict
+	case "S":
+		return activeActions[w.name(v)]
+	case "Subtype":
+		return activeSubtypes[w.name(v)]
+	case "Type":
+		return w.name(v) == "EmbeddedFile"
+	case "URI":
+		return !safeURI(w.deref(v))
+	}
+	return false
+}
+
+func (w pdfWalker) deref(o types.Object) types.Object {
+	d, err := w.xt.Dereference(o)
+	if err != nil {
+		return nil
+	}
+	return d
+}
+
+func (w pdfWalker) name(o types.Object) string {
+	if n, ok := w.deref(o).(types.Name); ok {
+		return decodePDFName(string(n))
+	}
+	return ""
+}
+
+// safeURI accepts a URI action's target when its scheme is one a link may
+// open. Anything that is not a string is left to the viewer to ignore.
+func safeURI(o types.Object) bool {
+	var s string
+	switch v := o.(type) {
+	case types.StringLiteral:
+		u, err := types.StringLiteralToString(v)
+		if err != nil {
+			return false
+		}
+		s = u
+	case types.HexLiteral:
+		u, err := types.HexLiteralToString(v)
+		if err != nil {
+			return false
+		}
+		s = u
+	default:
+		return true
+	}
+	// Browsers drop leading spaces and control characters, and tabs and
+	// line breaks anywhere, before reading the scheme.
+	s = strings.Map(func(r rune) rune {
+		if r == '\t' || r == '\n' || r == '\r' {
+			return -1
+		}
+		return r
+	}, strings.TrimLeft(s, "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c\x1d\x1e\x1f "))
+	scheme, _, found := strings.Cut(s, ":")
+	if !found || strings.ContainsAny(scheme, "/?#") {
+		return true // relative: no scheme of its own
+	}
+	return safeURISchemes[strings.ToLower(scheme)]
 }
 
 // hasKey is d.Find without its early exit on a malformed escape.

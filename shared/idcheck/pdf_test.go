@@ -36,6 +36,14 @@ func TestInspectPDFAccepts(t *testing.T) {
 		{"trailing white space and NULs after %%EOF", append(buildPDF(pdfSpec{}), "\r\n\x00\x00 \n"...), 1},
 		{"scan-to-pdf of a jpeg", scannedPDF(t), 1},
 		{"object and xref streams", objStmPDF(t, "<< /S /GoTo /D [5 0 R /Fit] >>"), 1},
+		// Names and text that only look like active content
+		// (pdfcpu's VectorApple.pdf, pdf.js's annotation-freetext.pdf).
+		{"blend mode named like a screen annotation", buildPDF(pdfSpec{resources: "/ExtGState << /GS1 << /Type /ExtGState /BM /Screen /CA 1 >> >>"}), 1},
+		{"comment with rich text", buildPDF(pdfSpec{page: "/Annots [6 0 R]", extra: []string{freeTextAnnot}}), 1},
+		{"comment with rich text in an object stream", objStmPDFWith(t, "", "/Annots [6 0 R]", freeTextAnnot), 1},
+		{"link whose address has /Launch in its path", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A << /S /URI /URI (https://example.org/Launch/JavaScript/EmbeddedFiles) >> >>"}}), 1},
+		{"title naming active content", buildPDF(pdfSpec{extra: []string{"<< /Title (/JavaScript and /Launch explained) >>"}, trailer: "/Info 6 0 R"}), 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -65,13 +73,19 @@ func TestInspectPDFAccepts(t *testing.T) {
 	}
 }
 
+// freeTextAnnot is a comment whose rich text (/RC) is XHTML, as Acrobat
+// writes it.
+const freeTextAnnot = `<< /Type /Annot /Subtype /FreeText /Rect [50 50 300 100] /Contents (Kopie) /DA (/Helv 12 Tf 0 g) ` +
+	`/RC (<?xml version="1.0"?><body xmlns="http://www.w3.org/1999/xhtml" xmlns:xfa="http://www.xfa.org/schema/xfa-data/1.0/" ` +
+	`xfa:APIVersion="Acrobat:11.0.0" xfa:spec="2.0.2"><p>Kopie</p></body>) >>`
+
 // scannedPDF is a JPEG placed on an A4 page by pdfcpu, like a scanner app's
 // output, so the check is not only tried on PDFs written by buildPDF.
 func scannedPDF(t *testing.T) []byte {
 	t.Helper()
 	var out bytes.Buffer
 	conf := pdfConfig()
-	if err := api.ImportImages(nil, &out, []io.Reader{bytes.NewReader(encodeJPEG(t, noisy(800, 600)))}, nil, conf); err != nil {
+	if err := api.ImportImages(context.Background(), nil, &out, []io.Reader{bytes.NewReader(encodeJPEG(t, noisy(800, 600)))}, nil, conf); err != nil {
 		t.Fatalf("build scanned PDF: %v", err)
 	}
 	return out.Bytes()
@@ -143,6 +157,15 @@ func TestInspectPDFRefuses(t *testing.T) {
 		{"submit form", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
 			extra: []string{"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /A << /S /SubmitForm /F (https://evil.example) >> >>"}}), CodePDFActiveContent},
 		{"import data", buildPDF(pdfSpec{catalog: "/OpenAction << /S /ImportData /F (data.fdf) >>"}), CodePDFActiveContent},
+		{"javascript: link", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI ( JaVa\\tScript:app.alert\\(1\\)) >> >>"}}), CodePDFActiveContent},
+		{"file: link", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI <66696C653A2F2F2F6574632F706173737764> >> >>"}}), CodePDFActiveContent},
+		{"rich text with a script", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
+			extra: []string{strings.Replace(freeTextAnnot, "<p>", "<p><script>alert(1)</script>", 1)}}), CodePDFActiveContent},
+		{"associated embedded file", buildPDF(pdfSpec{catalog: "/AF [6 0 R]",
+			extra: []string{"<< /Type /Filespec /F (a.xml) /AFRelationship /Data /EF << /F 7 0 R >> >>",
+				streamObject("/Subtype /text#2Fxml", []byte("<a/>"))}}), CodePDFActiveContent},
 		{"javascript in an object missing from the xref", buildPDF(pdfSpec{orphan: "<< /S /JavaScript /JS (app.alert(1)) >>"}), CodePDFActiveContent},
 		{"javascript hidden in an object stream", objectStreamPDF(t), CodePDFActiveContent},
 
@@ -218,11 +241,20 @@ func TestWalkPDF(t *testing.T) {
 		{"goto open action", pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] >>"}, ""},
 		{"3D annotation", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /3D /Rect [0 0 9 9] >>"}}, CodePDFActiveContent},
 		{"sound action as a name value", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Sound >> >>"}}, CodePDFActiveContent},
+		{"action type by reference", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S 7 0 R /F (calc.exe) >> >>", "/Launch"}}, CodePDFActiveContent},
+		{"screen annotation", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Screen /Rect [0 0 9 9] >>"}}, CodePDFActiveContent},
+		{"file specification with an embedded file", pdfSpec{catalog: "/Foo 6 0 R", extra: []string{"<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>", streamObject("", []byte("MZ"))}}, CodePDFActiveContent},
+		{"blend mode /Screen", pdfSpec{resources: "/ExtGState << /GS1 << /BM /Screen >> >>"}, ""},
+		{"a sound as a resource name", pdfSpec{resources: "/ExtGState << /Sound << /BM /Normal >> >>"}, ""},
+		{"usage rights allowing embedded files", pdfSpec{catalog: "/Perms << /UR3 6 0 R >>", extra: []string{
+			"<< /Type /Sig /Reference [<< /Type /SigRef /TransformMethod /UR3 /TransformParams << /Type /TransformParams " +
+				"/Annots [/Create /Delete /Modify] /Form [/FillIn] /EF [/Create /Delete /Modify /Import] /V /2.2 >> >>] >>"}}, ""},
+		{"named destinations called like actions", pdfSpec{catalog: "/Dests << /JS [5 0 R /Fit] /AA [5 0 R /Fit] >>"}, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			ctx, err := pdfcpu.Read(bytes.NewReader(buildPDF(tt.spec)), pdfConfig())
+			ctx, err := pdfcpu.Read(context.Background(), bytes.NewReader(buildPDF(tt.spec)), pdfConfig())
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -252,7 +284,7 @@ func encryptedPDF(t *testing.T, userPW string) []byte {
 	conf.EncryptUsingAES, conf.EncryptKeyLength = true, 256
 	conf.Permissions = model.PermissionsPrint
 	var out bytes.Buffer
-	if err := api.Encrypt(bytes.NewReader(buildPDF(pdfSpec{})), &out, conf); err != nil {
+	if err := api.Encrypt(context.Background(), bytes.NewReader(buildPDF(pdfSpec{})), &out, conf); err != nil {
 		t.Fatalf("encrypt fixture: %v", err)
 	}
 	return out.Bytes()
@@ -318,11 +350,11 @@ func TestCheckRewrittenPDF(t *testing.T) {
 	if bytes.Contains(doc.Data, []byte("/ObjStm")) {
 		t.Errorf("sanitised PDF has an object stream")
 	}
-	if got := checkRewrittenPDF(doc.Data); got != "" {
+	if got := checkRewrittenPDF(context.Background(), doc.Data); got != "" {
 		t.Errorf("checkRewrittenPDF(sanitised) = %q, want accepted", got)
 	}
 	harmless := objStmPDFWith(t, "", "/Annots [6 0 R]", "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] >>")
-	if got := checkRewrittenPDF(harmless); got != CodePDFActiveContent {
+	if got := checkRewrittenPDF(context.Background(), harmless); got != CodePDFActiveContent {
 		t.Errorf("checkRewrittenPDF(file with an object stream) = %q, want %q", got, CodePDFActiveContent)
 	}
 }
@@ -365,7 +397,7 @@ func TestInspectPDFRefusesHugeObjectNumbers(t *testing.T) {
 // from pdf.
 func maxObjectNumber(t *testing.T, pdf []byte) int {
 	t.Helper()
-	ctx, err := pdfcpu.Read(bytes.NewReader(pdf), pdfConfig())
+	ctx, err := pdfcpu.Read(context.Background(), bytes.NewReader(pdf), pdfConfig())
 	if err != nil {
 		t.Fatalf("sanitised copy does not read: %v", err)
 	}

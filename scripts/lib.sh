@@ -33,11 +33,15 @@ port_in_use() {
 	(: <"/dev/tcp/127.0.0.1/$1") 2>/dev/null
 }
 
-# free_port prints a port on 127.0.0.1 that nothing listens on now.
+# free_port prints a port on 127.0.0.1 that nothing listens on now, below the kernel's ephemeral
+# range: the emulators bind helper ports from that range, and one of them could take a port
+# picked there before the emulator meant for it binds it.
 free_port() {
-	local p i
+	local p i top=32768
+	read -r top _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || top=32768
+	((top > 11000)) || top=32768
 	for ((i = 0; i < 100; i++)); do
-		p=$((20000 + RANDOM % 40000))
+		p=$((10000 + RANDOM % (top - 10000)))
 		if ! port_in_use "$p"; then
 			echo "$p"
 			return 0

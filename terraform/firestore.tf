@@ -186,3 +186,28 @@ resource "google_firestore_field" "chunks_expire_at" {
   ttl_config {}
   index_config {}
 }
+
+# Desk sessions end after 8 hours and a staff member's sign-out record after its links could
+# have lived (firestoredb.TTLFields); the TTL removes what nobody deleted. A sign-out
+# everywhere finds a staff member's sessions by deskSessions.staff (a single-field index, kept
+# by default).
+
+resource "google_firestore_field" "desk_sessions_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "deskSessions"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+resource "google_firestore_field" "staff_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "staff"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}

@@ -13,6 +13,13 @@ locals {
 
   # The functions that accept a submission or an upload: rate-limited by Cloud Armor per client.
   armor_limited_paths = ["/RequestForm", "/UploadID"]
+
+  # The desk's sign-in (and every other desk POST), per client per minute. Sign-ins are counted
+  # in Firestore too (per client, per client and address, per address, an hour); this bounds
+  # the load a flood can cause before it reaches the function. Staff behind one office address
+  # post to the desk together: it sits well above what a team does by hand.
+  armor_desk_path       = "/StaffDesk"
+  armor_desk_post_limit = 60
 }
 
 check "public_base_url_matches_domain" {
@@ -84,7 +91,7 @@ resource "google_compute_security_policy" "edge" {
 
   project     = var.project_id
   name        = "privacyloket-edge"
-  description = "Privacyloket: rate limit on the public form and the upload."
+  description = "Privacyloket: rate limits on the public form, the upload and the desk's sign-in."
   type        = "CLOUD_ARMOR"
 
   rule {
@@ -105,6 +112,29 @@ resource "google_compute_security_policy" "edge" {
 
       rate_limit_threshold {
         count        = var.armor_post_limit
+        interval_sec = 60
+      }
+    }
+  }
+
+  rule {
+    action      = "throttle"
+    priority    = 1100
+    description = "POST to the desk (sign-in, sessions, actions): at most local.armor_desk_post_limit per client per minute."
+
+    match {
+      expr {
+        expression = "request.method == 'POST' && request.path.startsWith('${local.armor_desk_path}')"
+      }
+    }
+
+    rate_limit_options {
+      conform_action = "allow"
+      exceed_action  = "deny(429)"
+      enforce_on_key = "IP"
+
+      rate_limit_threshold {
+        count        = local.armor_desk_post_limit
         interval_sec = 60
       }
     }

@@ -8,7 +8,6 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -20,6 +19,8 @@ import (
 	"testing"
 	"time"
 	"unicode/utf8"
+
+	"github.com/privacyloket/privacyloket/shared/testenv/freeport"
 
 	functions "github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/scripts/buildpack"
@@ -352,15 +353,14 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
-// freePort returns a TCP port nothing listens on at the moment.
+// freePort returns a TCP port below the ephemeral range that nothing listens on at the moment.
 func freePort(t *testing.T) int {
 	t.Helper()
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := freeport.Port()
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 func TestUnexpectedUploads(t *testing.T) {

@@ -22,6 +22,8 @@ import (
 	"cloud.google.com/go/civil"
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/config"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/logging"
 	"github.com/privacyloket/privacyloket/shared/testenv"
@@ -30,8 +32,12 @@ import (
 
 type env struct {
 	*testenv.Stack
-	h   *Handlers
+	h   *Handlers // every function, with every secret: for event functions called directly
 	srv *httptest.Server
+	// fns serve the HTTP functions, each started like the deployed function: with exactly the
+	// secrets Terraform mounts into it (config.SecretsByFunction), so a page that needs a key its
+	// function lacks fails here as it would in production (issue 19 item 6).
+	fns map[string]*Handlers
 }
 
 func newEnv(t *testing.T, o testenv.Options) *env {
@@ -52,15 +58,38 @@ func newEnvWith(t *testing.T, o testenv.Options, ho Options) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	e := &env{Stack: s, h: h, fns: map[string]*Handlers{}}
 	mux := http.NewServeMux()
 	for _, d := range Definitions {
-		if d.Topic == "" {
-			mux.HandleFunc("/"+d.Name, h.HTTPHandler(d.Name))
+		if d.Topic != "" {
+			continue
 		}
+		svc, err := app.New(withSecretsOf(d.Name, s.Svc.Deps))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if e.fns[d.Name], err = New(svc, r, log, ho); err != nil {
+			t.Fatal(err)
+		}
+		name := d.Name
+		mux.HandleFunc("/"+name, func(w http.ResponseWriter, r *http.Request) { e.fns[name].HTTPHandler(name)(w, r) })
 	}
-	srv := httptest.NewServer(mux)
-	t.Cleanup(srv.Close)
-	return &env{Stack: s, h: h, srv: srv}
+	e.srv = httptest.NewServer(mux)
+	t.Cleanup(e.srv.Close)
+	return e
+}
+
+// withSecretsOf drops from d what the deployed function does not get: the ID key (Sealer) and
+// the SendGrid key (Mailer) unless Terraform mounts them into it.
+func withSecretsOf(function string, d app.Deps) app.Deps {
+	secrets := config.SecretsByFunction[function]
+	if !slices.Contains(secrets, config.SecretIDEncryptionKey) {
+		d.Sealer = nil
+	}
+	if !slices.Contains(secrets, config.SecretSendGridKey) {
+		d.Mailer = nil
+	}
+	return d
 }
 
 var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}

@@ -221,7 +221,7 @@ func fromEnv(ctx context.Context) (*Handlers, error) {
 		return nil, err
 	}
 	deps := app.Deps{
-		Cases: store, Outbox: store, Blobs: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
+		Cases: store, Outbox: store, Blobs: store, Sessions: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
 		BaseURL: cfg.PublicBaseURL, Staff: cfg.Staff(), Logger: log,
 		RateLimitPerIP: cfg.RateLimitPerIP, RateLimitPerEmail: cfg.RateLimitPerMail,
 	}
@@ -330,11 +330,9 @@ func (h *Handlers) fail(w http.ResponseWriter, r *http.Request, lang, ref string
 	case errors.Is(err, errTokenRefused):
 		h.web.Problem(w, r, http.StatusForbidden, lang, "err.token", nil)
 	case errors.As(err, &verr):
-		fields := web.FieldErrors(verr.Fields, lang)
-		if errors.As(err, &rej) {
-			fields = append(fields, uploadError(rej, lang))
-		}
-		h.web.Invalid(w, r, lang, fields)
+		// A file is inspected only once every other field is valid, so a refused form never
+		// carries a verdict on its file as well.
+		h.web.Invalid(w, r, lang, web.FieldErrors(verr.Fields, lang))
 	case errors.As(err, &rej):
 		h.web.Problem(w, r, rej.HTTPStatus(), lang, "err.media_type", []web.FieldError{uploadError(rej, lang)})
 	case errors.Is(err, idcheck.ErrBusy):

@@ -40,29 +40,37 @@ type staffPost struct {
 	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
 }
 
-// StaffCase is one staff member's page for one case (GET) and the actions on it (POST). The
-// link is personal (one staff address), scoped to one case, and expires per profile.
+// StaffCase is one staff member's page for one case (GET), its ID copy (view=idcopy) and its
+// timeline for an auditor (view=export, format=json or csv), and the actions on it (POST). The
+// link is personal (one staff address), scoped to one case, and expires per profile; it opens
+// that case and nothing else (no desk).
 func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(r)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		tok := r.URL.Query().Get("token")
-		claims, ok := h.verify(w, r, tok, linktoken.Staff, lang)
+		q := r.URL.Query()
+		tok := q.Get("token")
+		claims, ok := h.verifyStaff(w, r, tok, lang)
 		if !ok {
 			return
 		}
-		if r.URL.Query().Get("view") == "idcopy" {
+		switch q.Get("view") {
+		case "":
+			h.staffPage(w, r, http.StatusOK, tok, claims, lang, nil)
+		case "idcopy":
 			h.serveIDCopy(w, r, claims, lang)
-			return
+		case "export":
+			h.staffExport(w, r, claims, lang, q.Get("format"))
+		default:
+			h.fail(w, r, lang, claims.Reference, &app.ValidationError{Fields: []request.FieldError{{Field: "view", Code: "invalid"}}})
 		}
-		h.staffPage(w, r, http.StatusOK, tok, claims, lang, nil)
 	case http.MethodPost:
 		var p staffPost
 		body, ok := h.decodeAll(w, r, lang, maxStaffBody, &p)
 		if !ok {
 			return
 		}
-		claims, ok := h.verify(w, r, p.Token, linktoken.Staff, lang)
+		claims, ok := h.verifyStaff(w, r, p.Token, lang)
 		if !ok {
 			return
 		}
@@ -100,7 +108,12 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			// Every link issued before now has stopped working, this page's own included; the
 			// staff member who revoked them (still on the list: checked above) goes on with a
 			// fresh one in the new generation.
-			http.Redirect(w, r, h.staffCaseLink(c.Reference, c.LinkGeneration, c.DueDate, claims.Subject), http.StatusSeeOther)
+			fresh, err := h.staffCaseToken(c.Reference, c.LinkGeneration, c.DueDate, claims.Subject)
+			if err != nil {
+				h.fail(w, r, lang, claims.Reference, err)
+				return
+			}
+			h.redirect(w, r, NameStaffCase, url.Values{"token": {fresh}}.Encode())
 		default:
 			h.redirect(w, r, NameStaffCase, url.Values{"token": {p.Token}}.Encode())
 		}
@@ -120,11 +133,40 @@ func (h *Handlers) staffPage(w http.ResponseWriter, r *http.Request, code int, t
 		return
 	}
 	copyURL := "/" + NameStaffCase + "?" + url.Values{"view": {"idcopy"}, "token": {tok}}.Encode()
-	p := web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs)
-	if desk := h.deskToken(claims.Subject); desk != "" {
-		p.ExportJSON, p.ExportCSV = web.CaseExportURL(desk, claims.Reference, "json"), web.CaseExportURL(desk, claims.Reference, "csv")
+	h.web.HTML(w, r, code, "staff_case", lang, web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs))
+}
+
+// verifyStaff checks a StaffCase token, and that its holder has not signed out everywhere since
+// it was issued; on failure it has answered 403. The rest (the holder still on the list, the
+// case's link generation) is checked against the case by the use case.
+func (h *Handlers) verifyStaff(w http.ResponseWriter, r *http.Request, tok, lang string) (linktoken.Claims, bool) {
+	claims, ok := h.verify(w, r, tok, linktoken.Staff, lang)
+	if !ok {
+		return claims, false
 	}
-	h.web.HTML(w, r, code, "staff_case", lang, p)
+	if err := h.svc.CheckSignOut(r.Context(), claims.Subject, claims.IssuedAt()); err != nil {
+		if errors.Is(err, app.ErrLinkRevoked) {
+			h.log.WarnContext(r.Context(), "link refused", "purpose", string(linktoken.Staff), "reason", "holder signed out everywhere since")
+		}
+		h.fail(w, r, lang, claims.Reference, err)
+		return claims, false
+	}
+	return claims, true
+}
+
+// staffExport is the case's whole timeline for an auditor, by the case's own link: JSON, or
+// CSV with format=csv; the desk's view=export gives the same.
+func (h *Handlers) staffExport(w http.ResponseWriter, r *http.Request, claims linktoken.Claims, lang, format string) {
+	if format != "" && format != "json" && format != "csv" {
+		h.fail(w, r, lang, claims.Reference, &app.ValidationError{Fields: []request.FieldError{{Field: "format", Code: "invalid"}}})
+		return
+	}
+	x, err := h.svc.ExportCaseFor(r.Context(), claims.Reference, app.LinkOf(claims))
+	if err != nil {
+		h.fail(w, r, lang, claims.Reference, err)
+		return
+	}
+	h.exportDownload(w, r, lang, claims.Reference, format, x)
 }
 
 // splitList accepts recipients as repeated fields or one field with commas or new lines.

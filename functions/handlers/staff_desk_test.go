@@ -15,16 +15,6 @@ import (
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
-// deskToken signs in as addr through the page and returns the token the desk_link carries.
-func (e *env) deskToken(t *testing.T, addr string) string {
-	t.Helper()
-	resp, _ := e.do(t, "POST", "/StaffDesk", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"email": {addr}}.Encode()), nil)
-	if resp.StatusCode != http.StatusOK {
-		t.Fatalf("sign-in: %d", resp.StatusCode)
-	}
-	return tokenOf(e.Mail.Await(t, "desk_link", addr, "").Link("StaffDesk"))
-}
-
 func TestDeskOverHTTP(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{Backend: testenv.Memory, Now: time.Date(2026, 3, 27, 10, 0, 0, 0, time.UTC)})
@@ -48,12 +38,11 @@ func TestDeskOverHTTP(t *testing.T) {
 	if tok == "" {
 		t.Fatal("no desk token")
 	}
+	d := e.newDesk(t)
+	d.open(t, tok)
 
 	// Intake by phone without e-mail.
-	post := func(v url.Values, hdr map[string]string) (*http.Response, string) {
-		v.Set("token", tok)
-		return e.do(t, "POST", "/StaffDesk", "application/x-www-form-urlencoded", strings.NewReader(v.Encode()), hdr)
-	}
+	post := func(v url.Values, hdr map[string]string) (*http.Response, string) { return d.post(t, v, hdr) }
 	form := url.Values{"action": {"intake"}, "channel": {"phone"}, "receivedOn": {"2026-03-20"}, "type": {"access"},
 		"name": {"Piet Post"}, "birthDate": {"1950-02-03"}, "address": {"Dorpsstraat 1, 3901 AB Veenendaal"}}
 	resp, body := post(form, asJSON)
@@ -76,9 +65,15 @@ func TestDeskOverHTTP(t *testing.T) {
 			t.Errorf("%s: %d %s", field, resp.StatusCode, body)
 		}
 	}
+	// More than a year back: 400 naming receivedOn, confirmed or not (issue 19, item 8).
+	old := url.Values{"action": {"intake"}, "channel": {"letter"}, "receivedOn": {"2025-03-01"}, "confirmPast": {"true"}, "type": {"access"},
+		"name": {"X"}, "birthDate": {"1950-02-03"}, "address": {"A"}}
+	if resp, body := post(old, asJSON); resp.StatusCode != 400 || !strings.Contains(body, `"field":"receivedOn"`) {
+		t.Errorf("received more than a year ago: %d %s", resp.StatusCode, body)
+	}
 	for q, field := range map[string]string{"status=bogus": "status", "type=nope": "type", "colour=red": "colour",
 		"view=report&from=2026-02-01&to=2026-01-01": "to", "view=report&from=2024-01-01&to=2026-03-01": "to", "view=report&from=x&to=2026-01-01": "from"} {
-		resp, body := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok)+"&"+q, "", nil, asJSON)
+		resp, body := d.do(t, "GET", "/StaffDesk?"+q, "", nil, asJSON)
 		if resp.StatusCode != 400 || !strings.Contains(body, `"field":"`+field+`"`) {
 			t.Errorf("%s: %d %s", q, resp.StatusCode, body)
 		}
@@ -117,7 +112,7 @@ func TestDeskOverHTTP(t *testing.T) {
 		LettersToPost []struct{ ID, Reference, Letter, Link string }
 	}
 	testenv.Eventually(t, "the receipt waits to be posted", func() bool {
-		_, body := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok), "", nil, asJSON)
+		_, body := d.do(t, "GET", "/StaffDesk", "", nil, asJSON)
 		json.Unmarshal([]byte(body), &desk)
 		return len(desk.LettersToPost) == 1
 	})
@@ -134,7 +129,7 @@ func TestDeskOverHTTP(t *testing.T) {
 	}
 
 	// The HTML overview and the printed letter.
-	resp, page = e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok), "", nil, nil)
+	resp, page = d.do(t, "GET", "/StaffDesk", "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(page, created.Reference) || strings.Contains(page, "<script") ||
 		!strings.Contains(resp.Header.Get("Content-Security-Policy"), "default-src 'none'") {
 		t.Errorf("desk page: %d", resp.StatusCode)
@@ -146,7 +141,7 @@ func TestDeskOverHTTP(t *testing.T) {
 		t.Errorf("desk page does not show the due date as %q", shown)
 	}
 	u, _ := url.Parse(l.Link)
-	resp, page = e.do(t, "GET", u.RequestURI(), "", nil, nil)
+	resp, page = d.do(t, "GET", u.RequestURI(), "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(page, "Dorpsstraat 1") || !strings.Contains(page, "3901 AB Veenendaal") || strings.Contains(page, "RequestStatus?token") {
 		t.Errorf("printed letter: %d\n%s", resp.StatusCode, page)
 	}
@@ -161,8 +156,8 @@ func TestDeskOverHTTP(t *testing.T) {
 	}
 
 	// The report: JSON per CONTRACT, HTML with SVG charts and tables, CSV without names.
-	rq := "/StaffDesk?token=" + url.QueryEscape(tok) + "&view=report&from=2026-03-01&to=2026-03-31"
-	resp, body = e.do(t, "GET", rq, "", nil, asJSON)
+	rq := "/StaffDesk?view=report&from=2026-03-01&to=2026-03-31"
+	resp, body = d.do(t, "GET", rq, "", nil, asJSON)
 	var rep map[string]any
 	json.Unmarshal([]byte(body), &rep)
 	for _, k := range []string{"from", "to", "received", "decided", "onTime", "late", "open", "overdueNow", "onTimeRate",
@@ -171,31 +166,32 @@ func TestDeskOverHTTP(t *testing.T) {
 			t.Errorf("report JSON lacks %q: %s", k, body)
 		}
 	}
-	resp, page = e.do(t, "GET", rq, "", nil, nil)
+	resp, page = d.do(t, "GET", rq, "", nil, nil)
 	if resp.StatusCode != 200 || strings.Count(page, "<svg") != 4 || strings.Count(page, `class="chart-data"`) != 4 {
 		t.Errorf("report page: %d, %d charts", resp.StatusCode, strings.Count(page, "<svg"))
 	}
 	if !strings.Contains(page, "<strong>1 maart 2026</strong> – <strong>31 maart 2026</strong>") || !strings.Contains(page, `value="2026-03-01"`) {
 		t.Error("report page does not write its period as the letters do, or its date inputs lost their ISO values")
 	}
-	resp, body = e.do(t, "GET", rq+"&format=csv", "", nil, nil)
+	resp, body = d.do(t, "GET", rq+"&format=csv", "", nil, nil)
 	if resp.StatusCode != 200 || !strings.Contains(body, created.Reference) || strings.Contains(body, "Piet") || strings.Contains(body, "Dorpsstraat") {
 		t.Errorf("CSV: %d\n%s", resp.StatusCode, body)
 	}
 
 	// The export of one case, for an auditor.
 	for _, f := range []string{"json", "csv"} {
-		resp, body := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(tok)+"&view=export&format="+f+"&reference="+created.Reference, "", nil, nil)
+		resp, body := d.do(t, "GET", "/StaffDesk?view=export&format="+f+"&reference="+created.Reference, "", nil, nil)
 		if resp.StatusCode != 200 || !strings.Contains(body, "letter_posted") || strings.Contains(body, "Piet") {
 			t.Errorf("export %s: %d\n%s", f, resp.StatusCode, body)
 		}
 	}
 
-	// A desk link stops working when its holder leaves the list; a case link is no desk link.
+	// A desk link opens nothing when its holder left the list; a case link is no desk link.
 	gone, _ := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Desk, Reference: "desk", Subject: "left@corp.test", Expires: e.Clock.Now().Add(time.Hour).Unix()})
 	for _, bad := range []string{gone, caseTok, "forged"} {
-		if resp, _ := e.do(t, "GET", "/StaffDesk?token="+url.QueryEscape(bad), "", nil, asJSON); resp.StatusCode != http.StatusForbidden {
-			t.Errorf("token %.12s…: %d, want 403", bad, resp.StatusCode)
+		nd := e.newDesk(t)
+		if resp, _ := nd.do(t, "POST", "/StaffDesk", "application/x-www-form-urlencoded", strings.NewReader(url.Values{"token": {bad}}.Encode()), asJSON); resp.StatusCode != http.StatusForbidden || nd.cookie() != "" {
+			t.Errorf("token %.12s…: %d, want 403 and no session", bad, resp.StatusCode)
 		}
 	}
 }

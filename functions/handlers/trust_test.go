@@ -94,7 +94,7 @@ func TestUploadsAreRefusedBeforeInspection(t *testing.T) {
 	}
 
 	limited := &fakeAdmitter{err: &app.RateLimitedError{RetryAfter: time.Hour}}
-	e.h.admit = limited
+	e.fns[NameRequestForm].admit = limited
 	ct, body = form()
 	resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON)
 	if resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
@@ -103,7 +103,7 @@ func TestUploadsAreRefusedBeforeInspection(t *testing.T) {
 	if limited.calls.Load() != 1 {
 		t.Errorf("admitter asked %d times, want 1", limited.calls.Load())
 	}
-	e.h.admit = nil
+	e.fns[NameRequestForm].admit = nil
 
 	// A declared length over the limit is refused before a byte of the body is read.
 	conn, err := net.Dial("tcp", strings.TrimPrefix(e.srv.URL, "http://"))
@@ -127,7 +127,7 @@ func TestSmallFormsCostNoEarlyRead(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{})
 	admitter := &fakeAdmitter{}
-	e.h.admit = admitter
+	e.fns[NameRequestForm].admit = admitter
 	ct, body := multipartBody(t, valid(), "", nil)
 	if resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON); resp.StatusCode != 201 {
 		t.Fatalf("small form: %d %s, want 201", resp.StatusCode, b)

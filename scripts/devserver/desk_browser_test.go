@@ -55,13 +55,25 @@ func TestBrowserDesk(t *testing.T) {
 		}
 		t.Fatalf("desk_link: %v (mailbox: %v)", err, seen)
 	}
+	// The link shows one button (a mail scanner that follows it signs no one in); the button
+	// opens a session, and every desk page after it works by the session's cookie.
 	browse(t, ctx, "open the desk link from the mailbox",
 		chromedp.Navigate(s.mailURL+"/m/"+link.ID),
 		chromedp.WaitVisible(css(`pre a[href*="/StaffDesk?"]`)),
 		chromedp.Click(css(`pre a[href*="/StaffDesk?"]`)),
+		chromedp.WaitVisible(css(`form input[name="token"] ~ button`)),
+	)
+	if read(t, ctx, "session before the button", chromedp.Evaluate[bool](`!!document.querySelector('ul.counts')`)) {
+		t.Error("the desk link's page is the desk: following the link signed in")
+	}
+	browse(t, ctx, "open the desk with the button",
+		chromedp.Click(css(`form input[name="token"] ~ button`)),
 		chromedp.WaitVisible(css(`ul.counts`)),
 	)
 	deskURL := read(t, ctx, "desk location", chromedp.Location())
+	if strings.Contains(deskURL, "token=") {
+		t.Errorf("the desk's address carries a token: %s", deskURL)
+	}
 	if got, want := strings.TrimSpace(read(t, ctx, "h1", chromedp.Text(css("h1")))), web.T("nl", "desk.title"); got != want {
 		t.Errorf("h1 = %q, want %q", got, want)
 	}
@@ -143,13 +155,29 @@ func TestBrowserDesk(t *testing.T) {
 	browse(t, ctx, "open the report",
 		chromedp.Navigate(deskURL),
 		chromedp.WaitVisible(css(`a[href*="view=report"]`)),
-		chromedp.Navigate(strings.Replace(deskURL, "/StaffDesk?", "/StaffDesk?view=report&from="+time.Now().AddDate(0, -3, 0).Format(time.DateOnly)+"&to="+time.Now().Format(time.DateOnly)+"&", 1)),
+		chromedp.Navigate(s.base+"/StaffDesk?view=report&from="+time.Now().AddDate(0, -3, 0).Format(time.DateOnly)+"&to="+time.Now().Format(time.DateOnly)),
 		chromedp.WaitVisible(css("figure.chart")),
 	)
 	if n := read(t, ctx, "charts", chromedp.Evaluate[int](`document.querySelectorAll('figure.chart svg[role="img"] + table.chart-data').length`)); n != 4 {
 		t.Errorf("%d charts with a table beside them, want 4", n)
 	}
 	t.Logf("report: %s", shot(t, "report.png", read(t, ctx, "report screenshot", chromedp.FullScreenshot(100))))
+
+	// Sign out: the desk shows the sign-in page again.
+	browse(t, ctx, "sign out",
+		chromedp.Navigate(deskURL),
+		chromedp.WaitVisible(css(`form input[value="sign_out"] ~ button`)),
+		chromedp.Click(css(`form input[value="sign_out"] ~ button`)),
+		chromedp.WaitNotPresent(css(`ul.counts`)),
+		chromedp.WaitVisible(css(`input[name="email"]`)),
+	)
+	if notice := read(t, ctx, "signed-out notice", chromedp.Text(css(`p.notice`))); notice != web.T("nl", "desk.signin.out") {
+		t.Errorf("after signing out: %q", notice)
+	}
+	browse(t, ctx, "the desk after signing out", chromedp.Navigate(deskURL), chromedp.WaitVisible(css(`input[name="email"]`)))
+	if read(t, ctx, "session after sign-out", chromedp.Evaluate[bool](`!!document.querySelector('ul.counts')`)) {
+		t.Error("the desk still opens after signing out")
+	}
 }
 
 // pushAgain makes sure the mail topic pushes to the stack: the stack is shared by the tests of

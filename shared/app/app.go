@@ -84,6 +84,7 @@ type Deps struct {
 	Cases     CaseStore
 	Outbox    OutboxStore
 	Blobs     BlobStore
+	Sessions  SessionStore // desk sessions and staff sign-outs (desk_session.go)
 	Publisher Publisher
 	Mailer    Mailer // only SendLetter needs it; nil elsewhere is fine
 	Signer    *linktoken.Signer
@@ -104,8 +105,7 @@ type Deps struct {
 type Service struct {
 	Deps
 	staff    []string
-	signIns  deskLimiter // desk sign-in attempts on this instance
-	deskDone doneMemo    // the day's digests and the month's report already queued
+	deskDone doneMemo // the day's digests and the month's report already queued
 }
 
 // New checks that every required dependency is there.
@@ -119,6 +119,9 @@ func New(d Deps) (*Service, error) {
 	}
 	if d.Blobs == nil {
 		errs = append(errs, errors.New("app: Blobs is required"))
+	}
+	if d.Sessions == nil {
+		errs = append(errs, errors.New("app: Sessions is required"))
 	}
 	if d.Publisher == nil {
 		errs = append(errs, errors.New("app: Publisher is required"))

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -25,13 +24,19 @@ import (
 // intake of requests from every channel, letters by post. desk_tick.go holds the daily digest
 // and the monthly report, desk_report.go the accountability report and the case export.
 
-// Bounds of what the desk reads at once.
+// Bounds of what the desk reads at once, and of sign-ins. Sign-in attempts are counted in the
+// store, per hour, so every instance sees the same counts: per client; per client and address,
+// so that a stranger who tries a staff address cannot lock its owner out; and per address from
+// every client together, above what one client may try, so that many clients cannot try an
+// address for ever.
 const (
-	deskMaxCases   = 5000
-	deskMaxToPost  = 500
-	deskLinkWindow = 10 * time.Minute // at most one desk_link per address per window
-	deskClientMax  = 20               // sign-in attempts per client per hour (this instance)
-	deskAddressMax = 5                // sign-in attempts per client and address per hour (this instance)
+	deskMaxCases        = 5000
+	deskMaxToPost       = 500
+	deskLinkWindow      = 10 * time.Minute // at most one desk_link per address per window
+	deskClientMax       = 20               // sign-in attempts per client per hour
+	deskClientAddrMax   = 5                // sign-in attempts per client and address per hour
+	deskAddressMax      = 30               // sign-in attempts per address per hour, all clients
+	intakeMaxPastMonths = 12               // how far back an intake's day of receipt may lie
 )
 
 // Who a case waits on, for the overview (docs/contract.md: waitingOn).
@@ -77,47 +82,36 @@ func (s *Service) deskHolders() []string {
 	return out
 }
 
-// deskLimiter counts sign-in attempts per pseudonymous key in a fixed hourly window, in this
-// instance. The letter id of a desk_link bounds the mail to each address for good (one per
-// window in the store); this bounds the work a client can cause. It counts an address per
-// client, so that a stranger who tries a staff address cannot lock its owner out.
-type deskLimiter struct {
-	mu     sync.Mutex
-	window time.Time
-	counts map[string]int
-}
-
-// take counts one attempt for key; false when max was reached this hour.
-func (l *deskLimiter) take(now time.Time, key string, max int) bool {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	w := now.Truncate(time.Hour)
-	if !w.Equal(l.window) || l.counts == nil {
-		l.window, l.counts = w, map[string]int{}
+// signInLimits are the counters one sign-in for addr from cl counts against (see deskClientMax).
+// Their keys are pseudonyms, apart from the form's counters.
+func (s *Service) signInLimits(addr string, cl Client) []Limit {
+	mail := request.LimitKeyEmail(addr)
+	out := []Limit{
+		{Key: "desk-em-" + s.pseudonym(cl.IP+"\x00"+mail), Max: deskClientAddrMax, Window: time.Hour},
+		{Key: "desk-ad-" + s.pseudonym(mail), Max: deskAddressMax, Window: time.Hour},
 	}
-	if l.counts[key] >= max {
-		return false
+	if cl.IP != "" {
+		out = append(out, Limit{Key: "desk-ip-" + s.pseudonym(cl.IP), Max: deskClientMax, Window: time.Hour})
 	}
-	l.counts[key]++
-	return true
+	return out
 }
 
 // RequestDeskLink answers a sign-in: when addr is a desk holder a desk_link letter goes to it.
-// The caller answers the same whatever happened (no enumeration); only a rate limit (per client
-// and per address, the same for holders and strangers) returns an error, *RateLimitedError.
+// The caller answers the same whatever happened (no enumeration); only a rate limit (counted
+// in the store, the same for holders and strangers) returns *RateLimitedError.
 func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) error {
 	now := s.Clock()
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	if !validEmail(addr) {
 		return &ValidationError{Fields: []request.FieldError{{Field: "email", Code: "email"}}}
 	}
-	retry := now.Truncate(time.Hour).Add(time.Hour).Sub(now)
-	if cl.IP != "" && !s.signIns.take(now, "ip-"+s.pseudonym(cl.IP), deskClientMax) {
-		return &RateLimitedError{RetryAfter: retry}
-	}
-	// Per client and address: floods of mail to one address are bounded by the letter id.
-	if !s.signIns.take(now, "em-"+s.pseudonym(cl.IP+"\x00"+request.LimitKeyEmail(addr)), deskAddressMax) {
-		return &RateLimitedError{RetryAfter: retry}
+	// Floods of mail to one address are bounded by the letter id too (one per window).
+	if err := s.Cases.Count(ctx, s.signInLimits(addr, cl), now); err != nil {
+		var rl *RateLimitedError
+		if errors.As(err, &rl) {
+			return err
+		}
+		return fmt.Errorf("count sign-in: %w", err)
 	}
 	if !s.DeskHolder(addr) {
 		s.Logger.InfoContext(ctx, "desk sign-in for an address not on the list")
@@ -143,7 +137,7 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 // deskLetter is a letter about no case to a desk holder, with their personal desk link.
 func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	l := &outbox.Letter{
-		ID: outbox.ID("", kind, to, disc), Kind: kind, Lang: "nl", To: to,
+		ID: outbox.ID(s.PseudonymKey, "", kind, to, disc), Kind: kind, Lang: "nl", To: to,
 		Status: outbox.Pending, CreatedAt: now,
 		Data: letter.Data{Org: s.org()},
 		// Nothing in it outlives its link by much.
@@ -156,17 +150,13 @@ func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *
 // DeskReference stands in a desk link's claims for the case reference it does not have.
 const DeskReference = "desk"
 
-// DeskClaims are the claims of a personal desk link for staff, as a desk_link letter carries
-// them; pages that link to the desk (the StaffCase page's export) sign them for their viewer.
-func (s *Service) DeskClaims(staff string, now time.Time) linktoken.Claims {
-	return linktoken.Claims{Purpose: linktoken.Desk, Reference: DeskReference, Subject: staff,
-		Expires: now.Add(time.Duration(max(s.Profile.Links.StaffDays, 1)) * 24 * time.Hour).Unix()}
-}
-
-// addDeskLink attaches a personal desk link (purpose desk, no case), signed when sent.
+// addDeskLink attaches a personal desk link (purpose desk, no case), signed when sent. It
+// lives DeskLinkLife and only opens a session; it says when it was made, so that signing out
+// everywhere ends it.
 func (s *Service) addDeskLink(l *outbox.Letter, key, function, to string, now time.Time) {
-	s.addLink(l, key, function, linktoken.Desk, to, "", now, s.Profile.Links.StaffDays)
-	l.Links[len(l.Links)-1].Claims.Reference = DeskReference
+	s.addLink(l, key, function, linktoken.Desk, to, "", now, int(DeskLinkLife/(24*time.Hour)))
+	c := &l.Links[len(l.Links)-1].Claims
+	c.Reference, c.Issued = DeskReference, now.UnixMilli()
 }
 
 // DeskFilter narrows the overview; zero values show everything.
@@ -358,6 +348,13 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	now := s.Clock()
 	today := deadline.DateIn(now)
 	v, errs := in.Validate(today, deadline.AddMonths(today, -request.PastConfirmMonths))
+	if !v.ReceivedOn.IsZero() && v.ReceivedOn.Before(deadline.AddMonths(today, -intakeMaxPastMonths)) {
+		// Beyond a year the day is refused, confirmed or not: it sets the term of the request
+		// and the report's figures, and a day that far back is a typing error or a back-dated
+		// register (the event below keeps who entered which day).
+		errs = slices.DeleteFunc(errs, func(e request.FieldError) bool { return e.Field == "receivedOn" })
+		errs = append(errs, request.FieldError{Field: "receivedOn", Code: "too_old"})
+	}
 	if len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}
@@ -406,8 +403,10 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		for _, addr := range s.staff {
 			letters = append(letters, s.staffLetter(c, letter.StaffCase, addr, "", now))
 		}
-		// The report reads the status the case entered from the intake event (report.EventIntake).
-		events := []request.Event{{At: now, Actor: staff, Action: report.EventIntake, Detail: string(c.Status)}}
+		// The report reads the status the case entered from the intake event (report.EventIntake);
+		// the day of receipt staff claimed, which starts the term, is recorded beside it.
+		events := []request.Event{{At: now, Actor: staff, Action: report.EventIntake, Detail: string(c.Status)},
+			{At: now, Actor: staff, Action: EventReceivedOn, Detail: c.Received.String()}}
 		if len(dups) > 0 {
 			events = append(events, request.Event{At: now, Actor: staff, Action: "possible_duplicate", Detail: strings.Join(dups, " ")})
 		}
@@ -420,7 +419,8 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		if err != nil {
 			return nil, err
 		}
-		s.Logger.InfoContext(ctx, "request registered at the desk", "reference", c.Reference, "type", string(c.Type), "channel", string(c.Channel))
+		s.Logger.InfoContext(ctx, "request registered at the desk", "reference", c.Reference, "type", string(c.Type),
+			"channel", string(c.Channel), "received_on", c.Received.String())
 		s.publish(ctx, letters)
 		break
 	}
@@ -434,6 +434,10 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	}
 	return &IntakeResult{Case: c, Duplicates: dups}, nil
 }
+
+// EventReceivedOn records, beside an intake, the day of receipt that staff entered (Detail,
+// YYYY-MM-DD); its Actor is who entered it.
+const EventReceivedOn = "received_on"
 
 // duplicates lists open cases with the same e-mail address, or the same name and birth date.
 func (s *Service) duplicates(ctx context.Context, p request.Person) ([]string, error) {
@@ -587,6 +591,27 @@ func (s *Service) PostLetterFor(ctx context.Context, staff, id string) (*PrintVi
 		return nil, fmt.Errorf("note result viewed: %w", err)
 	}
 	return v, nil
+}
+
+// ExportCaseFor is ExportCase for the staff member holding link by to case ref (the StaffCase
+// page's export): the link is checked against the case in the transaction that records the
+// export, as for any other use of it, and a link that no longer works is ErrLinkRevoked.
+func (s *Service) ExportCaseFor(ctx context.Context, ref string, by StaffLink) (report.Export, error) {
+	now := s.Clock()
+	c, events, ls, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
+		if err := s.checkLink(c, by); err != nil {
+			return Change{}, err
+		}
+		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: "exported"}}}, nil
+	})
+	if err != nil {
+		return report.Export{}, err
+	}
+	letters := make([]outbox.Letter, len(ls))
+	for i, l := range ls {
+		letters[i] = *l
+	}
+	return report.ExportCase(report.FactsOf(c, ChannelOf(c), events), events, letters), nil
 }
 
 // ErrResultGone: the access package of a result by post was deleted before it was printed.

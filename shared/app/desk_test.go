@@ -3,6 +3,7 @@ package app_test
 import (
 	"bytes"
 	"errors"
+	"net/url"
 	"regexp"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
@@ -270,6 +272,12 @@ func TestDeskDigestOncePerDay(t *testing.T) {
 		s.Mail.Await(t, "staff_digest", "staff@corp.test", "")
 		if m.Link("StaffDesk") == "" || !strings.Contains(m.Text, "Te laat") || m.Args["reference"] != "" {
 			t.Errorf("digest:\n%s\n%v", m.Text, m.Args)
+		}
+		// The digest's desk link lives one day from the tick that made it, like a desk_link's.
+		u, _ := url.Parse(m.Link("StaffDesk"))
+		if c, err := s.Signer.Verify(u.Query().Get("token"), linktoken.Desk, time.Unix(0, 0)); err != nil ||
+			!c.ExpiresAt().Equal(amsterdam("2026-03-31 09:00")) || !c.IssuedAt().Equal(amsterdam("2026-03-30 09:00")) {
+			t.Errorf("digest's desk link: %+v %v, want issued at the tick and one day long", c, err)
 		}
 		tick(t, s, "2026-04-04 09:00") // Saturday: none
 		tick(t, s, "2026-03-31 08:05")

@@ -199,7 +199,7 @@ func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.
 		info.MedianDays = strconv.Itoa(*r.MedianDaysToDecision)
 	}
 	l := &outbox.Letter{
-		ID: outbox.ID("", letter.AccountabilityReport, po, from.String()), Kind: letter.AccountabilityReport,
+		ID: outbox.ID(s.PseudonymKey, "", letter.AccountabilityReport, po, from.String()), Kind: letter.AccountabilityReport,
 		Lang: "nl", To: po, Status: outbox.Pending, CreatedAt: now, RetainUntil: now.Add(reportRetention),
 		Data: letter.Data{Org: s.org(), Desk: info},
 	}

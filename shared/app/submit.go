@@ -345,7 +345,7 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 		d.Representative = &letter.Representative{Name: r.Name, Capacity: r.Capacity, SubjectName: c.Subject.Name}
 	}
 	return &outbox.Letter{
-		ID:        outbox.ID(c.Reference, kind, to, disc),
+		ID:        outbox.ID(s.PseudonymKey, c.Reference, kind, to, disc),
 		Reference: c.Reference,
 		Kind:      kind,
 		Lang:      c.Lang,
@@ -376,7 +376,7 @@ func (s *Service) addLink(l *outbox.Letter, key, function string, p linktoken.Pu
 	}
 	l.Links = append(l.Links, outbox.Link{Key: key, Function: function, Claims: linktoken.Claims{
 		Purpose: p, Reference: l.Reference, Subject: subject, Scope: scope,
-		Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix(),
+		Expires: now.Add(time.Duration(days) * 24 * time.Hour).Unix(), Issued: now.UnixMilli(),
 	}})
 	if exp := deadline.DateIn(now.Add(time.Duration(days) * 24 * time.Hour)); l.Data.LinksExpire.IsZero() || exp.Before(l.Data.LinksExpire) {
 		l.Data.LinksExpire = exp

@@ -404,7 +404,7 @@ func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
 		}
 		seen[addr] = true
 		l := &outbox.Letter{
-			ID:   outbox.ID("", letter.DecreeDaysMissing, addr, strconv.Itoa(year)),
+			ID:   outbox.ID(s.PseudonymKey, "", letter.DecreeDaysMissing, addr, strconv.Itoa(year)),
 			Kind: letter.DecreeDaysMissing, Lang: "nl", To: addr, Status: outbox.Pending, CreatedAt: now,
 			Data: letter.Data{Org: s.org(), MissingYear: year},
 			// Kept until the year it warns about has begun: by then the data is there or late.

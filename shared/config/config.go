@@ -71,7 +71,7 @@ var SecretsByFunction = map[string][]string{
 	"DownloadResult":     {SecretLinkSigningKey, SecretIDEncryptionKey},
 	"SendMail":           {SecretLinkSigningKey, SecretSendGridKey},
 	"Tick":               {SecretLinkSigningKey},
-	"StaffDesk":          {SecretLinkSigningKey},
+	"StaffDesk":          {SecretLinkSigningKey, SecretIDEncryptionKey},
 }
 
 // Load reads the environment and validates it.

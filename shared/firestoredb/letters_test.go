@@ -20,6 +20,8 @@ import (
 
 // A case's letters live in the case document: no document of their own, counted for the relay
 // (unsettled) and the desk (toPost), and gone with the case's personal data.
+var testLetterKey = []byte("firestoredb-letter-id-key-32-byt")
+
 func TestCaseLettersLiveInTheCaseDocument(t *testing.T) {
 	testenv.RequireFirestore(t)
 	ctx := context.Background()
@@ -33,7 +35,7 @@ func TestCaseLettersLiveInTheCaseDocument(t *testing.T) {
 	c := &request.Case{Reference: ref, Type: request.Access, Status: request.AwaitingConfirmation, Lang: "nl",
 		Subject: request.Person{Name: "Carla", Email: "carla@tenant.test"}, SubmittedAt: t0, UpdatedAt: t0, RetainUntil: t0.AddDate(0, 0, 8)}
 	mk := func(kind letter.Kind, to string) *outbox.Letter {
-		return &outbox.Letter{ID: outbox.ID(ref, kind, to, ""), Reference: ref, Kind: kind, Lang: "nl", To: to,
+		return &outbox.Letter{ID: outbox.ID(testLetterKey, ref, kind, to, ""), Reference: ref, Kind: kind, Lang: "nl", To: to,
 			Data: letter.Data{Reference: ref, RecipientName: "Carla"}, Status: outbox.Pending, CreatedAt: t0}
 	}
 	byMail, byPost := mk(letter.ConfirmEmail, "carla@tenant.test"), mk(letter.Receipt, "")
@@ -199,7 +201,7 @@ func TestLargeCaseDocumentIsLogged(t *testing.T) {
 	}
 	long := strings.Repeat("x", 100<<10)
 	for i := range 6 {
-		l := &outbox.Letter{ID: outbox.ID(ref, letter.StaffReminder, "staff@corp.test", fmt.Sprint(i)), Reference: ref,
+		l := &outbox.Letter{ID: outbox.ID(testLetterKey, ref, letter.StaffReminder, "staff@corp.test", fmt.Sprint(i)), Reference: ref,
 			Kind: letter.StaffReminder, Lang: "nl", To: "staff@corp.test", Data: letter.Data{Reference: ref, Explanation: long},
 			Status: outbox.Pending, CreatedAt: t0}
 		if _, err := s.Update(ctx, ref, func(*request.Case) (app.Change, error) {

@@ -87,7 +87,7 @@ func opsCase(ref string, at time.Time) *request.Case {
 func opsChange(ref string, at time.Time) app.Change {
 	var ch app.Change
 	for _, k := range []letter.Kind{letter.ConfirmEmail, letter.Receipt, letter.StaffCase} {
-		ch.Letters = append(ch.Letters, &outbox.Letter{ID: outbox.ID(ref, k, "carla@tenant.test", ""), Reference: ref, Kind: k,
+		ch.Letters = append(ch.Letters, &outbox.Letter{ID: outbox.ID(testLetterKey, ref, k, "carla@tenant.test", ""), Reference: ref, Kind: k,
 			Lang: "nl", To: "carla@tenant.test", Data: letter.Data{Reference: ref, RecipientName: "Carla"}, Status: outbox.Pending, CreatedAt: at})
 	}
 	ch.Events = []request.Event{{At: at, Actor: "requester", Action: "submitted", Detail: "access"}}

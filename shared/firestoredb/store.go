@@ -70,6 +70,8 @@ var TTLFields = []TTLField{
 	{Collection: colIDCopies, Field: "expireAt"},
 	{Collection: colResults, Field: "expireAt"},
 	{Collection: colChunks, Field: "expireAt"},
+	{Collection: colSessions, Field: "expireAt"},
+	{Collection: colStaff, Field: "expireAt"},
 }
 
 // UnindexedFields are fields no query filters or orders by. Firestore indexes every field of a

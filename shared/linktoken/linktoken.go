@@ -57,10 +57,22 @@ type Claims struct {
 	// Generation is the case's link generation when the token was made. Revoking a case's
 	// links raises the case's generation; see Current.
 	Generation int `json:"g,omitempty"`
+	// Issued is when the link was made, in Unix milliseconds (see IssuedAt); 0 when the maker
+	// did not say. A staff member who signs out everywhere ends every link issued before.
+	Issued int64 `json:"i,omitempty"`
 }
 
 // ExpiresAt is the moment the token stops working.
 func (c Claims) ExpiresAt() time.Time { return time.Unix(c.Expires, 0) }
+
+// IssuedAt is when the link was made; the zero time when the claims do not say, which is
+// before any moment a check compares it with.
+func (c Claims) IssuedAt() time.Time {
+	if c.Issued == 0 {
+		return time.Time{}
+	}
+	return time.UnixMilli(c.Issued)
+}
 
 // Current reports whether the token was made in or after the case's link generation gen: a
 // token from before the case's links were revoked is not current and must be refused.

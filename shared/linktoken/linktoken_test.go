@@ -22,7 +22,8 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Claims{Purpose: Staff, Reference: "PL-ABCD-EFGH", Subject: "staff@corp.test", Scope: "verify_identity", Expires: now.Add(time.Hour).Unix(), Generation: 3}
+	want := Claims{Purpose: Staff, Reference: "PL-ABCD-EFGH", Subject: "staff@corp.test", Scope: "verify_identity", Expires: now.Add(time.Hour).Unix(), Generation: 3,
+		Issued: now.UnixMilli()}
 	tok, err := s.Sign(want)
 	if err != nil {
 		t.Fatal(err)
@@ -239,5 +240,18 @@ func TestPseudonymizer(t *testing.T) {
 	}
 	if strings.Contains(a, "203") {
 		t.Error("pseudonym shows the value")
+	}
+}
+
+// A link says when it was made, to the millisecond; one that does not say is older than any
+// moment (signing out everywhere ends it).
+func TestIssuedAt(t *testing.T) {
+	t.Parallel()
+	at := time.Date(2026, 3, 27, 9, 0, 0, 123_456_789, time.UTC)
+	if got, want := (Claims{Issued: at.UnixMilli()}).IssuedAt(), at.Truncate(time.Millisecond); !got.Equal(want) {
+		t.Errorf("IssuedAt = %v, want %v", got, want)
+	}
+	if got := (Claims{}).IssuedAt(); !got.IsZero() || got.After(time.Time{}) {
+		t.Errorf("IssuedAt of claims that do not say = %v, want the zero time", got)
 	}
 }

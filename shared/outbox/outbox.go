@@ -3,6 +3,7 @@
 package outbox
 
 import (
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
@@ -61,10 +62,13 @@ type Letter struct {
 
 // ID derives a letter's id from what makes it unique: the case, the kind, the recipient and a
 // discriminator (e.g. the due moment of a reminder). Creating the same letter twice then writes
-// the same document, so a retried event or a second tick sends nothing twice.
-func ID(reference string, kind letter.Kind, to, discriminator string) string {
-	h := sha256.Sum256([]byte(reference + "\x00" + string(kind) + "\x00" + to + "\x00" + discriminator))
-	return reference + "-" + string(kind) + "-" + hex.EncodeToString(h[:6])
+// the same document, so a retried event or a second tick sends nothing twice. The hash is keyed
+// (the pseudonym key, HMAC-SHA256): ids appear in logs, and whoever reads them must not be able
+// to confirm a guessed address.
+func ID(key []byte, reference string, kind letter.Kind, to, discriminator string) string {
+	m := hmac.New(sha256.New, key)
+	m.Write([]byte(reference + "\x00" + string(kind) + "\x00" + to + "\x00" + discriminator))
+	return reference + "-" + string(kind) + "-" + hex.EncodeToString(m.Sum(nil)[:6])
 }
 
 // ReferenceOf returns the case a letter id made by ID belongs to, and "" for a letter of no

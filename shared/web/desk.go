@@ -22,14 +22,25 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// The privacy desk's pages (docs/contract.md §3 "The desk"): sign-in, overview with intake form and
-// letters to post, the accountability report, a letter to print.
+// The privacy desk's pages (docs/contract.md §3 "The desk"): sign-in, the page that opens a
+// session from a desk link, overview with intake form and letters to post, the accountability
+// report, a letter to print. Every desk page works by the session cookie: no address and no
+// form carries a token; every form that posts carries the session's form token.
 
-// DeskSignInPage is the sign-in page; Sent says a sign-in was answered.
+// DeskSignInPage is the sign-in page. Sent says a sign-in was answered; Ended that the request
+// came without a working session (it ended, or was never there); SignedOut that the staff
+// member just signed out.
 type DeskSignInPage struct {
-	Sent   bool
-	Email  string
-	Errors []FieldError
+	Sent, Ended, SignedOut bool
+	Email                  string
+	Errors                 []FieldError
+}
+
+// DeskOpenPage is what a desk link shows: one button that posts the link's token, so that a
+// mail scanner that follows the link signs no one in. View, From and To are the desk page the
+// link points to (the accountability report's), opened after sign-in.
+type DeskOpenPage struct {
+	Token, View, From, To string
 }
 
 // DeskRow is one open case on the overview.
@@ -52,17 +63,18 @@ type PostRow struct {
 
 // DeskPage is the overview with the intake form.
 type DeskPage struct {
-	Token, Staff string
-	Today        string
-	Counts       app.DeskCounts
-	Rows         []DeskRow
-	Letters      []PostRow
-	Filter       app.DeskFilter
-	Statuses     []string
-	Types        []string
-	Channels     []string
-	Relations    []string
-	Capacities   []string
+	// FormToken goes in every form that posts (app.DeskUser.FormToken); Staff is who is signed in.
+	FormToken, Staff string
+	Today            string
+	Counts           app.DeskCounts
+	Rows             []DeskRow
+	Letters          []PostRow
+	Filter           app.DeskFilter
+	Statuses         []string
+	Types            []string
+	Channels         []string
+	Relations        []string
+	Capacities       []string
 	// Intake form state: the posted values, errors, duplicates found, or the case just made.
 	Intake     map[string]string
 	Errors     []FieldError
@@ -79,25 +91,23 @@ type IntakeCreated struct {
 	Duplicates                 []string
 }
 
-// DeskURL is a desk page's address with its token and parameters.
-func DeskURL(tok string, params url.Values) string {
-	if params == nil {
-		params = url.Values{}
+// DeskURL is a desk page's address with its parameters; the session cookie opens it.
+func DeskURL(params url.Values) string {
+	if len(params) == 0 {
+		return "/StaffDesk"
 	}
-	params.Set("token", tok)
 	return "/StaffDesk?" + params.Encode()
 }
 
-// CaseExportURL is a case's timeline for an auditor (format "csv" or "json") on the desk of the
-// holder of deskTok.
-func CaseExportURL(deskTok, ref, format string) string {
-	return DeskURL(deskTok, url.Values{"view": {"export"}, "reference": {ref}, "format": {format}})
+// DeskExportURL is a case's timeline for an auditor (format "csv" or "json") on the desk.
+func DeskExportURL(ref, format string) string {
+	return DeskURL(url.Values{"view": {"export"}, "reference": {ref}, "format": {format}})
 }
 
-// NewDeskPage builds the overview in lang from the use case's view; link mints a case's
-// StaffCase link.
-func NewDeskPage(lang, tok, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
-	p := DeskPage{Token: tok, Staff: staff, Today: Date(v.Today, lang), Counts: v.Counts, Filter: f,
+// NewDeskPage builds the overview in lang from the use case's view for staff member staff,
+// whose session's forms carry formToken; link mints a case's StaffCase link.
+func NewDeskPage(lang, formToken, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
+	p := DeskPage{FormToken: formToken, Staff: staff, Today: Date(v.Today, lang), Counts: v.Counts, Filter: f,
 		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
 		Types:      request.Strings(request.Types),
 		Channels:   request.Strings(request.Channels[1:]),
@@ -106,15 +116,15 @@ func NewDeskPage(lang, tok, staff string, v *app.DeskView, f app.DeskFilter, lin
 		Intake:     map[string]string{"receivedOn": ISODate(v.Today), "channel": string(request.ChannelPhone), "lang": "nl"},
 	}
 	from, to := report.PreviousMonth(v.Today)
-	p.ReportURL = DeskURL(tok, url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
+	p.ReportURL = DeskURL(url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
 	for _, c := range v.Cases {
-		exp := func(f string) string { return CaseExportURL(tok, c.Reference, f) }
+		exp := func(f string) string { return DeskExportURL(c.Reference, f) }
 		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received, lang), Due: Date(c.DueDate, lang), Link: link(c),
 			Days: abs(c.DaysLeft), WorkDays: abs(c.WorkingDaysLeft), ExportJSON: exp("json"), ExportCSV: exp("csv")})
 	}
 	for _, l := range v.ToPost {
 		p.Letters = append(p.Letters, PostRow{ID: l.ID, Reference: l.Reference, Kind: string(l.Kind), Created: DateTime(l.CreatedAt, lang),
-			Late: l.CreatedAt.Before(deadline.StartOfDay(v.Today)), Link: DeskURL(tok, url.Values{"view": {"letter"}, "letterId": {l.ID}})})
+			Late: l.CreatedAt.Before(deadline.StartOfDay(v.Today)), Link: DeskURL(url.Values{"view": {"letter"}, "letterId": {l.ID}})})
 	}
 	return p
 }
@@ -164,14 +174,13 @@ type ReportPage struct {
 	P90              string
 	Received         int
 	Decided          int
-	Token            string
 }
 
 // StageRow is one status with its median and 90th-percentile days.
 type StageRow struct{ Status, Median, P90 string }
 
 // NewReportPage lays out the report in lang.
-func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
+func NewReportPage(lang string, r report.Report) (ReportPage, error) {
 	label := func(k string) string { return i18n.T(lang, k) }
 	// A type is named by its name ("Inzage"), not by the form's question to the requester.
 	typeName := func(k string) string {
@@ -180,10 +189,8 @@ func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
 	}
 	p := ReportPage{Report: r, From: ISODate(r.From), To: ISODate(r.To),
 		FromText: Date(r.From, lang), ToText: Date(r.To, lang), OnTime: "—", Median: "—", P90: "—",
-		DeskURL: DeskURL(tok, nil), Token: tok}
-	q := url.Values{"view": {"report"}, "from": {p.From}, "to": {p.To}}
-	q.Set("format", "csv")
-	p.CSVURL = DeskURL(tok, q)
+		DeskURL: DeskURL(nil)}
+	p.CSVURL = DeskURL(url.Values{"view": {"report"}, "from": {p.From}, "to": {p.To}, "format": {"csv"}})
 	if r.OnTimeRate != nil {
 		p.OnTime = strconv.Itoa(int(*r.OnTimeRate*100+0.5)) + "%"
 	}
@@ -238,7 +245,9 @@ func NewReportPage(lang, tok string, r report.Report) (ReportPage, error) {
 // PrintPage is a letter by post on A4.
 type PrintPage struct {
 	*app.PrintView
-	Date, Token  string
+	Date string
+	// FormToken goes in the form that marks the letter posted.
+	FormToken    string
 	Posted       bool
 	PostedOn     string
 	Paragraphs   [][]string // the letter's text: paragraphs of lines
@@ -329,10 +338,10 @@ func newPaperPage(lang string, r *app.PaperResult) *PaperPage {
 }
 
 // NewPrintPage lays out a letter by post: the letter in its own language, the page around it
-// in lang.
-func NewPrintPage(lang, tok string, v *app.PrintView) PrintPage {
-	p := PrintPage{PrintView: v, Date: letter.FormatDate(v.Date, v.Letter.Lang), Token: tok, Posted: v.Letter.Status == outbox.Posted,
-		DeskURL: DeskURL(tok, nil)}
+// in lang; its form carries the session's formToken.
+func NewPrintPage(lang, formToken string, v *app.PrintView) PrintPage {
+	p := PrintPage{PrintView: v, Date: letter.FormatDate(v.Date, v.Letter.Lang), FormToken: formToken, Posted: v.Letter.Status == outbox.Posted,
+		DeskURL: DeskURL(nil)}
 	if p.Posted {
 		p.PostedOn = DateTime(v.Letter.SentAt, lang)
 	}

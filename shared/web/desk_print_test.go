@@ -65,21 +65,3 @@ func TestPrintPageOfAPaperResult(t *testing.T) {
 		}
 	}
 }
-
-func TestStaffPageLinksToTheCaseExport(t *testing.T) {
-	t.Parallel()
-	r, err := NewRenderer(slog.New(slog.DiscardHandler), "de Alliantie")
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Access, Status: request.Decided}
-	p := NewStaffPage("nl", "staff@corp.test", "tok", "", &app.StaffView{Case: c}, nil)
-	p.ExportJSON, p.ExportCSV = CaseExportURL("desk.tok", c.Reference, "json"), CaseExportURL("desk.tok", c.Reference, "csv")
-	w := httptest.NewRecorder()
-	r.HTML(w, httptest.NewRequest("GET", "/StaffCase?token=tok", nil), 200, "staff_case", "nl", p)
-	for _, want := range []string{`/StaffDesk?format=csv&amp;reference=PL-AAAA-BBBB&amp;token=desk.tok&amp;view=export`, `format=json`} {
-		if !strings.Contains(w.Body.String(), want) {
-			t.Errorf("staff page lacks %q", want)
-		}
-	}
-}

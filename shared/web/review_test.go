@@ -95,7 +95,7 @@ func TestReportNamesTypesAndGroundsPlainly(t *testing.T) {
 	r := report.Report{From: civil.Date{Year: 2026, Month: 11, Day: 1}, To: civil.Date{Year: 2026, Month: 11, Day: 30},
 		Received: map[request.Type]int{request.Access: 2}, Decided: map[request.Outcome]int{}, RefusedByGround: map[request.Ground]int{}}
 	for _, lang := range []string{"nl", "en"} {
-		p, err := NewReportPage(lang, "tok", r)
+		p, err := NewReportPage(lang, r)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,14 +191,14 @@ func TestRefusedPostLeadsBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := httptest.NewRequest("POST", "/StaffDesk", strings.NewReader("token=t%2Bk&action=posted&letterId=x"))
+	req := httptest.NewRequest("POST", "/StaffCase", strings.NewReader("token=t%2Bk&action=posted&letterId=x"))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	if err := req.ParseForm(); err != nil {
 		t.Fatal(err)
 	}
 	w := httptest.NewRecorder()
 	r.Problem(w, req, 409, "nl", "err.conflict.posted", nil)
-	if page := w.Body.String(); w.Code != 409 || !strings.Contains(page, `href="/StaffDesk?token=t%2Bk"`) {
+	if page := w.Body.String(); w.Code != 409 || !strings.Contains(page, `href="/StaffCase?token=t%2Bk"`) {
 		t.Errorf("refused post: %d, no link back to the page:\n%s", w.Code, page)
 	}
 	w = httptest.NewRecorder()
@@ -288,7 +288,7 @@ func TestReportWeeksInTheReadersDateFormat(t *testing.T) {
 	from, to := civil.Date{Year: 2026, Month: 11, Day: 1}, civil.Date{Year: 2026, Month: 11, Day: 30}
 	r := report.Compute(from, to, time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC), nil)
 	for lang, want := range map[string]string{"nl": "2 nov.", "en": "2 Nov"} {
-		p, err := NewReportPage(lang, "tok", r)
+		p, err := NewReportPage(lang, r)
 		if err != nil {
 			t.Fatal(err)
 		}

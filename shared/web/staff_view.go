@@ -1,8 +1,11 @@
 package web
 
 import (
+	"net/url"
 	"slices"
 	"strings"
+
+	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
@@ -29,9 +32,17 @@ type StaffPage struct {
 	// Closed is set for a case that is decided, closed or expired: the page then shows its
 	// reference, status, outcome and timeline only, no personal data and no action.
 	Closed bool
-	// ExportJSON and ExportCSV are the case's timeline for an auditor, on the viewer's desk
-	// (CaseExportURL); empty when the viewer holds no desk link.
+	// ExportJSON and ExportCSV are the case's timeline for an auditor, served by this page's
+	// own link (StaffExportURL): a case link opens its case and nothing else.
 	ExportJSON, ExportCSV string
+	// DeskURL is the privacy desk's sign-in page: a case link carries no desk access.
+	DeskURL string
+}
+
+// StaffExportURL is the timeline of the case that StaffCase link tok opens, for an auditor
+// (format "csv" or "json").
+func StaffExportURL(tok, format string) string {
+	return "/StaffCase?" + url.Values{"token": {tok}, "view": {"export"}, "format": {format}}.Encode()
 }
 
 // Finished reports whether a case is over (decided, closed or expired): its staff page and
@@ -88,6 +99,12 @@ type LetterRow struct {
 	Title, To, At, Status, Error string
 }
 
+// links sets the page's links that do not depend on the case: its export by its own link tok,
+// and the desk's sign-in page.
+func (p *StaffPage) links(tok string) {
+	p.ExportJSON, p.ExportCSV, p.DeskURL = StaffExportURL(tok, "json"), StaffExportURL(tok, "csv"), DeskURL(nil)
+}
+
 // NewStaffPage builds the staff page for v as staff member staff, whose link is tok. The
 // actions are the ones the app allows (v.Actions); errs are the field errors of a refused post;
 // copyURL opens the ID copy when the case holds one.
@@ -101,6 +118,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		for _, e := range v.Events {
 			p.Timeline = append(p.Timeline, timelineEntry(lang, finishedEvent(e)))
 		}
+		p.links(tok)
 		return p
 	}
 	c := v.Case
@@ -110,6 +128,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		Received: Date(c.Received, lang), BirthDate: Date(c.Subject.BirthDate, lang), DueDate: Date(c.DueDate, lang),
 		CheckedAt: DateTime(c.Identity.CheckedAt, lang),
 	}
+	p.links(tok)
 	if tp := c.ThirdParty; tp != nil {
 		p.ThirdPartyDue = Date(tp.ObjectionDue, lang)
 		p.ConsultTooLate = app.ConsultationTooLate(c)
@@ -238,6 +257,13 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 		out.Text = T(lang, "event.letter") + ": " + letter // a letter the tick sent
 	} else {
 		out.Text = e.Action
+	}
+	if e.Action == app.EventReceivedOn {
+		// The day of receipt staff entered at intake, as the reader writes dates.
+		if d, err := civil.ParseDate(e.Detail); err == nil {
+			out.Text += ": " + Date(d, lang)
+		}
+		return out
 	}
 	// Free text a staff member wrote is shown; codes already said in the sentence are not.
 	switch request.Action(e.Action) {

@@ -215,3 +215,26 @@ func TestStaffFormsFollowTheIdentityAndDecisionRules(t *testing.T) {
 		}
 	}
 }
+
+// A case link opens its case and nothing else (issue 19, item 3): the page's export is served
+// by its own link, and it links to the desk's sign-in page, never with a desk token.
+func TestStaffPageLinksToTheCaseExport(t *testing.T) {
+	t.Parallel()
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "de Alliantie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Access, Status: request.Decided}
+	p := NewStaffPage("nl", "staff@corp.test", "tok", "", &app.StaffView{Case: c}, nil)
+	w := httptest.NewRecorder()
+	r.HTML(w, httptest.NewRequest("GET", "/StaffCase?token=tok", nil), 200, "staff_case", "nl", p)
+	// The export is served by the case's own link; the desk is only linked to its sign-in page.
+	for _, want := range []string{`/StaffCase?format=csv&amp;token=tok&amp;view=export`, `/StaffCase?format=json&amp;token=tok&amp;view=export`, `href="/StaffDesk"`} {
+		if !strings.Contains(w.Body.String(), want) {
+			t.Errorf("staff page lacks %q", want)
+		}
+	}
+	if strings.Contains(w.Body.String(), "/StaffDesk?") {
+		t.Error("the staff page links into the desk with parameters (a token?)")
+	}
+}

@@ -117,8 +117,9 @@ type Page struct {
 	Data  any
 	// Path is the page's own function path, for the language switch.
 	Path string
-	// Query keeps the query string (e.g. the token) across the language switch.
-	Query string
+	// Switch is the language switch's link: this page with the same query (e.g. the token) in
+	// the other language; a query-only URL, so it can never lead elsewhere.
+	Switch template.URL
 }
 
 // T translates key into the page's language.
@@ -141,7 +142,11 @@ func (r *Renderer) HTML(w http.ResponseWriter, req *http.Request, code int, name
 	p := Page{Lang: lang, Title: T(lang, name+".title"), Org: r.org, Style: r.style, Data: data, Path: req.URL.Path}
 	q := req.URL.Query()
 	q.Del("lang")
-	p.Query = q.Encode()
+	if code == http.StatusForbidden {
+		q.Del("token") // a page that refused a link does not hand it on
+	}
+	q.Set("lang", T(lang, "other.code"))
+	p.Switch = template.URL("?" + q.Encode()) // q.Encode escapes every value
 	var buf bytes.Buffer
 	if err := t.Execute(&buf, p); err != nil {
 		r.logger.Error("render page failed", "page", name, "error", err)
@@ -217,6 +222,13 @@ func (r *Renderer) Problem(w http.ResponseWriter, req *http.Request, code int, l
 func backLink(req *http.Request, code int) string {
 	if req.Method != http.MethodPost || (code != http.StatusBadRequest && code != http.StatusConflict) {
 		return ""
+	}
+	if strings.HasSuffix(req.URL.Path, "/StaffDesk") {
+		// The desk works from its session cookie: back is the desk itself.
+		if Lang(req) == "en" {
+			return req.URL.Path + "?lang=en"
+		}
+		return req.URL.Path
 	}
 	tok := req.PostForm.Get("token")
 	if tok == "" && req.MultipartForm != nil && len(req.MultipartForm.Value["token"]) > 0 {

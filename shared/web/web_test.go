@@ -1,8 +1,13 @@
 package web
 
 import (
+	"html"
 	"log/slog"
+	"net/http"
 	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -59,5 +64,52 @@ func TestEveryPageParses(t *testing.T) {
 	}
 	if err := r.parseAll(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+func TestBackLinkAfterARefusedPost(t *testing.T) {
+	cases := []struct {
+		target, body string
+		code         int
+		want         string
+	}{
+		{"/StaffCase", "token=abc&action=note", http.StatusBadRequest, "/StaffCase?token=abc"},
+		{"/StaffCase?lang=en", "token=abc", http.StatusConflict, "/StaffCase?lang=en&token=abc"},
+		{"/StaffDesk", "form_token=x&action=register", http.StatusBadRequest, "/StaffDesk"},
+		{"/StaffDesk?lang=en", "form_token=x", http.StatusConflict, "/StaffDesk?lang=en"},
+		{"/StaffDesk", "", http.StatusTooManyRequests, ""},
+		{"/StaffCase", "action=note", http.StatusBadRequest, ""},
+	}
+	for _, c := range cases {
+		r := httptest.NewRequest(http.MethodPost, c.target, strings.NewReader(c.body))
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		if err := r.ParseForm(); err != nil {
+			t.Fatal(err)
+		}
+		if got := backLink(r, c.code); got != c.want {
+			t.Errorf("backLink(POST %s %q, %d) = %q, want %q", c.target, c.body, c.code, got, c.want)
+		}
+	}
+}
+
+// The language switch keeps the whole query (a letter to print, a token) as query parameters,
+// not escaped into one: it once led to /StaffDesk?letterId%3dX%26view%3dletter&lang=en.
+func TestLanguageSwitchKeepsTheQuery(t *testing.T) {
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := httptest.NewRecorder()
+	r.Problem(w, httptest.NewRequest("GET", "/StaffDesk?view=letter&letterId=PL-A-B-receipt-1&lang=nl", nil), 500, "nl", "err.internal", nil)
+	m := regexp.MustCompile(`class="lang"[^>]* href="([^"]*)"`).FindStringSubmatch(w.Body.String())
+	if m == nil {
+		t.Fatalf("no language switch:\n%s", w.Body.String())
+	}
+	u, err := url.Parse(html.UnescapeString(m[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := u.Query(); u.Path != "" || q.Get("view") != "letter" || q.Get("letterId") != "PL-A-B-receipt-1" || q.Get("lang") != "en" || len(q) != 3 {
+		t.Errorf("language switch %q, want ?letterId=PL-A-B-receipt-1&view=letter&lang=en", m[1])
 	}
 }

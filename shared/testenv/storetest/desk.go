@@ -152,7 +152,7 @@ func casesReceived(t *testing.T, s Stores) {
 func postLetter(ref string, kind letter.Kind, created time.Time) *outbox.Letter {
 	l := newLetter(ref, kind, created)
 	l.To, l.Status = "", outbox.ToPost
-	l.ID = outbox.ID(ref, kind, "post", "")
+	l.ID = outbox.ID(testLetterKey, ref, kind, "post", "")
 	return l
 }
 

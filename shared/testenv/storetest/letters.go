@@ -81,7 +81,7 @@ func letterLeases(t *testing.T, s Stores) {
 // A letter that belongs to no case (the decree-days warning) is queued once and then claimed,
 // sent and relayed like any other.
 func lettersOfNoCase(t *testing.T, s Stores) {
-	l := &outbox.Letter{ID: outbox.ID("", letter.DecreeDaysMissing, "privacy@corp.test", "2028"), Kind: letter.DecreeDaysMissing,
+	l := &outbox.Letter{ID: outbox.ID(testLetterKey, "", letter.DecreeDaysMissing, "privacy@corp.test", "2028"), Kind: letter.DecreeDaysMissing,
 		Lang: "nl", To: "privacy@corp.test", Data: letter.Data{MissingYear: 2028}, Status: outbox.Pending, CreatedAt: t0,
 		RetainUntil: t0.AddDate(1, 0, 0)}
 	if err := s.QueueLetter(ctx, l); err != nil {
@@ -190,7 +190,7 @@ func claimCaseLetters(t *testing.T, s Stores) {
 		t.Errorf("pending: %v %v, want only the other case's letter", ids, err)
 	}
 	// A letter of no case is claimed alone; finishing a letter deleted meanwhile is no error.
-	q := &outbox.Letter{ID: outbox.ID("", letter.DecreeDaysMissing, "privacy@corp.test", "2029"), Kind: letter.DecreeDaysMissing,
+	q := &outbox.Letter{ID: outbox.ID(testLetterKey, "", letter.DecreeDaysMissing, "privacy@corp.test", "2029"), Kind: letter.DecreeDaysMissing,
 		Lang: "nl", To: "privacy@corp.test", Status: outbox.Pending, CreatedAt: t0, RetainUntil: t0.AddDate(1, 0, 0)}
 	if err := s.QueueLetter(ctx, q); err != nil {
 		t.Fatal(err)

@@ -117,7 +117,7 @@ func newCase(ref string) *request.Case {
 
 func newLetter(ref string, kind letter.Kind, created time.Time) *outbox.Letter {
 	return &outbox.Letter{
-		ID: outbox.ID(ref, kind, "carla@tenant.test", ""), Reference: ref, Kind: kind, Lang: "nl", To: "carla@tenant.test",
+		ID: outbox.ID(testLetterKey, ref, kind, "carla@tenant.test", ""), Reference: ref, Kind: kind, Lang: "nl", To: "carla@tenant.test",
 		Data:    letter.Data{Reference: ref, RecipientName: "Carla", RequestType: "access", DueDate: civil.Date{Year: 2026, Month: 4, Day: 24}},
 		Links:   []outbox.Link{{Key: "confirm", Function: "ConfirmRequest", Claims: linktoken.Claims{Purpose: linktoken.Confirm, Reference: ref, Expires: 99}}},
 		DueDate: civil.Date{Year: 2026, Month: 4, Day: 24}, Status: outbox.Pending, CreatedAt: created, RetainUntil: t0.AddDate(0, 0, 8),
@@ -176,3 +176,6 @@ func oneWinner(t *testing.T, n int, what string, lost error, try func() error) {
 		t.Errorf("%d of %d concurrent %s calls won, want exactly 1", won, n, what)
 	}
 }
+
+// testLetterKey keys the letter ids the contract makes (outbox.ID).
+var testLetterKey = []byte("storetest-letter-id-key-32-bytes")

@@ -11,7 +11,6 @@ import (
 	"encoding/base64"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"os/exec"
@@ -22,6 +21,8 @@ import (
 	"sync"
 	"syscall"
 	"time"
+
+	"github.com/privacyloket/privacyloket/shared/testenv/freeport"
 
 	"github.com/privacyloket/privacyloket/scripts/buildpack"
 )
@@ -74,14 +75,14 @@ func RandomKey() string {
 	return base64.StdEncoding.EncodeToString(b[:])
 }
 
-// FreePort returns a TCP port on 127.0.0.1 that nothing listens on at the moment.
+// FreePort returns a TCP port on 127.0.0.1 below the ephemeral range that nothing listens on
+// at the moment.
 func FreePort() int {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
+	p, err := freeport.Port()
 	if err != nil {
 		panic(err)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port
+	return p
 }
 
 // Instance is one running function process.

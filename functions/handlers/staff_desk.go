@@ -67,7 +67,7 @@ func (p deskPost) intake() request.Intake {
 // deskParams are the query parameters the desk knows in a session; any other is refused by
 // name. No desk address carries a token: the session cookie opens every page.
 var deskParams = map[string]bool{"lang": true, "status": true, "type": true, "view": true,
-	"from": true, "to": true, "format": true, "letterId": true, "reference": true, "posted": true}
+	"from": true, "to": true, "format": true, "letterId": true, "reference": true, "posted": true, "q": true}
 
 // StaffDesk is the privacy desk (docs/contract.md §3 "The desk"). Without a session: the sign-in
 // page (GET) and sign-in (POST email); a desk link shows a page with one button (GET ?token=)
@@ -340,7 +340,7 @@ func (h *Handlers) staffCaseLink(ref string, gen int, due civil.Date, staff stri
 
 func (h *Handlers) deskPage(w http.ResponseWriter, r *http.Request, code int, u app.DeskUser, lang string, edit func(*web.DeskPage)) {
 	q := r.URL.Query()
-	f, errs := app.ParseDeskFilter(q.Get("status"), q.Get("type"))
+	f, errs := app.ParseDeskFilter(q.Get("status"), q.Get("type"), q.Get("q"))
 	if len(errs) > 0 {
 		h.fail(w, r, lang, "", &app.ValidationError{Fields: errs})
 		return
@@ -386,7 +386,7 @@ func (h *Handlers) deskReport(w http.ResponseWriter, r *http.Request, lang strin
 	switch {
 	case q.Get("format") == "csv":
 		var b bytes.Buffer
-		if err := report.WriteCSV(&b, facts); err != nil {
+		if err := report.WriteCSV(&b, facts, lang); err != nil {
 			h.fail(w, r, lang, "", err)
 			return
 		}
@@ -447,7 +447,7 @@ func (h *Handlers) deskExport(w http.ResponseWriter, r *http.Request, staff, lan
 func (h *Handlers) exportDownload(w http.ResponseWriter, r *http.Request, lang, ref, format string, x report.Export) {
 	var b bytes.Buffer
 	if format == "csv" {
-		if err := x.WriteCSV(&b); err != nil {
+		if err := x.WriteCSV(&b, lang); err != nil {
 			h.fail(w, r, lang, ref, err)
 			return
 		}

@@ -3,7 +3,6 @@ package accessresult
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"maps"
@@ -220,35 +219,22 @@ func ownRows(o Own) [][]string {
 	return rows
 }
 
-// writeCSV writes RFC 4180 CSV (comma, CRLF) with a UTF-8 BOM, which Excel
-// needs to read UTF-8, and every cell made inert for spreadsheets.
+// writeCSV writes the CSV in the form every CSV of the product has (csvfile, docs/contract.md
+// §3): UTF-8 with a byte-order mark, ';' between cells, CRLF, every cell made inert for
+// spreadsheets, so that Dutch Excel opens it as columns.
 func writeCSV(cols []string, rows [][]string) ([]byte, error) {
 	var b bytes.Buffer
-	b.Write(utf8BOM)
-	w := csv.NewWriter(&b)
-	w.UseCRLF = true
-	cells := make([]string, len(cols))
-	put := func(rec []string) error {
-		if len(rec) == 1 && rec[0] == "" {
-			// csv.Writer would write an empty line, which readers skip: the
-			// row would vanish.
-			w.Flush()
-			b.WriteString("\"\"\r\n")
-			return nil
-		}
-		for i, c := range rec {
-			cells[i] = csvfile.Cell(c)
-		}
-		return w.Write(cells)
-	}
-	if err := put(cols); err != nil {
+	w := csvfile.NewWriter(&b)
+	if err := w.Write(cols); err != nil {
 		return nil, err
 	}
 	for _, r := range rows {
-		if err := put(r); err != nil {
+		if err := w.Write(r); err != nil {
 			return nil, err
 		}
 	}
-	w.Flush()
-	return b.Bytes(), w.Error()
+	if err := w.Flush(); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
 }

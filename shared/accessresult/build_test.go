@@ -130,7 +130,9 @@ func readCSV(t *testing.T, b []byte) (cols []string, rows []map[string]string) {
 	if !bytes.HasPrefix(b, utf8BOM) {
 		t.Fatal("CSV has no UTF-8 BOM")
 	}
-	recs, err := csv.NewReader(bytes.NewReader(b[len(utf8BOM):])).ReadAll()
+	cr := csv.NewReader(bytes.NewReader(b[len(utf8BOM):]))
+	cr.Comma = ';' // the form Dutch Excel opens as columns (docs/contract.md §3)
+	recs, err := cr.ReadAll()
 	if err != nil {
 		t.Fatalf("CSV does not read back: %v", err)
 	}
@@ -324,7 +326,9 @@ func TestBuildNeutralisesFormulas(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, files := unzip(t, b)
-	recs, err := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files[FileDataC].data, utf8BOM))).ReadAll()
+	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(files[FileDataC].data, utf8BOM)))
+	cr.Comma = ';'
+	recs, err := cr.ReadAll()
 	if err != nil {
 		t.Fatal(err)
 	}

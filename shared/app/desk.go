@@ -159,22 +159,28 @@ func (s *Service) addDeskLink(l *outbox.Letter, key, function, to string, now ti
 	c.Reference, c.Issued = DeskReference, now.UnixMilli()
 }
 
-// DeskFilter narrows the overview; zero values show everything.
+// DeskFilter narrows the overview; zero values show every open case. A Status that is not
+// open (decided, closed, expired) lists the cases that ended so, most recent due date first.
+// Query finds a case by its reference, whatever its status, or the open cases (and, with a
+// finished Status, those) whose requester's name holds it.
 type DeskFilter struct {
 	Status request.Status
 	Type   request.Type
+	Query  string
 }
 
-// ParseDeskFilter reads the overview's filters, naming an unknown value.
-func ParseDeskFilter(status, typ string) (DeskFilter, []request.FieldError) {
+// deskQueryMax bounds a search text.
+const deskQueryMax = 100
+
+// ParseDeskFilter reads the overview's filters and search text, naming an unknown value.
+func ParseDeskFilter(status, typ, query string) (DeskFilter, []request.FieldError) {
 	var f DeskFilter
 	var errs []request.FieldError
 	if status = strings.TrimSpace(status); status != "" {
-		st := request.Status(status)
-		if !st.Open() && st != request.AwaitingConfirmation {
+		f.Status = request.Status(status)
+		if !f.Status.Valid() {
 			errs = append(errs, request.FieldError{Field: "status", Code: "invalid"})
 		}
-		f.Status = st
 	}
 	if typ = strings.TrimSpace(typ); typ != "" {
 		f.Type = request.Type(typ)
@@ -182,12 +188,51 @@ func ParseDeskFilter(status, typ string) (DeskFilter, []request.FieldError) {
 			errs = append(errs, request.FieldError{Field: "type", Code: "invalid"})
 		}
 	}
+	f.Query = strings.Join(strings.Fields(query), " ")
+	if len(f.Query) > deskQueryMax || strings.ContainsFunc(f.Query, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+		errs = append(errs, request.FieldError{Field: "q", Code: "invalid"})
+	}
 	return f, errs
 }
 
-// DeskCase is one open case on the overview.
+// Finished reports whether a case in status st has ended: decided, closed or expired.
+func Finished(st request.Status) bool {
+	return st == request.Decided || st == request.Closed || st == request.Expired
+}
+
+// searchReference reads a search text as a case reference ("PL-7K3M-Q9XD", also in lower case
+// or without "PL-"); ok is false for any other text.
+func searchReference(q string) (string, bool) {
+	r := strings.ToUpper(strings.ReplaceAll(q, " ", ""))
+	if !strings.HasPrefix(r, "PL-") {
+		r = "PL-" + r
+	}
+	if len(r) != len("PL-XXXX-XXXX") || r[7] != '-' {
+		return "", false
+	}
+	for i, c := range r[3:] {
+		if i != 4 && !strings.ContainsRune(referenceAlphabet, c) {
+			return "", false
+		}
+	}
+	return r, true
+}
+
+// referenceAlphabet is NewReference's alphabet: Crockford's base32 without I, L, O and U.
+const referenceAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+// nameMatches reports whether the requester's name holds q, ignoring case and spacing.
+func nameMatches(name, q string) bool {
+	return q != "" && strings.Contains(strings.Join(strings.Fields(strings.ToLower(name)), " "), strings.ToLower(q))
+}
+
+// DeskCase is one case on the overview: an open one, or one found by its reference or in the
+// list of finished cases.
 type DeskCase struct {
-	Reference       string
+	Reference string
+	// Name is the requester's name (the subject's), for an open case only: a finished case
+	// shows no personal data on the desk, as its StaffCase page shows none.
+	Name            string
 	Type            request.Type
 	Status          request.Status
 	Channel         request.Channel
@@ -244,6 +289,25 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 		return nil, fmt.Errorf("letters to post: %w", err)
 	}
 	v := &DeskView{Today: deadline.DateIn(now), ToPost: post, Cases: []DeskCase{}}
+	listed := cases
+	if Finished(f.Status) {
+		if listed, err = ds.CasesIn(ctx, f.Status, deskMaxCases); err != nil {
+			return nil, fmt.Errorf("cases %s: %w", f.Status, err)
+		}
+		slices.Reverse(listed) // the most recent first
+	}
+	ref, byRef := searchReference(f.Query)
+	if byRef {
+		// A reference finds its case whatever its status, so that staff reach a decided case.
+		switch c, err := s.Cases.Case(ctx, ref); {
+		case errors.Is(err, ErrNotFound):
+			listed = nil
+		case err != nil:
+			return nil, fmt.Errorf("case %s: %w", ref, err)
+		default:
+			listed = []*request.Case{c}
+		}
+	}
 	for _, c := range cases {
 		dc := s.deskCase(c, v.Today)
 		v.Counts.Open++
@@ -259,9 +323,19 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 		if dc.IdentityLate {
 			v.Counts.IdentityLate++
 		}
-		if (f.Status == "" || f.Status == c.Status) && (f.Type == "" || f.Type == c.Type) {
-			v.Cases = append(v.Cases, dc)
+	}
+	for _, c := range listed {
+		if byRef { // the case asked for, whatever the filters say
+			v.Cases = append(v.Cases, s.deskCase(c, v.Today))
+			continue
 		}
+		if f.Status != "" && f.Status != c.Status || f.Type != "" && f.Type != c.Type {
+			continue
+		}
+		if f.Query != "" && (Finished(c.Status) || !nameMatches(c.Subject.Name, f.Query)) {
+			continue
+		}
+		v.Cases = append(v.Cases, s.deskCase(c, v.Today))
 	}
 	v.Counts.ToPost = len(post)
 	for _, l := range post {
@@ -276,6 +350,11 @@ func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
 		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration}
+	if Finished(c.Status) {
+		dc.WaitingOn = ""
+		return dc
+	}
+	dc.Name = c.Subject.Name
 	if c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld {
 		dc.IdentityAskedOn = deadline.DateIn(c.Identity.AskedAt)
 		dc.IdentityLate = !deadline.DateIn(s.identityReplyDue(c.Identity.AskedAt)).After(today)
@@ -315,10 +394,16 @@ func ChannelOf(c *request.Case) request.Channel {
 	return c.Channel
 }
 
-// WaitingOn says who must act next on an open case.
+// WaitingOn says who must act next on an open case. A case whose requester sent the ID copy
+// asked for waits on staff, who check it (the case page asks them to).
 func WaitingOn(c *request.Case) string {
 	switch c.Status {
-	case request.AwaitingConfirmation, request.AwaitingIdentity:
+	case request.AwaitingIdentity:
+		if c.Identity.CopyHeld {
+			return WaitingOnStaff
+		}
+		return WaitingOnRequester
+	case request.AwaitingConfirmation:
 		return WaitingOnRequester
 	case request.AwaitingThirdParty:
 		return WaitingOnThirdParty

@@ -242,14 +242,14 @@ func TestDeskOverviewOrderAndCounts(t *testing.T) {
 		if c := v.Cases[3]; c.WaitingOn != app.WaitingOnRequester || c.Channel != request.ChannelWeb || !c.DueDate.IsZero() {
 			t.Errorf("unconfirmed web case %+v", c)
 		}
-		f, errs := app.ParseDeskFilter("awaiting_confirmation", "")
+		f, errs := app.ParseDeskFilter("awaiting_confirmation", "", "")
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
 		if v, _ := s.Svc.Desk(ctx, f); len(v.Cases) != 1 || v.Counts.Open != 4 {
 			t.Errorf("filtered: %d cases, counts %+v", len(v.Cases), v.Counts)
 		}
-		if _, errs := app.ParseDeskFilter("bogus", "nope"); len(errs) != 2 || errs[0].Field != "status" || errs[1].Field != "type" {
+		if _, errs := app.ParseDeskFilter("bogus", "nope", ""); len(errs) != 2 || errs[0].Field != "status" || errs[1].Field != "type" {
 			t.Errorf("unknown filters: %v", errs)
 		}
 	})
@@ -329,7 +329,7 @@ func TestDeskReportAndCSV(t *testing.T) {
 			t.Errorf("March: %+v", r)
 		}
 		var buf bytes.Buffer
-		if err := report.WriteCSV(&buf, facts); err != nil {
+		if err := report.WriteCSV(&buf, facts, "nl"); err != nil {
 			t.Fatal(err)
 		}
 		for _, secret := range []string{"Erik", "Erasure", "Dorpsstraat", "3901"} {

@@ -12,6 +12,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -50,6 +51,11 @@ var families = []struct {
 	{"channel.", request.Strings(request.Channels)},             // desk overview and intake
 	{"waiting.", []string{"requester", "third_party", "staff"}}, // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
+	{"csv.report.", report.CSVColumns},                                            // report.WriteCSV's header
+	{"csv.export.", report.ExportCSVColumns},                                      // report.Export.WriteCSV's header
+	{"csv.kind.", []string{report.KindEvent, report.KindLetter, report.KindView}}, // a case export's entries
+	{"csv.actor.", []string{"requester", "system", "third_party"}},                // who did it, in a case export
+	{"status.next.", request.Strings(request.Statuses)},                           // status page: what happens next
 }
 
 // codePrefixes are prefixes the code joins with a code that is a string literal elsewhere in

@@ -2,26 +2,40 @@ package report
 
 import (
 	"cmp"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"slices"
 	"strconv"
+	"unicode"
 
-	"cloud.google.com/go/civil"
 	"github.com/privacyloket/privacyloket/shared/csvfile"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 )
 
-// CSVHeader is the header row of WriteCSV: one column per fact, then the days per stage.
-var CSVHeader = []string{"reference", "type", "channel", "status", "receivedOn", "dueDate", "extended",
+// CSVColumns are the columns of WriteCSV, as catalogue keys "csv.report.<column>": one column
+// per fact, then the days per stage.
+var CSVColumns = []string{"reference", "type", "channel", "status", "receivedOn", "dueDate", "extended",
 	"decidedOn", "outcome", "ground", "daysToDecision", "onTime",
 	"awaitingConfirmationDays", "awaitingIdentityDays", "awaitingThirdPartyDays", "inProgressDays",
 	"idCopyViews"}
 
-// WriteCSV writes one row per case, oldest receipt first: the facts of CaseFacts, never a name
-// or an address (CaseFacts holds none). Empty cells mean "not applicable yet": no due date, not
-// decided, a stage not finished. Every text cell is guarded against formula injection.
-func WriteCSV(w io.Writer, cases []CaseFacts) error {
+// CSVHeader is the header row of WriteCSV in lang.
+func CSVHeader(lang string) []string { return header(lang, "csv.report.", CSVColumns) }
+
+func header(lang, prefix string, cols []string) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = i18n.T(lang, prefix+c)
+	}
+	return out
+}
+
+// WriteCSV writes one row per case, oldest receipt first, for a reader of lang in the form of
+// csvfile (docs/contract.md §3): the facts of CaseFacts in words ("Inzage", "Telefoon", "ja"),
+// days as "28-11-2026" and decimals as "1,5" for a Dutch reader, never a name or an address
+// (CaseFacts holds none). Empty cells mean "not applicable yet": no due date, not decided, a
+// stage not finished.
+func WriteCSV(w io.Writer, cases []CaseFacts, lang string) error {
 	sorted := slices.Clone(cases)
 	slices.SortStableFunc(sorted, func(a, b CaseFacts) int {
 		if c := a.Received.Compare(b.Received); c != 0 {
@@ -29,25 +43,27 @@ func WriteCSV(w io.Writer, cases []CaseFacts) error {
 		}
 		return cmp.Compare(a.Reference, b.Reference)
 	})
-	cw := csv.NewWriter(w)
-	if err := cw.Write(CSVHeader); err != nil {
+	cw := csvfile.NewWriter(w)
+	if err := cw.Write(CSVHeader(lang)); err != nil {
 		return fmt.Errorf("write report csv: %w", err)
 	}
-	row := make([]string, len(CSVHeader))
+	yesNo := func(b bool) string { return i18n.T(lang, map[bool]string{true: "yes", false: "no"}[b]) }
+	word := func(prefix, code string) string { return Word(lang, prefix, code) }
+	row := make([]string, 0, len(CSVColumns))
 	for _, c := range sorted {
 		row = row[:0]
 		days, onTime := "", ""
 		if n, ok := c.DaysToDecision(); ok {
 			on, _ := c.OnTime()
-			days, onTime = strconv.Itoa(n), strconv.FormatBool(on)
+			days, onTime = strconv.Itoa(n), yesNo(on)
 		}
-		row = append(row, csvfile.Cell(c.Reference), csvfile.Cell(string(c.Type)), csvfile.Cell(string(c.Channel)), csvfile.Cell(string(c.Status)),
-			date(c.Received), date(c.DueDate), strconv.FormatBool(c.Extended), date(c.DecidedOn()),
-			csvfile.Cell(string(c.Outcome)), csvfile.Cell(string(c.Ground)), days, onTime)
+		row = append(row, c.Reference, TypeName(lang, string(c.Type)), word("channel.", string(c.Channel)), word("sst.", string(c.Status)),
+			csvfile.Date(c.Received, lang), csvfile.Date(c.DueDate, lang), yesNo(c.Extended), csvfile.Date(c.DecidedOn(), lang),
+			word("outcome.", string(c.Outcome)), word("ground.", string(c.Ground)), days, onTime)
 		stages := c.StageDays()
 		for _, s := range StageStatuses {
 			if d, ok := stages[s]; ok {
-				row = append(row, strconv.FormatFloat(round(d, 10), 'f', 1, 64))
+				row = append(row, csvfile.Decimal(round(d, 10), lang))
 			} else {
 				row = append(row, "")
 			}
@@ -57,16 +73,31 @@ func WriteCSV(w io.Writer, cases []CaseFacts) error {
 			return fmt.Errorf("write report csv: %w", err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("write report csv: %w", err)
 	}
 	return nil
 }
 
-func date(d civil.Date) string {
-	if d.IsZero() {
+// Word is the catalogue's word for a code ("channel." + "phone" → "Telefoon"); a code the
+// catalogue lacks is written as it is, and "" stays "".
+func Word(lang, prefix, code string) string {
+	if code == "" {
 		return ""
 	}
-	return d.String()
+	if s, ok := i18n.Lookup(lang, prefix+code); ok {
+		return s
+	}
+	return code
+}
+
+// TypeName is a request type's name with a capital, "Inzage" (not the form's question); an
+// unknown type is written as it is.
+func TypeName(lang, typ string) string {
+	n, ok := i18n.Lookup(lang, "mail.type."+typ+".name")
+	if !ok || n == "" {
+		return typ
+	}
+	r := []rune(n)
+	return string(unicode.ToUpper(r[0])) + string(r[1:])
 }

@@ -2,12 +2,13 @@ package report
 
 import (
 	"cmp"
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
 	"time"
+
+	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/csvfile"
 	"github.com/privacyloket/privacyloket/shared/deadline"
@@ -99,29 +100,45 @@ func (x Export) WriteJSON(w io.Writer) error {
 	return nil
 }
 
-// ExportCSVHeader is the header row of Export.WriteCSV.
-var ExportCSVHeader = []string{"reference", "at", "kind", "actor", "action", "detail", "letterId", "letterStatus", "sentAt"}
+// ExportCSVColumns are the columns of Export.WriteCSV, as catalogue keys "csv.export.<column>".
+var ExportCSVColumns = []string{"reference", "at", "kind", "actor", "action", "detail", "letterId", "letterStatus", "sentAt"}
 
-// WriteCSV writes the timeline, one row per entry, each with the case reference. Text cells are
-// guarded against formula injection.
-func (x Export) WriteCSV(w io.Writer) error {
-	cw := csv.NewWriter(w)
-	if err := cw.Write(ExportCSVHeader); err != nil {
+// ExportCSVHeader is the header row of Export.WriteCSV in lang.
+func ExportCSVHeader(lang string) []string { return header(lang, "csv.export.", ExportCSVColumns) }
+
+// WriteCSV writes the timeline for a reader of lang in the form of csvfile (docs/contract.md
+// §3), one row per entry, each with the case reference: times as Europe/Amsterdam day and time
+// ("02-03-2026 10:00"), kinds, actions, letters and their delivery in words; a staff member's
+// address and the audit detail as they are.
+func (x Export) WriteCSV(w io.Writer, lang string) error {
+	cw := csvfile.NewWriter(w)
+	if err := cw.Write(ExportCSVHeader(lang)); err != nil {
 		return fmt.Errorf("write case export %s: %w", x.Reference, err)
 	}
 	for _, e := range x.Timeline {
 		sent := ""
 		if e.SentAt != nil {
-			sent = e.SentAt.Format(time.RFC3339)
+			sent = csvfile.DateTime(*e.SentAt, lang)
 		}
-		if err := cw.Write([]string{csvfile.Cell(x.Reference), e.At.Format(time.RFC3339), e.Kind, csvfile.Cell(e.Actor),
-			csvfile.Cell(e.Action), csvfile.Cell(e.Detail), csvfile.Cell(e.LetterID), csvfile.Cell(e.LetterStatus), sent}); err != nil {
+		action := Word(lang, "event.", e.Action)
+		if e.Kind == KindLetter {
+			action = Word(lang, "letter.", e.Action)
+		}
+		if err := cw.Write([]string{x.Reference, csvfile.DateTime(e.At, lang), Word(lang, "csv.kind.", e.Kind),
+			Word(lang, "csv.actor.", e.Actor), action, e.Detail, e.LetterID, Word(lang, "sent.", e.LetterStatus), sent}); err != nil {
 			return fmt.Errorf("write case export %s: %w", x.Reference, err)
 		}
 	}
-	cw.Flush()
-	if err := cw.Error(); err != nil {
+	if err := cw.Flush(); err != nil {
 		return fmt.Errorf("write case export %s: %w", x.Reference, err)
 	}
 	return nil
+}
+
+// date is a calendar day as YYYY-MM-DD for the JSON export; the zero date is "".
+func date(d civil.Date) string {
+	if d.IsZero() {
+		return ""
+	}
+	return d.String()
 }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
@@ -120,6 +121,25 @@ func assertNoPersonalData(t *testing.T, what, out string) {
 	}
 }
 
+// readCSV reads a CSV in the form of csvfile: it must start with the byte-order mark and
+// split on ';'.
+func readCSV(t *testing.T, out string) [][]string {
+	t.Helper()
+	body, ok := strings.CutPrefix(out, "\uFEFF")
+	if !ok {
+		t.Fatalf("CSV does not start with the UTF-8 byte-order mark: %q", out[:min(len(out), 20)])
+	}
+	r := csv.NewReader(strings.NewReader(body))
+	r.Comma = ';'
+	rows, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rows
+}
+
+// TestWriteCSV checks the report's CSV as Dutch Excel opens it (docs/contract.md §3): Dutch
+// headers and words, days as dd-mm-jjjj, decimals with a comma, no personal data, no formula.
 func TestWriteCSV(t *testing.T) {
 	t.Parallel()
 	c, events := namedCase()
@@ -127,17 +147,17 @@ func TestWriteCSV(t *testing.T) {
 	evil := CaseFacts{Reference: "=HYPERLINK(\"http://x\")", Type: "+cmd", Channel: "@SUM(A1)", Status: "-1+1",
 		Received: d("2026-03-01"), Outcome: "\tx", Ground: "\r=1"}
 	var buf bytes.Buffer
-	if err := WriteCSV(&buf, append(seeded(), named, evil)); err != nil {
+	if err := WriteCSV(&buf, append(seeded(), named, evil), "nl"); err != nil {
 		t.Fatal(err)
 	}
 	out := buf.String()
 	assertNoPersonalData(t, "CSV", out)
-	rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(CSVHeader, rows[0]); diff != "" {
+	rows := readCSV(t, out)
+	if diff := cmp.Diff(CSVHeader("nl"), rows[0]); diff != "" {
 		t.Errorf("header (-want +got):\n%s", diff)
+	}
+	if got := rows[0][:4]; !cmp.Equal(got, []string{"Kenmerk", "Soort verzoek", "Binnengekomen via", "Status"}) {
+		t.Errorf("Dutch header starts %q", got)
 	}
 	if got, want := len(rows), 1+len(seeded())+2; got != want {
 		t.Fatalf("%d rows, want %d", got, want)
@@ -147,24 +167,38 @@ func TestWriteCSV(t *testing.T) {
 		byRef[r[0]] = r
 		for i, cell := range r {
 			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
-				t.Errorf("row %s column %s starts a formula: %q", r[0], CSVHeader[i], cell)
+				t.Errorf("row %s column %s starts a formula: %q", r[0], rows[0][i], cell)
 			}
 		}
 	}
 	if got, want := rows[1][0], "X"; got != want {
 		t.Errorf("first row %s, want the oldest receipt %s", got, want)
 	}
+	nl := func(k string) string { return i18n.T("nl", k) }
 	wantRows := map[string][]string{
-		"B": {"B", "erasure", "email", "closed", "2026-03-05", "2026-04-07", "false", "2026-04-10", "refused", "excessive", "36", "false", "1.0", "", "", "35.0", "0"},
-		"F": {"F", "rectification", "email", "in_progress", "2026-03-20", "2026-04-20", "false", "", "", "", "", "", "", "", "", "", "0"},
-		"PL-2026-ABCD": {"PL-2026-ABCD", "access", "web", "closed", "2026-03-02", "2026-06-02", "true", "2026-04-20", "partly_granted",
-			"protection_of_rights", "49", "true", "0.0", "2.0", "10.0", "37.0", "2"},
-		"'=HYPERLINK(\"http://x\")": {"'=HYPERLINK(\"http://x\")", "'+cmd", "'@SUM(A1)", "'-1+1", "2026-03-01", "", "false", "", "'\tx", "'\r=1", "", "", "", "", "", "", "0"},
+		"B": {"B", "Verwijdering", "E-mail", "Gesloten", "05-03-2026", "07-04-2026", "nee", "10-04-2026", "afgewezen", nl("ground.excessive"), "36", "nee", "1,0", "", "", "35,0", "0"},
+		"F": {"F", "Correctie", "E-mail", "In behandeling", "20-03-2026", "20-04-2026", "nee", "", "", "", "", "", "", "", "", "", "0"},
+		"PL-2026-ABCD": {"PL-2026-ABCD", "Inzage", "Website", "Gesloten", "02-03-2026", "02-06-2026", "ja", "20-04-2026", "gedeeltelijk toegewezen",
+			nl("ground.protection_of_rights"), "49", "ja", "0,0", "2,0", "10,0", "37,0", "2"},
+		"'=HYPERLINK(\"http://x\")": {"'=HYPERLINK(\"http://x\")", "'+cmd", "'@SUM(A1)", "'-1+1", "01-03-2026", "", "nee", "", "'\tx", "'=1", // CRLF rows: a lone CR is dropped
+			"", "", "", "", "", "", "0"},
 	}
 	for ref, want := range wantRows {
 		if diff := cmp.Diff(want, byRef[ref]); diff != "" {
 			t.Errorf("row %s (-want +got):\n%s", ref, diff)
 		}
+	}
+
+	buf.Reset()
+	if err := WriteCSV(&buf, []CaseFacts{named}, "en"); err != nil {
+		t.Fatal(err)
+	}
+	en := readCSV(t, buf.String())
+	if got, want := en[0][:2], []string{"Reference", "Type of request"}; !cmp.Equal(got, want) {
+		t.Errorf("English header starts %q, want %q", got, want)
+	}
+	if got, want := en[1][1:5], []string{"Access", "Website", "Closed", "2026-03-02"}; !cmp.Equal(got, want) {
+		t.Errorf("English row %q, want %q", got, want)
 	}
 }
 
@@ -364,7 +398,7 @@ func TestExportCase(t *testing.T) {
 	if err := x.WriteJSON(&js); err != nil {
 		t.Fatal(err)
 	}
-	if err := x.WriteCSV(&cs); err != nil {
+	if err := x.WriteCSV(&cs, "nl"); err != nil {
 		t.Fatal(err)
 	}
 	for what, out := range map[string]string{"JSON": js.String(), "CSV": cs.String()} {
@@ -377,17 +411,21 @@ func TestExportCase(t *testing.T) {
 	if back.Reference != c.Reference || back.DecidedOn != "2026-04-20" || back.IDCopyViews != 2 || !back.Extended {
 		t.Errorf("export facts %+v", back)
 	}
-	rows, err := csv.NewReader(&cs).ReadAll()
-	if err != nil {
-		t.Fatal(err)
+	rows := readCSV(t, cs.String())
+	if diff := cmp.Diff(ExportCSVHeader("nl"), rows[0]); diff != "" {
+		t.Errorf("export header (-want +got):\n%s", diff)
 	}
 	if got, want := len(rows), 1+len(x.Timeline); got != want {
 		t.Errorf("%d CSV rows, want %d", got, want)
 	}
-	if got, want := rows[1][1], "2026-03-02T10:00:00+01:00"; got != want {
-		t.Errorf("first time %s, want %s (Amsterdam with offset)", got, want)
+	if got, want := rows[1][1], "02-03-2026 10:00"; got != want {
+		t.Errorf("first time %s, want %s (Amsterdam, Dutch form)", got, want)
 	}
-	if got, want := rows[5], []string{"PL-2026-ABCD", "2026-03-04T11:00:00+01:00", "view", "staff@corporatie.example", "id_copy_viewed", "", "", "", ""}; !cmp.Equal(got, want) {
+	if got, want := rows[5], []string{"PL-2026-ABCD", "04-03-2026 11:00", "Bekeken", "staff@corporatie.example", i18n.T("nl", "event.id_copy_viewed"), "", "", "", ""}; !cmp.Equal(got, want) {
 		t.Errorf("view row = %q, want %q", got, want)
+	}
+	if got, want := rows[3], []string{"PL-2026-ABCD", "02-03-2026 11:00", "Brief", "Privacyloket (automatisch)", "Ontvangstbevestiging", "",
+		"PL-2026-ABCD-receipt-0a1b", "verstuurd", "02-03-2026 11:00"}; !cmp.Equal(got, want) {
+		t.Errorf("letter row = %q, want %q", got, want)
 	}
 }

@@ -16,10 +16,11 @@ func (h *Handlers) ConfirmRequest(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		tok := r.URL.Query().Get("token")
-		if _, ok := h.verify(w, r, tok, linktoken.Confirm, lang); !ok {
+		claims, ok := h.verify(w, r, tok, linktoken.Confirm, lang)
+		if !ok {
 			return
 		}
-		h.web.HTML(w, r, http.StatusOK, "confirm", lang, map[string]string{"Token": tok})
+		h.web.HTML(w, r, http.StatusOK, "confirm", lang, map[string]string{"Token": tok, "Reference": claims.Reference})
 	case http.MethodPost:
 		var p tokenPost
 		if _, ok := h.decodeAll(w, r, lang, maxFormBody, &p); !ok {

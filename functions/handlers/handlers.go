@@ -252,6 +252,7 @@ func fromEnv(ctx context.Context) (*Handlers, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.SetContact(web.ContactOf(prof.Organisation))
 	return New(svc, r, log, Options{TrustedProxyHops: cfg.TrustedProxyHops, AllowTickNow: cfg.AllowTickNow})
 }
 

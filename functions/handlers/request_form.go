@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
@@ -28,7 +29,7 @@ func (h *Handlers) RequestForm(w http.ResponseWriter, r *http.Request) {
 			if len(ref) > 0 && web.IsReference(ref[0]) {
 				shown = ref[0]
 			}
-			h.web.HTML(w, r, http.StatusOK, "thanks", lang, map[string]string{"Reference": shown})
+			h.web.HTML(w, r, http.StatusOK, "thanks", lang, web.NewThanksPage(r, shown))
 			return
 		}
 		h.web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, request.Submission{}, nil))
@@ -72,6 +73,8 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	case web.WantsJSON(r):
 		h.web.JSON(w, http.StatusCreated, map[string]string{"reference": c.Reference, "status": string(c.Status)})
 	default:
+		_, to := c.Recipient() // the thank-you page shows where the e-mail went
+		http.SetCookie(w, web.SentCookie(c.Reference, to, strings.HasPrefix(h.svc.BaseURL, "https://")))
 		q := url.Values{"submitted": {c.Reference}}
 		if lang == "en" {
 			q.Set("lang", "en")

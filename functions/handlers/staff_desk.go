@@ -527,6 +527,6 @@ func (h *Handlers) deskPosted(w http.ResponseWriter, r *http.Request, u app.Desk
 		h.web.JSON(w, http.StatusOK, map[string]any{"id": l.ID, "reference": l.Reference, "status": l.Status,
 			"postedAt": l.SentAt.UTC().Format(time.RFC3339)})
 	default:
-		h.deskRedirect(w, r, url.Values{"posted": {l.Reference}, "lang": {lang}}, "#post")
+		h.deskRedirect(w, r, url.Values{"posted": {l.Reference}, "lang": {lang}}, "") // the notice takes focus (autofocus), which a fragment would block
 	}
 }

@@ -68,46 +68,77 @@ type Series struct {
 // Drawing constants: a 600-unit-wide viewBox that scales to its container.
 const (
 	chartWidth = 600
-	barLabelW  = 190 // room for the category labels, right-aligned
-	barRowH    = 28
+	barLineH   = 16 // one line of a category label
 	barH       = 18
-	maxLabel   = 28 // runes shown of a category label; the table has it in full
+	barGap     = 10 // below a bar, before the next label
+	labelRunes = 70 // a category label wraps after about this many characters
+	maxLabel   = 28 // runes shown of an x-axis label of the line chart
 	fontAttrs  = `font-family="sans-serif" font-size="13"`
 	ink        = "#1a1a1a"
 	barFill    = "#1f4e79"
 )
 
-// BarChart draws horizontal bars, one per category, each with its value written after it, so it
-// reads without colour. Bars are proportional to the largest value.
+// BarChart draws horizontal bars, one per category, each with its full label above it (wrapped,
+// never cut) and its value written after it, so it reads without colour. Bars are proportional
+// to the largest value.
 func BarChart(l Labels, bars []Bar) Chart {
-	h := barRowH*len(bars) + 16
+	labels := make([][]string, len(bars))
+	h := 8
+	for i, x := range bars {
+		labels[i] = wrap(clean(x.Label), labelRunes)
+		h += barLineH*len(labels[i]) + barH + barGap
+	}
 	var b strings.Builder
 	open(&b, l, h)
 	maxV := 0
 	for _, x := range bars {
 		maxV = max(maxV, x.Value)
 	}
-	area := chartWidth - barLabelW - 60 // leave room for the value after the longest bar
+	const left = 2
+	area := chartWidth - left - 60 // leave room for the value after the longest bar
 	rows := make([][]string, 0, len(bars))
+	y := 4
 	for i, x := range bars {
-		y := 8 + i*barRowH
+		for _, line := range labels[i] {
+			y += barLineH
+			fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%s</text>`, left, y-3, ink, esc(line))
+		}
 		w := 0
 		if maxV > 0 && x.Value > 0 {
 			w = max(1, x.Value*area/maxV)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" fill="%s">%s</text>`,
-			barLabelW-8, y+barH-4, ink, esc(short(x.Label)))
 		if w > 0 {
-			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="%s"/>`,
-				barLabelW, y, w, barH, barFill, ink)
+			fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%d" height="%d" fill="%s" stroke="%s"/>`, left, y+1, w, barH, barFill, ink)
 		}
-		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d</text>`, barLabelW+w+6, y+barH-4, ink, x.Value)
+		// The axis the bar grows from, so that a zero still shows where it would start.
+		fmt.Fprintf(&b, `<line x1="%d" y1="%d" x2="%d" y2="%d" stroke="%s"/>`, left, y, left, y+barH+2, ink)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" fill="%s">%d</text>`, left+w+6, y+barH-3, ink, x.Value)
+		y += barH + barGap
 		rows = append(rows, []string{clean(x.Label), strconv.Itoa(x.Value)})
 	}
-	// The axis the bars grow from.
-	fmt.Fprintf(&b, `<line x1="%d" y1="4" x2="%d" y2="%d" stroke="%s"/>`, barLabelW, barLabelW, h-4, ink)
 	b.WriteString(`</svg>`)
 	return Chart{Title: clean(l.Title), Desc: clean(l.Desc), SVG: template.HTML(b.String()), Head: []string{clean(l.X), clean(l.Y)}, Rows: rows}
+}
+
+// wrap splits s into lines of at most about n runes, at spaces; a word longer than n stays whole.
+func wrap(s string, n int) []string {
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		switch {
+		case line == "":
+			line = w
+		case utf8.RuneCountInString(line)+1+utf8.RuneCountInString(w) <= n:
+			line += " " + w
+		default:
+			lines = append(lines, line)
+			line = w
+		}
+	}
+	if line != "" || len(lines) == 0 {
+		lines = append(lines, line)
+	}
+	return lines
 }
 
 // lineStyles tell the series apart without colour: solid, dashed and dotted lines with round,
@@ -119,7 +150,8 @@ var lineStyles = []struct{ stroke, dash, marker string }{
 }
 
 // maxPointLabels is how many points may carry their value as text before labels would collide;
-// above it only the last point of each series is labelled (the table has every value).
+// above it only the last point of each series that is not zero is labelled. A zero is never
+// written at its point: the axis says it, and the table has every value.
 const maxPointLabels = 14
 
 // LineChart draws one line per series (at most three) over the x labels, with a y axis from 0,
@@ -177,7 +209,7 @@ func LineChart(l Labels, x []string, series []Series) Chart {
 		}
 		for i := 0; i < n; i++ {
 			marker(&b, st.marker, st.stroke, xOf(i), yOf(s.Values[i]))
-			if n <= maxPointLabels || i == n-1 {
+			if v := s.Values[i]; v != 0 && (nonZero(s.Values[:n]) <= maxPointLabels || i == lastNonZero(s.Values[:n])) {
 				// Above the point for the first series, right of it for the second, left for the
 				// third, so equal values do not print on top of each other.
 				px, py, anchor := xOf(i), yOf(s.Values[i])-8, "middle"
@@ -214,6 +246,25 @@ func LineChart(l Labels, x []string, series []Series) Chart {
 		}
 	}
 	return Chart{Title: clean(l.Title), Desc: clean(l.Desc), SVG: template.HTML(b.String()), Head: head, Rows: rows}
+}
+
+func nonZero(vs []int) int {
+	n := 0
+	for _, v := range vs {
+		if v != 0 {
+			n++
+		}
+	}
+	return n
+}
+
+func lastNonZero(vs []int) int {
+	for i := len(vs) - 1; i >= 0; i-- {
+		if vs[i] != 0 {
+			return i
+		}
+	}
+	return -1
 }
 
 // open writes the svg element with its accessible name, title and description.

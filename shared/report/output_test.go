@@ -429,3 +429,31 @@ func TestExportCase(t *testing.T) {
 		t.Errorf("letter row = %q, want %q", got, want)
 	}
 }
+
+// Labels are never cut (issue 24 item 7): a long ground wraps onto a second line above its
+// bar; and a line chart writes no "0" at every empty week.
+func TestChartsReadInFull(t *testing.T) {
+	t.Parallel()
+	long := "kennelijk ongegrond (het verzoek gaat duidelijk niet over uw privacyrechten, en ook niet over iets anders)"
+	ch := BarChart(Labels{Title: "Afwijzingen", X: "Grond", Y: "Aantal"}, []Bar{{Label: long, Value: 2}, {Label: "buitensporig", Value: 0}})
+	_, text := wellFormed(t, string(ch.SVG))
+	if strings.Contains(text, "…") {
+		t.Errorf("a label is cut: %q", text)
+	}
+	for _, w := range strings.Fields(long) {
+		if !strings.Contains(text, w) {
+			t.Errorf("the chart lacks %q of the label: %q", w, text)
+		}
+	}
+	if got := wrap(long, labelRunes); len(got) != 2 {
+		t.Errorf("wrap gives %q, want two lines", got)
+	}
+	x := []string{"1 mrt", "8 mrt", "15 mrt", "22 mrt", "29 mrt"}
+	lc := LineChart(Labels{Title: "Per week"}, x, []Series{{Name: "In", Values: []int{0, 3, 0, 0, 1}}, {Name: "Uit", Values: []int{0, 0, 0, 0, 0}}})
+	if got, want := strings.Count(string(lc.SVG), ">0</text>"), 1; got != want {
+		t.Errorf("%d zeros written in the line chart, want %d (the axis only):\n%s", got, want, lc.SVG)
+	}
+	if !strings.Contains(string(lc.SVG), ">3</text>") || !strings.Contains(string(lc.SVG), ">1</text>") {
+		t.Errorf("the values that are not zero are not written at their points:\n%s", lc.SVG)
+	}
+}

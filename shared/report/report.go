@@ -165,6 +165,8 @@ type Report struct {
 	IDCopyViews int `json:"idCopyViews"`
 	// Weeks counts received requests and decisions per week of the period, for the line chart.
 	Weeks []Week `json:"-"`
+	// Today is the Amsterdam day the report was computed on.
+	Today civil.Date `json:"-"`
 }
 
 // Week is one week of the period: from Start (a Monday, or the period's first day) to End (a
@@ -182,7 +184,7 @@ type Week struct {
 func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 	today := deadline.DateIn(now)
 	r := Report{
-		From: from, To: to,
+		From: from, To: to, Today: today,
 		Received:        zeroes(request.Types),
 		Decided:         zeroes(request.Outcomes),
 		RefusedByGround: zeroes(request.Grounds),

@@ -63,6 +63,7 @@ type PostRow struct {
 
 // DeskPage is the overview with the intake form.
 type DeskPage struct {
+	Lang string
 	// FormToken goes in every form that posts (app.DeskUser.FormToken); Staff is who is signed in.
 	FormToken, Staff string
 	Today            string
@@ -70,11 +71,12 @@ type DeskPage struct {
 	Rows             []DeskRow
 	Letters          []PostRow
 	Filter           app.DeskFilter
-	Statuses         []string
-	Types            []string
-	Channels         []string
-	Relations        []string
-	Capacities       []string
+	// Statuses are the open statuses to filter on, Finished those of cases that ended.
+	Statuses, Finished []string
+	Types              []string
+	Channels           []string
+	Relations          []string
+	Capacities         []string
 	// Intake form state: the posted values, errors, duplicates found, or the case just made.
 	Intake     map[string]string
 	Errors     []FieldError
@@ -90,6 +92,139 @@ type IntakeCreated struct {
 	Overdue                    bool
 	Duplicates                 []string
 }
+
+// CasesHeading is the heading above the list: what it holds.
+func (p DeskPage) CasesHeading() string {
+	switch {
+	case p.Filter.Query != "":
+		return T(p.Lang, "desk.cases.found")
+	case app.Finished(p.Filter.Status):
+		return T(p.Lang, "desk.cases.finished")
+	}
+	return T(p.Lang, "desk.cases")
+}
+
+// Filtered reports whether the list is narrowed by a filter or a search.
+func (p DeskPage) Filtered() bool { return p.Filter != app.DeskFilter{} }
+
+// CreatedLink is the StaffCase link of the case just registered, when it is on the list.
+func (p DeskPage) CreatedLink() string {
+	if p.Created == nil {
+		return ""
+	}
+	for _, r := range p.Rows {
+		if r.Reference == p.Created.Reference {
+			return r.Link
+		}
+	}
+	return ""
+}
+
+// DeskField is one labelled field of the intake form: its label, whether it is required (Need,
+// the words in brackets after the label), its value and its error.
+type DeskField struct {
+	ID, Name, Label, Need, Hint, Kind, Value, Error string
+	Required                                        bool
+}
+
+// intakeFields are the intake form's fields: the catalogue key of the label, the input kind,
+// the key of the words that say whether it is required ("required", "optional" or a
+// condition), and the key of a hint.
+var intakeFields = map[string]struct{ label, kind, need, hint string }{
+	"channel":                 {"desk.col.channel", "select", "required", ""},
+	"receivedOn":              {"desk.intake.receivedOn", "date", "required", "desk.intake.receivedOn.hint"},
+	"type":                    {"staff.type", "select", "required", ""},
+	"lang":                    {"desk.intake.lang", "select", "required", ""},
+	"name":                    {"form.name", "text", "required", ""},
+	"birthDate":               {"form.birthDate", "date", "required", ""},
+	"email":                   {"form.email", "email", "desk.need.contact", "desk.intake.email.hint"},
+	"address":                 {"form.address", "textarea", "desk.need.contact", "desk.intake.address.hint"},
+	"phone":                   {"form.phone", "tel", "optional", ""},
+	"relation":                {"staff.relation", "select", "optional", ""},
+	"representative.name":     {"form.rep.name", "text", "optional", ""},
+	"representative.email":    {"form.rep.email", "email", "optional", ""},
+	"representative.capacity": {"staff.rep.capacity", "select", "optional", ""},
+	"details":                 {"form.details", "textarea", "desk.need.details", ""},
+	"proposedChanges":         {"form.proposedChanges", "textarea", "desk.need.proposedChanges", ""},
+	"motivation":              {"form.motivation", "textarea", "desk.need.motivation", ""},
+}
+
+// intakeOrder is the order of the intake form's fields on the page: the error summary follows it.
+var intakeOrder = []string{"channel", "receivedOn", "confirmPast", "type", "lang", "name", "birthDate", "email", "address",
+	"phone", "relation", "representative", "representative.name", "representative.email", "representative.capacity",
+	"details", "proposedChanges", "motivation", "confirmDuplicate"}
+
+// intakeID is the id of the element a field's error leads to.
+func intakeID(field string) string {
+	if field == "representative" {
+		field = "representative.name"
+	}
+	return "f-" + field
+}
+
+// Field is the intake form's field name, with its value and error.
+func (p DeskPage) Field(name string) DeskField {
+	m := intakeFields[name]
+	f := DeskField{ID: intakeID(name), Name: name, Label: T(p.Lang, m.label), Kind: m.kind, Value: p.Intake[name],
+		Need: T(p.Lang, m.need), Required: m.need == "required"}
+	if m.hint != "" {
+		f.Hint = T(p.Lang, m.hint)
+	}
+	for _, e := range p.Errors {
+		if e.Field == name || name == "representative.name" && e.Field == "representative" {
+			f.Error = e.Message
+			break
+		}
+	}
+	return f
+}
+
+// ErrorFor is the message of field's error, "" when it has none.
+func (p DeskPage) ErrorFor(field string) string {
+	for _, e := range p.Errors {
+		if e.Field == field {
+			return e.Message
+		}
+	}
+	return ""
+}
+
+// Summary is every intake error in the order of the form, each with its field's label and the
+// id of the element it leads to.
+func (p DeskPage) Summary() []DeskSummaryItem {
+	out := make([]DeskSummaryItem, 0, len(p.Errors))
+	for _, e := range p.Errors {
+		label := e.Field
+		switch e.Field {
+		case "confirmPast":
+			label = T(p.Lang, "desk.intake.receivedOn")
+		case "representative":
+			label = T(p.Lang, "staff.rep")
+		default:
+			if m, ok := intakeFields[e.Field]; ok {
+				label = T(p.Lang, m.label)
+			}
+		}
+		id := intakeID(e.Field)
+		if e.Field == "confirmPast" {
+			id = "f-receivedOn"
+		}
+		out = append(out, DeskSummaryItem{ID: id, Label: label, Message: e.Message})
+	}
+	place := func(f string) int {
+		if i := slices.Index(intakeOrder, f); i >= 0 {
+			return i
+		}
+		return len(intakeOrder)
+	}
+	slices.SortStableFunc(out, func(a, b DeskSummaryItem) int {
+		return place(strings.TrimPrefix(a.ID, "f-")) - place(strings.TrimPrefix(b.ID, "f-"))
+	})
+	return out
+}
+
+// DeskSummaryItem is one line of the intake form's error summary.
+type DeskSummaryItem struct{ ID, Label, Message string }
 
 // DeskURL is a desk page's address with its parameters; the session cookie opens it.
 func DeskURL(params url.Values) string {
@@ -107,8 +242,9 @@ func DeskExportURL(ref, format string) string {
 // NewDeskPage builds the overview in lang from the use case's view for staff member staff,
 // whose session's forms carry formToken; link mints a case's StaffCase link.
 func NewDeskPage(lang, formToken, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
-	p := DeskPage{FormToken: formToken, Staff: staff, Today: Date(v.Today, lang), Counts: v.Counts, Filter: f,
+	p := DeskPage{Lang: lang, FormToken: formToken, Staff: staff, Today: Date(v.Today, lang), Counts: v.Counts, Filter: f,
 		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
+		Finished:   request.Strings([]request.Status{request.Decided, request.Closed, request.Expired}),
 		Types:      request.Strings(request.Types),
 		Channels:   request.Strings(request.Channels[1:]),
 		Relations:  request.Strings(request.Relations),
@@ -174,6 +310,10 @@ type ReportPage struct {
 	P90              string
 	Received         int
 	Decided          int
+	// Empty says no request came in during the period; ThisMonthURL and LastYearURL are
+	// periods to try instead: this month so far, the last twelve months.
+	Empty                     bool
+	ThisMonthURL, LastYearURL string
 }
 
 // StageRow is one status with its median and 90th-percentile days.
@@ -202,6 +342,13 @@ func NewReportPage(lang string, r report.Report) (ReportPage, error) {
 	}
 	for _, n := range r.Received {
 		p.Received += n
+	}
+	if p.Empty = p.Received == 0; p.Empty && !r.Today.IsZero() {
+		period := func(from, to civil.Date) string {
+			return DeskURL(url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
+		}
+		p.ThisMonthURL = period(civil.Date{Year: r.Today.Year, Month: r.Today.Month, Day: 1}, r.Today)
+		p.LastYearURL = period(deadline.AddMonths(r.Today, -12).AddDays(1), r.Today)
 	}
 	for _, n := range r.Decided {
 		p.Decided += n
@@ -232,10 +379,10 @@ func NewReportPage(lang string, r report.Report) (ReportPage, error) {
 		}
 		row := StageRow{Status: i18n.T(lang, "sst."+string(st)), Median: "—", P90: "—"}
 		if s.MedianDays != nil {
-			row.Median = strconv.FormatFloat(*s.MedianDays, 'f', 1, 64)
+			row.Median = Decimal(*s.MedianDays, lang)
 		}
 		if s.P90Days != nil {
-			row.P90 = strconv.FormatFloat(*s.P90Days, 'f', 1, 64)
+			row.P90 = Decimal(*s.P90Days, lang)
 		}
 		p.Stages = append(p.Stages, row)
 	}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -40,6 +41,15 @@ func DateTime(t time.Time, lang string) string {
 	}
 	local := t.In(deadline.Location())
 	return Date(civil.DateOf(local), lang) + ", " + local.Format("15:04")
+}
+
+// Decimal writes x with one decimal as the reader writes it: "1,5" (nl), "1.5" (en).
+func Decimal(x float64, lang string) string {
+	s := strconv.FormatFloat(x, 'f', 1, 64)
+	if lang == "en" {
+		return s
+	}
+	return strings.Replace(s, ".", ",", 1)
 }
 
 // ISODate writes a calendar date as YYYY-MM-DD, for JSON answers and date inputs; the zero

@@ -34,6 +34,8 @@ type Renderer struct {
 	csp    string
 	logger *slog.Logger
 	org    string
+	// contact is shown on the pages a requester may get stuck on (SetContact); nil for none.
+	contact *Contact
 }
 
 // NewRenderer lists the page templates; each is parsed once per instance, on its first use
@@ -120,6 +122,8 @@ type Page struct {
 	// Switch is the language switch's link: this page with the same query (e.g. the token) in
 	// the other language; a query-only URL, so it can never lead elsewhere.
 	Switch template.URL
+	// Contact is the organisation's contact details (Renderer.SetContact); nil for none.
+	Contact *Contact
 }
 
 // T translates key into the page's language.
@@ -139,7 +143,8 @@ func (r *Renderer) HTML(w http.ResponseWriter, req *http.Request, code int, name
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
 	}
-	p := Page{Lang: lang, Title: T(lang, name+".title"), Org: r.org, Style: r.style, Data: data, Path: req.URL.Path}
+	p := Page{Lang: lang, Title: T(lang, name+".title"), Org: r.org, Style: r.style, Data: data, Path: req.URL.Path,
+		Contact: r.contact}
 	q := req.URL.Query()
 	q.Del("lang")
 	if code == http.StatusForbidden {

@@ -43,6 +43,7 @@ type e2eStack struct {
 	mailbox *devmailbox.Mailbox
 	mailURL string
 	project string // the run's own project, for a later test that needs the push subscriptions again
+	linkKey string // LINK_SIGNING_KEY, for a test that opens a page by a link no letter of its flow carries
 }
 
 // The Functions Framework keeps one registry per process and refuses a second registration
@@ -80,7 +81,7 @@ func startStack(t *testing.T) *e2eStack {
 		mailSrv := httptest.NewServer(mb)
 		port := freePort(t)
 		project := testProject(t, "demo-e2e-")
-		s := &e2eStack{base: "http://127.0.0.1:" + port, mailbox: mb, mailURL: mailSrv.URL, project: project}
+		s := &e2eStack{base: "http://127.0.0.1:" + port, mailbox: mb, mailURL: mailSrv.URL, project: project, linkKey: randomKey(t)}
 		for k, v := range map[string]string{
 			"GOOGLE_CLOUD_PROJECT": project,
 			"PUBLIC_BASE_URL":      s.base,
@@ -88,7 +89,7 @@ func startStack(t *testing.T) *e2eStack {
 			"STAFF_EMAILS":         "staff@e2e.test",
 			"SENDGRID_API_KEY":     "SG.e2e",
 			"SENDGRID_API_HOST":    mailSrv.URL,
-			"LINK_SIGNING_KEY":     randomKey(t),
+			"LINK_SIGNING_KEY":     s.linkKey,
 			"ID_ENCRYPTION_KEY":    randomKey(t),
 			"RATE_LIMIT_PER_IP":    "0",
 			"RATE_LIMIT_PER_EMAIL": "0",
@@ -233,6 +234,7 @@ func TestBrowserEndToEnd(t *testing.T) {
 		if got, want := strings.TrimSpace(read(t, ctx, "h1", chromedp.Text(css("h1")))), web.T("en", "request_form.title"); got != want {
 			t.Errorf("h1 = %q, want %q", got, want)
 		}
+		switchLanguage(t, ctx, "request form")
 	})
 
 	t.Run("empty submission names every required field", func(t *testing.T) {
@@ -276,6 +278,17 @@ func TestBrowserEndToEnd(t *testing.T) {
 		if ref == "" || !strings.Contains(thanksURL, "submitted="+ref) {
 			t.Fatalf("thank-you page at %s shows reference %q", thanksURL, ref)
 		}
+		// The thank-you page says where the e-mail went, and where else to look for it.
+		if got := read(t, ctx, "sent to", chromedp.Text(css("#sent-to"))); got != email {
+			t.Errorf("thank-you page says the e-mail went to %q, want %q", got, email)
+		}
+		if page := read(t, ctx, "thank-you page", chromedp.Text(css("main"))); !strings.Contains(page, web.T("nl", "thanks.spam")) {
+			t.Errorf("thank-you page gives no spam hint:\n%s", page)
+		}
+		switchLanguage(t, ctx, "thank-you page")
+		if got := read(t, ctx, "sent to", chromedp.Text(css("#sent-to"))); got != email {
+			t.Errorf("after switching the language back, the thank-you page says %q", got)
+		}
 
 		wait, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
@@ -295,7 +308,14 @@ func TestBrowserEndToEnd(t *testing.T) {
 			chromedp.WaitVisible(css(`pre a[href*="/ConfirmRequest?"]`)),
 			chromedp.Click(css(`pre a[href*="/ConfirmRequest?"]`)),
 			chromedp.WaitVisible(css(`form[action^="/ConfirmRequest"] button`)),
+		)
+		if page := read(t, ctx, "confirm page", chromedp.Text(css("main"))); !strings.Contains(page, ref) {
+			t.Errorf("the confirm page does not show the reference %s:\n%s", ref, page)
+		}
+		switchLanguage(t, ctx, "confirm page")
+		browse(t, ctx, "confirm",
 			chromedp.Click(css(`form[action^="/ConfirmRequest"] button`)),
+			chromedp.WaitNotPresent(css(`form[action^="/ConfirmRequest"] button`)),
 			chromedp.WaitVisible(css("dl.facts")),
 		)
 		h1 := read(t, ctx, "h1", chromedp.Text(css("h1")))
@@ -349,9 +369,12 @@ func TestBrowserEndToEnd(t *testing.T) {
 		if err != nil {
 			t.Fatalf("staff_case for %s: %v", ref, err)
 		}
-		browse(t, ctx, "verify identity on the staff page",
+		browse(t, ctx, "open the staff page",
 			chromedp.Navigate(linkTo(t, staff.Text, "StaffCase")),
 			chromedp.WaitVisible(css("#verify_identity-method")),
+		)
+		switchLanguage(t, ctx, "staff page")
+		browse(t, ctx, "verify identity on the staff page",
 			chromedp.SetValue(css("#verify_identity-method"), "known_data"),
 			chromedp.Click(css(`form.action:has(input[value="verify_identity"]) button`)),
 			chromedp.WaitNotPresent(css("#verify_identity-method")),
@@ -371,6 +394,30 @@ func TestBrowserEndToEnd(t *testing.T) {
 				t.Errorf("status page timeline lacks %q:\n%s", web.T("nl", step), page)
 			}
 		}
+		for _, want := range []string{web.T("nl", "status.next.heading"), web.T("nl", "status.next.in_progress"), web.T("nl", "contact.heading"), "Postbus 0000"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("status page lacks %q:\n%s", want, page)
+			}
+		}
+		if n := read(t, ctx, "column headers", chromedp.Evaluate[int](`document.querySelectorAll('main table thead th[scope=col]').length`)); n != 5 {
+			t.Errorf("the status page's tables have %d column headers, want 5", n)
+		}
+		switchLanguage(t, ctx, "status page")
+
+		// On a phone no word breaks in the middle and nothing scrolls sideways (issue 24 item 9).
+		browse(t, ctx, "the status page at 390x844",
+			chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+			chromedp.Reload(),
+			chromedp.WaitVisible(css("main h1")),
+		)
+		defer browse(t, ctx, "reset the viewport", chromedp.EmulateReset())
+		if read(t, ctx, "page width", chromedp.Evaluate[bool](`document.documentElement.scrollWidth > window.innerWidth`)) {
+			t.Error("the status page is wider than a 390 px phone")
+		}
+		if broken := read(t, ctx, "words broken", chromedp.Evaluate[[]string](midWordBreaks)); len(broken) > 0 {
+			t.Errorf("on a phone the status page breaks words in the middle: %q", broken)
+		}
+		t.Logf("status page on a phone: %s", shot(t, "status-phone.png", read(t, ctx, "status screenshot", chromedp.FullScreenshot(90))))
 	})
 
 	t.Run("form at a phone viewport", func(t *testing.T) {
@@ -388,3 +435,26 @@ func TestBrowserEndToEnd(t *testing.T) {
 		}
 	})
 }
+
+// midWordBreaks lists the words in the main table cells of a page that are split over two
+// lines: a word's characters whose tops differ, measured with a Range per word.
+const midWordBreaks = `(() => {
+	const out = [];
+	for (const cell of document.querySelectorAll('main table td, main table th')) {
+		const walk = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+		for (let n = walk.nextNode(); n; n = walk.nextNode()) {
+			const re = /\S+/g;
+			let m;
+			while ((m = re.exec(n.data))) {
+				const r = document.createRange();
+				r.setStart(n, m.index);
+				r.setEnd(n, m.index + m[0].length);
+				const rects = [...r.getClientRects()].filter(x => x.width > 0);
+				const word = m[0];
+				// A hyphen is a place to break: "e-mailadres" may go over two lines.
+				if (rects.length > 1 && !word.includes('-')) out.push(word);
+			}
+		}
+	}
+	return out;
+})()`

@@ -82,11 +82,11 @@ func TestBrowserDesk(t *testing.T) {
 	browse(t, ctx, "register a request by phone",
 		chromedp.SetValue(css("#f-channel"), "phone"),
 		chromedp.SetValue(css("#f-receivedOn"), time.Now().AddDate(0, -2, 0).Format(time.DateOnly)),
-		chromedp.SetValue(css("#f-type-i"), "access"),
+		chromedp.SetValue(css("#f-type"), "access"),
 		chromedp.SendKeys(css("#f-name"), "Piet Telefoon"),
 		chromedp.SetValue(css("#f-birthDate"), "1948-06-01"),
 		chromedp.SendKeys(css("#f-address"), "Dorpsstraat 1, 3901 AB Veenendaal"),
-		chromedp.Click(css(`form[action*="#intake"] button[type="submit"]`)),
+		chromedp.Click(css(`form:has(input[value="intake"]) button[type="submit"]`)),
 		chromedp.WaitVisible(css("#created")),
 	)
 	created := read(t, ctx, "created", chromedp.Text(css("#created")))

@@ -77,7 +77,7 @@ func focusedInView(t *testing.T, ctx context.Context, id string) bool {
 		const e = document.getElementById(`+"`"+id+"`"+`);
 		if (!e || document.activeElement !== e) return false;
 		const r = e.getBoundingClientRect();
-		return r.top >= 0 && r.bottom <= window.innerHeight;
+		return r.top >= 0 && r.bottom <= window.innerHeight + 1;
 	})()`))
 }
 

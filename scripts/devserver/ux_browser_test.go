@@ -4,8 +4,10 @@ import (
 	"context"
 	"encoding/base64"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +25,7 @@ import (
 // go (a refused link's token is not handed on).
 func switchLanguage(t *testing.T, ctx context.Context, what string, drop ...string) {
 	t.Helper()
+	checkAxe(t, ctx, what)
 	start := read(t, ctx, what+": location", chromedp.Location())
 	from := read(t, ctx, what+": language", chromedp.Evaluate[string](`document.documentElement.lang`))
 	to := map[string]string{"nl": "en", "en": "nl"}[from]
@@ -51,6 +54,39 @@ func switchLanguage(t *testing.T, ctx context.Context, what string, drop ...stri
 		if h1 := strings.TrimSpace(read(t, ctx, what+": h1", chromedp.Text(css("main h1")))); bad[h1] && !refused {
 			t.Errorf("%s: after switching to %s the page says %q (%s)", what, lang, h1, now)
 		}
+	}
+}
+
+// axeScript is axe-core (npm package axe-core, its axe.min.js) when PRIVACYLOKET_AXE names the
+// file; without it the accessibility check is skipped. Every page the language switch is tried
+// on is checked.
+var axeScript = sync.OnceValues(func() (string, error) {
+	p := os.Getenv("PRIVACYLOKET_AXE")
+	if p == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(p)
+	return string(b), err
+})
+
+// checkAxe runs axe-core's default rules (WCAG 2 A and AA, best practices) on the page and
+// fails on any violation.
+func checkAxe(t *testing.T, ctx context.Context, what string) {
+	t.Helper()
+	src, err := axeScript()
+	if err != nil {
+		t.Fatalf("PRIVACYLOKET_AXE: %v", err)
+	}
+	if src == "" {
+		return
+	}
+	if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](src+";true")); err != nil {
+		t.Fatalf("%s: load axe-core: %v", what, err)
+	}
+	found := read(t, ctx, what+": axe", chromedp.Evaluate[[]string](`axe.run(document).then(r =>
+		r.violations.map(v => v.id + ' (' + v.impact + '): ' + v.nodes.map(n => n.target.join(' ')).join(', ')))`, chromedp.EvalAwaitPromise))
+	for _, v := range found {
+		t.Errorf("%s: axe: %s", what, v)
 	}
 }
 

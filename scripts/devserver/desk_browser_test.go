@@ -91,6 +91,7 @@ func TestBrowserDesk(t *testing.T) {
 		chromedp.Click(css(`form:has(input[value="intake"]) button[type="submit"]`)),
 		chromedp.WaitVisible(css("#intake-errors")),
 	)
+	checkAxe(t, ctx, "desk with intake errors")
 	if !focusedInView(t, ctx, "intake-errors") {
 		t.Error("the intake's error summary does not have the focus on the screen")
 	}

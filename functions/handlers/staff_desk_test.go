@@ -177,6 +177,10 @@ func TestDeskOverHTTP(t *testing.T) {
 	if resp.StatusCode != 200 || !strings.Contains(body, created.Reference) || strings.Contains(body, "Piet") || strings.Contains(body, "Dorpsstraat") {
 		t.Errorf("CSV: %d\n%s", resp.StatusCode, body)
 	}
+	// Dutch Excel opens it as columns: a byte-order mark, ';', Dutch headers (docs/contract.md §3).
+	if !strings.HasPrefix(body, "\uFEFFKenmerk;Soort verzoek;") {
+		t.Errorf("CSV is not in the form Dutch Excel opens: %.60q", body)
+	}
 
 	// The export of one case, for an auditor.
 	for _, f := range []string{"json", "csv"} {

@@ -438,7 +438,7 @@ func TestNewRejectsMissingStores(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without stores succeeded")
 	}
-	for _, want := range []string{"Cases", "Outbox", "Blobs"} {
+	for _, want := range []string{"Cases", "Outbox", "DeskStore", "Blobs", "Sessions"} {
 		if !strings.Contains(err.Error(), want+" is required") {
 			t.Errorf("New without stores: %v, want it to name %s", err, want)
 		}

@@ -46,15 +46,6 @@ const (
 	WaitingOnStaff      = "staff"
 )
 
-// deskStore is the store seen as a DeskStore; every store of the product implements it.
-func (s *Service) deskStore() (DeskStore, error) {
-	d, ok := s.Cases.(DeskStore)
-	if !ok {
-		return nil, errors.New("app: the case store does not serve the desk")
-	}
-	return d, nil
-}
-
 // DeskHolder reports whether addr may hold a desk link now: it is on the staff list (profile or
 // STAFF_EMAILS) or is the privacy officer. A link whose holder left the list stops working.
 func (s *Service) DeskHolder(addr string) bool {
@@ -117,12 +108,8 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 		s.Logger.InfoContext(ctx, "desk sign-in for an address not on the list")
 		return nil
 	}
-	q, ok := s.Outbox.(LetterQueue)
-	if !ok {
-		return errors.New("app: the store cannot queue a desk link")
-	}
 	l := s.deskLetter(letter.DeskLink, addr, now.Truncate(deskLinkWindow).UTC().Format(time.RFC3339), now)
-	switch err := q.QueueLetter(ctx, l); {
+	switch err := s.Outbox.QueueLetter(ctx, l); {
 	case errors.Is(err, ErrExists):
 		s.Logger.InfoContext(ctx, "desk link already sent in this window", "letter_id", l.ID)
 		return nil // one link per window is enough
@@ -231,15 +218,11 @@ func (s *Service) Desk(ctx context.Context, f DeskFilter) (*DeskView, error) {
 }
 
 func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskView, error) {
-	ds, err := s.deskStore()
-	if err != nil {
-		return nil, err
-	}
-	cases, err := ds.OpenCases(ctx, deskMaxCases)
+	cases, err := s.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
-	post, err := ds.LettersToPost(ctx, deskMaxToPost)
+	post, err := s.DeskStore.LettersToPost(ctx, deskMaxToPost)
 	if err != nil {
 		return nil, fmt.Errorf("letters to post: %w", err)
 	}
@@ -306,8 +289,7 @@ func (s *Service) workingDaysBetween(from, to civil.Date) int {
 	return sign * n
 }
 
-// ChannelOf is how c reached the organisation; a case from before channels were kept came
-// through the web form.
+// ChannelOf is how c reached the organisation: a request from the web form stores no channel.
 func ChannelOf(c *request.Case) request.Channel {
 	if c.Channel == "" {
 		return request.ChannelWeb
@@ -441,11 +423,7 @@ const EventReceivedOn = "received_on"
 
 // duplicates lists open cases with the same e-mail address, or the same name and birth date.
 func (s *Service) duplicates(ctx context.Context, p request.Person) ([]string, error) {
-	ds, err := s.deskStore()
-	if err != nil {
-		return nil, err
-	}
-	open, err := ds.OpenCases(ctx, deskMaxCases)
+	open, err := s.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
@@ -470,12 +448,8 @@ func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Let
 	if id = strings.TrimSpace(id); id == "" {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "required"}}}
 	}
-	ds, err := s.deskStore()
-	if err != nil {
-		return nil, err
-	}
 	now := s.Clock()
-	l, err := ds.MarkPosted(ctx, id, now)
+	l, err := s.DeskStore.MarkPosted(ctx, id, now)
 	switch {
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotPostable):
 		return nil, bad

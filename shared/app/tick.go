@@ -374,20 +374,9 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 	return out
 }
 
-// LetterQueue stores a letter that belongs to no case, once: ErrExists when its id is taken.
-// A store that has it lets the Tick send the decree-days warning; one without it leaves the
-// warning to the log and the start-up check.
-type LetterQueue interface {
-	QueueLetter(ctx context.Context, l *outbox.Letter) error
-}
-
 // warnDecreeDays queues, once per missing year, a decree_days_missing letter to the privacy
 // officer and every staff address (the letter id is derived from the year and the address).
 func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
-	q, ok := s.Outbox.(LetterQueue)
-	if !ok {
-		return 0
-	}
 	year, missing := s.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
 	if !missing {
 		return 0
@@ -410,7 +399,7 @@ func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
 			// Kept until the year it warns about has begun: by then the data is there or late.
 			RetainUntil: deadline.StartOfDay(civil.Date{Year: year, Month: 12, Day: 31}),
 		}
-		switch err := q.QueueLetter(ctx, l); {
+		switch err := s.Outbox.QueueLetter(ctx, l); {
 		case errors.Is(err, ErrExists):
 		case err != nil:
 			s.Logger.ErrorContext(ctx, "queue decree-days warning failed", "error", err)

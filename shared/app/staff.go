@@ -71,12 +71,6 @@ func (s *Service) checkLink(c *request.Case, by StaffLink) error {
 	return nil
 }
 
-// finished reports whether a case is over: decided, closed or expired. Its staff links show
-// reference, status, outcome and timeline only (docs/contract.md §3).
-func finished(st request.Status) bool {
-	return st == request.Decided || st == request.Closed || st == request.Expired
-}
-
 // StaffInput is one staff action with its fields.
 type StaffInput struct {
 	Action request.Action
@@ -452,7 +446,7 @@ func (s *Service) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte,
 		if err := s.checkLink(c, by); err != nil {
 			return err
 		}
-		if finished(c.Status) {
+		if c.Status.Finished() {
 			return &NotAllowedError{Reason: "finished"}
 		}
 		return nil

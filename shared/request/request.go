@@ -46,6 +46,13 @@ func (s Status) Open() bool {
 	return s == AwaitingIdentity || s == InProgress || s == AwaitingThirdParty
 }
 
+// Finished reports whether the case is over: decided, closed or expired. A finished case
+// allows no staff action and its staff pages show no personal data (docs/contract.md §3). A
+// request awaiting confirmation is neither Open nor Finished.
+func (s Status) Finished() bool {
+	return s == Decided || s == Closed || s == Expired
+}
+
 // Action is anything that changes a case.
 type Action string
 

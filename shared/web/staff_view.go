@@ -48,7 +48,7 @@ func StaffExportURL(tok, format string) string {
 // Finished reports whether a case is over (decided, closed or expired): its staff page and
 // JSON show no personal data and offer no action (docs/contract.md §3).
 func Finished(s request.Status) bool {
-	return s == request.Decided || s == request.Closed || s == request.Expired
+	return s.Finished()
 }
 
 // finishedCase is what may still be shown of a finished case: no name, address, request text,

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
@@ -24,6 +25,10 @@ const (
 	TopicMail  = "mail"
 	TopicTicks = "ticks"
 )
+
+// staffLang is the language of the letters to staff and the privacy officer: the service's
+// default, Dutch.
+const staffLang = i18n.Default
 
 // Topics lists every topic the code publishes to or is triggered by.
 var Topics = []string{TopicMail, TopicTicks}

@@ -124,7 +124,7 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 // deskLetter is a letter about no case to a desk holder, with their personal desk link.
 func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	l := &outbox.Letter{
-		ID: outbox.ID(s.PseudonymKey, "", kind, to, disc), Kind: kind, Lang: "nl", To: to,
+		ID: outbox.ID(s.PseudonymKey, "", kind, to, disc), Kind: kind, Lang: staffLang, To: to,
 		Status: outbox.Pending, CreatedAt: now,
 		Data: letter.Data{Org: s.org()},
 		// Nothing in it outlives its link by much.

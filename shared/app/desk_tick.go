@@ -191,7 +191,7 @@ func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.
 	}
 	l := &outbox.Letter{
 		ID: outbox.ID(s.PseudonymKey, "", letter.AccountabilityReport, po, from.String()), Kind: letter.AccountabilityReport,
-		Lang: "nl", To: po, Status: outbox.Pending, CreatedAt: now, RetainUntil: now.Add(reportRetention),
+		Lang: staffLang, To: po, Status: outbox.Pending, CreatedAt: now, RetainUntil: now.Add(reportRetention),
 		Data: letter.Data{Org: s.org(), Desk: info},
 	}
 	view := "StaffDesk?" + url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}}.Encode()

@@ -394,7 +394,7 @@ func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
 		seen[addr] = true
 		l := &outbox.Letter{
 			ID:   outbox.ID(s.PseudonymKey, "", letter.DecreeDaysMissing, addr, strconv.Itoa(year)),
-			Kind: letter.DecreeDaysMissing, Lang: "nl", To: addr, Status: outbox.Pending, CreatedAt: now,
+			Kind: letter.DecreeDaysMissing, Lang: staffLang, To: addr, Status: outbox.Pending, CreatedAt: now,
 			Data: letter.Data{Org: s.org(), MissingYear: year},
 			// Kept until the year it warns about has begun: by then the data is there or late.
 			RetainUntil: deadline.StartOfDay(civil.Date{Year: year, Month: 12, Day: 31}),

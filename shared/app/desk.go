@@ -385,12 +385,12 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		for _, addr := range s.staff {
 			letters = append(letters, s.staffLetter(c, letter.StaffCase, addr, "", now))
 		}
-		// The report reads the status the case entered from the intake event (report.EventIntake);
+		// The report reads the status the case entered from the intake event (request.ActIntake);
 		// the day of receipt staff claimed, which starts the term, is recorded beside it.
-		events := []request.Event{{At: now, Actor: staff, Action: report.EventIntake, Detail: string(c.Status)},
-			{At: now, Actor: staff, Action: EventReceivedOn, Detail: c.Received.String()}}
+		events := []request.Event{{At: now, Actor: staff, Action: request.ActIntake, Detail: string(c.Status)},
+			{At: now, Actor: staff, Action: request.ActReceivedOn, Detail: c.Received.String()}}
 		if len(dups) > 0 {
-			events = append(events, request.Event{At: now, Actor: staff, Action: "possible_duplicate", Detail: strings.Join(dups, " ")})
+			events = append(events, request.Event{At: now, Actor: staff, Action: request.ActPossibleDuplicate, Detail: strings.Join(dups, " ")})
 		}
 		ch := Change{Letters: letters, Events: events}
 		s.retain(c)
@@ -408,7 +408,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	}
 	for _, ref := range dups {
 		_, err := s.update(ctx, ref, func(o *request.Case) (Change, error) {
-			return Change{Events: []request.Event{{At: now, Actor: staff, Action: "possible_duplicate", Detail: c.Reference}}}, nil
+			return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActPossibleDuplicate, Detail: c.Reference}}}, nil
 		})
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "note duplicate failed", "reference", ref, "error", err)
@@ -416,10 +416,6 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	}
 	return &IntakeResult{Case: c, Duplicates: dups}, nil
 }
-
-// EventReceivedOn records, beside an intake, the day of receipt that staff entered (Detail,
-// YYYY-MM-DD); its Actor is who entered it.
-const EventReceivedOn = "received_on"
 
 // duplicates lists open cases with the same e-mail address, or the same name and birth date.
 func (s *Service) duplicates(ctx context.Context, p request.Person) ([]string, error) {
@@ -458,11 +454,11 @@ func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Let
 	}
 	if l.Reference != "" {
 		_, err := s.update(ctx, l.Reference, func(c *request.Case) (Change, error) {
-			events := []request.Event{{At: now, Actor: staff, Action: "letter_posted", Detail: string(l.Kind)}}
+			events := []request.Event{{At: now, Actor: staff, Action: request.ActLetterPosted, Detail: string(l.Kind)}}
 			if l.Kind == letter.ResultReady {
 				// The data on paper is posted: that provides it, as a download does by e-mail.
 				// The package then lives as long as a result link would have from today.
-				events = append(events, request.Event{At: now, Actor: staff, Action: "result_posted"})
+				events = append(events, request.Event{At: now, Actor: staff, Action: request.ActResultPosted})
 				if c.Result != nil {
 					if exp := s.resultExpiry(now); exp.Before(c.Result.ExpiresAt) {
 						c.Result.ExpiresAt = exp
@@ -559,7 +555,7 @@ func (s *Service) PostLetterFor(ctx context.Context, staff, id string) (*PrintVi
 	}
 	now := s.Clock()
 	_, err = s.update(ctx, v.Letter.Reference, func(c *request.Case) (Change, error) {
-		return Change{Events: []request.Event{{At: now, Actor: staff, Action: "result_viewed"}}}, nil
+		return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActResultViewed}}}, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("note result viewed: %w", err)
@@ -576,7 +572,7 @@ func (s *Service) ExportCaseFor(ctx context.Context, ref string, by StaffLink) (
 		if err := s.checkLink(c, by); err != nil {
 			return Change{}, err
 		}
-		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: "exported"}}}, nil
+		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: request.ActExported}}}, nil
 	})
 	if err != nil {
 		return report.Export{}, err

@@ -37,7 +37,7 @@ func (s *Service) report(ctx context.Context, from, to civil.Date, now time.Time
 func (s *Service) ExportCase(ctx context.Context, staff, ref string) (report.Export, error) {
 	now := s.Clock()
 	c, events, ls, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
-		return Change{Events: []request.Event{{At: now, Actor: staff, Action: "exported"}}}, nil
+		return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActExported}}}, nil
 	})
 	if err != nil {
 		return report.Export{}, err

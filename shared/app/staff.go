@@ -312,7 +312,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters
-		ch.Events = []request.Event{{At: now, Actor: staff, Action: string(in.Action), Detail: detail}}
+		ch.Events = []request.Event{{At: now, Actor: staff, Action: in.Action, Detail: detail}}
 		return ch, nil
 	})
 	if err != nil {

@@ -136,7 +136,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 		if p.deleteCopy {
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			ch.DeleteIDCopy = true
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "id_copy_deleted", Detail: "term ended"})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.ActIDCopyDeleted, Detail: "term ended"})
 		}
 		if p.thirdPartyLapsed {
 			// No answer within the term: the third party's data is masked (docs/rules.md §4).
@@ -144,13 +144,13 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			if st, err := request.Next(request.ActThirdPartyDone, c.Status, ""); err == nil {
 				c.Status = st
 			}
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "third_party_term_ended", Detail: "masked"})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.ActThirdPartyTermEnded, Detail: "masked"})
 		}
 		if p.deleteResult {
 			resultKey = c.Result.Key
 			c.Result = nil
 			deleteResult = true
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "result_deleted", Detail: "link expired"})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.ActResultDeleted, Detail: "link expired"})
 		}
 		if p.expire {
 			st, err := request.Next(request.ActExpire, c.Status, "")
@@ -165,7 +165,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			return ch, nil
 		}
 		for _, l := range letters {
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: string(l.Kind)})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.Action(l.Kind)})
 		}
 		ch.Letters = letters
 		c.TickFailures = 0

@@ -284,7 +284,7 @@ func TestStaffLinksCanBeRevoked(t *testing.T) {
 			t.Fatal(err)
 		}
 		events, _ := s.Store.Events(ctx, ref)
-		seen := map[string]string{}
+		seen := map[request.Action]string{}
 		for _, e := range events {
 			seen[e.Action] = e.Actor
 		}

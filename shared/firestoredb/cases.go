@@ -131,7 +131,7 @@ func writeChange(c *request.Case, ch app.Change, nd *caseDoc) error {
 	}
 	nd.count()
 	for _, e := range ch.Events {
-		nd.Events = append(nd.Events, eventDoc{At: instant(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+		nd.Events = append(nd.Events, eventDoc{At: instant(e.At), Actor: e.Actor, Action: string(e.Action), Detail: e.Detail})
 	}
 	return nil
 }

@@ -53,7 +53,8 @@ func (s Status) Finished() bool {
 	return s == Decided || s == Closed || s == Expired
 }
 
-// Action is anything that changes a case.
+// Action is something done to a case: a transition of the state machine below, or what its
+// audit trail records (actions.go).
 type Action string
 
 const (
@@ -271,6 +272,6 @@ type Result struct {
 type Event struct {
 	At     time.Time
 	Actor  string // "requester", "system", or a staff address
-	Action string
+	Action Action
 	Detail string
 }

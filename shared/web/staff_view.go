@@ -251,14 +251,14 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 	default:
 		out.By = e.Actor
 	}
-	if text := Optional(lang, "event."+e.Action); text != "" {
+	if text := Optional(lang, "event."+string(e.Action)); text != "" {
 		out.Text = text
-	} else if letter := Optional(lang, "letter."+e.Action); letter != "" && e.Actor == "system" {
+	} else if letter := Optional(lang, "letter."+string(e.Action)); letter != "" && e.Actor == "system" {
 		out.Text = T(lang, "event.letter") + ": " + letter // a letter the tick sent
 	} else {
-		out.Text = e.Action
+		out.Text = string(e.Action)
 	}
-	if e.Action == app.EventReceivedOn {
+	if e.Action == request.ActReceivedOn {
 		// The day of receipt staff entered at intake, as the reader writes dates.
 		if d, err := civil.ParseDate(e.Detail); err == nil {
 			out.Text += ": " + Date(d, lang)

@@ -227,7 +227,7 @@ func concurrentUpdates(t *testing.T, s Subject) {
 					}
 				})
 				c.SuspendedDays++
-				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("update-", i)}}}, nil
+				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: request.Action(fmt.Sprint("update-", i))}}}, nil
 			})
 			errs <- err
 		})

@@ -99,7 +99,7 @@ func casesReceived(t *testing.T, s Subject) {
 		submit(t, s, c)
 		for i := range events {
 			if _, err := s.Update(ctx, ref, func(*request.Case) (app.Change, error) {
-				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("step-", i)}}}, nil
+				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: request.Action(fmt.Sprint("step-", i))}}}, nil
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -131,7 +131,7 @@ func casesReceived(t *testing.T, s Subject) {
 	for _, ce := range got {
 		r := row{Ref: ce.Case.Reference}
 		for _, e := range ce.Events {
-			r.Actions = append(r.Actions, e.Action)
+			r.Actions = append(r.Actions, string(e.Action))
 		}
 		rows = append(rows, r)
 	}

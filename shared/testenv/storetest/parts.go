@@ -189,7 +189,7 @@ func concurrentUpdateParts(t *testing.T, s Subject) {
 				})
 				l := newLetter(c.Reference, letter.StaffCase, t0)
 				l.ID = outbox.ID(testLetterKey, c.Reference, letter.StaffCase, "staff@corp.test", fmt.Sprint(i))
-				return app.Change{Letters: []*outbox.Letter{l}, Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("update-", i)}}}, nil
+				return app.Change{Letters: []*outbox.Letter{l}, Events: []request.Event{{At: t0, Actor: "system", Action: request.Action(fmt.Sprint("update-", i))}}}, nil
 			})
 			r := result{err: err, events: events, letters: letters}
 			if got != nil {

@@ -356,7 +356,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	if v.ReceivedOn == today {
 		c.SubmittedAt = now
 	}
-	if c.DueDate, err = s.Calendar.Due(s.Profile, string(c.Type), c.Received, 0); err != nil {
+	if c.DueDate, err = s.Calendar.Due(s.Profile, c.Type, c.Received, 0); err != nil {
 		return nil, fmt.Errorf("due date: %w", err)
 	}
 	askID := s.Profile.Identity.IDCopy == policy.IDCopyAlways

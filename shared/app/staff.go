@@ -274,7 +274,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActExtend:
-			newDue, err := s.Calendar.ExtendedDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays)
+			newDue, err := s.Calendar.ExtendedDue(s.Profile, c.Type, c.Received, c.SuspendedDays)
 			if err != nil {
 				return Change{}, fmt.Errorf("extended due date: %w", err)
 			}
@@ -382,7 +382,7 @@ func (s *Service) endSuspension(c *request.Case, now time.Time) {
 		return
 	}
 	c.SuspendedDays += days
-	if due, err := s.Calendar.CaseDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays, c.Extended); err == nil {
+	if due, err := s.Calendar.CaseDue(s.Profile, c.Type, c.Received, c.SuspendedDays, c.Extended); err == nil {
 		c.DueDate = due
 	}
 }

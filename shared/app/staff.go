@@ -77,15 +77,17 @@ type StaffInput struct {
 	// verify_identity: how identity was established (docs/rules.md §2), the document seen for
 	// in_person and id_copy, and, when a representative acts, that proof of their authority
 	// was seen (docs/rules.md §1).
-	Method                string
-	DocumentType          string
+	Method                request.VerificationMethod
+	DocumentType          request.DocumentType
 	RepresentationChecked bool
 	Reason                string
 	Explanation           string
 	// decide
-	Outcome, Motivation, Ground string
-	Recipients                  []string // rectification/erasure: e-mails of third parties to inform
-	RecipientsNote              string   // why informing them is impossible or disproportionate
+	Outcome        request.Outcome
+	Motivation     string
+	Ground         request.Ground
+	Recipients     []string // rectification/erasure: e-mails of third parties to inform
+	RecipientsNote string   // why informing them is impossible or disproportionate
 	// NoRecipients: staff confirm the data went to no one, so no one had to be informed.
 	NoRecipients bool
 	// CorrectionSummary is what was actually corrected or erased, in the staff's words: the
@@ -251,7 +253,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			l.Data.ClockSuspended = c.SuspendedDays > 0 // the date moved by the days the clock stood still
 			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
-			detail = strings.TrimSpace(in.Method + " " + in.DocumentType)
+			detail = strings.TrimSpace(string(in.Method) + " " + string(in.DocumentType))
 		case request.ActRejectIdentity:
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, request.IdentityRejected, ""
@@ -297,9 +299,9 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			letters = append(letters, s.decide(c, staff, in, pre, now)...)
 			ch.DeleteIDCopy = c.Identity.CopyHeld
 			c.Identity.CopyHeld = false
-			detail = in.Outcome
+			detail = string(in.Outcome)
 			if in.Ground != "" {
-				detail += " (" + in.Ground + ")"
+				detail += " (" + string(in.Ground) + ")"
 			}
 		case request.ActConsult:
 			letters = append(letters, s.consult(c, in, now))

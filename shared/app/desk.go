@@ -513,13 +513,9 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 	if !ok {
 		return nil, ErrNotFound
 	}
-	c, err := s.Cases.Case(ctx, ref)
+	c, _, ls, err := s.caseParts(ctx, ref)
 	if err != nil {
 		return nil, err
-	}
-	ls, err := s.Cases.Letters(ctx, ref)
-	if err != nil {
-		return nil, fmt.Errorf("letters of %s: %w", ref, err)
 	}
 	i := slices.IndexFunc(ls, func(l *outbox.Letter) bool { return l.ID == id })
 	if i < 0 || ls[i].To != "" || (ls[i].Status != outbox.ToPost && ls[i].Status != outbox.Posted) {

@@ -74,9 +74,9 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		in := app.StaffInput{Action: request.Action(p.Action), Method: p.Method, DocumentType: p.DocumentType,
+		in := app.StaffInput{Action: request.Action(p.Action), Method: request.VerificationMethod(p.Method), DocumentType: request.DocumentType(p.DocumentType),
 			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
-			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground,
+			Explanation: p.Explanation, Outcome: request.Outcome(p.Outcome), Motivation: p.Motivation, Ground: request.Ground(p.Ground),
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}
 		file, err := body.File("resultFile", accessresult.MaxResultSize)

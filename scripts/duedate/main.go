@@ -22,6 +22,7 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/policy"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 func main() {
@@ -90,7 +91,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	if *extended {
 		compute = cal.ExtendedDue
 	}
-	due, err := compute(p, *typ, day, *suspended)
+	due, err := compute(p, request.Type(*typ), day, *suspended)
 	if err != nil {
 		fmt.Fprintf(stderr, "duedate: %v\n", err)
 		return exitFail

@@ -50,7 +50,7 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 			return &NotAllowedError{Reason: "extend_late"}
 		}
 		// A complaint runs on the profile's own procedure: GDPR 12(3) extension does not apply.
-		if _, err := s.Calendar.ExtendedDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays); errors.Is(err, deadline.ErrNoCeiling) {
+		if _, err := s.Calendar.ExtendedDue(s.Profile, c.Type, c.Received, c.SuspendedDays); errors.Is(err, deadline.ErrNoCeiling) {
 			return &NotAllowedError{Reason: "extend_complaint"}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
@@ -24,6 +25,10 @@ const (
 	TopicMail  = "mail"
 	TopicTicks = "ticks"
 )
+
+// staffLang is the language of the letters to staff and the privacy officer: the service's
+// default, Dutch.
+const staffLang = i18n.Default
 
 // Topics lists every topic the code publishes to or is triggered by.
 var Topics = []string{TopicMail, TopicTicks}
@@ -83,6 +88,7 @@ func (e *RateLimitedError) Error() string { return fmt.Sprintf("rate limited for
 type Deps struct {
 	Cases     CaseStore
 	Outbox    OutboxStore
+	DeskStore DeskStore // the privacy desk's queries (desk.go, desk_tick.go)
 	Blobs     BlobStore
 	Sessions  SessionStore // desk sessions and staff sign-outs (desk_session.go)
 	Publisher Publisher
@@ -116,6 +122,9 @@ func New(d Deps) (*Service, error) {
 	}
 	if d.Outbox == nil {
 		errs = append(errs, errors.New("app: Outbox is required"))
+	}
+	if d.DeskStore == nil {
+		errs = append(errs, errors.New("app: DeskStore is required"))
 	}
 	if d.Blobs == nil {
 		errs = append(errs, errors.New("app: Blobs is required"))
@@ -204,88 +213,14 @@ func (s *Service) retaining(fn func(c *request.Case) (Change, error)) func(c *re
 	}
 }
 
-// eventsStore is a CaseStore that hands a case's audit events along with the case, from the
-// same read (shared/firestoredb keeps them in the case document). The use cases use it when the
-// store has it, and ask Events after reading the case when it does not.
-type eventsStore interface {
-	// CaseEvents is Case and Events in one.
-	CaseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error)
-	// UpdateEvents is Update that also returns the case's events as committed.
-	UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, error)
-}
-
-// partsStore is an eventsStore that also hands a case's letters along, from the same read
-// (shared/firestoredb keeps them in the case document too).
-type partsStore interface {
-	// CaseParts is Case, Events and Letters in one.
-	CaseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error)
-	// UpdateParts is Update that also returns the case's events and letters as committed.
-	UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error)
-}
-
 // caseParts reads a case with its audit events and letters.
 func (s *Service) caseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error) {
-	if ps, ok := s.Cases.(partsStore); ok {
-		return ps.CaseParts(ctx, ref)
-	}
-	c, events, err := s.caseEvents(ctx, ref)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	letters, err := s.Cases.Letters(ctx, ref)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("letters of %s: %w", ref, err)
-	}
-	return c, events, letters, nil
+	return s.Cases.CaseParts(ctx, ref)
 }
 
 // updateParts is update that also returns the case's audit events and letters as committed.
 func (s *Service) updateParts(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
-	if ps, ok := s.Cases.(partsStore); ok {
-		return ps.UpdateParts(ctx, ref, s.retaining(fn))
-	}
-	c, events, err := s.updateEvents(ctx, ref, fn)
-	if err != nil {
-		return c, nil, nil, err
-	}
-	letters, err := s.Cases.Letters(ctx, ref)
-	if err != nil {
-		return nil, nil, nil, fmt.Errorf("letters of %s: %w", ref, err)
-	}
-	return c, events, letters, nil
-}
-
-// caseEvents reads a case with its audit events.
-func (s *Service) caseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error) {
-	if es, ok := s.Cases.(eventsStore); ok {
-		return es.CaseEvents(ctx, ref)
-	}
-	c, err := s.Cases.Case(ctx, ref)
-	if err != nil {
-		return nil, nil, err
-	}
-	events, err := s.Cases.Events(ctx, ref)
-	if err != nil {
-		return nil, nil, fmt.Errorf("events of %s: %w", ref, err)
-	}
-	return c, events, nil
-}
-
-// updateEvents is update that also returns the case's audit events as committed.
-func (s *Service) updateEvents(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, error) {
-	es, ok := s.Cases.(eventsStore)
-	if !ok {
-		c, err := s.update(ctx, ref, fn)
-		if err != nil {
-			return c, nil, err
-		}
-		events, err := s.Cases.Events(ctx, ref)
-		if err != nil {
-			return nil, nil, fmt.Errorf("events of %s: %w", ref, err)
-		}
-		return c, events, nil
-	}
-	return es.UpdateEvents(ctx, ref, s.retaining(fn))
+	return s.Cases.UpdateParts(ctx, ref, s.retaining(fn))
 }
 
 // local moves t to Europe/Amsterdam, so that adding days or months counts calendar days there

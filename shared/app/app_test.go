@@ -173,7 +173,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	}
 	var trail []string
 	for _, e := range events {
-		trail = append(trail, e.Actor+":"+e.Action)
+		trail = append(trail, e.Actor+":"+string(e.Action))
 	}
 	if got, want := strings.Join(trail, " "), "requester:submitted requester:confirmed requester:id_uploaded staff@corp.test:id_copy_viewed staff@corp.test:verify_identity"; got != want {
 		t.Errorf("audit trail = %q, want %q", got, want)
@@ -438,7 +438,7 @@ func TestNewRejectsMissingStores(t *testing.T) {
 	if err == nil {
 		t.Fatal("New without stores succeeded")
 	}
-	for _, want := range []string{"Cases", "Outbox", "Blobs"} {
+	for _, want := range []string{"Cases", "Outbox", "DeskStore", "Blobs", "Sessions"} {
 		if !strings.Contains(err.Error(), want+" is required") {
 			t.Errorf("New without stores: %v, want it to name %s", err, want)
 		}

@@ -186,7 +186,7 @@ func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []
 		if actor != "requester" && actor != "system" && actor != "third_party" {
 			actor = "staff"
 		}
-		own.Events = append(own.Events, accessresult.OwnEvent{At: e.At.UTC().Format(time.RFC3339), Actor: actor, Action: e.Action})
+		own.Events = append(own.Events, accessresult.OwnEvent{At: e.At.UTC().Format(time.RFC3339), Actor: actor, Action: string(e.Action)})
 	}
 	return own
 }
@@ -293,9 +293,9 @@ func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comm
 		tp.Answer, tp.Comment, tp.AnsweredAt, tp.Mask = a, strings.TrimSpace(comment), now, a == request.ThirdPartyObjects
 		c.Status, c.UpdatedAt = st, now
 		c.NextActionAt = s.nextAction(c, now)
-		action := "third_party_agree"
+		action := request.ActThirdPartyAgree
 		if tp.Mask {
-			action = "third_party_object"
+			action = request.ActThirdPartyObject
 		}
 		return Change{Events: []request.Event{{At: now, Actor: "third_party", Action: action}}}, nil
 	})

@@ -153,7 +153,7 @@ func testRefusalsAreMotivatedAndNameTheRoutes(t *testing.T, backend testenv.Back
 		c := ready(t, s, sub)
 		decide(t, s, c.Reference, tc.in)
 		m := s.Mail.Await(t, "decision", sub.Email, c.Reference)
-		mustContain(t, tc.typ+" "+tc.in.Outcome+" decision", m.Text, tc.wants...)
+		mustContain(t, tc.typ+" "+string(tc.in.Outcome)+" decision", m.Text, tc.wants...)
 		mustContain(t, "decision subject", m.Subject, c.Reference)
 	}
 }

@@ -46,15 +46,6 @@ const (
 	WaitingOnStaff      = "staff"
 )
 
-// deskStore is the store seen as a DeskStore; every store of the product implements it.
-func (s *Service) deskStore() (DeskStore, error) {
-	d, ok := s.Cases.(DeskStore)
-	if !ok {
-		return nil, errors.New("app: the case store does not serve the desk")
-	}
-	return d, nil
-}
-
 // DeskHolder reports whether addr may hold a desk link now: it is on the staff list (profile or
 // STAFF_EMAILS) or is the privacy officer. A link whose holder left the list stops working.
 func (s *Service) DeskHolder(addr string) bool {
@@ -117,12 +108,8 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 		s.Logger.InfoContext(ctx, "desk sign-in for an address not on the list")
 		return nil
 	}
-	q, ok := s.Outbox.(LetterQueue)
-	if !ok {
-		return errors.New("app: the store cannot queue a desk link")
-	}
 	l := s.deskLetter(letter.DeskLink, addr, now.Truncate(deskLinkWindow).UTC().Format(time.RFC3339), now)
-	switch err := q.QueueLetter(ctx, l); {
+	switch err := s.Outbox.QueueLetter(ctx, l); {
 	case errors.Is(err, ErrExists):
 		s.Logger.InfoContext(ctx, "desk link already sent in this window", "letter_id", l.ID)
 		return nil // one link per window is enough
@@ -137,7 +124,7 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 // deskLetter is a letter about no case to a desk holder, with their personal desk link.
 func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	l := &outbox.Letter{
-		ID: outbox.ID(s.PseudonymKey, "", kind, to, disc), Kind: kind, Lang: "nl", To: to,
+		ID: outbox.ID(s.PseudonymKey, "", kind, to, disc), Kind: kind, Lang: staffLang, To: to,
 		Status: outbox.Pending, CreatedAt: now,
 		Data: letter.Data{Org: s.org()},
 		// Nothing in it outlives its link by much.
@@ -276,15 +263,11 @@ func (s *Service) Desk(ctx context.Context, f DeskFilter) (*DeskView, error) {
 }
 
 func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskView, error) {
-	ds, err := s.deskStore()
-	if err != nil {
-		return nil, err
-	}
-	cases, err := ds.OpenCases(ctx, deskMaxCases)
+	cases, err := s.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
-	post, err := ds.LettersToPost(ctx, deskMaxToPost)
+	post, err := s.DeskStore.LettersToPost(ctx, deskMaxToPost)
 	if err != nil {
 		return nil, fmt.Errorf("letters to post: %w", err)
 	}
@@ -385,8 +368,7 @@ func (s *Service) workingDaysBetween(from, to civil.Date) int {
 	return sign * n
 }
 
-// ChannelOf is how c reached the organisation; a case from before channels were kept came
-// through the web form.
+// ChannelOf is how c reached the organisation: a request from the web form stores no channel.
 func ChannelOf(c *request.Case) request.Channel {
 	if c.Channel == "" {
 		return request.ChannelWeb
@@ -459,7 +441,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	if v.ReceivedOn == today {
 		c.SubmittedAt = now
 	}
-	if c.DueDate, err = s.Calendar.Due(s.Profile, string(c.Type), c.Received, 0); err != nil {
+	if c.DueDate, err = s.Calendar.Due(s.Profile, c.Type, c.Received, 0); err != nil {
 		return nil, fmt.Errorf("due date: %w", err)
 	}
 	askID := s.Profile.Identity.IDCopy == policy.IDCopyAlways
@@ -488,12 +470,12 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		for _, addr := range s.staff {
 			letters = append(letters, s.staffLetter(c, letter.StaffCase, addr, "", now))
 		}
-		// The report reads the status the case entered from the intake event (report.EventIntake);
+		// The report reads the status the case entered from the intake event (request.ActIntake);
 		// the day of receipt staff claimed, which starts the term, is recorded beside it.
-		events := []request.Event{{At: now, Actor: staff, Action: report.EventIntake, Detail: string(c.Status)},
-			{At: now, Actor: staff, Action: EventReceivedOn, Detail: c.Received.String()}}
+		events := []request.Event{{At: now, Actor: staff, Action: request.ActIntake, Detail: string(c.Status)},
+			{At: now, Actor: staff, Action: request.ActReceivedOn, Detail: c.Received.String()}}
 		if len(dups) > 0 {
-			events = append(events, request.Event{At: now, Actor: staff, Action: "possible_duplicate", Detail: strings.Join(dups, " ")})
+			events = append(events, request.Event{At: now, Actor: staff, Action: request.ActPossibleDuplicate, Detail: strings.Join(dups, " ")})
 		}
 		ch := Change{Letters: letters, Events: events}
 		s.retain(c)
@@ -511,7 +493,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	}
 	for _, ref := range dups {
 		_, err := s.update(ctx, ref, func(o *request.Case) (Change, error) {
-			return Change{Events: []request.Event{{At: now, Actor: staff, Action: "possible_duplicate", Detail: c.Reference}}}, nil
+			return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActPossibleDuplicate, Detail: c.Reference}}}, nil
 		})
 		if err != nil {
 			s.Logger.ErrorContext(ctx, "note duplicate failed", "reference", ref, "error", err)
@@ -520,17 +502,9 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	return &IntakeResult{Case: c, Duplicates: dups}, nil
 }
 
-// EventReceivedOn records, beside an intake, the day of receipt that staff entered (Detail,
-// YYYY-MM-DD); its Actor is who entered it.
-const EventReceivedOn = "received_on"
-
 // duplicates lists open cases with the same e-mail address, or the same name and birth date.
 func (s *Service) duplicates(ctx context.Context, p request.Person) ([]string, error) {
-	ds, err := s.deskStore()
-	if err != nil {
-		return nil, err
-	}
-	open, err := ds.OpenCases(ctx, deskMaxCases)
+	open, err := s.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
@@ -555,12 +529,8 @@ func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Let
 	if id = strings.TrimSpace(id); id == "" {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "required"}}}
 	}
-	ds, err := s.deskStore()
-	if err != nil {
-		return nil, err
-	}
 	now := s.Clock()
-	l, err := ds.MarkPosted(ctx, id, now)
+	l, err := s.DeskStore.MarkPosted(ctx, id, now)
 	switch {
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotPostable):
 		return nil, bad
@@ -569,11 +539,11 @@ func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Let
 	}
 	if l.Reference != "" {
 		_, err := s.update(ctx, l.Reference, func(c *request.Case) (Change, error) {
-			events := []request.Event{{At: now, Actor: staff, Action: "letter_posted", Detail: string(l.Kind)}}
+			events := []request.Event{{At: now, Actor: staff, Action: request.ActLetterPosted, Detail: string(l.Kind)}}
 			if l.Kind == letter.ResultReady {
 				// The data on paper is posted: that provides it, as a download does by e-mail.
 				// The package then lives as long as a result link would have from today.
-				events = append(events, request.Event{At: now, Actor: staff, Action: "result_posted"})
+				events = append(events, request.Event{At: now, Actor: staff, Action: request.ActResultPosted})
 				if c.Result != nil {
 					if exp := s.resultExpiry(now); exp.Before(c.Result.ExpiresAt) {
 						c.Result.ExpiresAt = exp
@@ -628,13 +598,9 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 	if !ok {
 		return nil, ErrNotFound
 	}
-	c, err := s.Cases.Case(ctx, ref)
+	c, _, ls, err := s.caseParts(ctx, ref)
 	if err != nil {
 		return nil, err
-	}
-	ls, err := s.Cases.Letters(ctx, ref)
-	if err != nil {
-		return nil, fmt.Errorf("letters of %s: %w", ref, err)
 	}
 	i := slices.IndexFunc(ls, func(l *outbox.Letter) bool { return l.ID == id })
 	if i < 0 || ls[i].To != "" || (ls[i].Status != outbox.ToPost && ls[i].Status != outbox.Posted) {
@@ -670,7 +636,7 @@ func (s *Service) PostLetterFor(ctx context.Context, staff, id string) (*PrintVi
 	}
 	now := s.Clock()
 	_, err = s.update(ctx, v.Letter.Reference, func(c *request.Case) (Change, error) {
-		return Change{Events: []request.Event{{At: now, Actor: staff, Action: "result_viewed"}}}, nil
+		return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActResultViewed}}}, nil
 	})
 	if err != nil {
 		return nil, fmt.Errorf("note result viewed: %w", err)
@@ -687,7 +653,7 @@ func (s *Service) ExportCaseFor(ctx context.Context, ref string, by StaffLink) (
 		if err := s.checkLink(c, by); err != nil {
 			return Change{}, err
 		}
-		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: "exported"}}}, nil
+		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: request.ActExported}}}, nil
 	})
 	if err != nil {
 		return report.Export{}, err

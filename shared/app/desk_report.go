@@ -20,11 +20,7 @@ func (s *Service) Report(ctx context.Context, from, to civil.Date) (report.Repor
 }
 
 func (s *Service) report(ctx context.Context, from, to civil.Date, now time.Time) (report.Report, []report.CaseFacts, error) {
-	ds, err := s.deskStore()
-	if err != nil {
-		return report.Report{}, nil, err
-	}
-	got, err := ds.CasesReceived(ctx, from, to.AddDays(1))
+	got, err := s.DeskStore.CasesReceived(ctx, from, to.AddDays(1))
 	if err != nil {
 		return report.Report{}, nil, fmt.Errorf("cases received: %w", err)
 	}
@@ -40,19 +36,11 @@ func (s *Service) report(ctx context.Context, from, to civil.Date, now time.Time
 // recorded in the timeline (who, when).
 func (s *Service) ExportCase(ctx context.Context, staff, ref string) (report.Export, error) {
 	now := s.Clock()
-	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		return Change{Events: []request.Event{{At: now, Actor: staff, Action: "exported"}}}, nil
+	c, events, ls, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
+		return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActExported}}}, nil
 	})
 	if err != nil {
 		return report.Export{}, err
-	}
-	events, err := s.Cases.Events(ctx, ref)
-	if err != nil {
-		return report.Export{}, fmt.Errorf("events of %s: %w", ref, err)
-	}
-	ls, err := s.Cases.Letters(ctx, ref)
-	if err != nil {
-		return report.Export{}, fmt.Errorf("letters of %s: %w", ref, err)
 	}
 	letters := make([]outbox.Letter, len(ls))
 	for i, l := range ls {

@@ -263,7 +263,7 @@ func TestDeskIntakeDayOfReceiptIsBounded(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		i := slices.IndexFunc(evs, func(e request.Event) bool { return e.Action == app.EventReceivedOn })
+		i := slices.IndexFunc(evs, func(e request.Event) bool { return e.Action == request.ActReceivedOn })
 		if i < 0 || evs[i].Detail != "2025-03-27" || evs[i].Actor != "staff@corp.test" {
 			t.Errorf("events %+v, want received_on 2025-03-27 by staff@corp.test", evs)
 		}

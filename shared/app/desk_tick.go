@@ -91,30 +91,22 @@ func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {
 // within the reply term, letters waiting to be posted, and a desk link. done reports that
 // today's digests are queued (now or before); not when there was nothing to report.
 func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
-	q, ok := s.Outbox.(LetterQueue)
-	if !ok {
-		return 0, true, nil
-	}
-	ds, err := s.deskStore()
-	if err != nil {
-		return 0, false, err
-	}
 	// The digest reads what it reports, not every open case: the cases due within the window
 	// (the overdue ones among them), those awaiting proof of identity, a count of the rest.
 	window := s.Calendar.AddWorkingDays(today, max(s.Profile.Reminders.StaffWorkingDaysBefore, 1))
-	open, err := ds.CountRunning(ctx) // an unconfirmed request is no work for staff yet
+	open, err := s.DeskStore.CountRunning(ctx) // an unconfirmed request is no work for staff yet
 	if err != nil {
 		return 0, false, fmt.Errorf("count open cases: %w", err)
 	}
-	due, err := ds.RunningCases(ctx, window, deskMaxCases)
+	due, err := s.DeskStore.RunningCases(ctx, window, deskMaxCases)
 	if err != nil {
 		return 0, false, fmt.Errorf("cases due: %w", err)
 	}
-	waiting, err := ds.CasesIn(ctx, request.AwaitingIdentity, deskMaxCases)
+	waiting, err := s.DeskStore.CasesIn(ctx, request.AwaitingIdentity, deskMaxCases)
 	if err != nil {
 		return 0, false, fmt.Errorf("cases awaiting identity: %w", err)
 	}
-	post, err := ds.LettersToPost(ctx, deskMaxToPost)
+	post, err := s.DeskStore.LettersToPost(ctx, deskMaxToPost)
 	if err != nil {
 		return 0, false, fmt.Errorf("letters to post: %w", err)
 	}
@@ -153,7 +145,7 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 		l := s.deskLetter(letter.StaffDigest, addr, today.String(), now)
 		d := info
 		l.Data.Desk = &d
-		switch err := q.QueueLetter(ctx, l); {
+		switch err := s.Outbox.QueueLetter(ctx, l); {
 		case errors.Is(err, ErrExists):
 		case err != nil:
 			s.publish(ctx, queued)
@@ -169,9 +161,8 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 // monthlyReport queues last month's accountability_report to the privacy officer, once; none
 // for a month in which no request was received.
 func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.Time) (int, error) {
-	q, ok := s.Outbox.(LetterQueue)
 	po := s.Profile.Organisation.PrivacyOfficerEmail
-	if !ok || po == "" {
+	if po == "" {
 		return 0, nil
 	}
 	from, to := report.PreviousMonth(today)
@@ -200,12 +191,12 @@ func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.
 	}
 	l := &outbox.Letter{
 		ID: outbox.ID(s.PseudonymKey, "", letter.AccountabilityReport, po, from.String()), Kind: letter.AccountabilityReport,
-		Lang: "nl", To: po, Status: outbox.Pending, CreatedAt: now, RetainUntil: now.Add(reportRetention),
+		Lang: staffLang, To: po, Status: outbox.Pending, CreatedAt: now, RetainUntil: now.Add(reportRetention),
 		Data: letter.Data{Org: s.org(), Desk: info},
 	}
 	view := "StaffDesk?" + url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}}.Encode()
 	s.addDeskLink(l, letter.LinkReport, view, po, now)
-	switch err := q.QueueLetter(ctx, l); {
+	switch err := s.Outbox.QueueLetter(ctx, l); {
 	case errors.Is(err, ErrExists):
 		return 0, nil
 	case err != nil:

@@ -71,27 +71,23 @@ func (s *Service) checkLink(c *request.Case, by StaffLink) error {
 	return nil
 }
 
-// finished reports whether a case is over: decided, closed or expired. Its staff links show
-// reference, status, outcome and timeline only (docs/contract.md §3).
-func finished(st request.Status) bool {
-	return st == request.Decided || st == request.Closed || st == request.Expired
-}
-
 // StaffInput is one staff action with its fields.
 type StaffInput struct {
 	Action request.Action
 	// verify_identity: how identity was established (docs/rules.md §2), the document seen for
 	// in_person and id_copy, and, when a representative acts, that proof of their authority
 	// was seen (docs/rules.md §1).
-	Method                string
-	DocumentType          string
+	Method                request.VerificationMethod
+	DocumentType          request.DocumentType
 	RepresentationChecked bool
 	Reason                string
 	Explanation           string
 	// decide
-	Outcome, Motivation, Ground string
-	Recipients                  []string // rectification/erasure: e-mails of third parties to inform
-	RecipientsNote              string   // why informing them is impossible or disproportionate
+	Outcome        request.Outcome
+	Motivation     string
+	Ground         request.Ground
+	Recipients     []string // rectification/erasure: e-mails of third parties to inform
+	RecipientsNote string   // why informing them is impossible or disproportionate
 	// NoRecipients: staff confirm the data went to no one, so no one had to be informed.
 	NoRecipients bool
 	// CorrectionSummary is what was actually corrected or erased, in the staff's words: the
@@ -257,7 +253,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			l.Data.ClockSuspended = c.SuspendedDays > 0 // the date moved by the days the clock stood still
 			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
-			detail = strings.TrimSpace(in.Method + " " + in.DocumentType)
+			detail = strings.TrimSpace(string(in.Method) + " " + string(in.DocumentType))
 		case request.ActRejectIdentity:
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, request.IdentityRejected, ""
@@ -280,7 +276,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActExtend:
-			newDue, err := s.Calendar.ExtendedDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays)
+			newDue, err := s.Calendar.ExtendedDue(s.Profile, c.Type, c.Received, c.SuspendedDays)
 			if err != nil {
 				return Change{}, fmt.Errorf("extended due date: %w", err)
 			}
@@ -303,9 +299,9 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			letters = append(letters, s.decide(c, staff, in, pre, now)...)
 			ch.DeleteIDCopy = c.Identity.CopyHeld
 			c.Identity.CopyHeld = false
-			detail = in.Outcome
+			detail = string(in.Outcome)
 			if in.Ground != "" {
-				detail += " (" + in.Ground + ")"
+				detail += " (" + string(in.Ground) + ")"
 			}
 		case request.ActConsult:
 			letters = append(letters, s.consult(c, in, now))
@@ -318,7 +314,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters
-		ch.Events = []request.Event{{At: now, Actor: staff, Action: string(in.Action), Detail: detail}}
+		ch.Events = []request.Event{{At: now, Actor: staff, Action: in.Action, Detail: detail}}
 		return ch, nil
 	})
 	if err != nil {
@@ -388,7 +384,7 @@ func (s *Service) endSuspension(c *request.Case, now time.Time) {
 		return
 	}
 	c.SuspendedDays += days
-	if due, err := s.Calendar.CaseDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays, c.Extended); err == nil {
+	if due, err := s.Calendar.CaseDue(s.Profile, c.Type, c.Received, c.SuspendedDays, c.Extended); err == nil {
 		c.DueDate = due
 	}
 }
@@ -452,7 +448,7 @@ func (s *Service) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte,
 		if err := s.checkLink(c, by); err != nil {
 			return err
 		}
-		if finished(c.Status) {
+		if c.Status.Finished() {
 			return &NotAllowedError{Reason: "finished"}
 		}
 		return nil

@@ -31,20 +31,23 @@ type TimelineEntry struct {
 	Event string `json:"event"`
 }
 
-// requesterSteps are the audit events that show on the requester's timeline; the third
-// party's answer shows without saying what it was.
-var requesterSteps = map[string]string{
-	"submitted": "submitted", "confirmed": "confirmed", "id_uploaded": "id_uploaded",
-	string(request.ActRequestIdentity): string(request.ActRequestIdentity),
-	string(request.ActRejectIdentity):  string(request.ActRejectIdentity),
-	string(request.ActVerifyIdentity):  string(request.ActVerifyIdentity),
-	string(request.ActExtend):          string(request.ActExtend),
-	string(request.ActConsult):         string(request.ActConsult),
-	"third_party_agree":                "third_party_done", "third_party_object": "third_party_done",
-	"third_party_term_ended":    "third_party_done",
-	string(request.ActDecide):   string(request.ActDecide),
-	string(request.ActWithdraw): string(request.ActWithdraw),
-	"result_downloaded":         "result_downloaded",
+// requesterSteps are the audit actions that show on the requester's timeline, each with the
+// code the timeline names it by: the third party's answer shows without saying what it was.
+var requesterSteps = map[request.Action]string{
+	request.ActSubmitted:           string(request.ActSubmitted),
+	request.ActConfirmed:           string(request.ActConfirmed),
+	request.ActIDUploaded:          string(request.ActIDUploaded),
+	request.ActRequestIdentity:     string(request.ActRequestIdentity),
+	request.ActRejectIdentity:      string(request.ActRejectIdentity),
+	request.ActVerifyIdentity:      string(request.ActVerifyIdentity),
+	request.ActExtend:              string(request.ActExtend),
+	request.ActConsult:             string(request.ActConsult),
+	request.ActThirdPartyAgree:     string(request.ActThirdPartyDone),
+	request.ActThirdPartyObject:    string(request.ActThirdPartyDone),
+	request.ActThirdPartyTermEnded: string(request.ActThirdPartyDone),
+	request.ActDecide:              string(request.ActDecide),
+	request.ActWithdraw:            string(request.ActWithdraw),
+	request.ActResultDownloaded:    string(request.ActResultDownloaded),
 }
 
 // LetterView is one letter in a timeline: its kind, when it was written and whether it went out.
@@ -116,7 +119,7 @@ func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*Sta
 		if err := s.checkLink(c, by); err != nil {
 			return Change{}, err
 		}
-		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: "case_viewed"}}}, nil
+		return Change{Events: []request.Event{{At: now, Actor: by.Holder, Action: request.ActCaseViewed}}}, nil
 	})
 	if err != nil {
 		return nil, err

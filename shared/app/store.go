@@ -12,8 +12,10 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// The persistence the use cases need, in three parts. shared/firestoredb implements all three on
-// Firestore, shared/memstore in memory; shared/storetest is the contract both pass.
+// The persistence the use cases need: CaseStore, OutboxStore, DeskStore and BlobStore here,
+// SessionStore beside the desk sessions (desk_session.go). A Service is built with one of each
+// (New refuses a missing one) and asks nothing else of them. shared/firestoredb implements every
+// one on Firestore, shared/memstore in memory; shared/testenv/storetest is the contract both pass.
 //
 // Rate-limit counters have no interface of their own: a submission counts against its limits
 // in the same transaction that stores it (a refused or failed submission counts for nothing),
@@ -25,7 +27,7 @@ import (
 // Every part of a case lives exactly as long as the case (docs/rules.md §6): the store gives each
 // event and letter it writes the case's RetainUntil as its TTL, and when a change moves the
 // case's RetainUntil it moves the TTL of all the case's events and letters in the same
-// transaction. Change.RetainUntil and Letter.RetainUntil are therefore not consulted.
+// transaction. Letter.RetainUntil is therefore not consulted for a case's letters.
 type CaseStore interface {
 	// Submit stores a new case with its first letters and event, counting the submission against
 	// limits in the same transaction. It sets c.Version to 1. It returns ErrExists when the
@@ -46,8 +48,15 @@ type CaseStore interface {
 	// returned as is, with the case as fn left it. ErrNotFound when the case is absent. Letters
 	// whose id already exists are not written again.
 	Update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error)
+	// UpdateParts is Update that also returns the case's events and letters as committed (what
+	// Events and Letters would read right after), from the write of the case alone where the
+	// store keeps them together. On an error it returns no events and no letters.
+	UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error)
 	// Case returns the case, or ErrNotFound.
 	Case(ctx context.Context, ref string) (*request.Case, error)
+	// CaseParts is Case, Events and Letters in one, from the read of the case alone where the
+	// store keeps them together; ErrNotFound when the case is absent.
+	CaseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error)
 	// Events lists the case's audit events in the order they were written.
 	Events(ctx context.Context, ref string) ([]request.Event, error)
 	// Letters lists the case's letters, ordered by id.
@@ -60,8 +69,12 @@ type CaseStore interface {
 	DeleteCase(ctx context.Context, ref string, keepCase bool) error
 }
 
-// OutboxStore is what the sender and the outbox relay need of stored letters.
+// OutboxStore is what the sender and the outbox relay need of stored letters, and where the
+// letters of no case are queued.
 type OutboxStore interface {
+	// QueueLetter stores a letter that belongs to no case (a desk link, a digest, the monthly
+	// report, the decree-days warning), once: ErrExists when its id is taken.
+	QueueLetter(ctx context.Context, l *outbox.Letter) error
 	// ClaimLetter marks a pending letter as being sent until lease; ErrAlreadySent when it was
 	// sent or failed for good, ErrLeased when another sender holds it, ErrNotFound when absent.
 	ClaimLetter(ctx context.Context, id string, now, lease time.Time) (*outbox.Letter, error)
@@ -157,11 +170,6 @@ type Change struct {
 	Events  []request.Event
 	// DeleteIDCopy removes the stored ID copy in the same transaction.
 	DeleteIDCopy bool
-	// RetainUntil is not consulted: the store gives events and letters the case's own
-	// RetainUntil (see CaseStore).
-	//
-	// Deprecated: leave it zero.
-	RetainUntil time.Time
 }
 
 // Limit is one rate-limit counter a submission counts against.

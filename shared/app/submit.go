@@ -247,7 +247,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 			return Change{}, err
 		}
 		c.Status, c.ConfirmedAt, c.UpdatedAt = st, now, now
-		if c.DueDate, err = s.Calendar.Due(s.Profile, string(c.Type), c.Received, 0); err != nil {
+		if c.DueDate, err = s.Calendar.Due(s.Profile, c.Type, c.Received, 0); err != nil {
 			return Change{}, fmt.Errorf("due date: %w", err)
 		}
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
@@ -359,7 +359,7 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 // extendable reports whether the profile allows a case of type t to be extended: a complaint
 // runs on the organisation's own procedure, where GDPR 12(3) does not apply.
 func (s *Service) extendable(t request.Type) bool {
-	_, err := s.Calendar.ExtendedDue(s.Profile, string(t), civil.Date{Year: 2026, Month: 1, Day: 1}, 0)
+	_, err := s.Calendar.ExtendedDue(s.Profile, t, civil.Date{Year: 2026, Month: 1, Day: 1}, 0)
 	return !errors.Is(err, deadline.ErrNoCeiling)
 }
 

@@ -136,7 +136,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 		if p.deleteCopy {
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			ch.DeleteIDCopy = true
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "id_copy_deleted", Detail: "term ended"})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.ActIDCopyDeleted, Detail: "term ended"})
 		}
 		if p.thirdPartyLapsed {
 			// No answer within the term: the third party's data is masked (docs/rules.md §4).
@@ -144,13 +144,13 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			if st, err := request.Next(request.ActThirdPartyDone, c.Status, ""); err == nil {
 				c.Status = st
 			}
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "third_party_term_ended", Detail: "masked"})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.ActThirdPartyTermEnded, Detail: "masked"})
 		}
 		if p.deleteResult {
 			resultKey = c.Result.Key
 			c.Result = nil
 			deleteResult = true
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: "result_deleted", Detail: "link expired"})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.ActResultDeleted, Detail: "link expired"})
 		}
 		if p.expire {
 			st, err := request.Next(request.ActExpire, c.Status, "")
@@ -165,7 +165,7 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 			return ch, nil
 		}
 		for _, l := range letters {
-			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: string(l.Kind)})
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: "system", Action: request.Action(l.Kind)})
 		}
 		ch.Letters = letters
 		c.TickFailures = 0
@@ -374,20 +374,9 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 	return out
 }
 
-// LetterQueue stores a letter that belongs to no case, once: ErrExists when its id is taken.
-// A store that has it lets the Tick send the decree-days warning; one without it leaves the
-// warning to the log and the start-up check.
-type LetterQueue interface {
-	QueueLetter(ctx context.Context, l *outbox.Letter) error
-}
-
 // warnDecreeDays queues, once per missing year, a decree_days_missing letter to the privacy
 // officer and every staff address (the letter id is derived from the year and the address).
 func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
-	q, ok := s.Outbox.(LetterQueue)
-	if !ok {
-		return 0
-	}
 	year, missing := s.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
 	if !missing {
 		return 0
@@ -405,12 +394,12 @@ func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
 		seen[addr] = true
 		l := &outbox.Letter{
 			ID:   outbox.ID(s.PseudonymKey, "", letter.DecreeDaysMissing, addr, strconv.Itoa(year)),
-			Kind: letter.DecreeDaysMissing, Lang: "nl", To: addr, Status: outbox.Pending, CreatedAt: now,
+			Kind: letter.DecreeDaysMissing, Lang: staffLang, To: addr, Status: outbox.Pending, CreatedAt: now,
 			Data: letter.Data{Org: s.org(), MissingYear: year},
 			// Kept until the year it warns about has begun: by then the data is there or late.
 			RetainUntil: deadline.StartOfDay(civil.Date{Year: year, Month: 12, Day: 31}),
 		}
-		switch err := q.QueueLetter(ctx, l); {
+		switch err := s.Outbox.QueueLetter(ctx, l); {
 		case errors.Is(err, ErrExists):
 		case err != nil:
 			s.Logger.ErrorContext(ctx, "queue decree-days warning failed", "error", err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
@@ -103,13 +104,22 @@ type brokenCases struct {
 var errBroken = errors.New("broken case")
 
 func (b brokenCases) Update(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, error) {
-	return b.CaseStore.Update(ctx, ref, func(c *request.Case) (app.Change, error) {
+	return b.CaseStore.Update(ctx, ref, b.breaking(ref, fn))
+}
+
+func (b brokenCases) UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
+	return b.CaseStore.UpdateParts(ctx, ref, b.breaking(ref, fn))
+}
+
+// breaking is fn, failing when it changes the broken case with letters or events.
+func (b brokenCases) breaking(ref string, fn func(c *request.Case) (app.Change, error)) func(c *request.Case) (app.Change, error) {
+	return func(c *request.Case) (app.Change, error) {
 		ch, err := fn(c)
 		if err == nil && ref == b.ref && (len(ch.Letters) > 0 || len(ch.Events) > 0) {
 			return ch, errBroken
 		}
 		return ch, err
-	})
+	}
 }
 
 // Issue 11 item 14: a case the Tick cannot process is backed off; the others are done, and the
@@ -274,7 +284,7 @@ func TestStaffLinksCanBeRevoked(t *testing.T) {
 			t.Fatal(err)
 		}
 		events, _ := s.Store.Events(ctx, ref)
-		seen := map[string]string{}
+		seen := map[request.Action]string{}
 		for _, e := range events {
 			seen[e.Action] = e.Actor
 		}

@@ -6,13 +6,13 @@ package deadline
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 	_ "time/tzdata" // the Amsterdam rules must not depend on the host's zoneinfo
 
 	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/policy"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // Errors callers can check with errors.Is.
@@ -64,15 +64,15 @@ func AddTerm(d civil.Date, t policy.Term) civil.Date {
 
 // gdprCeiling is GDPR 12(3): one month for the rights of articles 15-22. A complaint is not
 // such a request and has no ceiling of its own.
-var gdprCeiling = map[string]policy.Term{
-	policy.Access:        {Months: 1},
-	policy.Rectification: {Months: 1},
-	policy.Erasure:       {Months: 1},
-	policy.Objection:     {Months: 1},
+var gdprCeiling = map[request.Type]policy.Term{
+	request.Access:        {Months: 1},
+	request.Rectification: {Months: 1},
+	request.Erasure:       {Months: 1},
+	request.Objection:     {Months: 1},
 }
 
 // GDPRTerm returns the GDPR ceiling for requestType, and false if it has none.
-func GDPRTerm(requestType string) (policy.Term, bool) {
+func GDPRTerm(requestType request.Type) (policy.Term, bool) {
 	t, ok := gdprCeiling[requestType]
 	return t, ok
 }
@@ -81,11 +81,11 @@ func GDPRTerm(requestType string) (policy.Term, bool) {
 const extensionMonths = 3
 
 // check rejects input no due date can be computed from.
-func check(p *policy.Profile, requestType string, received civil.Date, suspendedDays int) error {
+func check(p *policy.Profile, requestType request.Type, received civil.Date, suspendedDays int) error {
 	switch {
 	case p == nil:
 		return fmt.Errorf("%w: no policy profile", ErrBadInput)
-	case !slices.Contains(policy.RequestTypes(), requestType):
+	case !requestType.Valid():
 		return fmt.Errorf("%w %q", ErrUnknownType, requestType)
 	case !received.IsValid():
 		return fmt.Errorf("%w: received date %v", ErrBadInput, received)
@@ -101,12 +101,12 @@ func check(p *policy.Profile, requestType string, received civil.Date, suspended
 // (docs/rules.md §3): objection received 28 February 2026, 1 day suspended, ends on
 // 28 March + 1 = Sunday 29 March, so Monday 30 March. Only then does the GDPR end roll forward
 // to a working day (EU 1182/71 art. 3(4)); the own term only if p.OwnTermsRollForward.
-func (c *Calendar) Due(p *policy.Profile, requestType string, received civil.Date, suspendedDays int) (civil.Date, error) {
+func (c *Calendar) Due(p *policy.Profile, requestType request.Type, received civil.Date, suspendedDays int) (civil.Date, error) {
 	if err := check(p, requestType, received, suspendedDays); err != nil {
 		return civil.Date{}, err
 	}
 	var due civil.Date
-	if t := p.Term(requestType); !t.IsZero() {
+	if t := p.Term(string(requestType)); !t.IsZero() {
 		due = AddTerm(received, t).AddDays(suspendedDays)
 		if p.OwnTermsRollForward {
 			// A corporation's own term is no statutory term: it rolls like the GDPR's, over the
@@ -128,7 +128,7 @@ func (c *Calendar) Due(p *policy.Profile, requestType string, received civil.Dat
 // ExtendedDue returns the latest due date an extension may set: three months after receipt
 // (GDPR 12(3): one month plus two), plus suspendedDays, rolled forward to a working day like
 // the GDPR month. A complaint has no GDPR ceiling and so no extension (ErrNoCeiling).
-func (c *Calendar) ExtendedDue(p *policy.Profile, requestType string, received civil.Date, suspendedDays int) (civil.Date, error) {
+func (c *Calendar) ExtendedDue(p *policy.Profile, requestType request.Type, received civil.Date, suspendedDays int) (civil.Date, error) {
 	if err := check(p, requestType, received, suspendedDays); err != nil {
 		return civil.Date{}, err
 	}
@@ -143,7 +143,7 @@ func (c *Calendar) ExtendedDue(p *policy.Profile, requestType string, received c
 // suspended days change, so that a suspension never undoes an extension (docs/rules.md §3):
 // extended to 29 June 2026, a 14-day suspension moves it to 11 July + roll = 13 July, never
 // back to the plain term.
-func (c *Calendar) CaseDue(p *policy.Profile, requestType string, received civil.Date, suspendedDays int, extended bool) (civil.Date, error) {
+func (c *Calendar) CaseDue(p *policy.Profile, requestType request.Type, received civil.Date, suspendedDays int, extended bool) (civil.Date, error) {
 	if extended {
 		return c.ExtendedDue(p, requestType, received, suspendedDays)
 	}

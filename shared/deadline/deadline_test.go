@@ -9,6 +9,7 @@ import (
 	"cloud.google.com/go/civil"
 
 	"github.com/privacyloket/privacyloket/shared/policy"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 func profile(t testing.TB, name string) *policy.Profile {
@@ -109,79 +110,79 @@ func TestDue(t *testing.T) {
 	tests := []struct {
 		name      string
 		p         *policy.Profile
-		typ       string
+		typ       request.Type
 		received  string
 		suspended int
 		want      string
 	}{
 		// docs/contract.md §6: 4 weeks (24 April) beats the GDPR month (27 April is Koningsdag, so 28 April).
-		{"contract example", v, policy.Access, "2026-03-27", 0, "2026-04-24"},
-		{"A access", a, policy.Access, "2026-03-27", 0, "2026-04-24"},
+		{"contract example", v, request.Access, "2026-03-27", 0, "2026-04-24"},
+		{"A access", a, request.Access, "2026-03-27", 0, "2026-04-24"},
 		// V decides on corrections in 14 days, A in 4 weeks.
-		{"V rectification 14 days", v, policy.Rectification, "2026-03-27", 0, "2026-04-10"},
-		{"A rectification 4 weeks", a, policy.Rectification, "2026-03-27", 0, "2026-04-24"},
-		{"V erasure 14 days", v, policy.Erasure, "2026-03-27", 0, "2026-04-10"},
-		{"A erasure 4 weeks", a, policy.Erasure, "2026-03-27", 0, "2026-04-24"},
+		{"V rectification 14 days", v, request.Rectification, "2026-03-27", 0, "2026-04-10"},
+		{"A rectification 4 weeks", a, request.Rectification, "2026-03-27", 0, "2026-04-24"},
+		{"V erasure 14 days", v, request.Erasure, "2026-03-27", 0, "2026-04-10"},
+		{"A erasure 4 weeks", a, request.Erasure, "2026-03-27", 0, "2026-04-24"},
 		// V sets no objection term: the GDPR month, rolled off Koningsdag.
-		{"V objection: GDPR month off Koningsdag", v, policy.Objection, "2026-03-27", 0, "2026-04-28"},
-		{"A objection 4 weeks", a, policy.Objection, "2026-03-27", 0, "2026-04-24"},
-		{"V complaint 6 weeks", v, policy.Complaint, "2026-03-27", 0, "2026-05-08"},
+		{"V objection: GDPR month off Koningsdag", v, request.Objection, "2026-03-27", 0, "2026-04-28"},
+		{"A objection 4 weeks", a, request.Objection, "2026-03-27", 0, "2026-04-24"},
+		{"V complaint 6 weeks", v, request.Complaint, "2026-03-27", 0, "2026-05-08"},
 		// Own terms do not roll by default: a due date may fall on a weekend or holiday.
-		{"own term on a Saturday stays", v, policy.Access, "2026-02-28", 0, "2026-03-28"},
-		{"own term on Koningsdag stays", a, policy.Rectification, "2026-03-30", 0, "2026-04-27"},
-		{"own term on Hemelvaart stays", a, policy.Rectification, "2026-04-16", 0, "2026-05-14"},
-		{"own term rolls over Hemelvaart, not the decree day", rolling, policy.Rectification, "2026-04-30", 0, "2026-05-15"},
-		{"rolled own term: Koningsdag", rolling, policy.Rectification, "2026-04-13", 0, "2026-04-28"},
+		{"own term on a Saturday stays", v, request.Access, "2026-02-28", 0, "2026-03-28"},
+		{"own term on Koningsdag stays", a, request.Rectification, "2026-03-30", 0, "2026-04-27"},
+		{"own term on Hemelvaart stays", a, request.Rectification, "2026-04-16", 0, "2026-05-14"},
+		{"own term rolls over Hemelvaart, not the decree day", rolling, request.Rectification, "2026-04-30", 0, "2026-05-15"},
+		{"rolled own term: Koningsdag", rolling, request.Rectification, "2026-04-13", 0, "2026-04-28"},
 		// The GDPR month rolls over weekends and the undisputed holidays only: Goede Vrijdag, 5 mei
 		// and decree days are days a GDPR period may end on (docs/rules.md §3).
-		{"Goede Vrijdag is a GDPR working day", v, policy.Objection, "2026-03-03", 0, "2026-04-03"},
-		{"Koningsdag on a Saturday (2025)", v, policy.Objection, "2025-03-26", 0, "2025-04-28"},
-		{"5 mei is a GDPR working day", v, policy.Objection, "2026-04-05", 0, "2026-05-05"},
-		{"Hemelvaart rolls onto the decree day (RULES §3 example)", v, policy.Objection, "2026-04-14", 0, "2026-05-15"},
-		{"decree day 2027 is a GDPR working day", v, policy.Objection, "2027-04-07", 0, "2027-05-07"},
-		{"Hemelvaart 2027 rolls onto the decree day", v, policy.Objection, "2027-04-06", 0, "2027-05-07"},
-		{"Tweede Pinksterdag", v, policy.Objection, "2026-04-25", 0, "2026-05-26"},
-		{"Christmas on Friday", v, policy.Objection, "2026-11-25", 0, "2026-12-28"},
-		{"Christmas on a weekend", v, policy.Objection, "2027-11-25", 0, "2027-12-27"},
-		{"New Year rolls onto the decree day", v, policy.Objection, "2025-12-01", 0, "2026-01-02"},
-		{"Christmas Eve is a working day", v, policy.Objection, "2026-11-24", 0, "2026-12-24"},
+		{"Goede Vrijdag is a GDPR working day", v, request.Objection, "2026-03-03", 0, "2026-04-03"},
+		{"Koningsdag on a Saturday (2025)", v, request.Objection, "2025-03-26", 0, "2025-04-28"},
+		{"5 mei is a GDPR working day", v, request.Objection, "2026-04-05", 0, "2026-05-05"},
+		{"Hemelvaart rolls onto the decree day (RULES §3 example)", v, request.Objection, "2026-04-14", 0, "2026-05-15"},
+		{"decree day 2027 is a GDPR working day", v, request.Objection, "2027-04-07", 0, "2027-05-07"},
+		{"Hemelvaart 2027 rolls onto the decree day", v, request.Objection, "2027-04-06", 0, "2027-05-07"},
+		{"Tweede Pinksterdag", v, request.Objection, "2026-04-25", 0, "2026-05-26"},
+		{"Christmas on Friday", v, request.Objection, "2026-11-25", 0, "2026-12-28"},
+		{"Christmas on a weekend", v, request.Objection, "2027-11-25", 0, "2027-12-27"},
+		{"New Year rolls onto the decree day", v, request.Objection, "2025-12-01", 0, "2026-01-02"},
+		{"Christmas Eve is a working day", v, request.Objection, "2026-11-24", 0, "2026-12-24"},
 		// Month ends and leap years.
-		{"31 Jan to 28 Feb, a Sunday", v, policy.Objection, "2027-01-31", 0, "2027-03-01"},
-		{"31 Jan to 29 Feb 2028", v, policy.Objection, "2028-01-31", 0, "2028-02-29"},
-		{"31 Mar to 30 Apr", v, policy.Objection, "2026-03-31", 0, "2026-04-30"},
-		{"received on a Sunday", v, policy.Objection, "2026-03-29", 0, "2026-04-29"},
+		{"31 Jan to 28 Feb, a Sunday", v, request.Objection, "2027-01-31", 0, "2027-03-01"},
+		{"31 Jan to 29 Feb 2028", v, request.Objection, "2028-01-31", 0, "2028-02-29"},
+		{"31 Mar to 30 Apr", v, request.Objection, "2026-03-31", 0, "2026-04-30"},
+		{"received on a Sunday", v, request.Objection, "2026-03-29", 0, "2026-04-29"},
 		// The earlier date wins, also when that is the GDPR month.
-		{"30 days vs February: GDPR wins", own, policy.Access, "2027-01-31", 0, "2027-03-01"},
-		{"30 days vs a 31-day month: own wins", own, policy.Access, "2026-03-01", 0, "2026-03-31"},
-		{"own 1 month on a Sunday vs GDPR rolled: own wins", own, policy.Erasure, "2027-01-31", 0, "2027-02-28"},
-		{"own 1 month rolled equals GDPR", rolling, policy.Erasure, "2027-01-31", 0, "2027-03-01"},
-		{"no own term: GDPR", own, policy.Objection, "2026-03-27", 0, "2026-04-28"},
-		{"complaint has no ceiling: own term only", own, policy.Complaint, "2026-03-27", 0, "2026-05-22"},
+		{"30 days vs February: GDPR wins", own, request.Access, "2027-01-31", 0, "2027-03-01"},
+		{"30 days vs a 31-day month: own wins", own, request.Access, "2026-03-01", 0, "2026-03-31"},
+		{"own 1 month on a Sunday vs GDPR rolled: own wins", own, request.Erasure, "2027-01-31", 0, "2027-02-28"},
+		{"own 1 month rolled equals GDPR", rolling, request.Erasure, "2027-01-31", 0, "2027-03-01"},
+		{"no own term: GDPR", own, request.Objection, "2026-03-27", 0, "2026-04-28"},
+		{"complaint has no ceiling: own term only", own, request.Complaint, "2026-03-27", 0, "2026-05-22"},
 		// Suspended days are added to the end, before the GDPR end rolls (docs/rules.md §3).
-		{"suspended 5 days", v, policy.Access, "2026-03-27", 5, "2026-04-29"},
-		{"suspended 3 days, GDPR", v, policy.Objection, "2026-03-27", 3, "2026-04-30"},
+		{"suspended 5 days", v, request.Access, "2026-03-27", 5, "2026-04-29"},
+		{"suspended 3 days, GDPR", v, request.Objection, "2026-03-27", 3, "2026-04-30"},
 		// 28 Feb + 1 month = Saturday 28 Mar; + 3 = Tuesday 3 Mar. Moving the start instead
 		// gave 31 Jan + 1 month = 28 Feb, rolled to 2 Mar.
-		{"suspended across a month end", v, policy.Objection, "2026-01-28", 3, "2026-03-03"},
-		{"suspended 0 days", v, policy.Rectification, "2026-03-27", 0, "2026-04-10"},
+		{"suspended across a month end", v, request.Objection, "2026-01-28", 3, "2026-03-03"},
+		{"suspended 0 days", v, request.Rectification, "2026-03-27", 0, "2026-04-10"},
 		// Issue 10 item 3: 28 Feb + 1 month = Saturday 28 Mar.
-		{"28 Feb, no suspension: Monday 30 Mar", v, policy.Objection, "2026-02-28", 0, "2026-03-30"},
-		{"28 Feb, 1 day: Sunday 29 Mar rolls to 30 Mar", v, policy.Objection, "2026-02-28", 1, "2026-03-30"},
-		{"28 Feb, 2 days: Monday 30 Mar", v, policy.Objection, "2026-02-28", 2, "2026-03-30"},
-		{"28 Feb, 3 days: Tuesday 31 Mar", v, policy.Objection, "2026-02-28", 3, "2026-03-31"},
-		{"28 Feb, 4 weeks, 3 days (A)", a, policy.Objection, "2026-02-28", 3, "2026-03-31"},
-		{"31 Jan, 1 day: 28 Feb + 1 = 1 Mar, a Monday (2027)", v, policy.Objection, "2027-01-31", 1, "2027-03-01"},
-		{"31 Jan 2028, 1 day: 29 Feb + 1 = 1 Mar", v, policy.Objection, "2028-01-31", 1, "2028-03-01"},
-		{"30 Apr, 1 day: 30 May + 1 = Sunday 31 May, so 1 Jun", v, policy.Objection, "2026-04-30", 1, "2026-06-01"},
-		{"suspended onto Goede Vrijdag", v, policy.Objection, "2026-02-28", 6, "2026-04-03"},
-		{"suspended onto the decree day, which ends it", v, policy.Objection, "2026-04-12", 3, "2026-05-15"},
-		{"own 14 days plus suspension, not rolled", v, policy.Rectification, "2026-02-28", 1, "2026-03-15"},
-		{"own term plus suspension, rolled", rolling, policy.Rectification, "2026-02-28", 1, "2026-03-16"},
-		{"complaint plus suspension", v, policy.Complaint, "2026-03-27", 7, "2026-05-15"},
+		{"28 Feb, no suspension: Monday 30 Mar", v, request.Objection, "2026-02-28", 0, "2026-03-30"},
+		{"28 Feb, 1 day: Sunday 29 Mar rolls to 30 Mar", v, request.Objection, "2026-02-28", 1, "2026-03-30"},
+		{"28 Feb, 2 days: Monday 30 Mar", v, request.Objection, "2026-02-28", 2, "2026-03-30"},
+		{"28 Feb, 3 days: Tuesday 31 Mar", v, request.Objection, "2026-02-28", 3, "2026-03-31"},
+		{"28 Feb, 4 weeks, 3 days (A)", a, request.Objection, "2026-02-28", 3, "2026-03-31"},
+		{"31 Jan, 1 day: 28 Feb + 1 = 1 Mar, a Monday (2027)", v, request.Objection, "2027-01-31", 1, "2027-03-01"},
+		{"31 Jan 2028, 1 day: 29 Feb + 1 = 1 Mar", v, request.Objection, "2028-01-31", 1, "2028-03-01"},
+		{"30 Apr, 1 day: 30 May + 1 = Sunday 31 May, so 1 Jun", v, request.Objection, "2026-04-30", 1, "2026-06-01"},
+		{"suspended onto Goede Vrijdag", v, request.Objection, "2026-02-28", 6, "2026-04-03"},
+		{"suspended onto the decree day, which ends it", v, request.Objection, "2026-04-12", 3, "2026-05-15"},
+		{"own 14 days plus suspension, not rolled", v, request.Rectification, "2026-02-28", 1, "2026-03-15"},
+		{"own term plus suspension, rolled", rolling, request.Rectification, "2026-02-28", 1, "2026-03-16"},
+		{"complaint plus suspension", v, request.Complaint, "2026-03-27", 7, "2026-05-15"},
 		// A year without decree-day data counts statutory holidays only: Friday 26 May 2028,
 		// after Hemelvaart, is a working day until a decree says otherwise.
-		{"2028: no decree data, Friday after Hemelvaart counts", v, policy.Objection, "2028-04-26", 0, "2028-05-26"},
-		{"2028: Hemelvaart itself still rolls", v, policy.Objection, "2028-04-25", 0, "2028-05-26"},
+		{"2028: no decree data, Friday after Hemelvaart counts", v, request.Objection, "2028-04-26", 0, "2028-05-26"},
+		{"2028: Hemelvaart itself still rolls", v, request.Objection, "2028-04-25", 0, "2028-05-26"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,26 +206,26 @@ func TestExtendedDue(t *testing.T) {
 	tests := []struct {
 		name      string
 		p         *policy.Profile
-		typ       string
+		typ       request.Type
 		received  string
 		suspended int
 		want      string
 	}{
-		{"27 June 2026 is a Saturday", v, policy.Access, "2026-03-27", 0, "2026-06-29"},
-		{"the own term does not matter", a, policy.Rectification, "2026-03-27", 0, "2026-06-29"},
-		{"no own term", v, policy.Objection, "2026-03-27", 0, "2026-06-29"},
-		{"clamped to 28 Feb, a Saturday", v, policy.Access, "2025-11-30", 0, "2026-03-02"},
-		{"clamped to 29 Feb 2028", v, policy.Erasure, "2027-11-30", 0, "2028-02-29"},
-		{"Christmas", v, policy.Access, "2026-09-25", 0, "2026-12-28"},
-		{"New Year rolls onto the decree day", v, policy.Access, "2025-10-01", 0, "2026-01-02"},
-		{"Hemelvaart 2027 rolls onto the decree day", v, policy.Access, "2027-02-06", 0, "2027-05-07"},
+		{"27 June 2026 is a Saturday", v, request.Access, "2026-03-27", 0, "2026-06-29"},
+		{"the own term does not matter", a, request.Rectification, "2026-03-27", 0, "2026-06-29"},
+		{"no own term", v, request.Objection, "2026-03-27", 0, "2026-06-29"},
+		{"clamped to 28 Feb, a Saturday", v, request.Access, "2025-11-30", 0, "2026-03-02"},
+		{"clamped to 29 Feb 2028", v, request.Erasure, "2027-11-30", 0, "2028-02-29"},
+		{"Christmas", v, request.Access, "2026-09-25", 0, "2026-12-28"},
+		{"New Year rolls onto the decree day", v, request.Access, "2025-10-01", 0, "2026-01-02"},
+		{"Hemelvaart 2027 rolls onto the decree day", v, request.Access, "2027-02-06", 0, "2027-05-07"},
 		// Suspended days are added to the end: 27 Jun + n, then rolled.
-		{"suspended 2 days: Monday 29 June", v, policy.Access, "2026-03-27", 2, "2026-06-29"},
-		{"suspended 5 days: Thursday 2 July", v, policy.Access, "2026-03-27", 5, "2026-07-02"},
-		{"suspended 14 days: Saturday 11 July, so 13 July", v, policy.Access, "2026-03-27", 14, "2026-07-13"},
-		{"28 Feb, 1 day: 28 May + 1 = Friday 29 May", v, policy.Objection, "2026-02-28", 1, "2026-05-29"},
-		{"clamped month end plus 1 day", v, policy.Access, "2025-11-30", 1, "2026-03-02"},
-		{"clamped month end plus 3 days", v, policy.Access, "2025-11-30", 3, "2026-03-03"},
+		{"suspended 2 days: Monday 29 June", v, request.Access, "2026-03-27", 2, "2026-06-29"},
+		{"suspended 5 days: Thursday 2 July", v, request.Access, "2026-03-27", 5, "2026-07-02"},
+		{"suspended 14 days: Saturday 11 July, so 13 July", v, request.Access, "2026-03-27", 14, "2026-07-13"},
+		{"28 Feb, 1 day: 28 May + 1 = Friday 29 May", v, request.Objection, "2026-02-28", 1, "2026-05-29"},
+		{"clamped month end plus 1 day", v, request.Access, "2025-11-30", 1, "2026-03-02"},
+		{"clamped month end plus 3 days", v, request.Access, "2025-11-30", 3, "2026-03-03"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -250,21 +251,21 @@ func TestCaseDue(t *testing.T) {
 	tests := []struct {
 		name      string
 		p         *policy.Profile
-		typ       string
+		typ       request.Type
 		received  string
 		suspended int
 		extended  bool
 		want      string
 	}{
-		{"plain", v, policy.Access, "2026-03-27", 0, false, "2026-04-24"},
-		{"plain, suspended 14 days", v, policy.Access, "2026-03-27", 14, false, "2026-05-08"},
-		{"extended", v, policy.Access, "2026-03-27", 0, true, "2026-06-29"},
+		{"plain", v, request.Access, "2026-03-27", 0, false, "2026-04-24"},
+		{"plain, suspended 14 days", v, request.Access, "2026-03-27", 14, false, "2026-05-08"},
+		{"extended", v, request.Access, "2026-03-27", 0, true, "2026-06-29"},
 		// The issue's case: extended to 29 June, the copy arrives 14 days later. Not 8 May.
-		{"extended, then suspended 14 days", v, policy.Access, "2026-03-27", 14, true, "2026-07-13"},
-		{"extended, A rectification, 3 days", a, policy.Rectification, "2026-03-27", 3, true, "2026-06-30"},
-		{"extended from a month end, 1 day", v, policy.Objection, "2026-02-28", 1, true, "2026-05-29"},
-		{"extended over New Year onto the decree day", v, policy.Access, "2025-09-30", 3, true, "2026-01-02"},
-		{"complaint, not extended", v, policy.Complaint, "2026-03-27", 2, false, "2026-05-10"},
+		{"extended, then suspended 14 days", v, request.Access, "2026-03-27", 14, true, "2026-07-13"},
+		{"extended, A rectification, 3 days", a, request.Rectification, "2026-03-27", 3, true, "2026-06-30"},
+		{"extended from a month end, 1 day", v, request.Objection, "2026-02-28", 1, true, "2026-05-29"},
+		{"extended over New Year onto the decree day", v, request.Access, "2025-09-30", 3, true, "2026-01-02"},
+		{"complaint, not extended", v, request.Complaint, "2026-03-27", 2, false, "2026-05-10"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -279,7 +280,7 @@ func TestCaseDue(t *testing.T) {
 			}
 		})
 	}
-	if _, err := c.CaseDue(v, policy.Complaint, date(t, "2026-03-27"), 0, true); !errors.Is(err, ErrNoCeiling) {
+	if _, err := c.CaseDue(v, request.Complaint, date(t, "2026-03-27"), 0, true); !errors.Is(err, ErrNoCeiling) {
 		t.Errorf("CaseDue of an extended complaint: error %v, want ErrNoCeiling", err)
 	}
 }
@@ -292,16 +293,16 @@ func TestSuspensionInvariants(t *testing.T) {
 	c := NewCalendar()
 	v := profile(t, "vallei-wonen")
 	for d := date(t, "2026-01-01"); d.Before(date(t, "2028-01-01")); d = d.AddDays(1) {
-		base, err := c.Due(v, policy.Objection, d, 0)
+		base, err := c.Due(v, request.Objection, d, 0)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for n := 1; n <= 40; n++ {
-			due, err := c.Due(v, policy.Objection, d, n)
+			due, err := c.Due(v, request.Objection, d, n)
 			if err != nil {
 				t.Fatal(err)
 			}
-			ext, err := c.CaseDue(v, policy.Objection, d, n, true)
+			ext, err := c.CaseDue(v, request.Objection, d, n, true)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -329,19 +330,19 @@ func TestDueErrors(t *testing.T) {
 	tests := []struct {
 		name      string
 		p         *policy.Profile
-		typ       string
+		typ       request.Type
 		received  civil.Date
 		suspended int
 		due, ext  error // the errors Due and ExtendedDue must return
 	}{
 		{"unknown type", v, "appeal", ok, 0, ErrUnknownType, ErrUnknownType},
 		{"empty type", v, "", ok, 0, ErrUnknownType, ErrUnknownType},
-		{"nil profile", nil, policy.Access, ok, 0, ErrBadInput, ErrBadInput},
-		{"zero date", v, policy.Access, civil.Date{}, 0, ErrBadInput, ErrBadInput},
-		{"impossible date", v, policy.Access, civil.Date{Year: 2026, Month: 2, Day: 30}, 0, ErrBadInput, ErrBadInput},
-		{"negative suspension", v, policy.Access, ok, -1, ErrBadInput, ErrBadInput},
-		{"complaint without a term", noComplaintTerm, policy.Complaint, ok, 0, ErrNoTerm, ErrNoCeiling},
-		{"complaint cannot be extended", v, policy.Complaint, ok, 0, nil, ErrNoCeiling},
+		{"nil profile", nil, request.Access, ok, 0, ErrBadInput, ErrBadInput},
+		{"zero date", v, request.Access, civil.Date{}, 0, ErrBadInput, ErrBadInput},
+		{"impossible date", v, request.Access, civil.Date{Year: 2026, Month: 2, Day: 30}, 0, ErrBadInput, ErrBadInput},
+		{"negative suspension", v, request.Access, ok, -1, ErrBadInput, ErrBadInput},
+		{"complaint without a term", noComplaintTerm, request.Complaint, ok, 0, ErrNoTerm, ErrNoCeiling},
+		{"complaint cannot be extended", v, request.Complaint, ok, 0, nil, ErrNoCeiling},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -364,7 +365,7 @@ func TestDueInvariants(t *testing.T) {
 	t.Parallel()
 	c := NewCalendar()
 	profiles := []*policy.Profile{profile(t, "vallei-wonen"), profile(t, "de-alliantie"), custom(t, false), custom(t, true)}
-	types := []string{policy.Access, policy.Rectification, policy.Erasure, policy.Objection}
+	types := []request.Type{request.Access, request.Rectification, request.Erasure, request.Objection}
 	for d := date(t, "2025-01-01"); d.Before(date(t, "2031-01-01")); d = d.AddDays(1) {
 		gdpr := c.NextWorkingDay(AddMonths(d, 1))
 		if !c.IsWorkingDay(gdpr) {
@@ -485,7 +486,7 @@ func BenchmarkDue(b *testing.B) {
 	c := NewCalendar()
 	v := profile(b, "vallei-wonen")
 	start := civil.Date{Year: 2026, Month: 1, Day: 1}
-	types := policy.RequestTypes()
+	types := request.Types
 	i := 0
 	for b.Loop() {
 		// Walk over two years so the per-year cache and every rollover path are exercised.
@@ -502,7 +503,7 @@ func BenchmarkExtendedDue(b *testing.B) {
 	start := civil.Date{Year: 2026, Month: 1, Day: 1}
 	i := 0
 	for b.Loop() {
-		if _, err := c.ExtendedDue(v, policy.Access, start.AddDays(i%730), 0); err != nil {
+		if _, err := c.ExtendedDue(v, request.Access, start.AddDays(i%730), 0); err != nil {
 			b.Fatal(err)
 		}
 		i++
@@ -527,7 +528,7 @@ func TestGDPRDatesIgnoreAtwOnlyDays(t *testing.T) {
 		"2025-12-02": "2026-01-02", // a decree day after New Year
 		"2027-04-07": "2027-05-07", // a decree day after Hemelvaart
 	} {
-		got, err := c.Due(v, policy.Objection, date(t, received), 0)
+		got, err := c.Due(v, request.Objection, date(t, received), 0)
 		if err != nil {
 			t.Fatal(err)
 		}

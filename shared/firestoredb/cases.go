@@ -26,18 +26,8 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 	return c, err
 }
 
-// UpdateEvents is Update that also returns the case's audit events as committed, in the order
-// they were written, from the document the transaction wrote: no second read.
-func (s *Store) UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, error) {
-	c, d, err := s.update(ctx, ref, fn)
-	if err != nil {
-		return c, nil, err
-	}
-	return c, fromEventDocs(d.Events), nil
-}
-
-// UpdateParts is Update that also returns the case's events and letters as committed, from
-// the document the transaction wrote.
+// UpdateParts implements app.CaseStore: the events and letters as committed come from the
+// document the transaction wrote, with no second read.
 func (s *Store) UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
 	c, d, err := s.update(ctx, ref, fn)
 	if err != nil {
@@ -141,7 +131,7 @@ func writeChange(c *request.Case, ch app.Change, nd *caseDoc) error {
 	}
 	nd.count()
 	for _, e := range ch.Events {
-		nd.Events = append(nd.Events, eventDoc{At: instant(e.At), Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+		nd.Events = append(nd.Events, eventDoc{At: instant(e.At), Actor: e.Actor, Action: string(e.Action), Detail: e.Detail})
 	}
 	return nil
 }
@@ -155,16 +145,7 @@ func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 	return fromCaseDoc(ref, d), nil
 }
 
-// CaseEvents is Case and Events in one read of the case document.
-func (s *Store) CaseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error) {
-	d, err := s.caseDoc(ctx, ref)
-	if err != nil {
-		return nil, nil, err
-	}
-	return fromCaseDoc(ref, d), fromEventDocs(d.Events), nil
-}
-
-// CaseParts is Case, Events and Letters in one read of the case document.
+// CaseParts implements app.CaseStore in one read of the case document.
 func (s *Store) CaseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error) {
 	d, err := s.caseDoc(ctx, ref)
 	if err != nil {

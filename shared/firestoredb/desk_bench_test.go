@@ -103,7 +103,7 @@ func benchCase(i int, first civil.Date, open bool) *request.Case {
 func benchChange(i, n int) app.Change {
 	var ch app.Change
 	for k := range n {
-		ch.Events = append(ch.Events, request.Event{At: time.Unix(int64(1_750_000_000+i*100+k), 0), Actor: "system", Action: fmt.Sprint("step-", k)})
+		ch.Events = append(ch.Events, request.Event{At: time.Unix(int64(1_750_000_000+i*100+k), 0), Actor: "system", Action: request.Action(fmt.Sprint("step-", k))})
 	}
 	return ch
 }

@@ -335,7 +335,7 @@ func fromLetterDoc(id string, d *letterDoc) (*outbox.Letter, error) {
 func fromEventDocs(ds []eventDoc) []request.Event {
 	out := make([]request.Event, len(ds))
 	for i, d := range ds {
-		out[i] = request.Event{At: d.At, Actor: d.Actor, Action: d.Action, Detail: d.Detail}
+		out[i] = request.Event{At: d.At, Actor: d.Actor, Action: request.Action(d.Action), Detail: d.Detail}
 	}
 	return out
 }

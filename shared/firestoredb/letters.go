@@ -257,7 +257,7 @@ func (s *Store) changeQueuedLetter(ctx context.Context, id string, fn func(d *le
 	return out, err
 }
 
-// QueueLetter implements app.LetterQueue: a letter that belongs to no case, stored once, kept
+// QueueLetter implements app.OutboxStore: a letter that belongs to no case, stored once, kept
 // until its own RetainUntil (the TTL).
 func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
 	if err := s.open(); err != nil {

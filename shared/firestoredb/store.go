@@ -96,7 +96,6 @@ var (
 	_ app.OutboxStore = (*Store)(nil)
 	_ app.BlobStore   = (*Store)(nil)
 	_ app.DeskStore   = (*Store)(nil)
-	_ app.LetterQueue = (*Store)(nil)
 )
 
 // New wraps a client.

@@ -15,7 +15,7 @@ import (
 // The adapter against the Firestore emulator, each subtest in a project of its own.
 func TestContract(t *testing.T) {
 	testenv.RequireFirestore(t)
-	storetest.Run(t, func(t *testing.T) storetest.Stores {
+	storetest.Run(t, func(t *testing.T) storetest.Subject {
 		project := testenv.Project(t)
 		fs := testenv.Firestore(t, project)
 		// Dial, as the functions do: the store makes its own client on first use.

@@ -18,7 +18,7 @@ import (
 //	mail.status.<status>   month.<1-12>   unit.<day|week>.<one|many>   mail.button_fallback
 
 // Languages are the languages Render writes in: Dutch first.
-var languages = []string{"nl", "en"}
+var languages = i18n.Languages()
 
 // Languages returns the languages Render accepts.
 func Languages() []string { return slices.Clone(languages) }

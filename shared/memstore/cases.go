@@ -77,17 +77,7 @@ func (s *Store) Update(ctx context.Context, ref string, fn func(c *request.Case)
 	return c, err
 }
 
-// UpdateEvents is Update that also returns the case's audit events as committed, in the order
-// they were written.
-func (s *Store) UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, error) {
-	c, p, err := s.update(ctx, ref, fn, true)
-	if err != nil {
-		return c, nil, err
-	}
-	return c, p.events, nil
-}
-
-// UpdateParts is Update that also returns the case's events and letters as committed.
+// UpdateParts implements app.CaseStore.
 func (s *Store) UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
 	c, p, err := s.update(ctx, ref, fn, true)
 	if err != nil {
@@ -158,13 +148,7 @@ func (s *Store) Case(ctx context.Context, ref string) (*request.Case, error) {
 	return c, err
 }
 
-// CaseEvents is Case and Events in one.
-func (s *Store) CaseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error) {
-	c, p, err := s.caseParts(ctx, ref, true)
-	return c, p.events, err
-}
-
-// CaseParts is Case, Events and Letters in one.
+// CaseParts implements app.CaseStore.
 func (s *Store) CaseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error) {
 	c, p, err := s.caseParts(ctx, ref, true)
 	return c, p.events, p.letters, err

@@ -102,7 +102,7 @@ func (s *Store) changeLetter(ctx context.Context, id string, fn func(l *outbox.L
 	return clone(l), nil
 }
 
-// QueueLetter implements app.LetterQueue: a letter that belongs to no case, stored once.
+// QueueLetter implements app.OutboxStore: a letter that belongs to no case, stored once.
 func (s *Store) QueueLetter(ctx context.Context, l *outbox.Letter) error {
 	if err := ctx.Err(); err != nil {
 		return err

@@ -40,7 +40,6 @@ var (
 	_ app.OutboxStore = (*Store)(nil)
 	_ app.BlobStore   = (*Store)(nil)
 	_ app.DeskStore   = (*Store)(nil)
-	_ app.LetterQueue = (*Store)(nil)
 )
 
 type counter struct {

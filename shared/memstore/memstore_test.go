@@ -8,5 +8,5 @@ import (
 )
 
 func TestContract(t *testing.T) {
-	storetest.Run(t, func(*testing.T) storetest.Stores { return memstore.New() })
+	storetest.Run(t, func(*testing.T) storetest.Subject { return memstore.New() })
 }

@@ -71,7 +71,7 @@ func ExportCase(f CaseFacts, events []request.Event, letters []outbox.Letter) Ex
 		if slices.Contains(viewEvents, e.Action) {
 			kind = KindView
 		}
-		x.Timeline = append(x.Timeline, Entry{At: e.At.In(loc), Kind: kind, Actor: e.Actor, Action: e.Action, Detail: e.Detail})
+		x.Timeline = append(x.Timeline, Entry{At: e.At.In(loc), Kind: kind, Actor: e.Actor, Action: string(e.Action), Detail: e.Detail})
 	}
 	for _, l := range letters {
 		en := Entry{At: l.CreatedAt.In(loc), Kind: KindLetter, Actor: "system", Action: string(l.Kind),

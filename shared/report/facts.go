@@ -11,26 +11,11 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Audit-trail actions the report reads besides the state machine's own (request.Action).
-const (
-	// EventSubmitted starts a web request: the case awaits confirmation from then on.
-	EventSubmitted = "submitted"
-	// EventConfirmed and EventIntake carry in Detail the status the case entered (an intake,
-	// a request registered by staff, starts confirmed).
-	EventConfirmed = "confirmed"
-	EventIntake    = "intake"
-	// EventIDCopyViewed is recorded each time staff open a case's ID copy; Actor is the staff
-	// address. The report counts them; the case export lists them as views.
-	EventIDCopyViewed = "id_copy_viewed"
-	// EventCaseViewed may be recorded when staff open a case page; the export lists it as a view.
-	EventCaseViewed = "case_viewed"
-)
-
 // viewEvents are the audit actions that record someone looking at something.
-var viewEvents = []string{EventIDCopyViewed, EventCaseViewed}
+var viewEvents = []request.Action{request.ActIDCopyViewed, request.ActCaseViewed}
 
 // thirdPartyReturns are the audit actions by which a case comes back from a third party.
-var thirdPartyReturns = []string{"third_party_agree", "third_party_object", "third_party_none", "third_party_term_ended"}
+var thirdPartyReturns = []request.Action{request.ActThirdPartyAgree, request.ActThirdPartyObject, request.ActThirdPartyTermEnded}
 
 // FactsOf takes from a stored case and its audit trail what the report needs, leaving out every
 // name, address and free text. channel is how the request came in. A last stage the trail leaves
@@ -51,7 +36,7 @@ func FactsOf(c *request.Case, channel request.Channel, events []request.Event) C
 		}
 	}
 	for _, e := range events {
-		if e.Action == EventIDCopyViewed {
+		if e.Action == request.ActIDCopyViewed {
 			f.IDCopyViews++
 		}
 	}
@@ -59,8 +44,8 @@ func FactsOf(c *request.Case, channel request.Channel, events []request.Event) C
 }
 
 // StagesFromEvents replays a case's audit trail through the state machine and returns the
-// stretches it spent in each status, in order; the last one runs on (To zero). EventSubmitted
-// starts awaiting_confirmation; EventConfirmed and EventIntake enter the status in their Detail;
+// stretches it spent in each status, in order; the last one runs on (To zero). ActSubmitted
+// starts awaiting_confirmation; ActConfirmed and ActIntake enter the status in their Detail;
 // a third party's answer (or its term ending) returns to in_progress; every other action moves
 // as request.Next says, and events that change nothing (uploads, letters, views) are skipped.
 func StagesFromEvents(events []request.Event) []Stage {
@@ -82,18 +67,18 @@ func StagesFromEvents(events []request.Event) []Stage {
 	}
 	for _, e := range evs {
 		switch {
-		case e.Action == EventSubmitted:
+		case e.Action == request.ActSubmitted:
 			if cur == "" {
 				enter(request.AwaitingConfirmation, e.At)
 			}
-		case e.Action == EventConfirmed || e.Action == EventIntake:
+		case e.Action == request.ActConfirmed || e.Action == request.ActIntake:
 			enter(request.Status(e.Detail), e.At)
 		case slices.Contains(thirdPartyReturns, e.Action):
 			if cur == request.AwaitingThirdParty {
 				enter(request.InProgress, e.At)
 			}
-		case cur != "" && request.Action(e.Action) != request.ActConfirm:
-			if next, err := request.Next(request.Action(e.Action), cur, ""); err == nil {
+		case cur != "" && e.Action != request.ActConfirm:
+			if next, err := request.Next(e.Action, cur, ""); err == nil {
 				enter(next, e.At)
 			}
 		}

@@ -36,18 +36,18 @@ func namedCase() (*request.Case, []request.Event) {
 	}
 	staff := "staff@corporatie.example"
 	events := []request.Event{
-		{At: ts("2026-03-02T09:00:00Z"), Actor: "requester", Action: EventSubmitted, Detail: "access"},
-		{At: ts("2026-03-02T10:00:00Z"), Actor: "requester", Action: EventConfirmed, Detail: "awaiting_identity"},
+		{At: ts("2026-03-02T09:00:00Z"), Actor: "requester", Action: request.ActSubmitted, Detail: "access"},
+		{At: ts("2026-03-02T10:00:00Z"), Actor: "requester", Action: request.ActConfirmed, Detail: "awaiting_identity"},
 		{At: ts("2026-03-03T10:00:00Z"), Actor: "requester", Action: "id_uploaded", Detail: "image/jpeg"},
-		{At: ts("2026-03-04T10:00:00Z"), Actor: staff, Action: EventIDCopyViewed},
-		{At: ts("2026-03-04T10:05:00Z"), Actor: staff, Action: EventIDCopyViewed},
-		{At: ts("2026-03-04T10:10:00Z"), Actor: staff, Action: string(request.ActVerifyIdentity), Detail: "passport"},
+		{At: ts("2026-03-04T10:00:00Z"), Actor: staff, Action: request.ActIDCopyViewed},
+		{At: ts("2026-03-04T10:05:00Z"), Actor: staff, Action: request.ActIDCopyViewed},
+		{At: ts("2026-03-04T10:10:00Z"), Actor: staff, Action: request.ActVerifyIdentity, Detail: "passport"},
 		{At: ts("2026-03-05T10:00:00Z"), Actor: "system", Action: "id_copy_deleted", Detail: "term ended"},
-		{At: ts("2026-03-10T10:00:00Z"), Actor: staff, Action: string(request.ActConsult), Detail: "third party consulted until 2026-03-24"},
+		{At: ts("2026-03-10T10:00:00Z"), Actor: staff, Action: request.ActConsult, Detail: "third party consulted until 2026-03-24"},
 		{At: ts("2026-03-20T10:00:00Z"), Actor: "third_party", Action: "third_party_object"},
-		{At: ts("2026-03-25T10:00:00Z"), Actor: staff, Action: string(request.ActExtend), Detail: "complex"},
-		{At: ts("2026-04-20T10:00:00Z"), Actor: staff, Action: string(request.ActDecide), Detail: "partly_granted (protection_of_rights)"},
-		{At: ts("2026-04-21T10:00:00Z"), Actor: staff, Action: string(request.ActClose)},
+		{At: ts("2026-03-25T10:00:00Z"), Actor: staff, Action: request.ActExtend, Detail: "complex"},
+		{At: ts("2026-04-20T10:00:00Z"), Actor: staff, Action: request.ActDecide, Detail: "partly_granted (protection_of_rights)"},
+		{At: ts("2026-04-21T10:00:00Z"), Actor: staff, Action: request.ActClose},
 	}
 	return c, events
 }
@@ -87,22 +87,22 @@ func TestStagesFromEvents(t *testing.T) {
 	}{
 		{"none", nil, nil},
 		{"intake starts confirmed", []request.Event{
-			{At: ts("2026-03-02T09:00:00Z"), Action: EventIntake, Detail: "in_progress"},
-			{At: ts("2026-03-03T09:00:00Z"), Action: string(request.ActRequestIdentity)},
-			{At: ts("2026-03-05T09:00:00Z"), Action: string(request.ActVerifyIdentity)},
+			{At: ts("2026-03-02T09:00:00Z"), Action: request.ActIntake, Detail: "in_progress"},
+			{At: ts("2026-03-03T09:00:00Z"), Action: request.ActRequestIdentity},
+			{At: ts("2026-03-05T09:00:00Z"), Action: request.ActVerifyIdentity},
 		}, []Stage{st(ip, "2026-03-02T09:00:00Z", "2026-03-03T09:00:00Z"), st(ai, "2026-03-03T09:00:00Z", "2026-03-05T09:00:00Z"),
 			st(ip, "2026-03-05T09:00:00Z", "")}},
 		{"third party silent, then withdrawn", []request.Event{
-			{At: ts("2026-03-02T09:00:00Z"), Action: EventConfirmed, Detail: "in_progress"},
-			{At: ts("2026-03-03T09:00:00Z"), Action: string(request.ActConsult)},
+			{At: ts("2026-03-02T09:00:00Z"), Action: request.ActConfirmed, Detail: "in_progress"},
+			{At: ts("2026-03-03T09:00:00Z"), Action: request.ActConsult},
 			{At: ts("2026-03-17T09:00:00Z"), Action: "third_party_term_ended"},
-			{At: ts("2026-03-18T09:00:00Z"), Action: string(request.ActWithdraw)},
+			{At: ts("2026-03-18T09:00:00Z"), Action: request.ActWithdraw},
 		}, []Stage{st(ip, "2026-03-02T09:00:00Z", "2026-03-03T09:00:00Z"), st(atp, "2026-03-03T09:00:00Z", "2026-03-17T09:00:00Z"),
 			st(ip, "2026-03-17T09:00:00Z", "2026-03-18T09:00:00Z"), st(request.Closed, "2026-03-18T09:00:00Z", "")}},
 		{"an action the status does not allow changes nothing", []request.Event{
-			{At: ts("2026-03-02T09:00:00Z"), Action: EventSubmitted},
-			{At: ts("2026-03-03T09:00:00Z"), Action: string(request.ActDecide)},
-			{At: ts("2026-03-04T09:00:00Z"), Action: EventConfirmed, Detail: "bogus"},
+			{At: ts("2026-03-02T09:00:00Z"), Action: request.ActSubmitted},
+			{At: ts("2026-03-03T09:00:00Z"), Action: request.ActDecide},
+			{At: ts("2026-03-04T09:00:00Z"), Action: request.ActConfirmed, Detail: "bogus"},
 		}, []Stage{st(ac, "2026-03-02T09:00:00Z", "")}},
 	}
 	for _, tc := range cases {

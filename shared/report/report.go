@@ -78,14 +78,7 @@ func (c CaseFacts) OnTime() (onTime, ok bool) {
 // Open reports whether the case is still being handled: not decided, closed or expired (the
 // desk's definition, docs/contract.md §3), so a case awaiting confirmation is open too.
 func (c CaseFacts) Open() bool {
-	if c.Decided() {
-		return false
-	}
-	switch c.Status {
-	case request.Decided, request.Closed, request.Expired:
-		return false
-	}
-	return true
+	return !c.Decided() && !c.Status.Finished()
 }
 
 // Overdue reports whether the case is open and its due date lies before today.

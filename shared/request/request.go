@@ -46,7 +46,15 @@ func (s Status) Open() bool {
 	return s == AwaitingIdentity || s == InProgress || s == AwaitingThirdParty
 }
 
-// Action is anything that changes a case.
+// Finished reports whether the case is over: decided, closed or expired. A finished case
+// allows no staff action and its staff pages show no personal data (docs/contract.md §3). A
+// request awaiting confirmation is neither Open nor Finished.
+func (s Status) Finished() bool {
+	return s == Decided || s == Closed || s == Expired
+}
+
+// Action is something done to a case: a transition of the state machine below, or what its
+// audit trail records (actions.go).
 type Action string
 
 const (
@@ -264,6 +272,6 @@ type Result struct {
 type Event struct {
 	At     time.Time
 	Actor  string // "requester", "system", or a staff address
-	Action string
+	Action Action
 	Detail string
 }

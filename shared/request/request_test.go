@@ -65,6 +65,33 @@ func TestStateMachine(t *testing.T) {
 	}
 }
 
+// Every status is open, finished or awaiting confirmation, exactly one of them; a finished
+// case allows no staff action.
+func TestStatusOpenOrFinished(t *testing.T) {
+	t.Parallel()
+	for _, st := range Statuses {
+		open, finished, unconfirmed := st.Open(), st.Finished(), st == AwaitingConfirmation
+		if n := btoi(open) + btoi(finished) + btoi(unconfirmed); n != 1 {
+			t.Errorf("%s: open %t, finished %t, unconfirmed %t; want exactly one", st, open, finished, unconfirmed)
+		}
+		if !finished {
+			continue
+		}
+		for _, a := range StaffActions {
+			if Allowed(a, st) {
+				t.Errorf("%s is finished but allows %s", st, a)
+			}
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
 func TestValidateTrimsAndLowercases(t *testing.T) {
 	t.Parallel()
 	v, errs := Submission{Type: " access ", Name: " Carla ", Email: "Carla@Tenant.Test", BirthDate: "1980-05-17",

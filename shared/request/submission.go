@@ -51,7 +51,7 @@ type FieldError struct {
 	Code  string
 }
 
-// Message explains the problem in lang ("nl" or "en") from the catalogue: key "fielderr." + Code,
+// Message explains the problem in lang (one of i18n.Languages) from the catalogue: key "fielderr." + Code,
 // or the text for "invalid" when the code has none.
 func (e FieldError) Message(lang string) string {
 	if m, ok := i18n.Lookup(lang, "fielderr."+e.Code); ok {
@@ -106,13 +106,12 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		add("type", "type")
 	}
 	v.Lang = trim(s.Lang)
-	switch v.Lang {
-	case "":
-		v.Lang = "nl"
-	case "nl", "en":
-	default:
+	switch {
+	case v.Lang == "":
+		v.Lang = i18n.Default
+	case !i18n.Supported(v.Lang):
 		add("lang", "lang")
-		v.Lang = "nl"
+		v.Lang = i18n.Default
 	}
 	v.Subject.Name = line("name", s.Name, true, maxShort)
 	v.Subject.Email = email(trim(s.Email), "email", add)

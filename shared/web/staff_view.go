@@ -48,7 +48,7 @@ func StaffExportURL(tok, format string) string {
 // Finished reports whether a case is over (decided, closed or expired): its staff page and
 // JSON show no personal data and offer no action (docs/contract.md §3).
 func Finished(s request.Status) bool {
-	return s == request.Decided || s == request.Closed || s == request.Expired
+	return s.Finished()
 }
 
 // finishedCase is what may still be shown of a finished case: no name, address, request text,
@@ -251,14 +251,14 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 	default:
 		out.By = e.Actor
 	}
-	if text := Optional(lang, "event."+e.Action); text != "" {
+	if text := Optional(lang, "event."+string(e.Action)); text != "" {
 		out.Text = text
-	} else if letter := Optional(lang, "letter."+e.Action); letter != "" && e.Actor == "system" {
+	} else if letter := Optional(lang, "letter."+string(e.Action)); letter != "" && e.Actor == "system" {
 		out.Text = T(lang, "event.letter") + ": " + letter // a letter the tick sent
 	} else {
-		out.Text = e.Action
+		out.Text = string(e.Action)
 	}
-	if e.Action == app.EventReceivedOn {
+	if e.Action == request.ActReceivedOn {
 		// The day of receipt staff entered at intake, as the reader writes dates.
 		if d, err := civil.ParseDate(e.Detail); err == nil {
 			out.Text += ": " + Date(d, lang)

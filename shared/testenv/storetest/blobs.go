@@ -9,7 +9,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/app"
 )
 
-func blobs(t *testing.T, s Stores) {
+func blobs(t *testing.T, s Subject) {
 	big := bytes.Repeat([]byte("0123456789abcdef"), 80_000) // 1.28 MB: more than one Firestore document
 	if err := s.PutIDCopy(ctx, "PL-BLOB", big, "image/jpeg", t0.AddDate(0, 0, 30)); err != nil {
 		t.Fatal(err)
@@ -60,7 +60,7 @@ func blobs(t *testing.T, s Stores) {
 
 // accessPackages: two concurrent attempts each store their own package; the loser deletes only
 // its own; DeleteCase removes every package of the case.
-func accessPackages(t *testing.T, s Stores) {
+func accessPackages(t *testing.T, s Subject) {
 	const ref = "PL-PKG"
 	var wg sync.WaitGroup
 	errs := make(chan error, 2)

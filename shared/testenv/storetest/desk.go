@@ -18,7 +18,7 @@ import (
 
 func day(d int) civil.Date { return civil.Date{Year: 2026, Month: 3, Day: 1}.AddDays(d) }
 
-func openCases(t *testing.T, s Stores) {
+func openCases(t *testing.T, s Subject) {
 	seed := func(ref string, st request.Status, due civil.Date, submitted time.Time) {
 		c := newCase(ref)
 		c.Status, c.DueDate, c.SubmittedAt = st, due, submitted
@@ -92,14 +92,14 @@ func openCases(t *testing.T, s Stores) {
 	}
 }
 
-func casesReceived(t *testing.T, s Stores) {
+func casesReceived(t *testing.T, s Subject) {
 	seed := func(ref string, received civil.Date, events int) {
 		c := newCase(ref)
 		c.Received = received
 		submit(t, s, c)
 		for i := range events {
 			if _, err := s.Update(ctx, ref, func(*request.Case) (app.Change, error) {
-				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("step-", i)}}}, nil
+				return app.Change{Events: []request.Event{{At: t0, Actor: "system", Action: request.Action(fmt.Sprint("step-", i))}}}, nil
 			}); err != nil {
 				t.Fatal(err)
 			}
@@ -131,7 +131,7 @@ func casesReceived(t *testing.T, s Stores) {
 	for _, ce := range got {
 		r := row{Ref: ce.Case.Reference}
 		for _, e := range ce.Events {
-			r.Actions = append(r.Actions, e.Action)
+			r.Actions = append(r.Actions, string(e.Action))
 		}
 		rows = append(rows, r)
 	}
@@ -156,7 +156,7 @@ func postLetter(ref string, kind letter.Kind, created time.Time) *outbox.Letter 
 	return l
 }
 
-func lettersToPost(t *testing.T, s Stores) {
+func lettersToPost(t *testing.T, s Subject) {
 	c := newCase("PL-POST")
 	mail := newLetter(c.Reference, letter.ConfirmEmail, t0)
 	second, first := postLetter(c.Reference, letter.Decision, t0.Add(time.Hour)), postLetter(c.Reference, letter.Receipt, t0)
@@ -216,7 +216,7 @@ func lettersToPost(t *testing.T, s Stores) {
 	}
 }
 
-func oneMarkPostedWinner(t *testing.T, s Stores) {
+func oneMarkPostedWinner(t *testing.T, s Subject) {
 	c := newCase("PL-POST-RACE")
 	l := postLetter(c.Reference, letter.Receipt, t0)
 	submit(t, s, c, l)

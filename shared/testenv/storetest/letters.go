@@ -13,7 +13,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-func letterLeases(t *testing.T, s Stores) {
+func letterLeases(t *testing.T, s Subject) {
 	c := newCase("PL-LEASE")
 	l := newLetter(c.Reference, letter.ConfirmEmail, t0)
 	submit(t, s, c, l)
@@ -80,7 +80,7 @@ func letterLeases(t *testing.T, s Stores) {
 
 // A letter that belongs to no case (the decree-days warning) is queued once and then claimed,
 // sent and relayed like any other.
-func lettersOfNoCase(t *testing.T, s Stores) {
+func lettersOfNoCase(t *testing.T, s Subject) {
 	l := &outbox.Letter{ID: outbox.ID(testLetterKey, "", letter.DecreeDaysMissing, "privacy@corp.test", "2028"), Kind: letter.DecreeDaysMissing,
 		Lang: "nl", To: "privacy@corp.test", Data: letter.Data{MissingYear: 2028}, Status: outbox.Pending, CreatedAt: t0,
 		RetainUntil: t0.AddDate(1, 0, 0)}
@@ -108,7 +108,7 @@ func lettersOfNoCase(t *testing.T, s Stores) {
 	}
 }
 
-func oneClaimWinner(t *testing.T, s Stores) {
+func oneClaimWinner(t *testing.T, s Subject) {
 	c := newCase("PL-CLAIM")
 	l := newLetter(c.Reference, letter.ConfirmEmail, t0)
 	submit(t, s, c, l)
@@ -123,7 +123,7 @@ func oneClaimWinner(t *testing.T, s Stores) {
 
 // A sender claims all of a case's letters that can go with the one its message names, and
 // records their outcomes together.
-func claimCaseLetters(t *testing.T, s Stores) {
+func claimCaseLetters(t *testing.T, s Subject) {
 	c := newCase("PL-CASECLAIM")
 	a, b, done := newLetter(c.Reference, letter.Receipt, t0), newLetter(c.Reference, letter.StaffCase, t0), newLetter(c.Reference, letter.ConfirmEmail, t0)
 	submit(t, s, c, a, b, done)
@@ -203,7 +203,7 @@ func claimCaseLetters(t *testing.T, s Stores) {
 	}
 }
 
-func oneCaseClaimWinner(t *testing.T, s Stores) {
+func oneCaseClaimWinner(t *testing.T, s Subject) {
 	c := newCase("PL-CASEWIN")
 	a, b := newLetter(c.Reference, letter.Receipt, t0), newLetter(c.Reference, letter.StaffCase, t0)
 	submit(t, s, c, a, b)
@@ -218,7 +218,7 @@ func oneCaseClaimWinner(t *testing.T, s Stores) {
 	}
 }
 
-func pendingLetters(t *testing.T, s Stores) {
+func pendingLetters(t *testing.T, s Subject) {
 	c := newCase("PL-PEND")
 	kinds := []letter.Kind{letter.ConfirmEmail, letter.Receipt, letter.StaffCase, letter.IDRequested, letter.StaffReminder}
 	var ls []*outbox.Letter

@@ -1,7 +1,6 @@
 package storetest
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -16,23 +15,9 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// PartsStore reads and changes a case together with its audit events and letters, each in one
-// call: what Case, Events and Letters (or Update and then Events and Letters) give, from the
-// read or write of the case alone where the store keeps them together.
-type PartsStore interface {
-	// CaseEvents is Case and Events in one.
-	CaseEvents(ctx context.Context, ref string) (*request.Case, []request.Event, error)
-	// UpdateEvents is Update that also returns the case's events as committed.
-	UpdateEvents(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, error)
-	// CaseParts is Case, Events and Letters in one.
-	CaseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error)
-	// UpdateParts is Update that also returns the case's events and letters as committed.
-	UpdateParts(ctx context.Context, ref string, fn func(c *request.Case) (app.Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error)
-}
-
-// caseParts: CaseEvents and CaseParts give what Case, Events and Letters give, copies the
-// caller may change, and ErrNotFound for an absent case.
-func caseParts(t *testing.T, s Stores) {
+// caseParts: CaseParts gives what Case, Events and Letters give, copies the caller may change,
+// and ErrNotFound for an absent case.
+func caseParts(t *testing.T, s Subject) {
 	c := fullCase("PL-PARTS")
 	submit(t, s, c, newLetter(c.Reference, letter.ConfirmEmail, t0), newLetter(c.Reference, letter.Receipt, t0))
 	if _, err := s.Update(ctx, c.Reference, func(*request.Case) (app.Change, error) {
@@ -45,16 +30,6 @@ func caseParts(t *testing.T, s Stores) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, events, err := s.CaseEvents(ctx, c.Reference)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(wantCase, got); d != "" {
-		t.Errorf("CaseEvents' case (-Case +CaseEvents):\n%s", d)
-	}
-	if d := cmp.Diff(wantEvents, events); d != "" || len(events) != 2 {
-		t.Errorf("CaseEvents' events (-Events +CaseEvents):\n%s", d)
-	}
 	got, events, letters, err := s.CaseParts(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
@@ -62,7 +37,7 @@ func caseParts(t *testing.T, s Stores) {
 	if d := cmp.Diff(wantCase, got); d != "" {
 		t.Errorf("CaseParts' case (-Case +CaseParts):\n%s", d)
 	}
-	if d := cmp.Diff(wantEvents, events); d != "" {
+	if d := cmp.Diff(wantEvents, events); d != "" || len(events) != 2 {
 		t.Errorf("CaseParts' events (-Events +CaseParts):\n%s", d)
 	}
 	if d := cmp.Diff(wantLetters, letters); d != "" || len(letters) != 2 {
@@ -72,9 +47,6 @@ func caseParts(t *testing.T, s Stores) {
 	got.Subject.Name, events[0].Action, letters[0].To = "changed", "changed", "changed"
 	if _, events, letters, _ := s.CaseParts(ctx, c.Reference); events[0].Action == "changed" || letters[0].To == "changed" {
 		t.Error("read parts share memory with the store")
-	}
-	if _, _, err := s.CaseEvents(ctx, "PL-NONE"); !errors.Is(err, app.ErrNotFound) {
-		t.Errorf("CaseEvents of an absent case: %v, want ErrNotFound", err)
 	}
 	if _, _, _, err := s.CaseParts(ctx, "PL-NONE"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("CaseParts of an absent case: %v, want ErrNotFound", err)
@@ -88,9 +60,9 @@ func caseParts(t *testing.T, s Stores) {
 	}
 }
 
-// updateParts: UpdateEvents and UpdateParts commit as Update does and return the case's events
-// and letters as committed, the same as Events and Letters read afterwards.
-func updateParts(t *testing.T, s Stores) {
+// updateParts: UpdateParts commits as Update does and returns the case's events and letters as
+// committed, the same as Events and Letters read afterwards.
+func updateParts(t *testing.T, s Subject) {
 	c := newCase("PL-UPDPARTS")
 	sent := newLetter(c.Reference, letter.ConfirmEmail, t0)
 	submit(t, s, c, sent)
@@ -130,17 +102,18 @@ func updateParts(t *testing.T, s Stores) {
 		}
 	}
 
-	got, events, err = s.UpdateEvents(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
+	// A change with an event only: the letters come back as they were.
+	got, events, letters, err = s.UpdateParts(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
 		c.UpdatedAt = t0.Add(2 * time.Hour)
 		return app.Change{Events: []request.Event{{At: t0.Add(2 * time.Hour), Actor: "staff@corp.test", Action: "case_viewed"}}}, nil
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Version != 3 || len(events) != 3 || events[2].Action != "case_viewed" {
-		t.Errorf("UpdateEvents: version %d, events %+v; want 3 and three events, case_viewed last", got.Version, events)
+	if got.Version != 3 || len(events) != 3 || events[2].Action != "case_viewed" || len(letters) != 2 {
+		t.Errorf("UpdateParts: version %d, events %+v, %d letters; want 3, three events with case_viewed last, 2 letters", got.Version, events, len(letters))
 	}
-	wantParts(t, s, "UpdateEvents", c.Reference, events, nil)
+	wantParts(t, s, "UpdateParts", c.Reference, events, letters)
 
 	// An error from fn aborts: the case as fn left it, no parts, nothing written.
 	boom := errors.New("boom")
@@ -150,13 +123,6 @@ func updateParts(t *testing.T, s Stores) {
 	})
 	if err != boom || got == nil || got.Status != request.Closed || events != nil || letters != nil {
 		t.Errorf("UpdateParts with fn's error: %v, case %+v, %d events, %d letters; want boom, the case as fn left it, no parts", err, got, len(events), len(letters))
-	}
-	got, events, err = s.UpdateEvents(ctx, c.Reference, func(c *request.Case) (app.Change, error) {
-		c.Status = request.Closed
-		return app.Change{Events: []request.Event{{At: t0, Actor: "x", Action: "y"}}}, boom
-	})
-	if err != boom || got == nil || got.Status != request.Closed || events != nil {
-		t.Errorf("UpdateEvents with fn's error: %v, case %+v, %d events; want boom, the case as fn left it, no events", err, got, len(events))
 	}
 	if stored := mustCase(t, s, c.Reference); stored.Version != 3 || stored.Status != request.InProgress {
 		t.Errorf("an aborted update changed the case: version %d status %s", stored.Version, stored.Status)
@@ -171,9 +137,6 @@ func updateParts(t *testing.T, s Stores) {
 	none := func(*request.Case) (app.Change, error) { return app.Change{}, nil }
 	if _, _, _, err := s.UpdateParts(ctx, "PL-NONE", none); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("UpdateParts of an absent case: %v, want ErrNotFound", err)
-	}
-	if _, _, err := s.UpdateEvents(ctx, "PL-NONE", none); !errors.Is(err, app.ErrNotFound) {
-		t.Errorf("UpdateEvents of an absent case: %v, want ErrNotFound", err)
 	}
 }
 
@@ -197,7 +160,7 @@ func wantParts(t *testing.T, s Stores, what, ref string, events []request.Event,
 
 // concurrentUpdateParts: fn may run again when another update committed first; each
 // UpdateParts returns the parts its own commit left, the other's included when it came first.
-func concurrentUpdateParts(t *testing.T, s Stores) {
+func concurrentUpdateParts(t *testing.T, s Subject) {
 	c := newCase("PL-CONCPARTS")
 	submit(t, s, c)
 	const n = 2
@@ -226,7 +189,7 @@ func concurrentUpdateParts(t *testing.T, s Stores) {
 				})
 				l := newLetter(c.Reference, letter.StaffCase, t0)
 				l.ID = outbox.ID(testLetterKey, c.Reference, letter.StaffCase, "staff@corp.test", fmt.Sprint(i))
-				return app.Change{Letters: []*outbox.Letter{l}, Events: []request.Event{{At: t0, Actor: "system", Action: fmt.Sprint("update-", i)}}}, nil
+				return app.Change{Letters: []*outbox.Letter{l}, Events: []request.Event{{At: t0, Actor: "system", Action: request.Action(fmt.Sprint("update-", i))}}}, nil
 			})
 			r := result{err: err, events: events, letters: letters}
 			if got != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/app"
 )
 
-func rateLimits(t *testing.T, s Stores) {
+func rateLimits(t *testing.T, s Subject) {
 	now := time.Date(2026, 3, 27, 10, 20, 0, 0, time.UTC)
 	limits := []app.Limit{{Key: "ip-x", Max: 5, Window: time.Hour}, {Key: "mail-y", Max: 2, Window: time.Hour}}
 	for i := range 2 {
@@ -58,7 +58,7 @@ func rateLimits(t *testing.T, s Stores) {
 }
 
 // Submissions that race for the last place under a limit: exactly one gets it.
-func concurrentLimits(t *testing.T, s Stores) {
+func concurrentLimits(t *testing.T, s Subject) {
 	now := time.Date(2026, 3, 27, 10, 20, 0, 0, time.UTC)
 	limits := []app.Limit{{Key: "mail-race", Max: 1, Window: time.Hour}}
 	var n atomic.Int32
@@ -76,7 +76,7 @@ func concurrentLimits(t *testing.T, s Stores) {
 }
 
 // Count counts attempts that store no case, against the same counters as Submit.
-func countLimits(t *testing.T, s Stores) {
+func countLimits(t *testing.T, s Subject) {
 	now := time.Date(2026, 3, 27, 10, 20, 0, 0, time.UTC)
 	limits := []app.Limit{{Key: "count-ip", Max: 2, Window: time.Hour}, {Key: "count-other", Max: 9, Window: time.Hour}}
 	for i := range 2 {
@@ -112,7 +112,7 @@ func countLimits(t *testing.T, s Stores) {
 }
 
 // Counts that race for the last place under a limit: exactly one gets it.
-func concurrentCounts(t *testing.T, s Stores) {
+func concurrentCounts(t *testing.T, s Subject) {
 	now := time.Date(2026, 3, 27, 10, 20, 0, 0, time.UTC)
 	limits := []app.Limit{{Key: "count-race", Max: 1, Window: time.Hour}}
 	errLimited := errors.New("rate limited")

@@ -20,28 +20,28 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Stores is one implementation of all the stores.
+// Stores is one implementation of every store port of app.Service but the sessions (those have
+// a contract of their own, RunSessions).
 type Stores interface {
 	app.CaseStore
 	app.OutboxStore
 	app.BlobStore
 	app.DeskStore
-	app.LetterQueue
-	PartsStore
 }
 
-// EventExpiries is how the contract sees the TTL a store gave a case's events; the Stores that
-// Run tests must implement it (a test against Firestore reads the documents).
-type EventExpiries interface {
+// Subject is the Stores under contract, with a view of what the ports do not show: the TTL the
+// store gave a case's events (a test against Firestore reads the case document).
+type Subject interface {
+	Stores
 	// EventsExpireAt lists the TTL (expireAt) of the case's events, in the order of Events.
 	EventsExpireAt(ctx context.Context, ref string) ([]time.Time, error)
 }
 
 // Run runs the contract against fresh stores from newStores, one per subtest.
-func Run(t *testing.T, newStores func(t *testing.T) Stores) {
+func Run(t *testing.T, newStores func(t *testing.T) Subject) {
 	tests := []struct {
 		name string
-		fn   func(t *testing.T, s Stores)
+		fn   func(t *testing.T, s Subject)
 	}{
 		{"SubmitStoresCaseLettersAndEvents", submitStores},
 		{"SubmitRefusesATakenReference", submitExists},
@@ -126,8 +126,7 @@ func newLetter(ref string, kind letter.Kind, created time.Time) *outbox.Letter {
 
 func submit(t *testing.T, s Stores, c *request.Case, letters ...*outbox.Letter) {
 	t.Helper()
-	ch := app.Change{Letters: letters, Events: []request.Event{{At: c.SubmittedAt, Actor: "requester", Action: "submitted", Detail: "access"}},
-		RetainUntil: c.RetainUntil}
+	ch := app.Change{Letters: letters, Events: []request.Event{{At: c.SubmittedAt, Actor: "requester", Action: "submitted", Detail: "access"}}}
 	if err := s.Submit(ctx, c, ch, nil); err != nil {
 		t.Fatalf("Submit(%s): %v", c.Reference, err)
 	}

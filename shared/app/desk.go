@@ -274,7 +274,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 	v := &DeskView{Today: deadline.DateIn(now), ToPost: post, Cases: []DeskCase{}}
 	listed := cases
 	if Finished(f.Status) {
-		if listed, err = ds.CasesIn(ctx, f.Status, deskMaxCases); err != nil {
+		if listed, err = s.DeskStore.CasesIn(ctx, f.Status, deskMaxCases); err != nil {
 			return nil, fmt.Errorf("cases %s: %w", f.Status, err)
 		}
 		slices.Reverse(listed) // the most recent first

@@ -182,11 +182,6 @@ func ParseDeskFilter(status, typ, query string) (DeskFilter, []request.FieldErro
 	return f, errs
 }
 
-// Finished reports whether a case in status st has ended: decided, closed or expired.
-func Finished(st request.Status) bool {
-	return st == request.Decided || st == request.Closed || st == request.Expired
-}
-
 // searchReference reads a search text as a case reference ("PL-7K3M-Q9XD", also in lower case
 // or without "PL-"); ok is false for any other text.
 func searchReference(q string) (string, bool) {
@@ -273,7 +268,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 	}
 	v := &DeskView{Today: deadline.DateIn(now), ToPost: post, Cases: []DeskCase{}}
 	listed := cases
-	if Finished(f.Status) {
+	if f.Status.Finished() {
 		if listed, err = s.DeskStore.CasesIn(ctx, f.Status, deskMaxCases); err != nil {
 			return nil, fmt.Errorf("cases %s: %w", f.Status, err)
 		}
@@ -315,7 +310,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 		if f.Status != "" && f.Status != c.Status || f.Type != "" && f.Type != c.Type {
 			continue
 		}
-		if f.Query != "" && (Finished(c.Status) || !nameMatches(c.Subject.Name, f.Query)) {
+		if f.Query != "" && (c.Status.Finished() || !nameMatches(c.Subject.Name, f.Query)) {
 			continue
 		}
 		v.Cases = append(v.Cases, s.deskCase(c, v.Today))
@@ -333,7 +328,7 @@ func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
 		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration}
-	if Finished(c.Status) {
+	if c.Status.Finished() {
 		dc.WaitingOn = ""
 		return dc
 	}

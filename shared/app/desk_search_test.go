@@ -61,7 +61,7 @@ func TestDeskSearchAndFinished(t *testing.T) {
 			var out []string
 			for _, c := range v.Cases {
 				out = append(out, c.Reference)
-				if app.Finished(c.Status) && c.Name != "" {
+				if c.Status.Finished() && c.Name != "" {
 					t.Errorf("finished case %s shows the name %q", c.Reference, c.Name)
 				}
 			}

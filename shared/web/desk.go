@@ -98,7 +98,7 @@ func (p DeskPage) CasesHeading() string {
 	switch {
 	case p.Filter.Query != "":
 		return T(p.Lang, "desk.cases.found")
-	case app.Finished(p.Filter.Status):
+	case p.Filter.Status.Finished():
 		return T(p.Lang, "desk.cases.finished")
 	}
 	return T(p.Lang, "desk.cases")

@@ -193,15 +193,13 @@ func searchReference(q string) (string, bool) {
 		return "", false
 	}
 	for i, c := range r[3:] {
-		if i != 4 && !strings.ContainsRune(referenceAlphabet, c) {
+		if i != 4 && !strings.ContainsRune(refAlphabet, c) {
 			return "", false
 		}
 	}
 	return r, true
 }
 
-// referenceAlphabet is NewReference's alphabet: Crockford's base32 without I, L, O and U.
-const referenceAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 // nameMatches reports whether the requester's name holds q, ignoring case and spacing.
 func nameMatches(name, q string) bool {

@@ -200,7 +200,6 @@ func searchReference(q string) (string, bool) {
 	return r, true
 }
 
-
 // nameMatches reports whether the requester's name holds q, ignoring case and spacing.
 func nameMatches(name, q string) bool {
 	return q != "" && strings.Contains(strings.Join(strings.Fields(strings.ToLower(name)), " "), strings.ToLower(q))

@@ -89,6 +89,9 @@ type Deps struct {
 	Mailer    Mailer // only SendLetter needs it; nil elsewhere is fine
 	Signer    *linktoken.Signer
 	Sealer    *idcheck.Sealer // nil where no ID copy is handled
+	// Inspect judges and sanitises an uploaded ID copy (shared/idcheck/inspect), nil in the
+	// functions that take no upload, which then do not link the PDF library and image codecs.
+	Inspect func(ctx context.Context, data []byte) (*idcheck.Document, error)
 	Profile   *policy.Profile
 	Calendar  *deadline.Calendar
 	Clock     func() time.Time

@@ -1,9 +1,10 @@
-package idcheck
+package inspect
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"io"
 	"math/rand"
 	"strings"
@@ -222,42 +223,42 @@ func TestInspectPDFStreamBombs(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"metadata inflating to 500 MiB", metadataBombPDF(t, 500<<20), CodePDFCorrupt},
+		{"metadata inflating to 500 MiB", metadataBombPDF(t, 500<<20), idcheck.CodePDFCorrupt},
 		{"metadata inflating to 12 MiB", metadataBombPDF(t, 12<<20), ""},
-		{"40 object streams of 15 MiB", objStmBombPDF(t, 40, 15<<20), CodePDFCorrupt},
-		{"3 object streams of 15 MiB", objStmBombPDF(t, 3, 15<<20), CodePDFCorrupt}, // costs pdfcpu 119 MiB
+		{"40 object streams of 15 MiB", objStmBombPDF(t, 40, 15<<20), idcheck.CodePDFCorrupt},
+		{"3 object streams of 15 MiB", objStmBombPDF(t, 3, 15<<20), idcheck.CodePDFCorrupt}, // costs pdfcpu 119 MiB
 		{"3 object streams of 5 MiB", objStmBombPDF(t, 3, 5<<20), ""},
-		{"content stream inflating to 256 MiB", contentBombPDF(t, 256<<20), CodePDFCorrupt},
+		{"content stream inflating to 256 MiB", contentBombPDF(t, 256<<20), idcheck.CodePDFCorrupt},
 		{"content stream inflating to 12 MiB", contentBombPDF(t, 12<<20), ""},
-		{"embedded file inflating to 1 GiB", embeddedFileBombPDF(t, 1<<30), CodePDFActiveContent},
-		{"image inflating to 1 GiB", imageBombPDF(t, 2000, 2000, 1<<30), CodeImageTooLarge},
+		{"embedded file inflating to 1 GiB", embeddedFileBombPDF(t, 1<<30), idcheck.CodePDFActiveContent},
+		{"image inflating to 1 GiB", imageBombPDF(t, 2000, 2000, 1<<30), idcheck.CodeImageTooLarge},
 		{"image 6000x6600 RGB", imagesPDF(t, 1, 1), ""},
-		{"10 pages with 40 images of 6000x6600", imagesPDF(t, 10, 40), CodeImageTooLarge},
+		{"10 pages with 40 images of 6000x6600", imagesPDF(t, 10, 40), idcheck.CodeImageTooLarge},
 
-		{"ASCIIHex over Flate", streamPDF(filterArray("ASCIIHexDecode", "FlateDecode"), encodeWith(t, flate, "ASCIIHexDecode")), CodePDFCorrupt},
-		{"ASCII85 over Flate", streamPDF(filterArray("ASCII85Decode", "FlateDecode"), encodeWith(t, flate, "ASCII85Decode")), CodePDFCorrupt},
-		{"LZW", streamPDF(filterArray("LZWDecode"), encodeWith(t, zeros, "LZWDecode")), CodePDFCorrupt},
-		{"LZW, EarlyChange 0", streamPDF(filterArray("LZWDecode")+" /DecodeParms << /EarlyChange 0 >>", encodeWith(t, zeros, "LZWDecode0")), CodePDFCorrupt},
-		{"RunLength", streamPDF(filterArray("RunLengthDecode"), encodeWith(t, zeros, "RunLengthDecode")), CodePDFCorrupt},
+		{"ASCIIHex over Flate", streamPDF(filterArray("ASCIIHexDecode", "FlateDecode"), encodeWith(t, flate, "ASCIIHexDecode")), idcheck.CodePDFCorrupt},
+		{"ASCII85 over Flate", streamPDF(filterArray("ASCII85Decode", "FlateDecode"), encodeWith(t, flate, "ASCII85Decode")), idcheck.CodePDFCorrupt},
+		{"LZW", streamPDF(filterArray("LZWDecode"), encodeWith(t, zeros, "LZWDecode")), idcheck.CodePDFCorrupt},
+		{"LZW, EarlyChange 0", streamPDF(filterArray("LZWDecode")+" /DecodeParms << /EarlyChange 0 >>", encodeWith(t, zeros, "LZWDecode0")), idcheck.CodePDFCorrupt},
+		{"RunLength", streamPDF(filterArray("RunLengthDecode"), encodeWith(t, zeros, "RunLengthDecode")), idcheck.CodePDFCorrupt},
 		// ASCIIHex skips white space: the last stage yields nothing, the
 		// first inflates it all.
-		{"Flate of white space under ASCIIHex", streamPDF(filterArray("FlateDecode", "ASCIIHexDecode"), encodeWith(t, spaces, "FlateDecode")), CodePDFCorrupt},
-		{"abbreviated filter name", streamPDF("/Filter /Fl", flate), CodePDFCorrupt},
-		{"filter name with escapes", streamPDF("/Filter /Fl#61teDecode", flate), CodePDFCorrupt},
-		{"indirect filter", buildPDF(pdfSpec{catalog: "/Foo 7 0 R", extra: []string{"/FlateDecode", streamObject("/Filter 6 0 R", flate)}}), CodePDFCorrupt},
-		{"filter that cannot be resolved", streamPDF("/Filter 99 0 R", []byte("x")), CodePDFCorrupt},
-		{"two filter entries", streamPDF("/Filter /ASCIIHexDecode /Filter /FlateDecode", flate), CodePDFCorrupt},
-		{"data after spaces and CR LF", bytes.Replace(contentBombPDF(t, 256<<20), []byte("stream\n\x78"), []byte("stream  \r\n\x78"), 1), CodePDFCorrupt},
-		{"object inside another stream's data", hidden, CodePDFCorrupt},
-		{"JBIG2 in page content (pdf.js bomb_giant.pdf)", readTestdata(t, "bomb_giant.pdf"), CodePDFCorrupt},
-		{"JPEG codec in page content", streamPDF("/Filter /DCTDecode", craftJPEG(300, 300, 1, false)), CodePDFCorrupt},
+		{"Flate of white space under ASCIIHex", streamPDF(filterArray("FlateDecode", "ASCIIHexDecode"), encodeWith(t, spaces, "FlateDecode")), idcheck.CodePDFCorrupt},
+		{"abbreviated filter name", streamPDF("/Filter /Fl", flate), idcheck.CodePDFCorrupt},
+		{"filter name with escapes", streamPDF("/Filter /Fl#61teDecode", flate), idcheck.CodePDFCorrupt},
+		{"indirect filter", buildPDF(pdfSpec{catalog: "/Foo 7 0 R", extra: []string{"/FlateDecode", streamObject("/Filter 6 0 R", flate)}}), idcheck.CodePDFCorrupt},
+		{"filter that cannot be resolved", streamPDF("/Filter 99 0 R", []byte("x")), idcheck.CodePDFCorrupt},
+		{"two filter entries", streamPDF("/Filter /ASCIIHexDecode /Filter /FlateDecode", flate), idcheck.CodePDFCorrupt},
+		{"data after spaces and CR LF", bytes.Replace(contentBombPDF(t, 256<<20), []byte("stream\n\x78"), []byte("stream  \r\n\x78"), 1), idcheck.CodePDFCorrupt},
+		{"object inside another stream's data", hidden, idcheck.CodePDFCorrupt},
+		{"JBIG2 in page content (pdf.js bomb_giant.pdf)", readTestdata(t, "bomb_giant.pdf"), idcheck.CodePDFCorrupt},
+		{"JPEG codec in page content", streamPDF("/Filter /DCTDecode", craftJPEG(300, 300, 1, false)), idcheck.CodePDFCorrupt},
 		{"CCITT codec in a form", buildPDF(pdfSpec{resources: "/XObject << /X 6 0 R >>", extra: []string{
-			streamObject("/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Filter /CCITTFaxDecode", []byte("x"))}}), CodePDFCorrupt},
+			streamObject("/Type /XObject /Subtype /Form /BBox [0 0 1 1] /Filter /CCITTFaxDecode", []byte("x"))}}), idcheck.CodePDFCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			if len(tt.data) > MaxSize {
+			if len(tt.data) > idcheck.MaxSize {
 				t.Fatalf("fixture is %d bytes", len(tt.data))
 			}
 			_, err := heavy.inspect(context.Background(), tt.data)
@@ -288,8 +289,8 @@ func TestStreamScanWeighsSyntax(t *testing.T) {
 		if scan.syntax < 2_000_000 || scan.syntax > 2_010_000 {
 			t.Errorf("%s: syntax weighs %d bytes, want 2 000 002 and a little", name, scan.syntax)
 		}
-		if _, err := Inspect(pdf); rejectionCode(t, err) != CodePDFCorrupt {
-			t.Errorf("%s: Inspect() = %v, want %s", name, err, CodePDFCorrupt)
+		if _, err := Inspect(pdf); rejectionCode(t, err) != idcheck.CodePDFCorrupt {
+			t.Errorf("%s: Inspect() = %v, want %s", name, err, idcheck.CodePDFCorrupt)
 		}
 	}
 	// Binary data that happens to hold "obj" is not syntax.
@@ -310,8 +311,8 @@ func TestStreamScanManyTinyStreams(t *testing.T) {
 		pdf := buildPDF(pdfSpec{extra: []string{streamObject("", bytes.Repeat(unit, (9<<20)/len(unit)))}})
 		start := time.Now()
 		scan, code := scanPDFStreams(pdf)
-		if code != CodePDFCorrupt {
-			t.Errorf("%s: code %q, want %q", f, code, CodePDFCorrupt)
+		if code != idcheck.CodePDFCorrupt {
+			t.Errorf("%s: code %q, want %q", f, code, idcheck.CodePDFCorrupt)
 		}
 		// 0.3 s each on a function instance, alone.
 		if d := time.Since(start); d > 3*time.Second {
@@ -370,7 +371,7 @@ func TestInspectPDFInlineImages(t *testing.T) {
 		for _, tt := range []struct {
 			content string
 			want    string
-		}{{small, ""}, {huge, CodeImageTooLarge}} {
+		}{{small, ""}, {huge, idcheck.CodeImageTooLarge}} {
 			content := []byte(strings.Repeat(" ", pad) + tt.content)
 			for _, pdf := range [][]byte{
 				streamPDF("", content),
@@ -383,7 +384,7 @@ func TestInspectPDFInlineImages(t *testing.T) {
 			}
 		}
 	}
-	if _, err := Inspect(streamPDF("", []byte(huge))); rejectionCode(t, err) != CodeImageTooLarge {
-		t.Errorf("Inspect() = %v, want %s", err, CodeImageTooLarge)
+	if _, err := Inspect(streamPDF("", []byte(huge))); rejectionCode(t, err) != idcheck.CodeImageTooLarge {
+		t.Errorf("Inspect() = %v, want %s", err, idcheck.CodeImageTooLarge)
 	}
 }

@@ -1,4 +1,4 @@
-package idcheck
+package inspect
 
 import (
 	"bufio"
@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image/jpeg"
 	"os"
 	"os/exec"
@@ -23,7 +24,7 @@ import (
 
 // The memory benchmark for hostile uploads. Run it with
 //
-//	IDCHECK_MEMBENCH=1 go test ./shared/idcheck -run TestHostileUploadMemory -v -count=1
+//	IDCHECK_MEMBENCH=1 go test ./shared/idcheck/inspect -run TestHostileUploadMemory -v -count=1
 //
 // Each class runs in a fresh child process (this test binary again), so the
 // peak resident memory it reports (VmHWM, reset just before the inspection)
@@ -90,7 +91,7 @@ func TestHostileUploadMemory(t *testing.T) {
 		classes = kept
 	}
 	for i := range classes {
-		if len(classes[i].data) > MaxSize {
+		if len(classes[i].data) > idcheck.MaxSize {
 			t.Fatalf("%s: fixture is %d bytes, over MaxSize", classes[i].name, len(classes[i].data))
 		}
 	}
@@ -183,11 +184,11 @@ func TestHostileUploadChild(t *testing.T) {
 	for i, c := range copies {
 		wg.Go(func() {
 			doc, err := InspectContext(context.Background(), c)
-			var rej *Rejection
+			var rej *idcheck.Rejection
 			switch {
 			case errors.As(err, &rej):
 				verdicts[i] = "refused " + rej.Code
-			case errors.Is(err, ErrBusy):
+			case errors.Is(err, idcheck.ErrBusy):
 				verdicts[i] = "busy"
 			case err != nil:
 				verdicts[i] = "error"

@@ -1,4 +1,4 @@
-package idcheck
+package inspect
 
 import (
 	"bytes"
@@ -7,6 +7,7 @@ import (
 	"encoding/ascii85"
 	"encoding/binary"
 	"errors"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"io"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
@@ -24,7 +25,7 @@ import (
 
 // maxJBIG2Data bounds the JBIG2 data read to walk its segment headers;
 // bilevel data of an ID copy is a few hundred KiB at most.
-const maxJBIG2Data = MaxSize
+const maxJBIG2Data = idcheck.MaxSize
 
 // codecPrefix is how much of a codec's data is read to find its header.
 const codecPrefix = 1 << 20
@@ -58,7 +59,7 @@ func checkPDFImages(xt *model.XRefTable) string {
 		}
 		if derefName(xt, sd.Dict["Subtype"]) != "Image" && !(images[nr] && sd.Dict["Subtype"] == nil) {
 			if codec != "" {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			continue
 		}
@@ -96,10 +97,10 @@ func checkPDFImage(xt *model.XRefTable, sd *types.StreamDict, codec string) stri
 	w, okW := derefInt(xt, d["Width"])
 	h, okH := derefInt(xt, d["Height"])
 	if !okW || !okH || w <= 0 || h <= 0 {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
-	if w*h > MaxPixels {
-		return CodeImageTooLarge
+	if w*h > idcheck.MaxPixels {
+		return idcheck.CodeImageTooLarge
 	}
 	mask := derefBool(xt, d["ImageMask"])
 	bpc, hasBPC := derefInt(xt, d["BitsPerComponent"])
@@ -116,10 +117,10 @@ func checkPDFImage(xt *model.XRefTable, sd *types.StreamDict, codec string) stri
 		comps = 4 // JPEG 2000 may leave it to the codestream, checked there
 	}
 	if bpc < 1 || bpc > 16 || comps < 1 || comps > 32 {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	if w*h*comps*bpc/8 > maxPDFImageDecoded {
-		return CodeImageTooLarge
+		return idcheck.CodeImageTooLarge
 	}
 	if codec == "" {
 		return "" // what the filters produce is bounded by the pre-scan
@@ -127,7 +128,7 @@ func checkPDFImage(xt *model.XRefTable, sd *types.StreamDict, codec string) stri
 	whole := codec == "JBIG2" // every segment header is read
 	data, err := codecData(sd, map[bool]int64{true: maxJBIG2Data, false: codecPrefix}[whole], whole)
 	if err != nil {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	switch codec {
 	case "DCT":
@@ -139,7 +140,7 @@ func checkPDFImage(xt *model.XRefTable, sd *types.StreamDict, codec string) stri
 		if parms := codecParms(sd); parms != nil {
 			if gs, ok := derefStream(xt, parms["JBIG2Globals"]); ok {
 				if globals, err = codecData(gs, maxJBIG2Data, true); err != nil {
-					return CodePDFCorrupt
+					return idcheck.CodePDFCorrupt
 				}
 			}
 		}
@@ -158,8 +159,8 @@ func checkPDFImage(xt *model.XRefTable, sd *types.StreamDict, codec string) stri
 				rows = n
 			}
 		}
-		if cols < 0 || rows < 0 || cols*max(rows, h) > MaxPixels {
-			return CodeImageTooLarge
+		if cols < 0 || rows < 0 || cols*max(rows, h) > idcheck.MaxPixels {
+			return idcheck.CodeImageTooLarge
 		}
 	}
 	return ""
@@ -236,14 +237,14 @@ var errCodecData = errors.New("image codec data cannot be read")
 func checkDCT(data []byte) string {
 	i := bytes.Index(data[:min(len(data), 1024)], sigJPEG)
 	if i < 0 {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	f, ok := jpegFrame(data[i:])
 	if !ok {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
-	if int64(f.width)*int64(f.height) > MaxPixels || f.decodeBytes() > maxPDFImageDecoded {
-		return CodeImageTooLarge
+	if int64(f.width)*int64(f.height) > idcheck.MaxPixels || f.decodeBytes() > maxPDFImageDecoded {
+		return idcheck.CodeImageTooLarge
 	}
 	return ""
 }
@@ -253,7 +254,7 @@ func checkDCT(data []byte) string {
 func checkJPX(data []byte) string {
 	i := bytes.Index(data[:min(len(data), codecPrefix)], []byte{0xFF, 0x4F, 0xFF, 0x51})
 	if i < 0 || i+4+38+3 > len(data) {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	siz := data[i+4:]
 	be := binary.BigEndian
@@ -262,10 +263,10 @@ func checkJPX(data []byte) string {
 	comps := int64(be.Uint16(siz[36:]))
 	w, h := xsiz-xo, ysiz-yo
 	if w <= 0 || h <= 0 || comps < 1 || 38+3*comps > int64(len(siz)) {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
-	if w*h > MaxPixels {
-		return CodeImageTooLarge
+	if w*h > idcheck.MaxPixels {
+		return idcheck.CodeImageTooLarge
 	}
 	var bytesPerPixel int64
 	for c := range comps {
@@ -273,7 +274,7 @@ func checkJPX(data []byte) string {
 		bytesPerPixel += (depth + 7) / 8
 	}
 	if w*h*bytesPerPixel > maxPDFImageDecoded {
-		return CodeImageTooLarge
+		return idcheck.CodeImageTooLarge
 	}
 	return ""
 }
@@ -291,7 +292,7 @@ func checkJBIG2(b []byte) string {
 		if flags&1 == 0 {
 			// Random-access organisation: all headers, then all
 			// data. Not used in PDF; not walked here.
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		if flags&2 == 0 {
 			b = b[min(len(b), 13):] // number of pages follows
@@ -300,10 +301,10 @@ func checkJBIG2(b []byte) string {
 		}
 	}
 	be := binary.BigEndian
-	area := func(w, h uint32) bool { return uint64(w)*uint64(h) <= MaxPixels }
+	area := func(w, h uint32) bool { return uint64(w)*uint64(h) <= idcheck.MaxPixels }
 	for len(b) > 0 {
 		if len(b) < 6 {
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		number := be.Uint32(b)
 		flags := b[4]
@@ -315,16 +316,16 @@ func checkJBIG2(b []byte) string {
 			p++
 		case count == 7:
 			if len(b) < p+4 {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			long := be.Uint32(b[p:]) & 0x1FFFFFFF
 			if long > uint32(len(b)) {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			count = int(long)
 			p += 4 + (count+8)/8
 		default:
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		refSize := 4
 		switch {
@@ -340,7 +341,7 @@ func checkJBIG2(b []byte) string {
 			p++
 		}
 		if len(b) < p+4 {
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		length := be.Uint32(b[p:])
 		p += 4
@@ -348,41 +349,41 @@ func checkJBIG2(b []byte) string {
 		switch typ {
 		case 48: // page information
 			if len(data) < 8 {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			w, h := be.Uint32(data), be.Uint32(data[4:])
 			if h == 0xFFFFFFFF { // striped, height unknown: as wide as tall
 				h = w
 			}
 			if !area(w, h) {
-				return CodeImageTooLarge
+				return idcheck.CodeImageTooLarge
 			}
 		case 4, 6, 7, 20, 22, 23, 36, 38, 39, 40, 42, 43: // regions
 			if len(data) < 17 {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			if !area(be.Uint32(data), be.Uint32(data[4:])) {
-				return CodeImageTooLarge
+				return idcheck.CodeImageTooLarge
 			}
 			if (typ == 22 || typ == 23) && len(data) >= 17+1+8 { // halftone grid
 				if !area(be.Uint32(data[18:]), be.Uint32(data[22:])) {
-					return CodeImageTooLarge
+					return idcheck.CodeImageTooLarge
 				}
 			}
 		case 16: // pattern dictionary: GRAYMAX+1 patterns of HDPW × HDPH
 			if len(data) < 7 {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			patterns := uint64(be.Uint32(data[3:])) + 1
-			if patterns*uint64(data[1])*uint64(data[2]) > MaxPixels {
-				return CodeImageTooLarge
+			if patterns*uint64(data[1])*uint64(data[2]) > idcheck.MaxPixels {
+				return idcheck.CodeImageTooLarge
 			}
 		}
 		if length == 0xFFFFFFFF {
 			// Only an immediate generic region may leave its length
 			// open; its data ends with an end sequence and a row count.
 			if typ != 38 || len(data) < 18 {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			end := []byte{0xFF, 0xAC}
 			if data[17]&1 != 0 { // MMR
@@ -390,7 +391,7 @@ func checkJBIG2(b []byte) string {
 			}
 			k := bytes.Index(data[18:], end)
 			if k < 0 {
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			length = uint32(18 + k + 2 + 4)
 		}

@@ -1,4 +1,4 @@
-package idcheck
+package inspect
 
 import (
 	"bytes"
@@ -6,6 +6,7 @@ import (
 	"compress/zlib"
 	"encoding/ascii85"
 	"errors"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"io"
 
 	tifflzw "golang.org/x/image/tiff/lzw"
@@ -50,7 +51,7 @@ const (
 	// maxPDFImageDecoded bounds what one image stream's filters may
 	// produce before an image codec (if any) takes over: the largest image
 	// the photo path would take, 4 bytes for each of MaxPixels.
-	maxPDFImageDecoded = 4 * MaxPixels
+	maxPDFImageDecoded = 4 * idcheck.MaxPixels
 	// maxPDFDecodeWork bounds the bytes all filters of all streams may
 	// produce together, images included: half a second of inflating on
 	// a function instance (a second of LZW, the slowest), so that any
@@ -128,7 +129,7 @@ var (
 func scanPDFStreams(data []byte) (scan streamScan, code string) {
 	defer func() {
 		if recover() != nil {
-			code = CodePDFCorrupt
+			code = idcheck.CodePDFCorrupt
 		}
 	}()
 	s := streamScanner{data: data, budget: 4*int64(len(data)) + 1<<20}
@@ -218,14 +219,14 @@ func (s *streamScanner) object(pos int, header bool) string {
 	start := p.pos
 	_, err := p.value(maxWalkDepth)
 	if s.budget < 0 {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	if err != nil {
 		// Something this parser cannot read but another reader might.
 		// Opening a stream, it cannot be bounded; otherwise it is
 		// weighed up to the end of its object.
 		if streamKeywordBeforeEndobj(s.data, pos) {
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		if header {
 			end := bytes.Index(s.data[pos:], []byte("endobj"))
@@ -246,12 +247,12 @@ func (s *streamScanner) object(pos int, header bool) string {
 	}
 	s.scan.streams++
 	if s.scan.streams > maxPDFStreams || end-start > maxStreamDict {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	q := pdfParser{b: s.data, pos: start}
 	dict, err := q.value(maxWalkDepth)
 	if err != nil || dict.kind != pdfDict {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	return s.stream(dict, p.pos+len("stream"))
 }
@@ -270,7 +271,7 @@ func (s *streamScanner) trailers() string {
 		start := p.pos
 		_, err := p.value(maxWalkDepth)
 		if s.budget < 0 {
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		if err != nil {
 			end := bytes.Index(s.data[pos:], []byte("startxref"))
@@ -309,7 +310,7 @@ func streamKeywordBeforeEndobj(b []byte, pos int) bool {
 func (s *streamScanner) stream(dict pdfValue, pos int) string {
 	filters, ok := s.filters(dict)
 	if !ok {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	subtype, _, uniqueSubtype := dict.get("Subtype")
 	typ, hasType, uniqueType := dict.get("Type")
@@ -351,14 +352,14 @@ func (s *streamScanner) stream(dict pdfValue, pos int) string {
 	lzwStages := 0
 	for _, f := range filters {
 		if isImageFilter(f) && !mayBeImage {
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		if f == "LZW" {
 			lzwStages++
 		}
 	}
 	if lzwStages > 1 {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	limit := int64(maxPDFStreamDecoded)
 	if image {
@@ -404,11 +405,11 @@ func (s *streamScanner) stream(dict pdfValue, pos int) string {
 			packedSyntax = max(packedSyntax, weigh.n)
 			switch {
 			case errors.Is(err, errStreamTooLarge) && image:
-				return CodeImageTooLarge
+				return idcheck.CodeImageTooLarge
 			case errors.Is(err, errDecodeWork) && image:
-				return CodeImageTooLarge
+				return idcheck.CodeImageTooLarge
 			case err != nil:
-				return CodePDFCorrupt
+				return idcheck.CodePDFCorrupt
 			}
 			most = max(most, n)
 		}
@@ -417,7 +418,7 @@ func (s *streamScanner) stream(dict pdfValue, pos int) string {
 	if !image {
 		s.scan.decoded += most
 		if s.scan.decoded > maxPDFDecodedTotal {
-			return CodePDFCorrupt
+			return idcheck.CodePDFCorrupt
 		}
 		if t := typ.nameOf(); t == "ObjStm" || t == "XRef" || !uniqueType {
 			s.scan.held += most
@@ -886,8 +887,8 @@ func inlineImageCode(entries []byte) string {
 	if !okW || !okH {
 		return ""
 	}
-	if w < 0 || h < 0 || w*h > MaxPixels {
-		return CodeImageTooLarge
+	if w < 0 || h < 0 || w*h > idcheck.MaxPixels {
+		return idcheck.CodeImageTooLarge
 	}
 	bpc, ok := num("BPC", "BitsPerComponent")
 	if !ok || bpc < 1 || bpc > 16 {
@@ -905,7 +906,7 @@ func inlineImageCode(entries []byte) string {
 		}
 	}
 	if w*h*comps*bpc/8 > maxPDFImageDecoded {
-		return CodeImageTooLarge
+		return idcheck.CodeImageTooLarge
 	}
 	return ""
 }

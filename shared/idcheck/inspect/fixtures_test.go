@@ -1,4 +1,4 @@
-package idcheck
+package inspect
 
 import (
 	"archive/zip"

@@ -1,9 +1,10 @@
-package idcheck
+package inspect
 
 import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image/jpeg"
 	"image/png"
 	"runtime"
@@ -35,14 +36,14 @@ func TestInspectHostileImages(t *testing.T) {
 	}{
 		// The probe from the security review: 226 KiB, 39.6 MP, four
 		// bytes of coefficients per sample on top of the image.
-		{name: "progressive 4:4:4 jpeg claiming 6000x6600, rotated", data: craftJPEG(6000, 6600, 3, true, exifAPP1(6, "x")), want: CodeImageTooLarge},
-		{name: "progressive grey jpeg claiming 6000x6600", data: craftJPEG(6000, 6600, 1, true), want: CodeImageTooLarge},
-		{name: "cmyk jpeg claiming 6000x6600", data: craftJPEG(6000, 6600, 4, false), want: CodeImageTooLarge},
-		{name: "cmyk progressive jpeg claiming 6000x6600", data: craftJPEG(6000, 6600, 4, true), want: CodeImageTooLarge},
+		{name: "progressive 4:4:4 jpeg claiming 6000x6600, rotated", data: craftJPEG(6000, 6600, 3, true, exifAPP1(6, "x")), want: idcheck.CodeImageTooLarge},
+		{name: "progressive grey jpeg claiming 6000x6600", data: craftJPEG(6000, 6600, 1, true), want: idcheck.CodeImageTooLarge},
+		{name: "cmyk jpeg claiming 6000x6600", data: craftJPEG(6000, 6600, 4, false), want: idcheck.CodeImageTooLarge},
+		{name: "cmyk progressive jpeg claiming 6000x6600", data: craftJPEG(6000, 6600, 4, true), want: idcheck.CodeImageTooLarge},
 		// 8 bytes per pixel: 300 MiB for 300 KiB of file. Only the header
 		// and a few rows are real: refusing must not need the rest.
-		{name: "16-bit png claiming 6000x6600", data: craftPNG(t, 6000, 6600, 16, 6, 0, 10), want: CodeImageTooLarge},
-		{name: "16-bit grey png, interlaced, claiming 6000x6600", data: craftPNG(t, 6000, 6600, 16, 0, 1, 0), want: CodeImageTooLarge},
+		{name: "16-bit png claiming 6000x6600", data: craftPNG(t, 6000, 6600, 16, 6, 0, 10), want: idcheck.CodeImageTooLarge},
+		{name: "16-bit grey png, interlaced, claiming 6000x6600", data: craftPNG(t, 6000, 6600, 16, 0, 1, 0), want: idcheck.CodeImageTooLarge},
 
 		{name: "cmyk jpeg that fits", data: craftJPEG(2400, 1800, 4, false), width: 2400, height: 1800},
 		{name: "progressive jpeg that fits", data: craftJPEG(2000, 1500, 3, true), width: 2000, height: 1500},
@@ -66,7 +67,7 @@ func TestInspectHostileImages(t *testing.T) {
 			if doc.Width != tt.width || doc.Height != tt.height {
 				t.Errorf("size = %dx%d, want %dx%d", doc.Width, doc.Height, tt.width, tt.height)
 			}
-			if doc.Kind == KindPNG {
+			if doc.Kind == idcheck.KindPNG {
 				// 16 bits per channel are halved: an ID copy needs 8.
 				if got := doc.Data[24]; got != 8 {
 					t.Errorf("sanitised PNG has bit depth %d, want 8", got)
@@ -100,7 +101,7 @@ func TestPlanCoversAllocations(t *testing.T) {
 		// converted to an RGBA image.
 		"adobe rgb jpeg": afterSOI(craftJPEG(2000, 1500, 3, false), jpegSegment(0xEE, []byte("Adobe\x00\x64\x00\x00\x00\x00\x00"))),
 	} {
-		kind, _ := Detect(data)
+		kind, _ := idcheck.Detect(data)
 		plan, rej := planImage(kind, data, MemoryBudget)
 		if rej != nil {
 			t.Fatalf("%s: refused: %v", name, rej)
@@ -151,17 +152,17 @@ func TestBudgetBusy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := b.inspect(context.Background(), photo); !errors.Is(err, ErrBusy) {
+	if _, err := b.inspect(context.Background(), photo); !errors.Is(err, idcheck.ErrBusy) {
 		t.Errorf("inspect() while the budget is taken = %v, want ErrBusy", err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	if _, err := (&budget{sem: b.sem, size: b.size, wait: time.Hour}).inspect(ctx, photo); !errors.Is(err, ErrBusy) {
+	if _, err := (&budget{sem: b.sem, size: b.size, wait: time.Hour}).inspect(ctx, photo); !errors.Is(err, idcheck.ErrBusy) {
 		t.Errorf("inspect() with a cancelled context = %v, want ErrBusy", err)
 	}
 	// Refusals from the header need no room at all.
-	if _, err := b.inspect(context.Background(), craftJPEG(6000, 6600, 3, true)); rejectionCode(t, err) != CodeImageTooLarge {
-		t.Errorf("inspect() of a bomb while busy = %v, want %s", err, CodeImageTooLarge)
+	if _, err := b.inspect(context.Background(), craftJPEG(6000, 6600, 3, true)); rejectionCode(t, err) != idcheck.CodeImageTooLarge {
+		t.Errorf("inspect() of a bomb while busy = %v, want %s", err, idcheck.CodeImageTooLarge)
 	}
 	release()
 	if _, err := b.inspect(context.Background(), photo); err != nil {
@@ -196,8 +197,8 @@ func TestInspectConcurrentBombs(t *testing.T) {
 	}
 	wg.Wait()
 	for _, err := range errs {
-		if got := rejectionCode(t, err); got != CodeImageTooLarge {
-			t.Errorf("Inspect() code = %q, want %q", got, CodeImageTooLarge)
+		if got := rejectionCode(t, err); got != idcheck.CodeImageTooLarge {
+			t.Errorf("Inspect() code = %q, want %q", got, idcheck.CodeImageTooLarge)
 		}
 	}
 }
@@ -211,7 +212,7 @@ func TestInspectHostilePDFs(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"25 000 objects", manyObjectsPDF(25_000), CodePDFCorrupt},
+		{"25 000 objects", manyObjectsPDF(25_000), idcheck.CodePDFCorrupt},
 		{"15 000 objects", manyObjectsPDF(15_000), ""},
 	}
 	for _, tt := range tests {
@@ -238,14 +239,14 @@ func TestInspectRefusesManyScans(t *testing.T) {
 		t.Errorf("Inspect(20 scans) = %v, want accepted", err)
 	}
 	many := manyScansJPEG(3000, 3000, 1000)
-	if got := rejectionCode(t, second(Inspect(many))); got != CodeImageCorrupt {
-		t.Errorf("Inspect(1000 scans) code = %q, want %q", got, CodeImageCorrupt)
+	if got := rejectionCode(t, second(Inspect(many))); got != idcheck.CodeImageCorrupt {
+		t.Errorf("Inspect(1000 scans) code = %q, want %q", got, idcheck.CodeImageCorrupt)
 	}
 	// Stray bytes between segments, which the decoder skips, do not
 	// hide scans from the count.
 	hidden := bytes.ReplaceAll(many, []byte{0xFF, 0xDA}, []byte{0x42, 0xFF, 0xDA})
-	if got := rejectionCode(t, second(Inspect(hidden))); got != CodeImageCorrupt {
-		t.Errorf("Inspect(1000 scans behind stray bytes) code = %q, want %q", got, CodeImageCorrupt)
+	if got := rejectionCode(t, second(Inspect(hidden))); got != idcheck.CodeImageCorrupt {
+		t.Errorf("Inspect(1000 scans behind stray bytes) code = %q, want %q", got, idcheck.CodeImageCorrupt)
 	}
 }
 
@@ -256,18 +257,18 @@ func TestInspectRefusesManyScans(t *testing.T) {
 func TestInspectPDFTakesTooLong(t *testing.T) {
 	t.Parallel()
 	pdf := bigDictsPDF()
-	if len(pdf) > MaxSize {
+	if len(pdf) > idcheck.MaxSize {
 		t.Fatalf("fixture is %d bytes", len(pdf))
 	}
-	if _, err := newBudget(MemoryBudget, time.Minute).inspect(context.Background(), pdf); rejectionCode(t, err) != CodePDFCorrupt {
-		t.Errorf("Inspect() = %v, want %s from its cost", err, CodePDFCorrupt)
+	if _, err := newBudget(MemoryBudget, time.Minute).inspect(context.Background(), pdf); rejectionCode(t, err) != idcheck.CodePDFCorrupt {
+		t.Errorf("Inspect() = %v, want %s from its cost", err, idcheck.CodePDFCorrupt)
 	}
 	b := newBudget(1<<40, time.Minute)
 	b.pdfTime = 300 * time.Millisecond
 	start := time.Now()
 	_, err := b.inspect(context.Background(), pdf)
-	if got := rejectionCode(t, err); got != CodePDFCorrupt {
-		t.Errorf("Inspect() code = %q, want %q", got, CodePDFCorrupt)
+	if got := rejectionCode(t, err); got != idcheck.CodePDFCorrupt {
+		t.Errorf("Inspect() code = %q, want %q", got, idcheck.CodePDFCorrupt)
 	}
 	// Without the limit: 3.6 s, and 10 times that with -race.
 	if d := time.Since(start); d > 5*time.Second {
@@ -278,7 +279,7 @@ func TestInspectPDFTakesTooLong(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	b.pdfTime = time.Minute
-	if _, err := b.inspect(ctx, pdf); !errors.Is(err, ErrBusy) {
+	if _, err := b.inspect(ctx, pdf); !errors.Is(err, idcheck.ErrBusy) {
 		t.Errorf("Inspect() with a context that ends = %v, want ErrBusy", err)
 	}
 }

@@ -1,9 +1,10 @@
-package idcheck
+package inspect
 
 import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"os"
 	"path/filepath"
 	"slices"
@@ -19,7 +20,7 @@ import (
 // inspection panics; the verdicts are for reading. Skipped without the
 // variable:
 //
-//	IDCHECK_EXTERNAL_DIR=/tmp/pdfs go test ./shared/idcheck -run TestExternalFiles -v
+//	IDCHECK_EXTERNAL_DIR=/tmp/pdfs go test ./shared/idcheck/inspect -run TestExternalFiles -v
 func TestExternalFiles(t *testing.T) {
 	dirs := os.Getenv("IDCHECK_EXTERNAL_DIR")
 	if dirs == "" {
@@ -51,7 +52,7 @@ func TestExternalFiles(t *testing.T) {
 		verdict := externalVerdict(doc, err)
 		counts[strings.Fields(verdict)[0]+" "+strings.TrimLeft(strings.Fields(verdict + " -")[1], "0123456789")]++
 		t.Logf("%-60s %8dK %6.0f ms  %s", filepath.Base(path), len(data)>>10, float64(elapsed.Microseconds())/1000, verdict)
-		if elapsed > externalMaxTime && len(data) <= MaxSize {
+		if elapsed > externalMaxTime && len(data) <= idcheck.MaxSize {
 			t.Errorf("%s: took %v", path, elapsed)
 		}
 	}
@@ -74,7 +75,7 @@ func TestInspectTestdata(t *testing.T) {
 	for name, want := range map[string]string{
 		"annotation-freetext.pdf": "accepted 1",
 		"blendmode.pdf":           "accepted 1",
-		"bomb_giant.pdf":          "refused " + CodePDFCorrupt,
+		"bomb_giant.pdf":          "refused " + idcheck.CodePDFCorrupt,
 		"issue19326.pdf":          "accepted 1",
 		"Walden.pdf":              "accepted 2",
 		"blank-scan.pdf":          "accepted 1",
@@ -101,12 +102,12 @@ func TestInspectTestdata(t *testing.T) {
 // externalMaxTime is how long any upload may take to be answered.
 const externalMaxTime = 2 * time.Second
 
-func externalVerdict(doc *Document, err error) string {
-	var rej *Rejection
+func externalVerdict(doc *idcheck.Document, err error) string {
+	var rej *idcheck.Rejection
 	switch {
 	case errors.As(err, &rej):
 		return "refused " + rej.Code
-	case errors.Is(err, ErrBusy):
+	case errors.Is(err, idcheck.ErrBusy):
 		return "busy"
 	case err != nil:
 		return "error " + err.Error()

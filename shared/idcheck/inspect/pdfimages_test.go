@@ -1,9 +1,10 @@
-package idcheck
+package inspect
 
 import (
 	"context"
 	"encoding/binary"
 	"fmt"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"testing"
 )
 
@@ -71,29 +72,29 @@ func TestInspectPDFImageBombs(t *testing.T) {
 		want string
 	}{
 		{"JPEG 800x600", jpegPDF(encodeJPEG(t, noisy(800, 600)), 800, 600), ""},
-		{"JPEG 30000x30000", jpegPDF(craftJPEG(30000, 30000, 1, false), 30000, 30000), CodeImageTooLarge},
-		{"JPEG 30000x30000 declared 1000x1000", jpegPDF(craftJPEG(30000, 30000, 1, false), 1000, 1000), CodeImageTooLarge},
-		{"JPEG data that is no JPEG", imagePDF(gray(100, 100, "DCTDecode"), []byte("not a jpeg")), CodePDFCorrupt},
-		{"Flate image declaring 10000x10000", imageBombPDF(t, 10000, 10000, 1000), CodeImageTooLarge},
-		{"image without dimensions", imagePDF("/ColorSpace /DeviceGray /BitsPerComponent 8", []byte{0}), CodePDFCorrupt},
+		{"JPEG 30000x30000", jpegPDF(craftJPEG(30000, 30000, 1, false), 30000, 30000), idcheck.CodeImageTooLarge},
+		{"JPEG 30000x30000 declared 1000x1000", jpegPDF(craftJPEG(30000, 30000, 1, false), 1000, 1000), idcheck.CodeImageTooLarge},
+		{"JPEG data that is no JPEG", imagePDF(gray(100, 100, "DCTDecode"), []byte("not a jpeg")), idcheck.CodePDFCorrupt},
+		{"Flate image declaring 10000x10000", imageBombPDF(t, 10000, 10000, 1000), idcheck.CodeImageTooLarge},
+		{"image without dimensions", imagePDF("/ColorSpace /DeviceGray /BitsPerComponent 8", []byte{0}), idcheck.CodePDFCorrupt},
 		{"16-bit DeviceN of 8 inks, 20 MP", imagePDF("/Width 5000 /Height 4000 /BitsPerComponent 16 "+
 			"/ColorSpace [/DeviceN [/C /M /Y /K /O /G /V /W] /DeviceCMYK 7 0 R] /Filter /FlateDecode",
-			zeroFlate(t, 1000), "<< /FunctionType 2 /Domain [0 1] /N 1 >>"), CodeImageTooLarge},
+			zeroFlate(t, 1000), "<< /FunctionType 2 /Domain [0 1] /N 1 >>"), idcheck.CodeImageTooLarge},
 
 		{"JBIG2 page 2000x3000", imagePDF(bilevel(2000, 3000, "JBIG2Decode"), jbig2Page(2000, 3000)), ""},
-		{"JBIG2 page 100000x100000 declared 100x100", imagePDF(bilevel(100, 100, "JBIG2Decode"), jbig2Page(100000, 100000)), CodeImageTooLarge},
+		{"JBIG2 page 100000x100000 declared 100x100", imagePDF(bilevel(100, 100, "JBIG2Decode"), jbig2Page(100000, 100000)), idcheck.CodeImageTooLarge},
 		{"JBIG2 with a file header", imagePDF(bilevel(100, 100, "JBIG2Decode"),
-			append(append(bytesOf(jbig2FileHeader), 0x01, 0, 0, 0, 1), jbig2Page(100000, 100000)...)), CodeImageTooLarge},
+			append(append(bytesOf(jbig2FileHeader), 0x01, 0, 0, 0, 1), jbig2Page(100000, 100000)...)), idcheck.CodeImageTooLarge},
 		{"JBIG2 globals with a huge pattern dictionary", imagePDF(bilevel(100, 100, "JBIG2Decode")+" /DecodeParms << /JBIG2Globals 7 0 R >>",
-			jbig2Page(100, 100), streamObject("", jbig2PatternDict(255, 255, 1<<20))), CodeImageTooLarge},
-		{"JBIG2 segments that run short", imagePDF(bilevel(100, 100, "JBIG2Decode"), []byte{0, 0, 0}), CodePDFCorrupt},
+			jbig2Page(100, 100), streamObject("", jbig2PatternDict(255, 255, 1<<20))), idcheck.CodeImageTooLarge},
+		{"JBIG2 segments that run short", imagePDF(bilevel(100, 100, "JBIG2Decode"), []byte{0, 0, 0}), idcheck.CodePDFCorrupt},
 
 		{"JPEG 2000 1000x800", imagePDF(gray(1000, 800, "JPXDecode"), jpxCodestream(1000, 800, 1)), ""},
-		{"JPEG 2000 20000x20000 declared 100x100", imagePDF(gray(100, 100, "JPXDecode"), jpxCodestream(20000, 20000, 1)), CodeImageTooLarge},
-		{"JPEG 2000 of 9 components", imagePDF("/Width 6000 /Height 6000 /Filter /JPXDecode", jpxCodestream(6000, 6000, 9)), CodeImageTooLarge},
+		{"JPEG 2000 20000x20000 declared 100x100", imagePDF(gray(100, 100, "JPXDecode"), jpxCodestream(20000, 20000, 1)), idcheck.CodeImageTooLarge},
+		{"JPEG 2000 of 9 components", imagePDF("/Width 6000 /Height 6000 /Filter /JPXDecode", jpxCodestream(6000, 6000, 9)), idcheck.CodeImageTooLarge},
 
 		{"CCITT 2480x3508", imagePDF(bilevel(2480, 3508, "CCITTFaxDecode")+" /DecodeParms << /K -1 /Columns 2480 /Rows 3508 >>", []byte{0}), ""},
-		{"CCITT of 100000 columns declared 100x100", imagePDF(bilevel(100, 100, "CCITTFaxDecode")+" /DecodeParms << /K -1 /Columns 100000 /Rows 100000 >>", []byte{0}), CodeImageTooLarge},
+		{"CCITT of 100000 columns declared 100x100", imagePDF(bilevel(100, 100, "CCITTFaxDecode")+" /DecodeParms << /K -1 /Columns 100000 /Rows 100000 >>", []byte{0}), idcheck.CodeImageTooLarge},
 
 		// The standard lets a thumbnail leave out /Type and /Subtype, and
 		// producers do the same with soft masks (pdf.js issue19326.pdf).
@@ -102,8 +103,8 @@ func TestInspectPDFImageBombs(t *testing.T) {
 		{"JPEG 2000 soft mask without a subtype", imagePDF(gray(100, 100, "JPXDecode")+" /SMask 7 0 R", jpxCodestream(100, 100, 1),
 			streamObject(gray(100, 100, "JPXDecode"), jpxCodestream(100, 100, 1))), ""},
 		{"JPEG 2000 soft mask without a subtype, 20000x20000", imagePDF(gray(100, 100, "JPXDecode")+" /SMask 7 0 R", jpxCodestream(100, 100, 1),
-			streamObject(gray(100, 100, "JPXDecode"), jpxCodestream(20000, 20000, 1))), CodeImageTooLarge},
-		{"JBIG2 without a subtype as page content", streamPDF("/Filter /JBIG2Decode", jbig2Page(100, 100)), CodePDFCorrupt},
+			streamObject(gray(100, 100, "JPXDecode"), jpxCodestream(20000, 20000, 1))), idcheck.CodeImageTooLarge},
+		{"JBIG2 without a subtype as page content", streamPDF("/Filter /JBIG2Decode", jbig2Page(100, 100)), idcheck.CodePDFCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

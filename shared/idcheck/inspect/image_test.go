@@ -1,7 +1,8 @@
-package idcheck
+package inspect
 
 import (
 	"bytes"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -67,7 +68,7 @@ func TestInspectJPEGStripsExif(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Inspect() = %v", err)
 	}
-	if diff := cmp.Diff(Document{Kind: KindJPEG, Pages: 1, Width: 400, Height: 300}, *doc,
+	if diff := cmp.Diff(idcheck.Document{Kind: idcheck.KindJPEG, Pages: 1, Width: 400, Height: 300}, *doc,
 		cmpIgnoreData); diff != "" {
 		t.Errorf("Inspect() document (-want +got):\n%s", diff)
 	}
@@ -177,7 +178,7 @@ func TestInspectPNGStripsTextChunks(t *testing.T) {
 	if err != nil {
 		t.Fatalf("Inspect() = %v", err)
 	}
-	if diff := cmp.Diff(Document{Kind: KindPNG, Pages: 1, Width: 400, Height: 300}, *doc, cmpIgnoreData); diff != "" {
+	if diff := cmp.Diff(idcheck.Document{Kind: idcheck.KindPNG, Pages: 1, Width: 400, Height: 300}, *doc, cmpIgnoreData); diff != "" {
 		t.Errorf("Inspect() document (-want +got):\n%s", diff)
 	}
 	if bytes.Contains(doc.Data, []byte("Jan Jansen")) {
@@ -214,15 +215,15 @@ func TestInspectImagePolyglots(t *testing.T) {
 	tests := []struct {
 		name    string
 		data    []byte
-		kind    Kind
+		kind    idcheck.Kind
 		payload [][]byte
 	}{
-		{"jpeg with appended zip", append(bytes.Clone(jpg), zipData...), KindJPEG, [][]byte{[]byte("PK\x03\x04"), []byte("payload.exe")}},
-		{"jpeg with appended html", append(bytes.Clone(jpg), html...), KindJPEG, [][]byte{[]byte("<script")}},
-		{"jpeg with a pdf in a comment", afterSOI(jpg, jpegSegment(0xFE, pdf)), KindJPEG, [][]byte{[]byte("%PDF"), []byte("JavaScript")}},
-		{"png with appended zip", append(bytes.Clone(pngData), zipData...), KindPNG, [][]byte{[]byte("PK\x03\x04"), []byte("payload.exe")}},
-		{"png with appended html", append(bytes.Clone(pngData), html...), KindPNG, [][]byte{[]byte("<script")}},
-		{"png with html in a private chunk", afterIHDR(pngData, pngChunk("htMl", html)), KindPNG, [][]byte{[]byte("<script"), []byte("htMl")}},
+		{"jpeg with appended zip", append(bytes.Clone(jpg), zipData...), idcheck.KindJPEG, [][]byte{[]byte("PK\x03\x04"), []byte("payload.exe")}},
+		{"jpeg with appended html", append(bytes.Clone(jpg), html...), idcheck.KindJPEG, [][]byte{[]byte("<script")}},
+		{"jpeg with a pdf in a comment", afterSOI(jpg, jpegSegment(0xFE, pdf)), idcheck.KindJPEG, [][]byte{[]byte("%PDF"), []byte("JavaScript")}},
+		{"png with appended zip", append(bytes.Clone(pngData), zipData...), idcheck.KindPNG, [][]byte{[]byte("PK\x03\x04"), []byte("payload.exe")}},
+		{"png with appended html", append(bytes.Clone(pngData), html...), idcheck.KindPNG, [][]byte{[]byte("<script")}},
+		{"png with html in a private chunk", afterIHDR(pngData, pngChunk("htMl", html)), idcheck.KindPNG, [][]byte{[]byte("<script"), []byte("htMl")}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

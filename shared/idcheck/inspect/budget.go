@@ -1,18 +1,12 @@
-package idcheck
+package inspect
 
 import (
 	"context"
-	"errors"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"time"
 
 	"golang.org/x/sync/semaphore"
 )
-
-// ErrBusy is returned instead of a verdict when this instance is already
-// inspecting as much as its memory budget allows and no room came free in
-// time. The upload was not judged: the caller answers 503 with Retry-After
-// and the tenant sends it again.
-var ErrBusy = errors.New("idcheck: too many uploads are being checked right now, try again shortly")
 
 // budget bounds the memory of the inspections running at once in this
 // process. Each inspection reserves its cost, worked out from the file's
@@ -37,7 +31,7 @@ func (b *budget) acquire(ctx context.Context, cost int64) (func(), error) {
 	if cost > b.size {
 		// planImage refuses these first; this keeps the semaphore from
 		// blocking for ever should a caller get the order wrong.
-		return nil, ErrBusy
+		return nil, idcheck.ErrBusy
 	}
 	if b.sem.TryAcquire(cost) {
 		return func() { b.sem.Release(cost) }, nil
@@ -45,7 +39,7 @@ func (b *budget) acquire(ctx context.Context, cost int64) (func(), error) {
 	ctx, cancel := context.WithTimeout(ctx, b.wait)
 	defer cancel()
 	if err := b.sem.Acquire(ctx, cost); err != nil {
-		return nil, ErrBusy
+		return nil, idcheck.ErrBusy
 	}
 	return func() { b.sem.Release(cost) }, nil
 }

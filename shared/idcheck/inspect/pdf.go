@@ -1,4 +1,4 @@
-package idcheck
+package inspect
 
 import (
 	"bufio"
@@ -6,6 +6,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"slices"
 	"strings"
 
@@ -106,44 +107,44 @@ const maxWalkDepth = 100
 
 // inspectPDF judges a PDF whose streams scanPDFStreams has bounded. The
 // rewritten copy may be at most maxOut bytes; pdfcpu stops when c ends.
-func inspectPDF(c context.Context, data []byte, maxOut int) (doc *Document, err error) {
+func inspectPDF(c context.Context, data []byte, maxOut int) (doc *idcheck.Document, err error) {
 	// pdfcpu converts its own panics into errors, but not all of them; a
 	// parser panic on hostile input must end as a refusal, not a crash.
 	defer func() {
 		if recover() != nil {
-			doc, err = nil, reject(CodePDFCorrupt)
+			doc, err = nil, reject(idcheck.CodePDFCorrupt)
 		}
 	}()
 
 	ctx, err := readPDF(c, data)
 	if err != nil {
-		var rej *Rejection
+		var rej *idcheck.Rejection
 		switch {
 		case errors.As(err, &rej):
 			return nil, rej
 		case errors.Is(err, pdfcpu.ErrWrongPassword) || errors.Is(err, pdfcpu.ErrEncrypted):
-			return nil, reject(CodePDFEncrypted)
+			return nil, reject(idcheck.CodePDFEncrypted)
 		}
-		return nil, reject(CodePDFCorrupt)
+		return nil, reject(idcheck.CodePDFCorrupt)
 	}
 	// An empty user password lets pdfcpu decrypt silently; an encrypted
 	// copy is still refused because staff tooling could not open it alike.
 	if ctx.Encrypt != nil || ctx.E != nil {
-		return nil, reject(CodePDFEncrypted)
+		return nil, reject(idcheck.CodePDFEncrypted)
 	}
 	if code := walkPDF(ctx.XRefTable); code != "" {
 		return nil, reject(code)
 	}
 	if err := ctx.EnsurePageCount(); err != nil || ctx.PageCount < 1 {
-		return nil, reject(CodePDFCorrupt)
+		return nil, reject(idcheck.CodePDFCorrupt)
 	}
-	if ctx.PageCount > MaxPDFPages {
-		return nil, reject(CodePDFTooManyPages)
+	if ctx.PageCount > idcheck.MaxPDFPages {
+		return nil, reject(idcheck.CodePDFTooManyPages)
 	}
 
 	out, err := writePDF(c, ctx, maxOut)
 	if err != nil {
-		return nil, reject(CodePDFCorrupt)
+		return nil, reject(idcheck.CodePDFCorrupt)
 	}
 	// What staff will open is the rewritten file, so that is what is
 	// finally judged: written without object streams, every object's
@@ -152,7 +153,7 @@ func inspectPDF(c context.Context, data []byte, maxOut int) (doc *Document, err 
 	if code := checkRewrittenPDF(c, out); code != "" {
 		return nil, reject(code)
 	}
-	return &Document{Kind: KindPDF, Data: out, Pages: ctx.PageCount}, nil
+	return &idcheck.Document{Kind: idcheck.KindPDF, Data: out, Pages: ctx.PageCount}, nil
 }
 
 // readPDF parses and validates a PDF with pdfcpu's core packages. (Its
@@ -225,7 +226,7 @@ func checkRewrittenPDF(c context.Context, out []byte) string {
 		return code
 	}
 	ctx, err := readPDF(c, out)
-	var rej *Rejection
+	var rej *idcheck.Rejection
 	if errors.As(err, &rej) {
 		return rej.Code
 	}
@@ -233,20 +234,20 @@ func checkRewrittenPDF(c context.Context, out []byte) string {
 		// pdfcpu can write what it then cannot validate (a dangling
 		// reference it fills with its own Info dictionary, say), or
 		// number a page it made up in the tens of millions.
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	for _, entry := range ctx.Table {
 		if entry == nil || entry.Free {
 			continue
 		}
 		if entry.Compressed {
-			return CodePDFActiveContent
+			return idcheck.CodePDFActiveContent
 		}
 		switch entry.Object.(type) {
 		case types.ObjectStreamDict, *types.ObjectStreamDict, types.XRefStreamDict, *types.XRefStreamDict:
 			// The writer makes neither: one in the output was carried
 			// over, with contents no check has seen.
-			return CodePDFActiveContent
+			return idcheck.CodePDFActiveContent
 		}
 	}
 	return walkPDF(ctx.XRefTable)
@@ -325,10 +326,10 @@ const (
 // because the input is at most MaxSize bytes.
 func pdfConfig() *model.Configuration {
 	limits := model.DefaultResourceLimits()
-	limits.MaxStreamBytes = MaxSize
+	limits.MaxStreamBytes = idcheck.MaxSize
 	limits.MaxDecodeBytes = pdfDecodeLimit
 	limits.MaxImageBytes = pdfDecodeLimit
-	limits.MaxImagePixels = MaxPixels
+	limits.MaxImagePixels = idcheck.MaxPixels
 	limits.MaxObjectCount = maxPDFObjects
 	limits.MaxObjectStreamCount = maxPDFObjects
 	limits.MaxXRefEntries = maxPDFObjects
@@ -354,48 +355,48 @@ func pdfConfig() *model.Configuration {
 func scanPDFBytes(data []byte) (code string) {
 	defer func() {
 		if recover() != nil {
-			code = CodePDFCorrupt
+			code = idcheck.CodePDFCorrupt
 		}
 	}()
 	// A ZIP reader finds its directory near the end of the file, wherever
 	// the PDF syntax puts it, even inside a stream.
 	if bytes.Contains(data[max(0, len(data)-zipTailWindow):], []byte("PK\x05\x06")) {
-		return CodePDFActiveContent
+		return idcheck.CodePDFActiveContent
 	}
 
 	eof := bytes.LastIndex(data, []byte("%%EOF"))
 	if eof < 0 {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	if tail := data[eof+len("%%EOF"):]; len(bytes.Trim(tail, "\x00\t\n\f\r ")) != 0 {
 		// Something appended after the document: a payload if it
 		// looks like one, otherwise a damaged file.
 		if hasForeignMarker(tail) {
-			return CodePDFActiveContent
+			return idcheck.CodePDFActiveContent
 		}
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 
 	segments, ok := objectSyntax(data)
 	if !ok {
-		return CodePDFCorrupt
+		return idcheck.CodePDFCorrupt
 	}
 	for _, seg := range segments {
 		if hasBinaryMarker(seg) {
-			return CodePDFActiveContent
+			return idcheck.CodePDFActiveContent
 		}
 		syntax, scripted := splitPDFStrings(seg)
 		if scripted || hasHTMLMarker(syntax, htmlMarkers) {
-			return CodePDFActiveContent
+			return idcheck.CodePDFActiveContent
 		}
 		for name := range pdfNames(syntax) {
 			switch {
 			case activeNames[string(name)]:
-				return CodePDFActiveContent
+				return idcheck.CodePDFActiveContent
 			case string(name) == "Encrypt":
 				// Keep looking: active content is the more useful
 				// message when both are present.
-				code = CodePDFEncrypted
+				code = idcheck.CodePDFEncrypted
 			}
 		}
 	}
@@ -586,12 +587,12 @@ func walkPDF(xt *model.XRefTable) string {
 			continue
 		}
 		if w.active(entry.Object, w.producerKeys[nr], maxWalkDepth) {
-			return CodePDFActiveContent
+			return idcheck.CodePDFActiveContent
 		}
 	}
 	if root, err := xt.Catalog(); err == nil {
 		if oa, ok := root.Find("OpenAction"); ok && !safeOpenAction(xt, oa) {
-			return CodePDFActiveContent
+			return idcheck.CodePDFActiveContent
 		}
 	}
 	return ""

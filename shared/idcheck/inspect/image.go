@@ -1,9 +1,10 @@
-package idcheck
+package inspect
 
 import (
 	"bytes"
 	"encoding/binary"
 	"errors"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image"
 	"image/draw"
 	"image/jpeg"
@@ -19,14 +20,14 @@ const jpegQuality = 90
 
 // maxOutput bounds a sanitised image. A legible ID copy is far smaller; a
 // re-encode that grows beyond it is refused rather than buffered.
-const maxOutput = 2 * MaxSize
+const maxOutput = 2 * idcheck.MaxSize
 
 var errOutputTooLarge = errors.New("idcheck: sanitised image too large")
 
 // imagePlan is what the header promises about an image and what inspecting
 // it will cost, worked out before any pixel memory is allocated.
 type imagePlan struct {
-	kind          Kind
+	kind          idcheck.Kind
 	width, height int // as stored
 	orientation   int // EXIF orientation, 1 for PNG
 	outW, outH    int // after orientation and downscaling
@@ -51,42 +52,42 @@ func (p *imagePlan) transform() bool {
 // the encoded output. A copy that would not fit budgetSize is scaled down
 // further; the caller refuses an image whose cost still exceeds it, before
 // it can allocate anything.
-func planImage(kind Kind, data []byte, budgetSize int64) (plan *imagePlan, rej *Rejection) {
+func planImage(kind idcheck.Kind, data []byte, budgetSize int64) (plan *imagePlan, rej *idcheck.Rejection) {
 	defer func() {
 		if recover() != nil {
-			plan, rej = nil, reject(CodeImageCorrupt)
+			plan, rej = nil, reject(idcheck.CodeImageCorrupt)
 		}
 	}()
 	decodeConfig := jpeg.DecodeConfig
-	if kind == KindPNG {
+	if kind == idcheck.KindPNG {
 		decodeConfig = png.DecodeConfig
 	}
 	cfg, err := decodeConfig(bytes.NewReader(data))
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
-		return nil, reject(CodeImageCorrupt)
+		return nil, reject(idcheck.CodeImageCorrupt)
 	}
 	w, h := cfg.Width, cfg.Height
 	pixels := int64(w) * int64(h)
-	if pixels > MaxPixels {
-		return nil, reject(CodeImageTooLarge)
+	if pixels > idcheck.MaxPixels {
+		return nil, reject(idcheck.CodeImageTooLarge)
 	}
-	if min(w, h) < MinShortSide {
-		return nil, reject(CodeImageTooSmall)
+	if min(w, h) < idcheck.MinShortSide {
+		return nil, reject(idcheck.CodeImageTooSmall)
 	}
 
 	p := &imagePlan{kind: kind, width: w, height: h, orientation: 1}
 	var decode int64
-	if kind == KindJPEG {
+	if kind == idcheck.KindJPEG {
 		f, ok := jpegFrame(data)
 		if !ok || f.width != w || f.height != h {
-			return nil, reject(CodeImageCorrupt)
+			return nil, reject(idcheck.CodeImageCorrupt)
 		}
 		decode = f.decodeBytes()
 		// Every scan makes the decoder visit the blocks again, and a
 		// scan can cost a file 20 bytes: a few thousand of them keep a
 		// core busy for minutes. Real files have one to a dozen.
 		if scans := jpegScanCount(data); scans > maxJPEGScans || int64(scans)*f.blocks() > maxJPEGBlockVisits {
-			return nil, reject(CodeImageCorrupt)
+			return nil, reject(idcheck.CodeImageCorrupt)
 		}
 		p.convert = len(f.comps) == 4
 		p.orientation = exifOrientation(data)
@@ -344,27 +345,27 @@ func parseJPEGFrame(data []byte, marker byte, seg []byte) (jpegFrameHeader, bool
 	return f, true
 }
 
-func inspectImage(plan *imagePlan, data []byte) (doc *Document, err error) {
+func inspectImage(plan *imagePlan, data []byte) (doc *idcheck.Document, err error) {
 	// The standard decoders are well fuzzed, but a panic on hostile input
 	// must still end as a refusal, never as a crashed instance.
 	defer func() {
 		if recover() != nil {
-			doc, err = nil, reject(CodeImageCorrupt)
+			doc, err = nil, reject(idcheck.CodeImageCorrupt)
 		}
 	}()
 
 	decode := jpeg.Decode
-	if plan.kind == KindPNG {
+	if plan.kind == idcheck.KindPNG {
 		decode = png.Decode
 	}
 	img, err := decode(bytes.NewReader(data))
 	if err != nil {
-		return nil, reject(CodeImageCorrupt)
+		return nil, reject(idcheck.CodeImageCorrupt)
 	}
 	// A file whose frame differs from its header (a second SOF, say) is not
 	// something we can reason about; the plan used the header.
 	if b := img.Bounds(); b.Dx() != plan.width || b.Dy() != plan.height {
-		return nil, reject(CodeImageCorrupt)
+		return nil, reject(idcheck.CodeImageCorrupt)
 	}
 
 	if plan.convert {
@@ -380,19 +381,19 @@ func inspectImage(plan *imagePlan, data []byte) (doc *Document, err error) {
 	// comments, ICC profiles, text chunks and any appended payload are gone.
 	out := &cappedBuffer{max: maxOutput}
 	out.Grow(min(len(data), maxOutput))
-	if plan.kind == KindJPEG {
+	if plan.kind == idcheck.KindJPEG {
 		err = jpeg.Encode(out, img, &jpeg.Options{Quality: jpegQuality})
 	} else {
 		err = (&png.Encoder{CompressionLevel: pngLevel(plan.outW * plan.outH)}).Encode(out, img)
 	}
 	if errors.Is(err, errOutputTooLarge) {
-		return nil, reject(CodeImageTooLarge)
+		return nil, reject(idcheck.CodeImageTooLarge)
 	}
 	if err != nil {
-		return nil, reject(CodeImageCorrupt)
+		return nil, reject(idcheck.CodeImageCorrupt)
 	}
 	b := img.Bounds()
-	return &Document{Kind: plan.kind, Data: out.Bytes(), Pages: 1, Width: b.Dx(), Height: b.Dy()}, nil
+	return &idcheck.Document{Kind: plan.kind, Data: out.Bytes(), Pages: 1, Width: b.Dx(), Height: b.Dy()}, nil
 }
 
 // fastPNGPixels is the size above which PNGs are compressed for speed

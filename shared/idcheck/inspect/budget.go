@@ -2,10 +2,11 @@ package inspect
 
 import (
 	"context"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"time"
 
 	"golang.org/x/sync/semaphore"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // budget bounds the memory of the inspections running at once in this

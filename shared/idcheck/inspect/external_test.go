@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // TestExternalFiles inspects every file in the directories listed in

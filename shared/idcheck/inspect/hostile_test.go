@@ -4,13 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image/jpeg"
 	"image/png"
 	"runtime"
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // heavy is the budget of the tests that inspect large images, apart from

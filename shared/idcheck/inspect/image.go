@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"errors"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image"
 	"image/draw"
 	"image/jpeg"
@@ -13,6 +12,8 @@ import (
 
 	xdraw "golang.org/x/image/draw"
 	"golang.org/x/image/math/f64"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // jpegQuality keeps a re-encoded ID copy legible without bloating it.

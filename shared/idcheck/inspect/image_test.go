@@ -2,7 +2,6 @@ package inspect
 
 import (
 	"bytes"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image"
 	"image/color"
 	"image/jpeg"
@@ -11,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // nearest names the fixture colour closest to c, tolerating JPEG loss.

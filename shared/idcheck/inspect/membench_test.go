@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"image/jpeg"
 	"os"
 	"os/exec"
@@ -20,6 +19,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // The memory benchmark for hostile uploads. Run it with

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"io"
 	"strings"
 	"testing"
@@ -12,6 +11,8 @@ import (
 	"github.com/pdfcpu/pdfcpu/pkg/api"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 func TestInspectPDFAccepts(t *testing.T) {

@@ -7,12 +7,13 @@ import (
 	"encoding/ascii85"
 	"encoding/binary"
 	"errors"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"io"
 
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/model"
 	"github.com/pdfcpu/pdfcpu/pkg/pdfcpu/types"
 	tifflzw "golang.org/x/image/tiff/lzw"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // Images in a PDF are bounded like photos: no PDF library in this process

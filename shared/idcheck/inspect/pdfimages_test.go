@@ -4,8 +4,9 @@ import (
 	"context"
 	"encoding/binary"
 	"fmt"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"testing"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // jbig2Segment is one segment of embedded JBIG2 data (T.88 7.2), associated

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"io"
 	"math/rand"
 	"strings"
@@ -12,6 +11,8 @@ import (
 	"time"
 
 	"github.com/pdfcpu/pdfcpu/pkg/filter"
+
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 )
 
 // encodeWith runs data through pdfcpu's own encoders for filters, the last

@@ -45,7 +45,7 @@ func (c *countingCases) Count(ctx context.Context, limits []app.Limit, now time.
 	return c.CaseStore.Count(ctx, limits, now)
 }
 
-// newCountingEnv is newEnv (memory backend) whose handlers use a service on a countingCases.
+// newCountingEnv is newEnv (memory backend) whose functions use a service on a countingCases.
 func newCountingEnv(t *testing.T, o testenv.Options, hold bool) (*env, *countingCases) {
 	t.Helper()
 	o.Backend = testenv.Memory

@@ -27,7 +27,7 @@ import (
 // readyTimeout bounds the wait for the function server to answer.
 const readyTimeout = 60 * time.Second
 
-// config is what the dev server needs beyond what the handlers read themselves (FromEnv).
+// config is what the dev server needs beyond what the functions read themselves (fnkit.Start).
 type config struct {
 	Project       string        // GOOGLE_CLOUD_PROJECT
 	PublicBaseURL string        // PUBLIC_BASE_URL, printed for the person

@@ -1,3 +1,7 @@
+// The tests in this directory serve every function of the product together over HTTP, as
+// scripts/dev does, each registered by its own package (the imports below) and built on a Kit of
+// its own with exactly what it gets when deployed (testenv.Kit), and follow requests across
+// them: a desk link to a case page, a decision to a download.
 package functions_test
 
 import (

@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -14,6 +16,7 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/fnkit"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
@@ -212,5 +215,56 @@ func TestUploadIDToADecidedCaseIs409WithoutInspection(t *testing.T) {
 	}
 	if n := cc.counts.Load(); n != 0 {
 		t.Errorf("%d inspections counted, want 0", n)
+	}
+}
+
+// A function built without the inspector (fnlist says it takes no upload, so fnkit gives it
+// none) answers an upload that reaches it with 500 and keeps nothing: a wiring mistake, never a
+// verdict on the file and never a file stored unchecked.
+func TestUploadWithoutAnInspectorFailsClearly(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
+	f := fnlist.RequestForm
+	f.InspectsUploads = false
+	k := s.KitFrom(t, f, s.Svc.Deps, fnkit.Options{})
+	if k.Svc.Inspect != nil {
+		t.Fatal("a Kit for a function that inspects no upload has an inspector")
+	}
+	srv := httptest.NewServer(fnkit.HTTPHandler(f.Name, k))
+	t.Cleanup(srv.Close)
+	ct, body := multipartBody(t, valid(), "id.jpg", jpegWithExif(t))
+	req, _ := http.NewRequest("POST", srv.URL, body)
+	req.Header.Set("Content-Type", ct)
+	req.Header.Set("Accept", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusInternalServerError {
+		t.Errorf("an upload to a function without the inspector: %d, want 500", resp.StatusCode)
+	}
+	if !strings.Contains(s.Logs.String(), app.ErrNoInspector.Error()) {
+		t.Errorf("the log does not say why:\n%s", s.Logs)
+	}
+	if dump := s.Mem.Dump(); dump != "" {
+		t.Errorf("an upload refused for want of an inspector left records:\n%s", dump)
+	}
+	// UploadIdentity refuses it too, for a case that waits for a copy.
+	ctx := context.Background()
+	c, err := s.Svc.Submit(ctx, request.Submission{Type: "access", Name: "Carla Contract", Email: "carla@tenant.test",
+		BirthDate: "1980-05-17", Signature: "Carla Contract", Declaration: true}, app.Client{IP: "192.0.2.1"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Svc.Confirm(ctx, c.Reference); err != nil {
+		t.Fatal(err)
+	}
+	staff := app.StaffLink{Holder: "staff@corp.test"}
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staff, app.StaffInput{Action: request.ActRequestIdentity, Reason: "De naam wijkt af."}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := k.Svc.UploadIdentity(ctx, c.Reference, app.Client{IP: "192.0.2.1"}, jpegWithExif(t)); !errors.Is(err, app.ErrNoInspector) {
+		t.Errorf("UploadIdentity without an inspector: %v, want ErrNoInspector", err)
 	}
 }

@@ -24,11 +24,11 @@ func newMailer(key, host string) (app.Mailer, error) { return sendgridmail.New(k
 // a malformed message is logged and acknowledged, never retried for ever.
 func New(k *fnkit.Kit) fnkit.EventFunc {
 	return func(ctx context.Context, e event.Event) error {
-		m, ok := k.Message(ctx, e, "mail message")
-		if !ok {
-			return nil
+		m, err := fnkit.PubSubMessage(e)
+		var body outbox.Message
+		if err == nil {
+			body, err = outbox.DecodeMessage(m.Data)
 		}
-		body, err := outbox.DecodeMessage(m.Data)
 		if err != nil {
 			k.Log.ErrorContext(ctx, "malformed mail message dropped", "event_id", e.ID())
 			return nil

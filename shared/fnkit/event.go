@@ -16,18 +16,15 @@ type Message struct {
 	PublishTime string `json:"publishTime"`
 }
 
-// Message returns the Pub/Sub message of e. A malformed event is logged (what names it, never
-// its contents) and false: the caller acknowledges it, since delivering it again would not
-// mend it.
-func (k *Kit) Message(ctx context.Context, e event.Event, what string) (Message, bool) {
+// PubSubMessage returns the Pub/Sub message a push delivered as e. On an error the caller logs
+// the event's id (never its contents) and acknowledges it: delivering it again would not mend
+// it.
+func PubSubMessage(e event.Event) (Message, error) {
 	var m struct {
 		Message Message `json:"message"`
 	}
-	if err := e.DataAs(&m); err != nil {
-		k.Log.ErrorContext(ctx, "malformed "+what+" dropped", "event_id", e.ID())
-		return Message{}, false
-	}
-	return m.Message, true
+	err := e.DataAs(&m)
+	return m.Message, err
 }
 
 // TickTime is the moment the tick e sweeps as of: its message's publish time (the CloudEvent's
@@ -36,8 +33,9 @@ func (k *Kit) Message(ctx context.Context, e event.Event, what string) (Message,
 // anyone allowed to publish on ticks could sweep as of the year 2100 and expire every case.
 // False for a malformed tick, which is logged and dropped.
 func (k *Kit) TickTime(ctx context.Context, e event.Event) (time.Time, bool) {
-	m, ok := k.Message(ctx, e, "tick")
-	if !ok {
+	m, err := PubSubMessage(e)
+	if err != nil {
+		k.Log.ErrorContext(ctx, "malformed tick dropped", "event_id", e.ID())
 		return time.Time{}, false
 	}
 	now := e.Time()

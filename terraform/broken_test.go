@@ -117,14 +117,14 @@ func TestCheckCatchesBrokenCopies(t *testing.T) {
 			mutate: func(t *testing.T, dir string) {
 				editFunctions(t, dir, func(s map[string]map[string]any) { delete(s, "SendMail") })
 			},
-			want: "function SendMail (functions.Definitions) is missing from functions.json",
+			want: "function SendMail (fnlist.All) is missing from functions.json",
 		},
 		{
 			name: "function the code does not have",
 			mutate: func(t *testing.T, dir string) {
 				editFunctions(t, dir, func(s map[string]map[string]any) { s["RequestStatuz"] = s["RequestStatus"] })
 			},
-			want: "functions.json deploys RequestStatuz, which functions.Definitions does not have",
+			want: "functions.json deploys RequestStatuz, which fnlist.All does not have",
 		},
 		{
 			name: "trigger on the wrong topic",
@@ -148,6 +148,23 @@ func TestCheckCatchesBrokenCopies(t *testing.T) {
 				})
 			},
 			want: "function RequestStatus: functions.json gives secrets",
+		},
+		{
+			name: "function built from another package",
+			mutate: func(t *testing.T, dir string) {
+				editFunctions(t, dir, func(s map[string]map[string]any) { s["Tick"]["source"] = "functions" })
+			},
+			want: `function Tick: functions.json builds it from "functions", the package that registers it is "functions/tick"`,
+		},
+		{
+			name: "every function built from one package",
+			mutate: func(t *testing.T, dir string) {
+				edit(t, dir, "main.tf", func(b *hclwrite.Body) {
+					b.FirstMatchingBlock("module", []string{"function"}).Body().SetAttributeValue("build_environment",
+						cty.ObjectVal(map[string]cty.Value{"GOOGLE_FUNCTION_SOURCE": cty.StringVal("functions")}))
+				})
+			},
+			want: "module.function: build_environment must be { GOOGLE_FUNCTION_SOURCE = each.value.source }",
 		},
 		{
 			name: "read-only function may write",

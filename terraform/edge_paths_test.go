@@ -11,7 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/zclconf/go-cty/cty"
 
-	functions "github.com/privacyloket/privacyloket/functions/handlers"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 )
 
 // Cloud Armor limits POSTs to /RequestForm and /UploadID by path. A URL map whose default sends
@@ -84,7 +84,7 @@ func TestCloudArmorLimitsDeskPosts(t *testing.T) {
 
 // checkDeskArmor: a security policy has a throttle rule for POST /StaffDesk per client IP.
 func (m *module) checkDeskArmor() []error {
-	want := "request.path.startsWith('/" + functions.NameStaffDesk + "')"
+	want := "request.path.startsWith('/" + fnlist.StaffDesk.Name + "')"
 	for _, p := range m.byType["google_compute_security_policy"] {
 		for _, r := range blocks(p.body, "rule") {
 			action, _ := m.str(attr(r, "action"))

@@ -9,24 +9,22 @@ import (
 	"path/filepath"
 	"regexp"
 	"slices"
-	"strings"
 	"testing"
 
-	functions "github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/shared/app"
-	"github.com/privacyloket/privacyloket/shared/config"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 )
 
-var update = flag.Bool("update", false, "rewrite functions.json from functions.Definitions and config.SecretsByFunction")
+var update = flag.Bool("update", false, "rewrite functions.json from fnlist.All")
 
 const functionsFile = "functions.json"
 
 // readOnlyFunctions only read Firestore: they get roles/datastore.viewer, never write access.
 var readOnlyFunctions = []string{"RequestStatus"}
 
-// fnSpec is one entry of functions.json. Name, Topic, Public and Secrets come from the code;
-// the rest is how Terraform deploys it.
+// fnSpec is one entry of functions.json, written from the function's entry in fnlist.All.
 type fnSpec struct {
+	Source         string   `json:"source"` // GOOGLE_FUNCTION_SOURCE: the package that registers it
 	Service        string   `json:"service"`
 	Note           string   `json:"note"`
 	Public         bool     `json:"public"`
@@ -55,42 +53,38 @@ func readFunctions(dir string) (map[string]fnSpec, []byte, error) {
 	return specs, data, nil
 }
 
-// serviceName turns RequestForm into request-form, ThirdPartyResponse into third-party-response.
-func serviceName(name string) string {
-	return strings.ToLower(regexp.MustCompile(`([a-z])([A-Z])`).ReplaceAllString(regexp.MustCompile(`([A-Z]+)([A-Z][a-z])`).ReplaceAllString(name, "$1-$2"), "$1-$2"))
+// specOf is function f's entry in functions.json.
+func specOf(f fnlist.Function) fnSpec {
+	s := fnSpec{Source: f.Source(), Service: f.Service(), Note: f.Note, Public: f.Public,
+		Secrets: slices.Sorted(slices.Values(f.Secrets)), Publishes: slices.Clone(f.Publishes), FirestoreRole: f.Firestore,
+		Memory: f.Memory, Concurrency: f.Concurrency, TimeoutSeconds: f.TimeoutSeconds}
+	if f.Topic != "" {
+		s.Topic = new(f.Topic)
+	}
+	if f.MaxInstances > 0 {
+		s.MaxInstances = new(f.MaxInstances)
+	}
+	if s.Secrets == nil {
+		s.Secrets = []string{}
+	}
+	if s.Publishes == nil {
+		s.Publishes = []string{}
+	}
+	return s
 }
 
-// generate returns functions.json as it should read: one entry per Definition, in their order,
-// the code's fields from the code and Terraform's own fields kept (or defaults for a new one).
-func generate(old map[string]fnSpec) []byte {
+// generate returns functions.json as it should read: one entry per function of fnlist.All, in
+// its order.
+func generate() []byte {
 	var b bytes.Buffer
 	b.WriteString("{\n")
-	for i, d := range functions.Definitions {
-		s, ok := old[d.Name]
-		if !ok {
-			s = fnSpec{Service: serviceName(d.Name), Note: "TODO: what it does and why its sizes.", FirestoreRole: "roles/datastore.user", Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60, Publishes: []string{}}
-			if d.Topic != "" {
-				s.Concurrency, s.MaxInstances = 10, new(5)
-			}
-		}
-		s.Public = d.Public
-		s.Topic = nil
-		if d.Topic != "" {
-			s.Topic = new(d.Topic)
-		}
-		s.Secrets = slices.Sorted(slices.Values(config.SecretsByFunction[d.Name]))
-		if s.Secrets == nil {
-			s.Secrets = []string{}
-		}
-		if s.Publishes == nil {
-			s.Publishes = []string{}
-		}
-		entry, err := json.MarshalIndent(s, "  ", "  ")
+	for i, f := range fnlist.All {
+		entry, err := json.MarshalIndent(specOf(f), "  ", "  ")
 		if err != nil {
 			panic(err)
 		}
-		fmt.Fprintf(&b, "  %q: %s", d.Name, entry)
-		if i < len(functions.Definitions)-1 {
+		fmt.Fprintf(&b, "  %q: %s", f.Name, entry)
+		if i < len(fnlist.All)-1 {
 			b.WriteString(",")
 		}
 		b.WriteString("\n")
@@ -99,8 +93,8 @@ func generate(old map[string]fnSpec) []byte {
 	return b.Bytes()
 }
 
-// checkFunctionsData: functions.json has exactly the code's functions, each with its topic,
-// public flag and secrets as the code says, and deployable settings.
+// checkFunctionsData: functions.json has exactly the code's functions (fnlist.All), each as the
+// list says, with deployable settings.
 func checkFunctionsData(dir string) []error {
 	specs, data, err := readFunctions(dir)
 	if err != nil {
@@ -110,10 +104,10 @@ func checkFunctionsData(dir string) []error {
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 	hint := "(go test ./terraform -run TestFunctionsData -update writes it)"
 	services := map[string]string{}
-	for _, d := range functions.Definitions {
+	for _, d := range fnlist.All {
 		s, ok := specs[d.Name]
 		if !ok {
-			bad("function %s (functions.Definitions) is missing from %s %s", d.Name, functionsFile, hint)
+			bad("function %s (fnlist.All) is missing from %s %s", d.Name, functionsFile, hint)
 			continue
 		}
 		topic := ""
@@ -126,8 +120,11 @@ func checkFunctionsData(dir string) []error {
 		if s.Public != d.Public {
 			bad("function %s: %s says public = %t, the code %t", d.Name, functionsFile, s.Public, d.Public)
 		}
-		if want := slices.Sorted(slices.Values(config.SecretsByFunction[d.Name])); !slices.Equal(slices.Sorted(slices.Values(s.Secrets)), want) {
-			bad("function %s: %s gives secrets %q, config.SecretsByFunction %q", d.Name, functionsFile, s.Secrets, want)
+		if want := slices.Sorted(slices.Values(d.Secrets)); !slices.Equal(slices.Sorted(slices.Values(s.Secrets)), want) {
+			bad("function %s: %s gives secrets %q, fnlist %q", d.Name, functionsFile, s.Secrets, want)
+		}
+		if s.Source != d.Source() {
+			bad("function %s: %s builds it from %q, the package that registers it is %q", d.Name, functionsFile, s.Source, d.Source())
 		}
 		if !regexp.MustCompile(`^[a-z][a-z-]{0,26}[a-z]$`).MatchString(s.Service) {
 			bad("function %s: service %q must be 2-28 lowercase letters or hyphens", d.Name, s.Service)
@@ -167,38 +164,25 @@ func checkFunctionsData(dir string) []error {
 		}
 	}
 	for name := range specs {
-		if !slices.ContainsFunc(functions.Definitions, func(d functions.Definition) bool { return d.Name == name }) {
-			bad("%s deploys %s, which functions.Definitions does not have", functionsFile, name)
+		if _, ok := fnlist.Named(name); !ok {
+			bad("%s deploys %s, which fnlist.All does not have", functionsFile, name)
 		}
 	}
-	if len(errs) == 0 && !bytes.Equal(data, generate(specs)) {
-		bad("%s is not in the generated order and layout %s", functionsFile, hint)
+	if len(errs) == 0 && !bytes.Equal(data, generate()) {
+		bad("%s is not what fnlist.All says, in the generated order and layout %s", functionsFile, hint)
 	}
 	return errs
 }
 
 // TestFunctionsData keeps functions.json, the data the function module is instantiated from,
-// equal to the code. With -update it rewrites the file from the code, keeping Terraform's fields.
+// equal to fnlist.All. With -update it rewrites the file from the list.
 func TestFunctionsData(t *testing.T) {
 	if *update {
-		specs, _, err := readFunctions(".")
-		if err != nil && !os.IsNotExist(err) {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(functionsFile, generate(specs), 0o644); err != nil {
+		if err := os.WriteFile(functionsFile, generate(), 0o644); err != nil {
 			t.Fatal(err)
 		}
 	}
 	for _, err := range checkFunctionsData(".") {
 		t.Error(err)
-	}
-}
-
-func TestServiceName(t *testing.T) {
-	t.Parallel()
-	for in, want := range map[string]string{"RequestForm": "request-form", "UploadID": "upload-id", "ThirdPartyResponse": "third-party-response", "Tick": "tick", "StaffDesk": "staff-desk"} {
-		if got := serviceName(in); got != want {
-			t.Errorf("serviceName(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

@@ -1,6 +1,6 @@
 # Privacyloket on Google Cloud: one Cloud Functions (2nd gen) function per entry in
-# functions.Definitions (functions.json, modules/function), Firestore, Pub/Sub, Cloud
-# Scheduler, Secret Manager, monitoring and an HTTPS load balancer. One file per concern.
+# fnlist.All (functions.json, modules/function), Firestore, Pub/Sub, Cloud Scheduler, Secret
+# Manager, monitoring and an HTTPS load balancer. One file per concern.
 
 provider "google" {
   project = var.project_id
@@ -41,12 +41,6 @@ locals {
     var.billing_account == "" ? [] : ["billingbudgets.googleapis.com"],
   ))
 
-  # The buildpack builds the package in this directory of the uploaded module (the module root
-  # holds only go.mod); FUNCTION_TARGET = entry_point then picks one registered function.
-  build_env = {
-    GOOGLE_FUNCTION_SOURCE = "functions"
-  }
-
   # What every function reads from its environment (docs/contract.md §2, shared/config). Optional
   # settings are left out when unset so that the code's defaults (and the profile's) apply.
   runtime_env = merge(
@@ -78,10 +72,13 @@ locals {
   # Topic functions are only reached by their push subscription (Pub/Sub counts as internal).
   event_ingress = "ALLOW_INTERNAL_ONLY"
 
-  # Name (as in functions.Definitions) => how it is deployed. functions_test.go keeps the code's
-  # part of each entry (topic, public, secrets) equal to the code and says what to add.
+  # Name (as in fnlist.All) => how it is deployed. functions.json is written from shared/fnlist
+  # (go test ./terraform -run TestFunctionsData -update), and that test keeps the two equal.
+  # source is the function's own package, which registers it and nothing else: the buildpack
+  # builds it as GOOGLE_FUNCTION_SOURCE, so a function links only what it uses.
   functions = {
     for name, f in jsondecode(file("${path.module}/functions.json")) : name => {
+      source          = f.source
       service         = f.service
       note            = f.note
       public          = f.public
@@ -129,7 +126,7 @@ module "function" {
 
   service_name          = each.value.service
   runtime               = var.go_runtime
-  build_environment     = local.build_env
+  build_environment     = { GOOGLE_FUNCTION_SOURCE = each.value.source }
   build_service_account = google_service_account.build.id
   docker_repository     = google_artifact_registry_repository.functions.id
   source_bucket         = google_storage_bucket_object.source.bucket

@@ -22,8 +22,8 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/testenv/freeport"
 
-	functions "github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/scripts/buildpack"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 )
 
 // frameworkFunctions is the registration package whose import makes Google's Go buildpack
@@ -32,16 +32,17 @@ import (
 const frameworkFunctions = "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 // TestPackagingBuildsAndStartsEveryFunction builds what Terraform uploads the way the buildpack
-// does: the archive's files (source.tf's allow-list), a generated main inside the module
-// that blank-imports the GOOGLE_FUNCTION_SOURCE package, `go build` of that main
-// (scripts/buildpack, which the performance harness builds with too). One binary
-// serves every function, as deployed: FUNCTION_TARGET picks one at start-up. Each function is
-// then started with the environment Terraform gives it; the emulator and metadata variables
-// point at a closed port, so nothing reaches Google.
+// does, once per function: the archive's files (source.tf's allow-list), a generated main inside
+// the module that blank-imports the function's GOOGLE_FUNCTION_SOURCE package (its source in
+// functions.json), `go build` of that main (scripts/buildpack, which the performance harness
+// builds with too). Each binary is then started as deployed, with FUNCTION_TARGET and the
+// environment Terraform gives the function; the emulator and metadata variables point at a
+// closed port, so nothing reaches Google. The same binary must refuse to start as any other
+// function: its package registers its own function and nothing else.
 func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	t.Parallel()
 	if testing.Short() {
-		t.Skip("builds the deployable binary")
+		t.Skip("builds the deployable binaries")
 	}
 	r, err := repoFacts()
 	if err != nil {
@@ -63,11 +64,6 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	if sf := exprText(m.locals["source_files"]); !strings.Contains(sf, `"_test.go"`) || !strings.Contains(sf, `"/testdata/"`) {
 		t.Fatalf("local.source_files must leave out _test.go files and testdata directories:\n%s", sf)
 	}
-	buildEnv, ok := m.strMap(m.locals["build_env"])
-	if !ok || buildEnv["GOOGLE_FUNCTION_SOURCE"] == "" {
-		t.Fatal("local.build_env must set GOOGLE_FUNCTION_SOURCE")
-	}
-	fnSource := buildEnv["GOOGLE_FUNCTION_SOURCE"]
 	specs, _, err := readFunctions(".")
 	if err != nil {
 		t.Fatal(err)
@@ -82,29 +78,33 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 	} else if len(extra) > 0 {
 		t.Errorf("the source archive would upload %q: only the module (go.mod, go.sum, Go package directories) and docs belong there", extra)
 	}
-	for _, need := range []string{"go.mod", "go.sum", fnSource} {
+	for _, need := range []string{"go.mod", "go.sum"} {
 		if _, err := os.Stat(filepath.Join(app, need)); err != nil {
 			t.Fatalf("the uploaded source lacks %s: %v", need, err)
 		}
 	}
-	if imports, err := packageImports(filepath.Join(app, fnSource)); err != nil {
-		t.Fatal(err)
-	} else if !slices.Contains(imports, frameworkFunctions) {
-		t.Fatalf("package %s does not import %s: the buildpack would generate a main that calls a Go function named after the entry point instead", fnSource, frameworkFunctions)
-	}
+	bins := t.TempDir()
 
-	// The generated main that blank-imports the GOOGLE_FUNCTION_SOURCE package, built against
-	// go.mod and go.sum as uploaded.
-	bin := filepath.Join(t.TempDir(), "app")
-	if err := buildpack.Build(app, r.module+"/"+fnSource, bin); err != nil {
-		t.Fatal(err)
-	}
-
-	for _, d := range functions.Definitions {
+	for i, d := range fnlist.All {
 		t.Run(d.Name, func(t *testing.T) {
 			t.Parallel()
-			if _, ok := specs[d.Name]; !ok {
+			spec, ok := specs[d.Name]
+			if !ok {
 				t.Fatalf("%s has no entry %q", functionsFile, d.Name)
+			}
+			if _, err := os.Stat(filepath.Join(app, spec.Source)); err != nil {
+				t.Fatalf("the uploaded source lacks %s's package %s: %v", d.Name, spec.Source, err)
+			}
+			if imports, err := packageImports(filepath.Join(app, spec.Source)); err != nil {
+				t.Fatal(err)
+			} else if !slices.Contains(imports, frameworkFunctions) {
+				t.Fatalf("package %s does not import %s: the buildpack would generate a main that calls a Go function named after the entry point instead", spec.Source, frameworkFunctions)
+			}
+			// The generated main that blank-imports the function's package, built against
+			// go.mod and go.sum as uploaded.
+			bin := filepath.Join(bins, d.Service())
+			if err := buildpack.Build(app, r.module+"/"+spec.Source, bin); err != nil {
+				t.Fatal(err)
 			}
 			env, err := m.deployedEnv(d.Name, specs)
 			if err != nil {
@@ -122,32 +122,26 @@ func TestPackagingBuildsAndStartsEveryFunction(t *testing.T) {
 			if d.Topic != "" {
 				checkPushDelivery(t, port, d, logs)
 			}
+
+			// Started as another function, or as one nothing registered, it must exit naming
+			// the target, or a passing start above would prove nothing about the entry point.
+			for _, other := range []string{fnlist.All[(i+1)%len(fnlist.All)].Name, "NoSuchFunction"} {
+				status, logs, err := startFunction(t, bin, other, env, freePort(t))
+				if err == nil {
+					t.Errorf("%s's binary served FUNCTION_TARGET=%s (GET / %d); want the process to exit\n%s", d.Name, other, status, logs)
+				} else if !strings.Contains(logs.String(), other) {
+					t.Errorf("%s's binary exited without naming %s (%v):\n%s", d.Name, other, err, logs)
+				}
+			}
 		})
 	}
-
-	// The same start-up must fail for a name nothing registered, or a passing run above
-	// would prove nothing about the entry points.
-	t.Run("unregistered target", func(t *testing.T) {
-		t.Parallel()
-		env, err := m.deployedEnv(functions.Definitions[0].Name, specs)
-		if err != nil {
-			t.Fatal(err)
-		}
-		status, logs, err := startFunction(t, bin, "NoSuchFunction", env, freePort(t))
-		if err == nil {
-			t.Fatalf("FUNCTION_TARGET=NoSuchFunction served GET / with %d; want the process to exit\n%s", status, logs)
-		}
-		if !strings.Contains(logs.String(), "NoSuchFunction") {
-			t.Errorf("the process exited without naming the missing function (%v):\n%s", err, logs)
-		}
-	})
 }
 
 // checkPushDelivery posts what a native Pub/Sub push subscription posts (the wrapped push body,
 // modules/function) to a topic function and checks that the Functions Framework hands it to the
 // handler as its CloudEvent. The message is one the handler drops as malformed without touching
 // Firestore, so a 2xx and the handler's own log line prove the delivery path.
-func checkPushDelivery(t *testing.T, port int, d functions.Definition, logs *syncBuffer) {
+func checkPushDelivery(t *testing.T, port int, d fnlist.Function, logs *syncBuffer) {
 	t.Helper()
 	data := base64.StdEncoding.EncodeToString([]byte(`not json`))
 	body := fmt.Sprintf(`{"message":{"data":%q,"messageId":"1","publishTime":"2026-11-27T10:00:00Z","attributes":{}},"subscription":"projects/demo-terraform/subscriptions/%s-push"}`, data, d.Topic)

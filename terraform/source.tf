@@ -1,8 +1,9 @@
 # The uploaded source: an allow-list of what the build needs (go.mod, go.sum, and the
 # packages under functions/ and shared/ without tests and test data), never whatever else is in
-# the working tree. The buildpack builds the package named by GOOGLE_FUNCTION_SOURCE
-# (local.build_env) with a generated main; packaging_test.go builds the same files the same
-# way. Every function builds from this one archive. Embedded files must be text (file()).
+# the working tree. Every function builds from this one archive: the buildpack builds the
+# function's own package, named by GOOGLE_FUNCTION_SOURCE (functions.json's source), with a
+# generated main; packaging_test.go builds the same files the same way. Embedded files must be
+# text (file()).
 
 locals {
   source_root      = "${path.module}/.."

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"maps"
 	"os"
-	"path"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -19,10 +18,10 @@ import (
 	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/sethvargo/go-envconfig"
 
-	functions "github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/config"
 	"github.com/privacyloket/privacyloket/shared/firestoredb"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 	"github.com/privacyloket/privacyloket/shared/policy"
 )
 
@@ -43,9 +42,8 @@ var platformEnv = []string{"LOG_EXECUTION_ID", "GOGC"}
 
 // repo is what the checks need to know about the Go module next to this directory.
 type repo struct {
-	module    string // module path from go.mod
-	goMinor   int    // 26 for "go 1.26.x"
-	sourceDir string // directory of the functions package, relative to the module root
+	module  string // module path from go.mod
+	goMinor int    // 26 for "go 1.26.x"
 }
 
 var repoFacts = sync.OnceValues(func() (repo, error) {
@@ -69,14 +67,9 @@ var repoFacts = sync.OnceValues(func() (repo, error) {
 			}
 		}
 	}
-	// The functions package, which the buildpack builds, registers the handlers of its
-	// handlers subpackage, where Definition lives.
-	pkg := path.Dir(reflect.TypeFor[functions.Definition]().PkgPath())
-	dir, ok := strings.CutPrefix(pkg, r.module+"/")
-	if r.module == "" || !ok {
-		return repo{}, fmt.Errorf("package %s is not inside module %q", pkg, r.module)
+	if r.module == "" {
+		return repo{}, fmt.Errorf("go.mod names no module")
 	}
-	r.sourceDir = dir
 	return r, nil
 })
 
@@ -107,9 +100,9 @@ var sampleEnv = map[string]string{
 	"TRUSTED_PROXY_HOPS":         "2",
 	"LOG_EXECUTION_ID":           "true",
 	"GOGC":                       "200",
-	config.SecretSendGridKey:     "SG.sample",
-	config.SecretLinkSigningKey:  key32,
-	config.SecretIDEncryptionKey: key32,
+	fnlist.SecretSendGridKey:     "SG.sample",
+	fnlist.SecretLinkSigningKey:  key32,
+	fnlist.SecretIDEncryptionKey: key32,
 }
 
 // deployedEnv is the environment Terraform gives the function called name, with sample
@@ -229,8 +222,11 @@ func (m *module) checkModuleCall(r repo, mod *module) []error {
 	if !traversalIs(attr(call.body, "name"), "each.key") {
 		bad("%s: name must be each.key, the function's name in the code", call.addr)
 	}
-	if env, ok := m.strMap(attr(call.body, "build_environment")); !ok || env["GOOGLE_FUNCTION_SOURCE"] != r.sourceDir {
-		bad("%s: build_environment must set GOOGLE_FUNCTION_SOURCE = %q (the functions package)", call.addr, r.sourceDir)
+	if items, ok := m.objectItems(attr(call.body, "build_environment")); !ok || len(items) != 1 || !traversalIs(items["GOOGLE_FUNCTION_SOURCE"], "each.value.source") {
+		bad("%s: build_environment must be { GOOGLE_FUNCTION_SOURCE = each.value.source } (the function's own package)", call.addr)
+	}
+	if !strings.Contains(exprText(m.locals["functions"]), "f.source") {
+		bad("local.functions must carry each function's source from %s", functionsFile)
 	}
 	if rt, ok := m.evalStr(attr(call.body, "runtime")); !ok {
 		bad("%s: runtime must be a literal or a variable with a default", call.addr)
@@ -410,7 +406,7 @@ func (m *module) checkEnv(specs map[string]fnSpec) []error {
 		return []error{fmt.Errorf("local.runtime_env sets nothing")}
 	}
 	known := append(configEnv(), platformEnv...)
-	secrets := []string{config.SecretSendGridKey, config.SecretLinkSigningKey, config.SecretIDEncryptionKey}
+	secrets := []string{fnlist.SecretSendGridKey, fnlist.SecretLinkSigningKey, fnlist.SecretIDEncryptionKey}
 	for _, n := range plain {
 		switch {
 		case n == "FUNCTION_TARGET":
@@ -433,7 +429,7 @@ func (m *module) checkEnv(specs map[string]fnSpec) []error {
 			}
 		}
 	}
-	for _, d := range functions.Definitions {
+	for _, d := range fnlist.All {
 		if _, ok := specs[d.Name]; !ok {
 			continue // reported by checkFunctionsData
 		}
@@ -442,8 +438,7 @@ func (m *module) checkEnv(specs map[string]fnSpec) []error {
 			errs = append(errs, err)
 			continue
 		}
-		env["FUNCTION_TARGET"] = d.Name
-		if _, err := config.LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil {
+		if _, err := config.LoadFrom(context.Background(), envconfig.MapLookuper(env), d.Secrets); err != nil {
 			bad("function %s: the environment Terraform gives it fails start-up: %v", d.Name, strings.ReplaceAll(err.Error(), "\n", "; "))
 		}
 	}

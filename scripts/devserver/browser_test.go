@@ -24,8 +24,9 @@ import (
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
 	"github.com/chromedp/chromedp"
 
-	"github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/shared/devmailbox"
+	"github.com/privacyloket/privacyloket/shared/fnkit"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
@@ -99,18 +100,16 @@ func startStack(t *testing.T) *e2eStack {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 		defer cancel()
-		h, err := handlers.FromEnv(ctx)
-		if err != nil {
-			stackErr = fmt.Errorf("handlers.FromEnv: %w", err)
+		if err := fnkit.StartAll(ctx); err != nil {
+			stackErr = fmt.Errorf("fnkit.StartAll: %w", err)
 			return
 		}
-		h.Register()
 		ps, err := pubsub.NewClient(ctx, project)
 		if err != nil {
 			stackErr = err
 			return
 		}
-		subs := pushSubscriptions(handlers.Definitions, s.base)
+		subs := pushSubscriptions(fnlist.All, s.base)
 		if stackErr = ensureSubscriptions(ctx, ps, project, subs); stackErr != nil {
 			return
 		}
@@ -126,7 +125,7 @@ func startStack(t *testing.T) *e2eStack {
 		})
 		serveErr := make(chan error, 1)
 		go func() { serveErr <- funcframework.StartHostPort("127.0.0.1", port) }()
-		if stackErr = waitReady(ctx, s.base+"/"+firstHTTPFunction(handlers.Definitions), serveErr, readyTimeout); stackErr != nil {
+		if stackErr = waitReady(ctx, s.base+"/"+firstHTTPFunction(fnlist.All), serveErr, readyTimeout); stackErr != nil {
 			return
 		}
 		stack = s

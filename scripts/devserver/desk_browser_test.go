@@ -12,7 +12,7 @@ import (
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"github.com/chromedp/chromedp"
 
-	"github.com/privacyloket/privacyloket/functions/handlers"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 
 	"github.com/privacyloket/privacyloket/shared/devmailbox"
 	"github.com/privacyloket/privacyloket/shared/web"
@@ -267,7 +267,7 @@ func pushAgain(t *testing.T, s *e2eStack) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	subs := pushSubscriptions(handlers.Definitions, s.base)
+	subs := pushSubscriptions(fnlist.All, s.base)
 	if err := ensureSubscriptions(ctx, ps, s.project, subs); err != nil {
 		t.Fatal(err)
 	}

@@ -17,16 +17,17 @@ import (
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"github.com/GoogleCloudPlatform/functions-framework-go/funcframework"
 
-	"github.com/privacyloket/privacyloket/functions/handlers"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/devmailbox"
+	"github.com/privacyloket/privacyloket/shared/fnkit"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 	"github.com/privacyloket/privacyloket/shared/pubsubqueue"
 )
 
 // readyTimeout bounds the wait for the function server to answer.
 const readyTimeout = 60 * time.Second
 
-// config is what the dev server needs beyond what the handlers read themselves (FromEnv).
+// config is what the dev server needs beyond what the functions read themselves (fnkit.Start).
 type config struct {
 	Project       string        // GOOGLE_CLOUD_PROJECT
 	PublicBaseURL string        // PUBLIC_BASE_URL, printed for the person
@@ -97,7 +98,7 @@ type pushSub struct {
 
 // pushSubscriptions derives one subscription per event function, as Terraform does in
 // production.
-func pushSubscriptions(defs []handlers.Definition, base string) []pushSub {
+func pushSubscriptions(defs []fnlist.Function, base string) []pushSub {
 	var out []pushSub
 	for _, d := range defs {
 		if d.Topic == "" {
@@ -126,7 +127,7 @@ func ensureSubscriptions(ctx context.Context, c *pubsub.Client, project string, 
 }
 
 // firstHTTPFunction names the function whose page shows that the server is up.
-func firstHTTPFunction(defs []handlers.Definition) string {
+func firstHTTPFunction(defs []fnlist.Function) string {
 	for _, d := range defs {
 		if d.Topic == "" {
 			return d.Name
@@ -203,13 +204,11 @@ func serveMailbox(ctx context.Context, addr string, serveErr chan<- error) (stri
 
 // run is the dev server: functions, mailbox, subscriptions, function server, ready line, ticks.
 func run(ctx context.Context, c config, out io.Writer) error {
-	// As package functions does when deployed: every dependency from the environment, once,
-	// then every function registered.
-	h, err := handlers.FromEnv(ctx)
-	if err != nil {
+	// Every function its package registered (functions.go), each started from the environment
+	// as when deployed: its own configuration and secrets, only what it uses.
+	if err := fnkit.StartAll(ctx); err != nil {
 		return err
 	}
-	h.Register()
 
 	serveErr := make(chan error, 2)
 	mailboxURL := ""
@@ -228,7 +227,7 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	defer ps.Close()
 	// Topics first: a submission publishes to mail as soon as the server answers.
 	setup, cancel := context.WithTimeout(ctx, 30*time.Second)
-	err = ensureSubscriptions(setup, ps, c.Project, pushSubscriptions(handlers.Definitions, c.localBase()))
+	err = ensureSubscriptions(setup, ps, c.Project, pushSubscriptions(fnlist.All, c.localBase()))
 	cancel()
 	if err != nil {
 		return err
@@ -243,10 +242,10 @@ func run(ctx context.Context, c config, out io.Writer) error {
 	probe.Close()
 	go func() { serveErr <- funcframework.StartHostPort(c.Host, c.Port) }()
 	base := strings.TrimRight(c.PublicBaseURL, "/")
-	if err := waitReady(ctx, c.localBase()+"/"+firstHTTPFunction(handlers.Definitions), serveErr, readyTimeout); err != nil {
+	if err := waitReady(ctx, c.localBase()+"/"+firstHTTPFunction(fnlist.All), serveErr, readyTimeout); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "form: %s/%s\n", base, firstHTTPFunction(handlers.Definitions))
+	fmt.Fprintf(out, "form: %s/%s\n", base, firstHTTPFunction(fnlist.All))
 	if mailboxURL != "" {
 		fmt.Fprintf(out, "mailbox: %s\n", mailboxURL)
 	}

@@ -17,7 +17,8 @@ import (
 	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/privacyloket/privacyloket/functions/handlers"
+	"github.com/privacyloket/privacyloket/shared/fnkit"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 )
 
 // requireEmulators returns the emulator hosts, or skips the test without them unless
@@ -107,9 +108,25 @@ func TestLoadConfig(t *testing.T) {
 	}
 }
 
+// The dev server imports every function's package (functions.go): each registers its function.
+func TestServesEveryFunction(t *testing.T) {
+	t.Parallel()
+	var got []string
+	for _, f := range fnkit.Registered() {
+		got = append(got, f.Name)
+	}
+	var want []string
+	for _, f := range fnlist.All {
+		want = append(want, f.Name)
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("registered functions (-fnlist.All +registered):\n%s", diff)
+	}
+}
+
 func TestPushSubscriptions(t *testing.T) {
 	t.Parallel()
-	defs := []handlers.Definition{{Name: "RequestForm"}, {Name: "SendMail", Topic: "mail"}, {Name: "Tick", Topic: "ticks"}}
+	defs := []fnlist.Function{{Name: "RequestForm"}, {Name: "SendMail", Topic: "mail"}, {Name: "Tick", Topic: "ticks"}}
 	want := []pushSub{
 		{Topic: "mail", Name: "SendMail-push", Endpoint: "http://127.0.0.1:8080/SendMail"},
 		{Topic: "ticks", Name: "Tick-push", Endpoint: "http://127.0.0.1:8080/Tick"},
@@ -118,7 +135,7 @@ func TestPushSubscriptions(t *testing.T) {
 		t.Errorf("subscriptions (-want +got):\n%s", diff)
 	}
 	// Every event function of the product gets one.
-	if got, want := len(pushSubscriptions(handlers.Definitions, "http://x")), 0; got == want {
+	if got, want := len(pushSubscriptions(fnlist.All, "http://x")), 0; got == want {
 		t.Error("the product's definitions yield no push subscription")
 	}
 	if got, want := firstHTTPFunction(defs), "RequestForm"; got != want {
@@ -209,7 +226,7 @@ func TestEnsureSubscriptions(t *testing.T) {
 	defer c.Close()
 
 	for _, port := range []string{"8080", "9090"} {
-		subs := pushSubscriptions(handlers.Definitions, "http://127.0.0.1:"+port)
+		subs := pushSubscriptions(fnlist.All, "http://127.0.0.1:"+port)
 		if err := ensureSubscriptions(ctx, c, project, subs); err != nil {
 			t.Fatalf("ensureSubscriptions (port %s): %v", port, err)
 		}

@@ -3,8 +3,9 @@
 // to it with push subscriptions, optionally runs the local mailbox (shared/devmailbox) and
 // publishes a tick now and then, as Cloud Scheduler does in production.
 //
-// It builds the functions from the environment with functions/handlers and registers them, as
-// package functions does when deployed; a bad environment stops it with one line.
+// It imports every function's package (functions.go) and starts them all in one process, each
+// from the environment as when deployed (fnkit.StartAll); a bad environment stops it with one
+// line per function.
 package main
 
 import (

@@ -105,6 +105,10 @@ type Deps struct {
 	// RateLimitPerIP and RateLimitPerEmail override the profile's limits when not nil; 0 is off.
 	RateLimitPerIP, RateLimitPerEmail *int
 	Logger                            *slog.Logger
+
+	// Inspect judges and sanitises an uploaded ID copy (shared/idcheck/inspect); nil in the
+	// functions that take no upload, which then do not link the PDF library and image codecs.
+	Inspect func(ctx context.Context, data []byte) (*idcheck.Document, error)
 }
 
 // Service runs the use cases.

@@ -17,7 +17,7 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/deadline"
-	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/idcheck/inspect"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
@@ -125,7 +125,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	// Three days later the copy arrives: the clock stood still for three days.
 	s.Clock.Add(72 * time.Hour)
 	raw := testJPEG(t)
-	doc, err := idcheck.Inspect(raw)
+	doc, err := inspect.Inspect(raw)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 
@@ -12,6 +13,10 @@ import (
 // this instance. It wraps idcheck.ErrBusy: the upload was not judged and nothing was stored,
 // so it is answered like a full inspection budget (503 with Retry-After) and sent again.
 var ErrInspecting = fmt.Errorf("app: an upload from this client is being checked already: %w", idcheck.ErrBusy)
+
+// ErrNoInspector refuses an upload in a function built without Deps.Inspect: a wiring
+// mistake, answered 500 and logged, never a verdict on the file.
+var ErrNoInspector = errors.New("app: this function does not inspect uploads (Deps.Inspect is nil)")
 
 // inspecting holds the clients with an inspection in progress in this process, by
 // pseudonymous key. It is per instance, like idcheck's memory budget it protects: one client
@@ -48,6 +53,9 @@ func (g *clientGuard) enter(key string) (release func(), ok bool) {
 // is reached, and then nothing is inspected). Callers run it only once everything cheaper
 // (fields, honeypot, the case's state) has passed.
 func (s *Service) inspect(ctx context.Context, cl Client, upload []byte) (*idcheck.Document, error) {
+	if s.Inspect == nil {
+		return nil, ErrNoInspector
+	}
 	release, ok := inspecting.enter("ip-" + s.pseudonym(cl.IP))
 	if !ok {
 		return nil, ErrInspecting
@@ -56,7 +64,7 @@ func (s *Service) inspect(ctx context.Context, cl Client, upload []byte) (*idche
 	if err := s.count(ctx, s.limits(cl.IP, "")); err != nil {
 		return nil, err
 	}
-	return idcheck.InspectContext(ctx, upload)
+	return s.Inspect(ctx, upload)
 }
 
 // count counts one attempt under limits now; none is nothing to count.

@@ -1,5 +1,6 @@
-// Package config loads the process configuration from the environment (docs/contract.md §2) and
-// validates it, naming every problem at once.
+// Package config loads a function's configuration from the environment (docs/contract.md §2)
+// and validates it, naming every problem at once. Each function requires exactly the secrets
+// that shared/fnlist gives it.
 package config
 
 import (
@@ -10,18 +11,19 @@ import (
 	"net/mail"
 	"net/url"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 
 	"github.com/sethvargo/go-envconfig"
 
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 )
 
 // Config is everything a function instance needs from its environment.
 type Config struct {
 	Project        string   `env:"GOOGLE_CLOUD_PROJECT"`
-	FunctionTarget string   `env:"FUNCTION_TARGET"`
 	PublicBaseURL  string   `env:"PUBLIC_BASE_URL"`
 	OrgProfile     string   `env:"ORG_PROFILE, default=vallei-wonen"`
 	StaffEmails    []string `env:"STAFF_EMAILS"`
@@ -44,44 +46,28 @@ type Config struct {
 	// AllowTickNow lets a tick's {"now": ...} set the sweep's time: for tests and demos only.
 	AllowTickNow bool `env:"ALLOW_TICK_NOW, default=false"`
 
+	// secrets are the secrets this function requires (fnlist.Function.Secrets).
+	secrets []string
 	// parseErrs are the numbers and switches that did not parse, for Validate.
 	parseErrs []error
 }
 
-// Secret names the environment variables that carry secrets; Terraform mounts each from Secret
-// Manager into exactly the functions listed in SecretsByFunction.
+// Optional secrets: read where set, never required. The required ones are fnlist's Secret*.
 const (
-	SecretSendGridKey     = "SENDGRID_API_KEY"
-	SecretLinkSigningKey  = "LINK_SIGNING_KEY"
-	SecretIDEncryptionKey = "ID_ENCRYPTION_KEY"
-	// Optional secrets: mounted where set, never required (see SecretsByFunction).
+	// SecretLinkSigningKeyPrevious is mounted beside LINK_SIGNING_KEY during a key rotation.
 	SecretLinkSigningKeyPrevious = "LINK_SIGNING_KEY_PREVIOUS"
 	SecretPseudonymKey           = "PSEUDONYM_KEY"
 )
 
-// SecretsByFunction lists the secrets each deployed function needs. A function not listed
-// needs none. With FUNCTION_TARGET unset (local development) every secret is required.
-var SecretsByFunction = map[string][]string{
-	"RequestForm":        {SecretLinkSigningKey, SecretIDEncryptionKey},
-	"ConfirmRequest":     {SecretLinkSigningKey},
-	"UploadID":           {SecretLinkSigningKey, SecretIDEncryptionKey},
-	"RequestStatus":      {SecretLinkSigningKey},
-	"StaffCase":          {SecretLinkSigningKey, SecretIDEncryptionKey},
-	"ThirdPartyResponse": {SecretLinkSigningKey},
-	"DownloadResult":     {SecretLinkSigningKey, SecretIDEncryptionKey},
-	"SendMail":           {SecretLinkSigningKey, SecretSendGridKey},
-	"Tick":               {SecretLinkSigningKey},
-	"StaffDesk":          {SecretLinkSigningKey, SecretIDEncryptionKey},
+// Load reads the environment of a function that gets secrets (fnlist.Function.Secrets) and
+// validates it: each of those is required, no other.
+func Load(ctx context.Context, secrets []string) (*Config, error) {
+	return LoadFrom(ctx, envconfig.OsLookuper(), secrets)
 }
 
-// Load reads the environment and validates it.
-func Load(ctx context.Context) (*Config, error) {
-	return LoadFrom(ctx, envconfig.OsLookuper())
-}
-
-// LoadFrom reads from l, so tests need not touch the process environment.
-func LoadFrom(ctx context.Context, l envconfig.Lookuper) (*Config, error) {
-	var c Config
+// LoadFrom is Load reading from l, so tests need not touch the process environment.
+func LoadFrom(ctx context.Context, l envconfig.Lookuper, secrets []string) (*Config, error) {
+	c := Config{secrets: secrets}
 	checked := newScalars(l)
 	if err := envconfig.ProcessWith(ctx, &envconfig.Config{Target: &c, Lookuper: checked}); err != nil {
 		return nil, fmt.Errorf("config: %w", err)
@@ -140,18 +126,8 @@ func (s *scalars) Lookup(name string) (string, bool) {
 	return strings.TrimSpace(v), true
 }
 
-// needs reports whether this instance needs the given secret.
-func (c *Config) needs(secret string) bool {
-	if c.FunctionTarget == "" {
-		return true
-	}
-	for _, s := range SecretsByFunction[c.FunctionTarget] {
-		if s == secret {
-			return true
-		}
-	}
-	return false
-}
+// needs reports whether this function requires the given secret.
+func (c *Config) needs(secret string) bool { return slices.Contains(c.secrets, secret) }
 
 // Validate reports every problem at once, one line each, naming the variable.
 func (c *Config) Validate() error {
@@ -178,14 +154,14 @@ func (c *Config) Validate() error {
 	if !httpURL(c.SendGridHost) {
 		bad("SENDGRID_API_HOST", "must be an absolute http(s) URL")
 	}
-	if c.needs(SecretSendGridKey) && c.SendGridKey == "" {
-		bad(SecretSendGridKey, "is required")
+	if c.needs(fnlist.SecretSendGridKey) && c.SendGridKey == "" {
+		bad(fnlist.SecretSendGridKey, "is required")
 	}
-	if c.needs(SecretLinkSigningKey) {
+	if c.needs(fnlist.SecretLinkSigningKey) {
 		if k, err := decodeKey(c.LinkSigningKey); err != nil {
-			bad(SecretLinkSigningKey, "%v", err)
+			bad(fnlist.SecretLinkSigningKey, "%v", err)
 		} else if len(k) < 32 {
-			bad(SecretLinkSigningKey, "must decode to at least 32 bytes (got %d)", len(k))
+			bad(fnlist.SecretLinkSigningKey, "must decode to at least 32 bytes (got %d)", len(k))
 		}
 	}
 	for _, p := range c.LinkSigningKeyPrevious {
@@ -205,11 +181,11 @@ func (c *Config) Validate() error {
 			bad(SecretPseudonymKey, "must decode to at least 32 bytes (got %d)", len(k))
 		}
 	}
-	if c.needs(SecretIDEncryptionKey) {
+	if c.needs(fnlist.SecretIDEncryptionKey) {
 		if k, err := decodeKey(c.IDEncryptionKey); err != nil {
-			bad(SecretIDEncryptionKey, "%v", err)
+			bad(fnlist.SecretIDEncryptionKey, "%v", err)
 		} else if len(k) != 32 {
-			bad(SecretIDEncryptionKey, "must decode to exactly 32 bytes (got %d)", len(k))
+			bad(fnlist.SecretIDEncryptionKey, "must decode to exactly 32 bytes (got %d)", len(k))
 		}
 	}
 	for name, v := range map[string]*int{"RATE_LIMIT_PER_IP": c.RateLimitPerIP, "RATE_LIMIT_PER_EMAIL": c.RateLimitPerMail} {

@@ -8,7 +8,12 @@ import (
 	"testing"
 
 	"github.com/sethvargo/go-envconfig"
+
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 )
+
+// every is every secret a function may require.
+var every = []string{fnlist.SecretSendGridKey, fnlist.SecretLinkSigningKey, fnlist.SecretIDEncryptionKey}
 
 func key(n int) string { return base64.StdEncoding.EncodeToString(make([]byte, n)) }
 
@@ -19,7 +24,7 @@ func TestLoad(t *testing.T) {
 		"SENDGRID_API_KEY": "SG.x", "LINK_SIGNING_KEY": key(32), "ID_ENCRYPTION_KEY": key(32),
 		"STAFF_EMAILS": "a@corp.test, b@corp.test", "RATE_LIMIT_PER_IP": "0",
 	}
-	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(ok))
+	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(ok), every)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -41,7 +46,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 		"PUBLIC_BASE_URL": "not a url", "LINK_SIGNING_KEY": key(16), "ID_ENCRYPTION_KEY": "%%%",
 		"STAFF_EMAILS": "nobody", "RATE_LIMIT_PER_EMAIL": "-1",
 	}
-	_, err := LoadFrom(context.Background(), envconfig.MapLookuper(bad))
+	_, err := LoadFrom(context.Background(), envconfig.MapLookuper(bad), every)
 	if err == nil {
 		t.Fatal("no error")
 	}
@@ -58,22 +63,27 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 // A deployed function needs only its own secrets.
 func TestSecretsPerFunction(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "FUNCTION_TARGET": "ConfirmRequest", "LINK_SIGNING_KEY": key(32)}
-	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil {
+	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "LINK_SIGNING_KEY": key(32)}
+	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets); err != nil {
 		t.Errorf("ConfirmRequest without SendGrid or ID key: %v", err)
 	}
-	env["FUNCTION_TARGET"] = "SendMail"
-	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), "SENDGRID_API_KEY") {
+	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.SendMail.Secrets); err == nil || !strings.Contains(err.Error(), "SENDGRID_API_KEY") {
 		t.Errorf("SendMail without SendGrid key: %v", err)
+	}
+	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.RequestStatus.Secrets); err != nil {
+		t.Errorf("RequestStatus without SendGrid or ID key: %v", err)
+	}
+	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.StaffCase.Secrets); err == nil || !strings.Contains(err.Error(), "ID_ENCRYPTION_KEY") || strings.Contains(err.Error(), "SENDGRID") {
+		t.Errorf("StaffCase without ID key: %v, want an error naming ID_ENCRYPTION_KEY only", err)
 	}
 }
 
 func TestProxyHopsAndTickNow(t *testing.T) {
 	t.Parallel()
 	base := func() map[string]string {
-		return map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "FUNCTION_TARGET": "ConfirmRequest", "LINK_SIGNING_KEY": key(32)}
+		return map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "LINK_SIGNING_KEY": key(32)}
 	}
-	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(base()))
+	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(base()), fnlist.ConfirmRequest.Secrets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,19 +92,19 @@ func TestProxyHopsAndTickNow(t *testing.T) {
 	}
 	env := base()
 	env["TRUSTED_PROXY_HOPS"], env["ALLOW_TICK_NOW"] = "2", "true"
-	if c, err = LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil || c.TrustedProxyHops != 2 || !c.AllowTickNow {
+	if c, err = LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets); err != nil || c.TrustedProxyHops != 2 || !c.AllowTickNow {
 		t.Errorf("hops 2, tick now true: %+v, %v", c, err)
 	}
 	for _, v := range []string{"-1", "two", "1.5"} {
 		env := base()
 		env["TRUSTED_PROXY_HOPS"] = v
-		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXY_HOPS") {
+		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets); err == nil || !strings.Contains(err.Error(), "TRUSTED_PROXY_HOPS") {
 			t.Errorf("TRUSTED_PROXY_HOPS=%q: %v, want an error naming it", v, err)
 		}
 	}
 	env = base()
 	env["ALLOW_TICK_NOW"] = "perhaps"
-	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), "ALLOW_TICK_NOW") {
+	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets); err == nil || !strings.Contains(err.Error(), "ALLOW_TICK_NOW") {
 		t.Errorf("ALLOW_TICK_NOW=perhaps: %v, want an error naming it", err)
 	}
 }
@@ -102,9 +112,9 @@ func TestProxyHopsAndTickNow(t *testing.T) {
 func TestKeys(t *testing.T) {
 	t.Parallel()
 	seq := func(b byte, n int) string { return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{b}, n)) }
-	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "FUNCTION_TARGET": "ConfirmRequest",
+	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test",
 		"LINK_SIGNING_KEY": seq('c', 32), "LINK_SIGNING_KEY_PREVIOUS": seq('a', 32) + ", " + seq('b', 48)}
-	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(env))
+	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +128,7 @@ func TestKeys(t *testing.T) {
 		t.Errorf("derived pseudonym key: %x", derived)
 	}
 	env["PSEUDONYM_KEY"] = seq('p', 32)
-	if c, err = LoadFrom(context.Background(), envconfig.MapLookuper(env)); err != nil || !bytes.Equal(c.PseudonymKey(), bytes.Repeat([]byte{'p'}, 32)) {
+	if c, err = LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets); err != nil || !bytes.Equal(c.PseudonymKey(), bytes.Repeat([]byte{'p'}, 32)) {
 		t.Errorf("PSEUDONYM_KEY set: %v %x", err, c.PseudonymKey())
 	}
 
@@ -128,7 +138,7 @@ func TestKeys(t *testing.T) {
 	env["TRUSTED_PROXY_HOPS"] = "-3"
 	env["ALLOW_TICK_NOW"] = "perhaps"
 	env["RATE_LIMIT_PER_IP"] = "many"
-	_, err = LoadFrom(context.Background(), envconfig.MapLookuper(env))
+	_, err = LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets)
 	for _, name := range []string{"LINK_SIGNING_KEY_PREVIOUS", "PSEUDONYM_KEY", "TRUSTED_PROXY_HOPS", "ALLOW_TICK_NOW", "RATE_LIMIT_PER_IP"} {
 		if err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("error does not name %s: %v", name, err)
@@ -155,7 +165,7 @@ func TestMalformedValuesThatParse(t *testing.T) {
 			"SENDGRID_API_KEY": "SG.x", "LINK_SIGNING_KEY": key(32), "ID_ENCRYPTION_KEY": key(32),
 		}
 		env[name] = val
-		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env)); err == nil || !strings.Contains(err.Error(), name) {
+		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), every); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%q: accepted (%v)", name, val, err)
 		}
 	}

@@ -33,8 +33,6 @@ var Codes = []string{
 // the file's contents or the internal cause, so it is safe to log and to show.
 type Rejection struct{ Code string }
 
-func reject(code string) *Rejection { return &Rejection{Code: code} }
-
 // Error implements error.
 func (r *Rejection) Error() string { return "idcheck: upload refused: " + r.Code }
 

@@ -19,6 +19,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/firestoredb"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/idcheck/inspect"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/logging"
 	"github.com/privacyloket/privacyloket/shared/memstore"
@@ -148,6 +149,7 @@ func NewStack(t testing.TB, o Options) *Stack {
 	sealer, _ := idcheck.NewSealer(Key(32))
 	s.Svc, err = app.New(app.Deps{
 		Cases: s.Store, Outbox: s.Store, DeskStore: s.Store, Blobs: s.Store, Sessions: sessions, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
+		Inspect: inspect.InspectContext,
 		Profile: s.Profile, Calendar: deadline.NewCalendar(), Clock: s.Clock.Now, BaseURL: o.BaseURL,
 		Staff: o.Staff, PseudonymKey: key, RateLimitPerIP: o.RateIP, RateLimitPerEmail: o.RateMail,
 		Logger: logging.New(s.Logs, s.Project),

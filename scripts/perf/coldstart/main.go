@@ -1,8 +1,15 @@
 // Command coldstart measures how long each Privacyloket function takes from exec to its first
-// answer, and how much memory it holds then, next to the floor: a minimal Functions Framework
-// function built the same way (the buildpack's generated main). Runs are interleaved —
-// product, floor, product, floor — so both see the same machine. It also prints the costliest
-// package inits of RequestForm (GODEBUG=inittrace=1).
+// answer, and how much memory it holds then, next to two floors built the same way (the
+// buildpack's generated main) and measured in the same run:
+//   - the bare floor (scripts/perf/floor), the smallest Functions Framework function, which
+//     the goal for time is set against (a function within 1.3× of it);
+//   - the import floor (scripts/perf/floorimport), which also imports the Firestore and Pub/Sub
+//     client packages that every function needs, building no client: the goal for memory is
+//     set against it (within 3 MiB, 6 MiB for the functions that inspect uploads).
+//
+// Each function is built from its own package, as Terraform builds it. Runs are interleaved —
+// function, bare floor, import floor, next function … — so all see the same machine. It also
+// prints the costliest package inits of the largest function (GODEBUG=inittrace=1).
 //
 // It needs FIRESTORE_EMULATOR_HOST and PUBSUB_EMULATOR_HOST (scripts/bench provides them); no
 // function touches them before its first answer.
@@ -13,6 +20,7 @@ import (
 	"cmp"
 	"flag"
 	"fmt"
+	"maps"
 	"os"
 	"regexp"
 	"slices"
@@ -21,19 +29,36 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/scripts/perf/internal/harness"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 )
 
-// allFunctions lists the deployed functions (functions.Definitions; that package cannot be
-// imported here, its init starts the product). A name the build does not register is skipped.
-const allFunctions = "RequestForm,ConfirmRequest,UploadID,RequestStatus,StaffCase,ThirdPartyResponse,DownloadResult,StaffDesk,SendMail,Tick"
+// Goals of issue 20 for every function's first answer.
+const (
+	timeGoal      = 1.3 // × the bare floor's time
+	memGoal       = 3.0 // MiB above the import floor
+	memGoalUpload = 6.0 // MiB above the import floor, for a function that inspects uploads
+)
 
 func main() {
-	n := flag.Int("n", 15, "runs of each function and of the floor, interleaved")
-	fnList := flag.String("functions", allFunctions, "comma-separated function targets")
+	n := flag.Int("n", 15, "runs of each function and of the floors, interleaved")
+	var all []string
+	for _, f := range fnlist.All {
+		all = append(all, f.Name)
+	}
+	fnList := flag.String("functions", strings.Join(all, ","), "comma-separated function names (fnlist.All)")
 	rowsFile := flag.String("rows", "", "append the summary rows (TSV) to this file for scripts/bench")
-	top := flag.Int("inittrace", 5, "how many of RequestForm's costliest package inits to print")
+	top := flag.Int("inittrace", 5, "how many of the largest function's costliest package inits to print")
 	flag.Parse()
-	if err := run(*n, strings.Split(*fnList, ","), *rowsFile, *top); err != nil {
+	var fns []fnlist.Function
+	for _, name := range strings.Split(*fnList, ",") {
+		f, ok := fnlist.Named(strings.TrimSpace(name))
+		if !ok {
+			fmt.Fprintf(os.Stderr, "coldstart: no function %q in fnlist.All\n", name)
+			os.Exit(2)
+		}
+		fns = append(fns, f)
+	}
+	if err := run(*n, fns, *rowsFile, *top); err != nil {
 		fmt.Fprintf(os.Stderr, "coldstart: %v\n", err)
 		os.Exit(1)
 	}
@@ -44,6 +69,8 @@ type result struct {
 	statuses     map[int]int
 }
 
+func newResult() *result { return &result{statuses: map[int]int{}} }
+
 func (r *result) add(x harness.Ready) {
 	r.ms = append(r.ms, float64(x.Elapsed.Microseconds())/1000)
 	r.rss = append(r.rss, float64(x.RSS)/(1<<20))
@@ -51,133 +78,133 @@ func (r *result) add(x harness.Ready) {
 	r.statuses[x.Status]++
 }
 
-func run(n int, targets []string, rowsFile string, top int) error {
-	// The intake floor tells what the cloud clients alone cost: it builds a Firestore and a
-	// Pub/Sub client at init and nothing else.
-	bins, cleanup, err := harness.Prepare("coldstart", "the product and the floor", harness.ProductPackage,
-		harness.Module+"/scripts/perf/floor", harness.Module+"/scripts/perf/floorintake")
+func (r *result) codes() string {
+	var codes []string
+	for c := range r.statuses {
+		codes = append(codes, strconv.Itoa(c))
+	}
+	slices.Sort(codes)
+	return strings.Join(codes, ",")
+}
+
+// bin is one binary to start, under the name it registers.
+type bin struct{ path, target string }
+
+func run(n int, fns []fnlist.Function, rowsFile string, top int) error {
+	pkgs := []string{harness.Module + "/scripts/perf/floor", harness.Module + "/scripts/perf/floorimport"}
+	for _, f := range fns {
+		pkgs = append(pkgs, harness.Package(f))
+	}
+	paths, cleanup, err := harness.Prepare("coldstart", fmt.Sprintf("%d functions and the two floors like the buildpack", len(fns)), pkgs...)
 	if err != nil {
 		return err
 	}
 	defer cleanup()
-	product, floor, sdkFloor := bins[0], bins[1], bins[2]
-	project := fmt.Sprintf("perf-cold-%d", time.Now().UnixNano())
-	env := harness.Env(project)
+	bare, imports := bin{paths[0], "Floor"}, bin{paths[1], "FloorImport"}
+	product := map[string]bin{}
+	for i, f := range fns {
+		product[f.Name] = bin{paths[2+i], f.Name}
+	}
+	env := harness.Env(fmt.Sprintf("perf-cold-%d", time.Now().UnixNano()))
 
-	once := func(bin, target string) (harness.Ready, error) {
-		in, err := harness.Start(bin, target, env)
+	once := func(b bin) (harness.Ready, error) {
+		in, err := harness.Start(b.path, b.target, env)
 		if err != nil {
 			return harness.Ready{}, err
 		}
 		defer in.Stop()
 		return in.WaitReady(30 * time.Second)
 	}
-
-	// Which targets this build registers: an unregistered one exits at start-up.
-	var fns []string
-	for _, t := range targets {
-		t = strings.TrimSpace(t)
-		if t == "" {
-			continue
+	// One unmeasured start of each: page cache.
+	for _, b := range append([]bin{bare, imports}, mapValues(product)...) {
+		if _, err := once(b); err != nil {
+			return err
 		}
-		if _, err := once(product, t); err != nil {
-			fmt.Printf("skipping %s: %v\n", t, firstLine(err))
-			continue
-		}
-		fns = append(fns, t)
-	}
-	if len(fns) == 0 {
-		return fmt.Errorf("no function started")
-	}
-	// One warm-up of the floor too: page cache, like the product's probe above.
-	if _, err := once(floor, "Floor"); err != nil {
-		return err
 	}
 
 	results := map[string]*result{}
-	floorRes := &result{statuses: map[int]int{}}
-	sdkRes := &result{statuses: map[int]int{}}
 	for _, f := range fns {
-		results[f] = &result{statuses: map[int]int{}}
+		results[f.Name] = newResult()
 	}
+	bareRes, importRes := newResult(), newResult()
 	for i := 0; i < n; i++ {
 		for _, f := range fns {
-			r, err := once(product, f)
-			if err != nil {
-				return err
+			for _, m := range []struct {
+				b bin
+				r *result
+			}{{product[f.Name], results[f.Name]}, {bare, bareRes}, {imports, importRes}} {
+				x, err := once(m.b)
+				if err != nil {
+					return err
+				}
+				m.r.add(x)
 			}
-			results[f].add(r)
-			r, err = once(floor, "Floor")
-			if err != nil {
-				return err
-			}
-			floorRes.add(r)
 		}
-	}
-	// The floor with the cloud clients runs after the rest, not between them: its clients
-	// connect to the emulators, whose work when it exits would fall on the next start measured.
-	for i := 0; i < n; i++ {
-		r, err := once(sdkFloor, "FloorIntake")
-		if err != nil {
-			return err
-		}
-		sdkRes.add(r)
 	}
 
-	fmt.Printf("\ncold start, exec to the first answer on GET / (%d runs each, interleaved with the floor's %d)\n", n, len(floorRes.ms))
-	fmt.Println("| function | first answer | start-up ms, median (min–max) | ratio | VmRSS MiB | VmHWM MiB |")
-	fmt.Println("|---|---|---|---|---|---|")
-	fm := floorRes.ms.Median()
-	line := func(name string, r *result) {
-		codes := []string{}
-		for c := range r.statuses {
-			codes = append(codes, strconv.Itoa(c))
-		}
-		slices.Sort(codes)
-		fmt.Printf("| %s | %s | %s | %.2f× | %s | %s |\n", name, strings.Join(codes, ","), harness.Spread(r.ms, "ms"),
-			r.ms.Median()/fm, harness.Num(r.rss.Median()), harness.Num(r.hwm.Median()))
+	bt, it, im := bareRes.ms.Median(), importRes.ms.Median(), importRes.rss.Median()
+	fmt.Printf("\ncold start, exec to the first answer on GET / (%d runs of each function, interleaved with %d of each floor)\n", n, len(bareRes.ms))
+	fmt.Printf("goals: time ≤ %.1f× the bare floor (%.1f ms); VmRSS ≤ the import floor + %.0f MiB (%.1f MiB), + %.0f MiB for the functions that inspect uploads (%.1f MiB)\n",
+		timeGoal, timeGoal*bt, memGoal, im+memGoal, memGoalUpload, im+memGoalUpload)
+	fmt.Println("| function | first answer | start-up ms, median (min–max) | × bare | × import floor | VmRSS MiB | − import floor | goal met | VmHWM MiB |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	line := func(name string, r *result, goal string) {
+		fmt.Printf("| %s | %s | %s | %.2f× | %.2f× | %s | %+.1f | %s | %s |\n", name, r.codes(), harness.Spread(r.ms, "ms"),
+			r.ms.Median()/bt, r.ms.Median()/it, harness.Num(r.rss.Median()), r.rss.Median()-im, goal, harness.Num(r.hwm.Median()))
 	}
-	for _, f := range fns {
-		line(f, results[f])
-	}
-	line("floor", floorRes)
-	line("floor + Firestore and Pub/Sub clients", sdkRes)
-
 	var rows []harness.Row
-	main := fns[0]
-	if slices.Contains(fns, "RequestForm") {
-		main = "RequestForm"
-	}
-	m := results[main]
-	rows = append(rows,
-		harness.Row{Figure: "cold start of " + main + ", exec to first answer on GET /", Product: harness.Spread(m.ms, "ms"), Floor: harness.Spread(floorRes.ms, "ms"), Ratio: m.ms.Median() / fm},
-		harness.Row{Figure: "resident memory (VmRSS) then, " + main, Product: harness.Num(m.rss.Median()) + " MiB", Floor: harness.Num(floorRes.rss.Median()) + " MiB", Ratio: m.rss.Median() / floorRes.rss.Median()},
-	)
-	slowest, fattest := fns[0], fns[0]
+	met := 0
 	for _, f := range fns {
-		if results[f].ms.Median() > results[slowest].ms.Median() {
-			slowest = f
+		r := results[f.Name]
+		limit := memGoal
+		if f.InspectsUploads {
+			limit = memGoalUpload
 		}
-		if results[f].rss.Median() > results[fattest].rss.Median() {
-			fattest = f
+		okTime, okMem := r.ms.Median() <= timeGoal*bt, r.rss.Median()-im <= limit
+		goal := "yes"
+		switch {
+		case !okTime && !okMem:
+			goal = "no: time, memory"
+		case !okTime:
+			goal = "no: time"
+		case !okMem:
+			goal = "no: memory"
+		default:
+			met++
 		}
+		line(f.Name, r, goal)
+		rows = append(rows, harness.Row{Figure: fmt.Sprintf("%s: cold start; VmRSS at first answer (floor: bare time; import floor + %.0f MiB)", f.Name, limit),
+			Product: harness.Spread(r.ms, "ms") + "; " + harness.Num(r.rss.Median()) + " MiB",
+			Floor:   harness.Num(bt) + " ms; " + harness.Num(im+limit) + " MiB", Ratio: r.ms.Median() / bt})
 	}
-	rows = append(rows,
-		harness.Row{Figure: "slowest cold start of all functions: " + slowest, Product: harness.Spread(results[slowest].ms, "ms"), Floor: harness.Num(fm) + " ms", Ratio: results[slowest].ms.Median() / fm},
-		harness.Row{Figure: "largest VmRSS at first answer: " + fattest, Product: harness.Num(results[fattest].rss.Median()) + " MiB", Floor: harness.Num(floorRes.rss.Median()) + " MiB", Ratio: results[fattest].rss.Median() / floorRes.rss.Median()},
-	)
-	rows = append(rows, harness.Row{Figure: "for scale: the floor plus a Firestore and a Pub/Sub client built at init (scripts/perf/floorintake)",
-		Product: harness.Spread(sdkRes.ms, "ms") + ", " + harness.Num(sdkRes.rss.Median()) + " MiB", Floor: harness.Num(fm) + " ms, " + harness.Num(floorRes.rss.Median()) + " MiB", Ratio: sdkRes.ms.Median() / fm})
-	fmt.Println()
+	line("bare floor (scripts/perf/floor)", bareRes, "")
+	line("import floor (scripts/perf/floorimport)", importRes, "")
+	fmt.Printf("\n%d of %d functions meet both goals.\n\n", met, len(fns))
+	rows = append(rows, harness.Row{Figure: "for scale: the import floor, Firestore and Pub/Sub imported, no client (scripts/perf/floorimport)",
+		Product: harness.Spread(importRes.ms, "ms") + ", " + harness.Num(im) + " MiB", Floor: harness.Num(bt) + " ms, " + harness.Num(bareRes.rss.Median()) + " MiB", Ratio: it / bt})
 	harness.PrintRows(os.Stdout, rows)
 	if err := harness.AppendRows(rowsFile, rows); err != nil {
 		return err
 	}
 
 	if top > 0 {
-		return initTrace(product, main, env, top)
+		fattest := fns[0]
+		for _, f := range fns {
+			if results[f.Name].rss.Median() > results[fattest.Name].rss.Median() {
+				fattest = f
+			}
+		}
+		return initTrace(product[fattest.Name], env, top)
 	}
 	return nil
+}
+
+func mapValues(m map[string]bin) []bin {
+	var out []bin
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		out = append(out, m[k])
+	}
+	return out
 }
 
 var initLine = regexp.MustCompile(`^init (\S+) @[\d.]+ ms, ([\d.]+) ms clock, (\d+) bytes, (\d+) allocs`)
@@ -188,9 +215,9 @@ type pkgInit struct {
 	bytes, allocs int64
 }
 
-// initTrace starts target once with GODEBUG=inittrace=1 and prints its costliest package inits.
-func initTrace(bin, target string, env map[string]string, top int) error {
-	in, err := harness.Start(bin, target, env, "GODEBUG=inittrace=1")
+// initTrace starts b once with GODEBUG=inittrace=1 and prints its costliest package inits.
+func initTrace(b bin, env map[string]string, top int) error {
+	in, err := harness.Start(b.path, b.target, env, "GODEBUG=inittrace=1")
 	if err != nil {
 		return err
 	}
@@ -209,14 +236,14 @@ func initTrace(bin, target string, env map[string]string, top int) error {
 			continue
 		}
 		ms, _ := strconv.ParseFloat(m[2], 64)
-		b, _ := strconv.ParseInt(m[3], 10, 64)
+		by, _ := strconv.ParseInt(m[3], 10, 64)
 		a, _ := strconv.ParseInt(m[4], 10, 64)
-		inits = append(inits, pkgInit{m[1], ms, b, a})
+		inits = append(inits, pkgInit{m[1], ms, by, a})
 		totalMs += ms
-		totalBytes += b
+		totalBytes += by
 	}
 	slices.SortFunc(inits, func(a, b pkgInit) int { return cmp.Compare(b.ms, a.ms) })
-	fmt.Printf("\n%s: package inits (GODEBUG=inittrace=1), %d packages, %.1f ms, %.1f MB in all; the costliest:\n", target, len(inits), totalMs, float64(totalBytes)/1e6)
+	fmt.Printf("\n%s: package inits (GODEBUG=inittrace=1), %d packages, %.1f ms, %.1f MB in all; the costliest:\n", b.target, len(inits), totalMs, float64(totalBytes)/1e6)
 	fmt.Println("| package | ms clock | bytes | allocs |")
 	fmt.Println("|---|---|---|---|")
 	for i, p := range inits {
@@ -226,9 +253,4 @@ func initTrace(bin, target string, env map[string]string, top int) error {
 		fmt.Printf("| %s | %.1f | %d | %d |\n", p.pkg, p.ms, p.bytes, p.allocs)
 	}
 	return nil
-}
-
-func firstLine(err error) string {
-	s, _, _ := strings.Cut(err.Error(), "\n")
-	return s
 }

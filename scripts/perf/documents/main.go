@@ -1,8 +1,8 @@
 // Command documents counts the Firestore documents that one whole access request reads and
 // writes — the form, the e-mail confirmation, the identity check, a decision with a result
 // file, the download — with every letter those steps cause actually sent. It runs every
-// function in one process (as scripts/dev does), lets the Pub/Sub emulator push the mail topic
-// to SendMail, and receives the e-mails on a local SendGrid stand-in to follow their links
+// function in one process (scripts/dev's server, which makes the topics and lets the Pub/Sub
+// emulator push the mail topic to SendMail; no ticks), and receives the e-mails on a local SendGrid stand-in to follow their links
 // like a person. The product reaches Firestore through a counting gRPC pass-through, so the
 // count needs no change in the product.
 //
@@ -122,7 +122,7 @@ type step struct {
 }
 
 func run(rowsFile string, target int) error {
-	bins, cleanup, err := harness.Prepare("documents", "the product", harness.ProductPackage)
+	bins, cleanup, err := harness.Prepare("documents", "scripts/dev's server", harness.DevServer)
 	if err != nil {
 		return err
 	}
@@ -141,7 +141,7 @@ func run(rowsFile string, target int) error {
 	project := fmt.Sprintf("perf-docs-%d", time.Now().UnixNano())
 	defer func() { _ = harness.ResetProject(context.Background(), project) }()
 	in, err := harness.Start(bin, "", harness.Env(project), "FIRESTORE_EMULATOR_HOST="+px.addr, "SENDGRID_API_HOST="+sg.URL,
-		"RATE_LIMIT_PER_IP=1000", "RATE_LIMIT_PER_EMAIL=1000")
+		"RATE_LIMIT_PER_IP=1000", "RATE_LIMIT_PER_EMAIL=1000", "DEV_TICK_SECONDS=0")
 	if err != nil {
 		return err
 	}
@@ -154,20 +154,12 @@ func run(rowsFile string, target int) error {
 		return err
 	}
 	defer ps.Close()
-	for _, t := range []string{"mail", "ticks"} {
-		if _, err := ps.TopicAdminClient.CreateTopic(ctx, &pubsubpb.Topic{Name: "projects/" + project + "/topics/" + t}); err != nil {
-			return fmt.Errorf("create topic %s: %w", t, err)
-		}
-	}
-	sub := "projects/" + project + "/subscriptions/SendMail-push"
-	if _, err := ps.SubscriptionAdminClient.CreateSubscription(ctx, &pubsubpb.Subscription{
-		Name: sub, Topic: "projects/" + project + "/topics/mail", AckDeadlineSeconds: 60,
-		PushConfig: &pubsubpb.PushConfig{PushEndpoint: in.URL + "/SendMail"},
-	}); err != nil {
-		return fmt.Errorf("create push subscription: %w", err)
-	}
+	// The server made the topics and their push subscriptions (to SendMail and Tick); the
+	// project is this run's own, and they go with it.
 	defer func() {
-		_ = ps.SubscriptionAdminClient.DeleteSubscription(context.Background(), &pubsubpb.DeleteSubscriptionRequest{Subscription: sub})
+		for _, sub := range []string{"SendMail-push", "Tick-push"} {
+			_ = ps.SubscriptionAdminClient.DeleteSubscription(context.Background(), &pubsubpb.DeleteSubscriptionRequest{Subscription: "projects/" + project + "/subscriptions/" + sub})
+		}
 		for _, t := range []string{"mail", "ticks"} {
 			_ = ps.TopicAdminClient.DeleteTopic(context.Background(), &pubsubpb.DeleteTopicRequest{Topic: "projects/" + project + "/topics/" + t})
 		}

@@ -26,6 +26,7 @@ import (
 	"google.golang.org/grpc/status"
 
 	"github.com/privacyloket/privacyloket/scripts/perf/internal/harness"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
 )
 
 // floorTopic is floorintake.Topic (importing that package would run its init here).
@@ -100,8 +101,8 @@ func (t *target) post(ctx context.Context) (time.Duration, error) {
 }
 
 func run(o options) error {
-	bins, cleanup, err := harness.Prepare("intake", "RequestForm and the intake floor",
-		harness.ProductPackage, harness.Module+"/scripts/perf/floorintake")
+	bins, cleanup, err := harness.Prepare("intake", "RequestForm and the intake floor like the buildpack",
+		harness.Package(fnlist.RequestForm), harness.Module+"/scripts/perf/floorintake")
 	if err != nil {
 		return err
 	}

@@ -38,7 +38,7 @@ resource "google_pubsub_topic_iam_member" "publisher" {
   member  = "serviceAccount:${google_service_account.runtime.email}"
 }
 
-# Exactly the secrets it mounts (config.SecretsByFunction).
+# Exactly the secrets it mounts (its entry in shared/fnlist).
 resource "google_secret_manager_secret_iam_member" "accessor" {
   for_each = var.secrets
 

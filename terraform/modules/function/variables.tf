@@ -9,7 +9,7 @@ variable "region" {
 }
 
 variable "name" {
-  description = "The function's name in the code (functions.Definitions): its entry point and the path in links."
+  description = "The function's name in the code (fnlist.All): its entry point and the path in links."
   type        = string
 
   validation {
@@ -40,7 +40,7 @@ variable "runtime" {
 }
 
 variable "build_environment" {
-  description = "Build variables for Google's Go buildpack (GOOGLE_FUNCTION_SOURCE)."
+  description = "Build variables for Google's Go buildpack: GOOGLE_FUNCTION_SOURCE, the function's own package."
   type        = map(string)
 }
 

@@ -22,16 +22,20 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/privacyloket/privacyloket/shared/testenv/freeport"
-
 	"github.com/privacyloket/privacyloket/scripts/buildpack"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
+	"github.com/privacyloket/privacyloket/shared/testenv/freeport"
 )
 
 // Module is the product's module path.
 const Module = "github.com/privacyloket/privacyloket"
 
-// ProductPackage is the registration package that Terraform's GOOGLE_FUNCTION_SOURCE names.
-const ProductPackage = Module + "/functions"
+// Package is the package that registers function f, which Terraform builds it from
+// (GOOGLE_FUNCTION_SOURCE).
+func Package(f fnlist.Function) string { return Module + "/" + f.Source() }
+
+// DevServer is scripts/dev's server: every function in one process, at /<Name>.
+const DevServer = Module + "/scripts/devserver"
 
 // Build compiles pkg (an import path inside the module at root) like the buildpack
 // (scripts/buildpack) into dir and returns the binary's path.
@@ -39,6 +43,18 @@ func Build(root, pkg, dir string) (string, error) {
 	bin := filepath.Join(dir, pkg[strings.LastIndex(pkg, "/")+1:])
 	if err := buildpack.Build(root, pkg, bin); err != nil {
 		return "", err
+	}
+	return bin, nil
+}
+
+// BuildCommand compiles the main package pkg of the module at root with go build into dir and
+// returns the binary's path.
+func BuildCommand(root, pkg, dir string) (string, error) {
+	bin := filepath.Join(dir, pkg[strings.LastIndex(pkg, "/")+1:])
+	cmd := exec.Command("go", "build", "-o", bin, pkg)
+	cmd.Dir = root
+	if out, err := cmd.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("go build %s: %v\n%s", pkg, err, out)
 	}
 	return bin, nil
 }
@@ -323,7 +339,8 @@ func NeedEmulators() error {
 
 // Prepare checks that the emulators run, then builds each package like the buildpack (Build)
 // into a fresh temporary folder, and returns the binaries in the order of pkgs. what says what
-// is built, for the progress line; cleanup removes the folder.
+// is built, for the progress line; cleanup removes the folder. DevServer, a command, is built
+// as it is (BuildCommand).
 func Prepare(name, what string, pkgs ...string) (bins []string, cleanup func(), err error) {
 	if err := NeedEmulators(); err != nil {
 		return nil, nil, err
@@ -337,9 +354,13 @@ func Prepare(name, what string, pkgs ...string) (bins []string, cleanup func(), 
 		return nil, nil, err
 	}
 	cleanup = func() { os.RemoveAll(dir) }
-	fmt.Printf("building %s like the buildpack ...\n", what)
+	fmt.Printf("building %s ...\n", what)
 	for _, pkg := range pkgs {
-		bin, err := Build(root, pkg, dir)
+		build := Build
+		if pkg == DevServer {
+			build = BuildCommand
+		}
+		bin, err := build(root, pkg, dir)
 		if err != nil {
 			cleanup()
 			return nil, nil, err

@@ -1,0 +1,103 @@
+// Package requestform is the function RequestForm: the public form (GET) and its submission
+// (POST), docs/contract.md §3. It is one of the two functions that inspect uploads.
+package requestform
+
+import (
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	// The buildpack generates a declarative main for a package that imports this.
+	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/fnkit"
+	"github.com/privacyloket/privacyloket/shared/fnlist"
+	"github.com/privacyloket/privacyloket/shared/idcheck/inspect"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/web"
+)
+
+func init() { fnkit.HTTP(fnlist.RequestForm, New, fnkit.Inspector(inspect.InspectContext)) }
+
+type form struct{ *fnkit.Kit }
+
+// New is RequestForm's handler.
+func New(k *fnkit.Kit) http.HandlerFunc { return form{k}.serve }
+
+func (f form) serve(w http.ResponseWriter, r *http.Request) {
+	lang := web.Lang(r)
+	switch r.Method {
+	case http.MethodGet, http.MethodHead:
+		if ref, ok := r.URL.Query()["submitted"]; ok {
+			// Only a reference is shown as "your reference": the query is anyone's to write.
+			shown := ""
+			if len(ref) > 0 && web.IsReference(ref[0]) {
+				shown = ref[0]
+			}
+			f.Web.HTML(w, r, http.StatusOK, "thanks", lang, web.NewThanksPage(r, shown))
+			return
+		}
+		f.Web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, request.Submission{}, nil))
+	case http.MethodPost:
+		f.submit(w, r, lang)
+	default:
+		f.MethodNotAllowed(w, r, "GET, HEAD, POST")
+	}
+}
+
+func (f form) submit(w http.ResponseWriter, r *http.Request, lang string) {
+	limit := int64(fnkit.MaxFormBody)
+	if web.IsMultipart(r) {
+		limit = fnkit.MaxMultipartBody
+	}
+	client := f.Client(r)
+	var sub request.Submission
+	// Origin, length and the client's rate limit before the body is read: a refused client
+	// costs no parsing and no inspection of its upload.
+	body, ok := f.Decode(w, r, lang, limit, &sub, func() error { return f.admitClient(r, client) })
+	if !ok {
+		return
+	}
+	if sub.Lang == "en" {
+		lang = "en"
+	}
+	upload, err := fnkit.Upload(body)
+	if err != nil {
+		f.Fail(w, r, lang, "", err)
+		return
+	}
+	c, err := f.Svc.Submit(r.Context(), sub, client, upload, body.Invalid...)
+	var verr *app.ValidationError
+	switch {
+	case errors.As(err, &verr) && !web.WantsJSON(r):
+		// The form again, with every problem named (an upload is not looked at until the
+		// fields are valid).
+		f.Web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, sub, web.FieldErrors(verr.Fields, lang)))
+	case err != nil:
+		f.Fail(w, r, lang, "", err)
+	case web.WantsJSON(r):
+		f.Web.JSON(w, http.StatusCreated, fnkit.CaseState{Reference: c.Reference, Status: c.Status})
+	default:
+		_, to := c.Recipient() // the thank-you page shows where the e-mail went
+		http.SetCookie(w, web.SentCookie(c.Reference, to, strings.HasPrefix(f.Svc.BaseURL, "https://")))
+		q := url.Values{"submitted": {c.Reference}}
+		if lang == "en" {
+			q.Set("lang", "en")
+		}
+		f.Redirect(w, r, fnlist.RequestForm.Name, q.Encode())
+	}
+}
+
+// admitClient asks whether the client may submit at all, where that can be said before the
+// submission is read: for a body that may carry an ID copy worth sparing. A body of declared
+// length no larger than a plain form costs nothing to read, and Submit counts any file in it
+// against the same limit before inspecting it (docs/contract.md §3), so that one costs no read
+// of its own here.
+func (f form) admitClient(r *http.Request, cl app.Client) error {
+	if r.ContentLength >= 0 && r.ContentLength <= fnkit.MaxFormBody {
+		return nil
+	}
+	return f.Svc.Admit(r.Context(), cl)
+}

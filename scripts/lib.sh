@@ -18,7 +18,7 @@ note() {
 	echo "${PROG:-privacyloket}: $*" >&2
 }
 
-# random_key prints 32 random bytes in base64 (LINK_SIGNING_KEY, ID_ENCRYPTION_KEY).
+# random_key prints 32 random bytes in base64 (LINK_SIGNING_KEY, ID_ENCRYPTION_KEY, PSEUDONYM_KEY).
 random_key() {
 	head -c 32 /dev/urandom | base64 | tr -d '\n'
 }

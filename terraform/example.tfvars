@@ -23,6 +23,7 @@ org_profile     = "vallei-wonen"
 #   LINK_SIGNING_KEY  = "1"
 #   ID_ENCRYPTION_KEY = "1"
 #   SENDGRID_API_KEY  = "1"
+#   PSEUDONYM_KEY     = "1"
 # }
 # link_signing_key_previous_version = null
 

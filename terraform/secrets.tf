@@ -1,4 +1,4 @@
-# The three keys, by the environment variable that carries them (shared/config). Terraform
+# The four keys, by the environment variable that carries them (shared/config). Terraform
 # creates the secrets, never their values: the operator adds a version to each (README,
 # "Secrets"), so no key ever lands in Terraform state. Each function mounts the version pinned
 # in var.secret_versions and may read exactly the secrets it mounts (modules/function).
@@ -8,6 +8,9 @@ locals {
     SENDGRID_API_KEY  = "sendgrid-api-key"
     LINK_SIGNING_KEY  = "link-signing-key"
     ID_ENCRYPTION_KEY = "id-encryption-key"
+    # Its own secret, never derived from the link key: a link-key rotation then keeps every
+    # desk session, sign-out record and rate-limit counter (shared/fnlist SecretPseudonymKey).
+    PSEUDONYM_KEY = "pseudonym-key"
   }
 }
 

@@ -103,6 +103,7 @@ var sampleEnv = map[string]string{
 	fnlist.SecretSendGridKey:     "SG.sample",
 	fnlist.SecretLinkSigningKey:  key32,
 	fnlist.SecretIDEncryptionKey: key32,
+	fnlist.SecretPseudonymKey:    key32,
 }
 
 // deployedEnv is the environment Terraform gives the function called name, with sample
@@ -406,7 +407,7 @@ func (m *module) checkEnv(specs map[string]fnSpec) []error {
 		return []error{fmt.Errorf("local.runtime_env sets nothing")}
 	}
 	known := append(configEnv(), platformEnv...)
-	secrets := []string{fnlist.SecretSendGridKey, fnlist.SecretLinkSigningKey, fnlist.SecretIDEncryptionKey}
+	secrets := []string{fnlist.SecretSendGridKey, fnlist.SecretLinkSigningKey, fnlist.SecretIDEncryptionKey, fnlist.SecretPseudonymKey}
 	for _, n := range plain {
 		switch {
 		case n == "FUNCTION_TARGET":

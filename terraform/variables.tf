@@ -202,11 +202,12 @@ variable "secret_versions" {
     LINK_SIGNING_KEY  = "1"
     ID_ENCRYPTION_KEY = "1"
     SENDGRID_API_KEY  = "1"
+    PSEUDONYM_KEY     = "1"
   }
 
   validation {
-    condition     = alltrue([for k in ["LINK_SIGNING_KEY", "ID_ENCRYPTION_KEY", "SENDGRID_API_KEY"] : can(regex("^[1-9][0-9]*$", lookup(var.secret_versions, k, "")))])
-    error_message = "secret_versions must give a version number (not \"latest\") for LINK_SIGNING_KEY, ID_ENCRYPTION_KEY and SENDGRID_API_KEY."
+    condition     = alltrue([for k in ["LINK_SIGNING_KEY", "ID_ENCRYPTION_KEY", "SENDGRID_API_KEY", "PSEUDONYM_KEY"] : can(regex("^[1-9][0-9]*$", lookup(var.secret_versions, k, "")))])
+    error_message = "secret_versions must give a version number (not \"latest\") for LINK_SIGNING_KEY, ID_ENCRYPTION_KEY, SENDGRID_API_KEY and PSEUDONYM_KEY."
   }
 }
 

@@ -92,6 +92,7 @@ func startStack(t *testing.T) *e2eStack {
 			"SENDGRID_API_HOST":    mailSrv.URL,
 			"LINK_SIGNING_KEY":     s.linkKey,
 			"ID_ENCRYPTION_KEY":    randomKey(t),
+			"PSEUDONYM_KEY":        randomKey(t),
 			"RATE_LIMIT_PER_IP":    "0",
 			"RATE_LIMIT_PER_EMAIL": "0",
 			"FUNCTION_TARGET":      "",

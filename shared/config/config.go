@@ -18,7 +18,6 @@ import (
 	"github.com/sethvargo/go-envconfig"
 
 	"github.com/privacyloket/privacyloket/shared/fnlist"
-	"github.com/privacyloket/privacyloket/shared/linktoken"
 )
 
 // Config is everything a function instance needs from its environment.
@@ -33,8 +32,8 @@ type Config struct {
 	// LinkSigningKeyPrevious are keys that no longer make links but still open the links they
 	// made (key rotation); removing one revokes its links.
 	LinkSigningKeyPrevious []string `env:"LINK_SIGNING_KEY_PREVIOUS" json:"-"`
-	// PseudonymKeyB64 keys the pseudonyms of IP and e-mail addresses in rate limits; when unset
-	// it is derived from the link key under its own label (see PseudonymKey).
+	// PseudonymKeyB64 keys the pseudonyms of IP and e-mail addresses in rate limits, letter ids,
+	// desk sessions and sign-out records (fnlist.SecretPseudonymKey).
 	PseudonymKeyB64 string `env:"PSEUDONYM_KEY" json:"-"`
 	IDEncryptionKey string `env:"ID_ENCRYPTION_KEY" json:"-"`
 	// RATE_LIMIT_*: nil when unset (the profile's value applies); 0 switches the limit off.
@@ -56,7 +55,6 @@ type Config struct {
 const (
 	// SecretLinkSigningKeyPrevious is mounted beside LINK_SIGNING_KEY during a key rotation.
 	SecretLinkSigningKeyPrevious = "LINK_SIGNING_KEY_PREVIOUS"
-	SecretPseudonymKey           = "PSEUDONYM_KEY"
 )
 
 // Load reads the environment of a function that gets secrets (fnlist.Function.Secrets) and
@@ -174,11 +172,11 @@ func (c *Config) Validate() error {
 			bad(SecretLinkSigningKeyPrevious, "each key must decode to at least 32 bytes (got %d)", len(k))
 		}
 	}
-	if c.PseudonymKeyB64 != "" {
+	if c.needs(fnlist.SecretPseudonymKey) {
 		if k, err := decodeKey(c.PseudonymKeyB64); err != nil {
-			bad(SecretPseudonymKey, "%v", err)
+			bad(fnlist.SecretPseudonymKey, "%v", err)
 		} else if len(k) < 32 {
-			bad(SecretPseudonymKey, "must decode to at least 32 bytes (got %d)", len(k))
+			bad(fnlist.SecretPseudonymKey, "must decode to at least 32 bytes (got %d)", len(k))
 		}
 	}
 	if c.needs(fnlist.SecretIDEncryptionKey) {
@@ -221,22 +219,8 @@ func (c *Config) PreviousLinkKeys() [][]byte {
 	return out
 }
 
-// PseudonymKey returns the decoded PSEUDONYM_KEY, or, when unset, a key derived from the link
-// key under its own label (cryptographically independent of the keys that seal links). Nil
-// when neither is set.
-func (c *Config) PseudonymKey() []byte {
-	if c.PseudonymKeyB64 != "" {
-		k, _ := decodeKey(c.PseudonymKeyB64)
-		return k
-	}
-	if lk := c.LinkKey(); len(lk) > 0 {
-		k, err := linktoken.PseudonymKeyFrom(lk)
-		if err == nil {
-			return k
-		}
-	}
-	return nil
-}
+// PseudonymKey returns the decoded PSEUDONYM_KEY.
+func (c *Config) PseudonymKey() []byte { k, _ := decodeKey(c.PseudonymKeyB64); return k }
 
 // IDKey returns the decoded ID-encryption key.
 func (c *Config) IDKey() []byte { k, _ := decodeKey(c.IDEncryptionKey); return k }

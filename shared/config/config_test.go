@@ -21,7 +21,7 @@ func TestLoad(t *testing.T) {
 	t.Parallel()
 	ok := map[string]string{
 		"GOOGLE_CLOUD_PROJECT": "demo-x", "PUBLIC_BASE_URL": "http://127.0.0.1:8080",
-		"SENDGRID_API_KEY": "SG.x", "LINK_SIGNING_KEY": key(32), "ID_ENCRYPTION_KEY": key(32),
+		"SENDGRID_API_KEY": "SG.x", "LINK_SIGNING_KEY": key(32), "ID_ENCRYPTION_KEY": key(32), "PSEUDONYM_KEY": key(32),
 		"STAFF_EMAILS": "a@corp.test, b@corp.test", "RATE_LIMIT_PER_IP": "0",
 	}
 	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(ok), every)
@@ -63,7 +63,7 @@ func TestValidateNamesEveryProblem(t *testing.T) {
 // A deployed function needs only its own secrets.
 func TestSecretsPerFunction(t *testing.T) {
 	t.Parallel()
-	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "LINK_SIGNING_KEY": key(32)}
+	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "LINK_SIGNING_KEY": key(32), "PSEUDONYM_KEY": key(32)}
 	if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets); err != nil {
 		t.Errorf("ConfirmRequest without SendGrid or ID key: %v", err)
 	}
@@ -81,7 +81,7 @@ func TestSecretsPerFunction(t *testing.T) {
 func TestProxyHopsAndTickNow(t *testing.T) {
 	t.Parallel()
 	base := func() map[string]string {
-		return map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "LINK_SIGNING_KEY": key(32)}
+		return map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "LINK_SIGNING_KEY": key(32), "PSEUDONYM_KEY": key(32)}
 	}
 	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(base()), fnlist.ConfirmRequest.Secrets)
 	if err != nil {
@@ -113,7 +113,7 @@ func TestKeys(t *testing.T) {
 	t.Parallel()
 	seq := func(b byte, n int) string { return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{b}, n)) }
 	env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test",
-		"LINK_SIGNING_KEY": seq('c', 32), "LINK_SIGNING_KEY_PREVIOUS": seq('a', 32) + ", " + seq('b', 48)}
+		"LINK_SIGNING_KEY": seq('c', 32), "PSEUDONYM_KEY": seq('p', 32), "LINK_SIGNING_KEY_PREVIOUS": seq('a', 32) + ", " + seq('b', 48)}
 	c, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets)
 	if err != nil {
 		t.Fatal(err)
@@ -121,11 +121,6 @@ func TestKeys(t *testing.T) {
 	prev := c.PreviousLinkKeys()
 	if len(prev) != 2 || !bytes.Equal(prev[0], bytes.Repeat([]byte{'a'}, 32)) || len(prev[1]) != 48 {
 		t.Errorf("previous keys: %q", prev)
-	}
-	// No PSEUDONYM_KEY: derived from the link key, but not equal to it, and stable.
-	derived := c.PseudonymKey()
-	if len(derived) != 32 || bytes.Equal(derived, c.LinkKey()) || !bytes.Equal(derived, c.PseudonymKey()) {
-		t.Errorf("derived pseudonym key: %x", derived)
 	}
 	env["PSEUDONYM_KEY"] = seq('p', 32)
 	if c, err = LoadFrom(context.Background(), envconfig.MapLookuper(env), fnlist.ConfirmRequest.Secrets); err != nil || !bytes.Equal(c.PseudonymKey(), bytes.Repeat([]byte{'p'}, 32)) {
@@ -162,11 +157,24 @@ func TestMalformedValuesThatParse(t *testing.T) {
 	} {
 		env := map[string]string{
 			"GOOGLE_CLOUD_PROJECT": "demo-x", "PUBLIC_BASE_URL": "https://privacy.corp.test",
-			"SENDGRID_API_KEY": "SG.x", "LINK_SIGNING_KEY": key(32), "ID_ENCRYPTION_KEY": key(32),
+			"SENDGRID_API_KEY": "SG.x", "LINK_SIGNING_KEY": key(32), "ID_ENCRYPTION_KEY": key(32), "PSEUDONYM_KEY": key(32),
 		}
 		env[name] = val
 		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), every); err == nil || !strings.Contains(err.Error(), name) {
 			t.Errorf("%s=%q: accepted (%v)", name, val, err)
+		}
+	}
+}
+
+// Every function requires its own PSEUDONYM_KEY: derived from the link key, a link-key
+// rotation would end every desk session and forget every sign-out (issue 19).
+func TestEveryFunctionRequiresThePseudonymKey(t *testing.T) {
+	t.Parallel()
+	for _, f := range fnlist.All {
+		env := map[string]string{"GOOGLE_CLOUD_PROJECT": "p", "PUBLIC_BASE_URL": "https://x.test", "LINK_SIGNING_KEY": key(32),
+			"ID_ENCRYPTION_KEY": key(32), "SENDGRID_API_KEY": "SG.x"}
+		if _, err := LoadFrom(context.Background(), envconfig.MapLookuper(env), f.Secrets); err == nil || !strings.Contains(err.Error(), "PSEUDONYM_KEY") {
+			t.Errorf("%s without PSEUDONYM_KEY: %v, want an error naming it", f.Name, err)
 		}
 	}
 }

@@ -39,7 +39,7 @@ func TestStartUpErrorIsOneLineNamingEveryVariable(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := map[string]string{"GOOGLE_CLOUD_PROJECT": "demo-startup", "PUBLIC_BASE_URL": "https://loket.example",
-				"LINK_SIGNING_KEY": key, "ID_ENCRYPTION_KEY": key,
+				"LINK_SIGNING_KEY": key, "ID_ENCRYPTION_KEY": key, "PSEUDONYM_KEY": key,
 				"TRUSTED_PROXY_HOPS": "1", "ALLOW_TICK_NOW": "false", "ORG_PROFILE": "vallei-wonen"}
 			for k, v := range tc.env {
 				base[k] = v
@@ -90,7 +90,7 @@ func startEnv(t *testing.T, secrets []string) {
 	t.Setenv("PUBLIC_BASE_URL", "https://loket.example")
 	t.Setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:1") // made on first use: never here
 	t.Setenv("PUBSUB_EMULATOR_HOST", "127.0.0.1:1")
-	for _, s := range []string{fnlist.SecretLinkSigningKey, fnlist.SecretIDEncryptionKey, fnlist.SecretSendGridKey} {
+	for _, s := range []string{fnlist.SecretLinkSigningKey, fnlist.SecretIDEncryptionKey, fnlist.SecretSendGridKey, fnlist.SecretPseudonymKey} {
 		t.Setenv(s, "")
 	}
 	for _, s := range secrets {

@@ -24,6 +24,11 @@ const (
 	SecretSendGridKey     = "SENDGRID_API_KEY"
 	SecretLinkSigningKey  = "LINK_SIGNING_KEY"
 	SecretIDEncryptionKey = "ID_ENCRYPTION_KEY"
+	// SecretPseudonymKey keys the hashes that stand in for IP and e-mail addresses (rate
+	// limits), letter ids, desk sessions and sign-out records. Every function has its own
+	// secret for it: derived from the link key, a link-key rotation would end every desk session
+	// and forget every sign-out, so links made before a sign-out would open the desk again.
+	SecretPseudonymKey = "PSEUDONYM_KEY"
 )
 
 // Firestore roles a function's account is given: read-only or read-write.
@@ -62,43 +67,43 @@ type Function struct {
 // The functions, in the order Terraform lists them.
 var (
 	RequestForm = Function{Name: "RequestForm", Public: true, InspectsUploads: true,
-		Secrets: []string{SecretLinkSigningKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "1Gi", Concurrency: 20, TimeoutSeconds: 60,
 		Note: "The public request form. 1Gi leaves room for a 10 MiB ID copy while it is sniffed, decoded, re-encoded and sealed."}
 	ConfirmRequest = Function{Name: "ConfirmRequest", Public: true,
-		Secrets: []string{SecretLinkSigningKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
 		Note: "The requester confirms the address through a signed link; the receipt and the staff letters are queued."}
 	UploadID = Function{Name: "UploadID", Public: true, InspectsUploads: true,
-		Secrets: []string{SecretLinkSigningKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
 		Memory: "1Gi", Concurrency: 20, TimeoutSeconds: 60,
 		Note: "The requester uploads a masked ID copy, sealed at rest. Queues no letters. 1Gi as RequestForm."}
 	RequestStatus = Function{Name: "RequestStatus", Public: true,
-		Secrets: []string{SecretLinkSigningKey}, Firestore: FirestoreRead,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Firestore: FirestoreRead,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
 		Note: "The requester's status page. It only reads: read-only Firestore role, no publishing."}
 	StaffCase = Function{Name: "StaffCase", Public: true,
-		Secrets: []string{SecretLinkSigningKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "512Mi", Concurrency: 20, TimeoutSeconds: 60,
 		Note: "A staff member's page for one case. 512Mi leaves room for an access result or an ID copy in memory."}
 	ThirdPartyResponse = Function{Name: "ThirdPartyResponse", Public: true,
-		Secrets: []string{SecretLinkSigningKey}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
 		Note: "A consulted third party agrees or objects. Changes the case, queues no letter."}
 	DownloadResult = Function{Name: "DownloadResult", Public: true,
-		Secrets: []string{SecretLinkSigningKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
 		Memory: "512Mi", Concurrency: 20, TimeoutSeconds: 60,
 		Note: "The requester downloads the sealed access result; each download is recorded. 512Mi for the package in memory."}
 	StaffDesk = Function{Name: "StaffDesk", Public: true,
-		Secrets: []string{SecretLinkSigningKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
 		Note: "The privacy desk: sign-in by e-mail link, the overview of open cases, intake from every channel, letters by post, the accountability report. 256Mi: one report or overview (a few thousand cases) in memory."}
 	SendMail = Function{Name: "SendMail", Topic: TopicMail,
-		Secrets: []string{SecretLinkSigningKey, SecretSendGridKey}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretSendGridKey}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 10, TimeoutSeconds: 60, MaxInstances: 5,
 		Note: "Sends the letter named by each mail message through SendGrid; a failure is retried, then dead-lettered."}
 	Tick = Function{Name: "Tick", Topic: TopicTicks,
-		Secrets: []string{SecretLinkSigningKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 1, TimeoutSeconds: 540, MaxInstances: 1,
 		Note: "Reminders, escalations, expiry, retention and the outbox relay, once a minute. One instance, one sweep at a time."}
 )

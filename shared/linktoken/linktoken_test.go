@@ -222,14 +222,7 @@ func TestPseudonymizer(t *testing.T) {
 	if _, err := NewPseudonymizer(make([]byte, 31)); err == nil {
 		t.Error("accepted a 31-byte key")
 	}
-	derived, err := PseudonymKeyFrom(key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if bytes.Equal(derived, key) || len(derived) != 32 {
-		t.Errorf("derived pseudonym key equals the link key or has %d bytes", len(derived))
-	}
-	p, _ := NewPseudonymizer(derived)
+	p, _ := NewPseudonymizer(bytes.Repeat([]byte("p"), 32))
 	q, _ := NewPseudonymizer(bytes.Repeat([]byte("q"), 32))
 	a := p.Of("203.0.113.7")
 	if a != p.Of("203.0.113.7") || len(a) != 32 {

@@ -1,7 +1,6 @@
 package linktoken
 
 import (
-	"crypto/hkdf"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -19,17 +18,6 @@ func NewPseudonymizer(key []byte) (*Pseudonymizer, error) {
 		return nil, fmt.Errorf("linktoken: pseudonym key must be at least 32 bytes, got %d", len(key))
 	}
 	return &Pseudonymizer{key: append([]byte(nil), key...)}, nil
-}
-
-// PseudonymKeyFrom derives a pseudonym key from the link key (HKDF-SHA256 under its own label)
-// for deployments that set no PSEUDONYM_KEY: the two keys are cryptographically independent, so
-// pseudonyms reveal nothing about the keys that seal links.
-func PseudonymKeyFrom(linkKey []byte) ([]byte, error) {
-	k, err := hkdf.Key(sha256.New, linkKey, nil, "privacyloket/pseudonym/v1", 32)
-	if err != nil {
-		return nil, fmt.Errorf("linktoken: derive pseudonym key: %w", err)
-	}
-	return k, nil
 }
 
 // Of is the pseudonym of v: 32 hex characters (128 bits of HMAC-SHA256).

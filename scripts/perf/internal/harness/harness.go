@@ -75,6 +75,7 @@ func Env(project string) map[string]string {
 		"SENDGRID_API_HOST":       "http://" + closed,
 		"LINK_SIGNING_KEY":        RandomKey(),
 		"ID_ENCRYPTION_KEY":       RandomKey(),
+		"PSEUDONYM_KEY":           RandomKey(),
 		"ALLOW_TICK_NOW":          "true",
 		// As terraform/main.tf sets it for every function (TestEnvFollowsTerraform).
 		"GOGC":   "200",

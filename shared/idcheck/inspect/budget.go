@@ -19,6 +19,9 @@ type budget struct {
 	wait time.Duration
 	// pdfTime bounds a PDF's inspection (maxPDFTime).
 	pdfTime time.Duration
+	// waiting, when set, is called as an acquire starts to wait for room (a test's
+	// synchronisation point; nil in production).
+	waiting func()
 }
 
 func newBudget(size int64, wait time.Duration) *budget {
@@ -39,6 +42,9 @@ func (b *budget) acquire(ctx context.Context, cost int64) (func(), error) {
 	}
 	ctx, cancel := context.WithTimeout(ctx, b.wait)
 	defer cancel()
+	if b.waiting != nil {
+		b.waiting()
+	}
 	if err := b.sem.Acquire(ctx, cost); err != nil {
 		return nil, idcheck.ErrBusy
 	}

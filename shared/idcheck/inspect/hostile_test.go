@@ -174,12 +174,14 @@ func TestBudgetBusy(t *testing.T) {
 	release, _ = b.acquire(context.Background(), 64<<20)
 	slow := newBudget(64<<20, time.Minute)
 	slow.sem = b.sem
+	waiting := make(chan struct{})
+	slow.waiting = func() { close(waiting) }
 	done := make(chan error)
 	go func() {
 		_, err := slow.inspect(context.Background(), photo)
 		done <- err
 	}()
-	time.Sleep(20 * time.Millisecond)
+	<-waiting // the inspection waits for room: free it
 	release()
 	if err := <-done; err != nil {
 		t.Errorf("waiting inspect() = %v, want success", err)

@@ -2,11 +2,11 @@ package web
 
 import (
 	"strconv"
-	"strings"
 	"time"
 
 	"cloud.google.com/go/civil"
 
+	"github.com/privacyloket/privacyloket/shared/csvfile"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/letter"
@@ -44,13 +44,7 @@ func DateTime(t time.Time, lang string) string {
 }
 
 // Decimal writes x with one decimal as the reader writes it: "1,5" (nl), "1.5" (en).
-func Decimal(x float64, lang string) string {
-	s := strconv.FormatFloat(x, 'f', 1, 64)
-	if lang == "en" {
-		return s
-	}
-	return strings.Replace(s, ".", ",", 1)
-}
+func Decimal(x float64, lang string) string { return csvfile.Decimal(x, lang) }
 
 // ISODate writes a calendar date as YYYY-MM-DD, for JSON answers and date inputs; the zero
 // date is "".

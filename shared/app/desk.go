@@ -181,6 +181,7 @@ type DeskCase struct {
 	ReceivedAt      time.Time
 	Received        civil.Date
 	DueDate         civil.Date // zero while unconfirmed
+	InternalDate    civil.Date // the internal target date (docs/rules.md §3); zero while unconfirmed
 	DaysLeft        int        // calendar days to the due date; negative when overdue
 	WorkingDaysLeft int        // working days to the due date; negative when overdue
 	Extended        bool
@@ -258,7 +259,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
-		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration}
+		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration, InternalDate: s.InternalDate(c)}
 	if c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld {
 		dc.IdentityAskedOn = deadline.DateIn(c.Identity.AskedAt)
 		dc.IdentityLate = !deadline.DateIn(s.identityReplyDue(c.Identity.AskedAt)).After(today)

@@ -312,6 +312,7 @@ func StaffCaseJSON(v *app.StaffView) map[string]any {
 	if !c.DueDate.IsZero() {
 		out["dueDate"] = c.DueDate.String()
 	}
+	addCasework(out, v)
 	return out
 }
 

@@ -221,7 +221,7 @@ func fromEnv(ctx context.Context) (*Handlers, error) {
 		return nil, err
 	}
 	deps := app.Deps{
-		Cases: store, Outbox: store, DeskStore: store, Blobs: store, Sessions: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
+		Cases: store, Outbox: store, DeskStore: store, Blobs: store, Tasks: store, Sessions: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
 		BaseURL: cfg.PublicBaseURL, Staff: cfg.Staff(), Logger: log,
 		RateLimitPerIP: cfg.RateLimitPerIP, RateLimitPerEmail: cfg.RateLimitPerMail,
 	}

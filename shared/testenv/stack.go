@@ -147,7 +147,7 @@ func NewStack(t testing.TB, o Options) *Stack {
 	s.Signer, _ = linktoken.NewSigner(key)
 	sealer, _ := idcheck.NewSealer(Key(32))
 	s.Svc, err = app.New(app.Deps{
-		Cases: s.Store, Outbox: s.Store, DeskStore: s.Store, Blobs: s.Store, Sessions: sessions, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
+		Cases: s.Store, Outbox: s.Store, DeskStore: s.Store, Blobs: s.Store, Tasks: s.Store, Sessions: sessions, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
 		Profile: s.Profile, Calendar: deadline.NewCalendar(), Clock: s.Clock.Now, BaseURL: o.BaseURL,
 		Staff: o.Staff, PseudonymKey: key, RateLimitPerIP: o.RateIP, RateLimitPerEmail: o.RateMail,
 		Logger: logging.New(s.Logs, s.Project),

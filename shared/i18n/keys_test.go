@@ -49,7 +49,7 @@ var families = []struct {
 	{"month.", numbers(1, 12)},
 	{"month.short.", numbers(1, 12)},                            // web.ShortDate: the report's weeks
 	{"channel.", request.Strings(request.Channels)},             // desk overview and intake
-	{"waiting.", []string{"requester", "third_party", "staff"}}, // desk overview: app.WaitingOn*
+	{"waiting.", []string{"requester", "third_party", "staff", "system_owner"}}, // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
 }
 

@@ -40,6 +40,10 @@ type Options struct {
 	BaseURL    string    // default http://privacyloket.test
 	NoDelivery bool      // do not deliver the mail topic to SendLetter
 	Backend    Backend   // default Emulators
+	// Casework keeps the profile's register of systems, so identity established starts search
+	// tasks; without it the register is emptied and a case goes from identity to decision as
+	// before the search existed.
+	Casework bool
 }
 
 // Store is all three stores of one backend.
@@ -120,6 +124,9 @@ func NewStack(t testing.TB, o Options) *Stack {
 	var err error
 	if s.Profile, err = policy.Load(o.Profile); err != nil {
 		t.Fatal(err)
+	}
+	if !o.Casework {
+		s.Profile.Systems = nil
 	}
 	var queue *memQueue
 	switch o.Backend {

@@ -1,0 +1,253 @@
+package app_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/request"
+	"github.com/privacyloket/privacyloket/shared/testenv"
+)
+
+// The owners of vallei-wonen's register (shared/policy/profiles/vallei-wonen.json).
+var valleiOwners = map[string]string{
+	"huuradministratie":   "huuradministratie@valleiwonen.example",
+	"dossiers-overlast":   "wijkbeheer@valleiwonen.example",
+	"dossiers-huurschuld": "incasso@valleiwonen.example",
+	"website":             "webbeheer@valleiwonen.example",
+	"privacyloket":        "privacy@valleiwonen.example",
+}
+
+func taskLink(c *request.Case, system string) app.TaskLink {
+	return app.TaskLink{Reference: c.Reference, Task: system, Holder: valleiOwners[system], Generation: c.LinkGeneration}
+}
+
+func verify(t *testing.T, s *testenv.Stack, ref string) *request.Case {
+	t.Helper()
+	return staffAct(t, s, ref, app.StaffInput{Action: request.ActVerifyIdentity, Method: request.VerifyKnownData})
+}
+
+// Identity established: one task per system searched for the type, each owner a search_task
+// letter with a personal link and the task's due date; the first says what Privacyloket is.
+// Answers, the 409s, waive and add, the grant once nothing is open.
+func TestSearchTasks(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testSearchTasks)
+}
+
+func testSearchTasks(t *testing.T, backend testenv.Backend) {
+	// Friday 27 March 2026: due 24 April (4 weeks), internal date 17 April.
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Casework: true, Now: amsterdam("2026-03-27 10:00")})
+	c := submitConfirm(t, s, access("search@tenant.test"))
+	c = verify(t, s, c.Reference)
+	if got, want := len(c.Searches), 5; got != want {
+		t.Fatalf("%d tasks, want %d (every system of the register is searched for access)", got, want)
+	}
+	internal := civil.Date{Year: 2026, Month: 4, Day: 17}
+	if got := s.Svc.InternalDate(c); got != internal {
+		t.Errorf("internal date %s, want %s", got, internal)
+	}
+	for _, task := range c.Searches {
+		if task.State != request.TaskOpen || task.DueDate != internal || task.Phase != request.PhaseSearch {
+			t.Errorf("task %+v", task)
+		}
+		m := s.Mail.Await(t, "search_task", valleiOwners[task.System], c.Reference)
+		if m.Args["system"] != task.System || m.Args["dueDate"] != "2026-04-17" {
+			t.Errorf("%s: custom_args %v", task.System, m.Args)
+		}
+		if !strings.Contains(m.Text, "Wat is Privacyloket?") {
+			t.Errorf("%s: the owner's first task letter does not say what Privacyloket is", task.System)
+		}
+		if strings.Contains(m.Text, "Carla") || strings.Contains(m.Text, "search@tenant.test") {
+			t.Errorf("%s: the task letter carries the requester's data", task.System)
+		}
+		if m.Link("SearchTask") == "" {
+			t.Errorf("%s: no SearchTask link", task.System)
+		}
+	}
+	// A grant waits for every search.
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	notAllowed(t, s, err, "searches_open", c)
+
+	// The page: what to look for, never more.
+	v, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "huuradministratie"))
+	if err != nil || v.Closed || v.Name != "Carla Contract" || v.DueDate != internal || len(v.Results) != 2 {
+		t.Fatalf("task page %+v %v", v, err)
+	}
+	// Only an owner of the system opens it; revoke_links stops it.
+	other := taskLink(c, "huuradministratie")
+	other.Holder = "wijkbeheer@valleiwonen.example"
+	if _, err := s.Svc.SearchTaskPage(ctx, other); !errors.Is(err, app.ErrLinkRevoked) {
+		t.Errorf("another owner's link: %v, want revoked", err)
+	}
+	// Answers by type: bad fields named at once.
+	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "held", KeepGround: "x"})
+	if got := strings.Join(fields(t, err), " "); got != "keepGround:invalid note:required result:invalid" {
+		t.Errorf("bad answer: %s", got)
+	}
+	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found", Extract: []byte("\x00\x01binary")})
+	if got := strings.Join(fields(t, err), " "); got != "extract:result_file" {
+		t.Errorf("binary extract: %s", got)
+	}
+	v, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found",
+		Extract: []byte(`[{"contract":"H-1","start":"2019-01-01"}]`), ExtractAs: "huur contract.json"})
+	if err != nil || !v.Answered || !v.MoreExtracts {
+		t.Fatalf("found: %+v %v", v, err)
+	}
+	v, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found",
+		Extract: []byte("datum;bedrag\n2026-01-01;750\n"), ExtractAs: "betalingen.csv"})
+	if err != nil || len(v.Task.Extracts) != 2 || v.Task.Extracts[0].Name != "huur_contract.json" || v.Task.Extracts[1].Kind != "csv" {
+		t.Fatalf("second extract: %+v %v", v, err)
+	}
+	before, _ := s.Store.Case(ctx, c.Reference)
+	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "nothing_found"})
+	notAllowed(t, s, err, "search_answered", before)
+	for _, sys := range []string{"dossiers-overlast", "dossiers-huurschuld"} {
+		if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, sys), app.SearchAnswer{Result: "nothing_found"}); err != nil {
+			t.Fatalf("%s nothing_found: %v", sys, err)
+		}
+	}
+	// Staff waive one with a reason, and add a system the register lacks on the organisation's domain.
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActWaiveSearch, Search: app.SearchInput{System: "website"}}); err == nil {
+		t.Error("waive without a reason accepted")
+	}
+	staffAct(t, s, c.Reference, app.StaffInput{Action: app.ActWaiveSearch, Reason: "De website bewaart niets van bezoekers.", Search: app.SearchInput{System: "website"}})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAddSearch, Search: app.SearchInput{SystemName: "Oud archief", OwnerEmail: "archief@elders.test"}})
+	if got := strings.Join(fields(t, err), " "); got != "ownerEmail:organisation_domain" {
+		t.Errorf("owner off the domains: %s", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: app.ActAddSearch, Search: app.SearchInput{SystemName: "Oud archief", OwnerEmail: "archief@valleiwonen.example"}})
+	added := c.Search("added-1")
+	if added == nil || added.Name != "Oud archief" || added.State != request.TaskOpen {
+		t.Fatalf("added task %+v", added)
+	}
+	s.Mail.Await(t, "search_task", "archief@valleiwonen.example", c.Reference)
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAddSearch, Search: app.SearchInput{System: "website"}})
+	notAllowed(t, s, err, "search_exists", c)
+
+	archief := app.TaskLink{Reference: c.Reference, Task: "added-1", Holder: "archief@valleiwonen.example", Generation: c.LinkGeneration}
+	if _, err := s.Svc.AnswerSearch(ctx, archief, app.SearchAnswer{Result: "nothing_found"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, "privacyloket"), app.SearchAnswer{Result: "found", Extract: []byte(`{"verzoeken":1}`)}); err != nil {
+		t.Fatal(err)
+	}
+	// The checklist in the staff view.
+	sv, err := s.Svc.StaffCase(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]request.SearchState{}
+	for _, r := range sv.Casework.Searches {
+		states[r.System] = r.State
+	}
+	if states["website"] != request.TaskWaived || states["huuradministratie"] != request.TaskAnswered || len(states) != 6 {
+		t.Errorf("checklist %v", states)
+	}
+	if sv.Casework.InternalDate != internal {
+		t.Errorf("staff view internal date %s", sv.Casework.InternalDate)
+	}
+	// Nothing open: the grant goes.
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	if c.Status != request.Decided {
+		t.Fatalf("after grant: %s", c.Status)
+	}
+	// A decided case's task link shows the reference and that no answer is needed.
+	if v, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "huuradministratie")); err != nil || !v.Closed || v.Name != "" {
+		t.Errorf("task page of a decided case: %+v %v", v, err)
+	}
+	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found", Extract: []byte(`{"x":1}`)})
+	var na *app.NotAllowedError
+	if !errors.As(err, &na) || na.Reason != "search_closed" {
+		t.Errorf("answer on a decided case: %v", err)
+	}
+
+	// A second case: the owners had a task letter before, so it no longer explains Privacyloket.
+	c2 := submitConfirm(t, s, access("search2@tenant.test"))
+	verify(t, s, c2.Reference)
+	m := s.Mail.Await(t, "search_task", valleiOwners["website"], c2.Reference)
+	if strings.Contains(m.Text, "Wat is Privacyloket?") {
+		t.Error("an owner's second task letter explains Privacyloket again")
+	}
+	// revoke_links stops every task link made before.
+	c2 = staffAct(t, s, c2.Reference, app.StaffInput{Action: request.ActRevokeLinks})
+	old := taskLink(c2, "website")
+	old.Generation = 0
+	if _, err := s.Svc.SearchTaskPage(ctx, old); !errors.Is(err, app.ErrLinkRevoked) {
+		t.Errorf("task link after revoke_links: %v", err)
+	}
+	// The case ends otherwise: open tasks are cancelled and their owners told.
+	c2, err = s.Svc.StaffAct(ctx, c2.Reference, app.StaffLink{Holder: staffLink.Holder, Generation: c2.LinkGeneration},
+		app.StaffInput{Action: request.ActWithdraw, Reason: "De aanvrager belde."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, task := range c2.Searches {
+		if task.State != request.TaskCancelled {
+			t.Errorf("%s after withdraw: %s", task.System, task.State)
+		}
+	}
+	s.Mail.Await(t, "search_cancelled", valleiOwners["website"], c2.Reference)
+}
+
+// A complaint is not searched, and a profile without the register starts no task.
+func TestNoSearchForComplaints(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Casework: true})
+	sub := access("complaint@tenant.test")
+	sub.Type, sub.Details = "complaint", "U reageerde niet."
+	c := submitConfirm(t, s, sub)
+	c = verify(t, s, c.Reference)
+	if len(c.Searches) != 0 {
+		t.Errorf("a complaint got %d tasks", len(c.Searches))
+	}
+}
+
+// The Tick: a search_reminder to the owners the working day before a task is due, a
+// search_overdue to staff the working day after, each once.
+func TestSearchReminders(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testSearchReminders)
+}
+
+func testSearchReminders(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Casework: true, Now: amsterdam("2026-03-27 10:00")})
+	c := submitConfirm(t, s, access("tick@tenant.test"))
+	c = verify(t, s, c.Reference)
+	for _, sys := range []string{"huuradministratie", "dossiers-overlast", "dossiers-huurschuld", "privacyloket"} {
+		if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, sys), app.SearchAnswer{Result: "nothing_found"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Due Friday 17 April: the reminder on Thursday 16 April, the escalation on Monday 20 April.
+	tick(t, s, "2026-04-15 10:00")
+	if n := s.Mail.Count("search_reminder", "", c.Reference); n != 0 {
+		t.Errorf("%d reminders two days early", n)
+	}
+	tick(t, s, "2026-04-16 10:00")
+	m := s.Mail.Await(t, "search_reminder", valleiOwners["website"], c.Reference)
+	if m.Args["system"] != "website" || m.Args["dueDate"] != "2026-04-17" || m.Link("SearchTask") == "" {
+		t.Errorf("reminder %v", m.Args)
+	}
+	tick(t, s, "2026-04-16 15:00")
+	tick(t, s, "2026-04-20 10:00")
+	o := s.Mail.Await(t, "search_overdue", "staff@corp.test", c.Reference)
+	if !strings.Contains(o.Text, "webbeheer@valleiwonen.example") || o.Link("StaffCase") == "" {
+		t.Errorf("overdue letter:\n%s", o.Text)
+	}
+	tick(t, s, "2026-04-21 10:00")
+	s.Quiet(t)
+	if n := s.Mail.Count("search_reminder", "", c.Reference); n != 1 {
+		t.Errorf("%d reminders, want 1", n)
+	}
+	if n := s.Mail.Count("search_overdue", "", c.Reference); n != 1 {
+		t.Errorf("%d overdue letters, want 1", n)
+	}
+	// The answered tasks got neither.
+	if n := s.Mail.Count("search_reminder", valleiOwners["huuradministratie"], c.Reference); n != 0 {
+		t.Errorf("an answered task was reminded")
+	}
+}

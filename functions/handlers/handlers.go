@@ -127,6 +127,7 @@ var Definitions = []Definition{
 	{Name: NameThirdParty, Public: true},
 	{Name: NameDownloadResult, Public: true},
 	{Name: NameStaffDesk, Public: true},
+	{Name: NameSearchTask, Public: true},
 	{Name: NameSendMail, Topic: app.TopicMail},
 	{Name: NameTick, Topic: app.TopicTicks},
 }
@@ -141,6 +142,7 @@ func (h *Handlers) HTTPHandler(name string) http.HandlerFunc {
 		NameStaffCase:      h.StaffCase,
 		NameThirdParty:     h.ThirdPartyResponse,
 		NameDownloadResult: h.DownloadResult,
+		NameSearchTask:     h.SearchTask,
 		NameStaffDesk:      h.StaffDesk,
 	}[name]
 	if fn == nil {

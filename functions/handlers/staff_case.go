@@ -38,6 +38,10 @@ type staffPost struct {
 	ThirdPartyName        string   `json:"thirdPartyName"`
 	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
 	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
+	// add_search, waive_search
+	System     string `json:"system"`
+	SystemName string `json:"systemName"`
+	OwnerEmail string `json:"ownerEmail"`
 }
 
 // StaffCase is one staff member's page for one case (GET), its ID copy (view=idcopy) and its
@@ -78,7 +82,8 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
 			Explanation: p.Explanation, Outcome: request.Outcome(p.Outcome), Motivation: p.Motivation, Ground: request.Ground(p.Ground),
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
-			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}
+			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail,
+			Search: app.SearchInput{System: p.System, SystemName: p.SystemName, OwnerEmail: strings.ToLower(strings.TrimSpace(p.OwnerEmail))}}
 		file, err := body.File("resultFile", accessresult.MaxResultSize)
 		if err != nil {
 			h.fail(w, r, lang, claims.Reference, err)

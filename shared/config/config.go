@@ -72,6 +72,7 @@ var SecretsByFunction = map[string][]string{
 	"SendMail":           {SecretLinkSigningKey, SecretSendGridKey},
 	"Tick":               {SecretLinkSigningKey},
 	"StaffDesk":          {SecretLinkSigningKey, SecretIDEncryptionKey},
+	"SearchTask":         {SecretLinkSigningKey, SecretIDEncryptionKey}, // extracts are sealed
 }
 
 // Load reads the environment and validates it.

@@ -109,7 +109,7 @@ type prepared struct {
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
-	if c.Type != request.Access || len(in.ResultFile) == 0 || request.Outcome(in.Outcome) == request.Refused {
+	if c.Type != request.Access || (len(in.ResultFile) == 0 && len(c.Searches) == 0) || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
 	}
 	if !request.Allowed(request.ActDecide, c.Status) {
@@ -118,7 +118,11 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if s.Sealer == nil {
 		return nil, errors.New("app: an access result needs a Sealer")
 	}
-	res, err := accessresult.Parse(in.ResultFile)
+	var res *accessresult.Result
+	var err error
+	if len(in.ResultFile) > 0 { // beside the search extracts, staff's own result file is optional
+		res, err = accessresult.Parse(in.ResultFile)
+	}
 	switch {
 	case errors.Is(err, accessresult.ErrTooLarge):
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "too_long"}}}
@@ -131,7 +135,11 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
 		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
 		Particular: strings.TrimSpace(in.AccessInfo)}
-	pkg, err := accessresult.Build(s.Profile.Organisation.Name, res, own, info, now)
+	searched, err := s.searchedPackage(ctx, c, events)
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := accessresult.BuildSearched(s.Profile.Organisation.Name, res, own, info, searched, now)
 	if err != nil {
 		return nil, fmt.Errorf("build access package: %w", err)
 	}

@@ -1,7 +1,11 @@
 package app_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"errors"
+	"io"
+	"slices"
 	"strings"
 	"testing"
 
@@ -150,10 +154,46 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 	if sv.Casework.InternalDate != internal {
 		t.Errorf("staff view internal date %s", sv.Casework.InternalDate)
 	}
-	// Nothing open: the grant goes.
-	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
-	if c.Status != request.Decided {
-		t.Fatalf("after grant: %s", c.Status)
+	// A staff view is in the consultation log (without who).
+	if _, err := s.Svc.StaffPage(ctx, c.Reference, staffLink); err != nil {
+		t.Fatal(err)
+	}
+	// Nothing open: the grant goes, from the extracts alone (staff's own result file is optional).
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActDecide, Outcome: "granted"})
+	if c.Status != request.Decided || c.Result == nil {
+		t.Fatalf("after grant: %s %+v", c.Status, c.Result)
+	}
+	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := unzipAll(t, pkg)
+	for _, name := range []string{"README.txt", "overzicht.html", "MANIFEST.csv", "privacyloket.json",
+		"huuradministratie/01-huur_contract.json", "huuradministratie/02-betalingen.csv", "privacyloket/01-extract.json"} {
+		if _, ok := files[name]; !ok {
+			t.Errorf("package lacks %s (has %v)", name, keys(files))
+		}
+	}
+	if _, ok := files["gegevens.json"]; ok {
+		t.Error("a package without staff's result file has gegevens.json")
+	}
+	manifest := files["MANIFEST.csv"]
+	for _, want := range []string{"Huuradministratie", "gegevens gevonden", "huuradministratie/01-huur_contract.json", "niet doorzocht: De website bewaart niets", "Oud archief", "gezocht, niets gevonden"} {
+		if !strings.Contains(manifest, want) {
+			t.Errorf("MANIFEST.csv lacks %q:\n%s", want, manifest)
+		}
+	}
+	readme := files["README.txt"]
+	for _, want := range []string{"SYSTEMEN WAARIN WIJ ZOCHTEN", "Bewaartermijn: Financiële stukken", "Ontvangers: geen andere organisatie", "WANNEER MEDEWERKERS UW VERZOEK BEKEKEN", "behandeling van uw verzoek", "SYSTEMS WE SEARCHED"} {
+		if !strings.Contains(readme, want) {
+			t.Errorf("README lacks %q", want)
+		}
+	}
+	if strings.Contains(readme, "staff@corp.test") || strings.Contains(files["overzicht.html"], "staff@corp.test") {
+		t.Error("the package names a staff member")
+	}
+	if !strings.Contains(files["huuradministratie/02-betalingen.csv"], "750") {
+		t.Errorf("CSV extract: %q", files["huuradministratie/02-betalingen.csv"])
 	}
 	// A decided case's task link shows the reference and that no answer is needed.
 	if v, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "huuradministratie")); err != nil || !v.Closed || v.Name != "" {
@@ -250,4 +290,29 @@ func testSearchReminders(t *testing.T, backend testenv.Backend) {
 	if n := s.Mail.Count("search_reminder", valleiOwners["huuradministratie"], c.Reference); n != 0 {
 		t.Errorf("an answered task was reminded")
 	}
+}
+
+func unzipAll(t *testing.T, pkg []byte) map[string]string {
+	t.Helper()
+	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := map[string]string{}
+	for _, f := range zr.File {
+		r, _ := f.Open()
+		b, _ := io.ReadAll(r)
+		r.Close()
+		out[f.Name] = string(b)
+	}
+	return out
+}
+
+func keys(m map[string]string) []string {
+	var out []string
+	for k := range m {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
 }

@@ -152,7 +152,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 // the profile's rule that every correction is motivated, and a decision that must limit the
 // answer because third parties' data is masked.
 func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldError {
-	errs := in.Validate(c.Type)
+	errs := searchesRelax(c, in.Validate(c.Type))
 	add := func(f, code string) {
 		for _, e := range errs {
 			if e.Field == f {
@@ -207,7 +207,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	var pre *prepared
 	if in.Action == request.ActDecide {
 		pre = &prepared{}
-		if len(in.ResultFile) > 0 {
+		if len(in.ResultFile) > 0 || s.buildsFromSearches(in) {
 			cur, events, letters, err := s.caseParts(ctx, ref)
 			if err != nil {
 				return nil, err

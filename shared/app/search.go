@@ -92,21 +92,24 @@ func searchesAllow(c *request.Case, in StaffInput) error {
 	return nil
 }
 
-// searchesOn brings the tasks in step with a staff action that committed on c: identity first
-// established starts them; a case that ends otherwise than by a grant (a refusal, a withdrawal)
-// cancels the open ones and tells their owners.
-func (s *Service) searchesOn(c *request.Case, in StaffInput, p *searchPrep, now time.Time) []*outbox.Letter {
+// searchesOn brings the tasks in step with a staff action on c, given the letters the action
+// writes, and returns the letters to write: identity first established starts the search; a
+// grant of a change gives each system that holds data a carry-out task and holds the decision's
+// letters until they are answered (carryout.go); a case that ends otherwise (a refusal, a
+// withdrawal) cancels the open tasks and tells their owners.
+func (s *Service) searchesOn(c *request.Case, in StaffInput, p *searchPrep, letters []*outbox.Letter, now time.Time) []*outbox.Letter {
 	switch in.Action {
 	case request.ActVerifyIdentity:
-		return s.startSearches(c, p, now)
+		return append(letters, s.startSearches(c, p, now)...)
 	case request.ActWithdraw:
-		return s.cancelSearches(c, now)
+		return append(letters, s.cancelSearches(c, now)...)
 	case request.ActDecide:
 		if in.Outcome == request.Refused {
-			return s.cancelSearches(c, now)
+			return append(letters, s.cancelSearches(c, now)...)
 		}
+		return s.startCarryOut(c, letters, now)
 	}
-	return nil
+	return letters
 }
 
 // startSearches makes one task per system of the register searched for c's type, the first

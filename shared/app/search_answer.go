@@ -15,6 +15,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -81,7 +82,7 @@ func (s *Service) SearchTaskPage(ctx context.Context, l TaskLink) (*SearchTaskVi
 
 func (s *Service) taskView(c *request.Case, t *request.SearchTask) *SearchTaskView {
 	v := &SearchTaskView{Reference: c.Reference, Type: c.Type, SystemName: s.systemName(t, staffLang), Phase: t.Phase, DueDate: t.DueDate}
-	if c.Status.Finished() || t.State == request.TaskWaived || t.State == request.TaskCancelled || c.Status == request.AwaitingConfirmation {
+	if !taskLive(c, t) || t.State == request.TaskWaived || t.State == request.TaskCancelled {
 		v.Closed = true
 		return v
 	}
@@ -187,7 +188,9 @@ func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) 
 		}
 	}
 	var view *SearchTaskView
+	var letters []*outbox.Letter
 	c, err := s.update(ctx, l.Reference, func(c *request.Case) (Change, error) {
+		letters = nil
 		t := c.Search(l.Task)
 		if err := s.taskHolder(c, t, l.Holder, l.Generation); err != nil {
 			return Change{}, err
@@ -202,15 +205,19 @@ func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) 
 		}
 		if t.State == request.TaskOpen {
 			t.State, t.Result, t.AnsweredAt, t.AnsweredBy, t.Note = request.TaskAnswered, a.Result, now, strings.ToLower(l.Holder), a.Note
-			t.KeepGround, t.Backups = a.KeepGround, a.Backups
-			if a.KeepGround != "" {
+			t.Backups = a.Backups
+			if a.KeepGround != "" { // a carry-out task keeps what its search reported
+				t.KeepGround = a.KeepGround
 				t.KeptUntil, _ = civil.ParseDate(a.KeptUntil)
 			}
+		}
+		if t.Phase == request.PhaseCarryOut {
+			letters = s.carryOutDone(c, now)
 		}
 		c.UpdatedAt = now
 		c.NextActionAt = s.nextAction(c, now)
 		view = s.taskView(c, t)
-		return Change{Events: []request.Event{{At: now, Actor: "system_owner", Action: ActSearchAnswered, Detail: detail}}}, nil
+		return Change{Letters: letters, Events: []request.Event{{At: now, Actor: "system_owner", Action: ActSearchAnswered, Detail: detail}}}, nil
 	})
 	if err != nil {
 		if ex != nil {
@@ -219,6 +226,7 @@ func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) 
 		return nil, err
 	}
 	s.Logger.InfoContext(ctx, "search task answered", "reference", c.Reference, "system", l.Task, "result", string(a.Result))
+	s.publish(ctx, letters)
 	return view, nil
 }
 
@@ -228,7 +236,7 @@ const ActSearchAnswered request.Action = "search_answered"
 // answerable says whether task t of c takes answer a now.
 func answerable(c *request.Case, t *request.SearchTask, a SearchAnswer) error {
 	switch {
-	case c.Status.Finished() || !c.Status.Open() || t.State == request.TaskWaived || t.State == request.TaskCancelled:
+	case t.State == request.TaskWaived || t.State == request.TaskCancelled || !taskLive(c, t):
 		return &NotAllowedError{Reason: "search_closed"}
 	case t.State == request.TaskOpen:
 		return nil
@@ -239,6 +247,15 @@ func answerable(c *request.Case, t *request.SearchTask, a SearchAnswer) error {
 		return nil
 	}
 	return &NotAllowedError{Reason: "search_answered"}
+}
+
+// taskLive reports whether c's case still takes answers to t: a search while the case is open,
+// a carry-out task while its decided case waits for it.
+func taskLive(c *request.Case, t *request.SearchTask) bool {
+	if t.Phase == request.PhaseCarryOut {
+		return c.Status == request.Decided
+	}
+	return c.Status.Open()
 }
 
 // storeExtract checks one extract by content and stores it sealed; a refusal names the field

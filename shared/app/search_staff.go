@@ -88,11 +88,13 @@ func (s *Service) searchAct(ctx context.Context, ref string, by StaffLink, in St
 			refused = true
 			return Change{}, err
 		}
-		// Tasks exist from the moment identity is established until the case ends.
-		if !c.Status.Open() || c.Identity.Outcome != request.IdentityVerified || !request.Searchable(c.Type) {
+		si := in.Search
+		// Tasks exist from the moment identity is established until the case ends; a carry-out
+		// task until it is answered, after the decision.
+		carryOut := in.Action == ActWaiveSearch && c.Search(si.System) != nil && c.Search(si.System).Phase == request.PhaseCarryOut
+		if !carryOut && (!c.Status.Open() || c.Identity.Outcome != request.IdentityVerified || !request.Searchable(c.Type)) {
 			return Change{}, &NotAllowedError{Reason: "search_none"}
 		}
-		si := in.Search
 		detail := si.System
 		switch in.Action {
 		case ActAddSearch:
@@ -131,6 +133,9 @@ func (s *Service) searchAct(ctx context.Context, ref string, by StaffLink, in St
 			}
 			t.State, t.Reason, t.AnsweredAt, t.AnsweredBy = request.TaskWaived, strings.TrimSpace(in.Reason), now, by.Holder
 			detail = si.System + ": " + t.Reason
+			if t.Phase == request.PhaseCarryOut {
+				letters = s.carryOutDone(c, now)
+			}
 		}
 		c.UpdatedAt = now
 		c.NextActionAt = s.nextAction(c, now)

@@ -316,3 +316,75 @@ func keys(m map[string]string) []string {
 	slices.Sort(out)
 	return out
 }
+
+// A granted erasure is carried out in each system that holds data: carry_out_task letters, the
+// decision held until every carry-out task is answered, then listing per system what was done
+// or kept, with its ground and until when.
+func TestCarryOut(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testCarryOut)
+}
+
+func testCarryOut(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Casework: true, Now: amsterdam("2026-03-27 10:00")})
+	sub := access("erase@tenant.test")
+	sub.Type, sub.Details = "erasure", "Mijn oude overlastmeldingen."
+	c := submitConfirm(t, s, sub)
+	c = verify(t, s, c.Reference)
+	if v, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "dossiers-overlast")); err != nil || v.Words != "Mijn oude overlastmeldingen." {
+		t.Fatalf("erasure task page shows the request's words: %+v %v", v, err)
+	}
+	answers := map[string]app.SearchAnswer{
+		"huuradministratie":   {Result: "held", Note: "Huurbetalingen 2019-2025", KeepGround: request.KeepLegalObligation, KeptUntil: "2033-12-31"},
+		"dossiers-overlast":   {Result: "held", Note: "Twee meldingen uit 2021"},
+		"dossiers-huurschuld": {Result: "nothing_found"},
+		"website":             {Result: "nothing_found"},
+		"privacyloket":        {Result: "nothing_found"},
+	}
+	for sys, a := range answers {
+		if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, sys), a); err != nil {
+			t.Fatalf("%s: %v", sys, err)
+		}
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "De meldingen zijn niet meer nodig.", NoRecipients: true})
+	if c.Status != request.Decided || c.OpenSearches(request.PhaseCarryOut) != 2 {
+		t.Fatalf("after the grant: %s, %d carry-out tasks", c.Status, c.OpenSearches(request.PhaseCarryOut))
+	}
+	m := s.Mail.Await(t, "carry_out_task", valleiOwners["dossiers-overlast"], c.Reference)
+	if m.Args["system"] != "dossiers-overlast" || m.Link("SearchTask") == "" {
+		t.Errorf("carry_out_task %v", m.Args)
+	}
+	s.Quiet(t)
+	if n := s.Mail.Count("decision", "erase@tenant.test", c.Reference); n != 0 {
+		t.Fatal("the decision went before the carry-out tasks were answered")
+	}
+	co := func(sys string) app.TaskLink { l := taskLink(c, sys); l.Task = sys + ".carry_out"; return l }
+	if v, err := s.Svc.SearchTaskPage(ctx, co("dossiers-overlast")); err != nil || v.Closed || len(v.Results) != 2 {
+		t.Fatalf("carry-out page on the decided case: %+v %v", v, err)
+	}
+	_, err := s.Svc.AnswerSearch(ctx, co("dossiers-overlast"), app.SearchAnswer{Result: "done"})
+	if got := strings.Join(fields(t, err), " "); got != "backups:required" {
+		t.Errorf("erasure done without backups: %s", got)
+	}
+	if _, err := s.Svc.AnswerSearch(ctx, co("dossiers-overlast"), app.SearchAnswer{Result: "done", Backups: "included"}); err != nil {
+		t.Fatal(err)
+	}
+	s.Quiet(t)
+	if n := s.Mail.Count("decision", "erase@tenant.test", c.Reference); n != 0 {
+		t.Fatal("the decision went with a carry-out task still open")
+	}
+	if _, err := s.Svc.AnswerSearch(ctx, co("huuradministratie"), app.SearchAnswer{Result: "done", Backups: "not_applicable"}); err != nil {
+		t.Fatal(err)
+	}
+	d := s.Mail.Await(t, "decision", "erase@tenant.test", c.Reference)
+	for _, want := range []string{"Dossiers over overlast: verwijderd, ook uit de back-ups", "Huuradministratie: verwijderd. Wij bewaren een deel, omdat de wet ons verplicht het te bewaren, tot en met 31 december 2033"} {
+		if !strings.Contains(d.Text, want) {
+			t.Errorf("decision lacks %q:\n%s", want, d.Text)
+		}
+	}
+	_, err = s.Svc.AnswerSearch(ctx, co("huuradministratie"), app.SearchAnswer{Result: "not_possible", Note: "x"})
+	var na *app.NotAllowedError
+	if !errors.As(err, &na) || na.Reason != "search_answered" {
+		t.Errorf("second carry-out answer: %v", err)
+	}
+}

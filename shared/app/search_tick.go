@@ -26,7 +26,7 @@ func (s *Service) searchOverdueAt(t *request.SearchTask) time.Time {
 // planSearches adds to p what is due for c's open tasks as of now, and when they next need the
 // Tick. Each due item's disc is the task's id.
 func (s *Service) planSearches(c *request.Case, now time.Time, p *plan) {
-	if !c.Status.Open() {
+	if !c.Status.Open() && c.OpenSearches(request.PhaseCarryOut) == 0 {
 		return
 	}
 	soonest := func(t time.Time) {

@@ -323,7 +323,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			// letters from now on carry the new one.
 			c.LinkGeneration++
 		}
-		letters = append(letters, s.searchesOn(c, in, prep, now)...)
+		letters = s.searchesOn(c, in, prep, letters, now)
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters

@@ -1,6 +1,10 @@
 package letter
 
-import "cloud.google.com/go/civil"
+import (
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/request"
+)
 
 // The letters of the search across the organisation's systems (docs/contract.md §3 "Search
 // tasks", §5). They go to a system's owners, who need not be staff, in Dutch (staff's
@@ -15,6 +19,8 @@ const (
 	SearchOverdue Kind = "search_overdue"
 	// SearchCancelled tells the owners that the request ended otherwise and no answer is needed.
 	SearchCancelled Kind = "search_cancelled"
+	// CarryOutTask asks the owners of a system that holds data to carry out a granted decision.
+	CarryOutTask Kind = "carry_out_task"
 )
 
 // ToSystemOwner is the audience of the letters about a search task.
@@ -25,7 +31,7 @@ const LinkSearch = "search"
 
 func searchAudience(k Kind) Audience {
 	switch k {
-	case SearchTask, SearchReminder, SearchCancelled:
+	case SearchTask, SearchReminder, SearchCancelled, CarryOutTask:
 		return ToSystemOwner
 	case SearchOverdue:
 		return ToStaff
@@ -47,6 +53,19 @@ type SearchInfo struct {
 	Holds string `json:",omitempty"`
 	// Owners are the system's owners, for the staff's search_overdue.
 	Owners []string `json:",omitempty"`
+	// Systems are, in a decision that was carried out, what was done per system.
+	Systems []SystemOutcome `json:",omitempty"`
+}
+
+// SystemOutcome is one system's carry-out task as a decision states it.
+type SystemOutcome struct {
+	Name   string
+	Result string // "done", "not_possible", or "waived"
+	// Backups ("included", "not_applicable") for an erasure done; Note why it was not possible.
+	Backups, Note string
+	// KeepGround and KeptUntil: what the system keeps after an erasure, why and until when.
+	KeepGround request.Ground `json:",omitempty"`
+	KeptUntil  civil.Date     `json:",omitzero"`
 }
 
 func checkSearch(c *checker, kind Kind, s *SearchInfo) {

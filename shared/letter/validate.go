@@ -61,6 +61,7 @@ var requiredLinks = map[Kind]string{
 	AccountabilityReport:   LinkReport,
 	SearchTask:             LinkSearch,
 	SearchReminder:         LinkSearch,
+	CarryOutTask:           LinkSearch,
 	SearchOverdue:          LinkStaff,
 }
 
@@ -178,7 +179,7 @@ func validate(kind Kind, d Data) error {
 		checkDecision(&c, d)
 	case ThirdPartyConsultation:
 		checkThirdParty(&c, d.ThirdParty)
-	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled:
+	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled, CarryOutTask:
 		checkSearch(&c, kind, d.Search)
 	case CorrectionNotice:
 		if d.Correction == nil {

@@ -1,13 +1,17 @@
 package handlers
 
 import (
+	"bytes"
 	"errors"
 	"net/http"
 	"net/url"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/web"
 )
@@ -101,4 +105,19 @@ func (h *Handlers) failTask(w http.ResponseWriter, r *http.Request, lang, ref st
 		return
 	}
 	h.fail(w, r, lang, ref, err)
+}
+
+// deskReportTasks answers the report's CSV with one row per search task (rows=tasks).
+func (h *Handlers) deskReportTasks(w http.ResponseWriter, r *http.Request, lang string, from, to civil.Date) {
+	tasks, err := h.svc.ReportTasks(r.Context(), from, to)
+	if err != nil {
+		h.fail(w, r, lang, "", err)
+		return
+	}
+	var b bytes.Buffer
+	if err := report.WriteTasksCSV(&b, tasks, h.svc.Now()); err != nil {
+		h.fail(w, r, lang, "", err)
+		return
+	}
+	h.download(w, "text/csv; charset=utf-8", "tasks-"+from.String()+"-"+to.String()+".csv", b.Bytes())
 }

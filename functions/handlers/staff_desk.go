@@ -384,6 +384,8 @@ func (h *Handlers) deskReport(w http.ResponseWriter, r *http.Request, lang strin
 		return
 	}
 	switch {
+	case q.Get("format") == "csv" && q.Get("rows") == "tasks":
+		h.deskReportTasks(w, r, lang, from, to)
 	case q.Get("format") == "csv":
 		var b bytes.Buffer
 		if err := report.WriteCSV(&b, facts); err != nil {

@@ -290,6 +290,22 @@ func testSearchReminders(t *testing.T, backend testenv.Backend) {
 	if n := s.Mail.Count("search_reminder", valleiOwners["huuradministratie"], c.Reference); n != 0 {
 		t.Errorf("an answered task was reminded")
 	}
+	// The report per system: tasks, median days to answer, late (issue 21 item 7).
+	s.Clock.Set(amsterdam("2026-04-21 10:00"))
+	rep, _, err := s.Svc.Report(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := rep.Systems["website"]; w.Tasks != 1 || w.Late != 1 || w.MedianDaysToAnswer != nil {
+		t.Errorf("website figures %+v", w)
+	}
+	if h := rep.Systems["huuradministratie"]; h.Tasks != 1 || h.Late != 0 || h.MedianDaysToAnswer == nil || *h.MedianDaysToAnswer != 0 {
+		t.Errorf("huuradministratie figures %+v", h)
+	}
+	tasks, err := s.Svc.ReportTasks(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
+	if err != nil || len(tasks) != 5 {
+		t.Errorf("report tasks: %d %v", len(tasks), err)
+	}
 }
 
 func unzipAll(t *testing.T, pkg []byte) map[string]string {

@@ -158,6 +158,8 @@ type Report struct {
 	IDCopyViews int `json:"idCopyViews"`
 	// Weeks counts received requests and decisions per week of the period, for the line chart.
 	Weeks []Week `json:"-"`
+	// Systems are the figures per system of the period's search tasks (systems.go).
+	Systems map[string]SystemStats `json:"systems"`
 }
 
 // Week is one week of the period: from Start (a Monday, or the period's first day) to End (a
@@ -178,6 +180,7 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 		From: from, To: to,
 		Received:        zeroes(request.Types),
 		Decided:         zeroes(request.Outcomes),
+		Systems:         map[string]SystemStats{},
 		RefusedByGround: zeroes(request.Grounds),
 		Stages:          make(map[request.Status]StageStats, len(StageStatuses)),
 		Weeks:           weeks(from, to),

@@ -183,6 +183,13 @@ func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) 
 	now := s.Clock()
 	var ex *request.Extract
 	if len(a.Extract) > 0 {
+		// Uploads are limited per task link, not per client address (docs/contract.md §2): an
+		// owner behind the organisation's proxy shares an address with colleagues. The count
+		// comes before the file is opened, whatever the outcome.
+		limit := Limit{Key: "task-" + s.pseudonym(l.Reference+"|"+l.Task+"|"+strings.ToLower(l.Holder)), Max: extractsPerHour, Window: time.Hour}
+		if err := s.Cases.Count(ctx, []Limit{limit}, now); err != nil {
+			return nil, err
+		}
 		if ex, err = s.storeExtract(ctx, cur, a, now); err != nil {
 			return nil, err
 		}
@@ -229,6 +236,10 @@ func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) 
 	s.publish(ctx, letters)
 	return view, nil
 }
+
+// extractsPerHour bounds the extracts one task link may send (and have inspected) per hour:
+// twice what a task holds, so a few refused files never lock an owner out.
+const extractsPerHour = 2 * request.MaxExtracts
 
 // ActSearchAnswered records an owner's answer (or one more extract) in the case's timeline.
 const ActSearchAnswered request.Action = "search_answered"

@@ -404,3 +404,31 @@ func testCarryOut(t *testing.T, backend testenv.Backend) {
 		t.Errorf("second carry-out answer: %v", err)
 	}
 }
+
+// At most 20 extracts per task; uploads are counted per task link (40 an hour), refused ones too.
+func TestExtractLimits(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Casework: true, Now: amsterdam("2026-03-27 10:00")})
+	c := submitConfirm(t, s, access("limits@tenant.test"))
+	c = verify(t, s, c.Reference)
+	l := taskLink(c, "huuradministratie")
+	for i := range 20 {
+		if _, err := s.Svc.AnswerSearch(ctx, l, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)}); err != nil {
+			t.Fatalf("extract %d: %v", i+1, err)
+		}
+	}
+	_, err := s.Svc.AnswerSearch(ctx, l, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)})
+	var na *app.NotAllowedError
+	if !errors.As(err, &na) || na.Reason != "too_many_extracts" {
+		t.Fatalf("21st extract: %v", err)
+	}
+	other := taskLink(c, "dossiers-overlast")
+	for range 40 {
+		s.Svc.AnswerSearch(ctx, other, app.SearchAnswer{Result: "found", Extract: []byte("not json, not csv \x00")})
+	}
+	_, err = s.Svc.AnswerSearch(ctx, other, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)})
+	var rl *app.RateLimitedError
+	if !errors.As(err, &rl) {
+		t.Errorf("41st upload in an hour: %v, want rate limited", err)
+	}
+}

@@ -229,7 +229,7 @@ func (s *Service) taskHolder(c *request.Case, t *request.SearchTask, holder stri
 	if !slices.ContainsFunc(t.Owners, func(o string) bool { return strings.EqualFold(o, holder) }) {
 		return ErrLinkRevoked
 	}
-	if sys, ok := s.Profile.System(t.System); ok && t.Name == "" && !sys.IsOwner(holder) {
+	if sys, ok := s.Profile.System(t.System); ok && t.Name == "" && !t.Reassigned && !sys.IsOwner(holder) {
 		return ErrLinkRevoked
 	}
 	return nil

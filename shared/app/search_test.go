@@ -432,3 +432,38 @@ func TestExtractLimits(t *testing.T) {
 		t.Errorf("41st upload in an hour: %v, want rate limited", err)
 	}
 }
+
+// An owner taken out of the register: their open tasks move to the case's staff
+// (search_reassigned), and the old owner's link stops working.
+func TestSearchReassigned(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Casework: true, Now: amsterdam("2026-03-27 10:00")})
+	c := submitConfirm(t, s, access("moved@tenant.test"))
+	c = verify(t, s, c.Reference)
+	for i := range s.Profile.Systems {
+		if s.Profile.Systems[i].ID == "website" {
+			s.Profile.Systems[i].Owners = []string{"nieuw@valleiwonen.example"}
+		}
+	}
+	if _, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "website")); !errors.Is(err, app.ErrLinkRevoked) {
+		t.Errorf("the old owner's link: %v", err)
+	}
+	// The Tick moves it at the case's next moment at the latest: here the reminder's day.
+	tick(t, s, "2026-04-16 10:00")
+	m := s.Mail.Await(t, "search_reassigned", "staff@corp.test", c.Reference)
+	if m.Args["system"] != "website" || m.Link("SearchTask") == "" {
+		t.Errorf("search_reassigned %v", m.Args)
+	}
+	staffTask := app.TaskLink{Reference: c.Reference, Task: "website", Holder: "staff@corp.test"}
+	if _, err := s.Svc.AnswerSearch(ctx, staffTask, app.SearchAnswer{Result: "nothing_found"}); err != nil {
+		t.Errorf("staff answer the moved task: %v", err)
+	}
+	tick(t, s, "2026-04-17 10:00")
+	s.Quiet(t)
+	if n := s.Mail.Count("search_reminder", "webbeheer@valleiwonen.example", c.Reference); n != 0 {
+		t.Error("the owner who left the register was reminded")
+	}
+	if n := s.Mail.Count("search_reassigned", "", c.Reference); n != 1 {
+		t.Errorf("%d search_reassigned letters, want 1", n)
+	}
+}

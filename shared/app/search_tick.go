@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/deadline"
@@ -39,6 +40,9 @@ func (s *Service) planSearches(c *request.Case, now time.Time, p *plan) {
 		if t.State != request.TaskOpen || t.DueDate.IsZero() {
 			continue
 		}
+		if s.ownersLeft(t) {
+			p.due = append(p.due, dueItem{kind: letter.SearchReassigned, at: now, disc: t.ID})
+		}
 		over := s.searchOverdueAt(t)
 		if !t.Escalated && !now.Before(over) {
 			p.due = append(p.due, dueItem{kind: letter.SearchOverdue, at: over, disc: t.ID})
@@ -72,6 +76,8 @@ func (s *Service) searchDueLetters(c *request.Case, d dueItem, now time.Time) []
 			// A fresh link with each reminder (docs/contract.md §3).
 			out = append(out, s.taskLetter(c, t, o, letter.SearchReminder, t.DueDate.String(), now))
 		}
+	case letter.SearchReassigned:
+		out = append(out, s.reassign(c, t, now)...)
 	case letter.SearchOverdue:
 		t.Reminded, t.Escalated = true, true
 		for _, addr := range s.staff {
@@ -80,6 +86,32 @@ func (s *Service) searchDueLetters(c *request.Case, d dueItem, now time.Time) []
 			l.Data.Staff.DaysOverdue = int(deadline.DateIn(now).DaysSince(t.DueDate))
 			out = append(out, l)
 		}
+	}
+	return out
+}
+
+// ownersLeft reports whether an owner of open task t is no longer an owner of its system in the
+// register (the operator changed the profile): the Tick then moves the task (reassign).
+func (s *Service) ownersLeft(t *request.SearchTask) bool {
+	sys, ok := s.Profile.System(t.System)
+	if !ok || t.Name != "" || t.Reassigned {
+		return false
+	}
+	return slices.ContainsFunc(t.Owners, func(o string) bool { return !sys.IsOwner(o) })
+}
+
+// reassign drops the owners that left the register from task t; when none is left, the task
+// moves to the case's staff, who each get a search_reassigned letter with a task link.
+func (s *Service) reassign(c *request.Case, t *request.SearchTask, now time.Time) []*outbox.Letter {
+	sys, _ := s.Profile.System(t.System)
+	t.Owners = slices.DeleteFunc(t.Owners, func(o string) bool { return !sys.IsOwner(o) })
+	if len(t.Owners) > 0 {
+		return nil
+	}
+	t.Owners, t.Reassigned = slices.Clone(s.staff), true
+	var out []*outbox.Letter
+	for _, o := range t.Owners {
+		out = append(out, s.taskLetter(c, t, o, letter.SearchReassigned, "", now))
 	}
 	return out
 }

@@ -49,7 +49,7 @@ var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
 	IdentityConfirmed, Withdrawn, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
-	SearchTask, SearchReminder, SearchOverdue, SearchCancelled, CarryOutTask, // search.go
+	SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask, // search.go
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.

@@ -628,7 +628,7 @@ func TestKinds(t *testing.T) {
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
 		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
 		"identity_confirmed", "withdrawn", "decree_days_missing", "desk_link", "staff_digest", "accountability_report",
-		"search_task", "search_reminder", "search_overdue", "search_cancelled", "carry_out_task"}
+		"search_task", "search_reminder", "search_overdue", "search_cancelled", "search_reassigned", "carry_out_task"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Kinds() (-want +got):\n%s", diff)

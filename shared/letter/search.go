@@ -19,6 +19,8 @@ const (
 	SearchOverdue Kind = "search_overdue"
 	// SearchCancelled tells the owners that the request ended otherwise and no answer is needed.
 	SearchCancelled Kind = "search_cancelled"
+	// SearchReassigned gives staff a task whose system's owners left the register.
+	SearchReassigned Kind = "search_reassigned"
 	// CarryOutTask asks the owners of a system that holds data to carry out a granted decision.
 	CarryOutTask Kind = "carry_out_task"
 )
@@ -33,7 +35,7 @@ func searchAudience(k Kind) Audience {
 	switch k {
 	case SearchTask, SearchReminder, SearchCancelled, CarryOutTask:
 		return ToSystemOwner
-	case SearchOverdue:
+	case SearchOverdue, SearchReassigned:
 		return ToStaff
 	}
 	return ""

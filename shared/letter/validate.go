@@ -62,6 +62,7 @@ var requiredLinks = map[Kind]string{
 	SearchTask:             LinkSearch,
 	SearchReminder:         LinkSearch,
 	CarryOutTask:           LinkSearch,
+	SearchReassigned:       LinkSearch,
 	SearchOverdue:          LinkStaff,
 }
 
@@ -179,7 +180,7 @@ func validate(kind Kind, d Data) error {
 		checkDecision(&c, d)
 	case ThirdPartyConsultation:
 		checkThirdParty(&c, d.ThirdParty)
-	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled, CarryOutTask:
+	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask:
 		checkSearch(&c, kind, d.Search)
 	case CorrectionNotice:
 		if d.Correction == nil {

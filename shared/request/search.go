@@ -122,6 +122,9 @@ type SearchTask struct {
 	Extracts []Extract
 	// Reminded and Escalated record that the search_reminder and the search_overdue went.
 	Reminded, Escalated bool
+	// Reassigned: the system's owners left the register, and the task moved to staff
+	// (search_reassigned), who answer it whatever the register says.
+	Reassigned bool
 }
 
 // Search returns the case's task with id, or nil.

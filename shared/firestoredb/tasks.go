@@ -81,7 +81,8 @@ func (s *Store) PutExtract(ctx context.Context, ref, key string, sealed []byte, 
 	if err != nil {
 		return err
 	}
-	return s.putBlob(ctx, colExtracts, id, ref, sealed, "", expireAt, false)
+	// A random key per extract (app): nothing can be under id yet, so no chunks to clear first.
+	return s.putBlob(ctx, colExtracts, id, ref, sealed, "", expireAt, true)
 }
 
 // Extract implements app.TaskStore.

@@ -68,7 +68,9 @@ func (s *Service) prepareSearches(ctx context.Context, ref string, in StaffInput
 	var keys []string
 	for _, sys := range s.Profile.SystemsFor(string(c.Type)) {
 		for _, o := range sys.Owners {
-			keys = append(keys, s.pseudonym(strings.ToLower(o)))
+			if k := s.pseudonym(strings.ToLower(o)); !slices.Contains(keys, k) {
+				keys = append(keys, k) // an owner of two systems is looked up once
+			}
 		}
 	}
 	if len(keys) == 0 {
@@ -127,7 +129,10 @@ func (s *Service) startSearches(c *request.Case, p *searchPrep, now time.Time) [
 		t := &c.Searches[len(c.Searches)-1]
 		for _, o := range t.Owners {
 			l := s.taskLetter(c, t, o, letter.SearchTask, "", now)
-			l.Data.Search.FirstTask = p != nil && !p.introduced[s.pseudonym(strings.ToLower(o))]
+			if key := s.pseudonym(strings.ToLower(o)); p != nil && !p.introduced[key] {
+				// The owner's first task letter: only one of this batch explains Privacyloket.
+				l.Data.Search.FirstTask, p.introduced[key] = true, true
+			}
 			out = append(out, l)
 		}
 	}

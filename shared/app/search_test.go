@@ -467,3 +467,29 @@ func TestSearchReassigned(t *testing.T) {
 		t.Errorf("%d search_reassigned letters, want 1", n)
 	}
 }
+
+// de Alliantie's register: an owner of two systems gets two task letters, and only the first
+// explains what Privacyloket is.
+func TestOwnerOfTwoSystems(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Casework: true, Now: amsterdam("2026-03-27 10:00")})
+		c := submitConfirm(t, s, access("two@tenant.test"))
+		c = verify(t, s, c.Reference)
+		if len(c.Searches) != 8 {
+			t.Fatalf("%d tasks, want 8", len(c.Searches))
+		}
+		testenv.Eventually(t, "two letters to digitaal@", func() bool {
+			return s.Mail.Count("search_task", "digitaal@de-alliantie.example", c.Reference) == 2
+		})
+		intro := 0
+		for _, m := range s.Mail.All() {
+			if m.Kind() == "search_task" && m.To == "digitaal@de-alliantie.example" && strings.Contains(m.Text, "Wat is Privacyloket?") {
+				intro++
+			}
+		}
+		if intro != 1 {
+			t.Errorf("%d of the owner's two first letters explain Privacyloket, want 1", intro)
+		}
+	})
+}

@@ -60,7 +60,8 @@ func TestSearchTaskOverHTTP(t *testing.T) {
 	link := m.Link("SearchTask")
 	tok := tokenOf(link)
 	if resp, page := e.do(t, "GET", "/SearchTask?token="+url.QueryEscape(tok), "", nil, nil); resp.StatusCode != 200 ||
-		!strings.Contains(page, ref) || !strings.Contains(page, "Carla Contract") || !strings.Contains(page, `name="extract"`) {
+		!strings.Contains(page, ref) || !strings.Contains(page, "Carla Contract") || !strings.Contains(page, `name="extract"`) ||
+		!strings.Contains(page, "Geboortedatum") || strings.Contains(page, "search.") || strings.Contains(page, "form.") {
 		t.Fatalf("task page: %d\n%s", resp.StatusCode, page)
 	}
 	var page struct {
@@ -89,7 +90,8 @@ func TestSearchTaskOverHTTP(t *testing.T) {
 		t.Errorf("staff JSON: %s", b)
 	}
 	if resp, page := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(stok), "", nil, nil); resp.StatusCode != 200 ||
-		!strings.Contains(page, "Zoektocht in de systemen") || !strings.Contains(page, `value="waive_search"`) || !strings.Contains(page, "huuradministratie@valleiwonen.example") {
+		!strings.Contains(page, "Zoektocht in de systemen") || !strings.Contains(page, `value="waive_search"`) || !strings.Contains(page, "huuradministratie@valleiwonen.example") ||
+		strings.Contains(page, "search.") || strings.Contains(page, "act.add") {
 		t.Errorf("staff page checklist: %d", resp.StatusCode)
 	}
 	if code, b := staff(url.Values{"action": {"waive_search"}, "system": {"website"}}); code != 400 || !strings.Contains(b, "reason") {

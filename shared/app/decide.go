@@ -105,6 +105,8 @@ type prepared struct {
 	key string
 	// expires is when the package goes: a result by post lives until it is printed and posted.
 	expires time.Time
+	// extracts counts the search extracts the package holds (searchesUnchanged).
+	extracts int
 }
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
@@ -154,7 +156,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if err := s.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, p.expires); err != nil {
 		return nil, fmt.Errorf("store access package: %w", err)
 	}
-	p.stored, p.size = true, len(pkg)
+	p.stored, p.size, p.extracts = true, len(pkg), countExtracts(c)
 	return p, nil
 }
 

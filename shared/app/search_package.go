@@ -83,3 +83,21 @@ func (s *Service) searchedPackage(ctx context.Context, c *request.Case, events [
 	}
 	return out, nil
 }
+
+// countExtracts counts the extracts of c's tasks.
+func countExtracts(c *request.Case) int {
+	n := 0
+	for _, t := range c.Searches {
+		n += len(t.Extracts)
+	}
+	return n
+}
+
+// searchesUnchanged refuses a decision whose package was built before an owner added an extract
+// (the package would lack it): 409 searches_changed, and staff decide again.
+func searchesUnchanged(c *request.Case, pre *prepared) error {
+	if pre == nil || !pre.stored || countExtracts(c) == pre.extracts {
+		return nil
+	}
+	return &NotAllowedError{Reason: "searches_changed"}
+}

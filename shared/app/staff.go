@@ -246,6 +246,9 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		if err := searchesAllow(c, in); err != nil {
 			return Change{}, err
 		}
+		if err := searchesUnchanged(c, pre); err != nil {
+			return Change{}, err
+		}
 		ch := Change{}
 		_, to := c.Recipient()
 		detail := ""

@@ -109,9 +109,36 @@ func (s *Service) searchesOn(c *request.Case, in StaffInput, p *searchPrep, lett
 		if in.Outcome == request.Refused {
 			return append(letters, s.cancelSearches(c, now)...)
 		}
+		s.nameSearched(c, letters)
 		return s.startCarryOut(c, letters, now)
 	}
 	return letters
+}
+
+// nameSearched adds to an access decision the systems searched with their retention and actual
+// recipients (the README of the package names them too).
+func (s *Service) nameSearched(c *request.Case, letters []*outbox.Letter) {
+	if c.Type != request.Access {
+		return
+	}
+	var systems []letter.SystemInfo
+	for i := range c.Searches {
+		t := &c.Searches[i]
+		sys, ok := s.Profile.System(t.System)
+		if t.Phase != request.PhaseSearch || t.State == request.TaskCancelled || !ok || t.Name != "" {
+			continue
+		}
+		info := letter.SystemInfo{Name: sys.Name.In(c.Lang), Retention: sys.Retention.In(c.Lang)}
+		for _, r := range sys.Recipients {
+			info.Recipients = append(info.Recipients, r.In(c.Lang))
+		}
+		systems = append(systems, info)
+	}
+	for _, l := range letters {
+		if l.Kind == letter.Decision && len(systems) > 0 {
+			l.Data.Search = &letter.SearchInfo{Searched: systems}
+		}
+	}
 }
 
 // startSearches makes one task per system of the register searched for c's type, the first

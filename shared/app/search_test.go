@@ -163,6 +163,10 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 	if c.Status != request.Decided || c.Result == nil {
 		t.Fatalf("after grant: %s %+v", c.Status, c.Result)
 	}
+	dec := s.Mail.Await(t, "decision", "search@tenant.test", c.Reference)
+	if !strings.Contains(dec.Text, "Waar wij zochten") || !strings.Contains(dec.Text, "- Huuradministratie. Bewaren: Financiële stukken") {
+		t.Errorf("the access decision does not name the systems searched:\n%s", dec.Text)
+	}
 	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)

@@ -57,6 +57,15 @@ type SearchInfo struct {
 	Owners []string `json:",omitempty"`
 	// Systems are, in a decision that was carried out, what was done per system.
 	Systems []SystemOutcome `json:",omitempty"`
+	// Searched are, in an access decision, the systems searched with their retention and
+	// actual recipients (GDPR 15(1)(c), (d); CJEU C-154/21).
+	Searched []SystemInfo `json:",omitempty"`
+}
+
+// SystemInfo is one system an access decision names, in the letter's language.
+type SystemInfo struct {
+	Name, Retention string
+	Recipients      []string // empty: no other organisation
 }
 
 // SystemOutcome is one system's carry-out task as a decision states it.

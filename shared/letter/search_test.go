@@ -31,3 +31,23 @@ func TestGoldenDecisionCarriedOut(t *testing.T) {
 		})
 	}
 }
+
+// An access decision names each system searched with its retention and actual recipients.
+func TestGoldenDecisionSearched(t *testing.T) {
+	t.Parallel()
+	for _, lang := range Languages() {
+		t.Run(lang, func(t *testing.T) {
+			t.Parallel()
+			d := decisionData(t, "access", "granted", DecisionInfo{})
+			d.Search = &SearchInfo{Searched: []SystemInfo{
+				{Name: "Huuradministratie", Retention: "Financiële stukken 7 jaar."},
+				{Name: "Woonruimteverdeling via WoningNet", Retention: "Uiterlijk 5 jaar.", Recipients: []string{"WoningNet", "Gemeente Hilversum"}},
+			}}
+			m := mustRender(t, Decision, lang, d)
+			checkGolden(t, filepath.Join("testdata", "golden", "decisions", lang), "access-granted-searched", m)
+			if !strings.Contains(m.Text, "WoningNet, Gemeente Hilversum") {
+				t.Errorf("the decision does not name the recipients:\n%s", m.Text)
+			}
+		})
+	}
+}

@@ -97,19 +97,7 @@ func (s *Store) Extract(ctx context.Context, ref, key string) ([]byte, error) {
 
 // DeleteExtracts implements app.TaskStore.
 func (s *Store) DeleteExtracts(ctx context.Context, ref string) error {
-	if err := s.open(); err != nil {
-		return err
-	}
-	heads, err := s.c.Collection(colExtracts).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
-	if err != nil {
-		return fmt.Errorf("list extracts: %w", err)
-	}
-	for _, h := range heads {
-		if err := s.deleteBlob(ctx, colExtracts, h.Ref.ID); err != nil {
-			return err
-		}
-	}
-	return nil
+	return s.deleteBlobsOf(ctx, colExtracts, ref)
 }
 
 // OwnersIntroduced implements app.TaskStore.

@@ -124,6 +124,15 @@ resource "google_firestore_field" "cases_letters" {
   index_config {}
 }
 
+resource "google_firestore_field" "cases_searches" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "cases"
+  field      = "searches"
+
+  index_config {}
+}
+
 # TTL policies. The field is never queried, so its single-field index is switched off
 # (index_config {}): an indexed, monotonically rising timestamp only costs writes.
 
@@ -181,6 +190,18 @@ resource "google_firestore_field" "chunks_expire_at" {
   project    = var.project_id
   database   = google_firestore_database.main.name
   collection = "chunks"
+  field      = "expireAt"
+
+  ttl_config {}
+  index_config {}
+}
+
+# The sealed extracts of search tasks (their chunks are "chunks" above); the app deletes them
+# with the access package or when the case ends.
+resource "google_firestore_field" "extracts_expire_at" {
+  project    = var.project_id
+  database   = google_firestore_database.main.name
+  collection = "extracts"
   field      = "expireAt"
 
   ttl_config {}

@@ -11,8 +11,9 @@ locals {
   public_functions    = { for name, f in local.functions : name => f.service if f.public }
   lb_public_functions = { for name, service in local.public_functions : name => service if var.domain != "" }
 
-  # The functions that accept a submission or an upload: rate-limited by Cloud Armor per client.
-  armor_limited_paths = ["/RequestForm", "/UploadID"]
+  # The functions that accept a submission or an upload (a search task's extract too):
+  # rate-limited by Cloud Armor per client.
+  armor_limited_paths = ["/RequestForm", "/UploadID", "/SearchTask"]
 
   # The desk's sign-in (and every other desk POST), per client per minute. Sign-ins are counted
   # in Firestore too (per client, per client and address, per address, an hour); this bounds

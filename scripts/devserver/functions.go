@@ -8,6 +8,7 @@ import (
 	_ "github.com/privacyloket/privacyloket/functions/downloadresult"
 	_ "github.com/privacyloket/privacyloket/functions/requestform"
 	_ "github.com/privacyloket/privacyloket/functions/requeststatus"
+	_ "github.com/privacyloket/privacyloket/functions/searchtask"
 	_ "github.com/privacyloket/privacyloket/functions/sendmail"
 	_ "github.com/privacyloket/privacyloket/functions/staffcase"
 	_ "github.com/privacyloket/privacyloket/functions/staffdesk"

@@ -89,6 +89,14 @@ var amsterdam = deadline.Location()
 // The bytes depend only on the arguments: entries are sorted by name and
 // stamped with generated, so a rebuilt package is identical.
 func Build(orgName string, r *Result, own Own, info Info, generated time.Time) ([]byte, error) {
+	return BuildSearched(orgName, r, own, info, nil, generated)
+}
+
+// BuildSearched is Build for a case searched across the organisation's systems: with s, the
+// package also holds overzicht.html, MANIFEST.csv and a folder per system (searches.go), the
+// README names each system's retention and recipients and the consultation log, and r (staff's
+// own result file) may be nil.
+func BuildSearched(orgName string, r *Result, own Own, info Info, s *Searches, generated time.Time) ([]byte, error) {
 	orgName = strings.Join(strings.Fields(orgName), " ") // one line in the README
 	switch {
 	case orgName == "":
@@ -97,40 +105,44 @@ func Build(orgName string, r *Result, own Own, info Info, generated time.Time) (
 		return nil, fmt.Errorf("%w: no reference", ErrInvalid)
 	case generated.IsZero():
 		return nil, fmt.Errorf("%w: no generation time", ErrInvalid)
-	case r == nil || r.JSON == nil || len(r.Columns) == 0 || len(r.Rows) == 0:
+	case (r == nil && s == nil) || r != nil && (r.JSON == nil || len(r.Columns) == 0 || len(r.Rows) == 0):
 		return nil, fmt.Errorf("%w: empty result", ErrInvalid)
-	}
-	for i, row := range r.Rows {
-		if len(row) != len(r.Columns) {
-			return nil, fmt.Errorf("%w: row %d has %d cells for %d columns", ErrInvalid, i+1, len(row), len(r.Columns))
-		}
-	}
-	dataJSON, err := marshal(r.JSON)
-	if err != nil {
-		return nil, fmt.Errorf("accessresult: encode result: %w", err)
 	}
 	ownJSON, err := marshal(normalise(own))
 	if err != nil {
 		return nil, fmt.Errorf("accessresult: encode own records: %w", err)
 	}
-	dataCSV, err := writeCSV(r.Columns, r.Rows)
-	if err != nil {
-		return nil, fmt.Errorf("accessresult: write result CSV: %w", err)
-	}
 	ownCSV, err := writeCSV(OwnColumns, ownRows(own))
 	if err != nil {
 		return nil, fmt.Errorf("accessresult: write own CSV: %w", err)
 	}
-	files := []struct {
-		name string
-		data []byte
-	}{
-		{FileReadme, readme(orgName, own.Reference, generated, info)},
-		{FileDataJ, dataJSON},
-		{FileDataC, dataCSV},
-		{FileOwnJSON, ownJSON},
-		{FileOwnCSV, ownCSV},
+	readmeData := readme(orgName, own.Reference, generated, info)
+	files := []zipEntry{{FileOwnJSON, ownJSON}, {FileOwnCSV, ownCSV}}
+	if r != nil {
+		for i, row := range r.Rows {
+			if len(row) != len(r.Columns) {
+				return nil, fmt.Errorf("%w: row %d has %d cells for %d columns", ErrInvalid, i+1, len(row), len(r.Columns))
+			}
+		}
+		dataJSON, err := marshal(r.JSON)
+		if err != nil {
+			return nil, fmt.Errorf("accessresult: encode result: %w", err)
+		}
+		dataCSV, err := writeCSV(r.Columns, r.Rows)
+		if err != nil {
+			return nil, fmt.Errorf("accessresult: write result CSV: %w", err)
+		}
+		files = append(files, zipEntry{FileDataJ, dataJSON}, zipEntry{FileDataC, dataCSV})
 	}
+	if s != nil {
+		more, err := searchEntries(s)
+		if err != nil {
+			return nil, err
+		}
+		files = append(files, more...)
+		readmeData = append(readmeData, searchReadme(s)...)
+	}
+	files = append(files, zipEntry{FileReadme, readmeData})
 	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
 
 	var buf bytes.Buffer

@@ -43,13 +43,17 @@ func ReadPackage(pkg []byte) (*Paper, error) {
 		}
 		return b, nil
 	}
-	data, err := read(FileDataC)
-	if err != nil {
-		return nil, err
-	}
-	res, err := parseCSV(bytes.TrimPrefix(data, utf8BOM))
-	if err != nil {
-		return nil, fmt.Errorf("accessresult: %s: %w", FileDataC, err)
+	res := &Result{}
+	// A searched package may hold no result file of staff's own (BuildSearched): then the paper
+	// has Privacyloket's own records only, and the systems' extracts go on paper apart.
+	if _, err := zr.Open(FileDataC); err == nil {
+		data, err := read(FileDataC)
+		if err != nil {
+			return nil, err
+		}
+		if res, err = parseCSV(bytes.TrimPrefix(data, utf8BOM)); err != nil {
+			return nil, fmt.Errorf("accessresult: %s: %w", FileDataC, err)
+		}
 	}
 	for _, row := range res.Rows {
 		for i, c := range row {

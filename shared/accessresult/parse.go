@@ -85,8 +85,13 @@ var signatures = []struct {
 // dropped: Excel writes them for formatted but empty cells. Staff must save
 // as "CSV UTF-8"; other encodings are refused rather than guessed.
 func Parse(data []byte) (*Result, error) {
-	if len(data) > MaxResultSize {
-		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), MaxResultSize)
+	return parseUpTo(data, MaxResultSize)
+}
+
+// parseUpTo is Parse for a file of at most max bytes.
+func parseUpTo(data []byte, max int) (*Result, error) {
+	if len(data) > max {
+		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), max)
 	}
 	for _, s := range signatures {
 		if bytes.HasPrefix(data, []byte(s.prefix)) {

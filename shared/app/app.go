@@ -91,6 +91,7 @@ type Deps struct {
 	DeskStore DeskStore // the privacy desk's queries (desk.go, desk_tick.go)
 	Blobs     BlobStore
 	Sessions  SessionStore // desk sessions and staff sign-outs (desk_session.go)
+	Tasks     TaskStore    // the search tasks' extracts and owners (search_store.go)
 	Publisher Publisher
 	Mailer    Mailer // only SendLetter needs it; nil elsewhere is fine
 	Signer    *linktoken.Signer
@@ -135,6 +136,9 @@ func New(d Deps) (*Service, error) {
 	}
 	if d.Sessions == nil {
 		errs = append(errs, errors.New("app: Sessions is required"))
+	}
+	if d.Tasks == nil {
+		errs = append(errs, errors.New("app: Tasks is required"))
 	}
 	if d.Publisher == nil {
 		errs = append(errs, errors.New("app: Publisher is required"))

@@ -105,11 +105,13 @@ type prepared struct {
 	key string
 	// expires is when the package goes: a result by post lives until it is printed and posted.
 	expires time.Time
+	// extracts counts the search extracts the package holds (searchesUnchanged).
+	extracts int
 }
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
-	if c.Type != request.Access || len(in.ResultFile) == 0 || request.Outcome(in.Outcome) == request.Refused {
+	if c.Type != request.Access || (len(in.ResultFile) == 0 && len(c.Searches) == 0) || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
 	}
 	if !request.Allowed(request.ActDecide, c.Status) {
@@ -118,7 +120,11 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if s.Sealer == nil {
 		return nil, errors.New("app: an access result needs a Sealer")
 	}
-	res, err := accessresult.Parse(in.ResultFile)
+	var res *accessresult.Result
+	var err error
+	if len(in.ResultFile) > 0 { // beside the search extracts, staff's own result file is optional
+		res, err = accessresult.Parse(in.ResultFile)
+	}
 	switch {
 	case errors.Is(err, accessresult.ErrTooLarge):
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "too_long"}}}
@@ -131,7 +137,11 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
 		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
 		Particular: strings.TrimSpace(in.AccessInfo)}
-	pkg, err := accessresult.Build(s.Profile.Organisation.Name, res, own, info, now)
+	searched, err := s.searchedPackage(ctx, c, events)
+	if err != nil {
+		return nil, err
+	}
+	pkg, err := accessresult.BuildSearched(s.Profile.Organisation.Name, res, own, info, searched, now)
 	if err != nil {
 		return nil, fmt.Errorf("build access package: %w", err)
 	}
@@ -146,7 +156,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if err := s.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, p.expires); err != nil {
 		return nil, fmt.Errorf("store access package: %w", err)
 	}
-	p.stored, p.size = true, len(pkg)
+	p.stored, p.size, p.extracts = true, len(pkg), countExtracts(c)
 	return p, nil
 }
 

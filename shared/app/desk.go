@@ -217,9 +217,11 @@ type DeskCase struct {
 	Channel         request.Channel
 	ReceivedAt      time.Time
 	Received        civil.Date
-	DueDate         civil.Date // zero while unconfirmed
-	DaysLeft        int        // calendar days to the due date; negative when overdue
-	WorkingDaysLeft int        // working days to the due date; negative when overdue
+	DueDate         civil.Date                  // zero while unconfirmed
+	InternalDate    civil.Date                  // the internal target date (docs/rules.md §3); zero while unconfirmed
+	SearchCounts    map[request.SearchState]int // the case's search tasks by state
+	DaysLeft        int                         // calendar days to the due date; negative when overdue
+	WorkingDaysLeft int                         // working days to the due date; negative when overdue
 	Extended        bool
 	WaitingOn       string
 	Overdue         bool
@@ -324,7 +326,8 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
-		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration}
+		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration,
+		InternalDate: s.InternalDate(c), SearchCounts: c.SearchCounts()}
 	if c.Status.Finished() {
 		dc.WaitingOn = ""
 		return dc
@@ -381,6 +384,9 @@ func WaitingOn(c *request.Case) string {
 		return WaitingOnRequester
 	case request.AwaitingThirdParty:
 		return WaitingOnThirdParty
+	}
+	if c.OpenSearches(request.PhaseSearch)+c.OpenSearches(request.PhaseCarryOut) > 0 {
+		return WaitingOnSystemOwner
 	}
 	return WaitingOnStaff
 }

@@ -25,10 +25,28 @@ func (s *Service) report(ctx context.Context, from, to civil.Date, now time.Time
 		return report.Report{}, nil, fmt.Errorf("cases received: %w", err)
 	}
 	facts := make([]report.CaseFacts, 0, len(got))
+	var tasks []report.TaskFacts
 	for _, ce := range got {
 		facts = append(facts, report.FactsOf(ce.Case, ChannelOf(ce.Case), ce.Events))
+		tasks = append(tasks, report.TasksOf(ce.Case)...)
 	}
-	return report.Compute(from, to, now, facts), facts, nil
+	r := report.Compute(from, to, now, facts)
+	r.Systems = report.Systems(tasks, now)
+	return r, facts, nil
+}
+
+// ReportTasks lists the search tasks of the requests received from from to to (inclusive), for
+// the report's CSV with rows=tasks.
+func (s *Service) ReportTasks(ctx context.Context, from, to civil.Date) ([]report.TaskFacts, error) {
+	got, err := s.DeskStore.CasesReceived(ctx, from, to.AddDays(1))
+	if err != nil {
+		return nil, fmt.Errorf("cases received: %w", err)
+	}
+	var tasks []report.TaskFacts
+	for _, ce := range got {
+		tasks = append(tasks, report.TasksOf(ce.Case)...)
+	}
+	return tasks, nil
 }
 
 // ExportCase is one case's whole timeline for an auditor or the AP: events, letters with their

@@ -121,6 +121,9 @@ func (s *Service) Render(l *outbox.Letter) (Mail, error) {
 	if !l.DueDate.IsZero() {
 		args["dueDate"] = l.DueDate.String()
 	}
+	if sr := l.Data.Search; sr != nil && sr.System != "" {
+		args["system"] = sr.System // a search task's letters name their system (docs/contract.md §3)
+	}
 	o := s.Profile.Organisation
 	return Mail{
 		FromEmail: o.SenderEmail, FromName: o.SenderName, To: l.To,

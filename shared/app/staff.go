@@ -98,6 +98,8 @@ type StaffInput struct {
 	ResultFile []byte // access: the data, JSON or CSV
 	// consult_third_party
 	ThirdPartyName, ThirdPartyEmail string
+	// add_search, waive_search (search_staff.go); waive_search's reason is Reason.
+	Search SearchInput
 }
 
 // Validate names every missing or invalid field at once, for a case of type t.
@@ -150,7 +152,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 // the profile's rule that every correction is motivated, and a decision that must limit the
 // answer because third parties' data is masked.
 func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldError {
-	errs := in.Validate(c.Type)
+	errs := searchesRelax(c, in.Validate(c.Type))
 	add := func(f, code string) {
 		for _, e := range errs {
 			if e.Field == f {
@@ -193,12 +195,19 @@ func thirdPartyMasked(c *request.Case) bool {
 // Only a decision with an access result reads the case before: the package is built from it
 // and stored outside the transaction (it can exceed a transaction's size).
 func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
+	if searchAction(in.Action) {
+		return s.searchAct(ctx, ref, by, in)
+	}
 	staff := by.Holder
 	now := s.Clock()
+	prep, err := s.prepareSearches(ctx, ref, in)
+	if err != nil {
+		return nil, err
+	}
 	var pre *prepared
 	if in.Action == request.ActDecide {
 		pre = &prepared{}
-		if len(in.ResultFile) > 0 {
+		if len(in.ResultFile) > 0 || s.buildsFromSearches(in) {
 			cur, events, letters, err := s.caseParts(ctx, ref)
 			if err != nil {
 				return nil, err
@@ -232,6 +241,12 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			return Change{}, err
 		}
 		if err := decideAllowed(c, in); err != nil {
+			return Change{}, err
+		}
+		if err := searchesAllow(c, in); err != nil {
+			return Change{}, err
+		}
+		if err := searchesUnchanged(c, pre); err != nil {
 			return Change{}, err
 		}
 		ch := Change{}
@@ -311,6 +326,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			// letters from now on carry the new one.
 			c.LinkGeneration++
 		}
+		letters = s.searchesOn(c, in, prep, letters, now)
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters
@@ -330,6 +346,8 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	}
 	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
 	s.publish(ctx, letters)
+	s.markIntroduced(ctx, letters, now)
+	s.dropExtracts(ctx, c)
 	return c, nil
 }
 

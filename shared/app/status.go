@@ -108,6 +108,8 @@ type StaffView struct {
 	// MotivationRequired: the profile asks a motivation for every decision on this case's type,
 	// granted included (docs/rules.md; policy Decisions.MotivateCorrections).
 	MotivationRequired bool
+	// Casework is the internal date and the search checklist (casework_view.go).
+	Casework CaseworkView
 }
 
 // StaffPage loads a case for the page of the staff member holding link by, and records the
@@ -144,5 +146,6 @@ func (s *Service) staffView(c *request.Case, events []request.Event, letters []*
 		v.Letters = append(v.Letters, letterView(l))
 	}
 	v.Actions = s.Actions(c, s.Clock())
+	v.Casework = s.caseworkView(c)
 	return v
 }

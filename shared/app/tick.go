@@ -176,6 +176,9 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 	switch {
 	case errors.Is(err, errDelete):
 		s.Logger.InfoContext(ctx, "retention ended: case deleted", "reference", ref)
+		if err := s.Tasks.DeleteExtracts(ctx, ref); err != nil {
+			return 0, false, err
+		}
 		return 0, true, s.Cases.DeleteCase(ctx, ref, false)
 	case errors.Is(err, ErrNotFound):
 		return 0, false, nil
@@ -184,6 +187,10 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 	}
 	if deleteResult {
 		if err := s.Blobs.DeleteAccessPackage(ctx, ref, resultKey); err != nil {
+			return 0, false, err
+		}
+		// The extracts go with the package (docs/contract.md §3 "Search tasks").
+		if err := s.Tasks.DeleteExtracts(ctx, ref); err != nil {
 			return 0, false, err
 		}
 	}
@@ -320,6 +327,7 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 			soonest(end)
 		}
 	}
+	s.planSearches(c, now, &p)
 	return p
 }
 
@@ -370,6 +378,8 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 			l.Data.Staff.DaysOverdue = int(deadline.DateIn(now).DaysSince(c.DueDate))
 			out = append(out, l)
 		}
+	default:
+		out = append(out, s.searchDueLetters(c, d, now)...)
 	}
 	return out
 }

@@ -80,15 +80,20 @@ func (s *Store) DeleteAccessPackage(ctx context.Context, ref, key string) error 
 
 // deleteAccessPackages deletes every access package of a case, whatever its key.
 func (s *Store) deleteAccessPackages(ctx context.Context, ref string) error {
+	return s.deleteBlobsOf(ctx, colResults, ref)
+}
+
+// deleteBlobsOf deletes every blob of case ref in col (heads record their reference).
+func (s *Store) deleteBlobsOf(ctx context.Context, col, ref string) error {
 	if err := s.open(); err != nil {
 		return err
 	}
-	heads, err := s.c.Collection(colResults).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
+	heads, err := s.c.Collection(col).Where("reference", "==", ref).Select().Documents(ctx).GetAll()
 	if err != nil {
-		return fmt.Errorf("list access packages: %w", err)
+		return fmt.Errorf("list %s: %w", col, err)
 	}
 	for _, h := range heads {
-		if err := s.deleteBlob(ctx, colResults, h.Ref.ID); err != nil {
+		if err := s.deleteBlob(ctx, col, h.Ref.ID); err != nil {
 			return err
 		}
 	}

@@ -122,6 +122,8 @@ type caseDoc struct {
 	// change of the case counts them again from Letters; a sender's outcome moves them by one.
 	Unsettled int `firestore:"unsettled,omitempty"`
 	ToPost    int `firestore:"toPost,omitempty"`
+	// Searches are the case's search tasks (tasks.go).
+	Searches string `firestore:"searches,omitempty"`
 }
 
 // largeCaseDoc is half of Firestore's limit for one document (1 MiB): a case past it logs
@@ -261,6 +263,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 	if r := c.Result; r != nil {
 		d.Result = &resultDoc{Key: r.Key, StoredAt: r.StoredAt.UTC(), ExpiresAt: r.ExpiresAt.UTC(), Size: r.Size, Downloads: r.Downloads}
 	}
+	d.Searches = searchesDoc(c.Searches)
 	return d
 }
 
@@ -296,6 +299,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 	if r := d.Result; r != nil {
 		c.Result = &request.Result{Key: r.Key, StoredAt: r.StoredAt, ExpiresAt: r.ExpiresAt, Size: r.Size, Downloads: r.Downloads}
 	}
+	c.Searches = fromSearchesDoc(d.Searches)
 	return c
 }
 

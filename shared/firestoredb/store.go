@@ -72,6 +72,7 @@ var TTLFields = []TTLField{
 	{Collection: colChunks, Field: "expireAt"},
 	{Collection: colSessions, Field: "expireAt"},
 	{Collection: colStaff, Field: "expireAt"},
+	{Collection: colExtracts, Field: "expireAt"}, // search tasks' extracts (tasks.go)
 }
 
 // UnindexedFields are fields no query filters or orders by. Firestore indexes every field of a
@@ -80,6 +81,7 @@ var TTLFields = []TTLField{
 var UnindexedFields = []TTLField{
 	{Collection: colCases, Field: "events"},
 	{Collection: colCases, Field: "letters"},
+	{Collection: colCases, Field: "searches"}, // the search tasks, one JSON field (tasks.go)
 }
 
 // Store implements the app's stores on Firestore.

@@ -88,7 +88,7 @@ func build(ctx context.Context, f fnlist.Function, with []Option) (*Kit, error) 
 		return nil, err
 	}
 	deps := app.Deps{
-		Cases: store, Outbox: store, DeskStore: store, Blobs: store, Sessions: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
+		Cases: store, Outbox: store, DeskStore: store, Tasks: store, Blobs: store, Sessions: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
 		BaseURL: cfg.PublicBaseURL, Staff: cfg.Staff(), Logger: log,
 		RateLimitPerIP: cfg.RateLimitPerIP, RateLimitPerEmail: cfg.RateLimitPerMail,
 		Inspect: x.inspect,

@@ -84,8 +84,8 @@ var (
 		Note: "The requester's status page. It only reads: read-only Firestore role, no publishing."}
 	StaffCase = Function{Name: "StaffCase", Public: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
-		Memory: "512Mi", Concurrency: 20, TimeoutSeconds: 60,
-		Note: "A staff member's page for one case. 512Mi leaves room for an access result or an ID copy in memory."}
+		Memory: "1Gi", Concurrency: 10, TimeoutSeconds: 60,
+		Note: "A staff member's page for one case. 1Gi: a grant builds the access package from the search extracts in memory (8 systems with a 10 MiB CSV extract each peaked at 456 MiB resident, docs/casework.md)."}
 	ThirdPartyResponse = Function{Name: "ThirdPartyResponse", Public: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
@@ -98,6 +98,10 @@ var (
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
 		Note: "The privacy desk: sign-in by e-mail link, the overview of open cases, intake from every channel, letters by post, the accountability report. 256Mi: one report or overview (a few thousand cases) in memory."}
+	SearchTask = Function{Name: "SearchTask", Public: true, InspectsUploads: true,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
+		Memory: "1Gi", Concurrency: 20, TimeoutSeconds: 60,
+		Note: "A system owner's search task: the page and the answer, one extract per POST (up to 10 MiB JSON/CSV parsed, or a PDF inspected as an ID upload), sealed at rest. 1Gi as UploadID."}
 	SendMail = Function{Name: "SendMail", Topic: TopicMail,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretSendGridKey}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 10, TimeoutSeconds: 60, MaxInstances: 5,
@@ -109,7 +113,7 @@ var (
 )
 
 // All lists every function of the product.
-var All = []Function{RequestForm, ConfirmRequest, UploadID, RequestStatus, StaffCase, ThirdPartyResponse, DownloadResult, StaffDesk, SendMail, Tick}
+var All = []Function{RequestForm, ConfirmRequest, UploadID, RequestStatus, StaffCase, ThirdPartyResponse, DownloadResult, StaffDesk, SearchTask, SendMail, Tick}
 
 // Topics lists the topics the functions are triggered by or publish to.
 var Topics = []string{TopicMail, TopicTicks}

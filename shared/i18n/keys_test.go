@@ -48,16 +48,27 @@ var families = []struct {
 	{"mail.capacity.", request.Strings([]request.Capacity{request.CapacityParent, request.CapacityGuardian, request.CapacityCurator, request.CapacityMentor})},
 	{"mail.type.", product(request.Strings(request.Types), "name", "what", "short", "explain", "explain_rep")},
 	{"month.", numbers(1, 12)},
-	{"month.short.", numbers(1, 12)},                            // web.ShortDate: the report's weeks
-	{"channel.", request.Strings(request.Channels)},             // desk overview and intake
-	{"waiting.", []string{"requester", "third_party", "staff"}}, // desk overview: app.WaitingOn*
+	{"month.short.", numbers(1, 12)},                                            // web.ShortDate: the report's weeks
+	{"channel.", request.Strings(request.Channels)},                             // desk overview and intake
+	{"waiting.", []string{"requester", "third_party", "staff", "system_owner"}}, // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
 	{"csv.report.", report.CSVColumns},                                            // report.WriteCSV's header
 	{"csv.export.", report.ExportCSVColumns},                                      // report.Export.WriteCSV's header
 	{"csv.kind.", []string{report.KindEvent, report.KindLetter, report.KindView}}, // a case export's entries
 	{"csv.actor.", []string{"requester", "system", "third_party"}},                // who did it, in a case export
 	{"status.next.", request.Strings(request.Statuses)},                           // status page: what happens next
+	// The search tasks: the owner's task page and the staff checklist.
+	{"search.ask.", searchTypes},
+	{"search.note.hint.", searchTypes},
+	{"search.extract.hint.", []string{"access", "portability"}},
+	{"search.phase.", request.Strings([]request.SearchPhase{request.PhaseSearch, request.PhaseCarryOut})},
+	{"search.state.", request.Strings([]request.SearchState{request.TaskOpen, request.TaskAnswered, request.TaskWaived, request.TaskCancelled})},
+	{"search.result.", request.Strings([]request.SearchResult{request.ResultFound, request.ResultNothingFound, request.ResultHeld,
+		request.ResultRestricted, request.ResultDone, request.ResultNotPossible})},
 }
+
+// searchTypes are the request types a system is searched for.
+var searchTypes = []string{"access", "rectification", "erasure", "objection", "restriction", "portability"}
 
 // codePrefixes are prefixes the code joins with a code that is a string literal elsewhere in
 // the sources: a field name (`"documentType"`), a field-error code (`"too_long"`) or a refusal

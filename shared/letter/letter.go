@@ -49,6 +49,7 @@ var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
 	IdentityConfirmed, Withdrawn, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
+	SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask, // search.go
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.
@@ -62,7 +63,7 @@ func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 // identity do not: while the clock may stand still there is no fixed date to state.
 func (k Kind) StatesDueDate() bool {
 	switch k {
-	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed:
+	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed, SearchOverdue:
 		return true
 	}
 	return false
@@ -111,7 +112,7 @@ func (k Kind) Audience() Audience {
 	case CorrectionNotice:
 		return ToRecipient
 	}
-	return ""
+	return searchAudience(k)
 }
 
 // Message is a rendered letter: one e-mail with a text and an HTML part.
@@ -194,6 +195,8 @@ type Data struct {
 	ByPost bool `json:",omitempty"`
 	// Desk is, in staff_digest and accountability_report, the work or the figures they list.
 	Desk *DeskInfo `json:",omitempty"`
+	// Search is, in the letters of a search task, the task (search.go).
+	Search *SearchInfo `json:",omitempty"`
 }
 
 // DeskInfo is what a staff_digest lists and an accountability_report states. It names cases

@@ -627,7 +627,8 @@ func TestKinds(t *testing.T) {
 	// docs/contract.md §5 lists these categories; they are the kinds' values.
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
 		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
-		"identity_confirmed", "withdrawn", "decree_days_missing", "desk_link", "staff_digest", "accountability_report"}
+		"identity_confirmed", "withdrawn", "decree_days_missing", "desk_link", "staff_digest", "accountability_report",
+		"search_task", "search_reminder", "search_overdue", "search_cancelled", "search_reassigned", "carry_out_task"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Kinds() (-want +got):\n%s", diff)
@@ -653,7 +654,7 @@ func TestKinds(t *testing.T) {
 
 func TestStatesDueDate(t *testing.T) {
 	t.Parallel()
-	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true}
+	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true, SearchOverdue: true}
 	f := loadFixture(t, "vallei-wonen")
 	for _, k := range Kinds() {
 		if got, want := k.StatesDueDate(), states[k]; got != want {

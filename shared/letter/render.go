@@ -54,8 +54,9 @@ func lazySets() map[string]map[Kind]func() pair {
 func mustParse(lang string, k Kind) pair {
 	common := "templates/" + lang + "/common.tmpl"
 	file := "templates/" + lang + "/" + string(k) + ".tmpl"
-	t := texttemplate.Must(texttemplate.New(string(k)).Funcs(funcs(lang, false)).ParseFS(templateFS, common, file))
-	h := htmltemplate.Must(htmltemplate.New(string(k)).Funcs(funcs(lang, true)).ParseFS(templateFS, common, file))
+	parts := "templates/" + lang + "/*.part" // parts some letters include (casework.part)
+	t := texttemplate.Must(texttemplate.New(string(k)).Funcs(funcs(lang, false)).ParseFS(templateFS, common, parts, file))
+	h := htmltemplate.Must(htmltemplate.New(string(k)).Funcs(funcs(lang, true)).ParseFS(templateFS, common, parts, file))
 	return pair{text: t, html: h}
 }
 

@@ -59,6 +59,11 @@ var requiredLinks = map[Kind]string{
 	DeskLink:               LinkDesk,
 	StaffDigest:            LinkDesk,
 	AccountabilityReport:   LinkReport,
+	SearchTask:             LinkSearch,
+	SearchReminder:         LinkSearch,
+	CarryOutTask:           LinkSearch,
+	SearchReassigned:       LinkSearch,
+	SearchOverdue:          LinkStaff,
 }
 
 type checker struct{ problems []Problem }
@@ -175,6 +180,8 @@ func validate(kind Kind, d Data) error {
 		checkDecision(&c, d)
 	case ThirdPartyConsultation:
 		checkThirdParty(&c, d.ThirdParty)
+	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask:
+		checkSearch(&c, kind, d.Search)
 	case CorrectionNotice:
 		if d.Correction == nil {
 			c.add("Correction", "is missing")

@@ -39,10 +39,11 @@ const (
 	ThirdParty Purpose = "third_party" // a consulted third party answers
 	Download   Purpose = "download"    // the requester downloads the access result
 	Desk       Purpose = "desk"        // one staff member's desk (no case)
+	Search     Purpose = "search"      // one system owner answers one search task (Scope: the task)
 )
 
 // purposes are the ones Verify recognises when telling a wrong purpose from a forgery.
-var purposes = []Purpose{Confirm, Status, Upload, Staff, ThirdParty, Download, Desk}
+var purposes = []Purpose{Confirm, Status, Upload, Staff, ThirdParty, Download, Desk, Search}
 
 // Claims are what a token says.
 type Claims struct {

@@ -33,6 +33,7 @@ type Store struct {
 	counters map[string]counter
 	idCopies map[string]blob
 	results  map[string]blob // by resultKey(ref, attempt key)
+	searches taskData        // the search tasks' extracts and owners (tasks.go)
 }
 
 var (

@@ -75,6 +75,9 @@ type Profile struct {
 	// AccessInfo is the organisation's standard answer to GDPR 15(1)(a)-(h), written from its
 	// own regulation: every access package and access decision carries it (docs/rules.md §4).
 	AccessInfo AccessInfo `json:"accessInfo"`
+	// Casework: the register of systems, the organisation's domains and the internal margin
+	// (systems.go), at the top level of the JSON.
+	Casework
 	// Sources cites, per JSON field path (e.g. "terms.rectification"), where a value comes from:
 	// a seed section, docs/rules.md, or "product default". JSON has no comments, and a value nobody
 	// can trace back is a value nobody dares to change.

@@ -120,6 +120,294 @@ func profileDeAlliantie() *Profile {
 				EN: "We take no decisions about the data subject that are made by a computer alone. An employee always looks at them.",
 			},
 		},
+		Casework: Casework{
+			InternalMarginWorkingDays: 5,
+			Systems: []System{
+				{
+					ID: "centrale-database",
+					Name: Text{
+						NL: "Centrale database en huuradministratie",
+						EN: "Central database and rent administration",
+					},
+					Department: Text{
+						NL: "Financiën en bedrijfsvoering",
+						EN: "Finance and operations",
+					},
+					Owners: []string{
+						"huuradministratie@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "Naam, adres, geboortedatum, contactgegevens, huur-, koop- en beheerovereenkomsten, huurbetalingen en het huishoudinkomen bij de toewijzing.",
+						EN: "Name, address, date of birth, contact details, rental, sale and management agreements, rent payments and household income at allocation.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Uiterlijk 2 jaar nadat de overeenkomst is geëindigd en alles is afgehandeld; financiële stukken 7 jaar (Algemene wet inzake rijksbelastingen artikel 52).",
+						EN: "At the latest 2 years after the agreement ended and everything is settled; financial records 7 years (General Tax Act Article 52).",
+					},
+					LegalGround: Text{
+						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht (onder c).",
+						EN: "Performance of the agreement (GDPR Article 6(1)(b)) and legal obligation (point (c)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "woonruimteverdeling",
+					Name: Text{
+						NL: "Woonruimteverdeling via WoningNet",
+						EN: "Housing allocation through WoningNet",
+					},
+					Department: Text{
+						NL: "Verhuur",
+						EN: "Letting",
+					},
+					Owners: []string{
+						"verhuur@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "Inschrijving als woningzoekende, reacties op woningen, de toewijzing en de toets op het huishoudinkomen.",
+						EN: "Registration as a home seeker, responses to homes, the allocation and the household income check.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Uiterlijk 5 jaar nadat de gegevens zijn verwerkt, tenzij de wet langer voorschrijft.",
+						EN: "At the latest 5 years after the data was processed, unless the law requires longer.",
+					},
+					LegalGround: Text{
+						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht bij passend toewijzen (onder c).",
+						EN: "Performance of the agreement (GDPR Article 6(1)(b)) and legal obligation for appropriate allocation (point (c)).",
+					},
+					Recipients: []Text{
+						{
+							NL: "WoningNet",
+							EN: "WoningNet",
+						},
+					},
+				},
+				{
+					ID: "onderhoud",
+					Name: Text{
+						NL: "Onderhoud en reparaties",
+						EN: "Maintenance and repairs",
+					},
+					Department: Text{
+						NL: "Vastgoedonderhoud",
+						EN: "Property maintenance",
+					},
+					Owners: []string{
+						"onderhoud@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "Reparatieverzoeken, afspraken voor onderhoud en renovatie, en contactgegevens voor de aannemer.",
+						EN: "Repair requests, appointments for maintenance and renovation, and contact details for the contractor.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Uiterlijk 2 jaar nadat de overeenkomst is geëindigd en alles is afgehandeld.",
+						EN: "At the latest 2 years after the agreement ended and everything is settled.",
+					},
+					LegalGround: Text{
+						NL: "Uitvoering van de huurovereenkomst (AVG artikel 6 lid 1 onder b).",
+						EN: "Performance of the tenancy agreement (GDPR Article 6(1)(b)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "overlast-woonfraude",
+					Name: Text{
+						NL: "Dossiers over overlast en woonfraude",
+						EN: "Nuisance and housing fraud files",
+					},
+					Department: Text{
+						NL: "Wijkbeheer",
+						EN: "Neighbourhood management",
+					},
+					Owners: []string{
+						"wijkbeheer@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "Meldingen over overlast of woonfraude, onderzoek daarnaar, gesprekken en maatregelen.",
+						EN: "Reports of nuisance or housing fraud, investigations, conversations and measures.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Uiterlijk 5 jaar nadat de gegevens zijn verwerkt, tenzij de wet langer voorschrijft.",
+						EN: "At the latest 5 years after the data was processed, unless the law requires longer.",
+					},
+					LegalGround: Text{
+						NL: "Gerechtvaardigd belang: overlast en woonfraude tegengaan (AVG artikel 6 lid 1 onder f).",
+						EN: "Legitimate interest: fighting nuisance and housing fraud (GDPR Article 6(1)(f)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "klantcontact",
+					Name: Text{
+						NL: "Klantcontact",
+						EN: "Customer contact",
+					},
+					Department: Text{
+						NL: "Klantenservice",
+						EN: "Customer service",
+					},
+					Owners: []string{
+						"klantenservice@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "Vragen, klachten en meldingen, met uw contactgegevens en ons antwoord.",
+						EN: "Questions, complaints and reports, with your contact details and our answer.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Uiterlijk 5 jaar nadat de gegevens zijn verwerkt.",
+						EN: "At the latest 5 years after the data was processed.",
+					},
+					LegalGround: Text{
+						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b) en gerechtvaardigd belang (onder f).",
+						EN: "Performance of the agreement (GDPR Article 6(1)(b)) and legitimate interest (point (f)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "mijn-alliantie",
+					Name: Text{
+						NL: "Mijn Alliantie en de app",
+						EN: "Mijn Alliantie and the app",
+					},
+					Department: Text{
+						NL: "Digitale dienstverlening",
+						EN: "Digital services",
+					},
+					Owners: []string{
+						"digitaal@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "Uw account: naam, adres, geboortedatum, wat u via het account aanpaste of aanvroeg.",
+						EN: "Your account: name, address, date of birth, what you changed or requested through the account.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Uiterlijk 2 jaar nadat de overeenkomst is geëindigd.",
+						EN: "At the latest 2 years after the agreement ended.",
+					},
+					LegalGround: Text{
+						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b).",
+						EN: "Performance of the agreement (GDPR Article 6(1)(b)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "websitelogs",
+					Name: Text{
+						NL: "Logbestanden van de website",
+						EN: "Website logs",
+					},
+					Department: Text{
+						NL: "Digitale dienstverlening",
+						EN: "Digital services",
+					},
+					Owners: []string{
+						"digitaal@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "IP-adres, browser, computersysteem en de bezochte pagina's.",
+						EN: "IP address, browser, computer system and the pages visited.",
+					},
+					Types: []string{
+						"access",
+						"erasure",
+						"objection",
+						"restriction",
+					},
+					Retention: Text{
+						NL: "Tot de gegevens niet meer nodig zijn voor beveiliging en het oplossen van storingen.",
+						EN: "Until the data is no longer needed for security and fixing faults.",
+					},
+					LegalGround: Text{
+						NL: "Gerechtvaardigd belang: een veilige website die goed werkt (AVG artikel 6 lid 1 onder f).",
+						EN: "Legitimate interest: a secure website that works well (GDPR Article 6(1)(f)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "privacyloket",
+					Name: Text{
+						NL: "Privacyloket",
+						EN: "Privacyloket",
+					},
+					Department: Text{
+						NL: "Functionaris gegevensbescherming",
+						EN: "Data protection officer",
+					},
+					Owners: []string{
+						"privacy@de-alliantie.example",
+					},
+					Holds: Text{
+						NL: "Eerdere en lopende privacyverzoeken, de brieven daarover, het verloop van de behandeling en interne notities.",
+						EN: "Earlier and current privacy requests, the letters about them, the course of their handling and internal notes.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"restriction",
+					},
+					Retention: Text{
+						NL: "24 maanden nadat een verzoek is afgerond, daarna verwijderd.",
+						EN: "24 months after a request is closed, then deleted.",
+					},
+					LegalGround: Text{
+						NL: "Wettelijke plicht: wij moeten verzoeken over persoonsgegevens behandelen en kunnen laten zien hoe (AVG artikel 6 lid 1 onder c, artikel 12 en 5 lid 2).",
+						EN: "Legal obligation: we must handle requests about personal data and be able to show how (GDPR Article 6(1)(c), Articles 12 and 5(2)).",
+					},
+				},
+			},
+			OrganisationDomains: []string{
+				"de-alliantie.example",
+			},
+		},
 		Sources: map[string]string{
 			"accessInfo.automatedDecisions":       "Neither seed mentions automated decision-making: product default 'none' (GDPR 15(1)(h), docs/rules.md §4).",
 			"accessInfo.categories":               "A §6 (Informatie of (co-)tenants, buyers, apartment owners; household income).",
@@ -137,6 +425,7 @@ func profileDeAlliantie() *Profile {
 			"identity.idCopyMaxDays":              "Product default (docs/rules.md §2, EDPB 01/2022 §79): delete after the check, at the latest after 30 days.",
 			"identity.replyDays":                  "Product default: a staff reminder when the requester has not answered a request for proof of identity within 14 days, so staff follow up or refuse on identity_not_established (docs/rules.md §2) while the GDPR month is still in sight.",
 			"identity.suspendClock":               "A silent; product default per docs/rules.md §3 and EDPB 01/2022 §159: the clock stops while identity is awaited.",
+			"internalMarginWorkingDays":           "docs/rules.md §3: product default, 5 working days before the due date.",
 			"links":                               "Product defaults: staff links 14 days (reminders send fresh ones), requester links 100 days (outlive the 3-month extension ceiling), result 14 days, third party 21 days (the 14-day term plus a week), confirm 7 days (as long as an unconfirmed request lives).",
 			"organisation.complaintsContact":      "A §16 ('Op de klacht is onze klachtenprocedure van toepassing') and A §18 (info@de-alliantie.nl for questions).",
 			"organisation.legalName":              "A §2: 'De Alliantie betreft de Stichting de Alliantie'.",
@@ -148,12 +437,14 @@ func profileDeAlliantie() *Profile {
 			"organisation.staffEmails":            "Not in A: placeholder (.example). STAFF_EMAILS overrides it (docs/contract.md §2).",
 			"organisation.visitingAddress":        "A §2: 'houdt onder andere kantoor in die gemeente aan de Jan van der Heijdenstraat 36 (1221 EJ)' (Hilversum).",
 			"organisation.website":                "A §18 gives info@de-alliantie.nl; the website is that domain. Confirm with de Alliantie.",
+			"organisationDomains":                 "PLACEHOLDER (.example): de Alliantie's own mail domain(s), set before go-live.",
 			"ownTermsRollForward":                 "A silent; docs/rules.md §3 default: own terms do not roll forward.",
 			"rateLimits":                          "Product defaults against abuse of the public form; RATE_LIMIT_PER_IP and RATE_LIMIT_PER_EMAIL override them (docs/contract.md §2).",
 			"reminders":                           "Product defaults (docs/rules.md §3 extension notice must go out before the deadline, so staff are reminded 3 working days ahead); confirm reminder after 24 h, unconfirmed requests deleted after 7 days.",
 			"retention.caseRecordsMonths":         "A §4 principle (at the latest 2 years after all matters are settled) applied to the product's own case records.",
 			"retention.contractEndedYears":        "A §4: 'uiterlijk twee (2) jaar nadat de betreffende overeenkomst ... is geëindigd en alle lopende zaken zijn afgehandeld'.",
 			"retention.purposeBoundYears":         "A §4: 'uiterlijk vijf (5) jaar nadat de persoonsgegevens zijn verwerkt'.",
+			"systems":                             "A §6 (woonruimteverdeelsysteem, huuradministratie, onderhoud/renovatie, overlast- en woonfraudebestrijding), §8 (vragen, klachten, meldingen; centrale database), §9 (Mijn Alliantie, de App, automatisch gegenereerde Informatie: IP-adres, browser, pagina's), §11 (WoningNet named); retention per A §4 (2 years after the contract, 5 years purpose-bound) and AWR art. 52; Privacyloket itself per docs/rules.md §7. A names only WoningNet as an organisation; other systems list none until de Alliantie names them. Owners are PLACEHOLDERS on .example: the operator names the real owners in the deployed profile file.",
 			"terms.access":                        "A §13: 'Het verzoek tot inzage wordt binnen vier (4) weken beantwoord.'",
 			"terms.complaint":                     "A §16 refers to its own klachtenprocedure and its term, neither part of the seed. Product default: 6 weeks, the usual term of Dutch complaint procedures (cf. Awb 9:11). Confirm against the klachtenprocedure.",
 			"terms.erasure":                       "A §14: correctie includes 'verwijdering of vernietiging': vier (4) weken.",
@@ -274,6 +565,184 @@ func profileValleiWonen() *Profile {
 				EN: "We take no decisions about the data subject that are made by a computer alone. An employee always looks at them.",
 			},
 		},
+		Casework: Casework{
+			InternalMarginWorkingDays: 5,
+			Systems: []System{
+				{
+					ID: "huuradministratie",
+					Name: Text{
+						NL: "Huuradministratie",
+						EN: "Rent administration",
+					},
+					Department: Text{
+						NL: "Huuradministratie",
+						EN: "Rent administration",
+					},
+					Owners: []string{
+						"huuradministratie@valleiwonen.example",
+					},
+					Holds: Text{
+						NL: "Huurcontracten, naam, adres, geboortedatum, contactgegevens, bankrekeningnummer, huurbetalingen en betalingsregelingen.",
+						EN: "Tenancy agreements, name, address, date of birth, contact details, bank account number, rent payments and payment arrangements.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Financiële stukken zo lang als de wet voorschrijft (7 jaar, Algemene wet inzake rijksbelastingen artikel 52); andere gegevens tot ze niet meer nodig zijn.",
+						EN: "Financial records for as long as the law requires (7 years, General Tax Act Article 52); other data until it is no longer needed.",
+					},
+					LegalGround: Text{
+						NL: "Uitvoering van de huurovereenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht voor de financiële administratie (onder c).",
+						EN: "Performance of the tenancy agreement (GDPR Article 6(1)(b)) and legal obligation for the financial records (point (c)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "dossiers-overlast",
+					Name: Text{
+						NL: "Dossiers over overlast",
+						EN: "Nuisance files",
+					},
+					Department: Text{
+						NL: "Wijkbeheer",
+						EN: "Neighbourhood management",
+					},
+					Owners: []string{
+						"wijkbeheer@valleiwonen.example",
+					},
+					Holds: Text{
+						NL: "Meldingen over overlast, gesprekken en afspraken daarover, en wat wij daarna deden.",
+						EN: "Reports of nuisance, conversations and agreements about it, and what we did afterwards.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Tot het dossier niet meer nodig is voor een goede woonomgeving, en zo lang als de wet voorschrijft.",
+						EN: "Until the file is no longer needed to keep the neighbourhood a good place to live, and for as long as the law requires.",
+					},
+					LegalGround: Text{
+						NL: "Gerechtvaardigd belang: zorgen voor een goede woonomgeving (AVG artikel 6 lid 1 onder f).",
+						EN: "Legitimate interest: keeping the neighbourhood a good place to live (GDPR Article 6(1)(f)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "dossiers-huurschuld",
+					Name: Text{
+						NL: "Dossiers over huurschuld",
+						EN: "Rent arrears files",
+					},
+					Department: Text{
+						NL: "Incasso",
+						EN: "Debt collection",
+					},
+					Owners: []string{
+						"incasso@valleiwonen.example",
+					},
+					Holds: Text{
+						NL: "Achterstanden in de huur, herinneringen, betalingsregelingen en afspraken met schuldhulp.",
+						EN: "Rent arrears, reminders, payment arrangements and agreements with debt counselling.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"objection",
+						"restriction",
+						"portability",
+					},
+					Retention: Text{
+						NL: "Financiële stukken zo lang als de wet voorschrijft (7 jaar, Algemene wet inzake rijksbelastingen artikel 52).",
+						EN: "Financial records for as long as the law requires (7 years, General Tax Act Article 52).",
+					},
+					LegalGround: Text{
+						NL: "Uitvoering van de huurovereenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht voor de financiële administratie (onder c).",
+						EN: "Performance of the tenancy agreement (GDPR Article 6(1)(b)) and legal obligation for the financial records (point (c)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "website",
+					Name: Text{
+						NL: "Website",
+						EN: "Website",
+					},
+					Department: Text{
+						NL: "Communicatie",
+						EN: "Communications",
+					},
+					Owners: []string{
+						"webbeheer@valleiwonen.example",
+					},
+					Holds: Text{
+						NL: "Wat u op de website invulde, uw voorkeuren en functionele cookies.",
+						EN: "What you filled in on the website, your preferences and functional cookies.",
+					},
+					Types: []string{
+						"access",
+						"erasure",
+						"objection",
+						"restriction",
+					},
+					Retention: Text{
+						NL: "Tot de gegevens niet meer nodig zijn voor de website.",
+						EN: "Until the data is no longer needed for the website.",
+					},
+					LegalGround: Text{
+						NL: "Gerechtvaardigd belang: een website die goed werkt (AVG artikel 6 lid 1 onder f).",
+						EN: "Legitimate interest: a website that works well (GDPR Article 6(1)(f)).",
+					},
+					Recipients: []Text{},
+				},
+				{
+					ID: "privacyloket",
+					Name: Text{
+						NL: "Privacyloket",
+						EN: "Privacyloket",
+					},
+					Department: Text{
+						NL: "Functionaris gegevensbescherming",
+						EN: "Data protection officer",
+					},
+					Owners: []string{
+						"privacy@valleiwonen.example",
+					},
+					Holds: Text{
+						NL: "Eerdere en lopende privacyverzoeken, de brieven daarover, het verloop van de behandeling en interne notities.",
+						EN: "Earlier and current privacy requests, the letters about them, the course of their handling and internal notes.",
+					},
+					Types: []string{
+						"access",
+						"rectification",
+						"erasure",
+						"restriction",
+					},
+					Retention: Text{
+						NL: "12 maanden nadat een verzoek is afgerond, daarna verwijderd.",
+						EN: "12 months after a request is closed, then deleted.",
+					},
+					LegalGround: Text{
+						NL: "Wettelijke plicht: wij moeten verzoeken over persoonsgegevens behandelen en kunnen laten zien hoe (AVG artikel 6 lid 1 onder c, artikel 12 en 5 lid 2).",
+						EN: "Legal obligation: we must handle requests about personal data and be able to show how (GDPR Article 6(1)(c), Articles 12 and 5(2)).",
+					},
+				},
+			},
+			OrganisationDomains: []string{
+				"valleiwonen.example",
+			},
+		},
 		Sources: map[string]string{
 			"accessInfo.automatedDecisions":       "Neither seed mentions automated decision-making: product default 'none' (GDPR 15(1)(h), docs/rules.md §4).",
 			"accessInfo.categories":               "V, Wat zijn persoonsgegevens? and (Elektronische) Verwerking (huuradministratie, overlast, huurschulden).",
@@ -291,6 +760,7 @@ func profileValleiWonen() *Profile {
 			"identity.idCopyMaxDays":              "Product default (docs/rules.md §2, EDPB 01/2022 §79): delete after the check, at the latest after 30 days.",
 			"identity.replyDays":                  "Product default: a staff reminder when the requester has not answered a request for proof of identity within 14 days, so staff follow up or refuse on identity_not_established (docs/rules.md §2) while the GDPR month is still in sight.",
 			"identity.suspendClock":               "V silent; product default per docs/rules.md §3 and EDPB 01/2022 §159: the clock stops while identity is awaited.",
+			"internalMarginWorkingDays":           "docs/rules.md §3: product default, 5 working days before the due date.",
 			"links":                               "Product defaults: staff links 14 days (reminders send fresh ones), requester links 100 days (outlive the 3-month extension ceiling), result 14 days, third party 21 days (the 14-day term plus a week), confirm 7 days (as long as an unconfirmed request lives).",
 			"organisation.complaintsContact":      "V, Klachten: 'Binnen Vallei Wonen is een klachtenregeling van toepassing ... staat op onze website.'",
 			"organisation.legalName":              "V names no legal entity; the name as the regulation uses it.",
@@ -302,12 +772,14 @@ func profileValleiWonen() *Profile {
 			"organisation.staffEmails":            "Not in V: placeholder (.example). STAFF_EMAILS overrides it (docs/contract.md §2).",
 			"organisation.visitingAddress":        "Not in V: PLACEHOLDER ('Voorbeeldstraat 0', postcode 0000 XX). V accepts oral requests ('schriftelijk of mondeling'), so requesters can come by; Vallei Wonen sets its office address before go-live.",
 			"organisation.website":                "V refers to 'onze website' without a URL; the address is the organisation's public domain and must be confirmed by Vallei Wonen.",
+			"organisationDomains":                 "PLACEHOLDER (.example): Vallei Wonen's own mail domain(s), set before go-live.",
 			"ownTermsRollForward":                 "V silent; docs/rules.md §3 default: own terms do not roll forward.",
 			"rateLimits":                          "Product defaults against abuse of the public form; RATE_LIMIT_PER_IP and RATE_LIMIT_PER_EMAIL override them (docs/contract.md §2).",
 			"reminders":                           "Product defaults (docs/rules.md §3 extension notice must go out before the deadline, so staff are reminded 3 working days ahead); confirm reminder after 24 h, unconfirmed requests deleted after 7 days.",
 			"retention.caseRecordsMonths":         "V, Bewaartermijnen: delete when no longer needed. Product default 12 months after closing: covers the 6-week escalation term and follow-up questions (docs/rules.md §6).",
 			"retention.contractEndedYears":        "V names no term in years: statutory terms only (V, Bewaartermijnen; docs/rules.md §6).",
 			"retention.purposeBoundYears":         "V: purpose-bound data is deleted once no longer needed; no term in years (V, Bewaartermijnen).",
+			"systems":                             "V, (Elektronische) Verwerking ('huuradministratie', 'overlastsituaties of huurschulden ... in het dossier') and Website en gebruik van cookies; Privacyloket itself per docs/rules.md §7. Departments, retention per system and legal grounds are the product's reading of V (Bewaartermijnen: statutory terms; AWR art. 52 for financial records). V names no recipient organisation: each system lists none until Vallei Wonen names them. Owners are PLACEHOLDERS on .example: the operator names the real owners in the deployed profile file.",
 			"terms.access":                        "V, Rechten betrokken klanten/huurders: 'Op het verzoek reageren we schriftelijk binnen een termijn van vier weken.'",
 			"terms.complaint":                     "V refers to its own klachtenregeling, which is not part of the seed. Product default: 6 weeks, the usual term of Dutch complaint procedures (cf. Awb 9:11). Confirm against the klachtenregeling.",
 			"terms.erasure":                       "V, Rechten betrokken klanten/huurders: erasure ('verwijdering van niet relevante gegevens') is part of 'een verzoek tot aanpassing': veertien dagen.",

@@ -159,6 +159,8 @@ func (p *Profile) Validate() error {
 		v.add("complaint.escalationWeeks", "must be 6, the statutory term (UAVG 35(2)); got %d", p.Complaint.EscalationWeeks)
 	}
 
+	p.validateCasework(&v)
+
 	known := fieldPaths()
 	for _, k := range sortedKeys(p.Sources) {
 		if !known[k] {
@@ -289,6 +291,10 @@ func fieldPaths() map[string]bool {
 	var walk func(prefix string, t reflect.Type)
 	walk = func(prefix string, t reflect.Type) {
 		for f := range t.Fields() {
+			if f.Anonymous {
+				walk(prefix, f.Type)
+				continue
+			}
 			name, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 			if name == "" || name == "-" || name == "_sources" {
 				continue

@@ -160,6 +160,8 @@ type Report struct {
 	Weeks []Week `json:"-"`
 	// Today is the Amsterdam day the report was computed on.
 	Today civil.Date `json:"-"`
+	// Systems are the figures per system of the period's search tasks (systems.go).
+	Systems map[string]SystemStats `json:"systems"`
 }
 
 // Week is one week of the period: from Start (a Monday, or the period's first day) to End (a
@@ -180,6 +182,7 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 		From: from, To: to, Today: today,
 		Received:        zeroes(request.Types),
 		Decided:         zeroes(request.Outcomes),
+		Systems:         map[string]SystemStats{},
 		RefusedByGround: zeroes(request.Grounds),
 		Stages:          make(map[request.Status]StageStats, len(StageStatuses)),
 		Weeks:           weeks(from, to),

@@ -140,7 +140,8 @@ func TestComputeSeeded(t *testing.T) {
 			"awaiting_third_party": {"medianDays": 14, "p90Days": 14},
 			"in_progress": {"medianDays": 32.9, "p90Days": 38}
 		},
-		"idCopyViews": 3
+		"idCopyViews": 3,
+		"systems": {}
 	}`
 	var g, w map[string]any
 	if err := json.Unmarshal(got, &g); err != nil {

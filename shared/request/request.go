@@ -201,7 +201,9 @@ type Case struct {
 	ThirdParty    *ThirdParty // the consulted third party, if any
 	Decision      *Decision   // set when decided
 	// Result describes the access package while it is stored (sealed) for download.
-	Result    *Result
+	Result *Result
+	// Searches are the case's search and carry-out tasks, one per system (search.go).
+	Searches  []SearchTask
 	ClosedAt  time.Time
 	UpdatedAt time.Time
 	// NextActionAt is the earliest moment the Tick has work for this case; the Tick queries on it.

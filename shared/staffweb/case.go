@@ -47,6 +47,10 @@ type CasePost struct {
 	ThirdPartyName        string   `json:"thirdPartyName"`
 	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
 	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
+	// add_search, waive_search
+	System     string `json:"system"`
+	SystemName string `json:"systemName"`
+	OwnerEmail string `json:"ownerEmail"`
 }
 
 // Input is the action p asks for, with the access result file from body (a form's file part,
@@ -56,7 +60,8 @@ func (p CasePost) Input(body *web.Body) (app.StaffInput, error) {
 		RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
 		Explanation: p.Explanation, Outcome: request.Outcome(p.Outcome), Motivation: p.Motivation, Ground: request.Ground(p.Ground),
 		Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
-		ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}
+		ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail,
+		Search: app.SearchInput{System: p.System, SystemName: p.SystemName, OwnerEmail: strings.ToLower(strings.TrimSpace(p.OwnerEmail))}}
 	file, err := body.File("resultFile", accessresult.MaxResultSize)
 	if err != nil {
 		return in, err

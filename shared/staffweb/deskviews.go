@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"time"
 
+	"cloud.google.com/go/civil"
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/fnkit"
@@ -76,6 +77,8 @@ func (d Desk) Report(w http.ResponseWriter, r *http.Request, lang string) {
 		return
 	}
 	switch {
+	case q.Get("format") == "csv" && q.Get("rows") == "tasks":
+		d.reportTasks(w, r, lang, from, to)
 	case q.Get("format") == "csv":
 		var b bytes.Buffer
 		if err := report.WriteCSV(&b, facts, lang); err != nil {
@@ -247,4 +250,19 @@ func (d Desk) Posted(w http.ResponseWriter, r *http.Request, u app.DeskUser, lan
 	default:
 		d.redirect(w, r, url.Values{"posted": {l.Reference}, "lang": {lang}}, "") // the notice takes focus (autofocus), which a fragment would block
 	}
+}
+
+// reportTasks answers the report's CSV with one row per search task (rows=tasks).
+func (d Desk) reportTasks(w http.ResponseWriter, r *http.Request, lang string, from, to civil.Date) {
+	tasks, err := d.Svc.ReportTasks(r.Context(), from, to)
+	if err != nil {
+		d.Fail(w, r, lang, "", err)
+		return
+	}
+	var b bytes.Buffer
+	if err := report.WriteTasksCSV(&b, tasks, d.Svc.Now()); err != nil {
+		d.Fail(w, r, lang, "", err)
+		return
+	}
+	d.Download(w, "text/csv; charset=utf-8", "tasks-"+from.String()+"-"+to.String()+".csv", b.Bytes())
 }

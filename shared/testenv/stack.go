@@ -41,6 +41,10 @@ type Options struct {
 	BaseURL    string    // default http://privacyloket.test
 	NoDelivery bool      // do not deliver the mail topic to SendLetter
 	Backend    Backend   // default Emulators
+	// Casework keeps the profile's register of systems, so identity established starts search
+	// tasks; without it the register is emptied and a case goes from identity to decision as
+	// before the search existed.
+	Casework bool
 }
 
 // Store is all three stores of one backend.
@@ -122,6 +126,9 @@ func NewStack(t testing.TB, o Options) *Stack {
 	if s.Profile, err = policy.Load(o.Profile); err != nil {
 		t.Fatal(err)
 	}
+	if !o.Casework {
+		s.Profile.Systems = nil
+	}
 	var queue *memQueue
 	switch o.Backend {
 	case Emulators:
@@ -148,7 +155,7 @@ func NewStack(t testing.TB, o Options) *Stack {
 	s.Signer, _ = linktoken.NewSigner(key)
 	sealer, _ := idcheck.NewSealer(Key(32))
 	s.Svc, err = app.New(app.Deps{
-		Cases: s.Store, Outbox: s.Store, DeskStore: s.Store, Blobs: s.Store, Sessions: sessions, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
+		Cases: s.Store, Outbox: s.Store, DeskStore: s.Store, Tasks: s.Store, Blobs: s.Store, Sessions: sessions, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
 		Inspect: inspect.InspectContext,
 		Profile: s.Profile, Calendar: deadline.NewCalendar(), Clock: s.Clock.Now, BaseURL: o.BaseURL,
 		Staff: o.Staff, PseudonymKey: key, RateLimitPerIP: o.RateIP, RateLimitPerEmail: o.RateMail,

@@ -273,11 +273,13 @@ func DeskJSON(v *app.DeskView, link func(app.DeskCase) string, print func(string
 		m := map[string]any{
 			"reference": c.Reference, "type": c.Type, "status": c.Status, "channel": c.Channel,
 			"receivedAt": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "receivedOn": ISODate(c.Received),
-			"dueDate": nil, "daysLeft": nil, "workingDaysLeft": nil, "extended": c.Extended, "waitingOn": c.WaitingOn,
+			"dueDate": nil, "internalDate": nil, "daysLeft": nil, "workingDaysLeft": nil, "extended": c.Extended, "waitingOn": c.WaitingOn,
 			"overdue": c.Overdue, "link": link(c),
+			"searchCounts": map[string]int{"open": c.SearchCounts[request.TaskOpen], "answered": c.SearchCounts[request.TaskAnswered], "waived": c.SearchCounts[request.TaskWaived]},
 		}
 		if !c.DueDate.IsZero() {
 			m["dueDate"], m["daysLeft"], m["workingDaysLeft"] = ISODate(c.DueDate), c.DaysLeft, c.WorkingDaysLeft
+			m["internalDate"] = ISODate(c.InternalDate)
 		}
 		cases = append(cases, m)
 	}

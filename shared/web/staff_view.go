@@ -37,6 +37,8 @@ type StaffPage struct {
 	ExportJSON, ExportCSV string
 	// DeskURL is the privacy desk's sign-in page: a case link carries no desk access.
 	DeskURL string
+	// Checklist is the search tasks and their forms (casework_page.go).
+	Checklist Checklist
 }
 
 // StaffExportURL is the timeline of the case that StaffCase link tok opens, for an auditor
@@ -129,6 +131,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		CheckedAt: DateTime(c.Identity.CheckedAt, lang),
 	}
 	p.links(tok)
+	p.Checklist = NewChecklist(lang, tok, v)
 	if tp := c.ThirdParty; tp != nil {
 		p.ThirdPartyDue = Date(tp.ObjectionDue, lang)
 		p.ConsultTooLate = app.ConsultationTooLate(c)
@@ -312,6 +315,7 @@ func StaffCaseJSON(v *app.StaffView) map[string]any {
 	if !c.DueDate.IsZero() {
 		out["dueDate"] = c.DueDate.String()
 	}
+	addCasework(out, v)
 	return out
 }
 

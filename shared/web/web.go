@@ -65,7 +65,7 @@ func NewRenderer(logger *slog.Logger, org string) (*Renderer, error) {
 	r.pages = make(map[string]func() (*template.Template, error), len(names))
 	for _, n := range names {
 		base := strings.TrimSuffix(strings.TrimPrefix(n, "templates/"), ".html")
-		if base == "layout" {
+		if base == "layout" || strings.HasPrefix(base, "_") { // "_x.html": a part pages include
 			continue
 		}
 		r.pages[base] = sync.OnceValues(func() (*template.Template, error) { return parsePage(n) })
@@ -75,7 +75,7 @@ func NewRenderer(logger *slog.Logger, org string) (*Renderer, error) {
 
 // parsePage parses one page template (file, e.g. "templates/status.html") with the layout.
 func parsePage(file string) (*template.Template, error) {
-	t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", file)
+	t, err := template.New("layout.html").Funcs(funcs).ParseFS(files, "templates/layout.html", "templates/_*.html", file)
 	if err != nil {
 		return nil, fmt.Errorf("parse %s: %w", file, err)
 	}

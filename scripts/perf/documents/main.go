@@ -274,6 +274,19 @@ func run(rowsFile string, target int) error {
 	}
 	record("verify: GET StaffCase + POST verify_identity (+ letters sent)")
 
+	// Search first (docs/contract.md §3 "Search tasks"): every owner opens the task and answers;
+	// one system sends a 1 MiB extract, the others searched and found nothing.
+	systems, err := answerSearches(box, do)
+	if err != nil {
+		return err
+	}
+	if systems > 0 {
+		if _, err := await("", ""); err != nil {
+			return err
+		}
+		record(fmt.Sprintf("search: %d systems, each task page opened and answered (one 1 MiB extract)", systems))
+	}
+
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	_ = w.WriteField("token", stok)
@@ -341,9 +354,27 @@ func run(rowsFile string, target int) error {
 	rows := []harness.Row{{
 		Figure:  "Firestore documents read + written, one access request (form, confirm, verify, decide with a result, download; every letter sent)",
 		Product: fmt.Sprintf("%d (%d reads + %d writes)", sum, total.Reads, total.Writes),
-		Floor:   fmt.Sprintf("target ≤ %d", target),
-		Ratio:   float64(sum) / float64(target),
+		Floor:   fmt.Sprintf("target ≤ %d", target+14*systems),
+		Ratio:   float64(sum) / float64(target+14*systems),
 	}}
+	if systems > 0 {
+		// The documents the search steps add per system: its task page and answer (with the
+		// extract's head and chunks for one of them), beside the whole journey's.
+		var searched Counts
+		for _, st := range steps {
+			if strings.HasPrefix(st.name, "search:") {
+				searched = st.counts
+			}
+		}
+		r, wr := searched.Billed()
+		per := float64(r+wr) / float64(systems)
+		rows = append(rows, harness.Row{
+			Figure:  fmt.Sprintf("Firestore documents per system searched (%d systems: task page + answer, one 1 MiB extract)", systems),
+			Product: fmt.Sprintf("%.1f (%d reads + %d writes in all)", per, r, wr),
+			Floor:   "target ≤ 14 per system",
+			Ratio:   per / 14,
+		})
+	}
 	fmt.Println()
 	harness.PrintRows(os.Stdout, rows)
 	return harness.AppendRows(rowsFile, rows)
@@ -363,4 +394,48 @@ func tail(s string) string {
 		lines = lines[len(lines)-20:]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// answerSearches opens every search_task letter's task page and answers it: the first system
+// with a 1 MiB CSV extract, the others "nothing found". It returns how many systems it answered.
+func answerSearches(box *mailbox, do func(method, u, contentType string, body io.Reader) (int, string, string, error)) (int, error) {
+	box.mu.Lock()
+	var tasks []mail
+	for _, m := range box.mails {
+		if m.Letter == "search_task" {
+			tasks = append(tasks, m)
+		}
+	}
+	box.mu.Unlock()
+	var extract bytes.Buffer
+	extract.WriteString("datum;bedrag;omschrijving\n")
+	for extract.Len() < 1<<20 {
+		fmt.Fprintf(&extract, "2026-01-%02d;%d;huur en servicekosten januari\n", extract.Len()%28+1, 700+extract.Len()%100)
+	}
+	for i, m := range tasks {
+		link := m.link("SearchTask")
+		if link == "" {
+			return 0, fmt.Errorf("search_task to %s has no SearchTask link", m.To)
+		}
+		if code, _, b, err := do(http.MethodGet, link, "", nil); err != nil || code != http.StatusOK {
+			return 0, fmt.Errorf("task page: %d %v %.200s", code, err, b)
+		}
+		var buf bytes.Buffer
+		w := multipart.NewWriter(&buf)
+		_ = w.WriteField("token", tokenOf(link))
+		if i == 0 {
+			_ = w.WriteField("result", "found")
+			fw, _ := w.CreateFormFile("extract", "huur.csv")
+			_, _ = fw.Write(extract.Bytes())
+		} else {
+			_ = w.WriteField("result", "nothing_found")
+		}
+		_ = w.Close()
+		u, _ := url.Parse(link)
+		code, _, b, err := do(http.MethodPost, u.Scheme+"://"+u.Host+"/SearchTask", w.FormDataContentType(), &buf)
+		if err != nil || code != http.StatusOK {
+			return 0, fmt.Errorf("answer task: %d %v %.300s", code, err, b)
+		}
+	}
+	return len(tasks), nil
 }

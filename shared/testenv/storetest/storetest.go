@@ -27,6 +27,7 @@ type Stores interface {
 	app.OutboxStore
 	app.BlobStore
 	app.DeskStore
+	app.TaskStore
 }
 
 // Subject is the Stores under contract, with a view of what the ports do not show: the TTL the

@@ -1,0 +1,253 @@
+package accessresult
+
+import (
+	"bytes"
+	"fmt"
+	"html/template"
+	"path"
+	"strings"
+	"time"
+)
+
+// The access package of a case searched across the organisation's systems (docs/contract.md §3
+// "Search tasks"): besides README.txt and Privacyloket's own records, a readable overview
+// (overzicht.html), a folder per system with its extracts, and MANIFEST.csv.
+
+// Names of the entries a searched package adds.
+const (
+	FileOverview = "overzicht.html"
+	FileManifest = "MANIFEST.csv"
+)
+
+// Searches is what the search across the systems adds to a package.
+type Searches struct {
+	// Lang is the requester's language ("nl" or "en"): the overview and the manifest are
+	// written in it.
+	Lang    string
+	Systems []SystemPart
+	// Consultations are the staff views of the case and its data (CJEU C-579/21): when and why,
+	// never who.
+	Consultations []Consultation
+	// Masked says what was masked in the whole answer and why ("" for nothing).
+	Masked Text
+}
+
+// SystemPart is one system's part of the answer.
+type SystemPart struct {
+	// Folder is the system's id: its folder in the package.
+	Folder      string
+	Name        Text
+	Department  Text // the department that searched, never the person
+	Holds       Text
+	Retention   Text
+	LegalGround Text
+	Recipients  []Text
+	// Result is the owner's answer ("found", "nothing_found", ...), or "waived" with Reason.
+	Result     string
+	Reason     string
+	AnsweredAt time.Time
+	Files      []PartFile
+}
+
+// PartFile is one extract as the owner uploaded it: JSON and CSV are parsed again and written in
+// the package's own form (a CSV with every cell made inert), a PDF as it was stored.
+type PartFile struct {
+	Name string
+	Kind string // "json", "csv" or "pdf"
+	Data []byte
+}
+
+// Consultation is one staff view of the case.
+type Consultation struct {
+	At      time.Time
+	Purpose Text
+}
+
+type zipEntry struct {
+	name string
+	data []byte
+}
+
+// searchEntries writes the overview, the manifest and the systems' folders.
+func searchEntries(s *Searches) ([]zipEntry, error) {
+	en := s.Lang == "en"
+	pick := func(t Text) string {
+		if en {
+			return t.EN
+		}
+		return t.NL
+	}
+	var out []zipEntry
+	cols := []string{"systeem", "afdeling", "beantwoord", "resultaat", "bestanden", "afgeschermd"}
+	if en {
+		cols = []string{"system", "department", "answered", "result", "files", "masked"}
+	}
+	var rows [][]string
+	for _, sys := range s.Systems {
+		var names []string
+		for i, f := range sys.Files {
+			name := fmt.Sprintf("%02d-%s", i+1, path.Base(f.Name))
+			data := f.Data
+			switch f.Kind {
+			case FormatJSON, FormatCSV:
+				r, err := ParseExtract(f.Data)
+				if err != nil {
+					return nil, fmt.Errorf("%w: extract %s of %s: %v", ErrInvalid, f.Name, sys.Folder, err)
+				}
+				if f.Kind == FormatJSON {
+					data, err = marshal(r.JSON)
+				} else {
+					data, err = writeCSV(r.Columns, r.Rows)
+				}
+				if err != nil {
+					return nil, err
+				}
+			case "pdf":
+			default:
+				return nil, fmt.Errorf("%w: extract kind %q", ErrInvalid, f.Kind)
+			}
+			full := sys.Folder + "/" + name
+			names = append(names, full)
+			out = append(out, zipEntry{full, data})
+		}
+		answered := ""
+		if !sys.AnsweredAt.IsZero() {
+			answered = sys.AnsweredAt.In(amsterdam).Format("2006-01-02 15:04")
+		}
+		rows = append(rows, []string{pick(sys.Name), pick(sys.Department), answered, resultWords(sys.Result, en, sys.Reason),
+			strings.Join(names, " "), pick(s.Masked)})
+	}
+	manifest, err := writeCSV(cols, rows)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, zipEntry{FileManifest, manifest})
+	overview, err := overviewHTML(s, pick, en)
+	if err != nil {
+		return nil, err
+	}
+	return append(out, zipEntry{FileOverview, overview}), nil
+}
+
+func resultWords(r string, en bool, reason string) string {
+	nl := map[string]string{"found": "gegevens gevonden", "nothing_found": "gezocht, niets gevonden", "held": "gegevens gevonden",
+		"restricted": "gegevens gevonden, gebruik beperkt", "waived": "niet doorzocht", "open": "geen antwoord", "cancelled": "vervallen"}
+	enw := map[string]string{"found": "data found", "nothing_found": "searched, nothing found", "held": "data found",
+		"restricted": "data found, use restricted", "waived": "not searched", "open": "no answer", "cancelled": "cancelled"}
+	w := nl[r]
+	if en {
+		w = enw[r]
+	}
+	if w == "" {
+		w = r
+	}
+	if reason != "" {
+		w += ": " + reason
+	}
+	return w
+}
+
+var overviewTmpl = template.Must(template.New("overview").Parse(`<!DOCTYPE html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
+<body style="font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.5">
+<h1>{{.Title}}</h1>
+<p>{{.Intro}}</p>
+{{range .Systems}}<h2>{{.Name}}</h2>
+<p>{{.Holds}}</p>
+<p><strong>{{$.L.Result}}:</strong> {{.Result}}</p>
+{{if .Files}}<ul>{{range .Files}}<li><a href="{{.}}">{{.}}</a></li>{{end}}</ul>{{end}}
+<p><strong>{{$.L.Retention}}:</strong> {{.Retention}}</p>
+<p><strong>{{$.L.Recipients}}:</strong> {{if .Recipients}}{{.Recipients}}{{else}}{{$.L.NoRecipients}}{{end}}</p>
+{{end}}
+<h2>{{.L.Consultations}}</h2>
+{{if .Consultations}}<ul>{{range .Consultations}}<li>{{.}}</li>{{end}}</ul>{{else}}<p>{{.L.NoConsultations}}</p>{{end}}
+</body></html>
+`))
+
+type overviewSystem struct {
+	Name, Holds, Result, Retention, Recipients string
+	Files                                      []string
+}
+
+func overviewHTML(s *Searches, pick func(Text) string, en bool) ([]byte, error) {
+	l := map[string]string{"Result": "Wat wij vonden", "Retention": "Hoe lang wij het bewaren", "Recipients": "Aan wie wij het geven",
+		"NoRecipients": "aan geen andere organisatie", "Consultations": "Wanneer medewerkers uw verzoek bekeken",
+		"NoConsultations": "Geen."}
+	title, intro := "Overzicht van uw gegevens", "Per systeem staat hieronder wat wij over u bewaren. De bestanden staan in de map met de naam van het systeem."
+	if en {
+		l = map[string]string{"Result": "What we found", "Retention": "How long we keep it", "Recipients": "Whom we give it to",
+			"NoRecipients": "no other organisation", "Consultations": "When staff looked at your request", "NoConsultations": "None."}
+		title, intro = "Overview of your data", "Below, per system, is what we keep about you. The files are in the folder named after the system."
+	}
+	data := struct {
+		Lang, Title, Intro string
+		L                  map[string]string
+		Systems            []overviewSystem
+		Consultations      []string
+	}{Lang: map[bool]string{true: "en", false: "nl"}[en], Title: title, Intro: intro, L: l}
+	for _, sys := range s.Systems {
+		var rcpt []string
+		for _, r := range sys.Recipients {
+			rcpt = append(rcpt, pick(r))
+		}
+		o := overviewSystem{Name: pick(sys.Name), Holds: pick(sys.Holds), Result: resultWords(sys.Result, en, sys.Reason),
+			Retention: pick(sys.Retention), Recipients: strings.Join(rcpt, ", ")}
+		for i, f := range sys.Files {
+			o.Files = append(o.Files, sys.Folder+"/"+fmt.Sprintf("%02d-%s", i+1, path.Base(f.Name)))
+		}
+		data.Systems = append(data.Systems, o)
+	}
+	for _, c := range s.Consultations {
+		data.Consultations = append(data.Consultations, c.At.In(amsterdam).Format("2006-01-02 15:04")+": "+pick(c.Purpose))
+	}
+	var b bytes.Buffer
+	if err := overviewTmpl.Execute(&b, data); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// searchReadme is the part of README.txt about the systems: each system's retention and actual
+// recipients, and the consultation log (dates and purposes of staff views, no names), in Dutch
+// and English, with CRLF line ends.
+func searchReadme(s *Searches) []byte {
+	var b strings.Builder
+	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
+	for _, lang := range []string{"nl", "en"} {
+		pick := func(t Text) string {
+			if lang == "en" {
+				return t.EN
+			}
+			return t.NL
+		}
+		if lang == "nl" {
+			w("\nSYSTEMEN WAARIN WIJ ZOCHTEN\n\n")
+		} else {
+			w("\nSYSTEMS WE SEARCHED\n\n")
+		}
+		for _, sys := range s.Systems {
+			var rcpt []string
+			for _, r := range sys.Recipients {
+				rcpt = append(rcpt, pick(r))
+			}
+			none := map[string]string{"nl": "geen andere organisatie", "en": "no other organisation"}[lang]
+			if len(rcpt) > 0 {
+				none = strings.Join(rcpt, ", ")
+			}
+			label := map[string][2]string{"nl": {"Bewaartermijn", "Ontvangers"}, "en": {"Retention", "Recipients"}}[lang]
+			w("%s\n%s\n%s\n\n", pick(sys.Name), wrap(label[0]+": "+pick(sys.Retention)), wrap(label[1]+": "+none))
+		}
+		if lang == "nl" {
+			w("WANNEER MEDEWERKERS UW VERZOEK BEKEKEN\n\n")
+		} else {
+			w("WHEN STAFF LOOKED AT YOUR REQUEST\n\n")
+		}
+		if len(s.Consultations) == 0 {
+			w("-\n")
+		}
+		for _, c := range s.Consultations {
+			w("%s  %s\n", c.At.In(amsterdam).Format("2006-01-02 15:04"), pick(c.Purpose))
+		}
+	}
+	return []byte(strings.ReplaceAll(b.String(), "\n", "\r\n"))
+}

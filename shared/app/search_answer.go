@@ -1,0 +1,359 @@
+package app
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/accessresult"
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
+	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/request"
+)
+
+// TaskLink is a verified task link as the use cases need it (linktoken purpose search).
+type TaskLink struct {
+	Reference, Task, Holder string
+	Generation              int
+}
+
+// TaskLinkOf is the TaskLink of verified claims.
+func TaskLinkOf(c linktoken.Claims) TaskLink {
+	return TaskLink{Reference: c.Reference, Task: c.Scope, Holder: c.Subject, Generation: c.Generation}
+}
+
+// SearchTaskView is what an owner's task page shows (docs/contract.md §3): the reference, the
+// type, what to look for and the due date; never an ID copy. A case that is decided or closed,
+// or a task that needs no answer any more, shows only its reference and that (Closed).
+type SearchTaskView struct {
+	Reference  string
+	Type       request.Type
+	SystemName string
+	Holds      string
+	Phase      request.SearchPhase
+	DueDate    civil.Date
+	// Closed: no answer is needed (the case is decided or closed, or the task was waived or
+	// cancelled). Then nothing below is filled in.
+	Closed bool
+	// What to look for: name, birth date, address; for rectification and erasure the request's
+	// own words too.
+	Name, Address string
+	BirthDate     civil.Date
+	Words         string
+	// Results are the answers this task takes; Answered the one given (with its extracts).
+	Results  []request.SearchResult
+	Task     request.SearchTask
+	Answered bool
+	// MoreExtracts: the answer was "found" and another extract may still be added.
+	MoreExtracts bool
+}
+
+// SearchAnswer is an owner's answer as posted: one extract file per POST.
+type SearchAnswer struct {
+	Result     request.SearchResult
+	Note       string
+	KeepGround request.Ground
+	KeptUntil  string // YYYY-MM-DD
+	Backups    string
+	Extract    []byte
+	ExtractAs  string // the file's name as uploaded, for the package
+}
+
+// SearchTaskPage loads the task of link l for its owner.
+func (s *Service) SearchTaskPage(ctx context.Context, l TaskLink) (*SearchTaskView, error) {
+	c, err := s.Cases.Case(ctx, l.Reference)
+	if err != nil {
+		return nil, err
+	}
+	t := c.Search(l.Task)
+	if err := s.taskHolder(c, t, l.Holder, l.Generation); err != nil {
+		return nil, err
+	}
+	return s.taskView(c, t), nil
+}
+
+func (s *Service) taskView(c *request.Case, t *request.SearchTask) *SearchTaskView {
+	v := &SearchTaskView{Reference: c.Reference, Type: c.Type, SystemName: s.systemName(t, staffLang), Phase: t.Phase, DueDate: t.DueDate}
+	if !taskLive(c, t) || t.State == request.TaskWaived || t.State == request.TaskCancelled {
+		v.Closed = true
+		return v
+	}
+	if sys, ok := s.Profile.System(t.System); ok {
+		v.Holds = sys.Holds.In(staffLang)
+	}
+	v.Name, v.BirthDate, v.Address = c.Subject.Name, c.Subject.BirthDate, c.Subject.Address
+	switch c.Type {
+	case request.Rectification:
+		v.Words = c.Proposed
+	case request.Erasure:
+		v.Words = c.Details
+	}
+	v.Results = request.SearchResults(c.Type, t.Phase)
+	v.Task = *t
+	v.Answered = t.State == request.TaskAnswered
+	v.MoreExtracts = v.Answered && t.Result == request.ResultFound && len(t.Extracts) < request.MaxExtracts
+	return v
+}
+
+// validateAnswer names every invalid field of an answer to a task of phase p on a case of type t.
+func validateAnswer(t request.Type, p request.SearchPhase, a SearchAnswer) []request.FieldError {
+	var errs []request.FieldError
+	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
+	if a.Result == "" {
+		add("result", "required")
+	} else if !request.ValidSearchResult(t, p, a.Result) {
+		add("result", "invalid")
+	}
+	if len(a.Note) > 5000 {
+		add("note", "too_long")
+	}
+	needFile := p == request.PhaseSearch && a.Result == request.ResultFound
+	switch {
+	case needFile && len(a.Extract) == 0:
+		add("extract", "required")
+	case !needFile && len(a.Extract) > 0:
+		add("extract", "invalid")
+	}
+	if a.Result == request.ResultHeld && strings.TrimSpace(a.Note) == "" {
+		add("note", "required")
+	}
+	if p == request.PhaseCarryOut && a.Result == request.ResultNotPossible && strings.TrimSpace(a.Note) == "" {
+		add("note", "required")
+	}
+	if t == request.Erasure && p == request.PhaseSearch && a.Result == request.ResultHeld {
+		switch {
+		case a.KeepGround == "" && a.KeptUntil != "":
+			add("keepGround", "required")
+		case a.KeepGround != "" && a.KeepGround != request.KeepLegalObligation && a.KeepGround != request.KeepLegalClaims:
+			add("keepGround", "invalid")
+		}
+		if a.KeepGround != "" {
+			if d, err := civil.ParseDate(a.KeptUntil); err != nil || !d.IsValid() {
+				add("keptUntil", "date")
+			}
+		}
+	} else if a.KeepGround != "" || a.KeptUntil != "" {
+		add("keepGround", "invalid")
+	}
+	if t == request.Erasure && p == request.PhaseCarryOut && a.Result == request.ResultDone &&
+		a.Backups != request.BackupsIncluded && a.Backups != request.BackupsNotApplicable {
+		add("backups", "required")
+	}
+	return errs
+}
+
+// extractKind tells a PDF from JSON or CSV by content.
+func extractKind(b []byte) string {
+	if bytes.HasPrefix(b, []byte("%PDF-")) {
+		return "pdf"
+	}
+	return ""
+}
+
+// AnswerSearch records an owner's answer to the task of link l. An extract is checked by
+// content (JSON and CSV as a result file, a PDF as an ID upload with active content removed),
+// sealed and stored before the case changes, and removed again if the answer is refused. A task
+// already answered takes one more extract of a "found" answer (up to request.MaxExtracts) and
+// nothing else: a second answer is a *NotAllowedError "search_answered". A case that needs no
+// answer any more is "search_closed".
+func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) (*SearchTaskView, error) {
+	a.Note = strings.TrimSpace(a.Note)
+	cur, err := s.Cases.Case(ctx, l.Reference)
+	if err != nil {
+		return nil, err
+	}
+	t := cur.Search(l.Task)
+	if err := s.taskHolder(cur, t, l.Holder, l.Generation); err != nil {
+		return nil, err
+	}
+	if errs := validateAnswer(cur.Type, t.Phase, a); len(errs) > 0 {
+		return nil, &ValidationError{Fields: errs}
+	}
+	if err := answerable(cur, t, a); err != nil {
+		return nil, err
+	}
+	now := s.Clock()
+	var ex *request.Extract
+	if len(a.Extract) > 0 {
+		// Uploads are limited per task link, not per client address (docs/contract.md §2): an
+		// owner behind the organisation's proxy shares an address with colleagues. The count
+		// comes before the file is opened, whatever the outcome.
+		limit := Limit{Key: "task-" + s.pseudonym(l.Reference+"|"+l.Task+"|"+strings.ToLower(l.Holder)), Max: extractsPerHour, Window: time.Hour}
+		if err := s.Cases.Count(ctx, []Limit{limit}, now); err != nil {
+			return nil, err
+		}
+		if ex, err = s.storeExtract(ctx, cur, a, now); err != nil {
+			return nil, err
+		}
+	}
+	var view *SearchTaskView
+	var letters []*outbox.Letter
+	c, err := s.update(ctx, l.Reference, func(c *request.Case) (Change, error) {
+		letters = nil
+		t := c.Search(l.Task)
+		if err := s.taskHolder(c, t, l.Holder, l.Generation); err != nil {
+			return Change{}, err
+		}
+		if err := answerable(c, t, a); err != nil {
+			return Change{}, err
+		}
+		detail := t.ID + " " + string(a.Result)
+		if ex != nil {
+			t.Extracts = append(t.Extracts, *ex)
+			detail += " " + ex.Name
+		}
+		if t.State == request.TaskOpen {
+			t.State, t.Result, t.AnsweredAt, t.AnsweredBy, t.Note = request.TaskAnswered, a.Result, now, strings.ToLower(l.Holder), a.Note
+			t.Backups = a.Backups
+			if a.KeepGround != "" { // a carry-out task keeps what its search reported
+				t.KeepGround = a.KeepGround
+				t.KeptUntil, _ = civil.ParseDate(a.KeptUntil)
+			}
+		}
+		if t.Phase == request.PhaseCarryOut {
+			letters = s.carryOutDone(c, now)
+		}
+		c.UpdatedAt = now
+		c.NextActionAt = s.nextAction(c, now)
+		view = s.taskView(c, t)
+		return Change{Letters: letters, Events: []request.Event{{At: now, Actor: "system_owner", Action: ActSearchAnswered, Detail: detail}}}, nil
+	})
+	if err != nil {
+		if ex != nil {
+			s.dropExtract(ctx, l.Reference, ex.Key)
+		}
+		return nil, err
+	}
+	s.Logger.InfoContext(ctx, "search task answered", "reference", c.Reference, "system", l.Task, "result", string(a.Result))
+	s.publish(ctx, letters)
+	return view, nil
+}
+
+// extractsPerHour bounds the extracts one task link may send (and have inspected) per hour:
+// twice what a task holds, so a few refused files never lock an owner out.
+const extractsPerHour = 2 * request.MaxExtracts
+
+// ActSearchAnswered records an owner's answer (or one more extract) in the case's timeline.
+const ActSearchAnswered request.Action = "search_answered"
+
+// answerable says whether task t of c takes answer a now.
+func answerable(c *request.Case, t *request.SearchTask, a SearchAnswer) error {
+	switch {
+	case t.State == request.TaskWaived || t.State == request.TaskCancelled || !taskLive(c, t):
+		return &NotAllowedError{Reason: "search_closed"}
+	case t.State == request.TaskOpen:
+		return nil
+	case t.Result == request.ResultFound && a.Result == request.ResultFound && len(a.Extract) > 0:
+		if len(t.Extracts) >= request.MaxExtracts {
+			return &NotAllowedError{Reason: "too_many_extracts"}
+		}
+		return nil
+	}
+	return &NotAllowedError{Reason: "search_answered"}
+}
+
+// taskLive reports whether c's case still takes answers to t: a search while the case is open,
+// a carry-out task while its decided case waits for it.
+func taskLive(c *request.Case, t *request.SearchTask) bool {
+	if t.Phase == request.PhaseCarryOut {
+		return c.Status == request.Decided
+	}
+	return c.Status.Open()
+}
+
+// storeExtract checks one extract by content and stores it sealed; a refusal names the field
+// extract and stores nothing.
+func (s *Service) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer, now time.Time) (*request.Extract, error) {
+	if s.Sealer == nil {
+		return nil, errors.New("app: an extract needs a Sealer")
+	}
+	refuse := func(code string) error {
+		return &ValidationError{Fields: []request.FieldError{{Field: "extract", Code: code}}}
+	}
+	data, kind := a.Extract, extractKind(a.Extract)
+	switch {
+	case kind == "pdf" && c.Type != request.Access:
+		// Portability delivers machine-readable data only (JSON and CSV).
+		return nil, refuse("result_file")
+	case kind == "pdf":
+		if s.Inspect == nil {
+			return nil, ErrNoInspector
+		}
+		doc, err := s.Inspect(ctx, data)
+		if err != nil {
+			return nil, fmt.Errorf("extract for %s: %w", c.Reference, err)
+		}
+		if doc.Kind != idcheck.KindPDF {
+			return nil, refuse("result_file")
+		}
+		data = doc.Data
+	default:
+		res, err := accessresult.ParseExtract(data)
+		switch {
+		case errors.Is(err, accessresult.ErrTooLarge):
+			return nil, refuse("too_long")
+		case err != nil:
+			return nil, refuse("result_file")
+		}
+		kind = res.Format
+	}
+	key := rand.Text()
+	sealed, err := s.Sealer.Seal(extractAAD(c.Reference, key), data)
+	if err != nil {
+		return nil, fmt.Errorf("seal extract: %w", err)
+	}
+	// The TTL is a safety net: the app deletes extracts with the package or when the case ends.
+	expire := deadline.StartOfDay(c.DueDate.AddDays(100))
+	if err := s.Tasks.PutExtract(ctx, c.Reference, key, sealed, expire); err != nil {
+		return nil, fmt.Errorf("store extract: %w", err)
+	}
+	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, kind), Kind: kind, Size: len(data), At: now}, nil
+}
+
+// extractAAD binds a sealed extract to its case and key, apart from ID copies and packages.
+func extractAAD(ref, key string) string { return ref + "#extract/" + key }
+
+func (s *Service) dropExtract(ctx context.Context, ref, key string) {
+	// One extract: DeleteExtracts would take the case's others too, so overwrite it empty and
+	// let its short TTL remove it.
+	if err := s.Tasks.PutExtract(ctx, ref, key, nil, s.Clock()); err != nil {
+		s.Logger.ErrorContext(ctx, "remove orphan extract failed; its TTL removes it", "reference", ref, "error", err)
+	}
+}
+
+// extractName is a safe file name for the package: the uploaded name's letters, digits, dots,
+// dashes and underscores, with the extension of what the file is.
+func extractName(uploaded, kind string) string {
+	base := uploaded
+	if i := strings.LastIndexAny(base, `/\`); i >= 0 {
+		base = base[i+1:]
+	}
+	if i := strings.LastIndexByte(base, '.'); i > 0 {
+		base = base[:i]
+	}
+	var b strings.Builder
+	for _, r := range base {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		case r == ' ' || r == '.':
+			b.WriteRune('_')
+		}
+		if b.Len() >= 60 {
+			break
+		}
+	}
+	name := b.String()
+	if name == "" {
+		name = "extract"
+	}
+	return name + "." + kind
+}

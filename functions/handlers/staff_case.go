@@ -30,6 +30,7 @@ type staffPost struct {
 	Outcome               string   `json:"outcome"`
 	Motivation            string   `json:"motivation"`
 	Ground                string   `json:"ground"`
+	Evidence              string   `json:"evidence"`
 	Recipients            []string `json:"recipients"`
 	RecipientsNote        string   `json:"recipientsNote"`
 	CorrectionSummary     string   `json:"correctionSummary"`
@@ -76,7 +77,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 		}
 		in := app.StaffInput{Action: request.Action(p.Action), Method: p.Method, DocumentType: p.DocumentType,
 			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
-			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground,
+			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground, Evidence: p.Evidence,
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}
 		file, err := body.File("resultFile", accessresult.MaxResultSize)

@@ -18,14 +18,6 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Outcomes and Grounds are the allowed values of a decision as plain strings, for pages.
-//
-// Deprecated: use request.Outcomes and request.Grounds.
-var (
-	Outcomes = request.Strings(request.Outcomes)
-	Grounds  = request.Strings(request.Grounds)
-)
-
 // maxRecipients bounds the third parties informed after one correction.
 const maxRecipients = 20
 
@@ -35,8 +27,9 @@ func validEmail(v string) bool {
 }
 
 // validateDecision checks a decide action for a case of type t. A refusal or limitation is
-// always motivated and names its ground (docs/rules.md §4–5); a complaint is not a right that can be
-// restricted, so a refused complaint needs a motivation but no ground.
+// always motivated and names a ground that fits the type (docs/rules.md §4–5): a refusal never
+// borrows a ground that is not the real reason. A complaint is not a right that can be
+// restricted: its decision is always motivated and never names a ground.
 func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
@@ -45,17 +38,33 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 		add("outcome", "invalid")
 	}
 	limited := outcome.Limited()
-	if limited && strings.TrimSpace(in.Motivation) == "" {
+	if (limited || t == request.Complaint) && strings.TrimSpace(in.Motivation) == "" {
 		add("motivation", "required")
 	}
 	if len(in.Motivation) > 5000 {
 		add("motivation", "too_long")
 	}
+	ground := request.Ground(in.Ground)
 	switch {
-	case in.Ground != "" && !request.Ground(in.Ground).Valid():
+	case in.Ground != "" && !ground.Valid():
 		add("ground", "invalid")
+	case in.Ground != "" && t == request.Complaint:
+		add("ground", "ground_complaint")
+	case in.Ground != "" && !ground.Fits(t):
+		add("ground", "ground_type")
+	case in.Ground != "" && outcome == request.Granted:
+		add("ground", "ground_granted")
+	case ground.Partial() && outcome == request.Refused:
+		add("ground", "ground_partial")
 	case limited && t != request.Complaint && in.Ground == "":
 		add("ground", "required")
+	}
+	switch {
+	case ground == request.Accurate && strings.TrimSpace(in.Evidence) == "":
+		// The requester learns what would change the decision (CJEU C-247/23).
+		add("evidence", "required")
+	case len(in.Evidence) > 5000:
+		add("evidence", "too_long")
 	}
 	if t == request.Access && (outcome == request.Granted || outcome == request.PartlyGranted) && len(in.ResultFile) == 0 {
 		add("resultFile", "required")
@@ -196,6 +205,9 @@ func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []
 func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := &request.Decision{Outcome: request.Outcome(in.Outcome), Motivation: strings.TrimSpace(in.Motivation), Ground: request.Ground(in.Ground),
 		RecipientsNote: strings.TrimSpace(in.RecipientsNote), AccessInfo: strings.TrimSpace(in.AccessInfo), DecidedBy: staff, DecidedAt: now}
+	if d.Ground == request.Accurate {
+		d.Evidence = strings.TrimSpace(in.Evidence)
+	}
 	correcting := (c.Type == request.Rectification || c.Type == request.Erasure) && d.Outcome != request.Refused
 	if correcting {
 		d.Recipients, d.NoRecipients, d.CorrectionSummary = in.Recipients, in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
@@ -207,7 +219,7 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	c.Decision = d
 	_, to := c.Recipient()
 	l := s.newLetter(c, letter.Decision, to, "", now)
-	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground,
+	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground, Evidence: d.Evidence,
 		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	if c.Type == request.Access && d.Outcome != request.Refused {

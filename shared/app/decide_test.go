@@ -139,7 +139,7 @@ func testRefusalsAreMotivatedAndNameTheRoutes(t *testing.T, backend testenv.Back
 			[]string{"De huurachterstand moet worden verwerkt.", apAddress, "6 weken"}},
 		{"complaint", "details", "Mijn gegevens lagen bij de buren.", app.StaffInput{Outcome: "refused", Motivation: "Wij vonden geen datalek."},
 			[]string{"Wij vonden geen datalek.", apAddress, "6 weken", "rechter"}},
-		{"complaint", "details", "Brief naar verkeerd adres.", app.StaffInput{Outcome: "granted"},
+		{"complaint", "details", "Brief naar verkeerd adres.", app.StaffInput{Outcome: "granted", Motivation: "Wij stuurden de brief naar uw oude adres."},
 			[]string{apAddress, "6 weken"}},
 	} {
 		sub := access(tc.typ + "@tenant.test")
@@ -196,6 +196,41 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 	if n := accessPackages(t, s, c.Reference); n != 0 {
 		t.Error("a rejected decision left a package behind")
 	}
+
+	// Grounds fit the type (docs/rules.md §5): a rectification refused because the data is
+	// correct says so and names the evidence that would change it; a complaint has no ground.
+	rect := access("val-rect@tenant.test")
+	rect.Type, rect.ProposedChanges = "rectification", "Mijn huur is op tijd betaald."
+	r := ready(t, s, rect)
+	comp := access("val-comp@tenant.test")
+	comp.Type, comp.Details = "complaint", "Brief naar het verkeerde adres."
+	k := ready(t, s, comp)
+	for _, tc := range []struct {
+		ref  string
+		in   app.StaffInput
+		want string
+	}{
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "required_by_law"}, "ground:ground_type"},
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "accurate"}, "evidence:required"},
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "civil_claims"}, "ground:ground_partial"},
+		{r.Reference, app.StaffInput{Outcome: "granted", Motivation: "x", Ground: "accurate", Evidence: "y", NoRecipients: true}, "ground:ground_granted"},
+		{k.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive"}, "ground:ground_complaint"},
+		{k.Reference, app.StaffInput{Outcome: "granted"}, "motivation:required"},
+	} {
+		tc.in.Action = request.ActDecide
+		_, err := s.Svc.StaffAct(ctx, tc.ref, staffLink, tc.in)
+		if got := strings.Join(fields(t, err), " "); got != tc.want {
+			t.Errorf("%+v: fields %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	decide(t, s, r.Reference, app.StaffInput{Outcome: "refused", Motivation: "Volgens ons huurboek kwam de huur van maart op 2 april binnen.",
+		Ground: "accurate", Evidence: "Een bankafschrift waaruit blijkt dat u de huur van maart vóór 1 april betaalde."})
+	m := s.Mail.Await(t, "decision", "val-rect@tenant.test", r.Reference)
+	mustContain(t, "rectification refused as accurate", m.Text, "de gegevens kloppen", "Welk bewijs kan onze beslissing veranderen?",
+		"Een bankafschrift waaruit blijkt")
+	if strings.Contains(m.Text, "veiligheid van de staat") {
+		t.Errorf("a rectification refused as accurate borrows another ground:\n%s", m.Text)
+	}
 	got, _ := s.Store.Case(ctx, c.Reference)
 	if got.Status != request.InProgress || got.Decision != nil {
 		t.Errorf("a rejected decision changed the case: %s", got.Status)
@@ -214,15 +249,15 @@ func testCorrectionsInformRecipients(t *testing.T, backend testenv.Backend) {
 	sub := access("corr@tenant.test")
 	sub.Type, sub.ProposedChanges = "rectification", "Telefoonnummer 06-12345678 in plaats van 06-87654321."
 	c := ready(t, s, sub)
-	decide(t, s, c.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Het oude nummer bewaren wij voor de huurgeschiedenis.",
-		Ground: "required_by_law", Recipients: []string{"onderhoud@aannemer.test", "incasso@bureau.test"},
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Het oude nummer was juist tot 1 maart.",
+		Ground: "accurate", Evidence: "Een brief van uw provider met de datum van het nieuwe nummer.", Recipients: []string{"onderhoud@aannemer.test", "incasso@bureau.test"},
 		CorrectionSummary: "Het telefoonnummer is nu 06-12345678."})
 	dec := s.Mail.Await(t, "decision", "corr@tenant.test", c.Reference)
 	mustContain(t, "rectification decision", dec.Text, "onderhoud@aannemer.test", "incasso@bureau.test", apAddress)
 	for _, r := range []string{"onderhoud@aannemer.test", "incasso@bureau.test"} {
 		n := s.Mail.Await(t, "correction_notice", r, c.Reference)
 		mustContain(t, "correction_notice", n.Text, "06-12345678")
-		if strings.Contains(n.Text, "corr@tenant.test") || strings.Contains(n.Text, "huurgeschiedenis") {
+		if strings.Contains(n.Text, "corr@tenant.test") || strings.Contains(n.Text, "1 maart") {
 			t.Errorf("correction_notice to %s carries the requester's address or the motivation:\n%s", r, n.Text)
 		}
 	}

@@ -260,8 +260,9 @@ func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv
 	if got, want := fields(t, err), []string{"correctionSummary:required", "motivation:required"}; !slices.Equal(got, want) {
 		t.Errorf("fields %v, want %v (every problem at once)", got, want)
 	}
-	in.Outcome, in.Ground = "partly_granted", "required_by_law"
+	in.Outcome, in.Ground = "partly_granted", "accurate"
 	in.Motivation = "Uw telefoonnummer hebben wij aangepast. De huurschuld staat terecht in onze administratie."
+	in.Evidence = "Een bankafschrift waaruit blijkt dat u de huur van maart hebt betaald."
 	in.CorrectionSummary = "Het telefoonnummer is nu 06-11111111."
 	c = staffAct(t, s, c.Reference, in)
 	n := s.Mail.Await(t, "correction_notice", "aannemer@werk.test", c.Reference)

@@ -90,8 +90,10 @@ type StaffInput struct {
 	Explanation           string
 	// decide
 	Outcome, Motivation, Ground string
-	Recipients                  []string // rectification/erasure: e-mails of third parties to inform
-	RecipientsNote              string   // why informing them is impossible or disproportionate
+	// Evidence says which evidence would change a refusal on "accurate" (CJEU C-247/23).
+	Evidence       string
+	Recipients     []string // rectification/erasure: e-mails of third parties to inform
+	RecipientsNote string   // why informing them is impossible or disproportionate
 	// NoRecipients: staff confirm the data went to no one, so no one had to be informed.
 	NoRecipients bool
 	// CorrectionSummary is what was actually corrected or erased, in the staff's words: the

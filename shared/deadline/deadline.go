@@ -69,6 +69,8 @@ var gdprCeiling = map[string]policy.Term{
 	policy.Rectification: {Months: 1},
 	policy.Erasure:       {Months: 1},
 	policy.Objection:     {Months: 1},
+	policy.Restriction:   {Months: 1},
+	policy.Portability:   {Months: 1},
 }
 
 // GDPRTerm returns the GDPR ceiling for requestType, and false if it has none.

@@ -254,6 +254,8 @@ type DecisionInfo struct {
 	Outcome    request.Outcome
 	Motivation string         // required unless granted: every refusal is motivated (V, A §14)
 	Ground     request.Ground // a refusal ground (docs/rules.md §5); required when a request (not a complaint) is refused
+	// Evidence is, with the ground Accurate, which evidence would change the decision.
+	Evidence string
 	// Recipients are the organisations informed of a rectification or erasure (GDPR 19).
 	Recipients []string
 	// RecipientsNote explains why not every recipient could be informed.

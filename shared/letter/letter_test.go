@@ -135,25 +135,39 @@ func TestGolden(t *testing.T) {
 
 // decisionVariants cover every request type and outcome, so every sentence of the decision
 // template is in a golden file.
-var decisionVariants = []struct {
+type decisionVariant struct {
 	typ, outcome string
 	dec          DecisionInfo
-}{
-	{"access", "granted", DecisionInfo{}},
-	{"access", "partly_granted", DecisionInfo{Motivation: "Notes about a criminal investigation are left out.", Ground: "crime_prevention"}},
-	{"access", "refused", DecisionInfo{Motivation: "You asked for the same data three times this month.", Ground: "excessive"}},
-	{"rectification", "granted", DecisionInfo{Recipients: []string{"Gemeente Ede", "Incassobureau Voorbeeld B.V."}}},
-	{"rectification", "partly_granted", DecisionInfo{Motivation: "Your rent history is correct as it stands.", RecipientsNote: "The former contractor no longer exists."}},
-	{"rectification", "refused", DecisionInfo{Motivation: "We could not establish who sent the request.", Ground: "identity_not_established"}},
-	{"erasure", "granted", DecisionInfo{NoRecipients: true}},
-	{"erasure", "partly_granted", DecisionInfo{Motivation: "We must keep the rent payments for 7 years.", Ground: "required_by_law", Recipients: []string{"WoningNet"}, RecipientsNote: "The old housing association could not be reached."}},
-	{"erasure", "refused", DecisionInfo{Motivation: "The tax authorities require this data.", Ground: "required_by_law"}},
-	{"objection", "granted", DecisionInfo{Motivation: "Your situation outweighs our interest."}},
-	{"objection", "partly_granted", DecisionInfo{Motivation: "We need your address for the rent.", Ground: "protection_of_rights"}},
-	{"objection", "refused", DecisionInfo{Motivation: "The municipality requires the data.", Ground: "state_security"}},
-	{"complaint", "granted", DecisionInfo{Motivation: "We sent your data to the wrong address. We have changed our process."}},
-	{"complaint", "partly_granted", DecisionInfo{Motivation: "The letter was late, but it was sent to the right address."}},
-	{"complaint", "refused", DecisionInfo{Motivation: "We shared your data only with the contractor that repairs your home."}},
+	name         string // the golden file's name when not "<typ>-<outcome>"
+}
+
+var decisionVariants = []decisionVariant{
+	{"access", "granted", DecisionInfo{}, ""},
+	{"access", "partly_granted", DecisionInfo{Motivation: "Notes about a criminal investigation are left out.", Ground: "crime_prevention"}, ""},
+	{"access", "refused", DecisionInfo{Motivation: "You asked for the same data three times this month.", Ground: "excessive"}, ""},
+	{"rectification", "granted", DecisionInfo{Recipients: []string{"Gemeente Ede", "Incassobureau Voorbeeld B.V."}}, ""},
+	{"rectification", "partly_granted", DecisionInfo{Motivation: "Your rent history is correct as it stands.", RecipientsNote: "The former contractor no longer exists."}, ""},
+	{"rectification", "refused", DecisionInfo{Motivation: "Our rent ledger shows the payment of March on 2 April.", Ground: "accurate",
+		Evidence: "A bank statement that shows the payment of March before 1 April."}, ""},
+	{"erasure", "granted", DecisionInfo{NoRecipients: true}, ""},
+	{"erasure", "partly_granted", DecisionInfo{Motivation: "We must keep the rent payments for 7 years.", Ground: "legal_obligation", Recipients: []string{"WoningNet"}, RecipientsNote: "The old housing association could not be reached."}, ""},
+	{"erasure", "refused", DecisionInfo{Motivation: "You still rent the home: we need the data for the tenancy.", Ground: "no_erasure_ground"}, ""},
+	{"objection", "granted", DecisionInfo{Motivation: "Your situation outweighs our interest."}, ""},
+	{"objection", "partly_granted", DecisionInfo{Motivation: "We need your address for the rent.", Ground: "compelling_grounds"}, ""},
+	{"objection", "refused", DecisionInfo{Motivation: "The municipality requires the data for the rent allowance.", Ground: "required_by_law"}, ""},
+	{"complaint", "granted", DecisionInfo{Motivation: "We sent your data to the wrong address. We have changed our process."}, ""},
+	{"complaint", "partly_granted", DecisionInfo{Motivation: "The letter was late, but it was sent to the right address."}, ""},
+	{"complaint", "refused", DecisionInfo{Motivation: "We shared your data only with the contractor that repairs your home."}, ""},
+	{"access", "partly_granted", DecisionInfo{Motivation: "We leave out the notes for our claim against the former contractor.", Ground: "civil_claims"}, "access-partly_granted-civil_claims"},
+	{"access", "refused", DecisionInfo{Motivation: "You sent no court decision that appoints you as guardian.", Ground: "representation_not_proven"}, "access-refused-representation"},
+}
+
+// golden is the name of a decision variant's golden files.
+func (v decisionVariant) golden() string {
+	if v.name != "" {
+		return v.name
+	}
+	return v.typ + "-" + v.outcome
 }
 
 func decisionData(t testing.TB, typ, outcome string, dec DecisionInfo) Data {
@@ -169,10 +183,10 @@ func TestGoldenDecisions(t *testing.T) {
 	t.Parallel()
 	for _, v := range decisionVariants {
 		for _, lang := range Languages() {
-			t.Run(lang+"/"+v.typ+"-"+v.outcome, func(t *testing.T) {
+			t.Run(lang+"/"+v.golden(), func(t *testing.T) {
 				t.Parallel()
 				m := mustRender(t, Decision, lang, decisionData(t, v.typ, v.outcome, v.dec))
-				checkGolden(t, filepath.Join("testdata", "golden", "decisions", lang), v.typ+"-"+v.outcome, m)
+				checkGolden(t, filepath.Join("testdata", "golden", "decisions", lang), v.golden(), m)
 			})
 		}
 	}
@@ -187,7 +201,7 @@ func TestDecisionEscalation(t *testing.T) {
 	}
 	for _, v := range decisionVariants {
 		for _, lang := range Languages() {
-			t.Run(lang+"/"+v.typ+"-"+v.outcome, func(t *testing.T) {
+			t.Run(lang+"/"+v.golden(), func(t *testing.T) {
 				t.Parallel()
 				// Every refusal and partial grant names the escalation routes (docs/rules.md §4);
 				// a complaint decision always does (A §16).
@@ -481,7 +495,7 @@ func TestRenderRefuses(t *testing.T) {
 		{name: "every problem at once", kind: Receipt, set: func(d *Data) {
 			d.Reference, d.Org.Name, d.RequestType, d.Received, d.DueDate, d.Links = " ", "", "", civil.Date{}, civil.Date{}, nil
 		}, fields: []string{"Reference", "Org.Name", "RequestType", `Links["status"]`, "Received", "DueDate"}},
-		{name: "unknown request type", kind: ConfirmEmail, set: func(d *Data) { d.RequestType = "portability" }, fields: []string{"RequestType"}},
+		{name: "unknown request type", kind: ConfirmEmail, set: func(d *Data) { d.RequestType = "appeal" }, fields: []string{"RequestType"}},
 		{name: "relative link", kind: ConfirmEmail, set: func(d *Data) { d.Links[LinkConfirm] = "/ConfirmRequest?token=x" }, fields: []string{`Links["confirm"]`}},
 		{name: "javascript link", kind: ConfirmEmail, set: func(d *Data) { d.Links[LinkConfirm] = "javascript:alert(1)" }, fields: []string{`Links["confirm"]`}},
 		{name: "bad unused link", kind: ConfirmEmail, set: func(d *Data) { d.Links[LinkDownload] = "https://x.example/a b" }, fields: []string{`Links["download"]`}},
@@ -507,6 +521,13 @@ func TestRenderRefuses(t *testing.T) {
 		{name: "unknown outcome and ground", kind: Decision, set: func(d *Data) {
 			d.Decision = &DecisionInfo{Outcome: "maybe", Motivation: "x", Ground: "whim"}
 		}, fields: []string{"Decision.Outcome", "Decision.Ground"}},
+		{name: "ground of another right", kind: Decision, set: func(d *Data) {
+			d.RequestType, d.Decision = "objection", &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "state_security"}
+			d.Decision.Ground = "accurate"
+		}, fields: []string{"Decision.Ground", "Decision.Evidence"}},
+		{name: "complaint with a ground", kind: Decision, set: func(d *Data) {
+			d.RequestType, d.Decision = "complaint", &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "excessive"}
+		}, fields: []string{"Decision.Ground"}},
 		{name: "partial grant without motivation", kind: Decision, set: func(d *Data) { d.Decision.Motivation = "" }, fields: []string{"Decision.Motivation"}},
 		{name: "rectification without recipients", kind: Decision, set: func(d *Data) {
 			d.RequestType, d.Decision = "rectification", &DecisionInfo{Outcome: "granted"}

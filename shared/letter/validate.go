@@ -231,9 +231,15 @@ func checkDecision(c *checker, d Data) {
 	switch {
 	case dec.Ground != "" && !dec.Ground.Valid():
 		c.add("Decision.Ground", "is unknown (%q)", dec.Ground)
+	case dec.Ground != "" && d.RequestType.Valid() && !dec.Ground.Fits(d.RequestType):
+		// A complaint restricts no right: its decision has no ground. Any other refusal names
+		// the real reason, one that fits its type (docs/rules.md §5).
+		c.add("Decision.Ground", "does not fit a %s (%q)", d.RequestType, dec.Ground)
 	case dec.Ground == "" && dec.Outcome == request.Refused && d.RequestType != request.Complaint:
-		// A complaint found unfounded is not a restriction of a right: it needs no ground.
 		c.add("Decision.Ground", "is missing: a refusal names its ground")
+	}
+	if dec.Ground == request.Accurate {
+		c.text("Decision.Evidence", dec.Evidence)
 	}
 	changed := dec.Outcome == request.Granted || dec.Outcome == request.PartlyGranted
 	if changed && (d.RequestType == request.Rectification || d.RequestType == request.Erasure) &&

@@ -41,6 +41,8 @@ const (
 	Erasure       = string(request.Erasure)
 	Objection     = string(request.Objection)
 	Complaint     = string(request.Complaint)
+	Restriction   = string(request.Restriction)
+	Portability   = string(request.Portability)
 )
 
 // Identity copy policies (IdentityPolicy.IDCopy).
@@ -57,8 +59,8 @@ func RequestTypes() []string { return request.Strings(request.Types) }
 type Profile struct {
 	ID           string       `json:"id"`
 	Organisation Organisation `json:"organisation"`
-	// Terms is the organisation's own term per request type; the keys are exactly the five
-	// request types. A zero Term means "no own term": only the GDPR month applies.
+	// Terms is the organisation's own term per request type; the keys are exactly the request
+	// types. A zero Term means "no own term": only the GDPR month applies.
 	Terms map[string]Term `json:"terms"`
 	// OwnTermsRollForward: whether own terms, like the GDPR month, move off a weekend or holiday
 	// to the next working day (docs/rules.md §3). The seeds say nothing, so the default is false.

@@ -49,9 +49,11 @@ func profileDeAlliantie() *Profile {
 			"objection": {
 				Weeks: 4,
 			},
+			"portability": {},
 			"rectification": {
 				Weeks: 4,
 			},
+			"restriction": {},
 		},
 		Identity: IdentityPolicy{
 			IDCopy:        "never",
@@ -158,7 +160,9 @@ func profileDeAlliantie() *Profile {
 			"terms.complaint":                     "A §16 refers to its own klachtenprocedure and its term, neither part of the seed. Product default: 6 weeks, the usual term of Dutch complaint procedures (cf. Awb 9:11). Confirm against the klachtenprocedure.",
 			"terms.erasure":                       "A §14: correctie includes 'verwijdering of vernietiging': vier (4) weken.",
 			"terms.objection":                     "A §15: 'De Alliantie beslist binnen vier (4) weken op dit verzoek.'",
+			"terms.portability":                   "A names no data portability (GDPR 20): only the GDPR month applies (docs/rules.md §1, §3).",
 			"terms.rectification":                 "A §14: 'De Alliantie reageert binnen vier (4) weken schriftelijk op een verzoek tot correctie.'",
+			"terms.restriction":                   "A names no restriction of processing (GDPR 18): only the GDPR month applies (docs/rules.md §1, §3).",
 			"thirdParty.objectionDays":            "A §13 hears the third party first but sets no term. Product default: 14 days, the only term either seed sets (V), and it fits inside the 4-week answer term.",
 			"thirdParty.stateTermInLetter":        "A silent. Product default: tell the third party the term; it is fair to them and costs nothing (as V does).",
 		},
@@ -200,10 +204,12 @@ func profileValleiWonen() *Profile {
 			"erasure": {
 				Days: 14,
 			},
-			"objection": {},
+			"objection":   {},
+			"portability": {},
 			"rectification": {
 				Days: 14,
 			},
+			"restriction": {},
 		},
 		Identity: IdentityPolicy{
 			IDCopy:        "never",
@@ -312,7 +318,9 @@ func profileValleiWonen() *Profile {
 			"terms.complaint":                     "V refers to its own klachtenregeling, which is not part of the seed. Product default: 6 weeks, the usual term of Dutch complaint procedures (cf. Awb 9:11). Confirm against the klachtenregeling.",
 			"terms.erasure":                       "V, Rechten betrokken klanten/huurders: erasure ('verwijdering van niet relevante gegevens') is part of 'een verzoek tot aanpassing': veertien dagen.",
 			"terms.objection":                     "V sets no term for objection (verzet): only the GDPR month applies (docs/rules.md §3).",
+			"terms.portability":                   "V names no data portability (GDPR 20): only the GDPR month applies (docs/rules.md §1, §3).",
 			"terms.rectification":                 "V, Rechten betrokken klanten/huurders: 'Op een verzoek tot aanpassing beslissen we binnen veertien dagen.'",
+			"terms.restriction":                   "V names no restriction of processing (GDPR 18): only the GDPR month applies (docs/rules.md §1, §3).",
 			"thirdParty.objectionDays":            "V, Rechten betrokken klanten/huurders: 'De derde heeft voor dat verzet veertien dagen de tijd.'",
 			"thirdParty.stateTermInLetter":        "V: 'Vallei Wonen stelt de derde in kennis van de termijn op het moment dat hij de derde informeert over het gedane verzoek tot inzage.'",
 		},

@@ -174,7 +174,7 @@ func (p *Profile) Validate() error {
 
 // gdprTypes have the one-month ceiling of GDPR 12(3); an own term for them is only useful if
 // it can end earlier than that month.
-var gdprTypes = []string{Access, Rectification, Erasure, Objection}
+var gdprTypes = []string{Access, Rectification, Erasure, Objection, Restriction, Portability}
 
 func (p *Profile) validateTerms(v *validator) {
 	for _, k := range RequestTypes() {

@@ -20,10 +20,14 @@ const (
 	Erasure       Type = "erasure"
 	Objection     Type = "objection"
 	Complaint     Type = "complaint"
+	// Restriction of processing (GDPR 18) and data portability (GDPR 20): rights neither seed
+	// names, on the GDPR month (docs/rules.md §1).
+	Restriction Type = "restriction"
+	Portability Type = "portability"
 )
 
-// Types lists every request type in form order.
-var Types = []Type{Access, Rectification, Erasure, Objection, Complaint}
+// Types lists every request type in form order (docs/contract.md §3).
+var Types = []Type{Access, Rectification, Erasure, Objection, Complaint, Restriction, Portability}
 
 // Valid reports whether t is a known type.
 func (t Type) Valid() bool { return slices.Contains(Types, t) }
@@ -234,9 +238,11 @@ type ThirdParty struct {
 
 // Decision is the answer to the request.
 type Decision struct {
-	Outcome        Outcome
-	Motivation     string
-	Ground         Ground   // "" when granted, or for a refused complaint
+	Outcome    Outcome
+	Motivation string
+	Ground     Ground // "" when granted, and always for a complaint
+	// Evidence is, for a refusal on Accurate, which evidence would change the decision.
+	Evidence       string
 	Recipients     []string // rectification/erasure: who was informed
 	RecipientsNote string   // or why informing them was impossible or disproportionate
 	// NoRecipients: staff confirmed the data went to no one, so no one had to be informed.

@@ -158,8 +158,8 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 				methods = append(methods, Option{string(m), t("method." + string(m))})
 			}
 			docs := []Option{{"", t("doc.none")}}
-			for _, d := range app.DocumentTypes {
-				docs = append(docs, Option{d, t("doc." + d)})
+			for _, d := range request.DocumentTypes {
+				docs = append(docs, Option{string(d), t("doc." + string(d))})
 			}
 			av.Fields = []ActionField{field("method", "select", true, methods...), field("documentType", "select", false, docs...)}
 			if c.Representative != nil {
@@ -176,19 +176,25 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		case request.ActDecide:
 			av.Multipart = true
 			var outcomes []Option
-			for _, o := range app.Outcomes {
-				outcomes = append(outcomes, Option{o, t("outcome." + o)})
-			}
-			grounds := []Option{{"", t("ground.none")}}
-			for _, g := range app.Grounds {
-				grounds = append(grounds, Option{g, t("ground." + g)})
+			for _, o := range request.Outcomes {
+				outcomes = append(outcomes, Option{string(o), t("outcome." + string(o))})
 			}
 			motivation := field("motivation", "textarea", false)
-			if v.MotivationRequired { // the profile asks it for every decision, granted included
+			if v.MotivationRequired || c.Type == request.Complaint { // every complaint decision, and where the profile asks it
 				motivation.Label, motivation.Required = t("field.motivation.always"), true
 			}
-			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), motivation,
-				field("ground", "select", false, grounds...)}
+			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), motivation}
+			// Only the grounds that fit the type (docs/rules.md §5); a complaint decision has none.
+			if fit := request.GroundsFor(c.Type); len(fit) > 0 {
+				grounds := []Option{{"", t("ground.none")}}
+				for _, g := range fit {
+					grounds = append(grounds, Option{string(g), t("ground." + string(g))})
+				}
+				av.Fields = append(av.Fields, field("ground", "select", false, grounds...))
+			}
+			if c.Type == request.Rectification {
+				av.Fields = append(av.Fields, field("evidence", "textarea", false))
+			}
 			switch c.Type {
 			case request.Access:
 				av.Fields = append(av.Fields, field("resultFile", "file", false), field("accessInfo", "textarea", false))

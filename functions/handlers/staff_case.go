@@ -26,6 +26,8 @@ type staffPost struct {
 	DocumentType          string   `json:"documentType"`
 	RepresentationChecked bool     `json:"representationChecked"`
 	Reason                string   `json:"reason"`
+	How                   string   `json:"how"`
+	Note                  string   `json:"note"`
 	Explanation           string   `json:"explanation"`
 	Outcome               string   `json:"outcome"`
 	Motivation            string   `json:"motivation"`
@@ -76,7 +78,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		in := app.StaffInput{Action: request.Action(p.Action), Method: p.Method, DocumentType: p.DocumentType,
-			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
+			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason, How: p.How, Note: p.Note,
 			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground, Evidence: p.Evidence,
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}

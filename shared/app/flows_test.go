@@ -168,7 +168,10 @@ func testSuspensionKeepsTheExtension(t *testing.T, backend testenv.Backend) {
 	}
 }
 
-// Withdrawal sends a letter with the reason; the reason is required.
+// Only the requester withdraws: staff record how they told us, and the letter says the request
+// is closed without a decision. Every other ending is a decision with a ground and the full
+// remedies: a representative who does not prove their authority is refused on
+// representation_not_proven (docs/rules.md §4, issue 23 item 3).
 func TestWithdrawalSendsALetter(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, testWithdrawalSendsALetter)
@@ -179,17 +182,48 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 	email := "gone@tenant.test"
 	c := submitConfirm(t, s, access(email))
 	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw})
-	if got := fields(t, err); strings.Join(got, " ") != "reason:required" {
-		t.Errorf("withdraw without reason: %v", got)
+	if got := fields(t, err); strings.Join(got, " ") != "how:required" {
+		t.Errorf("withdraw without how: %v", got)
 	}
-	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActWithdraw, Reason: "U hebt ons gebeld dat u het verzoek intrekt."})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "web"})
+	if got := fields(t, err); strings.Join(got, " ") != "how:invalid" {
+		t.Errorf("withdraw on the web: %v", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActWithdraw, How: "phone", Note: "Belde om 10:05."})
 	if c.Status != request.Closed {
 		t.Errorf("status = %s", c.Status)
 	}
 	l := s.Mail.Await(t, "withdrawn", email, c.Reference)
-	mustContain(t, "withdrawn", l.Text, "U hebt ons gebeld dat u het verzoek intrekt.", c.Reference, apAddress)
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, Reason: "again"})
+	mustContain(t, "withdrawn", l.Text, "U hebt ons telefonisch laten weten dat u uw verzoek om inzage van ", c.Reference, "niet ingetrokken")
+	if strings.Contains(l.Text, "Belde om") {
+		t.Errorf("the staff note reached the letter:\n%s", l.Text)
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"})
 	notAllowed(t, s, err, "", c)
+
+	// A representative who does not prove their authority: a decision with its ground and the
+	// remedies, never a silent close.
+	sub := access("voogd@family.test")
+	sub.Name, sub.Representative = "Piet Pupil", &request.RepresentativeInput{Name: "Vera Voogd", Email: "voogd@family.test", Capacity: "guardian"}
+	sub.Signature = "Vera Voogd"
+	c = submitConfirm(t, s, sub)
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused",
+		Motivation: "x", Ground: "representation_not_proven"})
+	if err != nil {
+		t.Fatalf("refusal on representation_not_proven from in_progress: %v", err)
+	}
+	dec := s.Mail.Await(t, "decision", "voogd@family.test", c.Reference)
+	mustContain(t, "decision", dec.Text, "wij hebben geen bewijs gekregen dat u namens deze persoon mag optreden", apAddress, "6 weken")
+
+	// Without a representative the ground does not fit the case.
+	c = submitConfirm(t, s, access("alone@tenant.test"))
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "representation_not_proven"})
+	if got := fields(t, err); strings.Join(got, " ") != "ground:ground_no_representative" {
+		t.Errorf("representation_not_proven without a representative: %v", got)
+	}
+	// Nor may a case end on identity_not_established when the requester was never asked.
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "identity_not_established"})
+	notAllowed(t, s, err, "identity_not_asked", c)
 }
 
 // Deciding while the third party has not answered: their data counts as masked, the answer is

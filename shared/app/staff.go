@@ -88,6 +88,9 @@ type StaffInput struct {
 	RepresentationChecked bool
 	Reason                string
 	Explanation           string
+	// withdraw: how the requester told us they withdraw (e-mail, letter, phone, counter), and
+	// an optional note. Only the requester withdraws (docs/rules.md §4).
+	How, Note string
 	// decide
 	Outcome, Motivation, Ground string
 	// Evidence says which evidence would change a refusal on "accurate" (CJEU C-247/23).
@@ -134,8 +137,18 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 		case in.DocumentType != "" && !request.DocumentType(in.DocumentType).Valid():
 			errs = append(errs, request.FieldError{Field: "documentType", Code: "invalid"})
 		}
-	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActWithdraw:
+	case request.ActRejectIdentity, request.ActRequestIdentity:
 		req("reason", in.Reason)
+	case request.ActWithdraw:
+		switch how := request.Channel(in.How); {
+		case in.How == "":
+			errs = append(errs, request.FieldError{Field: "how", Code: "required"})
+		case !how.Told():
+			errs = append(errs, request.FieldError{Field: "how", Code: "invalid"})
+		}
+		if len(in.Note) > 5000 {
+			errs = append(errs, request.FieldError{Field: "note", Code: "too_long"})
+		}
 	case request.ActExtend:
 		req("explanation", in.Explanation)
 	case request.ActDecide:
@@ -173,6 +186,9 @@ func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldErr
 	case request.ActDecide:
 		if s.motivationRequired(c) && strings.TrimSpace(in.Motivation) == "" {
 			add("motivation", "required")
+		}
+		if request.Ground(in.Ground) == request.RepresentationNotProven && c.Representative == nil {
+			add("ground", "ground_no_representative")
 		}
 		if c.Type == request.Access && thirdPartyMasked(c) && request.Outcome(in.Outcome) == request.Granted {
 			// Masked data is not disclosed: the answer is a partial grant (GDPR 15(4)).
@@ -293,14 +309,16 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			c.DueDate, c.Extended = newDue, true
 			detail = in.Explanation
 		case request.ActWithdraw:
+			// The requester withdrew: the case closes without a decision, and they get a
+			// letter saying so. Every other ending is a decision with a ground.
 			c.ClosedAt = now
 			c.Identity.CopyHeld = false
 			c.Identity.RequestedAt = time.Time{}
 			ch.DeleteIDCopy = true
 			l := s.newLetter(c, letter.Withdrawn, to, "", now)
-			l.Data.Reason = strings.TrimSpace(in.Reason)
+			l.Data.WithdrawnVia = request.Channel(in.How)
 			letters = append(letters, l)
-			detail = in.Reason
+			detail = strings.TrimSpace(in.How + " " + strings.TrimSpace(in.Note))
 		case request.ActDecide:
 			letters = append(letters, s.decide(c, staff, in, pre, now)...)
 			ch.DeleteIDCopy = c.Identity.CopyHeld
@@ -340,13 +358,19 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 }
 
 // decideAllowed narrows decide by the case's status (docs/contract.md §3): from awaiting_identity
-// only as a refusal on identity_not_established, and only after the requester was asked.
+// only as a refusal on identity_not_established or representation_not_proven, and only after
+// the requester was asked. A refusal on identity_not_established needs the question anywhere:
+// a case never ends on identity without the requester having been asked.
 //
 // A decision that discloses or changes something (anything but a refusal, on any type but a
 // complaint) needs identity verified first (docs/rules.md §2).
 func decideAllowed(c *request.Case, in StaffInput) error {
 	if in.Action != request.ActDecide {
 		return nil
+	}
+	ground := request.Ground(in.Ground)
+	if ground == request.IdentityNotEstablished && (c.Identity.Outcome == request.IdentityVerified || !askedForIdentity(c)) {
+		return &NotAllowedError{Reason: "identity_not_asked"}
 	}
 	if c.Status != request.AwaitingIdentity {
 		if c.Type != request.Complaint && request.Outcome(in.Outcome) != request.Refused && c.Identity.Outcome != request.IdentityVerified {
@@ -357,7 +381,7 @@ func decideAllowed(c *request.Case, in StaffInput) error {
 	if !askedForIdentity(c) {
 		return &NotAllowedError{Reason: "identity_not_asked"}
 	}
-	if request.Outcome(in.Outcome) != request.Refused || request.Ground(in.Ground) != request.IdentityNotEstablished {
+	if request.Outcome(in.Outcome) != request.Refused || (ground != request.IdentityNotEstablished && ground != request.RepresentationNotProven) {
 		return &NotAllowedError{Reason: "identity_pending"}
 	}
 	return nil

@@ -159,7 +159,7 @@ func TestRetentionDeletesClosedCases(t *testing.T) {
 func testRetentionDeletesClosedCases(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("gone@tenant.test"))
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, Reason: "Ingetrokken per telefoon."}); err != nil {
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"}); err != nil {
 		t.Fatal(err)
 	}
 	settle(t, s, c.Reference)

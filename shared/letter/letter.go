@@ -32,7 +32,7 @@ const (
 	// IdentityConfirmed: identity is established; states the due date, which moved if the
 	// clock stood still (docs/contract.md §5).
 	IdentityConfirmed Kind = "identity_confirmed"
-	// Withdrawn: the request is closed without a decision, with the reason (docs/rules.md §4).
+	// Withdrawn: the requester withdrew; the request is closed without a decision (docs/rules.md §4).
 	Withdrawn Kind = "withdrawn"
 	// DecreeDaysMissing warns the privacy officer and staff, once per year, that a coming year
 	// has no decree-day data (docs/rules.md §3). It is about no single case: it has no reference.
@@ -165,6 +165,8 @@ type Data struct {
 	LinksExpire civil.Date `json:",omitzero"`
 	// Reason is why an ID copy is asked for or was rejected, in the staff member's words.
 	Reason string
+	// WithdrawnVia is, in a withdrawn letter, how the requester told us they withdraw.
+	WithdrawnVia request.Channel `json:",omitempty"`
 	// Explanation is why a term is extended; a delay notice must give one (GDPR 12(3)).
 	Explanation string
 	// ClockSuspended says the term stands still until the requester sends proof of identity

@@ -539,7 +539,8 @@ func TestRenderRefuses(t *testing.T) {
 		{name: "correction notice for access", kind: CorrectionNotice, set: func(d *Data) { d.RequestType = "access" }, fields: []string{"RequestType"}},
 		{name: "correction notice without summary", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{SubjectName: "J. de Vries"} }, fields: []string{"Correction.Summary"}},
 		{name: "correction notice without the person", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{Summary: "Het adres."} }, fields: []string{"Correction.SubjectName"}},
-		{name: "withdrawn without reason", kind: Withdrawn, set: func(d *Data) { d.Reason = " " }, fields: []string{"Reason"}},
+		{name: "withdrawn without how", kind: Withdrawn, set: func(d *Data) { d.WithdrawnVia = "" }, fields: []string{"WithdrawnVia"}},
+		{name: "withdrawn on the web form", kind: Withdrawn, set: func(d *Data) { d.WithdrawnVia = "web" }, fields: []string{"WithdrawnVia"}},
 		{name: "identity confirmed without due date", kind: IdentityConfirmed, set: func(d *Data) { d.DueDate = civil.Date{} }, fields: []string{"DueDate"}},
 		{name: "representative without subject", kind: Receipt, set: func(d *Data) {
 			d.Representative = &Representative{Name: "A", Capacity: "uncle"}

@@ -85,6 +85,7 @@ func funcs(lang string, html bool) map[string]any {
 		"overdue":    daysOverdue,
 		"neg":        func(n int) int { return -n },
 		"a":          func(s string) string { return indefinite(s, lang) },
+		"via":        func(c request.Channel) string { return phrase(lang, "mail.via."+string(c)) },
 	}
 	// An action is one link, always a block of its own. In text it is written out on its own
 	// line; in HTML it is one button, with the address written out below it.

@@ -142,8 +142,11 @@ func validate(kind Kind, d Data) error {
 	if kind == DelayNotice && d.DueDate.IsValid() && d.PreviousDueDate.IsValid() && !d.DueDate.After(d.PreviousDueDate) {
 		c.add("DueDate", "must be after PreviousDueDate (%s is not after %s)", d.DueDate, d.PreviousDueDate)
 	}
-	if kind == IDRequested || kind == IDRejected || kind == Withdrawn {
+	if kind == IDRequested || kind == IDRejected {
 		c.text("Reason", d.Reason)
+	}
+	if kind == Withdrawn && !d.WithdrawnVia.Told() {
+		c.add("WithdrawnVia", "must say how the requester withdrew: email, letter, phone or counter (got %q)", d.WithdrawnVia)
 	}
 	if kind == DelayNotice {
 		c.text("Explanation", d.Explanation)

@@ -152,6 +152,10 @@ var Channels = []Channel{ChannelWeb, ChannelPhone, ChannelLetter, ChannelCounter
 // Valid reports whether c is a known channel.
 func (c Channel) Valid() bool { return slices.Contains(Channels, c) }
 
+// Told reports whether c is a way the requester can tell staff something outside the form:
+// by e-mail, letter, phone or at the counter (intake, and how a withdrawal reached us).
+func (c Channel) Told() bool { return c.Valid() && c != ChannelWeb }
+
 // VerificationMethod is how staff established who the requester is (docs/rules.md §2: the least
 // intrusive method that suffices).
 type VerificationMethod string

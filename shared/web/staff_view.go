@@ -170,7 +170,14 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		case request.ActExtend:
 			av.Fields, av.Secondary = []ActionField{field("explanation", "textarea", true)}, true
 		case request.ActWithdraw:
-			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", true)}, true
+			// Only the requester withdraws; staff record how they told us (docs/rules.md §4).
+			var how []Option
+			for _, ch := range request.Channels {
+				if ch.Told() {
+					how = append(how, Option{string(ch), t("channel." + string(ch))})
+				}
+			}
+			av.Fields, av.Secondary = []ActionField{field("how", "select", true, how...), field("note", "textarea", false)}, true
 		case request.ActConsult:
 			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", true)}, true
 		case request.ActDecide:
@@ -273,8 +280,17 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 	}
 	// Free text a staff member wrote is shown; codes already said in the sentence are not.
 	switch request.Action(e.Action) {
-	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend, request.ActWithdraw:
+	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend:
 		out.Detail = e.Detail
+	case request.ActWithdraw:
+		// "<how> <note>": how the requester told us, in words, and the staff member's note.
+		how, note, _ := strings.Cut(e.Detail, " ")
+		if w := Optional(lang, "channel."+how); w != "" && request.Channel(how).Told() {
+			out.Text += " (" + strings.ToLower(w) + ")"
+			out.Detail = note
+		} else {
+			out.Detail = e.Detail
+		}
 	case request.ActVerifyIdentity:
 		// "<method> <document>", or a document alone in events from before methods existed.
 		var words []string

@@ -179,8 +179,8 @@ func TestStaffFormsFollowTheIdentityAndDecisionRules(t *testing.T) {
 			t.Errorf("erasure decide form lacks %s", f)
 		}
 	}
-	if !fields(p, "withdraw")["reason"].Required {
-		t.Error("withdraw: the reason is not required")
+	if w := fields(p, "withdraw"); !w["how"].Required || len(w["how"].Options) != 4 || w["note"].Required {
+		t.Errorf("withdraw: how (required: e-mail, letter, phone, counter) and an optional note, got %+v", w)
 	}
 	if got, want := p.Timeline[0].Text, T("nl", "event.verify_identity")+" ("+T("nl", "method.in_person")+", "+T("nl", "doc.passport")+")"; got != want {
 		t.Errorf("verify event %q, want %q", got, want)

@@ -35,6 +35,10 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 			return &NotAllowedError{Reason: "no_copy"}
 		}
 	case request.ActRequestIdentity:
+		if c.Type == request.Complaint {
+			// A complaint needs no identity check (docs/rules.md §2).
+			return &NotAllowedError{Reason: "complaint_no_identity"}
+		}
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			return &NotAllowedError{Reason: "already_asked"}
 		}

@@ -88,17 +88,28 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"})
 	notAllowed(t, s, err, "identity_pending", c)
 
-	// Long past the original due date (24 April): no reminders or escalations about it, one
-	// reminder about the silent requester 14 days (identity.replyDays) after the question.
+	// Long past the original due date (24 April): no reminders or escalations about it. The
+	// silent requester is reminded 14 days (identity.replyDays) after the question; when the
+	// term passes a second time, staff are told the case is ready to refuse.
 	tick(t, s, "2026-04-09 07:59")
 	tick(t, s, "2026-04-10 08:00")
+	settle(t, s, c.Reference)
+	if n := s.Mail.Count("id_requested", email, c.Reference); n != 2 {
+		t.Fatalf("%d id_requested letters, want the question and one reminder", n)
+	}
+	if n := s.Mail.Count("staff_reminder", "staff@corp.test", c.Reference); n != 0 {
+		t.Errorf("%d staff reminders after the first reply term, want 0 (the requester is reminded first)", n)
+	}
 	tick(t, s, "2026-05-20 08:00")
 	settle(t, s, c.Reference)
 	if n := s.Mail.Count("staff_overdue", s.Profile.Organisation.PrivacyOfficerEmail, c.Reference); n != 0 {
 		t.Errorf("%d escalations while the clock stood still", n)
 	}
+	if n := s.Mail.Count("id_requested", email, c.Reference); n != 2 {
+		t.Errorf("%d id_requested letters, want 2: one reminder only", n)
+	}
 	if n := s.Mail.Count("staff_reminder", "staff@corp.test", c.Reference); n != 1 {
-		t.Fatalf("%d staff reminders, want 1 (the ID reply term)", n)
+		t.Fatalf("%d staff reminders, want 1 (the second ID reply term)", n)
 	}
 	rem := s.Mail.Await(t, "staff_reminder", "staff@corp.test", c.Reference)
 	mustContain(t, "staff_reminder", rem.Text, "27 maart 2026", "identiteit niet vastgesteld")
@@ -113,6 +124,58 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 	if strings.Contains(dec.Text, "bemiddel") {
 		t.Error("a decision promises mediation by the AP")
 	}
+}
+
+// The clock stops for proof of identity only when it is asked within
+// identity.askWithinWorkingDays working days of receipt, once per case, and never for a
+// complaint; a later question states the unchanged due date (docs/rules.md §2, issue 23 item 7).
+func TestIdentityStopsTheClockOnlyWhenAskedInTime(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testIdentityStopsTheClockOnlyWhenAskedInTime)
+}
+
+func testIdentityStopsTheClockOnlyWhenAskedInTime(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
+	// Received Friday 27 March 2026: five working days later is Friday 3 April (Goede Vrijdag
+	// is no holiday for GDPR periods). Asked on 7 April: too late to stop the clock.
+	late := submitConfirm(t, s, access("late@tenant.test"))
+	s.Clock.Set(amsterdam("2026-04-07 09:00"))
+	late = staffAct(t, s, late.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet."})
+	if !late.Identity.RequestedAt.IsZero() || late.DueDate.String() != "2026-04-24" {
+		t.Errorf("asked late: clock stopped at %v, due %s; want running, 2026-04-24", late.Identity.RequestedAt, late.DueDate)
+	}
+	l := s.Mail.Await(t, "id_requested", "late@tenant.test", late.Reference)
+	mustContain(t, "id_requested asked late", l.Text, "loopt gewoon door", "24 april 2026")
+	if strings.Contains(l.Text, "staat stil") || l.Args["dueDate"] != "2026-04-24" {
+		t.Errorf("a late question promises a stopped clock, or custom_args.dueDate = %q:\n%s", l.Args["dueDate"], l.Text)
+	}
+
+	// Asked in time (3 April): the clock stops; a rejected copy asks again without a second stop.
+	s.Clock.Set(amsterdam("2026-03-27 10:00"))
+	c := submitConfirm(t, s, access("once@tenant.test"))
+	s.Clock.Set(amsterdam("2026-04-03 16:00"))
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het e-mailadres is nieuw."})
+	if c.Identity.RequestedAt.IsZero() {
+		t.Fatal("asked on the fifth working day: the clock runs on")
+	}
+	s.Clock.Set(amsterdam("2026-04-08 10:00"))
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+		t.Fatal(err)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRejectIdentity, Reason: "De pasfoto is niet afgeschermd."})
+	// 5 days stood still: Vallei's 4 weeks end on 24 April, + 5 = 29 April.
+	if !c.Identity.RequestedAt.IsZero() || c.SuspendedDays != 5 || c.DueDate.String() != "2026-04-29" {
+		t.Errorf("after the rejected copy: stopped at %v, %d days, due %s; want running, 5, 2026-04-29", c.Identity.RequestedAt, c.SuspendedDays, c.DueDate)
+	}
+	rej := s.Mail.Await(t, "id_rejected", "once@tenant.test", c.Reference)
+	mustContain(t, "id_rejected", rej.Text, "loopt gewoon door", "29 april 2026")
+
+	// A complaint needs no identity check: no question, no stop.
+	k := access("klacht-id@tenant.test")
+	k.Type, k.Details = "complaint", "Mijn gegevens lagen bij de buren."
+	kc := submitConfirm(t, s, k)
+	_, err := s.Svc.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity, Reason: "x"})
+	notAllowed(t, s, err, "complaint_no_identity", kc)
 }
 
 // The clock stands still from the request for a copy until it arrives; the days are added at

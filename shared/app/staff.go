@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
@@ -280,20 +282,18 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, request.IdentityRejected, ""
 			c.Identity.AskedAt = now
-			s.startSuspension(c, now)
 			ch.DeleteIDCopy = true
 			l := s.newLetter(c, letter.IDRejected, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
-			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
+			s.identityClock(l, c, s.startSuspension(c, now))
 			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActRequestIdentity:
 			c.Identity.CopyRequired, c.Identity.AskedAt = true, now
-			s.startSuspension(c, now)
 			l := s.newLetter(c, letter.IDRequested, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
-			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
+			s.identityClock(l, c, s.startSuspension(c, now))
 			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason
@@ -394,11 +394,47 @@ func askedForIdentity(c *request.Case) bool {
 }
 
 // startSuspension stops the clock while the controller waits for identification, where the
-// profile says so (EDPB 01/2022 §159). A clock already stopped keeps its start. An extended
-// case may stand still too: CaseDue moves its extended date by the suspended days.
-func (s *Service) startSuspension(c *request.Case, now time.Time) {
-	if s.Profile.Identity.SuspendClock && c.Identity.RequestedAt.IsZero() {
-		c.Identity.RequestedAt = now
+// profile says so (EDPB 01/2022 §159), and only as docs/rules.md §2 allows: once per case, for
+// proof asked without undue delay (within identity.askWithinWorkingDays working days of
+// receipt), never for a complaint, which needs no identity check. A clock already stopped
+// keeps its start. An extended case may stand still too: CaseDue moves its extended date by
+// the suspended days. It reports whether the clock stands still now.
+func (s *Service) startSuspension(c *request.Case, now time.Time) bool {
+	if !c.Identity.RequestedAt.IsZero() {
+		return true
+	}
+	if !s.Profile.Identity.SuspendClock || c.Type == request.Complaint || c.ClockStopped ||
+		deadline.DateIn(now).After(s.askWithin(c.Received)) {
+		return false
+	}
+	c.Identity.RequestedAt, c.ClockStopped = now, true
+	return true
+}
+
+// askWithin is the last day on which asking for proof of identity stops the clock of a case
+// received on received: identity.askWithinWorkingDays working days later (default 5), counted
+// on the undisputed holidays only, so that the window is never longer than the law allows.
+func (s *Service) askWithin(received civil.Date) civil.Date {
+	n := s.Profile.Identity.AskWithinWorkingDays
+	if n <= 0 {
+		n = 5
+	}
+	d := received
+	for ; n > 0; n-- {
+		d = d.AddDays(1)
+		for !s.Calendar.IsGDPRWorkingDay(d) {
+			d = d.AddDays(1)
+		}
+	}
+	return d
+}
+
+// identityClock says in a letter that asks for proof of identity whether the clock stands
+// still; when it runs on, the letter states the due date, unchanged (docs/rules.md §2).
+func (s *Service) identityClock(l *outbox.Letter, c *request.Case, suspended bool) {
+	l.Data.ClockSuspended = suspended
+	if !suspended {
+		l.Data.DueDate, l.DueDate = c.DueDate, c.DueDate
 	}
 }
 

@@ -238,7 +238,8 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 			return Change{}, ErrAlreadyConfirmed
 		}
 		next := request.InProgress
-		if s.Profile.Identity.IDCopy == policy.IDCopyAlways || c.Identity.CopyHeld {
+		// A complaint needs no identity check (docs/rules.md §2).
+		if c.Type != request.Complaint && (s.Profile.Identity.IDCopy == policy.IDCopyAlways || c.Identity.CopyHeld) {
 			next = request.AwaitingIdentity
 			c.Identity.CopyRequired = true
 		}
@@ -252,9 +253,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 		}
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			c.Identity.AskedAt = now
-			if s.Profile.Identity.SuspendClock {
-				c.Identity.RequestedAt = now
-			}
+			s.startSuspension(c, now)
 		}
 		c.NextActionAt = s.nextAction(c, now)
 

@@ -98,6 +98,7 @@ type caseDoc struct {
 	DueDate        string         `firestore:"dueDate"`
 	Extended       bool           `firestore:"extended,omitempty"`
 	SuspendedDays  int            `firestore:"suspendedDays,omitempty"`
+	ClockStopped   bool           `firestore:"clockStopped,omitempty"`
 	Identity       identityDoc    `firestore:"identity"`
 	ThirdParty     *thirdPartyDoc `firestore:"thirdParty,omitempty"`
 	Decision       *decisionDoc   `firestore:"decision,omitempty"`
@@ -238,7 +239,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		Relation: string(c.Relation), Channel: string(c.Channel), Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation,
 		Signature: c.Signature, SubmittedAt: c.SubmittedAt.UTC(), ConfirmedAt: ptr(c.ConfirmedAt),
 		Received: dateString(c.Received), DueDate: dateString(c.DueDate), Extended: c.Extended,
-		SuspendedDays: c.SuspendedDays,
+		SuspendedDays: c.SuspendedDays, ClockStopped: c.ClockStopped,
 		Identity: identityDoc{CopyRequired: c.Identity.CopyRequired, CopyHeld: c.Identity.CopyHeld,
 			CopyUploaded: ptr(c.Identity.CopyUploaded), CopyKind: c.Identity.CopyKind, RequestedAt: ptr(c.Identity.RequestedAt),
 			AskedAt: ptr(c.Identity.AskedAt), CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
@@ -273,7 +274,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		Relation: request.Relation(d.Relation), Channel: request.Channel(d.Channel), Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation,
 		Signature: d.Signature, SubmittedAt: d.SubmittedAt, ConfirmedAt: val(d.ConfirmedAt),
 		Received: parseDate(d.Received), DueDate: parseDate(d.DueDate), Extended: d.Extended,
-		SuspendedDays: d.SuspendedDays,
+		SuspendedDays: d.SuspendedDays, ClockStopped: d.ClockStopped,
 		Identity: request.Identity{CopyRequired: d.Identity.CopyRequired, CopyHeld: d.Identity.CopyHeld,
 			CopyUploaded: val(d.Identity.CopyUploaded), CopyKind: d.Identity.CopyKind, RequestedAt: val(d.Identity.RequestedAt),
 			AskedAt: val(d.Identity.AskedAt), CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),

@@ -172,6 +172,10 @@ type Data struct {
 	// ClockSuspended says the term stands still until the requester sends proof of identity
 	// (docs/rules.md §3, EDPB 01/2022 §159).
 	ClockSuspended bool
+	// Reminder says an id_requested letter reminds the requester of the request for proof of
+	// identity made on AskedOn, which they have not answered (docs/rules.md §2).
+	Reminder bool       `json:",omitempty"`
+	AskedOn  civil.Date `json:",omitzero"`
 	// Representative is set when a legal representative acts for the subject (docs/rules.md §1):
 	// letters then go to the representative and say on whose behalf.
 	Representative *Representative

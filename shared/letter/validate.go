@@ -142,8 +142,13 @@ func validate(kind Kind, d Data) error {
 	if kind == DelayNotice && d.DueDate.IsValid() && d.PreviousDueDate.IsValid() && !d.DueDate.After(d.PreviousDueDate) {
 		c.add("DueDate", "must be after PreviousDueDate (%s is not after %s)", d.DueDate, d.PreviousDueDate)
 	}
-	if kind == IDRequested || kind == IDRejected {
+	if kind == IDRequested && d.Reminder {
+		c.date("AskedOn", d.AskedOn, true)
+	} else if kind == IDRequested || kind == IDRejected {
 		c.text("Reason", d.Reason)
+	}
+	if d.Reminder && kind != IDRequested {
+		c.add("Reminder", "is set, but only an %s can remind", IDRequested)
 	}
 	if kind == Withdrawn && !d.WithdrawnVia.Told() {
 		c.add("WithdrawnVia", "must say how the requester withdrew: email, letter, phone or counter (got %q)", d.WithdrawnVia)

@@ -153,13 +153,17 @@ type IdentityPolicy struct {
 	// they request an ID copy) or "always" (every request needs a masked ID copy first).
 	IDCopy string `json:"idCopy"`
 	// SuspendClock stops the deadline while the organisation waits for proof of identity
-	// (docs/rules.md §3, EDPB 01/2022 §159).
-	SuspendClock bool `json:"suspendClock"`
+	// (docs/rules.md §3, EDPB 01/2022 §159), once per case, and only when the proof is asked for
+	// without undue delay: within AskWithinWorkingDays working days of receipt. A later request
+	// leaves the due date as it is; a complaint's clock never stops.
+	SuspendClock         bool `json:"suspendClock"`
+	AskWithinWorkingDays int  `json:"askWithinWorkingDays"`
 	// IDCopyMaxDays: an ID copy is deleted at the latest this many days after upload, checked
 	// or not (EDPB 01/2022 §79: keep it only until it is checked).
 	IDCopyMaxDays int `json:"idCopyMaxDays"`
 	// ReplyDays: when the requester has not answered a request for proof of identity within
-	// this many days, staff get a reminder to follow up or refuse on identity_not_established.
+	// this many days, they get a reminder; when the term passes a second time, staff are
+	// reminded and the desk shows the case as ready to refuse on identity_not_established.
 	ReplyDays int `json:"replyDays"`
 }
 

@@ -37,7 +37,8 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 			// comes from, so a reviewer can check it against the seed.
 			for _, field := range []string{
 				"terms.access", "terms.rectification", "terms.erasure", "terms.objection", "terms.complaint",
-				"ownTermsRollForward", "identity.idCopy", "identity.suspendClock",
+				"terms.restriction", "terms.portability",
+				"ownTermsRollForward", "identity.idCopy", "identity.suspendClock", "identity.askWithinWorkingDays",
 				"thirdParty.objectionDays", "thirdParty.stateTermInLetter",
 				"retention.caseRecordsMonths", "retention.contractEndedYears", "retention.purposeBoundYears",
 				"fees.accessAlwaysFree", "fees.otherFeesAnnounced", "fees.waivable",
@@ -63,6 +64,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 		RollForward                          bool
 		IDCopy                               string
 		SuspendClock                         bool
+		AskWithinWorkingDays                 int
 		ObjectionDays                        int
 		StateTerm                            bool
 		ContractEndedYears, PurposeBoundYear int
@@ -76,10 +78,10 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 		{"vallei-wonen", settings{
 			Terms: map[string]Term{
 				Access: {Weeks: 4}, Rectification: {Days: 14}, Erasure: {Days: 14},
-				Objection: {}, Complaint: {Weeks: 6},
+				Objection: {}, Complaint: {Weeks: 6}, Restriction: {}, Portability: {},
 			},
 			// Neither seed demands an ID copy from everyone (docs/rules.md §2; issue 10).
-			IDCopy: IDCopyNever, SuspendClock: true,
+			IDCopy: IDCopyNever, SuspendClock: true, AskWithinWorkingDays: 5,
 			ObjectionDays: 14, StateTerm: true,
 			Fees:            FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
 			EscalationWeeks: 6,
@@ -87,9 +89,9 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 		{"de-alliantie", settings{
 			Terms: map[string]Term{
 				Access: {Weeks: 4}, Rectification: {Weeks: 4}, Erasure: {Weeks: 4},
-				Objection: {Weeks: 4}, Complaint: {Weeks: 6},
+				Objection: {Weeks: 4}, Complaint: {Weeks: 6}, Restriction: {}, Portability: {},
 			},
-			IDCopy: IDCopyNever, SuspendClock: true,
+			IDCopy: IDCopyNever, SuspendClock: true, AskWithinWorkingDays: 5,
 			ObjectionDays: 14, StateTerm: true,
 			ContractEndedYears: 2, PurposeBoundYear: 5,
 			Fees:            FeePolicy{AccessAlwaysFree: true},
@@ -105,7 +107,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 			}
 			got := settings{
 				Terms: p.Terms, RollForward: p.OwnTermsRollForward,
-				IDCopy: p.Identity.IDCopy, SuspendClock: p.Identity.SuspendClock,
+				IDCopy: p.Identity.IDCopy, SuspendClock: p.Identity.SuspendClock, AskWithinWorkingDays: p.Identity.AskWithinWorkingDays,
 				ObjectionDays: p.ThirdParty.ObjectionDays, StateTerm: p.ThirdParty.StateTermInLetter,
 				ContractEndedYears: p.Retention.ContractEndedYears, PurposeBoundYear: p.Retention.PurposeBoundYears,
 				Fees:            FeePolicy{AccessAlwaysFree: p.Fees.AccessAlwaysFree, OtherFeesAnnounced: p.Fees.OtherFeesAnnounced, Waivable: p.Fees.Waivable},
@@ -137,9 +139,10 @@ func TestLoadPath(t *testing.T) {
 		},
 		Terms: map[string]Term{
 			Access: {Days: 30}, Rectification: {Weeks: 2}, Erasure: {Months: 1}, Objection: {}, Complaint: {Weeks: 8},
+			Restriction: {}, Portability: {},
 		},
 		OwnTermsRollForward: true,
-		Identity:            IdentityPolicy{IDCopy: IDCopyNever, IDCopyMaxDays: 7, ReplyDays: 10},
+		Identity:            IdentityPolicy{IDCopy: IDCopyNever, AskWithinWorkingDays: 5, IDCopyMaxDays: 7, ReplyDays: 10},
 		ThirdParty:          ThirdPartyPolicy{ObjectionDays: 10},
 		Links:               LinkPolicy{StaffDays: 7, RequesterDays: 95, ResultDays: 7, ThirdPartyDays: 10, ConfirmDays: 3},
 		Reminders:           ReminderPolicy{StaffWorkingDaysBefore: 2, OverdueRepeatDays: 1, ConfirmReminderHours: 12, UnconfirmedExpiryDays: 3},
@@ -244,6 +247,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"complaint.escalationWeeks",
 		"fees.waivable",
 		"id",
+		"identity.askWithinWorkingDays",
 		"identity.idCopy",
 		"identity.idCopyMaxDays",
 		"identity.replyDays",
@@ -273,7 +277,9 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"terms.complaint",
 		"terms.erasure",
 		"terms.objection",
+		"terms.portability",
 		"terms.rectification",
+		"terms.restriction",
 		"thirdParty.objectionDays",
 	}
 	if diff := cmp.Diff(want, problems(t, err)); diff != "" {

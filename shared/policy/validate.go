@@ -100,6 +100,8 @@ func (p *Profile) Validate() error {
 	v.between("identity.idCopyMaxDays", id.IDCopyMaxDays, 1, 31)
 	// The reply term must end well inside the GDPR month, or the reminder comes too late to act.
 	v.between("identity.replyDays", id.ReplyDays, 1, 21)
+	// Without undue delay (EDPB 01/2022 §159): two working weeks at the most.
+	v.between("identity.askWithinWorkingDays", id.AskWithinWorkingDays, 1, 10)
 
 	ai := p.AccessInfo
 	for _, f := range []struct {

@@ -193,9 +193,12 @@ type Case struct {
 	Extended    bool
 	// SuspendedDays counts the whole days the clock stood still while waiting for identity.
 	SuspendedDays int
-	Identity      Identity
-	ThirdParty    *ThirdParty // the consulted third party, if any
-	Decision      *Decision   // set when decided
+	// ClockStopped says the case's one suspension has begun (docs/rules.md §2): a later
+	// request for proof of identity does not stop the clock again.
+	ClockStopped bool
+	Identity     Identity
+	ThirdParty   *ThirdParty // the consulted third party, if any
+	Decision     *Decision   // set when decided
 	// Result describes the access package while it is stored (sealed) for download.
 	Result    *Result
 	ClosedAt  time.Time

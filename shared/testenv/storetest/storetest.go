@@ -94,7 +94,7 @@ func fullCase(ref string) *request.Case {
 		Representative: &request.Representative{Name: "Rob Rep", Email: "rob@rep.test", Capacity: "lawyer"},
 		Signature:      "Carla Contract", SubmittedAt: t0, ConfirmedAt: t0.Add(time.Hour),
 		Received: civil.Date{Year: 2026, Month: 3, Day: 27}, DueDate: civil.Date{Year: 2026, Month: 4, Day: 24},
-		Extended: true, SuspendedDays: 3,
+		Extended: true, SuspendedDays: 3, ClockStopped: true,
 		Identity: request.Identity{CopyRequired: true, CopyHeld: true, CopyUploaded: t0.Add(2 * time.Hour), CopyKind: "image/jpeg",
 			RequestedAt: t0.Add(time.Hour), CheckedBy: "staff@corp.test", CheckedAt: t0.Add(3 * time.Hour), DocumentType: "passport", Outcome: "verified"},
 		ThirdParty: &request.ThirdParty{Name: "Derde", Email: "derde@x.test", AskedAt: t0.Add(4 * time.Hour),

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -53,9 +52,10 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 		if deadline.DateIn(now).After(c.DueDate) {
 			return &NotAllowedError{Reason: "extend_late"}
 		}
-		// A complaint runs on the profile's own procedure: GDPR 12(3) extension does not apply.
-		if _, err := s.Calendar.ExtendedDue(s.Profile, string(c.Type), c.Received, c.SuspendedDays); errors.Is(err, deadline.ErrNoCeiling) {
-			return &NotAllowedError{Reason: "extend_complaint"}
+		// Only the types the profile names (V: access); never a complaint, which runs on the
+		// organisation's own procedure, where GDPR 12(3) does not apply (docs/rules.md §3).
+		if !s.extendable(c.Type) {
+			return &NotAllowedError{Reason: "extend_not_allowed"}
 		}
 	}
 	return nil

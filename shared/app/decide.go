@@ -244,6 +244,7 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 		for _, rcpt := range d.Recipients {
 			n := s.newLetter(c, letter.CorrectionNotice, rcpt, "", now)
 			n.Lang, n.Data.RecipientName, n.Data.Representative = "nl", "", nil // correction notices are in Dutch
+			n.Data.Org = s.orgIn("nl")
 			n.Data.Correction = &letter.CorrectionInfo{Summary: d.CorrectionSummary, SubjectName: c.Subject.Name}
 			out = append(out, n)
 		}
@@ -266,6 +267,7 @@ func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox
 		AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}
 	l := s.newLetter(c, letter.ThirdPartyConsultation, c.ThirdParty.Email, now.Format(time.RFC3339Nano), now)
 	l.Lang, l.Data.RecipientName, l.Data.Representative = "nl", c.ThirdParty.Name, nil
+	l.Data.Org = s.orgIn("nl")
 	l.Data.ThirdParty = &letter.ThirdPartyInfo{ObjectionDays: days, ObjectionDue: c.ThirdParty.ObjectionDue, StateTerm: s.Profile.ThirdParty.StateTermInLetter}
 	l.DueDate = c.ThirdParty.ObjectionDue // custom_args.dueDate: the end of their term to object (docs/contract.md §5)
 	linkDays := s.Profile.Links.ThirdPartyDays

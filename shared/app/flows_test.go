@@ -435,8 +435,9 @@ func testVerifyIdentityRecordsTheMethod(t *testing.T, backend testenv.Backend) {
 	notAllowed(t, s, err, "already_verified", c)
 }
 
-// A complaint's receipt promises a delay notice only where the type can be extended; under de
-// Alliantie it says when the escalation routes open without a decision (A §16).
+// A complaint's receipt promises no delay notice (no complaint is extended) and names the routes
+// when no decision comes: the complaints committee and the AP, without a time limit; never the
+// AP's "advice" or a court term (docs/rules.md §4, issue 23 items 4, 10).
 func TestComplaintReceipt(t *testing.T) {
 	t.Parallel()
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: "de-alliantie"})
@@ -444,15 +445,36 @@ func TestComplaintReceipt(t *testing.T) {
 	sub.Type, sub.Details = "complaint", "Mijn gegevens zijn naar de verkeerde aannemer gestuurd."
 	c := submitConfirm(t, s, sub)
 	rec := s.Mail.Await(t, "receipt", "klacht@tenant.test", c.Reference)
-	mustContain(t, "complaint receipt", rec.Text, "nog geen beslissing", "binnen 6 weken na die datum")
-	for _, never := range []string{"vóór die datum weten", "identiteitsbewijs"} {
+	mustContain(t, "complaint receipt", rec.Text, "nog geen beslissing", "klachtencommissie", "Hiervoor geldt geen termijn")
+	for _, never := range []string{"vóór die datum weten", "identiteitsbewijs", "binnen 6 weken na", "advies"} {
 		if strings.Contains(rec.Text, never) {
 			t.Errorf("complaint receipt says %q:\n%s", never, rec.Text)
 		}
 	}
 	c = submitConfirm(t, s, access("inzage@tenant.test"))
 	rec = s.Mail.Await(t, "receipt", "inzage@tenant.test", c.Reference)
-	mustContain(t, "access receipt", rec.Text, "vóór die datum weten")
+	mustContain(t, "access receipt", rec.Text, "vóór die datum weten", "binnen 6 weken na")
+}
+
+// Vallei Wonen's regulation allows a delay for access only (issue 23 item 6): a rectification
+// cannot be extended, and its receipt promises no delay notice.
+func TestValleiExtendsAccessOnly(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: "vallei-wonen"})
+	sub := access("corr-ext@tenant.test")
+	sub.Type, sub.ProposedChanges = "rectification", "Mijn telefoonnummer is 06-12345678."
+	c := submitConfirm(t, s, sub)
+	rec := s.Mail.Await(t, "receipt", "corr-ext@tenant.test", c.Reference)
+	if strings.Contains(rec.Text, "vóór die datum weten") {
+		t.Errorf("a Vallei rectification's receipt promises a delay notice:\n%s", rec.Text)
+	}
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Druk."})
+	notAllowed(t, s, err, "extend_not_allowed", c)
+	if slices.Contains(s.Svc.Actions(c, s.Svc.Now()), request.ActExtend) {
+		t.Error("the staff page offers extend for a Vallei rectification")
+	}
+	a := submitConfirm(t, s, access("inzage-ext@tenant.test"))
+	staffAct(t, s, a.Reference, app.StaffInput{Action: request.ActExtend, Explanation: "Het dossier is groot."})
 }
 
 // The decree-day data runs out: the product warns in time (docs/rules.md §3).

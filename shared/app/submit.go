@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -330,15 +331,13 @@ func (s *Service) StaffCaseLinkDays(due civil.Date, now time.Time) int {
 func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	name, _ := c.Recipient()
 	d := letter.Data{
-		Reference:             c.Reference,
-		Org:                   s.org(),
-		RecipientName:         name,
-		RequestType:           c.Type,
-		Received:              c.Received,
-		DueDate:               c.DueDate,
-		EscalationWeeks:       s.Profile.Complaint.EscalationWeeks,
-		Extendable:            s.extendable(c.Type),
-		RoutesWithoutDecision: c.Type == request.Complaint && s.Profile.Complaint.RoutesOpenWithoutDecision,
+		Reference:     c.Reference,
+		Org:           s.orgIn(c.Lang),
+		RecipientName: name,
+		RequestType:   c.Type,
+		Received:      c.Received,
+		DueDate:       c.DueDate,
+		Extendable:    s.extendable(c.Type),
 	}
 	if r := c.Representative; r != nil {
 		d.Representative = &letter.Representative{Name: r.Name, Capacity: r.Capacity, SubjectName: c.Subject.Name}
@@ -355,17 +354,24 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 	}
 }
 
-// extendable reports whether the profile allows a case of type t to be extended: a complaint
-// runs on the organisation's own procedure, where GDPR 12(3) does not apply.
+// extendable reports whether the profile allows a case of type t to be extended (V: access
+// only; never a complaint, which runs on the organisation's own procedure, docs/rules.md §3).
 func (s *Service) extendable(t request.Type) bool {
-	_, err := s.Calendar.ExtendedDue(s.Profile, string(t), civil.Date{Year: 2026, Month: 1, Day: 1}, 0)
-	return !errors.Is(err, deadline.ErrNoCeiling)
+	return slices.Contains(s.Profile.ExtendableTypes, string(t))
 }
 
-func (s *Service) org() letter.Org {
-	o := s.Profile.Organisation
+// org is the organisation as a letter in Dutch names it.
+func (s *Service) org() letter.Org { return s.orgIn("nl") }
+
+// orgIn is the organisation as a letter in lang names it: the texts it supplies in that
+// language (docs/rules.md §4), its privacy officer and its complaints committee.
+func (s *Service) orgIn(lang string) letter.Org {
+	o, cc := s.Profile.Organisation, s.Profile.ComplaintsCommittee
 	return letter.Org{Name: o.Name, Website: o.Website, PostalAddress: policy.AddressLine(o.PostalAddress),
-		Phone: o.Phone, VisitingAddress: policy.AddressLine(o.VisitingAddress), ComplaintsContact: o.ComplaintsContact, PrivacyOfficerEmail: o.PrivacyOfficerEmail}
+		Phone: o.Phone, VisitingAddress: policy.AddressLine(o.VisitingAddress), ComplaintsContact: o.ComplaintsContact.In(lang),
+		PrivacyOfficerEmail: o.PrivacyOfficerEmail, PrivacyOfficerName: o.PrivacyOfficerName.In(lang),
+		PrivacyOfficerPhone: o.PrivacyOfficerPhone, PrivacyOfficerAddress: policy.AddressLine(o.PrivacyOfficerAddress),
+		Committee: letter.Committee{Name: cc.Name.In(lang), HowToApply: cc.HowToApply.In(lang), Term: cc.Term.In(lang)}}
 }
 
 // addLink attaches a link that is signed when the letter is sent.

@@ -300,6 +300,9 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 				}
 			}
 			consider(letter.StaffOverdue, moments)
+			// The working day after the missed due date the requester hears of it too: an
+			// apology, when we now expect to decide, and the routes (docs/rules.md §4).
+			consider(letter.TermPassed, []time.Time{at(s.Calendar.NextWorkingDay(due.AddDays(1)))})
 		}
 	}
 	if tp := c.ThirdParty; c.Status == request.AwaitingThirdParty && tp != nil && tp.Answer == request.ThirdPartyPending {
@@ -328,6 +331,10 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 	}
 	return p
 }
+
+// termPassedWorkingDays is how many working days after a term_passed letter we promise a
+// decision at the latest: staff get staff_overdue from the same day, with the privacy officer.
+const termPassedWorkingDays = 5
 
 // identityReminderDue is when the requester, asked for proof of identity at asked and silent
 // since, is reminded: the profile's reply term later, at the start of that day.
@@ -359,6 +366,13 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 		l.Links = append(l.Links, outbox.Link{Key: "confirm", Function: "ConfirmRequest", Claims: linktoken.Claims{
 			Purpose: linktoken.Confirm, Reference: c.Reference, Expires: expiry.Unix()}})
 		l.Data.LinksExpire = deadline.DateIn(expiry)
+		out = append(out, l)
+	case letter.TermPassed:
+		_, to := c.Recipient()
+		l := s.newLetter(c, letter.TermPassed, to, c.DueDate.String(), now)
+		l.DueDate = c.DueDate
+		l.Data.ExpectedOn = s.Calendar.AddWorkingDays(deadline.DateIn(now), termPassedWorkingDays)
+		s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
 		out = append(out, l)
 	case letter.IDRequested:
 		// The reminder of a request for proof of identity (docs/rules.md §2).

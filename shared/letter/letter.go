@@ -34,6 +34,9 @@ const (
 	IdentityConfirmed Kind = "identity_confirmed"
 	// Withdrawn: the requester withdrew; the request is closed without a decision (docs/rules.md §4).
 	Withdrawn Kind = "withdrawn"
+	// TermPassed goes to the requester the working day after a due date passed without a
+	// decision: an apology, when we now expect to decide, and the routes (docs/rules.md §4).
+	TermPassed Kind = "term_passed"
 	// DecreeDaysMissing warns the privacy officer and staff, once per year, that a coming year
 	// has no decree-day data (docs/rules.md §3). It is about no single case: it has no reference.
 	DecreeDaysMissing Kind = "decree_days_missing"
@@ -48,7 +51,7 @@ const (
 var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
-	IdentityConfirmed, Withdrawn, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
+	IdentityConfirmed, Withdrawn, TermPassed, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.
@@ -62,7 +65,7 @@ func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 // identity do not: while the clock may stand still there is no fixed date to state.
 func (k Kind) StatesDueDate() bool {
 	switch k {
-	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed:
+	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed, TermPassed:
 		return true
 	}
 	return false
@@ -100,7 +103,7 @@ const (
 func (k Kind) Audience() Audience {
 	switch k {
 	case ConfirmEmail, ConfirmReminder, Receipt, IDRequested, IDRejected, DelayNotice, Decision, ResultReady,
-		IdentityConfirmed, Withdrawn:
+		IdentityConfirmed, Withdrawn, TermPassed:
 		return ToRequester
 	case StaffCase, StaffReminder, DeskLink, StaffDigest:
 		return ToStaff
@@ -126,7 +129,15 @@ type Org struct {
 	VisitingAddress     string // one line; "" when the organisation names none
 	ComplaintsContact   string // how to complain to the organisation itself; shown as it is, on its own line
 	PrivacyOfficerEmail string
+	// The privacy officer (FG) as every decision names them (GDPR 38(4)): a name or the role,
+	// a phone number and a postal address on one line, beside PrivacyOfficerEmail.
+	PrivacyOfficerName, PrivacyOfficerPhone, PrivacyOfficerAddress string
+	// Committee is the complaints committee a complaint decision names (Woningwet art. 55b).
+	Committee Committee
 }
+
+// Committee is the organisation's klachtencommissie: who, how to apply, and the term.
+type Committee struct{ Name, HowToApply, Term string }
 
 // Link keys in Data.Links.
 const (
@@ -140,9 +151,10 @@ const (
 	LinkReport     = "report"
 )
 
-// DefaultEscalationWeeks is the term to petition the court after a decision (UAVG art. 35(2)).
-// A complaint to the Autoriteit Persoonsgegevens has no time limit, and the AP no longer
-// mediates (that was Wbp art. 47).
+// DefaultEscalationWeeks is the term to petition the court after a decision on a request, or
+// after its due date when no decision came (UAVG art. 35(2)). It does not apply to a decision
+// on a complaint. A complaint to the Autoriteit Persoonsgegevens has no time limit, and the AP
+// no longer mediates or advises (that was Wbp art. 47).
 const DefaultEscalationWeeks = 6
 
 // Data is everything a letter may say. Each kind uses a part of it; Render reports what a
@@ -159,6 +171,8 @@ type Data struct {
 	DueDate civil.Date `json:",omitzero"`
 	// PreviousDueDate is, in a delay notice, the due date before the extension.
 	PreviousDueDate civil.Date `json:",omitzero"`
+	// ExpectedOn is, in term_passed, the day by which we now expect to decide.
+	ExpectedOn civil.Date `json:",omitzero"`
 	// Links are absolute, already signed URLs by key (LinkConfirm, ...).
 	Links map[string]string
 	// LinksExpire is the last day on which the links work; zero when not stated.
@@ -191,9 +205,6 @@ type Data struct {
 	Extendable bool
 	// MissingYear is, in decree_days_missing, the year without decree-day data.
 	MissingYear int `json:",omitzero"`
-	// RoutesWithoutDecision says, in a complaint's receipt, that the escalation routes open
-	// within EscalationWeeks after the due date when no decision came (A §16).
-	RoutesWithoutDecision bool
 	// ByPost says the letter goes by post to a requester without an e-mail address: it then
 	// names no e-mail and no link, but how to call, write or visit, and an access result comes
 	// on paper. Only letters to the requester can go by post (PostKind).

@@ -26,9 +26,11 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // profiles are the two organisations of docs/rules.md, each with a fixture in testdata/profiles.
 var profiles = []string{"vallei-wonen", "de-alliantie"}
 
-// fixture is a base Data for one organisation plus, per kind, the fields that differ.
+// fixture is a base Data for one organisation plus, per kind, the fields that differ, and what
+// differs in English: the organisation's own texts, which it supplies in both languages.
 type fixture struct {
 	Base  json.RawMessage
+	EN    json.RawMessage
 	Kinds map[Kind]json.RawMessage
 }
 
@@ -45,12 +47,23 @@ func loadFixture(t testing.TB, profile string) fixture {
 	return f
 }
 
-// data returns a fresh Data for kind: decoding anew each time keeps subtests independent.
+// data returns a fresh Data for kind in Dutch: decoding anew each time keeps subtests independent.
 func (f fixture) data(t testing.TB, kind Kind) Data {
+	t.Helper()
+	return f.dataIn(t, kind, "nl")
+}
+
+// dataIn is data for a letter in lang.
+func (f fixture) dataIn(t testing.TB, kind Kind, lang string) Data {
 	t.Helper()
 	var d Data
 	if err := json.Unmarshal(f.Base, &d); err != nil {
 		t.Fatal(err)
+	}
+	if lang == "en" && f.EN != nil {
+		if err := json.Unmarshal(f.EN, &d); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if o, ok := f.Kinds[kind]; ok {
 		if err := json.Unmarshal(o, &d); err != nil {
@@ -109,7 +122,7 @@ func renderAll(t *testing.T) []rendered {
 		f := loadFixture(t, p)
 		for _, lang := range Languages() {
 			for _, k := range Kinds() {
-				d := f.data(t, k)
+				d := f.dataIn(t, k, lang)
 				out = append(out, rendered{name: p + "/" + lang + "/" + string(k), kind: k, lang: lang, data: d, msg: mustRender(t, k, lang, d)})
 			}
 		}
@@ -125,7 +138,7 @@ func TestGolden(t *testing.T) {
 			for _, k := range Kinds() {
 				t.Run(p+"/"+lang+"/"+string(k), func(t *testing.T) {
 					t.Parallel()
-					m := mustRender(t, k, lang, f.data(t, k))
+					m := mustRender(t, k, lang, f.dataIn(t, k, lang))
 					checkGolden(t, filepath.Join("testdata", "golden", p, lang), string(k), m)
 				})
 			}
@@ -170,9 +183,9 @@ func (v decisionVariant) golden() string {
 	return v.typ + "-" + v.outcome
 }
 
-func decisionData(t testing.TB, typ, outcome string, dec DecisionInfo) Data {
+func decisionData(t testing.TB, lang, typ, outcome string, dec DecisionInfo) Data {
 	t.Helper()
-	d := loadFixture(t, "vallei-wonen").data(t, Decision)
+	d := loadFixture(t, "vallei-wonen").dataIn(t, Decision, lang)
 	d.RequestType = request.Type(typ)
 	dec.Outcome = request.Outcome(outcome)
 	d.Decision = &dec
@@ -185,7 +198,7 @@ func TestGoldenDecisions(t *testing.T) {
 		for _, lang := range Languages() {
 			t.Run(lang+"/"+v.golden(), func(t *testing.T) {
 				t.Parallel()
-				m := mustRender(t, Decision, lang, decisionData(t, v.typ, v.outcome, v.dec))
+				m := mustRender(t, Decision, lang, decisionData(t, lang, v.typ, v.outcome, v.dec))
 				checkGolden(t, filepath.Join("testdata", "golden", "decisions", lang), v.golden(), m)
 			})
 		}
@@ -206,7 +219,7 @@ func TestDecisionEscalation(t *testing.T) {
 				// Every refusal and partial grant names the escalation routes (docs/rules.md §4);
 				// a complaint decision always does (A §16).
 				want := v.outcome != "granted" || v.typ == "complaint"
-				d := decisionData(t, v.typ, v.outcome, v.dec)
+				d := decisionData(t, lang, v.typ, v.outcome, v.dec)
 				d.EscalationWeeks = 0 // the statutory default applies
 				m := mustRender(t, Decision, lang, d)
 				for _, part := range []string{m.Text, m.HTML} {
@@ -649,7 +662,7 @@ func TestKinds(t *testing.T) {
 	// docs/contract.md §5 lists these categories; they are the kinds' values.
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
 		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
-		"identity_confirmed", "withdrawn", "decree_days_missing", "desk_link", "staff_digest", "accountability_report"}
+		"identity_confirmed", "withdrawn", "term_passed", "decree_days_missing", "desk_link", "staff_digest", "accountability_report"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Kinds() (-want +got):\n%s", diff)
@@ -675,7 +688,7 @@ func TestKinds(t *testing.T) {
 
 func TestStatesDueDate(t *testing.T) {
 	t.Parallel()
-	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true}
+	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true, TermPassed: true}
 	f := loadFixture(t, "vallei-wonen")
 	for _, k := range Kinds() {
 		if got, want := k.StatesDueDate(), states[k]; got != want {
@@ -688,6 +701,9 @@ func TestStatesDueDate(t *testing.T) {
 			d.DueDate = civil.Date{Year: 2026, Month: 5, Day: 19}
 			if k == DelayNotice {
 				d.PreviousDueDate = civil.Date{Year: 2026, Month: 4, Day: 24}
+			}
+			if k == TermPassed {
+				d.ExpectedOn = civil.Date{Year: 2026, Month: 5, Day: 26}
 			}
 			m := mustRender(t, k, lang, d)
 			if got, want := strings.Contains(m.Text, FormatDate(d.DueDate, lang)), states[k]; got != want {
@@ -783,7 +799,7 @@ func TestPlainWords(t *testing.T) {
 	}
 	for _, v := range decisionVariants {
 		for _, lang := range Languages() {
-			check(lang+"/decision/"+v.typ+"-"+v.outcome, lang, mustRender(t, Decision, lang, decisionData(t, v.typ, v.outcome, v.dec)))
+			check(lang+"/decision/"+v.typ+"-"+v.outcome, lang, mustRender(t, Decision, lang, decisionData(t, lang, v.typ, v.outcome, v.dec)))
 		}
 	}
 }
@@ -810,6 +826,93 @@ func TestRepresentativeReadsAboutTheSubject(t *testing.T) {
 				}
 				if !strings.Contains(m.Text, want[lang]) {
 					t.Errorf("%s/%s: does not name the person represented", lang, k)
+				}
+			}
+		}
+	}
+}
+
+// Every decision names the privacy officer (GDPR 38(4)): the role, e-mail, phone and postal
+// address, by e-mail and on paper (issue 23 item 8).
+func TestEveryDecisionNamesThePrivacyOfficer(t *testing.T) {
+	t.Parallel()
+	for _, p := range profiles {
+		for _, lang := range Languages() {
+			f := loadFixture(t, p)
+			base := f.dataIn(t, Decision, lang)
+			for _, v := range decisionVariants {
+				d := f.dataIn(t, Decision, lang)
+				d.RequestType, d.Decision = request.Type(v.typ), &DecisionInfo{}
+				*d.Decision = v.dec
+				d.Decision.Outcome = request.Outcome(v.outcome)
+				for _, post := range []bool{false, true} {
+					dd := d
+					if post {
+						dd = byPost(d, p)
+					}
+					m := mustRender(t, Decision, lang, dd)
+					for _, w := range []string{base.Org.PrivacyOfficerName, base.Org.PrivacyOfficerEmail, base.Org.PrivacyOfficerPhone, base.Org.PrivacyOfficerAddress} {
+						if !strings.Contains(m.Text, w) {
+							t.Errorf("%s/%s/%s post=%v: the decision does not name the FG's %q", p, lang, v.golden(), post, w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// A complaint decision names the complaints committee, the AP without a time limit and the
+// court, and never gives UAVG 35(2)'s 6 weeks as the term against itself (issue 23 items 4, 9).
+func TestComplaintDecisionRoutes(t *testing.T) {
+	t.Parallel()
+	for _, lang := range Languages() {
+		for _, outcome := range request.Outcomes {
+			d := decisionData(t, lang, "complaint", string(outcome), DecisionInfo{Motivation: "x"})
+			m := mustRender(t, Decision, lang, d)
+			must := map[string][]string{
+				"nl": {"de klachtencommissie waarbij Vallei Wonen is aangesloten", "Hiervoor geldt geen termijn", "naar de rechter", "Die termijn loopt vanaf die beslissing, niet vanaf deze brief."},
+				"en": {"the complaints committee that Vallei Wonen belongs to", "There is no time limit", "go to court", "That term runs from that decision, not from this letter."},
+			}
+			never := map[string][]string{
+				"nl": {"nadat u deze beslissing hebt gekregen", "advies", "bemiddel", "eerst een klacht bij ons"},
+				"en": {"of receiving this decision", "advice", "mediat", "complain to us first"},
+			}
+			for _, w := range must[lang] {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("%s/%s: complaint decision lacks %q:\n%s", lang, outcome, w, m.Text)
+				}
+			}
+			for _, w := range never[lang] {
+				if strings.Contains(m.Text, w) {
+					t.Errorf("%s/%s: complaint decision says %q:\n%s", lang, outcome, w, m.Text)
+				}
+			}
+		}
+	}
+}
+
+// The receipt says what the requester can do when no answer comes by the due date; for a
+// complaint the AP neither advises nor mediates, and a complaint to it has no time limit
+// (issue 23 items 4, 10).
+func TestReceiptNamesTheRoutesAfterTheDueDate(t *testing.T) {
+	t.Parallel()
+	f := loadFixture(t, "vallei-wonen")
+	for _, lang := range Languages() {
+		for _, typ := range request.Types {
+			d := f.dataIn(t, Receipt, lang)
+			d.RequestType = typ
+			m := mustRender(t, Receipt, lang, d)
+			want := map[string][]string{"nl": {"Hiervoor geldt geen termijn", "Postbus 93374"}, "en": {"There is no time limit", "Postbus 93374"}}[lang]
+			court := map[string]string{"nl": "binnen 6 weken na 24 april 2026", "en": "within 6 weeks after 24 April 2026"}[lang]
+			if typ != request.Complaint {
+				want = append(want, court)
+			} else if strings.Contains(m.Text, court) || strings.Contains(m.Text, "advies") || strings.Contains(m.Text, "advice") {
+				t.Errorf("%s/%s: a complaint's receipt gives the court term or the AP's advice:\n%s", lang, typ, m.Text)
+			}
+			for _, w := range want {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("%s/%s: receipt lacks %q", lang, typ, w)
 				}
 			}
 		}

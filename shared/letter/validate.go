@@ -56,6 +56,7 @@ var requiredLinks = map[Kind]string{
 	ThirdPartyConsultation: LinkThirdParty,
 	ResultReady:            LinkDownload,
 	IdentityConfirmed:      LinkStatus,
+	TermPassed:             LinkStatus,
 	DeskLink:               LinkDesk,
 	StaffDigest:            LinkDesk,
 	AccountabilityReport:   LinkReport,
@@ -139,6 +140,10 @@ func validate(kind Kind, d Data) error {
 	c.date("Received", d.Received, needReceived)
 	c.date("DueDate", d.DueDate, kind.StatesDueDate())
 	c.date("PreviousDueDate", d.PreviousDueDate, kind == DelayNotice)
+	c.date("ExpectedOn", d.ExpectedOn, kind == TermPassed)
+	if kind == TermPassed && d.ExpectedOn.IsValid() && d.DueDate.IsValid() && !d.ExpectedOn.After(d.DueDate) {
+		c.add("ExpectedOn", "must be after the missed DueDate (%s is not after %s)", d.ExpectedOn, d.DueDate)
+	}
 	if kind == DelayNotice && d.DueDate.IsValid() && d.PreviousDueDate.IsValid() && !d.DueDate.After(d.PreviousDueDate) {
 		c.add("DueDate", "must be after PreviousDueDate (%s is not after %s)", d.DueDate, d.PreviousDueDate)
 	}

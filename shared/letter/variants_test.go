@@ -31,7 +31,7 @@ func TestGoldenVariants(t *testing.T) {
 		for _, lang := range Languages() {
 			t.Run(v.profile+"/"+lang+"/"+v.name, func(t *testing.T) {
 				t.Parallel()
-				d := loadFixture(t, v.profile).data(t, v.kind)
+				d := loadFixture(t, v.profile).dataIn(t, v.kind, lang)
 				v.set(&d)
 				checkGolden(t, filepath.Join("testdata", "golden", v.profile, lang), v.name, mustRender(t, v.kind, lang, d))
 			})

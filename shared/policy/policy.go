@@ -64,16 +64,21 @@ type Profile struct {
 	Terms map[string]Term `json:"terms"`
 	// OwnTermsRollForward: whether own terms, like the GDPR month, move off a weekend or holiday
 	// to the next working day (docs/rules.md §3). The seeds say nothing, so the default is false.
-	OwnTermsRollForward bool             `json:"ownTermsRollForward"`
-	Identity            IdentityPolicy   `json:"identity"`
-	ThirdParty          ThirdPartyPolicy `json:"thirdParty"`
-	Links               LinkPolicy       `json:"links"`
-	Reminders           ReminderPolicy   `json:"reminders"`
-	Retention           RetentionPolicy  `json:"retention"`
-	Fees                FeePolicy        `json:"fees"`
-	RateLimits          RateLimits       `json:"rateLimits"`
-	Complaint           ComplaintPolicy  `json:"complaint"`
-	Decisions           DecisionPolicy   `json:"decisions"`
+	OwnTermsRollForward bool `json:"ownTermsRollForward"`
+	// ExtendableTypes are the request types whose term may be extended once (GDPR 12(3)):
+	// V allows a delay only for access, A for every type but a complaint (docs/rules.md §3).
+	ExtendableTypes []string         `json:"extendableTypes"`
+	Identity        IdentityPolicy   `json:"identity"`
+	ThirdParty      ThirdPartyPolicy `json:"thirdParty"`
+	Links           LinkPolicy       `json:"links"`
+	Reminders       ReminderPolicy   `json:"reminders"`
+	Retention       RetentionPolicy  `json:"retention"`
+	Fees            FeePolicy        `json:"fees"`
+	RateLimits      RateLimits       `json:"rateLimits"`
+	// ComplaintsCommittee is the klachtencommissie every toegelaten instelling has (Woningwet
+	// art. 55b): complaint decisions name it as the first route (docs/rules.md §4).
+	ComplaintsCommittee ComplaintsCommittee `json:"complaintsCommittee"`
+	Decisions           DecisionPolicy      `json:"decisions"`
 	// AccessInfo is the organisation's standard answer to GDPR 15(1)(a)-(h), written from its
 	// own regulation: every access package and access decision carries it (docs/rules.md §4).
 	AccessInfo AccessInfo `json:"accessInfo"`
@@ -136,12 +141,17 @@ type Organisation struct {
 	VisitingAddress []string `json:"visitingAddress,omitempty"`
 	SenderEmail     string   `json:"senderEmail"` // From: of every letter
 	SenderName      string   `json:"senderName"`
-	// PrivacyOfficerEmail receives staff_overdue escalations.
-	PrivacyOfficerEmail string `json:"privacyOfficerEmail"`
+	// PrivacyOfficerEmail receives staff_overdue escalations. Every decision names the privacy
+	// officer (the FG, GDPR 38(4)): PrivacyOfficerName (a name or the role), this address,
+	// PrivacyOfficerPhone and PrivacyOfficerAddress (lines of an envelope), by e-mail and on paper.
+	PrivacyOfficerEmail   string   `json:"privacyOfficerEmail"`
+	PrivacyOfficerName    Text     `json:"privacyOfficerName"`
+	PrivacyOfficerPhone   string   `json:"privacyOfficerPhone"`
+	PrivacyOfficerAddress []string `json:"privacyOfficerAddress"`
 	// StaffEmails receive staff_case links; STAFF_EMAILS overrides them.
 	StaffEmails []string `json:"staffEmails"`
 	// ComplaintsContact says where the organisation's own complaints procedure lives (text/URL).
-	ComplaintsContact string `json:"complaintsContact"`
+	ComplaintsContact Text `json:"complaintsContact"`
 }
 
 // AddressLine is the address as one line, e.g. "Postbus 105, 1200 AC Hilversum".
@@ -221,14 +231,12 @@ type RateLimits struct {
 	PerEmailPerDay int `json:"perEmailPerDay"`
 }
 
-// ComplaintPolicy covers the routes after a complaint decision.
-type ComplaintPolicy struct {
-	// EscalationWeeks: the requester may go to court or the Autoriteit Persoonsgegevens within
-	// this many weeks of the decision (A §16, UAVG 35(2)).
-	EscalationWeeks int `json:"escalationWeeks"`
-	// RoutesOpenWithoutDecision: the complaint's receipt says that when no decision comes by the
-	// due date, the escalation routes open within EscalationWeeks after that date (A §16).
-	RoutesOpenWithoutDecision bool `json:"routesOpenWithoutDecision"`
+// ComplaintsCommittee is how a tenant takes a complaint further than the organisation: its
+// name, how to apply and the term, in both languages, as the complaint decision states them.
+type ComplaintsCommittee struct {
+	Name       Text `json:"name"`
+	HowToApply Text `json:"howToApply"`
+	Term       Text `json:"term"`
 }
 
 // DecisionPolicy says what every decision must carry beyond the law's minimum.

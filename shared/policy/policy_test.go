@@ -42,8 +42,9 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 				"thirdParty.objectionDays", "thirdParty.stateTermInLetter",
 				"retention.caseRecordsMonths", "retention.contractEndedYears", "retention.purposeBoundYears",
 				"fees.accessAlwaysFree", "fees.otherFeesAnnounced", "fees.waivable",
-				"complaint.escalationWeeks", "organisation.senderEmail", "organisation.staffEmails",
-				"identity.replyDays", "decisions.motivateCorrections", "complaint.routesOpenWithoutDecision",
+				"organisation.senderEmail", "organisation.staffEmails", "extendableTypes", "complaintsCommittee",
+				"organisation.privacyOfficerName", "organisation.privacyOfficerPhone", "organisation.privacyOfficerAddress",
+				"identity.replyDays", "decisions.motivateCorrections",
 				"accessInfo.purposes", "accessInfo.categories", "accessInfo.recipients", "accessInfo.retention",
 				"accessInfo.source", "accessInfo.automatedDecisions",
 			} {
@@ -69,7 +70,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 		StateTerm                            bool
 		ContractEndedYears, PurposeBoundYear int
 		Fees                                 FeePolicy
-		EscalationWeeks                      int
+		ExtendableTypes                      []string
 	}
 	tests := []struct {
 		name string
@@ -83,8 +84,9 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 			// Neither seed demands an ID copy from everyone (docs/rules.md §2; issue 10).
 			IDCopy: IDCopyNever, SuspendClock: true, AskWithinWorkingDays: 5,
 			ObjectionDays: 14, StateTerm: true,
-			Fees:            FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
-			EscalationWeeks: 6,
+			Fees: FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
+			// V allows a delay only for access (docs/rules.md §3).
+			ExtendableTypes: []string{Access},
 		}},
 		{"de-alliantie", settings{
 			Terms: map[string]Term{
@@ -95,7 +97,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 			ObjectionDays: 14, StateTerm: true,
 			ContractEndedYears: 2, PurposeBoundYear: 5,
 			Fees:            FeePolicy{AccessAlwaysFree: true},
-			EscalationWeeks: 6,
+			ExtendableTypes: []string{Access, Rectification, Erasure, Objection, Restriction, Portability},
 		}},
 	}
 	for _, tt := range tests {
@@ -111,7 +113,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 				ObjectionDays: p.ThirdParty.ObjectionDays, StateTerm: p.ThirdParty.StateTermInLetter,
 				ContractEndedYears: p.Retention.ContractEndedYears, PurposeBoundYear: p.Retention.PurposeBoundYears,
 				Fees:            FeePolicy{AccessAlwaysFree: p.Fees.AccessAlwaysFree, OtherFeesAnnounced: p.Fees.OtherFeesAnnounced, Waivable: p.Fees.Waivable},
-				EscalationWeeks: p.Complaint.EscalationWeeks,
+				ExtendableTypes: p.ExtendableTypes,
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("settings (-want +got):\n%s", diff)
@@ -134,9 +136,12 @@ func TestLoadPath(t *testing.T) {
 			Website:     "https://woonstichting.example",
 			SenderEmail: "privacy@woonstichting.example", SenderName: "Privacyloket Woonstichting Test",
 			PrivacyOfficerEmail: "fg@woonstichting.example",
-			StaffEmails:         []string{"a@woonstichting.example", "b@woonstichting.example"},
-			ComplaintsContact:   "https://woonstichting.example/klachten",
+			PrivacyOfficerName:  Text{"de functionaris gegevensbescherming", "the data protection officer"},
+			PrivacyOfficerPhone: "030 123 4567", PrivacyOfficerAddress: []string{"Postbus 1", "1234 AB Teststad"},
+			StaffEmails:       []string{"a@woonstichting.example", "b@woonstichting.example"},
+			ComplaintsContact: Text{"https://woonstichting.example/klachten", "https://woonstichting.example/klachten"},
 		},
+		ExtendableTypes: []string{Access, Rectification, Erasure, Objection, Restriction, Portability},
 		Terms: map[string]Term{
 			Access: {Days: 30}, Rectification: {Weeks: 2}, Erasure: {Months: 1}, Objection: {}, Complaint: {Weeks: 8},
 			Restriction: {}, Portability: {},
@@ -148,7 +153,8 @@ func TestLoadPath(t *testing.T) {
 		Reminders:           ReminderPolicy{StaffWorkingDaysBefore: 2, OverdueRepeatDays: 1, ConfirmReminderHours: 12, UnconfirmedExpiryDays: 3},
 		Retention:           RetentionPolicy{CaseRecordsMonths: 6, ContractEndedYears: 1, PurposeBoundYears: 3, Note: "Test profile."},
 		Fees:                FeePolicy{AccessAlwaysFree: true},
-		Complaint:           ComplaintPolicy{EscalationWeeks: 6},
+		ComplaintsCommittee: ComplaintsCommittee{Name: Text{"de Klachtencommissie Test", "the Test complaints committee"},
+			HowToApply: Text{"Test.", "Test."}, Term: Text{"Test.", "Test."}},
 		AccessInfo: AccessInfo{Purposes: Text{"Test.", "Test."}, Categories: Text{"Test.", "Test."}, Recipients: Text{"Test.", "Test."},
 			Retention: Text{"Test.", "Test."}, Source: Text{"Test.", "Test."}, AutomatedDecisions: Text{"Test.", "Test."}},
 	}
@@ -244,7 +250,14 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	want := []string{
 		"_sources.fees.note",
 		"_sources.organisation.fax",
-		"complaint.escalationWeeks",
+		"complaintsCommittee.howToApply.en",
+		"complaintsCommittee.howToApply.nl",
+		"complaintsCommittee.name.en",
+		"complaintsCommittee.name.nl",
+		"complaintsCommittee.term.en",
+		"complaintsCommittee.term.nl",
+		"extendableTypes[1]",
+		"extendableTypes[2]",
 		"fees.waivable",
 		"id",
 		"identity.askWithinWorkingDays",
@@ -256,10 +269,14 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"links.resultDays",
 		"links.staffDays",
 		"links.thirdPartyDays",
-		"organisation.complaintsContact",
+		"organisation.complaintsContact.nl",
 		"organisation.legalName",
 		"organisation.name",
+		"organisation.privacyOfficerAddress",
 		"organisation.privacyOfficerEmail",
+		"organisation.privacyOfficerName.en",
+		"organisation.privacyOfficerName.nl",
+		"organisation.privacyOfficerPhone",
 		"organisation.senderEmail",
 		"organisation.senderName",
 		"organisation.staffEmails[1]",
@@ -405,25 +422,23 @@ func TestRequestTypesIsACopy(t *testing.T) {
 }
 
 // The settings issue 10 added, pinned to their seeds: V motivates every correction decision,
-// A opens the escalation routes when a complaint goes undecided (A §16), and each profile's
-// GDPR 15(1) answers are written from its own regulation.
+// and each profile's GDPR 15(1) answers are written from its own regulation.
 func TestEmbeddedProfileIssue10Settings(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		name                 string
-		motivate, routesOpen bool
-		words                []string
+		name     string
+		motivate bool
+		words    []string
 	}{
-		{"vallei-wonen", true, false, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "zo lang als de wet voorschrijft"}},
-		{"de-alliantie", false, true, []string{"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar"}},
+		{"vallei-wonen", true, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "zo lang als de wet voorschrijft"}},
+		{"de-alliantie", false, []string{"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar"}},
 	} {
 		p, err := Load(tt.name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Identity.IDCopy != IDCopyNever || p.Decisions.MotivateCorrections != tt.motivate || p.Complaint.RoutesOpenWithoutDecision != tt.routesOpen || p.Identity.ReplyDays < 1 {
-			t.Errorf("%s: idCopy %s motivate %v routesOpen %v replyDays %d", tt.name, p.Identity.IDCopy, p.Decisions.MotivateCorrections,
-				p.Complaint.RoutesOpenWithoutDecision, p.Identity.ReplyDays)
+		if p.Identity.IDCopy != IDCopyNever || p.Decisions.MotivateCorrections != tt.motivate || p.Identity.ReplyDays < 1 {
+			t.Errorf("%s: idCopy %s motivate %v replyDays %d", tt.name, p.Identity.IDCopy, p.Decisions.MotivateCorrections, p.Identity.ReplyDays)
 		}
 		a := p.AccessInfo
 		all := strings.Join([]string{a.Purposes.NL, a.Categories.NL, a.Recipients.NL, a.Retention.NL, a.Source.NL, a.AutomatedDecisions.NL}, " ")

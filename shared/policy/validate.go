@@ -60,7 +60,22 @@ func (p *Profile) Validate() error {
 	v.text("organisation.name", o.Name)
 	v.text("organisation.legalName", o.LegalName)
 	v.text("organisation.senderName", o.SenderName)
-	v.text("organisation.complaintsContact", o.ComplaintsContact)
+	v.texts("organisation.complaintsContact", o.ComplaintsContact)
+	v.texts("organisation.privacyOfficerName", o.PrivacyOfficerName)
+	if o.PrivacyOfficerPhone == "" {
+		v.add("organisation.privacyOfficerPhone", "required: every decision names the privacy officer's phone number (GDPR 38(4))")
+	} else if !phonePattern.MatchString(o.PrivacyOfficerPhone) {
+		v.add("organisation.privacyOfficerPhone", "not a phone number such as 088 0023200 (got %q)", o.PrivacyOfficerPhone)
+	}
+	if o.PrivacyOfficerAddress == nil {
+		v.add("organisation.privacyOfficerAddress", "required: every decision names the privacy officer's postal address (GDPR 38(4))")
+	} else {
+		v.address("organisation.privacyOfficerAddress", o.PrivacyOfficerAddress)
+	}
+	cc := p.ComplaintsCommittee
+	v.texts("complaintsCommittee.name", cc.Name)
+	v.texts("complaintsCommittee.howToApply", cc.HowToApply)
+	v.texts("complaintsCommittee.term", cc.Term)
 	// Optional, so a profile for e-mail only stays valid; the shipped profiles give both, and
 	// letters by post need them (policy_test checks).
 	if o.PostalAddress != nil {
@@ -155,10 +170,15 @@ func (p *Profile) Validate() error {
 	v.between("rateLimits.perIpPerHour", p.RateLimits.PerIPPerHour, 0, 10000)
 	v.between("rateLimits.perEmailPerDay", p.RateLimits.PerEmailPerDay, 0, 10000)
 
-	// The escalation term is statutory (UAVG 35(2), Awb 6:7); a profile cannot shorten or
-	// lengthen it, and a letter stating another term would mislead the requester.
-	if p.Complaint.EscalationWeeks != 6 {
-		v.add("complaint.escalationWeeks", "must be 6, the statutory term (UAVG 35(2)); got %d", p.Complaint.EscalationWeeks)
+	for i, t := range p.ExtendableTypes {
+		f := fmt.Sprintf("extendableTypes[%d]", i)
+		switch {
+		case !slices.Contains(gdprTypes, t):
+			// A complaint runs on the organisation's own procedure, where GDPR 12(3) does not apply.
+			v.add(f, "%q is not a request type with a GDPR term that can be extended (want one of %s)", t, strings.Join(gdprTypes, ", "))
+		case slices.Index(p.ExtendableTypes, t) < i:
+			v.add(f, "duplicate type %q", t)
+		}
 	}
 
 	known := fieldPaths()
@@ -226,6 +246,12 @@ type validator struct{ errs []error }
 
 func (v *validator) add(field, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// texts checks a text the organisation supplies in both languages (docs/rules.md §4).
+func (v *validator) texts(field string, t Text) {
+	v.text(field+".nl", t.NL)
+	v.text(field+".en", t.EN)
 }
 
 func (v *validator) text(field, s string) {

@@ -31,7 +31,7 @@ func (h *Handlers) RequestForm(w http.ResponseWriter, r *http.Request) {
 			h.web.HTML(w, r, http.StatusOK, "thanks", lang, map[string]string{"Reference": shown})
 			return
 		}
-		h.web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, request.Submission{}, nil))
+		h.web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, h.svc.Profile, request.Submission{}, nil))
 	case http.MethodPost:
 		h.submit(w, r, lang)
 	default:
@@ -66,7 +66,7 @@ func (h *Handlers) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	case errors.As(err, &verr) && !web.WantsJSON(r):
 		// The form again, with every problem named (an upload is not looked at until the
 		// fields are valid).
-		h.web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, sub, web.FieldErrors(verr.Fields, lang)))
+		h.web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, h.svc.Profile, sub, web.FieldErrors(verr.Fields, lang)))
 	case err != nil:
 		h.fail(w, r, lang, "", err)
 	case web.WantsJSON(r):

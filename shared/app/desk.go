@@ -367,7 +367,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	}
 	c := &request.Case{
 		Type: v.Type, Lang: v.Lang, Channel: v.Channel, Subject: v.Subject, Relation: v.Relation,
-		Details: v.Details, Proposed: v.Proposed, Motivation: v.Motivation, Representative: v.Representative,
+		Details: v.Details, Proposed: v.Proposed, Motivation: v.Motivation, Reason: v.Reason, TransferTo: v.TransferTo, Representative: v.Representative,
 		SubmittedAt: deadline.StartOfDay(v.ReceivedOn), ConfirmedAt: now, Received: v.ReceivedOn, UpdatedAt: now,
 		Status: request.InProgress,
 	}

@@ -544,3 +544,28 @@ func TestDecreeDaysWarningLetterIsSentOnce(t *testing.T) {
 		t.Errorf("warned %v, want %v, once each", to, want)
 	}
 }
+
+// The form takes no ID copy unless the profile says so (form.acceptsIdCopy; both shipped
+// profiles: off): a file sent anyway is refused, unopened, with every other problem at once,
+// and nothing is stored (issue 23 item 12).
+func TestFormTakesNoIDCopyByDefault(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
+	sub := access("copy@tenant.test")
+	sub.Name = ""
+	_, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
+	if got := strings.Join(fields(t, err), " "); got != "idDocument:id_not_accepted name:required" {
+		t.Errorf("fields %s, want idDocument:id_not_accepted name:required", got)
+	}
+	sub.Name = "Carla Contract"
+	_, err = s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
+	if got := strings.Join(fields(t, err), " "); got != "idDocument:id_not_accepted" {
+		t.Errorf("fields %s, want idDocument:id_not_accepted", got)
+	}
+	if n := len(s.Mail.All()); n != 0 {
+		t.Errorf("%d letters after refused submissions", n)
+	}
+	if _, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, nil); err != nil {
+		t.Errorf("the same submission without a file: %v", err)
+	}
+}

@@ -67,6 +67,10 @@ func (s *Service) Admit(ctx context.Context, cl Client) error {
 func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client, upload []byte, undecodable ...string) (*request.Case, error) {
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
+	if upload != nil && !s.Profile.Form.AcceptsIDCopy {
+		// The form takes no ID copy (docs/rules.md §2): one sent anyway is refused unopened.
+		errs = append(errs, request.FieldError{Field: "idDocument", Code: "id_not_accepted"})
+	}
 	errs = mergeFieldErrors(undecodable, errs)
 	// The limits first: a client over its limit is told so before its fields. A valid
 	// submission without an upload skips this read: the transaction that stores it counts and
@@ -109,6 +113,8 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		Details:        v.Details,
 		Proposed:       v.Proposed,
 		Motivation:     v.Motivation,
+		Reason:         v.Reason,
+		TransferTo:     v.TransferTo,
 		Representative: v.Representative,
 		Signature:      v.Signature,
 		SubmittedAt:    now,

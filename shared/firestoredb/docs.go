@@ -90,6 +90,8 @@ type caseDoc struct {
 	Details        string         `firestore:"details,omitempty"`
 	Proposed       string         `firestore:"proposedChanges,omitempty"`
 	Motivation     string         `firestore:"motivation,omitempty"`
+	Reason         string         `firestore:"reason,omitempty"`
+	TransferTo     string         `firestore:"transferTo,omitempty"`
 	Representative *repDoc        `firestore:"representative,omitempty"`
 	Signature      string         `firestore:"signature"`
 	SubmittedAt    time.Time      `firestore:"submittedAt"`
@@ -236,7 +238,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		Type: string(c.Type), Status: string(c.Status), Lang: c.Lang,
 		Subject: personDoc{Name: c.Subject.Name, Email: c.Subject.Email, BirthDate: dateString(c.Subject.BirthDate),
 			Phone: c.Subject.Phone, Address: c.Subject.Address},
-		Relation: string(c.Relation), Channel: string(c.Channel), Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation,
+		Relation: string(c.Relation), Channel: string(c.Channel), Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation, Reason: c.Reason, TransferTo: c.TransferTo,
 		Signature: c.Signature, SubmittedAt: c.SubmittedAt.UTC(), ConfirmedAt: ptr(c.ConfirmedAt),
 		Received: dateString(c.Received), DueDate: dateString(c.DueDate), Extended: c.Extended,
 		SuspendedDays: c.SuspendedDays, ClockStopped: c.ClockStopped,
@@ -271,7 +273,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		Reference: ref, Type: request.Type(d.Type), Status: request.Status(d.Status), Lang: d.Lang,
 		Subject: request.Person{Name: d.Subject.Name, Email: d.Subject.Email, BirthDate: parseDate(d.Subject.BirthDate),
 			Phone: d.Subject.Phone, Address: d.Subject.Address},
-		Relation: request.Relation(d.Relation), Channel: request.Channel(d.Channel), Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation,
+		Relation: request.Relation(d.Relation), Channel: request.Channel(d.Channel), Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation, Reason: d.Reason, TransferTo: d.TransferTo,
 		Signature: d.Signature, SubmittedAt: d.SubmittedAt, ConfirmedAt: val(d.ConfirmedAt),
 		Received: parseDate(d.Received), DueDate: parseDate(d.DueDate), Extended: d.Extended,
 		SuspendedDays: d.SuspendedDays, ClockStopped: d.ClockStopped,

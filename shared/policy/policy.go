@@ -79,6 +79,7 @@ type Profile struct {
 	// art. 55b): complaint decisions name it as the first route (docs/rules.md §4).
 	ComplaintsCommittee ComplaintsCommittee `json:"complaintsCommittee"`
 	Decisions           DecisionPolicy      `json:"decisions"`
+	Form                FormPolicy          `json:"form"`
 	// AccessInfo is the organisation's standard answer to GDPR 15(1)(a)-(h), written from its
 	// own regulation: every access package and access decision carries it (docs/rules.md §4).
 	AccessInfo AccessInfo `json:"accessInfo"`
@@ -237,6 +238,14 @@ type ComplaintsCommittee struct {
 	Name       Text `json:"name"`
 	HowToApply Text `json:"howToApply"`
 	Term       Text `json:"term"`
+}
+
+// FormPolicy shapes the public request form.
+type FormPolicy struct {
+	// AcceptsIDCopy: the form takes a masked ID copy. Off, it has no file field and a file sent
+	// anyway is refused (400 idDocument): it invites copies nobody needs; a copy comes only when
+	// staff ask for one with a reason (docs/rules.md §2). Both shipped profiles: off.
+	AcceptsIDCopy bool `json:"acceptsIdCopy"`
 }
 
 // DecisionPolicy says what every decision must carry beyond the law's minimum.

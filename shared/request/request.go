@@ -179,10 +179,15 @@ type Case struct {
 	Subject   Person
 	Relation  Relation // optional: "" when not given
 	// Channel is how the request reached the organisation; "" is the web form (ChannelWeb).
-	Channel        Channel
-	Details        string
-	Proposed       string
-	Motivation     string
+	Channel    Channel
+	Details    string
+	Proposed   string
+	Motivation string
+	// Reason is, for a restriction, why the processing should be restricted (GDPR 18(1)).
+	Reason string
+	// TransferTo is, for portability, the e-mail address of the organisation that should
+	// receive the data directly (GDPR 20(2)); "" when the requester named none.
+	TransferTo     string
 	Representative *Representative
 	Signature      string
 

@@ -40,6 +40,9 @@ type Options struct {
 	BaseURL    string    // default http://privacyloket.test
 	NoDelivery bool      // do not deliver the mail topic to SendLetter
 	Backend    Backend   // default Emulators
+	// FormIDCopy makes the profile's form take an ID copy (form.acceptsIdCopy; both shipped
+	// profiles: off), for tests of uploads on the form.
+	FormIDCopy bool
 }
 
 // Store is all three stores of one backend.
@@ -121,6 +124,7 @@ func NewStack(t testing.TB, o Options) *Stack {
 	if s.Profile, err = policy.Load(o.Profile); err != nil {
 		t.Fatal(err)
 	}
+	s.Profile.Form.AcceptsIDCopy = s.Profile.Form.AcceptsIDCopy || o.FormIDCopy
 	var queue *memQueue
 	switch o.Backend {
 	case Emulators:

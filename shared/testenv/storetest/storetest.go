@@ -90,7 +90,7 @@ func fullCase(ref string) *request.Case {
 		Reference: ref, Type: request.Access, Status: request.InProgress, Lang: "nl",
 		Subject: request.Person{Name: "Carla Contract", Email: "carla@tenant.test", BirthDate: civil.Date{Year: 1980, Month: 5, Day: 17},
 			Phone: "0612345678", Address: "Dorpsstraat 1"},
-		Relation: "tenant", Details: "Alles", Proposed: "Jansen", Motivation: "Omdat",
+		Relation: "tenant", Details: "Alles", Proposed: "Jansen", Motivation: "Omdat", Reason: "Onjuist", TransferTo: "nieuw@corp.test",
 		Representative: &request.Representative{Name: "Rob Rep", Email: "rob@rep.test", Capacity: "lawyer"},
 		Signature:      "Carla Contract", SubmittedAt: t0, ConfirmedAt: t0.Add(time.Hour),
 		Received: civil.Date{Year: 2026, Month: 3, Day: 27}, DueDate: civil.Date{Year: 2026, Month: 4, Day: 24},

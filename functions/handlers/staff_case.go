@@ -37,6 +37,7 @@ type staffPost struct {
 	RecipientsNote        string   `json:"recipientsNote"`
 	CorrectionSummary     string   `json:"correctionSummary"`
 	NoRecipients          bool     `json:"noRecipients"`
+	TransferConfirmed     bool     `json:"transferConfirmed"`
 	AccessInfo            string   `json:"accessInfo"`
 	ThirdPartyName        string   `json:"thirdPartyName"`
 	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
@@ -78,7 +79,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		in := app.StaffInput{Action: request.Action(p.Action), Method: p.Method, DocumentType: p.DocumentType,
-			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason, How: p.How, Note: p.Note,
+			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, TransferConfirmed: p.TransferConfirmed, AccessInfo: p.AccessInfo, Reason: p.Reason, How: p.How, Note: p.Note,
 			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground, Evidence: p.Evidence,
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}

@@ -66,7 +66,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	case len(in.Evidence) > 5000:
 		add("evidence", "too_long")
 	}
-	if t == request.Access && (outcome == request.Granted || outcome == request.PartlyGranted) && len(in.ResultFile) == 0 {
+	if (t == request.Access || t == request.Portability) && (outcome == request.Granted || outcome == request.PartlyGranted) && len(in.ResultFile) == 0 {
 		add("resultFile", "required")
 	}
 	if len(in.Recipients) > maxRecipients {
@@ -87,7 +87,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	if len(in.AccessInfo) > 5000 {
 		add("accessInfo", "too_long")
 	}
-	correcting := (t == request.Rectification || t == request.Erasure) && (outcome == request.Granted || outcome == request.PartlyGranted)
+	correcting := request.Corrects(t) && (outcome == request.Granted || outcome == request.PartlyGranted)
 	if correcting {
 		// The recipients are told only what staff write was actually changed (docs/rules.md §4).
 		if len(in.Recipients) > 0 && strings.TrimSpace(in.CorrectionSummary) == "" {
@@ -118,7 +118,7 @@ type prepared struct {
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
-	if c.Type != request.Access || len(in.ResultFile) == 0 || request.Outcome(in.Outcome) == request.Refused {
+	if (c.Type != request.Access && c.Type != request.Portability) || len(in.ResultFile) == 0 || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
 	}
 	if !request.Allowed(request.ActDecide, c.Status) {
@@ -208,7 +208,7 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	if d.Ground == request.Accurate {
 		d.Evidence = strings.TrimSpace(in.Evidence)
 	}
-	correcting := (c.Type == request.Rectification || c.Type == request.Erasure) && d.Outcome != request.Refused
+	correcting := request.Corrects(c.Type) && d.Outcome != request.Refused
 	if correcting {
 		d.Recipients, d.NoRecipients, d.CorrectionSummary = in.Recipients, in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
 	}
@@ -225,6 +225,12 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	if c.Type == request.Access && d.Outcome != request.Refused {
 		l.Data.Decision.AccessInfo = s.accessInfo(c.Lang, d.AccessInfo)
 	}
+	// Portability to the organisation the requester named (GDPR 20(2)), once staff confirmed
+	// its address: it gets the download link, and the requester is told.
+	transfer := c.Type == request.Portability && d.Outcome != request.Refused && c.TransferTo != "" && in.TransferConfirmed && pre != nil && pre.stored
+	if c.Type == request.Portability && d.Outcome != request.Refused {
+		l.Data.Decision.TransferTo, l.Data.Decision.TransferSent = c.TransferTo, transfer
+	}
 	out := []*outbox.Letter{l}
 	if pre != nil && pre.stored {
 		c.Result = &request.Result{Key: pre.key, StoredAt: now, ExpiresAt: pre.expires, Size: pre.size}
@@ -239,6 +245,15 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 			r.Data.LinksExpire = deadline.DateIn(c.Result.ExpiresAt)
 		}
 		out = append(out, r)
+		if transfer {
+			t := s.newLetter(c, letter.PortabilityTransfer, c.TransferTo, "", now)
+			t.Lang, t.Data.RecipientName, t.Data.Representative, t.Data.Org = "nl", "", nil, s.orgIn("nl")
+			t.Data.Transfer = &letter.TransferInfo{SubjectName: c.Subject.Name}
+			t.Links = append(t.Links, outbox.Link{Key: "download", Function: "DownloadResult", Claims: linktoken.Claims{
+				Purpose: linktoken.Download, Reference: c.Reference, Subject: c.TransferTo, Expires: c.Result.ExpiresAt.Unix()}})
+			t.Data.LinksExpire = deadline.DateIn(c.Result.ExpiresAt)
+			out = append(out, t)
+		}
 	}
 	if correcting {
 		for _, rcpt := range d.Recipients {

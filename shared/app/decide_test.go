@@ -337,3 +337,52 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 		t.Errorf("after the term: %s mask=%v answer=%q", got.Status, got.ThirdParty.Mask, got.ThirdParty.Answer)
 	}
 }
+
+// Restriction (GDPR 18) and portability (GDPR 20) are request types of their own, on the GDPR
+// month (issue 23 item 13): a restriction granted tells the recipients (GDPR 19); portability
+// delivers the data as files, to the organisation the requester named once staff confirm its
+// address.
+func TestRestrictionAndPortability(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testRestrictionAndPortability)
+}
+
+func testRestrictionAndPortability(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Now: amsterdam("2026-03-27 10:00")})
+	r := access("beperk@tenant.test")
+	r.Type, r.Reason = "restriction", "De huurachterstand klopt niet. Gebruik die niet tot u hem hebt gecontroleerd."
+	c := ready(t, s, r)
+	// 27 March + 1 month = Monday 27 April 2026, Koningsdag: Tuesday 28 April (de Alliantie sets no own term).
+	if c.DueDate.String() != "2026-04-28" || c.Reason != r.Reason {
+		t.Errorf("restriction: due %s, reason %q", c.DueDate, c.Reason)
+	}
+	rec := s.Mail.Await(t, "receipt", "beperk@tenant.test", c.Reference)
+	mustContain(t, "restriction receipt", rec.Text, "verzoek om beperking van het gebruik van gegevens", "AVG artikel 18 lid 1")
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", Motivation: "Wij controleren de achterstand.",
+		Recipients: []string{"incasso@bureau.test"}, CorrectionSummary: "De huurachterstand van maart 2026 gebruiken wij niet, tot wij die hebben gecontroleerd."})
+	dec := s.Mail.Await(t, "decision", "beperk@tenant.test", c.Reference)
+	mustContain(t, "restriction decision", dec.Text, "Wij beperken het gebruik van de gegevens", "incasso@bureau.test", "Voordat wij de beperking later opheffen")
+	n := s.Mail.Await(t, "correction_notice", "incasso@bureau.test", c.Reference)
+	mustContain(t, "restriction notice", n.Text, "het gebruik van een deel van die gegevens beperkt", "tot wij die hebben gecontroleerd")
+
+	p := access("mee@tenant.test")
+	p.Type, p.RecipientEmail = "portability", "verhuur@nieuwe-corporatie.test"
+	c = ready(t, s, p)
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted"})
+	if got := strings.Join(fields(t, err), " "); got != "resultFile:required" {
+		t.Errorf("portability without the data: %s", got)
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "accurate", Evidence: "y"})
+	if got := strings.Join(fields(t, err), " "); got != "ground:ground_type" {
+		t.Errorf("portability refused on a rectification's ground: %s", got)
+	}
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"huurcontract":"2019"}`), TransferConfirmed: true})
+	dec = s.Mail.Await(t, "decision", "mee@tenant.test", c.Reference)
+	mustContain(t, "portability decision", dec.Text, "U krijgt de gegevens die u ons hebt gegeven", "rechtstreeks naar verhuur@nieuwe-corporatie.test")
+	s.Mail.Await(t, "result_ready", "mee@tenant.test", c.Reference)
+	tr := s.Mail.Await(t, "portability_transfer", "verhuur@nieuwe-corporatie.test", c.Reference)
+	mustContain(t, "portability_transfer", tr.Text, "Carla Contract", "AVG, artikel 20 lid 2")
+	if tr.Link("DownloadResult") == "" || strings.Contains(tr.Text, "mee@tenant.test") {
+		t.Errorf("portability_transfer: no download link, or the requester's address:\n%s", tr.Text)
+	}
+}

@@ -106,7 +106,10 @@ type StaffInput struct {
 	CorrectionSummary string
 	// AccessInfo is what staff add to the profile's GDPR 15(1) answers for this case.
 	AccessInfo string
-	ResultFile []byte // access: the data, JSON or CSV
+	ResultFile []byte // access and portability: the data, JSON or CSV
+	// TransferConfirmed: for portability, staff confirmed the address of the organisation the
+	// requester named, which then gets the download link (GDPR 20(2)).
+	TransferConfirmed bool
 	// consult_third_party
 	ThirdPartyName, ThirdPartyEmail string
 }

@@ -34,6 +34,9 @@ const (
 	IdentityConfirmed Kind = "identity_confirmed"
 	// Withdrawn: the requester withdrew; the request is closed without a decision (docs/rules.md §4).
 	Withdrawn Kind = "withdrawn"
+	// PortabilityTransfer brings the organisation a portability requester named the download
+	// link of their data, once staff confirmed its address (GDPR 20(2)).
+	PortabilityTransfer Kind = "portability_transfer"
 	// TermPassed goes to the requester the working day after a due date passed without a
 	// decision: an apology, when we now expect to decide, and the routes (docs/rules.md §4).
 	TermPassed Kind = "term_passed"
@@ -50,7 +53,7 @@ const (
 
 var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
-	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
+	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice, PortabilityTransfer,
 	IdentityConfirmed, Withdrawn, TermPassed, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
 }
 
@@ -96,7 +99,7 @@ const (
 	ToStaff          Audience = "staff"           // one staff member handling the case
 	ToPrivacyOfficer Audience = "privacy_officer" // the organisation's privacy officer
 	ToThirdParty     Audience = "third_party"     // someone named in the file of an access request
-	ToRecipient      Audience = "recipient"       // an organisation that received the data (GDPR 19)
+	ToRecipient      Audience = "recipient"       // an organisation that received or receives the data (GDPR 19, 20(2))
 )
 
 // Audience returns who receives a letter of kind k, or "" for an unknown kind.
@@ -111,7 +114,7 @@ func (k Kind) Audience() Audience {
 		return ToPrivacyOfficer
 	case ThirdPartyConsultation:
 		return ToThirdParty
-	case CorrectionNotice:
+	case CorrectionNotice, PortabilityTransfer:
 		return ToRecipient
 	}
 	return ""
@@ -197,6 +200,8 @@ type Data struct {
 	Decision       *DecisionInfo
 	ThirdParty     *ThirdPartyInfo
 	Correction     *CorrectionInfo
+	// Transfer is, in portability_transfer, whose data the receiving organisation gets.
+	Transfer *TransferInfo `json:",omitempty"`
 	// EscalationWeeks is the term to petition the court after a decision; zero means
 	// DefaultEscalationWeeks.
 	EscalationWeeks int
@@ -281,6 +286,10 @@ type DecisionInfo struct {
 	NoRecipients bool
 	// ThirdPartyMasked says others' data was made unreadable in an access result.
 	ThirdPartyMasked bool
+	// TransferTo is, for portability, the organisation the requester asked us to send the data
+	// to (GDPR 20(2)); TransferSent says staff confirmed its address and we sent it.
+	TransferTo   string
+	TransferSent bool
 	// AccessInfo is the information of GDPR 15(1)(a)-(h) an access answer carries.
 	AccessInfo *AccessInfo
 }
@@ -298,6 +307,11 @@ type ThirdPartyInfo struct {
 	ObjectionDue  civil.Date `json:",omitzero"`
 	// StateTerm says the profile states the term to the third party (V: 14 days).
 	StateTerm bool
+}
+
+// TransferInfo tells the organisation a portability requester named whose data it receives.
+type TransferInfo struct {
+	SubjectName string
 }
 
 // CorrectionInfo tells a recipient organisation what changed.

@@ -171,6 +171,12 @@ var decisionVariants = []decisionVariant{
 	{"complaint", "granted", DecisionInfo{Motivation: "We sent your data to the wrong address. We have changed our process."}, ""},
 	{"complaint", "partly_granted", DecisionInfo{Motivation: "The letter was late, but it was sent to the right address."}, ""},
 	{"complaint", "refused", DecisionInfo{Motivation: "We shared your data only with the contractor that repairs your home."}, ""},
+	{"restriction", "granted", DecisionInfo{Motivation: "We check the rent arrears you dispute.", Recipients: []string{"Incassobureau Voorbeeld B.V."}}, ""},
+	{"restriction", "partly_granted", DecisionInfo{Motivation: "The address is needed for the repairs.", Ground: "no_restriction_ground", NoRecipients: true}, ""},
+	{"restriction", "refused", DecisionInfo{Motivation: "The data is correct and we use it lawfully.", Ground: "no_restriction_ground"}, ""},
+	{"portability", "granted", DecisionInfo{TransferTo: "verhuur@nieuwe-corporatie.example", TransferSent: true}, ""},
+	{"portability", "partly_granted", DecisionInfo{Motivation: "Notes our staff wrote are not data you gave us.", Ground: "no_portability_ground", TransferTo: "info@onbekend.example"}, ""},
+	{"portability", "refused", DecisionInfo{Motivation: "We hold no data you gave us with consent or for a contract.", Ground: "no_portability_ground"}, ""},
 	{"access", "partly_granted", DecisionInfo{Motivation: "We leave out the notes for our claim against the former contractor.", Ground: "civil_claims"}, "access-partly_granted-civil_claims"},
 	{"access", "refused", DecisionInfo{Motivation: "You sent no court decision that appoints you as guardian.", Ground: "representation_not_proven"}, "access-refused-representation"},
 }
@@ -661,7 +667,7 @@ func TestKinds(t *testing.T) {
 	t.Parallel()
 	// docs/contract.md §5 lists these categories; they are the kinds' values.
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
-		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
+		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice", "portability_transfer",
 		"identity_confirmed", "withdrawn", "term_passed", "decree_days_missing", "desk_link", "staff_digest", "accountability_report"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {

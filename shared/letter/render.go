@@ -167,10 +167,15 @@ func prepare(kind Kind, d Data) Data {
 			LinksExpire: d.LinksExpire, ThirdParty: d.ThirdParty, EscalationWeeks: d.EscalationWeeks,
 		}
 	case ToRecipient:
-		return Data{
+		out := Data{
 			Reference: d.Reference, Org: d.Org, RecipientName: d.RecipientName, RequestType: d.RequestType,
-			Correction: d.Correction, EscalationWeeks: d.EscalationWeeks,
+			Correction: d.Correction, Transfer: d.Transfer, EscalationWeeks: d.EscalationWeeks,
 		}
+		if kind == PortabilityTransfer {
+			// The receiving organisation gets the data's download link and nothing else.
+			out.Links, out.LinksExpire = map[string]string{LinkDownload: d.Links[LinkDownload]}, d.LinksExpire
+		}
+		return out
 	}
 	return d
 }

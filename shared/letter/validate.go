@@ -55,6 +55,7 @@ var requiredLinks = map[Kind]string{
 	StaffOverdue:           LinkStaff,
 	ThirdPartyConsultation: LinkThirdParty,
 	ResultReady:            LinkDownload,
+	PortabilityTransfer:    LinkDownload,
 	IdentityConfirmed:      LinkStatus,
 	TermPassed:             LinkStatus,
 	DeskLink:               LinkDesk,
@@ -124,12 +125,12 @@ func validate(kind Kind, d Data) error {
 		c.add("RequestType", "is missing")
 	case !d.RequestType.Valid():
 		c.add("RequestType", "is unknown (%q)", d.RequestType)
-	case kind == CorrectionNotice && d.RequestType != request.Rectification && d.RequestType != request.Erasure:
-		c.add("RequestType", "must be rectification or erasure for a correction notice (got %q)", d.RequestType)
+	case kind == CorrectionNotice && !request.Corrects(d.RequestType):
+		c.add("RequestType", "must be rectification, erasure or restriction for a correction notice (got %q)", d.RequestType)
 	}
 
 	checkLinks(&c, kind, d)
-	c.date("LinksExpire", d.LinksExpire, kind == ResultReady && !d.ByPost)
+	c.date("LinksExpire", d.LinksExpire, (kind == ResultReady || kind == PortabilityTransfer) && !d.ByPost)
 	if d.ByPost {
 		if !kind.PostKind() {
 			c.add("ByPost", "is set, but a %s cannot go by post", kind)
@@ -188,6 +189,15 @@ func validate(kind Kind, d Data) error {
 		checkDecision(&c, d)
 	case ThirdPartyConsultation:
 		checkThirdParty(&c, d.ThirdParty)
+	case PortabilityTransfer:
+		if d.RequestType != request.Portability {
+			c.add("RequestType", "must be portability for a portability transfer (got %q)", d.RequestType)
+		}
+		if d.Transfer == nil {
+			c.add("Transfer", "is missing")
+		} else {
+			c.text("Transfer.SubjectName", d.Transfer.SubjectName)
+		}
 	case CorrectionNotice:
 		if d.Correction == nil {
 			c.add("Correction", "is missing")
@@ -255,7 +265,7 @@ func checkDecision(c *checker, d Data) {
 		c.text("Decision.Evidence", dec.Evidence)
 	}
 	changed := dec.Outcome == request.Granted || dec.Outcome == request.PartlyGranted
-	if changed && (d.RequestType == request.Rectification || d.RequestType == request.Erasure) &&
+	if changed && request.Corrects(d.RequestType) &&
 		len(dec.Recipients) == 0 && strings.TrimSpace(dec.RecipientsNote) == "" && !dec.NoRecipients {
 		c.add("Decision.Recipients", "is missing: name who was informed, or set RecipientsNote or NoRecipients (GDPR 19)")
 	}

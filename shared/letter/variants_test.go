@@ -5,6 +5,8 @@ import (
 	"testing"
 
 	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // variants are letters whose words differ from the fixture's by one setting, each kept as a
@@ -23,6 +25,14 @@ var variants = []struct {
 	// Asked after identity.askWithinWorkingDays: the clock runs on, and the letter states the
 	// unchanged due date.
 	{"vallei-wonen", "id_requested-clock-running", IDRequested, func(d *Data) { d.ClockSuspended = false }},
+	// Restriction (GDPR 18) takes effect on receipt where accuracy is contested or an objection
+	// is pending; portability (GDPR 20) covers the data the requester gave us.
+	{"vallei-wonen", "receipt-restriction", Receipt, func(d *Data) { d.RequestType, d.ClockSuspended = request.Restriction, false }},
+	{"vallei-wonen", "receipt-portability", Receipt, func(d *Data) { d.RequestType, d.ClockSuspended = request.Portability, false }},
+	{"vallei-wonen", "staff_case-restriction", StaffCase, func(d *Data) { d.RequestType = request.Restriction }},
+	{"de-alliantie", "correction_notice-restriction", CorrectionNotice, func(d *Data) {
+		d.RequestType, d.Correction.Summary = request.Restriction, "De huurachterstand van maart 2026 gebruiken wij niet meer, tot wij die hebben gecontroleerd."
+	}},
 }
 
 func TestGoldenVariants(t *testing.T) {

@@ -226,3 +226,8 @@ func Strings[T ~string](list []T) []string {
 	}
 	return out
 }
+
+// Corrects reports whether a granted request of type t changes what the organisation holds or
+// how it uses it, so that the recipients of the data must be told (GDPR 19): rectification,
+// erasure and restriction.
+func Corrects(t Type) bool { return t == Rectification || t == Erasure || t == Restriction }

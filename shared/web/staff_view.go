@@ -205,7 +205,14 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 			switch c.Type {
 			case request.Access:
 				av.Fields = append(av.Fields, field("resultFile", "file", false), field("accessInfo", "textarea", false))
-			case request.Rectification, request.Erasure:
+			case request.Portability:
+				av.Fields = append(av.Fields, field("resultFile", "file", false))
+				if c.TransferTo != "" {
+					f := field("transferConfirmed", "checkbox", false)
+					f.Label += " " + c.TransferTo
+					av.Fields = append(av.Fields, f)
+				}
+			case request.Rectification, request.Erasure, request.Restriction:
 				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("correctionSummary", "textarea", false),
 					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
 			}

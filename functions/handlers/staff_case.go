@@ -41,6 +41,9 @@ type staffPost struct {
 	AccessInfo            string   `json:"accessInfo"`
 	ThirdPartyName        string   `json:"thirdPartyName"`
 	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
+	ThirdPartyAddress     string   `json:"thirdPartyAddress"`
+	Answer                string   `json:"answer"`
+	Comment               string   `json:"comment"`
 	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
 }
 
@@ -82,7 +85,8 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, TransferConfirmed: p.TransferConfirmed, AccessInfo: p.AccessInfo, Reason: p.Reason, How: p.How, Note: p.Note,
 			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground, Evidence: p.Evidence,
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
-			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail}
+			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail,
+			ThirdPartyAddress: p.ThirdPartyAddress, ThirdPartyAnswer: p.Answer, Comment: p.Comment}
 		file, err := body.File("resultFile", accessresult.MaxResultSize)
 		if err != nil {
 			h.fail(w, r, lang, claims.Reference, err)

@@ -41,6 +41,10 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			return &NotAllowedError{Reason: "already_asked"}
 		}
+	case request.ActThirdPartyDone:
+		if c.ThirdParty == nil || c.ThirdParty.Answer != request.ThirdPartyPending {
+			return &NotAllowedError{Reason: "third_party_done"}
+		}
 	case request.ActDecide:
 		if c.Status == request.AwaitingIdentity && !askedForIdentity(c) {
 			return &NotAllowedError{Reason: "identity_not_asked"}

@@ -279,12 +279,18 @@ func (s *Service) accessInfo(lang, particular string) *letter.AccessInfo {
 func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
 	days := s.Profile.ThirdParty.ObjectionDays
 	c.ThirdParty = &request.ThirdParty{Name: strings.TrimSpace(in.ThirdPartyName), Email: strings.ToLower(in.ThirdPartyEmail),
-		AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}
+		Address: strings.TrimSpace(in.ThirdPartyAddress), AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}
 	l := s.newLetter(c, letter.ThirdPartyConsultation, c.ThirdParty.Email, now.Format(time.RFC3339Nano), now)
 	l.Lang, l.Data.RecipientName, l.Data.Representative = "nl", c.ThirdParty.Name, nil
 	l.Data.Org = s.orgIn("nl")
 	l.Data.ThirdParty = &letter.ThirdPartyInfo{ObjectionDays: days, ObjectionDue: c.ThirdParty.ObjectionDue, StateTerm: s.Profile.ThirdParty.StateTermInLetter}
 	l.DueDate = c.ThirdParty.ObjectionDue // custom_args.dueDate: the end of their term to object (docs/contract.md §5)
+	if c.ThirdParty.Email == "" {
+		// By post (docs/rules.md §4): the letter waits on the desk; the answer comes by phone,
+		// letter or at the counter, and staff record it (third_party_done).
+		l.Data.ByPost = true
+		return l
+	}
 	linkDays := s.Profile.Links.ThirdPartyDays
 	if linkDays < days+1 {
 		linkDays = days + 1

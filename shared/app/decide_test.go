@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
@@ -385,4 +386,62 @@ func testRestrictionAndPortability(t *testing.T, backend testenv.Backend) {
 	if tr.Link("DownloadResult") == "" || strings.Contains(tr.Text, "mee@tenant.test") {
 		t.Errorf("portability_transfer: no download link, or the requester's address:\n%s", tr.Text)
 	}
+}
+
+// A neighbour in a nuisance file rarely has a known e-mail address: the consultation goes by
+// post, to their postal address, and staff record the answer they give by phone, by letter or
+// at the counter (docs/rules.md §4, issue 23 item 14).
+func TestThirdPartyConsultationByPost(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testThirdPartyConsultationByPost)
+}
+
+func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-02 10:00")})
+	c := ready(t, s, access("overlast@tenant.test"))
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurvrouw de Boer"})
+	if got := strings.Join(fields(t, err), " "); got != "thirdPartyEmail:email_or_address" {
+		t.Errorf("consult without an address: %s", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurvrouw de Boer",
+		ThirdPartyAddress: "Dorpsstraat 3, 6711 AA Ede"})
+	if c.Status != request.AwaitingThirdParty || c.ThirdParty.Address != "Dorpsstraat 3, 6711 AA Ede" || c.ThirdParty.Email != "" {
+		t.Fatalf("after consult by post: %s %+v", c.Status, c.ThirdParty)
+	}
+	var post *outbox.Letter
+	testenv.Eventually(t, "the consultation waits to be posted", func() bool {
+		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		if err != nil {
+			return false
+		}
+		for _, l := range v.ToPost {
+			if l.Reference == c.Reference && l.Kind == "third_party_consultation" {
+				post = l
+			}
+		}
+		return post != nil
+	})
+	pv, err := s.Svc.PostLetter(ctx, post.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.RecipientName != "Buurvrouw de Boer" || pv.RecipientAddress != "Dorpsstraat 3, 6711 AA Ede" {
+		t.Errorf("printed to %q at %q, want the third party", pv.RecipientName, pv.RecipientAddress)
+	}
+	mustContain(t, "consultation by post", pv.Text, "14 dagen", "16 maart 2026", "Laat ons weten of u akkoord gaat of bezwaar maakt", "Bel ons op")
+	for _, never := range []string{"Carla", "overlast@tenant.test", "ThirdPartyResponse", "link"} {
+		if strings.Contains(pv.Text, never) {
+			t.Errorf("the consultation by post says %q:\n%s", never, pv.Text)
+		}
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone})
+	if got := strings.Join(fields(t, err), " "); got != "answer:required" {
+		t.Errorf("recording no answer: %s", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActThirdPartyDone, ThirdPartyAnswer: "object", Comment: "Belde: wil niet genoemd worden."})
+	if c.Status != request.InProgress || !c.ThirdParty.Mask || c.ThirdParty.Answer != request.ThirdPartyObjects {
+		t.Errorf("after the recorded objection: %s %+v", c.Status, c.ThirdParty)
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone, ThirdPartyAnswer: "agree"})
+	notAllowed(t, s, err, "", c)
 }

@@ -561,12 +561,16 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 		return nil, err
 	}
 	name, _ := c.Recipient()
+	address := c.Subject.Address
+	if l.Kind == letter.ThirdPartyConsultation && c.ThirdParty != nil {
+		name, address = c.ThirdParty.Name, c.ThirdParty.Address // a consultation by post (docs/rules.md §4)
+	}
 	day := deadline.DateIn(s.Clock())
 	if l.Status == outbox.Posted {
 		day = deadline.DateIn(l.SentAt)
 	}
 	v := &PrintView{Letter: l, OrgName: s.Profile.Organisation.Name, OrgAddress: s.Profile.Organisation.PostalAddress,
-		RecipientName: name, RecipientAddress: c.Subject.Address, Date: day, Subject: subject, Text: text}
+		RecipientName: name, RecipientAddress: address, Date: day, Subject: subject, Text: text}
 	if l.Kind == letter.ResultReady {
 		if v.Result, err = s.paperResult(ctx, c); err != nil {
 			return nil, err

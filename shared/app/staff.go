@@ -110,8 +110,11 @@ type StaffInput struct {
 	// TransferConfirmed: for portability, staff confirmed the address of the organisation the
 	// requester named, which then gets the download link (GDPR 20(2)).
 	TransferConfirmed bool
-	// consult_third_party
-	ThirdPartyName, ThirdPartyEmail string
+	// consult_third_party: the e-mail address, or else the postal address for a letter by post
+	ThirdPartyName, ThirdPartyEmail, ThirdPartyAddress string
+	// third_party_done: the answer a third party gave by phone, letter or at the counter
+	// (agree or object), and what they said.
+	ThirdPartyAnswer, Comment string
 }
 
 // Validate names every missing or invalid field at once, for a case of type t.
@@ -160,9 +163,25 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 		errs = append(errs, in.validateDecision(t)...)
 	case request.ActRevokeLinks:
 	case request.ActConsult:
+		// Neighbours in a nuisance file rarely have a known e-mail address: a postal address
+		// will do, and the consultation goes by post (docs/rules.md §4).
 		req("thirdPartyName", in.ThirdPartyName)
-		if !validEmail(in.ThirdPartyEmail) {
+		switch {
+		case in.ThirdPartyEmail != "" && !validEmail(in.ThirdPartyEmail):
 			errs = append(errs, request.FieldError{Field: "thirdPartyEmail", Code: "email"})
+		case in.ThirdPartyEmail == "" && strings.TrimSpace(in.ThirdPartyAddress) == "":
+			errs = append(errs, request.FieldError{Field: "thirdPartyEmail", Code: "email_or_address"})
+		}
+		if len(in.ThirdPartyAddress) > 500 {
+			errs = append(errs, request.FieldError{Field: "thirdPartyAddress", Code: "too_long"})
+		}
+	case request.ActThirdPartyDone:
+		// A consulted third party answered by phone, by letter or at the counter: staff record it.
+		if a := request.ThirdPartyAnswer(in.ThirdPartyAnswer); a != request.ThirdPartyAgrees && a != request.ThirdPartyObjects {
+			errs = append(errs, request.FieldError{Field: "answer", Code: "required"})
+		}
+		if len(in.Comment) > 5000 {
+			errs = append(errs, request.FieldError{Field: "comment", Code: "too_long"})
 		}
 	default:
 		errs = append(errs, request.FieldError{Field: "action", Code: "invalid"})
@@ -263,7 +282,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		}
 		ch := Change{}
 		_, to := c.Recipient()
-		detail := ""
+		detail, action := "", string(in.Action)
 		switch in.Action {
 		case request.ActVerifyIdentity:
 			s.endSuspension(c, now)
@@ -333,6 +352,11 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		case request.ActConsult:
 			letters = append(letters, s.consult(c, in, now))
 			detail = "third party consulted until " + c.ThirdParty.ObjectionDue.String()
+		case request.ActThirdPartyDone:
+			tp := c.ThirdParty
+			tp.Answer, tp.Comment, tp.AnsweredAt = request.ThirdPartyAnswer(in.ThirdPartyAnswer), strings.TrimSpace(in.Comment), now
+			tp.Mask = tp.Answer == request.ThirdPartyObjects
+			action = "third_party_" + in.ThirdPartyAnswer // as when the third party answers by link
 		case request.ActRevokeLinks:
 			// Every staff link made before now carries a lower generation and stops working;
 			// letters from now on carry the new one.
@@ -341,7 +365,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters
-		ch.Events = []request.Event{{At: now, Actor: staff, Action: string(in.Action), Detail: detail}}
+		ch.Events = []request.Event{{At: now, Actor: staff, Action: action, Detail: detail}}
 		return ch, nil
 	})
 	if err != nil {

@@ -50,6 +50,7 @@ type identityDoc struct {
 type thirdPartyDoc struct {
 	Name         string     `firestore:"name"`
 	Email        string     `firestore:"email"`
+	Address      string     `firestore:"address,omitempty"`
 	AskedAt      time.Time  `firestore:"askedAt"`
 	ObjectionDue string     `firestore:"objectionDue"`
 	Answer       string     `firestore:"answer,omitempty"`
@@ -254,7 +255,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: string(r.Capacity)}
 	}
 	if tp := c.ThirdParty; tp != nil {
-		d.ThirdParty = &thirdPartyDoc{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt.UTC(), ObjectionDue: dateString(tp.ObjectionDue),
+		d.ThirdParty = &thirdPartyDoc{Name: tp.Name, Email: tp.Email, Address: tp.Address, AskedAt: tp.AskedAt.UTC(), ObjectionDue: dateString(tp.ObjectionDue),
 			Answer: string(tp.Answer), Comment: tp.Comment, AnsweredAt: ptr(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := c.Decision; x != nil {
@@ -289,7 +290,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: request.Capacity(r.Capacity)}
 	}
 	if tp := d.ThirdParty; tp != nil {
-		c.ThirdParty = &request.ThirdParty{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt, ObjectionDue: parseDate(tp.ObjectionDue),
+		c.ThirdParty = &request.ThirdParty{Name: tp.Name, Email: tp.Email, Address: tp.Address, AskedAt: tp.AskedAt, ObjectionDue: parseDate(tp.ObjectionDue),
 			Answer: request.ThirdPartyAnswer(tp.Answer), Comment: tp.Comment, AnsweredAt: val(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := d.Decision; x != nil {

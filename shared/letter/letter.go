@@ -85,9 +85,10 @@ func (k Kind) AboutACase() bool {
 }
 
 // PostKind reports whether a letter of kind k can go by post: every letter to the requester
-// except those that confirm an e-mail address.
+// except those that confirm an e-mail address, and the consultation of a third party, who
+// rarely has an e-mail address we know (docs/rules.md §4).
 func (k Kind) PostKind() bool {
-	return k.Audience() == ToRequester && k != ConfirmEmail && k != ConfirmReminder
+	return k.Audience() == ToRequester && k != ConfirmEmail && k != ConfirmReminder || k == ThirdPartyConsultation
 }
 
 // Audience is who receives a letter.

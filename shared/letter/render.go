@@ -164,7 +164,7 @@ func prepare(kind Kind, d Data) Data {
 		return Data{
 			Reference: d.Reference, Org: d.Org, RecipientName: d.RecipientName, RequestType: d.RequestType,
 			Links:       map[string]string{LinkThirdParty: d.Links[LinkThirdParty]},
-			LinksExpire: d.LinksExpire, ThirdParty: d.ThirdParty, EscalationWeeks: d.EscalationWeeks,
+			LinksExpire: d.LinksExpire, ThirdParty: d.ThirdParty, EscalationWeeks: d.EscalationWeeks, ByPost: d.ByPost,
 		}
 	case ToRecipient:
 		out := Data{

@@ -71,7 +71,7 @@ const (
 )
 
 // StaffActions are the actions staff may post to StaffCase, in page order.
-var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActDecide, ActWithdraw, ActRevokeLinks}
+var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActThirdPartyDone, ActDecide, ActWithdraw, ActRevokeLinks}
 
 // transition is one row of the state machine: from any of From, the action leads to To
 // (an empty To keeps the status).
@@ -233,7 +233,9 @@ func (c *Case) Recipient() (name, email string) {
 
 // ThirdParty is someone named in the file whose view is asked before disclosure (docs/rules.md §4).
 type ThirdParty struct {
-	Name, Email  string
+	Name, Email string
+	// Address is where a consultation by post goes when no e-mail address is known.
+	Address      string
 	AskedAt      time.Time
 	ObjectionDue civil.Date // the last day to object
 	Answer       ThirdPartyAnswer

@@ -179,7 +179,15 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 			}
 			av.Fields, av.Secondary = []ActionField{field("how", "select", true, how...), field("note", "textarea", false)}, true
 		case request.ActConsult:
-			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", true)}, true
+			// An e-mail address, or else a postal address: the consultation then goes by post.
+			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", false),
+				field("thirdPartyAddress", "textarea", false)}, true
+		case request.ActThirdPartyDone:
+			answers := []Option{{"", t("tp.answer.pending")}}
+			for _, a := range []request.ThirdPartyAnswer{request.ThirdPartyAgrees, request.ThirdPartyObjects} {
+				answers = append(answers, Option{string(a), t("tp.answer." + string(a))})
+			}
+			av.Fields, av.Secondary = []ActionField{field("answer", "select", true, answers...), field("comment", "textarea", false)}, true
 		case request.ActDecide:
 			av.Multipart = true
 			var outcomes []Option

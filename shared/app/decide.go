@@ -136,7 +136,11 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	}
 	own := s.ownRecords(c, events, letters)
 	a := s.Profile.AccessInfo
-	text := func(t policy.Text) accessresult.Text { return accessresult.Text{NL: t.NL, EN: t.EN} }
+	subject := ""
+	if c.Representative != nil {
+		subject = c.Subject.Name // the README speaks to the representative about the person represented
+	}
+	text := func(t policy.Text) accessresult.Text { return accessresult.Text{NL: t.For("nl", subject), EN: t.For("en", subject)} }
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
 		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
 		Particular: strings.TrimSpace(in.AccessInfo)}
@@ -223,7 +227,7 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	if c.Type == request.Access && d.Outcome != request.Refused {
-		l.Data.Decision.AccessInfo = s.accessInfo(c.Lang, d.AccessInfo)
+		l.Data.Decision.AccessInfo = s.accessInfo(c, d.AccessInfo)
 	}
 	// Portability to the organisation the requester named (GDPR 20(2)), once staff confirmed
 	// its address: it gets the download link, and the requester is told.
@@ -267,11 +271,17 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	return out
 }
 
-// accessInfo is the profile's standard GDPR 15(1) answer in lang, with what staff added.
-func (s *Service) accessInfo(lang, particular string) *letter.AccessInfo {
-	a := s.Profile.AccessInfo
-	return &letter.AccessInfo{Purposes: a.Purposes.In(lang), Categories: a.Categories.In(lang), Recipients: a.Recipients.In(lang),
-		Retention: a.Retention.In(lang), Source: a.Source.In(lang), AutomatedDecisions: a.AutomatedDecisions.In(lang), Particular: particular}
+// accessInfo is the profile's standard GDPR 15(1) answer in c's language, spoken to the data
+// subject or, where a representative reads it, about the person represented, with what staff
+// added.
+func (s *Service) accessInfo(c *request.Case, particular string) *letter.AccessInfo {
+	a, lang, subject := s.Profile.AccessInfo, c.Lang, ""
+	if c.Representative != nil {
+		subject = c.Subject.Name
+	}
+	in := func(t policy.Text) string { return t.For(lang, subject) }
+	return &letter.AccessInfo{Purposes: in(a.Purposes), Categories: in(a.Categories), Recipients: in(a.Recipients),
+		Retention: in(a.Retention), Source: in(a.Source), AutomatedDecisions: in(a.AutomatedDecisions), Particular: particular}
 }
 
 // consult records the third party and returns their letter: the nature of the request only,

@@ -648,7 +648,7 @@ func (s *Service) paperResult(ctx context.Context, c *request.Case) (*PaperResul
 	if c.Decision != nil {
 		particular = c.Decision.AccessInfo
 	}
-	return &PaperResult{Paper: p, Info: s.accessInfo(c.Lang, particular), Generated: deadline.DateIn(c.Result.StoredAt)}, nil
+	return &PaperResult{Paper: p, Info: s.accessInfo(c, particular), Generated: deadline.DateIn(c.Result.StoredAt)}, nil
 }
 
 // referenceOf reads the case reference from a letter id ("PL-XXXX-XXXX-<kind>-<hash>").

@@ -313,7 +313,7 @@ func testDecideWhileTheThirdPartyHasNotAnswered(t *testing.T, backend testenv.Ba
 	}
 	dec := s.Mail.Await(t, "decision", email, c.Reference)
 	mustContain(t, "decision", dec.Text, "onleesbaar", "de bescherming van u of van de rechten en vrijheden van anderen", apAddress,
-		"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "De melding over overlast kwam van een buurvrouw.")
+		"de huur, de koop of het beheer", "WoningNet", "uiterlijk 2 jaar", "De melding over overlast kwam van een buurvrouw.")
 
 	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
 	if err != nil {

@@ -30,8 +30,11 @@ var profiles = []string{"vallei-wonen", "de-alliantie"}
 // differs in English: the organisation's own texts, which it supplies in both languages.
 type fixture struct {
 	Base  json.RawMessage
-	EN    json.RawMessage
 	Kinds map[Kind]json.RawMessage
+	EN    struct {
+		Base  json.RawMessage
+		Kinds map[Kind]json.RawMessage
+	}
 }
 
 func loadFixture(t testing.TB, profile string) fixture {
@@ -60,14 +63,19 @@ func (f fixture) dataIn(t testing.TB, kind Kind, lang string) Data {
 	if err := json.Unmarshal(f.Base, &d); err != nil {
 		t.Fatal(err)
 	}
-	if lang == "en" && f.EN != nil {
-		if err := json.Unmarshal(f.EN, &d); err != nil {
-			t.Fatal(err)
-		}
-	}
 	if o, ok := f.Kinds[kind]; ok {
 		if err := json.Unmarshal(o, &d); err != nil {
 			t.Fatalf("%s: %v", kind, err)
+		}
+	}
+	if lang == "en" {
+		for _, o := range []json.RawMessage{f.EN.Base, f.EN.Kinds[kind]} {
+			if o == nil {
+				continue
+			}
+			if err := json.Unmarshal(o, &d); err != nil {
+				t.Fatalf("%s (en): %v", kind, err)
+			}
 		}
 	}
 	return d

@@ -6,6 +6,7 @@ import (
 
 	"cloud.google.com/go/civil"
 
+	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -15,24 +16,45 @@ import (
 var variants = []struct {
 	profile, name string
 	kind          Kind
-	set           func(*Data)
+	set           func(d *Data, lang string)
 }{
 	// The requester has not answered a request for proof of identity within the reply term
 	// (docs/rules.md §2): a reminder, which warns of the refusal.
-	{"vallei-wonen", "id_requested-reminder", IDRequested, func(d *Data) {
+	{"vallei-wonen", "id_requested-reminder", IDRequested, func(d *Data, _ string) {
 		d.Reminder, d.AskedOn, d.Reason = true, civil.Date{Year: 2026, Month: 3, Day: 30}, ""
 	}},
 	// Asked after identity.askWithinWorkingDays: the clock runs on, and the letter states the
 	// unchanged due date.
-	{"vallei-wonen", "id_requested-clock-running", IDRequested, func(d *Data) { d.ClockSuspended = false }},
+	{"vallei-wonen", "id_requested-clock-running", IDRequested, func(d *Data, _ string) { d.ClockSuspended = false }},
 	// Restriction (GDPR 18) takes effect on receipt where accuracy is contested or an objection
 	// is pending; portability (GDPR 20) covers the data the requester gave us.
-	{"vallei-wonen", "receipt-restriction", Receipt, func(d *Data) { d.RequestType, d.ClockSuspended = request.Restriction, false }},
-	{"vallei-wonen", "receipt-portability", Receipt, func(d *Data) { d.RequestType, d.ClockSuspended = request.Portability, false }},
-	{"vallei-wonen", "staff_case-restriction", StaffCase, func(d *Data) { d.RequestType = request.Restriction }},
-	{"de-alliantie", "correction_notice-restriction", CorrectionNotice, func(d *Data) {
+	{"vallei-wonen", "receipt-restriction", Receipt, func(d *Data, _ string) { d.RequestType, d.ClockSuspended = request.Restriction, false }},
+	{"vallei-wonen", "receipt-portability", Receipt, func(d *Data, _ string) { d.RequestType, d.ClockSuspended = request.Portability, false }},
+	{"vallei-wonen", "staff_case-restriction", StaffCase, func(d *Data, _ string) { d.RequestType = request.Restriction }},
+	// The GDPR 15(1) answers as the shipped profiles give them, spoken to a representative about
+	// the person represented (issue 23 item 15 and Language).
+	{"de-alliantie", "decision-access-representative", Decision, func(d *Data, lang string) {
+		d.RequestType = request.Access
+		d.Decision = &DecisionInfo{Outcome: request.Granted, AccessInfo: profileAccessInfo(lang, "de-alliantie", d.Representative.SubjectName)}
+	}},
+	{"vallei-wonen", "decision-access-profile", Decision, func(d *Data, lang string) {
+		d.Decision = &DecisionInfo{Outcome: request.Granted, AccessInfo: profileAccessInfo(lang, "vallei-wonen", "")}
+	}},
+	{"de-alliantie", "correction_notice-restriction", CorrectionNotice, func(d *Data, _ string) {
 		d.RequestType, d.Correction.Summary = request.Restriction, "De huurachterstand van maart 2026 gebruiken wij niet meer, tot wij die hebben gecontroleerd."
 	}},
+}
+
+// profileAccessInfo is the shipped profile's GDPR 15(1) answer in lang, for subject ("" when the
+// data subject reads it).
+func profileAccessInfo(lang, profile, subject string) *AccessInfo {
+	p, err := policy.Load(profile)
+	if err != nil {
+		panic(err)
+	}
+	a := p.AccessInfo
+	return &AccessInfo{Purposes: a.Purposes.For(lang, subject), Categories: a.Categories.For(lang, subject), Recipients: a.Recipients.For(lang, subject),
+		Retention: a.Retention.For(lang, subject), Source: a.Source.For(lang, subject), AutomatedDecisions: a.AutomatedDecisions.For(lang, subject)}
 }
 
 func TestGoldenVariants(t *testing.T) {
@@ -42,7 +64,7 @@ func TestGoldenVariants(t *testing.T) {
 			t.Run(v.profile+"/"+lang+"/"+v.name, func(t *testing.T) {
 				t.Parallel()
 				d := loadFixture(t, v.profile).dataIn(t, v.kind, lang)
-				v.set(&d)
+				v.set(&d, lang)
 				checkGolden(t, filepath.Join("testdata", "golden", v.profile, lang), v.name, mustRender(t, v.kind, lang, d))
 			})
 		}

@@ -269,6 +269,49 @@ func (t Text) In(lang string) string {
 	return t.EN
 }
 
+// Tokens a text that speaks about the data subject may hold (the GDPR 15(1) answers): to the
+// subject they read "u"/"you", to a representative they name the person represented
+// (docs/rules.md §1, §4). A text is written in the second person: "De meeste gegevens heeft {u}
+// zelf aan ons gegeven", "{You} gave us most of the data".
+var subjectTokens = map[string][]string{
+	"nl": {"{u}", "{U}", "{uw}", "{Uw}"},
+	"en": {"{you}", "{You}", "{your}", "{Your}"},
+}
+
+// For is the text in lang, spoken to the data subject, or, when subject (the name of the
+// person represented) is not empty, to their representative about that person.
+func (t Text) For(lang, subject string) string {
+	s := t.In(lang)
+	if lang != "nl" {
+		lang = "en"
+	}
+	words := map[string][]string{"nl": {"u", "U", "uw", "Uw"}, "en": {"you", "You", "your", "Your"}}[lang]
+	if subject != "" {
+		own := possessive(lang, subject)
+		words = []string{subject, subject, own, own}
+	}
+	pairs := make([]string, 0, 8)
+	for i, tok := range subjectTokens[lang] {
+		pairs = append(pairs, tok, words[i])
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// possessive writes a name's genitive: Dutch "Jans", "Anna's", "Klaas'"; English "Jan's",
+// "Klaas'".
+func possessive(lang, name string) string {
+	last := strings.ToLower(name[len(name)-1:])
+	switch {
+	case strings.Contains("sxz", last) && (lang == "nl" || last == "s"):
+		return name + "'"
+	case lang == "nl" && strings.Contains("aiouy", last):
+		return name + "'s"
+	case lang == "nl":
+		return name + "s"
+	}
+	return name + "'s"
+}
+
 // AccessInfo holds the standard answers of GDPR 15(1)(a)-(h) and 15(2). The rights to
 // rectification, erasure, restriction and objection and the right to complain to the
 // Autoriteit Persoonsgegevens are the same everywhere and are written by the product itself.

@@ -430,8 +430,11 @@ func TestEmbeddedProfileIssue10Settings(t *testing.T) {
 		motivate bool
 		words    []string
 	}{
-		{"vallei-wonen", true, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "zo lang als de wet voorschrijft"}},
-		{"de-alliantie", false, []string{"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar"}},
+		// Issue 23 item 15: complete against the seeds, retention as periods or criteria.
+		{"vallei-wonen", true, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "klantgedrag analyseren",
+			"Opiumwet", "IP-adres", "gebruikersnaam", "Europese Economische Ruimte", "7 jaar"}},
+		{"de-alliantie", false, []string{"de huur, de koop of het beheer", "klanttevredenheid", "vragen, klachten en meldingen", "IP-adres",
+			"nieuwsbrief", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar", "een medewerker van de Alliantie controleert"}},
 	} {
 		p, err := Load(tt.name)
 		if err != nil {
@@ -445,6 +448,11 @@ func TestEmbeddedProfileIssue10Settings(t *testing.T) {
 		for _, w := range tt.words {
 			if !strings.Contains(all, w) {
 				t.Errorf("%s: accessInfo lacks %q", tt.name, w)
+			}
+		}
+		for _, w := range []string{"zo lang als de wet voorschrijft", "betrokkene", "Er kijkt altijd een medewerker naar"} {
+			if strings.Contains(all, w) {
+				t.Errorf("%s: accessInfo says %q", tt.name, w)
 			}
 		}
 	}
@@ -506,5 +514,35 @@ func TestValidatePostalContact(t *testing.T) {
 				t.Errorf("Validate() = %v, want a problem with %s", err, tt.field)
 			}
 		})
+	}
+}
+
+// The GDPR 15(1) answers speak to the reader: "u" to the data subject, the name of the person
+// represented to a representative (issue 23, Language); a profile that speaks of "de
+// betrokkene" or uses an unknown token does not load.
+func TestAnswersSpeakToTheReader(t *testing.T) {
+	t.Parallel()
+	text := Text{NL: "De meeste gegevens heeft {u} zelf gegeven. {Uw} dossier.", EN: "{You} gave most of it. {your} file."}
+	for _, tc := range []struct{ lang, subject, want string }{
+		{"nl", "", "De meeste gegevens heeft u zelf gegeven. Uw dossier."},
+		{"nl", "Yusuf el Amrani", "De meeste gegevens heeft Yusuf el Amrani zelf gegeven. Yusuf el Amrani's dossier."},
+		{"nl", "Jan de Vries", "De meeste gegevens heeft Jan de Vries zelf gegeven. Jan de Vries' dossier."},
+		{"nl", "Piet Pupil", "De meeste gegevens heeft Piet Pupil zelf gegeven. Piet Pupils dossier."},
+		{"en", "", "You gave most of it. your file."},
+		{"en", "Jan de Vries", "Jan de Vries gave most of it. Jan de Vries' file."},
+	} {
+		if got := text.For(tc.lang, tc.subject); got != tc.want {
+			t.Errorf("For(%s, %q) = %q, want %q", tc.lang, tc.subject, got, tc.want)
+		}
+	}
+	p, err := Load("vallei-wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.AccessInfo.Source.NL = "De betrokkene gaf de gegevens, {jij}."
+	p.AccessInfo.Source.EN = "The data subject gave them."
+	got := problems(t, p.Validate())
+	if want := []string{"accessInfo.source.en", "accessInfo.source.nl", "accessInfo.source.nl"}; !slices.Equal(got, want) {
+		t.Errorf("problems %v, want %v", got, want)
 	}
 }

@@ -124,8 +124,8 @@ func (p *Profile) Validate() error {
 		t    Text
 	}{{"purposes", ai.Purposes}, {"categories", ai.Categories}, {"recipients", ai.Recipients},
 		{"retention", ai.Retention}, {"source", ai.Source}, {"automatedDecisions", ai.AutomatedDecisions}} {
-		v.text("accessInfo."+f.name+".nl", f.t.NL)
-		v.text("accessInfo."+f.name+".en", f.t.EN)
+		v.answer("accessInfo."+f.name+".nl", "nl", f.t.NL)
+		v.answer("accessInfo."+f.name+".en", "en", f.t.EN)
 	}
 
 	// A consultation longer than the GDPR month could never end before the answer is due.
@@ -246,6 +246,31 @@ type validator struct{ errs []error }
 
 func (v *validator) add(field, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// braces finds the tokens in a text, e.g. "{u}".
+var braces = regexp.MustCompile(`\{[^{}]*\}`)
+
+// answer checks one language of a GDPR 15(1) answer: text that may span lines, spoken to the
+// reader ("u", "you") through the subject tokens only, never about "de betrokkene" (docs/rules.md
+// §4: a representative reads the name of the person represented instead).
+func (v *validator) answer(field, lang, s string) {
+	if strings.TrimSpace(s) == "" {
+		v.add(field, "required")
+		return
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) {
+		v.add(field, "contains a control character")
+	}
+	for _, tok := range braces.FindAllString(s, -1) {
+		if !slices.Contains(subjectTokens[lang], tok) {
+			v.add(field, "unknown token %s (want one of %s)", tok, strings.Join(subjectTokens[lang], " "))
+		}
+	}
+	third := map[string]string{"nl": "betrokkene", "en": "data subject"}[lang]
+	if strings.Contains(strings.ToLower(s), third) {
+		v.add(field, "speaks of %q: write to the reader with %s", third, strings.Join(subjectTokens[lang], " "))
+	}
 }
 
 // texts checks a text the organisation supplies in both languages (docs/rules.md §4).

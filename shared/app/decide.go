@@ -140,7 +140,9 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if c.Representative != nil {
 		subject = c.Subject.Name // the README speaks to the representative about the person represented
 	}
-	text := func(t policy.Text) accessresult.Text { return accessresult.Text{NL: t.For("nl", subject), EN: t.For("en", subject)} }
+	text := func(t policy.Text) accessresult.Text {
+		return accessresult.Text{NL: t.For("nl", subject), EN: t.For("en", subject)}
+	}
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
 		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
 		Particular: strings.TrimSpace(in.AccessInfo)}

@@ -207,6 +207,9 @@ func fromEnv(ctx context.Context) (*Handlers, error) {
 	log := logging.New(os.Stdout, cfg.Project)
 	slog.SetDefault(log)
 	prof, err := policy.Load(cfg.OrgProfile)
+	if err == nil && !cfg.AllowPlaceholderProfile {
+		err = prof.CheckPlaceholders()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ORG_PROFILE: %w", err)
 	}

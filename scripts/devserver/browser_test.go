@@ -82,17 +82,18 @@ func startStack(t *testing.T) *e2eStack {
 		project := testProject(t, "demo-e2e-")
 		s := &e2eStack{base: "http://127.0.0.1:" + port, mailbox: mb, mailURL: mailSrv.URL, project: project}
 		for k, v := range map[string]string{
-			"GOOGLE_CLOUD_PROJECT": project,
-			"PUBLIC_BASE_URL":      s.base,
-			"ORG_PROFILE":          "vallei-wonen",
-			"STAFF_EMAILS":         "staff@e2e.test",
-			"SENDGRID_API_KEY":     "SG.e2e",
-			"SENDGRID_API_HOST":    mailSrv.URL,
-			"LINK_SIGNING_KEY":     randomKey(t),
-			"ID_ENCRYPTION_KEY":    randomKey(t),
-			"RATE_LIMIT_PER_IP":    "0",
-			"RATE_LIMIT_PER_EMAIL": "0",
-			"FUNCTION_TARGET":      "",
+			"GOOGLE_CLOUD_PROJECT":      project,
+			"PUBLIC_BASE_URL":           s.base,
+			"ORG_PROFILE":               "vallei-wonen",
+			"ALLOW_PLACEHOLDER_PROFILE": "true",
+			"STAFF_EMAILS":              "staff@e2e.test",
+			"SENDGRID_API_KEY":          "SG.e2e",
+			"SENDGRID_API_HOST":         mailSrv.URL,
+			"LINK_SIGNING_KEY":          randomKey(t),
+			"ID_ENCRYPTION_KEY":         randomKey(t),
+			"RATE_LIMIT_PER_IP":         "0",
+			"RATE_LIMIT_PER_EMAIL":      "0",
+			"FUNCTION_TARGET":           "",
 		} {
 			t.Setenv(k, v)
 		}

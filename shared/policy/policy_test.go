@@ -546,3 +546,41 @@ func TestAnswersSpeakToTheReader(t *testing.T) {
 		t.Errorf("problems %v, want %v", got, want)
 	}
 }
+
+// A profile with placeholder values (letters print them) names each one; the functions refuse
+// to start with it unless ALLOW_PLACEHOLDER_PROFILE (docs/contract.md §2, issue 23 item 16).
+func TestPlaceholders(t *testing.T) {
+	t.Parallel()
+	v, err := Load("vallei-wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"organisation.senderEmail (privacyloket@valleiwonen.example)",
+		"organisation.privacyOfficerEmail (privacy@valleiwonen.example)",
+		"organisation.staffEmails[0] (privacyteam@valleiwonen.example)",
+		"organisation.postalAddress (Postbus 0000, 0000 XX Voorbeeldplaats)",
+		"organisation.visitingAddress (Voorbeeldstraat 0, 0000 XX Voorbeeldplaats)",
+		"organisation.privacyOfficerAddress (Postbus 0000, 0000 XX Voorbeeldplaats)",
+		"organisation.phone (000 000 0000)",
+		"organisation.privacyOfficerPhone (000 000 0000)",
+	}
+	if diff := cmp.Diff(want, v.Placeholders()); diff != "" {
+		t.Errorf("vallei-wonen placeholders (-want +got):\n%s", diff)
+	}
+	if err := v.CheckPlaceholders(); err == nil || !strings.Contains(err.Error(), "ALLOW_PLACEHOLDER_PROFILE") || !strings.Contains(err.Error(), want[3]) {
+		t.Errorf("CheckPlaceholders: %v", err)
+	}
+	a, err := Load("de-alliantie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Placeholders(); len(got) != 3 || !strings.HasPrefix(got[0], "organisation.senderEmail") {
+		t.Errorf("de-alliantie placeholders: %v, want its three .example addresses only (its address and phone are real, A §2)", got)
+	}
+	a.Organisation.SenderEmail, a.Organisation.PrivacyOfficerEmail = "privacyloket@de-alliantie.nl", "fg@de-alliantie.nl"
+	a.Organisation.StaffEmails = []string{"privacy@de-alliantie.nl"}
+	if got := a.Placeholders(); len(got) != 0 || a.CheckPlaceholders() != nil {
+		t.Errorf("a profile with real values: placeholders %v", got)
+	}
+}

@@ -33,6 +33,8 @@ type staffPost struct {
 	Motivation            string   `json:"motivation"`
 	Ground                string   `json:"ground"`
 	Evidence              string   `json:"evidence"`
+	Fee                   string   `json:"fee"`
+	FeeBasis              string   `json:"feeBasis"`
 	Recipients            []string `json:"recipients"`
 	RecipientsNote        string   `json:"recipientsNote"`
 	CorrectionSummary     string   `json:"correctionSummary"`
@@ -83,7 +85,7 @@ func (h *Handlers) StaffCase(w http.ResponseWriter, r *http.Request) {
 		}
 		in := app.StaffInput{Action: request.Action(p.Action), Method: p.Method, DocumentType: p.DocumentType,
 			RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, TransferConfirmed: p.TransferConfirmed, AccessInfo: p.AccessInfo, Reason: p.Reason, How: p.How, Note: p.Note,
-			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground, Evidence: p.Evidence,
+			Explanation: p.Explanation, Outcome: p.Outcome, Motivation: p.Motivation, Ground: p.Ground, Evidence: p.Evidence, Fee: p.Fee, FeeBasis: p.FeeBasis,
 			Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 			ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail,
 			ThirdPartyAddress: p.ThirdPartyAddress, ThirdPartyAnswer: p.Answer, Comment: p.Comment}

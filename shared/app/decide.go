@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -100,6 +101,42 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 		case !in.NoRecipients && len(in.Recipients) == 0 && strings.TrimSpace(in.RecipientsNote) == "":
 			add("recipients", "recipients_missing") // not "required": the note or the tick also do
 		}
+	}
+	return errs
+}
+
+// feePattern is an amount in euros: "12", "12,50" or "12.50".
+var feePattern = regexp.MustCompile(`^[0-9]{1,3}([.,][0-9]{2})?$`)
+
+// validateFee checks a fee on a decision: every request under GDPR 15-22 is free, and a
+// complaint too; a reasonable fee only where the profile charges one, on a request that is
+// not refused, for a manifestly unfounded or excessive request (12(5)(a)) or a further copy
+// of the data (15(3), access only), announced in the decision (docs/rules.md §4).
+func (s *Service) validateFee(c *request.Case, in StaffInput) []request.FieldError {
+	if in.Action != request.ActDecide || in.Fee == "" && in.FeeBasis == "" {
+		return nil
+	}
+	var errs []request.FieldError
+	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
+	switch {
+	case !s.Profile.Fees.ReasonableFee || c.Type == request.Complaint:
+		add("fee", "fee_not_allowed")
+		return errs
+	case request.Outcome(in.Outcome) == request.Refused:
+		add("fee", "fee_refused")
+	case !feePattern.MatchString(in.Fee) || strings.Trim(in.Fee, "0.,") == "":
+		add("fee", "invalid")
+	}
+	switch request.FeeBasis(in.FeeBasis) {
+	case request.FeeExcessive:
+	case request.FeeFurtherCopy:
+		if c.Type != request.Access {
+			add("feeBasis", "invalid")
+		}
+	case "":
+		add("feeBasis", "required")
+	default:
+		add("feeBasis", "invalid")
 	}
 	return errs
 }
@@ -214,6 +251,9 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	if d.Ground == request.Accurate {
 		d.Evidence = strings.TrimSpace(in.Evidence)
 	}
+	if in.Fee != "" {
+		d.Fee, d.FeeBasis = strings.ReplaceAll(in.Fee, ".", ","), request.FeeBasis(in.FeeBasis)
+	}
 	correcting := request.Corrects(c.Type) && d.Outcome != request.Refused
 	if correcting {
 		d.Recipients, d.NoRecipients, d.CorrectionSummary = in.Recipients, in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
@@ -225,7 +265,7 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	c.Decision = d
 	_, to := c.Recipient()
 	l := s.newLetter(c, letter.Decision, to, "", now)
-	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground, Evidence: d.Evidence,
+	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground, Evidence: d.Evidence, Fee: d.Fee, FeeBasis: d.FeeBasis,
 		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	if c.Type == request.Access && d.Outcome != request.Refused {

@@ -445,3 +445,46 @@ func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
 	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone, ThirdPartyAnswer: "agree"})
 	notAllowed(t, s, err, "", c)
 }
+
+// Every request under GDPR 15-22 is free: the shipped profiles charge no fee at all, and where
+// a profile does, only for a manifestly unfounded or excessive request (12(5)(a)) or a further
+// copy of the data (15(3)), announced in the decision (issue 23 item 17).
+func TestFees(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
+	c := ready(t, s, access("fee@tenant.test"))
+	in := app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5,00", FeeBasis: "further_copy"}
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
+	if got := strings.Join(fields(t, err), " "); got != "fee:fee_not_allowed" {
+		t.Errorf("a fee under Vallei Wonen's profile: %s", got)
+	}
+	s.Profile.Fees.ReasonableFee = true // a profile that charges fees where the law allows
+	for _, tc := range []struct {
+		in   app.StaffInput
+		want string
+	}{
+		{app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive", Fee: "5,00", FeeBasis: "excessive"}, "fee:fee_refused"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5,00"}, "feeBasis:required"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "vijf", FeeBasis: "further_copy"}, "fee:invalid"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5", FeeBasis: "admin"}, "feeBasis:invalid"},
+	} {
+		tc.in.Action = request.ActDecide
+		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
+		if got := strings.Join(fields(t, err), " "); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5.00", FeeBasis: "further_copy"})
+	m := s.Mail.Await(t, "decision", "fee@tenant.test", c.Reference)
+	mustContain(t, "decision with a fee", m.Text, "€ 5,00", "AVG artikel 15 lid 3")
+	if strings.Contains(m.Text, "Inzage is altijd gratis") {
+		t.Errorf("a decision with a fee says access is free:\n%s", m.Text)
+	}
+	k := access("fee-k@tenant.test")
+	k.Type, k.Details = "complaint", "x"
+	kc := ready(t, s, k)
+	_, err = s.Svc.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "x", Fee: "5", FeeBasis: "excessive"})
+	if got := strings.Join(fields(t, err), " "); got != "fee:fee_not_allowed" {
+		t.Errorf("a fee on a complaint: %s", got)
+	}
+}

@@ -96,7 +96,10 @@ type StaffInput struct {
 	// decide
 	Outcome, Motivation, Ground string
 	// Evidence says which evidence would change a refusal on "accurate" (CJEU C-247/23).
-	Evidence       string
+	Evidence string
+	// Fee (euros, "12,50") and FeeBasis (excessive, further_copy): a reasonable fee announced
+	// in the decision, only where the profile charges one (docs/rules.md §4).
+	Fee, FeeBasis  string
 	Recipients     []string // rectification/erasure: e-mails of third parties to inform
 	RecipientsNote string   // why informing them is impossible or disproportionate
 	// NoRecipients: staff confirm the data went to no one, so no one had to be informed.
@@ -210,6 +213,9 @@ func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldErr
 	case request.ActDecide:
 		if s.motivationRequired(c) && strings.TrimSpace(in.Motivation) == "" {
 			add("motivation", "required")
+		}
+		for _, e := range s.validateFee(c, in) {
+			add(e.Field, e.Code)
 		}
 		if request.Ground(in.Ground) == request.RepresentationNotProven && c.Representative == nil {
 			add("ground", "ground_no_representative")

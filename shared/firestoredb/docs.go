@@ -64,6 +64,8 @@ type decisionDoc struct {
 	Motivation     string    `firestore:"motivation,omitempty"`
 	Ground         string    `firestore:"ground,omitempty"`
 	Evidence       string    `firestore:"evidence,omitempty"`
+	Fee            string    `firestore:"fee,omitempty"`
+	FeeBasis       string    `firestore:"feeBasis,omitempty"`
 	Recipients     []string  `firestore:"recipients,omitempty"`
 	RecipientsNote string    `firestore:"recipientsNote,omitempty"`
 	NoRecipients   bool      `firestore:"noRecipients,omitempty"`
@@ -259,7 +261,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 			Answer: string(tp.Answer), Comment: tp.Comment, AnsweredAt: ptr(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := c.Decision; x != nil {
-		d.Decision = &decisionDoc{Outcome: string(x.Outcome), Motivation: x.Motivation, Ground: string(x.Ground), Evidence: x.Evidence, Recipients: x.Recipients,
+		d.Decision = &decisionDoc{Outcome: string(x.Outcome), Motivation: x.Motivation, Ground: string(x.Ground), Evidence: x.Evidence, Fee: x.Fee, FeeBasis: string(x.FeeBasis), Recipients: x.Recipients,
 			RecipientsNote: x.RecipientsNote, NoRecipients: x.NoRecipients, Correction: x.CorrectionSummary, AccessInfo: x.AccessInfo,
 			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
 	}
@@ -294,7 +296,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 			Answer: request.ThirdPartyAnswer(tp.Answer), Comment: tp.Comment, AnsweredAt: val(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := d.Decision; x != nil {
-		c.Decision = &request.Decision{Outcome: request.Outcome(x.Outcome), Motivation: x.Motivation, Ground: request.Ground(x.Ground), Evidence: x.Evidence, Recipients: x.Recipients,
+		c.Decision = &request.Decision{Outcome: request.Outcome(x.Outcome), Motivation: x.Motivation, Ground: request.Ground(x.Ground), Evidence: x.Evidence, Fee: x.Fee, FeeBasis: request.FeeBasis(x.FeeBasis), Recipients: x.Recipients,
 			RecipientsNote: x.RecipientsNote, NoRecipients: x.NoRecipients, CorrectionSummary: x.Correction, AccessInfo: x.AccessInfo,
 			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt}
 	}

@@ -279,6 +279,11 @@ type DecisionInfo struct {
 	Ground     request.Ground // a refusal ground (docs/rules.md §5); required when a request (not a complaint) is refused
 	// Evidence is, with the ground Accurate, which evidence would change the decision.
 	Evidence string
+	// Fee is a reasonable fee in euros ("12,50") and FeeBasis why (request.FeeExcessive,
+	// request.FeeFurtherCopy); "" when the request is free, as every request under GDPR 15-22
+	// is unless the decision says otherwise (docs/rules.md §4).
+	Fee      string
+	FeeBasis request.FeeBasis
 	// Recipients are the organisations informed of a rectification or erasure (GDPR 19).
 	Recipients []string
 	// RecipientsNote explains why not every recipient could be informed.

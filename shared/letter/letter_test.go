@@ -552,6 +552,12 @@ func TestRenderRefuses(t *testing.T) {
 			d.RequestType, d.Decision = "objection", &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "state_security"}
 			d.Decision.Ground = "accurate"
 		}, fields: []string{"Decision.Ground", "Decision.Evidence"}},
+		{name: "fee without its basis, and on a refusal", kind: Decision, set: func(d *Data) {
+			d.Decision = &DecisionInfo{Outcome: "granted", Fee: "5,00"}
+		}, fields: []string{"Decision.FeeBasis"}},
+		{name: "fee on a refusal", kind: Decision, set: func(d *Data) {
+			d.Decision = &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "excessive", Fee: "5,00", FeeBasis: "excessive"}
+		}, fields: []string{"Decision.Fee"}},
 		{name: "complaint with a ground", kind: Decision, set: func(d *Data) {
 			d.RequestType, d.Decision = "complaint", &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "excessive"}
 		}, fields: []string{"Decision.Ground"}},

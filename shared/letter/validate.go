@@ -264,6 +264,12 @@ func checkDecision(c *checker, d Data) {
 	if dec.Ground == request.Accurate {
 		c.text("Decision.Evidence", dec.Evidence)
 	}
+	switch {
+	case dec.Fee != "" && (dec.FeeBasis != request.FeeExcessive && dec.FeeBasis != request.FeeFurtherCopy):
+		c.add("Decision.FeeBasis", "must say why a fee may be charged: %s or %s (got %q)", request.FeeExcessive, request.FeeFurtherCopy, dec.FeeBasis)
+	case dec.Fee != "" && (dec.Outcome == request.Refused || d.RequestType == request.Complaint):
+		c.add("Decision.Fee", "is set on a refusal or a complaint, which cost nothing")
+	}
 	changed := dec.Outcome == request.Granted || dec.Outcome == request.PartlyGranted
 	if changed && request.Corrects(d.RequestType) &&
 		len(dec.Recipients) == 0 && strings.TrimSpace(dec.RecipientsNote) == "" && !dec.NoRecipients {

@@ -40,6 +40,11 @@ var variants = []struct {
 	{"vallei-wonen", "decision-access-profile", Decision, func(d *Data, lang string) {
 		d.Decision = &DecisionInfo{Outcome: request.Granted, AccessInfo: profileAccessInfo(lang, "vallei-wonen", "")}
 	}},
+	// A fee only for a further copy (GDPR 15(3)) or a manifestly unfounded or excessive request
+	// (12(5)(a)), announced in the decision; every other request is free (issue 23 item 17).
+	{"vallei-wonen", "decision-access-fee", Decision, func(d *Data, _ string) {
+		d.Decision = &DecisionInfo{Outcome: request.Granted, Fee: "5,00", FeeBasis: request.FeeFurtherCopy}
+	}},
 	{"de-alliantie", "correction_notice-restriction", CorrectionNotice, func(d *Data, _ string) {
 		d.RequestType, d.Correction.Summary = request.Restriction, "De huurachterstand van maart 2026 gebruiken wij niet meer, tot wij die hebben gecontroleerd."
 	}},

@@ -218,12 +218,14 @@ type RetentionPolicy struct {
 	Note               string `json:"note"`
 }
 
-// FeePolicy says what may be charged (docs/rules.md §4).
+// FeePolicy says what may be charged (docs/rules.md §4). Every request under GDPR 15-22 is free,
+// and so is a complaint: a fee only for a manifestly unfounded or excessive request (GDPR
+// 12(5)(a)) or a further copy of the data (15(3)), announced in the decision, and only where the
+// organisation charges such fees at all (ReasonableFee). A fee clause for other services (V's
+// "vergoedingen ... vooraf bekend") never touches these rights.
 type FeePolicy struct {
-	AccessAlwaysFree   bool   `json:"accessAlwaysFree"`
-	OtherFeesAnnounced bool   `json:"otherFeesAnnounced"`
-	Waivable           bool   `json:"waivable"`
-	Note               string `json:"note,omitempty"`
+	ReasonableFee bool   `json:"reasonableFee"`
+	Note          string `json:"note"`
 }
 
 // RateLimits bound accepted submissions; 0 switches a limit off (docs/contract.md §2).

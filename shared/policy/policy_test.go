@@ -41,7 +41,7 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 				"ownTermsRollForward", "identity.idCopy", "identity.suspendClock", "identity.askWithinWorkingDays",
 				"thirdParty.objectionDays", "thirdParty.stateTermInLetter",
 				"retention.caseRecordsMonths", "retention.contractEndedYears", "retention.purposeBoundYears",
-				"fees.accessAlwaysFree", "fees.otherFeesAnnounced", "fees.waivable",
+				"fees.reasonableFee", "fees.note",
 				"organisation.senderEmail", "organisation.staffEmails", "extendableTypes", "complaintsCommittee",
 				"organisation.privacyOfficerName", "organisation.privacyOfficerPhone", "organisation.privacyOfficerAddress",
 				"identity.replyDays", "decisions.motivateCorrections",
@@ -84,7 +84,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 			// Neither seed demands an ID copy from everyone (docs/rules.md §2; issue 10).
 			IDCopy: IDCopyNever, SuspendClock: true, AskWithinWorkingDays: 5,
 			ObjectionDays: 14, StateTerm: true,
-			Fees: FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
+			Fees: FeePolicy{},
 			// V allows a delay only for access (docs/rules.md §3).
 			ExtendableTypes: []string{Access},
 		}},
@@ -96,7 +96,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 			IDCopy: IDCopyNever, SuspendClock: true, AskWithinWorkingDays: 5,
 			ObjectionDays: 14, StateTerm: true,
 			ContractEndedYears: 2, PurposeBoundYear: 5,
-			Fees:            FeePolicy{AccessAlwaysFree: true},
+			Fees:            FeePolicy{},
 			ExtendableTypes: []string{Access, Rectification, Erasure, Objection, Restriction, Portability},
 		}},
 	}
@@ -112,7 +112,7 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 				IDCopy: p.Identity.IDCopy, SuspendClock: p.Identity.SuspendClock, AskWithinWorkingDays: p.Identity.AskWithinWorkingDays,
 				ObjectionDays: p.ThirdParty.ObjectionDays, StateTerm: p.ThirdParty.StateTermInLetter,
 				ContractEndedYears: p.Retention.ContractEndedYears, PurposeBoundYear: p.Retention.PurposeBoundYears,
-				Fees:            FeePolicy{AccessAlwaysFree: p.Fees.AccessAlwaysFree, OtherFeesAnnounced: p.Fees.OtherFeesAnnounced, Waivable: p.Fees.Waivable},
+				Fees:            FeePolicy{ReasonableFee: p.Fees.ReasonableFee},
 				ExtendableTypes: p.ExtendableTypes,
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
@@ -152,7 +152,7 @@ func TestLoadPath(t *testing.T) {
 		Links:               LinkPolicy{StaffDays: 7, RequesterDays: 95, ResultDays: 7, ThirdPartyDays: 10, ConfirmDays: 3},
 		Reminders:           ReminderPolicy{StaffWorkingDaysBefore: 2, OverdueRepeatDays: 1, ConfirmReminderHours: 12, UnconfirmedExpiryDays: 3},
 		Retention:           RetentionPolicy{CaseRecordsMonths: 6, ContractEndedYears: 1, PurposeBoundYears: 3, Note: "Test profile."},
-		Fees:                FeePolicy{AccessAlwaysFree: true},
+		Fees:                FeePolicy{Note: "Test."},
 		ComplaintsCommittee: ComplaintsCommittee{Name: Text{"de Klachtencommissie Test", "the Test complaints committee"},
 			HowToApply: Text{"Test.", "Test."}, Term: Text{"Test.", "Test."}},
 		AccessInfo: AccessInfo{Purposes: Text{"Test.", "Test."}, Categories: Text{"Test.", "Test."}, Recipients: Text{"Test.", "Test."},
@@ -258,7 +258,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"complaintsCommittee.term.nl",
 		"extendableTypes[1]",
 		"extendableTypes[2]",
-		"fees.waivable",
+		"fees.note",
 		"id",
 		"identity.askWithinWorkingDays",
 		"identity.idCopy",

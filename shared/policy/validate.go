@@ -163,9 +163,7 @@ func (p *Profile) Validate() error {
 	v.between("retention.purposeBoundYears", rt.PurposeBoundYears, 0, 30)
 	v.text("retention.note", rt.Note)
 
-	if p.Fees.Waivable && !p.Fees.OtherFeesAnnounced {
-		v.add("fees.waivable", "true, but fees.otherFeesAnnounced is false: there is no fee to waive")
-	}
+	v.text("fees.note", p.Fees.Note)
 
 	v.between("rateLimits.perIpPerHour", p.RateLimits.PerIPPerHour, 0, 10000)
 	v.between("rateLimits.perEmailPerDay", p.RateLimits.PerEmailPerDay, 0, 10000)

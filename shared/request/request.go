@@ -252,7 +252,11 @@ type Decision struct {
 	Motivation string
 	Ground     Ground // "" when granted, and always for a complaint
 	// Evidence is, for a refusal on Accurate, which evidence would change the decision.
-	Evidence       string
+	Evidence string
+	// Fee is a reasonable fee in euros ("12,50"), announced in the decision, and FeeBasis why
+	// it may be charged (FeeExcessive, FeeFurtherCopy); "" for a free request, as nearly all are.
+	Fee            string
+	FeeBasis       FeeBasis
 	Recipients     []string // rectification/erasure: who was informed
 	RecipientsNote string   // or why informing them was impossible or disproportionate
 	// NoRecipients: staff confirmed the data went to no one, so no one had to be informed.

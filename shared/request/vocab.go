@@ -227,6 +227,16 @@ func Strings[T ~string](list []T) []string {
 	return out
 }
 
+// FeeBasis is why a fee may be charged on a request under GDPR 15-22, which is otherwise free
+// (docs/rules.md §4).
+type FeeBasis string
+
+// The only grounds for a fee.
+const (
+	FeeExcessive   FeeBasis = "excessive"    // a manifestly unfounded or excessive request (GDPR 12(5)(a))
+	FeeFurtherCopy FeeBasis = "further_copy" // a further copy of the data (GDPR 15(3)); access only
+)
+
 // Corrects reports whether a granted request of type t changes what the organisation holds or
 // how it uses it, so that the recipients of the data must be told (GDPR 19): rectification,
 // erasure and restriction.

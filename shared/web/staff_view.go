@@ -224,6 +224,13 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("correctionSummary", "textarea", false),
 					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
 			}
+			if v.FeeAllowed {
+				bases := []Option{{"", t("fee.none")}, {string(request.FeeExcessive), t("fee." + string(request.FeeExcessive))}}
+				if c.Type == request.Access {
+					bases = append(bases, Option{string(request.FeeFurtherCopy), t("fee." + string(request.FeeFurtherCopy))})
+				}
+				av.Fields = append(av.Fields, field("fee", "text", false), field("feeBasis", "select", false, bases...))
+			}
 			if tp := c.ThirdParty; tp != nil && tp.Mask {
 				av.Warning = t("warn.mask")
 			}

@@ -99,7 +99,7 @@ func fullCase(ref string) *request.Case {
 			RequestedAt: t0.Add(time.Hour), CheckedBy: "staff@corp.test", CheckedAt: t0.Add(3 * time.Hour), DocumentType: "passport", Outcome: "verified"},
 		ThirdParty: &request.ThirdParty{Name: "Derde", Email: "derde@x.test", Address: "Buurweg 2, 1234 AB Dorp", AskedAt: t0.Add(4 * time.Hour),
 			ObjectionDue: civil.Date{Year: 2026, Month: 4, Day: 10}, Answer: "agree", Comment: "ok", AnsweredAt: t0.Add(5 * time.Hour), Mask: true},
-		Decision: &request.Decision{Outcome: "granted", Motivation: "m", Ground: "g", Evidence: "e", Recipients: []string{"a@b.test"},
+		Decision: &request.Decision{Outcome: "granted", Motivation: "m", Ground: "g", Evidence: "e", Fee: "12,50", FeeBasis: "further_copy", Recipients: []string{"a@b.test"},
 			RecipientsNote: "n", DecidedBy: "staff@corp.test", DecidedAt: t0.Add(6 * time.Hour)},
 		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1, Key: "k1"},
 		ClosedAt:  t0.Add(8 * time.Hour),

@@ -182,7 +182,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	}
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
 		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
-		Particular: strings.TrimSpace(in.AccessInfo)}
+		Particular: strings.TrimSpace(in.AccessInfo), Subject: subject}
 	pkg, err := accessresult.Build(s.Profile.Organisation.Name, res, own, info, now)
 	if err != nil {
 		return nil, fmt.Errorf("build access package: %w", err)

@@ -296,6 +296,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			// (an upload is stored before its case update, so "asked" counts): only then does
 			// the store look for it.
 			ch.DeleteIDCopy = c.Identity.CopyHeld || c.Identity.CopyRequired
+			copyDeleted := c.Identity.CopyHeld
 			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, AskedAt: c.Identity.AskedAt, CheckedBy: staff, CheckedAt: now,
 				Method: request.VerificationMethod(in.Method), DocumentType: request.DocumentType(in.DocumentType),
 				RepresentationChecked: in.RepresentationChecked, Outcome: request.IdentityVerified}
@@ -303,6 +304,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			l := s.newLetter(c, letter.IdentityConfirmed, to, now.Format(time.RFC3339Nano), now)
 			l.DueDate = c.DueDate
 			l.Data.ClockSuspended = c.SuspendedDays > 0 // the date moved by the days the clock stood still
+			l.Data.CopyDeleted = copyDeleted
 			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = strings.TrimSpace(in.Method + " " + in.DocumentType)

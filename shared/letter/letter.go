@@ -190,6 +190,12 @@ type Data struct {
 	// ClockSuspended says the term stands still until the requester sends proof of identity
 	// (docs/rules.md §3, EDPB 01/2022 §159).
 	ClockSuspended bool
+	// CopyDeleted says, in identity_confirmed, that we held a copy of the proof of identity and
+	// have now deleted it: only then does the letter say so (docs/rules.md §4).
+	CopyDeleted bool `json:",omitempty"`
+	// Colleague is set when the letter goes to staff or the privacy officer: it greets a
+	// colleague and carries no footer meant for the requester. Render sets it from the kind.
+	Colleague bool `json:"-"`
 	// Reminder says an id_requested letter reminds the requester of the request for proof of
 	// identity made on AskedOn, which they have not answered (docs/rules.md §2).
 	Reminder bool       `json:",omitempty"`

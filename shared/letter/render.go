@@ -159,6 +159,7 @@ func prepare(kind Kind, d Data) Data {
 	if d.EscalationWeeks == 0 {
 		d.EscalationWeeks = DefaultEscalationWeeks
 	}
+	d.Colleague = kind.Audience() == ToStaff || kind.Audience() == ToPrivacyOfficer
 	switch kind.Audience() {
 	case ToThirdParty:
 		return Data{

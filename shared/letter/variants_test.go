@@ -26,6 +26,8 @@ var variants = []struct {
 	// Asked after identity.askWithinWorkingDays: the clock runs on, and the letter states the
 	// unchanged due date.
 	{"vallei-wonen", "id_requested-clock-running", IDRequested, func(d *Data, _ string) { d.ClockSuspended = false }},
+	// "We deleted your ID copy" only when a copy was held (issue 23, Language).
+	{"vallei-wonen", "identity_confirmed-copy-deleted", IdentityConfirmed, func(d *Data, _ string) { d.CopyDeleted = true }},
 	// Restriction (GDPR 18) takes effect on receipt where accuracy is contested or an objection
 	// is pending; portability (GDPR 20) covers the data the requester gave us.
 	{"vallei-wonen", "receipt-restriction", Receipt, func(d *Data, _ string) { d.RequestType, d.ClockSuspended = request.Restriction, false }},

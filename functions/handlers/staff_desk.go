@@ -47,6 +47,8 @@ type deskPost struct {
 	Details          string                       `json:"details"`
 	ProposedChanges  string                       `json:"proposedChanges"`
 	Motivation       string                       `json:"motivation"`
+	Reason           string                       `json:"reason"`
+	RecipientEmail   string                       `json:"recipientEmail"`
 	Representative   *request.RepresentativeInput `json:"representative"`
 	Lang             string                       `json:"lang"`
 	Channel          string                       `json:"channel"`
@@ -59,7 +61,7 @@ func (p deskPost) intake() request.Intake {
 	return request.Intake{
 		Submission: request.Submission{Type: p.Type, Name: p.Name, Email: p.Email, BirthDate: p.BirthDate, Phone: p.Phone,
 			Address: p.Address, Relation: p.Relation, Details: p.Details, ProposedChanges: p.ProposedChanges,
-			Motivation: p.Motivation, Representative: p.Representative, Lang: p.Lang},
+			Motivation: p.Motivation, Reason: p.Reason, RecipientEmail: p.RecipientEmail, Representative: p.Representative, Lang: p.Lang},
 		Channel: p.Channel, ReceivedOn: p.ReceivedOn, ConfirmPast: p.ConfirmPast, ConfirmDuplicate: p.ConfirmDuplicate,
 	}
 }
@@ -478,7 +480,8 @@ func (h *Handlers) deskIntake(w http.ResponseWriter, r *http.Request, u app.Desk
 	form := func(pg *web.DeskPage) {
 		pg.Intake = map[string]string{"channel": p.Channel, "receivedOn": p.ReceivedOn, "type": p.Type, "lang": p.Lang,
 			"name": p.Name, "birthDate": p.BirthDate, "email": p.Email, "address": p.Address, "phone": p.Phone,
-			"relation": p.Relation, "details": p.Details, "proposedChanges": p.ProposedChanges, "motivation": p.Motivation}
+			"relation": p.Relation, "details": p.Details, "proposedChanges": p.ProposedChanges, "motivation": p.Motivation,
+			"reason": p.Reason, "recipientEmail": p.RecipientEmail}
 		if p.ConfirmPast {
 			pg.Intake["confirmPast"] = "true"
 		}

@@ -105,7 +105,7 @@ func TestCasePageCarriesNoDeskToken(t *testing.T) {
 
 	// A finished case's page carries no desk token either.
 	if resp, body := e.do(t, "POST", "/StaffCase", "application/x-www-form-urlencoded",
-		strings.NewReader(url.Values{"token": {fresh}, "action": {"withdraw"}, "reason": {"Per telefoon ingetrokken."}}.Encode()), asJSON); resp.StatusCode != 200 {
+		strings.NewReader(url.Values{"token": {fresh}, "action": {"withdraw"}, "how": {"phone"}}.Encode()), asJSON); resp.StatusCode != 200 {
 		t.Fatalf("withdraw: %d %s", resp.StatusCode, body)
 	}
 	noDesk("finished case", page(fresh))

@@ -236,7 +236,7 @@ func TestSubmissionRulesNameEveryField(t *testing.T) {
 
 func TestRejectedRequestsStoreNothing(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, testenv.Options{})
+	e := newEnv(t, testenv.Options{FormIDCopy: true})
 	big := strings.Repeat("a", 70<<10)
 	exe := append([]byte("MZ\x90\x00"), bytes.Repeat([]byte{0}, 400)...)
 	cases := []struct {
@@ -338,8 +338,19 @@ func TestPagesAndSecurityHeaders(t *testing.T) {
 	}
 	_, nl := e.do(t, "GET", "/RequestForm", "", nil, nil)
 	_, en := e.do(t, "GET", "/RequestForm?lang=en", "", nil, nil)
-	if !strings.Contains(nl, `lang="nl"`) || !strings.Contains(nl, "Privacyverzoek") || !strings.Contains(nl, "KopieID") {
-		t.Error("Dutch form lacks its lang, title or the KopieID masking advice")
+	if !strings.Contains(nl, `lang="nl"`) || !strings.Contains(nl, "Privacyverzoek") {
+		t.Error("Dutch form lacks its lang or title")
+	}
+	// No ID upload on the form by default (form.acceptsIdCopy), and the GDPR 13 notice: who
+	// decides, the FG, the basis, the retention, the rights and the AP (issue 23 items 11, 12).
+	if strings.Contains(nl, `name="idDocument"`) || strings.Contains(nl, `type="file"`) {
+		t.Error("the form invites an ID copy, though the profile takes none")
+	}
+	for _, want := range []string{"Vallei Wonen", "functionaris gegevensbescherming", e.Profile.Organisation.PrivacyOfficerEmail,
+		"artikel 6 lid 1 onder c", "Tot 12 maanden nadat uw verzoek is afgehandeld", "Autoriteit Persoonsgegevens"} {
+		if !strings.Contains(nl, want) {
+			t.Errorf("the form's privacy notice lacks %q", want)
+		}
 	}
 	if !strings.Contains(en, `lang="en"`) || !strings.Contains(en, "Make a privacy request") {
 		t.Error("English form lacks its lang or title")
@@ -370,7 +381,7 @@ func TestPagesAndSecurityHeaders(t *testing.T) {
 // The happy path through the HTTP functions, with the ID copy sent along in the form.
 func TestConfirmStatusStaffAndIDCopy(t *testing.T) {
 	t.Parallel()
-	e := newEnv(t, testenv.Options{})
+	e := newEnv(t, testenv.Options{FormIDCopy: true})
 	ct, body := multipartBody(t, valid(), "scan.jpg", jpegWithExif(t))
 	resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON)
 	if resp.StatusCode != 201 {

@@ -78,7 +78,7 @@ func errorFields(body string) []string {
 func TestFieldInvalidPostsAreNotInspected(t *testing.T) {
 	t.Parallel()
 	three := 3
-	e, cc := newCountingEnv(t, testenv.Options{RateIP: &three}, false)
+	e, cc := newCountingEnv(t, testenv.Options{RateIP: &three, FormIDCopy: true}, false)
 	for i := range 5 { // more than the limit: nothing counts either
 		ct, body := multipartBody(t, with(valid(), "name", nil, "email", "carla@"), "id.jpg", inspectProbe)
 		resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON)
@@ -98,7 +98,7 @@ func TestFieldInvalidPostsAreNotInspected(t *testing.T) {
 
 func TestBotPostsAreNotInspected(t *testing.T) {
 	t.Parallel()
-	e, _ := newCountingEnv(t, testenv.Options{}, false)
+	e, _ := newCountingEnv(t, testenv.Options{FormIDCopy: true}, false)
 	ct, body := multipartBody(t, with(valid(), "website", "http://spam.example"), "id.jpg", inspectProbe)
 	resp, b := e.do(t, "POST", "/RequestForm", ct, body, asJSON)
 	if resp.StatusCode != http.StatusCreated {
@@ -112,7 +112,7 @@ func TestBotPostsAreNotInspected(t *testing.T) {
 func TestEveryInspectionCountsAndTheNextIs429(t *testing.T) {
 	t.Parallel()
 	three := 3
-	e, cc := newCountingEnv(t, testenv.Options{RateIP: &three}, false)
+	e, cc := newCountingEnv(t, testenv.Options{RateIP: &three, FormIDCopy: true}, false)
 	post := func() (*http.Response, string) {
 		ct, body := multipartBody(t, valid(), "id.jpg", inspectProbe)
 		return e.do(t, "POST", "/RequestForm", ct, body, asJSON)
@@ -135,7 +135,7 @@ func TestEveryInspectionCountsAndTheNextIs429(t *testing.T) {
 func TestConcurrentInspectionsOfOneClient(t *testing.T) {
 	t.Parallel()
 	ten := 10
-	e, cc := newCountingEnv(t, testenv.Options{RateIP: &ten}, true)
+	e, cc := newCountingEnv(t, testenv.Options{RateIP: &ten, FormIDCopy: true}, true)
 	type answer struct {
 		status int
 		body   string
@@ -179,7 +179,7 @@ func TestConcurrentInspectionsOfOneClient(t *testing.T) {
 func TestUploadIDToADecidedCaseIs409WithoutInspection(t *testing.T) {
 	t.Parallel()
 	three := 3
-	e, cc := newCountingEnv(t, testenv.Options{RateIP: &three}, false)
+	e, cc := newCountingEnv(t, testenv.Options{RateIP: &three, FormIDCopy: true}, false)
 	ctx := context.Background()
 	c, err := e.Svc.Submit(ctx, request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
 		BirthDate: "1980-05-17", Signature: "Carla", Declaration: true}, app.Client{IP: "192.0.2.1"}, nil)
@@ -223,7 +223,7 @@ func TestUploadIDToADecidedCaseIs409WithoutInspection(t *testing.T) {
 // verdict on the file and never a file stored unchecked.
 func TestUploadWithoutAnInspectorFailsClearly(t *testing.T) {
 	t.Parallel()
-	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, FormIDCopy: true})
 	f := fnlist.RequestForm
 	f.InspectsUploads = false
 	k := s.KitFrom(t, f, s.Svc.Deps, fnkit.Options{})

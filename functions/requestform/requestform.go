@@ -39,7 +39,7 @@ func (f form) serve(w http.ResponseWriter, r *http.Request) {
 			f.Web.HTML(w, r, http.StatusOK, "thanks", lang, web.NewThanksPage(r, shown))
 			return
 		}
-		f.Web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, request.Submission{}, nil))
+		f.Web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, f.Svc.Profile, request.Submission{}, nil))
 	case http.MethodPost:
 		f.submit(w, r, lang)
 	default:
@@ -74,7 +74,7 @@ func (f form) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	case errors.As(err, &verr) && !web.WantsJSON(r):
 		// The form again, with every problem named (an upload is not looked at until the
 		// fields are valid).
-		f.Web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, sub, web.FieldErrors(verr.Fields, lang)))
+		f.Web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, f.Svc.Profile, sub, web.FieldErrors(verr.Fields, lang)))
 	case err != nil:
 		f.Fail(w, r, lang, "", err)
 	case web.WantsJSON(r):

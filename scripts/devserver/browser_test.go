@@ -53,7 +53,18 @@ var (
 	stackOnce sync.Once
 	stack     *e2eStack
 	stackErr  error
+	// stackDone undoes what the stack set up, after every test that shares it has run: not
+	// at the end of the first test that asked for it (TestMain).
+	stackDone []func()
 )
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	for i := len(stackDone) - 1; i >= 0; i-- {
+		stackDone[i]()
+	}
+	os.Exit(code)
+}
 
 func freePort(t *testing.T) string {
 	t.Helper()
@@ -80,22 +91,24 @@ func startStack(t *testing.T) *e2eStack {
 	stackOnce.Do(func() {
 		mb := devmailbox.New(0)
 		mailSrv := httptest.NewServer(mb)
+		stackDone = append(stackDone, mailSrv.Close)
 		port := freePort(t)
 		project := testProject(t, "demo-e2e-")
 		s := &e2eStack{base: "http://127.0.0.1:" + port, mailbox: mb, mailURL: mailSrv.URL, project: project, linkKey: randomKey(t)}
 		for k, v := range map[string]string{
-			"GOOGLE_CLOUD_PROJECT": project,
-			"PUBLIC_BASE_URL":      s.base,
-			"ORG_PROFILE":          "vallei-wonen",
-			"STAFF_EMAILS":         "staff@e2e.test",
-			"SENDGRID_API_KEY":     "SG.e2e",
-			"SENDGRID_API_HOST":    mailSrv.URL,
-			"LINK_SIGNING_KEY":     s.linkKey,
-			"ID_ENCRYPTION_KEY":    randomKey(t),
-			"PSEUDONYM_KEY":        randomKey(t),
-			"RATE_LIMIT_PER_IP":    "0",
-			"RATE_LIMIT_PER_EMAIL": "0",
-			"FUNCTION_TARGET":      "",
+			"GOOGLE_CLOUD_PROJECT":      project,
+			"PUBLIC_BASE_URL":           s.base,
+			"ORG_PROFILE":               "vallei-wonen",
+			"ALLOW_PLACEHOLDER_PROFILE": "true",
+			"STAFF_EMAILS":              "staff@e2e.test",
+			"SENDGRID_API_KEY":          "SG.e2e",
+			"SENDGRID_API_HOST":         mailSrv.URL,
+			"LINK_SIGNING_KEY":          s.linkKey,
+			"ID_ENCRYPTION_KEY":         randomKey(t),
+			"PSEUDONYM_KEY":             randomKey(t),
+			"RATE_LIMIT_PER_IP":         "0",
+			"RATE_LIMIT_PER_EMAIL":      "0",
+			"FUNCTION_TARGET":           "",
 		} {
 			t.Setenv(k, v)
 		}
@@ -115,7 +128,7 @@ func startStack(t *testing.T) *e2eStack {
 			return
 		}
 		// The emulator would push to a closed port for ever; the project is this run's own.
-		t.Cleanup(func() {
+		stackDone = append(stackDone, func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
 			for _, sub := range subs {

@@ -64,6 +64,9 @@ type Info struct {
 	Purposes, Categories, Recipients, Retention, Source, AutomatedDecisions Text
 	// Particular is what staff add for this case, in the language they wrote it; "" for none.
 	Particular string
+	// Subject is, when a legal representative asked, the name of the person represented: the
+	// README then speaks to the representative about that person (docs/rules.md §1).
+	Subject string
 }
 
 // Names of the entries in the package.

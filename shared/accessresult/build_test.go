@@ -569,3 +569,34 @@ func BenchmarkParseAndBuildMax(b *testing.B) {
 		}
 	}
 }
+
+// A README for a legal representative speaks to them about the person represented, never as
+// if the data were theirs (docs/rules.md §1, issue 23 Language), and keeps a profile's list as
+// a list.
+func TestReadmeForARepresentative(t *testing.T) {
+	t.Parallel()
+	info := sampleInfo
+	info.Subject = "Yusuf el Amrani"
+	info.Purposes = Text{NL: "Wij gebruiken de gegevens voor:\n- de huur;\n- het onderhoud.", EN: "We use the data for:\n- the rent;\n- maintenance."}
+	b, err := Build(org, parseFixture(t, "object.json"), sampleOwn(), info, generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, b)
+	text := strings.ReplaceAll(string(files[FileReadme].data), "\r\n", "\n")
+	flat := strings.Join(strings.Fields(text), " ")
+	for _, want := range []string{"inzage in de persoonsgegevens van Yusuf el Amrani", "Wat doen wij met de gegevens van Yusuf el Amrani?",
+		"the personal data of Yusuf el Amrani", "What do we do with the data of Yusuf el Amrani?"} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("README for a representative lacks %q", want)
+		}
+	}
+	for _, never := range []string{"inzage in uw persoonsgegevens", "uw gegevens", "over u heeft", "your personal data", "your data", "about you."} {
+		if strings.Contains(flat, never) {
+			t.Errorf("README for a representative says %q", never)
+		}
+	}
+	if !strings.Contains(text, "voor:\n- de huur;\n- het onderhoud.") {
+		t.Errorf("the profile's list lost its lines:\n%s", text)
+	}
+}

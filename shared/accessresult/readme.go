@@ -31,7 +31,7 @@ var (
 func readme(org, reference string, generated time.Time, info Info) []byte {
 	t := generated.In(amsterdam)
 	var b bytes.Buffer
-	err := readmeTmpl().Execute(&b, map[string]string{
+	data := map[string]string{
 		"Org":          org,
 		"Reference":    reference,
 		"PurposesNL":   wrap(info.Purposes.NL),
@@ -49,7 +49,13 @@ func readme(org, reference string, generated time.Time, info Info) []byte {
 		"Particular":   wrap(info.Particular),
 		"DateNL":       fmt.Sprintf("%d %s %d om %s", t.Day(), monthsNL[t.Month()-1], t.Year(), t.Format("15:04")),
 		"DateEN":       fmt.Sprintf("%d %s %d at %s (Dutch time)", t.Day(), monthsEN[t.Month()-1], t.Year(), t.Format("15:04")),
-	})
+		// Whose data: "u"/"you" to the data subject, the person's name to a representative.
+		"UNL": "u", "UwNL": "uw gegevens", "UEN": "you", "YourEN": "your data", "Subject": info.Subject,
+	}
+	if s := info.Subject; s != "" {
+		data["UNL"], data["UwNL"], data["UEN"], data["YourEN"] = s, "de gegevens van "+s, s, "the data of "+s
+	}
+	err := readmeTmpl().Execute(&b, data)
 	if err != nil {
 		panic(err) // cannot happen: the template and its data are fixed here
 	}
@@ -57,9 +63,19 @@ func readme(org, reference string, generated time.Time, info Info) []byte {
 	return append(out, bytes.ReplaceAll(b.Bytes(), []byte("\n"), []byte("\r\n"))...)
 }
 
-// wrap breaks text into lines of at most 72 characters, the README's width; an empty text
-// stays empty.
+// wrap breaks text into lines of at most 72 characters, the README's width, keeping the line
+// breaks it has (a list in a profile's text); an empty text stays empty.
 func wrap(text string) string {
+	var out []string
+	for _, l := range strings.Split(strings.TrimSpace(text), "\n") {
+		if w := wrapLine(l); w != "" {
+			out = append(out, w)
+		}
+	}
+	return strings.Join(out, "\n")
+}
+
+func wrapLine(text string) string {
 	var lines []string
 	line := ""
 	for _, w := range strings.Fields(text) {

@@ -1,7 +1,6 @@
 package app
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -35,8 +34,16 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 			return &NotAllowedError{Reason: "no_copy"}
 		}
 	case request.ActRequestIdentity:
+		if c.Type == request.Complaint {
+			// A complaint needs no identity check (docs/rules.md §2).
+			return &NotAllowedError{Reason: "complaint_no_identity"}
+		}
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			return &NotAllowedError{Reason: "already_asked"}
+		}
+	case request.ActThirdPartyDone:
+		if c.ThirdParty == nil || c.ThirdParty.Answer != request.ThirdPartyPending {
+			return &NotAllowedError{Reason: "third_party_done"}
 		}
 	case request.ActDecide:
 		if c.Status == request.AwaitingIdentity && !askedForIdentity(c) {
@@ -49,9 +56,10 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 		if deadline.DateIn(now).After(c.DueDate) {
 			return &NotAllowedError{Reason: "extend_late"}
 		}
-		// A complaint runs on the profile's own procedure: GDPR 12(3) extension does not apply.
-		if _, err := s.Calendar.ExtendedDue(s.Profile, c.Type, c.Received, c.SuspendedDays); errors.Is(err, deadline.ErrNoCeiling) {
-			return &NotAllowedError{Reason: "extend_complaint"}
+		// Only the types the profile names (V: access); never a complaint, which runs on the
+		// organisation's own procedure, where GDPR 12(3) does not apply (docs/rules.md §3).
+		if !s.extendable(c.Type) {
+			return &NotAllowedError{Reason: "extend_not_allowed"}
 		}
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 
@@ -18,14 +19,6 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Outcomes and Grounds are the allowed values of a decision as plain strings, for pages.
-//
-// Deprecated: use request.Outcomes and request.Grounds.
-var (
-	Outcomes = request.Strings(request.Outcomes)
-	Grounds  = request.Strings(request.Grounds)
-)
-
 // maxRecipients bounds the third parties informed after one correction.
 const maxRecipients = 20
 
@@ -35,8 +28,9 @@ func validEmail(v string) bool {
 }
 
 // validateDecision checks a decide action for a case of type t. A refusal or limitation is
-// always motivated and names its ground (docs/rules.md §4–5); a complaint is not a right that can be
-// restricted, so a refused complaint needs a motivation but no ground.
+// always motivated and names a ground that fits the type (docs/rules.md §4–5): a refusal never
+// borrows a ground that is not the real reason. A complaint is not a right that can be
+// restricted: its decision is always motivated and never names a ground.
 func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
@@ -45,19 +39,35 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 		add("outcome", "invalid")
 	}
 	limited := outcome.Limited()
-	if limited && strings.TrimSpace(in.Motivation) == "" {
+	if (limited || t == request.Complaint) && strings.TrimSpace(in.Motivation) == "" {
 		add("motivation", "required")
 	}
 	if len(in.Motivation) > 5000 {
 		add("motivation", "too_long")
 	}
+	ground := request.Ground(in.Ground)
 	switch {
-	case in.Ground != "" && !request.Ground(in.Ground).Valid():
+	case in.Ground != "" && !ground.Valid():
 		add("ground", "invalid")
+	case in.Ground != "" && t == request.Complaint:
+		add("ground", "ground_complaint")
+	case in.Ground != "" && !ground.Fits(t):
+		add("ground", "ground_type")
+	case in.Ground != "" && outcome == request.Granted:
+		add("ground", "ground_granted")
+	case ground.Partial() && outcome == request.Refused:
+		add("ground", "ground_partial")
 	case limited && t != request.Complaint && in.Ground == "":
 		add("ground", "required")
 	}
-	if t == request.Access && (outcome == request.Granted || outcome == request.PartlyGranted) && len(in.ResultFile) == 0 {
+	switch {
+	case ground == request.Accurate && strings.TrimSpace(in.Evidence) == "":
+		// The requester learns what would change the decision (CJEU C-247/23).
+		add("evidence", "required")
+	case len(in.Evidence) > 5000:
+		add("evidence", "too_long")
+	}
+	if (t == request.Access || t == request.Portability) && (outcome == request.Granted || outcome == request.PartlyGranted) && len(in.ResultFile) == 0 {
 		add("resultFile", "required")
 	}
 	if len(in.Recipients) > maxRecipients {
@@ -78,7 +88,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	if len(in.AccessInfo) > 5000 {
 		add("accessInfo", "too_long")
 	}
-	correcting := (t == request.Rectification || t == request.Erasure) && (outcome == request.Granted || outcome == request.PartlyGranted)
+	correcting := request.Corrects(t) && (outcome == request.Granted || outcome == request.PartlyGranted)
 	if correcting {
 		// The recipients are told only what staff write was actually changed (docs/rules.md §4).
 		if len(in.Recipients) > 0 && strings.TrimSpace(in.CorrectionSummary) == "" {
@@ -91,6 +101,42 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 		case !in.NoRecipients && len(in.Recipients) == 0 && strings.TrimSpace(in.RecipientsNote) == "":
 			add("recipients", "recipients_missing") // not "required": the note or the tick also do
 		}
+	}
+	return errs
+}
+
+// feePattern is an amount in euros: "12", "12,50" or "12.50".
+var feePattern = regexp.MustCompile(`^[0-9]{1,3}([.,][0-9]{2})?$`)
+
+// validateFee checks a fee on a decision: every request under GDPR 15-22 is free, and a
+// complaint too; a reasonable fee only where the profile charges one, on a request that is
+// not refused, for a manifestly unfounded or excessive request (12(5)(a)) or a further copy
+// of the data (15(3), access only), announced in the decision (docs/rules.md §4).
+func (s *Service) validateFee(c *request.Case, in StaffInput) []request.FieldError {
+	if in.Action != request.ActDecide || in.Fee == "" && in.FeeBasis == "" {
+		return nil
+	}
+	var errs []request.FieldError
+	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
+	switch {
+	case !s.Profile.Fees.ReasonableFee || c.Type == request.Complaint:
+		add("fee", "fee_not_allowed")
+		return errs
+	case request.Outcome(in.Outcome) == request.Refused:
+		add("fee", "fee_refused")
+	case !feePattern.MatchString(in.Fee) || strings.Trim(in.Fee, "0.,") == "":
+		add("fee", "invalid")
+	}
+	switch request.FeeBasis(in.FeeBasis) {
+	case request.FeeExcessive:
+	case request.FeeFurtherCopy:
+		if c.Type != request.Access {
+			add("feeBasis", "invalid")
+		}
+	case "":
+		add("feeBasis", "required")
+	default:
+		add("feeBasis", "invalid")
 	}
 	return errs
 }
@@ -111,7 +157,7 @@ type prepared struct {
 
 func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
-	if c.Type != request.Access || (len(in.ResultFile) == 0 && len(c.Searches) == 0) || request.Outcome(in.Outcome) == request.Refused {
+	if (c.Type != request.Access && c.Type != request.Portability) || (len(in.ResultFile) == 0 && len(c.Searches) == 0) || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
 	}
 	if !request.Allowed(request.ActDecide, c.Status) {
@@ -133,10 +179,16 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	}
 	own := s.ownRecords(c, events, letters)
 	a := s.Profile.AccessInfo
-	text := func(t policy.Text) accessresult.Text { return accessresult.Text{NL: t.NL, EN: t.EN} }
+	subject := ""
+	if c.Representative != nil {
+		subject = c.Subject.Name // the README speaks to the representative about the person represented
+	}
+	text := func(t policy.Text) accessresult.Text {
+		return accessresult.Text{NL: t.For("nl", subject), EN: t.For("en", subject)}
+	}
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
 		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
-		Particular: strings.TrimSpace(in.AccessInfo)}
+		Particular: strings.TrimSpace(in.AccessInfo), Subject: subject}
 	searched, err := s.searchedPackage(ctx, c, events)
 	if err != nil {
 		return nil, err
@@ -206,7 +258,13 @@ func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []
 func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := &request.Decision{Outcome: request.Outcome(in.Outcome), Motivation: strings.TrimSpace(in.Motivation), Ground: request.Ground(in.Ground),
 		RecipientsNote: strings.TrimSpace(in.RecipientsNote), AccessInfo: strings.TrimSpace(in.AccessInfo), DecidedBy: staff, DecidedAt: now}
-	correcting := (c.Type == request.Rectification || c.Type == request.Erasure) && d.Outcome != request.Refused
+	if d.Ground == request.Accurate {
+		d.Evidence = strings.TrimSpace(in.Evidence)
+	}
+	if in.Fee != "" {
+		d.Fee, d.FeeBasis = strings.ReplaceAll(in.Fee, ".", ","), request.FeeBasis(in.FeeBasis)
+	}
+	correcting := request.Corrects(c.Type) && d.Outcome != request.Refused
 	if correcting {
 		d.Recipients, d.NoRecipients, d.CorrectionSummary = in.Recipients, in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
 	}
@@ -217,11 +275,17 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	c.Decision = d
 	_, to := c.Recipient()
 	l := s.newLetter(c, letter.Decision, to, "", now)
-	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground,
+	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground, Evidence: d.Evidence, Fee: d.Fee, FeeBasis: d.FeeBasis,
 		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	if c.Type == request.Access && d.Outcome != request.Refused {
-		l.Data.Decision.AccessInfo = s.accessInfo(c.Lang, d.AccessInfo)
+		l.Data.Decision.AccessInfo = s.accessInfo(c, d.AccessInfo)
+	}
+	// Portability to the organisation the requester named (GDPR 20(2)), once staff confirmed
+	// its address: it gets the download link, and the requester is told.
+	transfer := c.Type == request.Portability && d.Outcome != request.Refused && c.TransferTo != "" && in.TransferConfirmed && pre != nil && pre.stored
+	if c.Type == request.Portability && d.Outcome != request.Refused {
+		l.Data.Decision.TransferTo, l.Data.Decision.TransferSent = c.TransferTo, transfer
 	}
 	out := []*outbox.Letter{l}
 	if pre != nil && pre.stored {
@@ -237,11 +301,21 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 			r.Data.LinksExpire = deadline.DateIn(c.Result.ExpiresAt)
 		}
 		out = append(out, r)
+		if transfer {
+			t := s.newLetter(c, letter.PortabilityTransfer, c.TransferTo, "", now)
+			t.Lang, t.Data.RecipientName, t.Data.Representative, t.Data.Org = "nl", "", nil, s.orgIn("nl")
+			t.Data.Transfer = &letter.TransferInfo{SubjectName: c.Subject.Name}
+			t.Links = append(t.Links, outbox.Link{Key: "download", Function: "DownloadResult", Claims: linktoken.Claims{
+				Purpose: linktoken.Download, Reference: c.Reference, Subject: c.TransferTo, Expires: c.Result.ExpiresAt.Unix()}})
+			t.Data.LinksExpire = deadline.DateIn(c.Result.ExpiresAt)
+			out = append(out, t)
+		}
 	}
 	if correcting {
 		for _, rcpt := range d.Recipients {
 			n := s.newLetter(c, letter.CorrectionNotice, rcpt, "", now)
 			n.Lang, n.Data.RecipientName, n.Data.Representative = "nl", "", nil // correction notices are in Dutch
+			n.Data.Org = s.orgIn("nl")
 			n.Data.Correction = &letter.CorrectionInfo{Summary: d.CorrectionSummary, SubjectName: c.Subject.Name}
 			out = append(out, n)
 		}
@@ -249,11 +323,17 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 	return out
 }
 
-// accessInfo is the profile's standard GDPR 15(1) answer in lang, with what staff added.
-func (s *Service) accessInfo(lang, particular string) *letter.AccessInfo {
-	a := s.Profile.AccessInfo
-	return &letter.AccessInfo{Purposes: a.Purposes.In(lang), Categories: a.Categories.In(lang), Recipients: a.Recipients.In(lang),
-		Retention: a.Retention.In(lang), Source: a.Source.In(lang), AutomatedDecisions: a.AutomatedDecisions.In(lang), Particular: particular}
+// accessInfo is the profile's standard GDPR 15(1) answer in c's language, spoken to the data
+// subject or, where a representative reads it, about the person represented, with what staff
+// added.
+func (s *Service) accessInfo(c *request.Case, particular string) *letter.AccessInfo {
+	a, lang, subject := s.Profile.AccessInfo, c.Lang, ""
+	if c.Representative != nil {
+		subject = c.Subject.Name
+	}
+	in := func(t policy.Text) string { return t.For(lang, subject) }
+	return &letter.AccessInfo{Purposes: in(a.Purposes), Categories: in(a.Categories), Recipients: in(a.Recipients),
+		Retention: in(a.Retention), Source: in(a.Source), AutomatedDecisions: in(a.AutomatedDecisions), Particular: particular}
 }
 
 // consult records the third party and returns their letter: the nature of the request only,
@@ -261,11 +341,18 @@ func (s *Service) accessInfo(lang, particular string) *letter.AccessInfo {
 func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
 	days := s.Profile.ThirdParty.ObjectionDays
 	c.ThirdParty = &request.ThirdParty{Name: strings.TrimSpace(in.ThirdPartyName), Email: strings.ToLower(in.ThirdPartyEmail),
-		AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}
+		Address: strings.TrimSpace(in.ThirdPartyAddress), AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}
 	l := s.newLetter(c, letter.ThirdPartyConsultation, c.ThirdParty.Email, now.Format(time.RFC3339Nano), now)
 	l.Lang, l.Data.RecipientName, l.Data.Representative = "nl", c.ThirdParty.Name, nil
+	l.Data.Org = s.orgIn("nl")
 	l.Data.ThirdParty = &letter.ThirdPartyInfo{ObjectionDays: days, ObjectionDue: c.ThirdParty.ObjectionDue, StateTerm: s.Profile.ThirdParty.StateTermInLetter}
 	l.DueDate = c.ThirdParty.ObjectionDue // custom_args.dueDate: the end of their term to object (docs/contract.md §5)
+	if c.ThirdParty.Email == "" {
+		// By post (docs/rules.md §4): the letter waits on the desk; the answer comes by phone,
+		// letter or at the counter, and staff record it (third_party_done).
+		l.Data.ByPost = true
+		return l
+	}
 	linkDays := s.Profile.Links.ThirdPartyDays
 	if linkDays < days+1 {
 		linkDays = days + 1

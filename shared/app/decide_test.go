@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
@@ -139,7 +140,7 @@ func testRefusalsAreMotivatedAndNameTheRoutes(t *testing.T, backend testenv.Back
 			[]string{"De huurachterstand moet worden verwerkt.", apAddress, "6 weken"}},
 		{"complaint", "details", "Mijn gegevens lagen bij de buren.", app.StaffInput{Outcome: "refused", Motivation: "Wij vonden geen datalek."},
 			[]string{"Wij vonden geen datalek.", apAddress, "6 weken", "rechter"}},
-		{"complaint", "details", "Brief naar verkeerd adres.", app.StaffInput{Outcome: "granted"},
+		{"complaint", "details", "Brief naar verkeerd adres.", app.StaffInput{Outcome: "granted", Motivation: "Wij stuurden de brief naar uw oude adres."},
 			[]string{apAddress, "6 weken"}},
 	} {
 		sub := access(tc.typ + "@tenant.test")
@@ -196,6 +197,41 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 	if n := accessPackages(t, s, c.Reference); n != 0 {
 		t.Error("a rejected decision left a package behind")
 	}
+
+	// Grounds fit the type (docs/rules.md §5): a rectification refused because the data is
+	// correct says so and names the evidence that would change it; a complaint has no ground.
+	rect := access("val-rect@tenant.test")
+	rect.Type, rect.ProposedChanges = "rectification", "Mijn huur is op tijd betaald."
+	r := ready(t, s, rect)
+	comp := access("val-comp@tenant.test")
+	comp.Type, comp.Details = "complaint", "Brief naar het verkeerde adres."
+	k := ready(t, s, comp)
+	for _, tc := range []struct {
+		ref  string
+		in   app.StaffInput
+		want string
+	}{
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "required_by_law"}, "ground:ground_type"},
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "accurate"}, "evidence:required"},
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "civil_claims"}, "ground:ground_partial"},
+		{r.Reference, app.StaffInput{Outcome: "granted", Motivation: "x", Ground: "accurate", Evidence: "y", NoRecipients: true}, "ground:ground_granted"},
+		{k.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive"}, "ground:ground_complaint"},
+		{k.Reference, app.StaffInput{Outcome: "granted"}, "motivation:required"},
+	} {
+		tc.in.Action = request.ActDecide
+		_, err := s.Svc.StaffAct(ctx, tc.ref, staffLink, tc.in)
+		if got := strings.Join(fields(t, err), " "); got != tc.want {
+			t.Errorf("%+v: fields %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	decide(t, s, r.Reference, app.StaffInput{Outcome: "refused", Motivation: "Volgens ons huurboek kwam de huur van maart op 2 april binnen.",
+		Ground: "accurate", Evidence: "Een bankafschrift waaruit blijkt dat u de huur van maart vóór 1 april betaalde."})
+	m := s.Mail.Await(t, "decision", "val-rect@tenant.test", r.Reference)
+	mustContain(t, "rectification refused as accurate", m.Text, "de gegevens kloppen", "Welk bewijs kan onze beslissing veranderen?",
+		"Een bankafschrift waaruit blijkt")
+	if strings.Contains(m.Text, "veiligheid van de staat") {
+		t.Errorf("a rectification refused as accurate borrows another ground:\n%s", m.Text)
+	}
 	got, _ := s.Store.Case(ctx, c.Reference)
 	if got.Status != request.InProgress || got.Decision != nil {
 		t.Errorf("a rejected decision changed the case: %s", got.Status)
@@ -214,15 +250,15 @@ func testCorrectionsInformRecipients(t *testing.T, backend testenv.Backend) {
 	sub := access("corr@tenant.test")
 	sub.Type, sub.ProposedChanges = "rectification", "Telefoonnummer 06-12345678 in plaats van 06-87654321."
 	c := ready(t, s, sub)
-	decide(t, s, c.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Het oude nummer bewaren wij voor de huurgeschiedenis.",
-		Ground: "required_by_law", Recipients: []string{"onderhoud@aannemer.test", "incasso@bureau.test"},
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Het oude nummer was juist tot 1 maart.",
+		Ground: "accurate", Evidence: "Een brief van uw provider met de datum van het nieuwe nummer.", Recipients: []string{"onderhoud@aannemer.test", "incasso@bureau.test"},
 		CorrectionSummary: "Het telefoonnummer is nu 06-12345678."})
 	dec := s.Mail.Await(t, "decision", "corr@tenant.test", c.Reference)
 	mustContain(t, "rectification decision", dec.Text, "onderhoud@aannemer.test", "incasso@bureau.test", apAddress)
 	for _, r := range []string{"onderhoud@aannemer.test", "incasso@bureau.test"} {
 		n := s.Mail.Await(t, "correction_notice", r, c.Reference)
 		mustContain(t, "correction_notice", n.Text, "06-12345678")
-		if strings.Contains(n.Text, "corr@tenant.test") || strings.Contains(n.Text, "huurgeschiedenis") {
+		if strings.Contains(n.Text, "corr@tenant.test") || strings.Contains(n.Text, "1 maart") {
 			t.Errorf("correction_notice to %s carries the requester's address or the motivation:\n%s", r, n.Text)
 		}
 	}
@@ -300,5 +336,155 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	got, _ := s.Store.Case(ctx, b.Reference)
 	if got.Status != request.InProgress || !got.ThirdParty.Mask || got.ThirdParty.Answer != "none" {
 		t.Errorf("after the term: %s mask=%v answer=%q", got.Status, got.ThirdParty.Mask, got.ThirdParty.Answer)
+	}
+}
+
+// Restriction (GDPR 18) and portability (GDPR 20) are request types of their own, on the GDPR
+// month (issue 23 item 13): a restriction granted tells the recipients (GDPR 19); portability
+// delivers the data as files, to the organisation the requester named once staff confirm its
+// address.
+func TestRestrictionAndPortability(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testRestrictionAndPortability)
+}
+
+func testRestrictionAndPortability(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Now: amsterdam("2026-03-27 10:00")})
+	r := access("beperk@tenant.test")
+	r.Type, r.Reason = "restriction", "De huurachterstand klopt niet. Gebruik die niet tot u hem hebt gecontroleerd."
+	c := ready(t, s, r)
+	// 27 March + 1 month = Monday 27 April 2026, Koningsdag: Tuesday 28 April (de Alliantie sets no own term).
+	if c.DueDate.String() != "2026-04-28" || c.Reason != r.Reason {
+		t.Errorf("restriction: due %s, reason %q", c.DueDate, c.Reason)
+	}
+	rec := s.Mail.Await(t, "receipt", "beperk@tenant.test", c.Reference)
+	mustContain(t, "restriction receipt", rec.Text, "verzoek om beperking van het gebruik van gegevens", "AVG artikel 18 lid 1")
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", Motivation: "Wij controleren de achterstand.",
+		Recipients: []string{"incasso@bureau.test"}, CorrectionSummary: "De huurachterstand van maart 2026 gebruiken wij niet, tot wij die hebben gecontroleerd."})
+	dec := s.Mail.Await(t, "decision", "beperk@tenant.test", c.Reference)
+	mustContain(t, "restriction decision", dec.Text, "Wij beperken het gebruik van de gegevens", "incasso@bureau.test", "Voordat wij de beperking later opheffen")
+	n := s.Mail.Await(t, "correction_notice", "incasso@bureau.test", c.Reference)
+	mustContain(t, "restriction notice", n.Text, "het gebruik van een deel van die gegevens beperkt", "tot wij die hebben gecontroleerd")
+
+	p := access("mee@tenant.test")
+	p.Type, p.RecipientEmail = "portability", "verhuur@nieuwe-corporatie.test"
+	c = ready(t, s, p)
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted"})
+	if got := strings.Join(fields(t, err), " "); got != "resultFile:required" {
+		t.Errorf("portability without the data: %s", got)
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "accurate", Evidence: "y"})
+	if got := strings.Join(fields(t, err), " "); got != "ground:ground_type" {
+		t.Errorf("portability refused on a rectification's ground: %s", got)
+	}
+	c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"huurcontract":"2019"}`), TransferConfirmed: true})
+	dec = s.Mail.Await(t, "decision", "mee@tenant.test", c.Reference)
+	mustContain(t, "portability decision", dec.Text, "U krijgt de gegevens die u ons hebt gegeven", "rechtstreeks naar verhuur@nieuwe-corporatie.test")
+	s.Mail.Await(t, "result_ready", "mee@tenant.test", c.Reference)
+	tr := s.Mail.Await(t, "portability_transfer", "verhuur@nieuwe-corporatie.test", c.Reference)
+	mustContain(t, "portability_transfer", tr.Text, "Carla Contract", "AVG, artikel 20 lid 2")
+	if tr.Link("DownloadResult") == "" || strings.Contains(tr.Text, "mee@tenant.test") {
+		t.Errorf("portability_transfer: no download link, or the requester's address:\n%s", tr.Text)
+	}
+}
+
+// A neighbour in a nuisance file rarely has a known e-mail address: the consultation goes by
+// post, to their postal address, and staff record the answer they give by phone, by letter or
+// at the counter (docs/rules.md §4, issue 23 item 14).
+func TestThirdPartyConsultationByPost(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testThirdPartyConsultationByPost)
+}
+
+func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-02 10:00")})
+	c := ready(t, s, access("overlast@tenant.test"))
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurvrouw de Boer"})
+	if got := strings.Join(fields(t, err), " "); got != "thirdPartyEmail:email_or_address" {
+		t.Errorf("consult without an address: %s", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurvrouw de Boer",
+		ThirdPartyAddress: "Dorpsstraat 3, 6711 AA Ede"})
+	if c.Status != request.AwaitingThirdParty || c.ThirdParty.Address != "Dorpsstraat 3, 6711 AA Ede" || c.ThirdParty.Email != "" {
+		t.Fatalf("after consult by post: %s %+v", c.Status, c.ThirdParty)
+	}
+	var post *outbox.Letter
+	testenv.Eventually(t, "the consultation waits to be posted", func() bool {
+		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		if err != nil {
+			return false
+		}
+		for _, l := range v.ToPost {
+			if l.Reference == c.Reference && l.Kind == "third_party_consultation" {
+				post = l
+			}
+		}
+		return post != nil
+	})
+	pv, err := s.Svc.PostLetter(ctx, post.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.RecipientName != "Buurvrouw de Boer" || pv.RecipientAddress != "Dorpsstraat 3, 6711 AA Ede" {
+		t.Errorf("printed to %q at %q, want the third party", pv.RecipientName, pv.RecipientAddress)
+	}
+	mustContain(t, "consultation by post", pv.Text, "14 dagen", "16 maart 2026", "Laat ons weten of u akkoord gaat of bezwaar maakt", "Bel ons op")
+	for _, never := range []string{"Carla", "overlast@tenant.test", "ThirdPartyResponse", "link"} {
+		if strings.Contains(pv.Text, never) {
+			t.Errorf("the consultation by post says %q:\n%s", never, pv.Text)
+		}
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone})
+	if got := strings.Join(fields(t, err), " "); got != "answer:required" {
+		t.Errorf("recording no answer: %s", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActThirdPartyDone, ThirdPartyAnswer: "object", Comment: "Belde: wil niet genoemd worden."})
+	if c.Status != request.InProgress || !c.ThirdParty.Mask || c.ThirdParty.Answer != request.ThirdPartyObjects {
+		t.Errorf("after the recorded objection: %s %+v", c.Status, c.ThirdParty)
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone, ThirdPartyAnswer: "agree"})
+	notAllowed(t, s, err, "", c)
+}
+
+// Every request under GDPR 15-22 is free: the shipped profiles charge no fee at all, and where
+// a profile does, only for a manifestly unfounded or excessive request (12(5)(a)) or a further
+// copy of the data (15(3)), announced in the decision (issue 23 item 17).
+func TestFees(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
+	c := ready(t, s, access("fee@tenant.test"))
+	in := app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5,00", FeeBasis: "further_copy"}
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
+	if got := strings.Join(fields(t, err), " "); got != "fee:fee_not_allowed" {
+		t.Errorf("a fee under Vallei Wonen's profile: %s", got)
+	}
+	s.Profile.Fees.ReasonableFee = true // a profile that charges fees where the law allows
+	for _, tc := range []struct {
+		in   app.StaffInput
+		want string
+	}{
+		{app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive", Fee: "5,00", FeeBasis: "excessive"}, "fee:fee_refused"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5,00"}, "feeBasis:required"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "vijf", FeeBasis: "further_copy"}, "fee:invalid"},
+		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5", FeeBasis: "admin"}, "feeBasis:invalid"},
+	} {
+		tc.in.Action = request.ActDecide
+		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
+		if got := strings.Join(fields(t, err), " "); got != tc.want {
+			t.Errorf("%+v: %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5.00", FeeBasis: "further_copy"})
+	m := s.Mail.Await(t, "decision", "fee@tenant.test", c.Reference)
+	mustContain(t, "decision with a fee", m.Text, "€ 5,00", "AVG artikel 15 lid 3")
+	if strings.Contains(m.Text, "Inzage is altijd gratis") {
+		t.Errorf("a decision with a fee says access is free:\n%s", m.Text)
+	}
+	k := access("fee-k@tenant.test")
+	k.Type, k.Details = "complaint", "x"
+	kc := ready(t, s, k)
+	_, err = s.Svc.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "x", Fee: "5", FeeBasis: "excessive"})
+	if got := strings.Join(fields(t, err), " "); got != "fee:fee_not_allowed" {
+		t.Errorf("a fee on a complaint: %s", got)
 	}
 }

@@ -432,7 +432,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	}
 	c := &request.Case{
 		Type: v.Type, Lang: v.Lang, Channel: v.Channel, Subject: v.Subject, Relation: v.Relation,
-		Details: v.Details, Proposed: v.Proposed, Motivation: v.Motivation, Representative: v.Representative,
+		Details: v.Details, Proposed: v.Proposed, Motivation: v.Motivation, Reason: v.Reason, TransferTo: v.TransferTo, Representative: v.Representative,
 		SubmittedAt: deadline.StartOfDay(v.ReceivedOn), ConfirmedAt: now, Received: v.ReceivedOn, UpdatedAt: now,
 		Status: request.InProgress,
 	}
@@ -610,12 +610,16 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 		return nil, err
 	}
 	name, _ := c.Recipient()
+	address := c.Subject.Address
+	if l.Kind == letter.ThirdPartyConsultation && c.ThirdParty != nil {
+		name, address = c.ThirdParty.Name, c.ThirdParty.Address // a consultation by post (docs/rules.md §4)
+	}
 	day := deadline.DateIn(s.Clock())
 	if l.Status == outbox.Posted {
 		day = deadline.DateIn(l.SentAt)
 	}
 	v := &PrintView{Letter: l, OrgName: s.Profile.Organisation.Name, OrgAddress: s.Profile.Organisation.PostalAddress,
-		RecipientName: name, RecipientAddress: c.Subject.Address, Date: day, Subject: subject, Text: text}
+		RecipientName: name, RecipientAddress: address, Date: day, Subject: subject, Text: text}
 	if l.Kind == letter.ResultReady {
 		if v.Result, err = s.paperResult(ctx, c); err != nil {
 			return nil, err
@@ -693,7 +697,7 @@ func (s *Service) paperResult(ctx context.Context, c *request.Case) (*PaperResul
 	if c.Decision != nil {
 		particular = c.Decision.AccessInfo
 	}
-	return &PaperResult{Paper: p, Info: s.accessInfo(c.Lang, particular), Generated: deadline.DateIn(c.Result.StoredAt)}, nil
+	return &PaperResult{Paper: p, Info: s.accessInfo(c, particular), Generated: deadline.DateIn(c.Result.StoredAt)}, nil
 }
 
 // referenceOf reads the case reference from a letter id ("PL-XXXX-XXXX-<kind>-<hash>").

@@ -88,17 +88,28 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"})
 	notAllowed(t, s, err, "identity_pending", c)
 
-	// Long past the original due date (24 April): no reminders or escalations about it, one
-	// reminder about the silent requester 14 days (identity.replyDays) after the question.
+	// Long past the original due date (24 April): no reminders or escalations about it. The
+	// silent requester is reminded 14 days (identity.replyDays) after the question; when the
+	// term passes a second time, staff are told the case is ready to refuse.
 	tick(t, s, "2026-04-09 07:59")
 	tick(t, s, "2026-04-10 08:00")
+	settle(t, s, c.Reference)
+	if n := s.Mail.Count("id_requested", email, c.Reference); n != 2 {
+		t.Fatalf("%d id_requested letters, want the question and one reminder", n)
+	}
+	if n := s.Mail.Count("staff_reminder", "staff@corp.test", c.Reference); n != 0 {
+		t.Errorf("%d staff reminders after the first reply term, want 0 (the requester is reminded first)", n)
+	}
 	tick(t, s, "2026-05-20 08:00")
 	settle(t, s, c.Reference)
 	if n := s.Mail.Count("staff_overdue", s.Profile.Organisation.PrivacyOfficerEmail, c.Reference); n != 0 {
 		t.Errorf("%d escalations while the clock stood still", n)
 	}
+	if n := s.Mail.Count("id_requested", email, c.Reference); n != 2 {
+		t.Errorf("%d id_requested letters, want 2: one reminder only", n)
+	}
 	if n := s.Mail.Count("staff_reminder", "staff@corp.test", c.Reference); n != 1 {
-		t.Fatalf("%d staff reminders, want 1 (the ID reply term)", n)
+		t.Fatalf("%d staff reminders, want 1 (the second ID reply term)", n)
 	}
 	rem := s.Mail.Await(t, "staff_reminder", "staff@corp.test", c.Reference)
 	mustContain(t, "staff_reminder", rem.Text, "27 maart 2026", "identiteit niet vastgesteld")
@@ -113,6 +124,58 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 	if strings.Contains(dec.Text, "bemiddel") {
 		t.Error("a decision promises mediation by the AP")
 	}
+}
+
+// The clock stops for proof of identity only when it is asked within
+// identity.askWithinWorkingDays working days of receipt, once per case, and never for a
+// complaint; a later question states the unchanged due date (docs/rules.md §2, issue 23 item 7).
+func TestIdentityStopsTheClockOnlyWhenAskedInTime(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testIdentityStopsTheClockOnlyWhenAskedInTime)
+}
+
+func testIdentityStopsTheClockOnlyWhenAskedInTime(t *testing.T, backend testenv.Backend) {
+	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
+	// Received Friday 27 March 2026: five working days later is Friday 3 April (Goede Vrijdag
+	// is no holiday for GDPR periods). Asked on 7 April: too late to stop the clock.
+	late := submitConfirm(t, s, access("late@tenant.test"))
+	s.Clock.Set(amsterdam("2026-04-07 09:00"))
+	late = staffAct(t, s, late.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet."})
+	if !late.Identity.RequestedAt.IsZero() || late.DueDate.String() != "2026-04-24" {
+		t.Errorf("asked late: clock stopped at %v, due %s; want running, 2026-04-24", late.Identity.RequestedAt, late.DueDate)
+	}
+	l := s.Mail.Await(t, "id_requested", "late@tenant.test", late.Reference)
+	mustContain(t, "id_requested asked late", l.Text, "loopt gewoon door", "24 april 2026")
+	if strings.Contains(l.Text, "staat stil") || l.Args["dueDate"] != "2026-04-24" {
+		t.Errorf("a late question promises a stopped clock, or custom_args.dueDate = %q:\n%s", l.Args["dueDate"], l.Text)
+	}
+
+	// Asked in time (3 April): the clock stops; a rejected copy asks again without a second stop.
+	s.Clock.Set(amsterdam("2026-03-27 10:00"))
+	c := submitConfirm(t, s, access("once@tenant.test"))
+	s.Clock.Set(amsterdam("2026-04-03 16:00"))
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het e-mailadres is nieuw."})
+	if c.Identity.RequestedAt.IsZero() {
+		t.Fatal("asked on the fifth working day: the clock runs on")
+	}
+	s.Clock.Set(amsterdam("2026-04-08 10:00"))
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+		t.Fatal(err)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRejectIdentity, Reason: "De pasfoto is niet afgeschermd."})
+	// 5 days stood still: Vallei's 4 weeks end on 24 April, + 5 = 29 April.
+	if !c.Identity.RequestedAt.IsZero() || c.SuspendedDays != 5 || c.DueDate.String() != "2026-04-29" {
+		t.Errorf("after the rejected copy: stopped at %v, %d days, due %s; want running, 5, 2026-04-29", c.Identity.RequestedAt, c.SuspendedDays, c.DueDate)
+	}
+	rej := s.Mail.Await(t, "id_rejected", "once@tenant.test", c.Reference)
+	mustContain(t, "id_rejected", rej.Text, "loopt gewoon door", "29 april 2026")
+
+	// A complaint needs no identity check: no question, no stop.
+	k := access("klacht-id@tenant.test")
+	k.Type, k.Details = "complaint", "Mijn gegevens lagen bij de buren."
+	kc := submitConfirm(t, s, k)
+	_, err := s.Svc.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity, Reason: "x"})
+	notAllowed(t, s, err, "complaint_no_identity", kc)
 }
 
 // The clock stands still from the request for a copy until it arrives; the days are added at
@@ -168,7 +231,10 @@ func testSuspensionKeepsTheExtension(t *testing.T, backend testenv.Backend) {
 	}
 }
 
-// Withdrawal sends a letter with the reason; the reason is required.
+// Only the requester withdraws: staff record how they told us, and the letter says the request
+// is closed without a decision. Every other ending is a decision with a ground and the full
+// remedies: a representative who does not prove their authority is refused on
+// representation_not_proven (docs/rules.md §4, issue 23 item 3).
 func TestWithdrawalSendsALetter(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, testWithdrawalSendsALetter)
@@ -179,17 +245,48 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 	email := "gone@tenant.test"
 	c := submitConfirm(t, s, access(email))
 	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw})
-	if got := fields(t, err); strings.Join(got, " ") != "reason:required" {
-		t.Errorf("withdraw without reason: %v", got)
+	if got := fields(t, err); strings.Join(got, " ") != "how:required" {
+		t.Errorf("withdraw without how: %v", got)
 	}
-	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActWithdraw, Reason: "U hebt ons gebeld dat u het verzoek intrekt."})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "web"})
+	if got := fields(t, err); strings.Join(got, " ") != "how:invalid" {
+		t.Errorf("withdraw on the web: %v", got)
+	}
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActWithdraw, How: "phone", Note: "Belde om 10:05."})
 	if c.Status != request.Closed {
 		t.Errorf("status = %s", c.Status)
 	}
 	l := s.Mail.Await(t, "withdrawn", email, c.Reference)
-	mustContain(t, "withdrawn", l.Text, "U hebt ons gebeld dat u het verzoek intrekt.", c.Reference, apAddress)
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, Reason: "again"})
+	mustContain(t, "withdrawn", l.Text, "U hebt ons telefonisch laten weten dat u uw verzoek om inzage van ", c.Reference, "niet ingetrokken")
+	if strings.Contains(l.Text, "Belde om") {
+		t.Errorf("the staff note reached the letter:\n%s", l.Text)
+	}
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"})
 	notAllowed(t, s, err, "", c)
+
+	// A representative who does not prove their authority: a decision with its ground and the
+	// remedies, never a silent close.
+	sub := access("voogd@family.test")
+	sub.Name, sub.Representative = "Piet Pupil", &request.RepresentativeInput{Name: "Vera Voogd", Email: "voogd@family.test", Capacity: "guardian"}
+	sub.Signature = "Vera Voogd"
+	c = submitConfirm(t, s, sub)
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused",
+		Motivation: "x", Ground: "representation_not_proven"})
+	if err != nil {
+		t.Fatalf("refusal on representation_not_proven from in_progress: %v", err)
+	}
+	dec := s.Mail.Await(t, "decision", "voogd@family.test", c.Reference)
+	mustContain(t, "decision", dec.Text, "wij hebben geen bewijs gekregen dat u namens deze persoon mag optreden", apAddress, "6 weken")
+
+	// Without a representative the ground does not fit the case.
+	c = submitConfirm(t, s, access("alone@tenant.test"))
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "representation_not_proven"})
+	if got := fields(t, err); strings.Join(got, " ") != "ground:ground_no_representative" {
+		t.Errorf("representation_not_proven without a representative: %v", got)
+	}
+	// Nor may a case end on identity_not_established when the requester was never asked.
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "identity_not_established"})
+	notAllowed(t, s, err, "identity_not_asked", c)
 }
 
 // Deciding while the third party has not answered: their data counts as masked, the answer is
@@ -216,7 +313,7 @@ func testDecideWhileTheThirdPartyHasNotAnswered(t *testing.T, backend testenv.Ba
 	}
 	dec := s.Mail.Await(t, "decision", email, c.Reference)
 	mustContain(t, "decision", dec.Text, "onleesbaar", "de bescherming van u of van de rechten en vrijheden van anderen", apAddress,
-		"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "De melding over overlast kwam van een buurvrouw.")
+		"de huur, de koop of het beheer", "WoningNet", "uiterlijk 2 jaar", "De melding over overlast kwam van een buurvrouw.")
 
 	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
 	if err != nil {
@@ -260,8 +357,9 @@ func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv
 	if got, want := fields(t, err), []string{"correctionSummary:required", "motivation:required"}; !slices.Equal(got, want) {
 		t.Errorf("fields %v, want %v (every problem at once)", got, want)
 	}
-	in.Outcome, in.Ground = "partly_granted", "required_by_law"
+	in.Outcome, in.Ground = "partly_granted", "accurate"
 	in.Motivation = "Uw telefoonnummer hebben wij aangepast. De huurschuld staat terecht in onze administratie."
+	in.Evidence = "Een bankafschrift waaruit blijkt dat u de huur van maart hebt betaald."
 	in.CorrectionSummary = "Het telefoonnummer is nu 06-11111111."
 	c = staffAct(t, s, c.Reference, in)
 	n := s.Mail.Await(t, "correction_notice", "aannemer@werk.test", c.Reference)
@@ -337,8 +435,9 @@ func testVerifyIdentityRecordsTheMethod(t *testing.T, backend testenv.Backend) {
 	notAllowed(t, s, err, "already_verified", c)
 }
 
-// A complaint's receipt promises a delay notice only where the type can be extended; under de
-// Alliantie it says when the escalation routes open without a decision (A §16).
+// A complaint's receipt promises no delay notice (no complaint is extended) and names the routes
+// when no decision comes: the complaints committee and the AP, without a time limit; never the
+// AP's "advice" or a court term (docs/rules.md §4, issue 23 items 4, 10).
 func TestComplaintReceipt(t *testing.T) {
 	t.Parallel()
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: "de-alliantie"})
@@ -346,15 +445,36 @@ func TestComplaintReceipt(t *testing.T) {
 	sub.Type, sub.Details = "complaint", "Mijn gegevens zijn naar de verkeerde aannemer gestuurd."
 	c := submitConfirm(t, s, sub)
 	rec := s.Mail.Await(t, "receipt", "klacht@tenant.test", c.Reference)
-	mustContain(t, "complaint receipt", rec.Text, "nog geen beslissing", "binnen 6 weken na die datum")
-	for _, never := range []string{"vóór die datum weten", "identiteitsbewijs"} {
+	mustContain(t, "complaint receipt", rec.Text, "nog geen beslissing", "klachtencommissie", "Hiervoor geldt geen termijn")
+	for _, never := range []string{"vóór die datum weten", "identiteitsbewijs", "binnen 6 weken na", "advies"} {
 		if strings.Contains(rec.Text, never) {
 			t.Errorf("complaint receipt says %q:\n%s", never, rec.Text)
 		}
 	}
 	c = submitConfirm(t, s, access("inzage@tenant.test"))
 	rec = s.Mail.Await(t, "receipt", "inzage@tenant.test", c.Reference)
-	mustContain(t, "access receipt", rec.Text, "vóór die datum weten")
+	mustContain(t, "access receipt", rec.Text, "vóór die datum weten", "binnen 6 weken na")
+}
+
+// Vallei Wonen's regulation allows a delay for access only (issue 23 item 6): a rectification
+// cannot be extended, and its receipt promises no delay notice.
+func TestValleiExtendsAccessOnly(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: "vallei-wonen"})
+	sub := access("corr-ext@tenant.test")
+	sub.Type, sub.ProposedChanges = "rectification", "Mijn telefoonnummer is 06-12345678."
+	c := submitConfirm(t, s, sub)
+	rec := s.Mail.Await(t, "receipt", "corr-ext@tenant.test", c.Reference)
+	if strings.Contains(rec.Text, "vóór die datum weten") {
+		t.Errorf("a Vallei rectification's receipt promises a delay notice:\n%s", rec.Text)
+	}
+	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Druk."})
+	notAllowed(t, s, err, "extend_not_allowed", c)
+	if slices.Contains(s.Svc.Actions(c, s.Svc.Now()), request.ActExtend) {
+		t.Error("the staff page offers extend for a Vallei rectification")
+	}
+	a := submitConfirm(t, s, access("inzage-ext@tenant.test"))
+	staffAct(t, s, a.Reference, app.StaffInput{Action: request.ActExtend, Explanation: "Het dossier is groot."})
 }
 
 // The decree-day data runs out: the product warns in time (docs/rules.md §3).
@@ -422,5 +542,30 @@ func TestDecreeDaysWarningLetterIsSentOnce(t *testing.T) {
 	slices.Sort(to)
 	if want := []string{s.Profile.Organisation.PrivacyOfficerEmail, "staff@corp.test"}; !slices.Equal(to, want) {
 		t.Errorf("warned %v, want %v, once each", to, want)
+	}
+}
+
+// The form takes no ID copy unless the profile says so (form.acceptsIdCopy; both shipped
+// profiles: off): a file sent anyway is refused, unopened, with every other problem at once,
+// and nothing is stored (issue 23 item 12).
+func TestFormTakesNoIDCopyByDefault(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
+	sub := access("copy@tenant.test")
+	sub.Name = ""
+	_, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
+	if got := strings.Join(fields(t, err), " "); got != "idDocument:id_not_accepted name:required" {
+		t.Errorf("fields %s, want idDocument:id_not_accepted name:required", got)
+	}
+	sub.Name = "Carla Contract"
+	_, err = s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
+	if got := strings.Join(fields(t, err), " "); got != "idDocument:id_not_accepted" {
+		t.Errorf("fields %s, want idDocument:id_not_accepted", got)
+	}
+	if n := len(s.Mail.All()); n != 0 {
+		t.Errorf("%d letters after refused submissions", n)
+	}
+	if _, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, nil); err != nil {
+		t.Errorf("the same submission without a file: %v", err)
 	}
 }

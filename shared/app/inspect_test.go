@@ -67,7 +67,7 @@ func isRejection(err error) bool {
 func TestUploadIsNotInspectedWhenFieldsAreInvalid(t *testing.T) {
 	t.Parallel()
 	three := 3
-	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &three})
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &three, FormIDCopy: true})
 	svc, w := watched(t, s, false)
 	for range 5 {
 		bad := access("carla@tenant.test")
@@ -88,7 +88,7 @@ func TestUploadIsNotInspectedWhenFieldsAreInvalid(t *testing.T) {
 func TestBotUploadIsNotInspected(t *testing.T) {
 	t.Parallel()
 	two := 2
-	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &two})
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &two, FormIDCopy: true})
 	bot := access("bot@tenant.test")
 	bot.Website = "http://spam.example"
 	c, err := s.Svc.Submit(ctx, bot, app.Client{IP: "192.0.2.60"}, exe)
@@ -115,7 +115,7 @@ func isReference(ref string) bool { return len(ref) == len("PL-XXXX-XXXX") && re
 func TestEveryInspectionCounts(t *testing.T) {
 	t.Parallel()
 	three := 3
-	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: idAlways, RateIP: &three})
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: idAlways, RateIP: &three, FormIDCopy: true})
 	c := submitConfirm(t, s, access("upload@tenant.test"))
 	if c.Status != request.AwaitingIdentity {
 		t.Fatalf("status %s, want awaiting_identity", c.Status)
@@ -160,7 +160,7 @@ func TestEveryInspectionCounts(t *testing.T) {
 func TestOneInspectionPerClientAtATime(t *testing.T) {
 	t.Parallel()
 	ten := 10
-	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &ten})
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &ten, FormIDCopy: true})
 	svc, w := watched(t, s, true)
 	me := app.Client{IP: "203.0.113.80"}
 	done := make(chan error, 1)
@@ -194,7 +194,7 @@ func TestOneInspectionPerClientAtATime(t *testing.T) {
 func TestUploadIdentityChecksTheCaseFirst(t *testing.T) {
 	t.Parallel()
 	three := 3
-	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &three})
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &three, FormIDCopy: true})
 	unconfirmed, err := s.Svc.Submit(ctx, access("late@tenant.test"), app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatal(err)

@@ -225,7 +225,7 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 	}
 	// The case ends otherwise: open tasks are cancelled and their owners told.
 	c2, err = s.Svc.StaffAct(ctx, c2.Reference, app.StaffLink{Holder: staffLink.Holder, Generation: c2.LinkGeneration},
-		app.StaffInput{Action: request.ActWithdraw, Reason: "De aanvrager belde."})
+		app.StaffInput{Action: request.ActWithdraw, How: "phone", Note: "De aanvrager belde."})
 	if err != nil {
 		t.Fatal(err)
 	}

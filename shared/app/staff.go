@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
@@ -82,10 +84,18 @@ type StaffInput struct {
 	RepresentationChecked bool
 	Reason                string
 	Explanation           string
+	// withdraw: how the requester told us they withdraw (e-mail, letter, phone, counter), and
+	// an optional note. Only the requester withdraws (docs/rules.md §4).
+	How, Note string
 	// decide
-	Outcome        request.Outcome
-	Motivation     string
-	Ground         request.Ground
+	Outcome    request.Outcome
+	Motivation string
+	Ground     request.Ground
+	// Evidence says which evidence would change a refusal on "accurate" (CJEU C-247/23).
+	Evidence string
+	// Fee (euros, "12,50") and FeeBasis (excessive, further_copy): a reasonable fee announced
+	// in the decision, only where the profile charges one (docs/rules.md §4).
+	Fee, FeeBasis  string
 	Recipients     []string // rectification/erasure: e-mails of third parties to inform
 	RecipientsNote string   // why informing them is impossible or disproportionate
 	// NoRecipients: staff confirm the data went to no one, so no one had to be informed.
@@ -95,9 +105,15 @@ type StaffInput struct {
 	CorrectionSummary string
 	// AccessInfo is what staff add to the profile's GDPR 15(1) answers for this case.
 	AccessInfo string
-	ResultFile []byte // access: the data, JSON or CSV
-	// consult_third_party
-	ThirdPartyName, ThirdPartyEmail string
+	ResultFile []byte // access and portability: the data, JSON or CSV
+	// TransferConfirmed: for portability, staff confirmed the address of the organisation the
+	// requester named, which then gets the download link (GDPR 20(2)).
+	TransferConfirmed bool
+	// consult_third_party: the e-mail address, or else the postal address for a letter by post
+	ThirdPartyName, ThirdPartyEmail, ThirdPartyAddress string
+	// third_party_done: the answer a third party gave by phone, letter or at the counter
+	// (agree or object), and what they said.
+	ThirdPartyAnswer, Comment string
 	// add_search, waive_search (search_staff.go); waive_search's reason is Reason.
 	Search SearchInput
 }
@@ -130,17 +146,43 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 		case in.DocumentType != "" && !request.DocumentType(in.DocumentType).Valid():
 			errs = append(errs, request.FieldError{Field: "documentType", Code: "invalid"})
 		}
-	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActWithdraw:
+	case request.ActRejectIdentity, request.ActRequestIdentity:
 		req("reason", in.Reason)
+	case request.ActWithdraw:
+		switch how := request.Channel(in.How); {
+		case in.How == "":
+			errs = append(errs, request.FieldError{Field: "how", Code: "required"})
+		case !how.Told():
+			errs = append(errs, request.FieldError{Field: "how", Code: "invalid"})
+		}
+		if len(in.Note) > 5000 {
+			errs = append(errs, request.FieldError{Field: "note", Code: "too_long"})
+		}
 	case request.ActExtend:
 		req("explanation", in.Explanation)
 	case request.ActDecide:
 		errs = append(errs, in.validateDecision(t)...)
 	case request.ActRevokeLinks:
 	case request.ActConsult:
+		// Neighbours in a nuisance file rarely have a known e-mail address: a postal address
+		// will do, and the consultation goes by post (docs/rules.md §4).
 		req("thirdPartyName", in.ThirdPartyName)
-		if !validEmail(in.ThirdPartyEmail) {
+		switch {
+		case in.ThirdPartyEmail != "" && !validEmail(in.ThirdPartyEmail):
 			errs = append(errs, request.FieldError{Field: "thirdPartyEmail", Code: "email"})
+		case in.ThirdPartyEmail == "" && strings.TrimSpace(in.ThirdPartyAddress) == "":
+			errs = append(errs, request.FieldError{Field: "thirdPartyEmail", Code: "email_or_address"})
+		}
+		if len(in.ThirdPartyAddress) > 500 {
+			errs = append(errs, request.FieldError{Field: "thirdPartyAddress", Code: "too_long"})
+		}
+	case request.ActThirdPartyDone:
+		// A consulted third party answered by phone, by letter or at the counter: staff record it.
+		if a := request.ThirdPartyAnswer(in.ThirdPartyAnswer); a != request.ThirdPartyAgrees && a != request.ThirdPartyObjects {
+			errs = append(errs, request.FieldError{Field: "answer", Code: "required"})
+		}
+		if len(in.Comment) > 5000 {
+			errs = append(errs, request.FieldError{Field: "comment", Code: "too_long"})
 		}
 	default:
 		errs = append(errs, request.FieldError{Field: "action", Code: "invalid"})
@@ -169,6 +211,12 @@ func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldErr
 	case request.ActDecide:
 		if s.motivationRequired(c) && strings.TrimSpace(in.Motivation) == "" {
 			add("motivation", "required")
+		}
+		for _, e := range s.validateFee(c, in) {
+			add(e.Field, e.Code)
+		}
+		if request.Ground(in.Ground) == request.RepresentationNotProven && c.Representative == nil {
+			add("ground", "ground_no_representative")
 		}
 		if c.Type == request.Access && thirdPartyMasked(c) && request.Outcome(in.Outcome) == request.Granted {
 			// Masked data is not disclosed: the answer is a partial grant (GDPR 15(4)).
@@ -251,7 +299,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		}
 		ch := Change{}
 		_, to := c.Recipient()
-		detail := ""
+		detail, action := "", in.Action
 		switch in.Action {
 		case request.ActVerifyIdentity:
 			s.endSuspension(c, now)
@@ -259,6 +307,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			// (an upload is stored before its case update, so "asked" counts): only then does
 			// the store look for it.
 			ch.DeleteIDCopy = c.Identity.CopyHeld || c.Identity.CopyRequired
+			copyDeleted := c.Identity.CopyHeld
 			c.Identity = request.Identity{CopyRequired: c.Identity.CopyRequired, AskedAt: c.Identity.AskedAt, CheckedBy: staff, CheckedAt: now,
 				Method: request.VerificationMethod(in.Method), DocumentType: request.DocumentType(in.DocumentType),
 				RepresentationChecked: in.RepresentationChecked, Outcome: request.IdentityVerified}
@@ -266,6 +315,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			l := s.newLetter(c, letter.IdentityConfirmed, to, now.Format(time.RFC3339Nano), now)
 			l.DueDate = c.DueDate
 			l.Data.ClockSuspended = c.SuspendedDays > 0 // the date moved by the days the clock stood still
+			l.Data.CopyDeleted = copyDeleted
 			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = strings.TrimSpace(string(in.Method) + " " + string(in.DocumentType))
@@ -273,20 +323,18 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			c.Identity.CopyHeld, c.Identity.CopyUploaded, c.Identity.CopyKind = false, time.Time{}, ""
 			c.Identity.CheckedBy, c.Identity.CheckedAt, c.Identity.Outcome, c.Identity.DocumentType = staff, now, request.IdentityRejected, ""
 			c.Identity.AskedAt = now
-			s.startSuspension(c, now)
 			ch.DeleteIDCopy = true
 			l := s.newLetter(c, letter.IDRejected, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
-			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
+			s.identityClock(l, c, s.startSuspension(c, now))
 			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActRequestIdentity:
 			c.Identity.CopyRequired, c.Identity.AskedAt = true, now
-			s.startSuspension(c, now)
 			l := s.newLetter(c, letter.IDRequested, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
-			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
+			s.identityClock(l, c, s.startSuspension(c, now))
 			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason
@@ -302,14 +350,16 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			c.DueDate, c.Extended = newDue, true
 			detail = in.Explanation
 		case request.ActWithdraw:
+			// The requester withdrew: the case closes without a decision, and they get a
+			// letter saying so. Every other ending is a decision with a ground.
 			c.ClosedAt = now
 			c.Identity.CopyHeld = false
 			c.Identity.RequestedAt = time.Time{}
 			ch.DeleteIDCopy = true
 			l := s.newLetter(c, letter.Withdrawn, to, "", now)
-			l.Data.Reason = strings.TrimSpace(in.Reason)
+			l.Data.WithdrawnVia = request.Channel(in.How)
 			letters = append(letters, l)
-			detail = in.Reason
+			detail = strings.TrimSpace(in.How + " " + strings.TrimSpace(in.Note))
 		case request.ActDecide:
 			letters = append(letters, s.decide(c, staff, in, pre, now)...)
 			ch.DeleteIDCopy = c.Identity.CopyHeld
@@ -321,6 +371,11 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		case request.ActConsult:
 			letters = append(letters, s.consult(c, in, now))
 			detail = "third party consulted until " + c.ThirdParty.ObjectionDue.String()
+		case request.ActThirdPartyDone:
+			tp := c.ThirdParty
+			tp.Answer, tp.Comment, tp.AnsweredAt = request.ThirdPartyAnswer(in.ThirdPartyAnswer), strings.TrimSpace(in.Comment), now
+			tp.Mask = tp.Answer == request.ThirdPartyObjects
+			action = request.Action("third_party_" + in.ThirdPartyAnswer) // as when the third party answers by link
 		case request.ActRevokeLinks:
 			// Every staff link made before now carries a lower generation and stops working;
 			// letters from now on carry the new one.
@@ -330,7 +385,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters
-		ch.Events = []request.Event{{At: now, Actor: staff, Action: in.Action, Detail: detail}}
+		ch.Events = []request.Event{{At: now, Actor: staff, Action: action, Detail: detail}}
 		return ch, nil
 	})
 	if err != nil {
@@ -352,13 +407,19 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 }
 
 // decideAllowed narrows decide by the case's status (docs/contract.md §3): from awaiting_identity
-// only as a refusal on identity_not_established, and only after the requester was asked.
+// only as a refusal on identity_not_established or representation_not_proven, and only after
+// the requester was asked. A refusal on identity_not_established needs the question anywhere:
+// a case never ends on identity without the requester having been asked.
 //
 // A decision that discloses or changes something (anything but a refusal, on any type but a
 // complaint) needs identity verified first (docs/rules.md §2).
 func decideAllowed(c *request.Case, in StaffInput) error {
 	if in.Action != request.ActDecide {
 		return nil
+	}
+	ground := request.Ground(in.Ground)
+	if ground == request.IdentityNotEstablished && (c.Identity.Outcome == request.IdentityVerified || !askedForIdentity(c)) {
+		return &NotAllowedError{Reason: "identity_not_asked"}
 	}
 	if c.Status != request.AwaitingIdentity {
 		if c.Type != request.Complaint && request.Outcome(in.Outcome) != request.Refused && c.Identity.Outcome != request.IdentityVerified {
@@ -369,7 +430,7 @@ func decideAllowed(c *request.Case, in StaffInput) error {
 	if !askedForIdentity(c) {
 		return &NotAllowedError{Reason: "identity_not_asked"}
 	}
-	if request.Outcome(in.Outcome) != request.Refused || request.Ground(in.Ground) != request.IdentityNotEstablished {
+	if request.Outcome(in.Outcome) != request.Refused || (ground != request.IdentityNotEstablished && ground != request.RepresentationNotProven) {
 		return &NotAllowedError{Reason: "identity_pending"}
 	}
 	return nil
@@ -382,11 +443,47 @@ func askedForIdentity(c *request.Case) bool {
 }
 
 // startSuspension stops the clock while the controller waits for identification, where the
-// profile says so (EDPB 01/2022 §159). A clock already stopped keeps its start. An extended
-// case may stand still too: CaseDue moves its extended date by the suspended days.
-func (s *Service) startSuspension(c *request.Case, now time.Time) {
-	if s.Profile.Identity.SuspendClock && c.Identity.RequestedAt.IsZero() {
-		c.Identity.RequestedAt = now
+// profile says so (EDPB 01/2022 §159), and only as docs/rules.md §2 allows: once per case, for
+// proof asked without undue delay (within identity.askWithinWorkingDays working days of
+// receipt), never for a complaint, which needs no identity check. A clock already stopped
+// keeps its start. An extended case may stand still too: CaseDue moves its extended date by
+// the suspended days. It reports whether the clock stands still now.
+func (s *Service) startSuspension(c *request.Case, now time.Time) bool {
+	if !c.Identity.RequestedAt.IsZero() {
+		return true
+	}
+	if !s.Profile.Identity.SuspendClock || c.Type == request.Complaint || c.ClockStopped ||
+		deadline.DateIn(now).After(s.askWithin(c.Received)) {
+		return false
+	}
+	c.Identity.RequestedAt, c.ClockStopped = now, true
+	return true
+}
+
+// askWithin is the last day on which asking for proof of identity stops the clock of a case
+// received on received: identity.askWithinWorkingDays working days later (default 5), counted
+// on the undisputed holidays only, so that the window is never longer than the law allows.
+func (s *Service) askWithin(received civil.Date) civil.Date {
+	n := s.Profile.Identity.AskWithinWorkingDays
+	if n <= 0 {
+		n = 5
+	}
+	d := received
+	for ; n > 0; n-- {
+		d = d.AddDays(1)
+		for !s.Calendar.IsGDPRWorkingDay(d) {
+			d = d.AddDays(1)
+		}
+	}
+	return d
+}
+
+// identityClock says in a letter that asks for proof of identity whether the clock stands
+// still; when it runs on, the letter states the due date, unchanged (docs/rules.md §2).
+func (s *Service) identityClock(l *outbox.Letter, c *request.Case, suspended bool) {
+	l.Data.ClockSuspended = suspended
+	if !suspended {
+		l.Data.DueDate, l.DueDate = c.DueDate, c.DueDate
 	}
 }
 

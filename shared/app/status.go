@@ -110,6 +110,9 @@ type StaffView struct {
 	MotivationRequired bool
 	// Casework is the internal date and the search checklist (casework_view.go).
 	Casework CaseworkView
+	// FeeAllowed: the profile charges a reasonable fee where GDPR 12(5)(a) or 15(3) allows one
+	// (both shipped profiles: never); only then does the decide form ask for one.
+	FeeAllowed bool
 }
 
 // StaffPage loads a case for the page of the staff member holding link by, and records the
@@ -141,7 +144,8 @@ func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error)
 
 // staffView is the page of case c with its events and letters, as read with it.
 func (s *Service) staffView(c *request.Case, events []request.Event, letters []*outbox.Letter) *StaffView {
-	v := &StaffView{Case: c, Events: events, HasCopy: c.Identity.CopyHeld, MotivationRequired: s.motivationRequired(c)}
+	v := &StaffView{Case: c, Events: events, HasCopy: c.Identity.CopyHeld, MotivationRequired: s.motivationRequired(c),
+		FeeAllowed: s.Profile.Fees.ReasonableFee && c.Type != request.Complaint}
 	for _, l := range sortLetters(letters) {
 		v.Letters = append(v.Letters, letterView(l))
 	}

@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -66,6 +67,10 @@ func (s *Service) Admit(ctx context.Context, cl Client) error {
 func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client, upload []byte, undecodable ...string) (*request.Case, error) {
 	now := s.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
+	if upload != nil && !s.Profile.Form.AcceptsIDCopy {
+		// The form takes no ID copy (docs/rules.md §2): one sent anyway is refused unopened.
+		errs = append(errs, request.FieldError{Field: "idDocument", Code: "id_not_accepted"})
+	}
 	errs = mergeFieldErrors(undecodable, errs)
 	// The limits first: a client over its limit is told so before its fields. A valid
 	// submission without an upload skips this read: the transaction that stores it counts and
@@ -108,6 +113,8 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		Details:        v.Details,
 		Proposed:       v.Proposed,
 		Motivation:     v.Motivation,
+		Reason:         v.Reason,
+		TransferTo:     v.TransferTo,
 		Representative: v.Representative,
 		Signature:      v.Signature,
 		SubmittedAt:    now,
@@ -238,7 +245,8 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 			return Change{}, ErrAlreadyConfirmed
 		}
 		next := request.InProgress
-		if s.Profile.Identity.IDCopy == policy.IDCopyAlways || c.Identity.CopyHeld {
+		// A complaint needs no identity check (docs/rules.md §2).
+		if c.Type != request.Complaint && (s.Profile.Identity.IDCopy == policy.IDCopyAlways || c.Identity.CopyHeld) {
 			next = request.AwaitingIdentity
 			c.Identity.CopyRequired = true
 		}
@@ -252,9 +260,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 		}
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			c.Identity.AskedAt = now
-			if s.Profile.Identity.SuspendClock {
-				c.Identity.RequestedAt = now
-			}
+			s.startSuspension(c, now)
 		}
 		c.NextActionAt = s.nextAction(c, now)
 
@@ -331,15 +337,13 @@ func (s *Service) StaffCaseLinkDays(due civil.Date, now time.Time) int {
 func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	name, _ := c.Recipient()
 	d := letter.Data{
-		Reference:             c.Reference,
-		Org:                   s.org(),
-		RecipientName:         name,
-		RequestType:           c.Type,
-		Received:              c.Received,
-		DueDate:               c.DueDate,
-		EscalationWeeks:       s.Profile.Complaint.EscalationWeeks,
-		Extendable:            s.extendable(c.Type),
-		RoutesWithoutDecision: c.Type == request.Complaint && s.Profile.Complaint.RoutesOpenWithoutDecision,
+		Reference:     c.Reference,
+		Org:           s.orgIn(c.Lang),
+		RecipientName: name,
+		RequestType:   c.Type,
+		Received:      c.Received,
+		DueDate:       c.DueDate,
+		Extendable:    s.extendable(c.Type),
 	}
 	if r := c.Representative; r != nil {
 		d.Representative = &letter.Representative{Name: r.Name, Capacity: r.Capacity, SubjectName: c.Subject.Name}
@@ -356,17 +360,24 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 	}
 }
 
-// extendable reports whether the profile allows a case of type t to be extended: a complaint
-// runs on the organisation's own procedure, where GDPR 12(3) does not apply.
+// extendable reports whether the profile allows a case of type t to be extended (V: access
+// only; never a complaint, which runs on the organisation's own procedure, docs/rules.md §3).
 func (s *Service) extendable(t request.Type) bool {
-	_, err := s.Calendar.ExtendedDue(s.Profile, t, civil.Date{Year: 2026, Month: 1, Day: 1}, 0)
-	return !errors.Is(err, deadline.ErrNoCeiling)
+	return slices.Contains(s.Profile.ExtendableTypes, string(t))
 }
 
-func (s *Service) org() letter.Org {
-	o := s.Profile.Organisation
+// org is the organisation as a letter in Dutch names it.
+func (s *Service) org() letter.Org { return s.orgIn("nl") }
+
+// orgIn is the organisation as a letter in lang names it: the texts it supplies in that
+// language (docs/rules.md §4), its privacy officer and its complaints committee.
+func (s *Service) orgIn(lang string) letter.Org {
+	o, cc := s.Profile.Organisation, s.Profile.ComplaintsCommittee
 	return letter.Org{Name: o.Name, Website: o.Website, PostalAddress: policy.AddressLine(o.PostalAddress),
-		Phone: o.Phone, VisitingAddress: policy.AddressLine(o.VisitingAddress), ComplaintsContact: o.ComplaintsContact, PrivacyOfficerEmail: o.PrivacyOfficerEmail}
+		Phone: o.Phone, VisitingAddress: policy.AddressLine(o.VisitingAddress), ComplaintsContact: o.ComplaintsContact.In(lang),
+		PrivacyOfficerEmail: o.PrivacyOfficerEmail, PrivacyOfficerName: o.PrivacyOfficerName.In(lang),
+		PrivacyOfficerPhone: o.PrivacyOfficerPhone, PrivacyOfficerAddress: policy.AddressLine(o.PrivacyOfficerAddress),
+		Committee: letter.Committee{Name: cc.Name.In(lang), HowToApply: cc.HowToApply.In(lang), Term: cc.Term.In(lang)}}
 }
 
 // addLink attaches a link that is signed when the letter is sent.

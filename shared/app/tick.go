@@ -263,9 +263,11 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 		consider(letter.ConfirmReminder, []time.Time{c.SubmittedAt.Add(time.Duration(r.ConfirmReminderHours) * time.Hour)})
 		soonest(expiry)
 	case c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero():
-		// The clock stands still: no due-date reminders or escalations, but staff hear when
-		// the requester has not answered the request for identification in time.
+		// The clock stands still: no due-date reminders or escalations. A requester who has not
+		// answered the request for identification in time is reminded; when the term passes a
+		// second time, staff hear that the case is ready to refuse (docs/rules.md §2).
 		if asked := c.Identity.AskedAt; !asked.IsZero() && !c.Identity.CopyHeld {
+			consider(letter.IDRequested, []time.Time{s.identityReminderDue(asked)})
 			consider(letter.StaffReminder, []time.Time{s.identityReplyDue(asked)})
 		}
 	case c.Status.Open() && !c.DueDate.IsZero():
@@ -280,7 +282,11 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 			reminders = append(reminders, l)
 		}
 		if asked := c.Identity.AskedAt; c.Status == request.AwaitingIdentity && !asked.IsZero() && !c.Identity.CopyHeld {
-			// The clock runs on (the profile does not suspend it): staff hear of a silent requester too.
+			// The clock runs on (asked too late to stop it, or the profile does not): the
+			// requester is reminded, and staff hear of a silent requester too.
+			if m := s.identityReminderDue(asked); m.Before(at(due)) {
+				consider(letter.IDRequested, []time.Time{m})
+			}
 			if m := s.identityReplyDue(asked); m.Before(at(due)) {
 				reminders = append([]time.Time{m}, reminders...)
 				slices.SortFunc(reminders, func(a, b time.Time) int { return a.Compare(b) })
@@ -301,6 +307,9 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 				}
 			}
 			consider(letter.StaffOverdue, moments)
+			// The working day after the missed due date the requester hears of it too: an
+			// apology, when we now expect to decide, and the routes (docs/rules.md §4).
+			consider(letter.TermPassed, []time.Time{at(s.Calendar.NextWorkingDay(due.AddDays(1)))})
 		}
 	}
 	if tp := c.ThirdParty; c.Status == request.AwaitingThirdParty && tp != nil && tp.Answer == request.ThirdPartyPending {
@@ -331,14 +340,27 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 	return p
 }
 
-// identityReplyDue is when staff are reminded that the requester, asked for proof of identity
-// at asked, has not answered: the profile's reply term later, at the start of that working day.
+// termPassedWorkingDays is how many working days after a term_passed letter we promise a
+// decision at the latest: staff get staff_overdue from the same day, with the privacy officer.
+const termPassedWorkingDays = 5
+
+// identityReminderDue is when the requester, asked for proof of identity at asked and silent
+// since, is reminded: the profile's reply term later, at the start of that day.
+func (s *Service) identityReminderDue(asked time.Time) time.Time {
+	return at(deadline.DateIn(asked).AddDays(s.identityReplyDays()))
+}
+
+// identityReplyDue is when the reply term has passed a second time without an answer: staff are
+// reminded, and the desk shows the case as ready to refuse on identity_not_established.
 func (s *Service) identityReplyDue(asked time.Time) time.Time {
-	days := s.Profile.Identity.ReplyDays
-	if days <= 0 {
-		days = 14
+	return at(deadline.DateIn(asked).AddDays(2 * s.identityReplyDays()))
+}
+
+func (s *Service) identityReplyDays() int {
+	if days := s.Profile.Identity.ReplyDays; days > 0 {
+		return days
 	}
-	return at(deadline.DateIn(asked).AddDays(days))
+	return 14
 }
 
 // dueLetters turns one due item into the letters it sends.
@@ -352,6 +374,21 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 		l.Links = append(l.Links, outbox.Link{Key: "confirm", Function: "ConfirmRequest", Claims: linktoken.Claims{
 			Purpose: linktoken.Confirm, Reference: c.Reference, Expires: expiry.Unix()}})
 		l.Data.LinksExpire = deadline.DateIn(expiry)
+		out = append(out, l)
+	case letter.TermPassed:
+		_, to := c.Recipient()
+		l := s.newLetter(c, letter.TermPassed, to, c.DueDate.String(), now)
+		l.DueDate = c.DueDate
+		l.Data.ExpectedOn = s.Calendar.AddWorkingDays(deadline.DateIn(now), termPassedWorkingDays)
+		s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+		out = append(out, l)
+	case letter.IDRequested:
+		// The reminder of a request for proof of identity (docs/rules.md §2).
+		_, to := c.Recipient()
+		l := s.newLetter(c, letter.IDRequested, to, d.disc, now)
+		l.Data.Reminder, l.Data.AskedOn = true, deadline.DateIn(c.Identity.AskedAt)
+		s.identityClock(l, c, !c.Identity.RequestedAt.IsZero())
+		s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
 		out = append(out, l)
 	case letter.StaffReminder:
 		idWait := c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld &&

@@ -121,18 +121,20 @@ func testStaffRemindersAndEscalation(t *testing.T, backend testenv.Backend) {
 		t.Fatalf("due = %s, want %s", got, want)
 	}
 	staff, officer := "staff@corp.test", s.Profile.Organisation.PrivacyOfficerEmail
+	// The requester gets one term_passed letter, the working day after the missed due date
+	// (docs/rules.md §4, issue 23 item 10).
 	cases := []struct {
-		at                 string
-		reminders, overdue int
+		at                             string
+		reminders, overdue, termPassed int
 	}{
-		{"2026-04-22 07:59", 0, 0}, // 3 working days before: 22 (Wed), 23, 24 (Fri); 25-26 weekend, 27 holiday
-		{"2026-04-22 08:00", 1, 0},
-		{"2026-04-22 12:00", 1, 0}, // nothing new the same day
-		{"2026-04-24 08:00", 2, 0}, // the last working day before the due date
-		{"2026-04-27 08:00", 2, 0}, // the due date itself (a holiday): no letter
-		{"2026-04-28 08:00", 2, 1}, // overdue: escalate
-		{"2026-04-29 08:00", 2, 1},
-		{"2026-05-01 08:00", 2, 2}, // every 3 days
+		{"2026-04-22 07:59", 0, 0, 0}, // 3 working days before: 22 (Wed), 23, 24 (Fri); 25-26 weekend, 27 holiday
+		{"2026-04-22 08:00", 1, 0, 0},
+		{"2026-04-22 12:00", 1, 0, 0}, // nothing new the same day
+		{"2026-04-24 08:00", 2, 0, 0}, // the last working day before the due date
+		{"2026-04-27 08:00", 2, 0, 0}, // the due date itself (a holiday): no letter
+		{"2026-04-28 08:00", 2, 1, 1}, // overdue: escalate, and tell the requester
+		{"2026-04-29 08:00", 2, 1, 1},
+		{"2026-05-01 08:00", 2, 2, 1}, // every 3 days; the requester once
 	}
 	for _, tc := range cases {
 		tick(t, s, tc.at)
@@ -144,6 +146,14 @@ func testStaffRemindersAndEscalation(t *testing.T, backend testenv.Backend) {
 		if got := s.Mail.Count("staff_overdue", officer, c.Reference); got != tc.overdue {
 			t.Errorf("%s: %d staff_overdue to the privacy officer, want %d", tc.at, got, tc.overdue)
 		}
+		if got := s.Mail.Count("term_passed", "due@tenant.test", c.Reference); got != tc.termPassed {
+			t.Errorf("%s: %d term_passed to the requester, want %d", tc.at, got, tc.termPassed)
+		}
+	}
+	tp := s.Mail.Await(t, "term_passed", "due@tenant.test", c.Reference)
+	mustContain(t, "term_passed", tp.Text, "27 april 2026", "Het spijt ons", "binnen 6 weken na 27 april 2026", "Hiervoor geldt geen termijn")
+	if tp.Args["dueDate"] != "2026-04-27" || tp.Link("RequestStatus") == "" {
+		t.Errorf("term_passed: dueDate %q, status link %q", tp.Args["dueDate"], tp.Link("RequestStatus"))
 	}
 	m := s.Mail.Await(t, "staff_overdue", officer, c.Reference)
 	if m.Args["dueDate"] != "2026-04-27" || m.Link("StaffCase") == "" {
@@ -159,7 +169,7 @@ func TestRetentionDeletesClosedCases(t *testing.T) {
 func testRetentionDeletesClosedCases(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("gone@tenant.test"))
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, Reason: "Ingetrokken per telefoon."}); err != nil {
+	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"}); err != nil {
 		t.Fatal(err)
 	}
 	settle(t, s, c.Reference)

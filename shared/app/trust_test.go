@@ -238,7 +238,7 @@ var staffLink = app.StaffLink{Holder: "staff@corp.test"}
 func TestStaffLinksCanBeRevoked(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
-		s := testenv.NewStack(t, testenv.Options{Backend: backend})
+		s := testenv.NewStack(t, testenv.Options{Backend: backend, FormIDCopy: true})
 		sub := access("link@tenant.test")
 		c, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, testJPEG(t))
 		if err != nil {

@@ -44,6 +44,9 @@ type Config struct {
 	TrustedProxyHops int `env:"TRUSTED_PROXY_HOPS, default=0"`
 	// AllowTickNow lets a tick's {"now": ...} set the sweep's time: for tests and demos only.
 	AllowTickNow bool `env:"ALLOW_TICK_NOW, default=false"`
+	// AllowPlaceholderProfile lets a profile with placeholder values start (policy.Placeholders):
+	// for local use and tests only; letters would print the placeholders (docs/contract.md §2).
+	AllowPlaceholderProfile bool `env:"ALLOW_PLACEHOLDER_PROFILE, default=false"`
 
 	// secrets are the secrets this function requires (fnlist.Function.Secrets).
 	secrets []string

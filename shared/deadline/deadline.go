@@ -69,6 +69,8 @@ var gdprCeiling = map[request.Type]policy.Term{
 	request.Rectification: {Months: 1},
 	request.Erasure:       {Months: 1},
 	request.Objection:     {Months: 1},
+	request.Restriction:   {Months: 1},
+	request.Portability:   {Months: 1},
 }
 
 // GDPRTerm returns the GDPR ceiling for requestType, and false if it has none.

@@ -50,6 +50,7 @@ type identityDoc struct {
 type thirdPartyDoc struct {
 	Name         string     `firestore:"name"`
 	Email        string     `firestore:"email"`
+	Address      string     `firestore:"address,omitempty"`
 	AskedAt      time.Time  `firestore:"askedAt"`
 	ObjectionDue string     `firestore:"objectionDue"`
 	Answer       string     `firestore:"answer,omitempty"`
@@ -62,6 +63,9 @@ type decisionDoc struct {
 	Outcome        string    `firestore:"outcome"`
 	Motivation     string    `firestore:"motivation,omitempty"`
 	Ground         string    `firestore:"ground,omitempty"`
+	Evidence       string    `firestore:"evidence,omitempty"`
+	Fee            string    `firestore:"fee,omitempty"`
+	FeeBasis       string    `firestore:"feeBasis,omitempty"`
 	Recipients     []string  `firestore:"recipients,omitempty"`
 	RecipientsNote string    `firestore:"recipientsNote,omitempty"`
 	NoRecipients   bool      `firestore:"noRecipients,omitempty"`
@@ -89,6 +93,8 @@ type caseDoc struct {
 	Details        string         `firestore:"details,omitempty"`
 	Proposed       string         `firestore:"proposedChanges,omitempty"`
 	Motivation     string         `firestore:"motivation,omitempty"`
+	Reason         string         `firestore:"reason,omitempty"`
+	TransferTo     string         `firestore:"transferTo,omitempty"`
 	Representative *repDoc        `firestore:"representative,omitempty"`
 	Signature      string         `firestore:"signature"`
 	SubmittedAt    time.Time      `firestore:"submittedAt"`
@@ -97,6 +103,7 @@ type caseDoc struct {
 	DueDate        string         `firestore:"dueDate"`
 	Extended       bool           `firestore:"extended,omitempty"`
 	SuspendedDays  int            `firestore:"suspendedDays,omitempty"`
+	ClockStopped   bool           `firestore:"clockStopped,omitempty"`
 	Identity       identityDoc    `firestore:"identity"`
 	ThirdParty     *thirdPartyDoc `firestore:"thirdParty,omitempty"`
 	Decision       *decisionDoc   `firestore:"decision,omitempty"`
@@ -236,10 +243,10 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		Type: string(c.Type), Status: string(c.Status), Lang: c.Lang,
 		Subject: personDoc{Name: c.Subject.Name, Email: c.Subject.Email, BirthDate: dateString(c.Subject.BirthDate),
 			Phone: c.Subject.Phone, Address: c.Subject.Address},
-		Relation: string(c.Relation), Channel: string(c.Channel), Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation,
+		Relation: string(c.Relation), Channel: string(c.Channel), Details: c.Details, Proposed: c.Proposed, Motivation: c.Motivation, Reason: c.Reason, TransferTo: c.TransferTo,
 		Signature: c.Signature, SubmittedAt: c.SubmittedAt.UTC(), ConfirmedAt: ptr(c.ConfirmedAt),
 		Received: dateString(c.Received), DueDate: dateString(c.DueDate), Extended: c.Extended,
-		SuspendedDays: c.SuspendedDays,
+		SuspendedDays: c.SuspendedDays, ClockStopped: c.ClockStopped,
 		Identity: identityDoc{CopyRequired: c.Identity.CopyRequired, CopyHeld: c.Identity.CopyHeld,
 			CopyUploaded: ptr(c.Identity.CopyUploaded), CopyKind: c.Identity.CopyKind, RequestedAt: ptr(c.Identity.RequestedAt),
 			AskedAt: ptr(c.Identity.AskedAt), CheckedBy: c.Identity.CheckedBy, CheckedAt: ptr(c.Identity.CheckedAt),
@@ -252,11 +259,11 @@ func toCaseDoc(c *request.Case) *caseDoc {
 		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: string(r.Capacity)}
 	}
 	if tp := c.ThirdParty; tp != nil {
-		d.ThirdParty = &thirdPartyDoc{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt.UTC(), ObjectionDue: dateString(tp.ObjectionDue),
+		d.ThirdParty = &thirdPartyDoc{Name: tp.Name, Email: tp.Email, Address: tp.Address, AskedAt: tp.AskedAt.UTC(), ObjectionDue: dateString(tp.ObjectionDue),
 			Answer: string(tp.Answer), Comment: tp.Comment, AnsweredAt: ptr(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := c.Decision; x != nil {
-		d.Decision = &decisionDoc{Outcome: string(x.Outcome), Motivation: x.Motivation, Ground: string(x.Ground), Recipients: x.Recipients,
+		d.Decision = &decisionDoc{Outcome: string(x.Outcome), Motivation: x.Motivation, Ground: string(x.Ground), Evidence: x.Evidence, Fee: x.Fee, FeeBasis: string(x.FeeBasis), Recipients: x.Recipients,
 			RecipientsNote: x.RecipientsNote, NoRecipients: x.NoRecipients, Correction: x.CorrectionSummary, AccessInfo: x.AccessInfo,
 			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt.UTC()}
 	}
@@ -272,10 +279,10 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		Reference: ref, Type: request.Type(d.Type), Status: request.Status(d.Status), Lang: d.Lang,
 		Subject: request.Person{Name: d.Subject.Name, Email: d.Subject.Email, BirthDate: parseDate(d.Subject.BirthDate),
 			Phone: d.Subject.Phone, Address: d.Subject.Address},
-		Relation: request.Relation(d.Relation), Channel: request.Channel(d.Channel), Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation,
+		Relation: request.Relation(d.Relation), Channel: request.Channel(d.Channel), Details: d.Details, Proposed: d.Proposed, Motivation: d.Motivation, Reason: d.Reason, TransferTo: d.TransferTo,
 		Signature: d.Signature, SubmittedAt: d.SubmittedAt, ConfirmedAt: val(d.ConfirmedAt),
 		Received: parseDate(d.Received), DueDate: parseDate(d.DueDate), Extended: d.Extended,
-		SuspendedDays: d.SuspendedDays,
+		SuspendedDays: d.SuspendedDays, ClockStopped: d.ClockStopped,
 		Identity: request.Identity{CopyRequired: d.Identity.CopyRequired, CopyHeld: d.Identity.CopyHeld,
 			CopyUploaded: val(d.Identity.CopyUploaded), CopyKind: d.Identity.CopyKind, RequestedAt: val(d.Identity.RequestedAt),
 			AskedAt: val(d.Identity.AskedAt), CheckedBy: d.Identity.CheckedBy, CheckedAt: val(d.Identity.CheckedAt),
@@ -288,11 +295,11 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: request.Capacity(r.Capacity)}
 	}
 	if tp := d.ThirdParty; tp != nil {
-		c.ThirdParty = &request.ThirdParty{Name: tp.Name, Email: tp.Email, AskedAt: tp.AskedAt, ObjectionDue: parseDate(tp.ObjectionDue),
+		c.ThirdParty = &request.ThirdParty{Name: tp.Name, Email: tp.Email, Address: tp.Address, AskedAt: tp.AskedAt, ObjectionDue: parseDate(tp.ObjectionDue),
 			Answer: request.ThirdPartyAnswer(tp.Answer), Comment: tp.Comment, AnsweredAt: val(tp.AnsweredAt), Mask: tp.Mask}
 	}
 	if x := d.Decision; x != nil {
-		c.Decision = &request.Decision{Outcome: request.Outcome(x.Outcome), Motivation: x.Motivation, Ground: request.Ground(x.Ground), Recipients: x.Recipients,
+		c.Decision = &request.Decision{Outcome: request.Outcome(x.Outcome), Motivation: x.Motivation, Ground: request.Ground(x.Ground), Evidence: x.Evidence, Fee: x.Fee, FeeBasis: request.FeeBasis(x.FeeBasis), Recipients: x.Recipients,
 			RecipientsNote: x.RecipientsNote, NoRecipients: x.NoRecipients, CorrectionSummary: x.Correction, AccessInfo: x.AccessInfo,
 			DecidedBy: x.DecidedBy, DecidedAt: x.DecidedAt}
 	}

@@ -74,6 +74,9 @@ func build(ctx context.Context, f fnlist.Function, with []Option) (*Kit, error) 
 	log := logging.New(os.Stdout, cfg.Project)
 	slog.SetDefault(log)
 	prof, err := policy.Load(cfg.OrgProfile)
+	if err == nil && !cfg.AllowPlaceholderProfile {
+		err = prof.CheckPlaceholders()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("ORG_PROFILE: %w", err)
 	}

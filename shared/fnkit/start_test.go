@@ -36,6 +36,11 @@ func TestStartUpErrorIsOneLineNamingEveryVariable(t *testing.T) {
 		{"missing and malformed", map[string]string{"GOOGLE_CLOUD_PROJECT": "", "PUBLIC_BASE_URL": "", "TRUSTED_PROXY_HOPS": "two", "ALLOW_TICK_NOW": "yes"},
 			[]string{"GOOGLE_CLOUD_PROJECT", "PUBLIC_BASE_URL", "TRUSTED_PROXY_HOPS", "ALLOW_TICK_NOW"}},
 		{"invalid profile", map[string]string{"ORG_PROFILE": prof}, []string{"ORG_PROFILE", "organisation.name"}},
+		// A profile with placeholders does not start unless ALLOW_PLACEHOLDER_PROFILE (docs/contract.md
+		// §2, issue 23 item 16): the error names each placeholder.
+		{"placeholder profile", map[string]string{"LINK_SIGNING_KEY": key}, []string{"ORG_PROFILE", "ALLOW_PLACEHOLDER_PROFILE",
+			"organisation.senderEmail (privacyloket@valleiwonen.example)", "organisation.postalAddress (Postbus 0000, 0000 XX Voorbeeldplaats)",
+			"organisation.phone (000 000 0000)", "organisation.privacyOfficerPhone"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			base := map[string]string{"GOOGLE_CLOUD_PROJECT": "demo-startup", "PUBLIC_BASE_URL": "https://loket.example",
@@ -90,6 +95,7 @@ func startEnv(t *testing.T, secrets []string) {
 	t.Setenv("PUBLIC_BASE_URL", "https://loket.example")
 	t.Setenv("FIRESTORE_EMULATOR_HOST", "127.0.0.1:1") // made on first use: never here
 	t.Setenv("PUBSUB_EMULATOR_HOST", "127.0.0.1:1")
+	t.Setenv("ALLOW_PLACEHOLDER_PROFILE", "true") // the shipped profile holds placeholders
 	for _, s := range []string{fnlist.SecretLinkSigningKey, fnlist.SecretIDEncryptionKey, fnlist.SecretSendGridKey, fnlist.SecretPseudonymKey} {
 		t.Setenv(s, "")
 	}

@@ -32,8 +32,14 @@ const (
 	// IdentityConfirmed: identity is established; states the due date, which moved if the
 	// clock stood still (docs/contract.md §5).
 	IdentityConfirmed Kind = "identity_confirmed"
-	// Withdrawn: the request is closed without a decision, with the reason (docs/rules.md §4).
+	// Withdrawn: the requester withdrew; the request is closed without a decision (docs/rules.md §4).
 	Withdrawn Kind = "withdrawn"
+	// PortabilityTransfer brings the organisation a portability requester named the download
+	// link of their data, once staff confirmed its address (GDPR 20(2)).
+	PortabilityTransfer Kind = "portability_transfer"
+	// TermPassed goes to the requester the working day after a due date passed without a
+	// decision: an apology, when we now expect to decide, and the routes (docs/rules.md §4).
+	TermPassed Kind = "term_passed"
 	// DecreeDaysMissing warns the privacy officer and staff, once per year, that a coming year
 	// has no decree-day data (docs/rules.md §3). It is about no single case: it has no reference.
 	DecreeDaysMissing Kind = "decree_days_missing"
@@ -47,8 +53,8 @@ const (
 
 var kinds = []Kind{
 	ConfirmEmail, ConfirmReminder, Receipt, StaffCase, IDRequested, IDRejected, StaffReminder,
-	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice,
-	IdentityConfirmed, Withdrawn, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
+	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice, PortabilityTransfer,
+	IdentityConfirmed, Withdrawn, TermPassed, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
 	SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask, // search.go
 }
 
@@ -63,7 +69,7 @@ func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 // identity do not: while the clock may stand still there is no fixed date to state.
 func (k Kind) StatesDueDate() bool {
 	switch k {
-	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed, SearchOverdue:
+	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed, TermPassed, SearchOverdue:
 		return true
 	}
 	return false
@@ -80,9 +86,10 @@ func (k Kind) AboutACase() bool {
 }
 
 // PostKind reports whether a letter of kind k can go by post: every letter to the requester
-// except those that confirm an e-mail address.
+// except those that confirm an e-mail address, and the consultation of a third party, who
+// rarely has an e-mail address we know (docs/rules.md §4).
 func (k Kind) PostKind() bool {
-	return k.Audience() == ToRequester && k != ConfirmEmail && k != ConfirmReminder
+	return k.Audience() == ToRequester && k != ConfirmEmail && k != ConfirmReminder || k == ThirdPartyConsultation
 }
 
 // Audience is who receives a letter.
@@ -94,14 +101,14 @@ const (
 	ToStaff          Audience = "staff"           // one staff member handling the case
 	ToPrivacyOfficer Audience = "privacy_officer" // the organisation's privacy officer
 	ToThirdParty     Audience = "third_party"     // someone named in the file of an access request
-	ToRecipient      Audience = "recipient"       // an organisation that received the data (GDPR 19)
+	ToRecipient      Audience = "recipient"       // an organisation that received or receives the data (GDPR 19, 20(2))
 )
 
 // Audience returns who receives a letter of kind k, or "" for an unknown kind.
 func (k Kind) Audience() Audience {
 	switch k {
 	case ConfirmEmail, ConfirmReminder, Receipt, IDRequested, IDRejected, DelayNotice, Decision, ResultReady,
-		IdentityConfirmed, Withdrawn:
+		IdentityConfirmed, Withdrawn, TermPassed:
 		return ToRequester
 	case StaffCase, StaffReminder, DeskLink, StaffDigest:
 		return ToStaff
@@ -109,7 +116,7 @@ func (k Kind) Audience() Audience {
 		return ToPrivacyOfficer
 	case ThirdPartyConsultation:
 		return ToThirdParty
-	case CorrectionNotice:
+	case CorrectionNotice, PortabilityTransfer:
 		return ToRecipient
 	}
 	return searchAudience(k)
@@ -127,7 +134,15 @@ type Org struct {
 	VisitingAddress     string // one line; "" when the organisation names none
 	ComplaintsContact   string // how to complain to the organisation itself; shown as it is, on its own line
 	PrivacyOfficerEmail string
+	// The privacy officer (FG) as every decision names them (GDPR 38(4)): a name or the role,
+	// a phone number and a postal address on one line, beside PrivacyOfficerEmail.
+	PrivacyOfficerName, PrivacyOfficerPhone, PrivacyOfficerAddress string
+	// Committee is the complaints committee a complaint decision names (Woningwet art. 55b).
+	Committee Committee
 }
+
+// Committee is the organisation's klachtencommissie: who, how to apply, and the term.
+type Committee struct{ Name, HowToApply, Term string }
 
 // Link keys in Data.Links.
 const (
@@ -141,9 +156,10 @@ const (
 	LinkReport     = "report"
 )
 
-// DefaultEscalationWeeks is the term to petition the court after a decision (UAVG art. 35(2)).
-// A complaint to the Autoriteit Persoonsgegevens has no time limit, and the AP no longer
-// mediates (that was Wbp art. 47).
+// DefaultEscalationWeeks is the term to petition the court after a decision on a request, or
+// after its due date when no decision came (UAVG art. 35(2)). It does not apply to a decision
+// on a complaint. A complaint to the Autoriteit Persoonsgegevens has no time limit, and the AP
+// no longer mediates or advises (that was Wbp art. 47).
 const DefaultEscalationWeeks = 6
 
 // Data is everything a letter may say. Each kind uses a part of it; Render reports what a
@@ -160,17 +176,31 @@ type Data struct {
 	DueDate civil.Date `json:",omitzero"`
 	// PreviousDueDate is, in a delay notice, the due date before the extension.
 	PreviousDueDate civil.Date `json:",omitzero"`
+	// ExpectedOn is, in term_passed, the day by which we now expect to decide.
+	ExpectedOn civil.Date `json:",omitzero"`
 	// Links are absolute, already signed URLs by key (LinkConfirm, ...).
 	Links map[string]string
 	// LinksExpire is the last day on which the links work; zero when not stated.
 	LinksExpire civil.Date `json:",omitzero"`
 	// Reason is why an ID copy is asked for or was rejected, in the staff member's words.
 	Reason string
+	// WithdrawnVia is, in a withdrawn letter, how the requester told us they withdraw.
+	WithdrawnVia request.Channel `json:",omitempty"`
 	// Explanation is why a term is extended; a delay notice must give one (GDPR 12(3)).
 	Explanation string
 	// ClockSuspended says the term stands still until the requester sends proof of identity
 	// (docs/rules.md §3, EDPB 01/2022 §159).
 	ClockSuspended bool
+	// CopyDeleted says, in identity_confirmed, that we held a copy of the proof of identity and
+	// have now deleted it: only then does the letter say so (docs/rules.md §4).
+	CopyDeleted bool `json:",omitempty"`
+	// Colleague is set when the letter goes to staff or the privacy officer: it greets a
+	// colleague and carries no footer meant for the requester. Render sets it from the kind.
+	Colleague bool `json:"-"`
+	// Reminder says an id_requested letter reminds the requester of the request for proof of
+	// identity made on AskedOn, which they have not answered (docs/rules.md §2).
+	Reminder bool       `json:",omitempty"`
+	AskedOn  civil.Date `json:",omitzero"`
 	// Representative is set when a legal representative acts for the subject (docs/rules.md §1):
 	// letters then go to the representative and say on whose behalf.
 	Representative *Representative
@@ -178,6 +208,8 @@ type Data struct {
 	Decision       *DecisionInfo
 	ThirdParty     *ThirdPartyInfo
 	Correction     *CorrectionInfo
+	// Transfer is, in portability_transfer, whose data the receiving organisation gets.
+	Transfer *TransferInfo `json:",omitempty"`
 	// EscalationWeeks is the term to petition the court after a decision; zero means
 	// DefaultEscalationWeeks.
 	EscalationWeeks int
@@ -186,9 +218,6 @@ type Data struct {
 	Extendable bool
 	// MissingYear is, in decree_days_missing, the year without decree-day data.
 	MissingYear int `json:",omitzero"`
-	// RoutesWithoutDecision says, in a complaint's receipt, that the escalation routes open
-	// within EscalationWeeks after the due date when no decision came (A §16).
-	RoutesWithoutDecision bool
 	// ByPost says the letter goes by post to a requester without an e-mail address: it then
 	// names no e-mail and no link, but how to call, write or visit, and an access result comes
 	// on paper. Only letters to the requester can go by post (PostKind).
@@ -257,6 +286,13 @@ type DecisionInfo struct {
 	Outcome    request.Outcome
 	Motivation string         // required unless granted: every refusal is motivated (V, A §14)
 	Ground     request.Ground // a refusal ground (docs/rules.md §5); required when a request (not a complaint) is refused
+	// Evidence is, with the ground Accurate, which evidence would change the decision.
+	Evidence string
+	// Fee is a reasonable fee in euros ("12,50") and FeeBasis why (request.FeeExcessive,
+	// request.FeeFurtherCopy); "" when the request is free, as every request under GDPR 15-22
+	// is unless the decision says otherwise (docs/rules.md §4).
+	Fee      string
+	FeeBasis request.FeeBasis
 	// Recipients are the organisations informed of a rectification or erasure (GDPR 19).
 	Recipients []string
 	// RecipientsNote explains why not every recipient could be informed.
@@ -265,6 +301,10 @@ type DecisionInfo struct {
 	NoRecipients bool
 	// ThirdPartyMasked says others' data was made unreadable in an access result.
 	ThirdPartyMasked bool
+	// TransferTo is, for portability, the organisation the requester asked us to send the data
+	// to (GDPR 20(2)); TransferSent says staff confirmed its address and we sent it.
+	TransferTo   string
+	TransferSent bool
 	// AccessInfo is the information of GDPR 15(1)(a)-(h) an access answer carries.
 	AccessInfo *AccessInfo
 }
@@ -282,6 +322,11 @@ type ThirdPartyInfo struct {
 	ObjectionDue  civil.Date `json:",omitzero"`
 	// StateTerm says the profile states the term to the third party (V: 14 days).
 	StateTerm bool
+}
+
+// TransferInfo tells the organisation a portability requester named whose data it receives.
+type TransferInfo struct {
+	SubjectName string
 }
 
 // CorrectionInfo tells a recipient organisation what changed.

@@ -26,10 +26,15 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // profiles are the two organisations of docs/rules.md, each with a fixture in testdata/profiles.
 var profiles = []string{"vallei-wonen", "de-alliantie"}
 
-// fixture is a base Data for one organisation plus, per kind, the fields that differ.
+// fixture is a base Data for one organisation plus, per kind, the fields that differ, and what
+// differs in English: the organisation's own texts, which it supplies in both languages.
 type fixture struct {
 	Base  json.RawMessage
 	Kinds map[Kind]json.RawMessage
+	EN    struct {
+		Base  json.RawMessage
+		Kinds map[Kind]json.RawMessage
+	}
 }
 
 func loadFixture(t testing.TB, profile string) fixture {
@@ -45,8 +50,14 @@ func loadFixture(t testing.TB, profile string) fixture {
 	return f
 }
 
-// data returns a fresh Data for kind: decoding anew each time keeps subtests independent.
+// data returns a fresh Data for kind in Dutch: decoding anew each time keeps subtests independent.
 func (f fixture) data(t testing.TB, kind Kind) Data {
+	t.Helper()
+	return f.dataIn(t, kind, "nl")
+}
+
+// dataIn is data for a letter in lang.
+func (f fixture) dataIn(t testing.TB, kind Kind, lang string) Data {
 	t.Helper()
 	var d Data
 	if err := json.Unmarshal(f.Base, &d); err != nil {
@@ -55,6 +66,16 @@ func (f fixture) data(t testing.TB, kind Kind) Data {
 	if o, ok := f.Kinds[kind]; ok {
 		if err := json.Unmarshal(o, &d); err != nil {
 			t.Fatalf("%s: %v", kind, err)
+		}
+	}
+	if lang == "en" {
+		for _, o := range []json.RawMessage{f.EN.Base, f.EN.Kinds[kind]} {
+			if o == nil {
+				continue
+			}
+			if err := json.Unmarshal(o, &d); err != nil {
+				t.Fatalf("%s (en): %v", kind, err)
+			}
 		}
 	}
 	return d
@@ -109,7 +130,7 @@ func renderAll(t *testing.T) []rendered {
 		f := loadFixture(t, p)
 		for _, lang := range Languages() {
 			for _, k := range Kinds() {
-				d := f.data(t, k)
+				d := f.dataIn(t, k, lang)
 				out = append(out, rendered{name: p + "/" + lang + "/" + string(k), kind: k, lang: lang, data: d, msg: mustRender(t, k, lang, d)})
 			}
 		}
@@ -125,7 +146,7 @@ func TestGolden(t *testing.T) {
 			for _, k := range Kinds() {
 				t.Run(p+"/"+lang+"/"+string(k), func(t *testing.T) {
 					t.Parallel()
-					m := mustRender(t, k, lang, f.data(t, k))
+					m := mustRender(t, k, lang, f.dataIn(t, k, lang))
 					checkGolden(t, filepath.Join("testdata", "golden", p, lang), string(k), m)
 				})
 			}
@@ -135,30 +156,50 @@ func TestGolden(t *testing.T) {
 
 // decisionVariants cover every request type and outcome, so every sentence of the decision
 // template is in a golden file.
-var decisionVariants = []struct {
+type decisionVariant struct {
 	typ, outcome string
 	dec          DecisionInfo
-}{
-	{"access", "granted", DecisionInfo{}},
-	{"access", "partly_granted", DecisionInfo{Motivation: "Notes about a criminal investigation are left out.", Ground: "crime_prevention"}},
-	{"access", "refused", DecisionInfo{Motivation: "You asked for the same data three times this month.", Ground: "excessive"}},
-	{"rectification", "granted", DecisionInfo{Recipients: []string{"Gemeente Ede", "Incassobureau Voorbeeld B.V."}}},
-	{"rectification", "partly_granted", DecisionInfo{Motivation: "Your rent history is correct as it stands.", RecipientsNote: "The former contractor no longer exists."}},
-	{"rectification", "refused", DecisionInfo{Motivation: "We could not establish who sent the request.", Ground: "identity_not_established"}},
-	{"erasure", "granted", DecisionInfo{NoRecipients: true}},
-	{"erasure", "partly_granted", DecisionInfo{Motivation: "We must keep the rent payments for 7 years.", Ground: "required_by_law", Recipients: []string{"WoningNet"}, RecipientsNote: "The old housing association could not be reached."}},
-	{"erasure", "refused", DecisionInfo{Motivation: "The tax authorities require this data.", Ground: "required_by_law"}},
-	{"objection", "granted", DecisionInfo{Motivation: "Your situation outweighs our interest."}},
-	{"objection", "partly_granted", DecisionInfo{Motivation: "We need your address for the rent.", Ground: "protection_of_rights"}},
-	{"objection", "refused", DecisionInfo{Motivation: "The municipality requires the data.", Ground: "state_security"}},
-	{"complaint", "granted", DecisionInfo{Motivation: "We sent your data to the wrong address. We have changed our process."}},
-	{"complaint", "partly_granted", DecisionInfo{Motivation: "The letter was late, but it was sent to the right address."}},
-	{"complaint", "refused", DecisionInfo{Motivation: "We shared your data only with the contractor that repairs your home."}},
+	name         string // the golden file's name when not "<typ>-<outcome>"
 }
 
-func decisionData(t testing.TB, typ, outcome string, dec DecisionInfo) Data {
+var decisionVariants = []decisionVariant{
+	{"access", "granted", DecisionInfo{}, ""},
+	{"access", "partly_granted", DecisionInfo{Motivation: "Notes about a criminal investigation are left out.", Ground: "crime_prevention"}, ""},
+	{"access", "refused", DecisionInfo{Motivation: "You asked for the same data three times this month.", Ground: "excessive"}, ""},
+	{"rectification", "granted", DecisionInfo{Recipients: []string{"Gemeente Ede", "Incassobureau Voorbeeld B.V."}}, ""},
+	{"rectification", "partly_granted", DecisionInfo{Motivation: "Your rent history is correct as it stands.", RecipientsNote: "The former contractor no longer exists."}, ""},
+	{"rectification", "refused", DecisionInfo{Motivation: "Our rent ledger shows the payment of March on 2 April.", Ground: "accurate",
+		Evidence: "A bank statement that shows the payment of March before 1 April."}, ""},
+	{"erasure", "granted", DecisionInfo{NoRecipients: true}, ""},
+	{"erasure", "partly_granted", DecisionInfo{Motivation: "We must keep the rent payments for 7 years.", Ground: "legal_obligation", Recipients: []string{"WoningNet"}, RecipientsNote: "The old housing association could not be reached."}, ""},
+	{"erasure", "refused", DecisionInfo{Motivation: "You still rent the home: we need the data for the tenancy.", Ground: "no_erasure_ground"}, ""},
+	{"objection", "granted", DecisionInfo{Motivation: "Your situation outweighs our interest."}, ""},
+	{"objection", "partly_granted", DecisionInfo{Motivation: "We need your address for the rent.", Ground: "compelling_grounds"}, ""},
+	{"objection", "refused", DecisionInfo{Motivation: "The municipality requires the data for the rent allowance.", Ground: "required_by_law"}, ""},
+	{"complaint", "granted", DecisionInfo{Motivation: "We sent your data to the wrong address. We have changed our process."}, ""},
+	{"complaint", "partly_granted", DecisionInfo{Motivation: "The letter was late, but it was sent to the right address."}, ""},
+	{"complaint", "refused", DecisionInfo{Motivation: "We shared your data only with the contractor that repairs your home."}, ""},
+	{"restriction", "granted", DecisionInfo{Motivation: "We check the rent arrears you dispute.", Recipients: []string{"Incassobureau Voorbeeld B.V."}}, ""},
+	{"restriction", "partly_granted", DecisionInfo{Motivation: "The address is needed for the repairs.", Ground: "no_restriction_ground", NoRecipients: true}, ""},
+	{"restriction", "refused", DecisionInfo{Motivation: "The data is correct and we use it lawfully.", Ground: "no_restriction_ground"}, ""},
+	{"portability", "granted", DecisionInfo{TransferTo: "verhuur@nieuwe-corporatie.example", TransferSent: true}, ""},
+	{"portability", "partly_granted", DecisionInfo{Motivation: "Notes our staff wrote are not data you gave us.", Ground: "no_portability_ground", TransferTo: "info@onbekend.example"}, ""},
+	{"portability", "refused", DecisionInfo{Motivation: "We hold no data you gave us with consent or for a contract.", Ground: "no_portability_ground"}, ""},
+	{"access", "partly_granted", DecisionInfo{Motivation: "We leave out the notes for our claim against the former contractor.", Ground: "civil_claims"}, "access-partly_granted-civil_claims"},
+	{"access", "refused", DecisionInfo{Motivation: "You sent no court decision that appoints you as guardian.", Ground: "representation_not_proven"}, "access-refused-representation"},
+}
+
+// golden is the name of a decision variant's golden files.
+func (v decisionVariant) golden() string {
+	if v.name != "" {
+		return v.name
+	}
+	return v.typ + "-" + v.outcome
+}
+
+func decisionData(t testing.TB, lang, typ, outcome string, dec DecisionInfo) Data {
 	t.Helper()
-	d := loadFixture(t, "vallei-wonen").data(t, Decision)
+	d := loadFixture(t, "vallei-wonen").dataIn(t, Decision, lang)
 	d.RequestType = request.Type(typ)
 	dec.Outcome = request.Outcome(outcome)
 	d.Decision = &dec
@@ -169,10 +210,10 @@ func TestGoldenDecisions(t *testing.T) {
 	t.Parallel()
 	for _, v := range decisionVariants {
 		for _, lang := range Languages() {
-			t.Run(lang+"/"+v.typ+"-"+v.outcome, func(t *testing.T) {
+			t.Run(lang+"/"+v.golden(), func(t *testing.T) {
 				t.Parallel()
-				m := mustRender(t, Decision, lang, decisionData(t, v.typ, v.outcome, v.dec))
-				checkGolden(t, filepath.Join("testdata", "golden", "decisions", lang), v.typ+"-"+v.outcome, m)
+				m := mustRender(t, Decision, lang, decisionData(t, lang, v.typ, v.outcome, v.dec))
+				checkGolden(t, filepath.Join("testdata", "golden", "decisions", lang), v.golden(), m)
 			})
 		}
 	}
@@ -187,12 +228,12 @@ func TestDecisionEscalation(t *testing.T) {
 	}
 	for _, v := range decisionVariants {
 		for _, lang := range Languages() {
-			t.Run(lang+"/"+v.typ+"-"+v.outcome, func(t *testing.T) {
+			t.Run(lang+"/"+v.golden(), func(t *testing.T) {
 				t.Parallel()
 				// Every refusal and partial grant names the escalation routes (docs/rules.md §4);
 				// a complaint decision always does (A §16).
 				want := v.outcome != "granted" || v.typ == "complaint"
-				d := decisionData(t, v.typ, v.outcome, v.dec)
+				d := decisionData(t, lang, v.typ, v.outcome, v.dec)
 				d.EscalationWeeks = 0 // the statutory default applies
 				m := mustRender(t, Decision, lang, d)
 				for _, part := range []string{m.Text, m.HTML} {
@@ -481,7 +522,7 @@ func TestRenderRefuses(t *testing.T) {
 		{name: "every problem at once", kind: Receipt, set: func(d *Data) {
 			d.Reference, d.Org.Name, d.RequestType, d.Received, d.DueDate, d.Links = " ", "", "", civil.Date{}, civil.Date{}, nil
 		}, fields: []string{"Reference", "Org.Name", "RequestType", `Links["status"]`, "Received", "DueDate"}},
-		{name: "unknown request type", kind: ConfirmEmail, set: func(d *Data) { d.RequestType = "portability" }, fields: []string{"RequestType"}},
+		{name: "unknown request type", kind: ConfirmEmail, set: func(d *Data) { d.RequestType = "appeal" }, fields: []string{"RequestType"}},
 		{name: "relative link", kind: ConfirmEmail, set: func(d *Data) { d.Links[LinkConfirm] = "/ConfirmRequest?token=x" }, fields: []string{`Links["confirm"]`}},
 		{name: "javascript link", kind: ConfirmEmail, set: func(d *Data) { d.Links[LinkConfirm] = "javascript:alert(1)" }, fields: []string{`Links["confirm"]`}},
 		{name: "bad unused link", kind: ConfirmEmail, set: func(d *Data) { d.Links[LinkDownload] = "https://x.example/a b" }, fields: []string{`Links["download"]`}},
@@ -507,6 +548,19 @@ func TestRenderRefuses(t *testing.T) {
 		{name: "unknown outcome and ground", kind: Decision, set: func(d *Data) {
 			d.Decision = &DecisionInfo{Outcome: "maybe", Motivation: "x", Ground: "whim"}
 		}, fields: []string{"Decision.Outcome", "Decision.Ground"}},
+		{name: "ground of another right", kind: Decision, set: func(d *Data) {
+			d.RequestType, d.Decision = "objection", &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "state_security"}
+			d.Decision.Ground = "accurate"
+		}, fields: []string{"Decision.Ground", "Decision.Evidence"}},
+		{name: "fee without its basis, and on a refusal", kind: Decision, set: func(d *Data) {
+			d.Decision = &DecisionInfo{Outcome: "granted", Fee: "5,00"}
+		}, fields: []string{"Decision.FeeBasis"}},
+		{name: "fee on a refusal", kind: Decision, set: func(d *Data) {
+			d.Decision = &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "excessive", Fee: "5,00", FeeBasis: "excessive"}
+		}, fields: []string{"Decision.Fee"}},
+		{name: "complaint with a ground", kind: Decision, set: func(d *Data) {
+			d.RequestType, d.Decision = "complaint", &DecisionInfo{Outcome: "refused", Motivation: "x", Ground: "excessive"}
+		}, fields: []string{"Decision.Ground"}},
 		{name: "partial grant without motivation", kind: Decision, set: func(d *Data) { d.Decision.Motivation = "" }, fields: []string{"Decision.Motivation"}},
 		{name: "rectification without recipients", kind: Decision, set: func(d *Data) {
 			d.RequestType, d.Decision = "rectification", &DecisionInfo{Outcome: "granted"}
@@ -518,7 +572,8 @@ func TestRenderRefuses(t *testing.T) {
 		{name: "correction notice for access", kind: CorrectionNotice, set: func(d *Data) { d.RequestType = "access" }, fields: []string{"RequestType"}},
 		{name: "correction notice without summary", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{SubjectName: "J. de Vries"} }, fields: []string{"Correction.Summary"}},
 		{name: "correction notice without the person", kind: CorrectionNotice, set: func(d *Data) { d.Correction = &CorrectionInfo{Summary: "Het adres."} }, fields: []string{"Correction.SubjectName"}},
-		{name: "withdrawn without reason", kind: Withdrawn, set: func(d *Data) { d.Reason = " " }, fields: []string{"Reason"}},
+		{name: "withdrawn without how", kind: Withdrawn, set: func(d *Data) { d.WithdrawnVia = "" }, fields: []string{"WithdrawnVia"}},
+		{name: "withdrawn on the web form", kind: Withdrawn, set: func(d *Data) { d.WithdrawnVia = "web" }, fields: []string{"WithdrawnVia"}},
 		{name: "identity confirmed without due date", kind: IdentityConfirmed, set: func(d *Data) { d.DueDate = civil.Date{} }, fields: []string{"DueDate"}},
 		{name: "representative without subject", kind: Receipt, set: func(d *Data) {
 			d.Representative = &Representative{Name: "A", Capacity: "uncle"}
@@ -626,8 +681,8 @@ func TestKinds(t *testing.T) {
 	t.Parallel()
 	// docs/contract.md §5 lists these categories; they are the kinds' values.
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
-		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice",
-		"identity_confirmed", "withdrawn", "decree_days_missing", "desk_link", "staff_digest", "accountability_report",
+		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice", "portability_transfer",
+		"identity_confirmed", "withdrawn", "term_passed", "decree_days_missing", "desk_link", "staff_digest", "accountability_report",
 		"search_task", "search_reminder", "search_overdue", "search_cancelled", "search_reassigned", "carry_out_task"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {
@@ -654,7 +709,7 @@ func TestKinds(t *testing.T) {
 
 func TestStatesDueDate(t *testing.T) {
 	t.Parallel()
-	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true, SearchOverdue: true}
+	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true, TermPassed: true, SearchOverdue: true}
 	f := loadFixture(t, "vallei-wonen")
 	for _, k := range Kinds() {
 		if got, want := k.StatesDueDate(), states[k]; got != want {
@@ -667,6 +722,9 @@ func TestStatesDueDate(t *testing.T) {
 			d.DueDate = civil.Date{Year: 2026, Month: 5, Day: 19}
 			if k == DelayNotice {
 				d.PreviousDueDate = civil.Date{Year: 2026, Month: 4, Day: 24}
+			}
+			if k == TermPassed {
+				d.ExpectedOn = civil.Date{Year: 2026, Month: 5, Day: 26}
 			}
 			m := mustRender(t, k, lang, d)
 			if got, want := strings.Contains(m.Text, FormatDate(d.DueDate, lang)), states[k]; got != want {
@@ -762,7 +820,7 @@ func TestPlainWords(t *testing.T) {
 	}
 	for _, v := range decisionVariants {
 		for _, lang := range Languages() {
-			check(lang+"/decision/"+v.typ+"-"+v.outcome, lang, mustRender(t, Decision, lang, decisionData(t, v.typ, v.outcome, v.dec)))
+			check(lang+"/decision/"+v.typ+"-"+v.outcome, lang, mustRender(t, Decision, lang, decisionData(t, lang, v.typ, v.outcome, v.dec)))
 		}
 	}
 }
@@ -789,6 +847,93 @@ func TestRepresentativeReadsAboutTheSubject(t *testing.T) {
 				}
 				if !strings.Contains(m.Text, want[lang]) {
 					t.Errorf("%s/%s: does not name the person represented", lang, k)
+				}
+			}
+		}
+	}
+}
+
+// Every decision names the privacy officer (GDPR 38(4)): the role, e-mail, phone and postal
+// address, by e-mail and on paper (issue 23 item 8).
+func TestEveryDecisionNamesThePrivacyOfficer(t *testing.T) {
+	t.Parallel()
+	for _, p := range profiles {
+		for _, lang := range Languages() {
+			f := loadFixture(t, p)
+			base := f.dataIn(t, Decision, lang)
+			for _, v := range decisionVariants {
+				d := f.dataIn(t, Decision, lang)
+				d.RequestType, d.Decision = request.Type(v.typ), &DecisionInfo{}
+				*d.Decision = v.dec
+				d.Decision.Outcome = request.Outcome(v.outcome)
+				for _, post := range []bool{false, true} {
+					dd := d
+					if post {
+						dd = byPost(d, p)
+					}
+					m := mustRender(t, Decision, lang, dd)
+					for _, w := range []string{base.Org.PrivacyOfficerName, base.Org.PrivacyOfficerEmail, base.Org.PrivacyOfficerPhone, base.Org.PrivacyOfficerAddress} {
+						if !strings.Contains(m.Text, w) {
+							t.Errorf("%s/%s/%s post=%v: the decision does not name the FG's %q", p, lang, v.golden(), post, w)
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// A complaint decision names the complaints committee, the AP without a time limit and the
+// court, and never gives UAVG 35(2)'s 6 weeks as the term against itself (issue 23 items 4, 9).
+func TestComplaintDecisionRoutes(t *testing.T) {
+	t.Parallel()
+	for _, lang := range Languages() {
+		for _, outcome := range request.Outcomes {
+			d := decisionData(t, lang, "complaint", string(outcome), DecisionInfo{Motivation: "x"})
+			m := mustRender(t, Decision, lang, d)
+			must := map[string][]string{
+				"nl": {"de klachtencommissie waarbij Vallei Wonen is aangesloten", "Hiervoor geldt geen termijn", "naar de rechter", "Die termijn loopt vanaf die beslissing, niet vanaf deze brief."},
+				"en": {"the complaints committee that Vallei Wonen belongs to", "There is no time limit", "go to court", "That term runs from that decision, not from this letter."},
+			}
+			never := map[string][]string{
+				"nl": {"nadat u deze beslissing hebt gekregen", "advies", "bemiddel", "eerst een klacht bij ons"},
+				"en": {"of receiving this decision", "advice", "mediat", "complain to us first"},
+			}
+			for _, w := range must[lang] {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("%s/%s: complaint decision lacks %q:\n%s", lang, outcome, w, m.Text)
+				}
+			}
+			for _, w := range never[lang] {
+				if strings.Contains(m.Text, w) {
+					t.Errorf("%s/%s: complaint decision says %q:\n%s", lang, outcome, w, m.Text)
+				}
+			}
+		}
+	}
+}
+
+// The receipt says what the requester can do when no answer comes by the due date; for a
+// complaint the AP neither advises nor mediates, and a complaint to it has no time limit
+// (issue 23 items 4, 10).
+func TestReceiptNamesTheRoutesAfterTheDueDate(t *testing.T) {
+	t.Parallel()
+	f := loadFixture(t, "vallei-wonen")
+	for _, lang := range Languages() {
+		for _, typ := range request.Types {
+			d := f.dataIn(t, Receipt, lang)
+			d.RequestType = typ
+			m := mustRender(t, Receipt, lang, d)
+			want := map[string][]string{"nl": {"Hiervoor geldt geen termijn", "Postbus 93374"}, "en": {"There is no time limit", "Postbus 93374"}}[lang]
+			court := map[string]string{"nl": "binnen 6 weken na 24 april 2026", "en": "within 6 weeks after 24 April 2026"}[lang]
+			if typ != request.Complaint {
+				want = append(want, court)
+			} else if strings.Contains(m.Text, court) || strings.Contains(m.Text, "advies") || strings.Contains(m.Text, "advice") {
+				t.Errorf("%s/%s: a complaint's receipt gives the court term or the AP's advice:\n%s", lang, typ, m.Text)
+			}
+			for _, w := range want {
+				if !strings.Contains(m.Text, w) {
+					t.Errorf("%s/%s: receipt lacks %q", lang, typ, w)
 				}
 			}
 		}

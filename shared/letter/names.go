@@ -16,6 +16,7 @@ import (
 //
 //	mail.type.<type>.name|what|short|explain   mail.ground.<ground>   mail.capacity.<capacity>
 //	mail.status.<status>   month.<1-12>   unit.<day|week>.<one|many>   mail.button_fallback
+//	mail.via.<channel>
 
 // Languages are the languages Render writes in: Dutch first.
 var languages = i18n.Languages()

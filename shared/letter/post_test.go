@@ -32,7 +32,7 @@ func byPost(d Data, profile string) Data {
 // postVariants are the letters a requester by post can get, with the variants whose words
 // differ by post: an access request's receipt (the data on paper), one while identity is
 // awaited (a separate letter), and an access decision with its GDPR 15(1) information.
-func postVariants(t *testing.T, profile string) map[string]struct {
+func postVariants(t *testing.T, profile, lang string) map[string]struct {
 	kind Kind
 	data Data
 } {
@@ -46,10 +46,10 @@ func postVariants(t *testing.T, profile string) map[string]struct {
 			out[string(k)] = struct {
 				kind Kind
 				data Data
-			}{k, byPost(f.data(t, k), profile)}
+			}{k, byPost(f.dataIn(t, k, lang), profile)}
 		}
 	}
-	r := byPost(f.data(t, Receipt), profile)
+	r := byPost(f.dataIn(t, Receipt, lang), profile)
 	r.RequestType = request.Access
 	out["receipt-access"] = struct {
 		kind Kind
@@ -60,11 +60,11 @@ func postVariants(t *testing.T, profile string) map[string]struct {
 		kind Kind
 		data Data
 	}{Receipt, r}
-	d := byPost(f.data(t, Decision), profile)
+	d := byPost(f.dataIn(t, Decision, lang), profile)
 	d.RequestType = request.Access
 	d.Decision = &DecisionInfo{Outcome: request.Granted, AccessInfo: &AccessInfo{Purposes: "Verhuur.", Categories: "Naam en adres.",
 		Recipients: "Niemand.", Retention: "Twee jaar.", Source: "Uzelf.", AutomatedDecisions: "Geen."}}
-	w := byPost(f.data(t, Withdrawn), profile)
+	w := byPost(f.dataIn(t, Withdrawn, lang), profile)
 	w.Org.VisitingAddress = "" // an organisation that names no office to visit
 	out["withdrawn-no-visiting-address"] = struct {
 		kind Kind
@@ -74,6 +74,13 @@ func postVariants(t *testing.T, profile string) map[string]struct {
 		kind Kind
 		data Data
 	}{Decision, d}
+	k := byPost(f.dataIn(t, Decision, lang), profile)
+	k.RequestType = request.Complaint
+	k.Decision = &DecisionInfo{Outcome: request.Refused, Motivation: "Wij deelden uw gegevens alleen met de aannemer die uw woning repareert."}
+	out["decision-complaint"] = struct {
+		kind Kind
+		data Data
+	}{Decision, k}
 	return out
 }
 
@@ -84,7 +91,7 @@ func TestGoldenByPost(t *testing.T) {
 	t.Parallel()
 	for _, p := range profiles {
 		for _, lang := range Languages() {
-			for name, v := range postVariants(t, p) {
+			for name, v := range postVariants(t, p, lang) {
 				t.Run(p+"/"+lang+"/"+name, func(t *testing.T) {
 					t.Parallel()
 					m := mustRender(t, v.kind, lang, v.data)

@@ -86,6 +86,7 @@ func funcs(lang string, html bool) map[string]any {
 		"overdue":    daysOverdue,
 		"neg":        func(n int) int { return -n },
 		"a":          func(s string) string { return indefinite(s, lang) },
+		"via":        func(c request.Channel) string { return phrase(lang, "mail.via."+string(c)) },
 	}
 	// An action is one link, always a block of its own. In text it is written out on its own
 	// line; in HTML it is one button, with the address written out below it.
@@ -159,18 +160,24 @@ func prepare(kind Kind, d Data) Data {
 	if d.EscalationWeeks == 0 {
 		d.EscalationWeeks = DefaultEscalationWeeks
 	}
+	d.Colleague = kind.Audience() == ToStaff || kind.Audience() == ToPrivacyOfficer
 	switch kind.Audience() {
 	case ToThirdParty:
 		return Data{
 			Reference: d.Reference, Org: d.Org, RecipientName: d.RecipientName, RequestType: d.RequestType,
 			Links:       map[string]string{LinkThirdParty: d.Links[LinkThirdParty]},
-			LinksExpire: d.LinksExpire, ThirdParty: d.ThirdParty, EscalationWeeks: d.EscalationWeeks,
+			LinksExpire: d.LinksExpire, ThirdParty: d.ThirdParty, EscalationWeeks: d.EscalationWeeks, ByPost: d.ByPost,
 		}
 	case ToRecipient:
-		return Data{
+		out := Data{
 			Reference: d.Reference, Org: d.Org, RecipientName: d.RecipientName, RequestType: d.RequestType,
-			Correction: d.Correction, EscalationWeeks: d.EscalationWeeks,
+			Correction: d.Correction, Transfer: d.Transfer, EscalationWeeks: d.EscalationWeeks,
 		}
+		if kind == PortabilityTransfer {
+			// The receiving organisation gets the data's download link and nothing else.
+			out.Links, out.LinksExpire = map[string]string{LinkDownload: d.Links[LinkDownload]}, d.LinksExpire
+		}
+		return out
 	}
 	return d
 }

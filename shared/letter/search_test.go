@@ -15,8 +15,8 @@ func TestGoldenDecisionCarriedOut(t *testing.T) {
 	for _, lang := range Languages() {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
-			d := decisionData(t, "erasure", "partly_granted", DecisionInfo{Motivation: "We must keep the rent payments for 7 years.",
-				Ground: "required_by_law", NoRecipients: true})
+			d := decisionData(t, lang, "erasure", "partly_granted", DecisionInfo{Motivation: "We must keep the rent payments for 7 years.",
+				Ground: "legal_obligation", NoRecipients: true})
 			d.Search = &SearchInfo{Systems: []SystemOutcome{
 				{Name: "Dossiers over overlast", Result: "done", Backups: "included"},
 				{Name: "Huuradministratie", Result: "done", Backups: "not_applicable", KeepGround: "legal_obligation", KeptUntil: civil.Date{Year: 2033, Month: 12, Day: 31}},
@@ -38,7 +38,7 @@ func TestGoldenDecisionSearched(t *testing.T) {
 	for _, lang := range Languages() {
 		t.Run(lang, func(t *testing.T) {
 			t.Parallel()
-			d := decisionData(t, "access", "granted", DecisionInfo{})
+			d := decisionData(t, lang, "access", "granted", DecisionInfo{})
 			d.Search = &SearchInfo{Searched: []SystemInfo{
 				{Name: "Huuradministratie", Retention: "Financiële stukken 7 jaar."},
 				{Name: "Woonruimteverdeling via WoningNet", Retention: "Uiterlijk 5 jaar.", Recipients: []string{"WoningNet", "Gemeente Hilversum"}},

@@ -55,7 +55,9 @@ var requiredLinks = map[Kind]string{
 	StaffOverdue:           LinkStaff,
 	ThirdPartyConsultation: LinkThirdParty,
 	ResultReady:            LinkDownload,
+	PortabilityTransfer:    LinkDownload,
 	IdentityConfirmed:      LinkStatus,
+	TermPassed:             LinkStatus,
 	DeskLink:               LinkDesk,
 	StaffDigest:            LinkDesk,
 	AccountabilityReport:   LinkReport,
@@ -128,12 +130,12 @@ func validate(kind Kind, d Data) error {
 		c.add("RequestType", "is missing")
 	case !d.RequestType.Valid():
 		c.add("RequestType", "is unknown (%q)", d.RequestType)
-	case kind == CorrectionNotice && d.RequestType != request.Rectification && d.RequestType != request.Erasure:
-		c.add("RequestType", "must be rectification or erasure for a correction notice (got %q)", d.RequestType)
+	case kind == CorrectionNotice && !request.Corrects(d.RequestType):
+		c.add("RequestType", "must be rectification, erasure or restriction for a correction notice (got %q)", d.RequestType)
 	}
 
 	checkLinks(&c, kind, d)
-	c.date("LinksExpire", d.LinksExpire, kind == ResultReady && !d.ByPost)
+	c.date("LinksExpire", d.LinksExpire, (kind == ResultReady || kind == PortabilityTransfer) && !d.ByPost)
 	if d.ByPost {
 		if !kind.PostKind() {
 			c.add("ByPost", "is set, but a %s cannot go by post", kind)
@@ -144,11 +146,23 @@ func validate(kind Kind, d Data) error {
 	c.date("Received", d.Received, needReceived)
 	c.date("DueDate", d.DueDate, kind.StatesDueDate())
 	c.date("PreviousDueDate", d.PreviousDueDate, kind == DelayNotice)
+	c.date("ExpectedOn", d.ExpectedOn, kind == TermPassed)
+	if kind == TermPassed && d.ExpectedOn.IsValid() && d.DueDate.IsValid() && !d.ExpectedOn.After(d.DueDate) {
+		c.add("ExpectedOn", "must be after the missed DueDate (%s is not after %s)", d.ExpectedOn, d.DueDate)
+	}
 	if kind == DelayNotice && d.DueDate.IsValid() && d.PreviousDueDate.IsValid() && !d.DueDate.After(d.PreviousDueDate) {
 		c.add("DueDate", "must be after PreviousDueDate (%s is not after %s)", d.DueDate, d.PreviousDueDate)
 	}
-	if kind == IDRequested || kind == IDRejected || kind == Withdrawn {
+	if kind == IDRequested && d.Reminder {
+		c.date("AskedOn", d.AskedOn, true)
+	} else if kind == IDRequested || kind == IDRejected {
 		c.text("Reason", d.Reason)
+	}
+	if d.Reminder && kind != IDRequested {
+		c.add("Reminder", "is set, but only an %s can remind", IDRequested)
+	}
+	if kind == Withdrawn && !d.WithdrawnVia.Told() {
+		c.add("WithdrawnVia", "must say how the requester withdrew: email, letter, phone or counter (got %q)", d.WithdrawnVia)
 	}
 	if kind == DelayNotice {
 		c.text("Explanation", d.Explanation)
@@ -182,6 +196,15 @@ func validate(kind Kind, d Data) error {
 		checkThirdParty(&c, d.ThirdParty)
 	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask:
 		checkSearch(&c, kind, d.Search)
+	case PortabilityTransfer:
+		if d.RequestType != request.Portability {
+			c.add("RequestType", "must be portability for a portability transfer (got %q)", d.RequestType)
+		}
+		if d.Transfer == nil {
+			c.add("Transfer", "is missing")
+		} else {
+			c.text("Transfer.SubjectName", d.Transfer.SubjectName)
+		}
 	case CorrectionNotice:
 		if d.Correction == nil {
 			c.add("Correction", "is missing")
@@ -238,12 +261,24 @@ func checkDecision(c *checker, d Data) {
 	switch {
 	case dec.Ground != "" && !dec.Ground.Valid():
 		c.add("Decision.Ground", "is unknown (%q)", dec.Ground)
+	case dec.Ground != "" && d.RequestType.Valid() && !dec.Ground.Fits(d.RequestType):
+		// A complaint restricts no right: its decision has no ground. Any other refusal names
+		// the real reason, one that fits its type (docs/rules.md §5).
+		c.add("Decision.Ground", "does not fit a %s (%q)", d.RequestType, dec.Ground)
 	case dec.Ground == "" && dec.Outcome == request.Refused && d.RequestType != request.Complaint:
-		// A complaint found unfounded is not a restriction of a right: it needs no ground.
 		c.add("Decision.Ground", "is missing: a refusal names its ground")
 	}
+	if dec.Ground == request.Accurate {
+		c.text("Decision.Evidence", dec.Evidence)
+	}
+	switch {
+	case dec.Fee != "" && (dec.FeeBasis != request.FeeExcessive && dec.FeeBasis != request.FeeFurtherCopy):
+		c.add("Decision.FeeBasis", "must say why a fee may be charged: %s or %s (got %q)", request.FeeExcessive, request.FeeFurtherCopy, dec.FeeBasis)
+	case dec.Fee != "" && (dec.Outcome == request.Refused || d.RequestType == request.Complaint):
+		c.add("Decision.Fee", "is set on a refusal or a complaint, which cost nothing")
+	}
 	changed := dec.Outcome == request.Granted || dec.Outcome == request.PartlyGranted
-	if changed && (d.RequestType == request.Rectification || d.RequestType == request.Erasure) &&
+	if changed && request.Corrects(d.RequestType) &&
 		len(dec.Recipients) == 0 && strings.TrimSpace(dec.RecipientsNote) == "" && !dec.NoRecipients {
 		c.add("Decision.Recipients", "is missing: name who was informed, or set RecipientsNote or NoRecipients (GDPR 19)")
 	}

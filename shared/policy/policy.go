@@ -41,6 +41,8 @@ const (
 	Erasure       = string(request.Erasure)
 	Objection     = string(request.Objection)
 	Complaint     = string(request.Complaint)
+	Restriction   = string(request.Restriction)
+	Portability   = string(request.Portability)
 )
 
 // Identity copy policies (IdentityPolicy.IDCopy).
@@ -57,21 +59,27 @@ func RequestTypes() []string { return request.Strings(request.Types) }
 type Profile struct {
 	ID           string       `json:"id"`
 	Organisation Organisation `json:"organisation"`
-	// Terms is the organisation's own term per request type; the keys are exactly the five
-	// request types. A zero Term means "no own term": only the GDPR month applies.
+	// Terms is the organisation's own term per request type; the keys are exactly the request
+	// types. A zero Term means "no own term": only the GDPR month applies.
 	Terms map[string]Term `json:"terms"`
 	// OwnTermsRollForward: whether own terms, like the GDPR month, move off a weekend or holiday
 	// to the next working day (docs/rules.md §3). The seeds say nothing, so the default is false.
-	OwnTermsRollForward bool             `json:"ownTermsRollForward"`
-	Identity            IdentityPolicy   `json:"identity"`
-	ThirdParty          ThirdPartyPolicy `json:"thirdParty"`
-	Links               LinkPolicy       `json:"links"`
-	Reminders           ReminderPolicy   `json:"reminders"`
-	Retention           RetentionPolicy  `json:"retention"`
-	Fees                FeePolicy        `json:"fees"`
-	RateLimits          RateLimits       `json:"rateLimits"`
-	Complaint           ComplaintPolicy  `json:"complaint"`
-	Decisions           DecisionPolicy   `json:"decisions"`
+	OwnTermsRollForward bool `json:"ownTermsRollForward"`
+	// ExtendableTypes are the request types whose term may be extended once (GDPR 12(3)):
+	// V allows a delay only for access, A for every type but a complaint (docs/rules.md §3).
+	ExtendableTypes []string         `json:"extendableTypes"`
+	Identity        IdentityPolicy   `json:"identity"`
+	ThirdParty      ThirdPartyPolicy `json:"thirdParty"`
+	Links           LinkPolicy       `json:"links"`
+	Reminders       ReminderPolicy   `json:"reminders"`
+	Retention       RetentionPolicy  `json:"retention"`
+	Fees            FeePolicy        `json:"fees"`
+	RateLimits      RateLimits       `json:"rateLimits"`
+	// ComplaintsCommittee is the klachtencommissie every toegelaten instelling has (Woningwet
+	// art. 55b): complaint decisions name it as the first route (docs/rules.md §4).
+	ComplaintsCommittee ComplaintsCommittee `json:"complaintsCommittee"`
+	Decisions           DecisionPolicy      `json:"decisions"`
+	Form                FormPolicy          `json:"form"`
 	// AccessInfo is the organisation's standard answer to GDPR 15(1)(a)-(h), written from its
 	// own regulation: every access package and access decision carries it (docs/rules.md §4).
 	AccessInfo AccessInfo `json:"accessInfo"`
@@ -137,12 +145,17 @@ type Organisation struct {
 	VisitingAddress []string `json:"visitingAddress,omitempty"`
 	SenderEmail     string   `json:"senderEmail"` // From: of every letter
 	SenderName      string   `json:"senderName"`
-	// PrivacyOfficerEmail receives staff_overdue escalations.
-	PrivacyOfficerEmail string `json:"privacyOfficerEmail"`
+	// PrivacyOfficerEmail receives staff_overdue escalations. Every decision names the privacy
+	// officer (the FG, GDPR 38(4)): PrivacyOfficerName (a name or the role), this address,
+	// PrivacyOfficerPhone and PrivacyOfficerAddress (lines of an envelope), by e-mail and on paper.
+	PrivacyOfficerEmail   string   `json:"privacyOfficerEmail"`
+	PrivacyOfficerName    Text     `json:"privacyOfficerName"`
+	PrivacyOfficerPhone   string   `json:"privacyOfficerPhone"`
+	PrivacyOfficerAddress []string `json:"privacyOfficerAddress"`
 	// StaffEmails receive staff_case links; STAFF_EMAILS overrides them.
 	StaffEmails []string `json:"staffEmails"`
 	// ComplaintsContact says where the organisation's own complaints procedure lives (text/URL).
-	ComplaintsContact string `json:"complaintsContact"`
+	ComplaintsContact Text `json:"complaintsContact"`
 }
 
 // AddressLine is the address as one line, e.g. "Postbus 105, 1200 AC Hilversum".
@@ -154,13 +167,17 @@ type IdentityPolicy struct {
 	// they request an ID copy) or "always" (every request needs a masked ID copy first).
 	IDCopy string `json:"idCopy"`
 	// SuspendClock stops the deadline while the organisation waits for proof of identity
-	// (docs/rules.md §3, EDPB 01/2022 §159).
-	SuspendClock bool `json:"suspendClock"`
+	// (docs/rules.md §3, EDPB 01/2022 §159), once per case, and only when the proof is asked for
+	// without undue delay: within AskWithinWorkingDays working days of receipt. A later request
+	// leaves the due date as it is; a complaint's clock never stops.
+	SuspendClock         bool `json:"suspendClock"`
+	AskWithinWorkingDays int  `json:"askWithinWorkingDays"`
 	// IDCopyMaxDays: an ID copy is deleted at the latest this many days after upload, checked
 	// or not (EDPB 01/2022 §79: keep it only until it is checked).
 	IDCopyMaxDays int `json:"idCopyMaxDays"`
 	// ReplyDays: when the requester has not answered a request for proof of identity within
-	// this many days, staff get a reminder to follow up or refuse on identity_not_established.
+	// this many days, they get a reminder; when the term passes a second time, staff are
+	// reminded and the desk shows the case as ready to refuse on identity_not_established.
 	ReplyDays int `json:"replyDays"`
 }
 
@@ -204,12 +221,14 @@ type RetentionPolicy struct {
 	Note               string `json:"note"`
 }
 
-// FeePolicy says what may be charged (docs/rules.md §4).
+// FeePolicy says what may be charged (docs/rules.md §4). Every request under GDPR 15-22 is free,
+// and so is a complaint: a fee only for a manifestly unfounded or excessive request (GDPR
+// 12(5)(a)) or a further copy of the data (15(3)), announced in the decision, and only where the
+// organisation charges such fees at all (ReasonableFee). A fee clause for other services (V's
+// "vergoedingen ... vooraf bekend") never touches these rights.
 type FeePolicy struct {
-	AccessAlwaysFree   bool   `json:"accessAlwaysFree"`
-	OtherFeesAnnounced bool   `json:"otherFeesAnnounced"`
-	Waivable           bool   `json:"waivable"`
-	Note               string `json:"note,omitempty"`
+	ReasonableFee bool   `json:"reasonableFee"`
+	Note          string `json:"note"`
 }
 
 // RateLimits bound accepted submissions; 0 switches a limit off (docs/contract.md §2).
@@ -218,14 +237,20 @@ type RateLimits struct {
 	PerEmailPerDay int `json:"perEmailPerDay"`
 }
 
-// ComplaintPolicy covers the routes after a complaint decision.
-type ComplaintPolicy struct {
-	// EscalationWeeks: the requester may go to court or the Autoriteit Persoonsgegevens within
-	// this many weeks of the decision (A §16, UAVG 35(2)).
-	EscalationWeeks int `json:"escalationWeeks"`
-	// RoutesOpenWithoutDecision: the complaint's receipt says that when no decision comes by the
-	// due date, the escalation routes open within EscalationWeeks after that date (A §16).
-	RoutesOpenWithoutDecision bool `json:"routesOpenWithoutDecision"`
+// ComplaintsCommittee is how a tenant takes a complaint further than the organisation: its
+// name, how to apply and the term, in both languages, as the complaint decision states them.
+type ComplaintsCommittee struct {
+	Name       Text `json:"name"`
+	HowToApply Text `json:"howToApply"`
+	Term       Text `json:"term"`
+}
+
+// FormPolicy shapes the public request form.
+type FormPolicy struct {
+	// AcceptsIDCopy: the form takes a masked ID copy. Off, it has no file field and a file sent
+	// anyway is refused (400 idDocument): it invites copies nobody needs; a copy comes only when
+	// staff ask for one with a reason (docs/rules.md §2). Both shipped profiles: off.
+	AcceptsIDCopy bool `json:"acceptsIdCopy"`
 }
 
 // DecisionPolicy says what every decision must carry beyond the law's minimum.
@@ -247,6 +272,49 @@ func (t Text) In(lang string) string {
 		return t.NL
 	}
 	return t.EN
+}
+
+// Tokens a text that speaks about the data subject may hold (the GDPR 15(1) answers): to the
+// subject they read "u"/"you", to a representative they name the person represented
+// (docs/rules.md §1, §4). A text is written in the second person: "De meeste gegevens heeft {u}
+// zelf aan ons gegeven", "{You} gave us most of the data".
+var subjectTokens = map[string][]string{
+	"nl": {"{u}", "{U}", "{uw}", "{Uw}"},
+	"en": {"{you}", "{You}", "{your}", "{Your}"},
+}
+
+// For is the text in lang, spoken to the data subject, or, when subject (the name of the
+// person represented) is not empty, to their representative about that person.
+func (t Text) For(lang, subject string) string {
+	s := t.In(lang)
+	if lang != "nl" {
+		lang = "en"
+	}
+	words := map[string][]string{"nl": {"u", "U", "uw", "Uw"}, "en": {"you", "You", "your", "Your"}}[lang]
+	if subject != "" {
+		own := possessive(lang, subject)
+		words = []string{subject, subject, own, own}
+	}
+	pairs := make([]string, 0, 8)
+	for i, tok := range subjectTokens[lang] {
+		pairs = append(pairs, tok, words[i])
+	}
+	return strings.NewReplacer(pairs...).Replace(s)
+}
+
+// possessive writes a name's genitive: Dutch "Jans", "Anna's", "Klaas'"; English "Jan's",
+// "Klaas'".
+func possessive(lang, name string) string {
+	last := strings.ToLower(name[len(name)-1:])
+	switch {
+	case strings.Contains("sxz", last) && (lang == "nl" || last == "s"):
+		return name + "'"
+	case lang == "nl" && strings.Contains("aiouy", last):
+		return name + "'s"
+	case lang == "nl":
+		return name + "s"
+	}
+	return name + "'s"
 }
 
 // AccessInfo holds the standard answers of GDPR 15(1)(a)-(h) and 15(2). The rights to

@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -37,12 +38,14 @@ func TestEmbeddedProfilesLoadAndValidate(t *testing.T) {
 			// comes from, so a reviewer can check it against the seed.
 			for _, field := range []string{
 				"terms.access", "terms.rectification", "terms.erasure", "terms.objection", "terms.complaint",
-				"ownTermsRollForward", "identity.idCopy", "identity.suspendClock",
+				"terms.restriction", "terms.portability",
+				"ownTermsRollForward", "identity.idCopy", "identity.suspendClock", "identity.askWithinWorkingDays",
 				"thirdParty.objectionDays", "thirdParty.stateTermInLetter",
 				"retention.caseRecordsMonths", "retention.contractEndedYears", "retention.purposeBoundYears",
-				"fees.accessAlwaysFree", "fees.otherFeesAnnounced", "fees.waivable",
-				"complaint.escalationWeeks", "organisation.senderEmail", "organisation.staffEmails",
-				"identity.replyDays", "decisions.motivateCorrections", "complaint.routesOpenWithoutDecision",
+				"fees.reasonableFee", "fees.note",
+				"organisation.senderEmail", "organisation.staffEmails", "extendableTypes", "complaintsCommittee",
+				"organisation.privacyOfficerName", "organisation.privacyOfficerPhone", "organisation.privacyOfficerAddress",
+				"identity.replyDays", "decisions.motivateCorrections",
 				"accessInfo.purposes", "accessInfo.categories", "accessInfo.recipients", "accessInfo.retention",
 				"accessInfo.source", "accessInfo.automatedDecisions",
 			} {
@@ -63,11 +66,12 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 		RollForward                          bool
 		IDCopy                               string
 		SuspendClock                         bool
+		AskWithinWorkingDays                 int
 		ObjectionDays                        int
 		StateTerm                            bool
 		ContractEndedYears, PurposeBoundYear int
 		Fees                                 FeePolicy
-		EscalationWeeks                      int
+		ExtendableTypes                      []string
 	}
 	tests := []struct {
 		name string
@@ -76,24 +80,25 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 		{"vallei-wonen", settings{
 			Terms: map[string]Term{
 				Access: {Weeks: 4}, Rectification: {Days: 14}, Erasure: {Days: 14},
-				Objection: {}, Complaint: {Weeks: 6},
+				Objection: {}, Complaint: {Weeks: 6}, Restriction: {}, Portability: {},
 			},
 			// Neither seed demands an ID copy from everyone (docs/rules.md §2; issue 10).
-			IDCopy: IDCopyNever, SuspendClock: true,
+			IDCopy: IDCopyNever, SuspendClock: true, AskWithinWorkingDays: 5,
 			ObjectionDays: 14, StateTerm: true,
-			Fees:            FeePolicy{AccessAlwaysFree: true, OtherFeesAnnounced: true, Waivable: true},
-			EscalationWeeks: 6,
+			Fees: FeePolicy{},
+			// V allows a delay only for access (docs/rules.md §3).
+			ExtendableTypes: []string{Access},
 		}},
 		{"de-alliantie", settings{
 			Terms: map[string]Term{
 				Access: {Weeks: 4}, Rectification: {Weeks: 4}, Erasure: {Weeks: 4},
-				Objection: {Weeks: 4}, Complaint: {Weeks: 6},
+				Objection: {Weeks: 4}, Complaint: {Weeks: 6}, Restriction: {}, Portability: {},
 			},
-			IDCopy: IDCopyNever, SuspendClock: true,
+			IDCopy: IDCopyNever, SuspendClock: true, AskWithinWorkingDays: 5,
 			ObjectionDays: 14, StateTerm: true,
 			ContractEndedYears: 2, PurposeBoundYear: 5,
-			Fees:            FeePolicy{AccessAlwaysFree: true},
-			EscalationWeeks: 6,
+			Fees:            FeePolicy{},
+			ExtendableTypes: []string{Access, Rectification, Erasure, Objection, Restriction, Portability},
 		}},
 	}
 	for _, tt := range tests {
@@ -105,11 +110,11 @@ func TestEmbeddedProfileSettings(t *testing.T) {
 			}
 			got := settings{
 				Terms: p.Terms, RollForward: p.OwnTermsRollForward,
-				IDCopy: p.Identity.IDCopy, SuspendClock: p.Identity.SuspendClock,
+				IDCopy: p.Identity.IDCopy, SuspendClock: p.Identity.SuspendClock, AskWithinWorkingDays: p.Identity.AskWithinWorkingDays,
 				ObjectionDays: p.ThirdParty.ObjectionDays, StateTerm: p.ThirdParty.StateTermInLetter,
 				ContractEndedYears: p.Retention.ContractEndedYears, PurposeBoundYear: p.Retention.PurposeBoundYears,
-				Fees:            FeePolicy{AccessAlwaysFree: p.Fees.AccessAlwaysFree, OtherFeesAnnounced: p.Fees.OtherFeesAnnounced, Waivable: p.Fees.Waivable},
-				EscalationWeeks: p.Complaint.EscalationWeeks,
+				Fees:            FeePolicy{ReasonableFee: p.Fees.ReasonableFee},
+				ExtendableTypes: p.ExtendableTypes,
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("settings (-want +got):\n%s", diff)
@@ -132,20 +137,25 @@ func TestLoadPath(t *testing.T) {
 			Website:     "https://woonstichting.example",
 			SenderEmail: "privacy@woonstichting.example", SenderName: "Privacyloket Woonstichting Test",
 			PrivacyOfficerEmail: "fg@woonstichting.example",
-			StaffEmails:         []string{"a@woonstichting.example", "b@woonstichting.example"},
-			ComplaintsContact:   "https://woonstichting.example/klachten",
+			PrivacyOfficerName:  Text{"de functionaris gegevensbescherming", "the data protection officer"},
+			PrivacyOfficerPhone: "030 123 4567", PrivacyOfficerAddress: []string{"Postbus 1", "1234 AB Teststad"},
+			StaffEmails:       []string{"a@woonstichting.example", "b@woonstichting.example"},
+			ComplaintsContact: Text{"https://woonstichting.example/klachten", "https://woonstichting.example/klachten"},
 		},
+		ExtendableTypes: []string{Access, Rectification, Erasure, Objection, Restriction, Portability},
 		Terms: map[string]Term{
 			Access: {Days: 30}, Rectification: {Weeks: 2}, Erasure: {Months: 1}, Objection: {}, Complaint: {Weeks: 8},
+			Restriction: {}, Portability: {},
 		},
 		OwnTermsRollForward: true,
-		Identity:            IdentityPolicy{IDCopy: IDCopyNever, IDCopyMaxDays: 7, ReplyDays: 10},
+		Identity:            IdentityPolicy{IDCopy: IDCopyNever, AskWithinWorkingDays: 5, IDCopyMaxDays: 7, ReplyDays: 10},
 		ThirdParty:          ThirdPartyPolicy{ObjectionDays: 10},
 		Links:               LinkPolicy{StaffDays: 7, RequesterDays: 95, ResultDays: 7, ThirdPartyDays: 10, ConfirmDays: 3},
 		Reminders:           ReminderPolicy{StaffWorkingDaysBefore: 2, OverdueRepeatDays: 1, ConfirmReminderHours: 12, UnconfirmedExpiryDays: 3},
 		Retention:           RetentionPolicy{CaseRecordsMonths: 6, ContractEndedYears: 1, PurposeBoundYears: 3, Note: "Test profile."},
-		Fees:                FeePolicy{AccessAlwaysFree: true},
-		Complaint:           ComplaintPolicy{EscalationWeeks: 6},
+		Fees:                FeePolicy{Note: "Test."},
+		ComplaintsCommittee: ComplaintsCommittee{Name: Text{"de Klachtencommissie Test", "the Test complaints committee"},
+			HowToApply: Text{"Test.", "Test."}, Term: Text{"Test.", "Test."}},
 		AccessInfo: AccessInfo{Purposes: Text{"Test.", "Test."}, Categories: Text{"Test.", "Test."}, Recipients: Text{"Test.", "Test."},
 			Retention: Text{"Test.", "Test."}, Source: Text{"Test.", "Test."}, AutomatedDecisions: Text{"Test.", "Test."}},
 	}
@@ -241,9 +251,17 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	want := []string{
 		"_sources.fees.note",
 		"_sources.organisation.fax",
-		"complaint.escalationWeeks",
-		"fees.waivable",
+		"complaintsCommittee.howToApply.en",
+		"complaintsCommittee.howToApply.nl",
+		"complaintsCommittee.name.en",
+		"complaintsCommittee.name.nl",
+		"complaintsCommittee.term.en",
+		"complaintsCommittee.term.nl",
+		"extendableTypes[1]",
+		"extendableTypes[2]",
+		"fees.note",
 		"id",
+		"identity.askWithinWorkingDays",
 		"identity.idCopy",
 		"identity.idCopyMaxDays",
 		"identity.replyDays",
@@ -252,10 +270,14 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"links.resultDays",
 		"links.staffDays",
 		"links.thirdPartyDays",
-		"organisation.complaintsContact",
+		"organisation.complaintsContact.nl",
 		"organisation.legalName",
 		"organisation.name",
+		"organisation.privacyOfficerAddress",
 		"organisation.privacyOfficerEmail",
+		"organisation.privacyOfficerName.en",
+		"organisation.privacyOfficerName.nl",
+		"organisation.privacyOfficerPhone",
 		"organisation.senderEmail",
 		"organisation.senderName",
 		"organisation.staffEmails[1]",
@@ -273,7 +295,9 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 		"terms.complaint",
 		"terms.erasure",
 		"terms.objection",
+		"terms.portability",
 		"terms.rectification",
+		"terms.restriction",
 		"thirdParty.objectionDays",
 	}
 	if diff := cmp.Diff(want, problems(t, err)); diff != "" {
@@ -399,31 +423,37 @@ func TestRequestTypesIsACopy(t *testing.T) {
 }
 
 // The settings issue 10 added, pinned to their seeds: V motivates every correction decision,
-// A opens the escalation routes when a complaint goes undecided (A §16), and each profile's
-// GDPR 15(1) answers are written from its own regulation.
+// and each profile's GDPR 15(1) answers are written from its own regulation.
 func TestEmbeddedProfileIssue10Settings(t *testing.T) {
 	t.Parallel()
 	for _, tt := range []struct {
-		name                 string
-		motivate, routesOpen bool
-		words                []string
+		name     string
+		motivate bool
+		words    []string
 	}{
-		{"vallei-wonen", true, false, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "zo lang als de wet voorschrijft"}},
-		{"de-alliantie", false, true, []string{"huur-, koop- en beheerovereenkomsten", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar"}},
+		// Issue 23 item 15: complete against the seeds, retention as periods or criteria.
+		{"vallei-wonen", true, []string{"verhuren, beheren, onderhouden en verkopen", "niet voor commerciële doelen", "klantgedrag analyseren",
+			"Opiumwet", "IP-adres", "gebruikersnaam", "Europese Economische Ruimte", "7 jaar"}},
+		{"de-alliantie", false, []string{"de huur, de koop of het beheer", "klanttevredenheid", "vragen, klachten en meldingen", "IP-adres",
+			"nieuwsbrief", "WoningNet", "uiterlijk 2 jaar", "uiterlijk 5 jaar", "een medewerker van de Alliantie controleert"}},
 	} {
 		p, err := Load(tt.name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if p.Identity.IDCopy != IDCopyNever || p.Decisions.MotivateCorrections != tt.motivate || p.Complaint.RoutesOpenWithoutDecision != tt.routesOpen || p.Identity.ReplyDays < 1 {
-			t.Errorf("%s: idCopy %s motivate %v routesOpen %v replyDays %d", tt.name, p.Identity.IDCopy, p.Decisions.MotivateCorrections,
-				p.Complaint.RoutesOpenWithoutDecision, p.Identity.ReplyDays)
+		if p.Identity.IDCopy != IDCopyNever || p.Decisions.MotivateCorrections != tt.motivate || p.Identity.ReplyDays < 1 {
+			t.Errorf("%s: idCopy %s motivate %v replyDays %d", tt.name, p.Identity.IDCopy, p.Decisions.MotivateCorrections, p.Identity.ReplyDays)
 		}
 		a := p.AccessInfo
 		all := strings.Join([]string{a.Purposes.NL, a.Categories.NL, a.Recipients.NL, a.Retention.NL, a.Source.NL, a.AutomatedDecisions.NL}, " ")
 		for _, w := range tt.words {
 			if !strings.Contains(all, w) {
 				t.Errorf("%s: accessInfo lacks %q", tt.name, w)
+			}
+		}
+		for _, w := range []string{"zo lang als de wet voorschrijft", "betrokkene", "Er kijkt altijd een medewerker naar"} {
+			if strings.Contains(all, w) {
+				t.Errorf("%s: accessInfo says %q", tt.name, w)
 			}
 		}
 	}
@@ -485,5 +515,91 @@ func TestValidatePostalContact(t *testing.T) {
 				t.Errorf("Validate() = %v, want a problem with %s", err, tt.field)
 			}
 		})
+	}
+}
+
+// The GDPR 15(1) answers speak to the reader: "u" to the data subject, the name of the person
+// represented to a representative (issue 23, Language); a profile that speaks of "de
+// betrokkene" or uses an unknown token does not load.
+func TestAnswersSpeakToTheReader(t *testing.T) {
+	t.Parallel()
+	text := Text{NL: "De meeste gegevens heeft {u} zelf gegeven. {Uw} dossier.", EN: "{You} gave most of it. {your} file."}
+	for _, tc := range []struct{ lang, subject, want string }{
+		{"nl", "", "De meeste gegevens heeft u zelf gegeven. Uw dossier."},
+		{"nl", "Yusuf el Amrani", "De meeste gegevens heeft Yusuf el Amrani zelf gegeven. Yusuf el Amrani's dossier."},
+		{"nl", "Jan de Vries", "De meeste gegevens heeft Jan de Vries zelf gegeven. Jan de Vries' dossier."},
+		{"nl", "Piet Pupil", "De meeste gegevens heeft Piet Pupil zelf gegeven. Piet Pupils dossier."},
+		{"en", "", "You gave most of it. your file."},
+		{"en", "Jan de Vries", "Jan de Vries gave most of it. Jan de Vries' file."},
+	} {
+		if got := text.For(tc.lang, tc.subject); got != tc.want {
+			t.Errorf("For(%s, %q) = %q, want %q", tc.lang, tc.subject, got, tc.want)
+		}
+	}
+	p, err := Load("vallei-wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.AccessInfo.Source.NL = "De betrokkene gaf de gegevens, {jij}."
+	p.AccessInfo.Source.EN = "The data subject gave them."
+	got := problems(t, p.Validate())
+	if want := []string{"accessInfo.source.en", "accessInfo.source.nl", "accessInfo.source.nl"}; !slices.Equal(got, want) {
+		t.Errorf("problems %v, want %v", got, want)
+	}
+}
+
+// A profile with placeholder values (letters print them) names each one; the functions refuse
+// to start with it unless ALLOW_PLACEHOLDER_PROFILE (docs/contract.md §2, issue 23 item 16).
+func TestPlaceholders(t *testing.T) {
+	t.Parallel()
+	v, err := Load("vallei-wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"organisation.senderEmail (privacyloket@valleiwonen.example)",
+		"organisation.privacyOfficerEmail (privacy@valleiwonen.example)",
+		"organisation.staffEmails[0] (privacyteam@valleiwonen.example)",
+		"organisation.postalAddress (Postbus 0000, 0000 XX Voorbeeldplaats)",
+		"organisation.visitingAddress (Voorbeeldstraat 0, 0000 XX Voorbeeldplaats)",
+		"organisation.privacyOfficerAddress (Postbus 0000, 0000 XX Voorbeeldplaats)",
+		"organisation.phone (000 000 0000)",
+		"organisation.privacyOfficerPhone (000 000 0000)",
+	}
+	// The register's owners and the organisation's domains are placeholders too (issue 21).
+	var got []string
+	for _, ph := range v.Placeholders() {
+		if !strings.HasPrefix(ph, "systems[") && !strings.HasPrefix(ph, "organisationDomains[") {
+			got = append(got, ph)
+		} else if !strings.Contains(ph, ".example") {
+			t.Errorf("placeholder %s is not on .example", ph)
+		}
+	}
+	if !slices.ContainsFunc(v.Placeholders(), func(s string) bool { return strings.HasPrefix(s, "systems[0].owners[0] (") }) ||
+		!slices.ContainsFunc(v.Placeholders(), func(s string) bool { return strings.HasPrefix(s, "organisationDomains[0] (") }) {
+		t.Errorf("vallei-wonen placeholders name no system owner or organisation domain: %v", v.Placeholders())
+	}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("vallei-wonen placeholders (-want +got):\n%s", diff)
+	}
+	if err := v.CheckPlaceholders(); err == nil || !strings.Contains(err.Error(), "ALLOW_PLACEHOLDER_PROFILE") || !strings.Contains(err.Error(), want[3]) {
+		t.Errorf("CheckPlaceholders: %v", err)
+	}
+	a, err := Load("de-alliantie")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := a.Placeholders(); !strings.HasPrefix(got[0], "organisation.senderEmail") || slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "postalAddress") || strings.Contains(s, "phone") }) {
+		t.Errorf("de-alliantie placeholders: %v, want its .example addresses only (its address and phone are real, A §2)", got)
+	}
+	a.Organisation.SenderEmail, a.Organisation.PrivacyOfficerEmail = "privacyloket@de-alliantie.nl", "fg@de-alliantie.nl"
+	a.Organisation.StaffEmails = []string{"privacy@de-alliantie.nl"}
+	a.Systems = slices.Clone(a.Systems) // the loaded profile may share its slices
+	for i := range a.Systems {
+		a.Systems[i].Owners = []string{fmt.Sprintf("systeem%d@de-alliantie.nl", i)}
+	}
+	a.OrganisationDomains = []string{"de-alliantie.nl"}
+	if got := a.Placeholders(); len(got) != 0 || a.CheckPlaceholders() != nil {
+		t.Errorf("a profile with real values: placeholders %v", got)
 	}
 }

@@ -60,7 +60,22 @@ func (p *Profile) Validate() error {
 	v.text("organisation.name", o.Name)
 	v.text("organisation.legalName", o.LegalName)
 	v.text("organisation.senderName", o.SenderName)
-	v.text("organisation.complaintsContact", o.ComplaintsContact)
+	v.texts("organisation.complaintsContact", o.ComplaintsContact)
+	v.texts("organisation.privacyOfficerName", o.PrivacyOfficerName)
+	if o.PrivacyOfficerPhone == "" {
+		v.add("organisation.privacyOfficerPhone", "required: every decision names the privacy officer's phone number (GDPR 38(4))")
+	} else if !phonePattern.MatchString(o.PrivacyOfficerPhone) {
+		v.add("organisation.privacyOfficerPhone", "not a phone number such as 088 0023200 (got %q)", o.PrivacyOfficerPhone)
+	}
+	if o.PrivacyOfficerAddress == nil {
+		v.add("organisation.privacyOfficerAddress", "required: every decision names the privacy officer's postal address (GDPR 38(4))")
+	} else {
+		v.address("organisation.privacyOfficerAddress", o.PrivacyOfficerAddress)
+	}
+	cc := p.ComplaintsCommittee
+	v.texts("complaintsCommittee.name", cc.Name)
+	v.texts("complaintsCommittee.howToApply", cc.HowToApply)
+	v.texts("complaintsCommittee.term", cc.Term)
 	// Optional, so a profile for e-mail only stays valid; the shipped profiles give both, and
 	// letters by post need them (policy_test checks).
 	if o.PostalAddress != nil {
@@ -100,6 +115,8 @@ func (p *Profile) Validate() error {
 	v.between("identity.idCopyMaxDays", id.IDCopyMaxDays, 1, 31)
 	// The reply term must end well inside the GDPR month, or the reminder comes too late to act.
 	v.between("identity.replyDays", id.ReplyDays, 1, 21)
+	// Without undue delay (EDPB 01/2022 §159): two working weeks at the most.
+	v.between("identity.askWithinWorkingDays", id.AskWithinWorkingDays, 1, 10)
 
 	ai := p.AccessInfo
 	for _, f := range []struct {
@@ -107,8 +124,8 @@ func (p *Profile) Validate() error {
 		t    Text
 	}{{"purposes", ai.Purposes}, {"categories", ai.Categories}, {"recipients", ai.Recipients},
 		{"retention", ai.Retention}, {"source", ai.Source}, {"automatedDecisions", ai.AutomatedDecisions}} {
-		v.text("accessInfo."+f.name+".nl", f.t.NL)
-		v.text("accessInfo."+f.name+".en", f.t.EN)
+		v.answer("accessInfo."+f.name+".nl", "nl", f.t.NL)
+		v.answer("accessInfo."+f.name+".en", "en", f.t.EN)
 	}
 
 	// A consultation longer than the GDPR month could never end before the answer is due.
@@ -146,17 +163,20 @@ func (p *Profile) Validate() error {
 	v.between("retention.purposeBoundYears", rt.PurposeBoundYears, 0, 30)
 	v.text("retention.note", rt.Note)
 
-	if p.Fees.Waivable && !p.Fees.OtherFeesAnnounced {
-		v.add("fees.waivable", "true, but fees.otherFeesAnnounced is false: there is no fee to waive")
-	}
+	v.text("fees.note", p.Fees.Note)
 
 	v.between("rateLimits.perIpPerHour", p.RateLimits.PerIPPerHour, 0, 10000)
 	v.between("rateLimits.perEmailPerDay", p.RateLimits.PerEmailPerDay, 0, 10000)
 
-	// The escalation term is statutory (UAVG 35(2), Awb 6:7); a profile cannot shorten or
-	// lengthen it, and a letter stating another term would mislead the requester.
-	if p.Complaint.EscalationWeeks != 6 {
-		v.add("complaint.escalationWeeks", "must be 6, the statutory term (UAVG 35(2)); got %d", p.Complaint.EscalationWeeks)
+	for i, t := range p.ExtendableTypes {
+		f := fmt.Sprintf("extendableTypes[%d]", i)
+		switch {
+		case !slices.Contains(gdprTypes, t):
+			// A complaint runs on the organisation's own procedure, where GDPR 12(3) does not apply.
+			v.add(f, "%q is not a request type with a GDPR term that can be extended (want one of %s)", t, strings.Join(gdprTypes, ", "))
+		case slices.Index(p.ExtendableTypes, t) < i:
+			v.add(f, "duplicate type %q", t)
+		}
 	}
 
 	p.validateCasework(&v)
@@ -176,7 +196,7 @@ func (p *Profile) Validate() error {
 
 // gdprTypes have the one-month ceiling of GDPR 12(3); an own term for them is only useful if
 // it can end earlier than that month.
-var gdprTypes = []string{Access, Rectification, Erasure, Objection}
+var gdprTypes = []string{Access, Rectification, Erasure, Objection, Restriction, Portability}
 
 func (p *Profile) validateTerms(v *validator) {
 	for _, k := range RequestTypes() {
@@ -226,6 +246,37 @@ type validator struct{ errs []error }
 
 func (v *validator) add(field, format string, args ...any) {
 	v.errs = append(v.errs, &FieldError{Field: field, Problem: fmt.Sprintf(format, args...)})
+}
+
+// braces finds the tokens in a text, e.g. "{u}".
+var braces = regexp.MustCompile(`\{[^{}]*\}`)
+
+// answer checks one language of a GDPR 15(1) answer: text that may span lines, spoken to the
+// reader ("u", "you") through the subject tokens only, never about "de betrokkene" (docs/rules.md
+// §4: a representative reads the name of the person represented instead).
+func (v *validator) answer(field, lang, s string) {
+	if strings.TrimSpace(s) == "" {
+		v.add(field, "required")
+		return
+	}
+	if strings.ContainsFunc(s, func(r rune) bool { return unicode.IsControl(r) && r != '\n' }) {
+		v.add(field, "contains a control character")
+	}
+	for _, tok := range braces.FindAllString(s, -1) {
+		if !slices.Contains(subjectTokens[lang], tok) {
+			v.add(field, "unknown token %s (want one of %s)", tok, strings.Join(subjectTokens[lang], " "))
+		}
+	}
+	third := map[string]string{"nl": "betrokkene", "en": "data subject"}[lang]
+	if strings.Contains(strings.ToLower(s), third) {
+		v.add(field, "speaks of %q: write to the reader with %s", third, strings.Join(subjectTokens[lang], " "))
+	}
+}
+
+// texts checks a text the organisation supplies in both languages (docs/rules.md §4).
+func (v *validator) texts(field string, t Text) {
+	v.text(field+".nl", t.NL)
+	v.text(field+".en", t.EN)
 }
 
 func (v *validator) text(field, s string) {

@@ -280,7 +280,7 @@ func TestBarChart(t *testing.T) {
 		}
 	}
 	wantRows := [][]string{{"L:type.access", "4"}, {"L:type.rectification", "1"}, {"L:type.erasure", "2"},
-		{"L:type.objection", "1"}, {hostile, "1"}} // control characters dropped
+		{"L:type.objection", "1"}, {hostile, "1"}, {"L:type.restriction", "0"}, {"L:type.portability", "0"}} // control characters dropped
 	if diff := cmp.Diff(wantRows, ch.Rows); diff != "" {
 		t.Errorf("rows (-want +got):\n%s", diff)
 	}

@@ -127,13 +127,15 @@ func TestComputeSeeded(t *testing.T) {
 	// G 2, I 1; third party C 14; staff A 18, B 35, C 22+16, D 32.9, E 23.1.
 	want := `{
 		"from": "2026-03-01", "to": "2026-03-31",
-		"received": {"access": 4, "rectification": 1, "erasure": 2, "objection": 1, "complaint": 1},
+		"received": {"access": 4, "rectification": 1, "erasure": 2, "objection": 1, "complaint": 1, "restriction": 0, "portability": 0},
 		"decided": {"granted": 2, "partly_granted": 1, "refused": 2},
 		"onTime": 4, "late": 1, "open": 3, "overdueNow": 1, "onTimeRate": 0.8,
 		"medianDaysToDecision": 35, "p90DaysToDecision": 52, "extended": 2,
 		"refusedByGround": {"state_security": 0, "protection_of_rights": 1, "economic_interest": 0,
-			"crime_prevention": 0, "manifestly_unfounded": 1, "excessive": 1, "required_by_law": 0,
-			"identity_not_established": 0},
+			"crime_prevention": 0, "civil_claims": 0, "manifestly_unfounded": 1, "excessive": 1, "required_by_law": 0,
+			"identity_not_established": 0, "representation_not_proven": 0, "accurate": 0, "no_erasure_ground": 0,
+			"legal_obligation": 0, "legal_claims": 0, "compelling_grounds": 0, "no_restriction_ground": 0,
+			"no_portability_ground": 0},
 		"stages": {
 			"awaiting_confirmation": {"medianDays": 0.5, "p90Days": 2},
 			"awaiting_identity": {"medianDays": 2, "p90Days": 10},

@@ -20,10 +20,14 @@ const (
 	Erasure       Type = "erasure"
 	Objection     Type = "objection"
 	Complaint     Type = "complaint"
+	// Restriction of processing (GDPR 18) and data portability (GDPR 20): rights neither seed
+	// names, on the GDPR month (docs/rules.md §1).
+	Restriction Type = "restriction"
+	Portability Type = "portability"
 )
 
-// Types lists every request type in form order.
-var Types = []Type{Access, Rectification, Erasure, Objection, Complaint}
+// Types lists every request type in form order (docs/contract.md §3).
+var Types = []Type{Access, Rectification, Erasure, Objection, Complaint, Restriction, Portability}
 
 // Valid reports whether t is a known type.
 func (t Type) Valid() bool { return slices.Contains(Types, t) }
@@ -75,7 +79,7 @@ const (
 )
 
 // StaffActions are the actions staff may post to StaffCase, in page order.
-var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActDecide, ActWithdraw, ActRevokeLinks}
+var StaffActions = []Action{ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActExtend, ActConsult, ActThirdPartyDone, ActDecide, ActWithdraw, ActRevokeLinks}
 
 // transition is one row of the state machine: from any of From, the action leads to To
 // (an empty To keeps the status).
@@ -183,10 +187,15 @@ type Case struct {
 	Subject   Person
 	Relation  Relation // optional: "" when not given
 	// Channel is how the request reached the organisation; "" is the web form (ChannelWeb).
-	Channel        Channel
-	Details        string
-	Proposed       string
-	Motivation     string
+	Channel    Channel
+	Details    string
+	Proposed   string
+	Motivation string
+	// Reason is, for a restriction, why the processing should be restricted (GDPR 18(1)).
+	Reason string
+	// TransferTo is, for portability, the e-mail address of the organisation that should
+	// receive the data directly (GDPR 20(2)); "" when the requester named none.
+	TransferTo     string
 	Representative *Representative
 	Signature      string
 
@@ -197,9 +206,12 @@ type Case struct {
 	Extended    bool
 	// SuspendedDays counts the whole days the clock stood still while waiting for identity.
 	SuspendedDays int
-	Identity      Identity
-	ThirdParty    *ThirdParty // the consulted third party, if any
-	Decision      *Decision   // set when decided
+	// ClockStopped says the case's one suspension has begun (docs/rules.md §2): a later
+	// request for proof of identity does not stop the clock again.
+	ClockStopped bool
+	Identity     Identity
+	ThirdParty   *ThirdParty // the consulted third party, if any
+	Decision     *Decision   // set when decided
 	// Result describes the access package while it is stored (sealed) for download.
 	Result *Result
 	// Searches are the case's search and carry-out tasks, one per system (search.go).
@@ -231,7 +243,9 @@ func (c *Case) Recipient() (name, email string) {
 
 // ThirdParty is someone named in the file whose view is asked before disclosure (docs/rules.md §4).
 type ThirdParty struct {
-	Name, Email  string
+	Name, Email string
+	// Address is where a consultation by post goes when no e-mail address is known.
+	Address      string
 	AskedAt      time.Time
 	ObjectionDue civil.Date // the last day to object
 	Answer       ThirdPartyAnswer
@@ -244,9 +258,15 @@ type ThirdParty struct {
 
 // Decision is the answer to the request.
 type Decision struct {
-	Outcome        Outcome
-	Motivation     string
-	Ground         Ground   // "" when granted, or for a refused complaint
+	Outcome    Outcome
+	Motivation string
+	Ground     Ground // "" when granted, and always for a complaint
+	// Evidence is, for a refusal on Accurate, which evidence would change the decision.
+	Evidence string
+	// Fee is a reasonable fee in euros ("12,50"), announced in the decision, and FeeBasis why
+	// it may be charged (FeeExcessive, FeeFurtherCopy); "" for a free request, as nearly all are.
+	Fee            string
+	FeeBasis       FeeBasis
 	Recipients     []string // rectification/erasure: who was informed
 	RecipientsNote string   // or why informing them was impossible or disproportionate
 	// NoRecipients: staff confirmed the data went to no one, so no one had to be informed.

@@ -169,3 +169,40 @@ func TestOneLineFieldsHoldNoControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// Restriction needs the reason; portability may name the organisation that should receive the
+// data, as a plain e-mail address (CONTRACT §3, issue 23 item 13).
+func TestRestrictionAndPortability(t *testing.T) {
+	t.Parallel()
+	base := Submission{Name: "Carla", Email: "carla@tenant.test", BirthDate: "1980-05-17", Signature: "Carla", Declaration: true}
+	codes := func(s Submission) string {
+		_, errs := s.Validate(d("2026-03-27"))
+		var out []string
+		for _, e := range errs {
+			out = append(out, e.Field+":"+e.Code)
+		}
+		return strings.Join(out, " ")
+	}
+	r := base
+	r.Type = "restriction"
+	if got := codes(r); got != "reason:required" {
+		t.Errorf("restriction without reason: %q", got)
+	}
+	r.Reason = "Mijn huurachterstand klopt niet; beperk het gebruik tot u die hebt gecontroleerd."
+	if v, errs := r.Validate(d("2026-03-27")); len(errs) != 0 || v.Reason != r.Reason || v.Type != Restriction {
+		t.Errorf("restriction with reason: %+v %v", v, errs)
+	}
+	p := base
+	p.Type = "portability"
+	if got := codes(p); got != "" {
+		t.Errorf("portability without a recipient: %q", got)
+	}
+	p.RecipientEmail = "not an address"
+	if got := codes(p); got != "recipientEmail:email" {
+		t.Errorf("portability to a bad address: %q", got)
+	}
+	p.RecipientEmail = "Verhuur@Nieuwe-Corporatie.NL"
+	if v, errs := p.Validate(d("2026-03-27")); len(errs) != 0 || v.TransferTo != "verhuur@nieuwe-corporatie.nl" {
+		t.Errorf("portability to an organisation: %+v %v", v, errs)
+	}
+}

@@ -10,13 +10,6 @@ import (
 // The search across the organisation's systems (docs/rules.md §7, docs/contract.md §3 "Search
 // tasks"): one task per system, answered by the system's owners through a personal link.
 
-// Types a system is searched for that the vocabulary may not list yet: restriction and
-// portability are rights the search-task table covers (docs/contract.md §3).
-const (
-	Restriction Type = "restriction"
-	Portability Type = "portability"
-)
-
 // SearchPhase says whether a task looks for data (before the decision) or carries the
 // decision out (after a grant).
 type SearchPhase string

@@ -24,6 +24,8 @@ type Submission struct {
 	Details         string               `json:"details"`
 	ProposedChanges string               `json:"proposedChanges"`
 	Motivation      string               `json:"motivation"`
+	Reason          string               `json:"reason"`         // restriction: why the processing should be restricted
+	RecipientEmail  string               `json:"recipientEmail"` // portability: the organisation that should receive the data
 	Representative  *RepresentativeInput `json:"representative"`
 	Signature       string               `json:"signature"`
 	Declaration     bool                 `json:"declaration"`
@@ -69,6 +71,8 @@ type Validated struct {
 	Details        string
 	Proposed       string
 	Motivation     string
+	Reason         string // restriction: why
+	TransferTo     string // portability: the organisation that should receive the data, or ""
 	Representative *Representative
 	Signature      string
 	Bot            bool // the honeypot was filled in
@@ -128,6 +132,10 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 	v.Details = text("details", s.Details, v.Type == Erasure || v.Type == Complaint, maxLong)
 	v.Proposed = text("proposedChanges", s.ProposedChanges, v.Type == Rectification, maxLong)
 	v.Motivation = text("motivation", s.Motivation, v.Type == Objection, maxLong)
+	v.Reason = text("reason", s.Reason, v.Type == Restriction, maxLong)
+	if e := trim(s.RecipientEmail); e != "" {
+		v.TransferTo = email(e, "recipientEmail", add)
+	}
 	v.Signature = line("signature", s.Signature, true, maxShort)
 	if !s.Declaration {
 		add("declaration", "declaration")

@@ -56,3 +56,44 @@ func TestFieldErrorMessage(t *testing.T) {
 		}
 	}
 }
+
+// Grounds fit the types RULES §5 gives them: a rectification refused because the data is
+// correct has its own ground, and none borrows a ground of another right; a complaint has none.
+func TestGroundsByType(t *testing.T) {
+	t.Parallel()
+	general := []Ground{StateSecurity, ProtectionOfRights, EconomicInterest, CrimePrevention, CivilClaims,
+		ManifestlyUnfounded, Excessive, IdentityNotEstablished, RepresentationNotProven}
+	own := map[Type][]Ground{
+		Access:        nil,
+		Rectification: {Accurate},
+		Erasure:       {NoErasureGround, LegalObligation, LegalClaims},
+		Objection:     {RequiredByLaw, LegalClaims, CompellingGrounds},
+		Restriction:   {NoRestrictionGround},
+		Portability:   {NoPortabilityGround},
+	}
+	if got := GroundsFor(Complaint); len(got) != 0 {
+		t.Errorf("GroundsFor(complaint) = %v, want none", got)
+	}
+	for typ, extra := range own {
+		want := map[Ground]bool{}
+		for _, g := range append(append([]Ground{}, general...), extra...) {
+			want[g] = true
+		}
+		for _, g := range Grounds {
+			if got := g.Fits(typ); got != want[g] {
+				t.Errorf("%s.Fits(%s) = %v, want %v", g, typ, got, want[g])
+			}
+		}
+		if got := len(GroundsFor(typ)); got != len(want) {
+			t.Errorf("GroundsFor(%s) has %d grounds, want %d", typ, got, len(want))
+		}
+	}
+	for _, g := range Grounds {
+		if g.Fits(Complaint) {
+			t.Errorf("%s fits a complaint", g)
+		}
+	}
+	if !CivilClaims.Partial() || Accurate.Partial() {
+		t.Error("Partial: only civil_claims limits a request without refusing it whole")
+	}
+}

@@ -35,17 +35,26 @@ type CasePost struct {
 	DocumentType          string   `json:"documentType"`
 	RepresentationChecked bool     `json:"representationChecked"`
 	Reason                string   `json:"reason"`
+	How                   string   `json:"how"`
+	Note                  string   `json:"note"`
 	Explanation           string   `json:"explanation"`
 	Outcome               string   `json:"outcome"`
 	Motivation            string   `json:"motivation"`
 	Ground                string   `json:"ground"`
+	Evidence              string   `json:"evidence"`
+	Fee                   string   `json:"fee"`
+	FeeBasis              string   `json:"feeBasis"`
 	Recipients            []string `json:"recipients"`
 	RecipientsNote        string   `json:"recipientsNote"`
 	CorrectionSummary     string   `json:"correctionSummary"`
 	NoRecipients          bool     `json:"noRecipients"`
+	TransferConfirmed     bool     `json:"transferConfirmed"`
 	AccessInfo            string   `json:"accessInfo"`
 	ThirdPartyName        string   `json:"thirdPartyName"`
 	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
+	ThirdPartyAddress     string   `json:"thirdPartyAddress"`
+	Answer                string   `json:"answer"`
+	Comment               string   `json:"comment"`
 	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
 	// add_search, waive_search
 	System     string `json:"system"`
@@ -57,10 +66,11 @@ type CasePost struct {
 // or the JSON client's inline text), at most accessresult.MaxResultSize.
 func (p CasePost) Input(body *web.Body) (app.StaffInput, error) {
 	in := app.StaffInput{Action: request.Action(p.Action), Method: request.VerificationMethod(p.Method), DocumentType: request.DocumentType(p.DocumentType),
-		RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, AccessInfo: p.AccessInfo, Reason: p.Reason,
-		Explanation: p.Explanation, Outcome: request.Outcome(p.Outcome), Motivation: p.Motivation, Ground: request.Ground(p.Ground),
+		RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, TransferConfirmed: p.TransferConfirmed, AccessInfo: p.AccessInfo, Reason: p.Reason, How: p.How, Note: p.Note,
+		Explanation: p.Explanation, Outcome: request.Outcome(p.Outcome), Motivation: p.Motivation, Ground: request.Ground(p.Ground), Evidence: p.Evidence, Fee: p.Fee, FeeBasis: p.FeeBasis,
 		Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 		ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail,
+		ThirdPartyAddress: p.ThirdPartyAddress, ThirdPartyAnswer: p.Answer, Comment: p.Comment,
 		Search: app.SearchInput{System: p.System, SystemName: p.SystemName, OwnerEmail: strings.ToLower(strings.TrimSpace(p.OwnerEmail))}}
 	file, err := body.File("resultFile", accessresult.MaxResultSize)
 	if err != nil {

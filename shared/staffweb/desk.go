@@ -42,6 +42,8 @@ type DeskPost struct {
 	Details          string                       `json:"details"`
 	ProposedChanges  string                       `json:"proposedChanges"`
 	Motivation       string                       `json:"motivation"`
+	Reason           string                       `json:"reason"`
+	RecipientEmail   string                       `json:"recipientEmail"`
 	Representative   *request.RepresentativeInput `json:"representative"`
 	Lang             string                       `json:"lang"`
 	Channel          string                       `json:"channel"`
@@ -54,7 +56,7 @@ func (p DeskPost) intake() request.Intake {
 	return request.Intake{
 		Submission: request.Submission{Type: p.Type, Name: p.Name, Email: p.Email, BirthDate: p.BirthDate, Phone: p.Phone,
 			Address: p.Address, Relation: p.Relation, Details: p.Details, ProposedChanges: p.ProposedChanges,
-			Motivation: p.Motivation, Representative: p.Representative, Lang: p.Lang},
+			Motivation: p.Motivation, Reason: p.Reason, RecipientEmail: p.RecipientEmail, Representative: p.Representative, Lang: p.Lang},
 		Channel: p.Channel, ReceivedOn: p.ReceivedOn, ConfirmPast: p.ConfirmPast, ConfirmDuplicate: p.ConfirmDuplicate,
 	}
 }

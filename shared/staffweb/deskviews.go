@@ -191,7 +191,8 @@ func (d Desk) Intake(w http.ResponseWriter, r *http.Request, u app.DeskUser, lan
 	form := func(pg *web.DeskPage) {
 		pg.Intake = map[string]string{"channel": p.Channel, "receivedOn": p.ReceivedOn, "type": p.Type, "lang": p.Lang,
 			"name": p.Name, "birthDate": p.BirthDate, "email": p.Email, "address": p.Address, "phone": p.Phone,
-			"relation": p.Relation, "details": p.Details, "proposedChanges": p.ProposedChanges, "motivation": p.Motivation}
+			"relation": p.Relation, "details": p.Details, "proposedChanges": p.ProposedChanges, "motivation": p.Motivation,
+			"reason": p.Reason, "recipientEmail": p.RecipientEmail}
 		if p.ConfirmPast {
 			pg.Intake["confirmPast"] = "true"
 		}

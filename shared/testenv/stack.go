@@ -45,6 +45,9 @@ type Options struct {
 	// tasks; without it the register is emptied and a case goes from identity to decision as
 	// before the search existed.
 	Casework bool
+	// FormIDCopy makes the profile's form take an ID copy (form.acceptsIdCopy; both shipped
+	// profiles: off), for tests of uploads on the form.
+	FormIDCopy bool
 }
 
 // Store is all three stores of one backend.
@@ -129,6 +132,7 @@ func NewStack(t testing.TB, o Options) *Stack {
 	if !o.Casework {
 		s.Profile.Systems = nil
 	}
+	s.Profile.Form.AcceptsIDCopy = s.Profile.Form.AcceptsIDCopy || o.FormIDCopy
 	var queue *memQueue
 	switch o.Backend {
 	case Emulators:

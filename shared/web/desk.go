@@ -147,12 +147,14 @@ var intakeFields = map[string]struct{ label, kind, need, hint string }{
 	"details":                 {"form.details", "textarea", "desk.need.details", ""},
 	"proposedChanges":         {"form.proposedChanges", "textarea", "desk.need.proposedChanges", ""},
 	"motivation":              {"form.motivation", "textarea", "desk.need.motivation", ""},
+	"reason":                  {"form.reason", "textarea", "desk.need.reason", ""},
+	"recipientEmail":          {"form.recipientEmail", "email", "optional", ""},
 }
 
 // intakeOrder is the order of the intake form's fields on the page: the error summary follows it.
 var intakeOrder = []string{"channel", "receivedOn", "confirmPast", "type", "lang", "name", "birthDate", "email", "address",
 	"phone", "relation", "representative", "representative.name", "representative.email", "representative.capacity",
-	"details", "proposedChanges", "motivation", "confirmDuplicate"}
+	"details", "proposedChanges", "motivation", "reason", "recipientEmail", "confirmDuplicate"}
 
 // intakeID is the id of the element a field's error leads to.
 func intakeID(field string) string {

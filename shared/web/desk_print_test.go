@@ -58,8 +58,8 @@ func TestPrintPageOfAPaperResult(t *testing.T) {
 			Info:      &letter.AccessInfo{Purposes: "Letting homes.", Categories: "Name.", Recipients: "No one.", Retention: "Two years.", Source: "You.", AutomatedDecisions: "None."},
 			Generated: civil.Date{Year: 2026, Month: 3, Day: 26}}}
 	page := renderPrint(t, v)
-	for _, want := range []string{`class="sheet paper" lang="en"`, "The data we hold about you", "<th scope=\"row\">huur</th><td>712,50</td>",
-		"Piet Post", "1 March 2026", "What do we use your data for?", "Letting homes.", "Autoriteit Persoonsgegevens", "26 March 2026", "PL-AAAA-BBBB"} {
+	for _, want := range []string{`class="sheet paper" lang="en"`, "The data we hold", "<th scope=\"row\">huur</th><td>712,50</td>",
+		"Piet Post", "1 March 2026", "What do we use the data for?", "Letting homes.", "Autoriteit Persoonsgegevens", "26 March 2026", "PL-AAAA-BBBB"} {
 		if !strings.Contains(page, want) {
 			t.Errorf("paper result lacks %q", want)
 		}

@@ -1,14 +1,16 @@
 package web
 
 import (
+	"fmt"
 	"slices"
 
+	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // pageOrder is the order of the request form's fields on the page: the error summary follows it.
 var pageOrder = []string{"type", "name", "email", "birthDate", "phone", "address", "relation", "details", "proposedChanges",
-	"motivation", "representative", "representative.name", "representative.email", "representative.capacity", "idDocument",
+	"motivation", "reason", "recipientEmail", "representative", "representative.name", "representative.email", "representative.capacity", "idDocument",
 	"signature", "declaration"}
 
 // fieldView is one labelled input of the request form.
@@ -28,12 +30,25 @@ type formView struct {
 	Sign                     []fieldView
 	Errors                   map[string]string
 	Summary                  []summaryItem
+	// AcceptsIDCopy: the profile's form.acceptsIdCopy. Off (both shipped profiles), the form has
+	// no file field: copies come only when staff ask for one (docs/rules.md §2).
+	AcceptsIDCopy bool
+	// Notice is the information of GDPR 13 about this form's own processing.
+	Notice formNotice
+}
+
+// formNotice is what GDPR 13 asks the form to say about the data it collects: who decides,
+// the privacy officer, the purpose and basis, how long the case is kept, the rights and the AP.
+// The sentences that carry the profile's values are written here; the rest is in the page.
+type formNotice struct {
+	Controller, Officer, Keep string
 }
 
 type summaryItem struct{ Field, Label, Message string }
 
-// NewFormView is the request form with the values so far and every error (none for a new form).
-func NewFormView(lang string, s request.Submission, errs []FieldError) formView {
+// NewFormView is the request form of the organisation of profile p, with the values so far and
+// every error (none for a new form).
+func NewFormView(lang string, p *policy.Profile, s request.Submission, errs []FieldError) formView {
 	byField := map[string]string{}
 	for _, e := range errs {
 		byField[e.Field] = e.Message
@@ -63,6 +78,8 @@ func NewFormView(lang string, s request.Submission, errs []FieldError) formView 
 			f("details", "textarea", "", s.Details, false),
 			f("proposedChanges", "textarea", "", s.ProposedChanges, false),
 			f("motivation", "textarea", "", s.Motivation, false),
+			f("reason", "textarea", "", s.Reason, false),
+			f("recipientEmail", "email", "", s.RecipientEmail, false),
 		},
 		Rep: []fieldView{
 			{ID: "representative.name", Name: "representative.name", Label: t("form.rep.name"), Kind: "text", Value: rep.Name,
@@ -72,6 +89,15 @@ func NewFormView(lang string, s request.Submission, errs []FieldError) formView 
 		},
 		Sign:   []fieldView{f("signature", "text", "name", s.Signature, true)},
 		Errors: byField,
+	}
+	if p != nil {
+		o := p.Organisation
+		v.AcceptsIDCopy = p.Form.AcceptsIDCopy
+		v.Notice = formNotice{
+			Controller: fmt.Sprintf(t("form.notice.controller"), o.LegalName),
+			Officer:    fmt.Sprintf(t("form.notice.officer"), o.PrivacyOfficerName.In(lang), o.PrivacyOfficerEmail, o.PrivacyOfficerPhone),
+			Keep:       fmt.Sprintf(t("form.notice.keep"), p.Retention.CaseRecordsMonths),
+		}
 	}
 	for _, ty := range request.Types {
 		v.Types = append(v.Types, string(ty))

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"html/template"
 	"log/slog"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -14,6 +16,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/i18n"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/outbox"
+	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
@@ -146,7 +149,7 @@ func TestFormSummaryFollowsThePage(t *testing.T) {
 	errs := []FieldError{{Field: "email"}, {Field: "signature"}, {Field: "declaration"}, {Field: "details"},
 		{Field: "representative.name"}, {Field: "representative.capacity"}, {Field: "type"}}
 	var got []string
-	for _, s := range NewFormView("nl", request.Submission{}, errs).Summary {
+	for _, s := range NewFormView("nl", nil, request.Submission{}, errs).Summary {
 		got = append(got, s.Field)
 	}
 	want := "type email details representative.name representative.capacity signature declaration"
@@ -233,7 +236,7 @@ func TestFormGuidesARepresentative(t *testing.T) {
 	t.Parallel()
 	word := map[string]string{"nl": "vertegenwoordiger", "en": "representative"}
 	for _, lang := range []string{"nl", "en"} {
-		v := NewFormView(lang, request.Submission{}, nil)
+		v := NewFormView(lang, nil, request.Submission{}, nil)
 		if h := v.Sign[0].Hint; h == "" {
 			t.Errorf("%s: the signature has no hint for a representative", lang)
 		}
@@ -299,6 +302,36 @@ func TestReportWeeksInTheReadersDateFormat(t *testing.T) {
 		page := charts.String()
 		if strings.Contains(page, "2026-11-02") || strings.Count(page, ">"+want+"<") < 2 {
 			t.Errorf("report (%s): the week of 2 November is not written %q in the chart and its table:\n%s", lang, want, page)
+		}
+	}
+}
+
+// The form has an ID upload only where the profile takes copies, and always says what GDPR 13
+// asks about its own processing (issue 23 items 11, 12).
+func TestFormNoticeAndIDUpload(t *testing.T) {
+	t.Parallel()
+	for _, name := range []string{"vallei-wonen", "de-alliantie"} {
+		p, err := policy.Load(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, lang := range []string{"nl", "en"} {
+			page := renderPage(t, "request_form", lang, NewFormView(lang, p, request.Submission{}, nil))
+			if strings.Contains(page, `type="file"`) {
+				t.Errorf("%s/%s: the form has a file field, though form.acceptsIdCopy is off", name, lang)
+			}
+			for _, want := range []string{p.Organisation.LegalName, p.Organisation.PrivacyOfficerEmail, p.Organisation.PrivacyOfficerPhone,
+				p.Organisation.PrivacyOfficerName.In(lang), strconv.Itoa(p.Retention.CaseRecordsMonths), "Autoriteit Persoonsgegevens",
+				map[string]string{"nl": "artikel 6 lid 1 onder c", "en": "Article 6(1)(c)"}[lang]} {
+				if !strings.Contains(page, template.HTMLEscapeString(want)) {
+					t.Errorf("%s/%s: the form's notice lacks %q", name, lang, want)
+				}
+			}
+			p.Form.AcceptsIDCopy = true
+			if page := renderPage(t, "request_form", lang, NewFormView(lang, p, request.Submission{}, nil)); !strings.Contains(page, `name="idDocument" type="file"`) {
+				t.Errorf("%s/%s: acceptsIdCopy on, but no file field", name, lang)
+			}
+			p.Form.AcceptsIDCopy = false
 		}
 	}
 }

@@ -161,8 +161,8 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 				methods = append(methods, Option{string(m), t("method." + string(m))})
 			}
 			docs := []Option{{"", t("doc.none")}}
-			for _, d := range app.DocumentTypes {
-				docs = append(docs, Option{d, t("doc." + d)})
+			for _, d := range request.DocumentTypes {
+				docs = append(docs, Option{string(d), t("doc." + string(d))})
 			}
 			av.Fields = []ActionField{field("method", "select", true, methods...), field("documentType", "select", false, docs...)}
 			if c.Representative != nil {
@@ -173,31 +173,66 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		case request.ActExtend:
 			av.Fields, av.Secondary = []ActionField{field("explanation", "textarea", true)}, true
 		case request.ActWithdraw:
-			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", true)}, true
+			// Only the requester withdraws; staff record how they told us (docs/rules.md §4).
+			var how []Option
+			for _, ch := range request.Channels {
+				if ch.Told() {
+					how = append(how, Option{string(ch), t("channel." + string(ch))})
+				}
+			}
+			av.Fields, av.Secondary = []ActionField{field("how", "select", true, how...), field("note", "textarea", false)}, true
 		case request.ActConsult:
-			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", true)}, true
+			// An e-mail address, or else a postal address: the consultation then goes by post.
+			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", false),
+				field("thirdPartyAddress", "textarea", false)}, true
+		case request.ActThirdPartyDone:
+			answers := []Option{{"", t("tp.answer.pending")}}
+			for _, a := range []request.ThirdPartyAnswer{request.ThirdPartyAgrees, request.ThirdPartyObjects} {
+				answers = append(answers, Option{string(a), t("tp.answer." + string(a))})
+			}
+			av.Fields, av.Secondary = []ActionField{field("answer", "select", true, answers...), field("comment", "textarea", false)}, true
 		case request.ActDecide:
 			av.Multipart = true
 			var outcomes []Option
-			for _, o := range app.Outcomes {
-				outcomes = append(outcomes, Option{o, t("outcome." + o)})
-			}
-			grounds := []Option{{"", t("ground.none")}}
-			for _, g := range app.Grounds {
-				grounds = append(grounds, Option{g, t("ground." + g)})
+			for _, o := range request.Outcomes {
+				outcomes = append(outcomes, Option{string(o), t("outcome." + string(o))})
 			}
 			motivation := field("motivation", "textarea", false)
-			if v.MotivationRequired { // the profile asks it for every decision, granted included
+			if v.MotivationRequired || c.Type == request.Complaint { // every complaint decision, and where the profile asks it
 				motivation.Label, motivation.Required = t("field.motivation.always"), true
 			}
-			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), motivation,
-				field("ground", "select", false, grounds...)}
+			av.Fields = []ActionField{field("outcome", "select", true, outcomes...), motivation}
+			// Only the grounds that fit the type (docs/rules.md §5); a complaint decision has none.
+			if fit := request.GroundsFor(c.Type); len(fit) > 0 {
+				grounds := []Option{{"", t("ground.none")}}
+				for _, g := range fit {
+					grounds = append(grounds, Option{string(g), t("ground." + string(g))})
+				}
+				av.Fields = append(av.Fields, field("ground", "select", false, grounds...))
+			}
+			if c.Type == request.Rectification {
+				av.Fields = append(av.Fields, field("evidence", "textarea", false))
+			}
 			switch c.Type {
 			case request.Access:
 				av.Fields = append(av.Fields, field("resultFile", "file", false), field("accessInfo", "textarea", false))
-			case request.Rectification, request.Erasure:
+			case request.Portability:
+				av.Fields = append(av.Fields, field("resultFile", "file", false))
+				if c.TransferTo != "" {
+					f := field("transferConfirmed", "checkbox", false)
+					f.Label += " " + c.TransferTo
+					av.Fields = append(av.Fields, f)
+				}
+			case request.Rectification, request.Erasure, request.Restriction:
 				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("correctionSummary", "textarea", false),
 					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
+			}
+			if v.FeeAllowed {
+				bases := []Option{{"", t("fee.none")}, {string(request.FeeExcessive), t("fee." + string(request.FeeExcessive))}}
+				if c.Type == request.Access {
+					bases = append(bases, Option{string(request.FeeFurtherCopy), t("fee." + string(request.FeeFurtherCopy))})
+				}
+				av.Fields = append(av.Fields, field("fee", "text", false), field("feeBasis", "select", false, bases...))
 			}
 			if tp := c.ThirdParty; tp != nil && tp.Mask {
 				av.Warning = t("warn.mask")
@@ -270,8 +305,17 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 	}
 	// Free text a staff member wrote is shown; codes already said in the sentence are not.
 	switch request.Action(e.Action) {
-	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend, request.ActWithdraw:
+	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend:
 		out.Detail = e.Detail
+	case request.ActWithdraw:
+		// "<how> <note>": how the requester told us, in words, and the staff member's note.
+		how, note, _ := strings.Cut(e.Detail, " ")
+		if w := Optional(lang, "channel."+how); w != "" && request.Channel(how).Told() {
+			out.Text += " (" + strings.ToLower(w) + ")"
+			out.Detail = note
+		} else {
+			out.Detail = e.Detail
+		}
 	case request.ActVerifyIdentity:
 		// "<method> <document>", or a document alone in events from before methods existed.
 		var words []string

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -178,8 +179,8 @@ func TestStaffFormsFollowTheIdentityAndDecisionRules(t *testing.T) {
 			t.Errorf("erasure decide form lacks %s", f)
 		}
 	}
-	if !fields(p, "withdraw")["reason"].Required {
-		t.Error("withdraw: the reason is not required")
+	if w := fields(p, "withdraw"); !w["how"].Required || len(w["how"].Options) != 4 || w["note"].Required {
+		t.Errorf("withdraw: how (required: e-mail, letter, phone, counter) and an optional note, got %+v", w)
 	}
 	if got, want := p.Timeline[0].Text, T("nl", "event.verify_identity")+" ("+T("nl", "method.in_person")+", "+T("nl", "doc.passport")+")"; got != want {
 		t.Errorf("verify event %q, want %q", got, want)
@@ -189,6 +190,33 @@ func TestStaffFormsFollowTheIdentityAndDecisionRules(t *testing.T) {
 		if !strings.Contains(page, want) {
 			t.Errorf("staff page lacks %s", want)
 		}
+	}
+
+	// Staff see only the grounds that fit the type (docs/rules.md §5).
+	grounds := func(p StaffPage) []string {
+		var out []string
+		for _, o := range fields(p, "decide")["ground"].Options {
+			out = append(out, o.Value)
+		}
+		return out
+	}
+	if got, want := grounds(p), append([]string{""}, request.Strings(request.GroundsFor(request.Erasure))...); !slices.Equal(got, want) {
+		t.Errorf("erasure grounds %v, want %v", got, want)
+	}
+	if g := grounds(p); slices.Contains(g, "accurate") || slices.Contains(g, "required_by_law") {
+		t.Errorf("an erasure is offered the grounds of other rights: %v", g)
+	}
+	c.Type = request.Rectification
+	if g := grounds(NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)); !slices.Contains(g, "accurate") || slices.Contains(g, "no_erasure_ground") {
+		t.Errorf("rectification grounds %v", g)
+	}
+	c.Type = request.Complaint
+	cp := NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)
+	if _, ok := fields(cp, "decide")["ground"]; ok {
+		t.Error("a complaint decision offers a ground")
+	}
+	if !fields(cp, "decide")["motivation"].Required {
+		t.Error("a complaint decision's motivation is not required")
 	}
 
 	c.Type, c.Representative = request.Access, nil

@@ -66,7 +66,7 @@ func (c confirm) serve(w http.ResponseWriter, r *http.Request) {
 			c.Web.JSON(w, http.StatusOK, out)
 			return
 		}
-		c.Web.HTML(w, r, http.StatusOK, "confirmed", lang, map[string]any{"Reference": cs.Reference, "DueDate": web.Date(cs.DueDate, lang), "Already": already})
+		c.Web.HTML(w, r, http.StatusOK, "confirmed", lang, map[string]any{"Reference": cs.Reference, "DueDate": web.DayDate(cs.DueDate, lang), "Already": already})
 	default:
 		c.MethodNotAllowed(w, r, "GET, HEAD, POST")
 	}

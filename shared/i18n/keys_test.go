@@ -48,11 +48,12 @@ var families = []struct {
 	{"mail.capacity.", request.Strings([]request.Capacity{request.CapacityParent, request.CapacityGuardian, request.CapacityCurator, request.CapacityMentor})},
 	{"mail.type.", product(request.Strings(request.Types), "name", "what", "short", "explain", "explain_rep")},
 	{"month.", numbers(1, 12)},
+	{"weekday.", numbers(0, 6)},                                                                 // web.DayDate: a due date with its weekday
 	{"month.short.", numbers(1, 12)},                                                            // web.ShortDate: the report's weeks
 	{"channel.", request.Strings(request.Channels)},                                             // desk overview and intake
 	{"mail.via.", []string{"email", "letter", "phone", "counter"}},                              // withdrawn: how the requester told us
 	{"fee.", request.Strings([]request.FeeBasis{request.FeeExcessive, request.FeeFurtherCopy})}, // staff page: why a fee may be charged
-	{"waiting.", []string{"requester", "third_party", "staff", "system_owner"}},                                 // desk overview: app.WaitingOn*
+	{"waiting.", []string{"requester", "third_party", "staff", "system_owner"}},                 // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
 	{"csv.report.", report.CSVColumns},                                            // report.WriteCSV's header
 	{"csv.export.", report.ExportCSVColumns},                                      // report.Export.WriteCSV's header

@@ -2,6 +2,7 @@ package request
 
 import (
 	"net/mail"
+	"regexp"
 	"strings"
 	"time"
 	"unicode"
@@ -121,7 +122,11 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 	v.Subject.Email = email(trim(s.Email), "email", add)
 	birth, birthOK := date(trim(s.BirthDate), "birthDate", today, add)
 	v.Subject.BirthDate = birth
+	before := len(errs) // one error per field: a line break says more than "not a number"
 	v.Subject.Phone = line("phone", s.Phone, false, 40)
+	if len(errs) == before && v.Subject.Phone != "" && !ValidPhone(v.Subject.Phone) {
+		add("phone", "phone")
+	}
 	v.Subject.Address = text("address", s.Address, false, maxShort)
 	if r := Relation(trim(s.Relation)); r != "" {
 		if !r.Valid() {
@@ -165,6 +170,27 @@ func (s Submission) Validate(today civil.Date) (*Validated, []FieldError) {
 		add("representative", "representative")
 	}
 	return v, errs
+}
+
+// PhonePattern is what a phone number may hold: digits, spaces, "+", "-" and brackets. It is
+// also the form's pattern attribute (a JavaScript pattern in v mode, hence the escapes).
+const PhonePattern = `[\+0-9 \-\(\)]{6,40}`
+
+var phoneRE = regexp.MustCompile(`^` + PhonePattern + `$`)
+
+// ValidPhone reports whether v reads as a phone number: only PhonePattern's characters, with at
+// least 6 digits ("abc" or "bel me" is refused).
+func ValidPhone(v string) bool {
+	if !phoneRE.MatchString(v) {
+		return false
+	}
+	digits := 0
+	for _, r := range v {
+		if r >= '0' && r <= '9' {
+			digits++
+		}
+	}
+	return digits >= 6
 }
 
 func email(v, field string, add func(string, string)) string {

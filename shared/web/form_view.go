@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/policy"
 	"github.com/privacyloket/privacyloket/shared/request"
@@ -17,7 +18,12 @@ var pageOrder = []string{"type", "name", "email", "birthDate", "phone", "address
 type fieldView struct {
 	ID, Name, Label, Hint, Kind, Value, Error, Autocomplete string
 	Required                                                bool
-	Req, Opt                                                string
+	// Req and Opt are the words after the label: "verplicht", or for an optional field
+	// "niet verplicht" or, when the field is needed for some types only, which ones
+	// ("verplicht bij bezwaar"), so the label never says both.
+	Req, Opt string
+	// InputMode and Pattern help a phone's keyboard and the browser; the server checks anyway.
+	InputMode, Pattern string
 }
 
 // formView is what the request_form page shows: the values so far and every error.
@@ -27,9 +33,11 @@ type formView struct {
 	Types                    []string
 	Relations, Capacities    []string
 	Person, Request, Rep     []fieldView
-	Sign                     []fieldView
-	Errors                   map[string]string
-	Summary                  []summaryItem
+	// TypeReq is the word after the type question: "verplicht".
+	TypeReq string
+	Sign    []fieldView
+	Errors  map[string]string
+	Summary []summaryItem
 	// AcceptsIDCopy: the profile's form.acceptsIdCopy. Off (both shipped profiles), the form has
 	// no file field: copies come only when staff ask for one (docs/rules.md §2).
 	AcceptsIDCopy bool
@@ -44,7 +52,10 @@ type formNotice struct {
 	Controller, Officer, Keep string
 }
 
-type summaryItem struct{ Field, Label, Message string }
+// summaryItem is one line of the error summary: the field's label, then Sep, then the message.
+// Sep is ": " unless the label ends in its own punctuation ("Waar gaat het over?"), so the line
+// never reads "…?: Vul dit veld in.".
+type summaryItem struct{ Field, Label, Sep, Message string }
 
 // NewFormView is the request form of the organisation of profile p, with the values so far and
 // every error (none for a new form).
@@ -63,22 +74,30 @@ func NewFormView(lang string, p *policy.Profile, s request.Submission, errs []Fi
 	if s.Representative != nil {
 		rep = *s.Representative
 	}
+	// when is a field that is optional for most types and required for some: it says for which.
+	when := func(fv fieldView, key string) fieldView {
+		fv.Opt = t(key)
+		return fv
+	}
+	phone := f("phone", "tel", "tel", s.Phone, false)
+	phone.InputMode, phone.Pattern = "tel", request.PhonePattern
 	v := formView{
-		Type: s.Type, Relation: s.Relation, Capacity: rep.Capacity, Declaration: s.Declaration,
+		TypeReq: t("required"),
+		Type:    s.Type, Relation: s.Relation, Capacity: rep.Capacity, Declaration: s.Declaration,
 		Relations:  append([]string{""}, request.Strings(request.Relations)...),
 		Capacities: append([]string{""}, request.Strings(request.Capacities)...),
 		Person: []fieldView{
 			f("name", "text", "name", s.Name, true),
 			f("email", "email", "email", s.Email, true),
 			f("birthDate", "date", "bday", s.BirthDate, true),
-			f("phone", "tel", "tel", s.Phone, false),
+			phone,
 			f("address", "text", "street-address", s.Address, false),
 		},
 		Request: []fieldView{
-			f("details", "textarea", "", s.Details, false),
-			f("proposedChanges", "textarea", "", s.ProposedChanges, false),
-			f("motivation", "textarea", "", s.Motivation, false),
-			f("reason", "textarea", "", s.Reason, false),
+			when(f("details", "textarea", "", s.Details, false), "form.details.when"),
+			when(f("proposedChanges", "textarea", "", s.ProposedChanges, false), "form.proposedChanges.when"),
+			when(f("motivation", "textarea", "", s.Motivation, false), "form.motivation.when"),
+			when(f("reason", "textarea", "", s.Reason, false), "form.reason.when"),
 			f("recipientEmail", "email", "", s.RecipientEmail, false),
 		},
 		Rep: []fieldView{
@@ -115,8 +134,14 @@ func NewFormView(lang string, p *policy.Profile, s request.Submission, errs []Fi
 			label = t("form.rep.email")
 		case "idDocument":
 			label = t("form.id")
+		case "declaration":
+			label = t("form.declaration.short")
 		}
-		v.Summary = append(v.Summary, summaryItem{Field: e.Field, Label: label, Message: e.Message})
+		sep := ": "
+		if strings.ContainsAny(label[len(label)-1:], ".?!:") {
+			sep = " "
+		}
+		v.Summary = append(v.Summary, summaryItem{Field: e.Field, Label: label, Sep: sep, Message: e.Message})
 	}
 	// A field the page does not know goes last.
 	place := func(f string) int {

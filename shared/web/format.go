@@ -24,6 +24,17 @@ func Date(d civil.Date, lang string) string {
 	return letter.FormatDate(d, lang)
 }
 
+// DayDate writes a calendar date with its weekday, "zondag 3 januari 2027" (nl) or "Sunday 3
+// January 2027" (en): a due date for the requester, who must not miss that it falls in a weekend
+// (lawful when the term ends there). The zero date is "".
+func DayDate(d civil.Date, lang string) string {
+	if d.IsZero() || !d.IsValid() {
+		return ""
+	}
+	wd := d.In(time.UTC).Weekday()
+	return i18n.T(lang, "weekday."+strconv.Itoa(int(wd))) + " " + Date(d, lang)
+}
+
 // ShortDate writes a calendar date without its year, with the month abbreviated, for a chart's
 // axis and table: "2 nov." (nl), "2 Nov" (en); the zero date is "".
 func ShortDate(d civil.Date, lang string) string {
@@ -63,6 +74,15 @@ func dateText(s, lang string) string {
 		return s
 	}
 	return Date(d, lang)
+}
+
+// dayDateText is DayDate for a calendar date stored as ISO text.
+func dayDateText(s, lang string) string {
+	d, err := civil.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return DayDate(d, lang)
 }
 
 // dateTimeText is DateTime for a moment stored as RFC 3339 text (the JSON views); text that is

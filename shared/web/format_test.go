@@ -80,3 +80,27 @@ func TestDateAndTimeForTheReader(t *testing.T) {
 		t.Errorf("dateTimeText(\"\") = %q", got)
 	}
 }
+
+// A due date says its weekday, so a term that ends on a Sunday (lawful under the profile's own
+// terms) is not missed.
+func TestDayDate(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		d      civil.Date
+		nl, en string
+	}{
+		{civil.Date{Year: 2027, Month: 1, Day: 3}, "zondag 3 januari 2027", "Sunday 3 January 2027"},
+		{civil.Date{Year: 2026, Month: 12, Day: 7}, "maandag 7 december 2026", "Monday 7 December 2026"},
+		{civil.Date{}, "", ""},
+	} {
+		if got := DayDate(tc.d, "nl"); got != tc.nl {
+			t.Errorf("DayDate(%v, nl) = %q, want %q", tc.d, got, tc.nl)
+		}
+		if got := DayDate(tc.d, "en"); got != tc.en {
+			t.Errorf("DayDate(%v, en) = %q, want %q", tc.d, got, tc.en)
+		}
+	}
+	if got, want := dayDateText("2027-01-03", "nl"), "zondag 3 januari 2027"; got != want {
+		t.Errorf("dayDateText = %q, want %q", got, want)
+	}
+}

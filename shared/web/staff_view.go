@@ -373,7 +373,7 @@ type StatusPage struct {
 
 // NewStatusPage writes the status view's dates and letters for the reader.
 func NewStatusPage(lang string, v *app.StatusView) StatusPage {
-	p := StatusPage{StatusView: v, Received: dateTimeText(v.ReceivedAt, lang), Due: dateText(v.DueDate, lang)}
+	p := StatusPage{StatusView: v, Received: dateTimeText(v.ReceivedAt, lang), Due: dayDateText(v.DueDate, lang)}
 	for _, l := range v.Letters {
 		p.Rows = append(p.Rows, letterRow(lang, l))
 	}

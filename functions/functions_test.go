@@ -642,6 +642,11 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 			!strings.Contains(page, `method="post"`) || !strings.Contains(page, ref) {
 			t.Errorf("download page: %d %q, want a page with a download button", resp.StatusCode, resp.Header.Get("Content-Type"))
 		}
+		// It names the files, never the data in them (issue 24 item 8).
+		if !strings.Contains(page, "<code>gegevens.csv</code>") || !strings.Contains(page, "<code>privacyloket.csv</code>") ||
+			strings.Contains(page, "HV-1") || strings.Contains(page, "Dorpsstraat") {
+			t.Errorf("download page names no files, or shows the data:\n%s", page)
+		}
 	}
 	if n := downloads(); n != 0 {
 		t.Errorf("following the link recorded %d downloads, want 0", n)

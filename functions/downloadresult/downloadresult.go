@@ -1,8 +1,8 @@
 // Package downloadresult is the function DownloadResult: a page about the access result with a
 // download button (GET), and the package, JSON and CSV in a ZIP, when the button posts the
-// token (POST). The GET reads nothing and records nothing, so a mail scanner that follows the
-// e-mail's link downloads no personal data and leaves no false "downloaded" in the audit
-// trail; every POST is recorded there.
+// token (POST). The GET shows only the names of the package's systems and files and records
+// nothing, so a mail scanner that follows the e-mail's link gets no personal data and leaves
+// no false "downloaded" in the audit trail; every POST is recorded there.
 package downloadresult
 
 import (
@@ -36,8 +36,18 @@ func (d download) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		d.Web.HTML(w, r, http.StatusOK, "download", lang, map[string]string{
-			"Token": tok, "Reference": c.Reference, "Until": web.DateTime(c.ExpiresAt(), lang)})
+		// The page names the systems and files, never the data: a scanner may read it.
+		contents, err := d.Svc.ResultContents(r.Context(), c.Reference)
+		switch {
+		case errors.Is(err, app.ErrNotFound):
+			d.Web.Problem(w, r, http.StatusGone, lang, "err.download_expired", nil)
+			return
+		case err != nil:
+			// The button may still work: the page goes without its list.
+			d.Log.WarnContext(r.Context(), "list access package", "reference", c.Reference, "error", err.Error())
+		}
+		d.Web.HTML(w, r, http.StatusOK, "download", lang,
+			web.NewDownloadPage(lang, tok, c.Reference, web.DateTime(c.ExpiresAt(), lang), contents))
 	case http.MethodPost:
 		var p fnkit.TokenPost
 		if _, ok := d.DecodeAll(w, r, lang, fnkit.MaxFormBody, &p); !ok {

@@ -5,8 +5,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"maps"
-	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -29,6 +27,9 @@ type Own struct {
 	Letters     []OwnLetter       `json:"letters"`  // no bodies
 	Events      []OwnEvent        `json:"events"`   // the audit trail
 	Subject     map[string]string `json:"subject"`  // the personal data on the request form
+	// Lang is the requester's language ("nl" or "en"; "" is Dutch): privacyloket.csv and
+	// gegevens.csv are written in it. It is not data about the requester.
+	Lang string `json:"-"`
 }
 
 // OwnRequest is one request by the requester.
@@ -78,12 +79,6 @@ const (
 	FileOwnCSV  = "privacyloket.csv"
 )
 
-// OwnColumns are the columns of privacyloket.csv: one table for all of Own,
-// the "table" column naming the part, each other column named after its JSON
-// key. One file rather than one per part keeps "the CSV and the JSON hold the
-// same data" true and simple to check.
-var OwnColumns = []string{"table", "reference", "type", "status", "receivedOn", "dueDate", "at", "kind", "actor", "action", "field", "value"}
-
 var amsterdam = deadline.Location()
 
 // Build makes the ZIP archive the requester downloads: README.txt (Dutch and
@@ -115,7 +110,7 @@ func BuildSearched(orgName string, r *Result, own Own, info Info, s *Searches, g
 	if err != nil {
 		return nil, fmt.Errorf("accessresult: encode own records: %w", err)
 	}
-	ownCSV, err := writeCSV(OwnColumns, ownRows(own))
+	ownCSV, err := writeCSV(ownTable(own))
 	if err != nil {
 		return nil, fmt.Errorf("accessresult: write own CSV: %w", err)
 	}
@@ -131,7 +126,7 @@ func BuildSearched(orgName string, r *Result, own Own, info Info, s *Searches, g
 		if err != nil {
 			return nil, fmt.Errorf("accessresult: encode result: %w", err)
 		}
-		dataCSV, err := writeCSV(r.Columns, r.Rows)
+		dataCSV, err := writeCSV(readableTable(r, own.Lang))
 		if err != nil {
 			return nil, fmt.Errorf("accessresult: write result CSV: %w", err)
 		}
@@ -198,40 +193,6 @@ func normalise(o Own) Own {
 		o.Subject = map[string]string{}
 	}
 	return o
-}
-
-// ownRows lays out Own in OwnColumns: "request" is this request (the top-level
-// fields of privacyloket.json), the other tables are the JSON's lists and the
-// subject map, in the same order.
-func ownRows(o Own) [][]string {
-	col := make(map[string]int, len(OwnColumns))
-	for i, c := range OwnColumns {
-		col[c] = i
-	}
-	var rows [][]string
-	add := func(table string, kv ...string) {
-		r := make([]string, len(OwnColumns))
-		r[0] = table
-		for i := 0; i < len(kv); i += 2 {
-			r[col[kv[i]]] = kv[i+1]
-		}
-		rows = append(rows, r)
-	}
-	add("request", "reference", o.Reference, "type", o.RequestType, "status", o.Status,
-		"receivedOn", o.ReceivedOn, "dueDate", o.DueDate)
-	for _, q := range o.Requests {
-		add("requests", "reference", q.Reference, "type", q.Type, "status", q.Status, "receivedOn", q.ReceivedOn)
-	}
-	for _, l := range o.Letters {
-		add("letters", "kind", l.Kind, "at", l.At, "status", l.Status)
-	}
-	for _, e := range o.Events {
-		add("events", "at", e.At, "actor", e.Actor, "action", e.Action)
-	}
-	for _, k := range slices.Sorted(maps.Keys(o.Subject)) {
-		add("subject", "field", k, "value", o.Subject[k])
-	}
-	return rows
 }
 
 // writeCSV writes the CSV in the form every CSV of the product has (csvfile, docs/contract.md

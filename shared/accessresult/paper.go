@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/csvfile"
+	"github.com/privacyloket/privacyloket/shared/i18n"
 )
 
 // Paper is an access package read back for printing, for a requester who gets the answer by
@@ -54,6 +55,22 @@ func ReadPackage(pkg []byte) (*Paper, error) {
 		if res, err = parseCSV(bytes.TrimPrefix(data, utf8BOM)); err != nil {
 			return nil, fmt.Errorf("accessresult: %s: %w", FileDataC, err)
 		}
+		// A CSV that lists values one per row (readableTable) is one record on paper, each
+		// value named by its part, number and name ("contracten 2 huur"), in the CSV's order.
+		if listed(res.Columns) {
+			one := &Result{Format: res.Format, Rows: [][]string{{}}}
+			for _, r := range res.Rows {
+				var name []string
+				for _, c := range r[:len(r)-1] {
+					if c != "" {
+						name = append(name, c)
+					}
+				}
+				one.Columns = append(one.Columns, strings.Join(name, " "))
+				one.Rows[0] = append(one.Rows[0], r[len(r)-1])
+			}
+			res = one
+		}
 	}
 	for _, row := range res.Rows {
 		for i, c := range row {
@@ -71,6 +88,16 @@ func ReadPackage(pkg []byte) (*Paper, error) {
 		return nil, fmt.Errorf("accessresult: %s: %w", FileOwnJSON, err)
 	}
 	return p, nil
+}
+
+// listed reports whether cols is the header of readableTable's list of values.
+func listed(cols []string) bool {
+	for _, lang := range i18n.Languages() {
+		if len(cols) >= 2 && cols[len(cols)-2] == i18n.T(lang, "csv.data.item") && cols[len(cols)-1] == i18n.T(lang, "csv.data.value") {
+			return true
+		}
+	}
+	return false
 }
 
 // Records lays the result out for paper: one record per row, each a list of the columns that

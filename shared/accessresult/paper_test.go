@@ -36,3 +36,34 @@ func TestReadPackageForPaper(t *testing.T) {
 		t.Error("ReadPackage(garbage) = nil error")
 	}
 }
+
+// gegevens.csv lists a record's values one per row; paper reads the record back as one.
+func TestReadPackageForPaperFromAList(t *testing.T) {
+	t.Parallel()
+	pkg, err := Build("Vallei Wonen", parseFixture(t, "nested.json"), Own{Reference: "PL-AAAA-BBBB"}, Info{}, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ReadPackage(pkg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs := p.Data.Records()
+	if len(recs) != 1 || len(recs[0]) != 12 || recs[0][0] != (Field{"klant naam", "Anna Bakker"}) || recs[0][6] != (Field{"contracten 2 nummer", "P-2"}) {
+		t.Errorf("nested data on paper: %q", recs)
+	}
+	r, err := Parse([]byte("contract;adres;huur\r\nHV-1;Dorpsstraat 1;712,50\r\n"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pkg, err = Build("Vallei Wonen", r, Own{Reference: "PL-AAAA-BBBB"}, Info{}, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	if p, err = ReadPackage(pkg); err != nil {
+		t.Fatal(err)
+	}
+	want := [][]Field{{{"contract", "HV-1"}, {"adres", "Dorpsstraat 1"}, {"huur", "712,50"}}}
+	if diff := cmp.Diff(want, p.Data.Records()); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"path"
 	"strings"
 	"time"
+
+	"github.com/privacyloket/privacyloket/shared/csvfile"
 )
 
 // The access package of a case searched across the organisation's systems (docs/contract.md §3
@@ -83,11 +85,13 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 		cols = []string{"system", "department", "answered", "result", "files", "masked"}
 	}
 	var rows [][]string
+	files := map[string][]string{} // a system's folder → its files in the package
 	for _, sys := range s.Systems {
 		var names []string
 		for i, f := range sys.Files {
 			name := fmt.Sprintf("%02d-%s", i+1, path.Base(f.Name))
 			data := f.Data
+			var companions []zipEntry
 			switch f.Kind {
 			case FormatJSON, FormatCSV:
 				r, err := ParseExtract(f.Data)
@@ -95,11 +99,19 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 					return nil, fmt.Errorf("%w: extract %s of %s: %v", ErrInvalid, f.Name, sys.Folder, err)
 				}
 				if f.Kind == FormatJSON {
+					// The JSON as it was, for programs, and beside it the same data as a
+					// readable table.
 					data, err = marshal(r.JSON)
-				} else {
-					data, err = writeCSV(r.Columns, r.Rows)
-				}
-				if err != nil {
+					if err != nil {
+						return nil, err
+					}
+					table, err := writeCSV(readableTable(r, s.Lang))
+					if err != nil {
+						return nil, err
+					}
+					full := sys.Folder + "/" + strings.TrimSuffix(name, path.Ext(name)) + ".csv"
+					companions = append(companions, zipEntry{full, table})
+				} else if data, err = writeCSV(readableTable(r, s.Lang)); err != nil {
 					return nil, err
 				}
 			case "pdf":
@@ -109,11 +121,13 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 			full := sys.Folder + "/" + name
 			names = append(names, full)
 			out = append(out, zipEntry{full, data})
+			for _, c := range companions {
+				names = append(names, c.name)
+				out = append(out, c)
+			}
 		}
-		answered := ""
-		if !sys.AnsweredAt.IsZero() {
-			answered = sys.AnsweredAt.In(amsterdam).Format("2006-01-02 15:04")
-		}
+		answered := csvfile.DateTime(sys.AnsweredAt, readerLang(s.Lang))
+		files[sys.Folder] = names
 		rows = append(rows, []string{pick(sys.Name), pick(sys.Department), answered, resultWords(sys.Result, en, sys.Reason),
 			strings.Join(names, " "), pick(s.Masked)})
 	}
@@ -122,7 +136,7 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 		return nil, err
 	}
 	out = append(out, zipEntry{FileManifest, manifest})
-	overview, err := overviewHTML(s, pick, en)
+	overview, err := overviewHTML(s, pick, en, files)
 	if err != nil {
 		return nil, err
 	}
@@ -169,7 +183,7 @@ type overviewSystem struct {
 	Files                                      []string
 }
 
-func overviewHTML(s *Searches, pick func(Text) string, en bool) ([]byte, error) {
+func overviewHTML(s *Searches, pick func(Text) string, en bool, files map[string][]string) ([]byte, error) {
 	l := map[string]string{"Result": "Wat wij vonden", "Retention": "Hoe lang wij het bewaren", "Recipients": "Aan wie wij het geven",
 		"NoRecipients": "aan geen andere organisatie", "Consultations": "Wanneer medewerkers uw verzoek bekeken",
 		"NoConsultations": "Geen."}
@@ -191,14 +205,11 @@ func overviewHTML(s *Searches, pick func(Text) string, en bool) ([]byte, error) 
 			rcpt = append(rcpt, pick(r))
 		}
 		o := overviewSystem{Name: pick(sys.Name), Holds: pick(sys.Holds), Result: resultWords(sys.Result, en, sys.Reason),
-			Retention: pick(sys.Retention), Recipients: strings.Join(rcpt, ", ")}
-		for i, f := range sys.Files {
-			o.Files = append(o.Files, sys.Folder+"/"+fmt.Sprintf("%02d-%s", i+1, path.Base(f.Name)))
-		}
+			Retention: pick(sys.Retention), Recipients: strings.Join(rcpt, ", "), Files: files[sys.Folder]}
 		data.Systems = append(data.Systems, o)
 	}
 	for _, c := range s.Consultations {
-		data.Consultations = append(data.Consultations, c.At.In(amsterdam).Format("2006-01-02 15:04")+": "+pick(c.Purpose))
+		data.Consultations = append(data.Consultations, csvfile.DateTime(c.At, readerLang(s.Lang))+": "+pick(c.Purpose))
 	}
 	var b bytes.Buffer
 	if err := overviewTmpl.Execute(&b, data); err != nil {

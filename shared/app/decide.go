@@ -228,7 +228,7 @@ func (s *Service) resultExpiry(now time.Time) time.Time {
 // case's, read with it.
 func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []*outbox.Letter) accessresult.Own {
 	own := accessresult.Own{
-		Reference: c.Reference, RequestType: string(c.Type), Status: string(c.Status),
+		Reference: c.Reference, RequestType: string(c.Type), Status: string(c.Status), Lang: c.Lang,
 		ReceivedOn: c.Received.String(), DueDate: c.DueDate.String(),
 		Requests: []accessresult.OwnRequest{{Reference: c.Reference, Type: string(c.Type), Status: string(c.Status), ReceivedOn: c.Received.String()}},
 		Subject: map[string]string{"name": c.Subject.Name, "email": c.Subject.Email, "birthDate": c.Subject.BirthDate.String(),

@@ -55,11 +55,14 @@ var families = []struct {
 	{"fee.", request.Strings([]request.FeeBasis{request.FeeExcessive, request.FeeFurtherCopy})}, // staff page: why a fee may be charged
 	{"waiting.", []string{"requester", "third_party", "staff", "system_owner"}},                 // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
-	{"csv.report.", report.CSVColumns},                                            // report.WriteCSV's header
-	{"csv.export.", report.ExportCSVColumns},                                      // report.Export.WriteCSV's header
-	{"csv.kind.", []string{report.KindEvent, report.KindLetter, report.KindView}}, // a case export's entries
-	{"csv.actor.", []string{"requester", "system", "third_party"}},                // who did it, in a case export
-	{"status.next.", request.Strings(request.Statuses)},                           // status page: what happens next
+	{"csv.report.", report.CSVColumns},       // report.WriteCSV's header
+	{"csv.export.", report.ExportCSVColumns}, // report.Export.WriteCSV's header
+	{"csv.own.", []string{"table", "reference", "type", "status", "receivedOn", "dueDate", "at", "kind", "letterStatus", "actor", "action", "field", "value", // accessresult: privacyloket.csv
+		"part.request", "part.requests", "part.letters", "part.events", "part.subject"}},
+	{"download.file.", []string{"README.txt", "overzicht.html", "MANIFEST.csv", "gegevens.csv", "gegevens.json", "privacyloket.csv", "privacyloket.json"}}, // web.NewDownloadPage
+	{"csv.kind.", []string{report.KindEvent, report.KindLetter, report.KindView}},                                                                          // a case export's entries
+	{"csv.actor.", []string{"requester", "system", "third_party", "staff"}},                                                                                // who did it, in a case export
+	{"status.next.", request.Strings(request.Statuses)},                                                                                                    // status page: what happens next
 	// The search tasks: the owner's task page and the staff checklist.
 	{"search.ask.", searchTypes},
 	{"search.note.hint.", searchTypes},

@@ -4,8 +4,10 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
+	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/policy"
 )
 
@@ -96,4 +98,51 @@ func (c Contact) Tel() template.URL {
 func (c Contact) Site() string {
 	s := strings.TrimPrefix(strings.TrimPrefix(c.Website, "https://"), "http://")
 	return strings.TrimSuffix(s, "/")
+}
+
+// DownloadPage is the page before an access package is downloaded: the reference, until when
+// it can be fetched, and what the ZIP holds, by file and by system, never the data in it.
+type DownloadPage struct {
+	Token, Reference, Until string
+	Files                   []DownloadFile
+	Systems                 []DownloadSystem
+}
+
+// DownloadFile is one file of the package, with what it is for the reader.
+type DownloadFile struct{ Name, About string }
+
+// DownloadSystem is one system searched, with the files it added to the package.
+type DownloadSystem struct {
+	Name  string
+	Files []string
+}
+
+// NewDownloadPage describes the package listed in c (nil: the list could not be read, and the
+// page shows only the button).
+func NewDownloadPage(lang, token, reference, until string, c *accessresult.Contents) DownloadPage {
+	p := DownloadPage{Token: token, Reference: reference, Until: until}
+	if c == nil {
+		return p
+	}
+	// What to open first comes first; the files for programs last.
+	order := []string{accessresult.FileOverview, accessresult.FileReadme, accessresult.FileDataC, accessresult.FileOwnCSV,
+		accessresult.FileManifest, accessresult.FileDataJ, accessresult.FileOwnJSON}
+	files := slices.Clone(c.Files)
+	slices.SortStableFunc(files, func(a, b string) int {
+		ia, ib := slices.Index(order, a), slices.Index(order, b)
+		if ia < 0 {
+			ia = len(order)
+		}
+		if ib < 0 {
+			ib = len(order)
+		}
+		return ia - ib
+	})
+	for _, f := range files {
+		p.Files = append(p.Files, DownloadFile{Name: f, About: Optional(lang, "download.file."+f)})
+	}
+	for _, s := range c.Systems {
+		p.Systems = append(p.Systems, DownloadSystem{Name: s.Name, Files: s.Files})
+	}
+	return p
 }

@@ -1,0 +1,261 @@
+package accessresult
+
+import (
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"cloud.google.com/go/civil"
+
+	"github.com/privacyloket/privacyloket/shared/csvfile"
+	"github.com/privacyloket/privacyloket/shared/i18n"
+)
+
+// The CSVs of a package are read by the requester, often on a phone, in a spreadsheet or a
+// file viewer (docs/contract.md §3): headers and values in the reader's language, dates and
+// times in Europe/Amsterdam, words instead of codes ("In behandeling", not in_progress), and
+// nested data as rows of a small table rather than one row of many columns. The JSON files keep
+// the data as it was, for programs.
+
+// word is the catalogue's text for key in lang, or code when there is none.
+func word(lang, key, code string) string {
+	if code == "" {
+		return ""
+	}
+	if s, ok := i18n.Lookup(lang, key); ok && s != "" {
+		return s
+	}
+	return code
+}
+
+// readerLang is lang if the catalogue has it, else Dutch.
+func readerLang(lang string) string {
+	if i18n.Supported(lang) {
+		return lang
+	}
+	return i18n.Default
+}
+
+// ownTable lays out Own for privacyloket.csv: one table, the first column naming the part
+// (this request, the requests, the letters, what happened, the form's details).
+func ownTable(o Own) ([]string, [][]string) {
+	lang := readerLang(o.Lang)
+	h := func(k string) string { return i18n.T(lang, "csv.own."+k) }
+	cols := []string{h("table"), h("reference"), h("type"), h("status"), h("receivedOn"), h("dueDate"),
+		h("at"), h("kind"), h("letterStatus"), h("actor"), h("action"), h("field"), h("value")}
+	const (
+		cPart = iota
+		cRef
+		cType
+		cStatus
+		cReceived
+		cDue
+		cAt
+		cKind
+		cLetterStatus
+		cActor
+		cAction
+		cField
+		cValue
+	)
+	typeName := func(t string) string { return word(lang, "mail.type."+t+".name", t) }
+	status := func(s string) string { return word(lang, "st."+s, s) }
+	var rows [][]string
+	add := func(part string, kv map[int]string) {
+		r := make([]string, len(cols))
+		r[cPart] = i18n.T(lang, "csv.own.part."+part)
+		for i, v := range kv {
+			r[i] = v
+		}
+		rows = append(rows, r)
+	}
+	add("request", map[int]string{cRef: o.Reference, cType: typeName(o.RequestType), cStatus: status(o.Status),
+		cReceived: dateText(o.ReceivedOn, lang), cDue: dateText(o.DueDate, lang)})
+	for _, q := range o.Requests {
+		add("requests", map[int]string{cRef: q.Reference, cType: typeName(q.Type), cStatus: status(q.Status), cReceived: dateText(q.ReceivedOn, lang)})
+	}
+	for _, l := range o.Letters {
+		add("letters", map[int]string{cAt: timeText(l.At, lang), cKind: word(lang, "letter."+l.Kind, l.Kind), cLetterStatus: word(lang, "sent."+l.Status, l.Status)})
+	}
+	for _, e := range o.Events {
+		add("events", map[int]string{cAt: timeText(e.At, lang), cActor: word(lang, "csv.actor."+e.Actor, e.Actor), cAction: word(lang, "event."+e.Action, e.Action)})
+	}
+	for _, k := range subjectOrder(o.Subject) {
+		v := o.Subject[k]
+		label := word(lang, "form."+k, k)
+		switch k {
+		case "identityCheck":
+			label = i18n.T(lang, "csv.own.identityCheck")
+			var ws []string
+			for _, code := range strings.Fields(v) {
+				w := code
+				for _, prefix := range []string{"id.outcome.", "method.", "doc."} {
+					if s, ok := i18n.Lookup(lang, prefix+code); ok {
+						w = s
+						break
+					}
+				}
+				ws = append(ws, w)
+			}
+			v = strings.Join(ws, ", ")
+		case "relation":
+			v = word(lang, "relation."+v, v)
+		case "birthDate":
+			v = dateText(v, lang)
+		}
+		add("subject", map[int]string{cField: label, cValue: v})
+	}
+	return cols, rows
+}
+
+// subjectOrder is the form's order of the requester's details, then any others by name.
+func subjectOrder(m map[string]string) []string {
+	form := []string{"name", "email", "birthDate", "phone", "address", "relation", "identityCheck"}
+	var out []string
+	for _, k := range form {
+		if _, ok := m[k]; ok {
+			out = append(out, k)
+		}
+	}
+	var rest []string
+	for k := range m {
+		if !slices.Contains(form, k) {
+			rest = append(rest, k)
+		}
+	}
+	slices.Sort(rest)
+	return append(out, rest...)
+}
+
+var (
+	isoDate   = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+	isoMoment = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}`)
+	decimal   = regexp.MustCompile(`^-?\d+\.\d+$`)
+)
+
+// dateText writes an ISO calendar date as the reader's spreadsheet reads it ("28-11-2026");
+// other text stays as it is.
+func dateText(s, lang string) string {
+	if !isoDate.MatchString(s) {
+		return s
+	}
+	d, err := civil.ParseDate(s)
+	if err != nil {
+		return s
+	}
+	return csvfile.Date(d, lang)
+}
+
+// timeText writes an RFC 3339 moment as its Europe/Amsterdam date and time ("28-11-2026
+// 15:39"), never UTC; other text stays as it is.
+func timeText(s, lang string) string {
+	if !isoMoment.MatchString(s) {
+		return s
+	}
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return csvfile.DateTime(t, lang)
+}
+
+// localValue writes one value of the organisation's data for the reader: dates and moments in
+// local form; for JSON data, whose types are known, a decimal with the reader's decimal sign
+// and true/false as words. Other text is left as the organisation wrote it.
+func localValue(s string, fromJSON bool, lang string) string {
+	switch {
+	case isoDate.MatchString(s):
+		return dateText(s, lang)
+	case isoMoment.MatchString(s):
+		return timeText(s, lang)
+	case !fromJSON:
+		return s
+	case s == "true":
+		return i18n.T(lang, "csv.data.yes")
+	case s == "false":
+		return i18n.T(lang, "csv.data.no")
+	case decimal.MatchString(s) && lang != "en":
+		return strings.Replace(s, ".", ",", 1)
+	}
+	return s
+}
+
+// readableTable lays the organisation's data out for reading. A real table (two or more rows
+// of plain columns) stays a table. A single record, or data with nested parts, becomes a list
+// of its values, one per row: the part it belongs to (with the number of the element in a
+// list), the name of the value, and the value; empty values are left out. Parts and numbers
+// appear only when the data has them.
+func readableTable(r *Result, lang string) ([]string, [][]string) {
+	lang = readerLang(lang)
+	fromJSON := r.Format == FormatJSON
+	nested := false
+	if fromJSON {
+		for _, c := range r.Columns {
+			if strings.Contains(c, ".") {
+				nested = true
+			}
+		}
+	}
+	if len(r.Rows) >= 2 && !nested {
+		rows := make([][]string, len(r.Rows))
+		for i, row := range r.Rows {
+			rows[i] = make([]string, len(row))
+			for j, v := range row {
+				rows[i][j] = localValue(v, fromJSON, lang)
+			}
+		}
+		return slices.Clone(r.Columns), rows
+	}
+	var rows [][]string
+	hasPart, hasNumber := false, false
+	for i, row := range r.Rows {
+		for j, v := range row {
+			if v == "" || j >= len(r.Columns) {
+				continue
+			}
+			part, number, item := splitColumn(r.Columns[j], fromJSON)
+			if len(r.Rows) > 1 {
+				number = strings.TrimSuffix(strconv.Itoa(i+1)+"."+number, ".")
+			}
+			hasPart = hasPart || part != ""
+			hasNumber = hasNumber || number != ""
+			rows = append(rows, []string{part, number, item, localValue(v, fromJSON, lang)})
+		}
+	}
+	cols := []string{i18n.T(lang, "csv.data.part"), i18n.T(lang, "csv.data.number"), i18n.T(lang, "csv.data.item"), i18n.T(lang, "csv.data.value")}
+	keep := []bool{hasPart, hasNumber, true, true}
+	pick := func(in []string) []string {
+		var out []string
+		for i, c := range in {
+			if keep[i] {
+				out = append(out, c)
+			}
+		}
+		return out
+	}
+	for i := range rows {
+		rows[i] = pick(rows[i])
+	}
+	return pick(cols), rows
+}
+
+// splitColumn reads a flattened JSON column name ("contracten.2.huur") as the part it belongs
+// to ("contracten"), the element's number ("2") and the value's name ("huur"). A CSV's column
+// name is only a name.
+func splitColumn(col string, fromJSON bool) (part, number, item string) {
+	if !fromJSON {
+		return "", "", col
+	}
+	segs := strings.Split(col, ".")
+	for i, s := range segs {
+		if _, err := strconv.Atoi(s); err == nil && i > 0 {
+			return strings.Join(segs[:i], " "), strings.Join(segs[i:i+1], ""), strings.Join(segs[i+1:], " ")
+		}
+	}
+	if len(segs) == 1 {
+		return "", "", col
+	}
+	return segs[0], "", strings.Join(segs[1:], " ")
+}

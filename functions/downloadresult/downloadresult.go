@@ -37,13 +37,10 @@ func (d download) serve(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		// The page names the systems and files, never the data: a scanner may read it.
+		// Without a list (no package, or it cannot be read) the page still has its button;
+		// the POST says whether the package is there.
 		contents, err := d.Svc.ResultContents(r.Context(), c.Reference)
-		switch {
-		case errors.Is(err, app.ErrNotFound):
-			d.Web.Problem(w, r, http.StatusGone, lang, "err.download_expired", nil)
-			return
-		case err != nil:
-			// The button may still work: the page goes without its list.
+		if err != nil && !errors.Is(err, app.ErrNotFound) {
 			d.Log.WarnContext(r.Context(), "list access package", "reference", c.Reference, "error", err.Error())
 		}
 		d.Web.HTML(w, r, http.StatusOK, "download", lang,

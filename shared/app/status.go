@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -115,12 +116,27 @@ type StaffView struct {
 	FeeAllowed bool
 }
 
+// ViewWindow is how long one staff member's view of a case counts as one: a reload, or the
+// page again after an action, within it records no second "Verzoek bekeken" (docs/contract.md
+// §3: one per staff member per case per 30 minutes).
+const ViewWindow = 30 * time.Minute
+
 // StaffPage loads a case for the page of the staff member holding link by, and records the
-// view in the case's timeline (who, when). A link that no longer works is refused with
-// ErrLinkRevoked.
+// view in the case's timeline (who, when), at most once per ViewWindow per staff member. A
+// link that no longer works is refused with ErrLinkRevoked.
 func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*StaffView, error) {
 	now := s.Clock()
-	c, events, letters, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
+	c, events, letters, err := s.caseParts(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.checkLink(c, by); err != nil {
+		return nil, err
+	}
+	if viewedSince(events, by.Holder, now.Add(-ViewWindow)) {
+		return s.staffView(c, events, letters), nil
+	}
+	c, events, letters, err = s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
 		if err := s.checkLink(c, by); err != nil {
 			return Change{}, err
 		}
@@ -130,6 +146,16 @@ func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*Sta
 		return nil, err
 	}
 	return s.staffView(c, events, letters), nil
+}
+
+// viewedSince reports whether staff member holder viewed the case after since.
+func viewedSince(events []request.Event, holder string, since time.Time) bool {
+	for _, e := range slices.Backward(events) {
+		if e.Action == request.ActCaseViewed && e.Actor == holder && e.At.After(since) {
+			return true
+		}
+	}
+	return false
 }
 
 // StaffCase loads a case as the staff page shows it, without a link to check and without

@@ -6,6 +6,8 @@ import (
 	"sort"
 	"time"
 
+	"cloud.google.com/go/civil"
+
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
@@ -114,6 +116,9 @@ type StaffView struct {
 	// FeeAllowed: the profile charges a reasonable fee where GDPR 12(5)(a) or 15(3) allows one
 	// (both shipped profiles: never); only then does the decide form ask for one.
 	FeeAllowed bool
+	// ExtendedDue is the due date an extension would give, shown before staff extend; zero when
+	// the case cannot be extended now.
+	ExtendedDue civil.Date
 }
 
 // ViewWindow is how long one staff member's view of a case counts as one: a reload, or the
@@ -176,6 +181,11 @@ func (s *Service) staffView(c *request.Case, events []request.Event, letters []*
 		v.Letters = append(v.Letters, letterView(l))
 	}
 	v.Actions = s.Actions(c, s.Clock())
+	if slices.Contains(v.Actions, request.ActExtend) {
+		if due, err := s.Calendar.ExtendedDue(s.Profile, c.Type, c.Received, c.SuspendedDays); err == nil {
+			v.ExtendedDue = due
+		}
+	}
 	v.Casework = s.caseworkView(c)
 	return v
 }

@@ -131,7 +131,12 @@ func (c Case) Page(w http.ResponseWriter, r *http.Request, code int, tok string,
 		return
 	}
 	copyURL := "/" + fnlist.StaffCase.Name + "?" + url.Values{"view": {"idcopy"}, "token": {tok}}.Encode()
-	c.Web.HTML(w, r, code, "staff_case", lang, web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs))
+	page := web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs)
+	if r.Method == http.MethodGet {
+		// After an action the redirect names it (Acted): the page says what just happened.
+		page.SetDone(lang, r.URL.Query().Get("done"))
+	}
+	c.Web.HTML(w, r, code, "staff_case", lang, page)
 }
 
 // acted answers a JSON client what an action made of the case.
@@ -165,10 +170,15 @@ func (c Case) Acted(w http.ResponseWriter, r *http.Request, lang, tok string, cl
 			c.Fail(w, r, lang, claims.Reference, err)
 			return
 		}
-		c.Redirect(w, r, fnlist.StaffCase.Name, url.Values{"token": {fresh}}.Encode())
+		c.Redirect(w, r, fnlist.StaffCase.Name, doneQuery(fresh, action))
 	default:
-		c.Redirect(w, r, fnlist.StaffCase.Name, url.Values{"token": {tok}}.Encode())
+		c.Redirect(w, r, fnlist.StaffCase.Name, doneQuery(tok, action))
 	}
+}
+
+// doneQuery is the page's query after action: its token first, then what was done.
+func doneQuery(tok string, action request.Action) string {
+	return "token=" + url.QueryEscape(tok) + "&done=" + url.QueryEscape(string(action))
 }
 
 // Export is the case's whole timeline for an auditor, by the case's own link: JSON, or CSV

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"net/url"
 	"slices"
 	"strings"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/idcheck"
+	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -39,6 +41,27 @@ type StaffPage struct {
 	DeskURL string
 	// Checklist is the search tasks and their forms (casework_page.go).
 	Checklist Checklist
+	// Done says what the action just taken did (SetDone): shown at the top, with the focus.
+	Done []string
+}
+
+// SetDone tells the page that action was just done on its case (the redirect after a post
+// says which): the notice names the action, the status now and, after an extension, the new
+// due date. An action the app does not know is ignored.
+func (p *StaffPage) SetDone(lang, action string) {
+	a := request.Action(action)
+	if !slices.Contains(request.StaffActions, a) {
+		return
+	}
+	what := Optional(lang, "event."+action) // in the past tense: "Termijn verlengd"
+	if what == "" {
+		what = T(lang, "act."+action)
+	}
+	p.Done = []string{fmt.Sprintf(T(lang, "staff.done"), what),
+		fmt.Sprintf(T(lang, "staff.done.status"), T(lang, "sst."+string(p.Case.Status)))}
+	if a == request.ActExtend && p.DueDate != "" {
+		p.Done = append(p.Done, fmt.Sprintf(T(lang, "staff.done.due"), p.DueDate))
+	}
 }
 
 // StaffExportURL is the timeline of the case that StaffCase link tok opens, for an auditor
@@ -75,6 +98,22 @@ type ActionView struct {
 	Name, Title, Help, Token, Req, Warning string
 	Secondary, Multipart                   bool
 	Fields                                 []ActionField
+	// Note is what the action will do, shown before it is taken (the new due date of an
+	// extension).
+	Note string
+	// Confirm is the sentence a staff member ticks before an action that cannot be undone
+	// (a decision, a refusal of identity, a withdrawal); "" for the others.
+	Confirm string
+}
+
+// HasError reports whether a field of the form was refused: its form is shown open.
+func (a ActionView) HasError() bool {
+	for _, f := range a.Fields {
+		if f.Error != "" {
+			return true
+		}
+	}
+	return false
 }
 
 // ActionField is one input of an action form.
@@ -96,9 +135,10 @@ type TimelineEntry struct {
 	At, Text, By, Detail string
 }
 
-// LetterRow is one letter in a list: what it is, to whom, when, and whether it went out.
+// LetterRow is one letter in a list: what it is, to whom, when, by e-mail or post, and
+// whether it went out.
 type LetterRow struct {
-	Title, To, At, Status, Error string
+	Title, To, At, Channel, Status, Error string
 }
 
 // links sets the page's links that do not depend on the case: its export by its own link tok,
@@ -119,6 +159,12 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		}
 		for _, e := range v.Events {
 			p.Timeline = append(p.Timeline, timelineEntry(lang, finishedEvent(e)))
+		}
+		// The letters stay listed by kind, date and channel: not to whom, which is personal.
+		for _, l := range v.Letters {
+			r := letterRow(lang, l)
+			r.To, r.Error = "", ""
+			p.Letters = append(p.Letters, r)
 		}
 		p.links(tok)
 		return p
@@ -170,8 +216,14 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 			}
 		case request.ActRejectIdentity, request.ActRequestIdentity:
 			av.Fields, av.Secondary = []ActionField{field("reason", "textarea", true)}, true
+			if a == request.ActRejectIdentity {
+				av.Confirm = t("staff.confirm.reject_identity")
+			}
 		case request.ActExtend:
 			av.Fields, av.Secondary = []ActionField{field("explanation", "textarea", true)}, true
+			if !v.ExtendedDue.IsZero() {
+				av.Note = fmt.Sprintf(t("staff.extend.new_due"), DayDate(v.ExtendedDue, lang), Date(c.DueDate, lang))
+			}
 		case request.ActWithdraw:
 			// Only the requester withdraws; staff record how they told us (docs/rules.md §4).
 			var how []Option
@@ -181,6 +233,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 				}
 			}
 			av.Fields, av.Secondary = []ActionField{field("how", "select", true, how...), field("note", "textarea", false)}, true
+			av.Confirm = t("staff.confirm.withdraw")
 		case request.ActConsult:
 			// An e-mail address, or else a postal address: the consultation then goes by post.
 			av.Fields, av.Secondary = []ActionField{field("thirdPartyName", "text", true), field("thirdPartyEmail", "email", false),
@@ -192,7 +245,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 			}
 			av.Fields, av.Secondary = []ActionField{field("answer", "select", true, answers...), field("comment", "textarea", false)}, true
 		case request.ActDecide:
-			av.Multipart = true
+			av.Multipart, av.Confirm = true, t("staff.confirm.decide")
 			var outcomes []Option
 			for _, o := range request.Outcomes {
 				outcomes = append(outcomes, Option{string(o), t("outcome." + string(o))})
@@ -334,7 +387,11 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 }
 
 func letterRow(lang string, l app.LetterView) LetterRow {
-	return LetterRow{Title: T(lang, "letter."+l.Letter), To: l.To, At: dateTimeText(l.At, lang),
+	channel := T(lang, "staff.channel.email")
+	if l.Status == string(outbox.ToPost) || l.Status == string(outbox.Posted) {
+		channel = T(lang, "staff.channel.post")
+	}
+	return LetterRow{Title: T(lang, "letter."+l.Letter), To: l.To, At: dateTimeText(l.At, lang), Channel: channel,
 		Status: T(lang, "sent."+l.Status), Error: l.Error}
 }
 

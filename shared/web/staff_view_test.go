@@ -83,8 +83,9 @@ func TestStaffPageSpeaksTheReadersLanguage(t *testing.T) {
 	}
 }
 
-// A finished case shows its reference, status, outcome and timeline, and nothing personal:
-// no name, address, request text, staff free text, letters or ID copy, and no action.
+// A finished case shows its reference, status, outcome, timeline and letters (kind, date and
+// channel, not to whom), and nothing personal: no name, address, request text, staff free
+// text or ID copy, and no action.
 func TestFinishedCaseShowsNoPersonalData(t *testing.T) {
 	t.Parallel()
 	at := time.Date(2026, 11, 28, 14, 39, 9, 0, time.UTC)
@@ -109,8 +110,11 @@ func TestFinishedCaseShowsNoPersonalData(t *testing.T) {
 			HasCopy: true,
 		}
 		p := NewStaffPage("nl", "staff@corp.test", "tok", "/copy", v, nil)
-		if !p.Closed || len(p.Actions) != 0 || p.CopyURL != "" || len(p.Letters) != 0 || len(p.Timeline) != 2 {
-			t.Errorf("%s: page %+v, want closed with a timeline and no actions, letters or copy", st, p)
+		if !p.Closed || len(p.Actions) != 0 || p.CopyURL != "" || len(p.Timeline) != 2 {
+			t.Errorf("%s: page %+v, want closed with a timeline and no actions or copy", st, p)
+		}
+		if want := []LetterRow{{Title: T("nl", "letter.receipt"), At: "28 november 2026, 15:39", Channel: T("nl", "staff.channel.email"), Status: T("nl", "sent.sent")}}; !slices.Equal(p.Letters, want) {
+			t.Errorf("%s: letters %+v, want %+v (kind, date, channel; not to whom)", st, p.Letters, want)
 		}
 		w := httptest.NewRecorder()
 		r.HTML(w, httptest.NewRequest("GET", "/StaffCase?token=tok", nil), 200, "staff_case", "nl", p)
@@ -264,5 +268,60 @@ func TestStaffPageLinksToTheCaseExport(t *testing.T) {
 	}
 	if strings.Contains(w.Body.String(), "/StaffDesk?") {
 		t.Error("the staff page links into the desk with parameters (a token?)")
+	}
+}
+
+// StaffCase on a laptop (issue 24 item 5): a link back to the desk, the facts beside the
+// actions, a notice after an action, the new due date before an extension, a confirmation for
+// what cannot be undone, secondary actions folded, letters with their channel.
+func TestStaffCaseLayoutAndConfirmations(t *testing.T) {
+	t.Parallel()
+	r, err := NewRenderer(slog.New(slog.DiscardHandler), "Vallei Wonen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 28, 14, 39, 9, 0, time.UTC)
+	v := &app.StaffView{
+		Case: &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Access, Status: request.InProgress,
+			Received: civil.Date{Year: 2026, Month: 11, Day: 28}, DueDate: civil.Date{Year: 2026, Month: 12, Day: 28},
+			Subject: request.Person{Name: "Carla Contract", Email: "carla@tenant.test", Address: "Burgemeester van Reenensingel 101, 2803 PA Gouda"}},
+		Letters:     []app.LetterView{{Letter: "receipt", To: "carla@tenant.test", At: at.Format(time.RFC3339), Status: "sent"}, {Letter: "delay_notice", At: at.Format(time.RFC3339), Status: "to_post"}},
+		Actions:     []request.Action{request.ActVerifyIdentity, request.ActExtend, request.ActWithdraw, request.ActDecide, request.ActRejectIdentity},
+		ExtendedDue: civil.Date{Year: 2027, Month: 1, Day: 3},
+	}
+	p := NewStaffPage("nl", "staff@corp.test", "tok", "/copy", v, nil)
+	p.SetDone("nl", "extend")
+	p.SetDone("nl", "not_an_action") // ignored: the notice stays
+	w := httptest.NewRecorder()
+	r.HTML(w, httptest.NewRequest("GET", "/StaffCase?token=tok&done=extend", nil), 200, "staff_case", "nl", p)
+	page := w.Body.String()
+	for _, want := range []string{
+		`<p class="back"><a href="/StaffDesk">` + T("nl", "staff.back") + `</a></p>`,
+		`<div class="case-grid">`, `<div class="case-facts">`, `<div class="case-actions">`,
+		`id="done" tabindex="-1" autofocus><p>Vastgelegd: Termijn verlengd.</p><p>De status is nu: ` + T("nl", "sst.in_progress") + `.</p>`,
+		`id="extend-note">Als u verlengt, wordt de uiterlijke datum zondag 3 januari 2027 (nu 28 december 2026).`,
+		`<input id="decide-confirm" name="confirm" type="checkbox" value="true" required> ` + T("nl", "staff.confirm.decide"),
+		`<input id="withdraw-confirm" name="confirm" type="checkbox" value="true" required>`,
+		`<input id="reject_identity-confirm" name="confirm" type="checkbox" value="true" required>`,
+		`<details class="act"><summary>` + T("nl", "act.extend") + `</summary>`,
+		`<th scope="col">` + T("nl", "staff.letters.channel") + `</th>`,
+		`<td>` + T("nl", "staff.channel.post") + `</td>`,
+	} {
+		if !strings.Contains(page, strings.ReplaceAll(want, "'", "&#39;")) {
+			t.Errorf("staff page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `id="verify_identity-confirm"`) || strings.Contains(page, `id="extend-confirm"`) {
+		t.Error("an action that can be undone or corrected asks for a confirmation")
+	}
+	if strings.Contains(page, `<details class="act"><summary>`+T("nl", "act.verify_identity")) {
+		t.Error("the main action is folded away")
+	}
+	// A refused form comes back open.
+	p = NewStaffPage("nl", "staff@corp.test", "tok", "/copy", v, []FieldError{{Field: "explanation", Message: "Vul dit veld in."}})
+	w = httptest.NewRecorder()
+	r.HTML(w, httptest.NewRequest("POST", "/StaffCase", nil), 400, "staff_case", "nl", p)
+	if !strings.Contains(w.Body.String(), `<details class="act" open><summary>`+T("nl", "act.extend")) {
+		t.Error("the refused extension form is folded away")
 	}
 }

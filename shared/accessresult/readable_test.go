@@ -198,3 +198,26 @@ func TestReadContents(t *testing.T) {
 		t.Errorf("contents (-want +got):\n%s", diff)
 	}
 }
+
+// overzicht.html shows each system's data as readable tables, for a phone (issue 24 item 8).
+func TestOverviewShowsTheDataAsTables(t *testing.T) {
+	t.Parallel()
+	nested, err := os.ReadFile(filepath.Join("testdata", "nested.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Searches{Lang: "nl", Systems: []SystemPart{{Folder: "huur", Name: Text{NL: "Huuradministratie"}, Result: "found",
+		Files: []PartFile{{Name: "klant.json", Kind: FormatJSON, Data: nested}}}}}
+	b, err := BuildSearched(org, nil, sampleOwn(), sampleInfo, s, generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, files := unzip(t, b)
+	page := string(files[FileOverview].data)
+	for _, want := range []string{`<meta name="viewport"`, `<caption>huur/01-klant.json</caption>`, `<th scope="col">Gegeven</th>`,
+		`<tr><td>contracten</td><td>2</td><td>huur</td><td>65</td></tr>`, `<td>29-02-1980</td>`, `Zoë&#39;s ‘stad’ &lt;&amp;&gt;`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("overzicht.html lacks %s", want)
+		}
+	}
+}

@@ -85,7 +85,8 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 		cols = []string{"system", "department", "answered", "result", "files", "masked"}
 	}
 	var rows [][]string
-	files := map[string][]string{} // a system's folder → its files in the package
+	files := map[string][]string{}     // a system's folder → its files in the package
+	tables := map[string][]dataTable{} // a system's folder → its data, readable, for the overview
 	for _, sys := range s.Systems {
 		var names []string
 		for i, f := range sys.Files {
@@ -98,6 +99,8 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 				if err != nil {
 					return nil, fmt.Errorf("%w: extract %s of %s: %v", ErrInvalid, f.Name, sys.Folder, err)
 				}
+				cols, rows := readableTable(r, s.Lang)
+				tables[sys.Folder] = append(tables[sys.Folder], dataTable{File: sys.Folder + "/" + name, Columns: cols, Rows: rows})
 				if f.Kind == FormatJSON {
 					// The JSON as it was, for programs, and beside it the same data as a
 					// readable table.
@@ -105,13 +108,13 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 					if err != nil {
 						return nil, err
 					}
-					table, err := writeCSV(readableTable(r, s.Lang))
+					table, err := writeCSV(cols, rows)
 					if err != nil {
 						return nil, err
 					}
 					full := sys.Folder + "/" + strings.TrimSuffix(name, path.Ext(name)) + ".csv"
 					companions = append(companions, zipEntry{full, table})
-				} else if data, err = writeCSV(readableTable(r, s.Lang)); err != nil {
+				} else if data, err = writeCSV(cols, rows); err != nil {
 					return nil, err
 				}
 			case "pdf":
@@ -136,7 +139,7 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 		return nil, err
 	}
 	out = append(out, zipEntry{FileManifest, manifest})
-	overview, err := overviewHTML(s, pick, en, files)
+	overview, err := overviewHTML(s, pick, en, files, tables)
 	if err != nil {
 		return nil, err
 	}
@@ -162,13 +165,19 @@ func resultWords(r string, en bool, reason string) string {
 }
 
 var overviewTmpl = template.Must(template.New("overview").Parse(`<!DOCTYPE html>
-<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Title}}</title></head>
-<body style="font-family:sans-serif;max-width:48em;margin:1em auto;line-height:1.5">
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>{{.Title}}</title>
+<style>body{font-family:sans-serif;max-width:48em;margin:1em auto;padding:0 .75em;line-height:1.5}
+.table{overflow-x:auto}table{border-collapse:collapse;margin:.5em 0 1em}caption{text-align:left;font-weight:600}
+th,td{text-align:left;vertical-align:top;padding:.3em .6em;border-bottom:1px solid #ccd;overflow-wrap:break-word}thead th{border-bottom:2px solid #889}</style></head>
+<body>
 <h1>{{.Title}}</h1>
 <p>{{.Intro}}</p>
 {{range .Systems}}<h2>{{.Name}}</h2>
 <p>{{.Holds}}</p>
 <p><strong>{{$.L.Result}}:</strong> {{.Result}}</p>
+{{range .Tables}}<div class="table"><table><caption>{{.File}}</caption>
+<thead><tr>{{range .Columns}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
+<tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table></div>{{end}}
 {{if .Files}}<ul>{{range .Files}}<li><a href="{{.}}">{{.}}</a></li>{{end}}</ul>{{end}}
 <p><strong>{{$.L.Retention}}:</strong> {{.Retention}}</p>
 <p><strong>{{$.L.Recipients}}:</strong> {{if .Recipients}}{{.Recipients}}{{else}}{{$.L.NoRecipients}}{{end}}</p>
@@ -181,9 +190,17 @@ var overviewTmpl = template.Must(template.New("overview").Parse(`<!DOCTYPE html>
 type overviewSystem struct {
 	Name, Holds, Result, Retention, Recipients string
 	Files                                      []string
+	Tables                                     []dataTable
 }
 
-func overviewHTML(s *Searches, pick func(Text) string, en bool, files map[string][]string) ([]byte, error) {
+// dataTable is one extract's data as the overview shows it: the readable table of its CSV.
+type dataTable struct {
+	File    string
+	Columns []string
+	Rows    [][]string
+}
+
+func overviewHTML(s *Searches, pick func(Text) string, en bool, files map[string][]string, tables map[string][]dataTable) ([]byte, error) {
 	l := map[string]string{"Result": "Wat wij vonden", "Retention": "Hoe lang wij het bewaren", "Recipients": "Aan wie wij het geven",
 		"NoRecipients": "aan geen andere organisatie", "Consultations": "Wanneer medewerkers uw verzoek bekeken",
 		"NoConsultations": "Geen."}
@@ -205,7 +222,7 @@ func overviewHTML(s *Searches, pick func(Text) string, en bool, files map[string
 			rcpt = append(rcpt, pick(r))
 		}
 		o := overviewSystem{Name: pick(sys.Name), Holds: pick(sys.Holds), Result: resultWords(sys.Result, en, sys.Reason),
-			Retention: pick(sys.Retention), Recipients: strings.Join(rcpt, ", "), Files: files[sys.Folder]}
+			Retention: pick(sys.Retention), Recipients: strings.Join(rcpt, ", "), Files: files[sys.Folder], Tables: tables[sys.Folder]}
 		data.Systems = append(data.Systems, o)
 	}
 	for _, c := range s.Consultations {

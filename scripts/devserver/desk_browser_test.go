@@ -8,11 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"cloud.google.com/go/pubsub/v2"
-	"cloud.google.com/go/pubsub/v2/apiv1/pubsubpb"
 	"github.com/chromedp/chromedp"
-
-	"github.com/privacyloket/privacyloket/shared/fnlist"
 
 	"github.com/privacyloket/privacyloket/shared/devmailbox"
 	"github.com/privacyloket/privacyloket/shared/web"
@@ -26,7 +22,6 @@ func TestBrowserDesk(t *testing.T) {
 	requireEmulators(t)
 	ctx := newBrowser(t)
 	s := startStack(t)
-	pushAgain(t, s)
 	wait, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
@@ -254,30 +249,4 @@ func TestBrowserDesk(t *testing.T) {
 	if read(t, ctx, "session after sign-out", chromedp.Evaluate[bool](`!!document.querySelector('ul.counts')`)) {
 		t.Error("the desk still opens after signing out")
 	}
-}
-
-// pushAgain makes sure the mail topic pushes to the stack: the stack is shared by the tests of
-// this binary, and the first test that built it removes its push subscriptions when it ends.
-// This test removes them again when it ends.
-func pushAgain(t *testing.T, s *e2eStack) {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	ps, err := pubsub.NewClient(ctx, s.project)
-	if err != nil {
-		t.Fatal(err)
-	}
-	subs := pushSubscriptions(fnlist.All, s.base)
-	if err := ensureSubscriptions(ctx, ps, s.project, subs); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		for _, sub := range subs {
-			_ = ps.SubscriptionAdminClient.DeleteSubscription(ctx, &pubsubpb.DeleteSubscriptionRequest{
-				Subscription: fmt.Sprintf("projects/%s/subscriptions/%s", s.project, sub.Name)})
-		}
-		ps.Close()
-	})
 }

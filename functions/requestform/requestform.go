@@ -30,13 +30,8 @@ func (f form) serve(w http.ResponseWriter, r *http.Request) {
 	lang := web.Lang(r)
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
-		if ref, ok := r.URL.Query()["submitted"]; ok {
-			// Only a reference is shown as "your reference": the query is anyone's to write.
-			shown := ""
-			if len(ref) > 0 && web.IsReference(ref[0]) {
-				shown = ref[0]
-			}
-			f.Web.HTML(w, r, http.StatusOK, "thanks", lang, web.NewThanksPage(r, shown))
+		if r.URL.Query().Has("submitted") {
+			f.Web.HTML(w, r, http.StatusOK, "thanks", lang, web.NewThanksPage(r))
 			return
 		}
 		f.Web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, f.Svc.Profile, request.Submission{}, nil))
@@ -56,7 +51,7 @@ func (f form) submit(w http.ResponseWriter, r *http.Request, lang string) {
 	var sub request.Submission
 	// Origin, length and the client's rate limit before the body is read: a refused client
 	// costs no parsing and no inspection of its upload.
-	body, ok := f.Decode(w, r, lang, limit, &sub, func() error { return f.admitClient(r, client) })
+	body, ok := f.Decode(w, r, lang, limit, &sub, func() error { return f.AdmitUpload(r, client) })
 	if !ok {
 		return
 	}
@@ -88,16 +83,4 @@ func (f form) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		}
 		f.Redirect(w, r, fnlist.RequestForm.Name, q.Encode())
 	}
-}
-
-// admitClient asks whether the client may submit at all, where that can be said before the
-// submission is read: for a body that may carry an ID copy worth sparing. A body of declared
-// length no larger than a plain form costs nothing to read, and Submit counts any file in it
-// against the same limit before inspecting it (docs/contract.md §3), so that one costs no read
-// of its own here.
-func (f form) admitClient(r *http.Request, cl app.Client) error {
-	if r.ContentLength >= 0 && r.ContentLength <= fnkit.MaxFormBody {
-		return nil
-	}
-	return f.Svc.Admit(r.Context(), cl)
 }

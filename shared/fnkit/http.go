@@ -203,3 +203,15 @@ func (k *Kit) Download(w http.ResponseWriter, kind, name string, data []byte) {
 	w.WriteHeader(http.StatusOK)
 	w.Write(data)
 }
+
+// AdmitUpload asks whether the client may submit at all, where that can be said before the
+// submission is read: for a body that may carry an ID copy worth sparing. A body of declared
+// length no larger than a plain form costs nothing to read, and Submit counts any file in it
+// against the same limit before inspecting it (docs/contract.md §3), so that one costs no read
+// of its own here.
+func (k *Kit) AdmitUpload(r *http.Request, cl app.Client) error {
+	if r.ContentLength >= 0 && r.ContentLength <= MaxFormBody {
+		return nil
+	}
+	return k.Svc.Admit(r.Context(), cl)
+}

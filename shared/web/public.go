@@ -65,9 +65,13 @@ type ThanksPage struct {
 	Reference, Email string
 }
 
-// NewThanksPage is the thank-you page for reference ref (already checked with IsReference, or
-// "") as request req sees it.
-func NewThanksPage(req *http.Request, ref string) ThanksPage {
+// NewThanksPage is the thank-you page as request req (?submitted=REFERENCE) sees it.
+func NewThanksPage(req *http.Request) ThanksPage {
+	// Only a reference is shown as "your reference": the query is anyone's to write.
+	ref := req.URL.Query().Get("submitted")
+	if !IsReference(ref) {
+		ref = ""
+	}
 	p := ThanksPage{Reference: ref}
 	c, err := req.Cookie(sentCookie)
 	if err != nil || ref == "" {

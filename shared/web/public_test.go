@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -100,7 +101,7 @@ func TestThanksPageNamesTheAddress(t *testing.T) {
 		if cookie != nil {
 			req.AddCookie(cookie)
 		}
-		return NewThanksPage(req, ref)
+		return NewThanksPage(req)
 	}
 	if p := with("PL-7K3M-Q9XD", c); p.Email != "anna@tenant.test" {
 		t.Errorf("with the cookie: %+v", p)
@@ -129,5 +130,16 @@ func TestConfirmPageShowsTheReference(t *testing.T) {
 	r.HTML(w, httptest.NewRequest("GET", "/ConfirmRequest?token=x", nil), http.StatusOK, "confirm", "nl", map[string]string{"Token": "x", "Reference": "PL-7K3M-Q9XD"})
 	if !strings.Contains(w.Body.String(), "<strong>PL-7K3M-Q9XD</strong>") {
 		t.Errorf("confirm page lacks the reference:\n%s", w.Body.String())
+	}
+}
+
+// The thank-you page shows only a reference as "your reference": the query is anyone's to write.
+func TestThanksPageShowsOnlyAReference(t *testing.T) {
+	t.Parallel()
+	for q, want := range map[string]string{"PL-7K3M-Q9XD": "PL-7K3M-Q9XD", "<script>": "", "": "", "PL-7K3M": ""} {
+		req := httptest.NewRequest("GET", "/RequestForm?submitted="+url.QueryEscape(q), nil)
+		if got := NewThanksPage(req).Reference; got != want {
+			t.Errorf("?submitted=%q shows reference %q, want %q", q, got, want)
+		}
 	}
 }

@@ -20,7 +20,7 @@ func TestColdLoadChild(t *testing.T) {
 }
 
 // BenchmarkColdLoad times the first policy.Load of an embedded profile in a fresh process, the
-// cost the profile adds to every function's cold start (handlers.FromEnv), once per iteration in
+// cost the profile adds to every function's cold start (fnkit.Start), once per iteration in
 // a new process, and reports the median:
 //
 //	go test -run '^$' -bench ColdLoad -benchtime 20x ./shared/policy

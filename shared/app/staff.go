@@ -116,6 +116,9 @@ type StaffInput struct {
 	ThirdPartyAnswer, Comment string
 	// add_search, waive_search (search_staff.go); waive_search's reason is Reason.
 	Search SearchInput
+	// assign: the staff address (or the privacy officer's) that handles the case from now;
+	// note: the text of an internal note (team.go).
+	AssignTo, NoteText string
 }
 
 // Validate names every missing or invalid field at once, for a case of type t.
@@ -245,6 +248,9 @@ func thirdPartyMasked(c *request.Case) bool {
 func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
 	if searchAction(in.Action) {
 		return s.searchAct(ctx, ref, by, in)
+	}
+	if teamAction(in.Action) {
+		return s.teamAct(ctx, ref, by, in)
 	}
 	staff := by.Holder
 	now := s.Clock()

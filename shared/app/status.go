@@ -113,6 +113,8 @@ type StaffView struct {
 	// FeeAllowed: the profile charges a reasonable fee where GDPR 12(5)(a) or 15(3) allows one
 	// (both shipped profiles: never); only then does the decide form ask for one.
 	FeeAllowed bool
+	// Team is the case's handler and the forms of assign and note (team.go).
+	Team TeamView
 }
 
 // StaffPage loads a case for the page of the staff member holding link by, and records the
@@ -151,5 +153,6 @@ func (s *Service) staffView(c *request.Case, events []request.Event, letters []*
 	}
 	v.Actions = s.Actions(c, s.Clock())
 	v.Casework = s.caseworkView(c)
+	v.Team = s.teamView(c)
 	return v
 }

@@ -215,7 +215,10 @@ type Case struct {
 	// Result describes the access package while it is stored (sealed) for download.
 	Result *Result
 	// Searches are the case's search and carry-out tasks, one per system (search.go).
-	Searches  []SearchTask
+	Searches []SearchTask
+	// Handler is the staff address (or the privacy officer's) that handles the case and gets
+	// its reminders first; "" when no one does and every staff address gets them.
+	Handler   string
 	ClosedAt  time.Time
 	UpdatedAt time.Time
 	// NextActionAt is the earliest moment the Tick has work for this case; the Tick queries on it.

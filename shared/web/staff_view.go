@@ -39,6 +39,8 @@ type StaffPage struct {
 	DeskURL string
 	// Checklist is the search tasks and their forms (casework_page.go).
 	Checklist Checklist
+	// Team is the handler and the forms of assign and note (team_page.go).
+	Team TeamBox
 }
 
 // StaffExportURL is the timeline of the case that StaffCase link tok opens, for an auditor
@@ -132,6 +134,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 	}
 	p.links(tok)
 	p.Checklist = NewChecklist(lang, tok, v)
+	p.Team = NewTeamBox(tok, v)
 	if tp := c.ThirdParty; tp != nil {
 		p.ThirdPartyDue = Date(tp.ObjectionDue, lang)
 		p.ConsultTooLate = app.ConsultationTooLate(c)
@@ -305,7 +308,7 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 	}
 	// Free text a staff member wrote is shown; codes already said in the sentence are not.
 	switch request.Action(e.Action) {
-	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend:
+	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend, app.ActNote, app.ActAssign:
 		out.Detail = e.Detail
 	case request.ActWithdraw:
 		// "<how> <note>": how the requester told us, in words, and the staff member's note.
@@ -360,6 +363,10 @@ func StaffCaseJSON(v *app.StaffView) map[string]any {
 		out["dueDate"] = c.DueDate.String()
 	}
 	addCasework(out, v)
+	out["handler"] = nil
+	if h := v.Team.Handler; h != "" {
+		out["handler"] = h
+	}
 	return out
 }
 

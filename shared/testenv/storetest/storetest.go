@@ -105,7 +105,7 @@ func fullCase(ref string) *request.Case {
 		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1, Key: "k1"},
 		ClosedAt:  t0.Add(8 * time.Hour),
 		UpdatedAt: t0.Add(8 * time.Hour), NextActionAt: t0.Add(24 * time.Hour), RetainUntil: t0.AddDate(1, 0, 0),
-		LinkGeneration: 2, TickFailures: 1,
+		LinkGeneration: 2, TickFailures: 1, Handler: "anna@corp.test",
 	}
 }
 

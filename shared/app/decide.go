@@ -244,6 +244,11 @@ func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []
 		}
 	}
 	for _, e := range events {
+		if e.Action == request.ActNote {
+			// An internal note is disclosed only as the privacy officer decides, when they
+			// answer the search task of the Privacyloket system: never by itself.
+			continue
+		}
 		actor := e.Actor
 		if actor != "requester" && actor != "system" && actor != "third_party" {
 			actor = "staff"

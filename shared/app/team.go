@@ -13,8 +13,8 @@ import (
 // Staff actions on how the team shares a case (docs/contract.md §3 "Staff actions"): who
 // handles it, and internal notes.
 const (
-	ActAssign request.Action = "assign"
-	ActNote   request.Action = "note"
+	ActAssign = request.ActAssign
+	ActNote   = request.ActNote
 )
 
 // TeamActions are the staff actions of the team, in page order.

@@ -1,11 +1,15 @@
 package app_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/report"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
 )
@@ -74,9 +78,9 @@ func TestAssignHandler(t *testing.T) {
 		if got := s.Mail.Count("staff_reminder", "staff@corp.test", c.Reference); got != 0 {
 			t.Errorf("a staff member who does not handle the case got %d staff_reminder", got)
 		}
-		if got := s.Mail.Count("staff_reminder", "staff@corp.test", other.Reference); got == 0 {
-			t.Error("a case without a handler: staff got no staff_reminder")
-		}
+		testenv.Eventually(t, "a case without a handler: a staff_reminder to staff", func() bool {
+			return s.Mail.Count("staff_reminder", "staff@corp.test", other.Reference) > 0
+		})
 		tick(t, s, "2026-04-28 08:00")
 		settle(t, s, c.Reference)
 		for _, to := range []string{"anna@corp.test", "staff@corp.test", officer} {
@@ -171,5 +175,90 @@ func TestInternalDateOnDeskAndDigest(t *testing.T) {
 		if !soon("2026-04-16 09:00") {
 			t.Error("16 April: not soon due, though the internal date lies within the window")
 		}
+	})
+}
+
+// An internal note (issue 22 item 3) is in the staff timeline and nowhere else: not in a
+// letter, the status page, the access package, the report (JSON and CSV) or the case's export
+// (JSON and CSV).
+func TestNoteStaysInTheStaffTimeline(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
+		s := testenv.NewStack(t, testenv.Options{Backend: b})
+		const secret = "Huurder klinkt boos, GEHEIM-7Q"
+		email := "notitie@tenant.test"
+		c := ready(t, s, access(email))
+		if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActNote}); !slices.Equal(fields(t, err), []string{"text:required"}) {
+			t.Errorf("a note without text: %v", err)
+		}
+		staffAct(t, s, c.Reference, app.StaffInput{Action: app.ActNote, NoteText: secret})
+
+		v, err := s.Svc.StaffPage(ctx, c.Reference, staffLink)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.ContainsFunc(v.Events, func(e request.Event) bool {
+			return e.Action == app.ActNote && e.Detail == secret && e.Actor == staffLink.Holder
+		}) {
+			t.Errorf("the staff timeline lacks the note: %+v", v.Events)
+		}
+
+		c = decide(t, s, c.Reference, app.StaffInput{Outcome: "granted", ResultFile: []byte(`[{"contract":"HV-1"}]`)})
+		s.Mail.Await(t, "result_ready", email, c.Reference)
+		settle(t, s, c.Reference)
+		lacks := func(what, text string) {
+			t.Helper()
+			if strings.Contains(text, secret) || strings.Contains(text, "GEHEIM") {
+				t.Errorf("%s holds the internal note", what)
+			}
+		}
+		for _, m := range s.Mail.All() {
+			lacks("letter "+m.Kind(), m.Raw)
+		}
+		st, err := s.Svc.Status(ctx, c.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, _ := json.Marshal(st)
+		lacks("the status page", string(j))
+		if strings.Contains(string(j), `"note"`) {
+			t.Errorf("the status page names the note: %s", j)
+		}
+
+		pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for name, text := range unzipAll(t, pkg) {
+			lacks("the package's "+name, text)
+			if strings.Contains(text, `"note"`) {
+				t.Errorf("the package's %s names the note", name)
+			}
+		}
+
+		today := deadline.DateIn(s.Clock.Now())
+		rep, facts, err := s.Svc.Report(ctx, today.AddDays(-1), today)
+		if err != nil || len(facts) != 1 {
+			t.Fatalf("report: %v, %d cases", err, len(facts))
+		}
+		j, _ = json.Marshal(rep)
+		lacks("the report", string(j))
+		var buf bytes.Buffer
+		if err := report.WriteCSV(&buf, facts, "nl"); err != nil {
+			t.Fatal(err)
+		}
+		lacks("the report's CSV", buf.String())
+
+		x, err := s.Svc.ExportCase(ctx, staffLink.Holder, c.Reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		j, _ = json.Marshal(x)
+		lacks("the export", string(j))
+		buf.Reset()
+		if err := x.WriteCSV(&buf, "nl"); err != nil {
+			t.Fatal(err)
+		}
+		lacks("the export's CSV", buf.String())
 	})
 }

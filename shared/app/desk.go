@@ -395,6 +395,8 @@ func WaitingOn(c *request.Case) string {
 		return WaitingOnRequester
 	case request.AwaitingThirdParty:
 		return WaitingOnThirdParty
+	case request.AwaitingApproval:
+		return WaitingOnApprover
 	}
 	if c.OpenSearches(request.PhaseSearch)+c.OpenSearches(request.PhaseCarryOut) > 0 {
 		return WaitingOnSystemOwner

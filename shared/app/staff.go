@@ -280,8 +280,9 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	// refused is a refusal of the link or the fields, found before anything changed.
 	var refused error
 	var letters []*outbox.Letter
+	var dropKey string // the package of a draft that extend or withdraw cancelled
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		letters, refused = nil, nil
+		letters, refused, dropKey = nil, nil, ""
 		if err := s.checkLink(c, by); err != nil {
 			refused = err
 			return Change{}, err
@@ -304,6 +305,19 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			return Change{}, err
 		}
 		ch := Change{}
+		drafted := false
+		if c.Status == request.AwaitingApproval && (in.Action == request.ActExtend || in.Action == request.ActWithdraw) {
+			// Until approval no decision exists: extend and withdraw cancel the draft.
+			author := ""
+			if c.Approval != nil {
+				author = c.Approval.Draft.DecidedBy
+			}
+			dropKey = cancelDraft(c)
+			if in.Action == request.ActExtend {
+				next = c.Status
+			}
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: staff, Action: ActDraftCancelled, Detail: author})
+		}
 		_, to := c.Recipient()
 		detail, action := "", in.Action
 		switch in.Action {
@@ -367,6 +381,13 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			letters = append(letters, l)
 			detail = strings.TrimSpace(in.How + " " + strings.TrimSpace(in.Note))
 		case request.ActDecide:
+			if s.needsApproval(in) {
+				// Four eyes: no letter to the requester, no decision yet (approval.go).
+				letters = append(letters, s.draftDecision(c, staff, in, pre, now)...)
+				next, action, drafted = request.AwaitingApproval, ActDecisionDrafted, true
+				detail = string(in.Outcome) + " (" + string(in.Ground) + "): " + strings.TrimSpace(in.Motivation)
+				break
+			}
 			letters = append(letters, s.decide(c, staff, in, pre, now)...)
 			ch.DeleteIDCopy = c.Identity.CopyHeld
 			c.Identity.CopyHeld = false
@@ -387,11 +408,13 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			// letters from now on carry the new one.
 			c.LinkGeneration++
 		}
-		letters = s.searchesOn(c, in, prep, letters, now)
+		if !drafted {
+			letters = s.searchesOn(c, in, prep, letters, now)
+		}
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters
-		ch.Events = []request.Event{{At: now, Actor: staff, Action: action, Detail: detail}}
+		ch.Events = append(ch.Events, request.Event{At: now, Actor: staff, Action: action, Detail: detail})
 		return ch, nil
 	})
 	if err != nil {
@@ -406,6 +429,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		return c, err
 	}
 	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
+	s.dropPackage(ctx, ref, dropKey)
 	s.publish(ctx, letters)
 	s.markIntroduced(ctx, letters, now)
 	s.dropExtracts(ctx, c)

@@ -67,7 +67,7 @@ func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
 	}
 	_, to := c.Recipient()
 	v := &StatusView{
-		Reference: c.Reference, Type: string(c.Type), Status: string(c.Status),
+		Reference: c.Reference, Type: string(c.Type), Status: string(requesterStatus(c.Status)),
 		ReceivedAt: c.SubmittedAt.UTC().Format(time.RFC3339), Extended: c.Extended,
 		Suspended: c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero() && s.Profile.Identity.SuspendClock,
 		Letters:   []LetterView{},

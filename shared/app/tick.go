@@ -331,6 +331,9 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 		}
 	}
 	s.planSearches(c, now, &p)
+	if a := c.Approval; c.Status == request.AwaitingApproval && a != nil {
+		consider(letter.ApprovalOverdue, []time.Time{s.approvalOverdueAt(c)})
+	}
 	return p
 }
 
@@ -400,6 +403,8 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 			l.Data.Staff.DaysOverdue = int(deadline.DateIn(now).DaysSince(c.DueDate))
 			out = append(out, l)
 		}
+	case letter.ApprovalOverdue:
+		out = append(out, s.approvalOverdue(c, now)...)
 	default:
 		out = append(out, s.searchDueLetters(c, d, now)...)
 	}

@@ -159,7 +159,11 @@ func (c Case) Acted(w http.ResponseWriter, r *http.Request, lang, tok string, cl
 		if !cs.DueDate.IsZero() {
 			out.DueDate = cs.DueDate.String()
 		}
-		c.Web.JSON(w, http.StatusOK, out)
+		code := http.StatusOK
+		if action == request.ActDecide && cs.Status == request.AwaitingApproval {
+			code = http.StatusAccepted // four eyes: drafted, no letter yet (docs/contract.md §3)
+		}
+		c.Web.JSON(w, code, out)
 	case action == request.ActRevokeLinks:
 		// Every link issued before now has stopped working, this page's own included; the
 		// staff member who revoked them (still on the list: checked by the use case) goes on

@@ -248,7 +248,7 @@ func DeskExportURL(ref, format string) string {
 // whose session's forms carry formToken; link mints a case's StaffCase link.
 func NewDeskPage(lang, formToken, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
 	p := DeskPage{Lang: lang, FormToken: formToken, Staff: staff, Today: Date(v.Today, lang), Counts: v.Counts, Filter: f,
-		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
+		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty, request.AwaitingApproval}),
 		Finished:   request.Strings([]request.Status{request.Decided, request.Closed, request.Expired}),
 		Types:      request.Strings(request.Types),
 		Channels:   request.Strings(request.Channels[1:]),

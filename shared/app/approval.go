@@ -21,10 +21,10 @@ import (
 
 // Audit actions of four eyes.
 const (
-	ActDecisionDrafted  request.Action = "decision_drafted"
-	ActDecisionApproved request.Action = "decision_approved"
-	ActDecisionReturned request.Action = "decision_returned"
-	ActDraftCancelled   request.Action = "draft_cancelled"
+	ActDecisionDrafted  = request.ActDecisionDrafted
+	ActDecisionApproved = request.ActDecisionApproved
+	ActDecisionReturned = request.ActDecisionReturned
+	ActDraftCancelled   = request.ActDraftCancelled
 )
 
 // WaitingOnApprover: a drafted decision waits for a second staff member.

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/deadline"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
@@ -114,6 +115,10 @@ func TestFourEyesApprove(t *testing.T) {
 		if won != 1 || lost != 1 {
 			t.Errorf("two approvers at once: %d won, %d already judged; want 1 and 1", won, lost)
 		}
+		today := deadline.DateIn(s.Clock.Now())
+		if rep, _, err := s.Svc.Report(ctx, today.AddDays(-7), today); err != nil || rep.MedianDaysAwaitingApproval == nil {
+			t.Errorf("report: %v, median wait for approval %v, want a figure", err, rep.MedianDaysAwaitingApproval)
+		}
 		got, _ := s.Store.Case(ctx, c.Reference)
 		if got.Status != request.Decided || got.Decision == nil || got.Decision.DecidedBy != staffLink.Holder || got.Decision.Ground != "excessive" || got.Approval != nil {
 			t.Fatalf("after approval: %s %+v", got.Status, got.Decision)
@@ -158,6 +163,10 @@ func TestFourEyesReturnCancelAndLeave(t *testing.T) {
 		}
 		if n := s.Mail.Count("decision", "terug@tenant.test", c.Reference); n != 0 {
 			t.Errorf("a returned draft sent %d decision letters", n)
+		}
+		today := deadline.DateIn(s.Clock.Now())
+		if rep, _, err := s.Svc.Report(ctx, today.AddDays(-7), today); err != nil || rep.ReturnedByApprover != 1 {
+			t.Errorf("report: %v, %d returned by an approver, want 1", err, rep.ReturnedByApprover)
 		}
 
 		// Drafted again; extend cancels the draft and its links.

@@ -48,6 +48,12 @@ const (
 	// export (docs/contract.md §3).
 	ActAssign Action = "assign"
 	ActNote   Action = "note"
+	// Four eyes (docs/rules.md §8): a decision drafted for approval, approved, returned by an
+	// approver, or cancelled by extend or withdraw.
+	ActDecisionDrafted  Action = "decision_drafted"
+	ActDecisionApproved Action = "decision_approved"
+	ActDecisionReturned Action = "decision_returned"
+	ActDraftCancelled   Action = "draft_cancelled"
 )
 
 // Recorded lists every action the audit trail records under its own name.
@@ -57,4 +63,5 @@ var Recorded = []Action{
 	ActExtend, ActConsult, ActThirdPartyAgree, ActThirdPartyObject, ActThirdPartyTermEnded,
 	ActDecide, ActWithdraw, ActRevokeLinks, ActCaseViewed, ActExported,
 	ActLetterPosted, ActResultPosted, ActResultViewed, ActResultDownloaded, ActResultDeleted, ActAssign, ActNote,
+	ActDecisionDrafted, ActDecisionApproved, ActDecisionReturned, ActDraftCancelled,
 }

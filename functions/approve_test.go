@@ -30,6 +30,15 @@ func TestApproveDecisionOverHTTP(t *testing.T) {
 		t.Fatalf("decide a refusal: %d %s, want 202 awaiting_approval", resp.StatusCode, body)
 	}
 
+	_, casePage := e.do(t, "GET", "/StaffCase?token="+url.QueryEscape(tok), "", nil, nil)
+	for _, want := range []string{"Wacht op goedkeuring", "Het dossier gaat over de rechten van uw buren."} {
+		if !strings.Contains(casePage, want) {
+			t.Errorf("the staff page of a drafted decision lacks %q", want)
+		}
+	}
+	if strings.Contains(casePage, `value="decide"`) {
+		t.Error("the staff page offers decide while a draft waits")
+	}
 	m := e.Mail.Await(t, "approval_request", "anna@corp.test", ref)
 	link := m.Link("ApproveDecision")
 	atok := tokenOf(link)

@@ -145,8 +145,17 @@ func cancelDraft(c *request.Case) (resultKey string) {
 	if a == nil {
 		return ""
 	}
-	c.Status, c.Approval = a.From, nil
+	c.Status, c.Approval = returnTo(c, a), nil
 	return a.ResultKey
+}
+
+// returnTo is the status a case goes back to when its draft is returned or cancelled: the one
+// it was drafted in, unless a consulted third party answered meanwhile.
+func returnTo(c *request.Case, a *request.Approval) request.Status {
+	if a.From == request.AwaitingThirdParty && c.ThirdParty != nil && c.ThirdParty.Answer != request.ThirdPartyPending {
+		return request.InProgress
+	}
+	return a.From
 }
 
 // Verdict is an approver's answer to a drafted decision.
@@ -231,7 +240,7 @@ func (s *Service) Judge(ctx context.Context, ref string, by ApproverLink, v Verd
 			}
 		case VerdictReturn:
 			comment := strings.TrimSpace(v.Comment)
-			c.Status, c.Approval = a.From, nil
+			c.Status, c.Approval = returnTo(c, a), nil
 			dropKey = a.ResultKey
 			l := s.staffLetter(c, letter.DecisionReturned, author, draftScope(a), now)
 			l.Data.Approval = &letter.ApprovalInfo{DraftedBy: author, Outcome: a.Draft.Outcome, Ground: a.Draft.Ground, ReturnedBy: approver, Comment: comment}

@@ -226,3 +226,28 @@ func TestFourEyesStartAndOverdue(t *testing.T) {
 		t.Errorf("desk: %+v", v.Cases)
 	}
 }
+
+// A consulted third party's answer that arrives while a decision waits for approval is
+// recorded and shown to the approver; a return then puts the case in progress.
+func TestFourEyesThirdPartyAnswersMeanwhile(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Staff: []string{"staff@corp.test", anna}})
+	c := ready(t, s, access("buren@tenant.test"))
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurman", ThirdPartyEmail: "buur@elders.test"})
+	c = refuseExcessive(t, s, c.Reference)
+	if c.Approval == nil || c.Approval.From != request.AwaitingThirdParty {
+		t.Fatalf("draft from %v", c.Approval)
+	}
+	c, err := s.Svc.ThirdPartyAnswer(ctx, c.Reference, "buur@elders.test", "object", "Liever niet.")
+	if err != nil || c.Status != request.AwaitingApproval || c.ThirdParty.Answer != request.ThirdPartyObjects {
+		t.Fatalf("third party answers meanwhile: %v, %s", err, c.Status)
+	}
+	v, err := s.Svc.ApprovalPage(ctx, c.Reference, approvalLink(t, s, c.Reference, anna))
+	if err != nil || v.Letter == nil || v.Case.ThirdParty.Comment != "Liever niet." {
+		t.Fatalf("the approver's page: %v %+v", err, v)
+	}
+	c, err = s.Svc.Judge(ctx, c.Reference, approvalLink(t, s, c.Reference, anna), app.Verdict{Verdict: "return", Comment: "Eerst de buurman meewegen."})
+	if err != nil || c.Status != request.InProgress {
+		t.Errorf("return after the third party answered: %v, %s; want in_progress", err, c.Status)
+	}
+}

@@ -29,6 +29,8 @@ const maxNote = 5000
 // assigned, and whether assign and note are offered now.
 type TeamView struct {
 	Handler string
+	// Draft is the decision waiting for approval (four eyes), nil otherwise.
+	Draft *request.Approval
 	// Holders are the addresses a case can be assigned to: the staff list and the privacy
 	// officer, each once.
 	Holders []string
@@ -36,7 +38,7 @@ type TeamView struct {
 }
 
 func (s *Service) teamView(c *request.Case) TeamView {
-	return TeamView{Handler: c.Handler, Holders: s.deskHolders(), CanAct: teamOpen(c)}
+	return TeamView{Handler: c.Handler, Holders: s.deskHolders(), CanAct: teamOpen(c), Draft: c.Approval}
 }
 
 // teamOpen reports whether c takes assign and note: while it is open (a finished case allows

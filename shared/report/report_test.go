@@ -345,7 +345,9 @@ func BenchmarkCompute(b *testing.B) {
 func TestComputeFourEyes(t *testing.T) {
 	t.Parallel()
 	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	ev := func(h int, a request.Action) request.Event { return request.Event{At: t0.Add(time.Duration(h) * time.Hour), Action: a} }
+	ev := func(h int, a request.Action) request.Event {
+		return request.Event{At: t0.Add(time.Duration(h) * time.Hour), Action: a}
+	}
 	day := civil.Date{Year: 2026, Month: 3, Day: 2}
 	mk := func(ref string, events ...request.Event) CaseFacts {
 		c := &request.Case{Reference: ref, Type: request.Access, Status: request.InProgress, Received: day, DueDate: day.AddDays(28)}

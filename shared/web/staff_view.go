@@ -134,7 +134,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 	}
 	p.links(tok)
 	p.Checklist = NewChecklist(lang, tok, v)
-	p.Team = NewTeamBox(tok, v)
+	p.Team = NewTeamBox(lang, tok, v)
 	if tp := c.ThirdParty; tp != nil {
 		p.ThirdPartyDue = Date(tp.ObjectionDue, lang)
 		p.ConsultTooLate = app.ConsultationTooLate(c)

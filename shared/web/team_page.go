@@ -7,14 +7,21 @@ import "github.com/privacyloket/privacyloket/shared/app"
 type TeamBox struct {
 	Token   string
 	Handler string
-	Holders []Option
-	CanAct  bool
+	// The decision waiting for approval: outcome, ground, motivation, who drafted it and when.
+	Draft                                             bool
+	Outcome, Ground, Motivation, DraftedBy, DraftedAt string
+	Holders                                           []Option
+	CanAct                                            bool
 }
 
 // NewTeamBox builds the team's part of v for the staff member whose link is tok.
-func NewTeamBox(tok string, v *app.StaffView) TeamBox {
+func NewTeamBox(lang, tok string, v *app.StaffView) TeamBox {
 	t := v.Team
 	b := TeamBox{Token: tok, Handler: t.Handler, CanAct: t.CanAct}
+	if a := t.Draft; a != nil {
+		b.Draft, b.Outcome, b.Ground, b.Motivation = true, string(a.Draft.Outcome), string(a.Draft.Ground), a.Draft.Motivation
+		b.DraftedBy, b.DraftedAt = a.Draft.DecidedBy, DateTime(a.DraftedAt, lang)
+	}
 	for _, h := range t.Holders {
 		b.Holders = append(b.Holders, Option{h, h})
 	}

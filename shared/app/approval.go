@@ -296,6 +296,16 @@ func (s *Service) approvalOverdue(c *request.Case, now time.Time) []*outbox.Lett
 	return out
 }
 
+// uploadAllowed reports whether c takes an ID copy now: while it awaits identity, also when a
+// decision drafted then waits for approval (the requester's answer is recorded and shown to
+// the approver, docs/contract.md §3).
+func uploadAllowed(c *request.Case) bool {
+	if c.Status == request.AwaitingApproval && c.Approval != nil && c.Approval.From == request.AwaitingIdentity {
+		return true
+	}
+	return request.Allowed(request.ActUploadIdentity, c.Status)
+}
+
 // requesterStatus is the status the requester sees: until approval no decision exists, so a
 // drafted decision shows as in_progress (docs/contract.md §3).
 func requesterStatus(st request.Status) request.Status {

@@ -251,3 +251,24 @@ func TestFourEyesThirdPartyAnswersMeanwhile(t *testing.T) {
 		t.Errorf("return after the third party answered: %v, %s; want in_progress", err, c.Status)
 	}
 }
+
+// The shipped profiles' four eyes on every refusal: a refusal on identity_not_established
+// waits for approval, and an ID copy that arrives meanwhile is taken and shown to the approver.
+func TestFourEyesIdentityCopyMeanwhile(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Staff: []string{"staff@corp.test", anna}, FourEyes: true})
+	c := submitConfirm(t, s, access("stil@tenant.test"))
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet met onze gegevens."})
+	c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "identity_not_established",
+		Motivation: "U stuurde geen bewijs van identiteit."})
+	if err != nil || c.Status != request.AwaitingApproval {
+		t.Fatalf("a refusal with four eyes on every refusal: %v, %s", err, c.Status)
+	}
+	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+		t.Fatalf("an ID copy while the refusal waits: %v", err)
+	}
+	c, err = s.Svc.Judge(ctx, c.Reference, approvalLink(t, s, c.Reference, anna), app.Verdict{Verdict: "return", Comment: "Er is nu een kopie: bekijk die eerst."})
+	if err != nil || c.Status != request.AwaitingIdentity || !c.Identity.CopyHeld {
+		t.Errorf("return: %v, %s, copy held %v", err, c.Status, c.Identity.CopyHeld)
+	}
+}

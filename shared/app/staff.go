@@ -550,7 +550,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upl
 	if err != nil {
 		return nil, err
 	}
-	if !request.Allowed(request.ActUploadIdentity, cur.Status) {
+	if !uploadAllowed(cur) {
 		return cur, &NotAllowedError{Reason: "no_upload"}
 	}
 	doc, err := s.inspect(ctx, cl, upload)
@@ -562,7 +562,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upl
 	}
 	now := s.Clock()
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		if !request.Allowed(request.ActUploadIdentity, c.Status) {
+		if !uploadAllowed(c) {
 			return Change{}, &NotAllowedError{Reason: "no_upload"}
 		}
 		s.endSuspension(c, now)

@@ -74,3 +74,27 @@ func TestApproveDecisionOverHTTP(t *testing.T) {
 		t.Error("the page of a judged draft does not say so")
 	}
 }
+
+// Signing out everywhere ends the approval links the staff member holds (docs/contract.md §3).
+func TestApproveLinkEndsWithSignOutEverywhere(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, testenv.Options{Backend: testenv.Memory, Staff: []string{"staff@corp.test", "anna@corp.test"}, FourEyes: true,
+		Now: time.Date(2026, 3, 27, 9, 0, 0, 0, time.UTC)})
+	ref := intakeCase(t, e, letterIntake("Otto Uit"))
+	staff := e.signIn(t, "staff@corp.test")
+	tok := tokenOf(caseLinkOf(t, staff, ref))
+	e.postJSON(t, "/StaffCase", map[string]any{"token": tok, "action": "verify_identity", "method": "known_data"})
+	if resp, body := e.postJSON(t, "/StaffCase", map[string]any{"token": tok, "action": "decide", "outcome": "refused", "ground": "protection_of_rights",
+		"motivation": "Rechten van anderen."}); resp.StatusCode != http.StatusAccepted {
+		t.Fatalf("decide: %d %s", resp.StatusCode, body)
+	}
+	atok := tokenOf(e.Mail.Await(t, "approval_request", "anna@corp.test", ref).Link("ApproveDecision"))
+	e.Clock.Add(time.Minute)
+	anna := e.signIn(t, "anna@corp.test")
+	if resp, _ := anna.post(t, url.Values{"action": {"sign_out_everywhere"}}, nil); resp.StatusCode >= 400 {
+		t.Fatalf("sign out everywhere: %d", resp.StatusCode)
+	}
+	if resp, body := e.postJSON(t, "/ApproveDecision", map[string]any{"token": atok, "verdict": "approve"}); resp.StatusCode != http.StatusForbidden {
+		t.Errorf("an approval link from before signing out everywhere: %d %s, want 403", resp.StatusCode, body)
+	}
+}

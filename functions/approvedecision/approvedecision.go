@@ -42,7 +42,7 @@ func (p page) serve(w http.ResponseWriter, r *http.Request) {
 	switch r.Method {
 	case http.MethodGet, http.MethodHead:
 		tok := r.URL.Query().Get("token")
-		claims, ok := p.Verify(w, r, tok, linktoken.Approve, lang)
+		claims, ok := p.verify(w, r, tok, lang)
 		if !ok {
 			return
 		}
@@ -52,7 +52,7 @@ func (p page) serve(w http.ResponseWriter, r *http.Request) {
 		if _, ok := p.DecodeAll(w, r, lang, maxBody, &v); !ok {
 			return
 		}
-		claims, ok := p.Verify(w, r, v.Token, linktoken.Approve, lang)
+		claims, ok := p.verify(w, r, v.Token, lang)
 		if !ok {
 			return
 		}
@@ -84,6 +84,21 @@ func (p page) render(w http.ResponseWriter, r *http.Request, code int, lang, tok
 		return
 	}
 	p.Web.HTML(w, r, code, "approve", lang, web.NewApprovalPage(lang, tok, v, errs))
+}
+
+// verify checks an approval token, and that its holder has not signed out everywhere since it
+// was issued (docs/contract.md §3 "sign_out_everywhere"); on failure it has answered 403. The
+// rest (still an approver, the case's link generation, the draft) is checked by the use case.
+func (p page) verify(w http.ResponseWriter, r *http.Request, tok, lang string) (linktoken.Claims, bool) {
+	claims, ok := p.Verify(w, r, tok, linktoken.Approve, lang)
+	if !ok {
+		return claims, false
+	}
+	if err := p.Svc.CheckSignOut(r.Context(), claims.Subject, claims.IssuedAt()); err != nil {
+		p.fail(w, r, lang, claims.Reference, err)
+		return claims, false
+	}
+	return claims, true
 }
 
 // fail is Fail with four eyes' own answer to an author who approves their own decision.

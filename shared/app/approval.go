@@ -149,6 +149,24 @@ func cancelDraft(c *request.Case) (resultKey string) {
 	return a.ResultKey
 }
 
+// draftCancelled are the approval_cancelled letters of a cancelled draft a: to every approver
+// but its author, whose approval links no longer work (docs/contract.md §3 "approvers are told").
+func (s *Service) draftCancelled(c *request.Case, a *request.Approval, now time.Time) []*outbox.Letter {
+	if a == nil {
+		return nil
+	}
+	var out []*outbox.Letter
+	for _, to := range s.Approvers() {
+		if strings.EqualFold(to, a.Draft.DecidedBy) {
+			continue
+		}
+		l := s.staffLetter(c, letter.ApprovalCancelled, to, draftScope(a), now)
+		l.Data.Approval = &letter.ApprovalInfo{DraftedBy: a.Draft.DecidedBy, Outcome: a.Draft.Outcome, Ground: a.Draft.Ground}
+		out = append(out, l)
+	}
+	return out
+}
+
 // returnTo is the status a case goes back to when its draft is returned or cancelled: the one
 // it was drafted in, unless a consulted third party answered meanwhile.
 func returnTo(c *request.Case, a *request.Approval) request.Status {

@@ -179,6 +179,10 @@ func TestFourEyesReturnCancelAndLeave(t *testing.T) {
 		if _, err := s.Svc.Judge(ctx, c.Reference, l2, app.Verdict{Verdict: "approve"}); !errors.Is(err, app.ErrNotAllowed) {
 			t.Errorf("approve a cancelled draft: %v, want 409", err)
 		}
+		s.Mail.Await(t, "approval_cancelled", anna, c.Reference)
+		if n := s.Mail.Count("approval_cancelled", staffLink.Holder, c.Reference); n != 0 {
+			t.Errorf("the author of a cancelled draft got %d approval_cancelled", n)
+		}
 
 		// An approver who leaves the list: their link dies.
 		c = refuseExcessive(t, s, c.Reference)

@@ -308,11 +308,12 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		drafted := false
 		if c.Status == request.AwaitingApproval && (in.Action == request.ActExtend || in.Action == request.ActWithdraw) {
 			// Until approval no decision exists: extend and withdraw cancel the draft.
-			author := ""
-			if c.Approval != nil {
-				author = c.Approval.Draft.DecidedBy
+			author, draft := "", c.Approval
+			if draft != nil {
+				author = draft.Draft.DecidedBy
 			}
 			dropKey = cancelDraft(c)
+			letters = append(letters, s.draftCancelled(c, draft, now)...)
 			if in.Action == request.ActExtend {
 				next = c.Status
 			}

@@ -11,6 +11,9 @@ const (
 	ApprovalOverdue Kind = "approval_overdue"
 	// DecisionReturned tells the author of a draft that an approver sent it back, and why.
 	DecisionReturned Kind = "decision_returned"
+	// ApprovalCancelled tells the approvers that extend or withdraw cancelled a draft they were
+	// asked to approve: their link no longer works.
+	ApprovalCancelled Kind = "approval_cancelled"
 )
 
 // LinkApprove is the key of an approval link (the ApproveDecision function).
@@ -18,7 +21,7 @@ const LinkApprove = "approve"
 
 func approvalAudience(k Kind) Audience {
 	switch k {
-	case ApprovalRequest, ApprovalOverdue, DecisionReturned:
+	case ApprovalRequest, ApprovalOverdue, DecisionReturned, ApprovalCancelled:
 		return ToStaff
 	}
 	return ""

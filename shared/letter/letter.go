@@ -56,7 +56,7 @@ var kinds = []Kind{
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice, PortabilityTransfer,
 	IdentityConfirmed, Withdrawn, TermPassed, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
 	SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask, // search.go
-	ApprovalRequest, ApprovalOverdue, DecisionReturned, // approval.go
+	ApprovalRequest, ApprovalOverdue, DecisionReturned, ApprovalCancelled, // approval.go
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.
@@ -71,7 +71,7 @@ func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 func (k Kind) StatesDueDate() bool {
 	switch k {
 	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed, TermPassed, SearchOverdue,
-		ApprovalRequest, ApprovalOverdue, DecisionReturned:
+		ApprovalRequest, ApprovalOverdue, DecisionReturned, ApprovalCancelled:
 		return true
 	}
 	return false

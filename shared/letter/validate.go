@@ -69,6 +69,7 @@ var requiredLinks = map[Kind]string{
 	ApprovalRequest:        LinkApprove,
 	ApprovalOverdue:        LinkApprove,
 	DecisionReturned:       LinkStaff,
+	ApprovalCancelled:      LinkStaff,
 }
 
 type checker struct{ problems []Problem }
@@ -199,7 +200,7 @@ func validate(kind Kind, d Data) error {
 		checkThirdParty(&c, d.ThirdParty)
 	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask:
 		checkSearch(&c, kind, d.Search)
-	case ApprovalRequest, ApprovalOverdue, DecisionReturned:
+	case ApprovalRequest, ApprovalOverdue, DecisionReturned, ApprovalCancelled:
 		checkApproval(&c, kind, d.Approval)
 	case PortabilityTransfer:
 		if d.RequestType != request.Portability {

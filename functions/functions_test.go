@@ -27,6 +27,7 @@ import (
 	"cloud.google.com/go/civil"
 	"github.com/cloudevents/sdk-go/v2/event"
 
+	_ "github.com/privacyloket/privacyloket/functions/approvedecision"
 	_ "github.com/privacyloket/privacyloket/functions/confirmrequest"
 	_ "github.com/privacyloket/privacyloket/functions/downloadresult"
 	_ "github.com/privacyloket/privacyloket/functions/requestform"

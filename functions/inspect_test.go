@@ -194,7 +194,7 @@ func TestUploadIDToADecidedCaseIs409WithoutInspection(t *testing.T) {
 		t.Fatal(err)
 	}
 	c, err = e.Svc.StaffAct(ctx, c.Reference, by, app.StaffInput{Action: request.ActDecide, Outcome: "refused",
-		Motivation: "Te vaak gevraagd.", Ground: "excessive"})
+		Motivation: "De gegevens gaan over de rechten van een ander.", Ground: "protection_of_rights"})
 	if err != nil || c.Status != request.Decided {
 		t.Fatalf("decide: %v, want decided", err)
 	}

@@ -4,6 +4,7 @@ package main
 // (fnkit.HTTP, fnkit.Event), and run starts them all. TestServesEveryFunction checks that none
 // of fnlist.All is missing.
 import (
+	_ "github.com/privacyloket/privacyloket/functions/approvedecision"
 	_ "github.com/privacyloket/privacyloket/functions/confirmrequest"
 	_ "github.com/privacyloket/privacyloket/functions/downloadresult"
 	_ "github.com/privacyloket/privacyloket/functions/requestform"

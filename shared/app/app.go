@@ -175,6 +175,11 @@ func New(d Deps) (*Service, error) {
 	if len(s.staff) == 0 {
 		return nil, errors.New("app: no staff addresses (STAFF_EMAILS or the profile's staffEmails)")
 	}
+	// Four eyes needs a second person: a refusal as excessive or manifestly unfounded always
+	// waits for approval (docs/rules.md §8).
+	if n := len(s.Approvers()); n < 2 {
+		return nil, fmt.Errorf("app: four eyes needs at least two distinct approvers (approval.approvers, or the staff list and the privacy officer); there are %d", n)
+	}
 	return s, nil
 }
 

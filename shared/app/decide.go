@@ -244,6 +244,11 @@ func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []
 		}
 	}
 	for _, e := range events {
+		if e.Action == request.ActNote {
+			// An internal note is disclosed only as the privacy officer decides, when they
+			// answer the search task of the Privacyloket system: never by itself.
+			continue
+		}
 		actor := e.Actor
 		if actor != "requester" && actor != "system" && actor != "third_party" {
 			actor = "staff"
@@ -384,6 +389,11 @@ func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comm
 			return Change{}, &NotAllowedError{Reason: "third_party_done"}
 		}
 		st, err := request.Next(request.ActThirdPartyDone, c.Status, "")
+		if c.Status == request.AwaitingApproval && c.Approval != nil && c.Approval.From == request.AwaitingThirdParty {
+			// A drafted decision waits: the answer is recorded and shown to the approver; a
+			// return puts the case back where it was (docs/contract.md §3).
+			st, err = c.Status, nil
+		}
 		if err != nil {
 			return Change{}, &NotAllowedError{Reason: "third_party_done"}
 		}

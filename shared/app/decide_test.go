@@ -41,7 +41,7 @@ func decide(t *testing.T, s *testenv.Stack, ref string, in app.StaffInput) *requ
 	if err != nil {
 		t.Fatalf("decide: %v", err)
 	}
-	return c
+	return approveDraft(t, s, c)
 }
 
 func mustContain(t *testing.T, what, text string, wants ...string) {

@@ -154,6 +154,8 @@ type DeskFilter struct {
 	Status request.Status
 	Type   request.Type
 	Query  string
+	// Handler lists only the cases this address handles ("Mijn verzoeken", ?handler=me).
+	Handler string
 }
 
 // deskQueryMax bounds a search text.
@@ -224,8 +226,12 @@ type DeskCase struct {
 	WorkingDaysLeft int                         // working days to the due date; negative when overdue
 	Extended        bool
 	WaitingOn       string
-	Overdue         bool
-	DueThisWeek     bool
+	// Handler is the staff address that handles the case; "" when no one does.
+	Handler string
+	Overdue bool
+	// PastInternal: the internal target date has passed, the legal due date has not.
+	PastInternal bool
+	DueThisWeek  bool
 	// LinkGeneration is the case's link generation: a StaffCase link minted for it carries it.
 	LinkGeneration int
 	// IdentityAskedOn is, while the case waits for the requester's proof of identity, the day
@@ -312,6 +318,9 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 		if f.Query != "" && (c.Status.Finished() || !nameMatches(c.Subject.Name, f.Query)) {
 			continue
 		}
+		if f.Handler != "" && !strings.EqualFold(c.Handler, f.Handler) {
+			continue
+		}
 		v.Cases = append(v.Cases, s.deskCase(c, v.Today))
 	}
 	v.Counts.ToPost = len(post)
@@ -326,7 +335,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
-		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration,
+		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration, Handler: c.Handler,
 		InternalDate: s.InternalDate(c), SearchCounts: c.SearchCounts()}
 	if c.Status.Finished() {
 		dc.WaitingOn = ""
@@ -341,9 +350,11 @@ func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 		dc.DaysLeft = c.DueDate.DaysSince(today)
 		dc.WorkingDaysLeft = s.workingDaysBetween(today, c.DueDate)
 		dc.Overdue = dc.DaysLeft < 0
-		// This week: from today up to and including Sunday.
+		dc.PastInternal = !dc.Overdue && dc.InternalDate.Before(today)
+		// This week: the internal target date falls from today up to and including Sunday, or
+		// has passed (docs/rules.md §3: the desk's "soon due" works from it).
 		sunday := today.AddDays((7 - int(today.In(time.UTC).Weekday())) % 7)
-		dc.DueThisWeek = !dc.Overdue && !c.DueDate.After(sunday)
+		dc.DueThisWeek = !dc.Overdue && !dc.InternalDate.After(sunday)
 	}
 	return dc
 }
@@ -384,6 +395,8 @@ func WaitingOn(c *request.Case) string {
 		return WaitingOnRequester
 	case request.AwaitingThirdParty:
 		return WaitingOnThirdParty
+	case request.AwaitingApproval:
+		return WaitingOnApprover
 	}
 	if c.OpenSearches(request.PhaseSearch)+c.OpenSearches(request.PhaseCarryOut) > 0 {
 		return WaitingOnSystemOwner
@@ -434,7 +447,7 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		Type: v.Type, Lang: v.Lang, Channel: v.Channel, Subject: v.Subject, Relation: v.Relation,
 		Details: v.Details, Proposed: v.Proposed, Motivation: v.Motivation, Reason: v.Reason, TransferTo: v.TransferTo, Representative: v.Representative,
 		SubmittedAt: deadline.StartOfDay(v.ReceivedOn), ConfirmedAt: now, Received: v.ReceivedOn, UpdatedAt: now,
-		Status: request.InProgress,
+		Status: request.InProgress, Handler: s.defaultHandler(),
 	}
 	if v.ReceivedOn == today {
 		c.SubmittedAt = now

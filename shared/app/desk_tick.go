@@ -93,12 +93,16 @@ func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {
 func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
 	// The digest reads what it reports, not every open case: the cases due within the window
 	// (the overdue ones among them), those awaiting proof of identity, a count of the rest.
+	// "Soon due" goes by the internal target date (docs/rules.md §3): the cases whose internal
+	// date falls within the window; their legal due dates lie at most the margin later (a week
+	// more covers the holidays the two calendars count differently).
 	window := s.Calendar.AddWorkingDays(today, max(s.Profile.Reminders.StaffWorkingDaysBefore, 1))
+	dueBy := s.Calendar.AddWorkingDays(window, s.Profile.InternalMargin()).AddDays(7)
 	open, err := s.DeskStore.CountRunning(ctx) // an unconfirmed request is no work for staff yet
 	if err != nil {
 		return 0, false, fmt.Errorf("count open cases: %w", err)
 	}
-	due, err := s.DeskStore.RunningCases(ctx, window, deskMaxCases)
+	due, err := s.DeskStore.RunningCases(ctx, dueBy, deskMaxCases)
 	if err != nil {
 		return 0, false, fmt.Errorf("cases due: %w", err)
 	}
@@ -121,6 +125,9 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 			continue // no clock yet
 		}
 		dc := s.deskCase(c, today)
+		if !dc.Overdue && dc.InternalDate.After(window) {
+			continue // its internal date is not near yet
+		}
 		item := letter.DeskItem{Reference: dc.Reference, Type: dc.Type, DueDate: dc.DueDate, DaysLeft: dc.DaysLeft}
 		if dc.Overdue {
 			info.Overdue = append(info.Overdue, item)

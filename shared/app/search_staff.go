@@ -95,6 +95,10 @@ func (s *Service) searchAct(ctx context.Context, ref string, by StaffLink, in St
 		if !carryOut && (!c.Status.Open() || c.Identity.Outcome != request.IdentityVerified || !request.Searchable(c.Type)) {
 			return Change{}, &NotAllowedError{Reason: "search_none"}
 		}
+		if c.Status == request.AwaitingApproval {
+			// A drafted decision allows only note, assign and revoke_links (docs/contract.md §3).
+			return Change{}, &NotAllowedError{Reason: "awaiting_approval"}
+		}
 		detail := si.System
 		switch in.Action {
 		case ActAddSearch:

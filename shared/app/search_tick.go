@@ -80,7 +80,7 @@ func (s *Service) searchDueLetters(c *request.Case, d dueItem, now time.Time) []
 		out = append(out, s.reassign(c, t, now)...)
 	case letter.SearchOverdue:
 		t.Reminded, t.Escalated = true, true
-		for _, addr := range s.staff {
+		for _, addr := range s.remindFirst(c) {
 			l := s.staffLetter(c, letter.SearchOverdue, addr, t.ID+"|"+t.DueDate.String(), now)
 			l.Data.Search = &letter.SearchInfo{System: t.System, SystemName: s.systemName(t, l.Lang), DueDate: t.DueDate, Owners: t.Owners}
 			l.Data.Staff.DaysOverdue = int(deadline.DateIn(now).DaysSince(t.DueDate))

@@ -116,6 +116,9 @@ type StaffInput struct {
 	ThirdPartyAnswer, Comment string
 	// add_search, waive_search (search_staff.go); waive_search's reason is Reason.
 	Search SearchInput
+	// assign: the staff address (or the privacy officer's) that handles the case from now;
+	// note: the text of an internal note (team.go).
+	AssignTo, NoteText string
 }
 
 // Validate names every missing or invalid field at once, for a case of type t.
@@ -246,6 +249,9 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	if searchAction(in.Action) {
 		return s.searchAct(ctx, ref, by, in)
 	}
+	if teamAction(in.Action) {
+		return s.teamAct(ctx, ref, by, in)
+	}
 	staff := by.Holder
 	now := s.Clock()
 	prep, err := s.prepareSearches(ctx, ref, in)
@@ -274,8 +280,9 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	// refused is a refusal of the link or the fields, found before anything changed.
 	var refused error
 	var letters []*outbox.Letter
+	var dropKey string // the package of a draft that extend or withdraw cancelled
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		letters, refused = nil, nil
+		letters, refused, dropKey = nil, nil, ""
 		if err := s.checkLink(c, by); err != nil {
 			refused = err
 			return Change{}, err
@@ -298,6 +305,20 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			return Change{}, err
 		}
 		ch := Change{}
+		drafted := false
+		if c.Status == request.AwaitingApproval && (in.Action == request.ActExtend || in.Action == request.ActWithdraw) {
+			// Until approval no decision exists: extend and withdraw cancel the draft.
+			author, draft := "", c.Approval
+			if draft != nil {
+				author = draft.Draft.DecidedBy
+			}
+			dropKey = cancelDraft(c)
+			letters = append(letters, s.draftCancelled(c, draft, now)...)
+			if in.Action == request.ActExtend {
+				next = c.Status
+			}
+			ch.Events = append(ch.Events, request.Event{At: now, Actor: staff, Action: ActDraftCancelled, Detail: author})
+		}
 		_, to := c.Recipient()
 		detail, action := "", in.Action
 		switch in.Action {
@@ -361,6 +382,13 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			letters = append(letters, l)
 			detail = strings.TrimSpace(in.How + " " + strings.TrimSpace(in.Note))
 		case request.ActDecide:
+			if s.needsApproval(in) {
+				// Four eyes: no letter to the requester, no decision yet (approval.go).
+				letters = append(letters, s.draftDecision(c, staff, in, pre, now)...)
+				next, action, drafted = request.AwaitingApproval, ActDecisionDrafted, true
+				detail = string(in.Outcome) + " (" + string(in.Ground) + "): " + strings.TrimSpace(in.Motivation)
+				break
+			}
 			letters = append(letters, s.decide(c, staff, in, pre, now)...)
 			ch.DeleteIDCopy = c.Identity.CopyHeld
 			c.Identity.CopyHeld = false
@@ -381,11 +409,13 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			// letters from now on carry the new one.
 			c.LinkGeneration++
 		}
-		letters = s.searchesOn(c, in, prep, letters, now)
+		if !drafted {
+			letters = s.searchesOn(c, in, prep, letters, now)
+		}
 		c.Status, c.UpdatedAt = next, now
 		c.NextActionAt = s.nextAction(c, now)
 		ch.Letters = letters
-		ch.Events = []request.Event{{At: now, Actor: staff, Action: action, Detail: detail}}
+		ch.Events = append(ch.Events, request.Event{At: now, Actor: staff, Action: action, Detail: detail})
 		return ch, nil
 	})
 	if err != nil {
@@ -400,6 +430,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		return c, err
 	}
 	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
+	s.dropPackage(ctx, ref, dropKey)
 	s.publish(ctx, letters)
 	s.markIntroduced(ctx, letters, now)
 	s.dropExtracts(ctx, c)
@@ -520,7 +551,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upl
 	if err != nil {
 		return nil, err
 	}
-	if !request.Allowed(request.ActUploadIdentity, cur.Status) {
+	if !uploadAllowed(cur) {
 		return cur, &NotAllowedError{Reason: "no_upload"}
 	}
 	doc, err := s.inspect(ctx, cl, upload)
@@ -532,7 +563,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upl
 	}
 	now := s.Clock()
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		if !request.Allowed(request.ActUploadIdentity, c.Status) {
+		if !uploadAllowed(c) {
 			return Change{}, &NotAllowedError{Reason: "no_upload"}
 		}
 		s.endSuspension(c, now)

@@ -70,7 +70,7 @@ func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
 	}
 	_, to := c.Recipient()
 	v := &StatusView{
-		Reference: c.Reference, Type: string(c.Type), Status: string(c.Status),
+		Reference: c.Reference, Type: string(c.Type), Status: string(requesterStatus(c.Status)),
 		ReceivedAt: c.SubmittedAt.UTC().Format(time.RFC3339), Extended: c.Extended,
 		Suspended: c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero() && s.Profile.Identity.SuspendClock,
 		Letters:   []LetterView{},
@@ -119,6 +119,8 @@ type StaffView struct {
 	// ExtendedDue is the due date an extension would give, shown before staff extend; zero when
 	// the case cannot be extended now.
 	ExtendedDue civil.Date
+	// Team is the case's handler and the forms of assign and note (team.go).
+	Team TeamView
 }
 
 // ViewWindow is how long one staff member's view of a case counts as one: a reload, or the
@@ -187,5 +189,6 @@ func (s *Service) staffView(c *request.Case, events []request.Event, letters []*
 		}
 	}
 	v.Casework = s.caseworkView(c)
+	v.Team = s.teamView(c)
 	return v
 }

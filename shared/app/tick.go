@@ -271,16 +271,10 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 			consider(letter.StaffReminder, []time.Time{s.identityReplyDue(asked)})
 		}
 	case c.Status.Open() && !c.DueDate.IsZero():
+		// Staff work to the internal target date (docs/rules.md §3): reminders counted back
+		// from it, on it, and on the last working day before the legal due date.
 		due := c.DueDate
-		first := at(s.Calendar.AddWorkingDays(due, -r.StaffWorkingDaysBefore))
-		lastDay := due
-		if !s.Calendar.IsWorkingDay(lastDay) {
-			lastDay = s.Calendar.PrevWorkingDay(lastDay)
-		}
-		reminders := []time.Time{first}
-		if l := at(lastDay); l.After(first) {
-			reminders = append(reminders, l)
-		}
+		reminders := s.staffReminders(c)
 		if asked := c.Identity.AskedAt; c.Status == request.AwaitingIdentity && !asked.IsZero() && !c.Identity.CopyHeld {
 			// The clock runs on (asked too late to stop it, or the profile does not): the
 			// requester is reminded, and staff hear of a silent requester too.
@@ -337,6 +331,9 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 		}
 	}
 	s.planSearches(c, now, &p)
+	if a := c.Approval; c.Status == request.AwaitingApproval && a != nil {
+		consider(letter.ApprovalOverdue, []time.Time{s.approvalOverdueAt(c)})
+	}
 	return p
 }
 
@@ -393,7 +390,7 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 	case letter.StaffReminder:
 		idWait := c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld &&
 			d.at.Equal(s.identityReplyDue(c.Identity.AskedAt))
-		for _, staff := range s.staff {
+		for _, staff := range s.remindFirst(c) {
 			l := s.staffLetter(c, letter.StaffReminder, staff, d.disc, now)
 			if idWait {
 				l.Data.Staff.IdentityAskedOn = deadline.DateIn(c.Identity.AskedAt)
@@ -401,20 +398,13 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 			out = append(out, l)
 		}
 	case letter.StaffOverdue:
-		to := append([]string{}, s.staff...)
-		if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" {
-			to = append([]string{po}, to...)
-		}
-		seen := map[string]bool{}
-		for _, addr := range to {
-			if seen[addr] {
-				continue
-			}
-			seen[addr] = true
+		for _, addr := range s.escalateTo(c, true) {
 			l := s.staffLetter(c, letter.StaffOverdue, addr, d.disc, now)
 			l.Data.Staff.DaysOverdue = int(deadline.DateIn(now).DaysSince(c.DueDate))
 			out = append(out, l)
 		}
+	case letter.ApprovalOverdue:
+		out = append(out, s.approvalOverdue(c, now)...)
 	default:
 		out = append(out, s.searchDueLetters(c, d, now)...)
 	}

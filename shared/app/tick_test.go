@@ -127,14 +127,16 @@ func testStaffRemindersAndEscalation(t *testing.T, backend testenv.Backend) {
 		at                             string
 		reminders, overdue, termPassed int
 	}{
-		{"2026-04-22 07:59", 0, 0, 0}, // 3 working days before: 22 (Wed), 23, 24 (Fri); 25-26 weekend, 27 holiday
-		{"2026-04-22 08:00", 1, 0, 0},
-		{"2026-04-22 12:00", 1, 0, 0}, // nothing new the same day
-		{"2026-04-24 08:00", 2, 0, 0}, // the last working day before the due date
-		{"2026-04-27 08:00", 2, 0, 0}, // the due date itself (a holiday): no letter
-		{"2026-04-28 08:00", 2, 1, 1}, // overdue: escalate, and tell the requester
-		{"2026-04-29 08:00", 2, 1, 1},
-		{"2026-05-01 08:00", 2, 2, 1}, // every 3 days; the requester once
+		// The internal date is 5 working days before the due date: 20 April (27 is a holiday).
+		{"2026-04-15 07:59", 0, 0, 0}, // 3 working days before it: 15 (Wed), 16, 17
+		{"2026-04-15 08:00", 1, 0, 0},
+		{"2026-04-15 12:00", 1, 0, 0}, // nothing new the same day
+		{"2026-04-20 08:00", 2, 0, 0}, // the internal date
+		{"2026-04-24 08:00", 3, 0, 0}, // the last working day before the due date
+		{"2026-04-27 08:00", 3, 0, 0}, // the due date itself (a holiday): no letter
+		{"2026-04-28 08:00", 3, 1, 1}, // overdue: escalate, and tell the requester
+		{"2026-04-29 08:00", 3, 1, 1},
+		{"2026-05-01 08:00", 3, 2, 1}, // every 3 days; the requester once
 	}
 	for _, tc := range cases {
 		tick(t, s, tc.at)
@@ -335,11 +337,14 @@ func testValleiRectificationReminders(t *testing.T, backend testenv.Backend) {
 		at                 string
 		reminders, overdue int
 	}{
-		{"2026-12-18 08:00", 0, 0},
-		{"2026-12-21 08:00", 1, 0},
-		{"2026-12-24 08:00", 2, 0},
-		{"2026-12-25 08:00", 2, 1},
-		{"2026-12-28 08:00", 2, 2},
+		// Internal date 17 December: reminders 3 working days before it, on it, and on the
+		// last working day before the due date.
+		{"2026-12-11 08:00", 0, 0},
+		{"2026-12-14 08:00", 1, 0},
+		{"2026-12-17 08:00", 2, 0},
+		{"2026-12-24 08:00", 3, 0},
+		{"2026-12-25 08:00", 3, 1},
+		{"2026-12-28 08:00", 3, 2},
 	} {
 		tick(t, s, tc.at)
 		settle(t, s, c.Reference)

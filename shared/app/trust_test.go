@@ -326,8 +326,10 @@ func TestStaffLinksCanBeRevoked(t *testing.T) {
 		if _, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "Te vaak.", Ground: "excessive"}); err != nil {
+		if c, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "Te vaak.", Ground: "excessive"}); err != nil {
 			t.Fatal(err)
+		} else {
+			approveDraft(t, s, c)
 		}
 		if _, _, err := s.Svc.IDCopy(ctx, ref, fresh); !errors.Is(err, app.ErrNotAllowed) {
 			t.Errorf("ID copy of a decided case: %v, want refused", err)

@@ -35,7 +35,7 @@ func (s *Store) OpenCases(ctx context.Context, limit int) ([]*request.Case, erro
 }
 
 // running are the statuses in which a case's clock runs.
-var running = []string{string(request.AwaitingIdentity), string(request.InProgress), string(request.AwaitingThirdParty)}
+var running = []string{string(request.AwaitingIdentity), string(request.InProgress), string(request.AwaitingThirdParty), string(request.AwaitingApproval)}
 
 // RunningCases implements app.DeskStore on the (status, dueDate) index.
 func (s *Store) RunningCases(ctx context.Context, dueBy civil.Date, limit int) ([]*request.Case, error) {

@@ -114,6 +114,8 @@ type caseDoc struct {
 	Version        int            `firestore:"version"`
 	LinkGeneration int            `firestore:"linkGeneration,omitempty"`
 	TickFailures   int            `firestore:"tickFailures,omitempty"`
+	Handler        string         `firestore:"handler,omitempty"`
+	Approval       *approvalDoc   `firestore:"approval,omitempty"`
 	// ExpireAt is the Firestore TTL field: a second safety net behind the Tick's retention.
 	ExpireAt *time.Time `firestore:"expireAt,omitempty"`
 	// Events is the case's audit trail in the order it was written, kept in the case document,
@@ -253,7 +255,7 @@ func toCaseDoc(c *request.Case) *caseDoc {
 			Method: string(c.Identity.Method), DocumentType: string(c.Identity.DocumentType),
 			RepresentationChecked: c.Identity.RepresentationChecked, Outcome: string(c.Identity.Outcome)},
 		ClosedAt: ptr(c.ClosedAt), UpdatedAt: c.UpdatedAt.UTC(), NextActionAt: ptr(c.NextActionAt), ExpireAt: ptr(c.RetainUntil), Version: c.Version,
-		LinkGeneration: c.LinkGeneration, TickFailures: c.TickFailures,
+		LinkGeneration: c.LinkGeneration, TickFailures: c.TickFailures, Handler: c.Handler, Approval: toApprovalDoc(c.Approval),
 	}
 	if r := c.Representative; r != nil {
 		d.Representative = &repDoc{Name: r.Name, Email: r.Email, Capacity: string(r.Capacity)}
@@ -289,7 +291,7 @@ func fromCaseDoc(ref string, d *caseDoc) *request.Case {
 			Method: request.VerificationMethod(d.Identity.Method), DocumentType: request.DocumentType(d.Identity.DocumentType),
 			RepresentationChecked: d.Identity.RepresentationChecked, Outcome: request.IdentityOutcome(d.Identity.Outcome)},
 		ClosedAt: val(d.ClosedAt), UpdatedAt: d.UpdatedAt, NextActionAt: val(d.NextActionAt), RetainUntil: val(d.ExpireAt), Version: d.Version,
-		LinkGeneration: d.LinkGeneration, TickFailures: d.TickFailures,
+		LinkGeneration: d.LinkGeneration, TickFailures: d.TickFailures, Handler: d.Handler, Approval: fromApprovalDoc(d.Approval),
 	}
 	if r := d.Representative; r != nil {
 		c.Representative = &request.Representative{Name: r.Name, Email: r.Email, Capacity: request.Capacity(r.Capacity)}

@@ -102,6 +102,10 @@ var (
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
 		Memory: "1Gi", Concurrency: 20, TimeoutSeconds: 60,
 		Note: "A system owner's search task: the page and the answer, one extract per POST (up to 10 MiB JSON/CSV parsed, or a PDF inspected as an ID upload), sealed at rest. 1Gi as UploadID."}
+	ApproveDecision = Function{Name: "ApproveDecision", Public: true,
+		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
+		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
+		Note: "Four eyes: a second staff member reads a drafted decision letter as it will go and approves it (its letters are queued) or returns it with a comment."}
 	SendMail = Function{Name: "SendMail", Topic: TopicMail,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretSendGridKey}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 10, TimeoutSeconds: 60, MaxInstances: 5,
@@ -113,7 +117,7 @@ var (
 )
 
 // All lists every function of the product.
-var All = []Function{RequestForm, ConfirmRequest, UploadID, RequestStatus, StaffCase, ThirdPartyResponse, DownloadResult, StaffDesk, SearchTask, SendMail, Tick}
+var All = []Function{RequestForm, ConfirmRequest, UploadID, RequestStatus, StaffCase, ThirdPartyResponse, DownloadResult, StaffDesk, SearchTask, ApproveDecision, SendMail, Tick}
 
 // Topics lists the topics the functions are triggered by or publish to.
 var Topics = []string{TopicMail, TopicTicks}

@@ -53,7 +53,7 @@ var families = []struct {
 	{"channel.", request.Strings(request.Channels)},                                             // desk overview and intake
 	{"mail.via.", []string{"email", "letter", "phone", "counter"}},                              // withdrawn: how the requester told us
 	{"fee.", request.Strings([]request.FeeBasis{request.FeeExcessive, request.FeeFurtherCopy})}, // staff page: why a fee may be charged
-	{"waiting.", []string{"requester", "third_party", "staff", "system_owner"}},                 // desk overview: app.WaitingOn*
+	{"waiting.", []string{"requester", "third_party", "staff", "system_owner", "approver"}},     // desk overview: app.WaitingOn*
 	{"unit.", product([]string{"day", "week", "month"}, "one", "many")},
 	{"csv.report.", report.CSVColumns},       // report.WriteCSV's header
 	{"csv.export.", report.ExportCSVColumns}, // report.Export.WriteCSV's header

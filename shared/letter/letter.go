@@ -56,6 +56,7 @@ var kinds = []Kind{
 	StaffOverdue, DelayNotice, ThirdPartyConsultation, Decision, ResultReady, CorrectionNotice, PortabilityTransfer,
 	IdentityConfirmed, Withdrawn, TermPassed, DecreeDaysMissing, DeskLink, StaffDigest, AccountabilityReport,
 	SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask, // search.go
+	ApprovalRequest, ApprovalOverdue, DecisionReturned, ApprovalCancelled, // approval.go
 }
 
 // Kinds returns every kind of letter. The slice is the caller's to change.
@@ -69,7 +70,8 @@ func (k Kind) Valid() bool { return slices.Contains(kinds, k) }
 // identity do not: while the clock may stand still there is no fixed date to state.
 func (k Kind) StatesDueDate() bool {
 	switch k {
-	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed, TermPassed, SearchOverdue:
+	case Receipt, StaffCase, StaffReminder, StaffOverdue, DelayNotice, IdentityConfirmed, TermPassed, SearchOverdue,
+		ApprovalRequest, ApprovalOverdue, DecisionReturned, ApprovalCancelled:
 		return true
 	}
 	return false
@@ -118,6 +120,9 @@ func (k Kind) Audience() Audience {
 		return ToThirdParty
 	case CorrectionNotice, PortabilityTransfer:
 		return ToRecipient
+	}
+	if a := approvalAudience(k); a != "" {
+		return a
 	}
 	return searchAudience(k)
 }
@@ -226,6 +231,8 @@ type Data struct {
 	Desk *DeskInfo `json:",omitempty"`
 	// Search is, in the letters of a search task, the task (search.go).
 	Search *SearchInfo `json:",omitempty"`
+	// Approval is, in the letters of four eyes, the drafted decision (approval.go).
+	Approval *ApprovalInfo `json:",omitempty"`
 }
 
 // DeskInfo is what a staff_digest lists and an accountability_report states. It names cases

@@ -683,7 +683,8 @@ func TestKinds(t *testing.T) {
 	want := []Kind{"confirm_email", "confirm_reminder", "receipt", "staff_case", "id_requested", "id_rejected",
 		"staff_reminder", "staff_overdue", "delay_notice", "third_party_consultation", "decision", "result_ready", "correction_notice", "portability_transfer",
 		"identity_confirmed", "withdrawn", "term_passed", "decree_days_missing", "desk_link", "staff_digest", "accountability_report",
-		"search_task", "search_reminder", "search_overdue", "search_cancelled", "search_reassigned", "carry_out_task"}
+		"search_task", "search_reminder", "search_overdue", "search_cancelled", "search_reassigned", "carry_out_task",
+		"approval_request", "approval_overdue", "decision_returned", "approval_cancelled"}
 	got := Kinds()
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("Kinds() (-want +got):\n%s", diff)
@@ -709,7 +710,8 @@ func TestKinds(t *testing.T) {
 
 func TestStatesDueDate(t *testing.T) {
 	t.Parallel()
-	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true, TermPassed: true, SearchOverdue: true}
+	states := map[Kind]bool{Receipt: true, StaffCase: true, StaffReminder: true, StaffOverdue: true, DelayNotice: true, IdentityConfirmed: true, TermPassed: true, SearchOverdue: true,
+		ApprovalRequest: true, ApprovalOverdue: true, DecisionReturned: true, ApprovalCancelled: true}
 	f := loadFixture(t, "vallei-wonen")
 	for _, k := range Kinds() {
 		if got, want := k.StatesDueDate(), states[k]; got != want {

@@ -66,6 +66,10 @@ var requiredLinks = map[Kind]string{
 	CarryOutTask:           LinkSearch,
 	SearchReassigned:       LinkSearch,
 	SearchOverdue:          LinkStaff,
+	ApprovalRequest:        LinkApprove,
+	ApprovalOverdue:        LinkApprove,
+	DecisionReturned:       LinkStaff,
+	ApprovalCancelled:      LinkStaff,
 }
 
 type checker struct{ problems []Problem }
@@ -196,6 +200,8 @@ func validate(kind Kind, d Data) error {
 		checkThirdParty(&c, d.ThirdParty)
 	case SearchTask, SearchReminder, SearchOverdue, SearchCancelled, SearchReassigned, CarryOutTask:
 		checkSearch(&c, kind, d.Search)
+	case ApprovalRequest, ApprovalOverdue, DecisionReturned, ApprovalCancelled:
+		checkApproval(&c, kind, d.Approval)
 	case PortabilityTransfer:
 		if d.RequestType != request.Portability {
 			c.add("RequestType", "must be portability for a portability transfer (got %q)", d.RequestType)

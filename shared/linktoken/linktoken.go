@@ -40,10 +40,11 @@ const (
 	Download   Purpose = "download"    // the requester downloads the access result
 	Desk       Purpose = "desk"        // one staff member's desk (no case)
 	Search     Purpose = "search"      // one system owner answers one search task (Scope: the task)
+	Approve    Purpose = "approve"     // one approver approves or returns one drafted decision (Scope: the draft)
 )
 
 // purposes are the ones Verify recognises when telling a wrong purpose from a forgery.
-var purposes = []Purpose{Confirm, Status, Upload, Staff, ThirdParty, Download, Desk, Search}
+var purposes = []Purpose{Confirm, Status, Upload, Staff, ThirdParty, Download, Desk, Search, Approve}
 
 // Claims are what a token says.
 type Claims struct {

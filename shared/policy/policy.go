@@ -86,6 +86,9 @@ type Profile struct {
 	// Casework: the register of systems, the organisation's domains and the internal margin
 	// (systems.go), at the top level of the JSON.
 	Casework
+	// Team: the default handler of a new case and four eyes (team.go), at the top level of
+	// the JSON.
+	Team
 	// Sources cites, per JSON field path (e.g. "terms.rectification"), where a value comes from:
 	// a seed section, docs/rules.md, or "product default". JSON has no comments, and a value nobody
 	// can trace back is a value nobody dares to change.

@@ -440,6 +440,14 @@ func profileDeAlliantie() *Profile {
 				"de-alliantie.example",
 			},
 		},
+		Team: Team{
+			Approval: Approval{
+				Outcomes: []string{
+					"refused",
+					"partly_granted",
+				},
+			},
+		},
 		Sources: map[string]string{
 			"accessInfo.automatedDecisions":      "A §6: homes are allocated through a woonruimteverdeelsysteem (WoningNet, A §11) with an income test: the ranking is automated, the allocation is decided by staff after checking (GDPR 22 does not apply to the ranking alone). The text says exactly that instead of 'an employee always looks at them'.",
 			"accessInfo.categories":              "A §6 (tenants, co-tenants, buyers, apartment owners; household income), §8 (questions, complaints, reports), §9 (IP address, browser, operating system, pages visited; account: name, address, date of birth), §10 (e-mail address, name or gender).",
@@ -447,6 +455,7 @@ func profileDeAlliantie() *Profile {
 			"accessInfo.recipients":              "A §11 (categories of third parties; the hosting of the central database; no direct marketing without consent; storage within the EEA, notice before storing outside it).",
 			"accessInfo.retention":               "A §4, with the statutory duty that keeps financial records longer (7 years, Algemene wet inzake rijksbelastingen art. 52(4)).",
 			"accessInfo.source":                  "Neither seed names sources in general: product default (GDPR 15(1)(g)), with A §9 (automatically recorded website and app data) and §11 (WoningNet); staff add the particular source of a case.",
+			"approval":                           "docs/rules.md §8: four eyes on every refusal and partial grant (product default for both shipped profiles); approvers default to the staff list and the privacy officer.",
 			"complaintsCommittee":                "Woningwet art. 55b: every toegelaten instelling has a klachtencommissie or belongs to one. A, Klachten: the complaints procedure (on the website) applies. The committee's name, how to apply and its term are not in the seed: the texts point to the procedure; the organisation may name the committee here (docs/rules.md §4).",
 			"decisions.motivateCorrections":      "A §14 motivates refusals only ('Een afwijzing ... wordt met redenen toegelicht'): a granted correction needs no motivation.",
 			"extendableTypes":                    "A sets its terms without excluding a delay; GDPR 12(3) allows one extension for every right, never for a complaint, which runs on A's own procedure (docs/rules.md §3).",
@@ -807,6 +816,14 @@ func profileValleiWonen() *Profile {
 				"valleiwonen.example",
 			},
 		},
+		Team: Team{
+			Approval: Approval{
+				Outcomes: []string{
+					"refused",
+					"partly_granted",
+				},
+			},
+		},
 		Sources: map[string]string{
 			"accessInfo.automatedDecisions":      "V mentions no automated decision-making (GDPR 15(1)(h), 22); its 'analyseren van klantgedrag' is profiling for service improvement, not a decision about a person: the text says so.",
 			"accessInfo.categories":              "V, Wat zijn persoonsgegevens? (name, address, date of birth, bank account; 'IP-adres of gebruikersnaam'), (Elektronische) Verwerking (rent administration, nuisance, rent arrears) and Doel verwerking ('handelingen in strijd met de Opiumwet en andere strafwetgeving': criminal data, GDPR 10).",
@@ -814,6 +831,7 @@ func profileValleiWonen() *Profile {
 			"accessInfo.recipients":              "V, Delen met derden (authorities on suspected fraud or misuse; consent otherwise) and Doel verwerking (external parties bound by the same rules). V says nothing on transfers outside the EEA (GDPR 15(2)): the text says so and that staff name any transfer with its safeguards in the case's particular information.",
 			"accessInfo.retention":               "V, Bewaartermijnen (statutory terms for files and financial records; purpose-bound data deleted when no longer needed), stated as a criterion and the one statutory period that applies to financial records: 7 years, Algemene wet inzake rijksbelastingen art. 52(4) (GDPR 15(1)(d): a period or the criteria).",
 			"accessInfo.source":                  "Neither seed names sources: product default (GDPR 15(1)(g)); staff add the particular source of a case.",
+			"approval":                           "docs/rules.md §8: four eyes on every refusal and partial grant (product default for both shipped profiles); approvers default to the staff list and the privacy officer.",
 			"complaintsCommittee":                "Woningwet art. 55b: every toegelaten instelling has a klachtencommissie or belongs to one. V, Klachten: the complaints procedure (on the website) applies. The committee's name, how to apply and its term are not in the seed: the texts point to the procedure; the organisation may name the committee here (docs/rules.md §4).",
 			"decisions.motivateCorrections":      "V, Rechten betrokken klanten/huurders: 'Op een verzoek tot aanpassing beslissen we binnen veertien dagen. Iedere beslissing motiveren we.'",
 			"extendableTypes":                    "V, Rechten betrokken klanten/huurders: a delay with explanation only for access ('Als de termijn niet haalbaar is, dan krijgt u hierover schriftelijk reactie voorzien van toelichting'); 'Op een verzoek tot aanpassing beslissen we binnen veertien dagen' allows none (docs/rules.md §3).",

@@ -180,6 +180,7 @@ func (p *Profile) Validate() error {
 	}
 
 	p.validateCasework(&v)
+	p.validateTeam(&v)
 
 	known := fieldPaths()
 	for _, k := range sortedKeys(p.Sources) {

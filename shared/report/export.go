@@ -71,7 +71,11 @@ func ExportCase(f CaseFacts, events []request.Event, letters []outbox.Letter) Ex
 		if slices.Contains(viewEvents, e.Action) {
 			kind = KindView
 		}
-		x.Timeline = append(x.Timeline, Entry{At: e.At.In(loc), Kind: kind, Actor: e.Actor, Action: string(e.Action), Detail: e.Detail})
+		detail := e.Detail
+		if e.Action == request.ActNote {
+			detail = "" // an internal note's text stays in the staff timeline
+		}
+		x.Timeline = append(x.Timeline, Entry{At: e.At.In(loc), Kind: kind, Actor: e.Actor, Action: string(e.Action), Detail: detail})
 	}
 	for _, l := range letters {
 		en := Entry{At: l.CreatedAt.In(loc), Kind: KindLetter, Actor: "system", Action: string(l.Kind),

@@ -35,9 +35,19 @@ func FactsOf(c *request.Case, channel request.Channel, events []request.Event) C
 			last.To = c.UpdatedAt
 		}
 	}
+	var drafted time.Time
 	for _, e := range events {
-		if e.Action == request.ActIDCopyViewed {
+		switch e.Action {
+		case request.ActIDCopyViewed:
 			f.IDCopyViews++
+		case request.ActDecisionDrafted:
+			drafted = e.At
+		case request.ActDecisionReturned:
+			f.Returned++
+		case request.ActDecisionApproved:
+			if !drafted.IsZero() {
+				f.ApprovalWaits = append(f.ApprovalWaits, e.At.Sub(drafted).Hours()/24)
+			}
 		}
 	}
 	return f

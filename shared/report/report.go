@@ -43,6 +43,10 @@ type CaseFacts struct {
 	Stages    []Stage
 	// IDCopyViews counts how often staff opened the case's ID copy.
 	IDCopyViews int
+	// Returned counts the case's drafted decisions an approver sent back; ApprovalWaits are the
+	// days each approved draft waited for approval (four eyes, docs/rules.md §8).
+	Returned      int
+	ApprovalWaits []float64
 }
 
 // Decided reports whether the case was decided (whatever its status now, e.g. closed later).
@@ -156,6 +160,11 @@ type Report struct {
 	Stages map[request.Status]StageStats `json:"stages"`
 	// IDCopyViews counts staff views of ID copies of the period's requests.
 	IDCopyViews int `json:"idCopyViews"`
+	// ReturnedByApprover counts drafted decisions an approver sent back; MedianDaysAwaitingApproval
+	// is the median time an approved decision waited for approval, in days rounded to 0.1 (null
+	// when none was approved). Four eyes, docs/rules.md §8.
+	ReturnedByApprover         int      `json:"returnedByApprover"`
+	MedianDaysAwaitingApproval *float64 `json:"medianDaysAwaitingApproval"`
 	// Weeks counts received requests and decisions per week of the period, for the line chart.
 	Weeks []Week `json:"-"`
 	// Today is the Amsterdam day the report was computed on.
@@ -188,6 +197,7 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 		Weeks:           weeks(from, to),
 	}
 	var toDecision []int
+	var waits []float64
 	stageDays := make(map[request.Status][]float64, len(StageStatuses))
 	for i := range cases {
 		c := &cases[i]
@@ -202,6 +212,8 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 			r.Extended++
 		}
 		r.IDCopyViews += c.IDCopyViews
+		r.ReturnedByApprover += c.Returned
+		waits = append(waits, c.ApprovalWaits...)
 		if n, ok := c.DaysToDecision(); ok {
 			r.Decided[c.Outcome]++
 			toDecision = append(toDecision, n)
@@ -231,6 +243,10 @@ func Compute(from, to civil.Date, now time.Time, cases []CaseFacts) Report {
 	}
 	if n := r.OnTime + r.Late; n > 0 {
 		r.OnTimeRate = ptr(round(float64(r.OnTime)/float64(n), 1000))
+	}
+	slices.Sort(waits)
+	if v, ok := percentileSorted(waits, 50); ok {
+		r.MedianDaysAwaitingApproval = ptr(round(v, 10))
 	}
 	slices.Sort(toDecision)
 	if v, ok := percentileSorted(toDecision, 50); ok {

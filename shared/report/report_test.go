@@ -143,6 +143,8 @@ func TestComputeSeeded(t *testing.T) {
 			"in_progress": {"medianDays": 32.9, "p90Days": 38}
 		},
 		"idCopyViews": 3,
+		"returnedByApprover": 0,
+		"medianDaysAwaitingApproval": null,
 		"systems": {}
 	}`
 	var g, w map[string]any
@@ -335,5 +337,33 @@ func BenchmarkCompute(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		Compute(from, to, now, cases)
+	}
+}
+
+// Four eyes in the report (issue 22 item 5): decisions an approver returned, and the median
+// time an approved decision waited.
+func TestComputeFourEyes(t *testing.T) {
+	t.Parallel()
+	t0 := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	ev := func(h int, a request.Action) request.Event {
+		return request.Event{At: t0.Add(time.Duration(h) * time.Hour), Action: a}
+	}
+	day := civil.Date{Year: 2026, Month: 3, Day: 2}
+	mk := func(ref string, events ...request.Event) CaseFacts {
+		c := &request.Case{Reference: ref, Type: request.Access, Status: request.InProgress, Received: day, DueDate: day.AddDays(28)}
+		return FactsOf(c, request.ChannelWeb, events)
+	}
+	cases := []CaseFacts{
+		mk("PL-A", ev(0, request.ActDecisionDrafted), ev(24, request.ActDecisionReturned), ev(48, request.ActDecisionDrafted), ev(60, request.ActDecisionApproved)),
+		mk("PL-B", ev(0, request.ActDecisionDrafted), ev(36, request.ActDecisionApproved)),
+		mk("PL-C", ev(0, request.ActDecisionDrafted), ev(96, request.ActDecisionApproved)),
+		mk("PL-D"),
+	}
+	r := Compute(day, day.AddDays(30), t0.AddDate(0, 1, 0), cases)
+	if r.ReturnedByApprover != 1 {
+		t.Errorf("returned by an approver: %d, want 1", r.ReturnedByApprover)
+	}
+	if r.MedianDaysAwaitingApproval == nil || *r.MedianDaysAwaitingApproval != 1.5 {
+		t.Errorf("median wait for approval: %v, want 1.5 days (0.5, 1.5, 4)", r.MedianDaysAwaitingApproval)
 	}
 }

@@ -43,6 +43,17 @@ const (
 	ActResultDownloaded Action = "result_downloaded"
 	// ActResultDeleted: the access package's link expired and the Tick deleted it.
 	ActResultDeleted Action = "result_deleted"
+	// ActAssign names the case's handler; ActNote is an internal note, whose text is in the
+	// staff timeline only: never in a letter, the status page, the package, the report or an
+	// export (docs/contract.md §3).
+	ActAssign Action = "assign"
+	ActNote   Action = "note"
+	// Four eyes (docs/rules.md §8): a decision drafted for approval, approved, returned by an
+	// approver, or cancelled by extend or withdraw.
+	ActDecisionDrafted  Action = "decision_drafted"
+	ActDecisionApproved Action = "decision_approved"
+	ActDecisionReturned Action = "decision_returned"
+	ActDraftCancelled   Action = "draft_cancelled"
 )
 
 // Recorded lists every action the audit trail records under its own name.
@@ -51,5 +62,6 @@ var Recorded = []Action{
 	ActIDUploaded, ActVerifyIdentity, ActRejectIdentity, ActRequestIdentity, ActIDCopyViewed, ActIDCopyDeleted,
 	ActExtend, ActConsult, ActThirdPartyAgree, ActThirdPartyObject, ActThirdPartyTermEnded,
 	ActDecide, ActWithdraw, ActRevokeLinks, ActCaseViewed, ActExported,
-	ActLetterPosted, ActResultPosted, ActResultViewed, ActResultDownloaded, ActResultDeleted,
+	ActLetterPosted, ActResultPosted, ActResultViewed, ActResultDownloaded, ActResultDeleted, ActAssign, ActNote,
+	ActDecisionDrafted, ActDecisionApproved, ActDecisionReturned, ActDraftCancelled,
 }

@@ -40,14 +40,17 @@ const (
 	AwaitingIdentity     Status = "awaiting_identity"
 	InProgress           Status = "in_progress"
 	AwaitingThirdParty   Status = "awaiting_third_party"
-	Decided              Status = "decided"
-	Closed               Status = "closed"
-	Expired              Status = "expired"
+	// AwaitingApproval: a drafted decision waits for a second staff member (docs/rules.md §8).
+	// No decision exists yet: the clock runs on and the requester sees in_progress.
+	AwaitingApproval Status = "awaiting_approval"
+	Decided          Status = "decided"
+	Closed           Status = "closed"
+	Expired          Status = "expired"
 )
 
 // Open reports whether the case still runs against a deadline.
 func (s Status) Open() bool {
-	return s == AwaitingIdentity || s == InProgress || s == AwaitingThirdParty
+	return s == AwaitingIdentity || s == InProgress || s == AwaitingThirdParty || s == AwaitingApproval
 }
 
 // Finished reports whether the case is over: decided, closed or expired. A finished case
@@ -97,18 +100,20 @@ var transitions = map[Action]transition{
 	ActVerifyIdentity:  {From: []Status{AwaitingIdentity, InProgress}, To: InProgress},
 	ActRejectIdentity:  {From: []Status{AwaitingIdentity}},
 	ActRequestIdentity: {From: []Status{InProgress, AwaitingIdentity}, To: AwaitingIdentity},
-	ActExtend:          {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}},
-	ActConsult:         {From: []Status{InProgress}, To: AwaitingThirdParty},
-	ActThirdPartyDone:  {From: []Status{AwaitingThirdParty}, To: InProgress},
+	// From awaiting_approval, extend and withdraw cancel the draft (docs/contract.md §3): app
+	// puts the case back in the status the decision was drafted in.
+	ActExtend:         {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty, AwaitingApproval}},
+	ActConsult:        {From: []Status{InProgress}, To: AwaitingThirdParty},
+	ActThirdPartyDone: {From: []Status{AwaitingThirdParty}, To: InProgress},
 	// From awaiting_identity only as a refusal on identity_not_established, after the requester
 	// was asked (app refuses the rest); from awaiting_third_party the third party's data counts
 	// as masked (docs/contract.md §3).
 	ActDecide:   {From: []Status{InProgress, AwaitingThirdParty, AwaitingIdentity}, To: Decided},
-	ActWithdraw: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}, To: Closed},
+	ActWithdraw: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty, AwaitingApproval}, To: Closed},
 	ActExpire:   {From: []Status{AwaitingConfirmation}, To: Expired},
 	ActClose:    {From: []Status{Decided}, To: Closed},
 	// A finished case allows no action: its links show nothing personal anyway.
-	ActRevokeLinks: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty}},
+	ActRevokeLinks: {From: []Status{AwaitingIdentity, InProgress, AwaitingThirdParty, AwaitingApproval}},
 }
 
 // ErrNotAllowed is returned for an action the case's status does not allow.
@@ -212,10 +217,16 @@ type Case struct {
 	Identity     Identity
 	ThirdParty   *ThirdParty // the consulted third party, if any
 	Decision     *Decision   // set when decided
+	// Approval is the drafted decision while it waits for a second staff member (four eyes,
+	// docs/rules.md §8); nil otherwise.
+	Approval *Approval
 	// Result describes the access package while it is stored (sealed) for download.
 	Result *Result
 	// Searches are the case's search and carry-out tasks, one per system (search.go).
-	Searches  []SearchTask
+	Searches []SearchTask
+	// Handler is the staff address (or the privacy officer's) that handles the case and gets
+	// its reminders first; "" when no one does and every staff address gets them.
+	Handler   string
 	ClosedAt  time.Time
 	UpdatedAt time.Time
 	// NextActionAt is the earliest moment the Tick has work for this case; the Tick queries on it.
@@ -278,6 +289,22 @@ type Decision struct {
 	AccessInfo string
 	DecidedBy  string
 	DecidedAt  time.Time
+}
+
+// Approval is a drafted decision waiting for approval: the decision as drafted (DecidedBy is
+// its author), the status it was drafted in, and the access package it would send.
+type Approval struct {
+	Draft     Decision
+	From      Status
+	DraftedAt time.Time
+	// TransferConfirmed: for portability, the author confirmed the receiving organisation.
+	TransferConfirmed bool
+	// ResultKey, ResultSize, ResultExpires and ResultExtracts describe the access package the
+	// draft built (sealed, under its own key); ResultKey is "" when it sends none.
+	ResultKey      string
+	ResultSize     int
+	ResultExpires  time.Time
+	ResultExtracts int
 }
 
 // Result is the access package held for download.

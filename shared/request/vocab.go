@@ -7,7 +7,7 @@ import "slices"
 // store and the letters spell; the texts for them live in the catalogue (shared/i18n).
 
 // Statuses lists every case status in the order a case meets them.
-var Statuses = []Status{AwaitingConfirmation, AwaitingIdentity, InProgress, AwaitingThirdParty, Decided, Closed, Expired}
+var Statuses = []Status{AwaitingConfirmation, AwaitingIdentity, InProgress, AwaitingThirdParty, AwaitingApproval, Decided, Closed, Expired}
 
 // Valid reports whether s is a known status.
 func (s Status) Valid() bool { return slices.Contains(Statuses, s) }

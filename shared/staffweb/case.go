@@ -60,6 +60,9 @@ type CasePost struct {
 	System     string `json:"system"`
 	SystemName string `json:"systemName"`
 	OwnerEmail string `json:"ownerEmail"`
+	// assign, note
+	To   string `json:"to"`
+	Text string `json:"text"`
 }
 
 // Input is the action p asks for, with the access result file from body (a form's file part,
@@ -71,7 +74,8 @@ func (p CasePost) Input(body *web.Body) (app.StaffInput, error) {
 		Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 		ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail,
 		ThirdPartyAddress: p.ThirdPartyAddress, ThirdPartyAnswer: p.Answer, Comment: p.Comment,
-		Search: app.SearchInput{System: p.System, SystemName: p.SystemName, OwnerEmail: strings.ToLower(strings.TrimSpace(p.OwnerEmail))}}
+		Search:   app.SearchInput{System: p.System, SystemName: p.SystemName, OwnerEmail: strings.ToLower(strings.TrimSpace(p.OwnerEmail))},
+		AssignTo: p.To, NoteText: p.Text}
 	file, err := body.File("resultFile", accessresult.MaxResultSize)
 	if err != nil {
 		return in, err
@@ -160,7 +164,11 @@ func (c Case) Acted(w http.ResponseWriter, r *http.Request, lang, tok string, cl
 		if !cs.DueDate.IsZero() {
 			out.DueDate = cs.DueDate.String()
 		}
-		c.Web.JSON(w, http.StatusOK, out)
+		code := http.StatusOK
+		if action == request.ActDecide && cs.Status == request.AwaitingApproval {
+			code = http.StatusAccepted // four eyes: drafted, no letter yet (docs/contract.md §3)
+		}
+		c.Web.JSON(w, code, out)
 	case action == request.ActRevokeLinks:
 		// Every link issued before now has stopped working, this page's own included; the
 		// staff member who revoked them (still on the list: checked by the use case) goes on

@@ -37,6 +37,14 @@ func (d Desk) Page(w http.ResponseWriter, r *http.Request, code int, u app.DeskU
 		d.Fail(w, r, lang, "", &app.ValidationError{Fields: errs})
 		return
 	}
+	switch q.Get("handler") {
+	case "":
+	case "me":
+		f.Handler = u.Staff
+	default:
+		d.Fail(w, r, lang, "", fnkit.Invalid("handler"))
+		return
+	}
 	v, err := d.Svc.Desk(r.Context(), f)
 	if err != nil {
 		d.Fail(w, r, lang, "", err)

@@ -48,6 +48,11 @@ type Options struct {
 	// FormIDCopy makes the profile's form take an ID copy (form.acceptsIdCopy; both shipped
 	// profiles: off), for tests of uploads on the form.
 	FormIDCopy bool
+	// FourEyes keeps the profile's approval outcomes (both shipped profiles: every refusal and
+	// partial grant waits for approval); without it only a refusal as excessive or manifestly
+	// unfounded does, which four eyes always asks, so a case is decided by one staff member
+	// as before four eyes existed.
+	FourEyes bool
 }
 
 // Store is all three stores of one backend.
@@ -131,6 +136,9 @@ func NewStack(t testing.TB, o Options) *Stack {
 	}
 	if !o.Casework {
 		s.Profile.Systems = nil
+	}
+	if !o.FourEyes {
+		s.Profile.Approval.Outcomes = nil
 	}
 	s.Profile.Form.AcceptsIDCopy = s.Profile.Form.AcceptsIDCopy || o.FormIDCopy
 	var queue *memQueue

@@ -47,6 +47,7 @@ type DeskOpenPage struct {
 type DeskRow struct {
 	app.DeskCase
 	ReceivedOn, Due string
+	Internal        string // the internal target date
 	Link            string // a StaffCase link for the viewer
 	// Days and WorkDays are the days left, or when overdue the days past the due date.
 	Days, WorkDays int
@@ -96,6 +97,8 @@ type IntakeCreated struct {
 // CasesHeading is the heading above the list: what it holds.
 func (p DeskPage) CasesHeading() string {
 	switch {
+	case p.Filter.Handler != "" && p.Filter.Query == "":
+		return T(p.Lang, "desk.mine")
 	case p.Filter.Query != "":
 		return T(p.Lang, "desk.cases.found")
 	case p.Filter.Status.Finished():
@@ -245,7 +248,7 @@ func DeskExportURL(ref, format string) string {
 // whose session's forms carry formToken; link mints a case's StaffCase link.
 func NewDeskPage(lang, formToken, staff string, v *app.DeskView, f app.DeskFilter, link func(app.DeskCase) string) DeskPage {
 	p := DeskPage{Lang: lang, FormToken: formToken, Staff: staff, Today: Date(v.Today, lang), Counts: v.Counts, Filter: f,
-		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty}),
+		Statuses:   request.Strings([]request.Status{request.AwaitingConfirmation, request.AwaitingIdentity, request.InProgress, request.AwaitingThirdParty, request.AwaitingApproval}),
 		Finished:   request.Strings([]request.Status{request.Decided, request.Closed, request.Expired}),
 		Types:      request.Strings(request.Types),
 		Channels:   request.Strings(request.Channels[1:]),
@@ -257,7 +260,7 @@ func NewDeskPage(lang, formToken, staff string, v *app.DeskView, f app.DeskFilte
 	p.ReportURL = DeskURL(url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}})
 	for _, c := range v.Cases {
 		exp := func(f string) string { return DeskExportURL(c.Reference, f) }
-		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received, lang), Due: Date(c.DueDate, lang), Link: link(c),
+		p.Rows = append(p.Rows, DeskRow{DeskCase: c, ReceivedOn: Date(c.Received, lang), Due: Date(c.DueDate, lang), Internal: Date(c.InternalDate, lang), Link: link(c),
 			Days: abs(c.DaysLeft), WorkDays: abs(c.WorkingDaysLeft), ExportJSON: exp("json"), ExportCSV: exp("csv")})
 	}
 	for _, l := range v.ToPost {
@@ -276,8 +279,11 @@ func DeskJSON(v *app.DeskView, link func(app.DeskCase) string, print func(string
 			"reference": c.Reference, "type": c.Type, "status": c.Status, "channel": c.Channel,
 			"receivedAt": c.ReceivedAt.UTC().Format("2006-01-02T15:04:05Z07:00"), "receivedOn": ISODate(c.Received),
 			"dueDate": nil, "internalDate": nil, "daysLeft": nil, "workingDaysLeft": nil, "extended": c.Extended, "waitingOn": c.WaitingOn,
-			"overdue": c.Overdue, "link": link(c),
+			"overdue": c.Overdue, "link": link(c), "handler": nil,
 			"searchCounts": map[string]int{"open": c.SearchCounts[request.TaskOpen], "answered": c.SearchCounts[request.TaskAnswered], "waived": c.SearchCounts[request.TaskWaived]},
+		}
+		if c.Handler != "" {
+			m["handler"] = c.Handler
 		}
 		if !c.DueDate.IsZero() {
 			m["dueDate"], m["daysLeft"], m["workingDaysLeft"] = ISODate(c.DueDate), c.DaysLeft, c.WorkingDaysLeft

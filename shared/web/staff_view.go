@@ -43,6 +43,8 @@ type StaffPage struct {
 	Checklist Checklist
 	// Done says what the action just taken did (SetDone): shown at the top, with the focus.
 	Done []string
+	// Team is the handler and the forms of assign and note (team_page.go).
+	Team TeamBox
 }
 
 // SetDone tells the page that action was just done on its case (the redirect after a post
@@ -178,6 +180,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 	}
 	p.links(tok)
 	p.Checklist = NewChecklist(lang, tok, v)
+	p.Team = NewTeamBox(lang, tok, v)
 	if tp := c.ThirdParty; tp != nil {
 		p.ThirdPartyDue = Date(tp.ObjectionDue, lang)
 		p.ConsultTooLate = app.ConsultationTooLate(c)
@@ -358,7 +361,7 @@ func timelineEntry(lang string, e request.Event) TimelineEntry {
 	}
 	// Free text a staff member wrote is shown; codes already said in the sentence are not.
 	switch request.Action(e.Action) {
-	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend:
+	case request.ActRejectIdentity, request.ActRequestIdentity, request.ActExtend, app.ActNote, app.ActAssign:
 		out.Detail = e.Detail
 	case request.ActWithdraw:
 		// "<how> <note>": how the requester told us, in words, and the staff member's note.
@@ -417,6 +420,10 @@ func StaffCaseJSON(v *app.StaffView) map[string]any {
 		out["dueDate"] = c.DueDate.String()
 	}
 	addCasework(out, v)
+	out["handler"] = nil
+	if h := v.Team.Handler; h != "" {
+		out["handler"] = h
+	}
 	return out
 }
 

@@ -105,7 +105,9 @@ func fullCase(ref string) *request.Case {
 		Result:    &request.Result{StoredAt: t0.Add(7 * time.Hour), ExpiresAt: t0.Add(30 * 24 * time.Hour), Size: 42, Downloads: 1, Key: "k1"},
 		ClosedAt:  t0.Add(8 * time.Hour),
 		UpdatedAt: t0.Add(8 * time.Hour), NextActionAt: t0.Add(24 * time.Hour), RetainUntil: t0.AddDate(1, 0, 0),
-		LinkGeneration: 2, TickFailures: 1,
+		LinkGeneration: 2, TickFailures: 1, Handler: "anna@corp.test",
+		Approval: &request.Approval{Draft: request.Decision{Outcome: "refused", Motivation: "drie keer deze maand", Ground: "excessive", DecidedBy: "staff@corp.test", DecidedAt: t0.Add(6 * time.Hour)},
+			From: "in_progress", DraftedAt: t0.Add(6 * time.Hour), TransferConfirmed: true, ResultKey: "k2", ResultSize: 7, ResultExpires: t0.Add(48 * time.Hour), ResultExtracts: 1},
 	}
 }
 

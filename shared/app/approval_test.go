@@ -51,7 +51,7 @@ func approveDraft(t *testing.T, s *testenv.Stack, c *request.Case) *request.Case
 
 func refuseExcessive(t *testing.T, s *testenv.Stack, ref string) *request.Case {
 	t.Helper()
-	c, err := s.Svc.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive",
+	c, err := s.Svc.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand.",
 		Motivation: "U vroeg deze maand drie keer dezelfde gegevens op: op 2, 9 en 16 maart."})
 	if err != nil {
 		t.Fatalf("decide: %v", err)
@@ -81,7 +81,7 @@ func TestFourEyesApprove(t *testing.T) {
 		if st, err := s.Svc.Status(ctx, c.Reference); err != nil || st.Status != "in_progress" {
 			t.Errorf("the requester's status: %+v %v, want in_progress", st, err)
 		}
-		if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive", Motivation: "nogmaals"}); !errors.Is(err, app.ErrNotAllowed) {
+		if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand.", Motivation: "nogmaals"}); !errors.Is(err, app.ErrNotAllowed) {
 			t.Errorf("decide again while awaiting approval: %v, want 409", err)
 		}
 		own := annaLink

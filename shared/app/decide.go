@@ -64,6 +64,10 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	case ground == request.Accurate && strings.TrimSpace(in.Evidence) == "":
 		// The requester learns what would change the decision (CJEU C-247/23).
 		add("evidence", "required")
+	case (ground == request.Excessive || ground == request.ManifestlyUnfounded) && ground.Fits(t) && strings.TrimSpace(in.Evidence) == "":
+		// An abuse of the right is shown, not asserted: the letter states the facts that show
+		// it (CJEU C-526/24), and the approver reads them (docs/rules.md §8).
+		add("evidence", "required")
 	case len(in.Evidence) > 5000:
 		add("evidence", "too_long")
 	}
@@ -263,7 +267,7 @@ func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []
 func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := &request.Decision{Outcome: request.Outcome(in.Outcome), Motivation: strings.TrimSpace(in.Motivation), Ground: request.Ground(in.Ground),
 		RecipientsNote: strings.TrimSpace(in.RecipientsNote), AccessInfo: strings.TrimSpace(in.AccessInfo), DecidedBy: staff, DecidedAt: now}
-	if d.Ground == request.Accurate {
+	if d.Ground == request.Accurate || d.Ground == request.Excessive || d.Ground == request.ManifestlyUnfounded {
 		d.Evidence = strings.TrimSpace(in.Evidence)
 	}
 	if in.Fee != "" {

@@ -134,7 +134,7 @@ func testRefusalsAreMotivatedAndNameTheRoutes(t *testing.T, backend testenv.Back
 		in                app.StaffInput
 		wants             []string
 	}{
-		{"access", "", "", app.StaffInput{Outcome: "refused", Motivation: "U vroeg dit vorige week al.", Ground: "excessive"},
+		{"access", "", "", app.StaffInput{Outcome: "refused", Motivation: "U vroeg dit vorige week al.", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."},
 			[]string{"U vroeg dit vorige week al.", "buitensporig", apAddress, "rechter", "6 weken"}},
 		{"objection", "motivation", "Ik ben mantelzorger.", app.StaffInput{Outcome: "refused", Motivation: "De huurachterstand moet worden verwerkt.", Ground: "required_by_law"},
 			[]string{"De huurachterstand moet worden verwerkt.", apAddress, "6 weken"}},
@@ -216,6 +216,9 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "civil_claims"}, "ground:ground_partial"},
 		{r.Reference, app.StaffInput{Outcome: "granted", Motivation: "x", Ground: "accurate", Evidence: "y", NoRecipients: true}, "ground:ground_granted"},
 		{k.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive"}, "ground:ground_complaint"},
+		// An abuse of the right is shown, not asserted (CJEU C-526/24).
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive"}, "evidence:required"},
+		{r.Reference, app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "manifestly_unfounded"}, "evidence:required"},
 		{k.Reference, app.StaffInput{Outcome: "granted"}, "motivation:required"},
 	} {
 		tc.in.Action = request.ActDecide
@@ -463,7 +466,7 @@ func TestFees(t *testing.T) {
 		in   app.StaffInput
 		want string
 	}{
-		{app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive", Fee: "5,00", FeeBasis: "excessive"}, "fee:fee_refused"},
+		{app.StaffInput{Outcome: "refused", Motivation: "x", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand.", Fee: "5,00", FeeBasis: "excessive"}, "fee:fee_refused"},
 		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5,00"}, "feeBasis:required"},
 		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "vijf", FeeBasis: "further_copy"}, "fee:invalid"},
 		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5", FeeBasis: "admin"}, "feeBasis:invalid"},
@@ -486,5 +489,20 @@ func TestFees(t *testing.T) {
 	_, err = s.Svc.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "x", Fee: "5", FeeBasis: "excessive"})
 	if got := strings.Join(fields(t, err), " "); got != "fee:fee_not_allowed" {
 		t.Errorf("a fee on a complaint: %s", got)
+	}
+}
+
+// A refusal as manifestly unfounded or excessive states what shows it (CJEU C-526/24): the
+// requester reads the facts, not only the ground.
+func TestAbuseRefusalStatesTheEvidence(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Profile: "de-alliantie"})
+	c := ready(t, s, access("abuse@tenant.test"))
+	decide(t, s, c.Reference, app.StaffInput{Outcome: "refused", Motivation: "U vroeg dit jaar al twaalf keer om dezelfde inzage.",
+		Ground: "excessive", Evidence: "Twaalf verzoeken tussen 3 januari en 20 maart 2026, elk met dezelfde vraag; de laatste inzage kreeg u op 14 maart."})
+	m := s.Mail.Await(t, "decision", "abuse@tenant.test", c.Reference)
+	mustContain(t, "refused as excessive", m.Text, "Waaruit blijkt dat?", "Twaalf verzoeken tussen 3 januari")
+	if strings.Contains(m.Text, "Welk bewijs kan onze beslissing veranderen?") {
+		t.Errorf("a refusal as excessive asks for evidence that would change it:\n%s", m.Text)
 	}
 }

@@ -85,7 +85,7 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 	mustContain(t, "id_requested", asked.Text, "Het e-mailadres is niet bij ons bekend.", "staat stil")
 
 	// Only a refusal on identity_not_established may end the case now.
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive"})
+	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."})
 	notAllowed(t, s, err, "identity_pending", c)
 
 	// Long past the original due date (24 April): no reminders or escalations about it. The

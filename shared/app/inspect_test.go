@@ -200,7 +200,7 @@ func TestUploadIdentityChecksTheCaseFirst(t *testing.T) {
 		t.Fatal(err)
 	}
 	decided := ready(t, s, access("done@tenant.test"))
-	decided = decide(t, s, decided.Reference, app.StaffInput{Outcome: "refused", Motivation: "Te vaak gevraagd.", Ground: "excessive"})
+	decided = decide(t, s, decided.Reference, app.StaffInput{Outcome: "refused", Motivation: "Te vaak gevraagd.", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."})
 	if decided.Status != request.Decided {
 		t.Fatalf("status %s, want decided", decided.Status)
 	}

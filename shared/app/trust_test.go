@@ -41,7 +41,7 @@ func TestAuditTrailLivesAsLongAsTheCase(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
 		s := testenv.NewStack(t, testenv.Options{Backend: backend})
 		c := ready(t, s, access("bewaar@tenant.test"))
-		c = decide(t, s, c.Reference, app.StaffInput{Outcome: "refused", Motivation: "Te vaak gevraagd.", Ground: "excessive"})
+		c = decide(t, s, c.Reference, app.StaffInput{Outcome: "refused", Motivation: "Te vaak gevraagd.", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."})
 		if c.Status != request.Decided || c.RetainUntil.Before(c.SubmittedAt.AddDate(1, 0, 0)) {
 			t.Fatalf("after decide: %s, kept until %s", c.Status, c.RetainUntil)
 		}
@@ -326,7 +326,7 @@ func TestStaffLinksCanBeRevoked(t *testing.T) {
 		if _, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"}); err != nil {
 			t.Fatal(err)
 		}
-		if c, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "Te vaak.", Ground: "excessive"}); err != nil {
+		if c, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "Te vaak.", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."}); err != nil {
 			t.Fatal(err)
 		} else {
 			approveDraft(t, s, c)

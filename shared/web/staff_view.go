@@ -265,8 +265,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 					grounds = append(grounds, Option{string(g), t("ground." + string(g))})
 				}
 				av.Fields = append(av.Fields, field("ground", "select", false, grounds...))
-			}
-			if c.Type == request.Rectification {
+				// What would change a refusal as accurate, or what shows an abuse of the right.
 				av.Fields = append(av.Fields, field("evidence", "textarea", false))
 			}
 			switch c.Type {

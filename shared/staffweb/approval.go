@@ -27,15 +27,7 @@ type Approval struct{ *fnkit.Kit }
 // was issued (docs/contract.md §3 "sign_out_everywhere"); on failure it has answered 403. The
 // rest (still an approver, the case's link generation, the draft) is checked by the use case.
 func (a Approval) Verify(w http.ResponseWriter, r *http.Request, tok, lang string) (linktoken.Claims, bool) {
-	claims, ok := a.Kit.Verify(w, r, tok, linktoken.Approve, lang)
-	if !ok {
-		return claims, false
-	}
-	if err := a.Svc.CheckSignOut(r.Context(), claims.Subject, claims.IssuedAt()); err != nil {
-		a.Fail(w, r, lang, claims.Reference, err)
-		return claims, false
-	}
-	return claims, true
+	return verifyHolder(a.Kit, w, r, tok, linktoken.Approve, lang)
 }
 
 // Page shows the draft (HTML, or JSON when asked), with errs from a refused verdict.

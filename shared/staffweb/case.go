@@ -109,15 +109,22 @@ type Case struct{ *fnkit.Kit }
 // was issued; on failure it has answered 403. The rest (the holder still on the list, the
 // case's link generation) is checked against the case by the use case.
 func (c Case) Verify(w http.ResponseWriter, r *http.Request, tok, lang string) (linktoken.Claims, bool) {
-	claims, ok := c.Kit.Verify(w, r, tok, linktoken.Staff, lang)
+	return verifyHolder(c.Kit, w, r, tok, linktoken.Staff, lang)
+}
+
+// verifyHolder checks a personal staff token of purpose p, and that its holder has not signed
+// out everywhere since it was issued (docs/contract.md §3 "sign_out_everywhere"); on failure it
+// has answered 403.
+func verifyHolder(k *fnkit.Kit, w http.ResponseWriter, r *http.Request, tok string, p linktoken.Purpose, lang string) (linktoken.Claims, bool) {
+	claims, ok := k.Verify(w, r, tok, p, lang)
 	if !ok {
 		return claims, false
 	}
-	if err := c.Svc.CheckSignOut(r.Context(), claims.Subject, claims.IssuedAt()); err != nil {
+	if err := k.Svc.CheckSignOut(r.Context(), claims.Subject, claims.IssuedAt()); err != nil {
 		if errors.Is(err, app.ErrLinkRevoked) {
-			c.Log.WarnContext(r.Context(), "link refused", "purpose", string(linktoken.Staff), "reason", "holder signed out everywhere since")
+			k.Log.WarnContext(r.Context(), "link refused", "purpose", string(p), "reason", "holder signed out everywhere since")
 		}
-		c.Fail(w, r, lang, claims.Reference, err)
+		k.Fail(w, r, lang, claims.Reference, err)
 		return claims, false
 	}
 	return claims, true

@@ -44,7 +44,7 @@ func (p page) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		c, err := p.Svc.Judge(r.Context(), claims.Reference, app.ApproverLinkOf(claims), app.Verdict{Verdict: v.Verdict, Comment: v.Comment})
+		c, err := p.App.Team.Judge(r.Context(), claims.Reference, app.ApproverLinkOf(claims), app.Verdict{Verdict: v.Verdict, Comment: v.Comment})
 		var verr *app.ValidationError
 		switch {
 		case errors.As(err, &verr) && !web.WantsJSON(r):

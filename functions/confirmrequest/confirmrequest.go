@@ -52,7 +52,7 @@ func (c confirm) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		cs, err := c.Svc.Confirm(r.Context(), claims.Reference)
+		cs, err := c.App.Intake.Confirm(r.Context(), claims.Reference)
 		already := errors.Is(err, app.ErrAlreadyConfirmed)
 		if err != nil && !already {
 			c.Fail(w, r, lang, claims.Reference, err)

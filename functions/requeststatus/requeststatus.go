@@ -31,7 +31,7 @@ func (s status) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v, err := s.Svc.Status(r.Context(), claims.Reference)
+	v, err := s.App.Intake.Status(r.Context(), claims.Reference)
 	switch {
 	case err != nil:
 		s.Fail(w, r, lang, claims.Reference, err)

@@ -51,7 +51,7 @@ func (t task) serve(w http.ResponseWriter, r *http.Request) {
 			t.Fail(w, r, lang, claims.Reference, err)
 			return
 		}
-		v, err := t.Svc.AnswerSearch(r.Context(), app.TaskLinkOf(claims), a)
+		v, err := t.App.Casework.AnswerSearch(r.Context(), app.TaskLinkOf(claims), a)
 		var verr *app.ValidationError
 		switch {
 		case errors.As(err, &verr) && !web.WantsJSON(r):

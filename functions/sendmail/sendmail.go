@@ -33,6 +33,6 @@ func New(k *fnkit.Kit) fnkit.EventFunc {
 			k.Log.ErrorContext(ctx, "malformed mail message dropped", "event_id", e.ID())
 			return nil
 		}
-		return k.Svc.SendLetter(ctx, body.LetterID)
+		return k.App.Mailroom.SendLetter(ctx, body.LetterID)
 	}
 }

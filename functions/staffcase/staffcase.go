@@ -59,7 +59,7 @@ func (p page) serve(w http.ResponseWriter, r *http.Request) {
 			p.Fail(w, r, lang, claims.Reference, err)
 			return
 		}
-		c, err := p.Svc.StaffAct(r.Context(), claims.Reference, app.LinkOf(claims), in)
+		c, err := p.App.Casework.StaffAct(r.Context(), claims.Reference, app.LinkOf(claims), in)
 		p.Acted(w, r, lang, post.Token, claims, in.Action, c, err)
 	default:
 		p.MethodNotAllowed(w, r, "GET, HEAD, POST")

@@ -88,9 +88,9 @@ func (d desk) act(w http.ResponseWriter, r *http.Request, lang string, p staffwe
 	case "posted":
 		d.Posted(w, r, u, lang, p)
 	case "sign_out":
-		d.SignOut(w, r, lang, d.Svc.EndDeskSession(r.Context(), secret))
+		d.SignOut(w, r, lang, d.App.Desk.EndDeskSession(r.Context(), secret))
 	case "sign_out_everywhere":
-		d.SignOut(w, r, lang, d.Svc.SignOutEverywhere(r.Context(), u.Staff))
+		d.SignOut(w, r, lang, d.App.Desk.SignOutEverywhere(r.Context(), u.Staff))
 	default:
 		d.Fail(w, r, lang, "", fnkit.Invalid("action"))
 	}

@@ -45,7 +45,7 @@ func (t response) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		v, err := t.Svc.StaffCase(r.Context(), claims.Reference)
+		v, err := t.App.Casework.StaffCase(r.Context(), claims.Reference)
 		if err != nil {
 			t.Fail(w, r, lang, claims.Reference, err)
 			return
@@ -60,7 +60,7 @@ func (t response) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		c, err := t.Svc.ThirdPartyAnswer(r.Context(), claims.Reference, claims.Subject, p.Decision, p.Comment)
+		c, err := t.App.Intake.ThirdPartyAnswer(r.Context(), claims.Reference, claims.Subject, p.Decision, p.Comment)
 		switch {
 		case err != nil:
 			t.Fail(w, r, lang, claims.Reference, err)

@@ -24,7 +24,7 @@ func New(k *fnkit.Kit) fnkit.EventFunc {
 		if !ok {
 			return nil
 		}
-		res, err := k.Svc.Tick(ctx, now)
+		res, err := k.App.Sweep.Tick(ctx, now)
 		if err != nil {
 			return err
 		}

@@ -63,7 +63,7 @@ func (u upload) post(w http.ResponseWriter, r *http.Request, lang string) {
 		u.Fail(w, r, lang, claims.Reference, err)
 		return
 	}
-	c, err := u.Svc.UploadIdentity(r.Context(), claims.Reference, u.Client(r), file)
+	c, err := u.App.Intake.UploadIdentity(r.Context(), claims.Reference, u.Client(r), file)
 	switch {
 	case err != nil:
 		u.Fail(w, r, lang, claims.Reference, err)

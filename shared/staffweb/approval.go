@@ -32,7 +32,7 @@ func (a Approval) Verify(w http.ResponseWriter, r *http.Request, tok, lang strin
 
 // Page shows the draft (HTML, or JSON when asked), with errs from a refused verdict.
 func (a Approval) Page(w http.ResponseWriter, r *http.Request, code int, lang, tok string, claims linktoken.Claims, errs []web.FieldError) {
-	v, err := a.Svc.ApprovalPage(r.Context(), claims.Reference, app.ApproverLinkOf(claims))
+	v, err := a.App.Team.ApprovalPage(r.Context(), claims.Reference, app.ApproverLinkOf(claims))
 	if err != nil {
 		a.Fail(w, r, lang, claims.Reference, err)
 		return

@@ -40,7 +40,7 @@ type Task struct{ *fnkit.Kit }
 
 // Page shows the task (HTML, or JSON when asked), with errs from a refused answer.
 func (t Task) Page(w http.ResponseWriter, r *http.Request, code int, lang, tok string, claims linktoken.Claims, errs []web.FieldError) {
-	v, err := t.Svc.SearchTaskPage(r.Context(), app.TaskLinkOf(claims))
+	v, err := t.App.Casework.SearchTaskPage(r.Context(), app.TaskLinkOf(claims))
 	if err != nil {
 		t.Fail(w, r, lang, claims.Reference, err)
 		return

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/app"

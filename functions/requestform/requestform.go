@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/app"

@@ -5,7 +5,6 @@ package requeststatus
 import (
 	"net/http"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/fnkit"

@@ -8,6 +8,10 @@
 // sets FUNCTION_TARGET to that function: it starts at once, or the instance fails loudly. With
 // FUNCTION_TARGET unset (scripts/devserver, tests) nothing starts by itself: StartAll starts
 // every registered function in one process, and tests build a handler on a Kit of their own.
+// Each function's package imports the Functions Framework's functions package blank: the
+// buildpack generates a declarative main only for a package that imports it.
+//
+// A page opened by a link has one shape (LinkPage): GET shows, POST decodes, verifies and acts.
 package fnkit
 
 import (

@@ -53,3 +53,6 @@ func (a Approval) Fail(w http.ResponseWriter, r *http.Request, lang, ref string,
 	}
 	a.Kit.Fail(w, r, lang, ref, err)
 }
+
+// LinkToken is the posted token (fnkit.Tokened).
+func (p VerdictPost) LinkToken() string { return p.Token }

@@ -241,3 +241,6 @@ func Token(k *fnkit.Kit, ref string, gen int, due civil.Date, staff string) (str
 	return k.App.SignLink(linktoken.Claims{Purpose: linktoken.Staff, Reference: ref, Subject: staff, Generation: gen,
 		Expires: now.Add(time.Duration(k.App.StaffCaseLinkDays(due, now)) * 24 * time.Hour).Unix(), Issued: now.UnixMilli()})
 }
+
+// LinkToken is the posted token (fnkit.Tokened).
+func (p CasePost) LinkToken() string { return p.Token }

@@ -258,3 +258,24 @@ func (d Desk) SignIn(w http.ResponseWriter, r *http.Request, lang, email string)
 		d.Web.HTML(w, r, http.StatusOK, "desk_signin", lang, web.DeskSignInPage{Sent: true})
 	}
 }
+
+// Act runs one action of a signed-in staff member: the session must work and the form must
+// carry its form token.
+func (d Desk) Act(w http.ResponseWriter, r *http.Request, lang string, p DeskPost) {
+	u, secret, ok := d.Session(w, r, lang)
+	if !ok || !d.FormTokenOK(w, r, lang, u, p.FormToken) {
+		return
+	}
+	switch p.Action {
+	case "intake":
+		d.Intake(w, r, u, lang, p)
+	case "posted":
+		d.Posted(w, r, u, lang, p)
+	case "sign_out":
+		d.SignOut(w, r, lang, d.App.Desk.EndDeskSession(r.Context(), secret))
+	case "sign_out_everywhere":
+		d.SignOut(w, r, lang, d.App.Desk.SignOutEverywhere(r.Context(), u.Staff))
+	default:
+		d.Fail(w, r, lang, "", fnkit.Invalid("action"))
+	}
+}

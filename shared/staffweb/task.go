@@ -61,3 +61,6 @@ func (t Task) Fail(w http.ResponseWriter, r *http.Request, lang, ref string, err
 	}
 	t.Kit.Fail(w, r, lang, ref, err)
 }
+
+// LinkToken is the posted token (fnkit.Tokened).
+func (p TaskPost) LinkToken() string { return p.Token }

@@ -149,6 +149,11 @@ func ReadPlan(r io.Reader) (*Plan, error) {
 		if len(it.Names) == 0 || len(it.Names) != len(it.Sizes) || (it.Extract == "" && len(it.Names) != 1) {
 			return nil, fmt.Errorf("%w: stored package item", ErrInvalid)
 		}
+		for _, n := range it.Sizes {
+			if n < 0 {
+				return nil, fmt.Errorf("%w: stored package item size", ErrInvalid)
+			}
+		}
 	}
 	return p, nil
 }

@@ -1,6 +1,6 @@
 // Package downloadresult is the function DownloadResult: a page about the access result with a
-// download button (GET), and the package, JSON and CSV in a ZIP, when the button posts the
-// token (POST). The GET shows only the names of the package's systems and files and records
+// download button (GET), and the package, JSON and CSV in a ZIP streamed from the stored
+// extracts, when the button posts the token (POST). The GET shows only the names of the package's systems and files and records
 // nothing, so a mail scanner that follows the e-mail's link gets no personal data and leaves
 // no false "downloaded" in the audit trail; every POST is recorded there.
 package downloadresult
@@ -8,7 +8,6 @@ package downloadresult
 import (
 	"errors"
 	"net/http"
-	"strconv"
 
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
@@ -53,15 +52,16 @@ func (d download) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		pkg, err := d.App.Intake.DownloadResult(r.Context(), c.Reference)
+		pkg, err := d.App.Intake.OpenDownload(r.Context(), c.Reference)
 		switch {
 		case errors.Is(err, app.ErrNotFound):
 			d.Web.Problem(w, r, http.StatusGone, lang, "err.download_expired", nil)
 		case err != nil:
 			d.Fail(w, r, lang, c.Reference, err)
 		default:
-			w.Header().Set("Content-Length", strconv.Itoa(len(pkg)))
-			d.Download(w, "application/zip", c.Reference+"-gegevens.zip", pkg)
+			// Streamed from the stored extracts as it is written (shared/app/download.go).
+			defer pkg.Close()
+			d.DownloadStream(w, r, "application/zip", c.Reference+"-gegevens.zip", c.Reference, pkg.Write)
 		}
 	default:
 		d.MethodNotAllowed(w, r, "GET, HEAD, POST")

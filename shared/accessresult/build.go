@@ -1,11 +1,10 @@
 package accessresult
 
 import (
-	"archive/zip"
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
+	"io"
 	"strings"
 	"time"
 	_ "time/tzdata" // README dates are Dutch dates, whatever the host's zoneinfo
@@ -81,87 +80,121 @@ const (
 
 var amsterdam = deadline.Location()
 
-// Build makes the ZIP archive the requester downloads: README.txt (Dutch and
-// English), gegevens.json and gegevens.csv (the organisation's result),
-// privacyloket.json and privacyloket.csv (own). r must come from Parse.
-// The bytes depend only on the arguments: entries are sorted by name and
-// stamped with generated, so a rebuilt package is identical.
+// Build makes the ZIP archive the requester downloads, whole in memory: README.txt (Dutch and
+// English), gegevens.json and gegevens.csv (the organisation's result), privacyloket.json and
+// privacyloket.csv (own). r must come from Parse. The bytes depend only on the arguments:
+// entries are sorted by name and stamped with generated, so a rebuilt package is identical.
 func Build(orgName string, r *Result, own Own, info Info, generated time.Time) ([]byte, error) {
 	return BuildSearched(orgName, r, own, info, nil, generated)
 }
 
-// BuildSearched is Build for a case searched across the organisation's systems: with s, the
-// package also holds overzicht.html, MANIFEST.csv and a folder per system (searches.go), the
-// README names each system's retention and recipients and the consultation log, and r (staff's
-// own result file) may be nil.
+// BuildSearched is Build for a case searched across the organisation's systems, with each
+// extract given as uploaded (PartFile.Data) or stored in memory: the plan of NewPlan written by
+// WriteZip into memory. The product streams instead (NewPlan when staff decide, WriteZip at
+// download); this is the same package for a small one, whole.
 func BuildSearched(orgName string, r *Result, own Own, info Info, s *Searches, generated time.Time) ([]byte, error) {
+	p, open, err := planInMemory(orgName, r, own, info, s, generated)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := WriteZip(&buf, p, p.builtReader(), open); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// planInMemory is NewPlan with the extracts given as uploaded (PartFile.Data) prepared and kept
+// in memory, and an Opener of them.
+func planInMemory(orgName string, r *Result, own Own, info Info, s *Searches, generated time.Time) (*Plan, Opener, error) {
+	stored := map[string]*PreparedExtract{}
+	if s != nil {
+		cp := *s
+		cp.Systems = append([]SystemPart(nil), s.Systems...)
+		for i := range cp.Systems {
+			sys := &cp.Systems[i]
+			sys.Files = append([]PartFile(nil), sys.Files...)
+			for j := range sys.Files {
+				f := &sys.Files[j]
+				if f.Header != nil {
+					continue
+				}
+				var prep *PreparedExtract
+				switch f.Kind {
+				case FormatJSON, FormatCSV:
+					var err error
+					if prep, err = PrepareExtract(f.Data, s.Lang, false); err != nil {
+						return nil, nil, fmt.Errorf("%w: extract %s of %s: %v", ErrInvalid, f.Name, sys.Folder, err)
+					}
+				case "pdf":
+					prep = PreparePDF(f.Data)
+				default:
+					return nil, nil, fmt.Errorf("%w: extract kind %q", ErrInvalid, f.Kind)
+				}
+				f.Kind, f.Key, f.Header = prep.Kind(), fmt.Sprintf("mem-%d-%d", i, j), &prep.Header
+				stored[f.Key] = prep
+			}
+		}
+		s = &cp
+	}
+	p, err := NewPlan(orgName, r, own, info, s, generated)
+	if err != nil {
+		return nil, nil, err
+	}
+	open := func(key string) (io.ReadCloser, error) {
+		prep, ok := stored[key]
+		if !ok {
+			return nil, fmt.Errorf("accessresult: no extract %s", key)
+		}
+		var b bytes.Buffer
+		if _, err := prep.WriteTo(&b); err != nil {
+			return nil, err
+		}
+		return io.NopCloser(&b), nil
+	}
+	return p, open, nil
+}
+
+// ownEntries makes the files of a package other than the systems': Privacyloket's own records,
+// staff's result file (r, when given), and the README's general part.
+func ownEntries(orgName string, r *Result, own Own, info Info, searched bool, generated time.Time) ([]zipEntry, []byte, error) {
 	orgName = strings.Join(strings.Fields(orgName), " ") // one line in the README
 	switch {
 	case orgName == "":
-		return nil, fmt.Errorf("%w: no organisation name", ErrInvalid)
+		return nil, nil, fmt.Errorf("%w: no organisation name", ErrInvalid)
 	case own.Reference == "":
-		return nil, fmt.Errorf("%w: no reference", ErrInvalid)
+		return nil, nil, fmt.Errorf("%w: no reference", ErrInvalid)
 	case generated.IsZero():
-		return nil, fmt.Errorf("%w: no generation time", ErrInvalid)
-	case (r == nil && s == nil) || r != nil && (r.JSON == nil || len(r.Columns) == 0 || len(r.Rows) == 0):
-		return nil, fmt.Errorf("%w: empty result", ErrInvalid)
+		return nil, nil, fmt.Errorf("%w: no generation time", ErrInvalid)
+	case (r == nil && !searched) || r != nil && (r.JSON == nil || len(r.Columns) == 0 || len(r.Rows) == 0):
+		return nil, nil, fmt.Errorf("%w: empty result", ErrInvalid)
 	}
 	ownJSON, err := marshal(normalise(own))
 	if err != nil {
-		return nil, fmt.Errorf("accessresult: encode own records: %w", err)
+		return nil, nil, fmt.Errorf("accessresult: encode own records: %w", err)
 	}
 	ownCSV, err := writeCSV(ownTable(own))
 	if err != nil {
-		return nil, fmt.Errorf("accessresult: write own CSV: %w", err)
+		return nil, nil, fmt.Errorf("accessresult: write own CSV: %w", err)
 	}
-	readmeData := readme(orgName, own.Reference, generated, info)
 	files := []zipEntry{{FileOwnJSON, ownJSON}, {FileOwnCSV, ownCSV}}
 	if r != nil {
 		for i, row := range r.Rows {
 			if len(row) != len(r.Columns) {
-				return nil, fmt.Errorf("%w: row %d has %d cells for %d columns", ErrInvalid, i+1, len(row), len(r.Columns))
+				return nil, nil, fmt.Errorf("%w: row %d has %d cells for %d columns", ErrInvalid, i+1, len(row), len(r.Columns))
 			}
 		}
 		dataJSON, err := marshal(r.JSON)
 		if err != nil {
-			return nil, fmt.Errorf("accessresult: encode result: %w", err)
+			return nil, nil, fmt.Errorf("accessresult: encode result: %w", err)
 		}
 		dataCSV, err := writeCSV(readableTable(r, own.Lang))
 		if err != nil {
-			return nil, fmt.Errorf("accessresult: write result CSV: %w", err)
+			return nil, nil, fmt.Errorf("accessresult: write result CSV: %w", err)
 		}
 		files = append(files, zipEntry{FileDataJ, dataJSON}, zipEntry{FileDataC, dataCSV})
 	}
-	if s != nil {
-		more, err := searchEntries(s)
-		if err != nil {
-			return nil, err
-		}
-		files = append(files, more...)
-		readmeData = append(readmeData, searchReadme(s)...)
-	}
-	files = append(files, zipEntry{FileReadme, readmeData})
-	sort.Slice(files, func(i, j int) bool { return files[i].name < files[j].name })
-
-	var buf bytes.Buffer
-	zw := zip.NewWriter(&buf)
-	// Amsterdam time, because unzip tools show the legacy DOS time as local time.
-	mod := generated.In(amsterdam).Truncate(time.Second)
-	for _, f := range files {
-		h := &zip.FileHeader{Name: f.name, Method: zip.Deflate, Modified: mod}
-		h.SetMode(0o644)
-		w, err := zw.CreateHeader(h)
-		if err != nil {
-			return nil, fmt.Errorf("accessresult: zip %s: %w", f.name, err)
-		}
-		if _, err := w.Write(f.data); err != nil {
-			return nil, fmt.Errorf("accessresult: zip %s: %w", f.name, err)
-		}
-	}
-	if err := zw.Close(); err != nil {
-		return nil, fmt.Errorf("accessresult: zip: %w", err)
-	}
-	return buf.Bytes(), nil
+	return files, readme(orgName, own.Reference, generated, info), nil
 }
 
 // marshal writes indented JSON without HTML escaping: the file is read by

@@ -1,14 +1,6 @@
 package accessresult
 
-import (
-	"archive/zip"
-	"bytes"
-	"encoding/csv"
-	"fmt"
-	"io"
-	"slices"
-	"strings"
-)
+import "io"
 
 // Contents is what the download page may say about a package: the names of its files and of
 // the systems they come from, never the data in them (a mail scanner fetches that page).
@@ -25,44 +17,12 @@ type ContentsSystem struct {
 	Files []string
 }
 
-// ReadContents lists a package that Build or BuildSearched made: its top-level files and, from
-// MANIFEST.csv, each system's name and files. It reads no other file.
-func ReadContents(pkg []byte) (*Contents, error) {
-	zr, err := zip.NewReader(bytes.NewReader(pkg), int64(len(pkg)))
+// ReadContents lists a stored package (the stored plan, NewPlan): its top-level files and each
+// system's name and files. It reads only the plan's list, none of the files.
+func ReadContents(r io.Reader) (*Contents, error) {
+	p, err := ReadPlan(r)
 	if err != nil {
-		return nil, fmt.Errorf("accessresult: read package: %w", err)
+		return nil, err
 	}
-	out := &Contents{}
-	for _, f := range zr.File {
-		if !strings.Contains(f.Name, "/") {
-			out.Files = append(out.Files, f.Name)
-		}
-	}
-	slices.Sort(out.Files)
-	f, err := zr.Open(FileManifest)
-	if err != nil {
-		return out, nil // not searched: no systems
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, 1<<20))
-	if err != nil {
-		return nil, fmt.Errorf("accessresult: read %s: %w", FileManifest, err)
-	}
-	cr := csv.NewReader(bytes.NewReader(bytes.TrimPrefix(b, utf8BOM)))
-	cr.Comma = ';'
-	recs, err := cr.ReadAll()
-	if err != nil {
-		return nil, fmt.Errorf("accessresult: %s: %w", FileManifest, err)
-	}
-	for _, r := range recs[min(1, len(recs)):] {
-		if len(r) < 5 {
-			continue
-		}
-		var files []string
-		for _, name := range strings.Fields(r[4]) {
-			files = append(files, strings.TrimPrefix(name, "'"))
-		}
-		out.Systems = append(out.Systems, ContentsSystem{Name: strings.TrimPrefix(r[0], "'"), Files: files})
-	}
-	return out, nil
+	return p.Contents(), nil
 }

@@ -176,7 +176,7 @@ func TestReadableSystemFiles(t *testing.T) {
 	}
 }
 
-// The download page names the systems and the files, read from the package's manifest.
+// The download page names the systems and the files, read from the stored package's list.
 func TestReadContents(t *testing.T) {
 	t.Parallel()
 	s := &Searches{Lang: "nl", Systems: []SystemPart{
@@ -184,11 +184,15 @@ func TestReadContents(t *testing.T) {
 			Files: []PartFile{{Name: "betalingen.csv", Kind: FormatCSV, Data: []byte("datum,bedrag\n2026-03-01,812.40\n")}}},
 		{Folder: "crm", Name: Text{NL: "Klantcontact"}, Result: "nothing_found"},
 	}}
-	b, err := BuildSearched(org, nil, sampleOwn(), sampleInfo, s, generated)
+	plan, _, err := planInMemory(org, nil, sampleOwn(), sampleInfo, s, generated)
 	if err != nil {
 		t.Fatal(err)
 	}
-	got, err := ReadContents(b)
+	var stored bytes.Buffer
+	if _, err := plan.WriteTo(&stored); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadContents(&stored)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -51,12 +51,15 @@ type SystemPart struct {
 	Files      []PartFile
 }
 
-// PartFile is one extract as the owner uploaded it: JSON and CSV are parsed again and written in
-// the package's own form (a CSV with every cell made inert), a PDF as it was stored.
+// PartFile is one extract of a system, as the owner uploaded it and PrepareExtract stored it:
+// where it is stored (Key, for the Opener at download) and its header, read at decide. Data is
+// the extract as uploaded, for a package built whole in memory (BuildSearched) instead.
 type PartFile struct {
-	Name string
-	Kind string // "json", "csv" or "pdf"
-	Data []byte
+	Name   string
+	Kind   string // "json", "csv" or "pdf"
+	Key    string
+	Header *ExtractHeader
+	Data   []byte
 }
 
 // Consultation is one staff view of the case.
@@ -70,8 +73,9 @@ type zipEntry struct {
 	data []byte
 }
 
-// searchEntries writes the overview, the manifest and the systems' folders.
-func searchEntries(s *Searches) ([]zipEntry, error) {
+// searchEntries writes the overview and the manifest, and lays out the systems' folders: each
+// extract's files under their names in the package, to be copied from where they are stored.
+func searchEntries(s *Searches) ([]zipEntry, []Item, []PlanSystem, error) {
 	en := s.Lang == "en"
 	pick := func(t Text) string {
 		if en {
@@ -79,71 +83,51 @@ func searchEntries(s *Searches) ([]zipEntry, error) {
 		}
 		return t.NL
 	}
-	var out []zipEntry
+	var items []Item
+	var systems []PlanSystem
 	cols := []string{"systeem", "afdeling", "beantwoord", "resultaat", "bestanden", "afgeschermd"}
 	if en {
 		cols = []string{"system", "department", "answered", "result", "files", "masked"}
 	}
 	var rows [][]string
 	files := map[string][]string{}     // a system's folder → its files in the package
-	tables := map[string][]dataTable{} // a system's folder → its data, readable, for the overview
+	tables := map[string][]dataTable{} // a system's folder → the start of its data, for the overview
 	for _, sys := range s.Systems {
 		var names []string
 		for i, f := range sys.Files {
+			h := f.Header
+			if h == nil || f.Key == "" || h.Files[0].Ext != f.Kind {
+				return nil, nil, nil, fmt.Errorf("%w: extract %s of %s is not stored", ErrInvalid, f.Name, sys.Folder)
+			}
 			name := fmt.Sprintf("%02d-%s", i+1, path.Base(f.Name))
-			data := f.Data
-			var companions []zipEntry
-			switch f.Kind {
-			case FormatJSON, FormatCSV:
-				r, err := ParseExtract(f.Data)
-				if err != nil {
-					return nil, fmt.Errorf("%w: extract %s of %s: %v", ErrInvalid, f.Name, sys.Folder, err)
-				}
-				cols, rows := readableTable(r, s.Lang)
-				tables[sys.Folder] = append(tables[sys.Folder], dataTable{File: sys.Folder + "/" + name, Columns: cols, Rows: rows})
-				if f.Kind == FormatJSON {
-					// The JSON as it was, for programs, and beside it the same data as a
-					// readable table.
-					data, err = marshal(r.JSON)
-					if err != nil {
-						return nil, err
-					}
-					table, err := writeCSV(cols, rows)
-					if err != nil {
-						return nil, err
-					}
-					full := sys.Folder + "/" + strings.TrimSuffix(name, path.Ext(name)) + ".csv"
-					companions = append(companions, zipEntry{full, table})
-				} else if data, err = writeCSV(cols, rows); err != nil {
-					return nil, err
-				}
-			case "pdf":
-			default:
-				return nil, fmt.Errorf("%w: extract kind %q", ErrInvalid, f.Kind)
+			stem := sys.Folder + "/" + strings.TrimSuffix(name, path.Ext(name)) + "."
+			it := Item{Extract: f.Key}
+			for _, sf := range h.Files {
+				it.Names = append(it.Names, stem+sf.Ext)
+				it.Sizes = append(it.Sizes, sf.Size)
 			}
-			full := sys.Folder + "/" + name
-			names = append(names, full)
-			out = append(out, zipEntry{full, data})
-			for _, c := range companions {
-				names = append(names, c.name)
-				out = append(out, c)
+			if p := h.Preview; p != nil {
+				tables[sys.Folder] = append(tables[sys.Folder], dataTable{File: it.Names[0], Full: it.Names[p.Table],
+					Columns: p.Columns, Rows: p.Rows, Total: p.Total})
 			}
+			names = append(names, it.Names...)
+			items = append(items, it)
 		}
 		answered := csvfile.DateTime(sys.AnsweredAt, readerLang(s.Lang))
 		files[sys.Folder] = names
-		rows = append(rows, []string{pick(sys.Name), pick(sys.Department), answered, resultWords(sys.Result, en, sys.Reason),
-			strings.Join(names, " "), pick(s.Masked)})
+		result := resultWords(sys.Result, en, sys.Reason)
+		rows = append(rows, []string{pick(sys.Name), pick(sys.Department), answered, result, strings.Join(names, " "), pick(s.Masked)})
+		systems = append(systems, PlanSystem{Folder: sys.Folder, Name: pick(sys.Name), Result: result, Files: names})
 	}
 	manifest, err := writeCSV(cols, rows)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	out = append(out, zipEntry{FileManifest, manifest})
 	overview, err := overviewHTML(s, pick, en, files, tables)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
-	return append(out, zipEntry{FileOverview, overview}), nil
+	return []zipEntry{{FileManifest, manifest}, {FileOverview, overview}}, items, systems, nil
 }
 
 func resultWords(r string, en bool, reason string) string {
@@ -177,7 +161,8 @@ th,td{text-align:left;vertical-align:top;padding:.3em .6em;border-bottom:1px sol
 <p><strong>{{$.L.Result}}:</strong> {{.Result}}</p>
 {{range .Tables}}<div class="table"><table><caption>{{.File}}</caption>
 <thead><tr>{{range .Columns}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
-<tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table></div>{{end}}
+<tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table></div>
+{{if gt .Total (len .Rows)}}<p class="more">{{printf $.L.More (len .Rows) .Total}} <a href="{{.Full}}">{{.Full}}</a></p>{{end}}{{end}}
 {{if .Files}}<ul>{{range .Files}}<li><a href="{{.}}">{{.}}</a></li>{{end}}</ul>{{end}}
 <p><strong>{{$.L.Retention}}:</strong> {{.Retention}}</p>
 <p><strong>{{$.L.Recipients}}:</strong> {{if .Recipients}}{{.Recipients}}{{else}}{{$.L.NoRecipients}}{{end}}</p>
@@ -193,21 +178,24 @@ type overviewSystem struct {
 	Tables                                     []dataTable
 }
 
-// dataTable is one extract's data as the overview shows it: the readable table of its CSV.
+// dataTable is one extract's data as the overview shows it: the start of the readable table of
+// its CSV (Full), which has Total rows.
 type dataTable struct {
-	File    string
-	Columns []string
-	Rows    [][]string
+	File, Full string
+	Columns    []string
+	Rows       [][]string
+	Total      int
 }
 
 func overviewHTML(s *Searches, pick func(Text) string, en bool, files map[string][]string, tables map[string][]dataTable) ([]byte, error) {
 	l := map[string]string{"Result": "Wat wij vonden", "Retention": "Hoe lang wij het bewaren", "Recipients": "Aan wie wij het geven",
 		"NoRecipients": "aan geen andere organisatie", "Consultations": "Wanneer medewerkers uw verzoek bekeken",
-		"NoConsultations": "Geen."}
+		"NoConsultations": "Geen.", "More": "Hierboven staan de eerste %d van de %d rijen. Alle rijen staan in"}
 	title, intro := "Overzicht van uw gegevens", "Per systeem staat hieronder wat wij over u bewaren. De bestanden staan in de map met de naam van het systeem."
 	if en {
 		l = map[string]string{"Result": "What we found", "Retention": "How long we keep it", "Recipients": "Whom we give it to",
-			"NoRecipients": "no other organisation", "Consultations": "When staff looked at your request", "NoConsultations": "None."}
+			"NoRecipients": "no other organisation", "Consultations": "When staff looked at your request", "NoConsultations": "None.",
+			"More": "Above are the first %d of the %d rows. Every row is in"}
 		title, intro = "Overview of your data", "Below, per system, is what we keep about you. The files are in the folder named after the system."
 	}
 	data := struct {

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/rand"
 	"errors"
 	"fmt"
 	"net/mail"
@@ -193,26 +192,9 @@ func (s *Casework) prepareDecision(ctx context.Context, c *request.Case, events 
 	info := accessresult.Info{Purposes: text(a.Purposes), Categories: text(a.Categories), Recipients: text(a.Recipients),
 		Retention: text(a.Retention), Source: text(a.Source), AutomatedDecisions: text(a.AutomatedDecisions),
 		Particular: strings.TrimSpace(in.AccessInfo), Subject: subject}
-	searched, err := s.searchedPackage(ctx, c, events)
-	if err != nil {
+	if err := s.storePackage(ctx, c, events, res, own, info, p, now); err != nil {
 		return nil, err
 	}
-	pkg, err := accessresult.BuildSearched(s.d.Profile.Organisation.Name, res, own, info, searched, now)
-	if err != nil {
-		return nil, fmt.Errorf("build access package: %w", err)
-	}
-	sealed, err := s.d.Sealer.Seal(resultAAD(c.Reference), pkg)
-	if err != nil {
-		return nil, fmt.Errorf("seal access package: %w", err)
-	}
-	p.key, p.expires = rand.Text(), s.resultExpiry(now)
-	if _, to := c.Recipient(); to == "" {
-		p.expires = paperResultExpiry(now)
-	}
-	if err := s.d.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, p.expires); err != nil {
-		return nil, fmt.Errorf("store access package: %w", err)
-	}
-	p.stored, p.size, p.extracts = true, len(pkg), countExtracts(c)
 	return p, nil
 }
 
@@ -410,33 +392,4 @@ func (s *Intake) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comme
 		}
 		return Change{Events: []request.Event{{At: now, Actor: "third_party", Action: action}}}, nil
 	})
-}
-
-// DownloadResult returns the access package while its link is valid, and logs each download in
-// the case's audit trail.
-func (s *Intake) DownloadResult(ctx context.Context, ref string) ([]byte, error) {
-	if s.d.Sealer == nil {
-		return nil, errors.New("app: DownloadResult needs a Sealer")
-	}
-	now := s.d.Clock()
-	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
-		if c.Result == nil || !now.Before(c.Result.ExpiresAt) {
-			return Change{}, ErrNotFound
-		}
-		c.Result.Downloads++
-		return Change{Events: []request.Event{{At: now, Actor: "requester", Action: "result_downloaded"}}}, nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	sealed, err := s.d.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
-	if err != nil {
-		return nil, err
-	}
-	pkg, err := s.d.Sealer.Open(resultAAD(ref), sealed)
-	if err != nil {
-		return nil, fmt.Errorf("open access package of %s: %w", ref, err)
-	}
-	s.d.Logger.InfoContext(ctx, "access result downloaded", "reference", ref)
-	return pkg, nil
 }

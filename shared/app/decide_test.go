@@ -14,6 +14,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 	"github.com/privacyloket/privacyloket/shared/testenv"
+	"github.com/privacyloket/privacyloket/shared/testenv/storetest"
 )
 
 const apAddress = "Postbus 93374"
@@ -117,7 +118,7 @@ func testAccessGrantedWithDownload(t *testing.T, backend testenv.Backend) {
 	if _, err := s.App.Sweep.Tick(ctx, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Store.AccessPackage(ctx, c.Reference, c.Result.Key); !errors.Is(err, app.ErrNotFound) {
+	if _, err := storetest.ReadChunks(s.Store.AccessPackage(ctx, c.Reference, c.Result.Key)); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("package after its term: %v, want deleted", err)
 	}
 }

@@ -181,19 +181,20 @@ func (s *Desk) paperResult(ctx context.Context, c *request.Case) (*PaperResult, 
 	if s.d.Sealer == nil {
 		return nil, errors.New("app: a result by post needs a Sealer")
 	}
-	sealed, err := s.d.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
-	if errors.Is(err, ErrNotFound) {
+	// ReadPaper reads the stored package's list, the files it prints and, as far as they
+	// print, the extracts.
+	rc, err := s.openSealed(s.d.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key), resultAAD(c.Reference))
+	if err == nil {
+		defer rc.Close()
+	}
+	var p *accessresult.Paper
+	if err == nil {
+		p, err = accessresult.ReadPaper(rc, s.extractOpener(ctx, c.Reference))
+	}
+	switch {
+	case errors.Is(err, ErrNotFound):
 		return nil, ErrResultGone
-	}
-	if err != nil {
-		return nil, fmt.Errorf("access package of %s: %w", c.Reference, err)
-	}
-	pkg, err := s.d.Sealer.Open(resultAAD(c.Reference), sealed)
-	if err != nil {
-		return nil, fmt.Errorf("open access package of %s: %w", c.Reference, err)
-	}
-	p, err := accessresult.ReadPackage(pkg)
-	if err != nil {
+	case err != nil:
 		return nil, fmt.Errorf("read access package of %s: %w", c.Reference, err)
 	}
 	particular := ""

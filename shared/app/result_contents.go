@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"errors"
-	"fmt"
 
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 )
@@ -22,13 +21,10 @@ func (s *Intake) ResultContents(ctx context.Context, ref string) (*accessresult.
 	if c.Result == nil || !s.d.Clock().Before(c.Result.ExpiresAt) {
 		return nil, ErrNotFound
 	}
-	sealed, err := s.d.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
+	plan, rest, err := s.openPlan(ctx, c)
 	if err != nil {
 		return nil, err
 	}
-	pkg, err := s.d.Sealer.Open(resultAAD(ref), sealed)
-	if err != nil {
-		return nil, fmt.Errorf("open access package of %s: %w", ref, err)
-	}
-	return accessresult.ReadContents(pkg)
+	rest.Close() // the list is all the page shows
+	return plan.Contents(), nil
 }

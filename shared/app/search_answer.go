@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 	"time"
 
@@ -269,8 +270,10 @@ func taskLive(c *request.Case, t *request.SearchTask) bool {
 	return c.Status.Open()
 }
 
-// storeExtract checks one extract by content and stores it sealed; a refusal names the field
-// extract and stores nothing.
+// storeExtract checks one extract by content, writes it in the package's form (JSON and CSV
+// as the package gives them, in the requester's language; a PDF with its active content
+// removed) and stores it sealed in segments, so that the package is later streamed from it
+// and copied, never parsed again. A refusal names the field extract and stores nothing.
 func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer, now time.Time) (*request.Extract, error) {
 	if s.d.Sealer == nil {
 		return nil, errors.New("app: an extract needs a Sealer")
@@ -278,8 +281,8 @@ func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAn
 	refuse := func(code string) error {
 		return &ValidationError{Fields: []request.FieldError{{Field: "extract", Code: code}}}
 	}
-	data, kind := a.Extract, extractKind(a.Extract)
-	switch {
+	var prep *accessresult.PreparedExtract
+	switch kind := extractKind(a.Extract); {
 	case kind == "pdf" && c.Type != request.Access:
 		// Portability delivers machine-readable data only (JSON and CSV).
 		return nil, refuse("result_file")
@@ -287,26 +290,30 @@ func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAn
 		if s.d.Inspect == nil {
 			return nil, ErrNoInspector
 		}
-		doc, err := s.d.Inspect(ctx, data)
+		doc, err := s.d.Inspect(ctx, a.Extract)
 		if err != nil {
 			return nil, fmt.Errorf("extract for %s: %w", c.Reference, err)
 		}
 		if doc.Kind != idcheck.KindPDF {
 			return nil, refuse("result_file")
 		}
-		data = doc.Data
+		prep = accessresult.PreparePDF(doc.Data)
 	default:
-		res, err := accessresult.ParseExtract(data)
+		// A portability answer gives each system's data as JSON and as CSV (GDPR 20).
+		var err error
+		prep, err = accessresult.PrepareExtract(a.Extract, c.Lang, c.Type == request.Portability)
 		switch {
 		case errors.Is(err, accessresult.ErrTooLarge):
 			return nil, refuse("too_long")
 		case err != nil:
 			return nil, refuse("result_file")
 		}
-		kind = res.Format
 	}
 	key := rand.Text()
-	sealed, err := s.d.Sealer.Seal(extractAAD(c.Reference, key), data)
+	sealed, err := s.sealInto(extractAAD(c.Reference, key), func(w io.Writer) error {
+		_, err := prep.WriteTo(w)
+		return err
+	})
 	if err != nil {
 		return nil, fmt.Errorf("seal extract: %w", err)
 	}
@@ -315,7 +322,7 @@ func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAn
 	if err := s.d.Tasks.PutExtract(ctx, c.Reference, key, sealed, expire); err != nil {
 		return nil, fmt.Errorf("store extract: %w", err)
 	}
-	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, kind), Kind: kind, Size: len(data), At: now}, nil
+	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, prep.Kind()), Kind: prep.Kind(), Size: int(prep.Size()), At: now}, nil
 }
 
 // extractAAD binds a sealed extract to its case and key, apart from ID copies and packages.

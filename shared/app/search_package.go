@@ -2,8 +2,11 @@ package app
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
+	"io"
 	"slices"
+	"time"
 
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/policy"
@@ -33,8 +36,9 @@ func searchesRelax(c *request.Case, errs []request.FieldError) []request.FieldEr
 // consultationPurpose is the purpose of a staff view unless staff record another.
 var consultationPurpose = accessresult.Text{NL: "behandeling van uw verzoek", EN: "handling your request"}
 
-// searchedPackage is what c's search tasks add to its access package, with every extract opened;
-// nil for a case that was not searched.
+// searchedPackage is what c's search tasks add to its access package: each extract by where it
+// is stored, with its header (its files and the start of its table for the overview), which is
+// all of it that is read now; nil for a case that was not searched.
 func (s *Casework) searchedPackage(ctx context.Context, c *request.Case, events []request.Event) (*accessresult.Searches, error) {
 	if len(c.Searches) == 0 {
 		return nil, nil
@@ -64,15 +68,11 @@ func (s *Casework) searchedPackage(ctx context.Context, c *request.Case, events 
 			part.Result = "open"
 		}
 		for _, e := range t.Extracts {
-			sealed, err := s.d.Tasks.Extract(ctx, c.Reference, e.Key)
+			h, err := s.extractHeader(ctx, c.Reference, e.Key)
 			if err != nil {
-				return nil, fmt.Errorf("read extract of %s: %w", c.Reference, err)
+				return nil, err
 			}
-			plain, err := s.d.Sealer.Open(extractAAD(c.Reference, e.Key), sealed)
-			if err != nil {
-				return nil, fmt.Errorf("open extract of %s: %w", c.Reference, err)
-			}
-			part.Files = append(part.Files, accessresult.PartFile{Name: e.Name, Kind: e.Kind, Data: plain})
+			part.Files = append(part.Files, accessresult.PartFile{Name: e.Name, Kind: e.Kind, Key: e.Key, Header: h})
 		}
 		out.Systems = append(out.Systems, part)
 	}
@@ -82,6 +82,51 @@ func (s *Casework) searchedPackage(ctx context.Context, c *request.Case, events 
 		}
 	}
 	return out, nil
+}
+
+// extractHeader reads the header of one stored extract, and no more of it.
+func (s *Casework) extractHeader(ctx context.Context, ref, key string) (*accessresult.ExtractHeader, error) {
+	rc, err := s.extractOpener(ctx, ref)(key)
+	if err != nil {
+		return nil, fmt.Errorf("open extract of %s: %w", ref, err)
+	}
+	defer rc.Close()
+	h, err := accessresult.ReadExtractHeader(rc)
+	if err != nil {
+		return nil, fmt.Errorf("read extract of %s: %w", ref, err)
+	}
+	return h, nil
+}
+
+// storePackage makes the plan of c's access package (accessresult.NewPlan: the files made now,
+// and where each extract goes) and stores it sealed in segments, under a key of this attempt's
+// own; DownloadResult streams the package from it (download.go).
+func (s *Casework) storePackage(ctx context.Context, c *request.Case, events []request.Event, res *accessresult.Result,
+	own accessresult.Own, info accessresult.Info, p *prepared, now time.Time) error {
+	searched, err := s.searchedPackage(ctx, c, events)
+	if err != nil {
+		return err
+	}
+	plan, err := accessresult.NewPlan(s.d.Profile.Organisation.Name, res, own, info, searched, now)
+	if err != nil {
+		return fmt.Errorf("build access package: %w", err)
+	}
+	sealed, err := s.sealInto(resultAAD(c.Reference), func(w io.Writer) error {
+		_, err := plan.WriteTo(w)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("seal access package: %w", err)
+	}
+	p.key, p.expires = rand.Text(), s.resultExpiry(now)
+	if _, to := c.Recipient(); to == "" {
+		p.expires = paperResultExpiry(now)
+	}
+	if err := s.d.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, p.expires); err != nil {
+		return fmt.Errorf("store access package: %w", err)
+	}
+	p.stored, p.size, p.extracts = true, int(plan.Size()), countExtracts(c)
+	return nil
 }
 
 // countExtracts counts the extracts of c's tasks.

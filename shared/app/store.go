@@ -117,7 +117,8 @@ type BlobStore interface {
 	// transaction commits records its key on the case, and the other deletes only its own.
 	// DeleteCase removes every package of the case, whatever its key.
 	PutAccessPackage(ctx context.Context, ref, key string, sealed []byte, expireAt time.Time) error
-	AccessPackage(ctx context.Context, ref, key string) ([]byte, error)
+	// AccessPackage reads a package back chunk by chunk, in order (Chunks).
+	AccessPackage(ctx context.Context, ref, key string) Chunks
 	DeleteAccessPackage(ctx context.Context, ref, key string) error
 	// A key is required and holds no "/" or "@".
 }

@@ -60,13 +60,12 @@ func (s *Store) PutAccessPackage(ctx context.Context, ref, key string, sealed []
 }
 
 // AccessPackage implements app.BlobStore.
-func (s *Store) AccessPackage(ctx context.Context, ref, key string) ([]byte, error) {
+func (s *Store) AccessPackage(ctx context.Context, ref, key string) app.Chunks {
 	id, err := resultID(ref, key)
 	if err != nil {
-		return nil, err
+		return func(yield func([]byte, error) bool) { yield(nil, err) }
 	}
-	b, _, err := s.blob(ctx, colResults, id)
-	return b, err
+	return s.blobChunks(ctx, colResults, id)
 }
 
 // DeleteAccessPackage implements app.BlobStore.
@@ -130,41 +129,95 @@ func (s *Store) putBlob(ctx context.Context, col, id, ref string, sealed []byte,
 	return err
 }
 
-func (s *Store) blob(ctx context.Context, col, ref string) ([]byte, string, error) {
+// blobHead is the head document of a blob.
+type blobHead struct {
+	Chunks int64  `firestore:"chunks"`
+	Data   []byte `firestore:"data"`
+	Kind   string `firestore:"kind"`
+	Size   int64  `firestore:"size"`
+}
+
+func (s *Store) head(ctx context.Context, col, id string) (*firestore.DocumentRef, *blobHead, error) {
 	if err := s.open(); err != nil {
-		return nil, "", err
+		return nil, nil, err
 	}
-	head := s.c.Collection(col).Doc(ref)
+	head := s.c.Collection(col).Doc(id)
 	snap, err := head.Get(ctx)
 	if status.Code(err) == codes.NotFound {
-		return nil, "", app.ErrNotFound
+		return nil, nil, app.ErrNotFound
 	}
+	if err != nil {
+		return nil, nil, err
+	}
+	var h blobHead
+	if err := snap.DataTo(&h); err != nil {
+		return nil, nil, err
+	}
+	return head, &h, nil
+}
+
+// blob reads a blob whole: an ID copy, which is shown whole.
+func (s *Store) blob(ctx context.Context, col, id string) ([]byte, string, error) {
+	head, h, err := s.head(ctx, col, id)
 	if err != nil {
 		return nil, "", err
 	}
-	var h struct {
-		Chunks int64  `firestore:"chunks"`
-		Data   []byte `firestore:"data"`
-		Kind   string `firestore:"kind"`
-		Size   int64  `firestore:"size"`
-	}
-	if err := snap.DataTo(&h); err != nil {
+	out := make([]byte, 0, h.Size)
+	err = chunksOf(ctx, col, id, head, h, func(b []byte, err error) bool {
+		out = append(out, b...)
+		return true
+	})
+	if err != nil {
 		return nil, "", err
 	}
-	if h.Chunks == 0 && int64(len(h.Data)) == h.Size {
-		return h.Data, h.Kind, nil // kept in the head
+	return out, h.Kind, nil
+}
+
+// blobChunks reads a blob one document at a time: the head, then each chunk as the reader
+// asks for it, so a blob streamed (an extract, an access package) is never held whole.
+func (s *Store) blobChunks(ctx context.Context, col, id string) app.Chunks {
+	return func(yield func([]byte, error) bool) {
+		head, h, err := s.head(ctx, col, id)
+		if err == nil {
+			err = chunksOf(ctx, col, id, head, h, yield)
+		}
+		if err != nil {
+			yield(nil, err)
+		}
 	}
-	out := make([]byte, 0, h.Size)
+}
+
+// chunksOf gives the data of the blob with head h to yield, chunk by chunk, and returns what
+// went wrong (for the caller to yield), or nil when done or when yield stopped.
+func chunksOf(ctx context.Context, col, id string, head *firestore.DocumentRef, h *blobHead, yield func([]byte, error) bool) error {
+	if h.Chunks == 0 {
+		if int64(len(h.Data)) != h.Size {
+			return fmt.Errorf("blob %s/%s: head holds %d of %d bytes", col, id, len(h.Data), h.Size)
+		}
+		if len(h.Data) > 0 {
+			yield(h.Data, nil) // kept in the head
+		}
+		return nil
+	}
+	var n int64
 	for i := int64(0); i < h.Chunks; i++ {
 		cs, err := head.Collection(colChunks).Doc(fmt.Sprint(i)).Get(ctx)
 		if err != nil {
-			return nil, "", fmt.Errorf("read chunk: %w", err)
+			return fmt.Errorf("read chunk: %w", err)
 		}
 		b, _ := cs.DataAt("data")
 		bb, _ := b.([]byte)
-		out = append(out, bb...)
+		if n += int64(len(bb)); n > h.Size {
+			return fmt.Errorf("blob %s/%s: chunks hold more than its %d bytes", col, id, h.Size)
+		}
+		if !yield(bb, nil) {
+			return nil
+		}
 	}
-	return out, h.Kind, nil
+	if n != h.Size {
+		return fmt.Errorf("blob %s/%s: chunks hold %d of its %d bytes", col, id, n, h.Size)
+	}
+	return nil
 }
 
 // idCopyChunks counts, inside tx, the chunks of the case's ID copy (none when there is none).

@@ -86,13 +86,12 @@ func (s *Store) PutExtract(ctx context.Context, ref, key string, sealed []byte, 
 }
 
 // Extract implements app.TaskStore.
-func (s *Store) Extract(ctx context.Context, ref, key string) ([]byte, error) {
+func (s *Store) Extract(ctx context.Context, ref, key string) app.Chunks {
 	id, err := extractID(ref, key)
 	if err != nil {
-		return nil, err
+		return func(yield func([]byte, error) bool) { yield(nil, err) }
 	}
-	b, _, err := s.blob(ctx, colExtracts, id)
-	return b, err
+	return s.blobChunks(ctx, colExtracts, id)
 }
 
 // DeleteExtracts implements app.TaskStore.

@@ -3,6 +3,7 @@ package fnkit
 import (
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -202,6 +203,19 @@ func (k *Kit) Download(w http.ResponseWriter, kind, name string, data []byte) {
 	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 	w.WriteHeader(http.StatusOK)
 	w.Write(data)
+}
+
+// DownloadStream is Download for a file written as it goes (an access package streamed from
+// the store): no length is known beforehand. A failure part way is logged; what was sent then
+// lacks its end (a ZIP's closing directory), and the client sees a broken file, not a short one.
+func (k *Kit) DownloadStream(w http.ResponseWriter, r *http.Request, kind, name, ref string, write func(io.Writer) error) {
+	k.Web.SecurityHeaders(w)
+	w.Header().Set("Content-Type", kind)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.WriteHeader(http.StatusOK)
+	if err := write(w); err != nil {
+		k.Log.ErrorContext(r.Context(), "download broken off", "reference", ref, "error", err.Error())
+	}
 }
 
 // AdmitUpload asks whether the client may submit at all, where that can be said before the

@@ -84,16 +84,16 @@ var (
 		Note: "The requester's status page. It only reads: read-only Firestore role, no publishing."}
 	StaffCase = Function{Name: "StaffCase", Public: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
-		Memory: "1Gi", Concurrency: 10, TimeoutSeconds: 60,
-		Note: "A staff member's page for one case. 1Gi: a grant builds the access package from the search extracts in memory (8 systems with a 10 MiB CSV extract each peaked at 456 MiB resident, docs/casework.md)."}
+		Memory: "512Mi", Concurrency: 10, TimeoutSeconds: 60,
+		Note: "A staff member's page for one case. A grant stores the access package's plan and reads only each extract's header (8 systems with a 10 MiB CSV extract each: 52 MiB resident at the peak, 13 above the floor, docs/casework.md); 512Mi leaves room for staff's own 5 MiB result file on several decisions at once."}
 	ThirdPartyResponse = Function{Name: "ThirdPartyResponse", Public: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,
 		Note: "A consulted third party agrees or objects. Changes the case, queues no letter."}
 	DownloadResult = Function{Name: "DownloadResult", Public: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
-		Memory: "512Mi", Concurrency: 20, TimeoutSeconds: 60,
-		Note: "The requester downloads the sealed access result; each download is recorded. 512Mi for the package in memory."}
+		Memory: "512Mi", Concurrency: 20, TimeoutSeconds: 600,
+		Note: "The requester downloads the access result, streamed from the sealed extracts as it is written; each download is recorded. One download of 8 × 10 MiB extracts holds about 22 MiB above the floor (docs/casework.md), so 512Mi serves 20 at once; 600 s lets a phone on a slow connection receive the whole package."}
 	StaffDesk = Function{Name: "StaffDesk", Public: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,

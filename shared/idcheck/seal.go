@@ -3,6 +3,8 @@ package idcheck
 import (
 	"crypto/aes"
 	"crypto/cipher"
+	"crypto/hkdf"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 )
@@ -21,13 +23,18 @@ var (
 
 // Sealer encrypts ID copies at rest with AES-256-GCM. The case reference is
 // the associated data, so a sealed copy moved to another case will not open.
-// A Sealer is safe for concurrent use.
+// It also seals streams in segments (seal_stream.go). A Sealer is safe for
+// concurrent use.
 type Sealer struct {
 	aead cipher.AEAD
+	// streamKey is derived from the key for the segmented streams alone, each
+	// of which derives its own key from it.
+	streamKey []byte
 }
 
 // NewSealer returns a Sealer for key, which must be exactly KeySize bytes.
-// The key is not retained beyond the AES key schedule.
+// The key itself is not retained beyond the AES key schedule and the stream
+// key derived from it.
 func NewSealer(key []byte) (*Sealer, error) {
 	if len(key) != KeySize {
 		return nil, fmt.Errorf("idcheck: sealing key must be %d bytes, got %d", KeySize, len(key))
@@ -43,7 +50,11 @@ func NewSealer(key []byte) (*Sealer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("idcheck: sealing key: %w", err)
 	}
-	return &Sealer{aead: aead}, nil
+	streamKey, err := hkdf.Key(sha256.New, key, nil, "privacyloket stream key", KeySize)
+	if err != nil {
+		return nil, fmt.Errorf("idcheck: sealing key: %w", err)
+	}
+	return &Sealer{aead: aead, streamKey: streamKey}, nil
 }
 
 // Overhead is how many bytes Seal adds: the 12-byte nonce and 16-byte tag.

@@ -36,13 +36,38 @@ func (s *Store) PutAccessPackage(ctx context.Context, ref, key string, sealed []
 }
 
 // AccessPackage implements app.BlobStore.
-func (s *Store) AccessPackage(ctx context.Context, ref, key string) ([]byte, error) {
-	id, err := resultID(ref, key)
-	if err != nil {
-		return nil, err
+func (s *Store) AccessPackage(ctx context.Context, ref, key string) app.Chunks {
+	return func(yield func([]byte, error) bool) {
+		id, err := resultID(ref, key)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		b, _, err := s.get(ctx, s.results, id)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		chunks(ctx, b, yield)
 	}
-	b, _, err := s.get(ctx, s.results, id)
-	return b, err
+}
+
+// chunkSize is the size of the chunks a blob is read back in: Firestore's, so that a reader
+// meets the same pieces on both stores.
+const chunkSize = 512 << 10
+
+// chunks yields data in chunkSize pieces, each a copy (a blob is never changed in place, but
+// the reader may keep what it gets), stopping at a cancelled ctx.
+func chunks(ctx context.Context, data []byte, yield func([]byte, error) bool) {
+	for off := 0; off < len(data); off += chunkSize {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		if !yield(slices.Clone(data[off:min(off+chunkSize, len(data))]), nil) {
+			return
+		}
+	}
 }
 
 // DeleteAccessPackage implements app.BlobStore.

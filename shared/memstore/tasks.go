@@ -52,22 +52,27 @@ func (s *Store) PutExtract(ctx context.Context, ref, key string, sealed []byte, 
 }
 
 // Extract implements app.TaskStore.
-func (s *Store) Extract(ctx context.Context, ref, key string) ([]byte, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
+func (s *Store) Extract(ctx context.Context, ref, key string) app.Chunks {
+	return func(yield func([]byte, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(nil, err)
+			return
+		}
+		id, err := extractID(ref, key)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		t := s.tasks()
+		t.mu.Lock()
+		b, ok := t.extracts[id]
+		t.mu.Unlock()
+		if !ok {
+			yield(nil, app.ErrNotFound)
+			return
+		}
+		chunks(ctx, b.data, yield)
 	}
-	id, err := extractID(ref, key)
-	if err != nil {
-		return nil, err
-	}
-	t := s.tasks()
-	t.mu.Lock()
-	defer t.mu.Unlock()
-	b, ok := t.extracts[id]
-	if !ok {
-		return nil, app.ErrNotFound
-	}
-	return append([]byte(nil), b.data...), nil
 }
 
 // DeleteExtracts implements app.TaskStore.

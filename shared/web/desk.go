@@ -1,6 +1,7 @@
 package web
 
 import (
+	"fmt"
 	"html/template"
 	"maps"
 	"net/url"
@@ -426,6 +427,22 @@ type PaperPage struct {
 	Letters   []accessresult.Field // date, letter
 	Events    []accessresult.Field // date, what happened
 	Info      []accessresult.Field // question, answer
+	// Systems are the systems searched, each with its extracts as far as they print.
+	Systems []PaperSystem
+}
+
+// PaperSystem is one system searched, on paper.
+type PaperSystem struct {
+	Name, Result string
+	Files        []PaperFile
+}
+
+// PaperFile is one extract on paper: its records, and a note when not all of it is printed
+// (how much is, and how to get the rest).
+type PaperFile struct {
+	Name    string
+	Records []PaperRecord
+	Note    string
 }
 
 // PaperRecord is one row of the result, numbered from 1.
@@ -438,7 +455,7 @@ type PaperRecord struct {
 var paperLabels = []string{"desk.paper.title", "desk.paper.made", "desk.paper.data", "desk.paper.record", "desk.paper.own",
 	"desk.paper.request", "desk.paper.form", "desk.paper.letters", "desk.paper.events", "desk.paper.info",
 	"desk.paper.purposes", "desk.paper.categories", "desk.paper.recipients", "desk.paper.retention", "desk.paper.source",
-	"desk.paper.automated", "desk.paper.particular", "desk.paper.rights", "desk.paper.noid"}
+	"desk.paper.automated", "desk.paper.particular", "desk.paper.rights", "desk.paper.noid", "desk.paper.systems", "desk.paper.found"}
 
 // newPaperPage lays out r in lang.
 func newPaperPage(lang string, r *app.PaperResult) *PaperPage {
@@ -450,6 +467,23 @@ func newPaperPage(lang string, r *app.PaperResult) *PaperPage {
 	p.L["reference"] = t("desk.print.reference")
 	for i, rec := range r.Data.Records() {
 		p.Records = append(p.Records, PaperRecord{N: i + 1, Fields: rec})
+	}
+	for _, sys := range r.Systems {
+		ps := PaperSystem{Name: sys.Name, Result: sys.Result}
+		for _, f := range sys.Files {
+			pf := PaperFile{Name: f.Name}
+			for i, rec := range f.Records {
+				pf.Records = append(pf.Records, PaperRecord{N: i + 1, Fields: rec})
+			}
+			switch {
+			case f.Kind == "pdf":
+				pf.Note = t("desk.paper.document")
+			case f.Cut:
+				pf.Note = fmt.Sprintf(t("desk.paper.cut"), f.Rows, f.Printed)
+			}
+			ps.Files = append(ps.Files, pf)
+		}
+		p.Systems = append(p.Systems, ps)
 	}
 	o := r.Own
 	date := func(s string) string {

@@ -38,13 +38,13 @@ func blobs(t *testing.T, s Subject) {
 		t.Errorf("deleting nothing: %v", err)
 	}
 
-	if _, err := s.AccessPackage(ctx, "PL-BLOB", "k1"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := ReadChunks(s.AccessPackage(ctx, "PL-BLOB", "k1")); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("absent access package: %v, want ErrNotFound", err)
 	}
 	if err := s.PutAccessPackage(ctx, "PL-BLOB", "k1", big, t0.AddDate(0, 0, 14)); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.AccessPackage(ctx, "PL-BLOB", "k1"); err != nil || !bytes.Equal(got, big) {
+	if got, err := ReadChunks(s.AccessPackage(ctx, "PL-BLOB", "k1")); err != nil || !bytes.Equal(got, big) {
 		t.Errorf("access package round trip: %v", err)
 	}
 	if _, _, err := s.IDCopy(ctx, "PL-BLOB"); !errors.Is(err, app.ErrNotFound) {
@@ -53,7 +53,7 @@ func blobs(t *testing.T, s Subject) {
 	if err := s.DeleteAccessPackage(ctx, "PL-BLOB", "k1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AccessPackage(ctx, "PL-BLOB", "k1"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := ReadChunks(s.AccessPackage(ctx, "PL-BLOB", "k1")); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("deleted access package: %v, want ErrNotFound", err)
 	}
 }
@@ -78,10 +78,10 @@ func accessPackages(t *testing.T, s Subject) {
 	if err := s.DeleteAccessPackage(ctx, ref, "b2"); err != nil {
 		t.Fatal(err)
 	}
-	if got, err := s.AccessPackage(ctx, ref, "a1"); err != nil || string(got) != "zip-a1" {
+	if got, err := ReadChunks(s.AccessPackage(ctx, ref, "a1")); err != nil || string(got) != "zip-a1" {
 		t.Errorf("the winner's package after the loser cleaned up: %q %v", got, err)
 	}
-	if _, err := s.AccessPackage(ctx, ref, "b2"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := ReadChunks(s.AccessPackage(ctx, ref, "b2")); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("the loser's package: %v, want ErrNotFound", err)
 	}
 	// Every package is an attempt's own: no key, or one that could name another document, is
@@ -90,7 +90,7 @@ func accessPackages(t *testing.T, s Subject) {
 		if err := s.PutAccessPackage(ctx, ref, key, []byte("zip"), t0.AddDate(0, 0, 14)); err == nil {
 			t.Errorf("PutAccessPackage with key %q: no error", key)
 		}
-		if _, err := s.AccessPackage(ctx, ref, key); err == nil || errors.Is(err, app.ErrNotFound) {
+		if _, err := ReadChunks(s.AccessPackage(ctx, ref, key)); err == nil || errors.Is(err, app.ErrNotFound) {
 			t.Errorf("AccessPackage with key %q: %v, want an error other than ErrNotFound", key, err)
 		}
 		if err := s.DeleteAccessPackage(ctx, ref, key); err == nil {
@@ -106,13 +106,25 @@ func accessPackages(t *testing.T, s Subject) {
 	if err := s.DeleteCase(ctx, ref, false); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.AccessPackage(ctx, ref, "a1"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := ReadChunks(s.AccessPackage(ctx, ref, "a1")); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("keyed package after DeleteCase: %v, want ErrNotFound", err)
 	}
-	if _, err := s.AccessPackage(ctx, ref, "c3"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := ReadChunks(s.AccessPackage(ctx, ref, "c3")); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("another keyed package after DeleteCase: %v, want ErrNotFound", err)
 	}
-	if got, err := s.AccessPackage(ctx, ref+"-OTHER", "a1"); err != nil || string(got) != "other" {
+	if got, err := ReadChunks(s.AccessPackage(ctx, ref+"-OTHER", "a1")); err != nil || string(got) != "other" {
 		t.Errorf("another case's package after DeleteCase: %q %v", got, err)
 	}
+}
+
+// ReadChunks reads a blob that a store gives chunk by chunk (app.Chunks) whole.
+func ReadChunks(chunks app.Chunks) ([]byte, error) {
+	var out []byte
+	for b, err := range chunks {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b...)
+	}
+	return out, nil
 }

@@ -308,7 +308,7 @@ func deleteCase(t *testing.T, s Subject) {
 		if _, _, err := s.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
 			t.Errorf("keep %v: ID copy left: %v", keep, err)
 		}
-		if _, err := s.AccessPackage(ctx, c.Reference, "k1"); !errors.Is(err, app.ErrNotFound) {
+		if _, err := ReadChunks(s.AccessPackage(ctx, c.Reference, "k1")); !errors.Is(err, app.ErrNotFound) {
 			t.Errorf("keep %v: access package left: %v", keep, err)
 		}
 		if ls := mustLetters(t, s, other.Reference); len(ls) != 1 {

@@ -109,21 +109,48 @@ func extracts(t *testing.T, s Subject) {
 	if err := s.PutExtract(ctx, ref, "a/b", []byte("x"), t0); err == nil {
 		t.Error("a key with / was accepted")
 	}
-	if b, err := s.Extract(ctx, ref, "k1"); err != nil || string(b) != "small" {
+	if b, err := ReadChunks(s.Extract(ctx, ref, "k1")); err != nil || string(b) != "small" {
 		t.Errorf("Extract k1 = %q, %v", b, err)
 	}
-	if b, err := s.Extract(ctx, ref, "k2"); err != nil || !bytes.Equal(b, big) {
+	if b, err := ReadChunks(s.Extract(ctx, ref, "k2")); err != nil || !bytes.Equal(b, big) {
 		t.Errorf("Extract k2: %d bytes, %v", len(b), err)
+	}
+	// Read back a chunk at a time: a big extract comes in pieces, each no larger than a
+	// document holds, and a reader may stop after the first.
+	pieces := 0
+	for b, err := range s.Extract(ctx, ref, "k2") {
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(b) == 0 || len(b) > 1<<20 {
+			t.Errorf("a chunk of %d bytes", len(b))
+		}
+		b[0] = 'Y' // the reader's own copy
+		pieces++
+	}
+	if pieces < 2 {
+		t.Errorf("an extract of %d bytes read in %d chunk(s)", len(big), pieces)
+	}
+	for b, err := range s.Extract(ctx, ref, "k2") {
+		if err != nil || !bytes.Equal(b, big[:len(b)]) {
+			t.Errorf("first chunk after a reader changed its copy: %v", err)
+		}
+		break
+	}
+	for _, err := range s.Extract(ctx, ref, "absent") {
+		if !errors.Is(err, app.ErrNotFound) {
+			t.Errorf("absent extract: %v, want ErrNotFound", err)
+		}
 	}
 	if err := s.DeleteExtracts(ctx, ref); err != nil {
 		t.Fatal(err)
 	}
 	for _, k := range []string{"k1", "k2"} {
-		if _, err := s.Extract(ctx, ref, k); !errors.Is(err, app.ErrNotFound) {
+		if _, err := ReadChunks(s.Extract(ctx, ref, k)); !errors.Is(err, app.ErrNotFound) {
 			t.Errorf("Extract %s after DeleteExtracts: %v, want ErrNotFound", k, err)
 		}
 	}
-	if b, err := s.Extract(ctx, "PL-TASK-OTHER", "k1"); err != nil || string(b) != "other" {
+	if b, err := ReadChunks(s.Extract(ctx, "PL-TASK-OTHER", "k1")); err != nil || string(b) != "other" {
 		t.Errorf("another case's extract went too: %q %v", b, err)
 	}
 	if err := s.DeleteExtracts(ctx, "PL-TASK-NONE"); err != nil {

@@ -1,0 +1,195 @@
+package accessresult
+
+import (
+	be "encoding/binary"
+	"encoding/json"
+	"fmt"
+	"io"
+	"unicode/utf8"
+)
+
+// An owner's extract is checked and written in the package's own form once, when it is
+// uploaded (PrepareExtract), and stored so: the package is then streamed from it at download,
+// copied and never parsed again, and staff's decision reads only its header (a bounded preview
+// for the overview, and which files it holds).
+//
+// The stored form is a 4-byte big-endian length, the header (JSON) of that length, and then the
+// files' bytes one after the other, in the header's order.
+
+// PreviewRows is how many rows of each extract's readable table overzicht.html shows; the
+// overview says where the whole file is.
+const PreviewRows = 20
+
+// previewCell bounds one cell of the preview, in characters.
+const previewCell = 300
+
+// maxHeader bounds a stored header when it is read back: the preview is bounded, so a header is
+// far smaller; anything larger is not a header.
+const maxHeader = 4 << 20
+
+// ExtractHeader is what a stored extract says about itself.
+type ExtractHeader struct {
+	// Files are the files the extract gives the package, the uploaded kind first (by its
+	// extension: "json", "csv" or "pdf"), then the same data in the other format.
+	Files []StoredFile `json:"files"`
+	// Preview is the start of its readable table, for the overview; nil for a PDF.
+	Preview *Preview `json:"preview,omitempty"`
+}
+
+// StoredFile is one file of a stored extract.
+type StoredFile struct {
+	Ext  string `json:"ext"`
+	Size int64  `json:"size"`
+}
+
+// Preview is the start of an extract's readable table.
+type Preview struct {
+	Columns []string   `json:"columns"`
+	Rows    [][]string `json:"rows"`
+	// Total is how many rows the whole table has.
+	Total int `json:"total"`
+	// Table is the index in Files of the readable table (the CSV).
+	Table int `json:"table"`
+}
+
+// PreparedExtract is an extract in the package's form, ready to be stored.
+type PreparedExtract struct {
+	Header ExtractHeader
+	data   [][]byte
+}
+
+// PrepareExtract checks an owner's JSON or CSV extract as ParseExtract does and writes it in the
+// package's form, in the reader's language lang: a JSON extract as JSON and, beside it, its
+// readable table as CSV; a CSV extract as its readable table, and with both also as JSON (a
+// portability answer gives each system's data in both formats, GDPR 20).
+func PrepareExtract(data []byte, lang string, both bool) (*PreparedExtract, error) {
+	r, err := ParseExtract(data)
+	if err != nil {
+		return nil, err
+	}
+	cols, rows := readableTable(r, lang)
+	table, err := writeCSV(cols, rows)
+	if err != nil {
+		return nil, err
+	}
+	p := &PreparedExtract{}
+	add := func(ext string, b []byte) {
+		p.Header.Files = append(p.Header.Files, StoredFile{Ext: ext, Size: int64(len(b))})
+		p.data = append(p.data, b)
+	}
+	var js []byte
+	if r.Format == FormatJSON || both {
+		if js, err = marshal(r.JSON); err != nil {
+			return nil, err
+		}
+	}
+	if r.Format == FormatJSON {
+		add(FormatJSON, js)
+		add(FormatCSV, table)
+	} else {
+		add(FormatCSV, table)
+		if both {
+			add(FormatJSON, js)
+		}
+	}
+	p.Header.Preview = preview(cols, rows)
+	p.Header.Preview.Table = 1
+	if r.Format == FormatCSV {
+		p.Header.Preview.Table = 0
+	}
+	return p, nil
+}
+
+// PreparePDF is a PDF extract (already inspected and cleaned) in the package's form: as it is.
+func PreparePDF(data []byte) *PreparedExtract {
+	return &PreparedExtract{Header: ExtractHeader{Files: []StoredFile{{Ext: "pdf", Size: int64(len(data))}}}, data: [][]byte{data}}
+}
+
+// Kind is the kind of the extract as uploaded: "json", "csv" or "pdf".
+func (p *PreparedExtract) Kind() string { return p.Header.Files[0].Ext }
+
+// Size is the bytes of its files.
+func (p *PreparedExtract) Size() int64 {
+	var n int64
+	for _, f := range p.Header.Files {
+		n += f.Size
+	}
+	return n
+}
+
+func preview(cols []string, rows [][]string) *Preview {
+	cut := func(s string) string {
+		if utf8.RuneCountInString(s) <= previewCell {
+			return s
+		}
+		r := []rune(s)
+		return string(r[:previewCell-1]) + "…"
+	}
+	p := &Preview{Total: len(rows)}
+	for _, c := range cols {
+		p.Columns = append(p.Columns, cut(c))
+	}
+	for _, row := range rows[:min(len(rows), PreviewRows)] {
+		out := make([]string, len(row))
+		for i, v := range row {
+			out[i] = cut(v)
+		}
+		p.Rows = append(p.Rows, out)
+	}
+	return p
+}
+
+// WriteTo writes the stored form.
+func (p *PreparedExtract) WriteTo(w io.Writer) (int64, error) {
+	h, err := json.Marshal(p.Header)
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	for _, b := range append([][]byte{be.BigEndian.AppendUint32(nil, uint32(len(h))), h}, p.data...) {
+		k, err := w.Write(b)
+		n += int64(k)
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
+}
+
+// ReadExtractHeader reads a stored extract's header from r, which is then at its first file.
+func ReadExtractHeader(r io.Reader) (*ExtractHeader, error) {
+	b, err := readFramed(r)
+	if err != nil {
+		return nil, fmt.Errorf("accessresult: stored extract: %w", err)
+	}
+	h := &ExtractHeader{}
+	if err := json.Unmarshal(b, h); err != nil || len(h.Files) == 0 {
+		return nil, fmt.Errorf("%w: stored extract header", ErrInvalid)
+	}
+	for _, f := range h.Files {
+		if f.Size < 0 || (f.Ext != FormatJSON && f.Ext != FormatCSV && f.Ext != "pdf") {
+			return nil, fmt.Errorf("%w: stored extract file %q", ErrInvalid, f.Ext)
+		}
+	}
+	if p := h.Preview; p != nil && (p.Table < 0 || p.Table >= len(h.Files) || h.Files[p.Table].Ext != FormatCSV) {
+		return nil, fmt.Errorf("%w: stored extract preview", ErrInvalid)
+	}
+	return h, nil
+}
+
+// readFramed reads a 4-byte big-endian length and that many bytes, up to maxHeader.
+func readFramed(r io.Reader) ([]byte, error) {
+	var n [4]byte
+	if _, err := io.ReadFull(r, n[:]); err != nil {
+		return nil, err
+	}
+	size := be.BigEndian.Uint32(n[:])
+	if size > maxHeader {
+		return nil, fmt.Errorf("%w: a header of %d bytes", ErrInvalid, size)
+	}
+	b := make([]byte, size)
+	if _, err := io.ReadFull(r, b); err != nil {
+		return nil, err
+	}
+	return b, nil
+}

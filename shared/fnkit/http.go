@@ -170,6 +170,8 @@ func (k *Kit) Fail(w http.ResponseWriter, r *http.Request, lang, ref string, err
 		k.Web.Problem(w, r, http.StatusTooManyRequests, lang, "err.rate", nil)
 	case errors.As(err, &na):
 		k.Web.Problem(w, r, http.StatusConflict, lang, "err.conflict."+na.Reason, nil)
+	case errors.Is(err, app.ErrResultGone):
+		k.Web.Problem(w, r, http.StatusGone, lang, "err.result_gone", nil)
 	case errors.Is(err, app.ErrNotFound):
 		k.Web.Problem(w, r, http.StatusNotFound, lang, "err.not_found", nil)
 	case errors.Is(err, app.ErrNotAllowed):

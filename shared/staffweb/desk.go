@@ -64,7 +64,8 @@ func (p DeskPost) intake() request.Intake {
 // deskParams are the query parameters the desk knows in a session; any other is refused by
 // name. No desk address carries a token: the session cookie opens every page.
 var deskParams = map[string]bool{"lang": true, "status": true, "type": true, "view": true,
-	"from": true, "to": true, "format": true, "letterId": true, "reference": true, "posted": true, "q": true, "rows": true, "handler": true}
+	"from": true, "to": true, "format": true, "letterId": true, "reference": true, "posted": true, "q": true, "rows": true, "handler": true,
+	"document": true}
 
 // UnknownParam names a query parameter of q that the desk does not know; "" when there is none.
 func UnknownParam(q url.Values) string {

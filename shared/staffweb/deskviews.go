@@ -3,8 +3,11 @@ package staffweb
 import (
 	"bytes"
 	"errors"
+	"io"
 	"net/http"
 	"net/url"
+	"strconv"
+	"strings"
 	"time"
 
 	"cloud.google.com/go/civil"
@@ -120,6 +123,10 @@ type printed struct {
 // Letter is a letter to print and post, as the tenant will read it.
 func (d Desk) Letter(w http.ResponseWriter, r *http.Request, u app.DeskUser, lang string) {
 	id := r.URL.Query().Get("letterId")
+	if name := r.URL.Query().Get("document"); name != "" {
+		d.document(w, r, u, lang, id, name)
+		return
+	}
 	v, err := d.App.Desk.PostLetterFor(r.Context(), u.Staff, id)
 	if errors.Is(err, app.ErrNotFound) {
 		err = fnkit.Invalid("letterId")
@@ -134,6 +141,26 @@ func (d Desk) Letter(w http.ResponseWriter, r *http.Request, u app.DeskUser, lan
 		return
 	}
 	d.Web.HTML(w, r, http.StatusOK, "desk_letter", lang, web.NewPrintPage(lang, u.FormToken, v))
+}
+
+// document serves a PDF extract of an access result by post, for staff to print and put in the
+// envelope with the letter (the print page names it and links here).
+func (d Desk) document(w http.ResponseWriter, r *http.Request, u app.DeskUser, lang, id, name string) {
+	doc, err := d.App.Desk.PostLetterDocument(r.Context(), u.Staff, id, name)
+	if errors.Is(err, app.ErrNotFound) {
+		err = fnkit.Invalid("letterId", "document")
+	}
+	if err != nil {
+		d.Fail(w, r, lang, "", err)
+		return
+	}
+	defer doc.Close()
+	w.Header().Set("Content-Length", strconv.FormatInt(doc.Size, 10))
+	file := strings.ReplaceAll(doc.Name, "/", "-")
+	d.DownloadStream(w, r, "application/pdf", file, "", func(out io.Writer) error {
+		_, err := io.Copy(out, doc)
+		return err
+	})
 }
 
 // Export is a case's whole timeline for an auditor: JSON, or CSV with format=csv.

@@ -443,6 +443,9 @@ type PaperFile struct {
 	Name    string
 	Records []PaperRecord
 	Note    string
+	// Print is, for a PDF, the desk's address that opens it for printing (not printed itself).
+	Print string
+	pdf   bool
 }
 
 // PaperRecord is one row of the result, numbered from 1.
@@ -477,7 +480,7 @@ func newPaperPage(lang string, r *app.PaperResult) *PaperPage {
 			}
 			switch {
 			case f.Kind == "pdf":
-				pf.Note = t("desk.paper.document")
+				pf.Note, pf.pdf = t("desk.paper.document"), true
 			case f.Cut:
 				pf.Note = fmt.Sprintf(t("desk.paper.cut"), f.Rows, f.Printed)
 			}
@@ -543,6 +546,13 @@ func NewPrintPage(lang, formToken string, v *app.PrintView) PrintPage {
 	}
 	if v.Result != nil {
 		p.Paper = newPaperPage(v.Letter.Lang, v.Result)
+		for i := range p.Paper.Systems {
+			for j := range p.Paper.Systems[i].Files {
+				if f := &p.Paper.Systems[i].Files[j]; f.pdf {
+					f.Print = DeskURL(url.Values{"view": {"letter"}, "letterId": {v.Letter.ID}, "document": {f.Name}})
+				}
+			}
+		}
 	}
 	for _, para := range strings.Split(v.Text, "\n\n") {
 		lines := strings.Split(strings.TrimSpace(para), "\n")

@@ -13,7 +13,7 @@ import (
 )
 
 // The systems' extracts print after the organisation's data: each file's records, and what is
-// left out of a file too large to print, or a document, with how to get it.
+// left out of a file too large to print, or a document, with the link staff print it from.
 func TestPrintPageOfTheSystemsExtracts(t *testing.T) {
 	t.Parallel()
 	v := &app.PrintView{Letter: &outbox.Letter{ID: "PL-AAAA-BBBB-result_ready-1", Reference: "PL-AAAA-BBBB", Kind: letter.ResultReady, Lang: "nl", Status: outbox.ToPost},
@@ -28,7 +28,8 @@ func TestPrintPageOfTheSystemsExtracts(t *testing.T) {
 	page := renderPrint(t, v)
 	for _, want := range []string{"De gegevens per systeem", "<h3>Huuradministratie</h3>", "Wat wij vonden: gegevens gevonden",
 		"<h4>huuradministratie/01-contract.csv</h4>", `<th scope="row">adres</th><td>Kerkstraat 2</td>`,
-		"Dit bestand telt 5000 regels; de eerste 200 staan hierboven.", "postkamer/01-brief.pdf", "Dit is een document. Het staat niet in deze afdruk."} {
+		"Dit bestand telt 5000 regels; de eerste 200 staan hierboven.", "postkamer/01-brief.pdf", "Dit is een document (PDF). U vindt het als aparte bijlage bij deze brief.",
+		`<p class="noprint"><a href="/StaffDesk?document=postkamer%2F01-brief.pdf&amp;letterId=PL-AAAA-BBBB-result_ready-1&amp;view=letter">Open de PDF om af te drukken`} {
 		if !strings.Contains(page, want) {
 			t.Errorf("paper result lacks %q", want)
 		}

@@ -38,12 +38,12 @@ func TestIPLimitComesBeforeInspection(t *testing.T) {
 func TestRevokedStaffLinksAnswer403(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{})
-	c, err := e.Svc.Submit(context.Background(), request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
+	c, err := e.App.Intake.Submit(context.Background(), request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
 		BirthDate: "1980-05-17", Signature: "Carla", Declaration: true}, app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Svc.Confirm(context.Background(), c.Reference); err != nil {
+	if _, err := e.App.Intake.Confirm(context.Background(), c.Reference); err != nil {
 		t.Fatal(err)
 	}
 	token := func(holder string) string {
@@ -81,12 +81,12 @@ func TestRevokedStaffLinksAnswer403(t *testing.T) {
 func TestRevokeLinksFormLeadsToAFreshLink(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{Backend: testenv.Memory})
-	c, err := e.Svc.Submit(context.Background(), request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
+	c, err := e.App.Intake.Submit(context.Background(), request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
 		BirthDate: "1980-05-17", Signature: "Carla", Declaration: true}, app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Svc.Confirm(context.Background(), c.Reference); err != nil {
+	if _, err := e.App.Intake.Confirm(context.Background(), c.Reference); err != nil {
 		t.Fatal(err)
 	}
 	old, err := e.Signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: c.Reference, Subject: "staff@corp.test",

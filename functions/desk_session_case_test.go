@@ -36,7 +36,7 @@ func tokensOn(page string) []string {
 func TestCasePageCarriesNoDeskToken(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{Backend: testenv.Memory, Now: time.Date(2026, 3, 27, 10, 0, 0, 0, time.UTC)})
-	c, err := e.Svc.Intake(context.Background(), "staff@corp.test", letterIntake("Piet Post"))
+	c, err := e.App.Desk.Intake(context.Background(), "staff@corp.test", letterIntake("Piet Post"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -116,7 +116,7 @@ func TestCasePageCarriesNoDeskToken(t *testing.T) {
 func TestRevokeLinksRedirectCarriesTheSecurityHeaders(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{Backend: testenv.Memory, Now: time.Date(2026, 3, 27, 10, 0, 0, 0, time.UTC)})
-	c, err := e.Svc.Intake(context.Background(), "staff@corp.test", letterIntake("Piet Post"))
+	c, err := e.App.Desk.Intake(context.Background(), "staff@corp.test", letterIntake("Piet Post"))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -305,7 +305,7 @@ func TestDeskPostsNeedTheFormToken(t *testing.T) {
 	if open, _ := e.Store.OpenCases(context.Background(), 10); len(open) != 0 {
 		t.Errorf("refused posts registered %d cases", len(open))
 	}
-	if _, err := e.Svc.DeskSession(context.Background(), d.cookie()); err != nil {
+	if _, err := e.App.Desk.DeskSession(context.Background(), d.cookie()); err != nil {
 		t.Errorf("a refused sign-out ended the session: %v", err)
 	}
 	if got := post(with(d.formToken), asJSON); got != http.StatusCreated {
@@ -332,7 +332,7 @@ func TestDeskSignOut(t *testing.T) {
 	colleague := e.signIn(t, "other@corp.test")
 
 	// One case, and this staff member's links to it: from the letter and from the desk.
-	c, err := e.Svc.Intake(context.Background(), "staff@corp.test", letterIntake("Piet Post"))
+	c, err := e.App.Desk.Intake(context.Background(), "staff@corp.test", letterIntake("Piet Post"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -398,7 +398,7 @@ func TestDeskSessionEndsOffTheList(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t, testenv.Options{Backend: testenv.Memory, Staff: []string{"staff@corp.test", "leaver@corp.test"}})
 	d := e.signIn(t, "leaver@corp.test")
-	deps := e.Svc.Deps
+	deps := e.Deps
 	deps.Staff = []string{"staff@corp.test"}
 	e.restart(t, fnlist.StaffDesk, deps) // the next instance, started with the new list
 	resp, page := d.do(t, "GET", "/StaffDesk", "", nil, nil)

@@ -70,7 +70,7 @@ func newEnv(t *testing.T, o testenv.Options) *env {
 func newEnvWith(t *testing.T, o testenv.Options, ko fnkit.Options) *env {
 	t.Helper()
 	s := testenv.NewStack(t, o)
-	return serve(t, s, s.Svc.Deps, ko)
+	return serve(t, s, s.Deps, ko)
 }
 
 // serve serves every function of the product, as registered by its package (the imports

@@ -57,7 +57,7 @@ func newCountingEnv(t *testing.T, o testenv.Options, hold bool) (*env, *counting
 	if hold {
 		cc.hold, cc.entered = make(chan struct{}), make(chan struct{})
 	}
-	deps := s.Svc.Deps
+	deps := s.Deps
 	deps.Cases = cc
 	return serve(t, s, deps, fnkit.Options{}), cc
 }
@@ -181,19 +181,19 @@ func TestUploadIDToADecidedCaseIs409WithoutInspection(t *testing.T) {
 	three := 3
 	e, cc := newCountingEnv(t, testenv.Options{RateIP: &three, FormIDCopy: true}, false)
 	ctx := context.Background()
-	c, err := e.Svc.Submit(ctx, request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
+	c, err := e.App.Intake.Submit(ctx, request.Submission{Type: "access", Name: "Carla", Email: "carla@tenant.test",
 		BirthDate: "1980-05-17", Signature: "Carla", Declaration: true}, app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := e.Svc.Confirm(ctx, c.Reference); err != nil {
+	if _, err := e.App.Intake.Confirm(ctx, c.Reference); err != nil {
 		t.Fatal(err)
 	}
 	by := app.StaffLink{Holder: "staff@corp.test"}
-	if _, err := e.Svc.StaffAct(ctx, c.Reference, by, app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data"}); err != nil {
+	if _, err := e.App.Casework.StaffAct(ctx, c.Reference, by, app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data"}); err != nil {
 		t.Fatal(err)
 	}
-	c, err = e.Svc.StaffAct(ctx, c.Reference, by, app.StaffInput{Action: request.ActDecide, Outcome: "refused",
+	c, err = e.App.Casework.StaffAct(ctx, c.Reference, by, app.StaffInput{Action: request.ActDecide, Outcome: "refused",
 		Motivation: "De gegevens gaan over de rechten van een ander.", Ground: "protection_of_rights"})
 	if err != nil || c.Status != request.Decided {
 		t.Fatalf("decide: %v, want decided", err)
@@ -226,8 +226,8 @@ func TestUploadWithoutAnInspectorFailsClearly(t *testing.T) {
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, FormIDCopy: true})
 	f := fnlist.RequestForm
 	f.InspectsUploads = false
-	k := s.KitFrom(t, f, s.Svc.Deps, fnkit.Options{})
-	if k.Svc.Inspect != nil {
+	k := s.KitFrom(t, f, s.Deps, fnkit.Options{})
+	if k.App.Equipped().Inspector {
 		t.Fatal("a Kit for a function that inspects no upload has an inspector")
 	}
 	srv := httptest.NewServer(fnkit.HTTPHandler(f.Name, k))
@@ -252,19 +252,19 @@ func TestUploadWithoutAnInspectorFailsClearly(t *testing.T) {
 	}
 	// UploadIdentity refuses it too, for a case that waits for a copy.
 	ctx := context.Background()
-	c, err := s.Svc.Submit(ctx, request.Submission{Type: "access", Name: "Carla Contract", Email: "carla@tenant.test",
+	c, err := s.App.Intake.Submit(ctx, request.Submission{Type: "access", Name: "Carla Contract", Email: "carla@tenant.test",
 		BirthDate: "1980-05-17", Signature: "Carla Contract", Declaration: true}, app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Svc.Confirm(ctx, c.Reference); err != nil {
+	if _, err := s.App.Intake.Confirm(ctx, c.Reference); err != nil {
 		t.Fatal(err)
 	}
 	staff := app.StaffLink{Holder: "staff@corp.test"}
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staff, app.StaffInput{Action: request.ActRequestIdentity, Reason: "De naam wijkt af."}); err != nil {
+	if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staff, app.StaffInput{Action: request.ActRequestIdentity, Reason: "De naam wijkt af."}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := k.Svc.UploadIdentity(ctx, c.Reference, app.Client{IP: "192.0.2.1"}, jpegWithExif(t)); !errors.Is(err, app.ErrNoInspector) {
+	if _, err := k.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{IP: "192.0.2.1"}, jpegWithExif(t)); !errors.Is(err, app.ErrNoInspector) {
 		t.Errorf("UploadIdentity without an inspector: %v, want ErrNoInspector", err)
 	}
 }

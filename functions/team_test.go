@@ -91,7 +91,7 @@ func TestAssignNoteAndMyRequests(t *testing.T) {
 // intakeCase registers a request at the desk and returns its reference.
 func intakeCase(t *testing.T, e *env, in request.Intake) string {
 	t.Helper()
-	c, err := e.Svc.Intake(context.Background(), "staff@corp.test", in)
+	c, err := e.App.Desk.Intake(context.Background(), "staff@corp.test", in)
 	if err != nil {
 		t.Fatal(err)
 	}

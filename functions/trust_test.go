@@ -84,7 +84,7 @@ func newLimitedEnv(t *testing.T, err error) (*env, *limitedCases) {
 	t.Helper()
 	s := testenv.NewStack(t, testenv.Options{})
 	lc := &limitedCases{CaseStore: s.Store, err: err}
-	deps := s.Svc.Deps
+	deps := s.Deps
 	deps.Cases = lc
 	return serve(t, s, deps, fnkit.Options{}), lc
 }

@@ -10,7 +10,6 @@ import (
 	"net/http"
 	"strconv"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/app"
@@ -39,7 +38,7 @@ func (d download) serve(w http.ResponseWriter, r *http.Request) {
 		// The page names the systems and files, never the data: a scanner may read it.
 		// Without a list (no package, or it cannot be read) the page still has its button;
 		// the POST says whether the package is there.
-		contents, err := d.Svc.ResultContents(r.Context(), c.Reference)
+		contents, err := d.App.Intake.ResultContents(r.Context(), c.Reference)
 		if err != nil && !errors.Is(err, app.ErrNotFound) {
 			d.Log.WarnContext(r.Context(), "list access package", "reference", c.Reference, "error", err.Error())
 		}
@@ -54,7 +53,7 @@ func (d download) serve(w http.ResponseWriter, r *http.Request) {
 		if !ok {
 			return
 		}
-		pkg, err := d.Svc.DownloadResult(r.Context(), c.Reference)
+		pkg, err := d.App.Intake.DownloadResult(r.Context(), c.Reference)
 		switch {
 		case errors.Is(err, app.ErrNotFound):
 			d.Web.Problem(w, r, http.StatusGone, lang, "err.download_expired", nil)
@@ -71,7 +70,7 @@ func (d download) serve(w http.ResponseWriter, r *http.Request) {
 
 // verify is fnkit's Verify with its own page for an expired link: the package is gone then.
 func (d download) verify(w http.ResponseWriter, r *http.Request, tok, lang string) (linktoken.Claims, bool) {
-	c, err := d.Svc.Signer.Verify(tok, linktoken.Download, d.Svc.Now())
+	c, err := d.App.VerifyLink(tok, linktoken.Download)
 	switch {
 	case errors.Is(err, linktoken.ErrExpired):
 		d.Web.Problem(w, r, http.StatusForbidden, lang, "err.download_expired", nil)

@@ -8,7 +8,6 @@ import (
 	"net/url"
 	"strings"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/app"
@@ -34,7 +33,7 @@ func (f form) serve(w http.ResponseWriter, r *http.Request) {
 			f.Web.HTML(w, r, http.StatusOK, "thanks", lang, web.NewThanksPage(r))
 			return
 		}
-		f.Web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, f.Svc.Profile, request.Submission{}, nil))
+		f.Web.HTML(w, r, http.StatusOK, "request_form", lang, web.NewFormView(lang, f.App.Profile(), request.Submission{}, nil))
 	case http.MethodPost:
 		f.submit(w, r, lang)
 	default:
@@ -63,20 +62,20 @@ func (f form) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		f.Fail(w, r, lang, "", err)
 		return
 	}
-	c, err := f.Svc.Submit(r.Context(), sub, client, upload, body.Invalid...)
+	c, err := f.App.Intake.Submit(r.Context(), sub, client, upload, body.Invalid...)
 	var verr *app.ValidationError
 	switch {
 	case errors.As(err, &verr) && !web.WantsJSON(r):
 		// The form again, with every problem named (an upload is not looked at until the
 		// fields are valid).
-		f.Web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, f.Svc.Profile, sub, web.FieldErrors(verr.Fields, lang)))
+		f.Web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, f.App.Profile(), sub, web.FieldErrors(verr.Fields, lang)))
 	case err != nil:
 		f.Fail(w, r, lang, "", err)
 	case web.WantsJSON(r):
 		f.Web.JSON(w, http.StatusCreated, fnkit.CaseState{Reference: c.Reference, Status: c.Status})
 	default:
 		_, to := c.Recipient() // the thank-you page shows where the e-mail went
-		http.SetCookie(w, web.SentCookie(c.Reference, to, strings.HasPrefix(f.Svc.BaseURL, "https://")))
+		http.SetCookie(w, web.SentCookie(c.Reference, to, strings.HasPrefix(f.App.BaseURL(), "https://")))
 		q := url.Values{"submitted": {c.Reference}}
 		if lang == "en" {
 			q.Set("lang", "en")

@@ -5,7 +5,6 @@ package requeststatus
 import (
 	"net/http"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/fnkit"
@@ -31,7 +30,7 @@ func (s status) serve(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	v, err := s.Svc.Status(r.Context(), claims.Reference)
+	v, err := s.App.Intake.Status(r.Context(), claims.Reference)
 	switch {
 	case err != nil:
 		s.Fail(w, r, lang, claims.Reference, err)

@@ -5,11 +5,9 @@
 package searchtask
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/app"
@@ -23,47 +21,31 @@ import (
 
 func init() { fnkit.HTTP(fnlist.SearchTask, New, fnkit.Inspector(inspect.InspectContext)) }
 
-type task struct{ staffweb.Task }
-
 // New is SearchTask's handler.
-func New(k *fnkit.Kit) http.HandlerFunc { return task{staffweb.Task{Kit: k}}.serve }
-
-func (t task) serve(w http.ResponseWriter, r *http.Request) {
-	lang := web.Lang(r)
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		tok := r.URL.Query().Get("token")
-		if claims, ok := t.Verify(w, r, tok, linktoken.Search, lang); ok {
-			t.Page(w, r, http.StatusOK, lang, tok, claims, nil)
-		}
-	case http.MethodPost:
-		var p staffweb.TaskPost
-		body, ok := t.DecodeAll(w, r, lang, staffweb.MaxTaskBody, &p)
-		if !ok {
-			return
-		}
-		claims, ok := t.Verify(w, r, p.Token, linktoken.Search, lang)
-		if !ok {
-			return
-		}
-		a, err := p.Answer(body)
-		if err != nil {
-			t.Fail(w, r, lang, claims.Reference, err)
-			return
-		}
-		v, err := t.Svc.AnswerSearch(r.Context(), app.TaskLinkOf(claims), a)
-		var verr *app.ValidationError
-		switch {
-		case errors.As(err, &verr) && !web.WantsJSON(r):
-			t.Page(w, r, http.StatusBadRequest, lang, p.Token, claims, web.FieldErrors(verr.Fields, lang))
-		case err != nil:
-			t.Fail(w, r, lang, claims.Reference, err)
-		case web.WantsJSON(r):
-			t.Web.JSON(w, http.StatusOK, web.SearchTaskJSON(v))
-		default:
-			t.Redirect(w, r, fnlist.SearchTask.Name, url.Values{"token": {p.Token}}.Encode())
-		}
-	default:
-		t.MethodNotAllowed(w, r, "GET, HEAD, POST")
-	}
+func New(k *fnkit.Kit) http.HandlerFunc {
+	t := staffweb.Task{Kit: k}
+	return fnkit.LinkPage(k, k.For(linktoken.Search), staffweb.MaxTaskBody,
+		func(w http.ResponseWriter, r *http.Request, lang, tok string, c linktoken.Claims) {
+			t.Page(w, r, http.StatusOK, lang, tok, c, nil)
+		},
+		func(w http.ResponseWriter, r *http.Request, lang string, c linktoken.Claims, p *staffweb.TaskPost, body *web.Body) {
+			a, err := p.Answer(body)
+			if err != nil {
+				t.Fail(w, r, lang, c.Reference, err)
+				return
+			}
+			v, err := k.App.Casework.AnswerSearch(r.Context(), app.TaskLinkOf(c), a)
+			if errs := fnkit.FormErrors(r, err, lang); errs != nil {
+				t.Page(w, r, http.StatusBadRequest, lang, p.Token, c, errs)
+				return
+			}
+			switch {
+			case err != nil:
+				t.Fail(w, r, lang, c.Reference, err)
+			case web.WantsJSON(r):
+				k.Web.JSON(w, http.StatusOK, web.SearchTaskJSON(v))
+			default:
+				k.Redirect(w, r, fnlist.SearchTask.Name, url.Values{"token": {p.Token}}.Encode())
+			}
+		})
 }

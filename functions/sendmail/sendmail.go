@@ -5,9 +5,8 @@ package sendmail
 import (
 	"context"
 
-	"github.com/cloudevents/sdk-go/v2/event"
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
+	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/fnkit"
@@ -33,6 +32,6 @@ func New(k *fnkit.Kit) fnkit.EventFunc {
 			k.Log.ErrorContext(ctx, "malformed mail message dropped", "event_id", e.ID())
 			return nil
 		}
-		return k.Svc.SendLetter(ctx, body.LetterID)
+		return k.App.Mailroom.SendLetter(ctx, body.LetterID)
 	}
 }

@@ -7,61 +7,42 @@ package staffcase
 import (
 	"net/http"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/fnkit"
 	"github.com/privacyloket/privacyloket/shared/fnlist"
+	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/staffweb"
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
 func init() { fnkit.HTTP(fnlist.StaffCase, New) }
 
-type page struct{ staffweb.Case }
-
 // New is StaffCase's handler.
-func New(k *fnkit.Kit) http.HandlerFunc { return page{staffweb.Case{Kit: k}}.serve }
-
-func (p page) serve(w http.ResponseWriter, r *http.Request) {
-	lang := web.Lang(r)
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		q := r.URL.Query()
-		tok := q.Get("token")
-		claims, ok := p.Verify(w, r, tok, lang)
-		if !ok {
-			return
-		}
-		switch q.Get("view") {
-		case "":
-			p.Page(w, r, http.StatusOK, tok, claims, lang, nil)
-		case "idcopy":
-			p.IDCopy(w, r, claims, lang)
-		case "export":
-			p.Export(w, r, claims, lang, q.Get("format"))
-		default:
-			p.Fail(w, r, lang, claims.Reference, fnkit.Invalid("view"))
-		}
-	case http.MethodPost:
-		var post staffweb.CasePost
-		body, ok := p.DecodeAll(w, r, lang, staffweb.MaxCaseBody, &post)
-		if !ok {
-			return
-		}
-		claims, ok := p.Verify(w, r, post.Token, lang)
-		if !ok {
-			return
-		}
-		in, err := post.Input(body)
-		if err != nil {
-			p.Fail(w, r, lang, claims.Reference, err)
-			return
-		}
-		c, err := p.Svc.StaffAct(r.Context(), claims.Reference, app.LinkOf(claims), in)
-		p.Acted(w, r, lang, post.Token, claims, in.Action, c, err)
-	default:
-		p.MethodNotAllowed(w, r, "GET, HEAD, POST")
-	}
+func New(k *fnkit.Kit) http.HandlerFunc {
+	p := staffweb.Case{Kit: k}
+	return fnkit.LinkPage(k, p.Verify, staffweb.MaxCaseBody,
+		func(w http.ResponseWriter, r *http.Request, lang, tok string, c linktoken.Claims) {
+			q := r.URL.Query()
+			switch q.Get("view") {
+			case "":
+				p.Page(w, r, http.StatusOK, tok, c, lang, nil)
+			case "idcopy":
+				p.IDCopy(w, r, c, lang)
+			case "export":
+				p.Export(w, r, c, lang, q.Get("format"))
+			default:
+				k.Fail(w, r, lang, c.Reference, fnkit.Invalid("view"))
+			}
+		},
+		func(w http.ResponseWriter, r *http.Request, lang string, c linktoken.Claims, post *staffweb.CasePost, body *web.Body) {
+			in, err := post.Input(body)
+			if err != nil {
+				k.Fail(w, r, lang, c.Reference, err)
+				return
+			}
+			cs, err := k.App.Casework.StaffAct(r.Context(), c.Reference, app.LinkOf(c), in)
+			p.Acted(w, r, lang, post.Token, c, in.Action, cs, err)
+		})
 }

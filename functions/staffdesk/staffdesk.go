@@ -9,7 +9,6 @@ package staffdesk
 import (
 	"net/http"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/fnkit"
@@ -68,30 +67,9 @@ func (d desk) serve(w http.ResponseWriter, r *http.Request) {
 		case p.Action == "":
 			d.SignIn(w, r, lang, p.Email)
 		default:
-			d.act(w, r, lang, p)
+			d.Act(w, r, lang, p)
 		}
 	default:
 		d.MethodNotAllowed(w, r, "GET, HEAD, POST")
-	}
-}
-
-// act runs one action of a signed-in staff member: the session must work and the form must
-// carry its form token.
-func (d desk) act(w http.ResponseWriter, r *http.Request, lang string, p staffweb.DeskPost) {
-	u, secret, ok := d.Session(w, r, lang)
-	if !ok || !d.FormTokenOK(w, r, lang, u, p.FormToken) {
-		return
-	}
-	switch p.Action {
-	case "intake":
-		d.Intake(w, r, u, lang, p)
-	case "posted":
-		d.Posted(w, r, u, lang, p)
-	case "sign_out":
-		d.SignOut(w, r, lang, d.Svc.EndDeskSession(r.Context(), secret))
-	case "sign_out_everywhere":
-		d.SignOut(w, r, lang, d.Svc.SignOutEverywhere(r.Context(), u.Staff))
-	default:
-		d.Fail(w, r, lang, "", fnkit.Invalid("action"))
 	}
 }

@@ -6,7 +6,6 @@ package thirdpartyresponse
 import (
 	"net/http"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/fnkit"
@@ -18,10 +17,30 @@ import (
 
 func init() { fnkit.HTTP(fnlist.ThirdPartyResponse, New) }
 
-type response struct{ *fnkit.Kit }
-
 // New is ThirdPartyResponse's handler.
-func New(k *fnkit.Kit) http.HandlerFunc { return response{k}.serve }
+func New(k *fnkit.Kit) http.HandlerFunc {
+	return fnkit.LinkPage(k, k.For(linktoken.ThirdParty), fnkit.MaxFormBody,
+		func(w http.ResponseWriter, r *http.Request, lang, tok string, c linktoken.Claims) {
+			v, err := k.App.Casework.StaffCase(r.Context(), c.Reference)
+			if err != nil {
+				k.Fail(w, r, lang, c.Reference, err)
+				return
+			}
+			k.Web.HTML(w, r, http.StatusOK, "third_party", lang, web.NewThirdPartyPage(lang, tok, c.Subject, v.Case))
+		},
+		func(w http.ResponseWriter, r *http.Request, lang string, c linktoken.Claims, p *answer, _ *web.Body) {
+			cs, err := k.App.Intake.ThirdPartyAnswer(r.Context(), c.Reference, c.Subject, p.Decision, p.Comment)
+			switch {
+			case err != nil:
+				k.Fail(w, r, lang, c.Reference, err)
+			case web.WantsJSON(r):
+				k.Web.JSON(w, http.StatusOK, answered{Reference: cs.Reference, Decision: cs.ThirdParty.Answer})
+			default:
+				k.Web.HTML(w, r, http.StatusOK, "message", lang, map[string]any{
+					"Heading": web.T(lang, "tp.done.heading"), "Text": web.T(lang, "tp.done")})
+			}
+		})
+}
 
 // answer is a third party's answer as posted.
 type answer struct {
@@ -30,47 +49,11 @@ type answer struct {
 	Comment  string `json:"comment"`
 }
 
+// LinkToken is the posted token (fnkit.Tokened).
+func (a answer) LinkToken() string { return a.Token }
+
 // answered answers a JSON client.
 type answered struct {
 	Reference string                   `json:"reference"`
 	Decision  request.ThirdPartyAnswer `json:"decision"`
-}
-
-func (t response) serve(w http.ResponseWriter, r *http.Request) {
-	lang := web.Lang(r)
-	switch r.Method {
-	case http.MethodGet, http.MethodHead:
-		tok := r.URL.Query().Get("token")
-		claims, ok := t.Verify(w, r, tok, linktoken.ThirdParty, lang)
-		if !ok {
-			return
-		}
-		v, err := t.Svc.StaffCase(r.Context(), claims.Reference)
-		if err != nil {
-			t.Fail(w, r, lang, claims.Reference, err)
-			return
-		}
-		t.Web.HTML(w, r, http.StatusOK, "third_party", lang, web.NewThirdPartyPage(lang, tok, claims.Subject, v.Case))
-	case http.MethodPost:
-		var p answer
-		if _, ok := t.DecodeAll(w, r, lang, fnkit.MaxFormBody, &p); !ok {
-			return
-		}
-		claims, ok := t.Verify(w, r, p.Token, linktoken.ThirdParty, lang)
-		if !ok {
-			return
-		}
-		c, err := t.Svc.ThirdPartyAnswer(r.Context(), claims.Reference, claims.Subject, p.Decision, p.Comment)
-		switch {
-		case err != nil:
-			t.Fail(w, r, lang, claims.Reference, err)
-		case web.WantsJSON(r):
-			t.Web.JSON(w, http.StatusOK, answered{Reference: c.Reference, Decision: c.ThirdParty.Answer})
-		default:
-			t.Web.HTML(w, r, http.StatusOK, "message", lang, map[string]any{
-				"Heading": web.T(lang, "tp.done.heading"), "Text": web.T(lang, "tp.done")})
-		}
-	default:
-		t.MethodNotAllowed(w, r, "GET, HEAD, POST")
-	}
 }

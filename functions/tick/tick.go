@@ -6,9 +6,8 @@ import (
 	"context"
 	"time"
 
-	"github.com/cloudevents/sdk-go/v2/event"
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
+	"github.com/cloudevents/sdk-go/v2/event"
 
 	"github.com/privacyloket/privacyloket/shared/fnkit"
 	"github.com/privacyloket/privacyloket/shared/fnlist"
@@ -24,7 +23,7 @@ func New(k *fnkit.Kit) fnkit.EventFunc {
 		if !ok {
 			return nil
 		}
-		res, err := k.Svc.Tick(ctx, now)
+		res, err := k.App.Sweep.Tick(ctx, now)
 		if err != nil {
 			return err
 		}

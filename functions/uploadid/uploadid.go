@@ -5,7 +5,6 @@ package uploadid
 import (
 	"net/http"
 
-	// The buildpack generates a declarative main for a package that imports this.
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
 	"github.com/privacyloket/privacyloket/shared/fnkit"
@@ -63,7 +62,7 @@ func (u upload) post(w http.ResponseWriter, r *http.Request, lang string) {
 		u.Fail(w, r, lang, claims.Reference, err)
 		return
 	}
-	c, err := u.Svc.UploadIdentity(r.Context(), claims.Reference, u.Client(r), file)
+	c, err := u.App.Intake.UploadIdentity(r.Context(), claims.Reference, u.Client(r), file)
 	switch {
 	case err != nil:
 		u.Fail(w, r, lang, claims.Reference, err)

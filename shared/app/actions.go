@@ -11,7 +11,7 @@ import (
 // Actions lists the staff actions case c allows at now, in page order: the state machine's
 // answer, narrowed by what the case holds. StaffAct refuses exactly the others, so the staff
 // page (HTML and JSON) offers only what will succeed.
-func (s *Service) Actions(c *request.Case, now time.Time) []request.Action {
+func (s *core) Actions(c *request.Case, now time.Time) []request.Action {
 	var out []request.Action
 	for _, a := range request.StaffActions {
 		if request.Allowed(a, c.Status) && s.refusal(c, a, now) == nil {
@@ -23,7 +23,7 @@ func (s *Service) Actions(c *request.Case, now time.Time) []request.Action {
 
 // refusal says why action a, which the case's status allows, cannot be applied to c at now:
 // a *NotAllowedError with a stable reason, or nil.
-func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) error {
+func (s *core) refusal(c *request.Case, a request.Action, now time.Time) error {
 	switch a {
 	case request.ActVerifyIdentity:
 		if c.Status == request.InProgress && c.Identity.Outcome == request.IdentityVerified {
@@ -67,7 +67,7 @@ func (s *Service) refusal(c *request.Case, a request.Action, now time.Time) erro
 
 // allowed is the whole check for a staff action: the state machine, then refusal. It returns
 // the status the action leads to.
-func (s *Service) allowed(c *request.Case, a request.Action, now time.Time) (request.Status, error) {
+func (s *Casework) allowed(c *request.Case, a request.Action, now time.Time) (request.Status, error) {
 	next, err := request.Next(a, c.Status, "")
 	if err != nil {
 		return c.Status, err

@@ -1,6 +1,15 @@
-// Package app holds the use cases (submit, confirm, status, staff actions, tick, send letter),
-// written against small interfaces for storage, publishing, mail and time, so that the same
-// code runs against Firestore, Pub/Sub and SendGrid in production and against emulators in tests.
+// Package app holds the use cases, one service per feature: Intake (the requester's side),
+// Casework (a case's staff page and actions, the systems' search tasks), Desk, Team (four
+// eyes), Sweep (the Tick) and Mailroom (sending a letter). They are written against small
+// interfaces for storage, publishing, mail and time (Deps, declared beside the feature that
+// needs each: store.go, search_store.go, desk_session.go), so that the same code runs against
+// Firestore, Pub/Sub and SendGrid in production and against emulators in tests.
+//
+// Which file holds which feature: submit.go, status.go, decide.go's ThirdPartyAnswer and
+// DownloadResult, result_contents.go (Intake); staff.go, decide.go, actions.go, search*.go,
+// carryout.go (Casework); desk*.go (Desk); approval.go, team.go (Team); tick.go, desk_tick.go,
+// search_tick.go (Sweep); send.go (Mailroom). The helpers every feature uses are methods of
+// the unexported core (app.go).
 package app
 
 import (
@@ -84,7 +93,7 @@ type RateLimitedError struct{ RetryAfter time.Duration }
 
 func (e *RateLimitedError) Error() string { return fmt.Sprintf("rate limited for %s", e.RetryAfter) }
 
-// Deps are what a Service is built from.
+// Deps are what an App is built from.
 type Deps struct {
 	Cases     CaseStore
 	Outbox    OutboxStore
@@ -112,15 +121,42 @@ type Deps struct {
 	Inspect func(ctx context.Context, data []byte) (*idcheck.Document, error)
 }
 
-// Service runs the use cases.
-type Service struct {
-	Deps
+// App is the use cases, one service per feature. Every service works on the same
+// dependencies, which no caller can reach or change after New: a function's handler calls the
+// feature it serves (fnkit.Kit.App), tests build a new App from other Deps instead of swapping a
+// field.
+type App struct {
+	*core
+	Intake   *Intake   // the requester's side: form, confirmation, ID copy, status, download, third party
+	Casework *Casework // a case's staff page and actions, and the systems' search tasks
+	Desk     *Desk     // the privacy desk: sessions, views, letters by post, report, export
+	Team     *Team     // four eyes: the approver's page and judgement
+	Sweep    *Sweep    // the Tick: deadlines, reminders, digests, retention, the outbox relay
+	Mailroom *Mailroom // sending one letter
+}
+
+// The feature services. Each holds the shared core (dependencies and the helpers more than one
+// feature uses: the case transaction, retention, the plan of a case's next moment, letters and
+// links); the exported methods of each are that feature's use cases, and a helper only one
+// feature reaches is a method of that feature.
+type (
+	Intake   struct{ *core }
+	Casework struct{ *core }
+	Desk     struct{ *core }
+	Team     struct{ *core }
+	Sweep    struct{ *core }
+	Mailroom struct{ *core }
+)
+
+// core is what every feature service shares.
+type core struct {
+	d        Deps
 	staff    []string
 	deskDone doneMemo // the day's digests and the month's report already queued
 }
 
 // New checks that every required dependency is there.
-func New(d Deps) (*Service, error) {
+func New(d Deps) (*App, error) {
 	var errs []error
 	if d.Cases == nil {
 		errs = append(errs, errors.New("app: Cases is required"))
@@ -168,7 +204,7 @@ func New(d Deps) (*Service, error) {
 		d.Logger = slog.Default()
 	}
 	d.BaseURL = strings.TrimRight(d.BaseURL, "/")
-	s := &Service{Deps: d, staff: d.Staff}
+	s := &core{d: d, staff: d.Staff}
 	if len(s.staff) == 0 {
 		s.staff = d.Profile.Organisation.StaffEmails
 	}
@@ -180,18 +216,18 @@ func New(d Deps) (*Service, error) {
 	if n := len(s.Approvers()); n < 2 {
 		return nil, fmt.Errorf("app: four eyes needs at least two distinct approvers (approval.approvers, or the staff list and the privacy officer); there are %d", n)
 	}
-	return s, nil
+	return &App{core: s, Intake: &Intake{s}, Casework: &Casework{s}, Desk: &Desk{s}, Team: &Team{s}, Sweep: &Sweep{s}, Mailroom: &Mailroom{s}}, nil
 }
 
 // StaffAddresses are the addresses that receive case links.
-func (s *Service) StaffAddresses() []string { return s.staff }
+func (s *core) StaffAddresses() []string { return s.staff }
 
 // Now is the service clock.
-func (s *Service) Now() time.Time { return s.Clock() }
+func (s *core) Now() time.Time { return s.d.Clock() }
 
 // publish hands committed letters to the mail topic. A failed publish loses nothing: the letter
 // is already stored as pending and the Tick's outbox relay publishes it again.
-func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
+func (s *core) publish(ctx context.Context, letters []*outbox.Letter) {
 	// One message per case: its sender claims all of the case's letters that can go
 	// (OutboxStore.ClaimCaseLetters). A letter of no case has a message of its own.
 	cases := map[string]bool{}
@@ -202,20 +238,20 @@ func (s *Service) publish(ctx context.Context, letters []*outbox.Letter) {
 			}
 			cases[l.Reference] = true
 		}
-		if err := s.Publisher.Publish(ctx, TopicMail, outbox.Message{LetterID: l.ID}.Encode()); err != nil {
-			s.Logger.ErrorContext(ctx, "publish letter failed; the outbox relay will retry",
+		if err := s.d.Publisher.Publish(ctx, TopicMail, outbox.Message{LetterID: l.ID}.Encode()); err != nil {
+			s.d.Logger.ErrorContext(ctx, "publish letter failed; the outbox relay will retry",
 				"reference", l.Reference, "letter_id", l.ID, "error", err)
 		}
 	}
 }
 
 // update runs fn on a case in a transaction and keeps its retention moments in step.
-func (s *Service) update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error) {
-	return s.Cases.Update(ctx, ref, s.retaining(fn))
+func (s *core) update(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, error) {
+	return s.d.Cases.Update(ctx, ref, s.retaining(fn))
 }
 
 // retaining is fn followed by retain when fn succeeds.
-func (s *Service) retaining(fn func(c *request.Case) (Change, error)) func(c *request.Case) (Change, error) {
+func (s *core) retaining(fn func(c *request.Case) (Change, error)) func(c *request.Case) (Change, error) {
 	return func(c *request.Case) (Change, error) {
 		ch, err := fn(c)
 		if err != nil {
@@ -227,13 +263,13 @@ func (s *Service) retaining(fn func(c *request.Case) (Change, error)) func(c *re
 }
 
 // caseParts reads a case with its audit events and letters.
-func (s *Service) caseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error) {
-	return s.Cases.CaseParts(ctx, ref)
+func (s *core) caseParts(ctx context.Context, ref string) (*request.Case, []request.Event, []*outbox.Letter, error) {
+	return s.d.Cases.CaseParts(ctx, ref)
 }
 
 // updateParts is update that also returns the case's audit events and letters as committed.
-func (s *Service) updateParts(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
-	return s.Cases.UpdateParts(ctx, ref, s.retaining(fn))
+func (s *core) updateParts(ctx context.Context, ref string, fn func(c *request.Case) (Change, error)) (*request.Case, []request.Event, []*outbox.Letter, error) {
+	return s.d.Cases.UpdateParts(ctx, ref, s.retaining(fn))
 }
 
 // local moves t to Europe/Amsterdam, so that adding days or months counts calendar days there
@@ -243,11 +279,11 @@ func local(t time.Time) time.Time { return t.In(deadline.Location()) }
 // retain sets when c must be gone (the store gives its events and letters the same moment): an unconfirmed request soon
 // after it lapses; an open case not before its longest possible term; a finished case when the
 // profile's retention for the product's own records ends (docs/rules.md §6).
-func (s *Service) retain(c *request.Case) {
-	months := s.Profile.Retention.CaseRecordsMonths
+func (s *core) retain(c *request.Case) {
+	months := s.d.Profile.Retention.CaseRecordsMonths
 	switch {
 	case c.Status == request.AwaitingConfirmation:
-		c.RetainUntil = local(c.SubmittedAt).AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays+1)
+		c.RetainUntil = local(c.SubmittedAt).AddDate(0, 0, s.d.Profile.Reminders.UnconfirmedExpiryDays+1)
 	case c.Status == request.Expired:
 		c.RetainUntil = local(c.UpdatedAt).AddDate(0, 0, expiredStubDays)
 	case c.Status.Open():
@@ -276,8 +312,8 @@ func (s *Service) retain(c *request.Case) {
 const expiredStubDays = 30
 
 // copyExpiry is the latest moment an ID copy received at now may be kept.
-func (s *Service) copyExpiry(now time.Time) time.Time {
-	days := s.Profile.Identity.IDCopyMaxDays
+func (s *core) copyExpiry(now time.Time) time.Time {
+	days := s.d.Profile.Identity.IDCopyMaxDays
 	if days <= 0 {
 		days = 30
 	}
@@ -288,10 +324,33 @@ func (s *Service) copyExpiry(now time.Time) time.Time {
 // (docs/rules.md §3): such a year is computed with the statutory holidays only, so the operators must
 // add the royal decree's days to decree_days.json. It returns "" when all is well. The
 // functions call it at start-up and log the warning; the Tick logs it too.
-func (s *Service) CheckDecreeData(now time.Time) string {
-	year, missing := s.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
+func (s *core) CheckDecreeData(now time.Time) string {
+	year, missing := s.d.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
 	if !missing {
 		return ""
 	}
 	return fmt.Sprintf("no decree-day data for %d: due dates in that year count the statutory holidays only; add the days equated by royal decree to shared/deadline/decree_days.json", year)
+}
+
+// Profile is the organisation's policy profile, for the pages that show it (read only).
+func (s *core) Profile() *policy.Profile { return s.d.Profile }
+
+// BaseURL is where the functions are served, without a trailing slash.
+func (s *core) BaseURL() string { return s.d.BaseURL }
+
+// VerifyLink checks a link token for purpose p at the service's time.
+func (s *core) VerifyLink(token string, p linktoken.Purpose) (linktoken.Claims, error) {
+	return s.d.Signer.Verify(token, p, s.d.Clock())
+}
+
+// SignLink signs a link token (a staff member's own case link, shared/staffweb).
+func (s *core) SignLink(c linktoken.Claims) (string, error) { return s.d.Signer.Sign(c) }
+
+// Equipment says which optional dependencies an App was built with.
+type Equipment struct{ Sealer, Mailer, Inspector bool }
+
+// Equipped reports a's optional dependencies, so start-up tests can check that a function got
+// exactly what its secrets and its uploads call for.
+func (a *App) Equipped() Equipment {
+	return Equipment{Sealer: a.d.Sealer != nil, Mailer: a.d.Mailer != nil, Inspector: a.d.Inspect != nil}
 }

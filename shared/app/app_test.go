@@ -31,12 +31,12 @@ func access(email string) request.Submission {
 
 func submitConfirm(t *testing.T, s *testenv.Stack, sub request.Submission) *request.Case {
 	t.Helper()
-	c, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, nil)
+	c, err := s.App.Intake.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatalf("Submit: %v", err)
 	}
 	s.Mail.Await(t, "confirm_email", sub.Email, c.Reference)
-	c, err = s.Svc.Confirm(ctx, c.Reference)
+	c, err = s.App.Intake.Confirm(ctx, c.Reference)
 	if err != nil {
 		t.Fatalf("Confirm: %v", err)
 	}
@@ -80,7 +80,7 @@ const idAlways = "testdata/vallei-id-always.json"
 func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: idAlways})
 	email := "carla@tenant.test"
-	c, err := s.Svc.Submit(ctx, access(email), app.Client{IP: "192.0.2.1"}, nil)
+	c, err := s.App.Intake.Submit(ctx, access(email), app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -95,7 +95,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 		t.Errorf("confirm link = %q", got)
 	}
 
-	c, err = s.Svc.Confirm(ctx, c.Reference)
+	c, err = s.App.Intake.Confirm(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -118,7 +118,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	if staff.Link("StaffCase") == "" || staff.Args["dueDate"] != "2026-04-24" {
 		t.Errorf("staff_case: link %q dueDate %q", staff.Link("StaffCase"), staff.Args["dueDate"])
 	}
-	if _, err := s.Svc.Confirm(ctx, c.Reference); !errors.Is(err, app.ErrAlreadyConfirmed) {
+	if _, err := s.App.Intake.Confirm(ctx, c.Reference); !errors.Is(err, app.ErrAlreadyConfirmed) {
 		t.Errorf("second confirm: %v, want ErrAlreadyConfirmed", err)
 	}
 
@@ -129,7 +129,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	c, err = s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, raw)
+	c, err = s.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{}, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -148,12 +148,12 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	if bytes.Contains(sealed, doc.Data[:64]) {
 		t.Error("stored ID copy contains plaintext")
 	}
-	plain, _, err := s.Svc.IDCopy(ctx, c.Reference, staffLink)
+	plain, _, err := s.App.Casework.IDCopy(ctx, c.Reference, staffLink)
 	if err != nil || !bytes.Equal(plain, doc.Data) {
 		t.Errorf("IDCopy round trip failed: %v", err)
 	}
 
-	c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
+	c, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,7 +163,7 @@ func testAccessRequestWithIdentityCheck(t *testing.T, backend testenv.Backend) {
 	if _, _, err := s.Store.IDCopy(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("ID copy after verify: %v, want ErrNotFound", err)
 	}
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
 	if !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("second verify: %v, want ErrNotAllowed", err)
 	}
@@ -194,15 +194,15 @@ func testRejectAndRequestIdentity(t *testing.T, backend testenv.Backend) {
 	if got, want := c.Status, request.InProgress; got != want {
 		t.Fatalf("de Alliantie after confirm = %s, want %s (no ID copy by default)", got, want)
 	}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRejectIdentity, Reason: "x"})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRejectIdentity, Reason: "x"})
 	if !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("reject without copy: %v, want ErrNotAllowed", err)
 	}
 	var verr *app.ValidationError
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity}); !errors.As(err, &verr) {
+	if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity}); !errors.As(err, &verr) {
 		t.Errorf("request_identity without reason: %v, want ValidationError", err)
 	}
-	c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity, Reason: "De naam wijkt af."})
+	c, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity, Reason: "De naam wijkt af."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -210,10 +210,10 @@ func testRejectAndRequestIdentity(t *testing.T, backend testenv.Backend) {
 	if !strings.Contains(m.Text, "De naam wijkt af.") || m.Link("UploadID") == "" {
 		t.Errorf("id_requested lacks the reason or the upload link:\n%s", m.Text)
 	}
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+	if _, err := s.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
-	c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRejectIdentity, Reason: "Onleesbaar."})
+	c, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRejectIdentity, Reason: "Onleesbaar."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -245,7 +245,7 @@ func testConcurrentStaffActionsHaveOneWinner(t *testing.T, backend testenv.Backe
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			_, errs[i] = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
+			_, errs[i] = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
 		}()
 	}
 	wg.Wait()
@@ -282,10 +282,10 @@ func testExtendOnceAndOnlyBeforeTheDueDate(t *testing.T, backend testenv.Backend
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie"})
 	c := submitConfirm(t, s, access("ext@tenant.test"))
 	var verr *app.ValidationError
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend}); !errors.As(err, &verr) {
+	if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend}); !errors.As(err, &verr) {
 		t.Fatalf("extend without explanation: %v", err)
 	}
-	c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Wij moeten gegevens uit drie systemen halen."})
+	c, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Wij moeten gegevens uit drie systemen halen."})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,13 +297,13 @@ func testExtendOnceAndOnlyBeforeTheDueDate(t *testing.T, backend testenv.Backend
 	if notice.Args["dueDate"] != "2026-06-29" || !strings.Contains(notice.Text, "drie systemen") {
 		t.Errorf("delay_notice: dueDate %q, text:\n%s", notice.Args["dueDate"], notice.Text)
 	}
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Nog eens."}); !errors.Is(err, app.ErrNotAllowed) {
+	if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Nog eens."}); !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("second extend: %v, want ErrNotAllowed", err)
 	}
 
 	late := submitConfirm(t, s, access("late@tenant.test"))
 	s.Clock.Set(deadline.StartOfDay(late.DueDate.AddDays(1)).Add(9 * time.Hour))
-	_, err = s.Svc.StaffAct(ctx, late.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Te laat."})
+	_, err = s.App.Casework.StaffAct(ctx, late.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Te laat."})
 	var na *app.NotAllowedError
 	if !errors.As(err, &na) || na.Reason != "extend_late" {
 		t.Errorf("extend after due date: %v, want extend_late", err)
@@ -319,7 +319,7 @@ func TestInvalidSubmissionStoresNothing(t *testing.T) {
 func testInvalidSubmissionStoresNothing(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	bad := request.Submission{Type: "erasure", Email: "not-an-email", BirthDate: "2030-01-01"}
-	_, err := s.Svc.Submit(ctx, bad, app.Client{IP: "192.0.2.9"}, nil)
+	_, err := s.App.Intake.Submit(ctx, bad, app.Client{IP: "192.0.2.9"}, nil)
 	var verr *app.ValidationError
 	if !errors.As(err, &verr) {
 		t.Fatalf("Submit: %v, want ValidationError", err)
@@ -355,20 +355,20 @@ func testRateLimits(t *testing.T, backend testenv.Backend) {
 	two := 2
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, RateIP: &two})
 	for i := range 2 {
-		if _, err := s.Svc.Submit(ctx, access("r"+string(rune('a'+i))+"@tenant.test"), app.Client{IP: "198.51.100.7"}, nil); err != nil {
+		if _, err := s.App.Intake.Submit(ctx, access("r"+string(rune('a'+i))+"@tenant.test"), app.Client{IP: "198.51.100.7"}, nil); err != nil {
 			t.Fatal(err)
 		}
 	}
-	_, err := s.Svc.Submit(ctx, access("rc@tenant.test"), app.Client{IP: "198.51.100.7"}, nil)
+	_, err := s.App.Intake.Submit(ctx, access("rc@tenant.test"), app.Client{IP: "198.51.100.7"}, nil)
 	var rl *app.RateLimitedError
 	if !errors.As(err, &rl) || rl.RetryAfter <= 0 || rl.RetryAfter > time.Hour {
 		t.Fatalf("third submission: %v, want RateLimitedError within the hour", err)
 	}
-	if _, err := s.Svc.Submit(ctx, access("rd@tenant.test"), app.Client{IP: "198.51.100.8"}, nil); err != nil {
+	if _, err := s.App.Intake.Submit(ctx, access("rd@tenant.test"), app.Client{IP: "198.51.100.8"}, nil); err != nil {
 		t.Errorf("another IP is limited too: %v", err)
 	}
 	s.Clock.Add(time.Hour)
-	if _, err := s.Svc.Submit(ctx, access("re@tenant.test"), app.Client{IP: "198.51.100.7"}, nil); err != nil {
+	if _, err := s.App.Intake.Submit(ctx, access("re@tenant.test"), app.Client{IP: "198.51.100.7"}, nil); err != nil {
 		t.Errorf("after the window: %v", err)
 	}
 	if strings.Contains(s.Logs.String(), "198.51.100.7") {
@@ -385,7 +385,7 @@ func TestMailSurvivesAnOutage(t *testing.T) {
 func testMailSurvivesAnOutage(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	s.Mail.FailNext(500, 503, 429)
-	c, err := s.Svc.Submit(ctx, access("outage@tenant.test"), app.Client{}, nil)
+	c, err := s.App.Intake.Submit(ctx, access("outage@tenant.test"), app.Client{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -397,7 +397,7 @@ func testMailSurvivesAnOutage(t *testing.T, backend testenv.Backend) {
 	settle(t, s, c.Reference)
 	letters, _ := s.Store.Letters(ctx, c.Reference)
 	for _, l := range letters {
-		if err := s.Svc.SendLetter(ctx, l.ID); err != nil {
+		if err := s.App.Mailroom.SendLetter(ctx, l.ID); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -414,13 +414,13 @@ func TestPermanentMailFailureIsRecorded(t *testing.T) {
 
 func testPermanentMailFailureIsRecorded(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, NoDelivery: true})
-	c, err := s.Svc.Submit(ctx, access("perm@tenant.test"), app.Client{}, nil)
+	c, err := s.App.Intake.Submit(ctx, access("perm@tenant.test"), app.Client{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	letters, _ := s.Store.Letters(ctx, c.Reference)
 	s.Mail.FailNext(400)
-	if err := s.Svc.SendLetter(ctx, letters[0].ID); err != nil {
+	if err := s.App.Mailroom.SendLetter(ctx, letters[0].ID); err != nil {
 		t.Fatalf("SendLetter on a permanent failure = %v, want nil (no retry)", err)
 	}
 	letters, _ = s.Store.Letters(ctx, c.Reference)

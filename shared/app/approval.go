@@ -54,8 +54,8 @@ func ApproverLinkOf(c linktoken.Claims) ApproverLink {
 
 // Approvers are who may approve a drafted decision: the profile's approval.approvers, or the
 // staff list and the privacy officer; each once.
-func (s *Service) Approvers() []string {
-	list := s.Profile.Approval.Approvers
+func (s *core) Approvers() []string {
+	list := s.d.Profile.Approval.Approvers
 	if len(list) == 0 {
 		return s.deskHolders()
 	}
@@ -71,7 +71,7 @@ func (s *Service) Approvers() []string {
 }
 
 // approver is addr as the approvers' list spells it; "" when addr may not approve (now).
-func (s *Service) approver(addr string) string {
+func (s *Team) approver(addr string) string {
 	for _, a := range s.Approvers() {
 		if strings.EqualFold(a, strings.TrimSpace(addr)) {
 			return a
@@ -84,14 +84,14 @@ func (s *Service) approver(addr string) string {
 func draftScope(a *request.Approval) string { return strconv.FormatInt(a.DraftedAt.UnixMilli(), 10) }
 
 // needsApproval reports whether decide in on c waits for approval.
-func (s *Service) needsApproval(in StaffInput) bool {
-	return in.Action == request.ActDecide && s.Profile.Approval.NeedsApproval(in.Outcome, in.Ground)
+func (s *Casework) needsApproval(in StaffInput) bool {
+	return in.Action == request.ActDecide && s.d.Profile.Approval.NeedsApproval(in.Outcome, in.Ground)
 }
 
 // draftDecision records decision in on c as a draft by staff and returns the approval_request
 // letters to every approver but staff. The access package the decision would send (pre) is
 // kept under its own key until the verdict.
-func (s *Service) draftDecision(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
+func (s *Casework) draftDecision(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := request.Decision{Outcome: in.Outcome, Motivation: strings.TrimSpace(in.Motivation), Ground: in.Ground,
 		Evidence: strings.TrimSpace(in.Evidence), Fee: in.Fee, FeeBasis: request.FeeBasis(in.FeeBasis),
 		Recipients: in.Recipients, RecipientsNote: strings.TrimSpace(in.RecipientsNote), NoRecipients: in.NoRecipients,
@@ -112,7 +112,7 @@ func (s *Service) draftDecision(c *request.Case, staff string, in StaffInput, pr
 }
 
 // approvalLetter is a letter of four eyes to approver to, with their personal approval link.
-func (s *Service) approvalLetter(c *request.Case, kind letter.Kind, to string, now time.Time) *outbox.Letter {
+func (s *core) approvalLetter(c *request.Case, kind letter.Kind, to string, now time.Time) *outbox.Letter {
 	a := c.Approval
 	l := s.newLetter(c, kind, to, draftScope(a), now)
 	l.Lang, l.DueDate, l.Data.RecipientName, l.Data.Representative = "nl", c.DueDate, "", nil
@@ -151,7 +151,7 @@ func cancelDraft(c *request.Case) (resultKey string) {
 
 // draftCancelled are the approval_cancelled letters of a cancelled draft a: to every approver
 // but its author, whose approval links no longer work (docs/contract.md §3 "approvers are told").
-func (s *Service) draftCancelled(c *request.Case, a *request.Approval, now time.Time) []*outbox.Letter {
+func (s *Casework) draftCancelled(c *request.Case, a *request.Approval, now time.Time) []*outbox.Letter {
 	if a == nil {
 		return nil
 	}
@@ -204,7 +204,7 @@ func (v Verdict) validate() []request.FieldError {
 // checkApprover is the check of an approval link at the moment of use: its holder still
 // approves, the case's links were not revoked since, and it is for the draft that waits. A
 // link whose draft was judged or cancelled answers 409; the author's own link 403.
-func (s *Service) checkApprover(c *request.Case, by ApproverLink) error {
+func (s *Team) checkApprover(c *request.Case, by ApproverLink) error {
 	if s.approver(by.Holder) == "" {
 		return fmt.Errorf("%s: holder not an approver: %w", c.Reference, ErrLinkRevoked)
 	}
@@ -224,11 +224,11 @@ func (s *Service) checkApprover(c *request.Case, by ApproverLink) error {
 // (its letters go now, the moment of approval is the moment of decision); return puts the case
 // back in the status it was drafted in, keeps the draft in the timeline with the comment, and
 // tells its author. Two approvers at once: one wins, the other gets 409 already_judged.
-func (s *Service) Judge(ctx context.Context, ref string, by ApproverLink, v Verdict) (*request.Case, error) {
+func (s *Team) Judge(ctx context.Context, ref string, by ApproverLink, v Verdict) (*request.Case, error) {
 	if errs := v.validate(); len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	var letters []*outbox.Letter
 	var dropKey string
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
@@ -274,7 +274,7 @@ func (s *Service) Judge(ctx context.Context, ref string, by ApproverLink, v Verd
 	if err != nil {
 		return c, err
 	}
-	s.Logger.InfoContext(ctx, "decision judged", "reference", ref, "verdict", v.Verdict, "status", string(c.Status))
+	s.d.Logger.InfoContext(ctx, "decision judged", "reference", ref, "verdict", v.Verdict, "status", string(c.Status))
 	s.dropPackage(ctx, ref, dropKey)
 	s.publish(ctx, letters)
 	s.markIntroduced(ctx, letters, now)
@@ -284,28 +284,28 @@ func (s *Service) Judge(ctx context.Context, ref string, by ApproverLink, v Verd
 
 // approvalOverdueAt is when a draft still waiting is escalated: the morning of the case's
 // internal target date, or the working morning after it was drafted when that came later.
-func (s *Service) approvalOverdueAt(c *request.Case) time.Time {
+func (s *core) approvalOverdueAt(c *request.Case) time.Time {
 	d := s.InternalDate(c)
-	if !s.Calendar.IsWorkingDay(d) {
-		d = s.Calendar.PrevWorkingDay(d)
+	if !s.d.Calendar.IsWorkingDay(d) {
+		d = s.d.Calendar.PrevWorkingDay(d)
 	}
 	m := at(d)
 	if drafted := c.Approval.DraftedAt; m.Before(drafted) {
-		m = at(s.Calendar.NextWorkingDay(deadline.DateIn(drafted)))
+		m = at(s.d.Calendar.NextWorkingDay(deadline.DateIn(drafted)))
 	}
 	return m
 }
 
 // approvalOverdue are the approval_overdue letters of c's draft: to every approver but its
 // author, and the privacy officer.
-func (s *Service) approvalOverdue(c *request.Case, now time.Time) []*outbox.Letter {
+func (s *Sweep) approvalOverdue(c *request.Case, now time.Time) []*outbox.Letter {
 	a := c.Approval
 	if a == nil {
 		return nil
 	}
 	var out []*outbox.Letter
 	seen := map[string]bool{strings.ToLower(a.Draft.DecidedBy): true}
-	for _, to := range append(s.Approvers(), s.Profile.Organisation.PrivacyOfficerEmail) {
+	for _, to := range append(s.Approvers(), s.d.Profile.Organisation.PrivacyOfficerEmail) {
 		if k := strings.ToLower(to); k != "" && !seen[k] {
 			seen[k] = true
 			out = append(out, s.approvalLetter(c, letter.ApprovalOverdue, to, now))
@@ -334,12 +334,12 @@ func requesterStatus(st request.Status) request.Status {
 }
 
 // dropPackage removes the access package of a draft that will not be sent.
-func (s *Service) dropPackage(ctx context.Context, ref, key string) {
+func (s *core) dropPackage(ctx context.Context, ref, key string) {
 	if key == "" {
 		return
 	}
-	if err := s.Blobs.DeleteAccessPackage(ctx, ref, key); err != nil {
-		s.Logger.ErrorContext(ctx, "remove a draft's access package failed", "reference", ref, "error", err)
+	if err := s.d.Blobs.DeleteAccessPackage(ctx, ref, key); err != nil {
+		s.d.Logger.ErrorContext(ctx, "remove a draft's access package failed", "reference", ref, "error", err)
 	}
 }
 
@@ -357,8 +357,8 @@ type ApprovalView struct {
 // ApprovalPage is the page of a drafted decision for the approver holding link by: the case as
 // staff see it, and the decision letter to the requester exactly as approving it sends it. The
 // view is recorded in the case's timeline. A draft that was judged or cancelled shows as such.
-func (s *Service) ApprovalPage(ctx context.Context, ref string, by ApproverLink) (*ApprovalView, error) {
-	now := s.Clock()
+func (s *Team) ApprovalPage(ctx context.Context, ref string, by ApproverLink) (*ApprovalView, error) {
+	now := s.d.Clock()
 	c, events, letters, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
 		err := s.checkApprover(c, by)
 		var na *NotAllowedError

@@ -42,7 +42,7 @@ func approveDraft(t *testing.T, s *testenv.Stack, c *request.Case) *request.Case
 	}
 	l := app.ApproverLink{Holder: s.Profile.Organisation.PrivacyOfficerEmail, Generation: c.LinkGeneration,
 		Draft: strconv.FormatInt(c.Approval.DraftedAt.UnixMilli(), 10)}
-	c, err := s.Svc.Judge(ctx, c.Reference, l, app.Verdict{Verdict: app.VerdictApprove})
+	c, err := s.App.Team.Judge(ctx, c.Reference, l, app.Verdict{Verdict: app.VerdictApprove})
 	if err != nil {
 		t.Fatalf("approve: %v", err)
 	}
@@ -51,7 +51,7 @@ func approveDraft(t *testing.T, s *testenv.Stack, c *request.Case) *request.Case
 
 func refuseExcessive(t *testing.T, s *testenv.Stack, ref string) *request.Case {
 	t.Helper()
-	c, err := s.Svc.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand.",
+	c, err := s.App.Casework.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand.",
 		Motivation: "U vroeg deze maand drie keer dezelfde gegevens op: op 2, 9 en 16 maart."})
 	if err != nil {
 		t.Fatalf("decide: %v", err)
@@ -78,15 +78,15 @@ func TestFourEyesApprove(t *testing.T) {
 		if n := s.Mail.Count("approval_request", staffLink.Holder, c.Reference); n != 0 {
 			t.Errorf("the author got %d approval_request", n)
 		}
-		if st, err := s.Svc.Status(ctx, c.Reference); err != nil || st.Status != "in_progress" {
+		if st, err := s.App.Intake.Status(ctx, c.Reference); err != nil || st.Status != "in_progress" {
 			t.Errorf("the requester's status: %+v %v, want in_progress", st, err)
 		}
-		if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand.", Motivation: "nogmaals"}); !errors.Is(err, app.ErrNotAllowed) {
+		if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand.", Motivation: "nogmaals"}); !errors.Is(err, app.ErrNotAllowed) {
 			t.Errorf("decide again while awaiting approval: %v, want 409", err)
 		}
 		own := annaLink
 		own.Holder = staffLink.Holder
-		if _, err := s.Svc.Judge(ctx, c.Reference, own, app.Verdict{Verdict: "approve"}); !errors.Is(err, app.ErrOwnDecision) {
+		if _, err := s.App.Team.Judge(ctx, c.Reference, own, app.Verdict{Verdict: "approve"}); !errors.Is(err, app.ErrOwnDecision) {
 			t.Errorf("the author approves: %v, want ErrOwnDecision", err)
 		}
 
@@ -96,7 +96,7 @@ func TestFourEyesApprove(t *testing.T) {
 			wg.Add(1)
 			go func() {
 				defer wg.Done()
-				_, errs[i] = s.Svc.Judge(ctx, c.Reference, l, app.Verdict{Verdict: "approve"})
+				_, errs[i] = s.App.Team.Judge(ctx, c.Reference, l, app.Verdict{Verdict: "approve"})
 			}()
 		}
 		wg.Wait()
@@ -116,7 +116,7 @@ func TestFourEyesApprove(t *testing.T) {
 			t.Errorf("two approvers at once: %d won, %d already judged; want 1 and 1", won, lost)
 		}
 		today := deadline.DateIn(s.Clock.Now())
-		if rep, _, err := s.Svc.Report(ctx, today.AddDays(-7), today); err != nil || rep.MedianDaysAwaitingApproval == nil {
+		if rep, _, err := s.App.Desk.Report(ctx, today.AddDays(-7), today); err != nil || rep.MedianDaysAwaitingApproval == nil {
 			t.Errorf("report: %v, median wait for approval %v, want a figure", err, rep.MedianDaysAwaitingApproval)
 		}
 		got, _ := s.Store.Case(ctx, c.Reference)
@@ -131,7 +131,7 @@ func TestFourEyesApprove(t *testing.T) {
 		if n := s.Mail.Count("decision", email, c.Reference); n != 1 {
 			t.Errorf("%d decision letters, want 1", n)
 		}
-		if _, err := s.Svc.Judge(ctx, c.Reference, officerLink, app.Verdict{Verdict: "return", Comment: "te laat"}); !errors.Is(err, app.ErrNotAllowed) {
+		if _, err := s.App.Team.Judge(ctx, c.Reference, officerLink, app.Verdict{Verdict: "return", Comment: "te laat"}); !errors.Is(err, app.ErrNotAllowed) {
 			t.Errorf("a verdict after approval: %v, want 409", err)
 		}
 	})
@@ -146,10 +146,10 @@ func TestFourEyesReturnCancelAndLeave(t *testing.T) {
 		c := ready(t, s, access("terug@tenant.test"))
 		c = refuseExcessive(t, s, c.Reference)
 		l := approvalLink(t, s, c.Reference, anna)
-		if _, err := s.Svc.Judge(ctx, c.Reference, l, app.Verdict{Verdict: "return"}); err == nil {
+		if _, err := s.App.Team.Judge(ctx, c.Reference, l, app.Verdict{Verdict: "return"}); err == nil {
 			t.Error("return without a comment was accepted")
 		}
-		c, err := s.Svc.Judge(ctx, c.Reference, l, app.Verdict{Verdict: "return", Comment: "Noem het bewijs van misbruik."})
+		c, err := s.App.Team.Judge(ctx, c.Reference, l, app.Verdict{Verdict: "return", Comment: "Noem het bewijs van misbruik."})
 		if err != nil || c.Status != request.InProgress || c.Approval != nil || c.Decision != nil {
 			t.Fatalf("return: %v, %s", err, c.Status)
 		}
@@ -165,7 +165,7 @@ func TestFourEyesReturnCancelAndLeave(t *testing.T) {
 			t.Errorf("a returned draft sent %d decision letters", n)
 		}
 		today := deadline.DateIn(s.Clock.Now())
-		if rep, _, err := s.Svc.Report(ctx, today.AddDays(-7), today); err != nil || rep.ReturnedByApprover != 1 {
+		if rep, _, err := s.App.Desk.Report(ctx, today.AddDays(-7), today); err != nil || rep.ReturnedByApprover != 1 {
 			t.Errorf("report: %v, %d returned by an approver, want 1", err, rep.ReturnedByApprover)
 		}
 
@@ -176,7 +176,7 @@ func TestFourEyesReturnCancelAndLeave(t *testing.T) {
 		if c.Status != request.InProgress || c.Approval != nil || !c.Extended {
 			t.Errorf("extend on a draft: %s, draft %v, extended %v", c.Status, c.Approval, c.Extended)
 		}
-		if _, err := s.Svc.Judge(ctx, c.Reference, l2, app.Verdict{Verdict: "approve"}); !errors.Is(err, app.ErrNotAllowed) {
+		if _, err := s.App.Team.Judge(ctx, c.Reference, l2, app.Verdict{Verdict: "approve"}); !errors.Is(err, app.ErrNotAllowed) {
 			t.Errorf("approve a cancelled draft: %v, want 409", err)
 		}
 		s.Mail.Await(t, "approval_cancelled", anna, c.Reference)
@@ -188,7 +188,7 @@ func TestFourEyesReturnCancelAndLeave(t *testing.T) {
 		c = refuseExcessive(t, s, c.Reference)
 		l3 := approvalLink(t, s, c.Reference, anna)
 		s.Profile.Approval.Approvers = []string{staffLink.Holder, s.Profile.Organisation.PrivacyOfficerEmail}
-		if _, err := s.Svc.Judge(ctx, c.Reference, l3, app.Verdict{Verdict: "approve"}); !errors.Is(err, app.ErrLinkRevoked) {
+		if _, err := s.App.Team.Judge(ctx, c.Reference, l3, app.Verdict{Verdict: "approve"}); !errors.Is(err, app.ErrLinkRevoked) {
 			t.Errorf("an approver off the list: %v, want ErrLinkRevoked", err)
 		}
 	})
@@ -201,7 +201,7 @@ func TestFourEyesStartAndOverdue(t *testing.T) {
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Staff: []string{"staff@corp.test", anna}, Now: amsterdam("2026-03-27 10:00")})
 	p := *s.Profile
 	p.Organisation.PrivacyOfficerEmail = ""
-	d := s.Svc.Deps
+	d := s.Deps
 	d.Profile, d.Staff = &p, []string{"solo@corp.test"}
 	if _, err := app.New(d); err == nil || !strings.Contains(err.Error(), "two distinct approvers") {
 		t.Errorf("one approver: %v", err)
@@ -214,7 +214,7 @@ func TestFourEyesStartAndOverdue(t *testing.T) {
 
 	c := ready(t, s, access("wacht@tenant.test"))
 	c = refuseExcessive(t, s, c.Reference)
-	internal := s.Svc.InternalDate(c)
+	internal := s.App.InternalDate(c)
 	tick(t, s, internal.AddDays(-1).String()+" 09:00")
 	if n := s.Mail.Count("approval_overdue", anna, c.Reference); n != 0 {
 		t.Errorf("approval_overdue before the internal date: %d", n)
@@ -225,7 +225,7 @@ func TestFourEyesStartAndOverdue(t *testing.T) {
 	if n := s.Mail.Count("approval_overdue", staffLink.Holder, c.Reference); n != 0 {
 		t.Errorf("the author got %d approval_overdue", n)
 	}
-	v, _ := s.Svc.Desk(ctx, app.DeskFilter{})
+	v, _ := s.App.Desk.Desk(ctx, app.DeskFilter{})
 	if len(v.Cases) != 1 || v.Cases[0].WaitingOn != app.WaitingOnApprover || v.Cases[0].Status != request.AwaitingApproval {
 		t.Errorf("desk: %+v", v.Cases)
 	}
@@ -242,15 +242,15 @@ func TestFourEyesThirdPartyAnswersMeanwhile(t *testing.T) {
 	if c.Approval == nil || c.Approval.From != request.AwaitingThirdParty {
 		t.Fatalf("draft from %v", c.Approval)
 	}
-	c, err := s.Svc.ThirdPartyAnswer(ctx, c.Reference, "buur@elders.test", "object", "Liever niet.")
+	c, err := s.App.Intake.ThirdPartyAnswer(ctx, c.Reference, "buur@elders.test", "object", "Liever niet.")
 	if err != nil || c.Status != request.AwaitingApproval || c.ThirdParty.Answer != request.ThirdPartyObjects {
 		t.Fatalf("third party answers meanwhile: %v, %s", err, c.Status)
 	}
-	v, err := s.Svc.ApprovalPage(ctx, c.Reference, approvalLink(t, s, c.Reference, anna))
+	v, err := s.App.Team.ApprovalPage(ctx, c.Reference, approvalLink(t, s, c.Reference, anna))
 	if err != nil || v.Letter == nil || v.Case.ThirdParty.Comment != "Liever niet." {
 		t.Fatalf("the approver's page: %v %+v", err, v)
 	}
-	c, err = s.Svc.Judge(ctx, c.Reference, approvalLink(t, s, c.Reference, anna), app.Verdict{Verdict: "return", Comment: "Eerst de buurman meewegen."})
+	c, err = s.App.Team.Judge(ctx, c.Reference, approvalLink(t, s, c.Reference, anna), app.Verdict{Verdict: "return", Comment: "Eerst de buurman meewegen."})
 	if err != nil || c.Status != request.InProgress {
 		t.Errorf("return after the third party answered: %v, %s; want in_progress", err, c.Status)
 	}
@@ -263,15 +263,15 @@ func TestFourEyesIdentityCopyMeanwhile(t *testing.T) {
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Staff: []string{"staff@corp.test", anna}, FourEyes: true})
 	c := submitConfirm(t, s, access("stil@tenant.test"))
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet met onze gegevens."})
-	c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "identity_not_established",
+	c, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Ground: "identity_not_established",
 		Motivation: "U stuurde geen bewijs van identiteit."})
 	if err != nil || c.Status != request.AwaitingApproval {
 		t.Fatalf("a refusal with four eyes on every refusal: %v, %s", err, c.Status)
 	}
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+	if _, err := s.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatalf("an ID copy while the refusal waits: %v", err)
 	}
-	c, err = s.Svc.Judge(ctx, c.Reference, approvalLink(t, s, c.Reference, anna), app.Verdict{Verdict: "return", Comment: "Er is nu een kopie: bekijk die eerst."})
+	c, err = s.App.Team.Judge(ctx, c.Reference, approvalLink(t, s, c.Reference, anna), app.Verdict{Verdict: "return", Comment: "Er is nu een kopie: bekijk die eerst."})
 	if err != nil || c.Status != request.AwaitingIdentity || !c.Identity.CopyHeld {
 		t.Errorf("return: %v, %s, copy held %v", err, c.Status, c.Identity.CopyHeld)
 	}

@@ -43,7 +43,7 @@ func informs(t request.Type, o request.Outcome) bool {
 
 // namedRecipients lists the register's recipients of each system that answered that it holds
 // c's data, each once, in register order; none for a type that informs no one.
-func (s *Service) namedRecipients(c *request.Case) []NamedRecipient {
+func (s *core) namedRecipients(c *request.Case) []NamedRecipient {
 	if !request.Corrects(c.Type) {
 		return nil
 	}
@@ -54,7 +54,7 @@ func (s *Service) namedRecipients(c *request.Case) []NamedRecipient {
 		if t.Phase != request.PhaseSearch || t.State != request.TaskAnswered || !t.Result.Holds() || t.Name != "" {
 			continue
 		}
-		sys, ok := s.Profile.System(t.System)
+		sys, ok := s.d.Profile.System(t.System)
 		if !ok {
 			continue
 		}
@@ -107,7 +107,7 @@ func (n notice) label(lang string) string {
 // resolveRecipient reads one entry of a decision's recipients: an e-mail address, or the name
 // (nl or en) of an organisation of the register, which must have an address. code says why it
 // is none ("" when it is one).
-func (s *Service) resolveRecipient(entry string) (n notice, code string) {
+func (s *core) resolveRecipient(entry string) (n notice, code string) {
 	entry = strings.TrimSpace(entry)
 	if strings.Contains(entry, "@") {
 		if !validEmail(entry) {
@@ -117,7 +117,7 @@ func (s *Service) resolveRecipient(entry string) (n notice, code string) {
 		n.reg, _ = s.recipientByEmail(n.email)
 		return n, ""
 	}
-	r, ok := s.Profile.Recipient(entry)
+	r, ok := s.d.Profile.Recipient(entry)
 	switch {
 	case !ok:
 		return notice{}, "recipient_unknown"
@@ -130,8 +130,8 @@ func (s *Service) resolveRecipient(entry string) (n notice, code string) {
 }
 
 // recipientByEmail is the register's recipient with e-mail address addr, or false.
-func (s *Service) recipientByEmail(addr string) (policy.Recipient, bool) {
-	for _, sys := range s.Profile.Systems {
+func (s *core) recipientByEmail(addr string) (policy.Recipient, bool) {
+	for _, sys := range s.d.Profile.Systems {
 		for _, r := range sys.Recipients {
 			if r.Email != "" && strings.EqualFold(r.Email, addr) {
 				return r, true
@@ -142,7 +142,7 @@ func (s *Service) recipientByEmail(addr string) (policy.Recipient, bool) {
 }
 
 // notices are the recipients of entries that resolve, each once.
-func (s *Service) notices(entries []string) []notice {
+func (s *core) notices(entries []string) []notice {
 	var out []notice
 	seen := map[string]bool{}
 	for _, e := range entries {
@@ -158,7 +158,7 @@ func (s *Service) notices(entries []string) []notice {
 
 // confirmedRecipients is what a decision stores of staff's recipients: each once, by e-mail
 // address, or by the register's name for a notice by post.
-func (s *Service) confirmedRecipients(entries []string) []string {
+func (s *core) confirmedRecipients(entries []string) []string {
 	var out []string
 	for _, n := range s.notices(entries) {
 		out = append(out, n.key())
@@ -170,7 +170,7 @@ func (s *Service) confirmedRecipients(entries []string) []string {
 // organisation of the register with an address; and a grant of a change confirms every
 // recipient the systems holding the data name, unless the note says why not (informed
 // otherwise, impossible, disproportionate, or this person's data never went there).
-func (s *Service) validateRecipients(c *request.Case, in StaffInput) []request.FieldError {
+func (s *Casework) validateRecipients(c *request.Case, in StaffInput) []request.FieldError {
 	if in.Action != request.ActDecide {
 		return nil
 	}
@@ -199,7 +199,7 @@ func (s *Service) validateRecipients(c *request.Case, in StaffInput) []request.F
 
 // art19Letters writes the notices of c's decision d, one to each confirmed recipient, and
 // returns them with the recipients as the decision letter names them in c's language.
-func (s *Service) art19Letters(c *request.Case, d *request.Decision, now time.Time) (labels []string, out []*outbox.Letter) {
+func (s *core) art19Letters(c *request.Case, d *request.Decision, now time.Time) (labels []string, out []*outbox.Letter) {
 	if !informs(c.Type, d.Outcome) {
 		return nil, nil
 	}

@@ -60,7 +60,7 @@ func answerSearches(t *testing.T, s *testenv.Stack, c *request.Case, held string
 		if slices.Contains(answers, sys.System) {
 			a = app.SearchAnswer{Result: request.SearchResult(held), Note: "Inschrijving als woningzoekende."}
 		}
-		if _, err := s.Svc.AnswerSearch(ctx, app.TaskLink{Reference: c.Reference, Task: sys.ID, Holder: alliantieOwners[sys.System], Generation: c.LinkGeneration}, a); err != nil {
+		if _, err := s.App.Casework.AnswerSearch(ctx, app.TaskLink{Reference: c.Reference, Task: sys.ID, Holder: alliantieOwners[sys.System], Generation: c.LinkGeneration}, a); err != nil {
 			t.Fatalf("%s: %v", sys.System, err)
 		}
 	}
@@ -78,7 +78,7 @@ func carryOut(t *testing.T, s *testenv.Stack, ref string, backups string) {
 			continue
 		}
 		l := app.TaskLink{Reference: ref, Task: task.ID, Holder: alliantieOwners[task.System], Generation: c.LinkGeneration}
-		if _, err := s.Svc.AnswerSearch(ctx, l, app.SearchAnswer{Result: "done", Backups: backups}); err != nil {
+		if _, err := s.App.Casework.AnswerSearch(ctx, l, app.SearchAnswer{Result: "done", Backups: backups}); err != nil {
 			t.Fatalf("carry out %s: %v", task.System, err)
 		}
 	}
@@ -100,7 +100,7 @@ func testArt19NoticesFromTheRegister(t *testing.T, backend testenv.Backend) {
 	c := verify(t, s, submitConfirm(t, s, sub).Reference)
 	answerSearches(t, s, c, "held", "woonruimteverdeling", "klantcontact", "onderhoud", "mijn-alliantie")
 
-	v, err := s.Svc.StaffCase(ctx, c.Reference)
+	v, err := s.App.Casework.StaffCase(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -131,7 +131,7 @@ func testArt19NoticesFromTheRegister(t *testing.T, backend testenv.Backend) {
 		{app.StaffInput{Outcome: "granted", NoRecipients: true}, "recipientsNote:recipients_unconfirmed"},
 	} {
 		tc.in.Action = request.ActDecide
-		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
+		_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, tc.in)
 		if got := strings.Join(fields(t, err), " "); got != tc.want {
 			t.Errorf("decide %+v: %s, want %s", tc.in, got, tc.want)
 		}
@@ -168,7 +168,7 @@ func testArt19NoticesFromTheRegister(t *testing.T, backend testenv.Backend) {
 	var printed []string
 	for _, l := range post {
 		if l.Reference == c.Reference && l.Kind == letter.CorrectionNotice {
-			p, err := s.Svc.PostLetter(ctx, l.ID)
+			p, err := s.App.Desk.PostLetter(ctx, l.ID)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -28,8 +28,8 @@ const carryOutSuffix = ".carry_out"
 
 // carryOutDue is a carry-out task's due date: searchTermWorkingDays after now, but not after the
 // case's due date while that is still ahead.
-func (s *Service) carryOutDue(c *request.Case, now time.Time) civil.Date {
-	d := s.Calendar.AddGDPRWorkingDays(deadline.DateIn(now), searchTermWorkingDays)
+func (s *core) carryOutDue(c *request.Case, now time.Time) civil.Date {
+	d := s.d.Calendar.AddGDPRWorkingDays(deadline.DateIn(now), searchTermWorkingDays)
 	if today := deadline.DateIn(now); c.DueDate.After(today) && d.After(c.DueDate) {
 		d = c.DueDate
 	}
@@ -39,7 +39,7 @@ func (s *Service) carryOutDue(c *request.Case, now time.Time) civil.Date {
 // startCarryOut gives, on a grant of c that is carried out, each system that holds data a
 // carry-out task and its owners a carry_out_task letter; while any is open the decision and its
 // correction notices are held back (heldDecisionLetters writes them when the last is answered).
-func (s *Service) startCarryOut(c *request.Case, letters []*outbox.Letter, now time.Time) []*outbox.Letter {
+func (s *core) startCarryOut(c *request.Case, letters []*outbox.Letter, now time.Time) []*outbox.Letter {
 	if !carriesOut(c.Type) || c.Decision == nil || c.Decision.Outcome == request.Refused {
 		return letters
 	}
@@ -73,7 +73,7 @@ func (s *Service) startCarryOut(c *request.Case, letters []*outbox.Letter, now t
 
 // carryOutDone returns the decision's held letters once c has no open carry-out task left, with
 // the outcome per system; none while one is open.
-func (s *Service) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter {
+func (s *Casework) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter {
 	if c.Decision == nil || c.OpenSearches(request.PhaseCarryOut) > 0 {
 		return nil
 	}
@@ -99,7 +99,7 @@ func (s *Service) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter 
 // heldDecisionLetters writes the letters of c's decision that waited for the carry-out tasks:
 // the decision to the requester, with what was done per system, and the notice of GDPR 19 to
 // each recipient staff confirmed (a restriction's too), as decide would have written them.
-func (s *Service) heldDecisionLetters(c *request.Case, outcomes []letter.SystemOutcome, now time.Time) []*outbox.Letter {
+func (s *Casework) heldDecisionLetters(c *request.Case, outcomes []letter.SystemOutcome, now time.Time) []*outbox.Letter {
 	d := c.Decision
 	_, to := c.Recipient()
 	informed, notices := s.art19Letters(c, d, now)

@@ -43,7 +43,7 @@ type SearchRow struct {
 // SystemChoice is a system staff may add.
 type SystemChoice struct{ ID, Name string }
 
-func (s *Service) caseworkView(c *request.Case) CaseworkView {
+func (s *core) caseworkView(c *request.Case) CaseworkView {
 	v := CaseworkView{InternalDate: s.InternalDate(c), Recipients: s.namedRecipients(c)}
 	for i := range c.Searches {
 		t := &c.Searches[i]
@@ -57,7 +57,7 @@ func (s *Service) caseworkView(c *request.Case) CaseworkView {
 	}
 	v.CanAct = c.Status.Open() && c.Identity.Outcome == request.IdentityVerified && request.Searchable(c.Type)
 	if v.CanAct {
-		for _, sys := range s.Profile.Systems {
+		for _, sys := range s.d.Profile.Systems {
 			if c.Search(sys.ID) == nil {
 				v.AddSystems = append(v.AddSystems, SystemChoice{ID: sys.ID, Name: sys.Name.In(staffLang)})
 			}

@@ -111,14 +111,14 @@ var feePattern = regexp.MustCompile(`^[0-9]{1,3}([.,][0-9]{2})?$`)
 // complaint too; a reasonable fee only where the profile charges one, on a request that is
 // not refused, for a manifestly unfounded or excessive request (12(5)(a)) or a further copy
 // of the data (15(3), access only), announced in the decision (docs/rules.md §4).
-func (s *Service) validateFee(c *request.Case, in StaffInput) []request.FieldError {
+func (s *Casework) validateFee(c *request.Case, in StaffInput) []request.FieldError {
 	if in.Action != request.ActDecide || in.Fee == "" && in.FeeBasis == "" {
 		return nil
 	}
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
 	switch {
-	case !s.Profile.Fees.ReasonableFee || c.Type == request.Complaint:
+	case !s.d.Profile.Fees.ReasonableFee || c.Type == request.Complaint:
 		add("fee", "fee_not_allowed")
 		return errs
 	case request.Outcome(in.Outcome) == request.Refused:
@@ -154,7 +154,7 @@ type prepared struct {
 	extracts int
 }
 
-func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
+func (s *Casework) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
 	if (c.Type != request.Access && c.Type != request.Portability) || (len(in.ResultFile) == 0 && len(c.Searches) == 0) || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
@@ -162,7 +162,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if !request.Allowed(request.ActDecide, c.Status) {
 		return nil, fmt.Errorf("decide in %s: %w", c.Status, ErrNotAllowed)
 	}
-	if s.Sealer == nil {
+	if s.d.Sealer == nil {
 		return nil, errors.New("app: an access result needs a Sealer")
 	}
 	var res *accessresult.Result
@@ -177,7 +177,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "result_file"}}}
 	}
 	own := s.ownRecords(c, events, letters)
-	a := s.Profile.AccessInfo
+	a := s.d.Profile.AccessInfo
 	subject := ""
 	if c.Representative != nil {
 		subject = c.Subject.Name // the README speaks to the representative about the person represented
@@ -192,11 +192,11 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if err != nil {
 		return nil, err
 	}
-	pkg, err := accessresult.BuildSearched(s.Profile.Organisation.Name, res, own, info, searched, now)
+	pkg, err := accessresult.BuildSearched(s.d.Profile.Organisation.Name, res, own, info, searched, now)
 	if err != nil {
 		return nil, fmt.Errorf("build access package: %w", err)
 	}
-	sealed, err := s.Sealer.Seal(resultAAD(c.Reference), pkg)
+	sealed, err := s.d.Sealer.Seal(resultAAD(c.Reference), pkg)
 	if err != nil {
 		return nil, fmt.Errorf("seal access package: %w", err)
 	}
@@ -204,7 +204,7 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 	if _, to := c.Recipient(); to == "" {
 		p.expires = paperResultExpiry(now)
 	}
-	if err := s.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, p.expires); err != nil {
+	if err := s.d.Blobs.PutAccessPackage(ctx, c.Reference, p.key, sealed, p.expires); err != nil {
 		return nil, fmt.Errorf("store access package: %w", err)
 	}
 	p.stored, p.size, p.extracts = true, len(pkg), countExtracts(c)
@@ -214,8 +214,8 @@ func (s *Service) prepareDecision(ctx context.Context, c *request.Case, events [
 // resultAAD binds a sealed package to its case and keeps it apart from the ID copy.
 func resultAAD(ref string) string { return ref + "#access-result" }
 
-func (s *Service) resultExpiry(now time.Time) time.Time {
-	days := s.Profile.Links.ResultDays
+func (s *core) resultExpiry(now time.Time) time.Time {
+	days := s.d.Profile.Links.ResultDays
 	if days <= 0 {
 		days = 14
 	}
@@ -225,7 +225,7 @@ func (s *Service) resultExpiry(now time.Time) time.Time {
 // ownRecords is what Privacyloket itself keeps about the requester: it is part of the answer to
 // an access request too. Staff are named by role, not by address. events and letters are the
 // case's, read with it.
-func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []*outbox.Letter) accessresult.Own {
+func (s *Casework) ownRecords(c *request.Case, events []request.Event, letters []*outbox.Letter) accessresult.Own {
 	own := accessresult.Own{
 		Reference: c.Reference, RequestType: string(c.Type), Status: string(c.Status), Lang: c.Lang,
 		ReceivedOn: c.Received.String(), DueDate: c.DueDate.String(),
@@ -260,7 +260,7 @@ func (s *Service) ownRecords(c *request.Case, events []request.Event, letters []
 // decide records the decision on c and returns the letters it causes: the decision to the
 // requester, the result link for access, and a correction notice to each recipient staff
 // confirmed (GDPR 19, art19.go).
-func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
+func (s *core) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := &request.Decision{Outcome: request.Outcome(in.Outcome), Motivation: strings.TrimSpace(in.Motivation), Ground: request.Ground(in.Ground),
 		RecipientsNote: strings.TrimSpace(in.RecipientsNote), AccessInfo: strings.TrimSpace(in.AccessInfo), DecidedBy: staff, DecidedAt: now}
 	if d.Ground == request.Accurate || d.Ground == request.Excessive || d.Ground == request.ManifestlyUnfounded {
@@ -323,8 +323,8 @@ func (s *Service) decide(c *request.Case, staff string, in StaffInput, pre *prep
 // accessInfo is the profile's standard GDPR 15(1) answer in c's language, spoken to the data
 // subject or, where a representative reads it, about the person represented, with what staff
 // added.
-func (s *Service) accessInfo(c *request.Case, particular string) *letter.AccessInfo {
-	a, lang, subject := s.Profile.AccessInfo, c.Lang, ""
+func (s *core) accessInfo(c *request.Case, particular string) *letter.AccessInfo {
+	a, lang, subject := s.d.Profile.AccessInfo, c.Lang, ""
 	if c.Representative != nil {
 		subject = c.Subject.Name
 	}
@@ -335,14 +335,14 @@ func (s *Service) accessInfo(c *request.Case, particular string) *letter.AccessI
 
 // consult records the third party and returns their letter: the nature of the request only,
 // never the requester's details, and the term to object (docs/rules.md §4).
-func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
-	days := s.Profile.ThirdParty.ObjectionDays
+func (s *Casework) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
+	days := s.d.Profile.ThirdParty.ObjectionDays
 	c.ThirdParty = &request.ThirdParty{Name: strings.TrimSpace(in.ThirdPartyName), Email: strings.ToLower(in.ThirdPartyEmail),
 		Address: strings.TrimSpace(in.ThirdPartyAddress), AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}
 	l := s.newLetter(c, letter.ThirdPartyConsultation, c.ThirdParty.Email, now.Format(time.RFC3339Nano), now)
 	l.Lang, l.Data.RecipientName, l.Data.Representative = "nl", c.ThirdParty.Name, nil
 	l.Data.Org = s.orgIn("nl")
-	l.Data.ThirdParty = &letter.ThirdPartyInfo{ObjectionDays: days, ObjectionDue: c.ThirdParty.ObjectionDue, StateTerm: s.Profile.ThirdParty.StateTermInLetter}
+	l.Data.ThirdParty = &letter.ThirdPartyInfo{ObjectionDays: days, ObjectionDue: c.ThirdParty.ObjectionDue, StateTerm: s.d.Profile.ThirdParty.StateTermInLetter}
 	l.DueDate = c.ThirdParty.ObjectionDue // custom_args.dueDate: the end of their term to object (docs/contract.md §5)
 	if c.ThirdParty.Email == "" {
 		// By post (docs/rules.md §4): the letter waits on the desk; the answer comes by phone,
@@ -350,7 +350,7 @@ func (s *Service) consult(c *request.Case, in StaffInput, now time.Time) *outbox
 		l.Data.ByPost = true
 		return l
 	}
-	linkDays := s.Profile.Links.ThirdPartyDays
+	linkDays := s.d.Profile.Links.ThirdPartyDays
 	if linkDays < days+1 {
 		linkDays = days + 1
 	}
@@ -366,7 +366,7 @@ func ConsultationTooLate(c *request.Case) bool {
 
 // ThirdPartyAnswer records a consulted third party's answer. An objection means their data is
 // masked in what is disclosed. The case returns to staff.
-func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comment string) (*request.Case, error) {
+func (s *Intake) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comment string) (*request.Case, error) {
 	a := request.ThirdPartyAnswer(answer)
 	if a != request.ThirdPartyAgrees && a != request.ThirdPartyObjects {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "decision", Code: "invalid"}}}
@@ -374,7 +374,7 @@ func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comm
 	if len(comment) > 5000 {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "comment", Code: "too_long"}}}
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	return s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		tp := c.ThirdParty
 		if tp == nil || !strings.EqualFold(tp.Email, email) || tp.Answer != "" {
@@ -402,11 +402,11 @@ func (s *Service) ThirdPartyAnswer(ctx context.Context, ref, email, answer, comm
 
 // DownloadResult returns the access package while its link is valid, and logs each download in
 // the case's audit trail.
-func (s *Service) DownloadResult(ctx context.Context, ref string) ([]byte, error) {
-	if s.Sealer == nil {
+func (s *Intake) DownloadResult(ctx context.Context, ref string) ([]byte, error) {
+	if s.d.Sealer == nil {
 		return nil, errors.New("app: DownloadResult needs a Sealer")
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		if c.Result == nil || !now.Before(c.Result.ExpiresAt) {
 			return Change{}, ErrNotFound
@@ -417,14 +417,14 @@ func (s *Service) DownloadResult(ctx context.Context, ref string) ([]byte, error
 	if err != nil {
 		return nil, err
 	}
-	sealed, err := s.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
+	sealed, err := s.d.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
 	if err != nil {
 		return nil, err
 	}
-	pkg, err := s.Sealer.Open(resultAAD(ref), sealed)
+	pkg, err := s.d.Sealer.Open(resultAAD(ref), sealed)
 	if err != nil {
 		return nil, fmt.Errorf("open access package of %s: %w", ref, err)
 	}
-	s.Logger.InfoContext(ctx, "access result downloaded", "reference", ref)
+	s.d.Logger.InfoContext(ctx, "access result downloaded", "reference", ref)
 	return pkg, nil
 }

@@ -28,7 +28,7 @@ func ready(t *testing.T, s *testenv.Stack, sub request.Submission) *request.Case
 		in.Method, in.DocumentType = "id_copy", "passport"
 	}
 	var err error
-	if c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, in); err != nil {
+	if c, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, in); err != nil {
 		t.Fatal(err)
 	}
 	return c
@@ -37,7 +37,7 @@ func ready(t *testing.T, s *testenv.Stack, sub request.Submission) *request.Case
 func decide(t *testing.T, s *testenv.Stack, ref string, in app.StaffInput) *request.Case {
 	t.Helper()
 	in.Action = request.ActDecide
-	c, err := s.Svc.StaffAct(ctx, ref, staffLink, in)
+	c, err := s.App.Casework.StaffAct(ctx, ref, staffLink, in)
 	if err != nil {
 		t.Fatalf("decide: %v", err)
 	}
@@ -76,7 +76,7 @@ func testAccessGrantedWithDownload(t *testing.T, backend testenv.Backend) {
 	mustContain(t, "result_ready", strings.ToLower(ready.Text), "json", "csv", "gratis")
 	_ = dec
 
-	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+	pkg, err := s.App.Intake.DownloadResult(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -111,10 +111,10 @@ func testAccessGrantedWithDownload(t *testing.T, backend testenv.Backend) {
 	}
 	// After the link's term the package is gone.
 	s.Clock.Add(15 * 24 * time.Hour)
-	if _, err := s.Svc.DownloadResult(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.App.Intake.DownloadResult(ctx, c.Reference); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("download after expiry: %v", err)
 	}
-	if _, err := s.Svc.Tick(ctx, s.Clock.Now()); err != nil {
+	if _, err := s.App.Sweep.Tick(ctx, s.Clock.Now()); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Store.AccessPackage(ctx, c.Reference, c.Result.Key); !errors.Is(err, app.ErrNotFound) {
@@ -179,7 +179,7 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 		{app.StaffInput{Outcome: "granted", ResultFile: []byte("a,b\n1,2,3\n")}, "resultFile"},
 	} {
 		tc.in.Action = request.ActDecide
-		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
+		_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, tc.in)
 		var verr *app.ValidationError
 		if !errors.As(err, &verr) {
 			t.Errorf("%+v: %v, want ValidationError", tc.in.Outcome, err)
@@ -222,7 +222,7 @@ func testDecisionValidation(t *testing.T, backend testenv.Backend) {
 		{k.Reference, app.StaffInput{Outcome: "granted"}, "motivation:required"},
 	} {
 		tc.in.Action = request.ActDecide
-		_, err := s.Svc.StaffAct(ctx, tc.ref, staffLink, tc.in)
+		_, err := s.App.Casework.StaffAct(ctx, tc.ref, staffLink, tc.in)
 		if got := strings.Join(fields(t, err), " "); got != tc.want {
 			t.Errorf("%+v: fields %s, want %s", tc.in, got, tc.want)
 		}
@@ -288,7 +288,7 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Now: amsterdam("2026-03-02 10:00")})
 	consult := func(email string) *request.Case {
 		c := ready(t, s, access(email))
-		c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurman Bakker", ThirdPartyEmail: "bakker@buren.test"})
+		c, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurman Bakker", ThirdPartyEmail: "bakker@buren.test"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -308,22 +308,22 @@ func testThirdPartyConsultation(t *testing.T, backend testenv.Backend) {
 	}
 	// Deciding before the third party answered is allowed (docs/contract.md §3), but their data then
 	// counts as masked: a full grant is refused, and nothing changes.
-	_, err := s.Svc.StaffAct(ctx, a.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	_, err := s.App.Casework.StaffAct(ctx, a.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
 	var verr *app.ValidationError
 	if !errors.As(err, &verr) || len(verr.Fields) != 1 || verr.Fields[0].Field != "outcome" || verr.Fields[0].Code != "third_party_masked" {
 		t.Errorf("granting in full while the third party may still object: %v, want outcome third_party_masked", err)
 	}
-	if _, err := s.Svc.ThirdPartyAnswer(ctx, a.Reference, "someone@else.test", "agree", ""); !errors.Is(err, app.ErrNotAllowed) {
+	if _, err := s.App.Intake.ThirdPartyAnswer(ctx, a.Reference, "someone@else.test", "agree", ""); !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("answer from another address: %v", err)
 	}
-	a, err = s.Svc.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "object", "Ik wil niet genoemd worden.")
+	a, err = s.App.Intake.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "object", "Ik wil niet genoemd worden.")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.Status != request.InProgress || !a.ThirdParty.Mask {
 		t.Errorf("after objection: %s mask=%v", a.Status, a.ThirdParty.Mask)
 	}
-	if _, err := s.Svc.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "agree", ""); !errors.Is(err, app.ErrNotAllowed) {
+	if _, err := s.App.Intake.ThirdPartyAnswer(ctx, a.Reference, "bakker@buren.test", "agree", ""); !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("second answer: %v", err)
 	}
 	decide(t, s, a.Reference, app.StaffInput{Outcome: "partly_granted", Motivation: "Gegevens van een ander zijn afgeschermd.", Ground: "protection_of_rights", ResultFile: []byte(`{"a":"b"}`)})
@@ -372,11 +372,11 @@ func testRestrictionAndPortability(t *testing.T, backend testenv.Backend) {
 	p := access("mee@tenant.test")
 	p.Type, p.RecipientEmail = "portability", "verhuur@nieuwe-corporatie.test"
 	c = ready(t, s, p)
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted"})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted"})
 	if got := strings.Join(fields(t, err), " "); got != "resultFile:required" {
 		t.Errorf("portability without the data: %s", got)
 	}
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "accurate", Evidence: "y"})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "accurate", Evidence: "y"})
 	if got := strings.Join(fields(t, err), " "); got != "ground:ground_type" {
 		t.Errorf("portability refused on a rectification's ground: %s", got)
 	}
@@ -402,7 +402,7 @@ func TestThirdPartyConsultationByPost(t *testing.T) {
 func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-02 10:00")})
 	c := ready(t, s, access("overlast@tenant.test"))
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurvrouw de Boer"})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActConsult, ThirdPartyName: "Buurvrouw de Boer"})
 	if got := strings.Join(fields(t, err), " "); got != "thirdPartyEmail:email_or_address" {
 		t.Errorf("consult without an address: %s", got)
 	}
@@ -413,7 +413,7 @@ func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
 	}
 	var post *outbox.Letter
 	testenv.Eventually(t, "the consultation waits to be posted", func() bool {
-		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		v, err := s.App.Desk.Desk(ctx, app.DeskFilter{})
 		if err != nil {
 			return false
 		}
@@ -424,7 +424,7 @@ func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
 		}
 		return post != nil
 	})
-	pv, err := s.Svc.PostLetter(ctx, post.ID)
+	pv, err := s.App.Desk.PostLetter(ctx, post.ID)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,7 +437,7 @@ func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
 			t.Errorf("the consultation by post says %q:\n%s", never, pv.Text)
 		}
 	}
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone})
 	if got := strings.Join(fields(t, err), " "); got != "answer:required" {
 		t.Errorf("recording no answer: %s", got)
 	}
@@ -445,7 +445,7 @@ func testThirdPartyConsultationByPost(t *testing.T, backend testenv.Backend) {
 	if c.Status != request.InProgress || !c.ThirdParty.Mask || c.ThirdParty.Answer != request.ThirdPartyObjects {
 		t.Errorf("after the recorded objection: %s %+v", c.Status, c.ThirdParty)
 	}
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone, ThirdPartyAnswer: "agree"})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActThirdPartyDone, ThirdPartyAnswer: "agree"})
 	notAllowed(t, s, err, "", c)
 }
 
@@ -457,7 +457,7 @@ func TestFees(t *testing.T) {
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
 	c := ready(t, s, access("fee@tenant.test"))
 	in := app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5,00", FeeBasis: "further_copy"}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, in)
 	if got := strings.Join(fields(t, err), " "); got != "fee:fee_not_allowed" {
 		t.Errorf("a fee under Vallei Wonen's profile: %s", got)
 	}
@@ -472,7 +472,7 @@ func TestFees(t *testing.T) {
 		{app.StaffInput{Outcome: "granted", ResultFile: []byte(`{"a":"b"}`), Fee: "5", FeeBasis: "admin"}, "feeBasis:invalid"},
 	} {
 		tc.in.Action = request.ActDecide
-		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
+		_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, tc.in)
 		if got := strings.Join(fields(t, err), " "); got != tc.want {
 			t.Errorf("%+v: %s, want %s", tc.in, got, tc.want)
 		}
@@ -486,7 +486,7 @@ func TestFees(t *testing.T) {
 	k := access("fee-k@tenant.test")
 	k.Type, k.Details = "complaint", "x"
 	kc := ready(t, s, k)
-	_, err = s.Svc.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "x", Fee: "5", FeeBasis: "excessive"})
+	_, err = s.App.Casework.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "x", Fee: "5", FeeBasis: "excessive"})
 	if got := strings.Join(fields(t, err), " "); got != "fee:fee_not_allowed" {
 		t.Errorf("a fee on a complaint: %s", got)
 	}

@@ -46,22 +46,22 @@ const (
 
 // DeskHolder reports whether addr may hold a desk link now: it is on the staff list (profile or
 // STAFF_EMAILS) or is the privacy officer. A link whose holder left the list stops working.
-func (s *Service) DeskHolder(addr string) bool {
+func (s *Desk) DeskHolder(addr string) bool {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	if addr == "" {
 		return false
 	}
-	if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" && strings.EqualFold(po, addr) {
+	if po := s.d.Profile.Organisation.PrivacyOfficerEmail; po != "" && strings.EqualFold(po, addr) {
 		return true
 	}
 	return slices.ContainsFunc(s.staff, func(a string) bool { return strings.EqualFold(a, addr) })
 }
 
 // deskHolders are the staff addresses and the privacy officer, each once.
-func (s *Service) deskHolders() []string {
+func (s *core) deskHolders() []string {
 	var out []string
 	seen := map[string]bool{}
-	for _, a := range append(slices.Clone(s.staff), s.Profile.Organisation.PrivacyOfficerEmail) {
+	for _, a := range append(slices.Clone(s.staff), s.d.Profile.Organisation.PrivacyOfficerEmail) {
 		k := strings.ToLower(strings.TrimSpace(a))
 		if k != "" && !seen[k] {
 			seen[k] = true
@@ -73,7 +73,7 @@ func (s *Service) deskHolders() []string {
 
 // signInLimits are the counters one sign-in for addr from cl counts against (see deskClientMax).
 // Their keys are pseudonyms, apart from the form's counters.
-func (s *Service) signInLimits(addr string, cl Client) []Limit {
+func (s *Desk) signInLimits(addr string, cl Client) []Limit {
 	mail := request.LimitKeyEmail(addr)
 	out := []Limit{
 		{Key: "desk-em-" + s.pseudonym(cl.IP+"\x00"+mail), Max: deskClientAddrMax, Window: time.Hour},
@@ -88,14 +88,14 @@ func (s *Service) signInLimits(addr string, cl Client) []Limit {
 // RequestDeskLink answers a sign-in: when addr is a desk holder a desk_link letter goes to it.
 // The caller answers the same whatever happened (no enumeration); only a rate limit (counted
 // in the store, the same for holders and strangers) returns *RateLimitedError.
-func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) error {
-	now := s.Clock()
+func (s *Desk) RequestDeskLink(ctx context.Context, addr string, cl Client) error {
+	now := s.d.Clock()
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	if !validEmail(addr) {
 		return &ValidationError{Fields: []request.FieldError{{Field: "email", Code: "email"}}}
 	}
 	// Floods of mail to one address are bounded by the letter id too (one per window).
-	if err := s.Cases.Count(ctx, s.signInLimits(addr, cl), now); err != nil {
+	if err := s.d.Cases.Count(ctx, s.signInLimits(addr, cl), now); err != nil {
 		var rl *RateLimitedError
 		if errors.As(err, &rl) {
 			return err
@@ -103,26 +103,26 @@ func (s *Service) RequestDeskLink(ctx context.Context, addr string, cl Client) e
 		return fmt.Errorf("count sign-in: %w", err)
 	}
 	if !s.DeskHolder(addr) {
-		s.Logger.InfoContext(ctx, "desk sign-in for an address not on the list")
+		s.d.Logger.InfoContext(ctx, "desk sign-in for an address not on the list")
 		return nil
 	}
 	l := s.deskLetter(letter.DeskLink, addr, now.Truncate(deskLinkWindow).UTC().Format(time.RFC3339), now)
-	switch err := s.Outbox.QueueLetter(ctx, l); {
+	switch err := s.d.Outbox.QueueLetter(ctx, l); {
 	case errors.Is(err, ErrExists):
-		s.Logger.InfoContext(ctx, "desk link already sent in this window", "letter_id", l.ID)
+		s.d.Logger.InfoContext(ctx, "desk link already sent in this window", "letter_id", l.ID)
 		return nil // one link per window is enough
 	case err != nil:
 		return fmt.Errorf("queue desk link: %w", err)
 	}
-	s.Logger.InfoContext(ctx, "desk link queued", "letter_id", l.ID)
+	s.d.Logger.InfoContext(ctx, "desk link queued", "letter_id", l.ID)
 	s.publish(ctx, []*outbox.Letter{l})
 	return nil
 }
 
 // deskLetter is a letter about no case to a desk holder, with their personal desk link.
-func (s *Service) deskLetter(kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
+func (s *core) deskLetter(kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	l := &outbox.Letter{
-		ID: outbox.ID(s.PseudonymKey, "", kind, to, disc), Kind: kind, Lang: staffLang, To: to,
+		ID: outbox.ID(s.d.PseudonymKey, "", kind, to, disc), Kind: kind, Lang: staffLang, To: to,
 		Status: outbox.Pending, CreatedAt: now,
 		Data: letter.Data{Org: s.org()},
 		// Nothing in it outlives its link by much.
@@ -138,7 +138,7 @@ const DeskReference = "desk"
 // addDeskLink attaches a personal desk link (purpose desk, no case), signed when sent. It
 // lives DeskLinkLife and only opens a session; it says when it was made, so that signing out
 // everywhere ends it.
-func (s *Service) addDeskLink(l *outbox.Letter, key, function, to string, now time.Time) {
+func (s *core) addDeskLink(l *outbox.Letter, key, function, to string, now time.Time) {
 	s.addLink(l, key, function, linktoken.Desk, to, "", now, int(DeskLinkLife/(24*time.Hour)))
 	c := &l.Links[len(l.Links)-1].Claims
 	c.Reference, c.Issued = DeskReference, now.UnixMilli()
@@ -256,23 +256,23 @@ type DeskView struct {
 }
 
 // Desk returns the overview as of now, filtered by f (the counts are of every open case).
-func (s *Service) Desk(ctx context.Context, f DeskFilter) (*DeskView, error) {
-	return s.desk(ctx, f, s.Clock())
+func (s *Desk) Desk(ctx context.Context, f DeskFilter) (*DeskView, error) {
+	return s.desk(ctx, f, s.d.Clock())
 }
 
-func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskView, error) {
-	cases, err := s.DeskStore.OpenCases(ctx, deskMaxCases)
+func (s *Desk) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskView, error) {
+	cases, err := s.d.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}
-	post, err := s.DeskStore.LettersToPost(ctx, deskMaxToPost)
+	post, err := s.d.DeskStore.LettersToPost(ctx, deskMaxToPost)
 	if err != nil {
 		return nil, fmt.Errorf("letters to post: %w", err)
 	}
 	v := &DeskView{Today: deadline.DateIn(now), ToPost: post, Cases: []DeskCase{}}
 	listed := cases
 	if f.Status.Finished() {
-		if listed, err = s.DeskStore.CasesIn(ctx, f.Status, deskMaxCases); err != nil {
+		if listed, err = s.d.DeskStore.CasesIn(ctx, f.Status, deskMaxCases); err != nil {
 			return nil, fmt.Errorf("cases %s: %w", f.Status, err)
 		}
 		slices.Reverse(listed) // the most recent first
@@ -280,7 +280,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 	ref, byRef := searchReference(f.Query)
 	if byRef {
 		// A reference finds its case whatever its status, so that staff reach a decided case.
-		switch c, err := s.Cases.Case(ctx, ref); {
+		switch c, err := s.d.Cases.Case(ctx, ref); {
 		case errors.Is(err, ErrNotFound):
 			listed = nil
 		case err != nil:
@@ -330,7 +330,7 @@ func (s *Service) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskV
 	return v, nil
 }
 
-func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
+func (s *core) deskCase(c *request.Case, today civil.Date) DeskCase {
 	dc := DeskCase{Reference: c.Reference, Type: c.Type, Status: c.Status, Channel: ChannelOf(c),
 		ReceivedAt: c.SubmittedAt, Received: c.Received, DueDate: c.DueDate, Extended: c.Extended,
 		WaitingOn: WaitingOn(c), LinkGeneration: c.LinkGeneration, Handler: c.Handler,
@@ -359,13 +359,13 @@ func (s *Service) deskCase(c *request.Case, today civil.Date) DeskCase {
 
 // workingDaysBetween counts the working days after from up to and including to; negative when
 // to lies before from.
-func (s *Service) workingDaysBetween(from, to civil.Date) int {
+func (s *core) workingDaysBetween(from, to civil.Date) int {
 	n, sign := 0, 1
 	if to.Before(from) {
 		from, to, sign = to, from, -1
 	}
 	for d := from.AddDays(1); !d.After(to); d = d.AddDays(1) {
-		if s.Calendar.IsWorkingDay(d) {
+		if s.d.Calendar.IsWorkingDay(d) {
 			n++
 		}
 	}
@@ -420,8 +420,8 @@ type IntakeResult struct {
 // receipt (a due date already past is kept, and shows as overdue), and the receipt goes out at
 // once, by post when there is no e-mail address. An open case with the same e-mail address, or
 // the same name and birth date, stops the intake with a *DuplicateError unless ConfirmDuplicate.
-func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (*IntakeResult, error) {
-	now := s.Clock()
+func (s *Desk) Intake(ctx context.Context, staff string, in request.Intake) (*IntakeResult, error) {
+	now := s.d.Clock()
 	today := deadline.DateIn(now)
 	v, errs := in.Validate(today, deadline.AddMonths(today, -request.PastConfirmMonths))
 	if !v.ReceivedOn.IsZero() && v.ReceivedOn.Before(deadline.AddMonths(today, -intakeMaxPastMonths)) {
@@ -450,13 +450,13 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 	if v.ReceivedOn == today {
 		c.SubmittedAt = now
 	}
-	if c.DueDate, err = s.Calendar.Due(s.Profile, c.Type, c.Received, 0); err != nil {
+	if c.DueDate, err = s.d.Calendar.Due(s.d.Profile, c.Type, c.Received, 0); err != nil {
 		return nil, fmt.Errorf("due date: %w", err)
 	}
-	askID := s.Profile.Identity.IDCopy == policy.IDCopyAlways
+	askID := s.d.Profile.Identity.IDCopy == policy.IDCopyAlways
 	if askID {
 		c.Status, c.Identity.CopyRequired, c.Identity.AskedAt = request.AwaitingIdentity, true, now
-		if s.Profile.Identity.SuspendClock {
+		if s.d.Profile.Identity.SuspendClock {
 			c.Identity.RequestedAt = now
 		}
 	}
@@ -467,13 +467,13 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		receipt := s.newLetter(c, letter.Receipt, to, "", now)
 		receipt.DueDate = c.DueDate
 		receipt.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
-		s.addLink(receipt, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+		s.addLink(receipt, "status", "RequestStatus", linktoken.Status, "", "", now, s.d.Profile.Links.RequesterDays)
 		letters := []*outbox.Letter{receipt}
 		if askID {
 			l := s.newLetter(c, letter.IDRequested, to, "confirm", now)
 			l.Data.Reason = idReason(c.Lang)
 			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
-			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.d.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 		}
 		for _, addr := range s.staff {
@@ -488,14 +488,14 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 		}
 		ch := Change{Letters: letters, Events: events}
 		s.retain(c)
-		err := s.Cases.Submit(ctx, c, ch, nil)
+		err := s.d.Cases.Submit(ctx, c, ch, nil)
 		if errors.Is(err, ErrExists) && attempt < 3 {
 			continue
 		}
 		if err != nil {
 			return nil, err
 		}
-		s.Logger.InfoContext(ctx, "request registered at the desk", "reference", c.Reference, "type", string(c.Type),
+		s.d.Logger.InfoContext(ctx, "request registered at the desk", "reference", c.Reference, "type", string(c.Type),
 			"channel", string(c.Channel), "received_on", c.Received.String())
 		s.publish(ctx, letters)
 		break
@@ -505,15 +505,15 @@ func (s *Service) Intake(ctx context.Context, staff string, in request.Intake) (
 			return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActPossibleDuplicate, Detail: c.Reference}}}, nil
 		})
 		if err != nil {
-			s.Logger.ErrorContext(ctx, "note duplicate failed", "reference", ref, "error", err)
+			s.d.Logger.ErrorContext(ctx, "note duplicate failed", "reference", ref, "error", err)
 		}
 	}
 	return &IntakeResult{Case: c, Duplicates: dups}, nil
 }
 
 // duplicates lists open cases with the same e-mail address, or the same name and birth date.
-func (s *Service) duplicates(ctx context.Context, p request.Person) ([]string, error) {
-	open, err := s.DeskStore.OpenCases(ctx, deskMaxCases)
+func (s *Desk) duplicates(ctx context.Context, p request.Person) ([]string, error) {
+	open, err := s.d.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
 	}

@@ -33,7 +33,7 @@ func TestDigestNamesIdentityWaitingTooLong(t *testing.T) {
 			t.Errorf("%d id_requested letters by 23 April, want the question and its reminder", n)
 		}
 		s.Clock.Set(amsterdam("2026-04-23 09:00"))
-		if v, err := s.Svc.Desk(ctx, app.DeskFilter{}); err != nil || v.Counts.IdentityLate != 0 {
+		if v, err := s.App.Desk.Desk(ctx, app.DeskFilter{}); err != nil || v.Counts.IdentityLate != 0 {
 			t.Errorf("desk within the reply term: %v, %+v", err, v)
 		}
 		tick(t, s, "2026-04-24 09:00")
@@ -48,7 +48,7 @@ func TestDigestNamesIdentityWaitingTooLong(t *testing.T) {
 			t.Errorf("digest after the reply term does not name the case:\n%s\n%s", last.Subject, last.Text)
 		}
 		s.Clock.Set(amsterdam("2026-04-24 09:00"))
-		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		v, err := s.App.Desk.Desk(ctx, app.DeskFilter{})
 		if err != nil || v.Counts.IdentityLate != 1 || len(v.Cases) != 1 || !v.Cases[0].IdentityLate {
 			t.Errorf("desk after the reply term: %v, %+v", err, v)
 		}

@@ -25,13 +25,13 @@ import (
 // MarkPosted records that staff printed and posted a letter; the posting date counts as the
 // day it was sent. A letter that is not a postable letter of this organisation is a
 // *ValidationError on letterId; one posted before is ErrAlreadyPosted.
-func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Letter, error) {
+func (s *Desk) MarkPosted(ctx context.Context, staff, id string) (*outbox.Letter, error) {
 	bad := &ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "invalid"}}}
 	if id = strings.TrimSpace(id); id == "" {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "letterId", Code: "required"}}}
 	}
-	now := s.Clock()
-	l, err := s.DeskStore.MarkPosted(ctx, id, now)
+	now := s.d.Clock()
+	l, err := s.d.DeskStore.MarkPosted(ctx, id, now)
 	switch {
 	case errors.Is(err, ErrNotFound), errors.Is(err, ErrNotPostable):
 		return nil, bad
@@ -55,7 +55,7 @@ func (s *Service) MarkPosted(ctx context.Context, staff, id string) (*outbox.Let
 			return Change{Events: events}, nil
 		})
 		if err != nil && !errors.Is(err, ErrNotFound) {
-			s.Logger.ErrorContext(ctx, "note posted letter failed", "reference", l.Reference, "error", err)
+			s.d.Logger.ErrorContext(ctx, "note posted letter failed", "reference", l.Reference, "error", err)
 		}
 	}
 	return l, nil
@@ -94,7 +94,7 @@ type PaperResult struct {
 
 // PostLetter returns a letter that goes by post, ready to print. ErrNotFound when id is not a
 // letter by post of a case of this organisation.
-func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error) {
+func (s *Desk) PostLetter(ctx context.Context, id string) (*PrintView, error) {
 	ref, ok := referenceOf(id)
 	if !ok {
 		return nil, ErrNotFound
@@ -120,11 +120,11 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 	if n := l.Data.Correction; l.Kind == letter.CorrectionNotice && n != nil {
 		name, address = n.Recipient, n.RecipientAddress // a notice of GDPR 19 by post (art19.go)
 	}
-	day := deadline.DateIn(s.Clock())
+	day := deadline.DateIn(s.d.Clock())
 	if l.Status == outbox.Posted {
 		day = deadline.DateIn(l.SentAt)
 	}
-	v := &PrintView{Letter: l, OrgName: s.Profile.Organisation.Name, OrgAddress: s.Profile.Organisation.PostalAddress,
+	v := &PrintView{Letter: l, OrgName: s.d.Profile.Organisation.Name, OrgAddress: s.d.Profile.Organisation.PostalAddress,
 		RecipientName: name, RecipientAddress: address, Date: day, Subject: subject, Text: text}
 	if l.Kind == letter.ResultReady {
 		if v.Result, err = s.paperResult(ctx, c); err != nil {
@@ -137,12 +137,12 @@ func (s *Service) PostLetter(ctx context.Context, id string) (*PrintView, error)
 // PostLetterFor is PostLetter for staff member staff. An access result by post shows all of
 // the requester's data, so opening it is an event of the case (who, when), as a view of the
 // ID copy is.
-func (s *Service) PostLetterFor(ctx context.Context, staff, id string) (*PrintView, error) {
+func (s *Desk) PostLetterFor(ctx context.Context, staff, id string) (*PrintView, error) {
 	v, err := s.PostLetter(ctx, id)
 	if err != nil || v.Result == nil {
 		return v, err
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	_, err = s.update(ctx, v.Letter.Reference, func(c *request.Case) (Change, error) {
 		return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActResultViewed}}}, nil
 	})
@@ -155,8 +155,8 @@ func (s *Service) PostLetterFor(ctx context.Context, staff, id string) (*PrintVi
 // ExportCaseFor is ExportCase for the staff member holding link by to case ref (the StaffCase
 // page's export): the link is checked against the case in the transaction that records the
 // export, as for any other use of it, and a link that no longer works is ErrLinkRevoked.
-func (s *Service) ExportCaseFor(ctx context.Context, ref string, by StaffLink) (report.Export, error) {
-	now := s.Clock()
+func (s *Desk) ExportCaseFor(ctx context.Context, ref string, by StaffLink) (report.Export, error) {
+	now := s.d.Clock()
 	c, events, ls, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
 		if err := s.checkLink(c, by); err != nil {
 			return Change{}, err
@@ -177,21 +177,21 @@ func (s *Service) ExportCaseFor(ctx context.Context, ref string, by StaffLink) (
 var ErrResultGone = errors.New("app: the access result is no longer stored")
 
 // paperResult opens the case's access package for printing.
-func (s *Service) paperResult(ctx context.Context, c *request.Case) (*PaperResult, error) {
+func (s *Desk) paperResult(ctx context.Context, c *request.Case) (*PaperResult, error) {
 	if c.Result == nil {
 		return nil, ErrResultGone
 	}
-	if s.Sealer == nil {
+	if s.d.Sealer == nil {
 		return nil, errors.New("app: a result by post needs a Sealer")
 	}
-	sealed, err := s.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
+	sealed, err := s.d.Blobs.AccessPackage(ctx, c.Reference, c.Result.Key)
 	if errors.Is(err, ErrNotFound) {
 		return nil, ErrResultGone
 	}
 	if err != nil {
 		return nil, fmt.Errorf("access package of %s: %w", c.Reference, err)
 	}
-	pkg, err := s.Sealer.Open(resultAAD(c.Reference), sealed)
+	pkg, err := s.d.Sealer.Open(resultAAD(c.Reference), sealed)
 	if err != nil {
 		return nil, fmt.Errorf("open access package of %s: %w", c.Reference, err)
 	}

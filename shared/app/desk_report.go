@@ -15,12 +15,12 @@ import (
 // Report computes the accountability report for the requests received from from to to
 // (inclusive), as they stand now, with the facts of each case (for the CSV). It reads only the
 // period's cases (an index on the day of receipt).
-func (s *Service) Report(ctx context.Context, from, to civil.Date) (report.Report, []report.CaseFacts, error) {
-	return s.report(ctx, from, to, s.Clock())
+func (s *Desk) Report(ctx context.Context, from, to civil.Date) (report.Report, []report.CaseFacts, error) {
+	return s.report(ctx, from, to, s.d.Clock())
 }
 
-func (s *Service) report(ctx context.Context, from, to civil.Date, now time.Time) (report.Report, []report.CaseFacts, error) {
-	got, err := s.DeskStore.CasesReceived(ctx, from, to.AddDays(1))
+func (s *core) report(ctx context.Context, from, to civil.Date, now time.Time) (report.Report, []report.CaseFacts, error) {
+	got, err := s.d.DeskStore.CasesReceived(ctx, from, to.AddDays(1))
 	if err != nil {
 		return report.Report{}, nil, fmt.Errorf("cases received: %w", err)
 	}
@@ -37,8 +37,8 @@ func (s *Service) report(ctx context.Context, from, to civil.Date, now time.Time
 
 // ReportTasks lists the search tasks of the requests received from from to to (inclusive), for
 // the report's CSV with rows=tasks.
-func (s *Service) ReportTasks(ctx context.Context, from, to civil.Date) ([]report.TaskFacts, error) {
-	got, err := s.DeskStore.CasesReceived(ctx, from, to.AddDays(1))
+func (s *Desk) ReportTasks(ctx context.Context, from, to civil.Date) ([]report.TaskFacts, error) {
+	got, err := s.d.DeskStore.CasesReceived(ctx, from, to.AddDays(1))
 	if err != nil {
 		return nil, fmt.Errorf("cases received: %w", err)
 	}
@@ -52,8 +52,8 @@ func (s *Service) ReportTasks(ctx context.Context, from, to civil.Date) ([]repor
 // ExportCase is one case's whole timeline for an auditor or the AP: events, letters with their
 // dates and kinds, who viewed what; never the ID copy or a letter's text. The export itself is
 // recorded in the timeline (who, when).
-func (s *Service) ExportCase(ctx context.Context, staff, ref string) (report.Export, error) {
-	now := s.Clock()
+func (s *Desk) ExportCase(ctx context.Context, staff, ref string) (report.Export, error) {
+	now := s.d.Clock()
 	c, events, ls, err := s.updateParts(ctx, ref, func(c *request.Case) (Change, error) {
 		return Change{Events: []request.Event{{At: now, Actor: staff, Action: request.ActExported}}}, nil
 	})

@@ -20,7 +20,7 @@ func TestDeskWaitingOnAfterIDCopy(t *testing.T) {
 	staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet met onze gegevens."})
 	waiting := func() (string, int) {
 		t.Helper()
-		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		v, err := s.App.Desk.Desk(ctx, app.DeskFilter{})
 		if err != nil || len(v.Cases) != 1 {
 			t.Fatalf("desk: %v %+v", err, v)
 		}
@@ -29,7 +29,7 @@ func TestDeskWaitingOnAfterIDCopy(t *testing.T) {
 	if on, n := waiting(); on != app.WaitingOnRequester || n != 1 {
 		t.Errorf("before the upload: waiting on %s, %d waiting on the requester", on, n)
 	}
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+	if _, err := s.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
 	if on, n := waiting(); on != app.WaitingOnStaff || n != 0 {
@@ -54,7 +54,7 @@ func TestDeskSearchAndFinished(t *testing.T) {
 		}
 		refs := func(f app.DeskFilter) []string {
 			t.Helper()
-			v, err := s.Svc.Desk(ctx, f)
+			v, err := s.App.Desk.Desk(ctx, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -93,7 +93,7 @@ func TestDeskSearchAndFinished(t *testing.T) {
 				t.Errorf("%s: %v, want %v", tc.name, got, tc.want)
 			}
 		}
-		v, _ := s.Svc.Desk(ctx, parse("", "Boer"))
+		v, _ := s.App.Desk.Desk(ctx, parse("", "Boer"))
 		if len(v.Cases) != 1 || v.Cases[0].Name != "Anna de  Boer" || v.Counts.Open != 2 {
 			t.Errorf("search result %+v, counts %+v: want the name and the counts of every open case", v.Cases, v.Counts)
 		}

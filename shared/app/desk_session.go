@@ -43,7 +43,7 @@ var ErrNoSession = errors.New("no desk session")
 type DeskSession struct {
 	// ID is a keyed hash of the session's secret (the cookie's value), never the secret.
 	ID string
-	// Staff is the holder's staff key (Service.StaffKey): a keyed hash of the address.
+	// Staff is the holder's staff key (App.StaffKey): a keyed hash of the address.
 	Staff   string
 	Created time.Time
 	Expires time.Time
@@ -52,7 +52,7 @@ type DeskSession struct {
 // SessionStore keeps desk sessions and each staff member's sign-out moment. shared/firestoredb
 // implements it on Firestore, shared/memstore in memory; storetest.RunSessions is the contract.
 type SessionStore interface {
-	// OpenSession stores s, in one transaction with a read of the sign-out moment of s.Staff:
+	// OpenSession stores s, in one transaction with a read of the sign-out moment of s.d.Staff:
 	// when that moment is not before issued (the moment the desk link that opens s was made;
 	// the zero time when unknown) it stores nothing and returns ErrLinkRevoked. A session
 	// opened and a sign-out everywhere of the same staff member are serialised: the session
@@ -87,18 +87,18 @@ func (u DeskUser) FormTokenOK(tok string) bool {
 
 // StaffKey is the keyed hash that names a staff member in stored sessions and sign-out
 // records, so that neither holds an address.
-func (s *Service) StaffKey(addr string) string {
+func (s *core) StaffKey(addr string) string {
 	return s.pseudonym("staff\x00" + strings.ToLower(strings.TrimSpace(addr)))
 }
 
 // sessionID is the key a session is stored under: a keyed hash of its secret.
-func (s *Service) sessionID(secret string) string { return s.pseudonym("desk-session\x00" + secret) }
+func (s *Desk) sessionID(secret string) string { return s.pseudonym("desk-session\x00" + secret) }
 
 // formToken is the form token of the session with this secret.
-func (s *Service) formToken(secret string) string { return s.pseudonym("desk-form\x00" + secret) }
+func (s *Desk) formToken(secret string) string { return s.pseudonym("desk-form\x00" + secret) }
 
 // holderOf is the desk holder whose staff key is key; false when no one on the list has it.
-func (s *Service) holderOf(key string) (string, bool) {
+func (s *Desk) holderOf(key string) (string, bool) {
 	for _, a := range s.deskHolders() {
 		if s.StaffKey(a) == key {
 			return strings.ToLower(strings.TrimSpace(a)), true
@@ -110,7 +110,7 @@ func (s *Service) holderOf(key string) (string, bool) {
 // OpenDeskSession starts a desk session for the holder of the verified desk link c. It returns
 // the session's secret, for the cookie. A holder who is no longer on the staff list, or a link
 // issued before its holder signed out everywhere, is ErrLinkRevoked.
-func (s *Service) OpenDeskSession(ctx context.Context, c linktoken.Claims) (string, DeskUser, error) {
+func (s *Desk) OpenDeskSession(ctx context.Context, c linktoken.Claims) (string, DeskUser, error) {
 	if c.Purpose != linktoken.Desk || !s.DeskHolder(c.Subject) {
 		return "", DeskUser{}, fmt.Errorf("desk link of someone not on the staff list: %w", ErrLinkRevoked)
 	}
@@ -119,33 +119,33 @@ func (s *Service) OpenDeskSession(ctx context.Context, c linktoken.Claims) (stri
 		return "", DeskUser{}, fmt.Errorf("session secret: %w", err)
 	}
 	secret := base64.RawURLEncoding.EncodeToString(b[:])
-	now := s.Clock()
+	now := s.d.Clock()
 	sess := DeskSession{ID: s.sessionID(secret), Staff: s.StaffKey(c.Subject), Created: now, Expires: now.Add(DeskSessionLife)}
-	if err := s.Sessions.OpenSession(ctx, sess, c.IssuedAt()); err != nil {
+	if err := s.d.Sessions.OpenSession(ctx, sess, c.IssuedAt()); err != nil {
 		return "", DeskUser{}, err
 	}
-	s.Logger.InfoContext(ctx, "desk session opened")
+	s.d.Logger.InfoContext(ctx, "desk session opened")
 	return secret, DeskUser{Staff: strings.ToLower(strings.TrimSpace(c.Subject)), FormToken: s.formToken(secret)}, nil
 }
 
 // DeskSession is the holder of the session whose secret the cookie carries, checked now: it
 // exists and has not expired, its holder is on the staff list, and they have not signed out
 // everywhere since it began. ErrNoSession otherwise.
-func (s *Service) DeskSession(ctx context.Context, secret string) (DeskUser, error) {
+func (s *Desk) DeskSession(ctx context.Context, secret string) (DeskUser, error) {
 	if len(secret) != sessionSecretLen {
 		return DeskUser{}, ErrNoSession
 	}
 	if _, err := base64.RawURLEncoding.DecodeString(secret); err != nil {
 		return DeskUser{}, ErrNoSession
 	}
-	sess, err := s.Sessions.Session(ctx, s.sessionID(secret))
+	sess, err := s.d.Sessions.Session(ctx, s.sessionID(secret))
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return DeskUser{}, ErrNoSession
 	case err != nil:
 		return DeskUser{}, fmt.Errorf("desk session: %w", err)
 	}
-	if !s.Clock().Before(sess.Expires) {
+	if !s.d.Clock().Before(sess.Expires) {
 		return DeskUser{}, ErrNoSession
 	}
 	staff, ok := s.holderOf(sess.Staff)
@@ -153,7 +153,7 @@ func (s *Service) DeskSession(ctx context.Context, secret string) (DeskUser, err
 		// Taken off the list: every session of theirs ends at once.
 		return DeskUser{}, ErrNoSession
 	}
-	out, err := s.Sessions.SignedOutAt(ctx, sess.Staff)
+	out, err := s.d.Sessions.SignedOutAt(ctx, sess.Staff)
 	if err != nil {
 		return DeskUser{}, fmt.Errorf("sign-out moment: %w", err)
 	}
@@ -164,30 +164,30 @@ func (s *Service) DeskSession(ctx context.Context, secret string) (DeskUser, err
 }
 
 // EndDeskSession ends the session whose secret the cookie carries (sign out).
-func (s *Service) EndDeskSession(ctx context.Context, secret string) error {
-	if err := s.Sessions.EndSession(ctx, s.sessionID(secret)); err != nil {
+func (s *Desk) EndDeskSession(ctx context.Context, secret string) error {
+	if err := s.d.Sessions.EndSession(ctx, s.sessionID(secret)); err != nil {
 		return fmt.Errorf("end desk session: %w", err)
 	}
-	s.Logger.InfoContext(ctx, "desk session ended")
+	s.d.Logger.InfoContext(ctx, "desk session ended")
 	return nil
 }
 
 // SignOutEverywhere ends every desk session of staff and every staff-held link issued to them
 // before now: desk links and case links (CheckSignOut).
-func (s *Service) SignOutEverywhere(ctx context.Context, staff string) error {
-	now := s.Clock()
-	if err := s.Sessions.SignOutEverywhere(ctx, s.StaffKey(staff), now, now.Add(signOutKeep)); err != nil {
+func (s *Desk) SignOutEverywhere(ctx context.Context, staff string) error {
+	now := s.d.Clock()
+	if err := s.d.Sessions.SignOutEverywhere(ctx, s.StaffKey(staff), now, now.Add(signOutKeep)); err != nil {
 		return fmt.Errorf("sign out everywhere: %w", err)
 	}
-	s.Logger.InfoContext(ctx, "staff member signed out everywhere")
+	s.d.Logger.InfoContext(ctx, "staff member signed out everywhere")
 	return nil
 }
 
 // CheckSignOut refuses, with ErrLinkRevoked, a link held by holder and issued at issued when
 // holder has signed out everywhere since (or at that moment). A link that does not say when it
 // was issued is refused once its holder has signed out everywhere at all.
-func (s *Service) CheckSignOut(ctx context.Context, holder string, issued time.Time) error {
-	out, err := s.Sessions.SignedOutAt(ctx, s.StaffKey(holder))
+func (s *Desk) CheckSignOut(ctx context.Context, holder string, issued time.Time) error {
+	out, err := s.d.Sessions.SignedOutAt(ctx, s.StaffKey(holder))
 	if err != nil {
 		return fmt.Errorf("sign-out moment: %w", err)
 	}

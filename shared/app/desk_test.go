@@ -34,7 +34,7 @@ func phoneIntake(name, receivedOn string) request.Intake {
 
 func intake(t *testing.T, s *testenv.Stack, in request.Intake) *request.Case {
 	t.Helper()
-	res, err := s.Svc.Intake(ctx, "staff@corp.test", in)
+	res, err := s.App.Desk.Intake(ctx, "staff@corp.test", in)
 	if err != nil {
 		t.Fatalf("Intake: %v", err)
 	}
@@ -58,7 +58,7 @@ func TestDeskSignIn(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, b testenv.Backend) {
 		s := testenv.NewStack(t, testenv.Options{Backend: b})
 		for _, addr := range []string{"staff@corp.test", "stranger@else.test", "STAFF@corp.test", officer} {
-			if err := s.Svc.RequestDeskLink(ctx, addr, app.Client{IP: "192.0.2.1"}); err != nil {
+			if err := s.App.Desk.RequestDeskLink(ctx, addr, app.Client{IP: "192.0.2.1"}); err != nil {
 				t.Fatalf("RequestDeskLink(%s): %v", addr, err)
 			}
 		}
@@ -76,16 +76,16 @@ func TestDeskSignIn(t *testing.T) {
 		// Per address: the same limit for staff and strangers.
 		var err error
 		for range 6 {
-			err = s.Svc.RequestDeskLink(ctx, "stranger@else.test", app.Client{IP: "192.0.2.9"})
+			err = s.App.Desk.RequestDeskLink(ctx, "stranger@else.test", app.Client{IP: "192.0.2.9"})
 		}
 		var rl *app.RateLimitedError
 		if !errors.As(err, &rl) {
 			t.Errorf("sixth sign-in for one address: %v, want rate limited", err)
 		}
-		if got := deskFields(s.Svc.RequestDeskLink(ctx, "not an address", app.Client{})); !slices.Equal(got, []string{"email:email"}) {
+		if got := deskFields(s.App.Desk.RequestDeskLink(ctx, "not an address", app.Client{})); !slices.Equal(got, []string{"email:email"}) {
 			t.Errorf("bad address: %v", got)
 		}
-		if !s.Svc.DeskHolder("Staff@Corp.test") || s.Svc.DeskHolder("stranger@else.test") || !s.Svc.DeskHolder(officer) {
+		if !s.App.Desk.DeskHolder("Staff@Corp.test") || s.App.Desk.DeskHolder("stranger@else.test") || !s.App.Desk.DeskHolder(officer) {
 			t.Error("DeskHolder")
 		}
 	})
@@ -114,7 +114,7 @@ func TestDeskIntakeByPhoneWithoutEmailGoesByPost(t *testing.T) {
 			t.Errorf("%d receipts went by e-mail", n)
 		}
 		s.Mail.Await(t, "staff_case", "staff@corp.test", c.Reference)
-		pv, err := s.Svc.PostLetter(ctx, post[0].ID)
+		pv, err := s.App.Desk.PostLetter(ctx, post[0].ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -124,20 +124,20 @@ func TestDeskIntakeByPhoneWithoutEmailGoesByPost(t *testing.T) {
 		if strings.Contains(pv.Text, "token=") || strings.Contains(pv.Text, "/RequestStatus") || !strings.Contains(pv.Text, "kom langs") {
 			t.Errorf("a letter by post holds a link or no way without a computer:\n%s", pv.Text)
 		}
-		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		v, err := s.App.Desk.Desk(ctx, app.DeskFilter{})
 		if err != nil || v.Counts.ToPost != 1 {
 			t.Fatalf("desk: %v, %+v", err, v)
 		}
-		l, err := s.Svc.MarkPosted(ctx, "staff@corp.test", post[0].ID)
+		l, err := s.App.Desk.MarkPosted(ctx, "staff@corp.test", post[0].ID)
 		if err != nil || l.Status != outbox.Posted || !l.SentAt.Equal(s.Clock.Now()) {
 			t.Fatalf("MarkPosted: %v %+v", err, l)
 		}
-		if _, err := s.Svc.MarkPosted(ctx, "staff@corp.test", post[0].ID); !errors.Is(err, app.ErrAlreadyPosted) {
+		if _, err := s.App.Desk.MarkPosted(ctx, "staff@corp.test", post[0].ID); !errors.Is(err, app.ErrAlreadyPosted) {
 			t.Errorf("posted twice: %v, want ErrAlreadyPosted", err)
 		}
 		staffLetter := c.Reference + "-staff_case-x"
 		for _, id := range []string{"", "nonsense", staffLetter} {
-			if got := deskFields(mustErr(s.Svc.MarkPosted(ctx, "staff@corp.test", id))); len(got) != 1 || !strings.HasPrefix(got[0], "letterId:") {
+			if got := deskFields(mustErr(s.App.Desk.MarkPosted(ctx, "staff@corp.test", id))); len(got) != 1 || !strings.HasPrefix(got[0], "letterId:") {
 				t.Errorf("MarkPosted(%q): %v, want a letterId error", id, got)
 			}
 		}
@@ -168,7 +168,7 @@ func TestDeskIntakeBadInput(t *testing.T) {
 	} {
 		in := phoneIntake("Bad Input", "2026-03-20")
 		tt.edit(&in)
-		if got := deskFields(mustErr(s.Svc.Intake(ctx, "staff@corp.test", in))); !slices.Equal(got, tt.want) {
+		if got := deskFields(mustErr(s.App.Desk.Intake(ctx, "staff@corp.test", in))); !slices.Equal(got, tt.want) {
 			t.Errorf("%s: %v, want %v", tt.name, got, tt.want)
 		}
 	}
@@ -177,7 +177,7 @@ func TestDeskIntakeBadInput(t *testing.T) {
 	}
 	// Far past, confirmed: the due date has passed and the case shows overdue.
 	c := intake(t, s, phoneIntake("Late Letter", "2025-11-03"))
-	v, _ := s.Svc.Desk(ctx, app.DeskFilter{})
+	v, _ := s.App.Desk.Desk(ctx, app.DeskFilter{})
 	if len(v.Cases) != 1 || !v.Cases[0].Overdue || v.Counts.Overdue != 1 || c.DueDate.After(civil.Date{Year: 2025, Month: 12, Day: 31}) {
 		t.Errorf("an old receipt: due %s, view %+v", c.DueDate, v.Cases)
 	}
@@ -193,11 +193,11 @@ func TestDeskDuplicates(t *testing.T) {
 		in.Details = "Alles weg graag."
 		in.Channel = "counter"
 		var dup *app.DuplicateError
-		if _, err := s.Svc.Intake(ctx, "staff@corp.test", in); !errors.As(err, &dup) || !slices.Equal(dup.References, []string{first.Reference}) {
+		if _, err := s.App.Desk.Intake(ctx, "staff@corp.test", in); !errors.As(err, &dup) || !slices.Equal(dup.References, []string{first.Reference}) {
 			t.Fatalf("same name and birth date: %v", err)
 		}
 		in.ConfirmDuplicate = true
-		res, err := s.Svc.Intake(ctx, "staff@corp.test", in)
+		res, err := s.App.Desk.Intake(ctx, "staff@corp.test", in)
 		if err != nil || !slices.Equal(res.Duplicates, []string{first.Reference}) {
 			t.Fatalf("confirmed duplicate: %v %+v", err, res)
 		}
@@ -218,11 +218,11 @@ func TestDeskOverviewOrderAndCounts(t *testing.T) {
 		soon := intake(t, s, phoneIntake("Due Soon", "2026-02-28"))    // due 2026-03-28 (Saturday: next working day 30 March?)
 		late := intake(t, s, phoneIntake("Over Due", "2026-01-20"))    // due in February: overdue
 		later := intake(t, s, phoneIntake("Much Later", "2026-03-25")) // due late April
-		web, err := s.Svc.Submit(ctx, access("web@tenant.test"), app.Client{}, nil)
+		web, err := s.App.Intake.Submit(ctx, access("web@tenant.test"), app.Client{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		v, err := s.App.Desk.Desk(ctx, app.DeskFilter{})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -246,7 +246,7 @@ func TestDeskOverviewOrderAndCounts(t *testing.T) {
 		if len(errs) > 0 {
 			t.Fatal(errs)
 		}
-		if v, _ := s.Svc.Desk(ctx, f); len(v.Cases) != 1 || v.Counts.Open != 4 {
+		if v, _ := s.App.Desk.Desk(ctx, f); len(v.Cases) != 1 || v.Counts.Open != 4 {
 			t.Errorf("filtered: %d cases, counts %+v", len(v.Cases), v.Counts)
 		}
 		if _, errs := app.ParseDeskFilter("bogus", "nope", ""); len(errs) != 2 || errs[0].Field != "status" || errs[1].Field != "type" {
@@ -317,14 +317,14 @@ func TestDeskReportAndCSV(t *testing.T) {
 		in.Type, in.Details = "erasure", "Verwijder mijn gegevens."
 		intake(t, s, in)
 		intake(t, s, phoneIntake("Outside Period", "2026-02-27"))
-		r, facts, err := s.Svc.Report(ctx, civil.Date{Year: 2026, Month: 1, Day: 1}, civil.Date{Year: 2026, Month: 1, Day: 31})
+		r, facts, err := s.App.Desk.Report(ctx, civil.Date{Year: 2026, Month: 1, Day: 1}, civil.Date{Year: 2026, Month: 1, Day: 31})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if r.Received[request.Access] != 1 || r.Open != 1 || r.OverdueNow != 1 || len(facts) != 1 {
 			t.Errorf("January: %+v", r)
 		}
-		r, facts, _ = s.Svc.Report(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
+		r, facts, _ = s.App.Desk.Report(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
 		if r.Received[request.Erasure] != 1 || r.Received[request.Access] != 0 || r.Open != 1 {
 			t.Errorf("March: %+v", r)
 		}
@@ -344,7 +344,7 @@ func TestDeskExport(t *testing.T) {
 	t.Parallel()
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
 	c := intake(t, s, phoneIntake("Audit Me", "2026-03-20"))
-	x, err := s.Svc.ExportCase(ctx, "auditor@corp.test", c.Reference)
+	x, err := s.App.Desk.ExportCase(ctx, "auditor@corp.test", c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -360,7 +360,7 @@ func TestDeskExport(t *testing.T) {
 	if strings.Contains(buf.String(), "Audit Me") || strings.Contains(buf.String(), "Dorpsstraat") {
 		t.Errorf("export holds personal data:\n%s", buf.String())
 	}
-	if _, err := s.Svc.ExportCase(ctx, "auditor@corp.test", "PL-0000-0000"); !errors.Is(err, app.ErrNotFound) {
+	if _, err := s.App.Desk.ExportCase(ctx, "auditor@corp.test", "PL-0000-0000"); !errors.Is(err, app.ErrNotFound) {
 		t.Errorf("unknown case: %v", err)
 	}
 }
@@ -400,7 +400,7 @@ func TestDeskReportFiguresOnASeededSet(t *testing.T) {
 		seed("PL-0PEN-0000", request.Access, 9, 37, false, "", "", 0, intakeAt(9, request.InProgress))
 		seed("PL-FEB0-0000", request.Access, 40, 68, false, "", "", 0, intakeAt(40, request.InProgress)) // February: outside
 
-		r, facts, err := s.Svc.Report(ctx, day(1), day(31))
+		r, facts, err := s.App.Desk.Report(ctx, day(1), day(31))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -449,7 +449,7 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 		for _, in := range steps {
 			s.Clock.Add(time.Hour)
 			var err error
-			if c, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, in); err != nil {
+			if c, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, in); err != nil {
 				t.Fatalf("%s: %v", in.Action, err)
 			}
 		}
@@ -469,7 +469,7 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 			if l.Kind == "result_ready" {
 				result = l
 			}
-			pv, err := s.Svc.PostLetter(ctx, l.ID)
+			pv, err := s.App.Desk.PostLetter(ctx, l.ID)
 			if err != nil {
 				t.Fatalf("PostLetter(%s): %v", l.Kind, err)
 			}
@@ -491,7 +491,7 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 		if n := s.Mail.Count("result_ready", "", c.Reference) + s.Mail.Count("decision", "", c.Reference); n != 0 {
 			t.Errorf("%d letters went by e-mail", n)
 		}
-		pv, err := s.Svc.PostLetterFor(ctx, "staff@corp.test", result.ID)
+		pv, err := s.App.Desk.PostLetterFor(ctx, "staff@corp.test", result.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -511,7 +511,7 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 			t.Errorf("paper result GDPR 15(1) information %+v", i)
 		}
 		decision := post[slices.IndexFunc(post, func(l *outbox.Letter) bool { return l.Kind == "decision" })]
-		dv, err := s.Svc.PostLetter(ctx, decision.ID)
+		dv, err := s.App.Desk.PostLetter(ctx, decision.ID)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -519,7 +519,7 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 
 		// Posting the data provides it; the package then lives the profile's result term.
 		s.Clock.Add(24 * time.Hour)
-		if _, err := s.Svc.MarkPosted(ctx, "staff@corp.test", result.ID); err != nil {
+		if _, err := s.App.Desk.MarkPosted(ctx, "staff@corp.test", result.ID); err != nil {
 			t.Fatal(err)
 		}
 		evs, _ := s.Store.Events(ctx, c.Reference)
@@ -533,7 +533,7 @@ func TestDeskPostalAccessThroughToPaperResult(t *testing.T) {
 		if want := s.Clock.Now().AddDate(0, 0, s.Profile.Links.ResultDays); after.Result == nil || after.Result.ExpiresAt.After(want.Add(24*time.Hour)) {
 			t.Errorf("result after posting: %+v, want it to expire about %s", after.Result, want)
 		}
-		v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+		v, err := s.App.Desk.Desk(ctx, app.DeskFilter{})
 		if err != nil || v.Counts.ToPost != len(kinds)-1 {
 			t.Errorf("desk after posting the result: %v, %d to post", err, v.Counts.ToPost)
 		}
@@ -548,16 +548,16 @@ func TestDeskSignInCannotBeBlockedByAStranger(t *testing.T) {
 		s := testenv.NewStack(t, testenv.Options{Backend: b, Now: amsterdam("2026-03-27 10:00")})
 		stranger, owner := app.Client{IP: "203.0.113.66"}, app.Client{IP: "198.51.100.7"}
 		for range 5 {
-			if err := s.Svc.RequestDeskLink(ctx, "staff@corp.test", stranger); err != nil {
+			if err := s.App.Desk.RequestDeskLink(ctx, "staff@corp.test", stranger); err != nil {
 				t.Fatalf("stranger's sign-in: %v", err)
 			}
 		}
 		var rl *app.RateLimitedError
-		if err := s.Svc.RequestDeskLink(ctx, "staff@corp.test", stranger); !errors.As(err, &rl) {
+		if err := s.App.Desk.RequestDeskLink(ctx, "staff@corp.test", stranger); !errors.As(err, &rl) {
 			t.Errorf("stranger's sixth sign-in: %v, want rate limited", err)
 		}
 		s.Clock.Set(amsterdam("2026-03-27 10:11"))
-		if err := s.Svc.RequestDeskLink(ctx, "staff@corp.test", owner); err != nil {
+		if err := s.App.Desk.RequestDeskLink(ctx, "staff@corp.test", owner); err != nil {
 			t.Fatalf("the owner's sign-in after a stranger's five: %v", err)
 		}
 		testenv.Eventually(t, "a second desk_link", func() bool { return s.Mail.Count("desk_link", "staff@corp.test", "") == 2 })

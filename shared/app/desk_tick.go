@@ -24,16 +24,16 @@ import (
 // report to the privacy officer (once per month). Letter ids are derived from the day or the
 // month and the address, so a repeated tick queues nothing twice. It returns the letters queued;
 // a failure is logged and retried by the next tick.
-func (s *Service) DeskTick(ctx context.Context, now time.Time) int {
+func (s *Sweep) DeskTick(ctx context.Context, now time.Time) int {
 	today := deadline.DateIn(now)
-	if !s.Calendar.IsWorkingDay(today) || now.Before(at(today)) {
+	if !s.d.Calendar.IsWorkingDay(today) || now.Before(at(today)) {
 		return 0
 	}
 	n := 0
 	if !s.deskDone.has("digest", today.String()) {
 		m, done, err := s.digest(ctx, today, now)
 		if err != nil {
-			s.Logger.ErrorContext(ctx, "staff digest failed", "error", err)
+			s.d.Logger.ErrorContext(ctx, "staff digest failed", "error", err)
 		}
 		if done {
 			s.deskDone.set("digest", today.String())
@@ -44,7 +44,7 @@ func (s *Service) DeskTick(ctx context.Context, now time.Time) int {
 	if s.firstWorkingDayOfMonth(today) && !s.deskDone.has("report", month) {
 		m, err := s.monthlyReport(ctx, today, now)
 		if err != nil {
-			s.Logger.ErrorContext(ctx, "accountability report failed", "error", err)
+			s.d.Logger.ErrorContext(ctx, "accountability report failed", "error", err)
 		} else {
 			s.deskDone.set("report", month)
 		}
@@ -53,7 +53,7 @@ func (s *Service) DeskTick(ctx context.Context, now time.Time) int {
 	return n
 }
 
-// doneMemo remembers, for one Service (its deskDone field), the day whose digests and the month
+// doneMemo remembers, for one App (its core's deskDone field), the day whose digests and the month
 // whose report are queued, so that later ticks that day do not read every open case again. The
 // letter ids keep it exactly once across instances; this only saves the reads. The zero value
 // is ready to use.
@@ -77,40 +77,40 @@ func (d *doneMemo) set(what, when string) {
 	d.m[what] = when
 }
 
-func (s *Service) firstWorkingDayOfMonth(d civil.Date) bool {
+func (s *Sweep) firstWorkingDayOfMonth(d civil.Date) bool {
 	for x := (civil.Date{Year: d.Year, Month: d.Month, Day: 1}); x.Before(d); x = x.AddDays(1) {
-		if s.Calendar.IsWorkingDay(x) {
+		if s.d.Calendar.IsWorkingDay(x) {
 			return false
 		}
 	}
-	return s.Calendar.IsWorkingDay(d)
+	return s.d.Calendar.IsWorkingDay(d)
 }
 
 // digest queues one staff_digest per staff address: overdue cases, cases due within the
 // profile's reminder window, cases whose requester has not sent the asked-for proof of identity
 // within the reply term, letters waiting to be posted, and a desk link. done reports that
 // today's digests are queued (now or before); not when there was nothing to report.
-func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
+func (s *Sweep) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
 	// The digest reads what it reports, not every open case: the cases due within the window
 	// (the overdue ones among them), those awaiting proof of identity, a count of the rest.
 	// "Soon due" goes by the internal target date (docs/rules.md §3): the cases whose internal
 	// date falls within the window; their legal due dates lie at most the margin later (a week
 	// more covers the holidays the two calendars count differently).
-	window := s.Calendar.AddWorkingDays(today, max(s.Profile.Reminders.StaffWorkingDaysBefore, 1))
-	dueBy := s.Calendar.AddWorkingDays(window, s.Profile.InternalMargin()).AddDays(7)
-	open, err := s.DeskStore.CountRunning(ctx) // an unconfirmed request is no work for staff yet
+	window := s.d.Calendar.AddWorkingDays(today, max(s.d.Profile.Reminders.StaffWorkingDaysBefore, 1))
+	dueBy := s.d.Calendar.AddWorkingDays(window, s.d.Profile.InternalMargin()).AddDays(7)
+	open, err := s.d.DeskStore.CountRunning(ctx) // an unconfirmed request is no work for staff yet
 	if err != nil {
 		return 0, false, fmt.Errorf("count open cases: %w", err)
 	}
-	due, err := s.DeskStore.RunningCases(ctx, dueBy, deskMaxCases)
+	due, err := s.d.DeskStore.RunningCases(ctx, dueBy, deskMaxCases)
 	if err != nil {
 		return 0, false, fmt.Errorf("cases due: %w", err)
 	}
-	waiting, err := s.DeskStore.CasesIn(ctx, request.AwaitingIdentity, deskMaxCases)
+	waiting, err := s.d.DeskStore.CasesIn(ctx, request.AwaitingIdentity, deskMaxCases)
 	if err != nil {
 		return 0, false, fmt.Errorf("cases awaiting identity: %w", err)
 	}
-	post, err := s.DeskStore.LettersToPost(ctx, deskMaxToPost)
+	post, err := s.d.DeskStore.LettersToPost(ctx, deskMaxToPost)
 	if err != nil {
 		return 0, false, fmt.Errorf("letters to post: %w", err)
 	}
@@ -152,7 +152,7 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 		l := s.deskLetter(letter.StaffDigest, addr, today.String(), now)
 		d := info
 		l.Data.Desk = &d
-		switch err := s.Outbox.QueueLetter(ctx, l); {
+		switch err := s.d.Outbox.QueueLetter(ctx, l); {
 		case errors.Is(err, ErrExists):
 		case err != nil:
 			s.publish(ctx, queued)
@@ -167,8 +167,8 @@ func (s *Service) digest(ctx context.Context, today civil.Date, now time.Time) (
 
 // monthlyReport queues last month's accountability_report to the privacy officer, once; none
 // for a month in which no request was received.
-func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.Time) (int, error) {
-	po := s.Profile.Organisation.PrivacyOfficerEmail
+func (s *Sweep) monthlyReport(ctx context.Context, today civil.Date, now time.Time) (int, error) {
+	po := s.d.Profile.Organisation.PrivacyOfficerEmail
 	if po == "" {
 		return 0, nil
 	}
@@ -197,13 +197,13 @@ func (s *Service) monthlyReport(ctx context.Context, today civil.Date, now time.
 		info.MedianDays = strconv.Itoa(*r.MedianDaysToDecision)
 	}
 	l := &outbox.Letter{
-		ID: outbox.ID(s.PseudonymKey, "", letter.AccountabilityReport, po, from.String()), Kind: letter.AccountabilityReport,
+		ID: outbox.ID(s.d.PseudonymKey, "", letter.AccountabilityReport, po, from.String()), Kind: letter.AccountabilityReport,
 		Lang: staffLang, To: po, Status: outbox.Pending, CreatedAt: now, RetainUntil: now.Add(reportRetention),
 		Data: letter.Data{Org: s.org(), Desk: info},
 	}
 	view := "StaffDesk?" + url.Values{"view": {"report"}, "from": {from.String()}, "to": {to.String()}}.Encode()
 	s.addDeskLink(l, letter.LinkReport, view, po, now)
-	switch err := s.Outbox.QueueLetter(ctx, l); {
+	switch err := s.d.Outbox.QueueLetter(ctx, l); {
 	case errors.Is(err, ErrExists):
 		return 0, nil
 	case err != nil:

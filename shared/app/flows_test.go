@@ -22,7 +22,7 @@ import (
 
 func staffAct(t *testing.T, s *testenv.Stack, ref string, in app.StaffInput) *request.Case {
 	t.Helper()
-	c, err := s.Svc.StaffAct(ctx, ref, staffLink, in)
+	c, err := s.App.Casework.StaffAct(ctx, ref, staffLink, in)
 	if err != nil {
 		t.Fatalf("%s: %v", in.Action, err)
 	}
@@ -74,7 +74,7 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 		t.Fatalf("after confirm: %s, want in_progress (no ID copy from everyone)", c.Status)
 	}
 	// Nothing is disclosed before identity is verified.
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
 	notAllowed(t, s, err, "identity_unverified", c)
 
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het e-mailadres is niet bij ons bekend."})
@@ -85,7 +85,7 @@ func testRefusalWhenIdentityIsNotEstablished(t *testing.T, backend testenv.Backe
 	mustContain(t, "id_requested", asked.Text, "Het e-mailadres is niet bij ons bekend.", "staat stil")
 
 	// Only a refusal on identity_not_established may end the case now.
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."})
 	notAllowed(t, s, err, "identity_pending", c)
 
 	// Long past the original due date (24 April): no reminders or escalations about it. The
@@ -159,7 +159,7 @@ func testIdentityStopsTheClockOnlyWhenAskedInTime(t *testing.T, backend testenv.
 		t.Fatal("asked on the fifth working day: the clock runs on")
 	}
 	s.Clock.Set(amsterdam("2026-04-08 10:00"))
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+	if _, err := s.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRejectIdentity, Reason: "De pasfoto is niet afgeschermd."})
@@ -174,7 +174,7 @@ func testIdentityStopsTheClockOnlyWhenAskedInTime(t *testing.T, backend testenv.
 	k := access("klacht-id@tenant.test")
 	k.Type, k.Details = "complaint", "Mijn gegevens lagen bij de buren."
 	kc := submitConfirm(t, s, k)
-	_, err := s.Svc.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity, Reason: "x"})
+	_, err := s.App.Casework.StaffAct(ctx, kc.Reference, staffLink, app.StaffInput{Action: request.ActRequestIdentity, Reason: "x"})
 	notAllowed(t, s, err, "complaint_no_identity", kc)
 }
 
@@ -197,7 +197,7 @@ func testSuspensionKeepsTheExtension(t *testing.T, backend testenv.Backend) {
 	}
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActRequestIdentity, Reason: "Het adres klopt niet met onze gegevens."})
 	s.Clock.Set(amsterdam("2026-04-15 11:00"))
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+	if _, err := s.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
 	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"})
@@ -217,7 +217,7 @@ func testSuspensionKeepsTheExtension(t *testing.T, backend testenv.Backend) {
 		t.Error("identity_confirmed has no status link")
 	}
 
-	st, err := s.Svc.Status(ctx, c.Reference)
+	st, err := s.App.Intake.Status(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -244,11 +244,11 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend})
 	email := "gone@tenant.test"
 	c := submitConfirm(t, s, access(email))
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw})
 	if got := fields(t, err); strings.Join(got, " ") != "how:required" {
 		t.Errorf("withdraw without how: %v", got)
 	}
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "web"})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "web"})
 	if got := fields(t, err); strings.Join(got, " ") != "how:invalid" {
 		t.Errorf("withdraw on the web: %v", got)
 	}
@@ -261,7 +261,7 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 	if strings.Contains(l.Text, "Belde om") {
 		t.Errorf("the staff note reached the letter:\n%s", l.Text)
 	}
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"})
 	notAllowed(t, s, err, "", c)
 
 	// A representative who does not prove their authority: a decision with its ground and the
@@ -270,7 +270,7 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 	sub.Name, sub.Representative = "Piet Pupil", &request.RepresentativeInput{Name: "Vera Voogd", Email: "voogd@family.test", Capacity: "guardian"}
 	sub.Signature = "Vera Voogd"
 	c = submitConfirm(t, s, sub)
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused",
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused",
 		Motivation: "x", Ground: "representation_not_proven"})
 	if err != nil {
 		t.Fatalf("refusal on representation_not_proven from in_progress: %v", err)
@@ -280,12 +280,12 @@ func testWithdrawalSendsALetter(t *testing.T, backend testenv.Backend) {
 
 	// Without a representative the ground does not fit the case.
 	c = submitConfirm(t, s, access("alone@tenant.test"))
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "representation_not_proven"})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "representation_not_proven"})
 	if got := fields(t, err); strings.Join(got, " ") != "ground:ground_no_representative" {
 		t.Errorf("representation_not_proven without a representative: %v", got)
 	}
 	// Nor may a case end on identity_not_established when the requester was never asked.
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "identity_not_established"})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "x", Ground: "identity_not_established"})
 	notAllowed(t, s, err, "identity_not_asked", c)
 }
 
@@ -315,7 +315,7 @@ func testDecideWhileTheThirdPartyHasNotAnswered(t *testing.T, backend testenv.Ba
 	mustContain(t, "decision", dec.Text, "onleesbaar", "de bescherming van u of van de rechten en vrijheden van anderen", apAddress,
 		"de huur, de koop of het beheer", "WoningNet", "uiterlijk 2 jaar", "De melding over overlast kwam van een buurvrouw.")
 
-	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+	pkg, err := s.App.Intake.DownloadResult(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -353,7 +353,7 @@ func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv
 	c := ready(t, s, sub)
 
 	in := app.StaffInput{Action: request.ActDecide, Outcome: "granted", Recipients: []string{"aannemer@werk.test"}}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, in)
 	if got, want := fields(t, err), []string{"correctionSummary:required", "motivation:required"}; !slices.Equal(got, want) {
 		t.Errorf("fields %v, want %v (every problem at once)", got, want)
 	}
@@ -373,7 +373,7 @@ func testCorrectionNoticesCarryTheStaffSummaryOnly(t *testing.T, backend testenv
 	er := access("erase2@tenant.test")
 	er.Type, er.Details = "erasure", "Mijn oude inschrijving."
 	c = ready(t, s, er)
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Niet meer nodig."})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Niet meer nodig."})
 	if got := fields(t, err); !slices.Equal(got, []string{"recipients:recipients_missing"}) {
 		t.Errorf("erasure without recipients, note or tick: %v", got)
 	}
@@ -422,7 +422,7 @@ func testVerifyIdentityRecordsTheMethod(t *testing.T, backend testenv.Backend) {
 		{app.StaffInput{Method: "known_data", DocumentType: "passport"}, []string{"documentType:invalid", "representationChecked:representation"}},
 	} {
 		tc.in.Action = request.ActVerifyIdentity
-		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, tc.in)
+		_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, tc.in)
 		if got := fields(t, err); !slices.Equal(got, tc.want) {
 			t.Errorf("%+v: fields %v, want %v", tc.in, got, tc.want)
 		}
@@ -431,7 +431,7 @@ func testVerifyIdentityRecordsTheMethod(t *testing.T, backend testenv.Backend) {
 	if id := c.Identity; id.Method != request.VerifyInPerson || id.DocumentType != request.IDCard || !id.RepresentationChecked || id.Outcome != request.IdentityVerified {
 		t.Errorf("identity = %+v", id)
 	}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data", RepresentationChecked: true})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "known_data", RepresentationChecked: true})
 	notAllowed(t, s, err, "already_verified", c)
 }
 
@@ -468,9 +468,9 @@ func TestValleiExtendsAccessOnly(t *testing.T) {
 	if strings.Contains(rec.Text, "vóór die datum weten") {
 		t.Errorf("a Vallei rectification's receipt promises a delay notice:\n%s", rec.Text)
 	}
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Druk."})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Druk."})
 	notAllowed(t, s, err, "extend_not_allowed", c)
-	if slices.Contains(s.Svc.Actions(c, s.Svc.Now()), request.ActExtend) {
+	if slices.Contains(s.App.Actions(c, s.App.Now()), request.ActExtend) {
 		t.Error("the staff page offers extend for a Vallei rectification")
 	}
 	a := submitConfirm(t, s, access("inzage-ext@tenant.test"))
@@ -481,10 +481,10 @@ func TestValleiExtendsAccessOnly(t *testing.T) {
 func TestCheckDecreeData(t *testing.T) {
 	t.Parallel()
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, NoDelivery: true})
-	if w := s.Svc.CheckDecreeData(amsterdam("2026-11-28 09:00")); w != "" {
+	if w := s.App.CheckDecreeData(amsterdam("2026-11-28 09:00")); w != "" {
 		t.Errorf("2026: warning %q, want none", w)
 	}
-	w := s.Svc.CheckDecreeData(amsterdam("2027-07-01 09:00"))
+	w := s.App.CheckDecreeData(amsterdam("2027-07-01 09:00"))
 	if !strings.Contains(w, "2028") || !strings.Contains(w, "decree_days.json") {
 		t.Errorf("2027-07-01: warning %q, want one naming 2028 and decree_days.json", w)
 	}
@@ -513,17 +513,17 @@ func TestDecreeDaysWarningLetterIsSentOnce(t *testing.T) {
 	t.Parallel()
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, NoDelivery: true})
 	q := &queueStore{OutboxStore: s.Store, letters: map[string]*outbox.Letter{}}
-	d := s.Svc.Deps
+	d := s.Deps
 	d.Outbox = q
 	svc, err := app.New(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.Tick(ctx, amsterdam("2027-06-30 09:00")); err != nil || len(q.letters) != 0 {
+	if _, err := svc.Sweep.Tick(ctx, amsterdam("2027-06-30 09:00")); err != nil || len(q.letters) != 0 {
 		t.Fatalf("2027-06-30: %v, %d letters, want none (2028 is more than 6 months away)", err, len(q.letters))
 	}
 	for _, at := range []string{"2027-07-01 09:00", "2027-07-02 09:00", "2027-07-01 09:00"} {
-		if _, err := svc.Tick(ctx, amsterdam(at)); err != nil {
+		if _, err := svc.Sweep.Tick(ctx, amsterdam(at)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -553,19 +553,19 @@ func TestFormTakesNoIDCopyByDefault(t *testing.T) {
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory})
 	sub := access("copy@tenant.test")
 	sub.Name = ""
-	_, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
+	_, err := s.App.Intake.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
 	if got := strings.Join(fields(t, err), " "); got != "idDocument:id_not_accepted name:required" {
 		t.Errorf("fields %s, want idDocument:id_not_accepted name:required", got)
 	}
 	sub.Name = "Carla Contract"
-	_, err = s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
+	_, err = s.App.Intake.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, testJPEG(t))
 	if got := strings.Join(fields(t, err), " "); got != "idDocument:id_not_accepted" {
 		t.Errorf("fields %s, want idDocument:id_not_accepted", got)
 	}
 	if n := len(s.Mail.All()); n != 0 {
 		t.Errorf("%d letters after refused submissions", n)
 	}
-	if _, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, nil); err != nil {
+	if _, err := s.App.Intake.Submit(ctx, sub, app.Client{IP: "192.0.2.70"}, nil); err != nil {
 		t.Errorf("the same submission without a file: %v", err)
 	}
 }

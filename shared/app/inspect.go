@@ -52,8 +52,8 @@ func (g *clientGuard) enter(key string) (release func(), ok bool) {
 // limit before the file is opened, whatever its outcome (a *RateLimitedError when the limit
 // is reached, and then nothing is inspected). Callers run it only once everything cheaper
 // (fields, honeypot, the case's state) has passed.
-func (s *Service) inspect(ctx context.Context, cl Client, upload []byte) (*idcheck.Document, error) {
-	if s.Inspect == nil {
+func (s *Intake) inspect(ctx context.Context, cl Client, upload []byte) (*idcheck.Document, error) {
+	if s.d.Inspect == nil {
 		return nil, ErrNoInspector
 	}
 	release, ok := inspecting.enter("ip-" + s.pseudonym(cl.IP))
@@ -64,13 +64,13 @@ func (s *Service) inspect(ctx context.Context, cl Client, upload []byte) (*idche
 	if err := s.count(ctx, s.limits(cl.IP, "")); err != nil {
 		return nil, err
 	}
-	return s.Inspect(ctx, upload)
+	return s.d.Inspect(ctx, upload)
 }
 
 // count counts one attempt under limits now; none is nothing to count.
-func (s *Service) count(ctx context.Context, limits []Limit) error {
+func (s *Intake) count(ctx context.Context, limits []Limit) error {
 	if len(limits) == 0 {
 		return nil
 	}
-	return s.Cases.Count(ctx, limits, s.Clock())
+	return s.d.Cases.Count(ctx, limits, s.d.Clock())
 }

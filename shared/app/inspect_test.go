@@ -42,13 +42,13 @@ func (w *watchedCases) Count(ctx context.Context, limits []app.Limit, now time.T
 }
 
 // watched is the stack's service on a watched store.
-func watched(t *testing.T, s *testenv.Stack, hold bool) (*app.Service, *watchedCases) {
+func watched(t *testing.T, s *testenv.Stack, hold bool) (*app.App, *watchedCases) {
 	t.Helper()
 	w := &watchedCases{CaseStore: s.Store}
 	if hold {
 		w.hold, w.entered = make(chan struct{}), make(chan struct{})
 	}
-	deps := s.Svc.Deps
+	deps := s.Deps
 	deps.Cases = w
 	svc, err := app.New(deps)
 	if err != nil {
@@ -72,7 +72,7 @@ func TestUploadIsNotInspectedWhenFieldsAreInvalid(t *testing.T) {
 	for range 5 {
 		bad := access("carla@tenant.test")
 		bad.Name = ""
-		_, err := svc.Submit(ctx, bad, app.Client{IP: "192.0.2.50"}, exe)
+		_, err := svc.Intake.Submit(ctx, bad, app.Client{IP: "192.0.2.50"}, exe)
 		var verr *app.ValidationError
 		if !errors.As(err, &verr) || isRejection(err) {
 			t.Fatalf("invalid fields with an upload: %v, want a ValidationError without the file's verdict", err)
@@ -91,7 +91,7 @@ func TestBotUploadIsNotInspected(t *testing.T) {
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &two, FormIDCopy: true})
 	bot := access("bot@tenant.test")
 	bot.Website = "http://spam.example"
-	c, err := s.Svc.Submit(ctx, bot, app.Client{IP: "192.0.2.60"}, exe)
+	c, err := s.App.Intake.Submit(ctx, bot, app.Client{IP: "192.0.2.60"}, exe)
 	if err != nil || c == nil || !isReference(c.Reference) {
 		t.Fatalf("bot with an upload: %v, want a reference as a person gets (its file never inspected)", err)
 	}
@@ -100,7 +100,7 @@ func TestBotUploadIsNotInspected(t *testing.T) {
 	}
 	// It counted as an inspection and a submission, as a person's would: the limit of two is
 	// reached, and the next is refused as a person's would be.
-	_, err = s.Svc.Submit(ctx, bot, app.Client{IP: "192.0.2.60"}, nil)
+	_, err = s.App.Intake.Submit(ctx, bot, app.Client{IP: "192.0.2.60"}, nil)
 	var rl *app.RateLimitedError
 	if !errors.As(err, &rl) {
 		t.Errorf("bot over the limit: %v, want RateLimitedError", err)
@@ -125,9 +125,9 @@ func TestEveryInspectionCounts(t *testing.T) {
 	for i := range 3 {
 		var err error
 		if i == 1 {
-			_, err = svc.Submit(ctx, access("form@tenant.test"), me, exe)
+			_, err = svc.Intake.Submit(ctx, access("form@tenant.test"), me, exe)
 		} else {
-			_, err = svc.UploadIdentity(ctx, c.Reference, me, exe)
+			_, err = svc.Intake.UploadIdentity(ctx, c.Reference, me, exe)
 		}
 		if !isRejection(err) {
 			t.Fatalf("inspection %d: %v, want the file refused", i+1, err)
@@ -137,8 +137,8 @@ func TestEveryInspectionCounts(t *testing.T) {
 		t.Errorf("%d inspections counted, want 3", n)
 	}
 	for _, try := range []func() error{
-		func() error { _, err := svc.UploadIdentity(ctx, c.Reference, me, exe); return err },
-		func() error { _, err := svc.Submit(ctx, access("form@tenant.test"), me, exe); return err },
+		func() error { _, err := svc.Intake.UploadIdentity(ctx, c.Reference, me, exe); return err },
+		func() error { _, err := svc.Intake.Submit(ctx, access("form@tenant.test"), me, exe); return err },
 	} {
 		err := try()
 		var rl *app.RateLimitedError
@@ -146,11 +146,11 @@ func TestEveryInspectionCounts(t *testing.T) {
 			t.Errorf("inspection past the limit: %v, want RateLimitedError and no inspection", err)
 		}
 	}
-	if _, err := svc.UploadIdentity(ctx, c.Reference, app.Client{IP: "198.51.100.71"}, exe); !isRejection(err) {
+	if _, err := svc.Intake.UploadIdentity(ctx, c.Reference, app.Client{IP: "198.51.100.71"}, exe); !isRejection(err) {
 		t.Errorf("another client: %v, want its file inspected (and refused)", err)
 	}
 	s.Clock.Add(time.Hour)
-	if _, err := svc.UploadIdentity(ctx, c.Reference, me, exe); !isRejection(err) {
+	if _, err := svc.Intake.UploadIdentity(ctx, c.Reference, me, exe); !isRejection(err) {
 		t.Errorf("the next hour: %v, want the file inspected again", err)
 	}
 }
@@ -165,7 +165,7 @@ func TestOneInspectionPerClientAtATime(t *testing.T) {
 	me := app.Client{IP: "203.0.113.80"}
 	done := make(chan error, 1)
 	go func() {
-		_, err := svc.Submit(ctx, access("first@tenant.test"), me, testJPEG(t))
+		_, err := svc.Intake.Submit(ctx, access("first@tenant.test"), me, testJPEG(t))
 		done <- err
 	}()
 	select {
@@ -173,18 +173,18 @@ func TestOneInspectionPerClientAtATime(t *testing.T) {
 	case err := <-done:
 		t.Fatalf("the first upload finished without being counted: %v", err)
 	}
-	_, err := svc.Submit(ctx, access("second@tenant.test"), me, exe)
+	_, err := svc.Intake.Submit(ctx, access("second@tenant.test"), me, exe)
 	if !errors.Is(err, app.ErrInspecting) || !errors.Is(err, idcheck.ErrBusy) || isRejection(err) {
 		t.Errorf("second upload while the first is inspected: %v, want ErrInspecting (busy) and no inspection", err)
 	}
-	if _, err := svc.Submit(ctx, access("other@tenant.test"), app.Client{IP: "203.0.113.81"}, exe); !isRejection(err) {
+	if _, err := svc.Intake.Submit(ctx, access("other@tenant.test"), app.Client{IP: "203.0.113.81"}, exe); !isRejection(err) {
 		t.Errorf("another client meanwhile: %v, want its file inspected", err)
 	}
 	close(w.hold)
 	if err := <-done; err != nil {
 		t.Fatalf("first upload: %v", err)
 	}
-	if _, err := svc.Submit(ctx, access("third@tenant.test"), me, exe); !isRejection(err) {
+	if _, err := svc.Intake.Submit(ctx, access("third@tenant.test"), me, exe); !isRejection(err) {
 		t.Errorf("after the first finished: %v, want the file inspected", err)
 	}
 }
@@ -195,7 +195,7 @@ func TestUploadIdentityChecksTheCaseFirst(t *testing.T) {
 	t.Parallel()
 	three := 3
 	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, RateIP: &three, FormIDCopy: true})
-	unconfirmed, err := s.Svc.Submit(ctx, access("late@tenant.test"), app.Client{IP: "192.0.2.1"}, nil)
+	unconfirmed, err := s.App.Intake.Submit(ctx, access("late@tenant.test"), app.Client{IP: "192.0.2.1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +207,7 @@ func TestUploadIdentityChecksTheCaseFirst(t *testing.T) {
 	svc, w := watched(t, s, false)
 	for _, ref := range []string{unconfirmed.Reference, decided.Reference} {
 		for range 4 { // more than the limit: nothing is counted either
-			_, err := svc.UploadIdentity(ctx, ref, app.Client{IP: "192.0.2.90"}, exe)
+			_, err := svc.Intake.UploadIdentity(ctx, ref, app.Client{IP: "192.0.2.90"}, exe)
 			var na *app.NotAllowedError
 			if !errors.As(err, &na) || na.Reason != "no_upload" || isRejection(err) {
 				t.Fatalf("upload to a case that takes none: %v, want NotAllowedError no_upload without inspection", err)

@@ -17,7 +17,7 @@ func TestLinksOpenPagesInTheLettersLanguage(t *testing.T) {
 		for _, lang := range []string{"en", "nl"} {
 			sub := access(lang + "@tenant.test")
 			sub.Lang = lang
-			c, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, nil)
+			c, err := s.App.Intake.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

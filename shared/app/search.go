@@ -29,8 +29,8 @@ const taskLinkGraceDays = 7
 
 // searchDue is the due date of a task made at now on c: the later of the case's internal date
 // and searchTermWorkingDays after now, never after the case's due date.
-func (s *Service) searchDue(c *request.Case, now time.Time) civil.Date {
-	d := s.Calendar.AddGDPRWorkingDays(deadline.DateIn(now), searchTermWorkingDays)
+func (s *core) searchDue(c *request.Case, now time.Time) civil.Date {
+	d := s.d.Calendar.AddGDPRWorkingDays(deadline.DateIn(now), searchTermWorkingDays)
 	if in := s.InternalDate(c); in.After(d) {
 		d = in
 	}
@@ -41,8 +41,8 @@ func (s *Service) searchDue(c *request.Case, now time.Time) civil.Date {
 }
 
 // systemName is the name of the task's system in lang: the register's, or the one staff gave.
-func (s *Service) systemName(t *request.SearchTask, lang string) string {
-	if sys, ok := s.Profile.System(t.System); ok {
+func (s *core) systemName(t *request.SearchTask, lang string) string {
+	if sys, ok := s.d.Profile.System(t.System); ok {
 		return sys.Name.In(lang)
 	}
 	return t.Name
@@ -56,17 +56,17 @@ type searchPrep struct {
 
 // prepareSearches reads, for verify_identity, which of the owners the case would task have had
 // a task letter before. It costs one read of the case and one of the owners.
-func (s *Service) prepareSearches(ctx context.Context, ref string, in StaffInput) (*searchPrep, error) {
+func (s *Casework) prepareSearches(ctx context.Context, ref string, in StaffInput) (*searchPrep, error) {
 	p := &searchPrep{introduced: map[string]bool{}}
-	if in.Action != request.ActVerifyIdentity || len(s.Profile.Systems) == 0 {
+	if in.Action != request.ActVerifyIdentity || len(s.d.Profile.Systems) == 0 {
 		return p, nil
 	}
-	c, err := s.Cases.Case(ctx, ref)
+	c, err := s.d.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
 	var keys []string
-	for _, sys := range s.Profile.SystemsFor(string(c.Type)) {
+	for _, sys := range s.d.Profile.SystemsFor(string(c.Type)) {
 		for _, o := range sys.Owners {
 			if k := s.pseudonym(strings.ToLower(o)); !slices.Contains(keys, k) {
 				keys = append(keys, k) // an owner of two systems is looked up once
@@ -76,7 +76,7 @@ func (s *Service) prepareSearches(ctx context.Context, ref string, in StaffInput
 	if len(keys) == 0 {
 		return p, nil
 	}
-	if p.introduced, err = s.Tasks.OwnersIntroduced(ctx, keys); err != nil {
+	if p.introduced, err = s.d.Tasks.OwnersIntroduced(ctx, keys); err != nil {
 		return nil, err
 	}
 	return p, nil
@@ -99,7 +99,7 @@ func searchesAllow(c *request.Case, in StaffInput) error {
 // grant of a change gives each system that holds data a carry-out task and holds the decision's
 // letters until they are answered (carryout.go); a case that ends otherwise (a refusal, a
 // withdrawal) cancels the open tasks and tells their owners.
-func (s *Service) searchesOn(c *request.Case, in StaffInput, p *searchPrep, letters []*outbox.Letter, now time.Time) []*outbox.Letter {
+func (s *core) searchesOn(c *request.Case, in StaffInput, p *searchPrep, letters []*outbox.Letter, now time.Time) []*outbox.Letter {
 	switch in.Action {
 	case request.ActVerifyIdentity:
 		return append(letters, s.startSearches(c, p, now)...)
@@ -117,14 +117,14 @@ func (s *Service) searchesOn(c *request.Case, in StaffInput, p *searchPrep, lett
 
 // nameSearched adds to an access decision the systems searched with their retention and actual
 // recipients (the README of the package names them too).
-func (s *Service) nameSearched(c *request.Case, letters []*outbox.Letter) {
+func (s *core) nameSearched(c *request.Case, letters []*outbox.Letter) {
 	if c.Type != request.Access {
 		return
 	}
 	var systems []letter.SystemInfo
 	for i := range c.Searches {
 		t := &c.Searches[i]
-		sys, ok := s.Profile.System(t.System)
+		sys, ok := s.d.Profile.System(t.System)
 		if t.Phase != request.PhaseSearch || t.State == request.TaskCancelled || !ok || t.Name != "" {
 			continue
 		}
@@ -144,13 +144,13 @@ func (s *Service) nameSearched(c *request.Case, letters []*outbox.Letter) {
 // startSearches makes one task per system of the register searched for c's type, the first
 // time identity is established (re-entering in_progress later makes none), and writes each
 // owner a search_task letter.
-func (s *Service) startSearches(c *request.Case, p *searchPrep, now time.Time) []*outbox.Letter {
+func (s *core) startSearches(c *request.Case, p *searchPrep, now time.Time) []*outbox.Letter {
 	if len(c.Searches) > 0 || !request.Searchable(c.Type) {
 		return nil
 	}
 	var out []*outbox.Letter
 	due := s.searchDue(c, now)
-	for _, sys := range s.Profile.SystemsFor(string(c.Type)) {
+	for _, sys := range s.d.Profile.SystemsFor(string(c.Type)) {
 		c.Searches = append(c.Searches, request.SearchTask{ID: sys.ID, System: sys.ID, Owners: slices.Clone(sys.Owners),
 			Phase: request.PhaseSearch, State: request.TaskOpen, CreatedAt: now, DueDate: due})
 		t := &c.Searches[len(c.Searches)-1]
@@ -167,7 +167,7 @@ func (s *Service) startSearches(c *request.Case, p *searchPrep, now time.Time) [
 }
 
 // cancelSearches closes every open task of c and tells its owners that no answer is needed.
-func (s *Service) cancelSearches(c *request.Case, now time.Time) []*outbox.Letter {
+func (s *core) cancelSearches(c *request.Case, now time.Time) []*outbox.Letter {
 	var out []*outbox.Letter
 	for i := range c.Searches {
 		t := &c.Searches[i]
@@ -184,12 +184,12 @@ func (s *Service) cancelSearches(c *request.Case, now time.Time) []*outbox.Lette
 
 // taskLetter is a letter about task t to owner, in staff's language, with a personal task link
 // for every kind but search_cancelled. disc tells apart letters of one kind to one owner.
-func (s *Service) taskLetter(c *request.Case, t *request.SearchTask, owner string, kind letter.Kind, disc string, now time.Time) *outbox.Letter {
+func (s *core) taskLetter(c *request.Case, t *request.SearchTask, owner string, kind letter.Kind, disc string, now time.Time) *outbox.Letter {
 	l := s.newLetter(c, kind, owner, t.ID+"|"+disc, now)
 	l.Lang = staffLang
 	l.Data.RecipientName, l.Data.Representative = "", nil
 	info := &letter.SearchInfo{System: t.System, SystemName: s.systemName(t, l.Lang), DueDate: t.DueDate}
-	if sys, ok := s.Profile.System(t.System); ok && kind == letter.SearchTask {
+	if sys, ok := s.d.Profile.System(t.System); ok && kind == letter.SearchTask {
 		info.Holds = sys.Holds.In(l.Lang)
 	}
 	l.Data.Search = info
@@ -207,13 +207,13 @@ func (s *Service) taskLetter(c *request.Case, t *request.SearchTask, owner strin
 
 // taskLinkExpiry is when a task link made now stops: the end of the case's due date plus
 // taskLinkGraceDays.
-func (s *Service) taskLinkExpiry(c *request.Case) time.Time {
+func (s *core) taskLinkExpiry(c *request.Case) time.Time {
 	return deadline.StartOfDay(c.DueDate.AddDays(taskLinkGraceDays + 1))
 }
 
 // markIntroduced records, after a change committed, the owners whose first task letter it wrote.
 // A failure only means an owner may be told twice what Privacyloket is: it is logged.
-func (s *Service) markIntroduced(ctx context.Context, letters []*outbox.Letter, now time.Time) {
+func (s *core) markIntroduced(ctx context.Context, letters []*outbox.Letter, now time.Time) {
 	var keys []string
 	for _, l := range letters {
 		if l.Kind == letter.SearchTask && l.Data.Search != nil && l.Data.Search.FirstTask {
@@ -223,19 +223,19 @@ func (s *Service) markIntroduced(ctx context.Context, letters []*outbox.Letter, 
 	if len(keys) == 0 {
 		return
 	}
-	if err := s.Tasks.MarkOwnersIntroduced(ctx, keys, now); err != nil {
-		s.Logger.ErrorContext(ctx, "record owners introduced failed", "error", err)
+	if err := s.d.Tasks.MarkOwnersIntroduced(ctx, keys, now); err != nil {
+		s.d.Logger.ErrorContext(ctx, "record owners introduced failed", "error", err)
 	}
 }
 
 // dropExtracts deletes a finished case's extracts once nothing needs them: at once for a case
 // that ends without an access package, with the package otherwise (the Tick, planSearches).
-func (s *Service) dropExtracts(ctx context.Context, c *request.Case) {
+func (s *core) dropExtracts(ctx context.Context, c *request.Case) {
 	if !c.Status.Finished() || c.Result != nil || !hasExtracts(c) {
 		return
 	}
-	if err := s.Tasks.DeleteExtracts(ctx, c.Reference); err != nil {
-		s.Logger.ErrorContext(ctx, "delete extracts failed; their TTL removes them", "reference", c.Reference, "error", err)
+	if err := s.d.Tasks.DeleteExtracts(ctx, c.Reference); err != nil {
+		s.d.Logger.ErrorContext(ctx, "delete extracts failed; their TTL removes them", "reference", c.Reference, "error", err)
 	}
 }
 
@@ -251,7 +251,7 @@ func hasExtracts(c *request.Case) bool {
 // taskHolder checks that holder may answer task t of c now: the link is of the case's current
 // generation, the holder is one of the task's owners and, for a registered system, still one of
 // its owners in the register (taking an owner out of the register revokes their links).
-func (s *Service) taskHolder(c *request.Case, t *request.SearchTask, holder string, generation int) error {
+func (s *Casework) taskHolder(c *request.Case, t *request.SearchTask, holder string, generation int) error {
 	if t == nil {
 		return ErrNotFound
 	}
@@ -261,11 +261,11 @@ func (s *Service) taskHolder(c *request.Case, t *request.SearchTask, holder stri
 	if !slices.ContainsFunc(t.Owners, func(o string) bool { return strings.EqualFold(o, holder) }) {
 		return ErrLinkRevoked
 	}
-	if sys, ok := s.Profile.System(t.System); ok && t.Name == "" && !t.Reassigned && !sys.IsOwner(holder) {
+	if sys, ok := s.d.Profile.System(t.System); ok && t.Name == "" && !t.Reassigned && !sys.IsOwner(holder) {
 		return ErrLinkRevoked
 	}
 	return nil
 }
 
 // registered reports whether id names a system of the register.
-func (s *Service) registered(id string) (policy.System, bool) { return s.Profile.System(id) }
+func (s *Casework) registered(id string) (policy.System, bool) { return s.d.Profile.System(id) }

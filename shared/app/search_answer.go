@@ -68,8 +68,8 @@ type SearchAnswer struct {
 }
 
 // SearchTaskPage loads the task of link l for its owner.
-func (s *Service) SearchTaskPage(ctx context.Context, l TaskLink) (*SearchTaskView, error) {
-	c, err := s.Cases.Case(ctx, l.Reference)
+func (s *Casework) SearchTaskPage(ctx context.Context, l TaskLink) (*SearchTaskView, error) {
+	c, err := s.d.Cases.Case(ctx, l.Reference)
 	if err != nil {
 		return nil, err
 	}
@@ -80,13 +80,13 @@ func (s *Service) SearchTaskPage(ctx context.Context, l TaskLink) (*SearchTaskVi
 	return s.taskView(c, t), nil
 }
 
-func (s *Service) taskView(c *request.Case, t *request.SearchTask) *SearchTaskView {
+func (s *Casework) taskView(c *request.Case, t *request.SearchTask) *SearchTaskView {
 	v := &SearchTaskView{Reference: c.Reference, Type: c.Type, SystemName: s.systemName(t, staffLang), Phase: t.Phase, DueDate: t.DueDate}
 	if !taskLive(c, t) || t.State == request.TaskWaived || t.State == request.TaskCancelled {
 		v.Closed = true
 		return v
 	}
-	if sys, ok := s.Profile.System(t.System); ok {
+	if sys, ok := s.d.Profile.System(t.System); ok {
 		v.Holds = sys.Holds.In(staffLang)
 	}
 	v.Name, v.BirthDate, v.Address = c.Subject.Name, c.Subject.BirthDate, c.Subject.Address
@@ -164,9 +164,9 @@ func extractKind(b []byte) string {
 // already answered takes one more extract of a "found" answer (up to request.MaxExtracts) and
 // nothing else: a second answer is a *NotAllowedError "search_answered". A case that needs no
 // answer any more is "search_closed".
-func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) (*SearchTaskView, error) {
+func (s *Casework) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) (*SearchTaskView, error) {
 	a.Note = strings.TrimSpace(a.Note)
-	cur, err := s.Cases.Case(ctx, l.Reference)
+	cur, err := s.d.Cases.Case(ctx, l.Reference)
 	if err != nil {
 		return nil, err
 	}
@@ -180,14 +180,14 @@ func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) 
 	if err := answerable(cur, t, a); err != nil {
 		return nil, err
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	var ex *request.Extract
 	if len(a.Extract) > 0 {
 		// Uploads are limited per task link, not per client address (docs/contract.md §2): an
 		// owner behind the organisation's proxy shares an address with colleagues. The count
 		// comes before the file is opened, whatever the outcome.
 		limit := Limit{Key: "task-" + s.pseudonym(l.Reference+"|"+l.Task+"|"+strings.ToLower(l.Holder)), Max: extractsPerHour, Window: time.Hour}
-		if err := s.Cases.Count(ctx, []Limit{limit}, now); err != nil {
+		if err := s.d.Cases.Count(ctx, []Limit{limit}, now); err != nil {
 			return nil, err
 		}
 		if ex, err = s.storeExtract(ctx, cur, a, now); err != nil {
@@ -232,7 +232,7 @@ func (s *Service) AnswerSearch(ctx context.Context, l TaskLink, a SearchAnswer) 
 		}
 		return nil, err
 	}
-	s.Logger.InfoContext(ctx, "search task answered", "reference", c.Reference, "system", l.Task, "result", string(a.Result))
+	s.d.Logger.InfoContext(ctx, "search task answered", "reference", c.Reference, "system", l.Task, "result", string(a.Result))
 	s.publish(ctx, letters)
 	return view, nil
 }
@@ -271,8 +271,8 @@ func taskLive(c *request.Case, t *request.SearchTask) bool {
 
 // storeExtract checks one extract by content and stores it sealed; a refusal names the field
 // extract and stores nothing.
-func (s *Service) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer, now time.Time) (*request.Extract, error) {
-	if s.Sealer == nil {
+func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer, now time.Time) (*request.Extract, error) {
+	if s.d.Sealer == nil {
 		return nil, errors.New("app: an extract needs a Sealer")
 	}
 	refuse := func(code string) error {
@@ -284,10 +284,10 @@ func (s *Service) storeExtract(ctx context.Context, c *request.Case, a SearchAns
 		// Portability delivers machine-readable data only (JSON and CSV).
 		return nil, refuse("result_file")
 	case kind == "pdf":
-		if s.Inspect == nil {
+		if s.d.Inspect == nil {
 			return nil, ErrNoInspector
 		}
-		doc, err := s.Inspect(ctx, data)
+		doc, err := s.d.Inspect(ctx, data)
 		if err != nil {
 			return nil, fmt.Errorf("extract for %s: %w", c.Reference, err)
 		}
@@ -306,13 +306,13 @@ func (s *Service) storeExtract(ctx context.Context, c *request.Case, a SearchAns
 		kind = res.Format
 	}
 	key := rand.Text()
-	sealed, err := s.Sealer.Seal(extractAAD(c.Reference, key), data)
+	sealed, err := s.d.Sealer.Seal(extractAAD(c.Reference, key), data)
 	if err != nil {
 		return nil, fmt.Errorf("seal extract: %w", err)
 	}
 	// The TTL is a safety net: the app deletes extracts with the package or when the case ends.
 	expire := deadline.StartOfDay(c.DueDate.AddDays(100))
-	if err := s.Tasks.PutExtract(ctx, c.Reference, key, sealed, expire); err != nil {
+	if err := s.d.Tasks.PutExtract(ctx, c.Reference, key, sealed, expire); err != nil {
 		return nil, fmt.Errorf("store extract: %w", err)
 	}
 	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, kind), Kind: kind, Size: len(data), At: now}, nil
@@ -321,11 +321,11 @@ func (s *Service) storeExtract(ctx context.Context, c *request.Case, a SearchAns
 // extractAAD binds a sealed extract to its case and key, apart from ID copies and packages.
 func extractAAD(ref, key string) string { return ref + "#extract/" + key }
 
-func (s *Service) dropExtract(ctx context.Context, ref, key string) {
+func (s *Casework) dropExtract(ctx context.Context, ref, key string) {
 	// One extract: DeleteExtracts would take the case's others too, so overwrite it empty and
 	// let its short TTL remove it.
-	if err := s.Tasks.PutExtract(ctx, ref, key, nil, s.Clock()); err != nil {
-		s.Logger.ErrorContext(ctx, "remove orphan extract failed; its TTL removes it", "reference", ref, "error", err)
+	if err := s.d.Tasks.PutExtract(ctx, ref, key, nil, s.d.Clock()); err != nil {
+		s.d.Logger.ErrorContext(ctx, "remove orphan extract failed; its TTL removes it", "reference", ref, "error", err)
 	}
 }
 

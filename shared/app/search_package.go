@@ -17,8 +17,8 @@ import (
 
 // buildsFromSearches reports whether a decide may build a package from the search extracts, so
 // StaffAct reads the case before its transaction: a grant where the profile has a register.
-func (s *Service) buildsFromSearches(in StaffInput) bool {
-	return in.Outcome != request.Refused && len(s.Profile.Systems) > 0
+func (s *Casework) buildsFromSearches(in StaffInput) bool {
+	return in.Outcome != request.Refused && len(s.d.Profile.Systems) > 0
 }
 
 // searchesRelax drops the requirement of staff's own result file from a searched case: the
@@ -35,7 +35,7 @@ var consultationPurpose = accessresult.Text{NL: "behandeling van uw verzoek", EN
 
 // searchedPackage is what c's search tasks add to its access package, with every extract opened;
 // nil for a case that was not searched.
-func (s *Service) searchedPackage(ctx context.Context, c *request.Case, events []request.Event) (*accessresult.Searches, error) {
+func (s *Casework) searchedPackage(ctx context.Context, c *request.Case, events []request.Event) (*accessresult.Searches, error) {
 	if len(c.Searches) == 0 {
 		return nil, nil
 	}
@@ -50,7 +50,7 @@ func (s *Service) searchedPackage(ctx context.Context, c *request.Case, events [
 			continue
 		}
 		part := accessresult.SystemPart{Folder: t.System, Name: accessresult.Text{NL: t.Name, EN: t.Name}, Result: string(t.Result), AnsweredAt: t.AnsweredAt}
-		if sys, ok := s.Profile.System(t.System); ok && t.Name == "" {
+		if sys, ok := s.d.Profile.System(t.System); ok && t.Name == "" {
 			part.Name, part.Department, part.Holds = text(sys.Name), text(sys.Department), text(sys.Holds)
 			part.Retention, part.LegalGround = text(sys.Retention), text(sys.LegalGround)
 			for _, r := range sys.Recipients {
@@ -64,11 +64,11 @@ func (s *Service) searchedPackage(ctx context.Context, c *request.Case, events [
 			part.Result = "open"
 		}
 		for _, e := range t.Extracts {
-			sealed, err := s.Tasks.Extract(ctx, c.Reference, e.Key)
+			sealed, err := s.d.Tasks.Extract(ctx, c.Reference, e.Key)
 			if err != nil {
 				return nil, fmt.Errorf("read extract of %s: %w", c.Reference, err)
 			}
-			plain, err := s.Sealer.Open(extractAAD(c.Reference, e.Key), sealed)
+			plain, err := s.d.Sealer.Open(extractAAD(c.Reference, e.Key), sealed)
 			if err != nil {
 				return nil, fmt.Errorf("open extract of %s: %w", c.Reference, err)
 			}

@@ -36,7 +36,7 @@ type SearchInput struct {
 // maxAddedSystems bounds the systems staff add to one case.
 const maxAddedSystems = 20
 
-func (s *Service) validateSearch(in StaffInput) []request.FieldError {
+func (s *Casework) validateSearch(in StaffInput) []request.FieldError {
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
 	si := in.Search
@@ -56,7 +56,7 @@ func (s *Service) validateSearch(in StaffInput) []request.FieldError {
 			switch {
 			case !validEmail(si.OwnerEmail):
 				add("ownerEmail", "email")
-			case !s.Profile.InOrganisation(si.OwnerEmail):
+			case !s.d.Profile.InOrganisation(si.OwnerEmail):
 				add("ownerEmail", "organisation_domain")
 			}
 		}
@@ -75,11 +75,11 @@ func (s *Service) validateSearch(in StaffInput) []request.FieldError {
 
 // searchAct applies add_search or waive_search to a case in one transaction, with the letters
 // it causes and an audit event naming the staff member.
-func (s *Service) searchAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
+func (s *Casework) searchAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
 	if errs := s.validateSearch(in); len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	var letters []*outbox.Letter
 	refused := false
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
@@ -151,7 +151,7 @@ func (s *Service) searchAct(ctx context.Context, ref string, by StaffLink, in St
 		}
 		return c, err
 	}
-	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
+	s.d.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
 	s.publish(ctx, letters)
 	return c, nil
 }

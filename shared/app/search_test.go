@@ -51,7 +51,7 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 		t.Fatalf("%d tasks, want %d (every system of the register is searched for access)", got, want)
 	}
 	internal := civil.Date{Year: 2026, Month: 4, Day: 17}
-	if got := s.Svc.InternalDate(c); got != internal {
+	if got := s.App.InternalDate(c); got != internal {
 		t.Errorf("internal date %s, want %s", got, internal)
 	}
 	for _, task := range c.Searches {
@@ -73,53 +73,53 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 		}
 	}
 	// A grant waits for every search.
-	_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
+	_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActDecide, Outcome: "granted", ResultFile: []byte(`{"a":"b"}`)})
 	notAllowed(t, s, err, "searches_open", c)
 
 	// The page: what to look for, never more.
-	v, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "huuradministratie"))
+	v, err := s.App.Casework.SearchTaskPage(ctx, taskLink(c, "huuradministratie"))
 	if err != nil || v.Closed || v.Name != "Carla Contract" || v.DueDate != internal || len(v.Results) != 2 {
 		t.Fatalf("task page %+v %v", v, err)
 	}
 	// Only an owner of the system opens it; revoke_links stops it.
 	other := taskLink(c, "huuradministratie")
 	other.Holder = "wijkbeheer@valleiwonen.example"
-	if _, err := s.Svc.SearchTaskPage(ctx, other); !errors.Is(err, app.ErrLinkRevoked) {
+	if _, err := s.App.Casework.SearchTaskPage(ctx, other); !errors.Is(err, app.ErrLinkRevoked) {
 		t.Errorf("another owner's link: %v, want revoked", err)
 	}
 	// Answers by type: bad fields named at once.
-	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "held", KeepGround: "x"})
+	_, err = s.App.Casework.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "held", KeepGround: "x"})
 	if got := strings.Join(fields(t, err), " "); got != "keepGround:invalid note:required result:invalid" {
 		t.Errorf("bad answer: %s", got)
 	}
-	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found", Extract: []byte("\x00\x01binary")})
+	_, err = s.App.Casework.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found", Extract: []byte("\x00\x01binary")})
 	if got := strings.Join(fields(t, err), " "); got != "extract:result_file" {
 		t.Errorf("binary extract: %s", got)
 	}
-	v, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found",
+	v, err = s.App.Casework.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found",
 		Extract: []byte(`[{"contract":"H-1","start":"2019-01-01"}]`), ExtractAs: "huur contract.json"})
 	if err != nil || !v.Answered || !v.MoreExtracts {
 		t.Fatalf("found: %+v %v", v, err)
 	}
-	v, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found",
+	v, err = s.App.Casework.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found",
 		Extract: []byte("datum;bedrag\n2026-01-01;750\n"), ExtractAs: "betalingen.csv"})
 	if err != nil || len(v.Task.Extracts) != 2 || v.Task.Extracts[0].Name != "huur_contract.json" || v.Task.Extracts[1].Kind != "csv" {
 		t.Fatalf("second extract: %+v %v", v, err)
 	}
 	before, _ := s.Store.Case(ctx, c.Reference)
-	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "nothing_found"})
+	_, err = s.App.Casework.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "nothing_found"})
 	notAllowed(t, s, err, "search_answered", before)
 	for _, sys := range []string{"dossiers-overlast", "dossiers-huurschuld"} {
-		if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, sys), app.SearchAnswer{Result: "nothing_found"}); err != nil {
+		if _, err := s.App.Casework.AnswerSearch(ctx, taskLink(c, sys), app.SearchAnswer{Result: "nothing_found"}); err != nil {
 			t.Fatalf("%s nothing_found: %v", sys, err)
 		}
 	}
 	// Staff waive one with a reason, and add a system the register lacks on the organisation's domain.
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActWaiveSearch, Search: app.SearchInput{System: "website"}}); err == nil {
+	if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActWaiveSearch, Search: app.SearchInput{System: "website"}}); err == nil {
 		t.Error("waive without a reason accepted")
 	}
 	staffAct(t, s, c.Reference, app.StaffInput{Action: app.ActWaiveSearch, Reason: "De website bewaart niets van bezoekers.", Search: app.SearchInput{System: "website"}})
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAddSearch, Search: app.SearchInput{SystemName: "Oud archief", OwnerEmail: "archief@elders.test"}})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAddSearch, Search: app.SearchInput{SystemName: "Oud archief", OwnerEmail: "archief@elders.test"}})
 	if got := strings.Join(fields(t, err), " "); got != "ownerEmail:organisation_domain" {
 		t.Errorf("owner off the domains: %s", got)
 	}
@@ -129,18 +129,18 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 		t.Fatalf("added task %+v", added)
 	}
 	s.Mail.Await(t, "search_task", "archief@valleiwonen.example", c.Reference)
-	_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAddSearch, Search: app.SearchInput{System: "website"}})
+	_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAddSearch, Search: app.SearchInput{System: "website"}})
 	notAllowed(t, s, err, "search_exists", c)
 
 	archief := app.TaskLink{Reference: c.Reference, Task: "added-1", Holder: "archief@valleiwonen.example", Generation: c.LinkGeneration}
-	if _, err := s.Svc.AnswerSearch(ctx, archief, app.SearchAnswer{Result: "nothing_found"}); err != nil {
+	if _, err := s.App.Casework.AnswerSearch(ctx, archief, app.SearchAnswer{Result: "nothing_found"}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, "privacyloket"), app.SearchAnswer{Result: "found", Extract: []byte(`{"verzoeken":1}`)}); err != nil {
+	if _, err := s.App.Casework.AnswerSearch(ctx, taskLink(c, "privacyloket"), app.SearchAnswer{Result: "found", Extract: []byte(`{"verzoeken":1}`)}); err != nil {
 		t.Fatal(err)
 	}
 	// The checklist in the staff view.
-	sv, err := s.Svc.StaffCase(ctx, c.Reference)
+	sv, err := s.App.Casework.StaffCase(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -155,7 +155,7 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 		t.Errorf("staff view internal date %s", sv.Casework.InternalDate)
 	}
 	// A staff view is in the consultation log (without who).
-	if _, err := s.Svc.StaffPage(ctx, c.Reference, staffLink); err != nil {
+	if _, err := s.App.Casework.StaffPage(ctx, c.Reference, staffLink); err != nil {
 		t.Fatal(err)
 	}
 	// Nothing open: the grant goes, from the extracts alone (staff's own result file is optional).
@@ -167,7 +167,7 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 	if !strings.Contains(dec.Text, "Waar wij zochten") || !strings.Contains(dec.Text, "- Huuradministratie. Bewaren: Financiële stukken") {
 		t.Errorf("the access decision does not name the systems searched:\n%s", dec.Text)
 	}
-	pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+	pkg, err := s.App.Intake.DownloadResult(ctx, c.Reference)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -200,10 +200,10 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 		t.Errorf("CSV extract: %q", files["huuradministratie/02-betalingen.csv"])
 	}
 	// A decided case's task link shows the reference and that no answer is needed.
-	if v, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "huuradministratie")); err != nil || !v.Closed || v.Name != "" {
+	if v, err := s.App.Casework.SearchTaskPage(ctx, taskLink(c, "huuradministratie")); err != nil || !v.Closed || v.Name != "" {
 		t.Errorf("task page of a decided case: %+v %v", v, err)
 	}
-	_, err = s.Svc.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found", Extract: []byte(`{"x":1}`)})
+	_, err = s.App.Casework.AnswerSearch(ctx, taskLink(c, "huuradministratie"), app.SearchAnswer{Result: "found", Extract: []byte(`{"x":1}`)})
 	var na *app.NotAllowedError
 	if !errors.As(err, &na) || na.Reason != "search_closed" {
 		t.Errorf("answer on a decided case: %v", err)
@@ -220,11 +220,11 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 	c2 = staffAct(t, s, c2.Reference, app.StaffInput{Action: request.ActRevokeLinks})
 	old := taskLink(c2, "website")
 	old.Generation = 0
-	if _, err := s.Svc.SearchTaskPage(ctx, old); !errors.Is(err, app.ErrLinkRevoked) {
+	if _, err := s.App.Casework.SearchTaskPage(ctx, old); !errors.Is(err, app.ErrLinkRevoked) {
 		t.Errorf("task link after revoke_links: %v", err)
 	}
 	// The case ends otherwise: open tasks are cancelled and their owners told.
-	c2, err = s.Svc.StaffAct(ctx, c2.Reference, app.StaffLink{Holder: staffLink.Holder, Generation: c2.LinkGeneration},
+	c2, err = s.App.Casework.StaffAct(ctx, c2.Reference, app.StaffLink{Holder: staffLink.Holder, Generation: c2.LinkGeneration},
 		app.StaffInput{Action: request.ActWithdraw, How: "phone", Note: "De aanvrager belde."})
 	if err != nil {
 		t.Fatal(err)
@@ -262,7 +262,7 @@ func testSearchReminders(t *testing.T, backend testenv.Backend) {
 	c := submitConfirm(t, s, access("tick@tenant.test"))
 	c = verify(t, s, c.Reference)
 	for _, sys := range []string{"huuradministratie", "dossiers-overlast", "dossiers-huurschuld", "privacyloket"} {
-		if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, sys), app.SearchAnswer{Result: "nothing_found"}); err != nil {
+		if _, err := s.App.Casework.AnswerSearch(ctx, taskLink(c, sys), app.SearchAnswer{Result: "nothing_found"}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -296,7 +296,7 @@ func testSearchReminders(t *testing.T, backend testenv.Backend) {
 	}
 	// The report per system: tasks, median days to answer, late (issue 21 item 7).
 	s.Clock.Set(amsterdam("2026-04-21 10:00"))
-	rep, _, err := s.Svc.Report(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
+	rep, _, err := s.App.Desk.Report(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -306,7 +306,7 @@ func testSearchReminders(t *testing.T, backend testenv.Backend) {
 	if h := rep.Systems["huuradministratie"]; h.Tasks != 1 || h.Late != 0 || h.MedianDaysToAnswer == nil || *h.MedianDaysToAnswer != 0 {
 		t.Errorf("huuradministratie figures %+v", h)
 	}
-	tasks, err := s.Svc.ReportTasks(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
+	tasks, err := s.App.Desk.ReportTasks(ctx, civil.Date{Year: 2026, Month: 3, Day: 1}, civil.Date{Year: 2026, Month: 3, Day: 31})
 	if err != nil || len(tasks) != 5 {
 		t.Errorf("report tasks: %d %v", len(tasks), err)
 	}
@@ -351,7 +351,7 @@ func testCarryOut(t *testing.T, backend testenv.Backend) {
 	sub.Type, sub.Details = "erasure", "Mijn oude overlastmeldingen."
 	c := submitConfirm(t, s, sub)
 	c = verify(t, s, c.Reference)
-	if v, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "dossiers-overlast")); err != nil || v.Words != "Mijn oude overlastmeldingen." {
+	if v, err := s.App.Casework.SearchTaskPage(ctx, taskLink(c, "dossiers-overlast")); err != nil || v.Words != "Mijn oude overlastmeldingen." {
 		t.Fatalf("erasure task page shows the request's words: %+v %v", v, err)
 	}
 	answers := map[string]app.SearchAnswer{
@@ -362,7 +362,7 @@ func testCarryOut(t *testing.T, backend testenv.Backend) {
 		"privacyloket":        {Result: "nothing_found"},
 	}
 	for sys, a := range answers {
-		if _, err := s.Svc.AnswerSearch(ctx, taskLink(c, sys), a); err != nil {
+		if _, err := s.App.Casework.AnswerSearch(ctx, taskLink(c, sys), a); err != nil {
 			t.Fatalf("%s: %v", sys, err)
 		}
 	}
@@ -379,21 +379,21 @@ func testCarryOut(t *testing.T, backend testenv.Backend) {
 		t.Fatal("the decision went before the carry-out tasks were answered")
 	}
 	co := func(sys string) app.TaskLink { l := taskLink(c, sys); l.Task = sys + ".carry_out"; return l }
-	if v, err := s.Svc.SearchTaskPage(ctx, co("dossiers-overlast")); err != nil || v.Closed || len(v.Results) != 2 {
+	if v, err := s.App.Casework.SearchTaskPage(ctx, co("dossiers-overlast")); err != nil || v.Closed || len(v.Results) != 2 {
 		t.Fatalf("carry-out page on the decided case: %+v %v", v, err)
 	}
-	_, err := s.Svc.AnswerSearch(ctx, co("dossiers-overlast"), app.SearchAnswer{Result: "done"})
+	_, err := s.App.Casework.AnswerSearch(ctx, co("dossiers-overlast"), app.SearchAnswer{Result: "done"})
 	if got := strings.Join(fields(t, err), " "); got != "backups:required" {
 		t.Errorf("erasure done without backups: %s", got)
 	}
-	if _, err := s.Svc.AnswerSearch(ctx, co("dossiers-overlast"), app.SearchAnswer{Result: "done", Backups: "included"}); err != nil {
+	if _, err := s.App.Casework.AnswerSearch(ctx, co("dossiers-overlast"), app.SearchAnswer{Result: "done", Backups: "included"}); err != nil {
 		t.Fatal(err)
 	}
 	s.Quiet(t)
 	if n := s.Mail.Count("decision", "erase@tenant.test", c.Reference); n != 0 {
 		t.Fatal("the decision went with a carry-out task still open")
 	}
-	if _, err := s.Svc.AnswerSearch(ctx, co("huuradministratie"), app.SearchAnswer{Result: "done", Backups: "not_applicable"}); err != nil {
+	if _, err := s.App.Casework.AnswerSearch(ctx, co("huuradministratie"), app.SearchAnswer{Result: "done", Backups: "not_applicable"}); err != nil {
 		t.Fatal(err)
 	}
 	d := s.Mail.Await(t, "decision", "erase@tenant.test", c.Reference)
@@ -402,7 +402,7 @@ func testCarryOut(t *testing.T, backend testenv.Backend) {
 			t.Errorf("decision lacks %q:\n%s", want, d.Text)
 		}
 	}
-	_, err = s.Svc.AnswerSearch(ctx, co("huuradministratie"), app.SearchAnswer{Result: "not_possible", Note: "x"})
+	_, err = s.App.Casework.AnswerSearch(ctx, co("huuradministratie"), app.SearchAnswer{Result: "not_possible", Note: "x"})
 	var na *app.NotAllowedError
 	if !errors.As(err, &na) || na.Reason != "search_answered" {
 		t.Errorf("second carry-out answer: %v", err)
@@ -417,20 +417,20 @@ func TestExtractLimits(t *testing.T) {
 	c = verify(t, s, c.Reference)
 	l := taskLink(c, "huuradministratie")
 	for i := range 20 {
-		if _, err := s.Svc.AnswerSearch(ctx, l, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)}); err != nil {
+		if _, err := s.App.Casework.AnswerSearch(ctx, l, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)}); err != nil {
 			t.Fatalf("extract %d: %v", i+1, err)
 		}
 	}
-	_, err := s.Svc.AnswerSearch(ctx, l, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)})
+	_, err := s.App.Casework.AnswerSearch(ctx, l, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)})
 	var na *app.NotAllowedError
 	if !errors.As(err, &na) || na.Reason != "too_many_extracts" {
 		t.Fatalf("21st extract: %v", err)
 	}
 	other := taskLink(c, "dossiers-overlast")
 	for range 40 {
-		s.Svc.AnswerSearch(ctx, other, app.SearchAnswer{Result: "found", Extract: []byte("not json, not csv \x00")})
+		s.App.Casework.AnswerSearch(ctx, other, app.SearchAnswer{Result: "found", Extract: []byte("not json, not csv \x00")})
 	}
-	_, err = s.Svc.AnswerSearch(ctx, other, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)})
+	_, err = s.App.Casework.AnswerSearch(ctx, other, app.SearchAnswer{Result: "found", Extract: []byte(`{"n":1}`)})
 	var rl *app.RateLimitedError
 	if !errors.As(err, &rl) {
 		t.Errorf("41st upload in an hour: %v, want rate limited", err)
@@ -449,7 +449,7 @@ func TestSearchReassigned(t *testing.T) {
 			s.Profile.Systems[i].Owners = []string{"nieuw@valleiwonen.example"}
 		}
 	}
-	if _, err := s.Svc.SearchTaskPage(ctx, taskLink(c, "website")); !errors.Is(err, app.ErrLinkRevoked) {
+	if _, err := s.App.Casework.SearchTaskPage(ctx, taskLink(c, "website")); !errors.Is(err, app.ErrLinkRevoked) {
 		t.Errorf("the old owner's link: %v", err)
 	}
 	// The Tick moves it at the case's next moment at the latest: here the reminder's day.
@@ -459,7 +459,7 @@ func TestSearchReassigned(t *testing.T) {
 		t.Errorf("search_reassigned %v", m.Args)
 	}
 	staffTask := app.TaskLink{Reference: c.Reference, Task: "website", Holder: "staff@corp.test"}
-	if _, err := s.Svc.AnswerSearch(ctx, staffTask, app.SearchAnswer{Result: "nothing_found"}); err != nil {
+	if _, err := s.App.Casework.AnswerSearch(ctx, staffTask, app.SearchAnswer{Result: "nothing_found"}); err != nil {
 		t.Errorf("staff answer the moved task: %v", err)
 	}
 	tick(t, s, "2026-04-17 10:00")

@@ -16,17 +16,17 @@ import (
 
 // searchReminderAt is the start of the working day before t is due; searchOverdueAt the start of
 // the first working day after.
-func (s *Service) searchReminderAt(t *request.SearchTask) time.Time {
-	return at(s.Calendar.AddWorkingDays(t.DueDate, -1))
+func (s *core) searchReminderAt(t *request.SearchTask) time.Time {
+	return at(s.d.Calendar.AddWorkingDays(t.DueDate, -1))
 }
 
-func (s *Service) searchOverdueAt(t *request.SearchTask) time.Time {
-	return at(s.Calendar.NextWorkingDay(t.DueDate.AddDays(1)))
+func (s *core) searchOverdueAt(t *request.SearchTask) time.Time {
+	return at(s.d.Calendar.NextWorkingDay(t.DueDate.AddDays(1)))
 }
 
 // planSearches adds to p what is due for c's open tasks as of now, and when they next need the
 // Tick. Each due item's disc is the task's id.
-func (s *Service) planSearches(c *request.Case, now time.Time, p *plan) {
+func (s *core) planSearches(c *request.Case, now time.Time, p *plan) {
 	if !c.Status.Open() && c.OpenSearches(request.PhaseCarryOut) == 0 {
 		return
 	}
@@ -63,7 +63,7 @@ func (s *Service) planSearches(c *request.Case, now time.Time, p *plan) {
 
 // searchDueLetters turns a due item of planSearches into its letters and records on the task
 // that they went, so a later tick does not send them again.
-func (s *Service) searchDueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
+func (s *Sweep) searchDueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
 	t := c.Search(d.disc)
 	if t == nil {
 		return nil
@@ -92,8 +92,8 @@ func (s *Service) searchDueLetters(c *request.Case, d dueItem, now time.Time) []
 
 // ownersLeft reports whether an owner of open task t is no longer an owner of its system in the
 // register (the operator changed the profile): the Tick then moves the task (reassign).
-func (s *Service) ownersLeft(t *request.SearchTask) bool {
-	sys, ok := s.Profile.System(t.System)
+func (s *core) ownersLeft(t *request.SearchTask) bool {
+	sys, ok := s.d.Profile.System(t.System)
 	if !ok || t.Name != "" || t.Reassigned {
 		return false
 	}
@@ -102,8 +102,8 @@ func (s *Service) ownersLeft(t *request.SearchTask) bool {
 
 // reassign drops the owners that left the register from task t; when none is left, the task
 // moves to the case's staff, who each get a search_reassigned letter with a task link.
-func (s *Service) reassign(c *request.Case, t *request.SearchTask, now time.Time) []*outbox.Letter {
-	sys, _ := s.Profile.System(t.System)
+func (s *Sweep) reassign(c *request.Case, t *request.SearchTask, now time.Time) []*outbox.Letter {
+	sys, _ := s.d.Profile.System(t.System)
 	t.Owners = slices.DeleteFunc(t.Owners, func(o string) bool { return !sys.IsOwner(o) })
 	if len(t.Owners) > 0 {
 		return nil

@@ -38,17 +38,17 @@ func TestLettersOfOneChangeGoTogether(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
 		s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: idAlways})
-		pub := &countingPublisher{Publisher: s.Svc.Publisher}
-		s.Svc.Publisher = pub
+		pub := &countingPublisher{Publisher: s.Deps.Publisher}
+		s.Rebuild(t, func(d *app.Deps) { d.Publisher = pub })
 		email := "together@tenant.test"
-		c, err := s.Svc.Submit(ctx, access(email), app.Client{}, nil)
+		c, err := s.App.Intake.Submit(ctx, access(email), app.Client{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.Mail.Await(t, "confirm_email", email, c.Reference)
 		before, calls := pub.count(), s.Mail.Calls()
 		s.Mail.FailNext(503) // the first of the three letters confirming causes
-		if _, err := s.Svc.Confirm(ctx, c.Reference); err != nil {
+		if _, err := s.App.Intake.Confirm(ctx, c.Reference); err != nil {
 			t.Fatal(err)
 		}
 		s.Mail.Await(t, "receipt", email, c.Reference)
@@ -77,7 +77,7 @@ func TestLettersOfOneChangeGoTogether(t *testing.T) {
 			if l.Kind != "confirm_email" && l.Attempts != 2 {
 				t.Errorf("%s: %d attempts, want 2", l.Kind, l.Attempts)
 			}
-			if err := s.Svc.SendLetter(ctx, l.ID); err != nil {
+			if err := s.App.Mailroom.SendLetter(ctx, l.ID); err != nil {
 				t.Fatal(err)
 			}
 		}

@@ -46,12 +46,12 @@ var ErrLinkRevoked = errors.New("staff link revoked")
 
 // mayHoldLink reports whether addr may use a staff link now: a staff address or the privacy
 // officer. Taking an address off the list revokes every link it holds.
-func (s *Service) mayHoldLink(addr string) bool {
+func (s *core) mayHoldLink(addr string) bool {
 	addr = strings.ToLower(strings.TrimSpace(addr))
 	if addr == "" {
 		return false
 	}
-	if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" && strings.EqualFold(po, addr) {
+	if po := s.d.Profile.Organisation.PrivacyOfficerEmail; po != "" && strings.EqualFold(po, addr) {
 		return true
 	}
 	for _, st := range s.staff {
@@ -63,7 +63,7 @@ func (s *Service) mayHoldLink(addr string) bool {
 }
 
 // checkLink is the check of a staff link at the moment of use, against the case as it is.
-func (s *Service) checkLink(c *request.Case, by StaffLink) error {
+func (s *core) checkLink(c *request.Case, by StaffLink) error {
 	if !s.mayHoldLink(by.Holder) {
 		return fmt.Errorf("%s: holder not on the staff list: %w", c.Reference, ErrLinkRevoked)
 	}
@@ -196,7 +196,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 // validateFor adds the checks that depend on the case itself: a representative's authority,
 // the profile's rule that every correction is motivated, and a decision that must limit the
 // answer because third parties' data is masked.
-func (s *Service) validateFor(c *request.Case, in StaffInput) []request.FieldError {
+func (s *Casework) validateFor(c *request.Case, in StaffInput) []request.FieldError {
 	errs := searchesRelax(c, in.Validate(c.Type))
 	add := func(f, code string) {
 		for _, e := range errs {
@@ -245,7 +245,7 @@ func thirdPartyMasked(c *request.Case) bool {
 // The checks run on the case the transaction reads, so an action costs one read of the case.
 // Only a decision with an access result reads the case before: the package is built from it
 // and stored outside the transaction (it can exceed a transaction's size).
-func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
+func (s *Casework) StaffAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
 	if searchAction(in.Action) {
 		return s.searchAct(ctx, ref, by, in)
 	}
@@ -253,7 +253,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		return s.teamAct(ctx, ref, by, in)
 	}
 	staff := by.Holder
-	now := s.Clock()
+	now := s.d.Clock()
 	prep, err := s.prepareSearches(ctx, ref, in)
 	if err != nil {
 		return nil, err
@@ -337,7 +337,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			l.DueDate = c.DueDate
 			l.Data.ClockSuspended = c.SuspendedDays > 0 // the date moved by the days the clock stood still
 			l.Data.CopyDeleted = copyDeleted
-			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+			s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.d.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = strings.TrimSpace(string(in.Method) + " " + string(in.DocumentType))
 		case request.ActRejectIdentity:
@@ -348,7 +348,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			l := s.newLetter(c, letter.IDRejected, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
 			s.identityClock(l, c, s.startSuspension(c, now))
-			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.d.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActRequestIdentity:
@@ -356,11 +356,11 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 			l := s.newLetter(c, letter.IDRequested, to, now.Format(time.RFC3339Nano), now)
 			l.Data.Reason = in.Reason
 			s.identityClock(l, c, s.startSuspension(c, now))
-			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.d.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 			detail = in.Reason
 		case request.ActExtend:
-			newDue, err := s.Calendar.ExtendedDue(s.Profile, c.Type, c.Received, c.SuspendedDays)
+			newDue, err := s.d.Calendar.ExtendedDue(s.d.Profile, c.Type, c.Received, c.SuspendedDays)
 			if err != nil {
 				return Change{}, fmt.Errorf("extended due date: %w", err)
 			}
@@ -420,8 +420,8 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 	})
 	if err != nil {
 		if pre != nil && pre.stored {
-			if derr := s.Blobs.DeleteAccessPackage(ctx, ref, pre.key); derr != nil {
-				s.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
+			if derr := s.d.Blobs.DeleteAccessPackage(ctx, ref, pre.key); derr != nil {
+				s.d.Logger.ErrorContext(ctx, "remove orphan access result failed", "reference", ref, "error", derr)
 			}
 		}
 		if refused != nil {
@@ -429,7 +429,7 @@ func (s *Service) StaffAct(ctx context.Context, ref string, by StaffLink, in Sta
 		}
 		return c, err
 	}
-	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
+	s.d.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
 	s.dropPackage(ctx, ref, dropKey)
 	s.publish(ctx, letters)
 	s.markIntroduced(ctx, letters, now)
@@ -479,11 +479,11 @@ func askedForIdentity(c *request.Case) bool {
 // receipt), never for a complaint, which needs no identity check. A clock already stopped
 // keeps its start. An extended case may stand still too: CaseDue moves its extended date by
 // the suspended days. It reports whether the clock stands still now.
-func (s *Service) startSuspension(c *request.Case, now time.Time) bool {
+func (s *core) startSuspension(c *request.Case, now time.Time) bool {
 	if !c.Identity.RequestedAt.IsZero() {
 		return true
 	}
-	if !s.Profile.Identity.SuspendClock || c.Type == request.Complaint || c.ClockStopped ||
+	if !s.d.Profile.Identity.SuspendClock || c.Type == request.Complaint || c.ClockStopped ||
 		deadline.DateIn(now).After(s.askWithin(c.Received)) {
 		return false
 	}
@@ -494,15 +494,15 @@ func (s *Service) startSuspension(c *request.Case, now time.Time) bool {
 // askWithin is the last day on which asking for proof of identity stops the clock of a case
 // received on received: identity.askWithinWorkingDays working days later (default 5), counted
 // on the undisputed holidays only, so that the window is never longer than the law allows.
-func (s *Service) askWithin(received civil.Date) civil.Date {
-	n := s.Profile.Identity.AskWithinWorkingDays
+func (s *core) askWithin(received civil.Date) civil.Date {
+	n := s.d.Profile.Identity.AskWithinWorkingDays
 	if n <= 0 {
 		n = 5
 	}
 	d := received
 	for ; n > 0; n-- {
 		d = d.AddDays(1)
-		for !s.Calendar.IsGDPRWorkingDay(d) {
+		for !s.d.Calendar.IsGDPRWorkingDay(d) {
 			d = d.AddDays(1)
 		}
 	}
@@ -511,7 +511,7 @@ func (s *Service) askWithin(received civil.Date) civil.Date {
 
 // identityClock says in a letter that asks for proof of identity whether the clock stands
 // still; when it runs on, the letter states the due date, unchanged (docs/rules.md §2).
-func (s *Service) identityClock(l *outbox.Letter, c *request.Case, suspended bool) {
+func (s *core) identityClock(l *outbox.Letter, c *request.Case, suspended bool) {
 	l.Data.ClockSuspended = suspended
 	if !suspended {
 		l.Data.DueDate, l.DueDate = c.DueDate, c.DueDate
@@ -520,7 +520,7 @@ func (s *Service) identityClock(l *outbox.Letter, c *request.Case, suspended boo
 
 // endSuspension restarts the clock: the whole days it stood still are added at the end of the
 // term, and an extension is kept (docs/rules.md §3).
-func (s *Service) endSuspension(c *request.Case, now time.Time) {
+func (s *core) endSuspension(c *request.Case, now time.Time) {
 	if c.Identity.RequestedAt.IsZero() {
 		return
 	}
@@ -530,7 +530,7 @@ func (s *Service) endSuspension(c *request.Case, now time.Time) {
 		return
 	}
 	c.SuspendedDays += days
-	if due, err := s.Calendar.CaseDue(s.Profile, c.Type, c.Received, c.SuspendedDays, c.Extended); err == nil {
+	if due, err := s.d.Calendar.CaseDue(s.d.Profile, c.Type, c.Received, c.SuspendedDays, c.Extended); err == nil {
 		c.DueDate = due
 	}
 }
@@ -539,15 +539,15 @@ func (s *Service) endSuspension(c *request.Case, now time.Time) {
 // refusal is an *idcheck.Rejection), stores it sealed and ends a clock suspension. A missing
 // file is a *ValidationError naming idDocument. The case's state is checked before the file is
 // opened: a case that takes no upload is a *NotAllowedError "no_upload" and nothing is
-// inspected. The inspection counts against cl's per-IP limit (Service.inspect).
-func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upload []byte) (*request.Case, error) {
-	if s.Sealer == nil {
+// inspected. The inspection counts against cl's per-IP limit (core.inspect).
+func (s *Intake) UploadIdentity(ctx context.Context, ref string, cl Client, upload []byte) (*request.Case, error) {
+	if s.d.Sealer == nil {
 		return nil, errors.New("app: UploadIdentity needs a Sealer")
 	}
 	if upload == nil {
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "idDocument", Code: "required"}}}
 	}
-	cur, err := s.Cases.Case(ctx, ref)
+	cur, err := s.d.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, err
 	}
@@ -561,7 +561,7 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upl
 	if err := s.storeCopy(ctx, ref, doc); err != nil {
 		return nil, err
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		if !uploadAllowed(c) {
 			return Change{}, &NotAllowedError{Reason: "no_upload"}
@@ -574,20 +574,20 @@ func (s *Service) UploadIdentity(ctx context.Context, ref string, cl Client, upl
 		return Change{Events: []request.Event{{At: now, Actor: "requester", Action: "id_uploaded", Detail: string(doc.Kind)}}}, nil
 	})
 	if err != nil {
-		if derr := s.Blobs.DeleteIDCopy(ctx, ref); derr != nil {
-			s.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", ref, "error", derr)
+		if derr := s.d.Blobs.DeleteIDCopy(ctx, ref); derr != nil {
+			s.d.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", ref, "error", derr)
 		}
 		return c, err
 	}
-	s.Logger.InfoContext(ctx, "ID copy uploaded", "reference", ref)
+	s.d.Logger.InfoContext(ctx, "ID copy uploaded", "reference", ref)
 	return c, nil
 }
 
 // IDCopy returns the decrypted ID copy of a case for the staff member holding link by, and
 // records the view in the case's timeline (who, when) before handing it out. A finished case
 // shows no copy (*NotAllowedError "finished").
-func (s *Service) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte, string, error) {
-	if s.Sealer == nil {
+func (s *Casework) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte, string, error) {
+	if s.d.Sealer == nil {
 		return nil, "", errors.New("app: IDCopy needs a Sealer")
 	}
 	check := func(c *request.Case) error {
@@ -599,22 +599,22 @@ func (s *Service) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte,
 		}
 		return nil
 	}
-	cur, err := s.Cases.Case(ctx, ref)
+	cur, err := s.d.Cases.Case(ctx, ref)
 	if err != nil {
 		return nil, "", err
 	}
 	if err := check(cur); err != nil {
 		return nil, "", err
 	}
-	sealed, kind, err := s.Blobs.IDCopy(ctx, ref)
+	sealed, kind, err := s.d.Blobs.IDCopy(ctx, ref)
 	if err != nil {
 		return nil, "", err
 	}
-	plain, err := s.Sealer.Open(ref, sealed)
+	plain, err := s.d.Sealer.Open(ref, sealed)
 	if err != nil {
 		return nil, "", fmt.Errorf("open ID copy of %s: %w", ref, err)
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	if _, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		if err := check(c); err != nil {
 			return Change{}, err
@@ -628,7 +628,7 @@ func (s *Service) IDCopy(ctx context.Context, ref string, by StaffLink) ([]byte,
 
 // motivationRequired reports whether the profile asks a motivation for every decision on c,
 // granted included: rectification and erasure under MotivateCorrections.
-func (s *Service) motivationRequired(c *request.Case) bool {
+func (s *core) motivationRequired(c *request.Case) bool {
 	correcting := c.Type == request.Rectification || c.Type == request.Erasure
-	return correcting && s.Profile.Decisions.MotivateCorrections
+	return correcting && s.d.Profile.Decisions.MotivateCorrections
 }

@@ -43,19 +43,19 @@ func testStaffCaseLinksOutliveTheDueDate(t *testing.T, backend testenv.Backend) 
 		t.Errorf("staff_case link expires %s, before the due date %s plus a week", got, c.DueDate)
 	}
 
-	c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Wij moeten gegevens uit drie systemen halen."})
+	c, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "Wij moeten gegevens uit drie systemen halen."})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The desk's per-case links and later letters use the extended due date.
-	if got, want := s.Svc.StaffCaseLinkDays(c.DueDate, s.Clock.Now()), int(c.DueDate.DaysSince(deadline.DateIn(s.Clock.Now())))+7; !c.Extended || got != want {
+	if got, want := s.App.StaffCaseLinkDays(c.DueDate, s.Clock.Now()), int(c.DueDate.DaysSince(deadline.DateIn(s.Clock.Now())))+7; !c.Extended || got != want {
 		t.Errorf("StaffCaseLinkDays(extended due %s) = %d, want %d", c.DueDate, got, want)
 	}
 	// Capped: never longer than 120 days from minting.
-	if got := s.Svc.StaffCaseLinkDays(c.DueDate.AddDays(400), s.Clock.Now()); got != 120 {
+	if got := s.App.StaffCaseLinkDays(c.DueDate.AddDays(400), s.Clock.Now()); got != 120 {
 		t.Errorf("StaffCaseLinkDays a year ahead = %d, want the cap 120", got)
 	}
-	if got := s.Svc.StaffCaseLinkDays(c.DueDate.AddDays(-400), s.Clock.Now()); got != s.Profile.Links.StaffDays {
+	if got := s.App.StaffCaseLinkDays(c.DueDate.AddDays(-400), s.Clock.Now()); got != s.Profile.Links.StaffDays {
 		t.Errorf("StaffCaseLinkDays long overdue = %d, want links.staffDays %d", got, s.Profile.Links.StaffDays)
 	}
 }

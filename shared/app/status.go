@@ -63,7 +63,7 @@ type LetterView struct {
 }
 
 // Status returns the requester's view of a case: only the letters sent to them.
-func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
+func (s *Intake) Status(ctx context.Context, ref string) (*StatusView, error) {
 	c, events, letters, err := s.caseParts(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -72,7 +72,7 @@ func (s *Service) Status(ctx context.Context, ref string) (*StatusView, error) {
 	v := &StatusView{
 		Reference: c.Reference, Type: string(c.Type), Status: string(requesterStatus(c.Status)),
 		ReceivedAt: c.SubmittedAt.UTC().Format(time.RFC3339), Extended: c.Extended,
-		Suspended: c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero() && s.Profile.Identity.SuspendClock,
+		Suspended: c.Status == request.AwaitingIdentity && !c.Identity.RequestedAt.IsZero() && s.d.Profile.Identity.SuspendClock,
 		Letters:   []LetterView{},
 		Timeline:  []TimelineEntry{},
 	}
@@ -131,8 +131,8 @@ const ViewWindow = 30 * time.Minute
 // StaffPage loads a case for the page of the staff member holding link by, and records the
 // view in the case's timeline (who, when), at most once per ViewWindow per staff member. A
 // link that no longer works is refused with ErrLinkRevoked.
-func (s *Service) StaffPage(ctx context.Context, ref string, by StaffLink) (*StaffView, error) {
-	now := s.Clock()
+func (s *Casework) StaffPage(ctx context.Context, ref string, by StaffLink) (*StaffView, error) {
+	now := s.d.Clock()
 	c, events, letters, err := s.caseParts(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -167,7 +167,7 @@ func viewedSince(events []request.Event, holder string, since time.Time) bool {
 
 // StaffCase loads a case as the staff page shows it, without a link to check and without
 // recording a view: for pages that show less (the third party's).
-func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error) {
+func (s *Casework) StaffCase(ctx context.Context, ref string) (*StaffView, error) {
 	c, events, letters, err := s.caseParts(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -176,15 +176,15 @@ func (s *Service) StaffCase(ctx context.Context, ref string) (*StaffView, error)
 }
 
 // staffView is the page of case c with its events and letters, as read with it.
-func (s *Service) staffView(c *request.Case, events []request.Event, letters []*outbox.Letter) *StaffView {
+func (s *core) staffView(c *request.Case, events []request.Event, letters []*outbox.Letter) *StaffView {
 	v := &StaffView{Case: c, Events: events, HasCopy: c.Identity.CopyHeld, MotivationRequired: s.motivationRequired(c),
-		FeeAllowed: s.Profile.Fees.ReasonableFee && c.Type != request.Complaint}
+		FeeAllowed: s.d.Profile.Fees.ReasonableFee && c.Type != request.Complaint}
 	for _, l := range sortLetters(letters) {
 		v.Letters = append(v.Letters, letterView(l))
 	}
-	v.Actions = s.Actions(c, s.Clock())
+	v.Actions = s.Actions(c, s.d.Clock())
 	if slices.Contains(v.Actions, request.ActExtend) {
-		if due, err := s.Calendar.ExtendedDue(s.Profile, c.Type, c.Received, c.SuspendedDays); err == nil {
+		if due, err := s.d.Calendar.ExtendedDue(s.d.Profile, c.Type, c.Received, c.SuspendedDays); err == nil {
 			v.ExtendedDue = due
 		}
 	}

@@ -13,7 +13,7 @@ import (
 )
 
 // The persistence the use cases need: CaseStore, OutboxStore, DeskStore and BlobStore here,
-// SessionStore beside the desk sessions (desk_session.go). A Service is built with one of each
+// SessionStore beside the desk sessions (desk_session.go). An App is built with one of each
 // (New refuses a missing one) and asks nothing else of them. shared/firestoredb implements every
 // one on Firestore, shared/memstore in memory; shared/testenv/storetest is the contract both pass.
 //

@@ -49,8 +49,8 @@ type Client struct{ IP string }
 
 // Admit is the cheap check that runs before a submission is read: it refuses, with a
 // *RateLimitedError, a client whose per-IP limit is reached, and counts nothing.
-func (s *Service) Admit(ctx context.Context, cl Client) error {
-	return s.Cases.Limited(ctx, s.limits(cl.IP, ""), s.Clock())
+func (s *Intake) Admit(ctx context.Context, cl Client) error {
+	return s.d.Cases.Limited(ctx, s.limits(cl.IP, ""), s.d.Clock())
 }
 
 // Submit validates a submission and stores it as a new case awaiting confirmation of the
@@ -59,15 +59,15 @@ func (s *Service) Admit(ctx context.Context, cl Client) error {
 // upload, when not nil, is an ID copy that came with the form. It is inspected only once every
 // field is valid and the honeypot is empty (docs/contract.md §3): invalid fields are a
 // *ValidationError and the file is never opened. The inspection counts against the client's
-// per-IP limit whatever its outcome, one per client at a time (Service.inspect); a refusal is
+// per-IP limit whatever its outcome, one per client at a time (core.inspect); a refusal is
 // an *idcheck.Rejection. An accepted copy is stored sealed and removed again if the case
 // cannot be stored. undecodable names fields whose value could not be read at all (e.g. a JSON
 // number for a name); they are reported with the rest, so the requester sees every problem at
 // once.
-func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client, upload []byte, undecodable ...string) (*request.Case, error) {
-	now := s.Clock()
+func (s *Intake) Submit(ctx context.Context, sub request.Submission, cl Client, upload []byte, undecodable ...string) (*request.Case, error) {
+	now := s.d.Clock()
 	v, errs := sub.Validate(deadline.DateIn(now))
-	if upload != nil && !s.Profile.Form.AcceptsIDCopy {
+	if upload != nil && !s.d.Profile.Form.AcceptsIDCopy {
 		// The form takes no ID copy (docs/rules.md §2): one sent anyway is refused unopened.
 		errs = append(errs, request.FieldError{Field: "idDocument", Code: "id_not_accepted"})
 	}
@@ -81,7 +81,7 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 	}
 	limits := s.limits(cl.IP, to)
 	if upload != nil || len(errs) > 0 {
-		if err := s.Cases.Limited(ctx, limits, now); err != nil {
+		if err := s.d.Cases.Limited(ctx, limits, now); err != nil {
 			return nil, err
 		}
 	}
@@ -121,10 +121,10 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		SubmittedAt:    now,
 		Received:       deadline.DateIn(now),
 		UpdatedAt:      now,
-		NextActionAt:   now.Add(time.Duration(s.Profile.Reminders.ConfirmReminderHours) * time.Hour),
+		NextActionAt:   now.Add(time.Duration(s.d.Profile.Reminders.ConfirmReminderHours) * time.Hour),
 	}
 	if doc != nil {
-		if s.Sealer == nil {
+		if s.d.Sealer == nil {
 			return nil, errors.New("app: an ID copy arrived but no Sealer is configured")
 		}
 		c.Identity.CopyHeld, c.Identity.CopyRequired, c.Identity.CopyUploaded, c.Identity.CopyKind = true, true, now, string(doc.Kind)
@@ -137,17 +137,17 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 			}
 		}
 		l := s.newLetter(c, letter.ConfirmEmail, to, "", now)
-		s.addLink(l, "confirm", "ConfirmRequest", linktoken.Confirm, "", "", now, s.Profile.Links.ConfirmDays)
+		s.addLink(l, "confirm", "ConfirmRequest", linktoken.Confirm, "", "", now, s.d.Profile.Links.ConfirmDays)
 		ch := Change{
 			Letters: []*outbox.Letter{l},
 			Events:  []request.Event{{At: now, Actor: "requester", Action: "submitted", Detail: string(c.Type)}},
 		}
 		s.retain(c)
-		err := s.Cases.Submit(ctx, c, ch, limits)
+		err := s.d.Cases.Submit(ctx, c, ch, limits)
 		if err != nil && doc != nil {
 			// Nothing half-stored: the copy goes when its case could not be stored.
-			if derr := s.Blobs.DeleteIDCopy(ctx, c.Reference); derr != nil {
-				s.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", c.Reference, "error", derr)
+			if derr := s.d.Blobs.DeleteIDCopy(ctx, c.Reference); derr != nil {
+				s.d.Logger.ErrorContext(ctx, "remove orphan ID copy failed", "reference", c.Reference, "error", derr)
 			}
 		}
 		if errors.Is(err, ErrExists) && attempt < 3 {
@@ -156,7 +156,7 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 		if err != nil {
 			return nil, err
 		}
-		s.Logger.InfoContext(ctx, "request submitted", "reference", c.Reference, "type", string(c.Type))
+		s.d.Logger.InfoContext(ctx, "request submitted", "reference", c.Reference, "type", string(c.Type))
 		s.publish(ctx, ch.Letters)
 		return c, nil
 	}
@@ -165,7 +165,7 @@ func (s *Service) Submit(ctx context.Context, sub request.Submission, cl Client,
 // dropBot answers a submission that filled in the honeypot like a person's: it counts as an
 // inspection when it brought a file (which is never opened) and as a submission, so that its
 // limits run out as a person's would, and it gets a reference that belongs to nothing.
-func (s *Service) dropBot(ctx context.Context, cl Client, limits []Limit, upload bool, now time.Time) (*request.Case, error) {
+func (s *Intake) dropBot(ctx context.Context, cl Client, limits []Limit, upload bool, now time.Time) (*request.Case, error) {
 	if upload {
 		if err := s.count(ctx, s.limits(cl.IP, "")); err != nil {
 			return nil, err
@@ -174,7 +174,7 @@ func (s *Service) dropBot(ctx context.Context, cl Client, limits []Limit, upload
 	if err := s.count(ctx, limits); err != nil {
 		return nil, err
 	}
-	s.Logger.InfoContext(ctx, "honeypot submission dropped")
+	s.d.Logger.InfoContext(ctx, "honeypot submission dropped")
 	return &request.Case{Reference: NewReference(), Status: request.AwaitingConfirmation, SubmittedAt: now}, nil
 }
 
@@ -199,24 +199,24 @@ func mergeFieldErrors(undecodable []string, errs []request.FieldError) []request
 }
 
 // storeCopy seals an ID copy with the case reference as associated data and stores it.
-func (s *Service) storeCopy(ctx context.Context, ref string, doc *idcheck.Document) error {
-	sealed, err := s.Sealer.Seal(ref, doc.Data)
+func (s *Intake) storeCopy(ctx context.Context, ref string, doc *idcheck.Document) error {
+	sealed, err := s.d.Sealer.Seal(ref, doc.Data)
 	if err != nil {
 		return fmt.Errorf("seal ID copy: %w", err)
 	}
-	if err := s.Blobs.PutIDCopy(ctx, ref, sealed, string(doc.Kind), s.copyExpiry(s.Clock())); err != nil {
+	if err := s.d.Blobs.PutIDCopy(ctx, ref, sealed, string(doc.Kind), s.copyExpiry(s.d.Clock())); err != nil {
 		return fmt.Errorf("store ID copy of %s: %w", ref, err)
 	}
 	return nil
 }
 
-func (s *Service) limits(ip, email string) []Limit {
-	perIP, perMail := s.Profile.RateLimits.PerIPPerHour, s.Profile.RateLimits.PerEmailPerDay
-	if s.RateLimitPerIP != nil {
-		perIP = *s.RateLimitPerIP
+func (s *Intake) limits(ip, email string) []Limit {
+	perIP, perMail := s.d.Profile.RateLimits.PerIPPerHour, s.d.Profile.RateLimits.PerEmailPerDay
+	if s.d.RateLimitPerIP != nil {
+		perIP = *s.d.RateLimitPerIP
 	}
-	if s.RateLimitPerEmail != nil {
-		perMail = *s.RateLimitPerEmail
+	if s.d.RateLimitPerEmail != nil {
+		perMail = *s.d.RateLimitPerEmail
 	}
 	var out []Limit
 	if perIP > 0 && ip != "" {
@@ -229,16 +229,16 @@ func (s *Service) limits(ip, email string) []Limit {
 }
 
 // pseudonym is a keyed hash, so counters never hold an address.
-func (s *Service) pseudonym(v string) string {
-	m := hmac.New(sha256.New, s.PseudonymKey)
+func (s *core) pseudonym(v string) string {
+	m := hmac.New(sha256.New, s.d.PseudonymKey)
 	m.Write([]byte(v))
 	return hex.EncodeToString(m.Sum(nil)[:16])
 }
 
 // Confirm records that the requester controls the e-mail address and starts the clock: the
 // case moves on per the profile's ID policy, and the receipt and staff letters are queued.
-func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error) {
-	now := s.Clock()
+func (s *Intake) Confirm(ctx context.Context, ref string) (*request.Case, error) {
+	now := s.d.Clock()
 	var letters []*outbox.Letter
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		letters = nil
@@ -247,7 +247,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 		}
 		next := request.InProgress
 		// A complaint needs no identity check (docs/rules.md §2).
-		if c.Type != request.Complaint && (s.Profile.Identity.IDCopy == policy.IDCopyAlways || c.Identity.CopyHeld) {
+		if c.Type != request.Complaint && (s.d.Profile.Identity.IDCopy == policy.IDCopyAlways || c.Identity.CopyHeld) {
 			next = request.AwaitingIdentity
 			c.Identity.CopyRequired = true
 		}
@@ -256,7 +256,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 			return Change{}, err
 		}
 		c.Status, c.ConfirmedAt, c.UpdatedAt = st, now, now
-		if c.DueDate, err = s.Calendar.Due(s.Profile, c.Type, c.Received, 0); err != nil {
+		if c.DueDate, err = s.d.Calendar.Due(s.d.Profile, c.Type, c.Received, 0); err != nil {
 			return Change{}, fmt.Errorf("due date: %w", err)
 		}
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
@@ -269,13 +269,13 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 		receipt := s.newLetter(c, letter.Receipt, to, "", now)
 		receipt.DueDate = c.DueDate
 		receipt.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
-		s.addLink(receipt, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+		s.addLink(receipt, "status", "RequestStatus", linktoken.Status, "", "", now, s.d.Profile.Links.RequesterDays)
 		letters = append(letters, receipt)
 		if c.Status == request.AwaitingIdentity && !c.Identity.CopyHeld {
 			l := s.newLetter(c, letter.IDRequested, to, "confirm", now)
 			l.Data.Reason = idReason(c.Lang)
 			l.Data.ClockSuspended = !c.Identity.RequestedAt.IsZero()
-			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+			s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.d.Profile.Links.RequesterDays)
 			letters = append(letters, l)
 		}
 		for _, staff := range s.staff {
@@ -289,7 +289,7 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 	if err != nil {
 		return c, err
 	}
-	s.Logger.InfoContext(ctx, "request confirmed", "reference", ref, "status", string(c.Status))
+	s.d.Logger.InfoContext(ctx, "request confirmed", "reference", ref, "status", string(c.Status))
 	s.publish(ctx, letters)
 	return c, nil
 }
@@ -297,12 +297,12 @@ func (s *Service) Confirm(ctx context.Context, ref string) (*request.Case, error
 func idReason(lang string) string { return i18n.T(lang, "mail.reason.id_always") }
 
 // nextAction is the earliest moment after now the Tick has work for c.
-func (s *Service) nextAction(c *request.Case, now time.Time) time.Time {
+func (s *core) nextAction(c *request.Case, now time.Time) time.Time {
 	return s.plan(c, now).next
 }
 
 // staffLetter queues one letter with a personal StaffCase link for one staff address.
-func (s *Service) staffLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
+func (s *core) staffLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	l := s.newLetter(c, kind, to, disc, now)
 	l.Lang = "nl" // staff work in Dutch
 	l.DueDate = c.DueDate
@@ -326,8 +326,8 @@ const (
 // links.staffDays, or until a week past the due date in force when that is later (at most
 // staffLinkMaxDays), so that a staff member's link does not die while the case still runs.
 // Revoking the case's links and taking someone off the staff list still stop it at once.
-func (s *Service) StaffCaseLinkDays(due civil.Date, now time.Time) int {
-	days := max(s.Profile.Links.StaffDays, 1)
+func (s *core) StaffCaseLinkDays(due civil.Date, now time.Time) int {
+	days := max(s.d.Profile.Links.StaffDays, 1)
 	if due.IsZero() {
 		return days
 	}
@@ -335,7 +335,7 @@ func (s *Service) StaffCaseLinkDays(due civil.Date, now time.Time) int {
 }
 
 // newLetter fills what every letter about c carries.
-func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
+func (s *core) newLetter(c *request.Case, kind letter.Kind, to, disc string, now time.Time) *outbox.Letter {
 	name, _ := c.Recipient()
 	d := letter.Data{
 		Reference:     c.Reference,
@@ -350,7 +350,7 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 		d.Representative = &letter.Representative{Name: r.Name, Capacity: r.Capacity, SubjectName: c.Subject.Name}
 	}
 	return &outbox.Letter{
-		ID:        outbox.ID(s.PseudonymKey, c.Reference, kind, to, disc),
+		ID:        outbox.ID(s.d.PseudonymKey, c.Reference, kind, to, disc),
 		Reference: c.Reference,
 		Kind:      kind,
 		Lang:      c.Lang,
@@ -363,17 +363,17 @@ func (s *Service) newLetter(c *request.Case, kind letter.Kind, to, disc string, 
 
 // extendable reports whether the profile allows a case of type t to be extended (V: access
 // only; never a complaint, which runs on the organisation's own procedure, docs/rules.md §3).
-func (s *Service) extendable(t request.Type) bool {
-	return slices.Contains(s.Profile.ExtendableTypes, string(t))
+func (s *core) extendable(t request.Type) bool {
+	return slices.Contains(s.d.Profile.ExtendableTypes, string(t))
 }
 
 // org is the organisation as a letter in Dutch names it.
-func (s *Service) org() letter.Org { return s.orgIn("nl") }
+func (s *core) org() letter.Org { return s.orgIn("nl") }
 
 // orgIn is the organisation as a letter in lang names it: the texts it supplies in that
 // language (docs/rules.md §4), its privacy officer and its complaints committee.
-func (s *Service) orgIn(lang string) letter.Org {
-	o, cc := s.Profile.Organisation, s.Profile.ComplaintsCommittee
+func (s *core) orgIn(lang string) letter.Org {
+	o, cc := s.d.Profile.Organisation, s.d.Profile.ComplaintsCommittee
 	return letter.Org{Name: o.Name, Website: o.Website, PostalAddress: policy.AddressLine(o.PostalAddress),
 		Phone: o.Phone, VisitingAddress: policy.AddressLine(o.VisitingAddress), ComplaintsContact: o.ComplaintsContact.In(lang),
 		PrivacyOfficerEmail: o.PrivacyOfficerEmail, PrivacyOfficerName: o.PrivacyOfficerName.In(lang),
@@ -382,7 +382,7 @@ func (s *Service) orgIn(lang string) letter.Org {
 }
 
 // addLink attaches a link that is signed when the letter is sent.
-func (s *Service) addLink(l *outbox.Letter, key, function string, p linktoken.Purpose, subject, scope string, now time.Time, days int) {
+func (s *core) addLink(l *outbox.Letter, key, function string, p linktoken.Purpose, subject, scope string, now time.Time, days int) {
 	if days <= 0 {
 		days = 30
 	}

@@ -37,7 +37,7 @@ type TeamView struct {
 	CanAct  bool
 }
 
-func (s *Service) teamView(c *request.Case) TeamView {
+func (s *core) teamView(c *request.Case) TeamView {
 	return TeamView{Handler: c.Handler, Holders: s.deskHolders(), CanAct: teamOpen(c), Draft: c.Approval}
 }
 
@@ -47,7 +47,7 @@ func teamOpen(c *request.Case) bool { return c.Status.Open() }
 
 // holder is addr as the staff list (or the profile's privacy officer) spells it; "" when addr
 // may hold no staff link.
-func (s *Service) holder(addr string) string {
+func (s *core) holder(addr string) string {
 	for _, h := range s.deskHolders() {
 		if strings.EqualFold(h, strings.TrimSpace(addr)) {
 			return h
@@ -58,7 +58,7 @@ func (s *Service) holder(addr string) string {
 
 // handlerOf is the case's handler while they are still on the staff list or the privacy
 // officer; "" otherwise, so that a handler who left hands the reminders back to everyone.
-func (s *Service) handlerOf(c *request.Case) string {
+func (s *Sweep) handlerOf(c *request.Case) string {
 	if c.Handler == "" {
 		return ""
 	}
@@ -66,9 +66,9 @@ func (s *Service) handlerOf(c *request.Case) string {
 }
 
 // defaultHandler is the handler of a new case: the profile's default, when it can hold a link.
-func (s *Service) defaultHandler() string { return s.holder(s.Profile.DefaultHandler) }
+func (s *core) defaultHandler() string { return s.holder(s.d.Profile.DefaultHandler) }
 
-func (s *Service) validateTeam(in StaffInput) []request.FieldError {
+func (s *Casework) validateTeam(in StaffInput) []request.FieldError {
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
 	switch in.Action {
@@ -92,11 +92,11 @@ func (s *Service) validateTeam(in StaffInput) []request.FieldError {
 // teamAct applies assign or note to a case in one transaction, with an audit event naming the
 // staff member. A note lives in that event alone: the staff timeline shows it, and nothing
 // that leaves the organisation reads it (docs/contract.md §3).
-func (s *Service) teamAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
+func (s *Casework) teamAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
 	if errs := s.validateTeam(in); len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}
-	now := s.Clock()
+	now := s.d.Clock()
 	refused := false
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		refused = false
@@ -128,23 +128,23 @@ func (s *Service) teamAct(ctx context.Context, ref string, by StaffLink, in Staf
 		}
 		return c, err
 	}
-	s.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
+	s.d.Logger.InfoContext(ctx, "staff action", "reference", ref, "action", string(in.Action), "status", string(c.Status))
 	return c, nil
 }
 
 // staffReminders are the moments staff are reminded of open case c (docs/rules.md §3): the
 // profile's reminder window before its internal target date, the internal date itself, and the
 // last working day before its legal due date; each a working day, in order, once.
-func (s *Service) staffReminders(c *request.Case) []time.Time {
+func (s *core) staffReminders(c *request.Case) []time.Time {
 	workday := func(d civil.Date) civil.Date {
-		if !s.Calendar.IsWorkingDay(d) {
-			return s.Calendar.PrevWorkingDay(d)
+		if !s.d.Calendar.IsWorkingDay(d) {
+			return s.d.Calendar.PrevWorkingDay(d)
 		}
 		return d
 	}
 	internal := s.InternalDate(c)
 	days := []civil.Date{
-		s.Calendar.AddWorkingDays(internal, -s.Profile.Reminders.StaffWorkingDaysBefore),
+		s.d.Calendar.AddWorkingDays(internal, -s.d.Profile.Reminders.StaffWorkingDaysBefore),
 		workday(internal),
 		workday(c.DueDate),
 	}
@@ -159,7 +159,7 @@ func (s *Service) staffReminders(c *request.Case) []time.Time {
 
 // remindFirst are the addresses a staff reminder of c goes to: its handler when it has one, the
 // whole staff list otherwise (docs/contract.md §3 "assign").
-func (s *Service) remindFirst(c *request.Case) []string {
+func (s *Sweep) remindFirst(c *request.Case) []string {
 	if h := s.handlerOf(c); h != "" {
 		return []string{h}
 	}
@@ -168,9 +168,9 @@ func (s *Service) remindFirst(c *request.Case) []string {
 
 // escalateTo are the addresses an escalation of c goes to: the privacy officer (when withPO),
 // the handler and every staff address, each once.
-func (s *Service) escalateTo(c *request.Case, withPO bool) []string {
+func (s *Sweep) escalateTo(c *request.Case, withPO bool) []string {
 	var to []string
-	if po := s.Profile.Organisation.PrivacyOfficerEmail; withPO && po != "" {
+	if po := s.d.Profile.Organisation.PrivacyOfficerEmail; withPO && po != "" {
 		to = append(to, po)
 	}
 	if h := s.handlerOf(c); h != "" {

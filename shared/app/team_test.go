@@ -28,7 +28,7 @@ func TestAssignHandler(t *testing.T) {
 		}
 		other := intake(t, s, phoneIntake("Piet Jansen", "2026-03-30"))
 
-		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAssign, AssignTo: "stranger@elsewhere.test"})
+		_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAssign, AssignTo: "stranger@elsewhere.test"})
 		if got := fields(t, err); !slices.Equal(got, []string{"to:not_staff"}) {
 			t.Errorf("assign to a stranger: %v", got)
 		}
@@ -36,7 +36,7 @@ func TestAssignHandler(t *testing.T) {
 		if c.Handler != "anna@corp.test" {
 			t.Errorf("handler %q, want anna@corp.test as the staff list spells it", c.Handler)
 		}
-		_, err = s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAssign, AssignTo: "anna@corp.test"})
+		_, err = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActAssign, AssignTo: "anna@corp.test"})
 		notAllowed(t, s, err, "already_handler", c)
 		events, _ := s.Store.Events(ctx, c.Reference)
 		if e := events[len(events)-1]; e.Action != app.ActAssign || e.Actor != staffLink.Holder || e.Detail != "anna@corp.test" {
@@ -45,7 +45,7 @@ func TestAssignHandler(t *testing.T) {
 
 		refs := func(f app.DeskFilter) []string {
 			t.Helper()
-			v, err := s.Svc.Desk(ctx, f)
+			v, err := s.App.Desk.Desk(ctx, f)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -121,7 +121,7 @@ func TestTeamActionsOnFinishedCase(t *testing.T) {
 		t.Fatalf("status %s", c.Status)
 	}
 	for _, in := range []app.StaffInput{{Action: app.ActAssign, AssignTo: "staff@corp.test"}, {Action: app.ActNote, NoteText: "later"}} {
-		_, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
+		_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, in)
 		notAllowed(t, s, err, "finished", c)
 	}
 }
@@ -137,7 +137,7 @@ func TestInternalDateOnDeskAndDigest(t *testing.T) {
 		row := func(at string) app.DeskCase {
 			t.Helper()
 			s.Clock.Set(amsterdam(at))
-			v, err := s.Svc.Desk(ctx, app.DeskFilter{})
+			v, err := s.App.Desk.Desk(ctx, app.DeskFilter{})
 			if err != nil || len(v.Cases) != 1 {
 				t.Fatalf("desk: %v %+v", err, v)
 			}
@@ -188,12 +188,12 @@ func TestNoteStaysInTheStaffTimeline(t *testing.T) {
 		const secret = "Huurder klinkt boos, GEHEIM-7Q"
 		email := "notitie@tenant.test"
 		c := ready(t, s, access(email))
-		if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActNote}); !slices.Equal(fields(t, err), []string{"text:required"}) {
+		if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: app.ActNote}); !slices.Equal(fields(t, err), []string{"text:required"}) {
 			t.Errorf("a note without text: %v", err)
 		}
 		staffAct(t, s, c.Reference, app.StaffInput{Action: app.ActNote, NoteText: secret})
 
-		v, err := s.Svc.StaffPage(ctx, c.Reference, staffLink)
+		v, err := s.App.Casework.StaffPage(ctx, c.Reference, staffLink)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -215,7 +215,7 @@ func TestNoteStaysInTheStaffTimeline(t *testing.T) {
 		for _, m := range s.Mail.All() {
 			lacks("letter "+m.Kind(), m.Raw)
 		}
-		st, err := s.Svc.Status(ctx, c.Reference)
+		st, err := s.App.Intake.Status(ctx, c.Reference)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -225,7 +225,7 @@ func TestNoteStaysInTheStaffTimeline(t *testing.T) {
 			t.Errorf("the status page names the note: %s", j)
 		}
 
-		pkg, err := s.Svc.DownloadResult(ctx, c.Reference)
+		pkg, err := s.App.Intake.DownloadResult(ctx, c.Reference)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -237,7 +237,7 @@ func TestNoteStaysInTheStaffTimeline(t *testing.T) {
 		}
 
 		today := deadline.DateIn(s.Clock.Now())
-		rep, facts, err := s.Svc.Report(ctx, today.AddDays(-1), today)
+		rep, facts, err := s.App.Desk.Report(ctx, today.AddDays(-1), today)
 		if err != nil || len(facts) != 1 {
 			t.Fatalf("report: %v, %d cases", err, len(facts))
 		}
@@ -249,7 +249,7 @@ func TestNoteStaysInTheStaffTimeline(t *testing.T) {
 		}
 		lacks("the report's CSV", buf.String())
 
-		x, err := s.Svc.ExportCase(ctx, staffLink.Holder, c.Reference)
+		x, err := s.App.Desk.ExportCase(ctx, staffLink.Holder, c.Reference)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -39,12 +39,12 @@ var errDelete = errors.New("retention ended")
 // and escalations, ID-copy deletion, retention, and the outbox relay. It reads only cases whose
 // NextActionAt has come. It is idempotent: letters have deterministic ids, so a second tick with
 // the same now, a redelivered one, or two at once queue nothing twice.
-func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
+func (s *Sweep) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 	var res TickResult
 	var failed []error
 	seen := map[string]bool{}
 	for round := 0; round < tickMaxRounds; round++ {
-		refs, err := s.Cases.DueCases(ctx, now, tickBatch)
+		refs, err := s.d.Cases.DueCases(ctx, now, tickBatch)
 		if err != nil {
 			return res, err
 		}
@@ -73,7 +73,7 @@ func (s *Service) Tick(ctx context.Context, now time.Time) (TickResult, error) {
 		}
 	}
 	if w := s.CheckDecreeData(now); w != "" {
-		s.Logger.WarnContext(ctx, "decree days missing", "warning", w)
+		s.d.Logger.WarnContext(ctx, "decree days missing", "warning", w)
 		res.Letters += s.warnDecreeDays(ctx, now)
 	}
 	res.Letters += s.DeskTick(ctx, now) // staff digest and monthly report (desk_tick.go)
@@ -104,23 +104,23 @@ func tickBackoff(n int) time.Duration {
 // backOff records a failed attempt on the case and pushes its next action back, so that the
 // same case does not come first again at every tick. The failure is logged (and counted by the
 // log-based metric on "tick case failed").
-func (s *Service) backOff(ctx context.Context, ref string, now time.Time, cause error) {
+func (s *Sweep) backOff(ctx context.Context, ref string, now time.Time, cause error) {
 	failures := 0
-	_, err := s.Cases.Update(ctx, ref, func(c *request.Case) (Change, error) {
+	_, err := s.d.Cases.Update(ctx, ref, func(c *request.Case) (Change, error) {
 		c.TickFailures++
 		failures = c.TickFailures
 		c.NextActionAt = now.Add(tickBackoff(c.TickFailures))
 		return Change{}, nil
 	})
 	if err != nil {
-		s.Logger.ErrorContext(ctx, "tick case failed; back-off not recorded", "reference", ref, "error", cause, "backoff_error", err)
+		s.d.Logger.ErrorContext(ctx, "tick case failed; back-off not recorded", "reference", ref, "error", cause, "backoff_error", err)
 		return
 	}
-	s.Logger.ErrorContext(ctx, "tick case failed", "reference", ref, "error", cause, "failures", failures)
+	s.d.Logger.ErrorContext(ctx, "tick case failed", "reference", ref, "error", cause, "failures", failures)
 }
 
 // tickCase does what is due for one case in one transaction.
-func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
+func (s *Sweep) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
 	var letters []*outbox.Letter
 	expired, deleteResult, resultKey := false, false, ""
 	_, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
@@ -175,33 +175,33 @@ func (s *Service) tickCase(ctx context.Context, ref string, now time.Time) (int,
 	})
 	switch {
 	case errors.Is(err, errDelete):
-		s.Logger.InfoContext(ctx, "retention ended: case deleted", "reference", ref)
-		if err := s.Tasks.DeleteExtracts(ctx, ref); err != nil {
+		s.d.Logger.InfoContext(ctx, "retention ended: case deleted", "reference", ref)
+		if err := s.d.Tasks.DeleteExtracts(ctx, ref); err != nil {
 			return 0, false, err
 		}
-		return 0, true, s.Cases.DeleteCase(ctx, ref, false)
+		return 0, true, s.d.Cases.DeleteCase(ctx, ref, false)
 	case errors.Is(err, ErrNotFound):
 		return 0, false, nil
 	case err != nil:
 		return 0, false, err
 	}
 	if deleteResult {
-		if err := s.Blobs.DeleteAccessPackage(ctx, ref, resultKey); err != nil {
+		if err := s.d.Blobs.DeleteAccessPackage(ctx, ref, resultKey); err != nil {
 			return 0, false, err
 		}
 		// The extracts go with the package (docs/contract.md §3 "Search tasks").
-		if err := s.Tasks.DeleteExtracts(ctx, ref); err != nil {
+		if err := s.d.Tasks.DeleteExtracts(ctx, ref); err != nil {
 			return 0, false, err
 		}
 	}
 	if expired {
-		s.Logger.InfoContext(ctx, "unconfirmed request expired", "reference", ref)
-		return 0, true, s.Cases.DeleteCase(ctx, ref, true)
+		s.d.Logger.InfoContext(ctx, "unconfirmed request expired", "reference", ref)
+		return 0, true, s.d.Cases.DeleteCase(ctx, ref, true)
 	}
 	for _, l := range letters {
 		if l.Kind == letter.StaffOverdue {
 			// Counted by the "case overdue" alert (terraform/monitoring.tf).
-			s.Logger.WarnContext(ctx, "case overdue", "reference", ref, "days_overdue", l.Data.Staff.DaysOverdue)
+			s.d.Logger.WarnContext(ctx, "case overdue", "reference", ref, "days_overdue", l.Data.Staff.DaysOverdue)
 			break
 		}
 	}
@@ -231,7 +231,7 @@ func at(d civil.Date) time.Time { return deadline.StartOfDay(d).Add(workHour) }
 
 // plan decides, from the case and the profile alone, what is due at now. Only the latest
 // moment of each kind is acted on: after an outage a case gets one reminder, not a pile.
-func (s *Service) plan(c *request.Case, now time.Time) plan {
+func (s *core) plan(c *request.Case, now time.Time) plan {
 	var p plan
 	consider := func(kind letter.Kind, moments []time.Time) {
 		var last time.Time
@@ -252,7 +252,7 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 			p.next = t
 		}
 	}
-	r := s.Profile.Reminders
+	r := s.d.Profile.Reminders
 	switch {
 	case c.Status == request.AwaitingConfirmation:
 		expiry := local(c.SubmittedAt).AddDate(0, 0, r.UnconfirmedExpiryDays)
@@ -303,7 +303,7 @@ func (s *Service) plan(c *request.Case, now time.Time) plan {
 			consider(letter.StaffOverdue, moments)
 			// The working day after the missed due date the requester hears of it too: an
 			// apology, when we now expect to decide, and the routes (docs/rules.md §4).
-			consider(letter.TermPassed, []time.Time{at(s.Calendar.NextWorkingDay(due.AddDays(1)))})
+			consider(letter.TermPassed, []time.Time{at(s.d.Calendar.NextWorkingDay(due.AddDays(1)))})
 		}
 	}
 	if tp := c.ThirdParty; c.Status == request.AwaitingThirdParty && tp != nil && tp.Answer == request.ThirdPartyPending {
@@ -343,31 +343,31 @@ const termPassedWorkingDays = 5
 
 // identityReminderDue is when the requester, asked for proof of identity at asked and silent
 // since, is reminded: the profile's reply term later, at the start of that day.
-func (s *Service) identityReminderDue(asked time.Time) time.Time {
+func (s *core) identityReminderDue(asked time.Time) time.Time {
 	return at(deadline.DateIn(asked).AddDays(s.identityReplyDays()))
 }
 
 // identityReplyDue is when the reply term has passed a second time without an answer: staff are
 // reminded, and the desk shows the case as ready to refuse on identity_not_established.
-func (s *Service) identityReplyDue(asked time.Time) time.Time {
+func (s *core) identityReplyDue(asked time.Time) time.Time {
 	return at(deadline.DateIn(asked).AddDays(2 * s.identityReplyDays()))
 }
 
-func (s *Service) identityReplyDays() int {
-	if days := s.Profile.Identity.ReplyDays; days > 0 {
+func (s *core) identityReplyDays() int {
+	if days := s.d.Profile.Identity.ReplyDays; days > 0 {
 		return days
 	}
 	return 14
 }
 
 // dueLetters turns one due item into the letters it sends.
-func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
+func (s *Sweep) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
 	var out []*outbox.Letter
 	switch d.kind {
 	case letter.ConfirmReminder:
 		_, to := c.Recipient()
 		l := s.newLetter(c, letter.ConfirmReminder, to, d.disc, now)
-		expiry := local(c.SubmittedAt).AddDate(0, 0, s.Profile.Reminders.UnconfirmedExpiryDays)
+		expiry := local(c.SubmittedAt).AddDate(0, 0, s.d.Profile.Reminders.UnconfirmedExpiryDays)
 		l.Links = append(l.Links, outbox.Link{Key: "confirm", Function: "ConfirmRequest", Claims: linktoken.Claims{
 			Purpose: linktoken.Confirm, Reference: c.Reference, Expires: expiry.Unix()}})
 		l.Data.LinksExpire = deadline.DateIn(expiry)
@@ -376,8 +376,8 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 		_, to := c.Recipient()
 		l := s.newLetter(c, letter.TermPassed, to, c.DueDate.String(), now)
 		l.DueDate = c.DueDate
-		l.Data.ExpectedOn = s.Calendar.AddWorkingDays(deadline.DateIn(now), termPassedWorkingDays)
-		s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.Profile.Links.RequesterDays)
+		l.Data.ExpectedOn = s.d.Calendar.AddWorkingDays(deadline.DateIn(now), termPassedWorkingDays)
+		s.addLink(l, "status", "RequestStatus", linktoken.Status, "", "", now, s.d.Profile.Links.RequesterDays)
 		out = append(out, l)
 	case letter.IDRequested:
 		// The reminder of a request for proof of identity (docs/rules.md §2).
@@ -385,7 +385,7 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 		l := s.newLetter(c, letter.IDRequested, to, d.disc, now)
 		l.Data.Reminder, l.Data.AskedOn = true, deadline.DateIn(c.Identity.AskedAt)
 		s.identityClock(l, c, !c.Identity.RequestedAt.IsZero())
-		s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.Profile.Links.RequesterDays)
+		s.addLink(l, "upload", "UploadID", linktoken.Upload, "", "", now, s.d.Profile.Links.RequesterDays)
 		out = append(out, l)
 	case letter.StaffReminder:
 		idWait := c.Status == request.AwaitingIdentity && !c.Identity.AskedAt.IsZero() && !c.Identity.CopyHeld &&
@@ -413,13 +413,13 @@ func (s *Service) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbo
 
 // warnDecreeDays queues, once per missing year, a decree_days_missing letter to the privacy
 // officer and every staff address (the letter id is derived from the year and the address).
-func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
-	year, missing := s.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
+func (s *Sweep) warnDecreeDays(ctx context.Context, now time.Time) int {
+	year, missing := s.d.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
 	if !missing {
 		return 0
 	}
 	to := append([]string{}, s.staff...)
-	if po := s.Profile.Organisation.PrivacyOfficerEmail; po != "" {
+	if po := s.d.Profile.Organisation.PrivacyOfficerEmail; po != "" {
 		to = append([]string{po}, to...)
 	}
 	var queued []*outbox.Letter
@@ -430,16 +430,16 @@ func (s *Service) warnDecreeDays(ctx context.Context, now time.Time) int {
 		}
 		seen[addr] = true
 		l := &outbox.Letter{
-			ID:   outbox.ID(s.PseudonymKey, "", letter.DecreeDaysMissing, addr, strconv.Itoa(year)),
+			ID:   outbox.ID(s.d.PseudonymKey, "", letter.DecreeDaysMissing, addr, strconv.Itoa(year)),
 			Kind: letter.DecreeDaysMissing, Lang: staffLang, To: addr, Status: outbox.Pending, CreatedAt: now,
 			Data: letter.Data{Org: s.org(), MissingYear: year},
 			// Kept until the year it warns about has begun: by then the data is there or late.
 			RetainUntil: deadline.StartOfDay(civil.Date{Year: year, Month: 12, Day: 31}),
 		}
-		switch err := s.Outbox.QueueLetter(ctx, l); {
+		switch err := s.d.Outbox.QueueLetter(ctx, l); {
 		case errors.Is(err, ErrExists):
 		case err != nil:
-			s.Logger.ErrorContext(ctx, "queue decree-days warning failed", "error", err)
+			s.d.Logger.ErrorContext(ctx, "queue decree-days warning failed", "error", err)
 		default:
 			queued = append(queued, l)
 		}

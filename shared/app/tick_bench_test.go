@@ -43,7 +43,7 @@ func BenchmarkTickReads(b *testing.B) {
 			// The day's first Tick: no case is due yet, but it sends the staff digest, which
 			// reads the open cases once a day. Later Ticks that day read only what is due.
 			before, billedBefore := s.Reads.Load(), s.Reads.Billed()
-			if _, err := s.Svc.Tick(ctx, now); err != nil {
+			if _, err := s.App.Sweep.Tick(ctx, now); err != nil {
 				b.Fatal(err)
 			}
 			first, firstBilled := s.Reads.Load()-before, s.Reads.Billed()-billedBefore
@@ -62,7 +62,7 @@ func BenchmarkTickReads(b *testing.B) {
 				}
 				before, billedBefore := s.Reads.Load(), s.Reads.Billed()
 				b.StartTimer()
-				res, err := s.Svc.Tick(ctx, now)
+				res, err := s.App.Sweep.Tick(ctx, now)
 				if err != nil {
 					b.Fatal(err)
 				}

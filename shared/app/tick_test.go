@@ -25,7 +25,7 @@ func amsterdam(s string) time.Time {
 func tick(t *testing.T, s *testenv.Stack, at string) app.TickResult {
 	t.Helper()
 	s.Quiet(t) // the clock jumps: no send may still hold a lease on the old time
-	res, err := s.Svc.Tick(ctx, amsterdam(at))
+	res, err := s.App.Sweep.Tick(ctx, amsterdam(at))
 	if err != nil {
 		t.Fatalf("Tick(%s): %v", at, err)
 	}
@@ -57,7 +57,7 @@ func TestConfirmReminderAndExpiry(t *testing.T) {
 func testConfirmReminderAndExpiry(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
 	email := "slow@tenant.test"
-	c, err := s.Svc.Submit(ctx, access(email), app.Client{}, nil)
+	c, err := s.App.Intake.Submit(ctx, access(email), app.Client{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -72,7 +72,7 @@ func testConfirmReminderAndExpiry(t *testing.T, backend testenv.Backend) {
 	var wg sync.WaitGroup
 	for range 3 {
 		wg.Add(1)
-		go func() { defer wg.Done(); s.Svc.Tick(ctx, amsterdam("2026-03-28 10:05")) }()
+		go func() { defer wg.Done(); s.App.Sweep.Tick(ctx, amsterdam("2026-03-28 10:05")) }()
 	}
 	wg.Wait()
 	m := s.Mail.Await(t, "confirm_reminder", email, c.Reference)
@@ -98,7 +98,7 @@ func testConfirmReminderAndExpiry(t *testing.T, backend testenv.Backend) {
 	if ls, _ := s.Store.Letters(ctx, c.Reference); len(ls) != 0 {
 		t.Errorf("%d letters survive expiry", len(ls))
 	}
-	if _, err := s.Svc.Confirm(ctx, c.Reference); !errors.Is(err, app.ErrNotAllowed) {
+	if _, err := s.App.Intake.Confirm(ctx, c.Reference); !errors.Is(err, app.ErrNotAllowed) {
 		t.Errorf("confirming an expired request: %v, want ErrNotAllowed", err)
 	}
 	dump := dumpAll(t, s)
@@ -171,7 +171,7 @@ func TestRetentionDeletesClosedCases(t *testing.T) {
 func testRetentionDeletesClosedCases(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "vallei-wonen", Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("gone@tenant.test"))
-	if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"}); err != nil {
+	if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActWithdraw, How: "phone"}); err != nil {
 		t.Fatal(err)
 	}
 	settle(t, s, c.Reference)
@@ -199,7 +199,7 @@ func TestIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T) {
 func testIDCopyDeletedAtTheLatestAfterItsTerm(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: idAlways, Now: amsterdam("2026-03-27 10:00")})
 	c := submitConfirm(t, s, access("copy@tenant.test"))
-	if _, err := s.Svc.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
+	if _, err := s.App.Intake.UploadIdentity(ctx, c.Reference, app.Client{}, testJPEG(t)); err != nil {
 		t.Fatal(err)
 	}
 	tick(t, s, "2026-04-25 10:00")
@@ -279,7 +279,7 @@ func TestOutboxRelay(t *testing.T) {
 
 func testOutboxRelay(t *testing.T, backend testenv.Backend) {
 	s := testenv.NewStack(t, testenv.Options{Backend: backend, NoDelivery: true, Now: amsterdam("2026-03-27 10:00")})
-	c, err := s.Svc.Submit(ctx, access("relay@tenant.test"), app.Client{}, nil)
+	c, err := s.App.Intake.Submit(ctx, access("relay@tenant.test"), app.Client{}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -292,7 +292,7 @@ func testOutboxRelay(t *testing.T, backend testenv.Backend) {
 	letters, _ := s.Store.Letters(ctx, c.Reference)
 	s.Clock.Set(amsterdam("2026-03-27 10:03"))
 	s.Mail.FailNext(503)
-	if err := s.Svc.SendLetter(ctx, letters[0].ID); err == nil {
+	if err := s.App.Mailroom.SendLetter(ctx, letters[0].ID); err == nil {
 		t.Fatal("SendLetter during an outage returned nil, want an error so Pub/Sub retries")
 	}
 	if res := tick(t, s, "2026-03-27 10:10"); res.Relayed != 0 {
@@ -301,7 +301,7 @@ func testOutboxRelay(t *testing.T, backend testenv.Backend) {
 	if res := tick(t, s, "2026-03-27 10:20"); res.Relayed != 1 {
 		t.Errorf("relayed %d, want 1 (quiet for 17 minutes)", res.Relayed)
 	}
-	if err := s.Svc.SendLetter(ctx, letters[0].ID); err != nil {
+	if err := s.App.Mailroom.SendLetter(ctx, letters[0].ID); err != nil {
 		t.Fatal(err)
 	}
 	if res := tick(t, s, "2026-03-27 11:00"); res.Relayed != 0 {
@@ -325,7 +325,7 @@ func testValleiRectificationReminders(t *testing.T, backend testenv.Backend) {
 	sub := access("rect@tenant.test")
 	sub.Type, sub.ProposedChanges = "rectification", "Mijn achternaam is Jansen, niet Janssen."
 	c := submitConfirm(t, s, sub)
-	c, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
+	c, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "id_card"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,11 +21,11 @@ func TestEmailLimitIgnoresTagsAndCase(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
 		one := 1
 		s := testenv.NewStack(t, testenv.Options{Backend: backend, RateMail: &one})
-		if _, err := s.Svc.Submit(ctx, access("carla@tenant.test"), app.Client{IP: "198.51.100.1"}, nil); err != nil {
+		if _, err := s.App.Intake.Submit(ctx, access("carla@tenant.test"), app.Client{IP: "198.51.100.1"}, nil); err != nil {
 			t.Fatal(err)
 		}
 		for i, addr := range []string{"Carla+2@Tenant.TEST", " CARLA@tenant.test"} {
-			_, err := s.Svc.Submit(ctx, access(addr), app.Client{IP: "198.51.100." + string(rune('2'+i))}, nil)
+			_, err := s.App.Intake.Submit(ctx, access(addr), app.Client{IP: "198.51.100." + string(rune('2'+i))}, nil)
 			var rl *app.RateLimitedError
 			if !errors.As(err, &rl) {
 				t.Errorf("%q after carla@tenant.test: %v, want RateLimitedError", addr, err)
@@ -128,23 +128,23 @@ func TestTickCarriesOnPastAFailingCase(t *testing.T) {
 	t.Parallel()
 	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
 		s := testenv.NewStack(t, testenv.Options{Backend: backend, Now: amsterdam("2026-03-27 10:00")})
-		bad, err := s.Svc.Submit(ctx, access("stuck@tenant.test"), app.Client{}, nil)
+		bad, err := s.App.Intake.Submit(ctx, access("stuck@tenant.test"), app.Client{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		s.Clock.Add(time.Minute)
-		good, err := s.Svc.Submit(ctx, access("fine@tenant.test"), app.Client{}, nil)
+		good, err := s.App.Intake.Submit(ctx, access("fine@tenant.test"), app.Client{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		deps := s.Svc.Deps
+		deps := s.Deps
 		deps.Cases = brokenCases{s.Store, bad.Reference}
 		svc, err := app.New(deps)
 		if err != nil {
 			t.Fatal(err)
 		}
 		now := amsterdam("2026-03-29 12:00") // both are due for a confirm reminder
-		res, err := svc.Tick(ctx, now)
+		res, err := svc.Sweep.Tick(ctx, now)
 		if err == nil || !errors.Is(err, errBroken) || !strings.Contains(err.Error(), "1 case") {
 			t.Errorf("Tick: %v, want an error naming 1 failed case", err)
 		}
@@ -160,10 +160,10 @@ func TestTickCarriesOnPastAFailingCase(t *testing.T) {
 			t.Errorf("failing case: failures %d, next action %s; want 1, after %s", c.TickFailures, c.NextActionAt, now)
 		}
 		// The next minute it is left alone; when its back-off ends it is tried again, longer.
-		if _, err := svc.Tick(ctx, now.Add(time.Minute)); err != nil {
+		if _, err := svc.Sweep.Tick(ctx, now.Add(time.Minute)); err != nil {
 			t.Errorf("tick a minute later: %v, want the failing case backed off", err)
 		}
-		if _, err := svc.Tick(ctx, c.NextActionAt); !errors.Is(err, errBroken) {
+		if _, err := svc.Sweep.Tick(ctx, c.NextActionAt); !errors.Is(err, errBroken) {
 			t.Errorf("tick after the back-off: %v, want the case tried again", err)
 		}
 		again, _ := s.Store.Case(ctx, bad.Reference)
@@ -191,7 +191,7 @@ func TestConcurrentDecidesKeepTheDownload(t *testing.T) {
 			for j := range 2 {
 				wg.Go(func() {
 					<-start
-					_, errs[j] = s.Svc.StaffAct(ctx, c.Reference, staffLink, in)
+					_, errs[j] = s.App.Casework.StaffAct(ctx, c.Reference, staffLink, in)
 				})
 			}
 			close(start)
@@ -203,7 +203,7 @@ func TestConcurrentDecidesKeepTheDownload(t *testing.T) {
 			if err != nil || got.Status != request.Decided || got.Result == nil {
 				t.Fatalf("round %d: case %v, %v; want decided with a result", i, got, err)
 			}
-			if _, err := s.Svc.DownloadResult(ctx, c.Reference); err != nil {
+			if _, err := s.App.Intake.DownloadResult(ctx, c.Reference); err != nil {
 				t.Errorf("round %d: download after two concurrent decides: %v", i, err)
 			}
 		}
@@ -240,47 +240,47 @@ func TestStaffLinksCanBeRevoked(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
 		s := testenv.NewStack(t, testenv.Options{Backend: backend, FormIDCopy: true})
 		sub := access("link@tenant.test")
-		c, err := s.Svc.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, testJPEG(t))
+		c, err := s.App.Intake.Submit(ctx, sub, app.Client{IP: "192.0.2.1"}, testJPEG(t))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c, err = s.Svc.Confirm(ctx, c.Reference); err != nil {
+		if c, err = s.App.Intake.Confirm(ctx, c.Reference); err != nil {
 			t.Fatal(err)
 		}
 		ref := c.Reference
 
 		// Someone taken off the list: their links stop working, on every use.
 		gone := app.StaffLink{Holder: "left@corp.test"}
-		if _, err := s.Svc.StaffPage(ctx, ref, gone); !errors.Is(err, app.ErrLinkRevoked) {
+		if _, err := s.App.Casework.StaffPage(ctx, ref, gone); !errors.Is(err, app.ErrLinkRevoked) {
 			t.Errorf("page for a holder off the list: %v, want ErrLinkRevoked", err)
 		}
-		if _, _, err := s.Svc.IDCopy(ctx, ref, gone); !errors.Is(err, app.ErrLinkRevoked) {
+		if _, _, err := s.App.Casework.IDCopy(ctx, ref, gone); !errors.Is(err, app.ErrLinkRevoked) {
 			t.Errorf("ID copy for a holder off the list: %v, want ErrLinkRevoked", err)
 		}
-		if _, err := s.Svc.StaffAct(ctx, ref, gone, app.StaffInput{Action: request.ActExtend, Explanation: "x"}); !errors.Is(err, app.ErrLinkRevoked) {
+		if _, err := s.App.Casework.StaffAct(ctx, ref, gone, app.StaffInput{Action: request.ActExtend, Explanation: "x"}); !errors.Is(err, app.ErrLinkRevoked) {
 			t.Errorf("action for a holder off the list: %v, want ErrLinkRevoked", err)
 		}
 		// The same address on a service whose list no longer holds it.
-		deps := s.Svc.Deps
+		deps := s.Deps
 		deps.Staff = []string{"new@corp.test"}
 		later, err := app.New(deps)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := later.StaffPage(ctx, ref, staffLink); !errors.Is(err, app.ErrLinkRevoked) {
+		if _, err := later.Casework.StaffPage(ctx, ref, staffLink); !errors.Is(err, app.ErrLinkRevoked) {
 			t.Errorf("page after the holder left STAFF_EMAILS: %v, want ErrLinkRevoked", err)
 		}
 		// The privacy officer may always look.
 		po := app.StaffLink{Holder: s.Profile.Organisation.PrivacyOfficerEmail}
-		if _, err := later.StaffPage(ctx, ref, po); err != nil {
+		if _, err := later.Casework.StaffPage(ctx, ref, po); err != nil {
 			t.Errorf("page for the privacy officer: %v", err)
 		}
 
 		// Views are in the timeline, with who.
-		if _, err := s.Svc.StaffPage(ctx, ref, staffLink); err != nil {
+		if _, err := s.App.Casework.StaffPage(ctx, ref, staffLink); err != nil {
 			t.Fatal(err)
 		}
-		if _, _, err := s.Svc.IDCopy(ctx, ref, staffLink); err != nil {
+		if _, _, err := s.App.Casework.IDCopy(ctx, ref, staffLink); err != nil {
 			t.Fatal(err)
 		}
 		events, _ := s.Store.Events(ctx, ref)
@@ -297,24 +297,24 @@ func TestStaffLinksCanBeRevoked(t *testing.T) {
 
 		// revoke_links: every staff link made before stops working; a fresh one works; the
 		// requester's links are not staff links and keep working.
-		got, err := s.Svc.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActRevokeLinks})
+		got, err := s.App.Casework.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActRevokeLinks})
 		if err != nil {
 			t.Fatalf("revoke_links: %v", err)
 		}
 		if got.LinkGeneration != 1 {
 			t.Errorf("generation after revoke_links = %d, want 1", got.LinkGeneration)
 		}
-		if _, err := s.Svc.StaffPage(ctx, ref, staffLink); !errors.Is(err, app.ErrLinkRevoked) {
+		if _, err := s.App.Casework.StaffPage(ctx, ref, staffLink); !errors.Is(err, app.ErrLinkRevoked) {
 			t.Errorf("page with a link from before revoke_links: %v, want ErrLinkRevoked", err)
 		}
-		if _, err := s.Svc.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "x"}); !errors.Is(err, app.ErrLinkRevoked) {
+		if _, err := s.App.Casework.StaffAct(ctx, ref, staffLink, app.StaffInput{Action: request.ActExtend, Explanation: "x"}); !errors.Is(err, app.ErrLinkRevoked) {
 			t.Errorf("action with a link from before revoke_links: %v, want ErrLinkRevoked", err)
 		}
 		fresh := app.StaffLink{Holder: "staff@corp.test", Generation: 1}
-		if _, err := s.Svc.StaffPage(ctx, ref, fresh); err != nil {
+		if _, err := s.App.Casework.StaffPage(ctx, ref, fresh); err != nil {
 			t.Errorf("page with a fresh link: %v", err)
 		}
-		if _, err := s.Svc.Status(ctx, ref); err != nil {
+		if _, err := s.App.Intake.Status(ctx, ref); err != nil {
 			t.Errorf("the requester's status after revoke_links: %v", err)
 		}
 		events, _ = s.Store.Events(ctx, ref)
@@ -323,15 +323,15 @@ func TestStaffLinksCanBeRevoked(t *testing.T) {
 		}
 
 		// A finished case shows no ID copy.
-		if _, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"}); err != nil {
+		if _, err := s.App.Casework.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActVerifyIdentity, Method: "id_copy", DocumentType: "passport"}); err != nil {
 			t.Fatal(err)
 		}
-		if c, err := s.Svc.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "Te vaak.", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."}); err != nil {
+		if c, err := s.App.Casework.StaffAct(ctx, ref, fresh, app.StaffInput{Action: request.ActDecide, Outcome: "refused", Motivation: "Te vaak.", Ground: "excessive", Evidence: "Vier gelijke verzoeken in één maand."}); err != nil {
 			t.Fatal(err)
 		} else {
 			approveDraft(t, s, c)
 		}
-		if _, _, err := s.Svc.IDCopy(ctx, ref, fresh); !errors.Is(err, app.ErrNotAllowed) {
+		if _, _, err := s.App.Casework.IDCopy(ctx, ref, fresh); !errors.Is(err, app.ErrNotAllowed) {
 			t.Errorf("ID copy of a decided case: %v, want refused", err)
 		}
 	})
@@ -343,10 +343,10 @@ func TestStaffLettersCarryTheLinkGeneration(t *testing.T) {
 	testenv.EachBackend(t, func(t *testing.T, backend testenv.Backend) {
 		s := testenv.NewStack(t, testenv.Options{Backend: backend})
 		c := ready(t, s, access("gen@tenant.test"))
-		if _, err := s.Svc.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRevokeLinks}); err != nil {
+		if _, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, app.StaffInput{Action: request.ActRevokeLinks}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.Svc.Tick(ctx, amsterdam("2026-05-15 09:00")); err != nil { // overdue: staff are told
+		if _, err := s.App.Sweep.Tick(ctx, amsterdam("2026-05-15 09:00")); err != nil { // overdue: staff are told
 			t.Fatal(err)
 		}
 		letters, _ := s.Store.Letters(ctx, c.Reference)

@@ -33,7 +33,7 @@ func TestStaffPageViewOncePerWindow(t *testing.T) {
 		}
 		open := func(by app.StaffLink) {
 			t.Helper()
-			if _, err := s.Svc.StaffPage(ctx, c.Reference, by); err != nil {
+			if _, err := s.App.Casework.StaffPage(ctx, c.Reference, by); err != nil {
 				t.Fatal(err)
 			}
 		}
@@ -51,7 +51,7 @@ func TestStaffPageViewOncePerWindow(t *testing.T) {
 			t.Errorf("a view after the window: %v, want a second view", got)
 		}
 		// Off the list: refused, also within the window of an earlier view.
-		if _, err := s.Svc.StaffPage(ctx, c.Reference, app.StaffLink{Holder: "left@corp.test"}); err == nil {
+		if _, err := s.App.Casework.StaffPage(ctx, c.Reference, app.StaffLink{Holder: "left@corp.test"}); err == nil {
 			t.Error("a holder off the list opened the page")
 		}
 	})

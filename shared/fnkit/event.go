@@ -63,7 +63,7 @@ func (k *Kit) TickTime(ctx context.Context, e event.Event) (time.Time, bool) {
 		now = t
 	}
 	if now.IsZero() {
-		now = k.Svc.Now()
+		now = k.App.Now()
 	}
 	return now, true
 }

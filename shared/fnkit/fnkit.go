@@ -8,6 +8,10 @@
 // sets FUNCTION_TARGET to that function: it starts at once, or the instance fails loudly. With
 // FUNCTION_TARGET unset (scripts/devserver, tests) nothing starts by itself: StartAll starts
 // every registered function in one process, and tests build a handler on a Kit of their own.
+// Each function's package imports the Functions Framework's functions package blank: the
+// buildpack generates a declarative main only for a package that imports it.
+//
+// A page opened by a link has one shape (LinkPage): GET shows, POST decodes, verifies and acts.
 package fnkit
 
 import (
@@ -34,7 +38,7 @@ import (
 // (HTTP functions only), the logger and the deployment's options.
 type Kit struct {
 	Function fnlist.Function
-	Svc      *app.Service
+	App      *app.App
 	Web      *web.Renderer // nil for an event function
 	Log      *slog.Logger
 	Options  Options
@@ -57,10 +61,10 @@ type Options struct {
 // DefaultDeskSignInFloor comfortably exceeds a Firestore write and a publish.
 const DefaultDeskSignInFloor = 500 * time.Millisecond
 
-// NewKit builds function f's Kit from its service and collaborators; an HTTP function needs
+// NewKit builds function f's Kit from its use cases and collaborators; an HTTP function needs
 // the renderer.
-func NewKit(f fnlist.Function, svc *app.Service, r *web.Renderer, log *slog.Logger, o Options) (*Kit, error) {
-	if f.Name == "" || svc == nil || log == nil || (f.Topic == "" && r == nil) {
+func NewKit(f fnlist.Function, a *app.App, r *web.Renderer, log *slog.Logger, o Options) (*Kit, error) {
+	if f.Name == "" || a == nil || log == nil || (f.Topic == "" && r == nil) {
 		return nil, errors.New("fnkit: the function, its service, its logger and (for HTTP) the renderer are required")
 	}
 	if o.TrustedProxyHops < 0 {
@@ -70,10 +74,10 @@ func NewKit(f fnlist.Function, svc *app.Service, r *web.Renderer, log *slog.Logg
 		o.DeskSignInFloor = DefaultDeskSignInFloor
 	}
 	// docs/rules.md §3: a due date in a year without decree-day data counts fewer free days.
-	if w := svc.CheckDecreeData(svc.Now()); w != "" {
+	if w := a.CheckDecreeData(a.Now()); w != "" {
 		log.Warn(w)
 	}
-	return &Kit{Function: f, Svc: svc, Web: r, Log: log, Options: o}, nil
+	return &Kit{Function: f, App: a, Web: r, Log: log, Options: o}, nil
 }
 
 // EventFunc is an event function: an error makes the platform deliver the event again.

@@ -43,7 +43,7 @@ func (k *Kit) Client(r *http.Request) app.Client {
 
 // Verify checks a link token and answers 403 with a page that says what to do when it fails.
 func (k *Kit) Verify(w http.ResponseWriter, r *http.Request, token string, p linktoken.Purpose, lang string) (linktoken.Claims, bool) {
-	c, err := k.Svc.Signer.Verify(token, p, k.Svc.Now())
+	c, err := k.App.VerifyLink(token, p)
 	if err != nil {
 		k.Log.WarnContext(r.Context(), "link refused", "purpose", string(p), "reason", err.Error())
 		key := "err.token"
@@ -65,7 +65,7 @@ func (k *Kit) QueryToken(r *http.Request, p linktoken.Purpose, into *linktoken.C
 		if tok == "" {
 			return nil
 		}
-		c, err := k.Svc.Signer.Verify(tok, p, k.Svc.Now())
+		c, err := k.App.VerifyLink(tok, p)
 		if err != nil {
 			k.Log.WarnContext(r.Context(), "link refused", "purpose", string(p), "reason", err.Error())
 			return ErrTokenRefused
@@ -213,5 +213,5 @@ func (k *Kit) AdmitUpload(r *http.Request, cl app.Client) error {
 	if r.ContentLength >= 0 && r.ContentLength <= MaxFormBody {
 		return nil
 	}
-	return k.Svc.Admit(r.Context(), cl)
+	return k.App.Intake.Admit(r.Context(), cl)
 }

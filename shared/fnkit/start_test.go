@@ -119,9 +119,9 @@ func TestStartBuildsWhatTheFunctionUses(t *testing.T) {
 				what     string
 				has, use bool
 			}{
-				{"a Sealer", k.Svc.Sealer != nil, f.Needs(fnlist.SecretIDEncryptionKey)},
-				{"a mail client", k.Svc.Mailer != nil, f.Needs(fnlist.SecretSendGridKey)},
-				{"the inspector", k.Svc.Inspect != nil, f.InspectsUploads},
+				{"a Sealer", k.App.Equipped().Sealer, f.Needs(fnlist.SecretIDEncryptionKey)},
+				{"a mail client", k.App.Equipped().Mailer, f.Needs(fnlist.SecretSendGridKey)},
+				{"the inspector", k.App.Equipped().Inspector, f.InspectsUploads},
 				{"the page renderer", k.Web != nil, f.Topic == ""},
 			} {
 				if c.has != c.use {

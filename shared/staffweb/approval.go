@@ -32,7 +32,7 @@ func (a Approval) Verify(w http.ResponseWriter, r *http.Request, tok, lang strin
 
 // Page shows the draft (HTML, or JSON when asked), with errs from a refused verdict.
 func (a Approval) Page(w http.ResponseWriter, r *http.Request, code int, lang, tok string, claims linktoken.Claims, errs []web.FieldError) {
-	v, err := a.Svc.ApprovalPage(r.Context(), claims.Reference, app.ApproverLinkOf(claims))
+	v, err := a.App.Team.ApprovalPage(r.Context(), claims.Reference, app.ApproverLinkOf(claims))
 	if err != nil {
 		a.Fail(w, r, lang, claims.Reference, err)
 		return
@@ -53,3 +53,6 @@ func (a Approval) Fail(w http.ResponseWriter, r *http.Request, lang, ref string,
 	}
 	a.Kit.Fail(w, r, lang, ref, err)
 }
+
+// LinkToken is the posted token (fnkit.Tokened).
+func (p VerdictPost) LinkToken() string { return p.Token }

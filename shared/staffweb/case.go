@@ -128,7 +128,7 @@ func verifyHolder(k *fnkit.Kit, w http.ResponseWriter, r *http.Request, tok stri
 	if !ok {
 		return claims, false
 	}
-	if err := k.Svc.CheckSignOut(r.Context(), claims.Subject, claims.IssuedAt()); err != nil {
+	if err := k.App.Desk.CheckSignOut(r.Context(), claims.Subject, claims.IssuedAt()); err != nil {
 		if errors.Is(err, app.ErrLinkRevoked) {
 			k.Log.WarnContext(r.Context(), "link refused", "purpose", string(p), "reason", "holder signed out everywhere since")
 		}
@@ -140,7 +140,7 @@ func verifyHolder(k *fnkit.Kit, w http.ResponseWriter, r *http.Request, tok stri
 
 // Page answers the case's page with status code, and the problems of a refused action.
 func (c Case) Page(w http.ResponseWriter, r *http.Request, code int, tok string, claims linktoken.Claims, lang string, errs []web.FieldError) {
-	v, err := c.Svc.StaffPage(r.Context(), claims.Reference, app.LinkOf(claims))
+	v, err := c.App.Casework.StaffPage(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		c.Fail(w, r, lang, claims.Reference, err)
 		return
@@ -211,7 +211,7 @@ func (c Case) Export(w http.ResponseWriter, r *http.Request, claims linktoken.Cl
 		c.Fail(w, r, lang, claims.Reference, fnkit.Invalid("format"))
 		return
 	}
-	x, err := c.Svc.ExportCaseFor(r.Context(), claims.Reference, app.LinkOf(claims))
+	x, err := c.App.Desk.ExportCaseFor(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		c.Fail(w, r, lang, claims.Reference, err)
 		return
@@ -221,7 +221,7 @@ func (c Case) Export(w http.ResponseWriter, r *http.Request, claims linktoken.Cl
 
 // IDCopy shows the decrypted copy to the staff member, never cached, never stored.
 func (c Case) IDCopy(w http.ResponseWriter, r *http.Request, claims linktoken.Claims, lang string) {
-	data, kind, err := c.Svc.IDCopy(r.Context(), claims.Reference, app.LinkOf(claims))
+	data, kind, err := c.App.Casework.IDCopy(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		c.Fail(w, r, lang, claims.Reference, err)
 		return
@@ -242,10 +242,13 @@ func (c Case) IDCopy(w http.ResponseWriter, r *http.Request, claims linktoken.Cl
 }
 
 // Token mints a StaffCase token for case ref, due on due, for staff in link generation gen;
-// it lives as long as a StaffCase link in a letter (app.Service.StaffCaseLinkDays) and says
+// it lives as long as a StaffCase link in a letter (app.App.StaffCaseLinkDays) and says
 // when it was made (signing out everywhere ends it).
 func Token(k *fnkit.Kit, ref string, gen int, due civil.Date, staff string) (string, error) {
-	now := k.Svc.Now()
-	return k.Svc.Signer.Sign(linktoken.Claims{Purpose: linktoken.Staff, Reference: ref, Subject: staff, Generation: gen,
-		Expires: now.Add(time.Duration(k.Svc.StaffCaseLinkDays(due, now)) * 24 * time.Hour).Unix(), Issued: now.UnixMilli()})
+	now := k.App.Now()
+	return k.App.SignLink(linktoken.Claims{Purpose: linktoken.Staff, Reference: ref, Subject: staff, Generation: gen,
+		Expires: now.Add(time.Duration(k.App.StaffCaseLinkDays(due, now)) * 24 * time.Hour).Unix(), Issued: now.UnixMilli()})
 }
+
+// LinkToken is the posted token (fnkit.Tokened).
+func (p CasePost) LinkToken() string { return p.Token }

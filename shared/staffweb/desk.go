@@ -84,7 +84,7 @@ type Desk struct{ *fnkit.Kit }
 // only over HTTPS where the product is served over HTTPS.
 func (d Desk) cookie(value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: app.DeskSessionCookie, Value: value, Path: "/" + fnlist.StaffDesk.Name, MaxAge: maxAge,
-		HttpOnly: true, Secure: strings.HasPrefix(d.Svc.BaseURL, "https://"), SameSite: http.SameSiteStrictMode}
+		HttpOnly: true, Secure: strings.HasPrefix(d.App.BaseURL(), "https://"), SameSite: http.SameSiteStrictMode}
 }
 
 // Session is the staff member whose desk session the request carries, and the session's
@@ -93,7 +93,7 @@ func (d Desk) cookie(value string, maxAge int) *http.Cookie {
 func (d Desk) Session(w http.ResponseWriter, r *http.Request, lang string) (app.DeskUser, string, bool) {
 	c, err := r.Cookie(app.DeskSessionCookie)
 	if err == nil {
-		u, err := d.Svc.DeskSession(r.Context(), c.Value)
+		u, err := d.App.Desk.DeskSession(r.Context(), c.Value)
 		if err == nil {
 			return u, c.Value, true
 		}
@@ -176,7 +176,7 @@ func (d Desk) Open(w http.ResponseWriter, r *http.Request, lang string, p DeskPo
 	if !ok {
 		return
 	}
-	secret, u, err := d.Svc.OpenDeskSession(r.Context(), claims)
+	secret, u, err := d.App.Desk.OpenDeskSession(r.Context(), claims)
 	if err != nil {
 		if errors.Is(err, app.ErrLinkRevoked) {
 			d.Log.WarnContext(r.Context(), "desk link refused", "reason", err.Error())
@@ -235,7 +235,7 @@ func signInWait(floor, elapsed time.Duration) time.Duration { return max(floor-e
 // one waits until DeskSignInFloor has passed since the request came in.
 func (d Desk) SignIn(w http.ResponseWriter, r *http.Request, lang, email string) {
 	start := time.Now()
-	err := d.Svc.RequestDeskLink(r.Context(), email, d.Client(r))
+	err := d.App.Desk.RequestDeskLink(r.Context(), email, d.Client(r))
 	var verr *app.ValidationError
 	var rl *app.RateLimitedError
 	if !errors.As(err, &verr) && !errors.As(err, &rl) {
@@ -256,5 +256,26 @@ func (d Desk) SignIn(w http.ResponseWriter, r *http.Request, lang, email string)
 		d.Web.JSON(w, http.StatusAccepted, message{web.T(lang, "desk.signin.sent")})
 	default:
 		d.Web.HTML(w, r, http.StatusOK, "desk_signin", lang, web.DeskSignInPage{Sent: true})
+	}
+}
+
+// Act runs one action of a signed-in staff member: the session must work and the form must
+// carry its form token.
+func (d Desk) Act(w http.ResponseWriter, r *http.Request, lang string, p DeskPost) {
+	u, secret, ok := d.Session(w, r, lang)
+	if !ok || !d.FormTokenOK(w, r, lang, u, p.FormToken) {
+		return
+	}
+	switch p.Action {
+	case "intake":
+		d.Intake(w, r, u, lang, p)
+	case "posted":
+		d.Posted(w, r, u, lang, p)
+	case "sign_out":
+		d.SignOut(w, r, lang, d.App.Desk.EndDeskSession(r.Context(), secret))
+	case "sign_out_everywhere":
+		d.SignOut(w, r, lang, d.App.Desk.SignOutEverywhere(r.Context(), u.Staff))
+	default:
+		d.Fail(w, r, lang, "", fnkit.Invalid("action"))
 	}
 }

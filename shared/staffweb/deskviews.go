@@ -45,14 +45,14 @@ func (d Desk) Page(w http.ResponseWriter, r *http.Request, code int, u app.DeskU
 		d.Fail(w, r, lang, "", fnkit.Invalid("handler"))
 		return
 	}
-	v, err := d.Svc.Desk(r.Context(), f)
+	v, err := d.App.Desk.Desk(r.Context(), f)
 	if err != nil {
 		d.Fail(w, r, lang, "", err)
 		return
 	}
 	link := func(c app.DeskCase) string { return d.caseLink(c, u.Staff) }
 	if web.WantsJSON(r) {
-		abs := func(p string) string { return d.Svc.BaseURL + p }
+		abs := func(p string) string { return d.App.BaseURL() + p }
 		out := web.DeskJSON(v,
 			func(c app.DeskCase) string { return abs(link(c)) },
 			func(id string) string { return abs(web.DeskURL(url.Values{"view": {"letter"}, "letterId": {id}})) })
@@ -79,7 +79,7 @@ func (d Desk) Report(w http.ResponseWriter, r *http.Request, lang string) {
 		d.Fail(w, r, lang, "", &app.ValidationError{Fields: errs})
 		return
 	}
-	rep, facts, err := d.Svc.Report(r.Context(), from, to)
+	rep, facts, err := d.App.Desk.Report(r.Context(), from, to)
 	if err != nil {
 		d.Fail(w, r, lang, "", err)
 		return
@@ -120,7 +120,7 @@ type printed struct {
 // Letter is a letter to print and post, as the tenant will read it.
 func (d Desk) Letter(w http.ResponseWriter, r *http.Request, u app.DeskUser, lang string) {
 	id := r.URL.Query().Get("letterId")
-	v, err := d.Svc.PostLetterFor(r.Context(), u.Staff, id)
+	v, err := d.App.Desk.PostLetterFor(r.Context(), u.Staff, id)
 	if errors.Is(err, app.ErrNotFound) {
 		err = fnkit.Invalid("letterId")
 	}
@@ -151,7 +151,7 @@ func (d Desk) Export(w http.ResponseWriter, r *http.Request, staff, lang string)
 		d.Fail(w, r, lang, "", fnkit.Invalid(bad...))
 		return
 	}
-	x, err := d.Svc.ExportCase(r.Context(), staff, ref)
+	x, err := d.App.Desk.ExportCase(r.Context(), staff, ref)
 	if err != nil {
 		d.Fail(w, r, lang, ref, err)
 		return
@@ -193,7 +193,7 @@ type intaken struct {
 
 // Intake records a request that came in by another channel (intake).
 func (d Desk) Intake(w http.ResponseWriter, r *http.Request, u app.DeskUser, lang string, p DeskPost) {
-	res, err := d.Svc.Intake(r.Context(), u.Staff, p.intake())
+	res, err := d.App.Desk.Intake(r.Context(), u.Staff, p.intake())
 	var verr *app.ValidationError
 	var dup *app.DuplicateError
 	form := func(pg *web.DeskPage) {
@@ -233,7 +233,7 @@ func (d Desk) Intake(w http.ResponseWriter, r *http.Request, u app.DeskUser, lan
 		c := res.Case
 		d.Page(w, r, http.StatusCreated, u, lang, func(pg *web.DeskPage) {
 			pg.Created = &web.IntakeCreated{Reference: c.Reference, Status: string(c.Status), DueDate: web.Date(c.DueDate, lang),
-				Overdue: c.DueDate.Before(deadline.DateIn(d.Svc.Now())), Duplicates: res.Duplicates}
+				Overdue: c.DueDate.Before(deadline.DateIn(d.App.Now())), Duplicates: res.Duplicates}
 		})
 	}
 }
@@ -248,7 +248,7 @@ type posted struct {
 
 // Posted marks a printed letter as posted (posted).
 func (d Desk) Posted(w http.ResponseWriter, r *http.Request, u app.DeskUser, lang string, p DeskPost) {
-	l, err := d.Svc.MarkPosted(r.Context(), u.Staff, p.LetterID)
+	l, err := d.App.Desk.MarkPosted(r.Context(), u.Staff, p.LetterID)
 	switch {
 	case errors.Is(err, app.ErrAlreadyPosted):
 		d.Web.Problem(w, r, http.StatusConflict, lang, "err.conflict.posted", nil)
@@ -263,13 +263,13 @@ func (d Desk) Posted(w http.ResponseWriter, r *http.Request, u app.DeskUser, lan
 
 // reportTasks answers the report's CSV with one row per search task (rows=tasks).
 func (d Desk) reportTasks(w http.ResponseWriter, r *http.Request, lang string, from, to civil.Date) {
-	tasks, err := d.Svc.ReportTasks(r.Context(), from, to)
+	tasks, err := d.App.Desk.ReportTasks(r.Context(), from, to)
 	if err != nil {
 		d.Fail(w, r, lang, "", err)
 		return
 	}
 	var b bytes.Buffer
-	if err := report.WriteTasksCSV(&b, tasks, d.Svc.Now()); err != nil {
+	if err := report.WriteTasksCSV(&b, tasks, d.App.Now()); err != nil {
 		d.Fail(w, r, lang, "", err)
 		return
 	}

@@ -40,7 +40,7 @@ type Task struct{ *fnkit.Kit }
 
 // Page shows the task (HTML, or JSON when asked), with errs from a refused answer.
 func (t Task) Page(w http.ResponseWriter, r *http.Request, code int, lang, tok string, claims linktoken.Claims, errs []web.FieldError) {
-	v, err := t.Svc.SearchTaskPage(r.Context(), app.TaskLinkOf(claims))
+	v, err := t.App.Casework.SearchTaskPage(r.Context(), app.TaskLinkOf(claims))
 	if err != nil {
 		t.Fail(w, r, lang, claims.Reference, err)
 		return
@@ -61,3 +61,6 @@ func (t Task) Fail(w http.ResponseWriter, r *http.Request, lang, ref string, err
 	}
 	t.Kit.Fail(w, r, lang, ref, err)
 }
+
+// LinkToken is the posted token (fnkit.Tokened).
+func (p TaskPost) LinkToken() string { return p.Token }

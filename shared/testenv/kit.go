@@ -15,7 +15,7 @@ import (
 // function lacks fails here as it would in production.
 func (s *Stack) Kit(t testing.TB, f fnlist.Function, o fnkit.Options) *fnkit.Kit {
 	t.Helper()
-	return s.KitFrom(t, f, s.Svc.Deps, o)
+	return s.KitFrom(t, f, s.Deps, o)
 }
 
 // KitFrom is Kit built from d (the stack's dependencies, some replaced) instead.
@@ -28,10 +28,10 @@ func (s *Stack) KitFrom(t testing.TB, f fnlist.Function, d app.Deps, o fnkit.Opt
 	log := logging.New(s.Logs, s.Project)
 	var r *web.Renderer
 	if f.Topic == "" {
-		if r, err = web.NewRenderer(log, svc.Profile.Organisation.Name); err != nil {
+		if r, err = web.NewRenderer(log, svc.Profile().Organisation.Name); err != nil {
 			t.Fatal(err)
 		}
-		r.SetContact(web.ContactOf(svc.Profile.Organisation))
+		r.SetContact(web.ContactOf(svc.Profile().Organisation))
 	}
 	k, err := fnkit.NewKit(f, svc, r, log, o)
 	if err != nil {

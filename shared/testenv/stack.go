@@ -71,7 +71,8 @@ type Stack struct {
 	Pub     app.Publisher
 	Mail    *MailCapture
 	Clock   *Clock
-	Svc     *app.Service
+	App     *app.App
+	Deps    app.Deps // what App was built from: a test builds another App from changed Deps
 	Profile *policy.Profile
 	Signer  *linktoken.Signer
 	Logs    *SyncBuffer
@@ -166,14 +167,14 @@ func NewStack(t testing.TB, o Options) *Stack {
 	key := Key(32)
 	s.Signer, _ = linktoken.NewSigner(key)
 	sealer, _ := idcheck.NewSealer(Key(32))
-	s.Svc, err = app.New(app.Deps{
+	s.Deps = app.Deps{
 		Cases: s.Store, Outbox: s.Store, DeskStore: s.Store, Tasks: s.Store, Blobs: s.Store, Sessions: sessions, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
 		Inspect: inspect.InspectContext,
 		Profile: s.Profile, Calendar: deadline.NewCalendar(), Clock: s.Clock.Now, BaseURL: o.BaseURL,
 		Staff: o.Staff, PseudonymKey: key, RateLimitPerIP: o.RateIP, RateLimitPerEmail: o.RateMail,
 		Logger: logging.New(s.Logs, s.Project),
-	})
-	if err != nil {
+	}
+	if s.App, err = app.New(s.Deps); err != nil {
 		t.Fatal(err)
 	}
 	if o.NoDelivery {
@@ -329,7 +330,7 @@ func (s *Stack) sendLetter(ctx context.Context, data []byte) error {
 	if err != nil {
 		return nil // a poison message: acknowledged, never retried
 	}
-	return s.Svc.SendLetter(ctx, msg.LetterID)
+	return s.App.Mailroom.SendLetter(ctx, msg.LetterID)
 }
 
 // Quiet waits until no letter message is being handled, so that every letter whose e-mail
@@ -338,4 +339,16 @@ func (s *Stack) sendLetter(ctx context.Context, data []byte) error {
 func (s *Stack) Quiet(t testing.TB) {
 	t.Helper()
 	Eventually(t, "the letters being sent", func() bool { return s.sending.Load() == 0 })
+}
+
+// Rebuild builds the stack's App again from its Deps as change leaves them (a publisher that
+// counts, a store that fails): an App's dependencies are fixed once it is built.
+func (s *Stack) Rebuild(t testing.TB, change func(d *app.Deps)) {
+	t.Helper()
+	change(&s.Deps)
+	a, err := app.New(s.Deps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.App = a
 }

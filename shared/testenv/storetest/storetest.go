@@ -20,7 +20,7 @@ import (
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
-// Stores is one implementation of every store port of app.Service but the sessions (those have
+// Stores is one implementation of every store port of app.Deps but the sessions (those have
 // a contract of their own, RunSessions).
 type Stores interface {
 	app.CaseStore

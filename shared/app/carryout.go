@@ -97,24 +97,16 @@ func (s *Casework) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter
 }
 
 // heldDecisionLetters writes the letters of c's decision that waited for the carry-out tasks:
-// the decision to the requester, with what was done per system, and a correction notice to each
-// recipient (GDPR 19), as decide would have written them.
+// the decision to the requester, with what was done per system, and the notice of GDPR 19 to
+// each recipient staff confirmed (a restriction's too), as decide would have written them.
 func (s *Casework) heldDecisionLetters(c *request.Case, outcomes []letter.SystemOutcome, now time.Time) []*outbox.Letter {
 	d := c.Decision
 	_, to := c.Recipient()
+	informed, notices := s.art19Letters(c, d, now)
 	l := s.newLetter(c, letter.Decision, to, "", now)
 	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground,
-		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
+		Recipients: informed, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	l.Data.Search = &letter.SearchInfo{Systems: outcomes}
-	out := []*outbox.Letter{l}
-	if c.Type == request.Rectification || c.Type == request.Erasure {
-		for _, rcpt := range d.Recipients {
-			n := s.newLetter(c, letter.CorrectionNotice, rcpt, "", now)
-			n.Lang, n.Data.RecipientName, n.Data.Representative = "nl", "", nil
-			n.Data.Correction = &letter.CorrectionInfo{Summary: d.CorrectionSummary, SubjectName: c.Subject.Name}
-			out = append(out, n)
-		}
-	}
-	return out
+	return append([]*outbox.Letter{l}, notices...)
 }

@@ -17,6 +17,9 @@ type CaseworkView struct {
 	// case takes add_search and waive_search now.
 	AddSystems []SystemChoice
 	CanAct     bool
+	// Recipients are the organisations the systems holding the data name, for the notices of
+	// GDPR 19 that the decide form lists ticked (art19.go).
+	Recipients []NamedRecipient
 }
 
 // SearchRow is one task on the checklist.
@@ -41,7 +44,7 @@ type SearchRow struct {
 type SystemChoice struct{ ID, Name string }
 
 func (s *core) caseworkView(c *request.Case) CaseworkView {
-	v := CaseworkView{InternalDate: s.InternalDate(c)}
+	v := CaseworkView{InternalDate: s.InternalDate(c), Recipients: s.namedRecipients(c)}
 	for i := range c.Searches {
 		t := &c.Searches[i]
 		r := SearchRow{System: t.System, Name: s.systemName(t, staffLang), Owners: t.Owners, Phase: t.Phase, State: t.State,

@@ -76,12 +76,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	if len(in.Recipients) > maxRecipients {
 		add("recipients", "invalid")
 	}
-	for _, r := range in.Recipients {
-		if !validEmail(r) {
-			add("recipients", "email")
-			break
-		}
-	}
+	// Each recipient is an e-mail address or an organisation of the register (art19.go).
 	if len(in.RecipientsNote) > 5000 {
 		add("recipientsNote", "too_long")
 	}
@@ -245,7 +240,8 @@ func (s *Casework) ownRecords(c *request.Case, events []request.Event, letters [
 }
 
 // decide records the decision on c and returns the letters it causes: the decision to the
-// requester, the result link for access, and a correction notice to each recipient (GDPR 19).
+// requester, the result link for access, and a correction notice to each recipient staff
+// confirmed (GDPR 19, art19.go).
 func (s *core) decide(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := &request.Decision{Outcome: request.Outcome(in.Outcome), Motivation: strings.TrimSpace(in.Motivation), Ground: request.Ground(in.Ground),
 		RecipientsNote: strings.TrimSpace(in.RecipientsNote), AccessInfo: strings.TrimSpace(in.AccessInfo), DecidedBy: staff, DecidedAt: now}
@@ -257,7 +253,7 @@ func (s *core) decide(c *request.Case, staff string, in StaffInput, pre *prepare
 	}
 	correcting := request.Corrects(c.Type) && d.Outcome != request.Refused
 	if correcting {
-		d.Recipients, d.NoRecipients, d.CorrectionSummary = in.Recipients, in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
+		d.Recipients, d.NoRecipients, d.CorrectionSummary = s.confirmedRecipients(in.Recipients), in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
 	}
 	if tp := c.ThirdParty; tp != nil && tp.Answer == request.ThirdPartyPending {
 		// Decided before the third party answered: their data counts as masked (docs/contract.md §3).
@@ -265,9 +261,10 @@ func (s *core) decide(c *request.Case, staff string, in StaffInput, pre *prepare
 	}
 	c.Decision = d
 	_, to := c.Recipient()
+	informed, notices := s.art19Letters(c, d, now)
 	l := s.newLetter(c, letter.Decision, to, "", now)
 	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground, Evidence: d.Evidence, Fee: d.Fee, FeeBasis: d.FeeBasis,
-		Recipients: d.Recipients, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
+		Recipients: informed, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	if c.Type == request.Access && d.Outcome != request.Refused {
 		l.Data.Decision.AccessInfo = s.accessInfo(c, d.AccessInfo)
@@ -302,16 +299,7 @@ func (s *core) decide(c *request.Case, staff string, in StaffInput, pre *prepare
 			out = append(out, t)
 		}
 	}
-	if correcting {
-		for _, rcpt := range d.Recipients {
-			n := s.newLetter(c, letter.CorrectionNotice, rcpt, "", now)
-			n.Lang, n.Data.RecipientName, n.Data.Representative = "nl", "", nil // correction notices are in Dutch
-			n.Data.Org = s.orgIn("nl")
-			n.Data.Correction = &letter.CorrectionInfo{Summary: d.CorrectionSummary, SubjectName: c.Subject.Name}
-			out = append(out, n)
-		}
-	}
-	return out
+	return append(out, notices...)
 }
 
 // accessInfo is the profile's standard GDPR 15(1) answer in c's language, spoken to the data

@@ -117,6 +117,9 @@ func (s *Desk) PostLetter(ctx context.Context, id string) (*PrintView, error) {
 	if l.Kind == letter.ThirdPartyConsultation && c.ThirdParty != nil {
 		name, address = c.ThirdParty.Name, c.ThirdParty.Address // a consultation by post (docs/rules.md §4)
 	}
+	if n := l.Data.Correction; l.Kind == letter.CorrectionNotice && n != nil {
+		name, address = n.Recipient, n.RecipientAddress // a notice of GDPR 19 by post (art19.go)
+	}
 	day := deadline.DateIn(s.d.Clock())
 	if l.Status == outbox.Posted {
 		day = deadline.DateIn(l.SentAt)

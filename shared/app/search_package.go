@@ -58,7 +58,7 @@ func (s *Casework) searchedPackage(ctx context.Context, c *request.Case, events 
 			part.Name, part.Department, part.Holds = text(sys.Name), text(sys.Department), text(sys.Holds)
 			part.Retention, part.LegalGround = text(sys.Retention), text(sys.LegalGround)
 			for _, r := range sys.Recipients {
-				part.Recipients = append(part.Recipients, text(r))
+				part.Recipients = append(part.Recipients, text(r.Text))
 			}
 		}
 		switch t.State {

@@ -215,7 +215,7 @@ func (s *Casework) validateFor(c *request.Case, in StaffInput) []request.FieldEr
 		if s.motivationRequired(c) && strings.TrimSpace(in.Motivation) == "" {
 			add("motivation", "required")
 		}
-		for _, e := range s.validateFee(c, in) {
+		for _, e := range append(s.validateFee(c, in), s.validateRecipients(c, in)...) {
 			add(e.Field, e.Code)
 		}
 		if request.Ground(in.Ground) == request.RepresentationNotProven && c.Representative == nil {

@@ -88,10 +88,11 @@ func (k Kind) AboutACase() bool {
 }
 
 // PostKind reports whether a letter of kind k can go by post: every letter to the requester
-// except those that confirm an e-mail address, and the consultation of a third party, who
-// rarely has an e-mail address we know (docs/rules.md §4).
+// except those that confirm an e-mail address, the consultation of a third party, who rarely
+// has an e-mail address we know (docs/rules.md §4), and the notice of GDPR 19 to a recipient
+// the register names with a postal address only.
 func (k Kind) PostKind() bool {
-	return k.Audience() == ToRequester && k != ConfirmEmail && k != ConfirmReminder || k == ThirdPartyConsultation
+	return k.Audience() == ToRequester && k != ConfirmEmail && k != ConfirmReminder || k == ThirdPartyConsultation || k == CorrectionNotice
 }
 
 // Audience is who receives a letter.
@@ -300,9 +301,11 @@ type DecisionInfo struct {
 	// is unless the decision says otherwise (docs/rules.md §4).
 	Fee      string
 	FeeBasis request.FeeBasis
-	// Recipients are the organisations informed of a rectification or erasure (GDPR 19).
+	// Recipients are the organisations informed of a rectification, erasure or restriction
+	// (GDPR 19), each as the requester reads it: "WoningNet (privacy@woningnet.nl)", or an
+	// address staff typed.
 	Recipients []string
-	// RecipientsNote explains why not every recipient could be informed.
+	// RecipientsNote explains why not every recipient could be informed, or how.
 	RecipientsNote string
 	// NoRecipients says the data went to no one else, so no one had to be informed.
 	NoRecipients bool
@@ -343,6 +346,9 @@ type CorrectionInfo struct {
 	Summary string
 	// SubjectName names the person so the recipient can find the record.
 	SubjectName string
+	// Recipient and RecipientAddress are, for a notice by post, the organisation and its postal
+	// address (one line) on the envelope.
+	Recipient, RecipientAddress string `json:",omitempty"`
 }
 
 // Errors Render wraps, for errors.Is.

@@ -23,6 +23,11 @@ func byPost(d Data, profile string) Data {
 	o := postOrg[profile]
 	d.Org.PostalAddress, d.Org.Phone, d.Org.VisitingAddress = o.PostalAddress, o.Phone, o.VisitingAddress
 	d.ByPost, d.Links, d.LinksExpire = true, nil, Data{}.LinksExpire
+	if d.Correction != nil { // a notice of GDPR 19 by post goes to an organisation's postal address
+		c := *d.Correction
+		c.Recipient, c.RecipientAddress = "Gemeente Hilversum", "Postbus 9900, 1201 GM Hilversum"
+		d.Correction = &c
+	}
 	if d.Reason != "" { // the fixture's reason, staff's words, is about an e-mail address
 		d.Reason = "Wij twijfelen of het verzoek echt van u komt, omdat uw handtekening niet lijkt op die in ons dossier."
 	}

@@ -171,7 +171,7 @@ func prepare(kind Kind, d Data) Data {
 	case ToRecipient:
 		out := Data{
 			Reference: d.Reference, Org: d.Org, RecipientName: d.RecipientName, RequestType: d.RequestType,
-			Correction: d.Correction, Transfer: d.Transfer, EscalationWeeks: d.EscalationWeeks,
+			Correction: d.Correction, Transfer: d.Transfer, EscalationWeeks: d.EscalationWeeks, ByPost: d.ByPost,
 		}
 		if kind == PortabilityTransfer {
 			// The receiving organisation gets the data's download link and nothing else.

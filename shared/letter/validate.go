@@ -217,6 +217,10 @@ func validate(kind Kind, d Data) error {
 		} else {
 			c.text("Correction.Summary", d.Correction.Summary)
 			c.text("Correction.SubjectName", d.Correction.SubjectName)
+			if d.ByPost { // the envelope names the organisation and its address
+				c.text("Correction.Recipient", d.Correction.Recipient)
+				c.text("Correction.RecipientAddress", d.Correction.RecipientAddress)
+			}
 		}
 	}
 	if len(c.problems) > 0 {

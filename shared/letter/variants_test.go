@@ -50,6 +50,19 @@ var variants = []struct {
 	{"de-alliantie", "correction_notice-restriction", CorrectionNotice, func(d *Data, _ string) {
 		d.RequestType, d.Correction.Summary = request.Restriction, "De huurachterstand van maart 2026 gebruiken wij niet meer, tot wij die hebben gecontroleerd."
 	}},
+	// GDPR 19: the decision names each recipient informed, as the register names it with the
+	// address its notice went to; or says no one had the data, with staff's note on the
+	// recipients the systems name (docs/casework.md "Art. 19 notices").
+	{"de-alliantie", "decision-erasure-recipients", Decision, func(d *Data, lang string) {
+		d.RequestType = request.Erasure
+		d.Decision = &DecisionInfo{Outcome: request.Granted, Motivation: map[string]string{"nl": "De inschrijving is niet meer nodig.", "en": "The registration is no longer needed."}[lang],
+			Recipients: []string{"WoningNet (privacy@woningnet.nl)", "Gemeente Hilversum (Postbus 9900, 1201 GM Hilversum)", "incasso@bureau.nl"}}
+	}},
+	{"de-alliantie", "decision-erasure-no-recipients-noted", Decision, func(d *Data, lang string) {
+		d.RequestType = request.Erasure
+		d.Decision = &DecisionInfo{Outcome: request.Granted, Motivation: map[string]string{"nl": "De inschrijving is niet meer nodig.", "en": "The registration is no longer needed."}[lang],
+			NoRecipients: true, RecipientsNote: map[string]string{"nl": "U stond nooit ingeschreven bij WoningNet.", "en": "You were never registered with WoningNet."}[lang]}
+	}},
 }
 
 // profileAccessInfo is the shipped profile's GDPR 15(1) answer in lang, for subject ("" when the

@@ -45,6 +45,15 @@ func (p *Profile) Placeholders() []string {
 				add(fmt.Sprintf("systems[%d].owners[%d]", i, j), e)
 			}
 		}
+		// A recipient's address gets the notices of GDPR 19.
+		for j, r := range sys.Recipients {
+			if placeholderEmail(r.Email) {
+				add(fmt.Sprintf("systems[%d].recipients[%d].email", i, j), r.Email)
+			}
+			if n := len(r.PostalAddress); n > 0 && strings.HasPrefix(r.PostalAddress[n-1], "0") {
+				add(fmt.Sprintf("systems[%d].recipients[%d].postalAddress", i, j), AddressLine(r.PostalAddress))
+			}
+		}
 	}
 	for i, d := range p.OrganisationDomains {
 		if placeholderEmail("x@" + d) {

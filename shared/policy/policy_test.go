@@ -592,14 +592,26 @@ func TestPlaceholders(t *testing.T) {
 	if got := a.Placeholders(); !strings.HasPrefix(got[0], "organisation.senderEmail") || slices.ContainsFunc(got, func(s string) bool { return strings.Contains(s, "postalAddress") || strings.Contains(s, "phone") }) {
 		t.Errorf("de-alliantie placeholders: %v, want its .example addresses only (its address and phone are real, A §2)", got)
 	}
+	// WoningNet's address for the notices of GDPR 19 is a placeholder too.
+	if !slices.Contains(a.Placeholders(), "systems[1].recipients[0].email (privacy@woningnet.example)") {
+		t.Errorf("de-alliantie placeholders name no recipient's address: %v", a.Placeholders())
+	}
 	a.Organisation.SenderEmail, a.Organisation.PrivacyOfficerEmail = "privacyloket@de-alliantie.nl", "fg@de-alliantie.nl"
 	a.Organisation.StaffEmails = []string{"privacy@de-alliantie.nl"}
 	a.Systems = slices.Clone(a.Systems) // the loaded profile may share its slices
 	for i := range a.Systems {
 		a.Systems[i].Owners = []string{fmt.Sprintf("systeem%d@de-alliantie.nl", i)}
+		if len(a.Systems[i].Recipients) > 0 {
+			a.Systems[i].Recipients = []Recipient{{Text: Text{NL: "WoningNet", EN: "WoningNet"}, Email: "privacy@woningnet.nl",
+				PostalAddress: []string{"Postbus 1", "1200 AA Hilversum"}}}
+		}
 	}
 	a.OrganisationDomains = []string{"de-alliantie.nl"}
 	if got := a.Placeholders(); len(got) != 0 || a.CheckPlaceholders() != nil {
 		t.Errorf("a profile with real values: placeholders %v", got)
+	}
+	a.Systems[1].Recipients[0].PostalAddress = []string{"Postbus 0", "0000 XX Voorbeeldplaats"}
+	if got := a.Placeholders(); !slices.Equal(got, []string{"systems[1].recipients[0].postalAddress (Postbus 0, 0000 XX Voorbeeldplaats)"}) {
+		t.Errorf("a recipient's placeholder postal address: placeholders %v", got)
 	}
 }

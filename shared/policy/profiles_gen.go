@@ -188,7 +188,7 @@ func profileDeAlliantie() *Profile {
 						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht (onder c).",
 						EN: "Performance of the agreement (GDPR Article 6(1)(b)) and legal obligation (point (c)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "woonruimteverdeling",
@@ -223,10 +223,13 @@ func profileDeAlliantie() *Profile {
 						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht bij passend toewijzen (onder c).",
 						EN: "Performance of the agreement (GDPR Article 6(1)(b)) and legal obligation for appropriate allocation (point (c)).",
 					},
-					Recipients: []Text{
+					Recipients: []Recipient{
 						{
-							NL: "WoningNet",
-							EN: "WoningNet",
+							Text: Text{
+								NL: "WoningNet",
+								EN: "WoningNet",
+							},
+							Email: "privacy@woningnet.example",
 						},
 					},
 				},
@@ -263,7 +266,7 @@ func profileDeAlliantie() *Profile {
 						NL: "Uitvoering van de huurovereenkomst (AVG artikel 6 lid 1 onder b).",
 						EN: "Performance of the tenancy agreement (GDPR Article 6(1)(b)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "overlast-woonfraude",
@@ -298,7 +301,7 @@ func profileDeAlliantie() *Profile {
 						NL: "Gerechtvaardigd belang: overlast en woonfraude tegengaan (AVG artikel 6 lid 1 onder f).",
 						EN: "Legitimate interest: fighting nuisance and housing fraud (GDPR Article 6(1)(f)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "klantcontact",
@@ -333,7 +336,7 @@ func profileDeAlliantie() *Profile {
 						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b) en gerechtvaardigd belang (onder f).",
 						EN: "Performance of the agreement (GDPR Article 6(1)(b)) and legitimate interest (point (f)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "mijn-alliantie",
@@ -368,7 +371,7 @@ func profileDeAlliantie() *Profile {
 						NL: "Uitvoering van de overeenkomst (AVG artikel 6 lid 1 onder b).",
 						EN: "Performance of the agreement (GDPR Article 6(1)(b)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "websitelogs",
@@ -401,7 +404,7 @@ func profileDeAlliantie() *Profile {
 						NL: "Gerechtvaardigd belang: een veilige website die goed werkt (AVG artikel 6 lid 1 onder f).",
 						EN: "Legitimate interest: a secure website that works well (GDPR Article 6(1)(f)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "privacyloket",
@@ -489,7 +492,7 @@ func profileDeAlliantie() *Profile {
 			"retention.caseRecordsMonths":        "A §4 principle (at the latest 2 years after all matters are settled) applied to the product's own case records.",
 			"retention.contractEndedYears":       "A §4: 'uiterlijk twee (2) jaar nadat de betreffende overeenkomst ... is geëindigd en alle lopende zaken zijn afgehandeld'.",
 			"retention.purposeBoundYears":        "A §4: 'uiterlijk vijf (5) jaar nadat de persoonsgegevens zijn verwerkt'.",
-			"systems":                            "A §6 (woonruimteverdeelsysteem, huuradministratie, onderhoud/renovatie, overlast- en woonfraudebestrijding), §8 (vragen, klachten, meldingen; centrale database), §9 (Mijn Alliantie, de App, automatisch gegenereerde Informatie: IP-adres, browser, pagina's), §11 (WoningNet named); retention per A §4 (2 years after the contract, 5 years purpose-bound) and AWR art. 52; Privacyloket itself per docs/rules.md §7. A names only WoningNet as an organisation; other systems list none until de Alliantie names them. Owners are PLACEHOLDERS on .example: the operator names the real owners in the deployed profile file.",
+			"systems":                            "A §6 (woonruimteverdeelsysteem, huuradministratie, onderhoud/renovatie, overlast- en woonfraudebestrijding), §8 (vragen, klachten, meldingen; centrale database), §9 (Mijn Alliantie, de App, automatisch gegenereerde Informatie: IP-adres, browser, pagina's), §11 (WoningNet named); retention per A §4 (2 years after the contract, 5 years purpose-bound) and AWR art. 52; Privacyloket itself per docs/rules.md §7. A names only WoningNet as an organisation; other systems list none until de Alliantie names them. Owners, and WoningNet's address for the notices of GDPR 19 (privacy@woningnet.example), are PLACEHOLDERS on .example: the operator names the real owners and addresses in the deployed profile file.",
 			"terms.access":                       "A §13: 'Het verzoek tot inzage wordt binnen vier (4) weken beantwoord.'",
 			"terms.complaint":                    "A §16 refers to its own klachtenprocedure and its term, neither part of the seed. Product default: 6 weeks, the usual term of Dutch complaint procedures (cf. Awb 9:11). Confirm against the klachtenprocedure.",
 			"terms.erasure":                      "A §14: correctie includes 'verwijdering of vernietiging': vier (4) weken.",
@@ -674,7 +677,7 @@ func profileValleiWonen() *Profile {
 						NL: "Uitvoering van de huurovereenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht voor de financiële administratie (onder c).",
 						EN: "Performance of the tenancy agreement (GDPR Article 6(1)(b)) and legal obligation for the financial records (point (c)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "dossiers-overlast",
@@ -709,7 +712,7 @@ func profileValleiWonen() *Profile {
 						NL: "Gerechtvaardigd belang: zorgen voor een goede woonomgeving (AVG artikel 6 lid 1 onder f).",
 						EN: "Legitimate interest: keeping the neighbourhood a good place to live (GDPR Article 6(1)(f)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "dossiers-huurschuld",
@@ -744,7 +747,7 @@ func profileValleiWonen() *Profile {
 						NL: "Uitvoering van de huurovereenkomst (AVG artikel 6 lid 1 onder b) en wettelijke plicht voor de financiële administratie (onder c).",
 						EN: "Performance of the tenancy agreement (GDPR Article 6(1)(b)) and legal obligation for the financial records (point (c)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "website",
@@ -777,7 +780,7 @@ func profileValleiWonen() *Profile {
 						NL: "Gerechtvaardigd belang: een website die goed werkt (AVG artikel 6 lid 1 onder f).",
 						EN: "Legitimate interest: a website that works well (GDPR Article 6(1)(f)).",
 					},
-					Recipients: []Text{},
+					Recipients: []Recipient{},
 				},
 				{
 					ID: "privacyloket",
@@ -865,7 +868,7 @@ func profileValleiWonen() *Profile {
 			"retention.caseRecordsMonths":        "V, Bewaartermijnen: delete when no longer needed. Product default 12 months after closing: covers the 6-week escalation term and follow-up questions (docs/rules.md §6).",
 			"retention.contractEndedYears":       "V names no term in years: statutory terms only (V, Bewaartermijnen; docs/rules.md §6).",
 			"retention.purposeBoundYears":        "V: purpose-bound data is deleted once no longer needed; no term in years (V, Bewaartermijnen).",
-			"systems":                            "V, (Elektronische) Verwerking ('huuradministratie', 'overlastsituaties of huurschulden ... in het dossier') and Website en gebruik van cookies; Privacyloket itself per docs/rules.md §7. Departments, retention per system and legal grounds are the product's reading of V (Bewaartermijnen: statutory terms; AWR art. 52 for financial records). V names no recipient organisation: each system lists none until Vallei Wonen names them. Owners are PLACEHOLDERS on .example: the operator names the real owners in the deployed profile file.",
+			"systems":                            "V, (Elektronische) Verwerking ('huuradministratie', 'overlastsituaties of huurschulden ... in het dossier') and Website en gebruik van cookies; Privacyloket itself per docs/rules.md §7. Departments, retention per system and legal grounds are the product's reading of V (Bewaartermijnen: statutory terms; AWR art. 52 for financial records). V names no recipient organisation: each system lists none until Vallei Wonen names them, each with an e-mail or postal address for the notices of GDPR 19 where it has one. Owners are PLACEHOLDERS on .example: the operator names the real owners in the deployed profile file.",
 			"terms.access":                       "V, Rechten betrokken klanten/huurders: 'Op het verzoek reageren we schriftelijk binnen een termijn van vier weken.'",
 			"terms.complaint":                    "V refers to its own klachtenregeling, which is not part of the seed. Product default: 6 weeks, the usual term of Dutch complaint procedures (cf. Awb 9:11). Confirm against the klachtenregeling.",
 			"terms.erasure":                      "V, Rechten betrokken klanten/huurders: erasure ('verwijdering van niet relevante gegevens') is part of 'een verzoek tot aanpassing': veertien dagen.",

@@ -55,7 +55,19 @@ type System struct {
 	LegalGround Text `json:"legalGround"`
 	// Recipients are the named organisations that actually receive data from the system
 	// (CJEU C-154/21: recipients, not categories). Empty: it gives data to no one.
-	Recipients []Text `json:"recipients,omitempty"`
+	Recipients []Recipient `json:"recipients,omitempty"`
+}
+
+// Recipient is an organisation that receives data from a system: its name in nl and en (the
+// JSON's "nl" and "en", beside "email" and "postalAddress"), and where a notice reaches it when
+// the data it received is corrected, erased or restricted (GDPR 19, docs/casework.md "Art. 19
+// notices"): by e-mail, else by a letter by post to its postal address (printed at the desk),
+// else as staff inform it and note. The register names an organisation with the same contact
+// details in every system, so its Dutch name identifies it.
+type Recipient struct {
+	Text
+	Email         string   `json:"email,omitempty"`
+	PostalAddress []string `json:"postalAddress,omitempty"`
 }
 
 // SearchTypes are the request types a system can be searched for: every type but complaint,
@@ -115,6 +127,7 @@ func (p *Profile) validateCasework(v *validator) {
 		v.add("systems", "at most %d systems (got %d)", maxSystems, len(c.Systems))
 	}
 	seen := map[string]bool{}
+	named := map[string]namedAt{}
 	for i, s := range c.Systems {
 		f := fmt.Sprintf("systems[%d]", i)
 		switch {
@@ -153,8 +166,13 @@ func (p *Profile) validateCasework(v *validator) {
 			}
 		}
 		for j, r := range s.Recipients {
-			v.text(fmt.Sprintf("%s.recipients[%d].nl", f, j), r.NL)
-			v.text(fmt.Sprintf("%s.recipients[%d].en", f, j), r.EN)
+			rf := fmt.Sprintf("%s.recipients[%d]", f, j)
+			v.recipient(rf, r)
+			if k, ok := named[r.Key()]; ok && !k.sameContact(r) {
+				v.add(rf, "%q is named with other contact details in %s: one organisation, one address", r.NL, k.field)
+			} else if !ok {
+				named[r.Key()] = namedAt{r, rf}
+			}
 		}
 	}
 	if len(c.Systems) > 0 {
@@ -171,5 +189,50 @@ func (p *Profile) validateCasework(v *validator) {
 		} else if slices.Index(c.OrganisationDomains, d) < i {
 			v.add(f, "duplicate domain %q", d)
 		}
+	}
+}
+
+// Key identifies a recipient in the register and in a decision: its Dutch name, in lower case.
+func (r Recipient) Key() string { return strings.ToLower(strings.TrimSpace(r.NL)) }
+
+// Recipient returns the register's recipient whose Dutch or English name is name (in any case),
+// or false.
+func (c Casework) Recipient(name string) (Recipient, bool) {
+	name = strings.TrimSpace(name)
+	for _, s := range c.Systems {
+		for _, r := range s.Recipients {
+			if strings.EqualFold(r.NL, name) || strings.EqualFold(r.EN, name) {
+				return r, true
+			}
+		}
+	}
+	return Recipient{}, false
+}
+
+// namedAt is a recipient as first named in the register, and where.
+type namedAt struct {
+	Recipient
+	field string
+}
+
+func (r Recipient) sameContact(o Recipient) bool {
+	return strings.EqualFold(r.Email, o.Email) && slices.Equal(r.PostalAddress, o.PostalAddress)
+}
+
+// recipient checks one recipient of a system. Its name is what staff may write in a decision's
+// recipients for an organisation without an e-mail address, beside e-mail addresses, one per
+// line: it holds no "@" and no ";".
+func (v *validator) recipient(field string, r Recipient) {
+	v.texts(field, r.Text)
+	for _, n := range []struct{ lang, s string }{{"nl", r.NL}, {"en", r.EN}} {
+		if strings.ContainsAny(n.s, "@;") {
+			v.add(field+"."+n.lang, "a recipient's name holds no @ or ; (got %q)", n.s)
+		}
+	}
+	if r.Email != "" {
+		v.email(field+".email", r.Email)
+	}
+	if r.PostalAddress != nil {
+		v.address(field+".postalAddress", r.PostalAddress)
 	}
 }

@@ -46,8 +46,14 @@ func TestShippedRegisters(t *testing.T) {
 		}
 	}
 	p, _ := Load("de-alliantie")
-	if s, _ := p.System("woonruimteverdeling"); len(s.Recipients) != 1 || s.Recipients[0].NL != "WoningNet" {
-		t.Errorf("housing allocation names WoningNet as its recipient: %+v", s.Recipients)
+	if s, _ := p.System("woonruimteverdeling"); len(s.Recipients) != 1 || s.Recipients[0].NL != "WoningNet" || s.Recipients[0].Email != "privacy@woningnet.example" {
+		t.Errorf("housing allocation names WoningNet, with its address for notices, as its recipient: %+v", s.Recipients)
+	}
+	if r, ok := p.Recipient(" woningnet "); !ok || r.Email != "privacy@woningnet.example" || r.Key() != "woningnet" {
+		t.Errorf("Recipient by name: %+v %v", r, ok)
+	}
+	if _, ok := p.Recipient("Gemeente"); ok {
+		t.Error("Recipient finds an organisation the register does not name")
 	}
 }
 
@@ -62,8 +68,10 @@ func TestRegisterValidation(t *testing.T) {
 	bad.Owners = []string{"not-an-address", "not-an-address"}
 	bad.Types = []string{"complaint", "access", "access"}
 	bad.Name = Text{NL: "Huur"}
-	bad.Recipients = []Text{{NL: "X"}}
-	p.Systems = append(p.Systems, bad, System{ID: "Bad ID"})
+	bad.Recipients = []Recipient{{Text: Text{NL: "X"}}, {Text: Text{NL: "Y@Z", EN: "Y"}, Email: "nope", PostalAddress: []string{"Postbus 1"}},
+		{Text: Text{NL: "WoningNet", EN: "WoningNet"}, Email: "a@woningnet.example"}}
+	other := System{ID: "other", Recipients: []Recipient{{Text: Text{NL: "woningnet", EN: "WoningNet"}, Email: "b@woningnet.example"}}}
+	p.Systems = append(p.Systems, bad, System{ID: "Bad ID"}, other)
 	p.OrganisationDomains = []string{"Valleiwonen.NL", "ok.example", "ok.example"}
 	p.InternalMarginWorkingDays = 40
 	err = p.Validate()
@@ -77,6 +85,8 @@ func TestRegisterValidation(t *testing.T) {
 	for _, f := range []string{
 		"systems[5].id", "systems[5].name.en", "systems[5].owners[0]", "systems[5].owners[1]", "systems[5].types[0]",
 		"systems[5].types[2]", "systems[5].recipients[0].en", "systems[6].id", "systems[6].owners", "systems[6].types",
+		"systems[5].recipients[1].nl", "systems[5].recipients[1].email", "systems[5].recipients[1].postalAddress",
+		"systems[7].recipients[0]", // the same organisation with another address
 		"organisationDomains[0]", "organisationDomains[2]", "internalMarginWorkingDays",
 	} {
 		if !slices.Contains(fields, f) {

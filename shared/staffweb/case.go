@@ -89,12 +89,20 @@ func (p CasePost) Input(body *web.Body) (app.StaffInput, error) {
 	return in, nil
 }
 
-// splitList accepts recipients as repeated fields or one field with commas or new lines.
+// splitList accepts recipients as repeated fields (the decide form's ticked boxes) or one field
+// with one per line: e-mail addresses (several on a line apart by commas or spaces), or the name
+// of an organisation of the register, which holds no "@" and is kept whole.
 func splitList(vs []string) []string {
 	var out []string
 	for _, v := range vs {
-		for _, part := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' || r == ';' || r == ' ' }) {
-			if part = strings.TrimSpace(part); part != "" {
+		for _, line := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' }) {
+			if line = strings.TrimSpace(line); !strings.Contains(line, "@") {
+				if line != "" {
+					out = append(out, line)
+				}
+				continue
+			}
+			for _, part := range strings.FieldsFunc(line, func(r rune) bool { return r == ',' || r == ' ' || r == '\t' }) {
 				out = append(out, strings.ToLower(part))
 			}
 		}

@@ -123,6 +123,8 @@ type ActionField struct {
 	Name, Label, Kind, Error string
 	Required                 bool
 	Options                  []Option
+	// Named lists, above the decide form's recipients, those the systems name (art19_form.go).
+	Named *NamedRecipients
 }
 
 // ErrorLink is one problem of a refused form: the field's anchor and label, and the message.
@@ -279,7 +281,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 					av.Fields = append(av.Fields, f)
 				}
 			case request.Rectification, request.Erasure, request.Restriction:
-				av.Fields = append(av.Fields, field("recipients", "textarea", false), field("correctionSummary", "textarea", false),
+				av.Fields = append(av.Fields, recipientsField(lang, v, field("recipients", "textarea", false)), field("correctionSummary", "textarea", false),
 					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
 			}
 			if v.FeeAllowed {
@@ -419,6 +421,7 @@ func StaffCaseJSON(v *app.StaffView) map[string]any {
 		out["dueDate"] = c.DueDate.String()
 	}
 	addCasework(out, v)
+	addNamedRecipients(out, v)
 	out["handler"] = nil
 	if h := v.Team.Handler; h != "" {
 		out["handler"] = h

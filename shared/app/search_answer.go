@@ -279,22 +279,23 @@ func (s *core) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer
 		return &ValidationError{Fields: []request.FieldError{{Field: "extract", Code: code}}}
 	}
 	data, kind := a.Extract, extractKind(a.Extract)
+	var removed []string // active content taken out of a PDF
 	switch {
 	case kind == "pdf" && c.Type != request.Access:
 		// Portability delivers machine-readable data only (JSON and CSV).
 		return nil, refuse("result_file")
 	case kind == "pdf":
-		if s.d.Inspect == nil {
+		if s.d.InspectExtract == nil {
 			return nil, ErrNoInspector
 		}
-		doc, err := s.d.Inspect(ctx, data)
+		doc, err := s.d.InspectExtract(ctx, data)
 		if err != nil {
 			return nil, fmt.Errorf("extract for %s: %w", c.Reference, err)
 		}
 		if doc.Kind != idcheck.KindPDF {
 			return nil, refuse("result_file")
 		}
-		data = doc.Data
+		data, removed = doc.Data, doc.Removed
 	default:
 		res, err := accessresult.ParseExtract(data)
 		switch {
@@ -315,7 +316,7 @@ func (s *core) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer
 	if err := s.d.Tasks.PutExtract(ctx, c.Reference, key, sealed, expire); err != nil {
 		return nil, fmt.Errorf("store extract: %w", err)
 	}
-	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, kind), Kind: kind, Size: len(data), At: now}, nil
+	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, kind), Kind: kind, Size: len(data), At: now, Removed: removed}, nil
 }
 
 // extractAAD binds a sealed extract to its case and key, apart from ID copies and packages.

@@ -67,7 +67,7 @@ func (s *core) refusal(c *request.Case, a request.Action, now time.Time) error {
 
 // allowed is the whole check for a staff action: the state machine, then refusal. It returns
 // the status the action leads to.
-func (s *core) allowed(c *request.Case, a request.Action, now time.Time) (request.Status, error) {
+func (s *Casework) allowed(c *request.Case, a request.Action, now time.Time) (request.Status, error) {
 	next, err := request.Next(a, c.Status, "")
 	if err != nil {
 		return c.Status, err

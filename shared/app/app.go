@@ -139,9 +139,10 @@ type App struct {
 	Mailroom *Mailroom // sending one letter
 }
 
-// The feature services. Each holds the shared core (dependencies and the helpers every feature
-// uses: the case transaction, retention, letters and links); the exported methods of each are
-// that feature's use cases.
+// The feature services. Each holds the shared core (dependencies and the helpers more than one
+// feature uses: the case transaction, retention, the plan of a case's next moment, letters and
+// links); the exported methods of each are that feature's use cases, and a helper only one
+// feature reaches is a method of that feature.
 type (
 	Intake   struct{ *core }
 	Casework struct{ *core }

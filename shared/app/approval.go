@@ -71,7 +71,7 @@ func (s *core) Approvers() []string {
 }
 
 // approver is addr as the approvers' list spells it; "" when addr may not approve (now).
-func (s *core) approver(addr string) string {
+func (s *Team) approver(addr string) string {
 	for _, a := range s.Approvers() {
 		if strings.EqualFold(a, strings.TrimSpace(addr)) {
 			return a
@@ -84,14 +84,14 @@ func (s *core) approver(addr string) string {
 func draftScope(a *request.Approval) string { return strconv.FormatInt(a.DraftedAt.UnixMilli(), 10) }
 
 // needsApproval reports whether decide in on c waits for approval.
-func (s *core) needsApproval(in StaffInput) bool {
+func (s *Casework) needsApproval(in StaffInput) bool {
 	return in.Action == request.ActDecide && s.d.Profile.Approval.NeedsApproval(in.Outcome, in.Ground)
 }
 
 // draftDecision records decision in on c as a draft by staff and returns the approval_request
 // letters to every approver but staff. The access package the decision would send (pre) is
 // kept under its own key until the verdict.
-func (s *core) draftDecision(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
+func (s *Casework) draftDecision(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := request.Decision{Outcome: in.Outcome, Motivation: strings.TrimSpace(in.Motivation), Ground: in.Ground,
 		Evidence: strings.TrimSpace(in.Evidence), Fee: in.Fee, FeeBasis: request.FeeBasis(in.FeeBasis),
 		Recipients: in.Recipients, RecipientsNote: strings.TrimSpace(in.RecipientsNote), NoRecipients: in.NoRecipients,
@@ -151,7 +151,7 @@ func cancelDraft(c *request.Case) (resultKey string) {
 
 // draftCancelled are the approval_cancelled letters of a cancelled draft a: to every approver
 // but its author, whose approval links no longer work (docs/contract.md §3 "approvers are told").
-func (s *core) draftCancelled(c *request.Case, a *request.Approval, now time.Time) []*outbox.Letter {
+func (s *Casework) draftCancelled(c *request.Case, a *request.Approval, now time.Time) []*outbox.Letter {
 	if a == nil {
 		return nil
 	}
@@ -204,7 +204,7 @@ func (v Verdict) validate() []request.FieldError {
 // checkApprover is the check of an approval link at the moment of use: its holder still
 // approves, the case's links were not revoked since, and it is for the draft that waits. A
 // link whose draft was judged or cancelled answers 409; the author's own link 403.
-func (s *core) checkApprover(c *request.Case, by ApproverLink) error {
+func (s *Team) checkApprover(c *request.Case, by ApproverLink) error {
 	if s.approver(by.Holder) == "" {
 		return fmt.Errorf("%s: holder not an approver: %w", c.Reference, ErrLinkRevoked)
 	}
@@ -298,7 +298,7 @@ func (s *core) approvalOverdueAt(c *request.Case) time.Time {
 
 // approvalOverdue are the approval_overdue letters of c's draft: to every approver but its
 // author, and the privacy officer.
-func (s *core) approvalOverdue(c *request.Case, now time.Time) []*outbox.Letter {
+func (s *Sweep) approvalOverdue(c *request.Case, now time.Time) []*outbox.Letter {
 	a := c.Approval
 	if a == nil {
 		return nil

@@ -73,7 +73,7 @@ func (s *core) startCarryOut(c *request.Case, letters []*outbox.Letter, now time
 
 // carryOutDone returns the decision's held letters once c has no open carry-out task left, with
 // the outcome per system; none while one is open.
-func (s *core) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter {
+func (s *Casework) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter {
 	if c.Decision == nil || c.OpenSearches(request.PhaseCarryOut) > 0 {
 		return nil
 	}
@@ -99,7 +99,7 @@ func (s *core) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter {
 // heldDecisionLetters writes the letters of c's decision that waited for the carry-out tasks:
 // the decision to the requester, with what was done per system, and a correction notice to each
 // recipient (GDPR 19), as decide would have written them.
-func (s *core) heldDecisionLetters(c *request.Case, outcomes []letter.SystemOutcome, now time.Time) []*outbox.Letter {
+func (s *Casework) heldDecisionLetters(c *request.Case, outcomes []letter.SystemOutcome, now time.Time) []*outbox.Letter {
 	d := c.Decision
 	_, to := c.Recipient()
 	l := s.newLetter(c, letter.Decision, to, "", now)

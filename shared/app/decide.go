@@ -116,7 +116,7 @@ var feePattern = regexp.MustCompile(`^[0-9]{1,3}([.,][0-9]{2})?$`)
 // complaint too; a reasonable fee only where the profile charges one, on a request that is
 // not refused, for a manifestly unfounded or excessive request (12(5)(a)) or a further copy
 // of the data (15(3), access only), announced in the decision (docs/rules.md §4).
-func (s *core) validateFee(c *request.Case, in StaffInput) []request.FieldError {
+func (s *Casework) validateFee(c *request.Case, in StaffInput) []request.FieldError {
 	if in.Action != request.ActDecide || in.Fee == "" && in.FeeBasis == "" {
 		return nil
 	}
@@ -159,7 +159,7 @@ type prepared struct {
 	extracts int
 }
 
-func (s *core) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
+func (s *Casework) prepareDecision(ctx context.Context, c *request.Case, events []request.Event, letters []*outbox.Letter, in StaffInput, now time.Time) (*prepared, error) {
 	p := &prepared{}
 	if (c.Type != request.Access && c.Type != request.Portability) || (len(in.ResultFile) == 0 && len(c.Searches) == 0) || request.Outcome(in.Outcome) == request.Refused {
 		return p, nil
@@ -230,7 +230,7 @@ func (s *core) resultExpiry(now time.Time) time.Time {
 // ownRecords is what Privacyloket itself keeps about the requester: it is part of the answer to
 // an access request too. Staff are named by role, not by address. events and letters are the
 // case's, read with it.
-func (s *core) ownRecords(c *request.Case, events []request.Event, letters []*outbox.Letter) accessresult.Own {
+func (s *Casework) ownRecords(c *request.Case, events []request.Event, letters []*outbox.Letter) accessresult.Own {
 	own := accessresult.Own{
 		Reference: c.Reference, RequestType: string(c.Type), Status: string(c.Status), Lang: c.Lang,
 		ReceivedOn: c.Received.String(), DueDate: c.DueDate.String(),
@@ -347,7 +347,7 @@ func (s *core) accessInfo(c *request.Case, particular string) *letter.AccessInfo
 
 // consult records the third party and returns their letter: the nature of the request only,
 // never the requester's details, and the term to object (docs/rules.md §4).
-func (s *core) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
+func (s *Casework) consult(c *request.Case, in StaffInput, now time.Time) *outbox.Letter {
 	days := s.d.Profile.ThirdParty.ObjectionDays
 	c.ThirdParty = &request.ThirdParty{Name: strings.TrimSpace(in.ThirdPartyName), Email: strings.ToLower(in.ThirdPartyEmail),
 		Address: strings.TrimSpace(in.ThirdPartyAddress), AskedAt: now, ObjectionDue: deadline.DateIn(now).AddDays(days)}

@@ -73,7 +73,7 @@ func (s *core) deskHolders() []string {
 
 // signInLimits are the counters one sign-in for addr from cl counts against (see deskClientMax).
 // Their keys are pseudonyms, apart from the form's counters.
-func (s *core) signInLimits(addr string, cl Client) []Limit {
+func (s *Desk) signInLimits(addr string, cl Client) []Limit {
 	mail := request.LimitKeyEmail(addr)
 	out := []Limit{
 		{Key: "desk-em-" + s.pseudonym(cl.IP+"\x00"+mail), Max: deskClientAddrMax, Window: time.Hour},
@@ -260,7 +260,7 @@ func (s *Desk) Desk(ctx context.Context, f DeskFilter) (*DeskView, error) {
 	return s.desk(ctx, f, s.d.Clock())
 }
 
-func (s *core) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskView, error) {
+func (s *Desk) desk(ctx context.Context, f DeskFilter, now time.Time) (*DeskView, error) {
 	cases, err := s.d.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)
@@ -512,7 +512,7 @@ func (s *Desk) Intake(ctx context.Context, staff string, in request.Intake) (*In
 }
 
 // duplicates lists open cases with the same e-mail address, or the same name and birth date.
-func (s *core) duplicates(ctx context.Context, p request.Person) ([]string, error) {
+func (s *Desk) duplicates(ctx context.Context, p request.Person) ([]string, error) {
 	open, err := s.d.DeskStore.OpenCases(ctx, deskMaxCases)
 	if err != nil {
 		return nil, fmt.Errorf("open cases: %w", err)

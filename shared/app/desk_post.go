@@ -174,7 +174,7 @@ func (s *Desk) ExportCaseFor(ctx context.Context, ref string, by StaffLink) (rep
 var ErrResultGone = errors.New("app: the access result is no longer stored")
 
 // paperResult opens the case's access package for printing.
-func (s *core) paperResult(ctx context.Context, c *request.Case) (*PaperResult, error) {
+func (s *Desk) paperResult(ctx context.Context, c *request.Case) (*PaperResult, error) {
 	if c.Result == nil {
 		return nil, ErrResultGone
 	}

@@ -92,13 +92,13 @@ func (s *core) StaffKey(addr string) string {
 }
 
 // sessionID is the key a session is stored under: a keyed hash of its secret.
-func (s *core) sessionID(secret string) string { return s.pseudonym("desk-session\x00" + secret) }
+func (s *Desk) sessionID(secret string) string { return s.pseudonym("desk-session\x00" + secret) }
 
 // formToken is the form token of the session with this secret.
-func (s *core) formToken(secret string) string { return s.pseudonym("desk-form\x00" + secret) }
+func (s *Desk) formToken(secret string) string { return s.pseudonym("desk-form\x00" + secret) }
 
 // holderOf is the desk holder whose staff key is key; false when no one on the list has it.
-func (s *core) holderOf(key string) (string, bool) {
+func (s *Desk) holderOf(key string) (string, bool) {
 	for _, a := range s.deskHolders() {
 		if s.StaffKey(a) == key {
 			return strings.ToLower(strings.TrimSpace(a)), true

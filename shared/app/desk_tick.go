@@ -77,7 +77,7 @@ func (d *doneMemo) set(what, when string) {
 	d.m[what] = when
 }
 
-func (s *core) firstWorkingDayOfMonth(d civil.Date) bool {
+func (s *Sweep) firstWorkingDayOfMonth(d civil.Date) bool {
 	for x := (civil.Date{Year: d.Year, Month: d.Month, Day: 1}); x.Before(d); x = x.AddDays(1) {
 		if s.d.Calendar.IsWorkingDay(x) {
 			return false
@@ -90,7 +90,7 @@ func (s *core) firstWorkingDayOfMonth(d civil.Date) bool {
 // profile's reminder window, cases whose requester has not sent the asked-for proof of identity
 // within the reply term, letters waiting to be posted, and a desk link. done reports that
 // today's digests are queued (now or before); not when there was nothing to report.
-func (s *core) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
+func (s *Sweep) digest(ctx context.Context, today civil.Date, now time.Time) (n int, done bool, err error) {
 	// The digest reads what it reports, not every open case: the cases due within the window
 	// (the overdue ones among them), those awaiting proof of identity, a count of the rest.
 	// "Soon due" goes by the internal target date (docs/rules.md §3): the cases whose internal
@@ -167,7 +167,7 @@ func (s *core) digest(ctx context.Context, today civil.Date, now time.Time) (n i
 
 // monthlyReport queues last month's accountability_report to the privacy officer, once; none
 // for a month in which no request was received.
-func (s *core) monthlyReport(ctx context.Context, today civil.Date, now time.Time) (int, error) {
+func (s *Sweep) monthlyReport(ctx context.Context, today civil.Date, now time.Time) (int, error) {
 	po := s.d.Profile.Organisation.PrivacyOfficerEmail
 	if po == "" {
 		return 0, nil

@@ -52,7 +52,7 @@ func (g *clientGuard) enter(key string) (release func(), ok bool) {
 // limit before the file is opened, whatever its outcome (a *RateLimitedError when the limit
 // is reached, and then nothing is inspected). Callers run it only once everything cheaper
 // (fields, honeypot, the case's state) has passed.
-func (s *core) inspect(ctx context.Context, cl Client, upload []byte) (*idcheck.Document, error) {
+func (s *Intake) inspect(ctx context.Context, cl Client, upload []byte) (*idcheck.Document, error) {
 	if s.d.Inspect == nil {
 		return nil, ErrNoInspector
 	}
@@ -68,7 +68,7 @@ func (s *core) inspect(ctx context.Context, cl Client, upload []byte) (*idcheck.
 }
 
 // count counts one attempt under limits now; none is nothing to count.
-func (s *core) count(ctx context.Context, limits []Limit) error {
+func (s *Intake) count(ctx context.Context, limits []Limit) error {
 	if len(limits) == 0 {
 		return nil
 	}

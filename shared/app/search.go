@@ -56,7 +56,7 @@ type searchPrep struct {
 
 // prepareSearches reads, for verify_identity, which of the owners the case would task have had
 // a task letter before. It costs one read of the case and one of the owners.
-func (s *core) prepareSearches(ctx context.Context, ref string, in StaffInput) (*searchPrep, error) {
+func (s *Casework) prepareSearches(ctx context.Context, ref string, in StaffInput) (*searchPrep, error) {
 	p := &searchPrep{introduced: map[string]bool{}}
 	if in.Action != request.ActVerifyIdentity || len(s.d.Profile.Systems) == 0 {
 		return p, nil
@@ -251,7 +251,7 @@ func hasExtracts(c *request.Case) bool {
 // taskHolder checks that holder may answer task t of c now: the link is of the case's current
 // generation, the holder is one of the task's owners and, for a registered system, still one of
 // its owners in the register (taking an owner out of the register revokes their links).
-func (s *core) taskHolder(c *request.Case, t *request.SearchTask, holder string, generation int) error {
+func (s *Casework) taskHolder(c *request.Case, t *request.SearchTask, holder string, generation int) error {
 	if t == nil {
 		return ErrNotFound
 	}
@@ -268,4 +268,4 @@ func (s *core) taskHolder(c *request.Case, t *request.SearchTask, holder string,
 }
 
 // registered reports whether id names a system of the register.
-func (s *core) registered(id string) (policy.System, bool) { return s.d.Profile.System(id) }
+func (s *Casework) registered(id string) (policy.System, bool) { return s.d.Profile.System(id) }

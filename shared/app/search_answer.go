@@ -80,7 +80,7 @@ func (s *Casework) SearchTaskPage(ctx context.Context, l TaskLink) (*SearchTaskV
 	return s.taskView(c, t), nil
 }
 
-func (s *core) taskView(c *request.Case, t *request.SearchTask) *SearchTaskView {
+func (s *Casework) taskView(c *request.Case, t *request.SearchTask) *SearchTaskView {
 	v := &SearchTaskView{Reference: c.Reference, Type: c.Type, SystemName: s.systemName(t, staffLang), Phase: t.Phase, DueDate: t.DueDate}
 	if !taskLive(c, t) || t.State == request.TaskWaived || t.State == request.TaskCancelled {
 		v.Closed = true
@@ -271,7 +271,7 @@ func taskLive(c *request.Case, t *request.SearchTask) bool {
 
 // storeExtract checks one extract by content and stores it sealed; a refusal names the field
 // extract and stores nothing.
-func (s *core) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer, now time.Time) (*request.Extract, error) {
+func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer, now time.Time) (*request.Extract, error) {
 	if s.d.Sealer == nil {
 		return nil, errors.New("app: an extract needs a Sealer")
 	}
@@ -322,7 +322,7 @@ func (s *core) storeExtract(ctx context.Context, c *request.Case, a SearchAnswer
 // extractAAD binds a sealed extract to its case and key, apart from ID copies and packages.
 func extractAAD(ref, key string) string { return ref + "#extract/" + key }
 
-func (s *core) dropExtract(ctx context.Context, ref, key string) {
+func (s *Casework) dropExtract(ctx context.Context, ref, key string) {
 	// One extract: DeleteExtracts would take the case's others too, so overwrite it empty and
 	// let its short TTL remove it.
 	if err := s.d.Tasks.PutExtract(ctx, ref, key, nil, s.d.Clock()); err != nil {

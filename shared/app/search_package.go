@@ -17,7 +17,7 @@ import (
 
 // buildsFromSearches reports whether a decide may build a package from the search extracts, so
 // StaffAct reads the case before its transaction: a grant where the profile has a register.
-func (s *core) buildsFromSearches(in StaffInput) bool {
+func (s *Casework) buildsFromSearches(in StaffInput) bool {
 	return in.Outcome != request.Refused && len(s.d.Profile.Systems) > 0
 }
 
@@ -35,7 +35,7 @@ var consultationPurpose = accessresult.Text{NL: "behandeling van uw verzoek", EN
 
 // searchedPackage is what c's search tasks add to its access package, with every extract opened;
 // nil for a case that was not searched.
-func (s *core) searchedPackage(ctx context.Context, c *request.Case, events []request.Event) (*accessresult.Searches, error) {
+func (s *Casework) searchedPackage(ctx context.Context, c *request.Case, events []request.Event) (*accessresult.Searches, error) {
 	if len(c.Searches) == 0 {
 		return nil, nil
 	}

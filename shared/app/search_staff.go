@@ -36,7 +36,7 @@ type SearchInput struct {
 // maxAddedSystems bounds the systems staff add to one case.
 const maxAddedSystems = 20
 
-func (s *core) validateSearch(in StaffInput) []request.FieldError {
+func (s *Casework) validateSearch(in StaffInput) []request.FieldError {
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
 	si := in.Search
@@ -75,7 +75,7 @@ func (s *core) validateSearch(in StaffInput) []request.FieldError {
 
 // searchAct applies add_search or waive_search to a case in one transaction, with the letters
 // it causes and an audit event naming the staff member.
-func (s *core) searchAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
+func (s *Casework) searchAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
 	if errs := s.validateSearch(in); len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}

@@ -63,7 +63,7 @@ func (s *core) planSearches(c *request.Case, now time.Time, p *plan) {
 
 // searchDueLetters turns a due item of planSearches into its letters and records on the task
 // that they went, so a later tick does not send them again.
-func (s *core) searchDueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
+func (s *Sweep) searchDueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
 	t := c.Search(d.disc)
 	if t == nil {
 		return nil
@@ -102,7 +102,7 @@ func (s *core) ownersLeft(t *request.SearchTask) bool {
 
 // reassign drops the owners that left the register from task t; when none is left, the task
 // moves to the case's staff, who each get a search_reassigned letter with a task link.
-func (s *core) reassign(c *request.Case, t *request.SearchTask, now time.Time) []*outbox.Letter {
+func (s *Sweep) reassign(c *request.Case, t *request.SearchTask, now time.Time) []*outbox.Letter {
 	sys, _ := s.d.Profile.System(t.System)
 	t.Owners = slices.DeleteFunc(t.Owners, func(o string) bool { return !sys.IsOwner(o) })
 	if len(t.Owners) > 0 {

@@ -67,7 +67,7 @@ func (s *Mailroom) SendLetter(ctx context.Context, id string) error {
 
 // sendOne sends one claimed letter and says what became of it; the error is a transient
 // failure, worth a retry.
-func (s *core) sendOne(ctx context.Context, l *outbox.Letter) (LetterOutcome, error) {
+func (s *Mailroom) sendOne(ctx context.Context, l *outbox.Letter) (LetterOutcome, error) {
 	id := l.ID
 	if l.To == "" {
 		// No e-mail address: the letter waits on the desk to be printed and posted.

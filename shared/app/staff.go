@@ -196,7 +196,7 @@ func (in StaffInput) Validate(t request.Type) []request.FieldError {
 // validateFor adds the checks that depend on the case itself: a representative's authority,
 // the profile's rule that every correction is motivated, and a decision that must limit the
 // answer because third parties' data is masked.
-func (s *core) validateFor(c *request.Case, in StaffInput) []request.FieldError {
+func (s *Casework) validateFor(c *request.Case, in StaffInput) []request.FieldError {
 	errs := searchesRelax(c, in.Validate(c.Type))
 	add := func(f, code string) {
 		for _, e := range errs {

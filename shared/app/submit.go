@@ -165,7 +165,7 @@ func (s *Intake) Submit(ctx context.Context, sub request.Submission, cl Client, 
 // dropBot answers a submission that filled in the honeypot like a person's: it counts as an
 // inspection when it brought a file (which is never opened) and as a submission, so that its
 // limits run out as a person's would, and it gets a reference that belongs to nothing.
-func (s *core) dropBot(ctx context.Context, cl Client, limits []Limit, upload bool, now time.Time) (*request.Case, error) {
+func (s *Intake) dropBot(ctx context.Context, cl Client, limits []Limit, upload bool, now time.Time) (*request.Case, error) {
 	if upload {
 		if err := s.count(ctx, s.limits(cl.IP, "")); err != nil {
 			return nil, err
@@ -199,7 +199,7 @@ func mergeFieldErrors(undecodable []string, errs []request.FieldError) []request
 }
 
 // storeCopy seals an ID copy with the case reference as associated data and stores it.
-func (s *core) storeCopy(ctx context.Context, ref string, doc *idcheck.Document) error {
+func (s *Intake) storeCopy(ctx context.Context, ref string, doc *idcheck.Document) error {
 	sealed, err := s.d.Sealer.Seal(ref, doc.Data)
 	if err != nil {
 		return fmt.Errorf("seal ID copy: %w", err)
@@ -210,7 +210,7 @@ func (s *core) storeCopy(ctx context.Context, ref string, doc *idcheck.Document)
 	return nil
 }
 
-func (s *core) limits(ip, email string) []Limit {
+func (s *Intake) limits(ip, email string) []Limit {
 	perIP, perMail := s.d.Profile.RateLimits.PerIPPerHour, s.d.Profile.RateLimits.PerEmailPerDay
 	if s.d.RateLimitPerIP != nil {
 		perIP = *s.d.RateLimitPerIP

@@ -58,7 +58,7 @@ func (s *core) holder(addr string) string {
 
 // handlerOf is the case's handler while they are still on the staff list or the privacy
 // officer; "" otherwise, so that a handler who left hands the reminders back to everyone.
-func (s *core) handlerOf(c *request.Case) string {
+func (s *Sweep) handlerOf(c *request.Case) string {
 	if c.Handler == "" {
 		return ""
 	}
@@ -68,7 +68,7 @@ func (s *core) handlerOf(c *request.Case) string {
 // defaultHandler is the handler of a new case: the profile's default, when it can hold a link.
 func (s *core) defaultHandler() string { return s.holder(s.d.Profile.DefaultHandler) }
 
-func (s *core) validateTeam(in StaffInput) []request.FieldError {
+func (s *Casework) validateTeam(in StaffInput) []request.FieldError {
 	var errs []request.FieldError
 	add := func(f, code string) { errs = append(errs, request.FieldError{Field: f, Code: code}) }
 	switch in.Action {
@@ -92,7 +92,7 @@ func (s *core) validateTeam(in StaffInput) []request.FieldError {
 // teamAct applies assign or note to a case in one transaction, with an audit event naming the
 // staff member. A note lives in that event alone: the staff timeline shows it, and nothing
 // that leaves the organisation reads it (docs/contract.md §3).
-func (s *core) teamAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
+func (s *Casework) teamAct(ctx context.Context, ref string, by StaffLink, in StaffInput) (*request.Case, error) {
 	if errs := s.validateTeam(in); len(errs) > 0 {
 		return nil, &ValidationError{Fields: errs}
 	}
@@ -159,7 +159,7 @@ func (s *core) staffReminders(c *request.Case) []time.Time {
 
 // remindFirst are the addresses a staff reminder of c goes to: its handler when it has one, the
 // whole staff list otherwise (docs/contract.md §3 "assign").
-func (s *core) remindFirst(c *request.Case) []string {
+func (s *Sweep) remindFirst(c *request.Case) []string {
 	if h := s.handlerOf(c); h != "" {
 		return []string{h}
 	}
@@ -168,7 +168,7 @@ func (s *core) remindFirst(c *request.Case) []string {
 
 // escalateTo are the addresses an escalation of c goes to: the privacy officer (when withPO),
 // the handler and every staff address, each once.
-func (s *core) escalateTo(c *request.Case, withPO bool) []string {
+func (s *Sweep) escalateTo(c *request.Case, withPO bool) []string {
 	var to []string
 	if po := s.d.Profile.Organisation.PrivacyOfficerEmail; withPO && po != "" {
 		to = append(to, po)

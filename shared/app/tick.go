@@ -104,7 +104,7 @@ func tickBackoff(n int) time.Duration {
 // backOff records a failed attempt on the case and pushes its next action back, so that the
 // same case does not come first again at every tick. The failure is logged (and counted by the
 // log-based metric on "tick case failed").
-func (s *core) backOff(ctx context.Context, ref string, now time.Time, cause error) {
+func (s *Sweep) backOff(ctx context.Context, ref string, now time.Time, cause error) {
 	failures := 0
 	_, err := s.d.Cases.Update(ctx, ref, func(c *request.Case) (Change, error) {
 		c.TickFailures++
@@ -120,7 +120,7 @@ func (s *core) backOff(ctx context.Context, ref string, now time.Time, cause err
 }
 
 // tickCase does what is due for one case in one transaction.
-func (s *core) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
+func (s *Sweep) tickCase(ctx context.Context, ref string, now time.Time) (int, bool, error) {
 	var letters []*outbox.Letter
 	expired, deleteResult, resultKey := false, false, ""
 	_, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
@@ -361,7 +361,7 @@ func (s *core) identityReplyDays() int {
 }
 
 // dueLetters turns one due item into the letters it sends.
-func (s *core) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
+func (s *Sweep) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.Letter {
 	var out []*outbox.Letter
 	switch d.kind {
 	case letter.ConfirmReminder:
@@ -413,7 +413,7 @@ func (s *core) dueLetters(c *request.Case, d dueItem, now time.Time) []*outbox.L
 
 // warnDecreeDays queues, once per missing year, a decree_days_missing letter to the privacy
 // officer and every staff address (the letter id is derived from the year and the address).
-func (s *core) warnDecreeDays(ctx context.Context, now time.Time) int {
+func (s *Sweep) warnDecreeDays(ctx context.Context, now time.Time) int {
 	year, missing := s.d.Calendar.MissingDecreeYear(deadline.DateIn(now), deadline.DecreeWarningMonths)
 	if !missing {
 		return 0

@@ -18,7 +18,9 @@ import (
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
-func init() { fnkit.HTTP(fnlist.RequestForm, New, fnkit.Inspector(inspect.InspectContext)) }
+func init() {
+	fnkit.HTTP(fnlist.RequestForm, New, fnkit.Inspector(inspect.InspectContext, inspect.InspectExtractContext))
+}
 
 type form struct{ *fnkit.Kit }
 

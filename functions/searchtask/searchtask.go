@@ -19,7 +19,9 @@ import (
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
-func init() { fnkit.HTTP(fnlist.SearchTask, New, fnkit.Inspector(inspect.InspectContext)) }
+func init() {
+	fnkit.HTTP(fnlist.SearchTask, New, fnkit.Inspector(inspect.InspectContext, inspect.InspectExtractContext))
+}
 
 // New is SearchTask's handler.
 func New(k *fnkit.Kit) http.HandlerFunc {

@@ -14,7 +14,9 @@ import (
 	"github.com/privacyloket/privacyloket/shared/web"
 )
 
-func init() { fnkit.HTTP(fnlist.UploadID, New, fnkit.Inspector(inspect.InspectContext)) }
+func init() {
+	fnkit.HTTP(fnlist.UploadID, New, fnkit.Inspector(inspect.InspectContext, inspect.InspectExtractContext))
+}
 
 type upload struct{ *fnkit.Kit }
 

@@ -119,6 +119,10 @@ type Deps struct {
 	// Inspect judges and sanitises an uploaded ID copy (shared/idcheck/inspect); nil in the
 	// functions that take no upload, which then do not link the PDF library and image codecs.
 	Inspect func(ctx context.Context, data []byte) (*idcheck.Document, error)
+	// InspectExtract judges and sanitises a system owner's PDF extract: the ID copy's bounds,
+	// up to idcheck.MaxExtractPages pages, active content removed rather than refused
+	// (shared/idcheck/inspect.InspectExtractContext); nil where Inspect is.
+	InspectExtract func(ctx context.Context, data []byte) (*idcheck.Document, error)
 }
 
 // App is the use cases, one service per feature. Every service works on the same
@@ -347,10 +351,11 @@ func (s *core) VerifyLink(token string, p linktoken.Purpose) (linktoken.Claims, 
 func (s *core) SignLink(c linktoken.Claims) (string, error) { return s.d.Signer.Sign(c) }
 
 // Equipment says which optional dependencies an App was built with.
-type Equipment struct{ Sealer, Mailer, Inspector bool }
+type Equipment struct{ Sealer, Mailer, Inspector, ExtractInspector bool }
 
 // Equipped reports a's optional dependencies, so start-up tests can check that a function got
 // exactly what its secrets and its uploads call for.
 func (a *App) Equipped() Equipment {
-	return Equipment{Sealer: a.d.Sealer != nil, Mailer: a.d.Mailer != nil, Inspector: a.d.Inspect != nil}
+	return Equipment{Sealer: a.d.Sealer != nil, Mailer: a.d.Mailer != nil, Inspector: a.d.Inspect != nil,
+		ExtractInspector: a.d.InspectExtract != nil}
 }

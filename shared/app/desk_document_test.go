@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -81,4 +82,26 @@ func TestPaperResultPrintsThePDFExtracts(t *testing.T) {
 			}
 		}
 	})
+}
+
+// An owner whose PDF the inspector refuses is told about their extract (field "extract", what to
+// do), not about an ID copy, and nothing is stored.
+func TestRefusedPDFExtractIsNamedAsAnExtract(t *testing.T) {
+	t.Parallel()
+	s := testenv.NewStack(t, testenv.Options{Backend: testenv.Memory, Casework: true, Now: amsterdam("2026-03-27 10:00")})
+	c := verify(t, s, submitConfirm(t, s, access("pdf@tenant.test")).Reference)
+	task := c.Searches[0]
+	l := app.TaskLink{Reference: c.Reference, Task: task.ID, Holder: task.Owners[0], Generation: c.LinkGeneration}
+	_, err := s.App.Casework.AnswerSearch(ctx, l, app.SearchAnswer{Result: "found", Extract: []byte("%PDF-1.7\n1 0 obj\n<< /Type /Catalog"), ExtractAs: "export.pdf"})
+	var verr *app.ValidationError
+	if !errors.As(err, &verr) || len(verr.Fields) != 1 || verr.Fields[0].Field != "extract" || verr.Fields[0].Code != "extract_pdf_corrupt" {
+		t.Fatalf("a broken PDF extract: %v, want the field extract with extract_pdf_corrupt", err)
+	}
+	if m := verr.Fields[0].Message("nl"); !strings.Contains(m, "Deze PDF is beschadigd") {
+		t.Errorf("the owner reads %q", m)
+	}
+	view, err := s.App.Casework.SearchTaskPage(ctx, l)
+	if err != nil || len(view.Task.Extracts) != 0 {
+		t.Errorf("after a refused extract: %v, %d extracts stored", err, len(view.Task.Extracts))
+	}
 }

@@ -14,9 +14,9 @@ import (
 // so it is answered like a full inspection budget (503 with Retry-After) and sent again.
 var ErrInspecting = fmt.Errorf("app: an upload from this client is being checked already: %w", idcheck.ErrBusy)
 
-// ErrNoInspector refuses an upload in a function built without Deps.Inspect: a wiring
+// ErrNoInspector refuses an upload in a function built without its inspector: a wiring
 // mistake, answered 500 and logged, never a verdict on the file.
-var ErrNoInspector = errors.New("app: this function does not inspect uploads (Deps.Inspect is nil)")
+var ErrNoInspector = errors.New("app: this function does not inspect uploads (Deps.Inspect or Deps.InspectExtract is nil)")
 
 // inspecting holds the clients with an inspection in progress in this process, by
 // pseudonymous key. It is per instance, like idcheck's memory budget it protects: one client

@@ -282,22 +282,28 @@ func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAn
 		return &ValidationError{Fields: []request.FieldError{{Field: "extract", Code: code}}}
 	}
 	var prep *accessresult.PreparedExtract
+	var removed []string // active content taken out of a PDF
 	switch kind := extractKind(a.Extract); {
 	case kind == "pdf" && c.Type != request.Access:
 		// Portability delivers machine-readable data only (JSON and CSV).
 		return nil, refuse("result_file")
 	case kind == "pdf":
-		if s.d.Inspect == nil {
+		if s.d.InspectExtract == nil {
 			return nil, ErrNoInspector
 		}
-		doc, err := s.d.Inspect(ctx, a.Extract)
-		if err != nil {
+		doc, err := s.d.InspectExtract(ctx, a.Extract)
+		var rej *idcheck.Rejection
+		switch {
+		case errors.As(err, &rej):
+			// Said to the owner about their extract, not as about an ID copy.
+			return nil, refuse(extractRefusal(rej.Code))
+		case err != nil:
 			return nil, fmt.Errorf("extract for %s: %w", c.Reference, err)
 		}
 		if doc.Kind != idcheck.KindPDF {
 			return nil, refuse("result_file")
 		}
-		prep = accessresult.PreparePDF(doc.Data)
+		prep, removed = accessresult.PreparePDF(doc.Data), doc.Removed
 	default:
 		// A portability answer gives each system's data as JSON and as CSV (GDPR 20).
 		var err error
@@ -322,7 +328,24 @@ func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAn
 	if err := s.d.Tasks.PutExtract(ctx, c.Reference, key, sealed, expire); err != nil {
 		return nil, fmt.Errorf("store extract: %w", err)
 	}
-	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, prep.Kind()), Kind: prep.Kind(), Size: int(prep.Size()), At: now}, nil
+	return &request.Extract{Key: key, Name: extractName(a.ExtractAs, prep.Kind()), Kind: prep.Kind(), Size: int(prep.Size()), At: now, Removed: removed}, nil
+}
+
+// extractRefusal is the field code of an extract the inspector refused for code.
+func extractRefusal(code string) string {
+	if c, ok := extractRefusals[code]; ok {
+		return c
+	}
+	return "result_file"
+}
+
+// extractRefusals are the inspector's refusals an owner can act on, with what they are told.
+var extractRefusals = map[string]string{
+	idcheck.CodeTooLarge:         "too_long",
+	idcheck.CodePDFEncrypted:     "extract_pdf_encrypted",
+	idcheck.CodePDFTooManyPages:  "extract_pdf_too_many_pages",
+	idcheck.CodePDFCorrupt:       "extract_pdf_corrupt",
+	idcheck.CodePDFActiveContent: "extract_pdf_active_content",
 }
 
 // extractAAD binds a sealed extract to its case and key, apart from ID copies and packages.

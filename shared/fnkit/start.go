@@ -25,14 +25,17 @@ import (
 type Option func(*extras)
 
 type extras struct {
-	inspect   func(ctx context.Context, data []byte) (*idcheck.Document, error)
-	newMailer func(key, host string) (app.Mailer, error)
+	inspect, inspectExtract inspectFunc
+	newMailer               func(key, host string) (app.Mailer, error)
 }
 
+type inspectFunc = func(ctx context.Context, data []byte) (*idcheck.Document, error)
+
 // Inspector gives a function that inspects uploads (fnlist.Function.InspectsUploads) its
-// inspector, shared/idcheck/inspect.InspectContext.
-func Inspector(inspect func(ctx context.Context, data []byte) (*idcheck.Document, error)) Option {
-	return func(e *extras) { e.inspect = inspect }
+// inspectors: of ID copies, shared/idcheck/inspect.InspectContext, and of the search tasks'
+// PDF extracts, shared/idcheck/inspect.InspectExtractContext.
+func Inspector(idCopy, extract inspectFunc) Option {
+	return func(e *extras) { e.inspect, e.inspectExtract = idCopy, extract }
 }
 
 // Mailer gives a function that gets the SendGrid key the constructor of its mail client,
@@ -61,8 +64,8 @@ func build(ctx context.Context, f fnlist.Function, with []Option) (*Kit, error) 
 	}
 	// What the function links must match what the list says it does: a mistake here is the
 	// developer's, and fails every start-up of the function, never one request.
-	if f.InspectsUploads != (x.inspect != nil) {
-		return nil, fmt.Errorf("fnkit: %s: fnlist says InspectsUploads = %t, its registration gives an Inspector: %t", f.Name, f.InspectsUploads, x.inspect != nil)
+	if inspects := x.inspect != nil && x.inspectExtract != nil; f.InspectsUploads != inspects {
+		return nil, fmt.Errorf("fnkit: %s: fnlist says InspectsUploads = %t, its registration gives an Inspector of both kinds: %t", f.Name, f.InspectsUploads, inspects)
 	}
 	if f.Needs(fnlist.SecretSendGridKey) != (x.newMailer != nil) {
 		return nil, fmt.Errorf("fnkit: %s: fnlist gives it %s: %t, its registration gives a Mailer: %t", f.Name, fnlist.SecretSendGridKey, f.Needs(fnlist.SecretSendGridKey), x.newMailer != nil)
@@ -94,7 +97,7 @@ func build(ctx context.Context, f fnlist.Function, with []Option) (*Kit, error) 
 		Cases: store, Outbox: store, DeskStore: store, Tasks: store, Blobs: store, Sessions: store, Publisher: pub, Profile: prof, Calendar: deadline.NewCalendar(),
 		BaseURL: cfg.PublicBaseURL, Staff: cfg.Staff(), Logger: log,
 		RateLimitPerIP: cfg.RateLimitPerIP, RateLimitPerEmail: cfg.RateLimitPerMail,
-		Inspect: x.inspect,
+		Inspect: x.inspect, InspectExtract: x.inspectExtract,
 	}
 	// The current key makes links; previous keys (rotation) still open the links they made.
 	if deps.Signer, err = linktoken.NewKeyring(cfg.LinkKey(), cfg.PreviousLinkKeys()...); err != nil {

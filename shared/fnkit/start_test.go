@@ -52,7 +52,7 @@ func TestStartUpErrorIsOneLineNamingEveryVariable(t *testing.T) {
 			for k, v := range base {
 				t.Setenv(k, v)
 			}
-			_, err := fnkit.Start(context.Background(), fnlist.RequestForm, fnkit.Inspector(refuseAll))
+			_, err := fnkit.Start(context.Background(), fnlist.RequestForm, fnkit.Inspector(refuseAll, refuseAll))
 			if err == nil {
 				t.Fatal("Start accepted a bad environment")
 			}
@@ -80,7 +80,7 @@ func (mailer) Send(context.Context, app.Mail) error { return nil }
 func with(f fnlist.Function) []fnkit.Option {
 	var o []fnkit.Option
 	if f.InspectsUploads {
-		o = append(o, fnkit.Inspector(refuseAll))
+		o = append(o, fnkit.Inspector(refuseAll, refuseAll))
 	}
 	if f.Needs(fnlist.SecretSendGridKey) {
 		o = append(o, fnkit.Mailer(noMail))
@@ -122,6 +122,7 @@ func TestStartBuildsWhatTheFunctionUses(t *testing.T) {
 				{"a Sealer", k.App.Equipped().Sealer, f.Needs(fnlist.SecretIDEncryptionKey)},
 				{"a mail client", k.App.Equipped().Mailer, f.Needs(fnlist.SecretSendGridKey)},
 				{"the inspector", k.App.Equipped().Inspector, f.InspectsUploads},
+				{"the extract inspector", k.App.Equipped().ExtractInspector, f.InspectsUploads},
 				{"the page renderer", k.Web != nil, f.Topic == ""},
 			} {
 				if c.has != c.use {
@@ -149,7 +150,8 @@ func TestStartRefusesARegistrationTheListDoesNotSay(t *testing.T) {
 		want string
 	}{
 		{fnlist.RequestForm, nil, "InspectsUploads"},
-		{fnlist.ConfirmRequest, []fnkit.Option{fnkit.Inspector(refuseAll)}, "InspectsUploads"},
+		{fnlist.SearchTask, []fnkit.Option{fnkit.Inspector(refuseAll, nil)}, "InspectsUploads"},
+		{fnlist.ConfirmRequest, []fnkit.Option{fnkit.Inspector(refuseAll, refuseAll)}, "InspectsUploads"},
 		{fnlist.SendMail, nil, fnlist.SecretSendGridKey},
 		{fnlist.Tick, []fnkit.Option{fnkit.Mailer(noMail)}, fnlist.SecretSendGridKey},
 	} {

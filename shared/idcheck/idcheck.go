@@ -22,6 +22,9 @@ const (
 	MinShortSide = 200
 	// MaxPDFPages is the most pages an ID copy can reasonably need.
 	MaxPDFPages = 10
+	// MaxExtractPages is the most pages of a PDF extract, a system's export of what it holds
+	// on one person (docs/contract.md §3 "Search tasks"): a long report, within MaxSize.
+	MaxExtractPages = 500
 )
 
 // ErrBusy is returned instead of a verdict when this instance is already
@@ -43,13 +46,27 @@ const (
 // Document is an accepted, sanitised upload. Data never aliases the input.
 // Width and Height are in pixels for images (after applying the EXIF
 // orientation and any scaling down) and zero for PDFs; Pages is 1 for images.
+// Removed lists, sorted, the kinds of active content taken out of a PDF extract
+// (RemovedScripts …); an ID copy is refused instead, so its list is empty.
 type Document struct {
-	Kind   Kind
-	Data   []byte
-	Pages  int
-	Width  int
-	Height int
+	Kind    Kind
+	Data    []byte
+	Pages   int
+	Width   int
+	Height  int
+	Removed []string
 }
+
+// The kinds of active content removed from a PDF extract, as the package's manifest names
+// them. They never change once released.
+const (
+	RemovedScripts     = "scripts"     // JavaScript: document scripts, script actions, form calculations
+	RemovedForms       = "forms"       // XML forms (XFA), and actions that submit or import form data
+	RemovedAttachments = "attachments" // embedded files and file attachment comments
+	RemovedMedia       = "media"       // sound, movies, 3D and rich media
+	RemovedActions     = "actions"     // starting programs, opening other files, actions run on opening or on events
+	RemovedLinks       = "links"       // links to addresses other than http, https, mailto and tel
+)
 
 var (
 	sigJPEG = []byte{0xFF, 0xD8, 0xFF}

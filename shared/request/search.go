@@ -85,6 +85,9 @@ type Extract struct {
 	Kind string // "json", "csv" or "pdf"
 	Size int
 	At   time.Time
+	// Removed names the kinds of active content taken out of a PDF extract
+	// (idcheck.RemovedScripts …), for the manifest.
+	Removed []string `json:",omitempty"`
 }
 
 // SearchTask is one system's part of the work behind an answer.

@@ -48,7 +48,8 @@ func TestFieldErrorMessage(t *testing.T) {
 	for _, tc := range []struct{ code, lang, want string }{
 		{"required", "nl", "Vul dit veld in."},
 		{"required", "en", "Please fill in this field."},
-		{"result_file", "nl", "Deze waarde klopt niet."},
+		{"no_such_code", "nl", "Deze waarde klopt niet."},
+		{"result_file", "nl", "Dit bestand kunnen wij niet lezen. Stuur een geldig JSON- of CSV-bestand."},
 		{"too_long", "de", "Deze tekst is te lang."},
 	} {
 		if got := (FieldError{Field: "x", Code: tc.code}).Message(tc.lang); got != tc.want {

@@ -41,8 +41,8 @@ func (s *Stack) KitFrom(t testing.TB, f fnlist.Function, d app.Deps, o fnkit.Opt
 }
 
 // ForFunction drops from d what the deployed function f does not get: the Sealer without the
-// ID key, the Mailer without the SendGrid key (fnlist.Function.Secrets), the inspector unless
-// it inspects uploads.
+// ID key, the Mailer without the SendGrid key (fnlist.Function.Secrets), the inspectors (of
+// ID copies and of extracts) unless it inspects uploads.
 func ForFunction(f fnlist.Function, d app.Deps) app.Deps {
 	if !f.Needs(fnlist.SecretIDEncryptionKey) {
 		d.Sealer = nil
@@ -51,7 +51,7 @@ func ForFunction(f fnlist.Function, d app.Deps) app.Deps {
 		d.Mailer = nil
 	}
 	if !f.InspectsUploads {
-		d.Inspect = nil
+		d.Inspect, d.InspectExtract = nil, nil
 	}
 	return d
 }

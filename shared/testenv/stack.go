@@ -169,7 +169,7 @@ func NewStack(t testing.TB, o Options) *Stack {
 	sealer, _ := idcheck.NewSealer(Key(32))
 	s.Deps = app.Deps{
 		Cases: s.Store, Outbox: s.Store, DeskStore: s.Store, Tasks: s.Store, Blobs: s.Store, Sessions: sessions, Publisher: s.Pub, Mailer: mailer, Signer: s.Signer, Sealer: sealer,
-		Inspect: inspect.InspectContext,
+		Inspect: inspect.InspectContext, InspectExtract: inspect.InspectExtractContext,
 		Profile: s.Profile, Calendar: deadline.NewCalendar(), Clock: s.Clock.Now, BaseURL: o.BaseURL,
 		Staff: o.Staff, PseudonymKey: key, RateLimitPerIP: o.RateIP, RateLimitPerEmail: o.RateMail,
 		Logger: logging.New(s.Logs, s.Project),

@@ -18,14 +18,20 @@ import (
 // IDCHECK_EXTERNAL_DIR (separated by the OS's path list separator), such as
 // the test PDFs of pdfcpu or pdf.js, and logs each verdict and its time.
 // It fails only when a file takes longer than externalMaxTime or an
-// inspection panics; the verdicts are for reading. Skipped without the
-// variable:
+// inspection panics, or, with IDCHECK_EXTERNAL_MODE=extract (files inspected
+// as extracts), when an accepted extract's copy fails the ID copy's final
+// check; the
+// verdicts are for reading. Skipped without the variable:
 //
 //	IDCHECK_EXTERNAL_DIR=/tmp/pdfs go test ./shared/idcheck/inspect -run TestExternalFiles -v
 func TestExternalFiles(t *testing.T) {
 	dirs := os.Getenv("IDCHECK_EXTERNAL_DIR")
 	if dirs == "" {
 		t.Skip("set IDCHECK_EXTERNAL_DIR to a directory of files to inspect")
+	}
+	m := modeIDCopy
+	if os.Getenv("IDCHECK_EXTERNAL_MODE") == "extract" {
+		m = modeExtract
 	}
 	var paths []string
 	for _, dir := range filepath.SplitList(dirs) {
@@ -48,13 +54,21 @@ func TestExternalFiles(t *testing.T) {
 		}
 		b := newBudget(MemoryBudget, time.Minute)
 		start := time.Now()
-		doc, err := b.inspect(context.Background(), data)
+		doc, err := b.inspectAs(context.Background(), data, m)
 		elapsed := time.Since(start)
 		verdict := externalVerdict(doc, err)
 		counts[strings.Fields(verdict)[0]+" "+strings.TrimLeft(strings.Fields(verdict + " -")[1], "0123456789")]++
+		if doc != nil && len(doc.Removed) > 0 {
+			verdict += ", removed " + strings.Join(doc.Removed, " ")
+		}
 		t.Logf("%-60s %8dK %6.0f ms  %s", filepath.Base(path), len(data)>>10, float64(elapsed.Microseconds())/1000, verdict)
 		if elapsed > externalMaxTime && len(data) <= idcheck.MaxSize {
 			t.Errorf("%s: took %v", path, elapsed)
+		}
+		if doc != nil && m.removeActive {
+			if code := checkRewrittenPDF(context.Background(), doc.Data); code != "" {
+				t.Errorf("%s: the extract's copy is refused by the ID copy's final check: %s", path, code)
+			}
 		}
 	}
 	var keys []string

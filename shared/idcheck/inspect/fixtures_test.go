@@ -3,6 +3,7 @@ package inspect
 import (
 	"archive/zip"
 	"bytes"
+	"cmp"
 	"compress/zlib"
 	"encoding/binary"
 	"fmt"
@@ -262,6 +263,7 @@ type pdfSpec struct {
 	trailer   string   // extra trailer entries
 	orphan    string   // an object written in the body but missing from the xref
 	header    string   // default "%PDF-1.7"
+	content   string   // the pages' content stream; default one line of text
 }
 
 func buildPDF(s pdfSpec) []byte {
@@ -271,7 +273,7 @@ func buildPDF(s pdfSpec) []byte {
 	if s.header == "" {
 		s.header = "%PDF-1.7"
 	}
-	content := "BT /F1 24 Tf 72 720 Td (Kopie ID) Tj ET"
+	content := cmp.Or(s.content, "BT /F1 24 Tf 72 720 Td (Kopie ID) Tj ET")
 	kids := make([]string, s.pages)
 	for i := range kids {
 		kids[i] = fmt.Sprintf("%d 0 R", 5+i)

@@ -1,8 +1,10 @@
 // Package inspect decides by content whether an uploaded copy of an identity document is
 // acceptable and sanitises it: images re-encoded without metadata, PDFs rewritten without
-// metadata and refused when they carry active content (docs/rules.md §2). It holds the PDF
-// library and the image codecs, so only the functions that take uploads import it; the rest of
-// the product knows uploads through shared/idcheck.
+// metadata and refused when they carry active content (docs/rules.md §2). A system owner's PDF
+// extract (docs/contract.md §3 "Search tasks") goes through the same checks and bounds, but may
+// be longer and has its active content removed rather than refused. It holds the PDF library
+// and the image codecs, so only the functions that take uploads import it; the rest of the
+// product knows uploads through shared/idcheck.
 package inspect
 
 import (
@@ -67,7 +69,39 @@ func InspectContext(ctx context.Context, data []byte) (*idcheck.Document, error)
 	return instance.inspect(ctx, data)
 }
 
+// InspectExtractContext checks a system owner's PDF extract as InspectContext checks an ID
+// copy, within the same budget, stream bounds, object limits and time, with two differences:
+// up to idcheck.MaxExtractPages pages, and active content (scripts, attachments, XML forms,
+// media, launch and remote actions, unsafe links, actions run on opening or on events) is
+// removed from the parsed document instead of refused. Document.Removed names what was
+// removed. The rewritten file must then pass the ID copy's final check unchanged, so what
+// survives is what an ID copy may hold. What removal cannot make safe is still refused: an
+// encrypted, damaged, oversized or bombed file, another format hidden in the object syntax or
+// appended, and an XML form whose pages are only a placeholder for it. An image is not an
+// extract: refused as idcheck.CodeUnsupportedType before it is decoded.
+func InspectExtractContext(ctx context.Context, data []byte) (*idcheck.Document, error) {
+	return instance.inspectAs(ctx, data, modeExtract)
+}
+
+// mode is what an inspection accepts: an ID copy, or an extract.
+type mode struct {
+	maxPages int
+	// removeActive takes active content out of the parsed document rather than refusing it.
+	// The rewritten file is judged as strictly in either mode.
+	removeActive bool
+	pdfOnly      bool
+}
+
+var (
+	modeIDCopy  = mode{maxPages: idcheck.MaxPDFPages}
+	modeExtract = mode{maxPages: idcheck.MaxExtractPages, removeActive: true, pdfOnly: true}
+)
+
 func (b *budget) inspect(ctx context.Context, data []byte) (*idcheck.Document, error) {
+	return b.inspectAs(ctx, data, modeIDCopy)
+}
+
+func (b *budget) inspectAs(ctx context.Context, data []byte, m mode) (*idcheck.Document, error) {
 	if len(data) == 0 {
 		return nil, reject(idcheck.CodeEmpty)
 	}
@@ -75,13 +109,13 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*idcheck.Document, e
 		return nil, reject(idcheck.CodeTooLarge)
 	}
 	kind, ok := idcheck.Detect(data)
-	if !ok {
+	if !ok || m.pdfOnly && kind != idcheck.KindPDF {
 		return nil, reject(idcheck.CodeUnsupportedType)
 	}
 	if kind == idcheck.KindPDF {
 		start := time.Now()
 		// The raw bytes first: what they show needs no parsing.
-		if code := scanPDFBytes(data); code != "" {
+		if code := scanPDFSyntax(data, m.removeActive); code != "" {
 			return nil, reject(code)
 		}
 		objs, packed := pdfObjectCount(data)
@@ -116,7 +150,7 @@ func (b *budget) inspect(ctx context.Context, data []byte) (*idcheck.Document, e
 		// above (time spent waiting for the budget not counted).
 		c, cancel := context.WithTimeout(ctx, b.pdfTime-checked)
 		defer cancel()
-		doc, err := inspectPDF(c, data, maxOut)
+		doc, err := inspectPDF(c, data, maxOut, m)
 		if err != nil && c.Err() != nil {
 			if ctx.Err() != nil {
 				return nil, idcheck.ErrBusy // the caller gave up: not judged

@@ -3,6 +3,7 @@ package inspect
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -30,7 +31,9 @@ import (
 // Each class runs in a fresh child process (this test binary again), so the
 // peak resident memory it reports (VmHWM, reset just before the inspection)
 // belongs to that class alone. Classes and the floor, an ordinary 2 MP phone
-// photo, are interleaved, and each figure is the median of the rounds.
+// photo, are interleaved, and each figure is the median of the rounds. With
+// IDCHECK_MEMBENCH_MODE=extract every class is inspected as an extract
+// (InspectExtractContext): images are then refused unread.
 func TestHostileUploadMemory(t *testing.T) {
 	if os.Getenv("IDCHECK_MEMBENCH") == "" {
 		t.Skip("set IDCHECK_MEMBENCH=1 to run the memory benchmark")
@@ -75,6 +78,10 @@ func TestHostileUploadMemory(t *testing.T) {
 		{"PDF, 3 LZW images of 7000x5500", 1, lzwImagesPDF(t, 3, 7000, 5500)},
 		{"PDF, tiny Flate streams hidden in one, 9 MiB", 1, tinyStreamsPDF(t)},
 		{"PDF, 3.5 million empty arrays in an object stream", 1, objStmPDFWith(t, "/Foo 6 0 R", "", "["+strings.Repeat("[]", 3_500_000)+"]")},
+		{"PDF, 500-page report, 60 lines a page", 1, reportPDF(t, idcheck.MaxExtractPages, 60)},
+		{"PDF, 500-page report, 190 lines a page (8.4 MiB)", 1, reportPDF(t, idcheck.MaxExtractPages, 190)},
+		{"  the same, 2 at once", 2, reportPDF(t, idcheck.MaxExtractPages, 190)},
+		{"PDF, pdf.js autoprint.pdf with a file attached", 1, scriptAndAttachmentPDF(t)},
 	}
 	if only := os.Getenv("IDCHECK_MEMBENCH_ONLY"); only != "" {
 		// Keep the floor, the classes whose names contain the value
@@ -137,7 +144,7 @@ func TestHostileUploadMemory(t *testing.T) {
 		mib := median(rs, func(r childResult) float64 { return r.AddedMiB })
 		fmt.Fprintf(&b, "%-52s %8dK %-26s %12.0f %14.1f\n", c.name, len(c.data)>>10, rs[0].Verdict, ms, mib)
 	}
-	fmt.Fprintf(&b, "(median of %d rounds; the floor ran %d times, interleaved; MemoryBudget %d MiB)\n", rounds, len(results[0]), MemoryBudget>>20)
+	fmt.Fprintf(&b, "(median of %d rounds; the floor ran %d times, interleaved; MemoryBudget %d MiB; mode %s)\n", rounds, len(results[0]), MemoryBudget>>20, cmp.Or(os.Getenv("IDCHECK_MEMBENCH_MODE"), "id copy"))
 	t.Log(b.String())
 }
 
@@ -167,6 +174,10 @@ func TestHostileUploadChild(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	inspect := InspectContext
+	if os.Getenv("IDCHECK_MEMBENCH_MODE") == "extract" {
+		inspect = InspectExtractContext
+	}
 	copies := make([][]byte, max(n, 1))
 	for i := range copies {
 		copies[i] = bytes.Clone(data) // each request holds its own body
@@ -184,7 +195,7 @@ func TestHostileUploadChild(t *testing.T) {
 	var wg sync.WaitGroup
 	for i, c := range copies {
 		wg.Go(func() {
-			doc, err := InspectContext(context.Background(), c)
+			doc, err := inspect(context.Background(), c)
 			var rej *idcheck.Rejection
 			switch {
 			case errors.As(err, &rej):
@@ -193,6 +204,8 @@ func TestHostileUploadChild(t *testing.T) {
 				verdicts[i] = "busy"
 			case err != nil:
 				verdicts[i] = "error"
+			case doc.Kind == idcheck.KindPDF:
+				verdicts[i] = fmt.Sprintf("accepted %d pages", doc.Pages)
 			default:
 				verdicts[i] = fmt.Sprintf("accepted %dx%d", doc.Width, doc.Height)
 			}

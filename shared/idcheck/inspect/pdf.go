@@ -107,8 +107,10 @@ const zipTailWindow = 22 + 0xFFFF
 const maxWalkDepth = 100
 
 // inspectPDF judges a PDF whose streams scanPDFStreams has bounded. The
-// rewritten copy may be at most maxOut bytes; pdfcpu stops when c ends.
-func inspectPDF(c context.Context, data []byte, maxOut int) (doc *idcheck.Document, err error) {
+// rewritten copy may be at most maxOut bytes; pdfcpu stops when c ends. In
+// mode m with removeActive, active content is removed (removeActive) before
+// pdfcpu validates the document, and the walk is left to the final check.
+func inspectPDF(c context.Context, data []byte, maxOut int, m mode) (doc *idcheck.Document, err error) {
 	// pdfcpu converts its own panics into errors, but not all of them; a
 	// parser panic on hostile input must end as a refusal, not a crash.
 	defer func() {
@@ -117,7 +119,15 @@ func inspectPDF(c context.Context, data []byte, maxOut int) (doc *idcheck.Docume
 		}
 	}()
 
-	ctx, err := readPDF(c, data)
+	var removed []string
+	var remove func(*model.XRefTable) string
+	if m.removeActive {
+		remove = func(xt *model.XRefTable) (code string) {
+			removed, code = removeActive(xt)
+			return code
+		}
+	}
+	ctx, err := readPDFWith(c, data, remove)
 	if err != nil {
 		var rej *idcheck.Rejection
 		switch {
@@ -133,13 +143,15 @@ func inspectPDF(c context.Context, data []byte, maxOut int) (doc *idcheck.Docume
 	if ctx.Encrypt != nil || ctx.E != nil {
 		return nil, reject(idcheck.CodePDFEncrypted)
 	}
-	if code := walkPDF(ctx.XRefTable); code != "" {
-		return nil, reject(code)
+	if !m.removeActive {
+		if code := walkPDF(ctx.XRefTable); code != "" {
+			return nil, reject(code)
+		}
 	}
 	if err := ctx.EnsurePageCount(); err != nil || ctx.PageCount < 1 {
 		return nil, reject(idcheck.CodePDFCorrupt)
 	}
-	if ctx.PageCount > idcheck.MaxPDFPages {
+	if ctx.PageCount > m.maxPages {
 		return nil, reject(idcheck.CodePDFTooManyPages)
 	}
 
@@ -154,13 +166,21 @@ func inspectPDF(c context.Context, data []byte, maxOut int) (doc *idcheck.Docume
 	if code := checkRewrittenPDF(c, out); code != "" {
 		return nil, reject(code)
 	}
-	return &idcheck.Document{Kind: idcheck.KindPDF, Data: out, Pages: ctx.PageCount}, nil
+	return &idcheck.Document{Kind: idcheck.KindPDF, Data: out, Pages: ctx.PageCount, Removed: removed}, nil
 }
 
 // readPDF parses and validates a PDF with pdfcpu's core packages. (Its
 // pkg/api would do the same but pulls in form filling and, with it, a
 // Unicode width table whose initialisation costs every cold start 58 ms.)
 func readPDF(c context.Context, data []byte) (*model.Context, error) {
+	return readPDFWith(c, data, nil)
+}
+
+// readPDFWith is readPDF that, unless the file is encrypted, has remove
+// change the objects before pdfcpu validates them (a rejection code from it
+// refuses the file): what is removed is never decoded, and the name trees
+// pdfcpu builds while validating, and writes back, no longer hold it.
+func readPDFWith(c context.Context, data []byte, remove func(*model.XRefTable) string) (*model.Context, error) {
 	ctx, err := pdfcpu.Read(c, bytes.NewReader(data), pdfConfig())
 	if err != nil {
 		return nil, fmt.Errorf("read pdf: %w", err)
@@ -175,6 +195,11 @@ func readPDF(c context.Context, data []byte) (*model.Context, error) {
 	// The metadata goes anyway; gone before validating, it is never
 	// decoded (pdfcpu 0.15 decodes the catalog's with a limit of its own).
 	stripPDFMetadata(ctx.XRefTable)
+	if remove != nil && ctx.Encrypt == nil && ctx.E == nil {
+		if code := remove(ctx.XRefTable); code != "" {
+			return nil, reject(code)
+		}
+	}
 	if err := validate.XRefTable(c, ctx); err != nil {
 		return nil, fmt.Errorf("validate pdf: %w", err)
 	}

@@ -15,7 +15,17 @@ import (
 // be there. It complements the parsed walk: it also sees objects that no
 // cross-reference section lists, which a lenient viewer may still repair
 // its way into, and bytes after the last %%EOF.
-func scanPDFBytes(data []byte) (code string) {
+func scanPDFBytes(data []byte) string { return scanPDFSyntax(data, false) }
+
+// scanPDFSyntax is scanPDFBytes, or with removable set the scan of an extract
+// whose active content is removed from the parsed document: then the active
+// names and the scripts quoted in strings are left to removal, and a ZIP
+// directory near the end may be an attachment's, in stream data. What no
+// export carries stays refused: an appended payload, another format or HTML
+// in the object syntax, encryption. The rewritten copy of an extract is
+// scanned again by scanPDFBytes, so the file kept is judged as strictly as
+// an ID copy.
+func scanPDFSyntax(data []byte, removable bool) (code string) {
 	defer func() {
 		if recover() != nil {
 			code = idcheck.CodePDFCorrupt
@@ -23,7 +33,7 @@ func scanPDFBytes(data []byte) (code string) {
 	}()
 	// A ZIP reader finds its directory near the end of the file, wherever
 	// the PDF syntax puts it, even inside a stream.
-	if bytes.Contains(data[max(0, len(data)-zipTailWindow):], []byte("PK\x05\x06")) {
+	if !removable && bytes.Contains(data[max(0, len(data)-zipTailWindow):], []byte("PK\x05\x06")) {
 		return idcheck.CodePDFActiveContent
 	}
 
@@ -49,12 +59,12 @@ func scanPDFBytes(data []byte) (code string) {
 			return idcheck.CodePDFActiveContent
 		}
 		syntax, scripted := splitPDFStrings(seg)
-		if scripted || hasHTMLMarker(syntax, htmlMarkers) {
+		if scripted && !removable || hasHTMLMarker(syntax, htmlMarkers) {
 			return idcheck.CodePDFActiveContent
 		}
 		for name := range pdfNames(syntax) {
 			switch {
-			case activeNames[string(name)]:
+			case activeNames[string(name)] && !removable:
 				return idcheck.CodePDFActiveContent
 			case string(name) == "Encrypt":
 				// Keep looking: active content is the more useful

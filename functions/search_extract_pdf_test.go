@@ -93,6 +93,17 @@ func TestSearchTaskPDFExtractSanitised(t *testing.T) {
 	}
 	var got []byte
 	for _, f := range zr.File {
+		if f.Name == "MANIFEST.csv" {
+			rc, err := f.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			manifest, _ := io.ReadAll(rc)
+			rc.Close()
+			if !strings.Contains(string(manifest), "uit de PDF verwijderd voor de veiligheid: bijlagen, scripts") {
+				t.Errorf("the manifest does not say what was taken out of the PDF:\n%s", manifest)
+			}
+		}
 		if strings.HasPrefix(f.Name, "huuradministratie/") && strings.HasSuffix(f.Name, ".pdf") {
 			rc, err := f.Open()
 			if err != nil {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"html/template"
 	"path"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,6 +61,9 @@ type PartFile struct {
 	Key    string
 	Header *ExtractHeader
 	Data   []byte
+	// Removed are the kinds of active content taken out of a PDF (request.Extract.Removed):
+	// the manifest says so, as it says what was masked.
+	Removed []string
 }
 
 // Consultation is one staff view of the case.
@@ -93,8 +97,13 @@ func searchEntries(s *Searches) ([]zipEntry, []Item, []PlanSystem, error) {
 	files := map[string][]string{}     // a system's folder → its files in the package
 	tables := map[string][]dataTable{} // a system's folder → the start of its data, for the overview
 	for _, sys := range s.Systems {
-		var names []string
+		var names, removed []string
 		for i, f := range sys.Files {
+			for _, k := range f.Removed {
+				if !slices.Contains(removed, k) {
+					removed = append(removed, k)
+				}
+			}
 			h := f.Header
 			if h == nil || f.Key == "" || h.Files[0].Ext != f.Kind {
 				return nil, nil, nil, fmt.Errorf("%w: extract %s of %s is not stored", ErrInvalid, f.Name, sys.Folder)
@@ -116,7 +125,7 @@ func searchEntries(s *Searches) ([]zipEntry, []Item, []PlanSystem, error) {
 		answered := csvfile.DateTime(sys.AnsweredAt, readerLang(s.Lang))
 		files[sys.Folder] = names
 		result := resultWords(sys.Result, en, sys.Reason)
-		rows = append(rows, []string{pick(sys.Name), pick(sys.Department), answered, result, strings.Join(names, " "), pick(s.Masked)})
+		rows = append(rows, []string{pick(sys.Name), pick(sys.Department), answered, result, strings.Join(names, " "), maskedWords(pick(s.Masked), removed, en)})
 		systems = append(systems, PlanSystem{Folder: sys.Folder, Name: pick(sys.Name), Result: result, Files: names})
 	}
 	manifest, err := writeCSV(cols, rows)
@@ -128,6 +137,43 @@ func searchEntries(s *Searches) ([]zipEntry, []Item, []PlanSystem, error) {
 		return nil, nil, nil, err
 	}
 	return []zipEntry{{FileManifest, manifest}, {FileOverview, overview}}, items, systems, nil
+}
+
+// removedWords name the kinds of active content taken out of a PDF extract, in nl and en.
+var removedWords = map[string][2]string{
+	"scripts":     {"scripts", "scripts"},
+	"forms":       {"formulierfuncties", "form functions"},
+	"attachments": {"bijlagen", "attachments"},
+	"media":       {"media", "media"},
+	"actions":     {"automatische acties", "automatic actions"},
+	"links":       {"onveilige links", "unsafe links"},
+}
+
+// maskedWords is the manifest's "masked" cell of one system: what was masked in the answer,
+// and what was taken out of its PDFs for safety (the data itself is all there).
+func maskedWords(masked string, removed []string, en bool) string {
+	if len(removed) == 0 {
+		return masked
+	}
+	words := make([]string, len(removed))
+	for i, k := range removed {
+		w, ok := removedWords[k]
+		if !ok {
+			w = [2]string{k, k}
+		}
+		words[i] = w[0]
+		if en {
+			words[i] = w[1]
+		}
+	}
+	out := "uit de PDF verwijderd voor de veiligheid: " + strings.Join(words, ", ")
+	if en {
+		out = "removed from the PDF for safety: " + strings.Join(words, ", ")
+	}
+	if masked != "" {
+		out = masked + "; " + out
+	}
+	return out
 }
 
 func resultWords(r string, en bool, reason string) string {

@@ -72,7 +72,7 @@ func (s *Casework) searchedPackage(ctx context.Context, c *request.Case, events 
 			if err != nil {
 				return nil, err
 			}
-			part.Files = append(part.Files, accessresult.PartFile{Name: e.Name, Kind: e.Kind, Key: e.Key, Header: h})
+			part.Files = append(part.Files, accessresult.PartFile{Name: e.Name, Kind: e.Kind, Key: e.Key, Header: h, Removed: e.Removed})
 		}
 		out.Systems = append(out.Systems, part)
 	}

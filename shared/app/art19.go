@@ -1,6 +1,7 @@
 package app
 
 import (
+	"slices"
 	"strings"
 	"time"
 
@@ -198,12 +199,19 @@ func (s *Casework) validateRecipients(c *request.Case, in StaffInput) []request.
 }
 
 // art19Letters writes the notices of c's decision d, one to each confirmed recipient, and
-// returns them with the recipients as the decision letter names them in c's language.
-func (s *core) art19Letters(c *request.Case, d *request.Decision, now time.Time) (labels []string, out []*outbox.Letter) {
+// returns them with the recipients as the decision letter names them in c's language, and the
+// confirmed ones not told because nothing could be changed in what they received.
+func (s *core) art19Letters(c *request.Case, d *request.Decision, now time.Time) (labels, unchanged []string, out []*outbox.Letter) {
 	if !informs(c.Type, d.Outcome) {
-		return nil, nil
+		return nil, nil, nil
 	}
 	for _, r := range s.notices(d.Recipients) {
+		if r.reg.NL != "" && s.changedNowhere(c, r.reg) {
+			// No system that gave it the data changed anything: there is nothing to tell it,
+			// and the decision says so.
+			unchanged = append(unchanged, r.reg.In(c.Lang))
+			continue
+		}
 		labels = append(labels, r.label(c.Lang))
 		n := s.newLetter(c, letter.CorrectionNotice, r.email, "", now)
 		if r.email == "" {
@@ -219,5 +227,28 @@ func (s *core) art19Letters(c *request.Case, d *request.Decision, now time.Time)
 		}
 		out = append(out, n)
 	}
-	return labels, out
+	return labels, unchanged, out
+}
+
+// changedNowhere reports whether every system of the register that names recipient reg and
+// held c's data answered its carry-out task "not possible": GDPR 19 tells a recipient of a
+// change carried out, and none was in the data it received. A system without a carry-out task
+// (none was made, or it was waived) does not count as unchanged.
+func (s *core) changedNowhere(c *request.Case, reg policy.Recipient) bool {
+	naming := 0
+	for i := range c.Searches {
+		t := &c.Searches[i]
+		if t.Phase != request.PhaseCarryOut || t.Name != "" {
+			continue
+		}
+		sys, ok := s.d.Profile.System(t.System)
+		if !ok || !slices.ContainsFunc(sys.Recipients, func(r policy.Recipient) bool { return r.Key() == reg.Key() }) {
+			continue
+		}
+		if t.State != request.TaskAnswered || t.Result != request.ResultNotPossible {
+			return false
+		}
+		naming++
+	}
+	return naming > 0
 }

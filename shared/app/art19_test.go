@@ -209,3 +209,36 @@ func testRestrictionNoticesAfterCarryOut(t *testing.T, backend testenv.Backend) 
 	n := s.Mail.Await(t, "correction_notice", "privacy@woningnet.example", c.Reference)
 	mustContain(t, "restriction notice", n.Text, "het gebruik van een deel van die gegevens beperkt", "Hebt u vragen? Mail dan naar privacy@de-alliantie.example")
 }
+
+// A recipient is told of a change carried out: when the one system that gave it the data could
+// not carry out the erasure, it gets no notice and the decision does not name it.
+func TestNoNoticeWhereNothingWasChanged(t *testing.T) {
+	t.Parallel()
+	s := art19Stack(t, testenv.Memory)
+	sub := access("niets@tenant.test")
+	sub.Type, sub.Details = "erasure", "Mijn inschrijving als woningzoekende."
+	c := verify(t, s, submitConfirm(t, s, sub).Reference)
+	answerSearches(t, s, c, "held", "woonruimteverdeling")
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Wij wissen de inschrijving.",
+		Recipients: []string{"privacy@woningnet.example"}, CorrectionSummary: "De inschrijving als woningzoekende."})
+	s.Quiet(t)
+	s.Clock.Add(50 * time.Hour) // the owner tries in the days after
+	for _, task := range c.Searches {
+		if task.Phase != request.PhaseCarryOut {
+			continue
+		}
+		l := app.TaskLink{Reference: c.Reference, Task: task.ID, Holder: alliantieOwners[task.System], Generation: c.LinkGeneration}
+		if _, err := s.App.Casework.AnswerSearch(ctx, l, app.SearchAnswer{Result: "not_possible", Note: "Het systeem van WoningNet laat geen wissen toe."}); err != nil {
+			t.Fatalf("carry out %s: %v", task.System, err)
+		}
+	}
+	dec := s.Mail.Await(t, "decision", "niets@tenant.test", c.Reference)
+	if strings.Contains(dec.Text, "WoningNet (privacy@woningnet.example)") {
+		t.Errorf("the decision names WoningNet as informed, though nothing was erased in what it received:\n%s", dec.Text)
+	}
+	mustContain(t, "decision", dec.Text, "Wij hebben WoningNet niets laten weten: in de gegevens die zij van ons kregen, kon niets worden veranderd.")
+	s.Quiet(t)
+	if got := s.Mail.Count("correction_notice", "", c.Reference); got != 0 {
+		t.Errorf("%d notices, want none: nothing was changed in the system that gave WoningNet the data", got)
+	}
+}

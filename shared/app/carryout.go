@@ -102,10 +102,10 @@ func (s *Casework) carryOutDone(c *request.Case, now time.Time) []*outbox.Letter
 func (s *Casework) heldDecisionLetters(c *request.Case, outcomes []letter.SystemOutcome, now time.Time) []*outbox.Letter {
 	d := c.Decision
 	_, to := c.Recipient()
-	informed, notices := s.art19Letters(c, d, now)
+	informed, unchanged, notices := s.art19Letters(c, d, now)
 	l := s.newLetter(c, letter.Decision, to, "", now)
 	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground,
-		Recipients: informed, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
+		Recipients: informed, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients, Unchanged: unchanged,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	l.Data.Search = &letter.SearchInfo{Systems: outcomes}
 	return append([]*outbox.Letter{l}, notices...)

@@ -261,10 +261,10 @@ func (s *core) decide(c *request.Case, staff string, in StaffInput, pre *prepare
 	}
 	c.Decision = d
 	_, to := c.Recipient()
-	informed, notices := s.art19Letters(c, d, now)
+	informed, unchanged, notices := s.art19Letters(c, d, now)
 	l := s.newLetter(c, letter.Decision, to, "", now)
 	l.Data.Decision = &letter.DecisionInfo{Outcome: d.Outcome, Motivation: d.Motivation, Ground: d.Ground, Evidence: d.Evidence, Fee: d.Fee, FeeBasis: d.FeeBasis,
-		Recipients: informed, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients,
+		Recipients: informed, RecipientsNote: d.RecipientsNote, NoRecipients: d.NoRecipients, Unchanged: unchanged,
 		ThirdPartyMasked: c.ThirdParty != nil && c.ThirdParty.Mask}
 	if c.Type == request.Access && d.Outcome != request.Refused {
 		l.Data.Decision.AccessInfo = s.accessInfo(c, d.AccessInfo)

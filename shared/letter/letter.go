@@ -309,6 +309,9 @@ type DecisionInfo struct {
 	RecipientsNote string
 	// NoRecipients says the data went to no one else, so no one had to be informed.
 	NoRecipients bool
+	// Unchanged are recipients staff confirmed but not told: nothing could be changed in the
+	// data they received (every system that gave it them answered its carry-out "not possible").
+	Unchanged []string
 	// ThirdPartyMasked says others' data was made unreadable in an access result.
 	ThirdPartyMasked bool
 	// TransferTo is, for portability, the organisation the requester asked us to send the data

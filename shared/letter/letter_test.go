@@ -187,6 +187,8 @@ var decisionVariants = []decisionVariant{
 	{"portability", "refused", DecisionInfo{Motivation: "We hold no data you gave us with consent or for a contract.", Ground: "no_portability_ground"}, ""},
 	{"access", "partly_granted", DecisionInfo{Motivation: "We leave out the notes for our claim against the former contractor.", Ground: "civil_claims"}, "access-partly_granted-civil_claims"},
 	{"access", "refused", DecisionInfo{Motivation: "You sent no court decision that appoints you as guardian.", Ground: "representation_not_proven"}, "access-refused-representation"},
+	{"erasure", "granted", DecisionInfo{Recipients: []string{"Gemeente Hilversum (Postbus 9900, 1201 GM Hilversum)"}, Unchanged: []string{"WoningNet", "Aannemer Bouw"}}, "erasure-granted-unchanged"},
+	{"erasure", "partly_granted", DecisionInfo{Motivation: "We must keep the rent payments for 7 years.", Ground: "legal_obligation", Unchanged: []string{"WoningNet"}}, "erasure-partly_granted-unchanged-only"},
 }
 
 // golden is the name of a decision variant's golden files.

@@ -289,7 +289,7 @@ func checkDecision(c *checker, d Data) {
 	}
 	changed := dec.Outcome == request.Granted || dec.Outcome == request.PartlyGranted
 	if changed && request.Corrects(d.RequestType) &&
-		len(dec.Recipients) == 0 && strings.TrimSpace(dec.RecipientsNote) == "" && !dec.NoRecipients {
+		len(dec.Recipients) == 0 && strings.TrimSpace(dec.RecipientsNote) == "" && !dec.NoRecipients && len(dec.Unchanged) == 0 {
 		c.add("Decision.Recipients", "is missing: name who was informed, or set RecipientsNote or NoRecipients (GDPR 19)")
 	}
 	for i, r := range dec.Recipients {

@@ -242,3 +242,36 @@ func TestNoNoticeWhereNothingWasChanged(t *testing.T) {
 		t.Errorf("%d notices, want none: nothing was changed in the system that gave WoningNet the data", got)
 	}
 }
+
+// After the decision a carry-out task that no one answers is overdue as a carry-out (the letter
+// says the requester waits for the decision, not that a grant is blocked), and staff waive it
+// by the system's name, as the letter names it: then the decision goes.
+func TestOverdueCarryOutIsWaivedBySystem(t *testing.T) {
+	t.Parallel()
+	s := art19Stack(t, testenv.Memory)
+	sub := access("wacht@tenant.test")
+	sub.Type, sub.Details = "erasure", "Mijn inschrijving als woningzoekende."
+	c := verify(t, s, submitConfirm(t, s, sub).Reference)
+	answerSearches(t, s, c, "held", "onderhoud")
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActDecide, Outcome: "granted", Motivation: "Wij wissen de gegevens.",
+		RecipientsNote: "Aannemer Bouw hebben wij gebeld.", CorrectionSummary: "De gegevens over het onderhoud."})
+	var task request.SearchTask
+	for _, x := range c.Searches {
+		if x.Phase == request.PhaseCarryOut {
+			task = x
+		}
+	}
+	if task.ID == "" {
+		t.Fatal("no carry-out task")
+	}
+	at := task.DueDate.AddDays(3).String() + " 09:00"
+	s.Clock.Set(amsterdam(at))
+	tick(t, s, at)
+	m := s.Mail.Await(t, "search_overdue", "staff@corp.test", c.Reference)
+	mustContain(t, "search_overdue", m.Text, "De uitvoering van de beslissing in", "krijgt de aanvrager de beslissing niet")
+	if strings.Contains(m.Text, "kunt u het verzoek niet (gedeeltelijk) toewijzen") {
+		t.Errorf("the overdue carry-out says a grant is blocked:\n%s", m.Text)
+	}
+	staffAct(t, s, c.Reference, app.StaffInput{Action: app.ActWaiveSearch, Reason: "De aannemer heeft de gegevens al gewist.", Search: app.SearchInput{System: "onderhoud"}})
+	s.Mail.Await(t, "decision", "wacht@tenant.test", c.Reference)
+}

@@ -89,6 +89,11 @@ func (s *Casework) searchAct(ctx context.Context, ref string, by StaffLink, in S
 			return Change{}, err
 		}
 		si := in.Search
+		if t := c.Search(si.System + carryOutSuffix); in.Action == ActWaiveSearch && t != nil && t.State == request.TaskOpen {
+			// After the decision a system's open task is its carry-out: waiving the system
+			// waives that (the page and search_overdue name the system, not the task).
+			si.System = t.ID
+		}
 		// Tasks exist from the moment identity is established until the case ends; a carry-out
 		// task until it is answered, after the decision.
 		carryOut := in.Action == ActWaiveSearch && c.Search(si.System) != nil && c.Search(si.System).Phase == request.PhaseCarryOut

@@ -62,8 +62,9 @@ func testSearchTasks(t *testing.T, backend testenv.Backend) {
 		if m.Args["system"] != task.System || m.Args["dueDate"] != "2026-04-17" {
 			t.Errorf("%s: custom_args %v", task.System, m.Args)
 		}
-		if !strings.Contains(m.Text, "Wat is Privacyloket?") {
-			t.Errorf("%s: the owner's first task letter does not say what Privacyloket is", task.System)
+		// The privacy officer, who answers for Privacyloket itself, works with it already.
+		if intro := strings.Contains(m.Text, "Wat is Privacyloket?"); intro != (task.System != "privacyloket") {
+			t.Errorf("%s: the owner's first task letter explains Privacyloket: %v", task.System, intro)
 		}
 		if strings.Contains(m.Text, "Carla") || strings.Contains(m.Text, "search@tenant.test") {
 			t.Errorf("%s: the task letter carries the requester's data", task.System)

@@ -82,7 +82,8 @@ func (s *Sweep) searchDueLetters(c *request.Case, d dueItem, now time.Time) []*o
 		t.Reminded, t.Escalated = true, true
 		for _, addr := range s.remindFirst(c) {
 			l := s.staffLetter(c, letter.SearchOverdue, addr, t.ID+"|"+t.DueDate.String(), now)
-			l.Data.Search = &letter.SearchInfo{System: t.System, SystemName: s.systemName(t, l.Lang), DueDate: t.DueDate, Owners: t.Owners}
+			l.Data.Search = &letter.SearchInfo{System: t.System, SystemName: s.systemName(t, l.Lang), DueDate: t.DueDate, Owners: t.Owners,
+				CarryOut: t.Phase == request.PhaseCarryOut}
 			l.Data.Staff.DaysOverdue = int(deadline.DateIn(now).DaysSince(t.DueDate))
 			out = append(out, l)
 		}

@@ -55,6 +55,8 @@ type SearchInfo struct {
 	Holds string `json:",omitempty"`
 	// Owners are the system's owners, for the staff's search_overdue.
 	Owners []string `json:",omitempty"`
+	// CarryOut says the task is a carry-out after the decision, not a search.
+	CarryOut bool `json:",omitempty"`
 	// Systems are, in a decision that was carried out, what was done per system.
 	Systems []SystemOutcome `json:",omitempty"`
 	// Searched are, in an access decision, the systems searched with their retention and

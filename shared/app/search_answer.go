@@ -55,6 +55,9 @@ type SearchTaskView struct {
 	Answered bool
 	// MoreExtracts: the answer was "found" and another extract may still be added.
 	MoreExtracts bool
+	// Reported is, on a carry-out task, what the system's owner reported in the search: what it
+	// holds, and for an erasure what must be kept and until when.
+	Reported *request.SearchTask
 }
 
 // SearchAnswer is an owner's answer as posted: one extract file per POST.
@@ -101,6 +104,11 @@ func (s *Casework) taskView(c *request.Case, t *request.SearchTask) *SearchTaskV
 	v.Task = *t
 	v.Answered = t.State == request.TaskAnswered
 	v.MoreExtracts = v.Answered && t.Result == request.ResultFound && len(t.Extracts) < request.MaxExtracts
+	if t.Phase == request.PhaseCarryOut {
+		if r := c.Search(t.System); r != nil && r.Phase == request.PhaseSearch {
+			v.Reported = r
+		}
+	}
 	return v
 }
 

@@ -18,12 +18,19 @@ type SearchTaskPage struct {
 	// Erasure, Access: the form asks what must be kept, or takes PDFs too.
 	Erasure, Access bool
 	Errors          []FieldError
+	// CarryOut: the task carries out the decision; KeptUntil is the date the owner reported.
+	CarryOut  bool
+	KeptUntil string
 }
 
 // NewSearchTaskPage writes the view's dates for the reader.
 func NewSearchTaskPage(lang, tok string, v *app.SearchTaskView, errs []FieldError) SearchTaskPage {
 	p := SearchTaskPage{SearchTaskView: v, Token: tok, Due: Date(v.DueDate, lang), BirthDate: Date(v.BirthDate, lang),
 		Erasure: v.Type == request.Erasure, Access: v.Type == request.Access, Errors: errs}
+	p.CarryOut = v.Phase == request.PhaseCarryOut
+	if r := v.Reported; r != nil && !r.KeptUntil.IsZero() {
+		p.KeptUntil = Date(r.KeptUntil, lang)
+	}
 	if !v.Task.AnsweredAt.IsZero() {
 		p.Answered = DateTime(v.Task.AnsweredAt, lang)
 	}

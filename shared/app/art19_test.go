@@ -280,6 +280,9 @@ func testArt19AddressStaffGive(t *testing.T, backend testenv.Backend) {
 		{app.StaffInput{Recipients: []string{"privacy@woningnet.example"},
 			RecipientAddresses: map[string]string{"Aannemer Bouw": "info@aannemerbouw", "Onbekend B.V.": "info@onbekend.example", "WoningNet": " "}},
 			"correctionSummary:required recipientAddresses.Aannemer Bouw:email recipientAddresses.Onbekend B.V.:recipient_unknown"},
+		// Typed as "Name <address>" among the other recipients, it confirms the organisation too.
+		{app.StaffInput{Recipients: []string{"privacy@woningnet.example", "Aannemer Bouw <info@aannemerbouw.example>", "Onbekend B.V. <info@onbekend.example>"}},
+			"correctionSummary:required recipients:recipient_unknown"},
 		// "No one had the data" contradicts an address given.
 		{app.StaffInput{NoRecipients: true, RecipientAddresses: map[string]string{"Aannemer Bouw": "info@aannemerbouw.example"}, CorrectionSummary: "Uw gegevens."},
 			"noRecipients:invalid recipientsNote:recipients_unconfirmed"},

@@ -50,7 +50,7 @@ func recipientsField(lang string, v *app.StaffView, f ActionField, form string, 
 		if !r.Reachable() {
 			name := app.AddressField(r.Key)
 			f.Named.Addresses = append(f.Named.Addresses, AddressInput{ID: fmt.Sprintf("%s-recipientAddresses-%d", form, len(f.Named.Addresses)),
-				Name: name, Label: fmt.Sprintf(T(lang, "art19.address"), r.Name), Hint: fmt.Sprintf(T(lang, "art19.address.hint"), by), Error: errs[name]})
+				Name: name, Label: fmt.Sprintf(T(lang, "art19.address"), r.Name) + " (" + by + ")", Hint: T(lang, "art19.address.hint"), Error: errs[name]})
 			continue
 		}
 		label := r.Name

@@ -29,8 +29,8 @@ func TestDecideFormListsTheRecipientsTheSystemsName(t *testing.T) {
 		`name="recipients" type="checkbox" value="privacy@woningnet.example" checked> WoningNet — privacy@woningnet.example (genoemd door Woonruimteverdeling via WoningNet, Klantcontact)`,
 		`name="recipients" type="checkbox" value="Gemeente Hilversum" checked> Gemeente Hilversum — per post naar Postbus 9900, 1201 GM Hilversum (genoemd door Klantcontact)`,
 		// Aannemer Bouw has no address in the register: a field for the one staff find.
-		`<label for="decide-recipientAddresses-0">E-mailadres van Aannemer Bouw</label>`,
-		`<span class="hint" id="decide-recipientAddresses-0-hint">Het register heeft geen adres (genoemd door Onderhoud en reparaties).`,
+		`<label for="decide-recipientAddresses-0">E-mailadres van Aannemer Bouw (genoemd door Onderhoud en reparaties)</label>`,
+		`<span class="hint" id="decide-recipientAddresses-0-hint">Het register heeft geen adres.`,
 		`<input id="decide-recipientAddresses-0" name="recipientAddresses.Aannemer Bouw" type="email" autocomplete="off" value="" aria-describedby="decide-recipientAddresses-0-hint">`,
 		`<label for="decide-recipients">Andere ontvangers (e-mailadressen, één per regel)`,
 	} {
@@ -102,7 +102,7 @@ func TestRefusedDecideKeepsWhatWasPosted(t *testing.T) {
 	for _, e := range p.Errors {
 		hrefs = append(hrefs, e.Href+" "+e.Label)
 	}
-	if got, want := strings.Join(hrefs, " | "), "#decide-recipientAddresses-0 E-mailadres van Aannemer Bouw | #decide-correctionSummary "+T("nl", "field.correctionSummary")+
+	if got, want := strings.Join(hrefs, " | "), "#decide-recipientAddresses-0 E-mailadres van Aannemer Bouw (genoemd door Onderhoud en reparaties) | #decide-correctionSummary "+T("nl", "field.correctionSummary")+
 		" | #decide-recipientsNote "+T("nl", "field.recipientsNote"); got != want {
 		t.Errorf("error summary:\n got %s\nwant %s", got, want)
 	}

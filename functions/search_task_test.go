@@ -104,7 +104,7 @@ func TestSearchTaskOverHTTP(t *testing.T) {
 		t.Errorf("add_search: %d %s", code, b)
 	}
 	e.Mail.Await(t, "search_task", "archief@valleiwonen.example", ref)
-	if code, b := staff(url.Values{"action": {"decide"}, "outcome": {"granted"}, "resultFile": {`{"a":"b"}`}}); code != 409 || !strings.Contains(b, "zoekopdrachten") {
+	if code, b := staff(url.Values{"action": {"decide"}, "outcome": {"granted"}, "resultFile": {`{"a":"b"}`}}); code != 409 || !strings.Contains(b, "zoekopdrachten") || !strings.Contains(b, `"reason":"searches_open"`) {
 		t.Errorf("grant with open searches: %d %s", code, b)
 	}
 	// An answer: a refused file is named and nothing is stored; an extract is taken (HTML: 303 back).

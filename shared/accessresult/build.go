@@ -194,7 +194,7 @@ func ownEntries(orgName string, r *Result, own Own, info Info, searched bool, ge
 		}
 		files = append(files, zipEntry{FileDataJ, dataJSON}, zipEntry{FileDataC, dataCSV})
 	}
-	return files, readme(orgName, own.Reference, generated, info), nil
+	return files, readme(orgName, own.Reference, generated, info, r != nil, searched), nil
 }
 
 // marshal writes indented JSON without HTML escaping: the file is read by

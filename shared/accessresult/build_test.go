@@ -41,7 +41,7 @@ var sampleInfo = Info{
 // both languages, what staff added, and the rights (issue 10 item 9).
 func TestReadmeHoldsGDPR15Information(t *testing.T) {
 	t.Parallel()
-	text := string(readme(org, "PL-1", time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC), sampleInfo))
+	text := string(readme(org, "PL-1", time.Date(2026, 4, 2, 12, 0, 0, 0, time.UTC), sampleInfo, true, false))
 	for _, want := range []string{
 		"Voor het verhuren van woningen.", "To let homes.", "Naam en adres.", "Name and address.",
 		"WoningNet en de gemeente.", "WoningNet and the municipality.", "Tot 2 jaar na de huur.",
@@ -428,7 +428,7 @@ func TestReadmeDates(t *testing.T) {
 		{time.Date(2026, 5, 15, 9, 0, 0, 0, time.UTC), "15 mei 2026 om 11:00", "15 May 2026 at 11:00"},
 	}
 	for _, tc := range cases {
-		text := string(readme(org, "PL-1", tc.at, sampleInfo))
+		text := string(readme(org, "PL-1", tc.at, sampleInfo, true, false))
 		for _, want := range []string{tc.nl, tc.en} {
 			if !strings.Contains(text, want) {
 				t.Errorf("readme(%v) lacks %q", tc.at, want)

@@ -28,10 +28,10 @@ var (
 
 // readme renders README.txt with a BOM and CRLF line ends, so that every
 // Windows text editor shows the accented letters and the line breaks.
-func readme(org, reference string, generated time.Time, info Info) []byte {
+func readme(org, reference string, generated time.Time, info Info, data, searched bool) []byte {
 	t := generated.In(amsterdam)
 	var b bytes.Buffer
-	data := map[string]string{
+	values := map[string]any{
 		"Org":          org,
 		"Reference":    reference,
 		"PurposesNL":   wrap(info.Purposes.NL),
@@ -51,11 +51,13 @@ func readme(org, reference string, generated time.Time, info Info) []byte {
 		"DateEN":       fmt.Sprintf("%d %s %d at %s (Dutch time)", t.Day(), monthsEN[t.Month()-1], t.Year(), t.Format("15:04")),
 		// Whose data: "u"/"you" to the data subject, the person's name to a representative.
 		"UNL": "u", "UwNL": "uw gegevens", "UEN": "you", "YourEN": "your data", "Subject": info.Subject,
+		// What the package holds: staff's own result file (gegevens.*), the systems' parts.
+		"Data": data, "Searched": searched,
 	}
 	if s := info.Subject; s != "" {
-		data["UNL"], data["UwNL"], data["UEN"], data["YourEN"] = s, "de gegevens van "+s, s, "the data of "+s
+		values["UNL"], values["UwNL"], values["UEN"], values["YourEN"] = s, "de gegevens van "+s, s, "the data of "+s
 	}
-	err := readmeTmpl().Execute(&b, data)
+	err := readmeTmpl().Execute(&b, values)
 	if err != nil {
 		panic(err) // cannot happen: the template and its data are fixed here
 	}

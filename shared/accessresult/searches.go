@@ -283,9 +283,9 @@ func searchReadme(s *Searches) []byte {
 			return t.NL
 		}
 		if lang == "nl" {
-			w("\nSYSTEMEN WAARIN WIJ ZOCHTEN\n\n")
+			w("\nSYSTEMEN WAARIN UW GEGEVENS KUNNEN STAAN\n\n")
 		} else {
-			w("\nSYSTEMS WE SEARCHED\n\n")
+			w("\nSYSTEMS THAT MAY HOLD YOUR DATA\n\n")
 		}
 		for _, sys := range s.Systems {
 			var rcpt []string
@@ -297,7 +297,11 @@ func searchReadme(s *Searches) []byte {
 				none = strings.Join(rcpt, ", ")
 			}
 			label := map[string][2]string{"nl": {"Bewaartermijn", "Ontvangers"}, "en": {"Retention", "Recipients"}}[lang]
-			w("%s\n%s\n%s\n\n", pick(sys.Name), wrap(label[0]+": "+pick(sys.Retention)), wrap(label[1]+": "+none))
+			name := pick(sys.Name)
+			if sys.Result == "waived" { // staff chose not to search it, and said why
+				name = wrap(name + " (" + resultWords(sys.Result, lang == "en", sys.Reason) + ")")
+			}
+			w("%s\n%s\n%s\n\n", name, wrap(label[0]+": "+pick(sys.Retention)), wrap(label[1]+": "+none))
 		}
 		if lang == "nl" {
 			w("WANNEER MEDEWERKERS UW VERZOEK BEKEKEN\n\n")

@@ -129,6 +129,9 @@ func (s *core) nameSearched(c *request.Case, letters []*outbox.Letter) {
 			continue
 		}
 		info := letter.SystemInfo{Name: sys.Name.In(c.Lang), Retention: sys.Retention.In(c.Lang)}
+		if t.State == request.TaskWaived {
+			info.NotSearched = t.Reason // staff waived it: the letter does not say it was searched
+		}
 		for _, r := range sys.Recipients {
 			info.Recipients = append(info.Recipients, r.In(c.Lang))
 		}

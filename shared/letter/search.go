@@ -66,6 +66,8 @@ type SearchInfo struct {
 type SystemInfo struct {
 	Name, Retention string
 	Recipients      []string // empty: no other organisation
+	// NotSearched is, for a system staff waived, why it was not searched ("" when it was).
+	NotSearched string `json:",omitempty"`
 }
 
 // SystemOutcome is one system's carry-out task as a decision states it.

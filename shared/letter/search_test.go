@@ -42,10 +42,11 @@ func TestGoldenDecisionSearched(t *testing.T) {
 			d.Search = &SearchInfo{Searched: []SystemInfo{
 				{Name: "Huuradministratie", Retention: "Financiële stukken 7 jaar."},
 				{Name: "Woonruimteverdeling via WoningNet", Retention: "Uiterlijk 5 jaar.", Recipients: []string{"WoningNet", "Gemeente Hilversum"}},
+				{Name: "Website", Retention: "Logbestanden 3 maanden.", NotSearched: "De bezoeker logt niet in; de logs noemen geen namen."},
 			}}
 			m := mustRender(t, Decision, lang, d)
 			checkGolden(t, filepath.Join("testdata", "golden", "decisions", lang), "access-granted-searched", m)
-			if !strings.Contains(m.Text, "WoningNet, Gemeente Hilversum") {
+			if !strings.Contains(m.Text, "WoningNet, Gemeente Hilversum") || !strings.Contains(m.Text, "De bezoeker logt niet in") {
 				t.Errorf("the decision does not name the recipients:\n%s", m.Text)
 			}
 		})

@@ -207,6 +207,9 @@ func (r *Renderer) Invalid(w http.ResponseWriter, req *http.Request, lang string
 func (r *Renderer) Problem(w http.ResponseWriter, req *http.Request, code int, lang, msgKey string, fields []FieldError) {
 	if WantsJSON(req) {
 		body := map[string]any{"error": T(lang, msgKey)}
+		if reason, ok := strings.CutPrefix(msgKey, "err.conflict."); ok {
+			body["reason"] = reason // the code docs/contract.md names for this 409 (searches_open, …)
+		}
 		if fields != nil {
 			body["errors"] = fields
 		}

@@ -98,7 +98,7 @@ func startStack(t *testing.T) *e2eStack {
 		for k, v := range map[string]string{
 			"GOOGLE_CLOUD_PROJECT":      project,
 			"PUBLIC_BASE_URL":           s.base,
-			"ORG_PROFILE":               "vallei-wonen",
+			"ORG_PROFILE":               e2eProfile(t), // vallei-wonen, its rent administration naming recipients
 			"ALLOW_PLACEHOLDER_PROFILE": "true",
 			"STAFF_EMAILS":              "staff@e2e.test",
 			"SENDGRID_API_KEY":          "SG.e2e",

@@ -94,7 +94,7 @@ func (s *Casework) needsApproval(in StaffInput) bool {
 func (s *Casework) draftDecision(c *request.Case, staff string, in StaffInput, pre *prepared, now time.Time) []*outbox.Letter {
 	d := request.Decision{Outcome: in.Outcome, Motivation: strings.TrimSpace(in.Motivation), Ground: in.Ground,
 		Evidence: strings.TrimSpace(in.Evidence), Fee: in.Fee, FeeBasis: request.FeeBasis(in.FeeBasis),
-		Recipients: in.Recipients, RecipientsNote: strings.TrimSpace(in.RecipientsNote), NoRecipients: in.NoRecipients,
+		Recipients: in.recipientEntries(), RecipientsNote: strings.TrimSpace(in.RecipientsNote), NoRecipients: in.NoRecipients,
 		CorrectionSummary: strings.TrimSpace(in.CorrectionSummary), AccessInfo: strings.TrimSpace(in.AccessInfo),
 		DecidedBy: staff, DecidedAt: now}
 	a := &request.Approval{Draft: d, From: c.Status, DraftedAt: now, TransferConfirmed: in.TransferConfirmed}

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -85,12 +86,25 @@ type notice struct {
 	address string // by post: the postal address, one line
 }
 
-// key is what a decision stores for the notice: its e-mail address, else the register's name.
+// key is what a decision stores for the notice: its e-mail address, else the register's name;
+// for an organisation at an address staff gave it, "Name <address>", so that the notice and the
+// decision still name the organisation when the decision is carried out.
 func (n notice) key() string {
-	if n.email != "" {
-		return n.email
+	switch {
+	case n.email == "":
+		return n.reg.NL
+	case n.reg.NL != "" && !strings.EqualFold(n.reg.Email, n.email):
+		return n.reg.NL + " <" + n.email + ">"
 	}
-	return n.reg.NL
+	return n.email
+}
+
+// id is what makes two notices one: the organisation, else the address.
+func (n notice) id() string {
+	if n.reg.NL != "" {
+		return n.reg.Key()
+	}
+	return n.email
 }
 
 // label is the notice's recipient as the requester reads it in lang.
@@ -105,11 +119,38 @@ func (n notice) label(lang string) string {
 	return n.reg.In(lang) + " (" + to + ")"
 }
 
-// resolveRecipient reads one entry of a decision's recipients: an e-mail address, or the name
-// (nl or en) of an organisation of the register, which must have an address. code says why it
-// is none ("" when it is one).
+// recipientEntries are in's recipients with the addresses staff gave organisations of the
+// register (RecipientAddresses) as "Name <address>", in the order of the names; a blank
+// address is no entry.
+func (in StaffInput) recipientEntries() []string {
+	out := slices.Clone(in.Recipients)
+	for _, name := range slices.Sorted(maps.Keys(in.RecipientAddresses)) {
+		if addr := strings.TrimSpace(in.RecipientAddresses[name]); addr != "" {
+			out = append(out, strings.TrimSpace(name)+" <"+addr+">")
+		}
+	}
+	return out
+}
+
+// nameAddr splits "Name <address>" into its name and address, or reports false.
+func nameAddr(entry string) (name, addr string, ok bool) {
+	i := strings.LastIndex(entry, "<")
+	if i <= 0 || !strings.HasSuffix(entry, ">") {
+		return "", "", false
+	}
+	name, addr = strings.TrimSpace(entry[:i]), strings.TrimSpace(entry[i+1:len(entry)-1])
+	return name, addr, name != ""
+}
+
+// resolveRecipient reads one entry of a decision's recipients: an e-mail address, the name
+// (nl or en) of an organisation of the register, which must have an address, or "Name
+// <address>": an organisation of the register at an address staff give it (one the register
+// names without an address). code says why it is none ("" when it is one).
 func (s *core) resolveRecipient(entry string) (n notice, code string) {
 	entry = strings.TrimSpace(entry)
+	if name, addr, ok := nameAddr(entry); ok {
+		return s.addressed(name, addr)
+	}
 	if strings.Contains(entry, "@") {
 		if !validEmail(entry) {
 			return notice{}, "email"
@@ -130,6 +171,18 @@ func (s *core) resolveRecipient(entry string) (n notice, code string) {
 	return notice{}, "recipient_no_address"
 }
 
+// addressed is the organisation of the register named name, told at the e-mail address addr.
+func (s *core) addressed(name, addr string) (notice, string) {
+	r, ok := s.d.Profile.Recipient(name)
+	switch {
+	case !ok:
+		return notice{}, "recipient_unknown"
+	case !validEmail(addr):
+		return notice{}, "email"
+	}
+	return notice{reg: r, email: strings.ToLower(addr)}, ""
+}
+
 // recipientByEmail is the register's recipient with e-mail address addr, or false.
 func (s *core) recipientByEmail(addr string) (policy.Recipient, bool) {
 	for _, sys := range s.d.Profile.Systems {
@@ -142,23 +195,25 @@ func (s *core) recipientByEmail(addr string) (policy.Recipient, bool) {
 	return policy.Recipient{}, false
 }
 
-// notices are the recipients of entries that resolve, each once.
+// notices are the recipients of entries that resolve, each once: the first entry of an
+// organisation decides where its notice goes.
 func (s *core) notices(entries []string) []notice {
 	var out []notice
 	seen := map[string]bool{}
 	for _, e := range entries {
 		n, code := s.resolveRecipient(e)
-		if code != "" || seen[strings.ToLower(n.key())] {
+		if code != "" || seen[n.id()] {
 			continue
 		}
-		seen[strings.ToLower(n.key())] = true
+		seen[n.id()] = true
 		out = append(out, n)
 	}
 	return out
 }
 
 // confirmedRecipients is what a decision stores of staff's recipients: each once, by e-mail
-// address, or by the register's name for a notice by post.
+// address, by the register's name for a notice by post, or as "Name <address>" at an address
+// staff gave.
 func (s *core) confirmedRecipients(entries []string) []string {
 	var out []string
 	for _, n := range s.notices(entries) {
@@ -167,10 +222,16 @@ func (s *core) confirmedRecipients(entries []string) []string {
 	return out
 }
 
+// AddressField is the field of a decision that gives the organisation of the register named
+// name an address (StaffInput.RecipientAddresses): "recipientAddresses.<name>", as a form posts
+// it and as a refusal names it.
+func AddressField(name string) string { return "recipientAddresses." + name }
+
 // validateRecipients checks a decision's recipients on case c: each is an e-mail address or an
-// organisation of the register with an address; and a grant of a change confirms every
-// recipient the systems holding the data name, unless the note says why not (informed
-// otherwise, impossible, disproportionate, or this person's data never went there).
+// organisation of the register with an address, each address staff give an organisation is one
+// (named in its own field); and a grant of a change confirms every recipient the systems
+// holding the data name, unless the note says why not (informed otherwise, impossible,
+// disproportionate, or this person's data never went there).
 func (s *Casework) validateRecipients(c *request.Case, in StaffInput) []request.FieldError {
 	if in.Action != request.ActDecide {
 		return nil
@@ -183,10 +244,23 @@ func (s *Casework) validateRecipients(c *request.Case, in StaffInput) []request.
 			errs = append(errs, request.FieldError{Field: "recipients", Code: code})
 		}
 	}
+	confirmed := map[string]bool{}
+	for _, name := range slices.Sorted(maps.Keys(in.RecipientAddresses)) {
+		addr := strings.TrimSpace(in.RecipientAddresses[name])
+		if addr == "" {
+			continue
+		}
+		if _, code := s.addressed(name, addr); code != "" {
+			errs = append(errs, request.FieldError{Field: AddressField(name), Code: code})
+		}
+		// An organisation given a wrong address is named at it, not again as unconfirmed.
+		if r, ok := s.d.Profile.Recipient(name); ok {
+			confirmed[r.Key()] = true
+		}
+	}
 	if !informs(c.Type, in.Outcome) || strings.TrimSpace(in.RecipientsNote) != "" {
 		return errs
 	}
-	confirmed := map[string]bool{}
 	for _, n := range s.notices(in.Recipients) {
 		confirmed[n.reg.Key()] = true
 	}

@@ -30,7 +30,14 @@ var alliantieOwners = map[string]string{
 // system that holds nothing.
 func art19Stack(t *testing.T, backend testenv.Backend) *testenv.Stack {
 	t.Helper()
-	s := testenv.NewStack(t, testenv.Options{Backend: backend, Profile: "de-alliantie", Casework: true, Now: amsterdam("2026-03-27 10:00")})
+	return art19StackWith(t, testenv.Options{Backend: backend})
+}
+
+// art19StackWith is art19Stack with options o (its profile, casework and clock set).
+func art19StackWith(t *testing.T, o testenv.Options) *testenv.Stack {
+	t.Helper()
+	o.Profile, o.Casework, o.Now = "de-alliantie", true, amsterdam("2026-03-27 10:00")
+	s := testenv.NewStack(t, o)
 	woningnet, _ := s.Profile.Recipient("WoningNet")
 	name := func(n string) policy.Text { return policy.Text{NL: n, EN: n} }
 	recipients := map[string][]policy.Recipient{
@@ -274,4 +281,75 @@ func TestOverdueCarryOutIsWaivedBySystem(t *testing.T) {
 	}
 	staffAct(t, s, c.Reference, app.StaffInput{Action: app.ActWaiveSearch, Reason: "De aannemer heeft de gegevens al gewist.", Search: app.SearchInput{System: "onderhoud"}})
 	s.Mail.Await(t, "decision", "wacht@tenant.test", c.Reference)
+}
+
+// A named recipient the register gives no address (Aannemer Bouw) is confirmed by the address
+// staff find for it (recipientAddresses, a field beside it on the decide form): no note is
+// asked for it, every bad address is named at its own field at once and nothing is stored,
+// the notice goes to that address, and the decision names the organisation with it. Under
+// four eyes the draft keeps the address until approval.
+func TestArt19AddressStaffGive(t *testing.T) {
+	t.Parallel()
+	testenv.EachBackend(t, testArt19AddressStaffGive)
+}
+
+func testArt19AddressStaffGive(t *testing.T, backend testenv.Backend) {
+	s := art19StackWith(t, testenv.Options{Backend: backend, FourEyes: true})
+	sub := access("adres@tenant.test")
+	sub.Type, sub.Details = "erasure", "Mijn gegevens bij onderhoud en mijn inschrijving als woningzoekende."
+	c := verify(t, s, submitConfirm(t, s, sub).Reference)
+	answerSearches(t, s, c, "held", "woonruimteverdeling", "onderhoud")
+
+	before, _ := s.Store.Case(ctx, c.Reference)
+	for _, tc := range []struct {
+		in   app.StaffInput
+		want string
+	}{
+		// A plain address in the other recipients is not Aannemer Bouw's: it stays unconfirmed.
+		{app.StaffInput{Recipients: []string{"privacy@woningnet.example", "info@aannemerbouw.example"}, CorrectionSummary: "Uw gegevens."},
+			"recipientsNote:recipients_unconfirmed"},
+		// Each bad address at its own field, at once; a wrong address is no reason to ask the
+		// note too.
+		{app.StaffInput{Recipients: []string{"privacy@woningnet.example"},
+			RecipientAddresses: map[string]string{"Aannemer Bouw": "info@aannemerbouw", "Onbekend B.V.": "info@onbekend.example", "WoningNet": " "}},
+			"correctionSummary:required recipientAddresses.Aannemer Bouw:email recipientAddresses.Onbekend B.V.:recipient_unknown"},
+		// Typed as "Name <address>" among the other recipients, it confirms the organisation too.
+		{app.StaffInput{Recipients: []string{"privacy@woningnet.example", "Aannemer Bouw <info@aannemerbouw.example>", "Onbekend B.V. <info@onbekend.example>"}},
+			"correctionSummary:required recipients:recipient_unknown"},
+		// "No one had the data" contradicts an address given.
+		{app.StaffInput{NoRecipients: true, RecipientAddresses: map[string]string{"Aannemer Bouw": "info@aannemerbouw.example"}, CorrectionSummary: "Uw gegevens."},
+			"noRecipients:invalid recipientsNote:recipients_unconfirmed"},
+	} {
+		tc.in.Action, tc.in.Outcome, tc.in.Ground = request.ActDecide, "partly_granted", "legal_obligation"
+		tc.in.Motivation = "Uw inschrijving wissen wij; de huurgegevens moeten wij bewaren."
+		_, err := s.App.Casework.StaffAct(ctx, c.Reference, staffLink, tc.in)
+		if got := strings.Join(fields(t, err), " "); got != tc.want {
+			t.Errorf("decide %+v: %s, want %s", tc.in, got, tc.want)
+		}
+	}
+	if after, _ := s.Store.Case(ctx, c.Reference); after.Version != before.Version {
+		t.Error("a refused decision changed the case")
+	}
+
+	c = staffAct(t, s, c.Reference, app.StaffInput{Action: request.ActDecide, Outcome: "partly_granted", Ground: "legal_obligation", Motivation: "Uw inschrijving wissen wij; de huurgegevens moeten wij bewaren.",
+		Recipients: []string{"privacy@woningnet.example"}, RecipientAddresses: map[string]string{"aannemer bouw": " Info@AannemerBouw.example "},
+		CorrectionSummary: "De inschrijving als woningzoekende en het telefoonnummer."})
+	if c.Status != request.AwaitingApproval {
+		t.Fatalf("status %s, want a draft awaiting approval", c.Status)
+	}
+	c = approveDraft(t, s, c)
+	if got := strings.Join(c.Decision.Recipients, " | "); got != "privacy@woningnet.example | Aannemer Bouw <info@aannemerbouw.example>" {
+		t.Errorf("decision recipients %q: the organisation with the address staff gave", got)
+	}
+	s.Quiet(t)
+	s.Clock.Add(50 * time.Hour)
+	carryOut(t, s, c.Reference, "included")
+	dec := s.Mail.Await(t, "decision", "adres@tenant.test", c.Reference)
+	mustContain(t, "decision", dec.Text, "- WoningNet (privacy@woningnet.example)\n- Aannemer Bouw (info@aannemerbouw.example)")
+	n := s.Mail.Await(t, "correction_notice", "info@aannemerbouw.example", c.Reference)
+	mustContain(t, "notice", n.Text, "De inschrijving als woningzoekende en het telefoonnummer.")
+	s.Quiet(t)
+	if got := s.Mail.Count("correction_notice", "", c.Reference); got != 2 {
+		t.Errorf("%d notices, want 2 (WoningNet and Aannemer Bouw, once each)", got)
+	}
 }

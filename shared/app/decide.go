@@ -73,7 +73,7 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	if (t == request.Access || t == request.Portability) && (outcome == request.Granted || outcome == request.PartlyGranted) && len(in.ResultFile) == 0 {
 		add("resultFile", "required")
 	}
-	if len(in.Recipients) > maxRecipients {
+	if len(in.Recipients)+len(in.RecipientAddresses) > maxRecipients {
 		add("recipients", "invalid")
 	}
 	// Each recipient is an e-mail address or an organisation of the register (art19.go).
@@ -89,14 +89,15 @@ func (in StaffInput) validateDecision(t request.Type) []request.FieldError {
 	correcting := request.Corrects(t) && (outcome == request.Granted || outcome == request.PartlyGranted)
 	if correcting {
 		// The recipients are told only what staff write was actually changed (docs/rules.md §4).
-		if len(in.Recipients) > 0 && strings.TrimSpace(in.CorrectionSummary) == "" {
+		named := len(in.recipientEntries()) > 0
+		if named && strings.TrimSpace(in.CorrectionSummary) == "" {
 			add("correctionSummary", "required")
 		}
 		// GDPR 19: who was informed, why not, or (ticked by staff) that no one had the data.
 		switch {
-		case in.NoRecipients && len(in.Recipients) > 0:
+		case in.NoRecipients && named:
 			add("noRecipients", "invalid")
-		case !in.NoRecipients && len(in.Recipients) == 0 && strings.TrimSpace(in.RecipientsNote) == "":
+		case !in.NoRecipients && !named && strings.TrimSpace(in.RecipientsNote) == "":
 			add("recipients", "recipients_missing") // not "required": the note or the tick also do
 		}
 	}
@@ -253,7 +254,7 @@ func (s *core) decide(c *request.Case, staff string, in StaffInput, pre *prepare
 	}
 	correcting := request.Corrects(c.Type) && d.Outcome != request.Refused
 	if correcting {
-		d.Recipients, d.NoRecipients, d.CorrectionSummary = s.confirmedRecipients(in.Recipients), in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
+		d.Recipients, d.NoRecipients, d.CorrectionSummary = s.confirmedRecipients(in.recipientEntries()), in.NoRecipients, strings.TrimSpace(in.CorrectionSummary)
 	}
 	if tp := c.ThirdParty; tp != nil && tp.Answer == request.ThirdPartyPending {
 		// Decided before the third party answered: their data counts as masked (docs/contract.md §3).

@@ -98,6 +98,10 @@ type StaffInput struct {
 	Fee, FeeBasis  string
 	Recipients     []string // rectification/erasure: e-mails of third parties to inform
 	RecipientsNote string   // why informing them is impossible or disproportionate
+	// RecipientAddresses are the e-mail addresses staff found for organisations the register
+	// names without one: the organisation's name (nl or en) → where its notice goes. An address
+	// confirms the organisation as a ticked box does (art19.go).
+	RecipientAddresses map[string]string
 	// NoRecipients: staff confirm the data went to no one, so no one had to be informed.
 	NoRecipients bool
 	// CorrectionSummary is what was actually corrected or erased, in the staff's words: the

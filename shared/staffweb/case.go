@@ -45,17 +45,20 @@ type CasePost struct {
 	Fee                   string   `json:"fee"`
 	FeeBasis              string   `json:"feeBasis"`
 	Recipients            []string `json:"recipients"`
-	RecipientsNote        string   `json:"recipientsNote"`
-	CorrectionSummary     string   `json:"correctionSummary"`
-	NoRecipients          bool     `json:"noRecipients"`
-	TransferConfirmed     bool     `json:"transferConfirmed"`
-	AccessInfo            string   `json:"accessInfo"`
-	ThirdPartyName        string   `json:"thirdPartyName"`
-	ThirdPartyEmail       string   `json:"thirdPartyEmail"`
-	ThirdPartyAddress     string   `json:"thirdPartyAddress"`
-	Answer                string   `json:"answer"`
-	Comment               string   `json:"comment"`
-	ResultFile            string   `json:"resultFile"` // JSON clients send the file inline
+	// RecipientAddresses: the decide form's "recipientAddresses.<name>" fields, one for each
+	// recipient the register names without an address.
+	RecipientAddresses map[string]string `json:"recipientAddresses"`
+	RecipientsNote     string            `json:"recipientsNote"`
+	CorrectionSummary  string            `json:"correctionSummary"`
+	NoRecipients       bool              `json:"noRecipients"`
+	TransferConfirmed  bool              `json:"transferConfirmed"`
+	AccessInfo         string            `json:"accessInfo"`
+	ThirdPartyName     string            `json:"thirdPartyName"`
+	ThirdPartyEmail    string            `json:"thirdPartyEmail"`
+	ThirdPartyAddress  string            `json:"thirdPartyAddress"`
+	Answer             string            `json:"answer"`
+	Comment            string            `json:"comment"`
+	ResultFile         string            `json:"resultFile"` // JSON clients send the file inline
 	// add_search, waive_search
 	System     string `json:"system"`
 	SystemName string `json:"systemName"`
@@ -71,7 +74,7 @@ func (p CasePost) Input(body *web.Body) (app.StaffInput, error) {
 	in := app.StaffInput{Action: request.Action(p.Action), Method: request.VerificationMethod(p.Method), DocumentType: request.DocumentType(p.DocumentType),
 		RepresentationChecked: p.RepresentationChecked, NoRecipients: p.NoRecipients, TransferConfirmed: p.TransferConfirmed, AccessInfo: p.AccessInfo, Reason: p.Reason, How: p.How, Note: p.Note,
 		Explanation: p.Explanation, Outcome: request.Outcome(p.Outcome), Motivation: p.Motivation, Ground: request.Ground(p.Ground), Evidence: p.Evidence, Fee: p.Fee, FeeBasis: p.FeeBasis,
-		Recipients: splitList(p.Recipients), RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
+		Recipients: splitList(p.Recipients), RecipientAddresses: p.RecipientAddresses, RecipientsNote: p.RecipientsNote, CorrectionSummary: p.CorrectionSummary,
 		ThirdPartyName: p.ThirdPartyName, ThirdPartyEmail: p.ThirdPartyEmail,
 		ThirdPartyAddress: p.ThirdPartyAddress, ThirdPartyAnswer: p.Answer, Comment: p.Comment,
 		Search:   app.SearchInput{System: p.System, SystemName: p.SystemName, OwnerEmail: strings.ToLower(strings.TrimSpace(p.OwnerEmail))},
@@ -90,13 +93,14 @@ func (p CasePost) Input(body *web.Body) (app.StaffInput, error) {
 }
 
 // splitList accepts recipients as repeated fields (the decide form's ticked boxes) or one field
-// with one per line: e-mail addresses (several on a line apart by commas or spaces), or the name
-// of an organisation of the register, which holds no "@" and is kept whole.
+// with one per line: e-mail addresses (several on a line apart by commas or spaces), the name
+// of an organisation of the register, which holds no "@" and is kept whole, or such a name with
+// an address, "Name <address>", also kept whole.
 func splitList(vs []string) []string {
 	var out []string
 	for _, v := range vs {
 		for _, line := range strings.FieldsFunc(v, func(r rune) bool { return r == '\n' || r == '\r' || r == ';' }) {
-			if line = strings.TrimSpace(line); !strings.Contains(line, "@") {
+			if line = strings.TrimSpace(line); !strings.Contains(line, "@") || strings.HasSuffix(line, ">") {
 				if line != "" {
 					out = append(out, line)
 				}
@@ -140,6 +144,11 @@ func verifyHolder(k *fnkit.Kit, w http.ResponseWriter, r *http.Request, tok stri
 
 // Page answers the case's page with status code, and the problems of a refused action.
 func (c Case) Page(w http.ResponseWriter, r *http.Request, code int, tok string, claims linktoken.Claims, lang string, errs []web.FieldError) {
+	c.page(w, r, code, tok, claims, lang, errs, nil)
+}
+
+// page is Page with the refused action's form filled in again as posted (nil: as offered).
+func (c Case) page(w http.ResponseWriter, r *http.Request, code int, tok string, claims linktoken.Claims, lang string, errs []web.FieldError, posted *web.Posted) {
 	v, err := c.App.Casework.StaffPage(r.Context(), claims.Reference, app.LinkOf(claims))
 	if err != nil {
 		c.Fail(w, r, lang, claims.Reference, err)
@@ -151,6 +160,9 @@ func (c Case) Page(w http.ResponseWriter, r *http.Request, code int, tok string,
 	}
 	copyURL := "/" + fnlist.StaffCase.Name + "?" + url.Values{"view": {"idcopy"}, "token": {tok}}.Encode()
 	page := web.NewStaffPage(lang, claims.Subject, tok, copyURL, v, errs)
+	if posted != nil {
+		page.Keep(lang, *posted)
+	}
 	if r.Method == http.MethodGet {
 		// After an action the redirect names it (Acted): the page says what just happened.
 		page.SetDone(lang, r.URL.Query().Get("done"))
@@ -171,7 +183,7 @@ func (c Case) Acted(w http.ResponseWriter, r *http.Request, lang, tok string, cl
 	var verr *app.ValidationError
 	switch {
 	case errors.As(err, &verr) && !web.WantsJSON(r):
-		c.Page(w, r, http.StatusBadRequest, tok, claims, lang, web.FieldErrors(verr.Fields, lang))
+		c.page(w, r, http.StatusBadRequest, tok, claims, lang, web.FieldErrors(verr.Fields, lang), postedForm(r))
 	case err != nil:
 		c.Fail(w, r, lang, claims.Reference, err)
 	case web.WantsJSON(r):
@@ -197,6 +209,20 @@ func (c Case) Acted(w http.ResponseWriter, r *http.Request, lang, tok string, cl
 	default:
 		c.Redirect(w, r, fnlist.StaffCase.Name, doneQuery(tok, action))
 	}
+}
+
+// postedForm is the form r posted, as its body was decoded (web.Decode parses a form's fields,
+// multipart ones too, into r.PostForm): what staff entered, to show again after a refusal.
+func postedForm(r *http.Request) *web.Posted {
+	p := &web.Posted{Action: r.PostForm.Get("action"), Values: r.PostForm}
+	if r.MultipartForm != nil {
+		for name, files := range r.MultipartForm.File {
+			if len(files) > 0 && files[0].Filename != "" {
+				p.Files = append(p.Files, name)
+			}
+		}
+	}
+	return p
 }
 
 // doneQuery is the page's query after action: its token first, then what was done.

@@ -2,6 +2,9 @@ package web
 
 import (
 	"fmt"
+	"html/template"
+	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/app"
@@ -11,16 +14,31 @@ import (
 // NamedRecipients are, on the decide form of a rectification, erasure or restriction, the
 // organisations that the systems holding the data name as receiving it (GDPR 19): ticked, so that
 // staff confirm them, or untick one and say why in the note. An organisation the register names
-// without an address is listed without a box: staff inform it themselves and note it.
+// without an address gets a field for the e-mail address staff find for it, which confirms it
+// (app.AddressField); left empty, staff inform it themselves and note it.
 type NamedRecipients struct {
-	Legend      string
-	Checks      []Option // value: what confirms it in recipients (its e-mail address or name)
-	Unreachable []string
+	Legend    string
+	Checks    []Check
+	Addresses []AddressInput
 }
 
+// Check is the box of one recipient with an address: its value confirms it in recipients.
+type Check struct {
+	ID, Value, Label string
+	Checked          bool
+}
+
+// AddressInput is the field of a recipient the register gives no address: where its notice goes.
+type AddressInput struct {
+	ID, Name, Label, Hint, Value, Error string
+}
+
+// Aria is the accessibility attributes of the field: its hint, and its error when refused.
+func (in AddressInput) Aria() template.HTMLAttr { return aria(in.ID, true, in.Error != "") }
+
 // recipientsField is the decide form's recipients field f with the recipients the systems of v
-// name above it; when they name none, f as it is.
-func recipientsField(lang string, v *app.StaffView, f ActionField) ActionField {
+// name above it; when they name none, f as it is. errs are a refused post's messages by field.
+func recipientsField(lang string, v *app.StaffView, f ActionField, form string, errs map[string]string) ActionField {
 	named := v.Casework.Recipients
 	if len(named) == 0 {
 		return f
@@ -28,6 +46,13 @@ func recipientsField(lang string, v *app.StaffView, f ActionField) ActionField {
 	f.Label = T(lang, "field.recipients.other")
 	f.Named = &NamedRecipients{Legend: T(lang, "field.recipients.named")}
 	for _, r := range named {
+		by := fmt.Sprintf(T(lang, "art19.named_by"), strings.Join(r.Systems, ", "))
+		if !r.Reachable() {
+			name := app.AddressField(r.Key)
+			f.Named.Addresses = append(f.Named.Addresses, AddressInput{ID: fmt.Sprintf("%s-recipientAddresses-%d", form, len(f.Named.Addresses)),
+				Name: name, Label: fmt.Sprintf(T(lang, "art19.address"), r.Name) + " (" + by + ")", Hint: T(lang, "art19.address.hint"), Error: errs[name]})
+			continue
+		}
 		label := r.Name
 		switch {
 		case r.Email != "":
@@ -35,14 +60,30 @@ func recipientsField(lang string, v *app.StaffView, f ActionField) ActionField {
 		case r.PostalAddress != "":
 			label += " — " + fmt.Sprintf(T(lang, "art19.by_post"), r.PostalAddress)
 		}
-		label += " (" + fmt.Sprintf(T(lang, "art19.named_by"), strings.Join(r.Systems, ", ")) + ")"
-		if r.Reachable() {
-			f.Named.Checks = append(f.Named.Checks, Option{Value: r.Key, Label: label})
-		} else {
-			f.Named.Unreachable = append(f.Named.Unreachable, label+": "+T(lang, "art19.no_address"))
-		}
+		f.Named.Checks = append(f.Named.Checks, Check{ID: fmt.Sprintf("%s-recipients-%d", form, len(f.Named.Checks)), Value: r.Key,
+			Label: label + " (" + by + ")", Checked: true})
 	}
 	return f
+}
+
+// keep shows on the boxes and fields what a refused post sent (values, by field name): a box
+// ticked only when it was, each address as typed; and returns the other recipients typed,
+// one per line, for the field below.
+func (n *NamedRecipients) keep(values url.Values) string {
+	posted := values["recipients"]
+	for i := range n.Checks {
+		n.Checks[i].Checked = slices.Contains(posted, n.Checks[i].Value)
+	}
+	for i := range n.Addresses {
+		n.Addresses[i].Value = values.Get(n.Addresses[i].Name)
+	}
+	var other []string
+	for _, v := range posted {
+		if v = strings.TrimSpace(v); v != "" && !slices.ContainsFunc(n.Checks, func(c Check) bool { return c.Value == v }) {
+			other = append(other, v)
+		}
+	}
+	return strings.Join(other, "\n")
 }
 
 // RecipientJSON is one organisation the systems holding a case's data name, in a staff member's

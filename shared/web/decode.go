@@ -59,10 +59,10 @@ func (b *Body) File(name string, max int64) ([]byte, error) {
 }
 
 // Decode reads the body of r, at most limit bytes, into dst: a pointer to a struct whose
-// fields are strings, bools, string lists or pointers to structs of strings, named by their
-// json tags. It accepts JSON (objects nest: {"representative": {"name": ...}}),
-// application/x-www-form-urlencoded and multipart/form-data (nested fields as
-// "representative.name"; multipart is held in memory, so an upload never touches the disk).
+// fields are strings, bools, string lists, maps of strings or pointers to structs of strings,
+// named by their json tags. It accepts JSON (objects nest: {"representative": {"name": ...}}),
+// application/x-www-form-urlencoded and multipart/form-data (nested fields and keys of a map
+// as "representative.name"; multipart is held in memory, so an upload never touches the disk).
 // A body that cannot be read at all is a *BodyError; a field of the wrong type is named in
 // Body.Invalid and decoding goes on with the others.
 func Decode(w http.ResponseWriter, r *http.Request, limit int64, dst any) (*Body, error) {
@@ -188,6 +188,17 @@ func fromForm(v reflect.Value, vals url.Values) {
 		case f.Kind() == reflect.Slice && f.Type().Elem().Kind() == reflect.String:
 			if len(vals[name]) > 0 {
 				f.Set(reflect.ValueOf(append([]string{}, vals[name]...)).Convert(f.Type()))
+			}
+		case f.Kind() == reflect.Map && f.Type().Key().Kind() == reflect.String && f.Type().Elem().Kind() == reflect.String:
+			// "name.key" fields, one a key: a form's input per item of a list it shows.
+			m := reflect.MakeMap(f.Type())
+			for k, vs := range vals {
+				if rest, ok := strings.CutPrefix(k, name+"."); ok && rest != "" && len(vs) > 0 {
+					m.SetMapIndex(reflect.ValueOf(rest).Convert(f.Type().Key()), reflect.ValueOf(vs[0]).Convert(f.Type().Elem()))
+				}
+			}
+			if m.Len() > 0 {
+				f.Set(m)
 			}
 		case f.Kind() == reflect.Pointer && f.Type().Elem().Kind() == reflect.Struct:
 			sub := url.Values{}

@@ -129,3 +129,40 @@ func TestDecodeRefusesWhatItCannotRead(t *testing.T) {
 		}
 	}
 }
+
+// A map of strings is a JSON object, or a form's fields "name.key" (one input per item of a
+// list the form shows, such as the decide form's address per recipient); a key may hold
+// spaces, a field "name." alone is no key, and a value of the wrong type is named.
+func TestDecodeMapsOfStrings(t *testing.T) {
+	t.Parallel()
+	type post struct {
+		Addresses map[string]string `json:"recipientAddresses"`
+		Note      string            `json:"note"`
+	}
+	decode := func(ctype, body string) (post, *Body) {
+		t.Helper()
+		r := httptest.NewRequest(http.MethodPost, "/x", strings.NewReader(body))
+		r.Header.Set("Content-Type", ctype)
+		var p post
+		b, err := Decode(httptest.NewRecorder(), r, 1<<10, &p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p, b
+	}
+	want := post{Addresses: map[string]string{"Aannemer Bouw": "info@bouw.example", "WoningNet": ""}, Note: "n"}
+	form := url.Values{"recipientAddresses.Aannemer Bouw": {"info@bouw.example"}, "recipientAddresses.WoningNet": {""},
+		"recipientAddresses.": {"x"}, "recipientAddressesX": {"y"}, "note": {"n"}}
+	if got, _ := decode("application/x-www-form-urlencoded", form.Encode()); !cmp.Equal(got, want) {
+		t.Errorf("form: %v, want %v", got, want)
+	}
+	if got, _ := decode("application/json", `{"recipientAddresses": {"Aannemer Bouw": "info@bouw.example", "WoningNet": ""}, "note": "n"}`); !cmp.Equal(got, want) {
+		t.Errorf("JSON: %v, want %v", got, want)
+	}
+	if got, b := decode("application/x-www-form-urlencoded", "note=n"); got.Addresses != nil || len(b.Invalid) > 0 {
+		t.Errorf("a form without the fields: %v %v", got, b.Invalid)
+	}
+	if _, b := decode("application/json", `{"recipientAddresses": "info@bouw.example"}`); !cmp.Equal(b.Invalid, []string{"recipientAddresses"}) {
+		t.Errorf("a string for a map: Invalid = %v", b.Invalid)
+	}
+}

@@ -2,6 +2,7 @@ package web
 
 import (
 	"fmt"
+	"html/template"
 	"net/url"
 	"slices"
 	"strings"
@@ -111,11 +112,28 @@ type ActionView struct {
 // HasError reports whether a field of the form was refused: its form is shown open.
 func (a ActionView) HasError() bool {
 	for _, f := range a.Fields {
-		if f.Error != "" {
+		if f.Error != "" || f.Named != nil && slices.ContainsFunc(f.Named.Addresses, func(in AddressInput) bool { return in.Error != "" }) {
 			return true
 		}
 	}
 	return false
+}
+
+// anchor is one input of a form for the error summary: where it is, its name and its label.
+type anchor struct{ href, name, label string }
+
+// anchors are the form's inputs that a refusal can name, in the order the page shows them.
+func (a ActionView) anchors() []anchor {
+	var out []anchor
+	for _, f := range a.Fields {
+		if f.Named != nil {
+			for _, in := range f.Named.Addresses {
+				out = append(out, anchor{"#" + in.ID, in.Name, in.Label})
+			}
+		}
+		out = append(out, anchor{"#" + a.Name + "-" + f.Name, f.Name, f.Label})
+	}
+	return out
 }
 
 // ActionField is one input of an action form.
@@ -123,8 +141,69 @@ type ActionField struct {
 	Name, Label, Kind, Error string
 	Required                 bool
 	Options                  []Option
+	// Value is what a refused post sent in the field ("true" for a ticked box), shown again.
+	Value string
+	// Hint is said beside the field: that a file must be chosen again after a refusal.
+	Hint string
 	// Named lists, above the decide form's recipients, those the systems name (art19_form.go).
 	Named *NamedRecipients
+}
+
+// Aria is the accessibility attributes of the field's input, whose id is id: the hint and the
+// error it is described by, and whether it was refused.
+func (f ActionField) Aria(id string) template.HTMLAttr { return aria(id, f.Hint != "", f.Error != "") }
+
+// aria is the attributes of input id with a hint ("<id>-hint"), a refusal ("<id>-error"), both
+// or neither.
+func aria(id string, hint, refused bool) template.HTMLAttr {
+	var by []string
+	if hint {
+		by = append(by, id+"-hint")
+	}
+	out := ""
+	if refused {
+		by, out = append(by, id+"-error"), ` aria-invalid="true"`
+	}
+	if len(by) > 0 {
+		out += ` aria-describedby="` + template.HTMLEscapeString(strings.Join(by, " ")) + `"`
+	}
+	return template.HTMLAttr(out)
+}
+
+// Posted is a refused action as the browser sent it, for its form to show it again as it was.
+type Posted struct {
+	Action string
+	Values url.Values
+	// Files are the file fields that carried a file: a page cannot give a browser one back.
+	Files []string
+}
+
+// Keep fills the form of the refused action in with what was posted, so that staff correct
+// what was refused instead of entering everything again. The confirmation of an action that
+// cannot be undone is asked again; a file is chosen again (the field says so).
+func (p *StaffPage) Keep(lang string, in Posted) {
+	for i := range p.Actions {
+		if p.Actions[i].Name != in.Action {
+			continue
+		}
+		for j := range p.Actions[i].Fields {
+			f := &p.Actions[i].Fields[j]
+			switch v := in.Values.Get(f.Name); {
+			case f.Kind == "file":
+				if slices.Contains(in.Files, f.Name) {
+					f.Hint = T(lang, "staff.file.again")
+				}
+			case f.Kind == "checkbox":
+				if v == "true" || v == "on" {
+					f.Value = "true"
+				}
+			case f.Named != nil:
+				f.Value = f.Named.keep(in.Values)
+			default:
+				f.Value = v
+			}
+		}
+	}
 }
 
 // ErrorLink is one problem of a refused form: the field's anchor and label, and the message.
@@ -281,7 +360,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 					av.Fields = append(av.Fields, f)
 				}
 			case request.Rectification, request.Erasure, request.Restriction:
-				av.Fields = append(av.Fields, recipientsField(lang, v, field("recipients", "textarea", false)), field("correctionSummary", "textarea", false),
+				av.Fields = append(av.Fields, recipientsField(lang, v, field("recipients", "textarea", false), av.Name, byField), field("correctionSummary", "textarea", false),
 					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
 			}
 			if v.FeeAllowed {
@@ -306,8 +385,8 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 	place := func(href string) int {
 		n := 0
 		for _, a := range p.Actions {
-			for _, f := range a.Fields {
-				if "#"+a.Name+"-"+f.Name == href {
+			for _, x := range a.anchors() {
+				if x.href == href {
 					return n
 				}
 				n++
@@ -328,9 +407,9 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 // errorLink points a field error at the first form that has the field.
 func errorLink(actions []ActionView, e FieldError) ErrorLink {
 	for _, a := range actions {
-		for _, f := range a.Fields {
-			if f.Name == e.Field {
-				return ErrorLink{Href: "#" + a.Name + "-" + f.Name, Label: f.Label, Message: e.Message}
+		for _, x := range a.anchors() {
+			if x.name == e.Field {
+				return ErrorLink{Href: x.href, Label: x.label, Message: e.Message}
 			}
 		}
 	}

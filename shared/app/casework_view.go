@@ -17,6 +17,9 @@ type CaseworkView struct {
 	// case takes add_search and waive_search now.
 	AddSystems []SystemChoice
 	CanAct     bool
+	// CarryingOut: the case is decided and a carry-out task is open; its letter waits for it,
+	// so staff still see the checklist and may waive the task (waive_search).
+	CarryingOut bool
 	// Recipients are the organisations the systems holding the data name, for the notices of
 	// GDPR 19 that the decide form lists ticked (art19.go).
 	Recipients []NamedRecipient
@@ -56,6 +59,7 @@ func (s *core) caseworkView(c *request.Case) CaseworkView {
 		v.Searches = append(v.Searches, r)
 	}
 	v.CanAct = c.Status.Open() && c.Identity.Outcome == request.IdentityVerified && request.Searchable(c.Type)
+	v.CarryingOut = c.Decision != nil && c.OpenSearches(request.PhaseCarryOut) > 0
 	if v.CanAct {
 		for _, sys := range s.d.Profile.Systems {
 			if c.Search(sys.ID) == nil {

@@ -15,6 +15,9 @@ type Checklist struct {
 	// Systems are the register's systems not searched yet; CanAct says the forms are offered.
 	Systems []Option
 	CanAct  bool
+	// CanWaive says the waive form is offered: before the decision, and after it while a
+	// carry-out task is open (CarryingOut).
+	CanWaive, CarryingOut bool
 	// Open lists the open tasks, for the waive form.
 	Open []Option
 }
@@ -28,7 +31,8 @@ type ChecklistRow struct {
 // NewChecklist builds the checklist of v for the staff member whose link is tok.
 func NewChecklist(lang, tok string, v *app.StaffView) Checklist {
 	cw := v.Casework
-	c := Checklist{Token: tok, Internal: Date(cw.InternalDate, lang), CanAct: cw.CanAct}
+	c := Checklist{Token: tok, Internal: Date(cw.InternalDate, lang), CanAct: cw.CanAct,
+		CanWaive: cw.CanAct || cw.CarryingOut, CarryingOut: cw.CarryingOut}
 	for _, r := range cw.Searches {
 		row := ChecklistRow{Name: r.Name, Owners: strings.Join(r.Owners, ", "), Phase: T(lang, "search.phase."+string(r.Phase)),
 			State: T(lang, "search.state."+string(r.State)), Due: Date(r.DueDate, lang), When: DateTime(r.AnsweredAt, lang),

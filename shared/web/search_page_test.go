@@ -34,3 +34,32 @@ func TestCarryOutPageIsNotASearchPage(t *testing.T) {
 		}
 	}
 }
+
+// A decided case whose decision waits for a carry-out task still shows staff the checklist and
+// the waive form (by the system's name), in HTML and JSON; a decided case without one shows
+// neither.
+func TestDecidedCaseShowsItsOpenCarryOut(t *testing.T) {
+	t.Parallel()
+	c := &request.Case{Reference: "PL-AAAA-BBBB", Type: request.Erasure, Status: request.Decided,
+		Decision: &request.Decision{Outcome: request.Granted}}
+	row := app.SearchRow{System: "huuradministratie", Name: "Huuradministratie", Owners: []string{"huur@corp.test"},
+		Phase: request.PhaseCarryOut, State: request.TaskOpen, DueDate: civil.Date{Year: 2026, Month: 4, Day: 28}}
+	v := &app.StaffView{Case: c, Casework: app.CaseworkView{Searches: []app.SearchRow{row}, CarryingOut: true}}
+	page := renderPage(t, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil))
+	for _, want := range []string{"De beslissing is genomen. De aanvrager krijgt haar pas", `name="action" value="waive_search"`,
+		`<option value="huuradministratie">Huuradministratie</option>`} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the decided case's page lacks %q", want)
+		}
+	}
+	if strings.Contains(page, `value="add_search"`) {
+		t.Error("a decided case offers add_search")
+	}
+	if js := StaffCaseJSON(v); js["searches"] == nil {
+		t.Error("the decided case's JSON lacks the carry-out task it waits for")
+	}
+	v.Casework.CarryingOut = false
+	if page := renderPage(t, "staff_case", "nl", NewStaffPage("nl", "staff@corp.test", "tok", "", v, nil)); strings.Contains(page, "waive_search") {
+		t.Error("a decided case with nothing open offers waive_search")
+	}
+}

@@ -243,6 +243,10 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		for _, e := range v.Events {
 			p.Timeline = append(p.Timeline, timelineEntry(lang, finishedEvent(e)))
 		}
+		if v.Casework.CarryingOut {
+			// The decision waits for the carry-out tasks: staff follow and may waive them.
+			p.Checklist = NewChecklist(lang, tok, v)
+		}
 		// The letters stay listed by kind, date and channel: not to whom, which is personal.
 		for _, l := range v.Letters {
 			r := letterRow(lang, l)
@@ -491,6 +495,9 @@ func StaffCaseJSON(v *app.StaffView) map[string]any {
 			"actions": []request.Action{}, "events": events}
 		if d := c.Decision; d != nil {
 			out["outcome"] = d.Outcome
+		}
+		if v.Casework.CarryingOut {
+			addCasework(out, v) // the carry-out tasks the decision letter waits for
 		}
 		return out
 	}

@@ -87,6 +87,7 @@ func funcs(lang string, html bool) map[string]any {
 		"neg":        func(n int) int { return -n },
 		"a":          func(s string) string { return indefinite(s, lang) },
 		"via":        func(c request.Channel) string { return phrase(lang, "mail.via."+string(c)) },
+		"list":       func(items []string) string { return joinAnd(items, lang) },
 	}
 	// An action is one link, always a block of its own. In text it is written out on its own
 	// line; in HTML it is one button, with the address written out below it.
@@ -345,4 +346,19 @@ func lineSort(l string) int {
 		return item
 	}
 	return prose
+}
+
+// joinAnd lists items as a sentence does: "A", "A en B", "A, B en C" ("and" in English).
+func joinAnd(items []string, lang string) string {
+	and := " en "
+	if lang == "en" {
+		and = " and "
+	}
+	switch len(items) {
+	case 0:
+		return ""
+	case 1:
+		return items[0]
+	}
+	return strings.Join(items[:len(items)-1], ", ") + and + items[len(items)-1]
 }

@@ -156,13 +156,18 @@ func (s *Store) head(ctx context.Context, col, id string) (*firestore.DocumentRe
 	return head, &h, nil
 }
 
+// maxPrealloc is the most that reading a blob whole sets aside before its chunks are read.
+const maxPrealloc = 16 << 20
+
 // blob reads a blob whole: an ID copy, which is shown whole.
 func (s *Store) blob(ctx context.Context, col, id string) ([]byte, string, error) {
 	head, h, err := s.head(ctx, col, id)
 	if err != nil {
 		return nil, "", err
 	}
-	out := make([]byte, 0, h.Size)
+	// The head's size is a claim until the chunks bear it out (chunksOf): room for it is made
+	// up to an ID copy's bound only, so a damaged head cannot panic make or take the memory.
+	out := make([]byte, 0, min(max(h.Size, 0), maxPrealloc))
 	err = chunksOf(ctx, col, id, head, h, func(b []byte, err error) bool {
 		out = append(out, b...)
 		return true

@@ -117,7 +117,7 @@ func searchEntries(s *Searches) ([]zipEntry, []Item, []PlanSystem, error) {
 			}
 			if p := h.Preview; p != nil {
 				tables[sys.Folder] = append(tables[sys.Folder], dataTable{File: it.Names[0], Full: it.Names[p.Table],
-					Columns: p.Columns, Rows: p.Rows, Total: p.Total})
+					Columns: p.Columns, Rows: p.Rows, Total: p.Total, Width: p.Width})
 			}
 			names = append(names, it.Names...)
 			items = append(items, it)
@@ -208,7 +208,8 @@ th,td{text-align:left;vertical-align:top;padding:.3em .6em;border-bottom:1px sol
 {{range .Tables}}<div class="table"><table><caption>{{.File}}</caption>
 <thead><tr>{{range .Columns}}<th scope="col">{{.}}</th>{{end}}</tr></thead>
 <tbody>{{range .Rows}}<tr>{{range .}}<td>{{.}}</td>{{end}}</tr>{{end}}</tbody></table></div>
-{{if gt .Total (len .Rows)}}<p class="more">{{printf $.L.More (len .Rows) .Total}} <a href="{{.Full}}">{{.Full}}</a></p>{{end}}{{end}}
+{{if gt .Total (len .Rows)}}<p class="more">{{printf $.L.More (len .Rows) .Total}} <a href="{{.Full}}">{{.Full}}</a></p>{{end}}
+{{- if .Width}}<p class="more">{{printf $.L.MoreColumns (len .Columns) .Width}} <a href="{{.Full}}">{{.Full}}</a></p>{{end}}{{end}}
 {{if .Files}}<ul>{{range .Files}}<li><a href="{{.}}">{{.}}</a></li>{{end}}</ul>{{end}}
 <p><strong>{{$.L.Retention}}:</strong> {{.Retention}}</p>
 <p><strong>{{$.L.Recipients}}:</strong> {{if .Recipients}}{{.Recipients}}{{else}}{{$.L.NoRecipients}}{{end}}</p>
@@ -225,23 +226,24 @@ type overviewSystem struct {
 }
 
 // dataTable is one extract's data as the overview shows it: the start of the readable table of
-// its CSV (Full), which has Total rows.
+// its CSV (Full), which has Total rows and, when the overview leaves columns out, Width columns.
 type dataTable struct {
-	File, Full string
-	Columns    []string
-	Rows       [][]string
-	Total      int
+	File, Full   string
+	Columns      []string
+	Rows         [][]string
+	Total, Width int
 }
 
 func overviewHTML(s *Searches, pick func(Text) string, en bool, files map[string][]string, tables map[string][]dataTable) ([]byte, error) {
 	l := map[string]string{"Result": "Wat wij vonden", "Retention": "Hoe lang wij het bewaren", "Recipients": "Aan wie wij het geven",
 		"NoRecipients": "aan geen andere organisatie", "Consultations": "Wanneer medewerkers uw verzoek bekeken",
-		"NoConsultations": "Geen.", "More": "Hierboven staan de eerste %d van de %d rijen. Alle rijen staan in"}
+		"NoConsultations": "Geen.", "More": "Hierboven staan de eerste %d van de %d rijen. Alle rijen staan in",
+		"MoreColumns": "Hierboven staan de eerste %d van de %d kolommen. Alle kolommen staan in"}
 	title, intro := "Overzicht van uw gegevens", "Per systeem staat hieronder wat wij over u bewaren. De bestanden staan in de map met de naam van het systeem."
 	if en {
 		l = map[string]string{"Result": "What we found", "Retention": "How long we keep it", "Recipients": "Whom we give it to",
 			"NoRecipients": "no other organisation", "Consultations": "When staff looked at your request", "NoConsultations": "None.",
-			"More": "Above are the first %d of the %d rows. Every row is in"}
+			"More": "Above are the first %d of the %d rows. Every row is in", "MoreColumns": "Above are the first %d of the %d columns. Every column is in"}
 		title, intro = "Overview of your data", "Below, per system, is what we keep about you. The files are in the folder named after the system."
 	}
 	data := struct {

@@ -20,8 +20,16 @@ import (
 // overview says where the whole file is.
 const PreviewRows = 20
 
+// PreviewColumns is how many columns of each extract's table overzicht.html shows; the
+// overview says where the others are.
+const PreviewColumns = 20
+
 // previewCell bounds one cell of the preview, in characters.
 const previewCell = 300
+
+// previewBytes bounds the cells of a preview together: rows past it are left to the file, as
+// rows past PreviewRows are. Every extract's header is read when staff decide.
+const previewBytes = 64 << 10
 
 // maxHeader bounds a stored header when it is read back: the preview is bounded, so a header is
 // far smaller; anything larger is not a header.
@@ -48,6 +56,8 @@ type Preview struct {
 	Rows    [][]string `json:"rows"`
 	// Total is how many rows the whole table has.
 	Total int `json:"total"`
+	// Width is how many columns the whole table has, when the preview leaves some out.
+	Width int `json:"width,omitempty"`
 	// Table is the index in Files of the readable table (the CSV).
 	Table int `json:"table"`
 }
@@ -126,13 +136,23 @@ func preview(cols []string, rows [][]string) *Preview {
 		return string(r[:previewCell-1]) + "…"
 	}
 	p := &Preview{Total: len(rows)}
-	for _, c := range cols {
+	width := min(len(cols), PreviewColumns)
+	if width < len(cols) {
+		p.Width = len(cols)
+	}
+	size := 0
+	for _, c := range cols[:width] {
 		p.Columns = append(p.Columns, cut(c))
+		size += len(p.Columns[len(p.Columns)-1])
 	}
 	for _, row := range rows[:min(len(rows), PreviewRows)] {
-		out := make([]string, len(row))
-		for i, v := range row {
-			out[i] = cut(v)
+		out := make([]string, min(len(row), width))
+		for i := range out {
+			out[i] = cut(row[i])
+			size += len(out[i])
+		}
+		if size > previewBytes && len(p.Rows) > 0 {
+			break
 		}
 		p.Rows = append(p.Rows, out)
 	}

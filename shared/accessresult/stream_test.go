@@ -246,3 +246,59 @@ func mustRead(t *testing.T, name string) []byte {
 	}
 	return b
 }
+
+// wideCSV is a CSV extract of cols columns and rows rows, one cell of each row filled.
+func wideCSV(cols, rows int) string {
+	var b strings.Builder
+	for i := range cols {
+		if i > 0 {
+			b.WriteByte(';')
+		}
+		fmt.Fprintf(&b, "k%x", i)
+	}
+	b.WriteByte('\n')
+	for range rows {
+		b.WriteString("x" + strings.Repeat(";", cols-1) + "\n")
+	}
+	return b.String()
+}
+
+// TestWideExtractsPreviewBounded: an extract of very many columns, or of long cells, is
+// accepted at upload and its stored header (the overview's preview) stays small, so the
+// decision that reads every extract's header neither fails on it (a header over maxHeader is
+// no header) nor holds megabytes per extract; the overview says where the columns it leaves
+// out are.
+func TestWideExtractsPreviewBounded(t *testing.T) {
+	t.Parallel()
+	long := strings.Repeat("é", previewCell)
+	cells := make([]string, 60)
+	for i := range cells {
+		cells[i] = fmt.Sprint(i) + long
+	}
+	longCells := strings.Join(cells, ";") + "\n" + strings.Repeat(strings.Join(cells, ";")+"\n", PreviewRows)
+	for name, data := range map[string]string{"150 000 columns": wideCSV(150_000, PreviewRows+1), "long cells": longCells} {
+		p := prepare(t, data, "nl", false)
+		var b bytes.Buffer
+		if _, err := p.WriteTo(&b); err != nil {
+			t.Fatal(err)
+		}
+		h, err := ReadExtractHeader(&b)
+		if err != nil {
+			t.Fatalf("%s: the stored header does not read back: %v", name, err)
+		}
+		if js, _ := json.Marshal(h); len(js) > 2*previewBytes {
+			t.Errorf("%s: the stored header holds %d bytes, want at most about %d", name, len(js), previewBytes)
+		}
+		if len(h.Preview.Columns) > PreviewColumns || h.Preview.Width != len(strings.Split(data[:strings.IndexByte(data, '\n')], ";")) {
+			t.Errorf("%s: preview of %d columns of %d, want at most %d and the whole width", name, len(h.Preview.Columns), h.Preview.Width, PreviewColumns)
+		}
+	}
+	st := storedExtracts{}
+	f := st.put(t, "k1", prepare(t, wideCSV(PreviewColumns+5, 2), "nl", false))
+	f.Name = "breed.csv"
+	_, zf := unzip(t, streamed(t, &Searches{Lang: "nl", Systems: []SystemPart{{Folder: "huur", Name: Text{NL: "Huur"}, Result: "found", Files: []PartFile{f}}}}, st))
+	page := string(zf[FileOverview].data)
+	if want := fmt.Sprintf(`Hierboven staan de eerste %d van de %d kolommen. Alle kolommen staan in <a href="huur/01-breed.csv">`, PreviewColumns, PreviewColumns+5); !strings.Contains(page, want) {
+		t.Errorf("overzicht.html does not say where the other columns are (%s)", want)
+	}
+}

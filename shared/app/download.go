@@ -27,12 +27,12 @@ type Download struct {
 	label string
 }
 
-// DownloadsPerDay bounds how often an access package is downloaded: as often a day, counted
-// from when it was stored, with what a day leaves unused kept for the next. Each download is an
-// event in the case's document, which Firestore bounds at 1 MiB (a case grown to it takes no
-// change any more, not even the package's deletion at the end of its term), and holds an
-// instance's connection while the package streams; a link posted over and over by a script, or
-// shared, gets 429 with Retry-After instead.
+// DownloadsPerDay bounds how often a case's access package is downloaded in a day (UTC), on
+// every instance alike (CaseStore.Count). Each download is an event in the case's document,
+// which Firestore bounds at 1 MiB (a case grown to it takes no change any more, not even the
+// package's deletion at the end of its term), and holds an instance's connection while the
+// package streams (up to 600 s); a link posted over and over by a script, or shared, gets 429
+// with Retry-After instead.
 const DownloadsPerDay = 10
 
 // OpenDownload opens the access package of case ref while its link is valid, and logs the
@@ -42,14 +42,13 @@ func (s *Intake) OpenDownload(ctx context.Context, ref string) (*Download, error
 		return nil, errors.New("app: DownloadResult needs a Sealer")
 	}
 	now := s.d.Clock()
+	limit := Limit{Key: "download-" + s.pseudonym(ref), Max: DownloadsPerDay, Window: 24 * time.Hour}
+	if err := s.d.Cases.Count(ctx, []Limit{limit}, now); err != nil {
+		return nil, err
+	}
 	c, err := s.update(ctx, ref, func(c *request.Case) (Change, error) {
 		if c.Result == nil || !now.Before(c.Result.ExpiresAt) {
 			return Change{}, ErrNotFound
-		}
-		days := 1 + int(max(0, now.Sub(c.Result.StoredAt))/(24*time.Hour))
-		if c.Result.Downloads >= days*DownloadsPerDay {
-			next := c.Result.StoredAt.Add(time.Duration(c.Result.Downloads/DownloadsPerDay) * 24 * time.Hour)
-			return Change{}, &RateLimitedError{RetryAfter: max(time.Second, next.Sub(now))}
 		}
 		c.Result.Downloads++
 		return Change{Events: []request.Event{{At: now, Actor: "requester", Action: request.ActResultDownloaded}}}, nil

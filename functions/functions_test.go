@@ -663,6 +663,17 @@ func TestDecisionDownloadAndThirdPartyOverHTTP(t *testing.T) {
 	if n := downloads(); n != 1 {
 		t.Errorf("a download recorded %d downloads, want 1", n)
 	}
+	// Posted over and over (a script, a shared link), it stops at the day's downloads: 429 with
+	// Retry-After, nothing recorded (docs/security.md).
+	for range app.DownloadsPerDay - 1 {
+		dl()
+	}
+	if resp, _ := dl(); resp.StatusCode != 429 || resp.Header.Get("Retry-After") == "" {
+		t.Errorf("download %d of the day: %d, Retry-After %q; want 429 with Retry-After", app.DownloadsPerDay+1, resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if n := downloads(); n != app.DownloadsPerDay {
+		t.Errorf("%d downloads recorded, want %d", n, app.DownloadsPerDay)
+	}
 	e.Clock.Add(15 * 24 * time.Hour)
 	resp, page = e.do(t, "GET", "/DownloadResult?"+u.RawQuery, "", nil, nil)
 	if resp.StatusCode != 403 || !strings.Contains(page, "verlopen") {

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -22,6 +23,12 @@ const MaxResultSize = 5 << 20
 // keeps the recursive decoder's stack small.
 const maxDepth = 64
 
+// MaxCells bounds the cells of the table a result file or an extract makes, and the values of
+// a JSON file: what reading one costs grows with its cells (a few hundred bytes each, as rows,
+// the readable table and JSON), which its size alone does not bound. A file past it is
+// ErrTooLarge, found before its table is made.
+const MaxCells = 500_000
+
 // Sentinel errors, wrapped with detail. The detail names lines, columns and
 // offsets only, never cell contents: the contents are personal data and errors
 // end up in logs.
@@ -29,6 +36,8 @@ var (
 	ErrTooLarge    = errors.New("accessresult: result file too large")
 	ErrUnsupported = errors.New("accessresult: result file is neither JSON nor CSV")
 	ErrInvalid     = errors.New("accessresult: result file is invalid")
+	// ErrTooManyCells is ErrTooLarge for a file whose table would pass MaxCells.
+	ErrTooManyCells = fmt.Errorf("%w: more than %d cells", ErrTooLarge, MaxCells)
 )
 
 // Formats of an uploaded result.
@@ -146,17 +155,23 @@ func parseJSON(data []byte) (*Result, error) {
 		}
 	}
 	root, err := (&jsonReader{b: data}).value(0)
-	if err != nil {
+	switch {
+	case errors.Is(err, errTooMany):
+		return nil, fmt.Errorf("%w (JSON values)", ErrTooManyCells)
+	case err != nil:
 		return nil, fmt.Errorf("%w: JSON nested deeper than %d levels", ErrInvalid, maxDepth)
 	}
-	cols, rows := tabulate(root)
+	cols, rows, err := tabulate(root)
+	if err != nil {
+		return nil, err
+	}
 	if len(cols) == 0 || len(rows) == 0 {
 		return nil, fmt.Errorf("%w: the JSON holds no data", ErrInvalid)
 	}
 	return &Result{Format: FormatJSON, Columns: cols, Rows: rows, JSON: plain(root)}, nil
 }
 
-var errTooDeep = errors.New("too deep")
+var errTooDeep, errTooMany = errors.New("too deep"), errors.New("too many values")
 
 // object keeps the keys in document order: staff order their export the way
 // they read it, and the CSV columns should follow.
@@ -172,6 +187,7 @@ type object struct {
 type jsonReader struct {
 	b []byte
 	i int
+	n int // values read, at most MaxCells
 }
 
 func (r *jsonReader) space() {
@@ -186,6 +202,9 @@ func (r *jsonReader) space() {
 }
 
 func (r *jsonReader) value(depth int) (any, error) {
+	if r.n++; r.n > MaxCells {
+		return nil, errTooMany
+	}
 	r.space()
 	switch c := r.b[r.i]; c {
 	case '{', '[':
@@ -299,8 +318,10 @@ func plain(v any) any {
 const valueColumn = "value"
 
 // tabulate flattens the root into rows, with columns in order of first
-// appearance; a row lacking a column gets an empty cell.
-func tabulate(root any) ([]string, [][]string) {
+// appearance; a row lacking a column gets an empty cell. A table of more than
+// MaxCells cells (objects that each have keys of their own) is ErrTooLarge,
+// found before it is made.
+func tabulate(root any) ([]string, [][]string, error) {
 	var elems []any
 	if a, ok := root.([]any); ok {
 		elems = a
@@ -321,6 +342,9 @@ func tabulate(root any) ([]string, [][]string) {
 		// CSV keeps one row per element of the JSON.
 		rows = append(rows, r.cells)
 	}
+	if len(cols) > 0 && len(rows) > MaxCells/len(cols) {
+		return nil, nil, fmt.Errorf("%w: a table of %d rows and %d columns", ErrTooManyCells, len(rows), len(cols))
+	}
 	out := make([][]string, len(rows))
 	for i, cells := range rows {
 		out[i] = make([]string, len(cols))
@@ -328,7 +352,7 @@ func tabulate(root any) ([]string, [][]string) {
 			out[i][j] = c
 		}
 	}
-	return cols, out
+	return cols, out, nil
 }
 
 // row collects one flattened element; index and cols are shared by all rows.
@@ -428,8 +452,11 @@ func parseCSV(body []byte) (*Result, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(body))
 	cr.Comma = comma
-	records, err := cr.ReadAll()
+	records, err := readRecords(cr)
 	if err != nil {
+		if errors.Is(err, ErrTooLarge) {
+			return nil, err
+		}
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
 			if errors.Is(pe.Err, csv.ErrFieldCount) {
@@ -555,4 +582,23 @@ func emptyColumn(data [][]string, i int) bool {
 		}
 	}
 	return true
+}
+
+// readRecords is ReadAll that stops past MaxCells cells, with ErrTooLarge.
+func readRecords(cr *csv.Reader) ([][]string, error) {
+	var records [][]string
+	cells := 0
+	for {
+		rec, err := cr.Read()
+		switch {
+		case errors.Is(err, io.EOF):
+			return records, nil
+		case err != nil:
+			return nil, err
+		}
+		if cells += max(1, len(rec)); cells > MaxCells {
+			return nil, fmt.Errorf("%w (CSV)", ErrTooManyCells)
+		}
+		records = append(records, rec)
+	}
 }

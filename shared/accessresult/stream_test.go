@@ -247,8 +247,8 @@ func mustRead(t *testing.T, name string) []byte {
 	return b
 }
 
-// wideCSV is a CSV extract of cols columns and rows rows, one cell of each row filled.
-func wideCSV(cols, rows int) string {
+// wideCSV is a CSV extract of cols columns and rows rows, every cell holding cell.
+func wideCSV(cols, rows int, cell string) string {
 	var b strings.Builder
 	for i := range cols {
 		if i > 0 {
@@ -257,8 +257,9 @@ func wideCSV(cols, rows int) string {
 		fmt.Fprintf(&b, "k%x", i)
 	}
 	b.WriteByte('\n')
+	line := strings.Repeat(cell+";", cols-1) + cell + "\n"
 	for range rows {
-		b.WriteString("x" + strings.Repeat(";", cols-1) + "\n")
+		b.WriteString(line)
 	}
 	return b.String()
 }
@@ -276,7 +277,7 @@ func TestWideExtractsPreviewBounded(t *testing.T) {
 		cells[i] = fmt.Sprint(i) + long
 	}
 	longCells := strings.Join(cells, ";") + "\n" + strings.Repeat(strings.Join(cells, ";")+"\n", PreviewRows)
-	for name, data := range map[string]string{"150 000 columns": wideCSV(150_000, PreviewRows+1), "long cells": longCells} {
+	for name, data := range map[string]string{"1 000 columns of 300 characters": wideCSV(1000, PreviewRows+1, strings.Repeat("x", previewCell)), "long cells": longCells} {
 		p := prepare(t, data, "nl", false)
 		var b bytes.Buffer
 		if _, err := p.WriteTo(&b); err != nil {
@@ -294,7 +295,7 @@ func TestWideExtractsPreviewBounded(t *testing.T) {
 		}
 	}
 	st := storedExtracts{}
-	f := st.put(t, "k1", prepare(t, wideCSV(PreviewColumns+5, 2), "nl", false))
+	f := st.put(t, "k1", prepare(t, wideCSV(PreviewColumns+5, 2, "x"), "nl", false))
 	f.Name = "breed.csv"
 	_, zf := unzip(t, streamed(t, &Searches{Lang: "nl", Systems: []SystemPart{{Folder: "huur", Name: Text{NL: "Huur"}, Result: "found", Files: []PartFile{f}}}}, st))
 	page := string(zf[FileOverview].data)

@@ -11,6 +11,7 @@ import (
 
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/deadline"
+	"github.com/privacyloket/privacyloket/shared/idcheck"
 	"github.com/privacyloket/privacyloket/shared/letter"
 	"github.com/privacyloket/privacyloket/shared/linktoken"
 	"github.com/privacyloket/privacyloket/shared/outbox"
@@ -168,9 +169,16 @@ func (s *Casework) prepareDecision(ctx context.Context, c *request.Case, events 
 	var res *accessresult.Result
 	var err error
 	if len(in.ResultFile) > 0 { // beside the search extracts, staff's own result file is optional
-		res, err = accessresult.Parse(in.ResultFile)
+		err = readTable(ctx, func() (err error) {
+			res, err = accessresult.Parse(in.ResultFile)
+			return err
+		})
 	}
 	switch {
+	case errors.Is(err, idcheck.ErrBusy):
+		return nil, err
+	case errors.Is(err, accessresult.ErrTooManyCells):
+		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "too_many_cells"}}}
 	case errors.Is(err, accessresult.ErrTooLarge):
 		return nil, &ValidationError{Fields: []request.FieldError{{Field: "resultFile", Code: "too_long"}}}
 	case err != nil:

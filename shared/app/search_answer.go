@@ -315,10 +315,17 @@ func (s *Casework) storeExtract(ctx context.Context, c *request.Case, a SearchAn
 	default:
 		// A portability answer gives each system's data as JSON and as CSV (GDPR 20).
 		var err error
-		prep, err = accessresult.PrepareExtract(a.Extract, c.Lang, c.Type == request.Portability)
+		err = readTable(ctx, func() (err error) {
+			prep, err = accessresult.PrepareExtract(a.Extract, c.Lang, c.Type == request.Portability)
+			return err
+		})
 		switch {
+		case errors.Is(err, accessresult.ErrTooManyCells):
+			return nil, refuse("too_many_cells")
 		case errors.Is(err, accessresult.ErrTooLarge):
 			return nil, refuse("too_long")
+		case errors.Is(err, idcheck.ErrBusy):
+			return nil, err
 		case err != nil:
 			return nil, refuse("result_file")
 		}

@@ -48,7 +48,7 @@ func TestRefusedFormsKeepWhatWasPosted(t *testing.T) {
 	if len(verified.Searches) < 2 {
 		t.Fatalf("the case has %d search tasks, want two or more", len(verified.Searches))
 	}
-	second := verified.Searches[1] // not the one the waive form opens on
+	second := verified.Searches[1]    // not the one the waive form opens on
 	long := strings.Repeat("é", 2600) // 2600 characters (the browser's limit lets it by), 5200 bytes
 	k := s.Kit(t, fnlist.StaffCase, fnkit.Options{})
 	for _, tc := range []struct {

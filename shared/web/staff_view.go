@@ -313,7 +313,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 					av.Fields = append(av.Fields, f)
 				}
 			case request.Rectification, request.Erasure, request.Restriction:
-				av.Fields = append(av.Fields, recipientsField(lang, v, field("recipients", "textarea", false), av.Name, nil), field("correctionSummary", "textarea", false),
+				av.Fields = append(av.Fields, recipientsField(lang, v, field("recipients", "textarea", false), av.Name), field("correctionSummary", "textarea", false),
 					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
 			}
 			if v.FeeAllowed {

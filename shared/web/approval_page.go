@@ -26,7 +26,8 @@ func NewApprovalPage(lang, tok string, v *app.ApprovalView, errs []FieldError) A
 	p := ApprovalPage{Token: tok, Reference: c.Reference, Type: string(c.Type), Received: Date(c.Received, lang), Due: Date(c.DueDate, lang),
 		Internal: Date(v.Casework.InternalDate, lang), Subject: c.Subject.Name, Judged: v.Judged, Own: v.Own, Errors: errs,
 		Checklist: NewChecklist(lang, "", v.StaffView)}
-	p.Checklist.CanAct = false // the approver judges the decision; the searches are the author's
+	// The approver judges the decision; the searches are the author's.
+	p.Checklist.CanAct, p.Checklist.Waive, p.Checklist.Add = false, nil, nil
 	if a := v.Draft; a != nil {
 		p.DraftedBy, p.DraftedAt = a.Draft.DecidedBy, DateTime(a.DraftedAt, lang)
 		p.Outcome, p.Ground, p.Motivation = string(a.Draft.Outcome), string(a.Draft.Ground), a.Draft.Motivation

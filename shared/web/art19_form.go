@@ -37,8 +37,9 @@ type AddressInput struct {
 func (in AddressInput) Aria() template.HTMLAttr { return aria(in.ID, true, in.Error != "") }
 
 // recipientsField is the decide form's recipients field f with the recipients the systems of v
-// name above it; when they name none, f as it is. errs are a refused post's messages by field.
-func recipientsField(lang string, v *app.StaffView, f ActionField, form string, errs map[string]string) ActionField {
+// name above it; when they name none, f as it is. A refusal is set at its input later
+// (StaffPage.refuse).
+func recipientsField(lang string, v *app.StaffView, f ActionField, form string) ActionField {
 	named := v.Casework.Recipients
 	if len(named) == 0 {
 		return f
@@ -48,9 +49,8 @@ func recipientsField(lang string, v *app.StaffView, f ActionField, form string, 
 	for _, r := range named {
 		by := fmt.Sprintf(T(lang, "art19.named_by"), strings.Join(r.Systems, ", "))
 		if !r.Reachable() {
-			name := app.AddressField(r.Key)
 			f.Named.Addresses = append(f.Named.Addresses, AddressInput{ID: fmt.Sprintf("%s-recipientAddresses-%d", form, len(f.Named.Addresses)),
-				Name: name, Label: fmt.Sprintf(T(lang, "art19.address"), r.Name) + " (" + by + ")", Hint: T(lang, "art19.address.hint"), Error: errs[name]})
+				Name: app.AddressField(r.Key), Label: fmt.Sprintf(T(lang, "art19.address"), r.Name) + " (" + by + ")", Hint: T(lang, "art19.address.hint")})
 			continue
 		}
 		label := r.Name

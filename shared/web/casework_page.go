@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/app"
+	"github.com/privacyloket/privacyloket/shared/request"
 )
 
 // Checklist is the search tasks on the staff page (docs/contract.md §3): system, owners, phase,
@@ -20,6 +21,9 @@ type Checklist struct {
 	CanWaive, CarryingOut bool
 	// Open lists the open tasks, for the waive form.
 	Open []Option
+	// Waive and Add are the forms of waive_search (CanWaive, a task open) and add_search
+	// (CanAct).
+	Waive, Add *ActionView
 }
 
 // ChecklistRow is one task as the page shows it.
@@ -51,5 +55,29 @@ func NewChecklist(lang, tok string, v *app.StaffView) Checklist {
 	for _, s := range cw.AddSystems {
 		c.Systems = append(c.Systems, Option{s.ID, s.Name})
 	}
+	c.forms(lang)
 	return c
+}
+
+// forms sets the forms of waive_search and add_search that the checklist offers.
+func (c *Checklist) forms(lang string) {
+	form := func(a request.Action, help string, fields ...ActionField) *ActionView {
+		return &ActionView{Name: string(a), Title: T(lang, "act."+string(a)), Help: help, Token: c.Token, Req: T(lang, "required"), Fields: fields}
+	}
+	if c.CanWaive && len(c.Open) > 0 {
+		c.Waive = form(app.ActWaiveSearch, "",
+			ActionField{Name: "system", Label: T(lang, "search.col.system"), Kind: "select", Required: true, Options: c.Open},
+			ActionField{Name: "reason", Label: T(lang, "field.reason"), Kind: "textarea", Required: true})
+	}
+	if !c.CanAct {
+		return
+	}
+	var fields []ActionField
+	if len(c.Systems) > 0 {
+		fields = append(fields, ActionField{Name: "system", Label: T(lang, "search.add.register"), Kind: "select",
+			Options: append([]Option{{"", T(lang, "search.add.other")}}, c.Systems...)})
+	}
+	c.Add = form(app.ActAddSearch, T(lang, "search.add.help"), append(fields,
+		ActionField{Name: "systemName", Label: T(lang, "field.systemName"), Kind: "text", Max: 200},
+		ActionField{Name: "ownerEmail", Label: T(lang, "field.ownerEmail"), Kind: "email"})...)
 }

@@ -46,6 +46,9 @@ type StaffPage struct {
 	Done []string
 	// Team is the handler and the forms of assign and note (team_page.go).
 	Team TeamBox
+	// refusals are the field errors of a refused post, placed again when Keep learns which
+	// form was posted.
+	refusals []FieldError
 }
 
 // SetDone tells the page that action was just done on its case (the redirect after a post
@@ -119,23 +122,6 @@ func (a ActionView) HasError() bool {
 	return false
 }
 
-// anchor is one input of a form for the error summary: where it is, its name and its label.
-type anchor struct{ href, name, label string }
-
-// anchors are the form's inputs that a refusal can name, in the order the page shows them.
-func (a ActionView) anchors() []anchor {
-	var out []anchor
-	for _, f := range a.Fields {
-		if f.Named != nil {
-			for _, in := range f.Named.Addresses {
-				out = append(out, anchor{"#" + in.ID, in.Name, in.Label})
-			}
-		}
-		out = append(out, anchor{"#" + a.Name + "-" + f.Name, f.Name, f.Label})
-	}
-	return out
-}
-
 // ActionField is one input of an action form.
 type ActionField struct {
 	Name, Label, Kind, Error string
@@ -145,6 +131,8 @@ type ActionField struct {
 	Value string
 	// Hint is said beside the field: that a file must be chosen again after a refusal.
 	Hint string
+	// Max bounds a text input's length (0: unbounded; a textarea takes 5000).
+	Max int
 	// Named lists, above the decide form's recipients, those the systems name (art19_form.go).
 	Named *NamedRecipients
 }
@@ -168,42 +156,6 @@ func aria(id string, hint, refused bool) template.HTMLAttr {
 		out += ` aria-describedby="` + template.HTMLEscapeString(strings.Join(by, " ")) + `"`
 	}
 	return template.HTMLAttr(out)
-}
-
-// Posted is a refused action as the browser sent it, for its form to show it again as it was.
-type Posted struct {
-	Action string
-	Values url.Values
-	// Files are the file fields that carried a file: a page cannot give a browser one back.
-	Files []string
-}
-
-// Keep fills the form of the refused action in with what was posted, so that staff correct
-// what was refused instead of entering everything again. The confirmation of an action that
-// cannot be undone is asked again; a file is chosen again (the field says so).
-func (p *StaffPage) Keep(lang string, in Posted) {
-	for i := range p.Actions {
-		if p.Actions[i].Name != in.Action {
-			continue
-		}
-		for j := range p.Actions[i].Fields {
-			f := &p.Actions[i].Fields[j]
-			switch v := in.Values.Get(f.Name); {
-			case f.Kind == "file":
-				if slices.Contains(in.Files, f.Name) {
-					f.Hint = T(lang, "staff.file.again")
-				}
-			case f.Kind == "checkbox":
-				if v == "true" || v == "on" {
-					f.Value = "true"
-				}
-			case f.Named != nil:
-				f.Value = f.Named.keep(in.Values)
-			default:
-				f.Value = v
-			}
-		}
-	}
 }
 
 // ErrorLink is one problem of a refused form: the field's anchor and label, and the message.
@@ -254,6 +206,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 			p.Letters = append(p.Letters, r)
 		}
 		p.links(tok)
+		p.refuse("", errs)
 		return p
 	}
 	c := v.Case
@@ -277,14 +230,10 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		p.CopyURL = copyURL
 		p.CopyIsImage = c.Identity.CopyKind != string(idcheck.KindPDF)
 	}
-	byField := map[string]string{}
-	for _, e := range errs {
-		byField[e.Field] = e.Message
-	}
 	for _, a := range v.Actions {
 		av := ActionView{Name: string(a), Title: t("act." + string(a)), Help: Optional(lang, "help."+string(a)), Token: tok, Req: t("required")}
 		field := func(name, kind string, required bool, opts ...Option) ActionField {
-			return ActionField{Name: name, Label: t("field." + name), Kind: kind, Required: required, Options: opts, Error: byField[name]}
+			return ActionField{Name: name, Label: t("field." + name), Kind: kind, Required: required, Options: opts}
 		}
 		switch a {
 		case request.ActVerifyIdentity:
@@ -364,7 +313,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 					av.Fields = append(av.Fields, f)
 				}
 			case request.Rectification, request.Erasure, request.Restriction:
-				av.Fields = append(av.Fields, recipientsField(lang, v, field("recipients", "textarea", false), av.Name, byField), field("correctionSummary", "textarea", false),
+				av.Fields = append(av.Fields, recipientsField(lang, v, field("recipients", "textarea", false), av.Name), field("correctionSummary", "textarea", false),
 					field("recipientsNote", "textarea", false), field("noRecipients", "checkbox", false))
 			}
 			if v.FeeAllowed {
@@ -382,23 +331,7 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		}
 		p.Actions = append(p.Actions, av)
 	}
-	for _, e := range errs {
-		p.Errors = append(p.Errors, errorLink(p.Actions, e))
-	}
-	// In the order of the forms, so that the list reads down the page.
-	place := func(href string) int {
-		n := 0
-		for _, a := range p.Actions {
-			for _, x := range a.anchors() {
-				if x.href == href {
-					return n
-				}
-				n++
-			}
-		}
-		return n
-	}
-	slices.SortStableFunc(p.Errors, func(a, b ErrorLink) int { return place(a.Href) - place(b.Href) })
+	p.refuse("", errs)
 	for _, e := range v.Events {
 		p.Timeline = append(p.Timeline, timelineEntry(lang, e))
 	}
@@ -406,18 +339,6 @@ func NewStaffPage(lang, staff, tok, copyURL string, v *app.StaffView, errs []Fie
 		p.Letters = append(p.Letters, letterRow(lang, l))
 	}
 	return p
-}
-
-// errorLink points a field error at the first form that has the field.
-func errorLink(actions []ActionView, e FieldError) ErrorLink {
-	for _, a := range actions {
-		for _, x := range a.anchors() {
-			if x.name == e.Field {
-				return ErrorLink{Href: x.href, Label: x.label, Message: e.Message}
-			}
-		}
-	}
-	return ErrorLink{Label: e.Field, Message: e.Message}
 }
 
 // timelineEntry says what an event means. The requester, the system and a third party are

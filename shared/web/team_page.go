@@ -12,6 +12,8 @@ type TeamBox struct {
 	Outcome, Ground, Motivation, DraftedBy, DraftedAt string
 	Holders                                           []Option
 	CanAct                                            bool
+	// Assign and Note are the team's forms, when CanAct.
+	Assign, Note *ActionView
 }
 
 // NewTeamBox builds the team's part of v for the staff member whose link is tok.
@@ -24,6 +26,13 @@ func NewTeamBox(lang, tok string, v *app.StaffView) TeamBox {
 	}
 	for _, h := range t.Holders {
 		b.Holders = append(b.Holders, Option{h, h})
+	}
+	if b.CanAct {
+		// The select opens on the handler now: assigning someone else is a choice.
+		b.Assign = &ActionView{Name: string(app.ActAssign), Title: T(lang, "act.assign"), Token: tok, Req: T(lang, "required"),
+			Fields: []ActionField{{Name: "to", Label: T(lang, "field.to"), Kind: "select", Required: true, Options: b.Holders, Value: b.Handler}}}
+		b.Note = &ActionView{Name: string(app.ActNote), Title: T(lang, "act.note"), Help: T(lang, "team.note.help"), Token: tok, Req: T(lang, "required"),
+			Fields: []ActionField{{Name: "text", Label: T(lang, "field.text"), Kind: "textarea", Required: true}}}
 	}
 	return b
 }

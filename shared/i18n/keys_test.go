@@ -39,7 +39,7 @@ var families = []struct {
 	{"tp.answer.", request.Strings([]request.ThirdPartyAnswer{request.ThirdPartyAgrees, request.ThirdPartyObjects, request.ThirdPartySilent})},
 	{"act.", request.Strings(request.StaffActions)},
 	{"act.", []string{"add_search", "waive_search"}}, // the checklist's forms (shared/web/casework_page.go)
-	{"event.", request.Strings(request.Recorded)}, // the audit trail on the staff page and the paper result
+	{"event.", request.Strings(request.Recorded)},    // the audit trail on the staff page and the paper result
 	{"help.", request.Strings(request.StaffActions)},
 	{"letter.", request.Strings(letter.Kinds())}, // letter names on the status and staff pages
 	{"sent.", request.Strings([]outbox.Status{outbox.Pending, outbox.Sending, outbox.Sent, outbox.Failed, outbox.ToPost, outbox.Posted})},

@@ -20,6 +20,8 @@ var tricky = []string{
 	`[{"a":1,"a":2,"b":{"a":3}}]`,
 	`{"k":"\u0000 nul escaped is fine"}`,
 	`{"long":123456789012345678901234567890.123456789e-10}`,
+	`{"k1":1,"k2":2,"k3":3,"k4":4,"k5":5,"k6":6,"k7":7,"k8":8,"k9":9,"k1":10,"k3":{"a":1,"b":2,"a":3}}`,
+	"[\"\\b\\f\\u007f\\u0080 \u007f\\u2028\\u2029\\ud800x\\\\\\\"\\/\"]",
 }
 
 func TestJSONReaderMatchesEncodingJSON(t *testing.T) {

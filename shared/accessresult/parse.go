@@ -11,7 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"strconv"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -94,11 +94,13 @@ var signatures = []struct {
 // dropped: Excel writes them for formatted but empty cells. Staff must save
 // as "CSV UTF-8"; other encodings are refused rather than guessed.
 func Parse(data []byte) (*Result, error) {
-	return parseUpTo(data, MaxResultSize)
+	return parseUpTo(data, MaxResultSize, true)
 }
 
-// parseUpTo is Parse for a file of at most max bytes.
-func parseUpTo(data []byte, max int) (*Result, error) {
+// parseUpTo is Parse for a file of at most max bytes. Without keepJSON the result's JSON is
+// left nil: PrepareExtract writes the JSON from the file itself, element by element, rather
+// than hold the whole tree beside the table.
+func parseUpTo(data []byte, max int, keepJSON bool) (*Result, error) {
 	if len(data) > max {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), max)
 	}
@@ -107,8 +109,7 @@ func parseUpTo(data []byte, max int) (*Result, error) {
 			return nil, fmt.Errorf("%w: %s", ErrUnsupported, s.what)
 		}
 	}
-	body := bytes.TrimPrefix(data, utf8BOM)
-	trimmed := bytes.TrimSpace(body)
+	body, trimmed := bodyOf(data)
 	switch {
 	case len(trimmed) == 0:
 		return nil, fmt.Errorf("%w: empty file", ErrUnsupported)
@@ -117,11 +118,17 @@ func parseUpTo(data []byte, max int) (*Result, error) {
 	case trimmed[0] == '<':
 		return nil, fmt.Errorf("%w: HTML or XML", ErrUnsupported)
 	case trimmed[0] == '{' || trimmed[0] == '[':
-		return parseJSON(trimmed)
+		return parseJSON(trimmed, keepJSON)
 	case json.Valid(trimmed):
 		return nil, fmt.Errorf("%w: JSON must be an object or an array", ErrInvalid)
 	}
-	return parseCSV(body)
+	return parseCSV(body, keepJSON)
+}
+
+// bodyOf is the file without its byte-order mark, and that without the white space around it.
+func bodyOf(data []byte) (body, trimmed []byte) {
+	body = bytes.TrimPrefix(data, utf8BOM)
+	return body, bytes.TrimSpace(body)
 }
 
 // binary reports control bytes that text never holds. Non-UTF-8 text (a
@@ -136,7 +143,7 @@ func binary(b []byte) bool {
 	return false
 }
 
-func parseJSON(data []byte) (*Result, error) {
+func parseJSON(data []byte, keepJSON bool) (*Result, error) {
 	if !utf8.Valid(data) {
 		// encoding/json would silently replace the bad bytes with U+FFFD.
 		return nil, fmt.Errorf("%w: JSON is not valid UTF-8", ErrInvalid)
@@ -154,30 +161,116 @@ func parseJSON(data []byte) (*Result, error) {
 			return nil, fmt.Errorf("%w: JSON syntax error at byte %d", ErrInvalid, syn.Offset)
 		}
 	}
-	root, err := (&jsonReader{b: data}).value(0)
+	t := newTable(elementCount(data))
+	var elems []any
+	array, err := elements(data, func(e any) {
+		t.add(e)
+		if keepJSON {
+			elems = append(elems, plain(e))
+		}
+	})
 	switch {
 	case errors.Is(err, errTooMany):
 		return nil, fmt.Errorf("%w (JSON values)", ErrTooManyCells)
 	case err != nil:
 		return nil, fmt.Errorf("%w: JSON nested deeper than %d levels", ErrInvalid, maxDepth)
 	}
-	cols, rows, err := tabulate(root)
+	cols, rows, err := t.fill()
 	if err != nil {
 		return nil, err
 	}
 	if len(cols) == 0 || len(rows) == 0 {
 		return nil, fmt.Errorf("%w: the JSON holds no data", ErrInvalid)
 	}
-	return &Result{Format: FormatJSON, Columns: cols, Rows: rows, JSON: plain(root)}, nil
+	r := &Result{Format: FormatJSON, Columns: cols, Rows: rows}
+	switch {
+	case !keepJSON:
+	case array:
+		r.JSON = elems
+	default:
+		r.JSON = elems[0]
+	}
+	return r, nil
+}
+
+// elements reads JSON that encoding/json has validated and gives f, in turn, each element of
+// its root array as an ordered tree, or the root itself when it is an object; only one element's
+// tree is held at a time. It reports whether the root is an array.
+func elements(data []byte, f func(any)) (array bool, err error) {
+	r := &jsonReader{b: data}
+	r.space()
+	if r.b[r.i] != '[' {
+		v, err := r.value(0)
+		if err != nil {
+			return false, err
+		}
+		f(v)
+		return false, nil
+	}
+	r.n++ // the array is a value too
+	r.i++
+	for {
+		r.space()
+		if r.b[r.i] == ']' {
+			return true, nil
+		}
+		if r.b[r.i] == ',' {
+			r.i++
+		}
+		v, err := r.value(1)
+		if err != nil {
+			return true, err
+		}
+		f(v)
+	}
 }
 
 var errTooDeep, errTooMany = errors.New("too deep"), errors.New("too many values")
 
 // object keeps the keys in document order: staff order their export the way
-// they read it, and the CSV columns should follow.
+// they read it, and the CSV columns should follow. vals[i] is the value of keys[i].
 type object struct {
 	keys []string
-	vals map[string]any
+	vals []any
+}
+
+// dedupe keeps each key once, where it first appears, with the value it was given last, as
+// encoding/json does. Most objects have no key twice, which is found without a map.
+func (o *object) dedupe() {
+	if len(o.keys) < 2 {
+		return
+	}
+	if !o.hasDuplicate() {
+		return
+	}
+	at := map[string]int{}
+	keys, vals := o.keys[:0], o.vals[:0]
+	for i, k := range o.keys {
+		v := o.vals[i]
+		if j, dup := at[k]; dup {
+			vals[j] = v
+			continue
+		}
+		at[k] = len(keys)
+		keys, vals = append(keys, k), append(vals, v)
+	}
+	clear(o.keys[len(keys):])
+	clear(o.vals[len(vals):])
+	o.keys, o.vals = keys, vals
+}
+
+func (o *object) hasDuplicate() bool {
+	if len(o.keys) <= 8 {
+		for i, k := range o.keys {
+			if slices.Contains(o.keys[:i], k) {
+				return true
+			}
+		}
+		return false
+	}
+	sorted := slices.Clone(o.keys)
+	slices.Sort(sorted)
+	return len(slices.Compact(sorted)) < len(o.keys)
 }
 
 // jsonReader builds an ordered tree (*object, []any, string, json.Number,
@@ -215,7 +308,7 @@ func (r *jsonReader) value(depth int) (any, error) {
 		var o *object
 		var a []any
 		if c == '{' {
-			o = &object{vals: map[string]any{}}
+			o = &object{}
 		} else {
 			a = []any{}
 		}
@@ -224,6 +317,7 @@ func (r *jsonReader) value(depth int) (any, error) {
 			if r.b[r.i] == '}' || r.b[r.i] == ']' {
 				r.i++
 				if o != nil {
+					o.dedupe()
 					return o, nil
 				}
 				return a, nil
@@ -247,10 +341,7 @@ func (r *jsonReader) value(depth int) (any, error) {
 			if err != nil {
 				return nil, err
 			}
-			if _, dup := o.vals[k]; !dup {
-				o.keys = append(o.keys, k)
-			}
-			o.vals[k] = v
+			o.keys, o.vals = append(o.keys, k), append(o.vals, v)
 		}
 	case '"':
 		return r.str(), nil
@@ -299,8 +390,8 @@ func plain(v any) any {
 	switch v := v.(type) {
 	case *object:
 		m := make(map[string]any, len(v.keys))
-		for _, k := range v.keys {
-			m[k] = plain(v.vals[k])
+		for i, k := range v.keys {
+			m[k] = plain(v.vals[i])
 		}
 		return m
 	case []any:
@@ -314,133 +405,7 @@ func plain(v any) any {
 	}
 }
 
-// valueColumn names the column for array elements that are not objects.
-const valueColumn = "value"
-
-// tabulate flattens the root into rows, with columns in order of first
-// appearance; a row lacking a column gets an empty cell. A table of more than
-// MaxCells cells (objects that each have keys of their own) is ErrTooLarge,
-// found before it is made.
-func tabulate(root any) ([]string, [][]string, error) {
-	var elems []any
-	if a, ok := root.([]any); ok {
-		elems = a
-	} else {
-		elems = []any{root}
-	}
-	index := map[string]int{}
-	var cols []string
-	var rows []map[int]string
-	for _, e := range elems {
-		r := &row{index: index, cols: &cols, cells: map[int]string{}}
-		if _, ok := e.(*object); ok {
-			r.flatten("", e)
-		} else {
-			r.flatten(valueColumn, e)
-		}
-		// An element without cells ({} or []) still becomes a row, so the
-		// CSV keeps one row per element of the JSON.
-		rows = append(rows, r.cells)
-	}
-	if len(cols) > 0 && len(rows) > MaxCells/len(cols) {
-		return nil, nil, fmt.Errorf("%w: a table of %d rows and %d columns", ErrTooManyCells, len(rows), len(cols))
-	}
-	out := make([][]string, len(rows))
-	for i, cells := range rows {
-		out[i] = make([]string, len(cols))
-		for j, c := range cells {
-			out[i][j] = c
-		}
-	}
-	return cols, out, nil
-}
-
-// row collects one flattened element; index and cols are shared by all rows.
-type row struct {
-	index map[string]int
-	cols  *[]string
-	cells map[int]string
-}
-
-// set stores a cell. A name already used in this row (a key "a.b" beside an
-// object "a" with key "b") gets a "#2" suffix so no value is lost.
-func (r *row) set(name, value string) {
-	if name == "" {
-		name = valueColumn
-	}
-	base := name
-	for n := 2; ; n++ {
-		i, ok := r.index[name]
-		if !ok {
-			i = len(*r.cols)
-			r.index[name] = i
-			*r.cols = append(*r.cols, name)
-		}
-		if _, taken := r.cells[i]; !taken {
-			r.cells[i] = value
-			return
-		}
-		name = base + "#" + strconv.Itoa(n)
-	}
-}
-
-func (r *row) flatten(prefix string, v any) {
-	switch v := v.(type) {
-	case *object:
-		if len(v.keys) == 0 && prefix != "" {
-			r.set(prefix, "")
-		}
-		for _, k := range v.keys {
-			r.flatten(join(prefix, k), v.vals[k])
-		}
-	case []any:
-		if texts, ok := scalars(v); ok {
-			r.set(prefix, strings.Join(texts, "; "))
-			return
-		}
-		for i, e := range v {
-			r.flatten(join(prefix, strconv.Itoa(i+1)), e)
-		}
-	default:
-		r.set(prefix, scalarText(v))
-	}
-}
-
-func join(prefix, key string) string {
-	if prefix == "" {
-		return key
-	}
-	return prefix + "." + key
-}
-
-// scalars returns the texts of an array that holds no objects or arrays; an
-// empty array counts, and becomes an empty cell.
-func scalars(a []any) ([]string, bool) {
-	texts := make([]string, len(a))
-	for i, e := range a {
-		switch e.(type) {
-		case *object, []any:
-			return nil, false
-		}
-		texts[i] = scalarText(e)
-	}
-	return texts, true
-}
-
-func scalarText(v any) string {
-	switch v := v.(type) {
-	case string:
-		return v
-	case json.Number:
-		return v.String()
-	case bool:
-		return strconv.FormatBool(v)
-	default: // null
-		return ""
-	}
-}
-
-func parseCSV(body []byte) (*Result, error) {
+func parseCSV(body []byte, keepJSON bool) (*Result, error) {
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: CSV is not UTF-8 (save it as CSV UTF-8)", ErrInvalid)
 	}
@@ -452,7 +417,7 @@ func parseCSV(body []byte) (*Result, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(body))
 	cr.Comma = comma
-	records, err := readRecords(cr)
+	records, err := readRecords(cr, bytes.Count(body, []byte("\n"))+1)
 	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
 			return nil, err
@@ -494,25 +459,43 @@ func parseCSV(body []byte) (*Result, error) {
 	for k, i := range keep {
 		cols[k] = header[i]
 	}
-	var rows [][]string
-	var objs []map[string]string
+	// The rows take the records' place: a record is its row when every column is kept.
+	rows := data[:0]
 	for _, rec := range data {
 		if emptyRecord(rec) {
 			continue
 		}
-		r := make([]string, len(keep))
-		m := make(map[string]string, len(keep))
-		for k, i := range keep {
-			r[k] = rec[i]
-			m[cols[k]] = rec[i]
+		if len(keep) < len(rec) {
+			r := make([]string, len(keep))
+			for k, i := range keep {
+				r[k] = rec[i]
+			}
+			rec = r
 		}
-		rows = append(rows, r)
-		objs = append(objs, m)
+		rows = append(rows, rec)
 	}
+	clear(data[len(rows):])
 	if len(rows) == 0 {
 		return nil, fmt.Errorf("%w: CSV has a header but no data rows", ErrInvalid)
 	}
-	return &Result{Format: FormatCSV, Columns: cols, Rows: rows, JSON: objs}, nil
+	r := &Result{Format: FormatCSV, Columns: cols, Rows: rows}
+	if keepJSON {
+		objs := make([]map[string]string, len(rows))
+		for i, row := range rows {
+			objs[i] = rowObject(cols, row)
+		}
+		r.JSON = objs
+	}
+	return r, nil
+}
+
+// rowObject is a CSV row as a JSON object keyed by column name.
+func rowObject(cols, row []string) map[string]string {
+	m := make(map[string]string, len(cols))
+	for k, c := range cols {
+		m[c] = row[k]
+	}
+	return m
 }
 
 // delimiter picks the most frequent of ',', ';' and tab outside quotes on the
@@ -584,9 +567,10 @@ func emptyColumn(data [][]string, i int) bool {
 	return true
 }
 
-// readRecords is ReadAll that stops past MaxCells cells, with ErrTooLarge.
-func readRecords(cr *csv.Reader) ([][]string, error) {
-	var records [][]string
+// readRecords is ReadAll that stops past MaxCells cells, with ErrTooLarge; lines, the lines of
+// the file, is room for its records (quoted line breaks make it more than enough).
+func readRecords(cr *csv.Reader, lines int) ([][]string, error) {
+	records := make([][]string, 0, min(lines, MaxCells+1))
 	cells := 0
 	for {
 		rec, err := cr.Read()

@@ -188,10 +188,32 @@ func localValue(s string, fromJSON bool, lang string) string {
 // list), the name of the value, and the value; empty values are left out. Parts and numbers
 // appear only when the data has them.
 func readableTable(r *Result, lang string) ([]string, [][]string) {
-	lang = readerLang(lang)
-	fromJSON := r.Format == FormatJSON
+	t := newReadable(r, lang)
+	var rows [][]string
+	t.each(func(row []string) error {
+		rows = append(rows, slices.Clone(row))
+		return nil
+	})
+	return t.cols, rows
+}
+
+// readable is readableTable row by row, so that a large table is written without being copied.
+type readable struct {
+	r        *Result
+	lang     string
+	fromJSON bool
+	cols     []string
+	// list is set when the data is laid out as a list of values, with the columns' parts,
+	// numbers and names and which of part and number the list shows.
+	list               bool
+	parts, nums, items []string
+	hasPart, hasNumber bool
+}
+
+func newReadable(r *Result, lang string) *readable {
+	t := &readable{r: r, lang: readerLang(lang), fromJSON: r.Format == FormatJSON}
 	nested := false
-	if fromJSON {
+	if t.fromJSON {
 		for _, c := range r.Columns {
 			if strings.Contains(c, ".") {
 				nested = true
@@ -199,46 +221,73 @@ func readableTable(r *Result, lang string) ([]string, [][]string) {
 		}
 	}
 	if len(r.Rows) >= 2 && !nested {
-		rows := make([][]string, len(r.Rows))
-		for i, row := range r.Rows {
-			rows[i] = make([]string, len(row))
-			for j, v := range row {
-				rows[i][j] = localValue(v, fromJSON, lang)
+		t.cols = slices.Clone(r.Columns)
+		return t
+	}
+	t.list = true
+	t.parts, t.nums, t.items = make([]string, len(r.Columns)), make([]string, len(r.Columns)), make([]string, len(r.Columns))
+	for j, c := range r.Columns {
+		t.parts[j], t.nums[j], t.items[j] = splitColumn(c, t.fromJSON)
+	}
+	for _, row := range r.Rows {
+		for j, v := range row {
+			if v == "" || j >= len(r.Columns) {
+				continue
+			}
+			t.hasPart = t.hasPart || t.parts[j] != ""
+			t.hasNumber = t.hasNumber || len(r.Rows) > 1 || t.nums[j] != ""
+		}
+	}
+	cols := []string{i18n.T(t.lang, "csv.data.part"), i18n.T(t.lang, "csv.data.number"), i18n.T(t.lang, "csv.data.item"), i18n.T(t.lang, "csv.data.value")}
+	t.cols = t.pick(cols, cols[:0])
+	return t
+}
+
+// pick keeps of a list's row (part, number, item, value) the columns the list shows, in out.
+func (t *readable) pick(in, out []string) []string {
+	out = out[:0]
+	for i, c := range in {
+		if (i != 0 || t.hasPart) && (i != 1 || t.hasNumber) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// each gives f the table's rows in turn, in one slice that f must not keep.
+func (t *readable) each(f func(row []string) error) error {
+	r := t.r
+	if !t.list {
+		var out []string
+		for _, row := range r.Rows {
+			out = out[:0]
+			for _, v := range row {
+				out = append(out, localValue(v, t.fromJSON, t.lang))
+			}
+			if err := f(out); err != nil {
+				return err
 			}
 		}
-		return slices.Clone(r.Columns), rows
+		return nil
 	}
-	var rows [][]string
-	hasPart, hasNumber := false, false
+	var full [4]string
+	out := make([]string, 0, 4)
 	for i, row := range r.Rows {
 		for j, v := range row {
 			if v == "" || j >= len(r.Columns) {
 				continue
 			}
-			part, number, item := splitColumn(r.Columns[j], fromJSON)
+			number := t.nums[j]
 			if len(r.Rows) > 1 {
 				number = strings.TrimSuffix(strconv.Itoa(i+1)+"."+number, ".")
 			}
-			hasPart = hasPart || part != ""
-			hasNumber = hasNumber || number != ""
-			rows = append(rows, []string{part, number, item, localValue(v, fromJSON, lang)})
-		}
-	}
-	cols := []string{i18n.T(lang, "csv.data.part"), i18n.T(lang, "csv.data.number"), i18n.T(lang, "csv.data.item"), i18n.T(lang, "csv.data.value")}
-	keep := []bool{hasPart, hasNumber, true, true}
-	pick := func(in []string) []string {
-		var out []string
-		for i, c := range in {
-			if keep[i] {
-				out = append(out, c)
+			full = [4]string{t.parts[j], number, t.items[j], localValue(v, t.fromJSON, t.lang)}
+			if err := f(t.pick(full[:], out)); err != nil {
+				return err
 			}
 		}
-		return out
 	}
-	for i := range rows {
-		rows[i] = pick(rows[i])
-	}
-	return pick(cols), rows
+	return nil
 }
 
 // splitColumn reads a flattened JSON column name ("contracten.2.huur") as the part it belongs
@@ -250,7 +299,7 @@ func splitColumn(col string, fromJSON bool) (part, number, item string) {
 	}
 	segs := strings.Split(col, ".")
 	for i, s := range segs {
-		if _, err := strconv.Atoi(s); err == nil && i > 0 {
+		if i > 0 && isInt(s) {
 			return strings.Join(segs[:i], " "), strings.Join(segs[i:i+1], ""), strings.Join(segs[i+1:], " ")
 		}
 	}
@@ -258,4 +307,13 @@ func splitColumn(col string, fromJSON bool) (part, number, item string) {
 		return "", "", col
 	}
 	return segs[0], "", strings.Join(segs[1:], " ")
+}
+
+// isInt is whether strconv.Atoi reads s, without the error it makes for every other name.
+func isInt(s string) bool {
+	if s == "" || !strings.ContainsRune("+-0123456789", rune(s[0])) {
+		return false
+	}
+	_, err := strconv.Atoi(s)
+	return err == nil
 }

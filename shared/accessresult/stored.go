@@ -5,7 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"slices"
 	"unicode/utf8"
+
+	"github.com/privacyloket/privacyloket/shared/csvfile"
 )
 
 // An owner's extract is checked and written in the package's own form once, when it is
@@ -72,42 +75,85 @@ type PreparedExtract struct {
 // package's form, in the reader's language lang: a JSON extract as JSON and, beside it, its
 // readable table as CSV; a CSV extract as its readable table, and with both also as JSON (a
 // portability answer gives each system's data in both formats, GDPR 20).
+//
+// It holds the table once: the readable CSV and the JSON are written from it (and from the
+// file's own JSON, element by element) straight into the stored form.
 func PrepareExtract(data []byte, lang string, both bool) (*PreparedExtract, error) {
-	r, err := ParseExtract(data)
-	if err != nil {
-		return nil, err
-	}
-	cols, rows := readableTable(r, lang)
-	table, err := writeCSV(cols, rows)
+	r, err := parseUpTo(data, MaxExtractSize, false)
 	if err != nil {
 		return nil, err
 	}
 	p := &PreparedExtract{}
-	add := func(ext string, b []byte) {
-		p.Header.Files = append(p.Header.Files, StoredFile{Ext: ext, Size: int64(len(b))})
-		p.data = append(p.data, b)
+	add := func(ext string, c *chunks) {
+		p.Header.Files = append(p.Header.Files, StoredFile{Ext: ext, Size: c.n})
+		p.data = append(p.data, c.bufs...)
 	}
-	var js []byte
+	var js *chunks
 	if r.Format == FormatJSON || both {
-		if js, err = marshal(r.JSON); err != nil {
+		js = &chunks{}
+		if err := writeDataJSON(js, r, data); err != nil {
 			return nil, err
 		}
 	}
 	if r.Format == FormatJSON {
 		add(FormatJSON, js)
-		add(FormatCSV, table)
-	} else {
-		add(FormatCSV, table)
+	}
+	t := newReadable(r, lang)
+	var head [][]string
+	total := 0
+	table := &chunks{}
+	w := csvfile.NewWriter(table)
+	err = w.Write(t.cols)
+	if err == nil {
+		err = t.each(func(row []string) error {
+			if total++; total <= PreviewRows {
+				head = append(head, slices.Clone(row))
+			}
+			return w.Write(row)
+		})
+	}
+	if err == nil {
+		err = w.Flush()
+	}
+	if err != nil {
+		return nil, err
+	}
+	add(FormatCSV, table)
+	p.Header.Preview = preview(t.cols, head, total)
+	if r.Format == FormatCSV {
+		p.Header.Preview.Table = 0
 		if both {
 			add(FormatJSON, js)
 		}
-	}
-	p.Header.Preview = preview(cols, rows)
-	p.Header.Preview.Table = 1
-	if r.Format == FormatCSV {
-		p.Header.Preview.Table = 0
+	} else {
+		p.Header.Preview.Table = 1
 	}
 	return p, nil
+}
+
+// chunks holds written bytes in pieces of at most chunkSize, so that a file of many MiB grows
+// without being copied into ever larger buffers.
+type chunks struct {
+	bufs [][]byte
+	n    int64
+}
+
+const chunkSize = 1 << 20
+
+func (c *chunks) Write(p []byte) (int, error) {
+	c.n += int64(len(p))
+	k := len(p)
+	for len(p) > 0 {
+		if len(c.bufs) == 0 || len(c.bufs[len(c.bufs)-1]) == cap(c.bufs[len(c.bufs)-1]) {
+			// Small files stay small; large ones come in chunkSize pieces.
+			c.bufs = append(c.bufs, make([]byte, 0, min(chunkSize, max(4<<10, int(c.n)/2))))
+		}
+		last := &c.bufs[len(c.bufs)-1]
+		m := min(len(p), cap(*last)-len(*last))
+		*last = append(*last, p[:m]...)
+		p = p[m:]
+	}
+	return k, nil
 }
 
 // PreparePDF is a PDF extract (already inspected and cleaned) in the package's form: as it is.
@@ -127,7 +173,8 @@ func (p *PreparedExtract) Size() int64 {
 	return n
 }
 
-func preview(cols []string, rows [][]string) *Preview {
+// preview is the start of a readable table of total rows, from its first rows.
+func preview(cols []string, rows [][]string, total int) *Preview {
 	cut := func(s string) string {
 		if utf8.RuneCountInString(s) <= previewCell {
 			return s
@@ -135,7 +182,7 @@ func preview(cols []string, rows [][]string) *Preview {
 		r := []rune(s)
 		return string(r[:previewCell-1]) + "…"
 	}
-	p := &Preview{Total: len(rows)}
+	p := &Preview{Total: total}
 	width := min(len(cols), PreviewColumns)
 	if width < len(cols) {
 		p.Width = len(cols)

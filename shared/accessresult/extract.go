@@ -6,4 +6,6 @@ const MaxExtractSize = 10 << 20
 
 // ParseExtract reads a system owner's JSON or CSV extract with the rules of Parse (the same
 // formats, guards and refusals), up to MaxExtractSize.
-func ParseExtract(data []byte) (*Result, error) { return parseUpTo(data, MaxExtractSize, true) }
+func ParseExtract(data []byte) (*Result, error) {
+	return parseUpTo(data, MaxExtractSize, MaxCells, true)
+}

@@ -161,7 +161,7 @@ func writeDataJSON(w io.Writer, r *Result, data []byte) error {
 	}
 	_, trimmed := bodyOf(data)
 	if trimmed[0] != '[' {
-		if _, err := elements(trimmed, func(e any) { j.value(e, "") }); err != nil {
+		if _, err := elements(trimmed, MaxCells, func(e any) { j.value(e, "") }); err != nil {
 			return err
 		}
 		j.raw("\n")
@@ -169,7 +169,7 @@ func writeDataJSON(w io.Writer, r *Result, data []byte) error {
 	}
 	n := 0
 	j.raw("[")
-	if _, err := elements(trimmed, func(e any) {
+	if _, err := elements(trimmed, MaxCells, func(e any) {
 		if n++; n > 1 {
 			j.raw(",")
 		}

@@ -86,7 +86,7 @@ func ReadPaper(r io.Reader, open Opener) (*Paper, error) {
 		}
 		// A searched package may hold no result file of staff's own: then the paper has
 		// Privacyloket's own records and the systems' extracts.
-		res, err := parseCSV(bytes.TrimPrefix(b, utf8BOM), false)
+		res, err := parseCSV(bytes.TrimPrefix(b, utf8BOM), MaxCells, false)
 		if err != nil {
 			return nil, fmt.Errorf("accessresult: %s: %w", FileDataC, err)
 		}

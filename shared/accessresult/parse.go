@@ -23,11 +23,18 @@ const MaxResultSize = 5 << 20
 // keeps the recursive decoder's stack small.
 const maxDepth = 64
 
-// MaxCells bounds the cells of the table a result file or an extract makes, and the values of
-// a JSON file: what reading one costs grows with its cells (a few hundred bytes each, as rows,
-// the readable table and JSON), which its size alone does not bound. A file past it is
-// ErrTooLarge, found before its table is made.
-const MaxCells = 500_000
+// MaxCells bounds the cells of the table an extract makes (PrepareExtract), and the keys and
+// values of a JSON extract: what reading one costs grows with its cells, which its size alone
+// does not bound. At the bound one read peaks at about 230 MiB (a wide JSON object, about 300
+// bytes a key; a one-column CSV, about 100 bytes a cell; BenchmarkPrepareExtractAtTheBound). An
+// ordinary 10 MiB extract (a CSV of 4 columns, a JSON array of flat objects) holds about a
+// million. A file past it is ErrTooManyCells, found before its table is made.
+const MaxCells = 1_500_000
+
+// MaxResultCells is MaxCells for staff's own result file (Parse): it is held whole, as its table
+// and its JSON, while the package is made, which costs up to about 700 bytes a cell
+// (BenchmarkDecideAtTheBound).
+const MaxResultCells = 500_000
 
 // Sentinel errors, wrapped with detail. The detail names lines, columns and
 // offsets only, never cell contents: the contents are personal data and errors
@@ -36,8 +43,8 @@ var (
 	ErrTooLarge    = errors.New("accessresult: result file too large")
 	ErrUnsupported = errors.New("accessresult: result file is neither JSON nor CSV")
 	ErrInvalid     = errors.New("accessresult: result file is invalid")
-	// ErrTooManyCells is ErrTooLarge for a file whose table would pass MaxCells.
-	ErrTooManyCells = fmt.Errorf("%w: more than %d cells", ErrTooLarge, MaxCells)
+	// ErrTooManyCells is ErrTooLarge for a file whose table would pass MaxCells (MaxResultCells).
+	ErrTooManyCells = fmt.Errorf("%w: too many cells", ErrTooLarge)
 )
 
 // Formats of an uploaded result.
@@ -94,13 +101,13 @@ var signatures = []struct {
 // dropped: Excel writes them for formatted but empty cells. Staff must save
 // as "CSV UTF-8"; other encodings are refused rather than guessed.
 func Parse(data []byte) (*Result, error) {
-	return parseUpTo(data, MaxResultSize, true)
+	return parseUpTo(data, MaxResultSize, MaxResultCells, true)
 }
 
-// parseUpTo is Parse for a file of at most max bytes. Without keepJSON the result's JSON is
+// parseUpTo is Parse for a file of at most max bytes and cells. Without keepJSON the result's JSON is
 // left nil: PrepareExtract writes the JSON from the file itself, element by element, rather
 // than hold the whole tree beside the table.
-func parseUpTo(data []byte, max int, keepJSON bool) (*Result, error) {
+func parseUpTo(data []byte, max, cells int, keepJSON bool) (*Result, error) {
 	if len(data) > max {
 		return nil, fmt.Errorf("%w: %d bytes, at most %d", ErrTooLarge, len(data), max)
 	}
@@ -118,11 +125,11 @@ func parseUpTo(data []byte, max int, keepJSON bool) (*Result, error) {
 	case trimmed[0] == '<':
 		return nil, fmt.Errorf("%w: HTML or XML", ErrUnsupported)
 	case trimmed[0] == '{' || trimmed[0] == '[':
-		return parseJSON(trimmed, keepJSON)
+		return parseJSON(trimmed, cells, keepJSON)
 	case json.Valid(trimmed):
 		return nil, fmt.Errorf("%w: JSON must be an object or an array", ErrInvalid)
 	}
-	return parseCSV(body, keepJSON)
+	return parseCSV(body, cells, keepJSON)
 }
 
 // bodyOf is the file without its byte-order mark, and that without the white space around it.
@@ -143,7 +150,7 @@ func binary(b []byte) bool {
 	return false
 }
 
-func parseJSON(data []byte, keepJSON bool) (*Result, error) {
+func parseJSON(data []byte, cells int, keepJSON bool) (*Result, error) {
 	if !utf8.Valid(data) {
 		// encoding/json would silently replace the bad bytes with U+FFFD.
 		return nil, fmt.Errorf("%w: JSON is not valid UTF-8", ErrInvalid)
@@ -161,9 +168,9 @@ func parseJSON(data []byte, keepJSON bool) (*Result, error) {
 			return nil, fmt.Errorf("%w: JSON syntax error at byte %d", ErrInvalid, syn.Offset)
 		}
 	}
-	t := newTable(elementCount(data))
+	t := newTable(elementCount(data, cells), cells)
 	var elems []any
-	array, err := elements(data, func(e any) {
+	array, err := elements(data, cells, func(e any) {
 		t.add(e)
 		if keepJSON {
 			elems = append(elems, plain(e))
@@ -171,7 +178,7 @@ func parseJSON(data []byte, keepJSON bool) (*Result, error) {
 	})
 	switch {
 	case errors.Is(err, errTooMany):
-		return nil, fmt.Errorf("%w (JSON values)", ErrTooManyCells)
+		return nil, fmt.Errorf("%w (JSON keys and values, more than %d)", ErrTooManyCells, cells)
 	case err != nil:
 		return nil, fmt.Errorf("%w: JSON nested deeper than %d levels", ErrInvalid, maxDepth)
 	}
@@ -196,8 +203,8 @@ func parseJSON(data []byte, keepJSON bool) (*Result, error) {
 // elements reads JSON that encoding/json has validated and gives f, in turn, each element of
 // its root array as an ordered tree, or the root itself when it is an object; only one element's
 // tree is held at a time. It reports whether the root is an array.
-func elements(data []byte, f func(any)) (array bool, err error) {
-	r := &jsonReader{b: data}
+func elements(data []byte, cells int, f func(any)) (array bool, err error) {
+	r := &jsonReader{b: data, max: cells}
 	r.space()
 	if r.b[r.i] != '[' {
 		v, err := r.value(0)
@@ -278,9 +285,10 @@ func (o *object) hasDuplicate() bool {
 // has to find boundaries, not report syntax errors. json.Decoder.Token would
 // keep the key order too, but at a tenth of the speed.
 type jsonReader struct {
-	b []byte
-	i int
-	n int // values read, at most MaxCells
+	b   []byte
+	i   int
+	n   int // keys and values read, at most max
+	max int
 }
 
 func (r *jsonReader) space() {
@@ -295,7 +303,7 @@ func (r *jsonReader) space() {
 }
 
 func (r *jsonReader) value(depth int) (any, error) {
-	if r.n++; r.n > MaxCells {
+	if r.n++; r.n > r.max {
 		return nil, errTooMany
 	}
 	r.space()
@@ -333,6 +341,9 @@ func (r *jsonReader) value(depth int) (any, error) {
 				}
 				a = append(a, v)
 				continue
+			}
+			if r.n++; r.n > r.max { // a key costs what a value does: it names a column
+				return nil, errTooMany
 			}
 			k := r.str()
 			r.space()
@@ -405,7 +416,7 @@ func plain(v any) any {
 	}
 }
 
-func parseCSV(body []byte, keepJSON bool) (*Result, error) {
+func parseCSV(body []byte, cells int, keepJSON bool) (*Result, error) {
 	if !utf8.Valid(body) {
 		return nil, fmt.Errorf("%w: CSV is not UTF-8 (save it as CSV UTF-8)", ErrInvalid)
 	}
@@ -417,7 +428,7 @@ func parseCSV(body []byte, keepJSON bool) (*Result, error) {
 	}
 	cr := csv.NewReader(bytes.NewReader(body))
 	cr.Comma = comma
-	records, err := readRecords(cr, bytes.Count(body, []byte("\n"))+1)
+	records, err := readRecords(cr, bytes.Count(body, []byte("\n"))+1, cells)
 	if err != nil {
 		if errors.Is(err, ErrTooLarge) {
 			return nil, err
@@ -567,10 +578,10 @@ func emptyColumn(data [][]string, i int) bool {
 	return true
 }
 
-// readRecords is ReadAll that stops past MaxCells cells, with ErrTooLarge; lines, the lines of
+// readRecords is ReadAll that stops past limit cells, with ErrTooManyCells; lines, the lines of
 // the file, is room for its records (quoted line breaks make it more than enough).
-func readRecords(cr *csv.Reader, lines int) ([][]string, error) {
-	records := make([][]string, 0, min(lines, MaxCells+1))
+func readRecords(cr *csv.Reader, lines, limit int) ([][]string, error) {
+	records := make([][]string, 0, min(lines, limit+1))
 	cells := 0
 	for {
 		rec, err := cr.Read()
@@ -580,8 +591,8 @@ func readRecords(cr *csv.Reader, lines int) ([][]string, error) {
 		case err != nil:
 			return nil, err
 		}
-		if cells += max(1, len(rec)); cells > MaxCells {
-			return nil, fmt.Errorf("%w (CSV)", ErrTooManyCells)
+		if cells += max(1, len(rec)); cells > limit {
+			return nil, fmt.Errorf("%w (CSV, more than %d)", ErrTooManyCells, limit)
 		}
 		records = append(records, rec)
 	}

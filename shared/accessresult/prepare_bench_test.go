@@ -5,8 +5,11 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
+	"math"
 	"runtime"
 	"runtime/metrics"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -190,14 +193,13 @@ func newCSVReader(data []byte) *csv.Reader {
 
 // BenchmarkPrepareExtractAtTheBound measures the shapes that cost the most per cell, each as
 // large as MaxCells lets it be: a one-column CSV and an array of numbers (a row per value), a
-// nested array (a list row per value), one object or one CSV row of many keys (a column per
-// value), each for a portability answer (both).
+// nested array (a list row per value), the widest object or CSV row (a column per value), each for a portability answer (both).
 func BenchmarkPrepareExtractAtTheBound(b *testing.B) {
 	n := MaxCells
 	nested := func() string {
 		var s strings.Builder
 		s.WriteString("[")
-		for i := range n/3 - 1 {
+		for i := range n/5 - 1 { // two objects, a key of each and a value
 			if i > 0 {
 				s.WriteString(",")
 			}
@@ -205,24 +207,49 @@ func BenchmarkPrepareExtractAtTheBound(b *testing.B) {
 		}
 		return s.String() + "]"
 	}
-	wide := func(sep, open, close string) string {
+	// The widest object and CSV row MaxCells and MaxExtractSize let through: short keys of
+	// their own, each with one value.
+	wideObject := func() (string, int) {
 		var s strings.Builder
-		s.WriteString(open)
-		for i := range n / 4 {
+		s.WriteString("{")
+		i := 0
+		for ; i < (n-1)/2 && s.Len() < MaxExtractSize-16; i++ { // a key and its value
 			if i > 0 {
-				s.WriteString(sep)
+				s.WriteString(",")
 			}
-			if open == "{" {
-				fmt.Fprintf(&s, `"k%d":1`, i)
-			} else {
-				fmt.Fprintf(&s, "k%d", i)
-			}
+			s.WriteString(`"` + strconv.FormatInt(int64(i), 36) + `":1`)
 		}
-		if open == "{" {
-			return s.String() + close
-		}
-		return s.String() + "\n" + strings.Repeat("1,", n/4-1) + "1\n"
+		return s.String() + "}", i
 	}
+	wideRow := func() (string, int) {
+		var head, row strings.Builder
+		i := 0
+		for ; i < n/2-1 && head.Len()+row.Len() < MaxExtractSize-16; i++ {
+			if i > 0 {
+				head.WriteString(",")
+				row.WriteString(",")
+			}
+			head.WriteString(strconv.FormatInt(int64(i), 36))
+			row.WriteString("1")
+		}
+		return head.String() + "\n" + row.String() + "\n", 2 * i
+	}
+	// The most objects that each have a key of their own that make a table within MaxCells.
+	sparse := func() (string, int) {
+		side := int(math.Sqrt(float64(n)))
+		var s strings.Builder
+		s.WriteString("[")
+		for i := range side {
+			if i > 0 {
+				s.WriteString(",")
+			}
+			s.WriteString(`{"k` + strconv.Itoa(i) + `":1}`)
+		}
+		return s.String() + "]", side * side
+	}
+	sparseObjects, sparseCells := sparse()
+	object, keys := wideObject()
+	csvRow, cells := wideRow()
 	for _, bc := range []struct {
 		name  string
 		data  string
@@ -230,9 +257,10 @@ func BenchmarkPrepareExtractAtTheBound(b *testing.B) {
 	}{
 		{"CSV1", "a\n" + strings.Repeat("x\n", n-1), n - 1},
 		{"JSONValues", "[" + strings.Repeat("1,", n-2) + "1]", n - 1},
-		{"JSONNested", nested(), n/3 - 1},
-		{"JSONWideObject", wide(",", "{", "}"), n / 4},
-		{"CSVWideRow", wide(",", "", ""), n / 4},
+		{"JSONNested", nested(), n/5 - 1},
+		{"JSONWideObject", object, keys},
+		{"CSVWideRow", csvRow, cells},
+		{"JSONSparse", sparseObjects, sparseCells},
 	} {
 		data := []byte(bc.data)
 		if len(data) > MaxExtractSize {
@@ -241,6 +269,45 @@ func BenchmarkPrepareExtractAtTheBound(b *testing.B) {
 		b.Run(bc.name, func(b *testing.B) {
 			benchPeak(b, data, bc.cells, func() error {
 				_, err := PrepareExtract(data, "nl", true)
+				return err
+			})
+		})
+	}
+}
+
+// BenchmarkDecideAtTheBound measures staff's own result file at decide: Parse, then the
+// package's plan written (NewPlan, WriteTo), for the shapes that cost the most per cell within
+// MaxResultSize and MaxCells.
+func BenchmarkDecideAtTheBound(b *testing.B) {
+	rows := min(MaxCells-1, MaxResultSize/2-2)
+	for _, bc := range []struct {
+		name  string
+		data  []byte
+		cells int
+	}{
+		{"CSV1", []byte("a\n" + strings.Repeat("x\n", rows)), rows},
+		{"CSV4", extractCSV(MaxResultSize, 4), 0},
+		{"JSON", extractJSON(MaxResultSize), 0},
+	} {
+		if bc.cells == 0 {
+			r, err := Parse(bc.data)
+			if err != nil {
+				b.Fatal(err)
+			}
+			bc.cells = len(r.Rows) * len(r.Columns)
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			own := sampleOwn()
+			benchPeak(b, bc.data, bc.cells, func() error {
+				r, err := Parse(bc.data)
+				if err != nil {
+					return err
+				}
+				p, err := NewPlan(org, r, own, sampleInfo, nil, generated)
+				if err != nil {
+					return err
+				}
+				_, err = p.WriteTo(io.Discard)
 				return err
 			})
 		})

@@ -206,8 +206,16 @@ type readable struct {
 	// list is set when the data is laid out as a list of values, with the columns' parts,
 	// numbers and names and which of part and number the list shows.
 	list               bool
-	parts, nums, items []string
+	split              [][3]string
 	hasPart, hasNumber bool
+}
+
+// column is column j of a list as its part, number and name (splitColumn).
+func (t *readable) column(j int) (part, number, item string) {
+	if t.split != nil {
+		return t.split[j][0], t.split[j][1], t.split[j][2]
+	}
+	return splitColumn(t.r.Columns[j], t.fromJSON)
 }
 
 func newReadable(r *Result, lang string) *readable {
@@ -225,17 +233,21 @@ func newReadable(r *Result, lang string) *readable {
 		return t
 	}
 	t.list = true
-	t.parts, t.nums, t.items = make([]string, len(r.Columns)), make([]string, len(r.Columns)), make([]string, len(r.Columns))
-	for j, c := range r.Columns {
-		t.parts[j], t.nums[j], t.items[j] = splitColumn(c, t.fromJSON)
+	if len(r.Rows) > 1 {
+		// Each column is split once for its many rows; a single record's are split as they come.
+		t.split = make([][3]string, len(r.Columns))
+		for j, c := range r.Columns {
+			t.split[j][0], t.split[j][1], t.split[j][2] = splitColumn(c, t.fromJSON)
+		}
 	}
 	for _, row := range r.Rows {
 		for j, v := range row {
 			if v == "" || j >= len(r.Columns) {
 				continue
 			}
-			t.hasPart = t.hasPart || t.parts[j] != ""
-			t.hasNumber = t.hasNumber || len(r.Rows) > 1 || t.nums[j] != ""
+			part, number, _ := t.column(j)
+			t.hasPart = t.hasPart || part != ""
+			t.hasNumber = t.hasNumber || len(r.Rows) > 1 || number != ""
 		}
 	}
 	cols := []string{i18n.T(t.lang, "csv.data.part"), i18n.T(t.lang, "csv.data.number"), i18n.T(t.lang, "csv.data.item"), i18n.T(t.lang, "csv.data.value")}
@@ -277,11 +289,11 @@ func (t *readable) each(f func(row []string) error) error {
 			if v == "" || j >= len(r.Columns) {
 				continue
 			}
-			number := t.nums[j]
+			part, number, item := t.column(j)
 			if len(r.Rows) > 1 {
 				number = strings.TrimSuffix(strconv.Itoa(i+1)+"."+number, ".")
 			}
-			full = [4]string{t.parts[j], number, t.items[j], localValue(v, t.fromJSON, t.lang)}
+			full = [4]string{part, number, item, localValue(v, t.fromJSON, t.lang)}
 			if err := f(t.pick(full[:], out)); err != nil {
 				return err
 			}

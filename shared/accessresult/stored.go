@@ -79,7 +79,7 @@ type PreparedExtract struct {
 // It holds the table once: the readable CSV and the JSON are written from it (and from the
 // file's own JSON, element by element) straight into the stored form.
 func PrepareExtract(data []byte, lang string, both bool) (*PreparedExtract, error) {
-	r, err := parseUpTo(data, MaxExtractSize, false)
+	r, err := parseUpTo(data, MaxExtractSize, MaxCells, false)
 	if err != nil {
 		return nil, err
 	}

@@ -12,7 +12,7 @@ const valueColumn = "value"
 
 // table flattens elements into rows, with columns in order of first appearance; a row lacking
 // a column gets an empty cell. It keeps each row's cells as they come, so that a table of more
-// than MaxCells cells (objects that each have keys of their own) is found, ErrTooLarge, before
+// than max cells (objects that each have keys of their own) is found, ErrTooLarge, before
 // it is made (fill).
 type table struct {
 	index map[string]int
@@ -26,11 +26,12 @@ type table struct {
 	// cells and cellsAt are the row being flattened.
 	cells   []string
 	cellsAt []int
+	max     int
 }
 
-// newTable is a table for about n rows.
-func newTable(n int) *table {
-	return &table{index: map[string]int{}, rows: make([][]string, 0, n), at: map[int][]int{}}
+// newTable is a table for about n rows, of at most max cells.
+func newTable(n, max int) *table {
+	return &table{index: map[string]int{}, rows: make([][]string, 0, n), at: map[int][]int{}, max: max}
 }
 
 // add flattens one element into a row. An element without cells ({} or []) still becomes a
@@ -49,10 +50,10 @@ func (t *table) add(e any) {
 	t.cells, t.cellsAt = nil, nil
 }
 
-// fill makes the table, if it has at most MaxCells cells.
+// fill makes the table, if it has at most t.max cells.
 func (t *table) fill() ([]string, [][]string, error) {
 	cols := t.cols
-	if len(cols) > 0 && len(t.rows) > MaxCells/len(cols) {
+	if len(cols) > 0 && len(t.rows) > t.max/len(cols) {
 		return nil, nil, fmt.Errorf("%w: a table of %d rows and %d columns", ErrTooManyCells, len(t.rows), len(cols))
 	}
 	for i, cells := range t.rows {
@@ -76,8 +77,8 @@ func (t *table) fill() ([]string, [][]string, error) {
 }
 
 // elementCount is how many elements the root array of valid JSON holds, found without reading
-// them, so the table's rows are allocated once; 1 for an object.
-func elementCount(data []byte) int {
+// them, so the table's rows are allocated once; 1 for an object; at most max.
+func elementCount(data []byte, max int) int {
 	if len(data) == 0 || data[0] != '[' {
 		return 1
 	}
@@ -106,7 +107,7 @@ func elementCount(data []byte) int {
 	if empty {
 		return 0
 	}
-	return min(n+1, MaxCells)
+	return min(n+1, max)
 }
 
 // set stores a cell. A name already used in this row (a key "a.b" beside an

@@ -11,9 +11,11 @@ import (
 )
 
 // tables lets one result file or extract at a time be read into its table in this process.
-// Within accessresult.MaxCells one read costs up to about 370 MiB (a one-column CSV for a
-// portability answer, each row also as JSON), so two at once beside the inspection budget
-// would take most of SearchTask's 1Gi, and more than StaffCase's 512Mi.
+// Within accessresult.MaxCells an extract's read peaks at about 230 MiB (the widest JSON
+// object a 10 MiB file can hold; BenchmarkPrepareExtractAtTheBound), and within
+// MaxResultCells staff's result file with its package at about 340 MiB (a one-column CSV;
+// BenchmarkDecideAtTheBound), so two at once beside the inspection budget would take most of
+// SearchTask's 1Gi, and more than StaffCase's 512Mi.
 var tables = semaphore.NewWeighted(1)
 
 // tableWait is how long a read waits for the one before it; then the upload is answered busy

@@ -277,17 +277,18 @@ func BenchmarkPrepareExtractAtTheBound(b *testing.B) {
 
 // BenchmarkDecideAtTheBound measures staff's own result file at decide: Parse, then the
 // package's plan written (NewPlan, WriteTo), for the shapes that cost the most per cell within
-// MaxResultSize and MaxCells.
+// MaxResultSize and MaxResultCells.
 func BenchmarkDecideAtTheBound(b *testing.B) {
-	rows := min(MaxCells-1, MaxResultSize/2-2)
+	rows := min(MaxResultCells-1, MaxResultSize/2-2)
 	for _, bc := range []struct {
 		name  string
 		data  []byte
 		cells int
 	}{
 		{"CSV1", []byte("a\n" + strings.Repeat("x\n", rows)), rows},
-		{"CSV4", extractCSV(MaxResultSize, 4), 0},
-		{"JSON", extractJSON(MaxResultSize), 0},
+		{"JSONValues", []byte("[" + strings.Repeat("1,", rows-1) + "1]"), rows},
+		{"CSV4", extractCSV(4<<20, 4), 0},
+		{"JSON", extractJSON(4 << 20), 0},
 	} {
 		if bc.cells == 0 {
 			r, err := Parse(bc.data)

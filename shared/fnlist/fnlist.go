@@ -101,7 +101,7 @@ var (
 	SearchTask = Function{Name: "SearchTask", Public: true, InspectsUploads: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey, SecretIDEncryptionKey}, Firestore: FirestoreWrite,
 		Memory: "1Gi", Concurrency: 20, TimeoutSeconds: 60,
-		Note: "A system owner's search task: the page and the answer, one extract per POST (up to 10 MiB and 500 000 cells of JSON/CSV parsed, one at a time per instance, or a PDF of up to 500 pages inspected with its active content removed), sealed in segments at rest. 1Gi as UploadID."}
+		Note: "A system owner's search task: the page and the answer, one extract per POST (up to 10 MiB and 1 500 000 cells of JSON/CSV parsed, one at a time per instance, or a PDF of up to 500 pages inspected with its active content removed), sealed in segments at rest. 1Gi as UploadID."}
 	ApproveDecision = Function{Name: "ApproveDecision", Public: true,
 		Secrets: []string{SecretLinkSigningKey, SecretPseudonymKey}, Publishes: []string{TopicMail}, Firestore: FirestoreWrite,
 		Memory: "256Mi", Concurrency: 40, TimeoutSeconds: 60,

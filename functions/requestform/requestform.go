@@ -3,14 +3,12 @@
 package requestform
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strings"
 
 	_ "github.com/GoogleCloudPlatform/functions-framework-go/functions"
 
-	"github.com/privacyloket/privacyloket/shared/app"
 	"github.com/privacyloket/privacyloket/shared/fnkit"
 	"github.com/privacyloket/privacyloket/shared/fnlist"
 	"github.com/privacyloket/privacyloket/shared/idcheck/inspect"
@@ -65,12 +63,11 @@ func (f form) submit(w http.ResponseWriter, r *http.Request, lang string) {
 		return
 	}
 	c, err := f.App.Intake.Submit(r.Context(), sub, client, upload, body.Invalid...)
-	var verr *app.ValidationError
-	switch {
-	case errors.As(err, &verr) && !web.WantsJSON(r):
+	switch errs := fnkit.FormErrors(r, err, lang); {
+	case errs != nil:
 		// The form again, with every problem named (an upload is not looked at until the
 		// fields are valid).
-		f.Web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, f.App.Profile(), sub, web.FieldErrors(verr.Fields, lang)))
+		f.Web.HTML(w, r, http.StatusBadRequest, "request_form", lang, web.NewFormView(lang, f.App.Profile(), sub, errs))
 	case err != nil:
 		f.Fail(w, r, lang, "", err)
 	case web.WantsJSON(r):

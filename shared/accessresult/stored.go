@@ -208,12 +208,18 @@ func preview(cols []string, rows [][]string, total int) *Preview {
 
 // WriteTo writes the stored form.
 func (p *PreparedExtract) WriteTo(w io.Writer) (int64, error) {
-	h, err := json.Marshal(p.Header)
+	return writeFramed(w, p.Header, p.data)
+}
+
+// writeFramed writes header as JSON behind its 4-byte big-endian length, then data: the stored
+// form of an extract and of a plan, which readFramed reads back.
+func writeFramed(w io.Writer, header any, data [][]byte) (int64, error) {
+	h, err := json.Marshal(header)
 	if err != nil {
 		return 0, err
 	}
 	var n int64
-	for _, b := range append([][]byte{be.BigEndian.AppendUint32(nil, uint32(len(h))), h}, p.data...) {
+	for _, b := range append([][]byte{be.BigEndian.AppendUint32(nil, uint32(len(h))), h}, data...) {
 		k, err := w.Write(b)
 		n += int64(k)
 		if err != nil {

@@ -3,7 +3,6 @@ package accessresult
 import (
 	"archive/zip"
 	"bytes"
-	be "encoding/binary"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -119,19 +118,7 @@ func (p *Plan) Contents() *Contents {
 // WriteTo writes the stored form of the plan: a 4-byte big-endian length, the plan (JSON) of
 // that length, then the data of the files made at decide in Items' order.
 func (p *Plan) WriteTo(w io.Writer) (int64, error) {
-	h, err := json.Marshal(p)
-	if err != nil {
-		return 0, err
-	}
-	var n int64
-	for _, b := range append([][]byte{be.BigEndian.AppendUint32(nil, uint32(len(h))), h}, p.built...) {
-		k, err := w.Write(b)
-		n += int64(k)
-		if err != nil {
-			return n, err
-		}
-	}
-	return n, nil
+	return writeFramed(w, p, p.built)
 }
 
 // ReadPlan reads a stored plan's list from r, which is then at the data of its files (for

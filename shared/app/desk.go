@@ -46,16 +46,7 @@ const (
 
 // DeskHolder reports whether addr may hold a desk link now: it is on the staff list (profile or
 // STAFF_EMAILS) or is the privacy officer. A link whose holder left the list stops working.
-func (s *Desk) DeskHolder(addr string) bool {
-	addr = strings.ToLower(strings.TrimSpace(addr))
-	if addr == "" {
-		return false
-	}
-	if po := s.d.Profile.Organisation.PrivacyOfficerEmail; po != "" && strings.EqualFold(po, addr) {
-		return true
-	}
-	return slices.ContainsFunc(s.staff, func(a string) bool { return strings.EqualFold(a, addr) })
-}
+func (s *Desk) DeskHolder(addr string) bool { return s.holder(addr) != "" }
 
 // deskHolders are the staff addresses and the privacy officer, each once.
 func (s *core) deskHolders() []string {

@@ -5,12 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/privacyloket/privacyloket/shared/accessresult"
 	"github.com/privacyloket/privacyloket/shared/letter"
-	"github.com/privacyloket/privacyloket/shared/outbox"
 	"github.com/privacyloket/privacyloket/shared/request"
 )
 
@@ -27,18 +25,17 @@ type PostDocument struct {
 // print page is. ErrNotFound when id is not an access result by post or its package holds no
 // PDF of that name; ErrResultGone when the package was deleted.
 func (s *Desk) PostLetterDocument(ctx context.Context, staff, id, name string) (*PostDocument, error) {
-	ref, ok := referenceOf(id)
-	if !ok || !strings.HasSuffix(name, ".pdf") {
+	if !strings.HasSuffix(name, ".pdf") {
 		return nil, ErrNotFound
 	}
-	c, _, ls, err := s.caseParts(ctx, ref)
+	c, l, err := s.postLetterOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(ls, func(l *outbox.Letter) bool { return l.ID == id })
-	if i < 0 || ls[i].To != "" || ls[i].Kind != letter.ResultReady || (ls[i].Status != outbox.ToPost && ls[i].Status != outbox.Posted) {
+	if l.Kind != letter.ResultReady {
 		return nil, ErrNotFound
 	}
+	ref := c.Reference
 	if c.Result == nil {
 		return nil, ErrResultGone
 	}

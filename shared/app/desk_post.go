@@ -95,19 +95,10 @@ type PaperResult struct {
 // PostLetter returns a letter that goes by post, ready to print. ErrNotFound when id is not a
 // letter by post of a case of this organisation.
 func (s *Desk) PostLetter(ctx context.Context, id string) (*PrintView, error) {
-	ref, ok := referenceOf(id)
-	if !ok {
-		return nil, ErrNotFound
-	}
-	c, _, ls, err := s.caseParts(ctx, ref)
+	c, l, err := s.postLetterOf(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	i := slices.IndexFunc(ls, func(l *outbox.Letter) bool { return l.ID == id })
-	if i < 0 || ls[i].To != "" || (ls[i].Status != outbox.ToPost && ls[i].Status != outbox.Posted) {
-		return nil, ErrNotFound
-	}
-	l := ls[i]
 	subject, text, err := s.RenderForPost(l)
 	if err != nil {
 		return nil, err
@@ -205,6 +196,24 @@ func (s *Desk) paperResult(ctx context.Context, c *request.Case) (*PaperResult, 
 		particular = c.Decision.AccessInfo
 	}
 	return &PaperResult{Paper: p, Info: s.accessInfo(c, particular), Generated: deadline.DateIn(c.Result.StoredAt)}, nil
+}
+
+// postLetterOf is the letter by post id (to print, or printed) with its case; ErrNotFound when
+// id is no such letter of a case of this organisation.
+func (s *Desk) postLetterOf(ctx context.Context, id string) (*request.Case, *outbox.Letter, error) {
+	ref, ok := referenceOf(id)
+	if !ok {
+		return nil, nil, ErrNotFound
+	}
+	c, _, ls, err := s.caseParts(ctx, ref)
+	if err != nil {
+		return nil, nil, err
+	}
+	i := slices.IndexFunc(ls, func(l *outbox.Letter) bool { return l.ID == id })
+	if i < 0 || ls[i].To != "" || (ls[i].Status != outbox.ToPost && ls[i].Status != outbox.Posted) {
+		return nil, nil, ErrNotFound
+	}
+	return c, ls[i], nil
 }
 
 // referenceOf reads the case reference from a letter id ("PL-XXXX-XXXX-<kind>-<hash>").

@@ -162,17 +162,12 @@ func (s *core) startSearches(c *request.Case, p *searchPrep, now time.Time) []*o
 			if key := s.pseudonym(strings.ToLower(o)); p != nil && !p.introduced[key] {
 				// The owner's first task letter: only one of this batch explains Privacyloket,
 				// and not to the staff and the privacy officer, who work with it.
-				l.Data.Search.FirstTask, p.introduced[key] = !s.onDesk(o), true
+				l.Data.Search.FirstTask, p.introduced[key] = s.holder(o) == "", true
 			}
 			out = append(out, l)
 		}
 	}
 	return out
-}
-
-// onDesk reports whether addr is on the desk (staff or the privacy officer).
-func (s *core) onDesk(addr string) bool {
-	return slices.ContainsFunc(s.deskHolders(), func(a string) bool { return strings.EqualFold(strings.TrimSpace(a), strings.TrimSpace(addr)) })
 }
 
 // cancelSearches closes every open task of c and tells its owners that no answer is needed.

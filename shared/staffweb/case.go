@@ -180,10 +180,9 @@ type acted struct {
 // Acted answers an action on the case, done or refused by the use case (err): a refused form
 // comes back with its problems, a done one redirects to the page again (post/redirect/get).
 func (c Case) Acted(w http.ResponseWriter, r *http.Request, lang, tok string, claims linktoken.Claims, action request.Action, cs *request.Case, err error) {
-	var verr *app.ValidationError
-	switch {
-	case errors.As(err, &verr) && !web.WantsJSON(r):
-		c.page(w, r, http.StatusBadRequest, tok, claims, lang, web.FieldErrors(verr.Fields, lang), postedForm(r))
+	switch errs := fnkit.FormErrors(r, err, lang); {
+	case errs != nil:
+		c.page(w, r, http.StatusBadRequest, tok, claims, lang, errs, postedForm(r))
 	case err != nil:
 		c.Fail(w, r, lang, claims.Reference, err)
 	case web.WantsJSON(r):
